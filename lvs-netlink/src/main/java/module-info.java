@@ -1,5 +1,9 @@
-/** lvs4j netlink module. */
+/** lvs4j netlink module: the kernel's IPVS over generic netlink. */
 module io.lvs4j.netlink {
     requires io.lvs4j.api;
-    // exports io.lvs4j.netlink once its API lands
+    requires org.jnrproject.ffi;
+    requires io.netty.buffer;
+    requires org.slf4j;
+
+    exports io.lvs4j.netlink;
 }
