@@ -33,6 +33,11 @@ public final class NlError {
         this.missingNest = missingNest;
     }
 
+    /** An error carried by something other than NLMSG_ERROR (a dump's NLMSG_DONE). */
+    static NlError synthetic(int errno, NlMessage m) {
+        return new NlError(errno, m.type, m.flags, m.seq, null, -1, -1, -1);
+    }
+
     private static final String[] TLV_NAMES = {null, "NLMSGERR_ATTR_MSG", "NLMSGERR_ATTR_OFFS",
         "NLMSGERR_ATTR_COOKIE", "NLMSGERR_ATTR_POLICY", "NLMSGERR_ATTR_MISS_TYPE", "NLMSGERR_ATTR_MISS_NEST"};
 

@@ -1,0 +1,406 @@
+package io.lvs4j.netlink;
+
+import static io.lvs4j.netlink.internal.IpvsProto.*;
+
+import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.SyncDaemon;
+import io.lvs4j.Timeouts;
+import io.lvs4j.VirtualService;
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.netlink.internal.DaemonAttrs;
+import io.lvs4j.netlink.internal.DestAttrs;
+import io.lvs4j.netlink.internal.GenlClient;
+import io.lvs4j.netlink.internal.GenlFamily;
+import io.lvs4j.netlink.internal.Info;
+import io.lvs4j.netlink.internal.IpvsCodec;
+import io.lvs4j.netlink.internal.Nl;
+import io.lvs4j.netlink.internal.NlError;
+import io.lvs4j.netlink.internal.NlMessage;
+import io.lvs4j.netlink.internal.NlWriter;
+import io.lvs4j.netlink.internal.NetlinkFormatException;
+import io.lvs4j.netlink.internal.NetlinkIoException;
+import io.lvs4j.netlink.internal.NetlinkSocket;
+import io.lvs4j.netlink.internal.SvcAttrs;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A handle on the kernel's IPVS tables over generic netlink, in the caller's network namespace
+ * or a named one. Every kernel or IO failure is an {@link IpvsException}. Not thread-safe: use one
+ * handle per thread, or lock.
+ *
+ * <pre>{@code
+ * if (!Ipvs.isAvailable()) { log(Ipvs.unavailabilityCause().getMessage()); }
+ * try (Ipvs ipvs = Ipvs.open()) {
+ *     ipvs.addService(VirtualService.tcp("192.0.2.10", 80).scheduler("wrr")
+ *             .realServer(RealServer.of("10.0.0.2", 80).weight(3).masquerade()).build());
+ *     List<VirtualService> now = ipvs.services();
+ * }
+ * }</pre>
+ */
+public final class Ipvs implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Ipvs.class);
+    static final int ENOENT = 2;
+    static final int EOPNOTSUPP = 95;
+
+    private final GenlClient client;
+    private final GenlFamily family;
+    private final String namespace;
+
+    private Ipvs(GenlClient client, GenlFamily family, String namespace) {
+        this.client = client;
+        this.family = family;
+        this.namespace = namespace;
+    }
+
+    // ---- availability
+
+    private static final class Probe {
+        static final IpvsException CAUSE = probe();
+
+        private static IpvsException probe() {
+            try (Ipvs ipvs = open()) {
+                ipvs.info();
+                return null;
+            } catch (IpvsException e) {
+                return e;
+            }
+        }
+    }
+
+    /** Whether this process can program IPVS in its own network namespace (probed once). */
+    public static boolean isAvailable() {
+        return Probe.CAUSE == null;
+    }
+
+    /** Why {@link #isAvailable()} is false, or null when it is true. */
+    public static IpvsException unavailabilityCause() {
+        return Probe.CAUSE;
+    }
+
+    /** Throws the {@link #unavailabilityCause()} if there is one. */
+    public static void ensureAvailability() throws IpvsException {
+        if (Probe.CAUSE != null) {
+            throw Probe.CAUSE;
+        }
+    }
+
+    // ---- opening
+
+    /** Opens a handle in the caller's network namespace. */
+    public static Ipvs open() throws IpvsException {
+        return openIn(null);
+    }
+
+    /**
+     * Opens a handle in the network namespace {@code /run/netns/NAME} (as {@code ip netns add}
+     * makes them). The socket is created on a helper thread that enters the namespace with
+     * setns(2) and leaves it again; no caller thread changes namespace.
+     */
+    public static Ipvs open(String namespace) throws IpvsException {
+        Preconditions.checkNotNull(namespace, "network namespace");
+        return openIn(namespace);
+    }
+
+    private static Ipvs openIn(String namespace) throws IpvsException {
+        NetlinkSocket socket;
+        try {
+            socket = NetlinkSocket.open(namespace);
+        } catch (NetlinkIoException e) {
+            throw new IpvsException(e.syscall, namespace == null ? "netlink socket" : "network namespace " + namespace,
+                    e.errno, e.errnoText, null, e.getMessage());
+        }
+        GenlClient client = new GenlClient(socket);
+        try {
+            GenlFamily fam = resolve(client);
+            if (fam.version() < VERSION) {
+                LOG.warn("IPVS generic netlink family version {} (expected: >= {})", fam.version(), VERSION);
+            }
+            return new Ipvs(client, fam, namespace);
+        } catch (IpvsException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    private static GenlFamily resolve(GenlClient client) throws IpvsException {
+        int seq = client.nextSeq();
+        IpvsCodec.getFamily(client.writer(), FAMILY, seq, 0);
+        GenlFamily[] found = new GenlFamily[1];
+        NlError err;
+        try {
+            err = client.exchange(seq, false, m -> {
+                if (m.type == Nl.GENL_ID_CTRL && m.genlCommand() == Nl.CTRL_CMD_NEWFAMILY) {
+                    found[0] = IpvsCodec.readFamily(m);
+                }
+            });
+        } catch (NetlinkIoException e) {
+            throw io("CTRL_CMD_GETFAMILY", "family IPVS", e);
+        } catch (NetlinkFormatException e) {
+            throw malformed("CTRL_CMD_GETFAMILY", "family IPVS", e);
+        }
+        if (err != null) {
+            String why = err.errno == ENOENT ? "kernel has no IPVS (generic netlink family IPVS not found)" : null;
+            throw new IpvsException("CTRL_CMD_GETFAMILY", "family IPVS", err.errno, NetlinkSocket.strerror(err.errno),
+                    err.message, why);
+        }
+        if (found[0] == null) {
+            throw new IpvsException("CTRL_CMD_GETFAMILY", "family IPVS", IpvsException.EBADMSG, "Bad message", null,
+                    "nlctrl acknowledged without describing the family");
+        }
+        return found[0];
+    }
+
+    /** The network namespace name this handle was opened in, or null for the caller's own. */
+    public String namespace() {
+        return namespace;
+    }
+
+    // ---- reading
+
+    /** The IPVS version code (e.g. {@code 0x010201} for 1.2.1) and connection hash table size. */
+    public IpvsInfo info() throws IpvsException {
+        Info[] info = new Info[1];
+        run(CMD_GET_INFO, null, false, w -> { }, m -> info[0] = IpvsCodec.readInfo(m));
+        if (info[0] == null) {
+            throw new IpvsException(commandName(CMD_GET_INFO), null, IpvsException.EBADMSG, "Bad message", null,
+                    "no reply");
+        }
+        return new IpvsInfo(info[0].version(), info[0].connTableSize());
+    }
+
+    /** Every virtual service with its real servers, in the kernel's order. */
+    public List<VirtualService> services() throws IpvsException {
+        List<SvcAttrs> svcs = new ArrayList<>();
+        run(CMD_GET_SERVICE, null, true, w -> { }, m -> svcs.add(IpvsCodec.readService(IpvsCodec.top(m))));
+        List<VirtualService> out = new ArrayList<>(svcs.size());
+        for (SvcAttrs s : svcs) {
+            out.add(toModel(s, dests(s)));
+        }
+        return out;
+    }
+
+    /** The service with that key and its real servers, if the kernel has it. */
+    public Optional<VirtualService> service(ServiceKey key) throws IpvsException {
+        Preconditions.checkNotNull(key, "service key");
+        SvcAttrs k = ModelMapping.key(key);
+        SvcAttrs[] found = new SvcAttrs[1];
+        try {
+            run(CMD_GET_SERVICE, k.describe(), false, w -> IpvsCodec.service(w, k, false),
+                    m -> found[0] = IpvsCodec.readService(IpvsCodec.top(m)));
+        } catch (IpvsException e) {
+            if (e.errno() == 3 /* ESRCH */ || e.errno() == ENOENT) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return found[0] == null ? Optional.empty() : Optional.of(toModel(found[0], dests(found[0])));
+    }
+
+    private VirtualService toModel(SvcAttrs s, List<DestAttrs> dests) throws IpvsException {
+        try {
+            return ModelMapping.service(s, dests);
+        } catch (IllegalArgumentException e) {
+            throw new IpvsException(commandName(CMD_GET_SERVICE), s.describe(), IpvsException.EBADMSG, "Bad message",
+                    null, "the kernel's service does not fit the model: " + e.getMessage());
+        }
+    }
+
+    private List<DestAttrs> dests(SvcAttrs s) throws IpvsException {
+        SvcAttrs key = s.isFwmark() ? SvcAttrs.fwmarkKey(s.af(), s.fwmark()) : SvcAttrs.key(s.af(), s.protocol(), s.addr(), s.port());
+        List<DestAttrs> out = new ArrayList<>();
+        run(CMD_GET_DEST, s.describe(), true, w -> IpvsCodec.service(w, key, false),
+                m -> out.add(IpvsCodec.readDest(IpvsCodec.top(m), s.af())));
+        return out;
+    }
+
+    /** The running sync daemons (none, master, backup or both). */
+    public List<SyncDaemon> daemons() throws IpvsException {
+        List<DaemonAttrs> out = new ArrayList<>();
+        run(CMD_GET_DAEMON, null, true, w -> { }, m -> out.add(IpvsCodec.readDaemon(IpvsCodec.top(m))));
+        List<SyncDaemon> ds = new ArrayList<>();
+        for (DaemonAttrs d : out) {
+            ds.add(ModelMapping.daemon(d));
+        }
+        return ds;
+    }
+
+    /** The TCP, TCP FIN and UDP timeouts in seconds. */
+    public Timeouts timeouts() throws IpvsException {
+        io.lvs4j.netlink.internal.Timeouts[] t = new io.lvs4j.netlink.internal.Timeouts[1];
+        run(CMD_GET_CONFIG, null, false, w -> { }, m -> t[0] = IpvsCodec.readTimeouts(IpvsCodec.top(m)));
+        if (t[0] == null) {
+            throw new IpvsException(commandName(CMD_GET_CONFIG), null, IpvsException.EBADMSG, "Bad message", null, "no reply");
+        }
+        return Timeouts.ofSeconds(t[0].tcp(), t[0].tcpFin(), t[0].udp());
+    }
+
+    // ---- changing
+
+    /**
+     * Adds a service and then its real servers, in one pipelined batch.
+     *
+     * @throws IpvsBatchException naming what failed and what was applied
+     */
+    public void addService(VirtualService service) throws IpvsException {
+        batch().addService(service).apply();
+    }
+
+    /** Changes a service's settings (scheduler, flags, persistence); its real servers are untouched. */
+    public void updateService(VirtualService service) throws IpvsException {
+        batch().updateService(service).apply();
+    }
+
+    /** Deletes a service and its real servers. */
+    public void removeService(ServiceKey key) throws IpvsException {
+        batch().removeService(key).apply();
+    }
+
+    public void addRealServer(ServiceKey service, RealServer realServer) throws IpvsException {
+        batch().addRealServer(service, realServer).apply();
+    }
+
+    public void updateRealServer(ServiceKey service, RealServer realServer) throws IpvsException {
+        batch().updateRealServer(service, realServer).apply();
+    }
+
+    public void removeRealServer(ServiceKey service, InetAddress address, int port) throws IpvsException {
+        batch().removeRealServer(service, address, port).apply();
+    }
+
+    public void startDaemon(SyncDaemon daemon) throws IpvsException {
+        Preconditions.checkNotNull(daemon, "sync daemon");
+        DaemonAttrs d = ModelMapping.daemon(daemon);
+        run(CMD_NEW_DAEMON, "sync daemon " + d.describe(), false, w -> IpvsCodec.daemon(w, d, true), m -> { });
+    }
+
+    public void stopDaemon(SyncDaemon.Role role) throws IpvsException {
+        Preconditions.checkNotNull(role, "sync daemon role");
+        DaemonAttrs d = new DaemonAttrs(role.kernelState(), null, 0, 0, null, 0, 0);
+        run(CMD_DEL_DAEMON, "sync daemon " + role.ipvsadmName(), false, w -> IpvsCodec.daemon(w, d, false), m -> { });
+    }
+
+    /** Sets the timeouts; a 0 leaves that one unchanged. */
+    public void setTimeouts(Timeouts timeouts) throws IpvsException {
+        batch().setTimeouts(timeouts).apply();
+    }
+
+    /** Zeroes the counters of every service. */
+    public void zero() throws IpvsException {
+        run(CMD_ZERO, null, false, w -> { }, m -> { });
+    }
+
+    /** Zeroes the counters of one service. */
+    public void zero(ServiceKey key) throws IpvsException {
+        SvcAttrs k = ModelMapping.key(Preconditions.checkNotNull(key, "service key"));
+        run(CMD_ZERO, k.describe(), false, w -> IpvsCodec.service(w, k, false), m -> { });
+    }
+
+    /** Deletes every service and real server. */
+    public void flush() throws IpvsException {
+        run(CMD_FLUSH, null, false, w -> { }, m -> { });
+    }
+
+    /** A batch of changes to pipeline: requests are sent before their ACKs are read. */
+    public IpvsBatch batch() {
+        return new IpvsBatch(this);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    // ---- plumbing shared with IpvsBatch
+
+    GenlClient client() {
+        return client;
+    }
+
+    GenlFamily family() {
+        return family;
+    }
+
+    interface Body {
+        void write(NlWriter w);
+    }
+
+    private void run(int cmd, String object, boolean dump, Body body, Consumer<NlMessage> onReply) throws IpvsException {
+        checkSupported(cmd, object);
+        int seq = client.nextSeq();
+        NlWriter w = client.writer();
+        int start = IpvsCodec.begin(w, family.id(), cmd, Nl.NLM_F_ACK | (dump ? Nl.NLM_F_DUMP : 0), seq, client.pid());
+        body.write(w);
+        w.endMessage(start);
+        checkLimits(cmd, object, w);
+        NlError err;
+        try {
+            err = client.exchange(seq, dump, m -> {
+                if (m.type == family.id()) {
+                    onReply.accept(m);
+                }
+            });
+        } catch (NetlinkIoException e) {
+            throw io(commandName(cmd), object, e);
+        } catch (NetlinkFormatException e) {
+            throw malformed(commandName(cmd), object, e);
+        }
+        if (err != null) {
+            throw kernelError(cmd, object, err, null);
+        }
+    }
+
+    void checkSupported(int cmd, String object) throws IpvsException {
+        if (!family.supports(cmd)) {
+            throw new IpvsException(commandName(cmd), object, EOPNOTSUPP, NetlinkSocket.strerror(EOPNOTSUPP), null,
+                    "the kernel's IPVS family does not offer this command");
+        }
+    }
+
+    /** Rejects top-level attributes above the family's maxattr: the kernel would not see them. */
+    void checkLimits(int cmd, String object, NlWriter w) throws IpvsException {
+        io.netty.buffer.ByteBuf b = w.buffer();
+        int pos = b.readerIndex() + Nl.NLMSG_HDRLEN + Nl.GENL_HDRLEN;
+        int end = b.writerIndex();
+        while (end - pos >= Nl.NLA_HDRLEN) {
+            int len = b.getUnsignedShortLE(pos);
+            int type = b.getUnsignedShortLE(pos + 2) & Nl.NLA_TYPE_MASK;
+            if (type > family.maxAttr()) {
+                throw new IpvsException(commandName(cmd), object, EOPNOTSUPP, NetlinkSocket.strerror(EOPNOTSUPP), null,
+                        "attribute " + type + " is unknown to this kernel: its IPVS family takes attributes up to "
+                                + family.maxAttr());
+            }
+            pos += Math.max(Nl.NLA_HDRLEN, Nl.align(len));
+        }
+    }
+
+    static IpvsException kernelError(int cmd, String object, NlError err, SvcAttrs svc) {
+        String why = null;
+        if (err.errno == ENOENT && (cmd == CMD_NEW_SERVICE || cmd == CMD_SET_SERVICE) && svc != null) {
+            why = "scheduler \"" + svc.scheduler() + "\" is not available: kernel module ip_vs_" + svc.scheduler()
+                    + " is not loaded and could not be loaded"
+                    + (svc.pe() != null ? ", or persistence engine \"" + svc.pe() + "\" (ip_vs_pe_" + svc.pe() + ") is missing" : "");
+        } else if (err.errno == 3 && cmd != CMD_NEW_SERVICE) {
+            why = "no such service";
+        } else if (err.errno == ENOENT && (cmd == CMD_DEL_DEST || cmd == CMD_SET_DEST)) {
+            why = "no such real server";
+        }
+        return new IpvsException(commandName(cmd), object, err.errno, NetlinkSocket.strerror(err.errno), err.message, why);
+    }
+
+    static IpvsException io(String command, String object, NetlinkIoException e) {
+        return new IpvsException(command, object, e.errno, e.errnoText, null,
+                e.errno == 105 ? "replies were lost because the receive buffer overflowed; re-read the state" : e.syscall + " failed");
+    }
+
+    static IpvsException malformed(String command, String object, NetlinkFormatException e) {
+        return new IpvsException(command, object, IpvsException.EBADMSG, "Bad message", null,
+                "malformed reply: " + e.getMessage());
+    }
+}

@@ -1,0 +1,248 @@
+package io.lvs4j.netlink.internal;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.concurrent.atomic.AtomicReference;
+import jnr.ffi.byref.IntByReference;
+
+/**
+ * A {@code NETLINK_GENERIC} socket: open (optionally inside a named network namespace), send,
+ * receive, close. {@code EINTR} is retried; {@code ENOBUFS} (replies lost because the receive
+ * buffer overflowed) is reported to the caller, who must resynchronise. Not thread-safe.
+ */
+public final class NetlinkSocket implements AutoCloseable {
+    /** The receive buffer for one datagram; a dump part never exceeds it. */
+    static final int RECV_SIZE = 256 * 1024;
+
+    private final Native.LibC libc;
+    private final int fd;
+    private final int pid;
+    private final ByteBuffer recvBuf = ByteBuffer.allocateDirect(RECV_SIZE).order(ByteOrder.nativeOrder());
+    private ByteBuffer sendBuf = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.nativeOrder());
+    private final ByteBuffer kernelAddr = sockaddrNl(0);
+    private final ByteBuffer fromAddr = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+    private boolean closed;
+
+    private NetlinkSocket(Native.LibC libc, int fd) throws NetlinkIoException {
+        this.libc = libc;
+        this.fd = fd;
+        ByteBuffer local = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        IntByReference len = new IntByReference(12);
+        if (libc.getsockname(fd, local, len) != 0) {
+            throw failure("getsockname", null);
+        }
+        this.pid = local.getInt(4);
+    }
+
+    /** Whether libc could be bound; {@link #bindFailure()} says why not. */
+    public static boolean nativeAvailable() {
+        return Native.libc() != null;
+    }
+
+    public static Throwable bindFailure() {
+        return Native.loadFailure();
+    }
+
+    /**
+     * Opens a bound generic netlink socket with extended ACKs and capped ACKs on.
+     *
+     * @param netns a name under {@code /run/netns}, or null for the caller's namespace
+     */
+    public static NetlinkSocket open(String netns) throws NetlinkIoException {
+        Native.LibC libc = Native.libc();
+        if (libc == null) {
+            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
+        }
+        int fd = netns == null ? openFd(libc) : openFdIn(libc, netns);
+        try {
+            NetlinkSocket s = new NetlinkSocket(libc, fd);
+            s.setInt(Nl.SOL_NETLINK, Nl.NETLINK_EXT_ACK, 1, false);
+            s.setInt(Nl.SOL_NETLINK, Nl.NETLINK_CAP_ACK, 1, false);
+            if (!s.setInt(Native.SOL_SOCKET, Native.SO_RCVBUFFORCE, 4 << 20, false)) {
+                s.setInt(Native.SOL_SOCKET, Native.SO_RCVBUF, 4 << 20, false);
+            }
+            s.setInt(Native.SOL_SOCKET, Native.SO_SNDBUF, 1 << 20, false);
+            return s;
+        } catch (NetlinkIoException | RuntimeException e) {
+            libc.close(fd);
+            throw e;
+        }
+    }
+
+    private static int openFd(Native.LibC libc) throws NetlinkIoException {
+        int fd = libc.socket(Nl.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC, Nl.NETLINK_GENERIC);
+        if (fd < 0) {
+            int e = Native.errno();
+            throw new NetlinkIoException("socket", e, Native.strerror(e), "(AF_NETLINK, NETLINK_GENERIC)");
+        }
+        ByteBuffer addr = sockaddrNl(0);
+        if (libc.bind(fd, addr, 12) != 0) {
+            int e = Native.errno();
+            libc.close(fd);
+            throw new NetlinkIoException("bind", e, Native.strerror(e), null);
+        }
+        return fd;
+    }
+
+    /**
+     * Creates the socket on a fresh thread that enters {@code /run/netns/NAME} with setns(2) and
+     * returns to its original namespace afterwards, so no caller thread ever changes namespace.
+     */
+    private static int openFdIn(Native.LibC libc, String netns) throws NetlinkIoException {
+        if (netns.isEmpty() || netns.contains("/") || netns.equals(".") || netns.equals("..")) {
+            throw new IllegalArgumentException(io.lvs4j.internal.Preconditions.message("network namespace", netns,
+                    "a name under /run/netns, without '/'"));
+        }
+        AtomicReference<Object> result = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                result.set(openFdInThisThread(libc, "/run/netns/" + netns));
+            } catch (NetlinkIoException | RuntimeException e) {
+                result.set(e);
+            }
+        }, "lvs4j-netns-" + netns);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new NetlinkIoException("setns", Native.EINTR, "Interrupted", "while opening in " + netns);
+        }
+        Object r = result.get();
+        if (r instanceof NetlinkIoException) {
+            throw (NetlinkIoException) r;
+        }
+        if (r instanceof RuntimeException) {
+            throw (RuntimeException) r;
+        }
+        return (Integer) r;
+    }
+
+    private static int openFdInThisThread(Native.LibC libc, String path) throws NetlinkIoException {
+        int self = libc.open("/proc/thread-self/ns/net", Native.O_RDONLY | Native.O_CLOEXEC);
+        if (self < 0) {
+            int e = Native.errno();
+            throw new NetlinkIoException("open", e, Native.strerror(e), "/proc/thread-self/ns/net");
+        }
+        try {
+            int target = libc.open(path, Native.O_RDONLY | Native.O_CLOEXEC);
+            if (target < 0) {
+                int e = Native.errno();
+                throw new NetlinkIoException("open", e, Native.strerror(e), path);
+            }
+            try {
+                if (libc.setns(target, Native.CLONE_NEWNET) != 0) {
+                    int e = Native.errno();
+                    throw new NetlinkIoException("setns", e, Native.strerror(e), path);
+                }
+            } finally {
+                libc.close(target);
+            }
+            try {
+                return openFd(libc);
+            } finally {
+                if (libc.setns(self, Native.CLONE_NEWNET) != 0) {
+                    int e = Native.errno();
+                    throw new NetlinkIoException("setns", e, Native.strerror(e), "back to the original namespace");
+                }
+            }
+        } finally {
+            libc.close(self);
+        }
+    }
+
+    private static ByteBuffer sockaddrNl(int pid) {
+        ByteBuffer b = ByteBuffer.allocateDirect(12).order(ByteOrder.nativeOrder());
+        b.putShort(0, (short) Nl.AF_NETLINK);
+        b.putInt(4, pid);
+        b.putInt(8, 0);
+        return b;
+    }
+
+    /** The port id the kernel gave this socket ({@code nl_pid}). */
+    public int pid() {
+        return pid;
+    }
+
+    private boolean setInt(int level, int opt, int value, boolean required) throws NetlinkIoException {
+        if (libc.setsockopt(fd, level, opt, new IntByReference(value), 4) == 0) {
+            return true;
+        }
+        if (required) {
+            throw failure("setsockopt", "option " + opt);
+        }
+        return false;
+    }
+
+    /** Sends the readable bytes of {@code msgs} (one or more netlink messages) to the kernel. */
+    public void send(ByteBuf msgs) throws NetlinkIoException {
+        int n = msgs.readableBytes();
+        if (sendBuf.capacity() < n) {
+            sendBuf = ByteBuffer.allocateDirect(Math.max(n, sendBuf.capacity() * 2)).order(ByteOrder.nativeOrder());
+        }
+        sendBuf.clear();
+        msgs.getBytes(msgs.readerIndex(), sendBuf.limit(n));
+        sendBuf.flip();
+        for (int attempt = 0; ; attempt++) {
+            long r = libc.sendto(fd, sendBuf, n, 0, kernelAddr, 12);
+            if (r >= 0) {
+                if (r != n) {
+                    throw new NetlinkIoException("sendto", 0, "short send", r + " of " + n + " bytes");
+                }
+                return;
+            }
+            int e = Native.errno();
+            if (e != Native.EINTR || attempt > 1000) {
+                throw new NetlinkIoException("sendto", e, Native.strerror(e), n + " bytes");
+            }
+        }
+    }
+
+    /**
+     * Receives one datagram. The returned buffer is valid until the next call.
+     *
+     * @throws NetlinkIoException with errno ENOBUFS when the kernel dropped replies, or when a
+     *     datagram was larger than the receive buffer
+     */
+    public ByteBuf receive() throws NetlinkIoException {
+        for (int attempt = 0; ; attempt++) {
+            recvBuf.clear();
+            IntByReference alen = new IntByReference(12);
+            long r = libc.recvfrom(fd, recvBuf, RECV_SIZE, Native.MSG_TRUNC, fromAddr, alen);
+            if (r >= 0) {
+                if (r > RECV_SIZE) {
+                    throw new NetlinkIoException("recvfrom", Native.ENOBUFS, "datagram truncated",
+                            r + " bytes (expected: at most " + RECV_SIZE + ")");
+                }
+                if (fromAddr.getInt(4) != 0) {
+                    continue; // not from the kernel
+                }
+                recvBuf.limit((int) r);
+                return Unpooled.wrappedBuffer(recvBuf);
+            }
+            int e = Native.errno();
+            if (e != Native.EINTR || attempt > 1000) {
+                throw new NetlinkIoException("recvfrom", e, Native.strerror(e), null);
+            }
+        }
+    }
+
+    private NetlinkIoException failure(String call, String detail) {
+        int e = Native.errno();
+        return new NetlinkIoException(call, e, Native.strerror(e), detail);
+    }
+
+    public static String strerror(int errno) {
+        return Native.libc() != null ? Native.strerror(errno) : "errno " + errno;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            libc.close(fd);
+        }
+    }
+}
