@@ -1,5 +1,7 @@
 /** lvs4j director module. */
 module io.lvs4j.director {
     requires io.lvs4j.api;
-    // exports io.lvs4j.director once its API lands
+    requires io.lvs4j.vrrp;
+    requires io.lvs4j.health;
+    exports io.lvs4j.director.config;
 }

@@ -1,5 +1,5 @@
 /** lvs4j health module. */
 module io.lvs4j.health {
     requires io.lvs4j.api;
-    // exports io.lvs4j.health once its API lands
+    exports io.lvs4j.health.config;
 }

@@ -1,5 +1,5 @@
 /** lvs4j vrrp module. */
 module io.lvs4j.vrrp {
     requires io.lvs4j.api;
-    // exports io.lvs4j.vrrp once its API lands
+    exports io.lvs4j.vrrp.config;
 }

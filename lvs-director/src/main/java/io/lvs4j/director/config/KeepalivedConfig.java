@@ -1,0 +1,117 @@
+package io.lvs4j.director.config;
+
+import io.lvs4j.VirtualService;
+import io.lvs4j.director.config.internal.Binder;
+import io.lvs4j.director.config.internal.LvsMapper;
+import io.lvs4j.director.config.internal.Preprocessor;
+import io.lvs4j.director.config.internal.Problems;
+import io.lvs4j.director.config.internal.Token;
+import io.lvs4j.director.config.internal.TreeBuilder;
+import io.lvs4j.director.config.internal.Writer;
+import io.lvs4j.health.config.SslConfig;
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.vrrp.config.VrrpInstanceConfig;
+import io.lvs4j.vrrp.config.VrrpScriptConfig;
+import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A keepalived.conf, typed: global definitions, the VRRP part (lvs-vrrp's configuration types),
+ * the LVS part (virtual servers and groups, with lvs-health's checker types).
+ *
+ * <pre>{@code
+ * ConfigResult r = KeepalivedConfig.read(Path.of("/etc/keepalived/keepalived.conf"));
+ * r.warnings().forEach(System.err::println);
+ * List<VirtualService> rules = r.config().virtualServices();   // what keepalived installs
+ * String text = r.config().toKeepalivedConf();                 // and back
+ * }</pre>
+ */
+public record KeepalivedConfig(
+        GlobalDefs globalDefs,
+        List<VrrpScriptConfig> vrrpScripts,
+        List<VrrpInstanceConfig> vrrpInstances,
+        List<VrrpSyncGroupConfig> vrrpSyncGroups,
+        List<VirtualServerGroupConfig> virtualServerGroups,
+        List<VirtualServerConfig> virtualServers,
+        SslConfig ssl) {
+
+    public KeepalivedConfig {
+        Preconditions.checkNotNull(globalDefs, "globalDefs");
+        vrrpScripts = List.copyOf(vrrpScripts);
+        vrrpInstances = List.copyOf(vrrpInstances);
+        vrrpSyncGroups = List.copyOf(vrrpSyncGroups);
+        virtualServerGroups = List.copyOf(virtualServerGroups);
+        virtualServers = List.copyOf(virtualServers);
+    }
+
+    /** A configuration with only virtual servers and groups. */
+    public static KeepalivedConfig ofLvs(List<VirtualServerGroupConfig> groups, List<VirtualServerConfig> servers) {
+        return new KeepalivedConfig(GlobalDefs.EMPTY, List.of(), List.of(), List.of(), groups, servers, null);
+    }
+
+    /** Reads a keepalived.conf and everything it includes, with the default options. */
+    public static ConfigResult read(Path file) throws IOException, ConfigException {
+        return read(file, ReadOptions.defaults());
+    }
+
+    /**
+     * Reads a keepalived.conf and everything it includes.
+     *
+     * @throws IOException if the file itself cannot be read (an unreadable include is a located error)
+     * @throws ConfigException carrying every error found, each with file:line:column
+     */
+    public static ConfigResult read(Path file, ReadOptions options) throws IOException, ConfigException {
+        Preconditions.checkNotNull(file, "file");
+        Preconditions.checkNotNull(options, "options");
+        Problems problems = new Problems();
+        List<Token> tokens = new Preprocessor(options, problems).readFile(file);
+        return finish(tokens, problems);
+    }
+
+    /**
+     * Reads configuration text; {@code fileName} is what locations name. Includes resolve against
+     * {@link ReadOptions#baseDirectory()} (or are errors if {@link ReadOptions#includes()} is off).
+     */
+    public static ConfigResult parse(String fileName, String text, ReadOptions options) throws ConfigException {
+        Preconditions.checkNotNull(fileName, "fileName");
+        Preconditions.checkNotNull(text, "text");
+        Preconditions.checkNotNull(options, "options");
+        Problems problems = new Problems();
+        List<Token> tokens = new Preprocessor(options, problems).readString(fileName, text, options.baseDirectory());
+        return finish(tokens, problems);
+    }
+
+    private static ConfigResult finish(List<Token> tokens, Problems problems) throws ConfigException {
+        Binder binder = new Binder(problems);
+        KeepalivedConfig config = binder.bind(new TreeBuilder(tokens, problems).build());
+        LvsMapper.map(config, problems, binder.locations());
+        if (problems.hasErrors()) {
+            throw new ConfigException(problems.errors(), problems.warnings());
+        }
+        return new ConfigResult(config, problems.warnings());
+    }
+
+    /**
+     * The IPVS services keepalived 2.2.7 installs from this configuration when every real server is
+     * healthy: groups expanded, keepalived's defaults applied (scheduler wlc, forwarding NAT,
+     * protocol as keepalived chooses, weight 1, persistence 360s when granularity alone is given),
+     * virtual servers without real servers left out, sorry servers only where the quorum is not met.
+     *
+     * @throws IllegalStateException if the configuration cannot be installed (see {@link #read})
+     */
+    public List<VirtualService> virtualServices() {
+        Problems problems = new Problems();
+        List<VirtualService> services = LvsMapper.map(this, problems);
+        if (problems.hasErrors()) {
+            throw new IllegalStateException(problems.errors().get(0).message());
+        }
+        return services;
+    }
+
+    /** This configuration as keepalived.conf text that reads back to an equal configuration. */
+    public String toKeepalivedConf() {
+        return Writer.write(this);
+    }
+}

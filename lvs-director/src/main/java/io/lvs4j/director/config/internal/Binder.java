@@ -1,0 +1,1824 @@
+package io.lvs4j.director.config.internal;
+
+import io.lvs4j.AddressFamily;
+import io.lvs4j.Forwarding;
+import io.lvs4j.Protocol;
+import io.lvs4j.Scheduler;
+import io.lvs4j.SchedulerFlag;
+import io.lvs4j.TunnelChecksum;
+import io.lvs4j.TunnelType;
+import io.lvs4j.director.config.GlobalDefs;
+import io.lvs4j.director.config.GroupEntry;
+import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.LvsMethod;
+import io.lvs4j.director.config.RealServerConfig;
+import io.lvs4j.director.config.SorryServer;
+import io.lvs4j.director.config.VirtualServerConfig;
+import io.lvs4j.director.config.VirtualServerGroupConfig;
+import io.lvs4j.health.config.BfdCheck;
+import io.lvs4j.health.config.CheckOptions;
+import io.lvs4j.health.config.CheckerConfig;
+import io.lvs4j.health.config.DnsCheck;
+import io.lvs4j.health.config.FileCheck;
+import io.lvs4j.health.config.HttpCheck;
+import io.lvs4j.health.config.HttpUrl;
+import io.lvs4j.health.config.MiscCheck;
+import io.lvs4j.health.config.PingCheck;
+import io.lvs4j.health.config.SmtpCheck;
+import io.lvs4j.health.config.SslConfig;
+import io.lvs4j.health.config.StatusRange;
+import io.lvs4j.health.config.TcpCheck;
+import io.lvs4j.health.config.UdpCheck;
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.vrrp.config.AuthType;
+import io.lvs4j.vrrp.config.GarpSettings;
+import io.lvs4j.vrrp.config.TrackedObject;
+import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.config.VrrpAuthentication;
+import io.lvs4j.vrrp.config.VrrpInstanceConfig;
+import io.lvs4j.vrrp.config.VrrpScriptConfig;
+import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
+import java.math.BigInteger;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns statements into typed configuration, block by block, with keepalived 2.2's keywords.
+ * Every bad value is an error at its word; unknown keywords and keywords lvs4j keeps only as
+ * written are warnings at the keyword.
+ */
+public final class Binder {
+    static final long TIMER_MAX = 4_294_000_000_000L; // keepalived's TIMER_MAXIMUM, in microseconds
+    static final long LVS_MAX_TIMEOUT = 86400L * 31;
+
+    private final Problems problems;
+    private final Values v;
+
+    private GlobalDefs globalDefs = GlobalDefs.EMPTY;
+    private final List<VrrpScriptConfig> scripts = new ArrayList<>();
+    private final List<VrrpInstanceConfig> instances = new ArrayList<>();
+    private final List<VrrpSyncGroupConfig> syncGroups = new ArrayList<>();
+    private final List<VirtualServerGroupConfig> groups = new ArrayList<>();
+    private final List<VirtualServerConfig> servers = new ArrayList<>();
+    private SslConfig ssl;
+
+    private final Map<Object, Token> locations = new java.util.IdentityHashMap<>();
+
+    /** Where each virtual and real server was read, for later located messages. */
+    public Map<Object, Token> locations() {
+        return locations;
+    }
+
+    public Binder(Problems problems) {
+        this.problems = problems;
+        this.v = new Values(problems);
+    }
+
+    // ---------------------------------------------------------------- keyword tables
+
+    static final Set<String> ROOT_NOT_ACTED = Set.of("net_namespace", "net_namespace_ipvs", "namespace_with_ipsets",
+            "use_pid_dir", "instance", "child_wait_time", "linkbeat_use_polling", "static_ipaddress", "static_routes",
+            "static_rules", "track_group", "garp_group", "linkbeat_interfaces", "vrrp_track_process", "track_file",
+            "bfd_instance", "interface_up_down_delays", "vrrp_garp_group", "track_process");
+
+    static final Set<String> GLOBAL_OTHER = Set.of("process_names", "process_name", "vrrp_process_name",
+            "checker_process_name", "lvs_process_name", "bfd_process_name", "smtp_helo_name", "startup_script",
+            "startup_script_timeout", "shutdown_script", "shutdown_script_timeout", "max_auto_priority",
+            "min_auto_priority_delay", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures",
+            "dynamic_interfaces", "no_email_faults", "default_interface", "disable_local_igmp", "lvs_flush_on_stop",
+            "lvs_flush_onstop", "lvs_sync_daemon", "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_garp_master_delay",
+            "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
+            "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_down_timer_adverts",
+            "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl",
+            "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert", "vrrp_version", "vrrp_iptables",
+            "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex", "nftables_ipvs",
+            "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "nftables_counters", "vrrp_check_unicast_src",
+            "vrrp_skip_check_adv_addr", "vrrp_priority", "vrrp_no_swap", "vrrp_rt_priority", "vrrp_cpu_affinity",
+            "vrrp_rlimit_rttime", "vrrp_rlimit_rtime", "notify_fifo", "notify_fifo_script", "vrrp_notify_fifo",
+            "vrrp_notify_fifo_script", "vrrp_notify_priority_changes", "fifo_write_vrrp_states_on_reload",
+            "lvs_notify_fifo", "lvs_notify_fifo_script", "checker_priority", "checker_no_swap", "checker_rt_priority",
+            "checker_cpu_affinity", "checker_rlimit_rttime", "checker_rlimit_rtime", "bfd_priority", "bfd_no_swap",
+            "bfd_rt_priority", "bfd_cpu_affinity", "bfd_rlimit_rttime", "bfd_rlimit_rtime", "snmp_socket",
+            "enable_traps", "enable_snmp_vrrp", "enable_snmp_keepalived", "enable_snmp_rfc", "enable_snmp_rfcv2",
+            "enable_snmp_rfcv3", "enable_snmp_checker", "enable_dbus", "dbus_service_name",
+            "vrrp_netlink_cmd_rcv_bufs", "vrrp_netlink_cmd_rcv_bufs_force", "vrrp_netlink_monitor_rcv_bufs",
+            "vrrp_netlink_monitor_rcv_bufs_force", "process_monitor_rcv_bufs", "process_monitor_rcv_bufs_force",
+            "lvs_netlink_cmd_rcv_bufs", "lvs_netlink_cmd_rcv_bufs_force", "lvs_netlink_monitor_rcv_bufs",
+            "lvs_netlink_monitor_rcv_bufs_force", "rs_init_notifies", "no_checker_emails", "vrrp_rx_bufs_policy",
+            "vrrp_rx_bufs_multiplier", "vrrp_startup_delay", "log_unknown_vrids", "vmac_prefix", "vmac_addr_prefix",
+            "umask", "random_seed", "reload_check_config", "reload_time_file", "reload_repeat", "reload_file",
+            "include_check", "config_save_dir", "tmp_config_directory", "data_use_instance",
+            "linkbeat_use_polling");
+
+    static final Set<String> INSTANCE_OTHER = Set.of("use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan",
+            "unicast_fault_no_peer", "check_unicast_src", "old_unicast_checksum", "native_ipv6", "vrf",
+            "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "unicast_ttl", "promote_secondaries",
+            "linkbeat_use_polling", "skip_check_adv_addr", "strict_mode", "debug", "notify_master_rx_lower_pri",
+            "notify_priority_changes", "lvs_sync_daemon_interface", "down_timer_adverts", "garp_extra_if",
+            "vmac_garp_intvl", "lower_prio_no_advert", "higher_prio_send_advert", "kernel_rx_buf_size");
+
+    static final Set<String> SYNC_GROUP_OTHER = Set.of("track_file", "track_process", "track_bfd",
+            "sync_group_tracking_weight", "notify_priority_changes");
+
+    static final List<String> NOTIFY = List.of("notify_master", "notify_backup", "notify_fault", "notify_stop",
+            "notify_deleted", "notify");
+
+    static final List<String> SCHEDULERS = List.of("rr", "wrr", "lc", "wlc", "lblc", "sh", "mh", "dh", "fo", "ovf",
+            "lblcr", "sed", "nq", "twos");
+
+    // ---------------------------------------------------------------- root
+
+    public KeepalivedConfig bind(List<Node> roots) {
+        for (Node n : roots) {
+            switch (n.name()) {
+                case "global_defs":
+                    if (block(n)) {
+                        globalDefs = globalDefs(n);
+                    }
+                    break;
+                case "vrrp_script":
+                    if (named(n) && block(n)) {
+                        VrrpScriptConfig s = vrrpScript(n);
+                        if (s != null) {
+                            scripts.add(s);
+                        }
+                    }
+                    break;
+                case "vrrp_instance":
+                    if (named(n) && block(n)) {
+                        VrrpInstanceConfig i = vrrpInstance(n);
+                        if (i != null) {
+                            instances.add(i);
+                        }
+                    }
+                    break;
+                case "vrrp_sync_group":
+                    if (named(n) && block(n)) {
+                        syncGroups.add(syncGroup(n));
+                    }
+                    break;
+                case "virtual_server_group":
+                    if (named(n) && block(n)) {
+                        VirtualServerGroupConfig g = group(n);
+                        if (g != null) {
+                            groups.add(g);
+                        }
+                    }
+                    break;
+                case "virtual_server":
+                    if (block(n)) {
+                        VirtualServerConfig s = virtualServer(n);
+                        if (s != null) {
+                            locations.put(s, n.keyword());
+                            servers.add(s);
+                        }
+                    }
+                    break;
+                case "SSL":
+                    if (block(n)) {
+                        ssl = ssl(n);
+                    }
+                    break;
+                default:
+                    if (ROOT_NOT_ACTED.contains(n.name())) {
+                        notActed(n);
+                    } else {
+                        unknown(n, "the top level");
+                    }
+            }
+        }
+        checkCrossReferences();
+        return new KeepalivedConfig(globalDefs, scripts, instances, syncGroups, groups, servers, ssl);
+    }
+
+    private void checkCrossReferences() {
+        Set<String> groupNames = new HashSet<>();
+        for (VirtualServerGroupConfig g : groups) {
+            groupNames.add(g.name());
+        }
+        // virtual servers naming an unknown group were reported when read (see groupRefs)
+        for (Map.Entry<Token, String> e : groupRefs.entrySet()) {
+            if (!groupNames.contains(e.getValue())) {
+                problems.error(e.getKey(), Preconditions.message("virtual_server group", e.getValue(),
+                        groupNames.isEmpty() ? "a virtual_server_group defined in the configuration"
+                                : Preconditions.oneOf(groupNames)));
+            }
+        }
+        Set<String> instanceNames = new HashSet<>();
+        for (VrrpInstanceConfig i : instances) {
+            instanceNames.add(i.name());
+        }
+        for (Map.Entry<Token, String> e : instanceRefs.entrySet()) {
+            if (!instanceNames.contains(e.getValue())) {
+                problems.error(e.getKey(), Preconditions.message("vrrp_sync_group group", e.getValue(),
+                        "a vrrp_instance defined in the configuration"));
+            }
+        }
+        Set<String> scriptNames = new HashSet<>();
+        for (VrrpScriptConfig s : scripts) {
+            scriptNames.add(s.name());
+        }
+        for (Map.Entry<Token, String> e : scriptRefs.entrySet()) {
+            if (!scriptNames.contains(e.getValue())) {
+                problems.warning(e.getKey(), Preconditions.message("track_script", e.getValue(),
+                        "a vrrp_script defined in the configuration") + " - ignored, as keepalived does");
+            }
+        }
+    }
+
+    private final Map<Token, String> groupRefs = new LinkedHashMap<>();
+    private final Map<Token, String> instanceRefs = new LinkedHashMap<>();
+    private final Map<Token, String> scriptRefs = new LinkedHashMap<>();
+
+    private boolean block(Node n) {
+        if (!n.hasBlock()) {
+            problems.error(n.keyword(), n.name() + ": missing block (expected: '{' after " + n.name() + ")");
+            return false;
+        }
+        return true;
+    }
+
+    private boolean named(Node n) {
+        if (n.args().isEmpty()) {
+            problems.error(n.keyword(), n.name() + ": missing name (expected: a name after " + n.name() + ")");
+            return false;
+        }
+        return true;
+    }
+
+    private void unknown(Node n, String where) {
+        problems.warning(n.keyword(), Preconditions.message(where, n.name(), "a keyword keepalived 2.2 knows here")
+                + " - ignored, as keepalived does");
+    }
+
+    private void notActed(Node n) {
+        problems.warning(n.keyword(), n.name() + ": accepted by keepalived but not acted on by lvs4j yet");
+    }
+
+    private void noBlock(Node n) {
+        if (n.hasBlock()) {
+            problems.error(n.keyword(), n.name() + ": unexpected block (expected: no '{' after " + n.name() + ")");
+        }
+    }
+
+    private List<Node> children(Node n) {
+        return n.children() == null ? List.of() : n.children();
+    }
+
+    /** The words of a value block ({@code { a b \n c }}) or, without a block, the line's arguments. */
+    private List<List<Token>> valueLines(Node n) {
+        List<List<Token>> lines = new ArrayList<>();
+        if (!n.hasBlock()) {
+            problems.error(n.keyword(), n.name() + ": missing block (expected: '{' after " + n.name() + ")");
+            return lines;
+        }
+        for (Node c : n.children()) {
+            List<Token> line = new ArrayList<>();
+            line.add(c.keyword());
+            line.addAll(c.args());
+            lines.add(line);
+            if (c.hasBlock()) {
+                problems.error(c.keyword(), c.name() + ": unexpected block (expected: values only inside " + n.name() + ")");
+            }
+        }
+        return lines;
+    }
+
+    private static Map<String, List<String>> putOther(Map<String, List<String>> other, Node n) {
+        List<String> args = new ArrayList<>();
+        for (Token t : n.args()) {
+            args.add(t.text());
+        }
+        other.put(n.name(), List.copyOf(args));
+        return other;
+    }
+
+    // ---------------------------------------------------------------- global_defs
+
+    private GlobalDefs globalDefs(Node g) {
+        String routerId = null;
+        List<String> emails = new ArrayList<>();
+        String from = null;
+        String smtpServer = null;
+        Duration smtpTimeout = null;
+        Boolean smtpAlert = null;
+        Integer tcp = null;
+        Integer tcpfin = null;
+        Integer udp = null;
+        boolean flush = false;
+        boolean strict = false;
+        boolean security = false;
+        String scriptUser = null;
+        Map<String, List<String>> other = new LinkedHashMap<>();
+        for (Node n : children(g)) {
+            switch (n.name()) {
+                case "router_id":
+                    routerId = v.string(n, 0, "a name");
+                    break;
+                case "notification_email":
+                    for (List<Token> line : valueLines(n)) {
+                        for (Token t : line) {
+                            emails.add(t.text());
+                        }
+                    }
+                    break;
+                case "notification_email_from":
+                    from = v.string(n, 0, "an e-mail address");
+                    break;
+                case "smtp_server":
+                    if (v.has(n, 0, "an IP address or host name [port]")) {
+                        smtpServer = n.joinedArgs(0);
+                    }
+                    break;
+                case "smtp_connect_timeout":
+                    smtpTimeout = v.timer(n, 0, 1_000_000, TIMER_MAX);
+                    break;
+                case "smtp_alert":
+                    smtpAlert = v.bool(n, 0);
+                    break;
+                case "lvs_timeouts":
+                    for (int i = 0; i < n.args().size(); i += 2) {
+                        Token k = n.arg(i);
+                        if (!List.of("tcp", "tcpfin", "udp").contains(k.text())) {
+                            problems.invalid(n.keyword(), k, "one of tcp, tcpfin, udp");
+                            continue;
+                        }
+                        if (i + 1 >= n.args().size()) {
+                            problems.error(k, "lvs_timeouts " + k.text() + ": missing value (expected: 0.." + LVS_MAX_TIMEOUT + ")");
+                            break;
+                        }
+                        Long t = v.integer(k, n.arg(i + 1), 0, LVS_MAX_TIMEOUT);
+                        if (t != null) {
+                            switch (k.text()) {
+                                case "tcp":
+                                    tcp = (int) (long) t;
+                                    break;
+                                case "tcpfin":
+                                    tcpfin = (int) (long) t;
+                                    break;
+                                default:
+                                    udp = (int) (long) t;
+                            }
+                        }
+                    }
+                    break;
+                case "lvs_flush":
+                    flush = true;
+                    break;
+                case "vrrp_strict":
+                    strict = true;
+                    break;
+                case "enable_script_security":
+                    security = true;
+                    break;
+                case "script_user":
+                    scriptUser = v.string(n, 0, "a user name [group name]");
+                    break;
+                default:
+                    if (GLOBAL_OTHER.contains(n.name())) {
+                        putOther(other, n);
+                        notActed(n);
+                    } else {
+                        unknown(n, "global_defs");
+                    }
+            }
+        }
+        return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, smtpAlert, tcp, tcpfin, udp, flush,
+                strict, security, scriptUser, other);
+    }
+
+    // ---------------------------------------------------------------- vrrp
+
+    private VrrpScriptConfig vrrpScript(Node s) {
+        String name = s.arg(0).text();
+        String script = null;
+        Duration interval = null;
+        Duration timeout = null;
+        Integer weight = null;
+        boolean reverse = false;
+        Integer rise = null;
+        Integer fall = null;
+        String user = null;
+        String group = null;
+        boolean initFail = false;
+        for (Node n : children(s)) {
+            noBlock(n);
+            switch (n.name()) {
+                case "script":
+                    if (v.has(n, 0, "a command")) {
+                        script = n.joinedArgs(0);
+                    }
+                    break;
+                case "interval":
+                    interval = v.timer(n, 0, 1_000_000, TIMER_MAX);
+                    break;
+                case "timeout":
+                    timeout = v.timer(n, 0, 1_000_000, TIMER_MAX);
+                    break;
+                case "weight":
+                    weight = v.int32(n, 0, -253, 253);
+                    if (n.args().size() > 1) {
+                        if (n.arg(1).text().equals("reverse")) {
+                            reverse = true;
+                        } else {
+                            problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
+                        }
+                    }
+                    break;
+                case "rise":
+                    rise = v.int32(n, 0, 1, Integer.MAX_VALUE);
+                    break;
+                case "fall":
+                    fall = v.int32(n, 0, 1, Integer.MAX_VALUE);
+                    break;
+                case "user":
+                    user = v.string(n, 0, "a user name [group name]");
+                    group = n.args().size() > 1 ? n.arg(1).text() : null;
+                    break;
+                case "init_fail":
+                    initFail = true;
+                    break;
+                default:
+                    unknown(n, "vrrp_script");
+            }
+        }
+        if (script == null) {
+            problems.error(s.keyword(), "vrrp_script " + name + ": missing script (expected: a script keyword in the block)");
+            return null;
+        }
+        return new VrrpScriptConfig(name, script, interval, timeout, weight, reverse, rise, fall, user, group, initFail);
+    }
+
+    private VrrpInstanceConfig vrrpInstance(Node in) {
+        String name = in.arg(0).text();
+        VrrpState state = null;
+        String iface = null;
+        Integer vrid = null;
+        Integer priority = null;
+        Duration advert = null;
+        Integer version = null;
+        VrrpAuthentication auth = null;
+        List<VirtualIpAddress> vips = new ArrayList<>();
+        List<VirtualIpAddress> excluded = new ArrayList<>();
+        List<String> routes = new ArrayList<>();
+        List<String> rules = new ArrayList<>();
+        InetAddress unicastSrc = null;
+        List<InetAddress> peers = new ArrayList<>();
+        InetAddress mcastSrc = null;
+        boolean nopreempt = false;
+        Duration preemptDelay = null;
+        List<TrackedObject> trackIf = new ArrayList<>();
+        List<TrackedObject> trackScript = new ArrayList<>();
+        List<TrackedObject> trackFile = new ArrayList<>();
+        boolean dontTrackPrimary = false;
+        Map<String, String> notify = new HashMap<>();
+        Boolean smtpAlert = null;
+        Boolean accept = null;
+        Duration garpDelay = null;
+        Integer garpRepeat = null;
+        Duration garpRefresh = null;
+        Integer garpRefreshRepeat = null;
+        Duration garpLowerDelay = null;
+        Integer garpLowerRepeat = null;
+        Map<String, List<String>> other = new LinkedHashMap<>();
+        for (Node n : children(in)) {
+            switch (n.name()) {
+                case "state": {
+                    String s = v.oneOf(n, 0, List.of("MASTER", "BACKUP"));
+                    if (s != null) {
+                        state = VrrpState.valueOf(s);
+                    }
+                    break;
+                }
+                case "interface":
+                    iface = v.string(n, 0, "an interface name");
+                    break;
+                case "virtual_router_id":
+                    vrid = v.int32(n, 0, 1, 255);
+                    break;
+                case "priority":
+                    priority = v.int32(n, 0, 1, 255);
+                    break;
+                case "advert_int":
+                    advert = v.timer(n, 0, 10_000, 255_000_000);
+                    break;
+                case "version": {
+                    String s = v.oneOf(n, 0, List.of("2", "3"));
+                    if (s != null) {
+                        version = Integer.valueOf(s);
+                    }
+                    break;
+                }
+                case "authentication":
+                    auth = authentication(n);
+                    break;
+                case "virtual_ipaddress":
+                    vips.addAll(vips(n));
+                    break;
+                case "virtual_ipaddress_excluded":
+                    excluded.addAll(vips(n));
+                    break;
+                case "virtual_routes":
+                    for (List<Token> line : valueLines(n)) {
+                        routes.add(join(line));
+                    }
+                    break;
+                case "virtual_rules":
+                    for (List<Token> line : valueLines(n)) {
+                        rules.add(join(line));
+                    }
+                    break;
+                case "unicast_src_ip":
+                    unicastSrc = v.address(n, 0);
+                    break;
+                case "mcast_src_ip":
+                    mcastSrc = v.address(n, 0);
+                    break;
+                case "unicast_peer":
+                    for (List<Token> line : valueLines(n)) {
+                        InetAddress a = v.address(n.keyword(), line.get(0));
+                        if (a != null) {
+                            peers.add(a);
+                        }
+                    }
+                    break;
+                case "nopreempt":
+                    nopreempt = true;
+                    break;
+                case "preempt":
+                    nopreempt = false;
+                    break;
+                case "preempt_delay":
+                    preemptDelay = v.timer(n, 0, 0, 1000_000_000L);
+                    break;
+                case "track_interface":
+                    trackIf.addAll(tracked(n, false));
+                    break;
+                case "track_script":
+                    trackScript.addAll(tracked(n, true));
+                    break;
+                case "track_file":
+                    trackFile.addAll(tracked(n, false));
+                    break;
+                case "dont_track_primary":
+                    dontTrackPrimary = true;
+                    break;
+                case "smtp_alert":
+                    smtpAlert = v.bool(n, 0);
+                    break;
+                case "accept":
+                    accept = Boolean.TRUE;
+                    break;
+                case "no_accept":
+                    accept = Boolean.FALSE;
+                    break;
+                case "garp_master_delay":
+                    garpDelay = v.timer(n, 0, 0, 255_000_000);
+                    break;
+                case "garp_master_repeat":
+                    garpRepeat = v.int32(n, 0, 1, 255);
+                    break;
+                case "garp_master_refresh":
+                    garpRefresh = v.timer(n, 0, 0, TIMER_MAX);
+                    break;
+                case "garp_master_refresh_repeat":
+                    garpRefreshRepeat = v.int32(n, 0, 1, 255);
+                    break;
+                case "garp_lower_prio_delay":
+                    garpLowerDelay = v.timer(n, 0, 0, 255_000_000);
+                    break;
+                case "garp_lower_prio_repeat":
+                    garpLowerRepeat = v.int32(n, 0, 1, 255);
+                    break;
+                default:
+                    if (NOTIFY.contains(n.name())) {
+                        if (v.has(n, 0, "a command")) {
+                            notify.put(n.name(), n.joinedArgs(0));
+                        }
+                    } else if (INSTANCE_OTHER.contains(n.name())) {
+                        putOther(other, n);
+                        notActed(n);
+                    } else {
+                        unknown(n, "vrrp_instance");
+                    }
+            }
+        }
+        if (vrid == null) {
+            problems.error(in.keyword(), "vrrp_instance " + name
+                    + ": missing virtual_router_id (expected: virtual_router_id 1..255 in the block)");
+            return null;
+        }
+        return new VrrpInstanceConfig(name, state, iface, vrid, priority, advert, version, auth, vips, excluded,
+                routes, rules, unicastSrc, peers, mcastSrc, nopreempt, preemptDelay, trackIf, trackScript, trackFile,
+                dontTrackPrimary, notify, smtpAlert, accept,
+                new GarpSettings(garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, garpLowerDelay, garpLowerRepeat),
+                other);
+    }
+
+    private static String join(List<Token> line) {
+        StringBuilder sb = new StringBuilder();
+        for (Token t : line) {
+            if (sb.length() > 0) {
+                sb.append(' ');
+            }
+            sb.append(t.text());
+        }
+        return sb.toString();
+    }
+
+    private VrrpAuthentication authentication(Node a) {
+        if (!block(a)) {
+            return null;
+        }
+        AuthType type = null;
+        String pass = null;
+        for (Node n : children(a)) {
+            switch (n.name()) {
+                case "auth_type": {
+                    String s = v.oneOf(n, 0, List.of("PASS", "AH"));
+                    if (s != null) {
+                        type = AuthType.valueOf(s);
+                    }
+                    break;
+                }
+                case "auth_pass":
+                    pass = v.string(n, 0, "a password");
+                    if (pass != null && pass.length() > 8) {
+                        problems.warning(n.arg(0), "auth_pass: longer than 8 characters - truncated to 8, as keepalived does");
+                        pass = pass.substring(0, 8);
+                    }
+                    break;
+                default:
+                    unknown(n, "authentication");
+            }
+        }
+        if (type == null) {
+            problems.error(a.keyword(), "authentication: missing auth_type (expected: auth_type PASS|AH)");
+            return null;
+        }
+        return new VrrpAuthentication(type, pass);
+    }
+
+    private List<VirtualIpAddress> vips(Node n) {
+        List<VirtualIpAddress> r = new ArrayList<>();
+        for (List<Token> line : valueLines(n)) {
+            Token a = line.get(0);
+            String text = a.text();
+            int prefix = -1;
+            int slash = text.indexOf('/');
+            InetAddress addr;
+            if (slash >= 0) {
+                addr = Values.parseAddress(text.substring(0, slash));
+                Long p = Values.parseLong(text.substring(slash + 1));
+                int max = addr != null && !Values.isV4(addr) ? 128 : 32;
+                if (addr == null || p == null || p < 0 || p > max) {
+                    problems.invalid(n.keyword(), a, "an IP address with an optional /prefix length");
+                    continue;
+                }
+                prefix = (int) (long) p;
+            } else {
+                addr = v.address(n.keyword(), a);
+                if (addr == null) {
+                    continue;
+                }
+            }
+            InetAddress brd = null;
+            String dev = null;
+            String scope = null;
+            String label = null;
+            List<String> otherOptions = new ArrayList<>();
+            for (int i = 1; i < line.size(); i++) {
+                Token o = line.get(i);
+                String val = i + 1 < line.size() ? line.get(i + 1).text() : null;
+                switch (o.text()) {
+                    case "brd":
+                    case "broadcast":
+                        if (val == null) {
+                            problems.error(o, n.name() + " brd: missing value (expected: an IP address)");
+                            break;
+                        }
+                        brd = v.address(o, line.get(++i));
+                        break;
+                    case "dev":
+                        if (val == null) {
+                            problems.error(o, n.name() + " dev: missing value (expected: an interface name)");
+                            break;
+                        }
+                        dev = val;
+                        i++;
+                        break;
+                    case "scope":
+                        if (val == null) {
+                            problems.error(o, n.name() + " scope: missing value (expected: a scope)");
+                            break;
+                        }
+                        scope = val;
+                        i++;
+                        break;
+                    case "label":
+                        if (val == null) {
+                            problems.error(o, n.name() + " label: missing value (expected: a label)");
+                            break;
+                        }
+                        label = val;
+                        i++;
+                        break;
+                    case "no_track":
+                    case "home":
+                    case "-nodad":
+                    case "nodad":
+                    case "noprefixroute":
+                    case "autojoin":
+                        otherOptions.add(o.text());
+                        break;
+                    case "preferred_lft":
+                    case "track_group":
+                        otherOptions.add(o.text());
+                        if (val != null) {
+                            otherOptions.add(val);
+                            i++;
+                        }
+                        break;
+                    default:
+                        problems.invalid(n.keyword(), o, "one of brd, dev, scope, label, no_track, preferred_lft, home, nodad, noprefixroute, autojoin, track_group");
+                }
+            }
+            r.add(new VirtualIpAddress(addr, prefix, brd, dev, scope, label, otherOptions));
+        }
+        return r;
+    }
+
+    private List<TrackedObject> tracked(Node n, boolean scripts) {
+        List<TrackedObject> r = new ArrayList<>();
+        for (List<Token> line : valueLines(n)) {
+            Token name = line.get(0);
+            Integer weight = null;
+            boolean reverse = false;
+            for (int i = 1; i < line.size(); i++) {
+                Token o = line.get(i);
+                if (o.text().equals("weight") && i + 1 < line.size()) {
+                    Long w = v.integer(o, line.get(++i), -254, 254);
+                    weight = w == null ? null : (int) (long) w;
+                } else if (o.text().equals("reverse")) {
+                    reverse = true;
+                } else {
+                    problems.invalid(n.keyword(), o, "weight N [reverse]");
+                }
+            }
+            if (scripts) {
+                scriptRefs.put(name, name.text());
+            }
+            r.add(new TrackedObject(name.text(), weight, reverse));
+        }
+        return r;
+    }
+
+    private VrrpSyncGroupConfig syncGroup(Node g) {
+        String name = g.arg(0).text();
+        List<String> members = new ArrayList<>();
+        Map<String, String> notify = new HashMap<>();
+        Boolean smtpAlert = null;
+        List<TrackedObject> trackScript = new ArrayList<>();
+        List<TrackedObject> trackIf = new ArrayList<>();
+        boolean global = false;
+        for (Node n : children(g)) {
+            switch (n.name()) {
+                case "group":
+                    for (List<Token> line : valueLines(n)) {
+                        for (Token t : line) {
+                            members.add(t.text());
+                            instanceRefs.put(t, t.text());
+                        }
+                    }
+                    break;
+                case "smtp_alert":
+                    smtpAlert = v.bool(n, 0);
+                    break;
+                case "track_script":
+                    trackScript.addAll(tracked(n, true));
+                    break;
+                case "track_interface":
+                    trackIf.addAll(tracked(n, false));
+                    break;
+                case "global_tracking":
+                    global = true;
+                    break;
+                default:
+                    if (NOTIFY.contains(n.name()) && !n.name().equals("notify_deleted")) {
+                        if (v.has(n, 0, "a command")) {
+                            notify.put(n.name(), n.joinedArgs(0));
+                        }
+                    } else if (SYNC_GROUP_OTHER.contains(n.name())) {
+                        notActed(n);
+                    } else {
+                        unknown(n, "vrrp_sync_group");
+                    }
+            }
+        }
+        return new VrrpSyncGroupConfig(name, members, notify, smtpAlert, trackScript, trackIf, global);
+    }
+
+    // ---------------------------------------------------------------- LVS
+
+    private SslConfig ssl(Node s) {
+        String password = null;
+        String ca = null;
+        String cert = null;
+        String key = null;
+        for (Node n : children(s)) {
+            switch (n.name()) {
+                case "password":
+                    password = v.string(n, 0, "a password");
+                    break;
+                case "ca":
+                    ca = v.string(n, 0, "a file name");
+                    break;
+                case "certificate":
+                    cert = v.string(n, 0, "a file name");
+                    break;
+                case "key":
+                    key = v.string(n, 0, "a file name");
+                    break;
+                default:
+                    unknown(n, "SSL");
+            }
+        }
+        return new SslConfig(password, ca, cert, key);
+    }
+
+    private VirtualServerGroupConfig group(Node g) {
+        String name = g.arg(0).text();
+        List<GroupEntry> entries = new ArrayList<>();
+        for (Node n : children(g)) {
+            noBlock(n);
+            if (n.name().equals("fwmark")) {
+                Long mark = v.integer(n, 0, 1, 0xFFFF_FFFFL);
+                AddressFamily fam = null;
+                if (n.args().size() > 1) {
+                    String f = v.oneOf(n, 1, List.of("inet", "inet6"));
+                    if (f == null) {
+                        continue;
+                    }
+                    fam = f.equals("inet") ? AddressFamily.INET : AddressFamily.INET6;
+                }
+                if (mark != null) {
+                    entries.add(GroupEntry.fwmark(mark, fam));
+                }
+                continue;
+            }
+            GroupEntry e = groupRange(n);
+            if (e != null) {
+                entries.add(e);
+            }
+        }
+        if (entries.isEmpty()) {
+            problems.error(g.keyword(), "virtual_server_group " + name
+                    + ": no entries (expected: addresses, ranges or fwmarks in the block)");
+            return null;
+        }
+        return new VirtualServerGroupConfig(name, entries);
+    }
+
+    /** {@code ADDR [PORT]}, {@code A.B.C.D-E}, {@code A.B.C.D-E.F.G.H}, {@code A.B.C.D/nn}, IPv6 likewise. */
+    private GroupEntry groupRange(Node n) {
+        Token t = n.keyword();
+        String s = t.text();
+        String expected = "an address, a range like 192.0.2.1-10 or 192.0.2.1-192.0.2.10, a prefix like 192.0.2.8/29, or fwmark N";
+        Integer port = v.port(n, 0);
+        if (port == null) {
+            return null;
+        }
+        int slash = s.indexOf('/');
+        int dash = s.indexOf('-');
+        try {
+            if (slash >= 0) {
+                InetAddress a = Values.parseAddress(s.substring(0, slash));
+                Long len = Values.parseLong(s.substring(slash + 1));
+                int bits = a == null ? 0 : a.getAddress().length * 8;
+                if (a == null || len == null || len < 1 || len > bits) {
+                    problems.error(t, Preconditions.message("virtual_server_group", s, expected));
+                    return null;
+                }
+                BigInteger v0 = new BigInteger(1, a.getAddress());
+                BigInteger hostMask = BigInteger.ONE.shiftLeft(bits - (int) (long) len).subtract(BigInteger.ONE);
+                if (!v0.and(hostMask).equals(BigInteger.ZERO)) {
+                    problems.error(t, Preconditions.message("virtual_server_group", s, "no host bits set after the /prefix"));
+                    return null;
+                }
+                return GroupEntry.range(a, toAddress(v0.or(hostMask), a.getAddress().length), port);
+            }
+            if (dash >= 0) {
+                InetAddress a = Values.parseAddress(s.substring(0, dash));
+                String endText = s.substring(dash + 1);
+                if (a == null) {
+                    problems.error(t, Preconditions.message("virtual_server_group", s, expected));
+                    return null;
+                }
+                boolean v4 = Values.isV4(a);
+                InetAddress end;
+                if ((v4 && endText.indexOf('.') >= 0) || (!v4 && endText.indexOf(':') >= 0)) {
+                    end = Values.parseAddress(endText);
+                    if (end == null || Values.isV4(end) != v4) {
+                        problems.error(t, Preconditions.message("virtual_server_group", s, expected));
+                        return null;
+                    }
+                    if (new BigInteger(1, end.getAddress()).compareTo(new BigInteger(1, a.getAddress())) < 0) {
+                        problems.error(t, Preconditions.message("virtual_server_group", s, "a range whose end is not below its start"));
+                        return null;
+                    }
+                } else {
+                    byte[] b = a.getAddress();
+                    long last;
+                    long start;
+                    if (v4) {
+                        Long e = Values.parseLong(endText);
+                        if (e == null || e < 0 || e > 255) {
+                            problems.error(t, Preconditions.message("virtual_server_group", s, expected));
+                            return null;
+                        }
+                        last = e;
+                        start = b[3] & 0xFF;
+                        b[3] = (byte) last;
+                    } else {
+                        Long e = endText.isEmpty() || endText.length() > 4 ? null : parseHex(endText);
+                        if (e == null) {
+                            problems.error(t, Preconditions.message("virtual_server_group", s, expected));
+                            return null;
+                        }
+                        last = e;
+                        start = ((b[14] & 0xFF) << 8) | (b[15] & 0xFF);
+                        b[14] = (byte) (last >> 8);
+                        b[15] = (byte) last;
+                    }
+                    if (start >= last) {
+                        problems.error(t, Preconditions.message("virtual_server_group", s, "a range end greater than its start"));
+                        return null;
+                    }
+                    end = InetAddress.getByAddress(b);
+                }
+                return GroupEntry.range(a, end, port);
+            }
+            InetAddress a = Values.parseAddress(s);
+            if (a == null) {
+                problems.error(t, Preconditions.message("virtual_server_group", s, expected));
+                return null;
+            }
+            return GroupEntry.range(a, a, port);
+        } catch (UnknownHostException e) {
+            problems.error(t, Preconditions.message("virtual_server_group", s, expected));
+            return null;
+        }
+    }
+
+    private static Long parseHex(String s) {
+        long r = 0;
+        for (char c : s.toCharArray()) {
+            int d = Character.digit(c, 16);
+            if (d < 0) {
+                return null;
+            }
+            r = r * 16 + d;
+        }
+        return r;
+    }
+
+    private static InetAddress toAddress(BigInteger value, int len) throws UnknownHostException {
+        byte[] raw = value.toByteArray();
+        byte[] b = new byte[len];
+        int copy = Math.min(raw.length, len);
+        System.arraycopy(raw, raw.length - copy, b, len - copy, copy);
+        return InetAddress.getByAddress(b);
+    }
+
+    /** Mutable state of a virtual_server while its block is read. */
+    private static final class Vs {
+        InetAddress address;
+        int port;
+        long fwmark;
+        String group;
+        Protocol protocol;
+        Scheduler scheduler;
+        Set<SchedulerFlag> flags = EnumSet.noneOf(SchedulerFlag.class);
+        boolean ops;
+        boolean hashed;
+        LvsMethod method;
+        Integer persistenceTimeout;
+        String granularity;
+        String engine;
+        AddressFamily family;
+        Integer quorum;
+        Integer hysteresis;
+        String quorumUp;
+        String quorumDown;
+        InetAddress sorryAddress;
+        int sorryPort;
+        boolean sorryInhibit;
+        LvsMethod sorryMethod;
+        boolean haSuspend;
+        boolean alpha;
+        boolean omega;
+        boolean inhibit;
+        Integer weight;
+        Duration delayLoop;
+        Duration connectTimeout;
+        Integer retry;
+        Duration delayBeforeRetry;
+        Duration warmup;
+        String virtualhost;
+        Boolean smtpAlert;
+        List<RealServerConfig> realServers = new ArrayList<>();
+    }
+
+    private VirtualServerConfig virtualServer(Node node) {
+        Vs vs = new Vs();
+        if (!v.has(node, 0, "an IP address [port], fwmark N or group NAME")) {
+            return null;
+        }
+        Token first = node.arg(0);
+        if (first.text().equals("group")) {
+            vs.group = v.string(node, 1, "a virtual_server_group name");
+            if (vs.group == null) {
+                return null;
+            }
+            groupRefs.put(node.arg(1), vs.group);
+        } else if (first.text().equals("fwmark")) {
+            Long mark = v.integer(node, 1, 1, 0xFFFF_FFFFL);
+            if (mark == null) {
+                return null;
+            }
+            vs.fwmark = mark;
+        } else {
+            vs.address = v.address(node.keyword(), first);
+            Integer port = v.port(node, 1);
+            if (vs.address == null || port == null) {
+                return null;
+            }
+            vs.port = port;
+        }
+        Token schedulerFlagSeen = null;
+        for (Node n : children(node)) {
+            if (!n.name().equals("real_server") && !isChecker(n.name())) {
+                noBlock(n);
+            }
+            switch (n.name()) {
+                case "ip_family": {
+                    String f = v.oneOf(n, 0, List.of("inet", "inet6"));
+                    if (f != null) {
+                        vs.family = f.equals("inet") ? AddressFamily.INET : AddressFamily.INET6;
+                    }
+                    break;
+                }
+                case "retry":
+                    vs.retry = v.int32(n, 0, 1, Integer.MAX_VALUE);
+                    break;
+                case "delay_before_retry":
+                    vs.delayBeforeRetry = v.timer(n, 0, 0, TIMER_MAX);
+                    break;
+                case "warmup":
+                    vs.warmup = v.timer(n, 0, 0, TIMER_MAX);
+                    break;
+                case "connect_timeout":
+                    vs.connectTimeout = v.timer(n, 0, 1, TIMER_MAX);
+                    break;
+                case "delay_loop":
+                    vs.delayLoop = v.timer(n, 0, 1, TIMER_MAX);
+                    break;
+                case "inhibit_on_failure":
+                    vs.inhibit = true;
+                    break;
+                case "lb_algo":
+                case "lvs_sched": {
+                    String s = v.oneOf(n, 0, SCHEDULERS);
+                    if (s != null) {
+                        vs.scheduler = Scheduler.of(s);
+                    }
+                    break;
+                }
+                case "hashed":
+                    vs.hashed = true;
+                    problems.warning(n.keyword(), "hashed: accepted by keepalived but has no effect");
+                    break;
+                case "ops":
+                    vs.ops = true;
+                    break;
+                case "flag-1":
+                case "flag-2":
+                case "flag-3":
+                    vs.flags.add(SchedulerFlag.of(n.name()));
+                    break;
+                case "sh-port":
+                case "sh-fallback":
+                case "mh-port":
+                case "mh-fallback": {
+                    SchedulerFlag f = SchedulerFlag.of(n.name());
+                    if (vs.scheduler != f.onlyFor()) {
+                        problems.error(n.keyword(), Preconditions.message(n.name(), vs.scheduler == null ? "no lvs_sched" : "lvs_sched " + vs.scheduler,
+                                "lvs_sched " + f.onlyFor() + " before " + n.name() + ", as keepalived requires"));
+                    } else {
+                        vs.flags.add(f);
+                    }
+                    schedulerFlagSeen = n.keyword();
+                    break;
+                }
+                case "lb_kind":
+                case "lvs_method": {
+                    LvsMethod m = method(n, vs.method);
+                    if (m != null) {
+                        vs.method = m;
+                    }
+                    break;
+                }
+                case "persistence_engine":
+                    vs.engine = v.string(n, 0, "a persistence engine name such as sip");
+                    if (vs.engine != null && vs.engine.length() > 15) {
+                        problems.invalid(n.keyword(), n.arg(0), "at most 15 characters");
+                        vs.engine = null;
+                    }
+                    break;
+                case "persistence_timeout":
+                    if (n.args().isEmpty()) {
+                        vs.persistenceTimeout = 360;
+                    } else {
+                        Integer t = v.int32(n, 0, 1, LVS_MAX_TIMEOUT);
+                        if (t != null) {
+                            vs.persistenceTimeout = t;
+                        }
+                    }
+                    break;
+                case "persistence_granularity":
+                    vs.granularity = granularity(n, vs);
+                    break;
+                case "protocol": {
+                    if (!v.has(n, 0, "one of TCP, UDP, SCTP")) {
+                        break;
+                    }
+                    String p = n.arg(0).text().toUpperCase(java.util.Locale.ROOT);
+                    if (List.of("TCP", "UDP", "SCTP").contains(p)) {
+                        vs.protocol = Protocol.valueOf(p);
+                    } else {
+                        problems.invalid(n.keyword(), n.arg(0), "one of TCP, UDP, SCTP");
+                    }
+                    break;
+                }
+                case "ha_suspend":
+                    vs.haSuspend = true;
+                    break;
+                case "smtp_alert":
+                    vs.smtpAlert = v.bool(n, 0);
+                    break;
+                case "virtualhost":
+                    vs.virtualhost = v.string(n, 0, "a host name");
+                    break;
+                case "snmp_name":
+                    notActed(n);
+                    break;
+                case "alpha":
+                    vs.alpha = true;
+                    break;
+                case "omega":
+                    vs.omega = true;
+                    break;
+                case "quorum_up":
+                    if (v.has(n, 0, "a command")) {
+                        vs.quorumUp = n.joinedArgs(0);
+                    }
+                    break;
+                case "quorum_down":
+                    if (v.has(n, 0, "a command")) {
+                        vs.quorumDown = n.joinedArgs(0);
+                    }
+                    break;
+                case "quorum":
+                    vs.quorum = v.int32(n, 0, 1, 0xFFFF_FFFFL > Integer.MAX_VALUE ? Integer.MAX_VALUE : 0xFFFF_FFFFL);
+                    break;
+                case "hysteresis":
+                    vs.hysteresis = v.int32(n, 0, 0, Integer.MAX_VALUE);
+                    break;
+                case "weight":
+                    vs.weight = v.int32(n, 0, 1, Integer.MAX_VALUE);
+                    break;
+                case "sorry_server": {
+                    InetAddress a = v.address(n, 0);
+                    Integer p = v.port(n, 1);
+                    if (a != null && p != null) {
+                        vs.sorryAddress = a;
+                        vs.sorryPort = p;
+                        vs.sorryMethod = null;
+                    }
+                    break;
+                }
+                case "sorry_server_inhibit":
+                    if (vs.sorryAddress == null) {
+                        problems.error(n.keyword(), "sorry_server_inhibit: no sorry_server (expected: sorry_server before it)");
+                    } else {
+                        vs.sorryInhibit = true;
+                    }
+                    break;
+                case "sorry_server_lvs_method":
+                    if (vs.sorryAddress == null) {
+                        problems.error(n.keyword(), "sorry_server_lvs_method: no sorry_server (expected: sorry_server before it)");
+                    } else {
+                        LvsMethod m = method(n, vs.method);
+                        if (m != null) {
+                            vs.sorryMethod = m;
+                        }
+                    }
+                    break;
+                case "real_server": {
+                    RealServerConfig rs = realServer(n, vs);
+                    if (rs != null) {
+                        locations.put(rs, n.keyword());
+                        vs.realServers.add(rs);
+                    }
+                    break;
+                }
+                default:
+                    unknown(n, "virtual_server");
+            }
+        }
+        if (vs.granularity != null && vs.persistenceTimeout == null) {
+            vs.persistenceTimeout = 360;
+        }
+        SorryServer sorry = vs.sorryAddress == null ? null
+                : new SorryServer(vs.sorryAddress, vs.sorryPort, vs.sorryInhibit, vs.sorryMethod);
+        try {
+            return new VirtualServerConfig(vs.address, vs.port, vs.fwmark, vs.group, vs.protocol, vs.scheduler,
+                    vs.flags, vs.ops, vs.hashed, vs.method, vs.persistenceTimeout, vs.granularity, vs.engine,
+                    vs.family, vs.quorum, vs.hysteresis, vs.quorumUp, vs.quorumDown, sorry, vs.haSuspend, vs.alpha,
+                    vs.omega, vs.inhibit, vs.weight, vs.delayLoop, vs.connectTimeout, vs.retry, vs.delayBeforeRetry,
+                    vs.warmup, vs.virtualhost, vs.smtpAlert, vs.realServers);
+        } catch (IllegalArgumentException e) {
+            problems.error(node.keyword(), e.getMessage());
+            return null;
+        }
+    }
+
+    private String granularity(Node n, Vs vs) {
+        if (!v.has(n, 0, "a netmask (IPv4) or prefix length 1..128 (IPv6)")) {
+            return null;
+        }
+        Token t = n.arg(0);
+        boolean v4 = vs.family == AddressFamily.INET
+                || (vs.family == null && vs.address != null ? Values.isV4(vs.address) : t.text().indexOf('.') >= 0);
+        if (vs.family == AddressFamily.INET6 || (vs.address != null && !Values.isV4(vs.address))) {
+            v4 = false;
+        }
+        if (v4) {
+            InetAddress m = Values.parseAddress(t.text());
+            if (m == null || !Values.isV4(m)) {
+                problems.invalid(n.keyword(), t, "an IPv4 netmask such as 255.255.255.0");
+                return null;
+            }
+            return t.text();
+        }
+        Long len = v.integer(n.keyword(), t, 1, 128);
+        return len == null ? null : Long.toString(len);
+    }
+
+    /** {@code NAT|DR|TUN [type ipip|gue|gre] [port N] [nocsum|csum|remcsum]}; tunnel options keep the previous ones. */
+    private LvsMethod method(Node n, LvsMethod previous) {
+        String kind = v.oneOf(n, 0, List.of("NAT", "DR", "TUN"));
+        if (kind == null) {
+            return null;
+        }
+        Forwarding f = kind.equals("NAT") ? Forwarding.MASQ : kind.equals("DR") ? Forwarding.ROUTE : Forwarding.TUNNEL;
+        TunnelType type = TunnelType.IPIP;
+        int port = 0;
+        TunnelChecksum csum = TunnelChecksum.NONE;
+        if (previous != null) {
+            type = previous.tunnelType();
+            port = previous.tunnelPort();
+            csum = previous.checksum();
+        }
+        if (n.args().size() > 1) {
+            type = TunnelType.IPIP;
+            port = 0;
+            csum = TunnelChecksum.NONE;
+        }
+        for (int i = 1; i < n.args().size(); i++) {
+            Token o = n.arg(i);
+            switch (o.text()) {
+                case "type": {
+                    if (i + 1 >= n.args().size()) {
+                        problems.error(o, n.name() + " type: missing value (expected: one of ipip, gue, gre)");
+                        return null;
+                    }
+                    Token t = n.arg(++i);
+                    if (!List.of("ipip", "gue", "gre").contains(t.text())) {
+                        problems.invalid(n.keyword(), t, "one of ipip, gue, gre");
+                        return null;
+                    }
+                    type = TunnelType.of(t.text());
+                    break;
+                }
+                case "port": {
+                    if (i + 1 >= n.args().size()) {
+                        problems.error(o, n.name() + " port: missing value (expected: 1..65535)");
+                        return null;
+                    }
+                    Long p = v.integer(o, n.arg(++i), 1, 65535);
+                    if (p == null) {
+                        return null;
+                    }
+                    port = (int) (long) p;
+                    break;
+                }
+                case "nocsum":
+                    csum = TunnelChecksum.NONE;
+                    break;
+                case "csum":
+                    csum = TunnelChecksum.CSUM;
+                    break;
+                case "remcsum":
+                    csum = TunnelChecksum.REMCSUM;
+                    break;
+                default:
+                    problems.invalid(n.keyword(), o, "one of type, port, nocsum, csum, remcsum");
+                    return null;
+            }
+        }
+        if (n.args().size() > 1 && f != Forwarding.TUNNEL) {
+            problems.error(n.arg(1), Preconditions.message(n.name(), n.joinedArgs(0), "tunnel options only with TUN"));
+            return null;
+        }
+        if ((type == TunnelType.GUE) != (port != 0)) {
+            problems.error(n.keyword(), Preconditions.message(n.name(), n.joinedArgs(0), "a port exactly when the tunnel type is gue"));
+            return null;
+        }
+        if (type == TunnelType.IPIP && csum != TunnelChecksum.NONE) {
+            problems.error(n.keyword(), Preconditions.message(n.name(), n.joinedArgs(0), "no checksum option for ipip tunnels"));
+            return null;
+        }
+        if (type == TunnelType.GRE && csum == TunnelChecksum.REMCSUM) {
+            problems.error(n.keyword(), Preconditions.message(n.name(), n.joinedArgs(0), "no remcsum for gre tunnels"));
+            return null;
+        }
+        return new LvsMethod(f, type, port, csum);
+    }
+
+    static boolean isChecker(String name) {
+        switch (name) {
+            case "TCP_CHECK": case "HTTP_GET": case "SSL_GET": case "MISC_CHECK": case "SMTP_CHECK":
+            case "DNS_CHECK": case "UDP_CHECK": case "PING_CHECK": case "FILE_CHECK": case "BFD_CHECK":
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    private RealServerConfig realServer(Node node, Vs vs) {
+        InetAddress address = v.address(node, 0);
+        Integer port = v.port(node, 1);
+        if (address == null || port == null) {
+            return null;
+        }
+        if (!node.hasBlock()) {
+            return RealServerConfig.of(address, port);
+        }
+        Integer weight = null;
+        LvsMethod method = null;
+        Integer upper = null;
+        Integer lower = null;
+        Boolean inhibit = null;
+        String notifyUp = null;
+        String notifyDown = null;
+        Boolean alpha = null;
+        Integer retry = null;
+        Duration connectTimeout = null;
+        Duration delayBeforeRetry = null;
+        Duration warmup = null;
+        Duration delayLoop = null;
+        Boolean smtpAlert = null;
+        String virtualhost = null;
+        List<CheckerConfig> checkers = new ArrayList<>();
+        for (Node n : children(node)) {
+            if (isChecker(n.name())) {
+                CheckerConfig c = checker(n);
+                if (c != null) {
+                    checkers.add(c);
+                }
+                continue;
+            }
+            noBlock(n);
+            switch (n.name()) {
+                case "weight":
+                    weight = v.int32(n, 0, 0, Integer.MAX_VALUE);
+                    break;
+                case "lvs_method": {
+                    LvsMethod m = method(n, method != null ? method : vs.method);
+                    if (m != null) {
+                        method = m;
+                    }
+                    break;
+                }
+                case "uthreshold":
+                    upper = v.int32(n, 0, 0, Integer.MAX_VALUE);
+                    break;
+                case "lthreshold":
+                    lower = v.int32(n, 0, 0, Integer.MAX_VALUE);
+                    break;
+                case "inhibit_on_failure":
+                    inhibit = v.bool(n, 0);
+                    break;
+                case "notify_up":
+                    if (v.has(n, 0, "a command")) {
+                        notifyUp = n.joinedArgs(0);
+                    }
+                    break;
+                case "notify_down":
+                    if (v.has(n, 0, "a command")) {
+                        notifyDown = n.joinedArgs(0);
+                    }
+                    break;
+                case "alpha":
+                    alpha = v.bool(n, 0);
+                    break;
+                case "retry":
+                    retry = v.int32(n, 0, 1, Integer.MAX_VALUE);
+                    break;
+                case "delay_before_retry":
+                    delayBeforeRetry = v.timer(n, 0, 0, TIMER_MAX);
+                    break;
+                case "warmup":
+                    warmup = v.timer(n, 0, 0, TIMER_MAX);
+                    break;
+                case "connect_timeout":
+                    connectTimeout = v.timer(n, 0, 1, TIMER_MAX);
+                    break;
+                case "delay_loop":
+                    delayLoop = v.timer(n, 0, 1, TIMER_MAX);
+                    break;
+                case "smtp_alert":
+                    smtpAlert = v.bool(n, 0);
+                    break;
+                case "virtualhost":
+                    virtualhost = v.string(n, 0, "a host name");
+                    break;
+                case "snmp_name":
+                    notActed(n);
+                    break;
+                default:
+                    unknown(n, "real_server");
+            }
+        }
+        return new RealServerConfig(address, port, weight, method, upper, lower, inhibit, notifyUp, notifyDown, alpha,
+                retry, connectTimeout, delayBeforeRetry, warmup, delayLoop, smtpAlert, virtualhost, checkers);
+    }
+
+    // ---------------------------------------------------------------- checkers
+
+    /** Common checker options; returns false if the keyword is not one of them. */
+    private final class Common {
+        InetAddress connectIp;
+        Integer connectPort;
+        InetAddress bindTo;
+        String bindIf;
+        Integer bindPort;
+        Long fwmark;
+        Duration connectTimeout;
+        Integer retry;
+        Duration delayBeforeRetry;
+        Duration warmup;
+        Duration delayLoop;
+        Boolean alpha;
+        Boolean logAllFailures;
+
+        boolean read(Node n, boolean connection) {
+            if (connection) {
+                switch (n.name()) {
+                    case "connect_ip":
+                        connectIp = v.address(n, 0);
+                        return true;
+                    case "connect_port":
+                        connectPort = v.int32(n, 0, 1, 65535);
+                        return true;
+                    case "bindto":
+                        bindTo = v.address(n, 0);
+                        return true;
+                    case "bind_port":
+                        bindPort = v.int32(n, 0, 1, 65535);
+                        return true;
+                    case "bind_if":
+                        bindIf = v.string(n, 0, "an interface name");
+                        return true;
+                    case "connect_timeout":
+                        connectTimeout = v.timer(n, 0, 1, TIMER_MAX);
+                        return true;
+                    case "fwmark":
+                        fwmark = v.integer(n, 0, 0, 0xFFFF_FFFFL);
+                        return true;
+                    default:
+                        break;
+                }
+            }
+            switch (n.name()) {
+                case "retry":
+                    retry = v.int32(n, 0, 0, Integer.MAX_VALUE);
+                    return true;
+                case "delay_before_retry":
+                    delayBeforeRetry = v.timer(n, 0, 0, TIMER_MAX);
+                    return true;
+                case "warmup":
+                    warmup = v.timer(n, 0, 0, TIMER_MAX);
+                    return true;
+                case "delay_loop":
+                    delayLoop = v.timer(n, 0, 1, TIMER_MAX);
+                    return true;
+                case "alpha":
+                    alpha = v.bool(n, 0);
+                    return true;
+                case "log_all_failures":
+                    logAllFailures = v.bool(n, 0);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        CheckOptions options() {
+            return new CheckOptions(connectIp, connectPort, bindTo, bindIf, bindPort, fwmark, connectTimeout, retry,
+                    delayBeforeRetry, warmup, delayLoop, alpha, logAllFailures);
+        }
+    }
+
+    private CheckerConfig checker(Node c) {
+        if (!block(c)) {
+            return null;
+        }
+        String type = c.name();
+        Common common = new Common();
+        boolean connection = !type.equals("MISC_CHECK") && !type.equals("FILE_CHECK") && !type.equals("BFD_CHECK");
+        boolean standard = !type.equals("FILE_CHECK") && !type.equals("BFD_CHECK");
+        // type specific state
+        String heloName = null;
+        String dnsType = null;
+        String dnsName = null;
+        String miscPath = null;
+        Duration miscTimeout = null;
+        boolean miscDynamic = false;
+        String user = null;
+        String group = null;
+        String payload = null;
+        boolean requireReply = false;
+        String replyPattern = null;
+        Integer minReply = null;
+        Integer maxReply = null;
+        String trackFile = null;
+        Integer fileWeight = null;
+        boolean fileReverse = false;
+        boolean fileDynamic = false;
+        String bfdName = null;
+        String httpProtocol = null;
+        Boolean fastRecovery = null;
+        boolean sni = false;
+        String virtualhost = null;
+        List<HttpUrl> urls = new ArrayList<>();
+        boolean http = type.equals("HTTP_GET") || type.equals("SSL_GET");
+        for (Node n : children(c)) {
+            if (!n.name().equals("url") && !n.name().equals("host")) {
+                noBlock(n);
+            }
+            if (standard && common.read(n, connection)) {
+                continue;
+            }
+            if (http) {
+                switch (n.name()) {
+                    case "nb_get_retry":
+                        problems.warning(n.keyword(), "nb_get_retry: deprecated (expected: retry) - read as retry");
+                        common.retry = v.int32(n, 0, 0, Integer.MAX_VALUE);
+                        continue;
+                    case "virtualhost":
+                        virtualhost = v.string(n, 0, "a host name");
+                        continue;
+                    case "http_protocol":
+                        httpProtocol = v.oneOf(n, 0, HttpCheck.PROTOCOLS);
+                        continue;
+                    case "enable_sni":
+                        sni = true;
+                        continue;
+                    case "fast_recovery":
+                        fastRecovery = v.bool(n, 0);
+                        continue;
+                    case "url": {
+                        HttpUrl u = url(n);
+                        if (u != null) {
+                            urls.add(u);
+                        }
+                        continue;
+                    }
+                    default:
+                        break;
+                }
+            }
+            switch (type + " " + n.name()) {
+                case "SMTP_CHECK helo_name":
+                    heloName = v.string(n, 0, "a host name");
+                    continue;
+                case "SMTP_CHECK host":
+                    problems.warning(n.keyword(), "host: deprecated in SMTP_CHECK (expected: a separate SMTP_CHECK per host) - ignored");
+                    continue;
+                case "DNS_CHECK type":
+                    dnsType = v.oneOf(n, 0, DnsCheck.QUERY_TYPES);
+                    continue;
+                case "DNS_CHECK name":
+                    dnsName = v.string(n, 0, "a domain name");
+                    continue;
+                case "MISC_CHECK misc_path":
+                    if (v.has(n, 0, "a command")) {
+                        miscPath = n.joinedArgs(0);
+                    }
+                    continue;
+                case "MISC_CHECK misc_timeout":
+                    miscTimeout = v.timer(n, 0, 1_000_000, TIMER_MAX);
+                    continue;
+                case "MISC_CHECK misc_dynamic":
+                    miscDynamic = true;
+                    continue;
+                case "MISC_CHECK user":
+                    user = v.string(n, 0, "a user name [group name]");
+                    group = n.args().size() > 1 ? n.arg(1).text() : null;
+                    continue;
+                case "UDP_CHECK payload":
+                    payload = hex(n, 0, false);
+                    continue;
+                case "UDP_CHECK require_reply":
+                    requireReply = true;
+                    replyPattern = n.args().isEmpty() ? null : hex(n, 0, true);
+                    continue;
+                case "UDP_CHECK min_reply_length":
+                    minReply = v.int32(n, 0, 0, 65535);
+                    continue;
+                case "UDP_CHECK max_reply_length":
+                    maxReply = v.int32(n, 0, 0, 65535);
+                    continue;
+                case "FILE_CHECK track_file":
+                case "FILE_CHECK file":
+                    trackFile = v.string(n, 0, "a track_file name");
+                    continue;
+                case "FILE_CHECK weight":
+                    fileWeight = v.int32(n, 0, -2147483647L, 2147483647L);
+                    if (n.args().size() > 1) {
+                        if (n.arg(1).text().equals("reverse")) {
+                            fileReverse = true;
+                        } else {
+                            problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
+                        }
+                    }
+                    continue;
+                case "FILE_CHECK dynamic":
+                    fileDynamic = true;
+                    continue;
+                case "BFD_CHECK name":
+                    bfdName = v.string(n, 0, "a bfd_instance name");
+                    continue;
+                case "BFD_CHECK alpha":
+                    common.alpha = v.bool(n, 0);
+                    continue;
+                default:
+                    break;
+            }
+            if (n.name().equals("nb_get_retry")) {
+                problems.warning(n.keyword(), Preconditions.message(type, n.name(), "retry; keepalived 2.2 only knows nb_get_retry in HTTP_GET/SSL_GET")
+                        + " - ignored, as keepalived does");
+                continue;
+            }
+            unknown(n, type);
+        }
+        CheckOptions o = common.options();
+        switch (type) {
+            case "TCP_CHECK":
+                return new TcpCheck(o);
+            case "PING_CHECK":
+                return new PingCheck(o);
+            case "HTTP_GET":
+            case "SSL_GET":
+                return new HttpCheck(type.equals("SSL_GET"), o, httpProtocol, fastRecovery, sni, virtualhost, urls);
+            case "SMTP_CHECK":
+                return new SmtpCheck(o, heloName);
+            case "DNS_CHECK":
+                return new DnsCheck(o, dnsType, dnsName);
+            case "MISC_CHECK":
+                if (miscPath == null) {
+                    problems.error(c.keyword(), "MISC_CHECK: missing misc_path (expected: misc_path COMMAND in the block)");
+                    return null;
+                }
+                return new MiscCheck(o, miscPath, miscTimeout, miscDynamic, user, group);
+            case "UDP_CHECK":
+                return new UdpCheck(o, payload, requireReply, replyPattern, minReply, maxReply);
+            case "FILE_CHECK":
+                if (trackFile == null) {
+                    problems.error(c.keyword(), "FILE_CHECK: missing track_file (expected: track_file NAME in the block)");
+                    return null;
+                }
+                return new FileCheck(o, trackFile, fileWeight, fileReverse, fileDynamic);
+            default:
+                if (bfdName == null) {
+                    problems.error(c.keyword(), "BFD_CHECK: missing name (expected: name BFD_INSTANCE in the block)");
+                    return null;
+                }
+                return new BfdCheck(o, bfdName);
+        }
+    }
+
+    private String hex(Node n, int from, boolean wildcards) {
+        if (!v.has(n, from, "hex digits")) {
+            return null;
+        }
+        String s = n.joinedArgs(from);
+        for (char ch : s.toCharArray()) {
+            if (!(Character.digit(ch, 16) >= 0 || ch == ' ' || (wildcards && (ch == 'x' || ch == 'X')))) {
+                problems.invalid(n.keyword(), n.arg(from), wildcards ? "hex digits or x" : "hex digits");
+                return null;
+            }
+        }
+        return s;
+    }
+
+    private HttpUrl url(Node u) {
+        if (!block(u)) {
+            return null;
+        }
+        String path = null;
+        String digest = null;
+        List<StatusRange> codes = new ArrayList<>();
+        String vhost = null;
+        String regex = null;
+        boolean noMatch = false;
+        List<String> regexOptions = new ArrayList<>();
+        Long minOff = null;
+        Long maxOff = null;
+        for (Node n : children(u)) {
+            noBlock(n);
+            switch (n.name()) {
+                case "path":
+                    path = v.string(n, 0, "a URL path");
+                    break;
+                case "digest": {
+                    String d = v.string(n, 0, "32 hex digits (an MD5 digest)");
+                    if (d != null && !(d.length() == 32 && d.chars().allMatch(ch -> Character.digit(ch, 16) >= 0))) {
+                        problems.invalid(n.keyword(), n.arg(0), "32 hex digits (an MD5 digest)");
+                        d = null;
+                    }
+                    digest = d;
+                    break;
+                }
+                case "status_code":
+                    if (!v.has(n, 0, "status codes or ranges such as 200-299")) {
+                        break;
+                    }
+                    for (Token t : n.args()) {
+                        String s = t.text();
+                        int dash = s.indexOf('-');
+                        Long a = Values.parseLong(dash < 0 ? s : s.substring(0, dash));
+                        Long b = dash < 0 ? a : Values.parseLong(s.substring(dash + 1));
+                        if (a == null || b == null || a < 100 || b > 999 || a > b) {
+                            problems.invalid(n.keyword(), t, "codes 100..999 or ranges such as 200-299");
+                        } else {
+                            codes.add(new StatusRange((int) (long) a, (int) (long) b));
+                        }
+                    }
+                    break;
+                case "virtualhost":
+                    vhost = v.string(n, 0, "a host name");
+                    break;
+                case "regex":
+                    regex = v.string(n, 0, "a regular expression");
+                    break;
+                case "regex_no_match":
+                    noMatch = true;
+                    break;
+                case "regex_options":
+                    for (Token t : n.args()) {
+                        regexOptions.add(t.text());
+                    }
+                    break;
+                case "regex_min_offset":
+                    minOff = v.integer(n, 0, 0, Integer.MAX_VALUE);
+                    break;
+                case "regex_max_offset":
+                    maxOff = v.integer(n, 0, 0, Integer.MAX_VALUE);
+                    break;
+                case "regex_stack":
+                    notActed(n);
+                    break;
+                default:
+                    unknown(n, "url");
+            }
+        }
+        if (path == null) {
+            problems.error(u.keyword(), "url: missing path (expected: path PATH in the block)");
+            return null;
+        }
+        return new HttpUrl(path, digest, codes, vhost, regex, noMatch, regexOptions, minOff, maxOff);
+    }
+}

@@ -1,0 +1,60 @@
+package io.lvs4j.vrrp.config;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A {@code vrrp_instance} block. {@code null} and empty mean "not given", so keepalived's default
+ * applies (state BACKUP, priority 100, advert_int 1s, version 2, preempt on).
+ *
+ * <p>{@code notifyScripts} maps the keyword ({@code notify_master}, {@code notify_backup},
+ * {@code notify_fault}, {@code notify_stop}, {@code notify_deleted}, {@code notify}) to the command.
+ * {@code otherSettings} holds the keywords keepalived accepts that have no typed field here, as
+ * written (keyword to its arguments).
+ */
+public record VrrpInstanceConfig(
+        String name,
+        VrrpState state,
+        String interfaceName,
+        int virtualRouterId,
+        Integer priority,
+        Duration advertInterval,
+        Integer version,
+        VrrpAuthentication authentication,
+        List<VirtualIpAddress> virtualIpAddresses,
+        List<VirtualIpAddress> excludedVirtualIpAddresses,
+        List<String> virtualRoutes,
+        List<String> virtualRules,
+        InetAddress unicastSourceIp,
+        List<InetAddress> unicastPeers,
+        InetAddress multicastSourceIp,
+        boolean nopreempt,
+        Duration preemptDelay,
+        List<TrackedObject> trackInterfaces,
+        List<TrackedObject> trackScripts,
+        List<TrackedObject> trackFiles,
+        boolean dontTrackPrimary,
+        Map<String, String> notifyScripts,
+        Boolean smtpAlert,
+        Boolean accept,
+        GarpSettings garp,
+        Map<String, List<String>> otherSettings) {
+
+    public VrrpInstanceConfig {
+        Objects.requireNonNull(name, "name");
+        virtualIpAddresses = List.copyOf(virtualIpAddresses);
+        excludedVirtualIpAddresses = List.copyOf(excludedVirtualIpAddresses);
+        virtualRoutes = List.copyOf(virtualRoutes);
+        virtualRules = List.copyOf(virtualRules);
+        unicastPeers = List.copyOf(unicastPeers);
+        trackInterfaces = List.copyOf(trackInterfaces);
+        trackScripts = List.copyOf(trackScripts);
+        trackFiles = List.copyOf(trackFiles);
+        notifyScripts = Map.copyOf(notifyScripts);
+        otherSettings = Map.copyOf(otherSettings);
+        Objects.requireNonNull(garp, "garp");
+    }
+}
