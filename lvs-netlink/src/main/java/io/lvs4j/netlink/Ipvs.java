@@ -246,32 +246,33 @@ public final class Ipvs implements AutoCloseable {
     /**
      * Adds a service and then its real servers, in one pipelined batch.
      *
-     * @throws IpvsBatchException naming what failed and what was applied
+     * @throws IpvsBatchException if it had real servers and something failed: names what failed
+     *     and what was applied
      */
     public void addService(VirtualService service) throws IpvsException {
-        batch().addService(service).apply();
+        applySingle(batch().addService(service));
     }
 
     /** Changes a service's settings (scheduler, flags, persistence); its real servers are untouched. */
     public void updateService(VirtualService service) throws IpvsException {
-        batch().updateService(service).apply();
+        applySingle(batch().updateService(service));
     }
 
     /** Deletes a service and its real servers. */
     public void removeService(ServiceKey key) throws IpvsException {
-        batch().removeService(key).apply();
+        applySingle(batch().removeService(key));
     }
 
     public void addRealServer(ServiceKey service, RealServer realServer) throws IpvsException {
-        batch().addRealServer(service, realServer).apply();
+        applySingle(batch().addRealServer(service, realServer));
     }
 
     public void updateRealServer(ServiceKey service, RealServer realServer) throws IpvsException {
-        batch().updateRealServer(service, realServer).apply();
+        applySingle(batch().updateRealServer(service, realServer));
     }
 
     public void removeRealServer(ServiceKey service, InetAddress address, int port) throws IpvsException {
-        batch().removeRealServer(service, address, port).apply();
+        applySingle(batch().removeRealServer(service, address, port));
     }
 
     public void startDaemon(SyncDaemon daemon) throws IpvsException {
@@ -288,7 +289,7 @@ public final class Ipvs implements AutoCloseable {
 
     /** Sets the timeouts; a 0 leaves that one unchanged. */
     public void setTimeouts(Timeouts timeouts) throws IpvsException {
-        batch().setTimeouts(timeouts).apply();
+        applySingle(batch().setTimeouts(timeouts));
     }
 
     /** Zeroes the counters of every service. */
@@ -305,6 +306,18 @@ public final class Ipvs implements AutoCloseable {
     /** Deletes every service and real server. */
     public void flush() throws IpvsException {
         run(CMD_FLUSH, null, false, w -> { }, m -> { });
+    }
+
+    /** Applies a batch; a one-request batch's failure is that request's own exception. */
+    private static void applySingle(IpvsBatch batch) throws IpvsException {
+        try {
+            batch.apply();
+        } catch (IpvsBatchException e) {
+            if (batch.size() == 1 && e.failures().size() == 1 && e.inDoubt() == 0) {
+                throw e.failures().get(0).error();
+            }
+            throw e;
+        }
     }
 
     /** A batch of changes to pipeline: requests are sent before their ACKs are read. */
