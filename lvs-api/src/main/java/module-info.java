@@ -4,5 +4,6 @@
  */
 module io.lvs4j.api {
     exports io.lvs4j;
+    exports io.lvs4j.sched;
     exports io.lvs4j.internal to io.lvs4j.netlink, io.lvs4j.vrrp, io.lvs4j.health, io.lvs4j.director;
 }
