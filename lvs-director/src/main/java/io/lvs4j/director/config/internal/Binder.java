@@ -464,6 +464,7 @@ public final class Binder {
         VrrpState state = null;
         String iface = null;
         Integer vrid = null;
+        boolean vridSeen = false;
         Integer priority = null;
         Duration advert = null;
         Integer version = null;
@@ -505,6 +506,7 @@ public final class Binder {
                     break;
                 case "virtual_router_id":
                     vrid = v.int32(n, 0, 1, 255);
+                    vridSeen = true;
                     break;
                 case "priority":
                     priority = v.int32(n, 0, 1, 255);
@@ -614,6 +616,9 @@ public final class Binder {
             }
         }
         if (vrid == null) {
+            if (vridSeen) {
+                return null;
+            }
             problems.error(in.keyword(), "vrrp_instance " + name
                     + ": missing virtual_router_id (expected: virtual_router_id 1..255 in the block)");
             return null;

@@ -306,10 +306,10 @@ public final class Preprocessor {
                         break;
                     }
                     if (++rounds > MAX_SUBSTITUTIONS_PER_LINE) {
-                        problems.error(t.file, t.line, t.col(0), "parameter substitution does not terminate");
+                        problems.error(t.file, t.line, t.col(0), "parameter substitution: does not terminate (expected: at most " + MAX_SUBSTITUTIONS_PER_LINE + " substitutions in a line)");
                         return;
                     }
-                    recheck = t.s.startsWith("@") || t.s.startsWith("$");
+                    recheck = t.s.startsWith("@") || t.s.indexOf('$') >= 0;
                 }
             }
         } while (recheck);

@@ -82,7 +82,7 @@ final class Values {
     }
 
     private static String seconds(long micros) {
-        return micros % 1_000_000 == 0 ? Long.toString(micros / 1_000_000) : Double.toString(micros / 1e6);
+        return java.math.BigDecimal.valueOf(micros, 6).stripTrailingZeros().toPlainString();
     }
 
     static Long parseMicros(String s) {
