@@ -35,7 +35,7 @@ class IpvsRoundTripIT {
             "ipvsadm --start-daemon master --mcast-interface d0 --syncid 5",
             "");
 
-    private static final String SHOW = "ipvsadm -Sn; ipvsadm -Ln; ipvsadm -L --timeout; ipvsadm -L --daemon\n";
+    private static final String SHOW = "ipvsadm -Sn; ipvsadm -Ln; ipvsadm -Ln --thresholds; ipvsadm -L --timeout; ipvsadm -L --daemon\n";
 
     private static String java(String mode) {
         List<String> cmd = new ArrayList<>();
@@ -71,7 +71,8 @@ class IpvsRoundTripIT {
         String viaLvs4j = section(out, "lvs4j").replace("available true\n", "");
         String viaIpvsadm = section(out, "ipvsadm");
         assertThat(viaLvs4j).contains("-A -t 192.0.2.10:80 -s wrr\n", "--tun-type gue --tun-port 6080 --tun-csum",
-                "-A -f 7 -s sh -p 300 -M 255.255.255.0 -b sh-port", "master sync daemon (mcast=d0, syncid=5,");
+                "-A -f 7 -s sh -p 300 -M 255.255.255.0 -b sh-port", "master sync daemon (mcast=d0, syncid=5,",
+                "  -> 10.0.0.2:80                  100        10         ");
         assertThat(viaLvs4j).isEqualTo(viaIpvsadm);
 
         // the rules ipvsadm made, read by lvs4j, are the model IpvsLabMain wrote
