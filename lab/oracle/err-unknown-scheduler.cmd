@@ -1,0 +1,1 @@
+ipvsadm -A -t 192.0.2.11:80 -s nosuch

@@ -1,0 +1,1 @@
+ipvsadm -Ln -f 2 -6

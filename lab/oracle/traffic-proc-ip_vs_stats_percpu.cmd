@@ -1,0 +1,1 @@
+cat /proc/net/ip_vs_stats_percpu
