@@ -32,7 +32,7 @@ public final class Preprocessor {
     static final int MAX_INCLUDE_DEPTH = 32;
     static final int MAX_LINE = 64 * 1024;
     static final int MAX_SUBSTITUTIONS_PER_LINE = 1000;
-    static final int MAX_GENERATED_LINES = 200_000;
+    static final int MAX_GENERATED_LINES = 100_000;
     static final int MAX_RECURSION = 64;
 
     private final ReadOptions options;
