@@ -177,13 +177,40 @@ public final class Ipvs implements AutoCloseable {
 
     /** Every virtual service with its real servers, in the kernel's order. */
     public List<VirtualService> services() throws IpvsException {
-        List<SvcAttrs> svcs = new ArrayList<>();
-        run(CMD_GET_SERVICE, null, true, w -> { }, m -> svcs.add(IpvsCodec.readService(IpvsCodec.top(m))));
+        List<SvcAttrs> svcs = dumpServices();
         List<VirtualService> out = new ArrayList<>(svcs.size());
         for (SvcAttrs s : svcs) {
             out.add(toModel(s, dests(s)));
         }
         return out;
+    }
+
+    /**
+     * Every virtual service with its counters, and each of its real servers with its connection
+     * counts and counters, in the kernel's order: what {@code ipvsadm -Ln}, {@code --stats} and
+     * {@code --rate} show. One dump of the services and one per service for its real servers;
+     * the numbers of different services are not taken at the same instant.
+     */
+    public List<ServiceState> serviceStates() throws IpvsException {
+        List<SvcAttrs> svcs = dumpServices();
+        List<ServiceState> out = new ArrayList<>(svcs.size());
+        for (SvcAttrs s : svcs) {
+            List<DestAttrs> ds = dests(s);
+            VirtualService vs = toModel(s, ds);
+            try {
+                out.add(ModelMapping.state(vs, s, ds));
+            } catch (IllegalArgumentException e) {
+                throw new IpvsException(commandName(CMD_GET_DEST), s.describe(), IpvsException.EBADMSG, "Bad message",
+                        null, "the kernel's real servers do not fit the model: " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
+    private List<SvcAttrs> dumpServices() throws IpvsException {
+        List<SvcAttrs> svcs = new ArrayList<>();
+        run(CMD_GET_SERVICE, null, true, w -> { }, m -> svcs.add(IpvsCodec.readService(IpvsCodec.top(m))));
+        return svcs;
     }
 
     /** The service with that key and its real servers, if the kernel has it. */

@@ -14,8 +14,10 @@ import io.lvs4j.VirtualService;
 import io.lvs4j.netlink.internal.DaemonAttrs;
 import io.lvs4j.netlink.internal.DestAttrs;
 import io.lvs4j.netlink.internal.IpvsProto;
+import io.lvs4j.netlink.internal.Stats;
 import io.lvs4j.netlink.internal.SvcAttrs;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -121,6 +123,28 @@ final class ModelMapping {
             b.forwarding(f);
         }
         return b.build();
+    }
+
+    /** The state of a service the kernel listed; {@code vs} is {@code service(a, dests)}. */
+    static ServiceState state(VirtualService vs, SvcAttrs a, List<DestAttrs> dests) {
+        List<RealServer> servers = vs.realServers();
+        List<RealServerState> states = new ArrayList<>(dests.size());
+        for (int i = 0; i < dests.size(); i++) {
+            DestAttrs d = dests.get(i);
+            states.add(new RealServerState(servers.get(i), d.activeConns(), d.inactiveConns(), d.persistentConns(),
+                    stats(d.stats64(), d.stats())));
+        }
+        return new ServiceState(vs, stats(a.stats64(), a.stats()), states);
+    }
+
+    /** The 64-bit counters, else the 32-bit ones, else zeros. */
+    static IpvsStats stats(Stats wide, Stats narrow) {
+        Stats s = wide != null ? wide : narrow;
+        if (s == null) {
+            return IpvsStats.ZERO;
+        }
+        return new IpvsStats(s.conns(), s.inPackets(), s.outPackets(), s.inBytes(), s.outBytes(), s.cps(),
+                s.inPps(), s.outPps(), s.inBps(), s.outBps());
     }
 
     static DaemonAttrs daemon(SyncDaemon d) {
