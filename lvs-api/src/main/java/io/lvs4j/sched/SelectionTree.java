@@ -7,7 +7,7 @@ package io.lvs4j.sched;
  * <p>Every scheduler it serves compares by a fraction {@code oh / w} (lower is better): a strictly
  * better right child beats the left one, otherwise the left (earlier in the list) wins, exactly as
  * the kernel's strict comparison keeps the first of equals. Leaves that are not candidates hold no
- * destination. A change to one destination re-plays only its path to the root, stopping as soon as
+ * destination and the key 1/0, which every candidate beats. A change to one destination re-plays only its path to the root, stopping as soon as
  * a match's outcome cannot have changed.
  */
 final class SelectionTree {
@@ -28,9 +28,16 @@ final class SelectionTree {
     }
 
     private static final int STRIDE = 4;
+    private static final int K_LC = Kind.LC.ordinal();
+    private static final int K_WLC = Kind.WLC.ordinal();
+    private static final int K_SED = Kind.SED.ordinal();
+    private static final int K_NQ = Kind.NQ.ordinal();
+    private static final int K_OVF = Kind.OVF.ordinal();
 
     private final DestinationTable t;
     private final Kind kind;
+    /** {@code kind.ordinal()}, switched on in the hot path without the enum switch's indirection. */
+    private final int k;
     private int cap;
     /** Node i at [STRIDE*i]: winner handle (or -1), its key numerator, its key denominator. */
     private int[] node;
@@ -38,6 +45,7 @@ final class SelectionTree {
     SelectionTree(DestinationTable t, Kind kind) {
         this.t = t;
         this.kind = kind;
+        this.k = kind.ordinal();
         rebuild();
     }
 
@@ -62,7 +70,7 @@ final class SelectionTree {
             if (i < n) {
                 setLeaf(leaf, t.at(i));
             } else {
-                node[STRIDE * leaf] = -1;
+                clearLeaf(STRIDE * leaf);
             }
         }
         for (int i = cap - 1; i >= 1; i--) {
@@ -70,20 +78,48 @@ final class SelectionTree {
         }
     }
 
-    /** Re-plays the path of one listed destination whose key or candidacy changed: O(log n). */
+    /**
+     * Re-plays the path of one listed destination whose key or candidacy changed: O(log n). The
+     * climbing winner stays in registers; each level only reads the sibling, which this update does
+     * not write, so the loads do not wait on the previous level.
+     */
     void update(int h) {
         int i = cap + t.pos(h);
-        setLeaf(i, h);
         int[] nd = node;
-        i >>>= 1;
-        while (i >= 1) {
-            int old = nd[STRIDE * i];
-            play(i);
-            int now = nd[STRIDE * i];
-            if (now == old && now != h) {
-                return;
+        int o = STRIDE * i;
+        int oldH = nd[o];
+        int oldOh = nd[o + 1];
+        int oldDen = nd[o + 2];
+        setLeaf(i, h);
+        int ch = nd[o];
+        int coh = nd[o + 1];
+        int cden = nd[o + 2];
+        if (ch == oldH && coh == oldOh && cden == oldDen) {
+            return; // nothing the matches look at has changed
+        }
+        while (i > 1) {
+            int s = STRIDE * (i ^ 1);
+            int sh = nd[s];
+            int soh = nd[s + 1];
+            int sden = nd[s + 2];
+            long cs = (long) coh * sden;
+            long sc = (long) soh * cden;
+            // the right child wins only if strictly better
+            boolean siblingWins = (i & 1) == 0 ? sc < cs : !(cs < sc);
+            if (siblingWins) {
+                ch = sh;
+                coh = soh;
+                cden = sden;
             }
             i >>>= 1;
+            int p = STRIDE * i;
+            int old = nd[p];
+            nd[p] = ch;
+            nd[p + 1] = coh;
+            nd[p + 2] = cden;
+            if (ch == old && ch != h) {
+                return; // same winner as before, and not the one whose key moved: above is unchanged
+            }
         }
     }
 
@@ -92,63 +128,59 @@ final class SelectionTree {
         int o = STRIDE * leaf;
         int w = t.weightU(h);
         if (t.overloadedU(h) || w <= 0) {
-            nd[o] = -1;
+            clearLeaf(o);
             return;
         }
         int a = t.activeU(h);
         int oh;
         int den;
-        switch (kind) {
-            case LC:
-                oh = t.overheadU(h);
-                den = 1;
-                break;
-            case WLC:
-                oh = t.overheadU(h);
-                den = w;
-                break;
-            case SED:
-                oh = a + 1;
-                den = w;
-                break;
-            case NQ:
-                oh = a == 0 ? 0 : a + 1;
-                den = w;
-                break;
-            case OVF:
-                if (a > w) {
-                    nd[o] = -1;
-                    return;
-                }
-                oh = -w;
-                den = 1;
-                break;
-            default: // FO
-                oh = -w;
-                den = 1;
-                break;
+        if (k == K_WLC) {
+            oh = t.overheadU(h);
+            den = w;
+        } else if (k == K_SED) {
+            oh = a + 1;
+            den = w;
+        } else if (k == K_NQ) {
+            oh = a == 0 ? 0 : a + 1;
+            den = w;
+        } else if (k == K_LC) {
+            oh = t.overheadU(h);
+            den = 1;
+        } else if (k == K_OVF) {
+            if (a > w) {
+                clearLeaf(o);
+                return;
+            }
+            oh = -w;
+            den = 1;
+        } else { // FO
+            oh = -w;
+            den = 1;
         }
         nd[o] = h;
         nd[o + 1] = oh;
         nd[o + 2] = den;
     }
 
+    /** A leaf with no destination: key 1/0, worse than any candidate's (whose denominator is > 0). */
+    private void clearLeaf(int o) {
+        node[o] = -1;
+        node[o + 1] = 1;
+        node[o + 2] = 0;
+    }
+
+    /**
+     * One match: the right child wins only if strictly better, {@code r.oh / r.den < l.oh / l.den},
+     * cross-multiplied. Written without data-dependent branches (the outcome is unpredictable).
+     */
     private void play(int i) {
         int[] nd = node;
         int l = STRIDE * 2 * i;
         int r = l + STRIDE;
+        long a = (long) nd[r + 1] * nd[l + 2];
+        long b = (long) nd[l + 1] * nd[r + 2];
+        int src = l + (int) ((a - b) >>> 63) * STRIDE;
         int o = STRIDE * i;
-        int src;
-        int rh = nd[r];
-        if (rh < 0) {
-            src = l;
-        } else if (nd[l] < 0) {
-            src = r;
-        } else if ((long) nd[r + 1] * nd[l + 2] < (long) nd[l + 1] * nd[r + 2]) {
-            src = r;
-        } else {
-            src = l;
-        }
         nd[o] = nd[src];
         nd[o + 1] = nd[src + 1];
         nd[o + 2] = nd[src + 2];
