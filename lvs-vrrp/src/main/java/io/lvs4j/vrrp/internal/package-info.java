@@ -1,0 +1,2 @@
+/** Codec and helpers of the VRRP engine; not exported. */
+package io.lvs4j.vrrp.internal;

@@ -1,0 +1,2 @@
+/** The SPI between the VRRP engine and its packet transports and timers. */
+package io.lvs4j.vrrp.spi;
