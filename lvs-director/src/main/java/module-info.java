@@ -1,7 +1,11 @@
 /** lvs4j director module. */
 module io.lvs4j.director {
     requires io.lvs4j.api;
+    requires io.lvs4j.netlink;
     requires io.lvs4j.vrrp;
     requires io.lvs4j.health;
+    requires info.picocli;
     exports io.lvs4j.director.config;
+    // the command line is not API: picocli reads its annotations reflectively
+    opens io.lvs4j.director.cli to info.picocli;
 }
