@@ -2,6 +2,7 @@ package io.lvs4j.netlink;
 
 import static io.lvs4j.netlink.internal.IpvsProto.*;
 
+import io.lvs4j.DirectorConfig;
 import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
@@ -345,6 +346,18 @@ public final class Ipvs implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * Makes the kernel's services and timeouts {@code desired} with the smallest change, as one
+     * batch; real servers left out are deleted at once. For draining them first, use a
+     * {@link Reconciler} with a drain timeout.
+     *
+     * @throws ReconcileException if the kernel refused some changes: names each failed change and
+     *     lists the applied ones
+     */
+    public ReconcileResult reconcile(DirectorConfig desired) throws IpvsException {
+        return Reconciler.of(this).reconcile(desired);
     }
 
     /** A batch of changes to pipeline: requests are sent before their ACKs are read. */
