@@ -27,6 +27,8 @@ final class Maglev extends ServiceScheduler {
     private final boolean usePort;
     private final boolean serviceV6;
     private final int[] lookup;
+    /** {@code ceil(2^64 / size)}, for {@link #mod}. */
+    private final long sizeInverse;
     private long[] used;
     private int[] offset = new int[0];
     private int[] skip = new int[0];
@@ -40,6 +42,7 @@ final class Maglev extends ServiceScheduler {
         fallback = b.flag(SchedulerFlag.MH_FALLBACK.bit());
         usePort = b.flag(SchedulerFlag.MH_PORT.bit());
         serviceV6 = b.table.family() == AddressFamily.INET6;
+        sizeInverse = Long.divideUnsigned(-1L, size) + 1;
         lookup = new int[size];
         Arrays.fill(lookup, NONE);
         used = new long[(size + 63) >>> 6];
@@ -179,10 +182,19 @@ final class Maglev extends ServiceScheduler {
         }
     }
 
+    /**
+     * {@code Integer.remainderUnsigned(x, size)} without a division (Lemire's fastmod for 32-bit
+     * operands: the high 64 bits of {@code (inverse * x mod 2^64) * size}).
+     */
+    int mod(int x) {
+        long low = sizeInverse * (x & 0xffffffffL);
+        return (int) (Math.multiplyHigh(low, size) + ((low >> 63) & size));
+    }
+
     @Override
     int pick(int srcFold, int srcPort, int dstFold, int d0, int d1, int d2, int d3) {
         int v = (usePort ? srcPort : 0) + srcFold;
-        int ihash = Integer.remainderUnsigned(HalfSipHash.hash(v, KEY1, KEY1), size);
+        int ihash = mod(HalfSipHash.hash(v, KEY1, KEY1));
         int h = lookup[ihash];
         if (h == NONE) {
             return NONE;
@@ -195,7 +207,7 @@ final class Maglev extends ServiceScheduler {
         }
         for (int offset = 0; offset < size; offset++) {
             int roffset = (offset + ihash) % size;
-            int hash = Integer.remainderUnsigned(HalfSipHash.hash(roffset + v, KEY1, KEY1), size);
+            int hash = mod(HalfSipHash.hash(roffset + v, KEY1, KEY1));
             h = lookup[hash];
             if (h == NONE) {
                 break;

@@ -158,9 +158,6 @@ public abstract class ServiceScheduler implements AutoCloseable {
      * to another is rejected by {@link #build()}.
      */
     public static final class Builder {
-        /** The MH table sizes the kernel can be built with ({@code CONFIG_IP_VS_MH_TAB_INDEX} 8..17). */
-        public static final int[] MH_TABLE_SIZES = Maglev.PRIMES.clone();
-
         final Scheduler algorithm;
         final DestinationTable table;
         final EnumSet<SchedulerFlag> flags = EnumSet.noneOf(SchedulerFlag.class);

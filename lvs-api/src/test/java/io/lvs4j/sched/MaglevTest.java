@@ -150,6 +150,22 @@ class MaglevTest {
     }
 
     @Test
+    void mod_everyTableSize_equalsUnsignedRemainder() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        for (int size : Maglev.PRIMES) {
+            Maglev mh = (Maglev) ServiceScheduler.builder(Scheduler.MH, v4Table()).mhTableSize(size).build();
+            int[] edges = {0, 1, size - 1, size, size + 1, -1, -2, Integer.MAX_VALUE, Integer.MIN_VALUE, -size};
+            for (int x : edges) {
+                assertThat(mh.mod(x)).as("%d mod %d", x, size).isEqualTo(Integer.remainderUnsigned(x, size));
+            }
+            for (int i = 0; i < 100_000; i++) {
+                int x = rnd.nextInt();
+                assertThat(mh.mod(x)).isEqualTo(Integer.remainderUnsigned(x, size));
+            }
+        }
+    }
+
+    @Test
     void mhTableSize_notAKernelPrime_rejected() {
         DestinationTable t = v4Table();
         assertThatThrownBy(() -> ServiceScheduler.builder(Scheduler.MH, t).mhTableSize(4096))
