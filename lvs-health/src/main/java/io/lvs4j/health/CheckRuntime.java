@@ -1,0 +1,62 @@
+package io.lvs4j.health;
+
+import io.lvs4j.internal.Preconditions;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The shared machinery checks run on: one Netty event loop (a given number of threads, one by
+ * default) for all I/O and timers, and two daemon threads for short blocking steps. Close it to
+ * stop them.
+ */
+public final class CheckRuntime implements CheckContext, AutoCloseable {
+    private final NioEventLoopGroup loop;
+    private final ExecutorService blocking;
+    private final Ticker ticker;
+
+    private CheckRuntime(int threads, Ticker ticker) {
+        this.loop = new NioEventLoopGroup(threads, new DefaultThreadFactory("lvs4j-health", true));
+        ThreadPoolExecutor ex = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                new DefaultThreadFactory("lvs4j-health-blocking", true));
+        ex.allowCoreThreadTimeOut(true);
+        this.blocking = ex;
+        this.ticker = ticker;
+    }
+
+    /** One event-loop thread, the system ticker. */
+    public static CheckRuntime create() {
+        return create(1);
+    }
+
+    /** The given number of event-loop threads (1..64). */
+    public static CheckRuntime create(int threads) {
+        Preconditions.checkInRange(threads, 1, 64, "threads");
+        return new CheckRuntime(threads, Ticker.SYSTEM);
+    }
+
+    @Override
+    public EventLoopGroup eventLoop() {
+        return loop;
+    }
+
+    @Override
+    public ExecutorService blockingExecutor() {
+        return blocking;
+    }
+
+    @Override
+    public Ticker ticker() {
+        return ticker;
+    }
+
+    @Override
+    public void close() {
+        blocking.shutdownNow();
+        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}
