@@ -14,8 +14,10 @@ import io.lvs4j.netlink.internal.DestAttrs;
 import io.lvs4j.netlink.internal.GenlClient;
 import io.lvs4j.netlink.internal.GenlFamily;
 import io.lvs4j.netlink.internal.Info;
+import io.lvs4j.netlink.internal.NestLimits;
 import io.lvs4j.netlink.internal.IpvsCodec;
 import io.lvs4j.netlink.internal.Nl;
+import io.lvs4j.netlink.internal.NlAttrs;
 import io.lvs4j.netlink.internal.NlError;
 import io.lvs4j.netlink.internal.NlMessage;
 import io.lvs4j.netlink.internal.NlWriter;
@@ -52,6 +54,8 @@ public final class Ipvs implements AutoCloseable {
 
     private final GenlClient client;
     private final GenlFamily family;
+    private final NestLimits limits = new NestLimits();
+    private boolean probedDestLimit;
     private final String namespace;
 
     private Ipvs(GenlClient client, GenlFamily family, String namespace) {
@@ -210,7 +214,7 @@ public final class Ipvs implements AutoCloseable {
 
     private List<SvcAttrs> dumpServices() throws IpvsException {
         List<SvcAttrs> svcs = new ArrayList<>();
-        run(CMD_GET_SERVICE, null, true, w -> { }, m -> svcs.add(IpvsCodec.readService(IpvsCodec.top(m))));
+        run(CMD_GET_SERVICE, null, true, w -> { }, m -> svcs.add(IpvsCodec.readService(learn(IpvsCodec.top(m)))));
         return svcs;
     }
 
@@ -221,7 +225,7 @@ public final class Ipvs implements AutoCloseable {
         SvcAttrs[] found = new SvcAttrs[1];
         try {
             run(CMD_GET_SERVICE, k.describe(), false, w -> IpvsCodec.service(w, k, false),
-                    m -> found[0] = IpvsCodec.readService(IpvsCodec.top(m)));
+                    m -> found[0] = IpvsCodec.readService(learn(IpvsCodec.top(m))));
         } catch (IpvsException e) {
             if (e.errno() == 3 /* ESRCH */ || e.errno() == ENOENT) {
                 return Optional.empty();
@@ -244,8 +248,35 @@ public final class Ipvs implements AutoCloseable {
         SvcAttrs key = s.isFwmark() ? SvcAttrs.fwmarkKey(s.af(), s.fwmark()) : SvcAttrs.key(s.af(), s.protocol(), s.addr(), s.port());
         List<DestAttrs> out = new ArrayList<>();
         run(CMD_GET_DEST, s.describe(), true, w -> IpvsCodec.service(w, key, false),
-                m -> out.add(IpvsCodec.readDest(IpvsCodec.top(m), s.af())));
+                m -> out.add(IpvsCodec.readDest(learn(IpvsCodec.top(m)), s.af())));
         return out;
+    }
+
+    private NlAttrs learn(NlAttrs top) {
+        limits.learn(top);
+        return top;
+    }
+
+    /** The nested attribute limits learned so far. */
+    NestLimits limits() {
+        return limits;
+    }
+
+    /**
+     * Learns the destination limit from the first real server the kernel lists, if any; for a
+     * request about to set tunnel attributes. Tried once per handle; later dumps still learn.
+     */
+    private void learnDestLimit() throws IpvsException {
+        if (probedDestLimit) {
+            return;
+        }
+        probedDestLimit = true;
+        for (SvcAttrs s : dumpServices()) {
+            dests(s);
+            if (limits.dest() >= 0) {
+                return;
+            }
+        }
     }
 
     /** The running sync daemons (none, master, backup or both). */
@@ -391,7 +422,7 @@ public final class Ipvs implements AutoCloseable {
         int start = IpvsCodec.begin(w, family.id(), cmd, Nl.NLM_F_ACK | (dump ? Nl.NLM_F_DUMP : 0), seq, client.pid());
         body.write(w);
         w.endMessage(start);
-        checkLimits(cmd, object, w);
+        checkLimits(cmd, object, w, false);
         NlError err;
         try {
             err = client.exchange(seq, dump, m -> {
@@ -413,6 +444,24 @@ public final class Ipvs implements AutoCloseable {
         if (!family.supports(cmd)) {
             throw new IpvsException(commandName(cmd), object, EOPNOTSUPP, NetlinkSocket.strerror(EOPNOTSUPP), null,
                     "the kernel's IPVS family does not offer this command");
+        }
+    }
+
+    /**
+     * Rejects top-level attributes above the family's maxattr, and service or destination
+     * attributes above the {@link NestLimits limits} learned from the kernel's replies: the kernel
+     * would silently ignore them. With {@code mayLearn} (only when {@code w} is not the client's
+     * own writer), a request setting tunnel attributes first learns the destination limit.
+     */
+    void checkLimits(int cmd, String object, NlWriter w, boolean mayLearn) throws IpvsException {
+        checkLimits(cmd, object, w);
+        io.netty.buffer.ByteBuf msg = w.buffer();
+        if (mayLearn && limits.dest() < 0 && NestLimits.setsTunnelAttributes(msg)) {
+            learnDestLimit();
+        }
+        String why = limits.check(msg);
+        if (why != null) {
+            throw new IpvsException(commandName(cmd), object, EOPNOTSUPP, NetlinkSocket.strerror(EOPNOTSUPP), null, why);
         }
     }
 

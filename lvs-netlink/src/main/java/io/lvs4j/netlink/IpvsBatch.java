@@ -141,7 +141,7 @@ public final class IpvsBatch {
                 int start = IpvsCodec.begin(w, familyId, r.cmd(), Nl.NLM_F_ACK, 0, 0);
                 r.body().write(w);
                 w.endMessage(start);
-                ipvs.checkLimits(r.cmd(), r.object(), w);
+                ipvs.checkLimits(r.cmd(), r.object(), w, true);
             }
         } finally {
             scratch.release();

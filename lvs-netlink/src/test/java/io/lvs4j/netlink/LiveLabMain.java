@@ -149,6 +149,7 @@ public final class LiveLabMain {
                                 + rs.inactiveConnections());
                     }
                 }
+                System.out.println("limits " + ipvs.limits().service() + " " + ipvs.limits().dest());
                 section("ipvsadm-stats");
                 System.out.print(sh("ipvsadm", "-Ln", "--stats", "--exact"));
                 section("ipvsadm-ln");
