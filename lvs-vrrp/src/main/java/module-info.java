@@ -7,4 +7,5 @@ module io.lvs4j.vrrp {
     exports io.lvs4j.vrrp;
     exports io.lvs4j.vrrp.config;
     exports io.lvs4j.vrrp.spi;
+    exports io.lvs4j.vrrp.memory;
 }

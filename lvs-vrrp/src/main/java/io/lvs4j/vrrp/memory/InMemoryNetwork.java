@@ -1,0 +1,164 @@
+package io.lvs4j.vrrp.memory;
+
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.vrrp.spi.Ipv6Ancillary;
+import io.lvs4j.vrrp.spi.VrrpTransport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * One simulated link (an Ethernet segment) on a {@link VirtualClock}: multicast goes to every other
+ * attached node, unicast to the node with that address. Loss (seeded, so runs repeat exactly),
+ * a fixed delay, partitions and per-node link state are injectable. Packets travel as the bytes the
+ * engine encoded, so the codec's checks apply on receive.
+ */
+public final class InMemoryNetwork {
+    private final VirtualClock clock;
+    private final List<Endpoint> endpoints = new ArrayList<>();
+    private final List<Set<String>> partitions = new ArrayList<>();
+    private Random random = new Random(0);
+    private double loss;
+    private long delayMicros;
+    private long delivered;
+    private long lost;
+
+    public InMemoryNetwork(VirtualClock clock) {
+        this.clock = Preconditions.checkNotNull(clock, "clock");
+    }
+
+    /** A transport for router on node {@code node} with address {@code address}. */
+    public VrrpTransport attach(String node, InetAddress address) {
+        Endpoint e = new Endpoint(Preconditions.checkNotNull(node, "node"), Preconditions.checkNotNull(address, "address"));
+        endpoints.add(e);
+        return e;
+    }
+
+    /** Drops each delivery with {@code probability}, drawn from a {@code seed}ed generator. */
+    public void loss(double probability, long seed) {
+        Preconditions.checkArgument(probability >= 0 && probability <= 1, "loss", probability, "0..1");
+        this.loss = probability;
+        this.random = new Random(seed);
+    }
+
+    /** Delivers every packet {@code micros} after it was sent. */
+    public void delay(long micros) {
+        this.delayMicros = Preconditions.checkInRange(micros, 0, Long.MAX_VALUE / 4, "delay");
+    }
+
+    /** Splits the link: nodes in {@code side} and the rest no longer hear each other. */
+    public void partition(Set<String> side) {
+        partitions.add(Set.copyOf(side));
+    }
+
+    public void heal() {
+        partitions.clear();
+    }
+
+    /** Takes a node's link down (it neither sends nor receives) or up again. */
+    public void linkUp(String node, boolean up) {
+        for (Endpoint e : endpoints) {
+            if (e.node.equals(node)) {
+                e.linkUp = up;
+            }
+        }
+    }
+
+    public long delivered() {
+        return delivered;
+    }
+
+    public long lost() {
+        return lost;
+    }
+
+    private boolean connected(String a, String b) {
+        for (Set<String> side : partitions) {
+            if (side.contains(a) != side.contains(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void send(Endpoint from, ByteBuf packet, InetAddress destination) {
+        if (!from.linkUp) {
+            return;
+        }
+        byte[] bytes = ByteBufUtil.getBytes(packet);
+        boolean multicast = destination.isMulticastAddress();
+        for (Endpoint to : new ArrayList<>(endpoints)) {
+            if (to == from || !(multicast || to.address.equals(destination))) {
+                continue;
+            }
+            if (loss > 0 && random.nextDouble() < loss) {
+                lost++;
+                continue;
+            }
+            Ipv6Ancillary ancillary = from.address instanceof Inet6Address
+                    ? new Ipv6Ancillary((Inet6Address) from.address, (Inet6Address) destination, 255) : null;
+            clock.schedule(delayMicros, () -> {
+                // checked at arrival time: a partition or link change in flight drops the packet
+                if (to.receiver != null && to.linkUp && from.linkUp && connected(from.node, to.node)) {
+                    delivered++;
+                    to.receiver.receive(Unpooled.wrappedBuffer(bytes), ancillary);
+                } else {
+                    lost++;
+                }
+            });
+        }
+    }
+
+    private final class Endpoint implements VrrpTransport {
+        final String node;
+        final InetAddress address;
+        Receiver receiver;
+        boolean linkUp = true;
+
+        Endpoint(String node, InetAddress address) {
+            this.node = node;
+            this.address = address;
+        }
+
+        @Override
+        public void open(Receiver r) {
+            this.receiver = Preconditions.checkNotNull(r, "receiver");
+        }
+
+        @Override
+        public void send(ByteBuf packet, InetAddress destination) {
+            InMemoryNetwork.this.send(this, packet, destination);
+        }
+
+        @Override
+        public void close() {
+            receiver = null;
+        }
+
+        @Override
+        public String toString() {
+            return node + "/" + Addresses.format(address);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "InMemoryNetwork[" + endpoints + " partitions=" + partitions + "]";
+    }
+
+    Set<String> nodes() {
+        Set<String> s = new HashSet<>();
+        for (Endpoint e : endpoints) {
+            s.add(e.node);
+        }
+        return s;
+    }
+}
