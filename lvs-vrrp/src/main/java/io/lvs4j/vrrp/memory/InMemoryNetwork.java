@@ -10,7 +10,6 @@ import io.netty.buffer.Unpooled;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -152,13 +151,5 @@ public final class InMemoryNetwork {
     @Override
     public String toString() {
         return "InMemoryNetwork[" + endpoints + " partitions=" + partitions + "]";
-    }
-
-    Set<String> nodes() {
-        Set<String> s = new HashSet<>();
-        for (Endpoint e : endpoints) {
-            s.add(e.node);
-        }
-        return s;
     }
 }
