@@ -5,6 +5,7 @@ module io.lvs4j.health {
     requires io.netty.buffer;
     requires io.netty.common;
     requires io.netty.handler;
+    requires org.slf4j;
     exports io.lvs4j.health;
     exports io.lvs4j.health.config;
 }

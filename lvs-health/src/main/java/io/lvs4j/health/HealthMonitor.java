@@ -1,0 +1,478 @@
+package io.lvs4j.health;
+
+import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.internal.Preconditions;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the checkers of many services and keeps a {@link DirectorBackend} true to their results.
+ *
+ * <p>All scheduling and state live on one thread of the shared event loop: no thread per check.
+ * A checker shared by several real servers (equal checker and equal policy, e.g. the same real
+ * server in two services) runs once and feeds all of them. A checker that throws, completes
+ * exceptionally or outlives its watchdog counts as a failed check with
+ * {@link FailureReason#CHECKER_ERROR}; the monitor goes on.
+ *
+ * <p>Actions: a real server that goes down is removed from its service, or kept with weight 0 with
+ * {@code inhibit_on_failure}; when it comes back, its configured weight (or the dynamic weight its
+ * checkers set) is restored, ramped over the policy's slow start. Quorum with hysteresis calls
+ * the service's hooks and switches its sorry server.
+ */
+public final class HealthMonitor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
+
+    private final CheckContext context;
+    private final CheckRuntime ownedRuntime;
+    private final MonitorTimer timer;
+    private final Ticker ticker;
+    private final DoubleSupplier random;
+    private final DirectorBackend backend;
+    private final List<HealthListener> listeners;
+    private final List<Svc> services = new ArrayList<>();
+    private final Map<Object, Probe> probes = new LinkedHashMap<>();
+    private final Map<String, Boolean> upView = new ConcurrentHashMap<>();
+    private long sequence;
+    private volatile boolean closed;
+    private boolean started;
+
+    private HealthMonitor(Builder b) {
+        this.ownedRuntime = b.context == null ? CheckRuntime.create() : null;
+        CheckContext base = b.context == null ? ownedRuntime : b.context;
+        this.ticker = b.ticker == null ? base.ticker() : b.ticker;
+        this.context = new CheckContext() {
+            @Override
+            public EventLoopGroup eventLoop() {
+                return base.eventLoop();
+            }
+
+            @Override
+            public Executor blockingExecutor() {
+                return base.blockingExecutor();
+            }
+
+            @Override
+            public Ticker ticker() {
+                return ticker;
+            }
+        };
+        this.timer = b.timer == null ? MonitorTimer.of(base.eventLoop().next()) : b.timer;
+        this.random = b.random == null ? new SplittableRandom()::nextDouble : b.random;
+        this.backend = b.backend;
+        this.listeners = List.copyOf(b.listeners);
+        for (ServiceHealth sh : b.services) {
+            Svc svc = new Svc(sh);
+            services.add(svc);
+            Map<String, Member> byEndpoint = new LinkedHashMap<>();
+            for (RealServer rs : sh.service().realServers()) {
+                Member m = new Member(svc, rs);
+                byEndpoint.put(rs.endpoint(), m);
+                svc.members.add(m);
+            }
+            for (ServiceHealth.Check c : sh.checks()) {
+                Member m = byEndpoint.get(c.realServer().endpoint());
+                Probe p = probes.computeIfAbsent(List.of(c.checker(), c.policy()), k -> new Probe(c.checker(), c.policy()));
+                p.members.add(m);
+                m.probes.add(p);
+                m.slowStartNanos = Math.max(m.slowStartNanos, c.policy().slowStart().toNanos());
+            }
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Puts the initial membership into the backend and schedules every check (within its warmup). */
+    public HealthMonitor start() {
+        timer.execute(this::startOnLoop);
+        return this;
+    }
+
+    private void startOnLoop() {
+        if (started || closed) {
+            return;
+        }
+        started = true;
+        long now = ticker.read();
+        for (Svc svc : services) {
+            for (Member m : svc.members) {
+                m.up = m.computeUp();
+                m.upSince = now - m.slowStartNanos; // initial members start at full weight
+                upView.put(key(svc.cfg.service().key(), m.configured.address(), m.configured.port()), m.up);
+                apply(m, null, null, null);
+            }
+            svc.quorumUp = svc.aliveWeight() >= svc.cfg.quorum();
+            if (!svc.quorumUp) {
+                emit(HealthEvent.Type.QUORUM_DOWN, svc, null, -1, null, null,
+                        "alive weight " + svc.aliveWeight() + " below quorum " + svc.cfg.quorum() + " at start");
+                hook(svc, svc.cfg.quorumDownHook(), "quorum_down");
+            }
+            sorry(svc);
+        }
+        for (Probe p : probes.values()) {
+            timer.schedule(p::run, p.state.firstDelayNanos(random.getAsDouble()));
+        }
+    }
+
+    /** Whether the monitor currently considers that real server of that service up (thread-safe). */
+    public boolean isUp(ServiceKey service, InetAddress address, int port) {
+        Boolean b = upView.get(key(service, address, port));
+        Preconditions.checkArgument(b != null, "realServer", address.getHostAddress() + ":" + port,
+                "a real server of a monitored service " + service);
+        return b;
+    }
+
+    /** How many distinct checks run (identical checks of several services count once). */
+    public int distinctChecks() {
+        return probes.size();
+    }
+
+    /** Stops scheduling; checks in flight finish unheeded. Closes the runtime if the monitor made it. */
+    @Override
+    public void close() {
+        closed = true;
+        if (ownedRuntime != null) {
+            ownedRuntime.close();
+        }
+    }
+
+    private static String key(ServiceKey s, InetAddress a, int port) {
+        return s + " " + io.lvs4j.internal.Addresses.endpoint(a, port);
+    }
+
+    // ---- on the monitor thread from here ----
+
+    private void emit(HealthEvent.Type type, Svc svc, RealServer rs, int weight, CheckResult cause, String checker,
+            String detail) {
+        HealthEvent e = new HealthEvent(++sequence, ticker.read(), type, svc.cfg.service().key(), rs, weight, cause,
+                checker, detail);
+        if (type == HealthEvent.Type.ACTION_FAILED) {
+            LOG.warn("{}", e);
+        } else {
+            LOG.info("{}", e);
+        }
+        for (HealthListener l : listeners) {
+            try {
+                l.onEvent(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("health listener threw on {}", e, ex);
+            }
+        }
+    }
+
+    private void hook(Svc svc, Runnable hook, String name) {
+        try {
+            hook.run();
+        } catch (RuntimeException e) {
+            emit(HealthEvent.Type.ACTION_FAILED, svc, null, -1, null, null, name + " hook threw " + e);
+        }
+    }
+
+    /** Brings the backend to the member's desired state; returns whether the weight there changed. */
+    private boolean apply(Member m, HealthEvent.Type type, CheckResult cause, String checker) {
+        int want = m.desiredWeight(ticker.read());
+        ServiceKey key = m.svc.cfg.service().key();
+        int before = m.applied;
+        try {
+            if (want < 0 && m.applied >= 0) {
+                backend.removeRealServer(key, m.configured.address(), m.configured.port());
+                m.applied = -1;
+            } else if (want >= 0 && m.applied < 0) {
+                backend.addRealServer(key, m.configured.withWeight(want));
+                m.applied = want;
+            } else if (want >= 0 && want != m.applied) {
+                backend.updateRealServer(key, m.configured.withWeight(want));
+                m.applied = want;
+            }
+        } catch (BackendException | RuntimeException e) {
+            emit(HealthEvent.Type.ACTION_FAILED, m.svc, m.configured, m.applied, cause, checker,
+                    "setting weight " + want + " failed: " + e.getMessage());
+        }
+        if (type != null) {
+            emit(type, m.svc, m.configured, m.applied, cause, checker, type == HealthEvent.Type.WEIGHT_CHANGED
+                    ? "weight " + before + " -> " + m.applied
+                    : (cause == null ? "" : cause.toString()) + (checker == null ? "" : " by " + checker));
+        } else if (before != m.applied && started && cause == null && m.applied >= 0 && before >= 0) {
+            emit(HealthEvent.Type.WEIGHT_CHANGED, m.svc, m.configured, m.applied, null, null,
+                    "slow start weight " + before + " -> " + m.applied);
+        }
+        if (m.rampPending(ticker.read())) {
+            scheduleRamp(m);
+        }
+        return before != m.applied;
+    }
+
+    private void scheduleRamp(Member m) {
+        if (m.rampScheduled) {
+            return;
+        }
+        m.rampScheduled = true;
+        timer.schedule(() -> {
+            m.rampScheduled = false;
+            if (!closed && m.up) {
+                apply(m, null, null, null);
+            }
+        }, Math.max(1_000_000L, m.slowStartNanos / 10));
+    }
+
+    private void quorum(Svc svc) {
+        long alive = svc.aliveWeight();
+        int q = svc.cfg.quorum();
+        int h = svc.cfg.hysteresis();
+        if (!svc.quorumUp && alive >= (long) q + h) {
+            svc.quorumUp = true;
+            emit(HealthEvent.Type.QUORUM_UP, svc, null, -1, null, null, "alive weight " + alive + " >= quorum " + q
+                    + " + hysteresis " + h);
+            hook(svc, svc.cfg.quorumUpHook(), "quorum_up");
+        } else if (svc.quorumUp && alive < (long) q - h) {
+            svc.quorumUp = false;
+            emit(HealthEvent.Type.QUORUM_DOWN, svc, null, -1, null, null, "alive weight " + alive + " < quorum " + q
+                    + " - hysteresis " + h);
+            hook(svc, svc.cfg.quorumDownHook(), "quorum_down");
+        }
+        sorry(svc);
+    }
+
+    private void sorry(Svc svc) {
+        RealServer sorry = svc.cfg.sorryServer();
+        if (sorry == null) {
+            return;
+        }
+        ServiceKey key = svc.cfg.service().key();
+        try {
+            if (!svc.quorumUp && !svc.sorryActive) {
+                backend.addRealServer(key, sorry);
+                svc.sorryActive = true;
+                emit(HealthEvent.Type.SORRY_SERVER_ON, svc, sorry, sorry.weight(), null, null, "quorum lost");
+            } else if (svc.quorumUp && svc.sorryActive) {
+                backend.removeRealServer(key, sorry.address(), sorry.port());
+                svc.sorryActive = false;
+                emit(HealthEvent.Type.SORRY_SERVER_OFF, svc, sorry, -1, null, null, "quorum regained");
+            }
+        } catch (BackendException | RuntimeException e) {
+            emit(HealthEvent.Type.ACTION_FAILED, svc, sorry, -1, null, null, "sorry server: " + e.getMessage());
+        }
+    }
+
+    private final class Probe {
+        final Checker checker;
+        final CheckPolicy policy;
+        final ProbeState state;
+        final List<Member> members = new ArrayList<>();
+        long generation;
+
+        Probe(Checker checker, CheckPolicy policy) {
+            this.checker = checker;
+            this.policy = policy;
+            this.state = new ProbeState(policy);
+        }
+
+        void run() {
+            if (closed) {
+                return;
+            }
+            long gen = ++generation;
+            long start = ticker.read();
+            CompletionStage<CheckResult> stage;
+            try {
+                stage = checker.check(context);
+                if (stage == null) {
+                    throw new NullPointerException("check returned null");
+                }
+            } catch (RuntimeException | Error e) {
+                if (e instanceof VirtualMachineError) {
+                    throw e;
+                }
+                done(gen, CheckResult.down(FailureReason.CHECKER_ERROR, "checker threw " + e,
+                        Math.max(0, ticker.read() - start)));
+                return;
+            }
+            timer.schedule(() -> done(gen, CheckResult.down(FailureReason.CHECKER_ERROR,
+                    "no result within the watchdog " + policy.watchdog().toMillis() + " ms",
+                    Math.max(0, ticker.read() - start))), policy.watchdog().toNanos());
+            stage.whenComplete((r, t) -> timer.execute(() -> done(gen, r != null ? r
+                    : CheckResult.down(FailureReason.CHECKER_ERROR, "check failed with " + t,
+                            Math.max(0, ticker.read() - start)))));
+        }
+
+        void done(long gen, CheckResult r) {
+            if (gen != generation || closed) {
+                return; // a late or duplicate completion
+            }
+            generation++;
+            int weightBefore = state.weight();
+            ProbeState.State changed = state.record(r);
+            boolean weightChanged = state.weight() != weightBefore;
+            for (Member m : members) {
+                m.changed(changed != null || weightChanged, r, checker.describe());
+            }
+            timer.schedule(this::run, state.nextDelayNanos(random.getAsDouble()));
+        }
+    }
+
+    private final class Member {
+        final Svc svc;
+        final RealServer configured;
+        final List<Probe> probes = new ArrayList<>();
+        boolean up;
+        int applied = -1;
+        long upSince;
+        long slowStartNanos;
+        boolean rampScheduled;
+
+        Member(Svc svc, RealServer configured) {
+            this.svc = svc;
+            this.configured = configured;
+        }
+
+        boolean computeUp() {
+            for (Probe p : probes) {
+                if (p.state.state() != ProbeState.State.UP) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The configured weight, or the last dynamic one a checker set. */
+        int fullWeight() {
+            int w = configured.weight();
+            for (Probe p : probes) {
+                if (p.state.weight() >= 0) {
+                    w = p.state.weight();
+                }
+            }
+            return w;
+        }
+
+        int desiredWeight(long now) {
+            if (!up) {
+                return svc.cfg.inhibitOnFailure() ? 0 : -1;
+            }
+            int full = fullWeight();
+            long since = now - upSince;
+            if (slowStartNanos > 0 && since < slowStartNanos && full > 0) {
+                return (int) Math.max(1, (long) full * since / slowStartNanos);
+            }
+            return full;
+        }
+
+        boolean rampPending(long now) {
+            return up && slowStartNanos > 0 && now - upSince < slowStartNanos;
+        }
+
+        void changed(boolean maybe, CheckResult r, String checker) {
+            if (!maybe) {
+                return;
+            }
+            boolean was = up;
+            up = computeUp();
+            if (up != was) {
+                if (up) {
+                    upSince = ticker.read();
+                }
+                upView.put(key(svc.cfg.service().key(), configured.address(), configured.port()), up);
+                apply(this, up ? HealthEvent.Type.REAL_SERVER_UP : HealthEvent.Type.REAL_SERVER_DOWN, r, checker);
+                quorum(svc);
+            } else if (up && apply(this, null, r, checker)) {
+                emit(HealthEvent.Type.WEIGHT_CHANGED, svc, configured, applied, r, checker, "dynamic weight " + applied);
+                quorum(svc);
+            }
+        }
+    }
+
+    private static final class Svc {
+        final ServiceHealth cfg;
+        final List<Member> members = new ArrayList<>();
+        boolean quorumUp = true;
+        boolean sorryActive;
+
+        Svc(ServiceHealth cfg) {
+            this.cfg = cfg;
+        }
+
+        long aliveWeight() {
+            long sum = 0;
+            for (Member m : members) {
+                if (m.up) {
+                    sum += m.fullWeight();
+                }
+            }
+            return sum;
+        }
+    }
+
+    /** Builds a {@link HealthMonitor}. */
+    public static final class Builder {
+        private CheckContext context;
+        private Ticker ticker;
+        private MonitorTimer timer;
+        private DoubleSupplier random;
+        private DirectorBackend backend;
+        private final List<HealthListener> listeners = new ArrayList<>();
+        private final List<ServiceHealth> services = new ArrayList<>();
+
+        private Builder() {}
+
+        /** The runtime to share (e.g. one {@link CheckRuntime} for several monitors); else the monitor makes one. */
+        public Builder runtime(CheckContext context) {
+            this.context = Preconditions.checkNotNull(context, "runtime");
+            return this;
+        }
+
+        /** The ticker deciding state and latencies; the runtime's by default. */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Preconditions.checkNotNull(ticker, "ticker");
+            return this;
+        }
+
+        Builder timer(MonitorTimer timer) {
+            this.timer = timer;
+            return this;
+        }
+
+        /** Draws warmup and jitter, in [0, 1); tests make it deterministic. */
+        public Builder random(DoubleSupplier random) {
+            this.random = Preconditions.checkNotNull(random, "random");
+            return this;
+        }
+
+        public Builder backend(DirectorBackend backend) {
+            this.backend = Preconditions.checkNotNull(backend, "backend");
+            return this;
+        }
+
+        public Builder listener(HealthListener listener) {
+            listeners.add(Preconditions.checkNotNull(listener, "listener"));
+            return this;
+        }
+
+        public Builder service(ServiceHealth service) {
+            Preconditions.checkNotNull(service, "service");
+            for (ServiceHealth s : services) {
+                Preconditions.checkArgument(!s.service().key().equals(service.service().key()), "service",
+                        service.service().key().toString(), "each service once");
+            }
+            services.add(service);
+            return this;
+        }
+
+        public HealthMonitor build() {
+            Preconditions.checkState(backend != null, "backend", null, "a DirectorBackend");
+            return new HealthMonitor(this);
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package io.lvs4j.health;
+
+import java.time.Duration;
+import java.util.PriorityQueue;
+
+/** A deterministic ticker and timer for monitor tests: time moves only in {@link #advance}. */
+final class FakeClock implements Ticker, MonitorTimer {
+    private record Task(long at, long seq, Runnable run) {}
+
+    private final PriorityQueue<Task> queue = new PriorityQueue<>((a, b) -> a.at != b.at
+            ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
+    private long now = 1_000_000_000L;
+    private long seq;
+
+    @Override
+    public long read() {
+        return now;
+    }
+
+    @Override
+    public void execute(Runnable task) {
+        queue.add(new Task(now, seq++, task));
+    }
+
+    @Override
+    public void schedule(Runnable task, long delayNanos) {
+        queue.add(new Task(now + delayNanos, seq++, task));
+    }
+
+    /** Runs every task due within the duration, in time order, and leaves the clock at its end. */
+    void advance(Duration d) {
+        long end = now + d.toNanos();
+        int guard = 0;
+        while (!queue.isEmpty() && queue.peek().at <= end) {
+            Task t = queue.poll();
+            now = t.at;
+            t.run.run();
+            if (++guard > 1_000_000) {
+                throw new IllegalStateException("runaway tasks");
+            }
+        }
+        now = end;
+    }
+
+    /** Seconds since the clock's start. */
+    double seconds() {
+        return (now - 1_000_000_000L) / 1e9;
+    }
+}
