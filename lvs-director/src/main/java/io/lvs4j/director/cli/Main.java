@@ -34,8 +34,10 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        Timing.mark(System.err, "main");
         int code = run(args, System.in, System.out, System.err);
         System.out.flush();
+        Timing.mark(System.err, "exit");
         System.exit(code);
     }
 
@@ -51,6 +53,7 @@ public final class Main {
     static CommandLine commandLine(Io io) {
         CommandLine cl = new CommandLine(new Lvs4j(io));
         cl.addSubcommand(IpvsCommands.commandLine(io));
+        cl.addSubcommand(new ConfigCommand());
         cl.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
         Map<String, String> exits = new LinkedHashMap<>();

@@ -78,4 +78,38 @@ class ErrorMessagesTest {
                 "keepalived.conf:2:2: vrrp_skip_check_adv_addr: accepted by keepalived but not acted on by lvs4j yet");
         assertThat(r.config().globalDefs().otherSettings()).containsKey("vrrp_skip_check_adv_addr");
     }
+
+    /** keepalived and the kernel take weights up to INT32_MAX (oracle 28-weight-large); lvs4j's model stops at 65535. */
+    @Test
+    void weightAbove65535_isAnErrorAtTheValue() {
+        ConfigException e = errors("virtual_server 192.0.2.1 80 {\n protocol TCP\n real_server 10.0.0.1 80 {\n"
+                + "  weight 70000\n }\n}\n");
+        assertThat(e.errors()).extracting(ConfigProblem::toString).containsExactly("keepalived.conf:4:10: weight: 70000"
+                + " (expected: 0..65535 in lvs4j, though keepalived and the kernel take up to 2147483647)");
+    }
+
+    @Test
+    void virtualServerWeightAbove65535_isAnErrorAtItsValue_whenARealServerTakesIt() {
+        ConfigException e = errors("virtual_server 192.0.2.1 80 {\n protocol TCP\n weight 65536\n"
+                + " real_server 10.0.0.1 80 {\n }\n}\n");
+        assertThat(e.errors()).extracting(ConfigProblem::location).containsExactly("keepalived.conf:3:9");
+    }
+
+    /** keepalived 2.2.7 fails to add the service again and merges the blocks (oracle 27-duplicate-vs): refused here. */
+    @Test
+    void twoVirtualServersForOneService_isAnErrorNamingBoth() {
+        ConfigException e = errors("virtual_server 192.0.2.1 80 {\n protocol TCP\n" + RS + "}\n"
+                + "virtual_server 192.0.2.1 80 {\n protocol TCP\n" + RS + "}\n");
+        assertThat(e.errors()).extracting(ConfigProblem::toString).containsExactly("keepalived.conf:6:1: virtual_server"
+                + " 192.0.2.1 80: \"TCP 192.0.2.1:80\" (expected: a service no other virtual_server defines;"
+                + " keepalived.conf:1 defines it too)");
+    }
+
+    /** Oracle 29-duplicate-via-group: a group entry and a plain virtual_server for one service. */
+    @Test
+    void groupEntryAndVirtualServerForOneService_isAnError() {
+        ConfigException e = errors("virtual_server_group G {\n 192.0.2.1 80\n}\nvirtual_server group G {\n protocol TCP\n"
+                + RS + "}\nvirtual_server 192.0.2.1 80 {\n protocol TCP\n" + RS + "}\n");
+        assertThat(e.errors()).extracting(ConfigProblem::location).containsExactly("keepalived.conf:9:1");
+    }
 }

@@ -97,4 +97,40 @@ class MappingTest {
                 + " real_server 10.0.0.1 80 {\n weight 5\n }\n}\n").get(0);
         assertThat(s.realServers()).extracting(r -> r.weight()).containsExactly(3);
     }
+
+    /** Oracle 26-sorry-inhibit: keepalived logs "IP_VS_SO_SET_ADDDEST ... Destination already exists". */
+    @Test
+    void sorryServerIsAnInhibitedRealServer_staysAtWeight0_andNoSorryServerIsAdded() throws Exception {
+        ConfigResult r = parse("virtual_server 192.0.2.1 80 {\n protocol TCP\n sorry_server 10.0.0.1 80\n"
+                + " real_server 10.0.0.1 80 {\n  weight 0\n  inhibit_on_failure\n }\n}\n");
+        assertThat(r.config().virtualServices().get(0).realServers()).extracting(x -> x.endpoint() + "/" + x.weight())
+                .containsExactly("10.0.0.1:80/0");
+        assertThat(r.warnings()).extracting(ConfigProblem::toString).contains("keepalived.conf:1:1: virtual_server"
+                + " 192.0.2.1 80: sorry_server 10.0.0.1 80 is an inhibit_on_failure real server, which stays at weight 0"
+                + " - the sorry server is not added (keepalived fails with Destination already exists)");
+    }
+
+    /** Oracle 26-sorry-inhibit: a zero-weight real server that is also the sorry server comes back at weight 1. */
+    @Test
+    void sorryServerIsARealServerNotInhibited_isAddedAtWeight1() throws Exception {
+        VirtualService s = services("virtual_server 192.0.2.1 80 {\n protocol TCP\n sorry_server 10.0.0.1 80\n"
+                + " real_server 10.0.0.1 80 {\n  weight 0\n }\n real_server 10.0.0.2 80 {\n  weight 0\n }\n}\n").get(0);
+        assertThat(s.realServers()).extracting(x -> x.endpoint() + "/" + x.weight()).containsExactly("10.0.0.1:80/1");
+    }
+
+    /** Oracle 10-sorry: zero total weight makes quorum 0 and hysteresis 2^32-1, so the sorry server is in. */
+    @Test
+    void zeroWeightRealServers_quorumDown_sorryServerIn() throws Exception {
+        VirtualService s = services("virtual_server 192.0.2.1 80 {\n protocol TCP\n sorry_server 10.0.0.9 8082\n"
+                + " real_server 10.0.0.1 80 {\n  weight 0\n }\n}\n").get(0);
+        assertThat(s.realServers()).extracting(x -> x.endpoint() + "/" + x.weight()).containsExactly("10.0.0.9:8082/1");
+    }
+
+    /** Oracle 11-sorry-fwmark-group: the sorry server of a fwmark service with DR loses its port. */
+    @Test
+    void sorryServerOnFwmark_dr_portZero() throws Exception {
+        VirtualService s = services("virtual_server fwmark 9 {\n lb_kind DR\n sorry_server 10.0.0.9 80\n"
+                + " real_server 10.0.0.1 80 {\n  weight 0\n }\n}\n").get(0);
+        assertThat(s.realServers()).extracting(x -> x.endpoint() + "/" + x.weight()).containsExactly("10.0.0.9:0/1");
+    }
 }

@@ -1042,6 +1042,7 @@ public final class Binder {
         String virtualhost;
         Boolean smtpAlert;
         List<RealServerConfig> realServers = new ArrayList<>();
+        Token weightAt;
     }
 
     private VirtualServerConfig virtualServer(Node node) {
@@ -1211,6 +1212,7 @@ public final class Binder {
                     break;
                 case "weight":
                     vs.weight = v.int32(n, 0, 1, Integer.MAX_VALUE);
+                    vs.weightAt = n.arg(0);
                     break;
                 case "sorry_server": {
                     InetAddress a = v.address(n, 0);
@@ -1257,11 +1259,15 @@ public final class Binder {
         SorryServer sorry = vs.sorryAddress == null ? null
                 : new SorryServer(vs.sorryAddress, vs.sorryPort, vs.sorryInhibit, vs.sorryMethod);
         try {
-            return new VirtualServerConfig(vs.address, vs.port, vs.fwmark, vs.group, vs.protocol, vs.scheduler,
-                    vs.flags, vs.ops, vs.hashed, vs.method, vs.persistenceTimeout, vs.granularity, vs.engine,
-                    vs.family, vs.quorum, vs.hysteresis, vs.quorumUp, vs.quorumDown, sorry, vs.haSuspend, vs.alpha,
-                    vs.omega, vs.inhibit, vs.weight, vs.delayLoop, vs.connectTimeout, vs.retry, vs.delayBeforeRetry,
-                    vs.warmup, vs.virtualhost, vs.smtpAlert, vs.realServers);
+            VirtualServerConfig c = new VirtualServerConfig(vs.address, vs.port, vs.fwmark, vs.group, vs.protocol,
+                    vs.scheduler, vs.flags, vs.ops, vs.hashed, vs.method, vs.persistenceTimeout, vs.granularity,
+                    vs.engine, vs.family, vs.quorum, vs.hysteresis, vs.quorumUp, vs.quorumDown, sorry, vs.haSuspend,
+                    vs.alpha, vs.omega, vs.inhibit, vs.weight, vs.delayLoop, vs.connectTimeout, vs.retry,
+                    vs.delayBeforeRetry, vs.warmup, vs.virtualhost, vs.smtpAlert, vs.realServers);
+            if (vs.weightAt != null) {
+                locations.put(new LvsMapper.WeightOf(c), vs.weightAt);
+            }
+            return c;
         } catch (IllegalArgumentException e) {
             problems.error(node.keyword(), e.getMessage());
             return null;
@@ -1406,6 +1412,7 @@ public final class Binder {
         Boolean smtpAlert = null;
         String virtualhost = null;
         List<CheckerConfig> checkers = new ArrayList<>();
+        Token weightAt = null;
         for (Node n : children(node)) {
             if (isChecker(n.name())) {
                 CheckerConfig c = checker(n);
@@ -1418,6 +1425,7 @@ public final class Binder {
             switch (n.name()) {
                 case "weight":
                     weight = v.int32(n, 0, 0, Integer.MAX_VALUE);
+                    weightAt = n.arg(0);
                     break;
                 case "lvs_method": {
                     LvsMethod m = method(n, method != null ? method : vs.method);
@@ -1476,8 +1484,13 @@ public final class Binder {
                     unknown(n, "real_server");
             }
         }
-        return new RealServerConfig(address, port, weight, method, upper, lower, inhibit, notifyUp, notifyDown, alpha,
-                retry, connectTimeout, delayBeforeRetry, warmup, delayLoop, smtpAlert, virtualhost, checkers);
+        RealServerConfig rs = new RealServerConfig(address, port, weight, method, upper, lower, inhibit, notifyUp,
+                notifyDown, alpha, retry, connectTimeout, delayBeforeRetry, warmup, delayLoop, smtpAlert, virtualhost,
+                checkers);
+        if (weightAt != null) {
+            locations.put(new LvsMapper.WeightOf(rs), weightAt);
+        }
+        return rs;
     }
 
     // ---------------------------------------------------------------- checkers

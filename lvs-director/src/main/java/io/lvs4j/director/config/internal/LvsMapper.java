@@ -60,6 +60,10 @@ public final class LvsMapper {
     private final Problems problems;
     private final Map<Object, Token> locations;
 
+    /** Key of the location of the {@code weight} value of a real or virtual server. */
+    public record WeightOf(Object owner) {
+    }
+
     private LvsMapper(Problems problems, Map<Object, Token> locations) {
         this.problems = problems;
         this.locations = locations;
@@ -76,6 +80,16 @@ public final class LvsMapper {
     private Token at(Object o) {
         Token t = locations.get(o);
         return t != null ? t : new Token(Token.Kind.WORD, "", false, "<config>", 0, 0);
+    }
+
+    /** The key of {@code owner}'s weight value location (identity, like the binder's map), else owner. */
+    private Object weightAt(Object owner) {
+        for (Object k : locations.keySet()) {
+            if (k instanceof WeightOf w && w.owner() == owner) {
+                return k;
+            }
+        }
+        return owner;
     }
 
     private void warn(Object o, String message) {
@@ -229,7 +243,9 @@ public final class LvsMapper {
             }
             int w = rs.weight() != null ? rs.weight() : defaultWeight;
             if (w > RealServer.MAX_WEIGHT) {
-                error(rs, Preconditions.message("weight", w, "0.." + RealServer.MAX_WEIGHT));
+                error(weightAt(rs.weight() != null ? rs : vs), Preconditions.message("weight", w,
+                        "0.." + RealServer.MAX_WEIGHT
+                        + " in lvs4j, though keepalived and the kernel take up to " + Integer.MAX_VALUE));
                 continue;
             }
             kept.add(rs);
@@ -309,16 +325,24 @@ public final class LvsMapper {
                 }
             }
             if (useSorry) {
+                boolean sorryTaken = false;
                 for (int i = 0; i < kept.size(); i++) {
                     RealServerConfig rs = kept.get(i);
                     boolean inhibit = rs.inhibitOnFailure() != null ? rs.inhibitOnFailure() : vs.inhibitOnFailure();
-                    if (inhibit && !sameEndpoint(rs, sorry)) {
+                    if (inhibit) {
                         b.realServer(real(rs.address(), rs.port(), 0, methods.get(i), key, rs.upperThreshold(),
                                 rs.lowerThreshold()));
+                        sorryTaken |= sameEndpoint(rs, sorry);
                     }
                 }
-                b.realServer(real(sorry.address(), sorry.port(), 1, sorry.method() != null ? sorry.method() : vsMethod,
-                        key, null, null));
+                if (!sorryTaken) {
+                    b.realServer(real(sorry.address(), sorry.port(), 1,
+                            sorry.method() != null ? sorry.method() : vsMethod, key, null, null));
+                } else if (k == 0) {
+                    warn(vs, label(vs) + ": sorry_server " + Addresses.format(sorry.address()) + " " + sorry.port()
+                            + " is an inhibit_on_failure real server, which stays at weight 0 - the sorry server is"
+                            + " not added (keepalived fails with Destination already exists)");
+                }
             } else {
                 for (int i = 0; i < kept.size(); i++) {
                     RealServerConfig rs = kept.get(i);
