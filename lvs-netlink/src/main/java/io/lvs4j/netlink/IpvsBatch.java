@@ -23,8 +23,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Changes sent to the kernel pipelined: up to {@value #WINDOW} requests go out in one datagram,
- * each with {@code NLM_F_ACK}, before their ACKs are read. The kernel applies each request on its
+ * Changes sent to the kernel pipelined: up to {@value #WINDOW} requests go out in one datagram
+ * before any answer is read; only the last of them asks for an ACK ({@code NLM_F_ACK}), the
+ * others are answered only when they fail, so a window costs one receive when all goes well. The kernel applies each request on its
  * own, so a failure does not undo the others: {@link #apply()} reads every ACK of the window and,
  * if any request failed, sends no further window and throws an {@link IpvsBatchException} listing
  * the failed requests and every request that was applied.
@@ -156,13 +157,16 @@ public final class IpvsBatch {
                 NlWriter w = new NlWriter(out);
                 int count = 0;
                 int firstSeq = client.reserveSeq(Math.min(WINDOW, requests.size() - next));
+                int last = 0;
                 while (next + count < requests.size() && count < WINDOW && out.writerIndex() < WINDOW_BYTES) {
                     Request r = requests.get(next + count);
-                    int start = IpvsCodec.begin(w, familyId, r.cmd(), Nl.NLM_F_ACK, firstSeq + count, client.pid());
+                    last = IpvsCodec.begin(w, familyId, r.cmd(), 0, firstSeq + count, client.pid());
                     r.body().write(w);
-                    w.endMessage(start);
+                    w.endMessage(last);
                     count++;
                 }
+                // only the window's last request asks for an ACK; the others are answered only if they fail
+                out.setShortLE(last + 6, out.getUnsignedShortLE(last + 6) | Nl.NLM_F_ACK);
                 int base = next;
                 NlError[] errors = new NlError[count];
                 try {

@@ -84,25 +84,36 @@ public final class GenlClient implements AutoCloseable {
 
     /**
      * Sends requests already written back to back in {@code msgs} with sequence numbers
-     * {@code firstSeq .. firstSeq + count - 1}, each with {@code NLM_F_ACK}, then reads their
-     * {@code count} ACKs. Returns when every request has been answered.
+     * {@code firstSeq .. firstSeq + count - 1}, where only the last carries {@code NLM_F_ACK}:
+     * the kernel answers the others only if they fail, and processes them in order, so once the
+     * last one is answered every earlier error has arrived and the silent ones succeeded. One
+     * receive per window instead of one per request. Returns when the last request is answered.
      */
     public void pipeline(ByteBuf msgs, int firstSeq, int count, AckSink sink) throws NetlinkIoException {
         socket.send(msgs);
-        int answered = 0;
-        boolean[] seen = new boolean[count];
-        while (answered < count) {
+        boolean[] failed = new boolean[count];
+        boolean done = false;
+        while (!done) {
             ByteBuf datagram = socket.receive();
             while (datagram.isReadable()) {
                 NlMessage m = NlMessage.next(datagram);
                 int idx = m.seq - firstSeq;
-                if (idx < 0 || idx >= count || m.type != Nl.NLMSG_ERROR || seen[idx]) {
+                if (idx < 0 || idx >= count || m.type != Nl.NLMSG_ERROR || failed[idx]) {
                     continue;
                 }
                 NlError e = NlError.parse(m);
-                seen[idx] = true;
-                answered++;
-                sink.ack(idx, e.errno == 0 ? null : e);
+                if (e.errno != 0) {
+                    failed[idx] = true;
+                    sink.ack(idx, e);
+                }
+                if (idx == count - 1) {
+                    done = true;
+                }
+            }
+        }
+        for (int i = 0; i < count; i++) {
+            if (!failed[i]) {
+                sink.ack(i, null);
             }
         }
     }
