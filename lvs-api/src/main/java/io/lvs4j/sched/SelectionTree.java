@@ -35,8 +35,7 @@ final class SelectionTree {
     private static final int K_OVF = Kind.OVF.ordinal();
 
     private final DestinationTable t;
-    private final Kind kind;
-    /** {@code kind.ordinal()}, switched on in the hot path without the enum switch's indirection. */
+    /** The kind's ordinal, tested in the hot path without an enum switch's indirection. */
     private final int k;
     private int cap;
     /** Node i at [STRIDE*i]: winner handle (or -1), its key numerator, its key denominator. */
@@ -44,7 +43,6 @@ final class SelectionTree {
 
     SelectionTree(DestinationTable t, Kind kind) {
         this.t = t;
-        this.kind = kind;
         this.k = kind.ordinal();
         rebuild();
     }
