@@ -45,7 +45,11 @@ import java.util.Set;
  *   <li>quorum (default 1) is cut to the total weight, hysteresis to quorum - 1 (unsigned, as
  *       keepalived computes it); if total weight &lt; quorum + hysteresis the service starts with
  *       quorum down: with a sorry server the real servers go (inhibit_on_failure ones stay at weight
- *       0) and the sorry server (weight 1) comes in;
+ *       0) and the sorry server (weight 1) comes in, unless it is one of those inhibited real
+ *       servers (keepalived's add fails with "Destination already exists": it stays at weight 0);
+ *   <li>two virtual_server blocks (or a group entry and a block) for one service are an error here;
+ *       keepalived 2.2.7 logs "Service already exists" and adds the later block's real servers to
+ *       the first block's service;
  *   <li>a group expands to one service per address of each range (with the entry's port) and per
  *       fwmark.
  * </ul>
