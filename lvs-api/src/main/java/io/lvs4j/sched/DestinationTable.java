@@ -364,6 +364,22 @@ public final class DestinationTable {
         return Addresses.of(b);
     }
 
+    /**
+     * One 32-bit word of the destination's address, host order, without allocating: IPv4 in word
+     * 0, IPv6 in words 0..3 (most significant first). For the packet path.
+     */
+    public int addressWord(int handle, int word) {
+        checkKnown(handle);
+        Preconditions.checkInRange(word, 0, 3, "word");
+        return addr[4 * handle + word];
+    }
+
+    /** Whether the destination's address is IPv6. */
+    public boolean ipv6(int handle) {
+        checkKnown(handle);
+        return v6[handle];
+    }
+
     public int port(int handle) {
         checkKnown(handle);
         return port[handle];

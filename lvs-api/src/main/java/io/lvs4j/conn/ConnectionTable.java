@@ -1,0 +1,1218 @@
+package io.lvs4j.conn;
+
+import io.lvs4j.AddressFamily;
+import io.lvs4j.Forwarding;
+import io.lvs4j.Protocol;
+import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.Timeouts;
+import io.lvs4j.VirtualService;
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.sched.DestinationTable;
+import io.lvs4j.sched.ServiceScheduler;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.LongSupplier;
+
+/**
+ * The userspace director's connection table: IPVS connections and persistence templates keyed by
+ * protocol, client address and port, and virtual address and port, IPv4 and IPv6, with the
+ * kernel's TCP, UDP and SCTP state machines and timeouts and the destination connection counts the
+ * schedulers read.
+ *
+ * <h2>Layout and memory</h2>
+ * Entries live in primitive arrays indexed by an {@code int} id that stays the same for the
+ * entry's life: a 64-byte key line ({@code long[8]}: protocol, ports and flags; client address;
+ * virtual address; destination address; destination port and deadline), 16 bytes of timer-wheel
+ * links, 20 bytes of service, destination, template, controlled-count and state. An
+ * open-addressing index ({@code long[]}, linear probing, tombstones, at most half full) maps the
+ * hash of protocol, client address and port to (32-bit fingerprint, id), 16 to 32 bytes an entry.
+ * So an entry costs at most <b>132 bytes</b>, about 132 MB for a million; no object per entry, no
+ * boxing. A lookup is one index probe sequence plus one key line. As in the kernel, the hash covers
+ * the client only, so the same probe finds a connection from the client side (virtual address
+ * and port) and from the real server side (destination address and port).
+ * {@link Builder#expectedConnections(int)} sizes everything up front, so a table that stays within
+ * it never grows on the packet path.
+ *
+ * <h2>Time</h2>
+ * The table's clock is a {@link Builder#ticker(LongSupplier) ticker} read only by {@link #advance()}.
+ * Packets refresh timeouts against the time of the last advance (as the kernel uses jiffies), in
+ * ticks of {@value #TICK_MILLIS} ms. Expiry runs inside {@link #advance()} over a hashed timer
+ * wheel: no thread, no per-entry timer object.
+ *
+ * <h2>Kernel semantics</h2>
+ * <ul>
+ *   <li>A new connection starts inactive in state NONE and counts as inactive on its destination
+ *       ({@code ip_vs_bind_dest}); a TCP or SCTP state change into or out of ESTABLISHED calls
+ *       {@link DestinationTable#activate} or {@link DestinationTable#deactivate}; expiry unbinds.
+ *       UDP connections stay inactive. Templates do not count (the kernel counts them as
+ *       persistent connections, which the schedulers do not read).</li>
+ *   <li>Connections to a non-masquerading destination carry the kernel's NOOUTPUT flag: their
+ *       client packets use the INPUT-ONLY table until a packet is seen from the server side.</li>
+ *   <li>Persistence ({@code ip_vs_sched_persist}): the template key is the client address under
+ *       the service's netmask or prefix, client port 0, and: the virtual address and port when the
+ *       packet's port is the service's (port 0 for port 21); for a firewall-mark service, protocol
+ *       0 and the mark in place of the address; otherwise (port-0 service) the virtual address and
+ *       port 0. A template whose destination is removed, or has weight 0 while
+ *       {@link Builder#expireQuiescentTemplate(boolean)} is on, is unhashed and a new one made. A
+ *       template's timer restarts with every connection made through it, and it outlives its
+ *       timeout while it controls connections.</li>
+ *   <li>One-packet scheduling (UDP on a service with the flag): the connection is bound and
+ *       unbound at once and never hashed; {@link #connectIpv4} returns {@link #TRANSIENT}, whose
+ *       accessors describe it until the next one-packet connection.</li>
+ *   <li>{@code expire_nodest_conn}: a client packet for a connection whose destination is no
+ *       longer listed is dropped, and with the setting on the connection expires at once.</li>
+ * </ul>
+ * Not modelled: the secure_tcp table, {@code conn_reuse_mode}, persistence engines, connection
+ * synchronisation, the FTP helper. A template of a destination that was removed and whose handle
+ * {@link DestinationTable} later reused would be taken as valid.
+ *
+ * <p>Not thread-safe: one thread owns the table, its destination tables and schedulers.
+ */
+public final class ConnectionTable {
+    /** No entry: a lookup miss, or no destination available for a new connection. */
+    public static final int NONE = -1;
+    /** The id of the last one-packet connection, which is never hashed. */
+    public static final int TRANSIENT = 0;
+
+    /** Timer tick. */
+    public static final int TICK_MILLIS = 100;
+    private static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
+    private static final int WHEEL = 1024;
+    private static final int WHEEL_MASK = WHEEL - 1;
+    private static final long DEADLINE_MASK = (1L << 48) - 1;
+
+    static final int F_INACTIVE = 1;
+    static final int F_TEMPLATE = 2;
+    static final int F_NOOUTPUT = 4;
+    static final int F_V6 = 8;
+    static final int F_INVALID = 16;
+    static final int F_LIVE = 32;
+
+    private static final int K = 8;
+    private static final int K_META = 0; // proto << 56 | cport << 40 | vport << 24 | v6/template bits
+    private static final int K_C_HI = 1;
+    private static final int K_C_LO = 2;
+    private static final int K_V_HI = 3;
+    private static final int K_V_LO = 4;
+    private static final int K_D_HI = 5;
+    private static final int K_D_LO = 6;
+    private static final int K_DPORT_DEADLINE = 7;
+    private static final long META_KEY_MASK = ~0xFFFFFFL | 0x3;
+
+    private static final long EMPTY = 0;
+    private static final long TOMB = -1;
+
+    private final LongSupplier ticker;
+    private final long epoch;
+    private final boolean expireNodestConn;
+    private final boolean expireQuiescentTemplate;
+    private final long seed;
+    private final int[] tcpTicks = new int[TcpState.values().length];
+    private final int[] sctpTicks = new int[SctpState.values().length];
+    private final int udpTicks;
+    private final int initialTicks;
+
+    // entries
+    private long[] keys;
+    private int[] service;
+    private int[] dest;
+    private int[] control;
+    private int[] nControl;
+    private int[] flags;
+    private byte[] state;
+    private int[] tNext;
+    private int[] tPrev;
+    private long[] linkedAt;
+    private int highWater = 1; // id 0 is TRANSIENT
+    private int[] free;
+    private int freeCount;
+
+    // index
+    private long[] index;
+    private int indexMask;
+    private int used; // live + tombstones
+    private int live;
+    private int templates;
+    private boolean inserted;
+
+    // timer wheel
+    private final int[] wheel = new int[WHEEL];
+    private long now; // ticks
+    private long swept; // last tick whose slot was swept
+
+    // services
+    private Svc[] services = new Svc[0];
+
+    private ConnectionTable(Builder b) {
+        this.ticker = b.ticker;
+        this.epoch = b.ticker.getAsLong();
+        this.expireNodestConn = b.expireNodestConn;
+        this.expireQuiescentTemplate = b.expireQuiescentTemplate;
+        this.seed = b.seed;
+        for (int i = 0; i < tcpTicks.length; i++) {
+            tcpTicks[i] = ticks(b.tcp[i]);
+        }
+        for (int i = 0; i < sctpTicks.length; i++) {
+            sctpTicks[i] = ticks(b.sctp[i]);
+        }
+        udpTicks = ticks(b.udp);
+        initialTicks = ticks(3);
+        int n = Math.max(16, b.expected + 1);
+        keys = new long[K * n];
+        service = new int[n];
+        dest = new int[n];
+        control = new int[n];
+        nControl = new int[n];
+        flags = new int[n];
+        state = new byte[n];
+        tNext = new int[n];
+        tPrev = new int[n];
+        linkedAt = new long[n];
+        free = new int[16];
+        int cap = Integer.highestOneBit(Math.max(32, n) * 2 - 1) * 2;
+        index = new long[cap];
+        indexMask = cap - 1;
+        Arrays.fill(wheel, NONE);
+    }
+
+    private static int ticks(int seconds) {
+        return (int) Math.min(Integer.MAX_VALUE, seconds * 1000L / TICK_MILLIS);
+    }
+
+    /** A builder with the kernel's defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ services
+
+    /**
+     * Registers a virtual service and its scheduler and returns the service id for
+     * {@link #connectIpv4}. The settings read are the key (protocol, address, port or firewall
+     * mark), persistence timeout and netmask, one-packet flag, and each listed real server's
+     * forwarding method (matched by address and port in the scheduler's table).
+     */
+    public int addService(VirtualService settings, ServiceScheduler scheduler) {
+        Preconditions.checkNotNull(settings, "virtual service");
+        Preconditions.checkNotNull(scheduler, "scheduler");
+        Preconditions.checkArgument(scheduler.table().family() == settings.family(), "scheduler family",
+                scheduler.table().family(), "the service's family, " + settings.family());
+        Svc s = new Svc(settings, scheduler, services.length);
+        for (RealServer rs : settings.realServers()) {
+            int h = scheduler.table().find(rs.address(), rs.port());
+            if (h != DestinationTable.NONE) {
+                s.setForwarding(h, rs.forwarding());
+            }
+        }
+        services = Arrays.copyOf(services, services.length + 1);
+        services[services.length - 1] = s;
+        return services.length - 1;
+    }
+
+    /** Sets the forwarding method of a destination of a service (default: masquerading). */
+    public void forwarding(int serviceId, int handle, Forwarding forwarding) {
+        Svc s = svc(serviceId);
+        Preconditions.checkNotNull(forwarding, "forwarding");
+        Preconditions.checkArgument(s.table.listed(handle), "destination", handle, "a listed handle");
+        s.setForwarding(handle, forwarding);
+    }
+
+    /** The forwarding method of a destination of a service. */
+    public Forwarding forwarding(int serviceId, int handle) {
+        Svc s = svc(serviceId);
+        return handle < s.fwd.length ? Forwarding.ofKernelValue(s.fwd[handle]) : Forwarding.MASQ;
+    }
+
+    /**
+     * The id of the service with that protocol, virtual address (IPv4, host order) and port, or
+     * {@link #NONE}; firewall-mark services are never matched (the caller knows the mark).
+     */
+    public int findServiceIpv4(int protocol, int vaddr, int vport) {
+        long lo = vaddr & 0xFFFFFFFFL;
+        Svc[] ss = services;
+        for (int i = 0; i < ss.length; i++) {
+            Svc s = ss[i];
+            if (!s.fwmark && !s.v6 && s.protocol == protocol && s.port == vport && s.addrLo == lo) {
+                return i;
+            }
+        }
+        return NONE;
+    }
+
+    /** As {@link #findServiceIpv4} for IPv6 addresses given as upper and lower 64 bits. */
+    public int findServiceIpv6(int protocol, long vHigh, long vLow, int vport) {
+        Svc[] ss = services;
+        for (int i = 0; i < ss.length; i++) {
+            Svc s = ss[i];
+            if (!s.fwmark && s.v6 && s.protocol == protocol && s.port == vport && s.addrLo == vLow
+                    && s.addrHi == vHigh) {
+                return i;
+            }
+        }
+        return NONE;
+    }
+
+    private Svc svc(int id) {
+        Preconditions.checkInRange(id, 0, services.length - 1, "service");
+        return services[id];
+    }
+
+    // ------------------------------------------------------------------ lookups
+
+    /**
+     * The connection a client packet belongs to: protocol number, client address and port,
+     * virtual (destination) address and port, IPv4 host order. Returns the id or {@link #NONE}.
+     */
+    public int lookupInIpv4(int protocol, int caddr, int cport, int vaddr, int vport) {
+        checkFlow(protocol, cport, vport);
+        return findIn(protocol, 0, caddr & 0xFFFFFFFFL, cport, 0, vaddr & 0xFFFFFFFFL, vport, false);
+    }
+
+    /** As {@link #lookupInIpv4} for IPv6, addresses as upper and lower 64 bits. */
+    public int lookupInIpv6(int protocol, long cHigh, long cLow, int cport, long vHigh, long vLow, int vport) {
+        checkFlow(protocol, cport, vport);
+        return findIn(protocol, cHigh, cLow, cport, vHigh, vLow, vport, true);
+    }
+
+    /**
+     * The connection a real server's reply belongs to: protocol, the reply's source (destination
+     * address and port of the connection), the reply's destination (client address and port).
+     */
+    public int lookupOutIpv4(int protocol, int daddr, int dport, int caddr, int cport) {
+        checkFlow(protocol, cport, dport);
+        return findOut(protocol, 0, caddr & 0xFFFFFFFFL, cport, 0, daddr & 0xFFFFFFFFL, dport, false);
+    }
+
+    /** As {@link #lookupOutIpv4} for IPv6. */
+    public int lookupOutIpv6(int protocol, long dHigh, long dLow, int dport, long cHigh, long cLow, int cport) {
+        checkFlow(protocol, cport, dport);
+        return findOut(protocol, cHigh, cLow, cport, dHigh, dLow, dport, true);
+    }
+
+    private static void checkFlow(int protocol, int p1, int p2) {
+        if ((protocol & ~0xFF) != 0 || (p1 & ~0xFFFF) != 0 || (p2 & ~0xFFFF) != 0) {
+            throw new IllegalArgumentException(Preconditions.message("flow",
+                    "protocol " + protocol + " ports " + p1 + ", " + p2, "protocol 0..255, ports 0..65535"));
+        }
+    }
+
+    private static long meta(int protocol, int cport, int vport, boolean v6, boolean template) {
+        return (long) protocol << 56 | (long) cport << 40 | (long) vport << 24 | (v6 ? 1 : 0) | (template ? 2 : 0);
+    }
+
+    private long hash(long protoPortBits, long cHi, long cLo) {
+        long h = seed ^ protoPortBits;
+        h = (h ^ cHi) * 0x9E3779B97F4A7C15L;
+        h = (h ^ cLo) * 0xC2B2AE3D27D4EB4FL;
+        h ^= h >>> 29;
+        h *= 0x94D049BB133111EBL;
+        return h ^ (h >>> 32);
+    }
+
+    /** Hash input from an entry's meta: protocol, client port, family and template bits. */
+    private static long hashBits(long meta) {
+        return meta & (0xFFFFFF0000000000L | 0x3);
+    }
+
+    /** The unchecked in-lookup (also used by the packet path). */
+    int findIn(int protocol, long cHi, long cLo, int cport, long vHi, long vLo, int vport, boolean v6) {
+        long m = meta(protocol, cport, vport, v6, false);
+        long h = hash(hashBits(m), cHi, cLo);
+        int fp = (int) (h >>> 32);
+        long[] idx = index;
+        long[] k = keys;
+        int mask = indexMask;
+        for (int i = (int) h & mask; ; i = (i + 1) & mask) {
+            long e = idx[i];
+            if (e == EMPTY) {
+                return NONE;
+            }
+            if ((int) (e >>> 32) == fp && e != TOMB) {
+                int id = (int) e - 1;
+                int b = id * K;
+                if ((k[b + K_META] & META_KEY_MASK) == m && k[b + K_C_LO] == cLo && k[b + K_V_LO] == vLo
+                        && k[b + K_C_HI] == cHi && k[b + K_V_HI] == vHi) {
+                    return id;
+                }
+            }
+        }
+    }
+
+    /** The unchecked out-lookup: match on client and destination address and port. */
+    int findOut(int protocol, long cHi, long cLo, int cport, long dHi, long dLo, int dport, boolean v6) {
+        long hb = meta(protocol, cport, 0, v6, false);
+        long h = hash(hashBits(hb), cHi, cLo);
+        int fp = (int) (h >>> 32);
+        long[] idx = index;
+        long[] k = keys;
+        int mask = indexMask;
+        long want = hashBits(hb);
+        for (int i = (int) h & mask; ; i = (i + 1) & mask) {
+            long e = idx[i];
+            if (e == EMPTY) {
+                return NONE;
+            }
+            if ((int) (e >>> 32) == fp && e != TOMB) {
+                int id = (int) e - 1;
+                int b = id * K;
+                if (hashBits(k[b + K_META]) == want && (int) (k[b + K_DPORT_DEADLINE] >>> 48) == dport
+                        && k[b + K_C_LO] == cLo && k[b + K_D_LO] == dLo && k[b + K_C_HI] == cHi
+                        && k[b + K_D_HI] == dHi) {
+                    return id;
+                }
+            }
+        }
+    }
+
+    private int findTemplate(int protocol, long cHi, long cLo, long vHi, long vLo, int vport, boolean v6) {
+        long m = meta(protocol, 0, vport, v6, true);
+        long h = hash(hashBits(m), cHi, cLo);
+        int fp = (int) (h >>> 32);
+        for (int i = (int) h & indexMask; ; i = (i + 1) & indexMask) {
+            long e = index[i];
+            if (e == EMPTY) {
+                return NONE;
+            }
+            if ((int) (e >>> 32) == fp && e != TOMB) {
+                int id = (int) e - 1;
+                int b = id * K;
+                if ((keys[b + K_META] & META_KEY_MASK) == m && keys[b + K_C_LO] == cLo && keys[b + K_V_LO] == vLo
+                        && keys[b + K_C_HI] == cHi && keys[b + K_V_HI] == vHi) {
+                    return id;
+                }
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ new connections
+
+    /**
+     * Schedules a new IPv4 connection of a service, as the kernel's {@code ip_vs_schedule} and
+     * {@code ip_vs_sched_persist} do: finds or makes the persistence template, picks a destination
+     * with the service's scheduler, inserts the connection (inactive, state NONE) and binds it.
+     *
+     * @param serviceId from {@link #addService}
+     * @param protocol the packet's protocol number (6, 17 or 132)
+     * @return the connection's id, {@link #TRANSIENT} for a one-packet connection, or {@link #NONE}
+     *     when no destination is available
+     */
+    public int connectIpv4(int serviceId, int protocol, int caddr, int cport, int vaddr, int vport) {
+        Svc s = svc(serviceId);
+        checkFlow(protocol, cport, vport);
+        Preconditions.checkArgument(!s.v6, "service family", "IPv6", "IPv4 for connectIpv4");
+        return connect(s, protocol, 0, caddr & 0xFFFFFFFFL, cport, 0, vaddr & 0xFFFFFFFFL, vport, false);
+    }
+
+    /** As {@link #connectIpv4} for IPv6 services, addresses as upper and lower 64 bits. */
+    public int connectIpv6(int serviceId, int protocol, long cHigh, long cLow, int cport, long vHigh, long vLow,
+            int vport) {
+        Svc s = svc(serviceId);
+        checkFlow(protocol, cport, vport);
+        Preconditions.checkArgument(s.v6, "service family", "IPv4", "IPv6 for connectIpv6");
+        return connect(s, protocol, cHigh, cLow, cport, vHigh, vLow, vport, true);
+    }
+
+    int connect(Svc s, int protocol, long cHi, long cLo, int cport, long vHi, long vLo, int vport, boolean v6) {
+        DestinationTable table = s.table;
+        int handle;
+        int template = NONE;
+        int destPort;
+        if (s.persistence > 0) {
+            long snHi;
+            long snLo;
+            if (v6) {
+                int p = s.netmask;
+                snHi = p >= 64 ? cHi : (p == 0 ? 0 : cHi & (-1L << (64 - p)));
+                snLo = p <= 64 ? 0 : (p >= 128 ? cLo : cLo & (-1L << (128 - p)));
+            } else {
+                snHi = 0;
+                snLo = cLo & (s.netmask & 0xFFFFFFFFL);
+            }
+            int tProto;
+            long tvHi;
+            long tvLo;
+            int tvPort;
+            boolean samePort = vport == s.port;
+            if (samePort) {
+                tProto = protocol;
+                tvHi = vHi;
+                tvLo = vLo;
+                tvPort = s.port != 21 ? vport : 0;
+            } else if (s.fwmark) {
+                tProto = 0;
+                tvHi = 0;
+                tvLo = s.mark;
+                tvPort = 0;
+            } else {
+                tProto = protocol;
+                tvHi = vHi;
+                tvLo = vLo;
+                tvPort = 0;
+            }
+            template = findTemplate(tProto, snHi, snLo, tvHi, tvLo, tvPort, v6);
+            if (template != NONE && !templateValid(s, template)) {
+                unhash(template);
+                flags[template] |= F_INVALID;
+                template = NONE;
+            }
+            if (template == NONE) {
+                handle = v6 ? s.scheduler.pickIpv6(cHi, cLo, cport, vHi, vLo, vport)
+                        : s.scheduler.pickIpv4((int) cLo, cport, (int) vLo, vport);
+                if (handle == ServiceScheduler.NONE) {
+                    return NONE;
+                }
+                int tdport = samePort && s.port != 21 ? table.port(handle) : 0;
+                template = insert(s, tProto, snHi, snLo, 0, tvHi, tvLo, tvPort, v6, true, handle, tdport, F_TEMPLATE);
+                scheduleAt(template, now + s.persistence);
+            } else {
+                handle = dest[template];
+                scheduleAt(template, now + s.persistence);
+            }
+            destPort = samePort && table.port(handle) != 0 ? table.port(handle) : vport;
+        } else {
+            handle = v6 ? s.scheduler.pickIpv6(cHi, cLo, cport, vHi, vLo, vport)
+                    : s.scheduler.pickIpv4((int) cLo, cport, (int) vLo, vport);
+            if (handle == ServiceScheduler.NONE) {
+                return NONE;
+            }
+            int p = table.port(handle);
+            destPort = p != 0 ? p : vport;
+        }
+        int f = F_INACTIVE | (s.forwarding(handle) != Forwarding.MASQ.kernelValue() ? F_NOOUTPUT : 0);
+        if (s.onePacket && protocol == Protocol.UDP.number()) {
+            table.bind(handle, false);
+            table.unbind(handle, false);
+            fill(TRANSIENT, s, protocol, cHi, cLo, cport, vHi, vLo, vport, v6, false, handle, destPort, f);
+            return TRANSIENT;
+        }
+        int id = insert(s, protocol, cHi, cLo, cport, vHi, vLo, vport, v6, false, handle, destPort, f);
+        if (inserted) {
+            table.bind(handle, false);
+            if (template != NONE) {
+                control[id] = template;
+                nControl[template]++;
+            }
+            scheduleAt(id, now + initialTicks);
+        }
+        return id;
+    }
+
+    private boolean templateValid(Svc s, int template) {
+        int h = dest[template];
+        if (!s.table.listed(h)) {
+            return false;
+        }
+        return !(expireQuiescentTemplate && s.table.weight(h) == 0);
+    }
+
+    private int insert(Svc s, int protocol, long cHi, long cLo, int cport, long vHi, long vLo, int vport,
+            boolean v6, boolean template, int handle, int dport, int f) {
+        long m = meta(protocol, cport, vport, v6, template);
+        long h = hash(hashBits(m), cHi, cLo);
+        int fp = (int) (h >>> 32);
+        int firstTomb = -1;
+        int i = (int) h & indexMask;
+        for (; ; i = (i + 1) & indexMask) {
+            long e = index[i];
+            if (e == EMPTY) {
+                break;
+            }
+            if (e == TOMB) {
+                if (firstTomb < 0) {
+                    firstTomb = i;
+                }
+                continue;
+            }
+            if ((int) (e >>> 32) == fp) {
+                int id = (int) e - 1;
+                int b = id * K;
+                if ((keys[b + K_META] & META_KEY_MASK) == m && keys[b + K_C_LO] == cLo && keys[b + K_V_LO] == vLo
+                        && keys[b + K_C_HI] == cHi && keys[b + K_V_HI] == vHi) {
+                    inserted = false;
+                    return id; // already there
+                }
+            }
+        }
+        inserted = true;
+        int id = allocate();
+        fill(id, s, protocol, cHi, cLo, cport, vHi, vLo, vport, v6, template, handle, dport, f);
+        int slot = firstTomb >= 0 ? firstTomb : i;
+        if (firstTomb < 0) {
+            used++;
+        }
+        index[slot] = (long) fp << 32 | (id + 1);
+        live++;
+        if (template) {
+            templates++;
+        }
+        if (used * 2L > index.length) {
+            rehash(live * 4L > index.length ? index.length * 2 : index.length);
+        }
+        return id;
+    }
+
+    private void fill(int id, Svc s, int protocol, long cHi, long cLo, int cport, long vHi, long vLo, int vport,
+            boolean v6, boolean template, int handle, int dport, int f) {
+        int b = id * K;
+        keys[b + K_META] = meta(protocol, cport, vport, v6, template);
+        keys[b + K_C_HI] = cHi;
+        keys[b + K_C_LO] = cLo;
+        keys[b + K_V_HI] = vHi;
+        keys[b + K_V_LO] = vLo;
+        DestinationTable t = s.table;
+        if (t.ipv6(handle)) {
+            keys[b + K_D_HI] = (long) t.addressWord(handle, 0) << 32 | (t.addressWord(handle, 1) & 0xFFFFFFFFL);
+            keys[b + K_D_LO] = (long) t.addressWord(handle, 2) << 32 | (t.addressWord(handle, 3) & 0xFFFFFFFFL);
+        } else {
+            keys[b + K_D_HI] = 0;
+            keys[b + K_D_LO] = t.addressWord(handle, 0) & 0xFFFFFFFFL;
+        }
+        keys[b + K_DPORT_DEADLINE] = (long) dport << 48;
+        service[id] = s.id;
+        dest[id] = handle;
+        control[id] = NONE;
+        nControl[id] = 0;
+        flags[id] = f | F_LIVE | (v6 ? F_V6 : 0);
+        state[id] = 0;
+    }
+
+    private int allocate() {
+        if (freeCount > 0) {
+            return free[--freeCount];
+        }
+        if (highWater == service.length) {
+            int n = service.length * 2;
+            keys = Arrays.copyOf(keys, K * n);
+            service = Arrays.copyOf(service, n);
+            dest = Arrays.copyOf(dest, n);
+            control = Arrays.copyOf(control, n);
+            nControl = Arrays.copyOf(nControl, n);
+            flags = Arrays.copyOf(flags, n);
+            state = Arrays.copyOf(state, n);
+            tNext = Arrays.copyOf(tNext, n);
+            tPrev = Arrays.copyOf(tPrev, n);
+            linkedAt = Arrays.copyOf(linkedAt, n);
+        }
+        return highWater++;
+    }
+
+    private void release(int id) {
+        flags[id] = 0;
+        if (freeCount == free.length) {
+            free = Arrays.copyOf(free, free.length * 2);
+        }
+        free[freeCount++] = id;
+    }
+
+    private void unhash(int id) {
+        int b = id * K;
+        long h = hash(hashBits(keys[b + K_META]), keys[b + K_C_HI], keys[b + K_C_LO]);
+        for (int i = (int) h & indexMask; ; i = (i + 1) & indexMask) {
+            long e = index[i];
+            if (e == EMPTY) {
+                return; // not hashed (invalidated template)
+            }
+            if (e != TOMB && (int) e - 1 == id) {
+                int next = (i + 1) & indexMask;
+                if (index[next] == EMPTY) {
+                    index[i] = EMPTY;
+                    used--;
+                } else {
+                    index[i] = TOMB;
+                }
+                live--;
+                if ((flags[id] & F_TEMPLATE) != 0) {
+                    templates--;
+                }
+                return;
+            }
+        }
+    }
+
+    private void rehash(int capacity) {
+        long[] old = index;
+        index = new long[capacity];
+        indexMask = capacity - 1;
+        used = 0;
+        for (long e : old) {
+            if (e != EMPTY && e != TOMB) {
+                int id = (int) e - 1;
+                int b = id * K;
+                long h = hash(hashBits(keys[b + K_META]), keys[b + K_C_HI], keys[b + K_C_LO]);
+                int i = (int) h & indexMask;
+                while (index[i] != EMPTY) {
+                    i = (i + 1) & indexMask;
+                }
+                index[i] = e;
+                used++;
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ packets
+
+    /** The verdict of {@link #inbound}: forward the packet. */
+    public static final int FORWARD = 0;
+    /** The verdict of {@link #inbound}: drop it (its destination is gone). */
+    public static final int DROP = 1;
+
+    /**
+     * A client packet of a connection: checks its destination ({@code expire_nodest_conn}),
+     * applies the protocol state machine and restarts the timeout.
+     *
+     * @param tcpFlagsOrChunk the TCP flags byte (FIN 0x01, SYN 0x02, RST 0x04, ACK 0x10), or the
+     *     SCTP chunk type that decides the event; ignored for UDP
+     * @return {@link #FORWARD} or {@link #DROP}
+     */
+    public int inbound(int id, int tcpFlagsOrChunk) {
+        checkConnection(id);
+        return inboundU(id, tcpFlagsOrChunk);
+    }
+
+    int inboundU(int id, int tcpFlagsOrChunk) {
+        Svc s = services[service[id]];
+        int h = dest[id];
+        if (!s.table.listed(h)) {
+            if (expireNodestConn && id != TRANSIENT) {
+                expireNow(id);
+            }
+            return DROP;
+        }
+        int dir = (flags[id] & F_NOOUTPUT) != 0 ? StateTables.DIR_INPUT_ONLY : StateTables.DIR_INPUT;
+        transition(id, s, dir, tcpFlagsOrChunk);
+        return FORWARD;
+    }
+
+    /** A real server's packet of a connection: applies the state machine, restarts the timeout. */
+    public void outbound(int id, int tcpFlagsOrChunk) {
+        checkConnection(id);
+        outboundU(id, tcpFlagsOrChunk);
+    }
+
+    void outboundU(int id, int tcpFlagsOrChunk) {
+        flags[id] &= ~F_NOOUTPUT;
+        transition(id, services[service[id]], StateTables.DIR_OUTPUT, tcpFlagsOrChunk);
+    }
+
+    private void transition(int id, Svc s, int dir, int arg) {
+        int proto = (int) (keys[id * K + K_META] >>> 56);
+        int old = state[id];
+        int next;
+        int timeout;
+        boolean established;
+        if (proto == 6) {
+            int ev = StateTables.tcpEvent(arg);
+            next = ev < 0 ? TcpState.CLOSE.ordinal() : StateTables.TCP[dir][ev][old];
+            timeout = tcpTicks[next];
+            established = next == TcpState.ESTABLISHED.ordinal();
+        } else if (proto == 132) {
+            next = StateTables.SCTP[dir][StateTables.sctpEvent(arg & 0xFF)][old];
+            timeout = sctpTicks[next];
+            established = next == SctpState.ESTABLISHED.ordinal();
+        } else {
+            next = 0;
+            timeout = udpTicks;
+            established = false;
+            old = 0;
+        }
+        if (next != old) {
+            int f = flags[id];
+            int h = dest[id];
+            if ((f & F_INACTIVE) == 0 && !established) {
+                s.table.deactivate(h);
+                flags[id] = f | F_INACTIVE;
+            } else if ((f & F_INACTIVE) != 0 && established) {
+                s.table.activate(h);
+                flags[id] = f & ~F_INACTIVE;
+            }
+            state[id] = (byte) next;
+        }
+        if (id != TRANSIENT) {
+            scheduleAt(id, now + timeout);
+        }
+    }
+
+    private void checkConnection(int id) {
+        if (id < 0 || id >= highWater || (flags[id] & (F_LIVE | F_TEMPLATE)) != F_LIVE) {
+            throw new IllegalArgumentException(Preconditions.message("connection", id, "a live connection id"));
+        }
+    }
+
+    private void checkEntry(int id) {
+        if (id < 0 || id >= highWater || (flags[id] & F_LIVE) == 0) {
+            throw new IllegalArgumentException(Preconditions.message("entry", id, "a live connection or template id"));
+        }
+    }
+
+    // ------------------------------------------------------------------ timers
+
+    private void scheduleAt(int id, long deadline) {
+        int b = id * K + K_DPORT_DEADLINE;
+        long old = keys[b];
+        keys[b] = (old & ~DEADLINE_MASK) | (deadline & DEADLINE_MASK);
+        if ((flags[id] & F_LIVE) == 0) {
+            return;
+        }
+        long linked = linkedAt[id];
+        boolean isLinked = linked != 0;
+        if (!isLinked || deadline < linked) {
+            if (isLinked) {
+                unlink(id);
+            }
+            link(id, Math.max(deadline, swept + 1));
+        }
+    }
+
+    private void link(int id, long at) {
+        int slot = (int) (at & WHEEL_MASK);
+        int head = wheel[slot];
+        tNext[id] = head;
+        tPrev[id] = -1;
+        if (head != NONE) {
+            tPrev[head] = id;
+        }
+        wheel[slot] = id;
+        linkedAt[id] = at;
+    }
+
+    private void unlink(int id) {
+        int p = tPrev[id];
+        int n = tNext[id];
+        if (p == -1) {
+            wheel[(int) (linkedAt[id] & WHEEL_MASK)] = n;
+        } else {
+            tNext[p] = n;
+        }
+        if (n != NONE) {
+            tPrev[n] = p;
+        }
+        linkedAt[id] = 0;
+    }
+
+    private long deadline(int id) {
+        return keys[id * K + K_DPORT_DEADLINE] & DEADLINE_MASK;
+    }
+
+    /**
+     * Reads the ticker, moves the table's clock to it and expires what is due: connections are
+     * unbound from their destinations and removed; templates go once they control no connection
+     * (until then their timer restarts). Returns how many entries were removed.
+     */
+    public int advance() {
+        long nanos = ticker.getAsLong() - epoch;
+        long target = Math.floorDiv(nanos, TICK_NANOS) + 1; // keep tick 0 for "unlinked"
+        if (target <= now) {
+            return 0;
+        }
+        now = target;
+        int removed = 0;
+        long from = swept + 1;
+        long to = target;
+        if (to - from >= WHEEL) {
+            from = to - WHEEL + 1;
+        }
+        for (long t = from; t <= to; t++) {
+            int slot = (int) (t & WHEEL_MASK);
+            int id = wheel[slot];
+            while (id != NONE) {
+                int next = tNext[id];
+                long d = deadline(id);
+                if (d <= now) {
+                    unlink(id);
+                    removed += expire(id);
+                } else if ((d & WHEEL_MASK) != slot) {
+                    unlink(id);
+                    link(id, d);
+                }
+                id = next;
+            }
+        }
+        swept = to;
+        return removed;
+    }
+
+    /** Removes an entry whose time has come; returns 1 if removed, 0 if it stays. */
+    private int expire(int id) {
+        int f = flags[id];
+        if ((f & F_TEMPLATE) != 0) {
+            if (nControl[id] > 0) {
+                scheduleAt(id, now + services[service[id]].persistence);
+                return 0;
+            }
+            if ((f & F_INVALID) == 0) {
+                unhash(id);
+            }
+            release(id);
+            return 1;
+        }
+        unhash(id);
+        int t = control[id];
+        if (t != NONE) {
+            nControl[t]--;
+        }
+        services[service[id]].table.unbind(dest[id], (f & F_INACTIVE) == 0);
+        release(id);
+        return 1;
+    }
+
+    private void expireNow(int id) {
+        if (linkedAt[id] != 0) {
+            unlink(id);
+        }
+        expire(id);
+    }
+
+    // ------------------------------------------------------------------ accessors
+
+    /** Connections and templates in the table (hashed). */
+    public int size() {
+        return live;
+    }
+
+    /** Persistence templates in the table (hashed). */
+    public int templateCount() {
+        return templates;
+    }
+
+    /** Whether the id is a persistence template. */
+    public boolean isTemplate(int id) {
+        checkEntry(id);
+        return (flags[id] & F_TEMPLATE) != 0;
+    }
+
+    /** The service id of an entry. */
+    public int service(int id) {
+        checkEntry(id);
+        return service[id];
+    }
+
+    /** The destination handle (in the service's {@link DestinationTable}) of an entry. */
+    public int destination(int id) {
+        checkEntry(id);
+        return dest[id];
+    }
+
+    /** The template controlling a connection, or {@link #NONE}. */
+    public int template(int id) {
+        checkConnection(id);
+        return control[id];
+    }
+
+    /** How many connections a template controls. */
+    public int controlled(int id) {
+        checkEntry(id);
+        return nControl[id];
+    }
+
+    /** Whether the connection counts as active on its destination. */
+    public boolean active(int id) {
+        checkConnection(id);
+        return (flags[id] & F_INACTIVE) == 0;
+    }
+
+    /** The connection's protocol number. */
+    public int protocol(int id) {
+        checkEntry(id);
+        return (int) (keys[id * K + K_META] >>> 56);
+    }
+
+    /** The TCP state of a TCP connection. */
+    public TcpState tcpState(int id) {
+        checkConnection(id);
+        Preconditions.checkState(protocol(id) == 6, "connection protocol", protocol(id), "6 (TCP)");
+        return TcpState.of(state[id]);
+    }
+
+    /** The SCTP state of an SCTP connection. */
+    public SctpState sctpState(int id) {
+        checkConnection(id);
+        Preconditions.checkState(protocol(id) == 132, "connection protocol", protocol(id), "132 (SCTP)");
+        return SctpState.of(state[id]);
+    }
+
+    /** The time left before the entry expires, from the table's clock (the last advance). */
+    public Duration remaining(int id) {
+        checkEntry(id);
+        return Duration.ofMillis(Math.max(0, deadline(id) - now) * TICK_MILLIS);
+    }
+
+    /** The client port of an entry (0 for templates). */
+    public int clientPort(int id) {
+        checkEntry(id);
+        return (int) (keys[id * K + K_META] >>> 40) & 0xFFFF;
+    }
+
+    /** The virtual port of an entry. */
+    public int virtualPort(int id) {
+        checkEntry(id);
+        return (int) (keys[id * K + K_META] >>> 24) & 0xFFFF;
+    }
+
+    /** The destination port of an entry (the real server's port, or the packet's). */
+    public int destinationPort(int id) {
+        checkEntry(id);
+        return destinationPortU(id);
+    }
+
+    int destinationPortU(int id) {
+        return (int) (keys[id * K + K_DPORT_DEADLINE] >>> 48);
+    }
+
+    /** The destination address of an IPv4 entry, host order. */
+    public int destinationIpv4(int id) {
+        checkEntry(id);
+        return (int) keys[id * K + K_D_LO];
+    }
+
+    /** The upper 64 bits of an IPv6 destination address. */
+    public long destinationHigh(int id) {
+        checkEntry(id);
+        return keys[id * K + K_D_HI];
+    }
+
+    /** The lower 64 bits of an IPv6 destination address (IPv4: the address, zero-extended). */
+    public long destinationLow(int id) {
+        checkEntry(id);
+        return keys[id * K + K_D_LO];
+    }
+
+    long destinationHighU(int id) {
+        return keys[id * K + K_D_HI];
+    }
+
+    long destinationLowU(int id) {
+        return keys[id * K + K_D_LO];
+    }
+
+    /** The forwarding method's kernel value (0 masq, 2 tunnel, 3 route) for a connection. */
+    public int forwardingOf(int id) {
+        checkEntry(id);
+        return forwardingOfU(id);
+    }
+
+    int forwardingOfU(int id) {
+        return services[service[id]].forwarding(dest[id]);
+    }
+
+    /** The client address of an IPv4 entry, host order (templates: under the netmask). */
+    public int clientIpv4(int id) {
+        checkEntry(id);
+        return (int) keys[id * K + K_C_LO];
+    }
+
+    /** The virtual address of an IPv4 entry, host order (fwmark templates: the mark). */
+    public int virtualIpv4(int id) {
+        checkEntry(id);
+        return (int) keys[id * K + K_V_LO];
+    }
+
+    /** Virtual address words of an IPv6 entry, upper 64 bits. */
+    public long virtualHigh(int id) {
+        checkEntry(id);
+        return keys[id * K + K_V_HI];
+    }
+
+    /** Virtual address words of an IPv6 entry, lower 64 bits. */
+    public long virtualLow(int id) {
+        checkEntry(id);
+        return keys[id * K + K_V_LO];
+    }
+
+    long virtualHighU(int id) {
+        return keys[id * K + K_V_HI];
+    }
+
+    long virtualLowU(int id) {
+        return keys[id * K + K_V_LO];
+    }
+
+    int virtualPortU(int id) {
+        return (int) (keys[id * K + K_META] >>> 24) & 0xFFFF;
+    }
+
+    /** Index slots (for tests of growth and tombstones). */
+    int indexCapacity() {
+        return index.length;
+    }
+
+    int tombstones() {
+        int n = 0;
+        for (long e : index) {
+            if (e == TOMB) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return "ConnectionTable{entries=" + live + ", templates=" + templates + ", services=" + services.length + '}';
+    }
+
+    // ------------------------------------------------------------------ service record
+
+    static final class Svc {
+        final int id;
+        final DestinationTable table;
+        final ServiceScheduler scheduler;
+        final int protocol;
+        final int port;
+        final boolean fwmark;
+        final long mark;
+        final boolean v6;
+        final long addrHi;
+        final long addrLo;
+        final int persistence; // ticks
+        final int netmask;
+        final boolean onePacket;
+        byte[] fwd = new byte[8];
+
+        Svc(VirtualService vs, ServiceScheduler scheduler, int id) {
+            this.id = id;
+            this.table = scheduler.table();
+            this.scheduler = scheduler;
+            ServiceKey key = vs.key();
+            this.fwmark = key.isFwmark();
+            this.mark = fwmark ? key.fwmark() : 0;
+            this.protocol = fwmark ? 0 : key.protocol().number();
+            this.port = fwmark ? 0 : key.port();
+            this.v6 = vs.family() == AddressFamily.INET6;
+            long hi = 0;
+            long lo = 0;
+            if (!fwmark) {
+                InetAddress a = key.address();
+                byte[] b = a.getAddress();
+                for (int i = 0; i < b.length; i++) {
+                    if (b.length == 16 && i < 8) {
+                        hi = hi << 8 | (b[i] & 0xFF);
+                    } else {
+                        lo = lo << 8 | (b[i] & 0xFF);
+                    }
+                }
+            }
+            this.addrHi = hi;
+            this.addrLo = lo;
+            this.persistence = ticks(vs.persistenceSeconds());
+            this.netmask = vs.persistenceNetmask();
+            this.onePacket = vs.onePacket();
+        }
+
+        void setForwarding(int handle, Forwarding f) {
+            if (handle >= fwd.length) {
+                fwd = Arrays.copyOf(fwd, Math.max(handle + 1, fwd.length * 2));
+            }
+            fwd[handle] = (byte) f.kernelValue();
+        }
+
+        int forwarding(int handle) {
+            return handle < fwd.length ? fwd[handle] : 0;
+        }
+    }
+
+    // ------------------------------------------------------------------ builder
+
+    /** Builds a {@link ConnectionTable}; every timeout defaults to the kernel's. */
+    public static final class Builder {
+        private LongSupplier ticker = System::nanoTime;
+        private int expected = 1024;
+        private boolean expireNodestConn;
+        private boolean expireQuiescentTemplate;
+        private long seed = new SplittableRandom().nextLong();
+        private final int[] tcp = new int[TcpState.values().length];
+        private final int[] sctp = new int[SctpState.values().length];
+        private int udp = 300;
+
+        Builder() {
+            for (TcpState s : TcpState.values()) {
+                tcp[s.ordinal()] = (int) s.defaultTimeout().getSeconds();
+            }
+            for (SctpState s : SctpState.values()) {
+                sctp[s.ordinal()] = (int) s.defaultTimeout().getSeconds();
+            }
+        }
+
+        /** The clock {@link #advance()} reads, in nanoseconds (default {@link System#nanoTime}). */
+        public Builder ticker(LongSupplier nanos) {
+            this.ticker = Preconditions.checkNotNull(nanos, "ticker");
+            return this;
+        }
+
+        /** Connections to size the arrays for up front, 0..2^27 (default 1024). */
+        public Builder expectedConnections(int n) {
+            this.expected = Preconditions.checkInRange(n, 0, 1 << 27, "expected connections");
+            return this;
+        }
+
+        /** The kernel's {@code expire_nodest_conn} sysctl (default off). */
+        public Builder expireNodestConn(boolean on) {
+            this.expireNodestConn = on;
+            return this;
+        }
+
+        /** The kernel's {@code expire_quiescent_template} sysctl (default off). */
+        public Builder expireQuiescentTemplate(boolean on) {
+            this.expireQuiescentTemplate = on;
+            return this;
+        }
+
+        /** The hash seed (default random, so clients cannot aim at one probe sequence). */
+        public Builder hashSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /** The timeout of a TCP state, whole seconds 1..31 days. */
+        public Builder tcpTimeout(TcpState state, Duration timeout) {
+            Preconditions.checkNotNull(state, "tcp state");
+            tcp[state.ordinal()] = seconds(timeout, "tcp " + state + " timeout");
+            return this;
+        }
+
+        /** The timeout of an SCTP state, whole seconds 1..31 days. */
+        public Builder sctpTimeout(SctpState state, Duration timeout) {
+            Preconditions.checkNotNull(state, "sctp state");
+            sctp[state.ordinal()] = seconds(timeout, "sctp " + state + " timeout");
+            return this;
+        }
+
+        /** The UDP timeout, whole seconds 1..31 days (default 300 s). */
+        public Builder udpTimeout(Duration timeout) {
+            udp = seconds(timeout, "udp timeout");
+            return this;
+        }
+
+        /**
+         * Applies {@code ipvsadm --set tcp tcpfin udp}: ESTABLISHED, FIN_WAIT and UDP; a zero leaves
+         * the value as it is.
+         */
+        public Builder timeouts(Timeouts t) {
+            Preconditions.checkNotNull(t, "timeouts");
+            if (t.tcpSeconds() != 0) {
+                tcp[TcpState.ESTABLISHED.ordinal()] = t.tcpSeconds();
+            }
+            if (t.tcpFinSeconds() != 0) {
+                tcp[TcpState.FIN_WAIT.ordinal()] = t.tcpFinSeconds();
+            }
+            if (t.udpSeconds() != 0) {
+                udp = t.udpSeconds();
+            }
+            return this;
+        }
+
+        private static int seconds(Duration d, String name) {
+            Preconditions.checkNotNull(d, name);
+            Preconditions.checkArgument(d.getNano() == 0 && d.getSeconds() >= 1
+                    && d.getSeconds() <= VirtualService.MAX_TIMEOUT_SECONDS, name, d,
+                    "whole seconds, 1.." + VirtualService.MAX_TIMEOUT_SECONDS + " s");
+            return (int) d.getSeconds();
+        }
+
+        public ConnectionTable build() {
+            return new ConnectionTable(this);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.lvs4j.packet;
+
+/** Why the packet path dropped a packet; each reason has a counter in {@link DropCounters}. */
+public enum DropReason {
+    /** Shorter than the headers it claims or needs. */
+    TRUNCATED,
+    /** Not IPv4 or IPv6 (version nibble, or EtherType for frames). */
+    BAD_VERSION,
+    /** IPv4 header length below 5 words or past the packet. */
+    BAD_IHL,
+    /** IP total or payload length disagrees with the packet, or a bad L4 length. */
+    BAD_LENGTH,
+    /** A fragment (IPv4 MF or offset, IPv6 fragment header): the director needs whole packets. */
+    FRAGMENT,
+    /** IPv4 options or IPv6 extension headers, which the rewrite does not walk. */
+    OPTIONS,
+    /** A protocol other than TCP, UDP, SCTP and ICMP errors. */
+    UNSUPPORTED_PROTOCOL,
+    /** An ICMP message that is not an error, or an error about a flow we do not know. */
+    ICMP_NOT_OURS,
+    /** No connection and no service for the flow, or a non-initial packet of an unknown flow. */
+    NO_SERVICE,
+    /** The service has no destination available. */
+    NO_DESTINATION,
+    /** The connection's destination is gone ({@code expire_nodest_conn}). */
+    DESTINATION_GONE,
+    /** No room in the buffer for an encapsulation header. */
+    NO_HEADROOM,
+    /** TTL or hop limit would reach zero. */
+    TTL_EXCEEDED,
+    /** A buffer layout the rewrite cannot address without copying (e.g. composite). */
+    UNSUPPORTED_BUFFER;
+
+    private static final DropReason[] VALUES = values();
+
+    static DropReason of(int ordinal) {
+        return VALUES[ordinal];
+    }
+}

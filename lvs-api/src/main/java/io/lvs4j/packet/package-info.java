@@ -1,0 +1,2 @@
+/** Packet rewrite for the userspace data plane. */
+package io.lvs4j.packet;

@@ -1,0 +1,491 @@
+package io.lvs4j.conn;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lvs4j.AddressFamily;
+import io.lvs4j.Forwarding;
+import io.lvs4j.RealServer;
+import io.lvs4j.Scheduler;
+import io.lvs4j.Timeouts;
+import io.lvs4j.VirtualService;
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.sched.DestinationTable;
+import io.lvs4j.sched.ServiceScheduler;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class ConnectionTableTest {
+    static final int TCP = 6;
+    static final int UDP = 17;
+    static final int SCTP = 132;
+    static final int SYN = 0x02;
+    static final int ACK = 0x10;
+    static final int FIN = 0x01;
+    static final int RST = 0x04;
+
+    final long[] clock = {1_000_000_000L};
+
+    static int v4(String s) {
+        byte[] b = Addresses.parse(s, "test").getAddress();
+        return (b[0] & 0xff) << 24 | (b[1] & 0xff) << 16 | (b[2] & 0xff) << 8 | (b[3] & 0xff);
+    }
+
+    ConnectionTable.Builder builder() {
+        return ConnectionTable.builder().ticker(() -> clock[0]).hashSeed(42);
+    }
+
+    void at(ConnectionTable t, double seconds) {
+        clock[0] = 1_000_000_000L + (long) (seconds * 1e9);
+        t.advance();
+    }
+
+    /** A service with real servers 10.0.0.1 and 10.0.0.2 (port 8080), scheduler rr. */
+    static final class Fixture {
+        final DestinationTable dests = DestinationTable.create(AddressFamily.INET);
+        final int r1;
+        final int r2;
+        final int svc;
+        final ConnectionTable table;
+
+        Fixture(ConnectionTable table, VirtualService.Builder vs, Forwarding fwd) {
+            this.table = table;
+            VirtualService s = vs.realServer(RealServer.of("10.0.0.1", 8080).forwarding(fwd))
+                    .realServer(RealServer.of("10.0.0.2", 8080).forwarding(fwd)).build();
+            // ports as the model resolved them (direct routing and tunnels keep the service's)
+            r1 = dests.add(s.realServers().get(0).address(), s.realServers().get(0).port(), 1);
+            r2 = dests.add(s.realServers().get(1).address(), s.realServers().get(1).port(), 1);
+            svc = table.addService(s, ServiceScheduler.of(Scheduler.RR, dests));
+        }
+
+        int connect(int proto, String client, int cport) {
+            return table.connectIpv4(svc, proto, v4(client), cport, v4("192.0.2.10"), 80);
+        }
+    }
+
+    Fixture tcp(ConnectionTable t) {
+        return new Fixture(t, VirtualService.tcp("192.0.2.10", 80), Forwarding.MASQ);
+    }
+
+    @Test
+    void tcpHandshake_followsKernelTable_andMovesCountsToActive() {
+        ConnectionTable t = builder().build();
+        Fixture f = tcp(t);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        int d = t.destination(c);
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.NONE);
+        assertThat(f.dests.inactiveConnections(d)).isEqualTo(1);
+        assertThat(f.dests.activeConnections(d)).isZero();
+
+        assertThat(t.inbound(c, SYN)).isEqualTo(ConnectionTable.FORWARD);
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.SYN_RECV);
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(60));
+        t.outbound(c, SYN | ACK); // output syn from SYN_RECV stays SYN_RECV
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.SYN_RECV);
+        t.inbound(c, ACK);
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.ESTABLISHED);
+        assertThat(t.active(c)).isTrue();
+        assertThat(f.dests.activeConnections(d)).isEqualTo(1);
+        assertThat(f.dests.inactiveConnections(d)).isZero();
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(900));
+
+        t.inbound(c, FIN | ACK); // fin wins over ack: ES -> CLOSE_WAIT on input
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.CLOSE_WAIT);
+        assertThat(f.dests.activeConnections(d)).isZero();
+        assertThat(f.dests.inactiveConnections(d)).isEqualTo(1);
+        t.outbound(c, FIN | ACK); // CW -> TIME_WAIT on output fin
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.TIME_WAIT);
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(120));
+        t.inbound(c, RST);
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.CLOSE);
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void tcpPacketWithoutKnownFlags_goesToClose() {
+        ConnectionTable t = builder().build();
+        Fixture f = tcp(t);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        t.inbound(c, 0x08); // PSH only
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.CLOSE);
+    }
+
+    @Test
+    void directRouting_usesInputOnlyTable_untilServerSpeaks() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80), Forwarding.ROUTE);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        t.inbound(c, SYN);
+        t.inbound(c, ACK);
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.ESTABLISHED);
+        t.inbound(c, FIN | ACK); // INPUT-ONLY: ES -> FIN_WAIT (INPUT would give CLOSE_WAIT)
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.FIN_WAIT);
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(120));
+    }
+
+    @Test
+    void established_expiresAfter900s_andUnbinds() {
+        ConnectionTable t = builder().build();
+        Fixture f = tcp(t);
+        at(t, 0);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        int d = t.destination(c);
+        t.inbound(c, SYN);
+        t.inbound(c, ACK);
+        at(t, 899.8);
+        assertThat(t.lookupInIpv4(TCP, v4("198.51.100.1"), 40000, v4("192.0.2.10"), 80)).isEqualTo(c);
+        at(t, 900.2);
+        assertThat(t.lookupInIpv4(TCP, v4("198.51.100.1"), 40000, v4("192.0.2.10"), 80))
+                .isEqualTo(ConnectionTable.NONE);
+        assertThat(f.dests.activeConnections(d)).isZero();
+        assertThat(f.dests.inactiveConnections(d)).isZero();
+        assertThat(t.size()).isZero();
+    }
+
+    @Test
+    void shorterTimeoutAfterStateChange_expiresEarly() {
+        ConnectionTable t = builder().build();
+        Fixture f = tcp(t);
+        at(t, 0);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        t.inbound(c, SYN);
+        t.inbound(c, ACK);
+        at(t, 100);
+        t.inbound(c, RST); // CLOSE: 10 s from now
+        at(t, 109.8);
+        assertThat(t.size()).isEqualTo(1);
+        at(t, 110.2);
+        assertThat(t.size()).isZero();
+    }
+
+    @Test
+    void configuredTimeouts_replaceKernelDefaults() {
+        ConnectionTable t = builder().timeouts(Timeouts.ofSeconds(60, 30, 20))
+                .tcpTimeout(TcpState.SYN_RECV, Duration.ofSeconds(5)).build();
+        Fixture f = tcp(t);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        t.inbound(c, SYN);
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(5));
+        t.inbound(c, ACK);
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(60));
+        assertThatThrownBy(() -> ConnectionTable.builder().udpTimeout(Duration.ofMillis(1500)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("udp timeout: PT1.5S (expected: whole seconds");
+    }
+
+    @Test
+    void udp_staysInactive_withUdpTimeout() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.udp("192.0.2.10", 80), Forwarding.MASQ);
+        at(t, 0);
+        int c = f.connect(UDP, "198.51.100.1", 5353);
+        t.inbound(c, 0);
+        t.outbound(c, 0);
+        assertThat(t.active(c)).isFalse();
+        assertThat(f.dests.inactiveConnections(t.destination(c))).isEqualTo(1);
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(300));
+        at(t, 300.2);
+        assertThat(t.size()).isZero();
+    }
+
+    @Test
+    void sctpAssociation_setupAndAbort_followKernelTable() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.sctp("192.0.2.10", 80), Forwarding.MASQ);
+        int c = f.connect(SCTP, "198.51.100.1", 5000);
+        int d = t.destination(c);
+        t.inbound(c, 1); // INIT
+        assertThat(t.sctpState(c)).isEqualTo(SctpState.INIT1);
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(4));
+        t.outbound(c, 2); // INIT ACK
+        assertThat(t.sctpState(c)).isEqualTo(SctpState.COOKIE_SENT);
+        t.inbound(c, 10); // COOKIE ECHO
+        assertThat(t.sctpState(c)).isEqualTo(SctpState.COOKIE_REPLIED);
+        t.outbound(c, 11); // COOKIE ACK
+        assertThat(t.sctpState(c)).isEqualTo(SctpState.ESTABLISHED);
+        assertThat(f.dests.activeConnections(d)).isEqualTo(1);
+        t.inbound(c, 0); // DATA
+        assertThat(t.sctpState(c)).isEqualTo(SctpState.ESTABLISHED);
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(900));
+        t.inbound(c, 6); // ABORT
+        assertThat(t.sctpState(c)).isEqualTo(SctpState.CLOSED);
+        assertThat(f.dests.activeConnections(d)).isZero();
+        assertThat(t.remaining(c)).isEqualTo(Duration.ofSeconds(61));
+    }
+
+    @Test
+    void withoutPersistence_roundRobinAlternates() {
+        ConnectionTable t = builder().build();
+        Fixture f = tcp(t);
+        int a = f.connect(TCP, "198.51.100.1", 1);
+        int b = f.connect(TCP, "198.51.100.1", 2);
+        assertThat(t.destination(a)).isNotEqualTo(t.destination(b));
+        assertThat(t.templateCount()).isZero();
+        assertThat(t.destinationPort(a)).isEqualTo(8080);
+    }
+
+    @Test
+    void persistence_sendsClientSubnetToOneDestination_throughOneTemplate() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80).persistenceSeconds(60)
+                .persistenceNetmask("255.255.255.0"), Forwarding.MASQ);
+        int a = f.connect(TCP, "198.51.100.5", 1);
+        int b = f.connect(TCP, "198.51.100.6", 2);
+        int c = f.connect(TCP, "203.0.113.1", 3);
+        assertThat(t.destination(b)).isEqualTo(t.destination(a));
+        assertThat(t.destination(c)).isNotEqualTo(t.destination(a));
+        assertThat(t.templateCount()).isEqualTo(2);
+        int tpl = t.template(a);
+        assertThat(t.template(b)).isEqualTo(tpl);
+        assertThat(t.isTemplate(tpl)).isTrue();
+        assertThat(t.controlled(tpl)).isEqualTo(2);
+        assertThat(t.clientIpv4(tpl)).isEqualTo(v4("198.51.100.0"));
+        assertThat(t.clientPort(tpl)).isZero();
+        assertThat(t.virtualPort(tpl)).isEqualTo(80);
+        assertThat(t.destinationPort(tpl)).isEqualTo(8080);
+        assertThat(t.remaining(tpl)).isEqualTo(Duration.ofSeconds(60));
+        // templates do not count on the destination
+        assertThat(f.dests.inactiveConnections(t.destination(a))).isEqualTo(2);
+    }
+
+    @Test
+    void template_outlivesItsTimeoutWhileControlling_thenExpires() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80).persistenceSeconds(60), Forwarding.MASQ);
+        at(t, 0);
+        int a = f.connect(TCP, "198.51.100.5", 1);
+        int tpl = t.template(a);
+        t.inbound(a, SYN);
+        t.inbound(a, ACK); // 900 s
+        at(t, 61);
+        assertThat(t.templateCount()).isEqualTo(1);
+        int again = f.connect(TCP, "198.51.100.5", 2); // reuses the template and restarts its timer
+        assertThat(t.template(again)).isEqualTo(tpl);
+        assertThat(t.remaining(tpl)).isEqualTo(Duration.ofSeconds(60));
+        at(t, 901); // a expired at 900, again (NONE, 3 s) long ago
+        assertThat(t.size()).isEqualTo(1);
+        assertThat(t.controlled(tpl)).isZero();
+        at(t, 1000);
+        assertThat(t.size()).isZero();
+        assertThat(t.templateCount()).isZero();
+    }
+
+    @Test
+    void portZeroService_templateHasVirtualPortZero() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 0).persistenceSeconds(60), Forwarding.ROUTE);
+        int a = t.connectIpv4(f.svc, TCP, v4("198.51.100.5"), 1, v4("192.0.2.10"), 443);
+        int b = t.connectIpv4(f.svc, TCP, v4("198.51.100.5"), 2, v4("192.0.2.10"), 22);
+        assertThat(t.template(a)).isEqualTo(t.template(b));
+        assertThat(t.virtualPort(t.template(a))).isZero();
+        assertThat(t.destinationPort(t.template(a))).isZero();
+        // the connection keeps the packet's port when it differs from the service's
+        assertThat(t.destinationPort(a)).isEqualTo(443);
+    }
+
+    @Test
+    void fwmarkService_templateUsesProtocolZeroAndTheMark() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.fwmark(7).persistenceSeconds(60), Forwarding.ROUTE);
+        int a = t.connectIpv4(f.svc, TCP, v4("198.51.100.5"), 1, v4("192.0.2.10"), 443);
+        int b = t.connectIpv4(f.svc, UDP, v4("198.51.100.5"), 2, v4("192.0.2.11"), 53);
+        int tpl = t.template(a);
+        assertThat(t.template(b)).isEqualTo(tpl);
+        assertThat(t.destination(b)).isEqualTo(t.destination(a));
+        assertThat(t.protocol(tpl)).isZero();
+        assertThat(t.virtualIpv4(tpl)).isEqualTo(7);
+    }
+
+    @Test
+    void quiescedDestination_keepsTemplate_unlessExpireQuiescentTemplate() {
+        for (boolean expire : new boolean[] {false, true}) {
+            ConnectionTable t = builder().expireQuiescentTemplate(expire).build();
+            Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80).persistenceSeconds(60), Forwarding.MASQ);
+            int a = f.connect(TCP, "198.51.100.5", 1);
+            f.dests.weight(t.destination(a), 0);
+            int b = f.connect(TCP, "198.51.100.5", 2);
+            if (expire) {
+                assertThat(t.destination(b)).isNotEqualTo(t.destination(a));
+                assertThat(t.template(b)).isNotEqualTo(t.template(a));
+                assertThat(t.templateCount()).isEqualTo(1); // the old one is unhashed
+            } else {
+                assertThat(t.destination(b)).isEqualTo(t.destination(a));
+            }
+        }
+    }
+
+    @Test
+    void removedDestination_invalidatesTemplate_andNewConnectionsGoElsewhere() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80).persistenceSeconds(60), Forwarding.MASQ);
+        int a = f.connect(TCP, "198.51.100.5", 1);
+        int gone = t.destination(a);
+        f.dests.remove(gone);
+        int b = f.connect(TCP, "198.51.100.5", 2);
+        assertThat(t.destination(b)).isNotEqualTo(gone);
+    }
+
+    @Test
+    void expireNodestConn_dropsAndExpiresConnectionOfRemovedDestination() {
+        for (boolean expire : new boolean[] {false, true}) {
+            ConnectionTable t = builder().expireNodestConn(expire).build();
+            Fixture f = tcp(t);
+            int a = f.connect(TCP, "198.51.100.5", 1);
+            int d = t.destination(a);
+            f.dests.remove(d);
+            assertThat(t.inbound(a, ACK)).isEqualTo(ConnectionTable.DROP);
+            int found = t.lookupInIpv4(TCP, v4("198.51.100.5"), 1, v4("192.0.2.10"), 80);
+            if (expire) {
+                assertThat(found).isEqualTo(ConnectionTable.NONE);
+                assertThat(t.size()).isZero();
+                // unbound: the removed destination had nothing left, so its handle was released
+                assertThatThrownBy(() -> f.dests.inactiveConnections(d)).isInstanceOf(IllegalArgumentException.class);
+            } else {
+                assertThat(found).isEqualTo(a);
+                assertThat(f.dests.inactiveConnections(d)).isEqualTo(1);
+            }
+        }
+    }
+
+    @Test
+    void onePacketUdp_isNotHashed_andLeavesNoCount() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.udp("192.0.2.10", 53).onePacket(true), Forwarding.MASQ);
+        int a = t.connectIpv4(f.svc, UDP, v4("198.51.100.5"), 1, v4("192.0.2.10"), 53);
+        assertThat(a).isEqualTo(ConnectionTable.TRANSIENT);
+        int first = t.destination(a);
+        assertThat(t.size()).isZero();
+        assertThat(f.dests.inactiveConnections(first)).isZero();
+        assertThat(t.inbound(a, 0)).isEqualTo(ConnectionTable.FORWARD);
+        int b = t.connectIpv4(f.svc, UDP, v4("198.51.100.5"), 1, v4("192.0.2.10"), 53);
+        assertThat(t.destination(b)).isNotEqualTo(first); // rr moved on
+    }
+
+    @Test
+    void noDestination_returnsNone() {
+        ConnectionTable t = builder().build();
+        DestinationTable empty = DestinationTable.create(AddressFamily.INET);
+        int svc = t.addService(VirtualService.tcp("192.0.2.10", 80).build(), ServiceScheduler.of(Scheduler.RR, empty));
+        assertThat(t.connectIpv4(svc, TCP, 1, 1, v4("192.0.2.10"), 80)).isEqualTo(ConnectionTable.NONE);
+        assertThat(t.size()).isZero();
+    }
+
+    @Test
+    void outLookup_findsConnectionByRealServerSide() {
+        ConnectionTable t = builder().build();
+        Fixture f = tcp(t);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        int daddr = t.destinationIpv4(c);
+        assertThat(t.lookupOutIpv4(TCP, daddr, 8080, v4("198.51.100.1"), 40000)).isEqualTo(c);
+        assertThat(t.lookupOutIpv4(TCP, daddr, 8081, v4("198.51.100.1"), 40000)).isEqualTo(ConnectionTable.NONE);
+        assertThat(t.lookupOutIpv4(UDP, daddr, 8080, v4("198.51.100.1"), 40000)).isEqualTo(ConnectionTable.NONE);
+    }
+
+    @Test
+    void ipv6_connectAndLookBothWays() {
+        ConnectionTable t = builder().build();
+        DestinationTable dests = DestinationTable.create(AddressFamily.INET6);
+        int h = dests.add(Addresses.parse("2001:db8::2", "t"), 8080, 1);
+        int svc = t.addService(VirtualService.tcp("2001:db8::10", 80).build(), ServiceScheduler.of(Scheduler.RR, dests));
+        assertThat(t.findServiceIpv6(TCP, 0x20010db800000000L, 0x10L, 80)).isEqualTo(svc);
+        int c = t.connectIpv6(svc, TCP, 0x20010db800000001L, 0x99L, 555, 0x20010db800000000L, 0x10L, 80);
+        assertThat(t.destination(c)).isEqualTo(h);
+        assertThat(t.destinationHigh(c)).isEqualTo(0x20010db800000000L);
+        assertThat(t.destinationLow(c)).isEqualTo(2L);
+        assertThat(t.lookupInIpv6(TCP, 0x20010db800000001L, 0x99L, 555, 0x20010db800000000L, 0x10L, 80)).isEqualTo(c);
+        assertThat(t.lookupInIpv6(TCP, 0x20010db800000001L, 0x98L, 555, 0x20010db800000000L, 0x10L, 80))
+                .isEqualTo(ConnectionTable.NONE);
+        assertThat(t.lookupOutIpv6(TCP, 0x20010db800000000L, 2L, 8080, 0x20010db800000001L, 0x99L, 555)).isEqualTo(c);
+        // an IPv4 key with the same low bits is another key
+        assertThat(t.lookupInIpv4(TCP, 0x99, 555, 0x10, 80)).isEqualTo(ConnectionTable.NONE);
+    }
+
+    @Test
+    void persistenceWithIpv6Prefix_masksClient() {
+        ConnectionTable t = builder().build();
+        DestinationTable dests = DestinationTable.create(AddressFamily.INET6);
+        dests.add(Addresses.parse("2001:db8::2", "t"), 80, 1);
+        dests.add(Addresses.parse("2001:db8::3", "t"), 80, 1);
+        int svc = t.addService(VirtualService.tcp("2001:db8::10", 80).persistenceSeconds(60)
+                .persistencePrefixLength(48).build(), ServiceScheduler.of(Scheduler.RR, dests));
+        int a = t.connectIpv6(svc, TCP, 0x20010db8_aaaa_0001L, 1L, 1, 0x20010db800000000L, 0x10L, 80);
+        int b = t.connectIpv6(svc, TCP, 0x20010db8_aaaa_ffffL, 7L, 2, 0x20010db800000000L, 0x10L, 80);
+        int c = t.connectIpv6(svc, TCP, 0x20010db8_aaab_0001L, 1L, 3, 0x20010db800000000L, 0x10L, 80);
+        assertThat(t.destination(b)).isEqualTo(t.destination(a));
+        assertThat(t.destination(c)).isNotEqualTo(t.destination(a));
+    }
+
+    @Test
+    void growthAndTombstones_keepEveryLiveEntryFindable() {
+        ConnectionTable t = builder().expectedConnections(0).build();
+        Fixture f = new Fixture(t, VirtualService.udp("192.0.2.10", 80), Forwarding.MASQ);
+        int initial = t.indexCapacity();
+        at(t, 0);
+        int n = 20_000;
+        for (int i = 0; i < n; i++) {
+            t.connectIpv4(f.svc, UDP, 0x0A000000 + i, 1000 + (i & 0xFFF), v4("192.0.2.10"), 80);
+        }
+        assertThat(t.indexCapacity()).isGreaterThan(initial);
+        at(t, 200);
+        Set<Integer> late = new HashSet<>();
+        for (int i = 0; i < n; i++) {
+            int id = t.connectIpv4(f.svc, UDP, 0x0B000000 + i, 7, v4("192.0.2.10"), 80);
+            t.inbound(id, 0);
+            late.add(id);
+        }
+        assertThat(late).hasSize(n);
+        at(t, 250); // the first batch (NONE, 3 s) has gone
+        assertThat(t.size()).isEqualTo(n);
+        for (int i = 0; i < n; i++) {
+            assertThat(t.lookupInIpv4(UDP, 0x0A000000 + i, 1000 + (i & 0xFFF), v4("192.0.2.10"), 80))
+                    .isEqualTo(ConnectionTable.NONE);
+            assertThat(t.lookupInIpv4(UDP, 0x0B000000 + i, 7, v4("192.0.2.10"), 80)).isNotEqualTo(ConnectionTable.NONE);
+        }
+        // reinsert into the tombstoned table
+        for (int i = 0; i < n; i++) {
+            t.connectIpv4(f.svc, UDP, 0x0A000000 + i, 1000 + (i & 0xFFF), v4("192.0.2.10"), 80);
+        }
+        assertThat(t.size()).isEqualTo(2 * n);
+        for (int i = 0; i < n; i++) {
+            assertThat(t.lookupInIpv4(UDP, 0x0A000000 + i, 1000 + (i & 0xFFF), v4("192.0.2.10"), 80))
+                    .isNotEqualTo(ConnectionTable.NONE);
+        }
+        at(t, 600);
+        assertThat(t.size()).isZero();
+        assertThat(f.dests.inactiveConnections(f.r1) + f.dests.inactiveConnections(f.r2)).isZero();
+    }
+
+    @Test
+    void millionConnections_insertAndFind() {
+        int n = 1_000_000;
+        ConnectionTable t = builder().expectedConnections(n).build();
+        Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80), Forwarding.MASQ);
+        int capacity = t.indexCapacity();
+        for (int i = 0; i < n; i++) {
+            t.connectIpv4(f.svc, TCP, 0x0A000000 + (i >>> 4), 1024 + (i & 15), v4("192.0.2.10"), 80);
+        }
+        assertThat(t.size()).isEqualTo(n);
+        assertThat(t.indexCapacity()).isEqualTo(capacity); // sized up front: no growth
+        for (int i = 0; i < n; i += 7) {
+            int id = t.lookupInIpv4(TCP, 0x0A000000 + (i >>> 4), 1024 + (i & 15), v4("192.0.2.10"), 80);
+            assertThat(t.clientPort(id)).isEqualTo(1024 + (i & 15));
+        }
+        assertThat(f.dests.inactiveConnections(f.r1)).isEqualTo(n / 2);
+    }
+
+    @Test
+    void badArguments_areRejectedWithTheProjectGrammar() {
+        ConnectionTable t = builder().build();
+        Fixture f = tcp(t);
+        assertThatThrownBy(() -> t.lookupInIpv4(TCP, 1, 70000, 2, 80))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("(expected: protocol 0..255, ports 0..65535)");
+        assertThatThrownBy(() -> t.inbound(12345, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("connection: 12345 (expected: a live connection id)");
+        assertThatThrownBy(() -> t.connectIpv4(9, TCP, 1, 1, 1, 80))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("service: 9");
+        int c = f.connect(TCP, "198.51.100.1", 1);
+        assertThatThrownBy(() -> t.sctpState(c)).isInstanceOf(IllegalStateException.class);
+    }
+}
