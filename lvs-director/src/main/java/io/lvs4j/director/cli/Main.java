@@ -7,6 +7,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
  * {@code lvs4j: ...} lines on stderr; stdout only carries the requested output.
  *
  * <p>Commands are a tree: {@code lvs4j ipvs save|restore|list|clear}. A new command group is one
- * more {@link CommandLine#addSubcommand} in {@link #commandLine(Io)}.
+ * more {@link CommandLine#addSubcommand} in {@link #commandLine(Io, String[])}.
  */
 public final class Main {
     static final int OK = 0;
@@ -43,7 +44,7 @@ public final class Main {
 
     /** Runs one command line with these streams and returns the exit status. */
     static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
-        return commandLine(new Io(in, out, err)).execute(args);
+        return commandLine(new Io(in, out, err), args).execute(args);
     }
 
     /** The streams a command uses. */
@@ -51,8 +52,21 @@ public final class Main {
 
     /** The whole command tree with lvs4j's error handling and exit statuses. */
     static CommandLine commandLine(Io io) {
+        return commandLine(io, new String[0]);
+    }
+
+    /**
+     * The command tree for these arguments: when they start with a full command path (such as
+     * {@code ipvs restore}) only that branch is built, which parses the same and starts faster;
+     * otherwise the whole tree, so that help and errors list every command.
+     */
+    static CommandLine commandLine(Io io, String[] args) {
         CommandLine cl = new CommandLine(new Lvs4j(io));
-        cl.addSubcommand(IpvsCommands.commandLine(io));
+        if (args.length >= 2 && args[0].equals("ipvs") && IpvsCommands.NAMES.contains(args[1])) {
+            cl.addSubcommand(IpvsCommands.commandLine(io, List.of(args[1])));
+        } else {
+            cl.addSubcommand(IpvsCommands.commandLine(io));
+        }
         cl.addSubcommand(new ConfigCommand());
         cl.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
@@ -62,7 +76,7 @@ public final class Main {
         exits.put("2", "bad arguments or input; nothing was changed");
         exits.put("3", "IPVS cannot be used here (no IPVS in the kernel, or no permission)");
         exitCodeHelp(cl, exits);
-        cl.setParameterExceptionHandler((ex, args) -> {
+        cl.setParameterExceptionHandler((ex, badArgs) -> {
             io.err().println("lvs4j: " + ex.getMessage() + " (see: " + ex.getCommandLine().getCommandSpec().qualifiedName()
                     + " --help)");
             return USAGE;
