@@ -1,5 +1,6 @@
 package io.lvs4j.health;
 
+import io.lvs4j.health.internal.SmtpReply;
 import io.lvs4j.internal.Preconditions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -51,8 +52,8 @@ public final class SmtpChecker implements Checker {
                     return;
                 }
                 int code;
-                while ((code = lastLineCode()) != -1) {
-                    if (code == -2) {
+                while ((code = SmtpReply.lastLineCode(buf)) != SmtpReply.INCOMPLETE) {
+                    if (code == SmtpReply.NOT_SMTP) {
                         fail(FailureReason.BAD_RESPONSE, "not an SMTP reply: " + HttpChecker.printable(buf.toString()));
                         return;
                     }
@@ -73,26 +74,6 @@ public final class SmtpChecker implements Checker {
                         succeed();
                         return;
                     }
-                }
-            }
-
-            /** The code of a complete reply's final line; -1 if incomplete, -2 if not SMTP. */
-            int lastLineCode() {
-                int start = 0;
-                while (true) {
-                    int eol = buf.indexOf("\n", start);
-                    if (eol < 0) {
-                        return -1;
-                    }
-                    String line = buf.substring(start, eol);
-                    if (line.length() < 3 || !Character.isDigit(line.charAt(0)) || !Character.isDigit(line.charAt(1))
-                            || !Character.isDigit(line.charAt(2))) {
-                        return -2;
-                    }
-                    if (line.length() == 3 || line.charAt(3) != '-') {
-                        return Integer.parseInt(line.substring(0, 3));
-                    }
-                    start = eol + 1;
                 }
             }
         }.start(null, null, false);
