@@ -6,6 +6,7 @@ module io.lvs4j.director {
     requires io.lvs4j.health;
     requires info.picocli;
     exports io.lvs4j.director.config;
+    exports io.lvs4j.director.backend;
     // the command line is not API: picocli reads its annotations reflectively
     opens io.lvs4j.director.cli to info.picocli;
 }

@@ -12,11 +12,16 @@ import java.util.Map;
 
 /**
  * A {@link DirectorBackend} in memory, with the kernel's rules: a service must exist, a real server
- * is added once, updated and removed only when present. Records each applied operation. Thread-safe.
+ * is added once, updated and removed only when present; failures carry the errno the kernel gives
+ * (ESRCH for a missing service, EEXIST, ENOENT). Records each applied operation. Thread-safe.
  */
 public final class InMemoryDirectorBackend implements DirectorBackend {
     private final Map<ServiceKey, Map<String, RealServer>> services = new LinkedHashMap<>();
     private final List<String> operations = new ArrayList<>();
+
+    private static final int ENOENT = 2;
+    private static final int ESRCH = 3;
+    private static final int EEXIST = 17;
 
     /** Adds an empty service. */
     public synchronized void addService(ServiceKey service) {
@@ -40,7 +45,7 @@ public final class InMemoryDirectorBackend implements DirectorBackend {
     private Map<String, RealServer> table(ServiceKey service, String op) throws BackendException {
         Map<String, RealServer> m = services.get(service);
         if (m == null) {
-            throw new BackendException(op + " failed: No such process (no service) for " + service);
+            throw new BackendException(op + " failed: No such process (errno 3) for " + service, ESRCH, null);
         }
         return m;
     }
@@ -49,7 +54,7 @@ public final class InMemoryDirectorBackend implements DirectorBackend {
     public synchronized void addRealServer(ServiceKey service, RealServer rs) throws BackendException {
         Map<String, RealServer> m = table(service, "add");
         if (m.containsKey(rs.endpoint())) {
-            throw new BackendException("add failed: File exists for " + rs.endpoint() + " in " + service);
+            throw new BackendException("add failed: File exists (errno 17) for " + rs.endpoint() + " in " + service, EEXIST, null);
         }
         m.put(rs.endpoint(), rs);
         operations.add("add " + rs.endpoint() + " weight " + rs.weight());
@@ -59,7 +64,8 @@ public final class InMemoryDirectorBackend implements DirectorBackend {
     public synchronized void updateRealServer(ServiceKey service, RealServer rs) throws BackendException {
         Map<String, RealServer> m = table(service, "update");
         if (!m.containsKey(rs.endpoint())) {
-            throw new BackendException("update failed: No such file or directory for " + rs.endpoint() + " in " + service);
+            throw new BackendException("update failed: No such file or directory (errno 2) for " + rs.endpoint() + " in " + service,
+                    ENOENT, null);
         }
         m.put(rs.endpoint(), rs);
         operations.add("update " + rs.endpoint() + " weight " + rs.weight());
@@ -70,7 +76,8 @@ public final class InMemoryDirectorBackend implements DirectorBackend {
         Map<String, RealServer> m = table(service, "remove");
         String key = Addresses.endpoint(address, port);
         if (m.remove(key) == null) {
-            throw new BackendException("remove failed: No such file or directory for " + key + " in " + service);
+            throw new BackendException("remove failed: No such file or directory (errno 2) for " + key + " in " + service,
+                    ENOENT, null);
         }
         operations.add("remove " + key);
     }
