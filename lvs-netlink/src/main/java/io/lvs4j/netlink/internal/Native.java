@@ -3,6 +3,7 @@ package io.lvs4j.netlink.internal;
 import java.nio.ByteBuffer;
 import jnr.ffi.LastError;
 import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
 import jnr.ffi.Runtime;
 import jnr.ffi.annotations.In;
 import jnr.ffi.annotations.Out;
@@ -34,6 +35,15 @@ final class Native {
         int setsockopt(int fd, int level, int optname, @In IntByReference value, int optlen);
 
         @SaveError
+        int setsockopt(int fd, int level, int optname, @In ByteBuffer value, int optlen);
+
+        @SaveError
+        long recvmsg(int fd, Pointer msg, int flags);
+
+        @SaveError
+        int if_nametoindex(String name);
+
+        @SaveError
         int close(int fd);
 
         @SaveError
@@ -58,6 +68,30 @@ final class Native {
     static final int EINTR = 4;
     static final int ENOBUFS = 105;
     static final int EAGAIN = 11;
+    static final int ENODEV = 19;
+    static final int SO_RCVTIMEO = 20;
+    static final int SO_BINDTODEVICE = 25;
+    static final int AF_INET = 2;
+    static final int AF_INET6 = 10;
+    static final int AF_PACKET = 17;
+    static final int IPPROTO_IP = 0;
+    static final int IPPROTO_IPV6 = 41;
+    static final int IPPROTO_ICMPV6 = 58;
+    static final int IP_TTL = 2;
+    static final int IP_HDRINCL = 3;
+    static final int IP_MULTICAST_IF = 32;
+    static final int IP_MULTICAST_TTL = 33;
+    static final int IP_MULTICAST_LOOP = 34;
+    static final int IP_ADD_MEMBERSHIP = 35;
+    static final int IPV6_UNICAST_HOPS = 16;
+    static final int IPV6_MULTICAST_IF = 17;
+    static final int IPV6_MULTICAST_HOPS = 18;
+    static final int IPV6_MULTICAST_LOOP = 19;
+    static final int IPV6_ADD_MEMBERSHIP = 20;
+    static final int IPV6_RECVPKTINFO = 49;
+    static final int IPV6_PKTINFO = 50;
+    static final int IPV6_RECVHOPLIMIT = 51;
+    static final int IPV6_HOPLIMIT = 52;
 
     private static final LibC LIBC;
     private static final Throwable LOAD_FAILURE;
@@ -81,6 +115,11 @@ final class Native {
 
     static Throwable loadFailure() {
         return LOAD_FAILURE;
+    }
+
+    /** The jnr-ffi runtime of the binding (for native memory). */
+    static Runtime runtime() {
+        return Runtime.getRuntime(LIBC);
     }
 
     static int errno() {

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.concurrent.atomic.AtomicReference;
 import jnr.ffi.byref.IntByReference;
 
 /**
@@ -51,11 +50,21 @@ public final class NetlinkSocket implements AutoCloseable {
      * @param netns a name under {@code /run/netns}, or null for the caller's namespace
      */
     public static NetlinkSocket open(String netns) throws NetlinkIoException {
+        return open(netns, Nl.NETLINK_GENERIC, 0);
+    }
+
+    /**
+     * Opens a bound netlink socket of {@code protocol} (e.g. {@code NETLINK_ROUTE}) joined to the
+     * multicast {@code groups} bitmask, with extended ACKs and capped ACKs on.
+     *
+     * @param netns a name under {@code /run/netns}, or null for the caller's namespace
+     */
+    public static NetlinkSocket open(String netns, int protocol, int groups) throws NetlinkIoException {
         Native.LibC libc = Native.libc();
         if (libc == null) {
             throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
         }
-        int fd = netns == null ? openFd(libc) : openFdIn(libc, netns);
+        int fd = Netns.call(netns, () -> openFd(libc, protocol, groups));
         try {
             NetlinkSocket s = new NetlinkSocket(libc, fd);
             s.setInt(Nl.SOL_NETLINK, Nl.NETLINK_EXT_ACK, 1, false);
@@ -71,13 +80,14 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
-    private static int openFd(Native.LibC libc) throws NetlinkIoException {
-        int fd = libc.socket(Nl.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC, Nl.NETLINK_GENERIC);
+    private static int openFd(Native.LibC libc, int protocol, int groups) throws NetlinkIoException {
+        int fd = libc.socket(Nl.AF_NETLINK, Native.SOCK_RAW | Native.SOCK_CLOEXEC, protocol);
         if (fd < 0) {
             int e = Native.errno();
-            throw new NetlinkIoException("socket", e, Native.strerror(e), "(AF_NETLINK, NETLINK_GENERIC)");
+            throw new NetlinkIoException("socket", e, Native.strerror(e), "(AF_NETLINK, protocol " + protocol + ")");
         }
         ByteBuffer addr = sockaddrNl(0);
+        addr.putInt(8, groups);
         if (libc.bind(fd, addr, 12) != 0) {
             int e = Native.errno();
             libc.close(fd);
@@ -87,70 +97,21 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     /**
-     * Creates the socket on a fresh thread that enters {@code /run/netns/NAME} with setns(2) and
-     * returns to its original namespace afterwards, so no caller thread ever changes namespace.
+     * Makes {@link #receive()} give up after {@code millis} (0: wait forever) with errno
+     * {@code EAGAIN}, so a reader thread can notice that it should stop.
      */
-    private static int openFdIn(Native.LibC libc, String netns) throws NetlinkIoException {
-        if (netns.isEmpty() || netns.contains("/") || netns.equals(".") || netns.equals("..")) {
-            throw new IllegalArgumentException(io.lvs4j.internal.Preconditions.message("network namespace", netns,
-                    "a name under /run/netns, without '/'"));
+    public void receiveTimeout(int millis) throws NetlinkIoException {
+        ByteBuffer tv = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
+        tv.putLong(0, millis / 1000);
+        tv.putLong(8, (millis % 1000) * 1000L);
+        if (libc.setsockopt(fd, Native.SOL_SOCKET, Native.SO_RCVTIMEO, tv, 16) != 0) {
+            throw failure("setsockopt", "SO_RCVTIMEO");
         }
-        AtomicReference<Object> result = new AtomicReference<>();
-        Thread t = new Thread(() -> {
-            try {
-                result.set(openFdInThisThread(libc, "/run/netns/" + netns));
-            } catch (NetlinkIoException | RuntimeException e) {
-                result.set(e);
-            }
-        }, "lvs4j-netns-" + netns);
-        t.start();
-        try {
-            t.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new NetlinkIoException("setns", Native.EINTR, "Interrupted", "while opening in " + netns);
-        }
-        Object r = result.get();
-        if (r instanceof NetlinkIoException) {
-            throw (NetlinkIoException) r;
-        }
-        if (r instanceof RuntimeException) {
-            throw (RuntimeException) r;
-        }
-        return (Integer) r;
     }
 
-    private static int openFdInThisThread(Native.LibC libc, String path) throws NetlinkIoException {
-        int self = libc.open("/proc/thread-self/ns/net", Native.O_RDONLY | Native.O_CLOEXEC);
-        if (self < 0) {
-            int e = Native.errno();
-            throw new NetlinkIoException("open", e, Native.strerror(e), "/proc/thread-self/ns/net");
-        }
-        try {
-            int target = libc.open(path, Native.O_RDONLY | Native.O_CLOEXEC);
-            if (target < 0) {
-                int e = Native.errno();
-                throw new NetlinkIoException("open", e, Native.strerror(e), path);
-            }
-            try {
-                if (libc.setns(target, Native.CLONE_NEWNET) != 0) {
-                    int e = Native.errno();
-                    throw new NetlinkIoException("setns", e, Native.strerror(e), path);
-                }
-            } finally {
-                libc.close(target);
-            }
-            try {
-                return openFd(libc);
-            } finally {
-                if (libc.setns(self, Native.CLONE_NEWNET) != 0) {
-                    int e = Native.errno();
-                    throw new NetlinkIoException("setns", e, Native.strerror(e), "back to the original namespace");
-                }
-            }
-        } finally {
-            libc.close(self);
-        }
+    /** Whether {@code e} is a receive timeout ({@link #receiveTimeout(int)}). */
+    public static boolean isTimeout(NetlinkIoException e) {
+        return e.errno == Native.EAGAIN;
     }
 
     private static ByteBuffer sockaddrNl(int pid) {

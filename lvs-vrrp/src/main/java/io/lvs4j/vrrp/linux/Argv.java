@@ -1,0 +1,65 @@
+package io.lvs4j.vrrp.linux;
+
+import io.lvs4j.internal.Preconditions;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Splits a keepalived command ({@code script "/usr/bin/check nginx"}, {@code notify_master ...})
+ * into argv without a shell: words separated by blanks, single and double quotes group, a
+ * backslash escapes the next character.
+ */
+final class Argv {
+    private Argv() {}
+
+    static List<String> split(String command) {
+        Preconditions.checkNotNull(command, "command");
+        List<String> argv = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        char quote = 0;
+        for (int i = 0; i < command.length(); i++) {
+            char c = command.charAt(i);
+            if (quote != 0) {
+                if (c == quote) {
+                    quote = 0;
+                } else if (c == '\\' && quote == '"' && i + 1 < command.length()) {
+                    word.append(command.charAt(++i));
+                } else {
+                    word.append(c);
+                }
+            } else if (c == '\'' || c == '"') {
+                quote = c;
+                inWord = true;
+            } else if (c == '\\' && i + 1 < command.length()) {
+                word.append(command.charAt(++i));
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    argv.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                word.append(c);
+                inWord = true;
+            }
+        }
+        Preconditions.checkArgument(quote == 0, "command", command, "balanced quotes");
+        if (inWord) {
+            argv.add(word.toString());
+        }
+        Preconditions.checkArgument(!argv.isEmpty(), "command", command, "a program and its arguments");
+        return argv;
+    }
+
+    /** Prefixes {@code ip netns exec NS} when {@code netns} is set, so the command runs in that namespace. */
+    static List<String> inNamespace(String netns, List<String> argv) {
+        if (netns == null) {
+            return argv;
+        }
+        List<String> l = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+        l.addAll(argv);
+        return l;
+    }
+}

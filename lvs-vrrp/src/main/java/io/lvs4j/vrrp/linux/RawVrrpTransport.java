@@ -1,0 +1,156 @@
+package io.lvs4j.vrrp.linux;
+
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.netlink.InterfaceException;
+import io.lvs4j.netlink.RawIpSocket;
+import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.spi.Ipv6Ancillary;
+import io.lvs4j.vrrp.spi.VrrpScheduler;
+import io.lvs4j.vrrp.spi.VrrpTransport;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * VRRP over a raw protocol-112 socket on one interface ({@link RawIpSocket}): IPv4 whole packets
+ * ({@code IP_HDRINCL}) joined to 224.0.0.18, or IPv6 joined to ff02::12 and sending from the
+ * router's primary (link-local) address. Unicast peers are plain destinations of {@link #send}.
+ * A reader thread receives and hands each packet to the scheduler's thread, waiting until it has
+ * been processed, so one buffer serves every packet.
+ */
+public final class RawVrrpTransport implements VrrpTransport {
+    private static final Logger LOG = LoggerFactory.getLogger(RawVrrpTransport.class);
+    static final int PROTOCOL_VRRP = 112;
+    private static final int POLL_MILLIS = 200;
+
+    private final RawIpSocket socket;
+    private final Executor executor;
+    private final String name;
+    private final ByteBuf rx = Unpooled.buffer(65536);
+    private final Semaphore done = new Semaphore(0);
+    private final Runnable deliver = this::deliver;
+    private Receiver receiver;
+    private Ipv6Ancillary ancillary;
+    private Thread reader;
+    private volatile boolean closed;
+
+    private RawVrrpTransport(RawIpSocket socket, Executor executor, String name) {
+        this.socket = socket;
+        this.executor = executor;
+        this.name = name;
+    }
+
+    /**
+     * Opens the socket for {@code instance} on {@code interfaceName} in {@code /run/netns/NAME}
+     * (null: this namespace). {@code executor} runs tasks on the scheduler's thread.
+     */
+    public static RawVrrpTransport open(String netns, String interfaceName, VrrpInstance instance, Executor executor)
+            throws InterfaceException {
+        Preconditions.checkNotNull(instance, "instance");
+        Preconditions.checkNotNull(executor, "executor");
+        boolean multicast = instance.unicastPeers().isEmpty();
+        RawIpSocket s = instance.ipv6()
+                ? RawIpSocket.openIpv6(netns, interfaceName, PROTOCOL_VRRP, multicast ? VrrpInstance.GROUP_IPV6 : null,
+                        instance.primaryAddress(), POLL_MILLIS)
+                : RawIpSocket.openIpv4(netns, interfaceName, PROTOCOL_VRRP, multicast ? VrrpInstance.GROUP_IPV4 : null,
+                        POLL_MILLIS);
+        return new RawVrrpTransport(s, executor, instance.name());
+    }
+
+    @Override
+    public void open(Receiver receiver) {
+        Preconditions.checkState(this.receiver == null && !closed, "transport", name, "opened once");
+        this.receiver = Preconditions.checkNotNull(receiver, "receiver");
+        reader = new Thread(this::readLoop, "lvs4j-vrrp-rx-" + name);
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    private void readLoop() {
+        try {
+            while (!closed) {
+                rx.clear();
+                int n;
+                try {
+                    n = socket.receive(rx);
+                } catch (InterfaceException e) {
+                    if (!closed) {
+                        LOG.warn("({}) receive: {}", name, e.getMessage());
+                        sleepQuietly();
+                    }
+                    continue;
+                }
+                if (n < 0) {
+                    continue;
+                }
+                ancillary = socket.ipv6() ? ipv6Ancillary() : null;
+                executor.execute(deliver);
+                while (!closed) {
+                    if (done.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                        break;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            socket.close();
+        }
+    }
+
+    private Ipv6Ancillary ipv6Ancillary() {
+        try {
+            return new Ipv6Ancillary((Inet6Address) InetAddress.getByAddress(socket.source()),
+                    (Inet6Address) InetAddress.getByAddress(socket.destination()), Math.max(0, socket.hopLimit()));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void deliver() {
+        try {
+            if (!closed) {
+                receiver.receive(rx, ancillary);
+            }
+        } finally {
+            done.release();
+        }
+    }
+
+    private static void sleepQuietly() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void send(ByteBuf packet, InetAddress destination) {
+        if (closed) {
+            return;
+        }
+        try {
+            socket.send(packet, destination);
+        } catch (InterfaceException e) {
+            LOG.warn("({}) send: {}", name, e.getMessage());
+        }
+    }
+
+    /** Stops the reader (which closes the socket within 200 ms); never blocks the caller. */
+    @Override
+    public void close() {
+        closed = true;
+        done.release();
+        if (reader == null) {
+            socket.close();
+        }
+    }
+}

@@ -1,0 +1,221 @@
+package io.lvs4j.vrrp.linux;
+
+import io.lvs4j.vrrp.config.AuthType;
+import io.lvs4j.vrrp.config.GarpSettings;
+import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.config.VrrpAuthentication;
+import io.lvs4j.vrrp.config.VrrpInstanceConfig;
+import io.lvs4j.vrrp.config.VrrpState;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Two network namespaces joined by a veth pair (keepalived's side "ka", lvs4j's side "j"), with
+ * 192.0.2.11/24 and 192.0.2.12/24, IPv6 link-local addresses without DAD; keepalived processes
+ * started in "ka" and killed by PID; everything removed by {@link #close()}.
+ */
+final class Lab implements AutoCloseable {
+    static final String KA_IF = "vk1";
+    static final String J_IF = "vj1";
+    static final String KA_ADDR = "192.0.2.11";
+    static final String J_ADDR = "192.0.2.12";
+
+    final String ka;
+    final String j;
+    final Path dir;
+    private final List<Keepalived> keepaliveds = new ArrayList<>();
+
+    Lab(String tag) throws IOException, InterruptedException {
+        String id = Long.toString(ProcessHandle.current().pid() % 100000) + tag;
+        this.ka = "lvka" + id;
+        this.j = "lvj" + id;
+        this.dir = Files.createTempDirectory("lvs4j-vrrp-it");
+        close(false);
+        sh("ip", "netns", "add", ka);
+        sh("ip", "netns", "add", j);
+        sh("ip", "link", "add", KA_IF, "netns", ka, "type", "veth", "peer", "name", J_IF, "netns", j);
+        for (String[] side : new String[][] {{ka, KA_IF, KA_ADDR}, {j, J_IF, J_ADDR}}) {
+            sh("ip", "netns", "exec", side[0], "sysctl", "-q", "-w", "net.ipv6.conf." + side[1] + ".accept_dad=0");
+            sh("ip", "-n", side[0], "addr", "add", side[2] + "/24", "dev", side[1]);
+            sh("ip", "-n", side[0], "link", "set", "lo", "up");
+            sh("ip", "-n", side[0], "link", "set", side[1], "up");
+        }
+        waitUntil(Duration.ofSeconds(5), () -> addresses(ka, KA_IF).contains("fe80::") && addresses(j, J_IF).contains("fe80::"));
+    }
+
+    static boolean available() {
+        try {
+            return ProcessHandle.current().info().user().orElse("").equals("root")
+                    && new ProcessBuilder("keepalived", "-v").redirectErrorStream(true).start().waitFor() == 0;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    static String sh(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", argv) + ": timed out");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", argv) + ": exit " + p.exitValue() + ": " + out);
+        }
+        return out;
+    }
+
+    /** {@code ip -n NS addr show dev IF}. */
+    static String addresses(String ns, String dev) {
+        try {
+            return sh("ip", "-n", ns, "addr", "show", "dev", dev);
+        } catch (IOException | InterruptedException e) {
+            return "";
+        }
+    }
+
+    /** Polls {@code condition} every 2 ms until it holds or {@code max} passed; returns whether it held. */
+    static boolean waitUntil(Duration max, BooleanSupplier condition) {
+        long end = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return condition.getAsBoolean();
+    }
+
+    /** Starts keepalived in the "ka" namespace with this configuration (VRRP only). */
+    Keepalived keepalived(String name, String conf) throws IOException {
+        Path c = dir.resolve(name + ".conf");
+        Files.writeString(c, conf);
+        Path pid = dir.resolve(name + ".pid");
+        Path vrrpPid = dir.resolve(name + ".vrrp.pid");
+        Files.deleteIfExists(pid);
+        Files.deleteIfExists(vrrpPid);
+        Process p = new ProcessBuilder("ip", "netns", "exec", ka, "keepalived", "-P", "-n", "-l", "-D", "-f",
+                c.toString(), "-p", pid.toString(), "-r", vrrpPid.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        Keepalived k = new Keepalived(p, vrrpPid, dir.resolve(name + ".log"));
+        keepaliveds.add(k);
+        return k;
+    }
+
+    /** A keepalived process: the parent (ip netns exec execs it) and its VRRP child. */
+    static final class Keepalived {
+        final Process parent;
+        final Path vrrpPidFile;
+        final Path log;
+
+        Keepalived(Process parent, Path vrrpPidFile, Path log) {
+            this.parent = parent;
+            this.vrrpPidFile = vrrpPidFile;
+            this.log = log;
+        }
+
+        long vrrpPid() {
+            try {
+                return Long.parseLong(Files.readString(vrrpPidFile).trim());
+            } catch (IOException | NumberFormatException e) {
+                return -1;
+            }
+        }
+
+        boolean started() {
+            return vrrpPid() > 0;
+        }
+
+        /** kill -9 of the VRRP child, then of the parent: no priority 0, VIPs left behind. */
+        void kill9() throws IOException, InterruptedException {
+            long child = vrrpPid();
+            if (child > 0) {
+                sh("kill", "-9", Long.toString(child));
+            }
+            sh("kill", "-9", Long.toString(parent.pid()));
+            parent.waitFor(5, TimeUnit.SECONDS);
+        }
+
+        void terminate() throws InterruptedException {
+            if (parent.isAlive()) {
+                parent.destroy();
+                if (!parent.waitFor(5, TimeUnit.SECONDS)) {
+                    parent.destroyForcibly();
+                }
+            }
+            long child = vrrpPid();
+            if (child > 0) {
+                ProcessHandle.of(child).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+
+        String log() {
+            try {
+                return Files.readString(log);
+            } catch (IOException e) {
+                return "";
+            }
+        }
+    }
+
+    static String keepalivedInstance(String name, String state, int vrid, int priority, String advert, int version,
+            String auth, String vips, String extra) {
+        return "vrrp_instance " + name + " {\n  state " + state + "\n  interface " + KA_IF + "\n  virtual_router_id " + vrid
+                + "\n  priority " + priority + "\n  advert_int " + advert + "\n  version " + version + "\n"
+                + (auth == null ? "" : "  authentication {\n    auth_type PASS\n    auth_pass " + auth + "\n  }\n")
+                + "  virtual_ipaddress {\n    " + vips + "\n  }\n" + extra + "}\n";
+    }
+
+    static String keepalivedConf(String routerId, String instances) {
+        return "global_defs {\n  router_id " + routerId + "\n  vrrp_garp_master_delay 0\n}\n" + instances;
+    }
+
+    /** The lvs4j side's instance, as the keepalived.conf reader would produce it. */
+    static VrrpInstanceConfig lvs4jInstance(String name, VrrpState state, int vrid, int priority, Duration advert,
+            int version, String auth, List<VirtualIpAddress> vips, List<InetAddress> unicastPeers,
+            InetAddress unicastSource) {
+        return new VrrpInstanceConfig(name, state, J_IF, vrid, priority, advert, version,
+                auth == null ? null : new VrrpAuthentication(AuthType.PASS, auth), vips, List.of(), List.of(), List.of(),
+                unicastSource, unicastPeers, null, false, null, List.of(), List.of(), List.of(), false, Map.of(), null,
+                null, GarpSettings.DEFAULTS, Map.of());
+    }
+
+    static VirtualIpAddress vip(String address, int prefix) {
+        return new VirtualIpAddress(io.lvs4j.internal.Addresses.parse(address, "vip"), prefix, null, null, null, null,
+                List.of());
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (Keepalived k : keepaliveds) {
+            k.terminate();
+        }
+        close(true);
+    }
+
+    private void close(boolean quietly) {
+        for (String ns : new String[] {ka, j}) {
+            try {
+                sh("ip", "netns", "del", ns);
+            } catch (IOException | InterruptedException e) {
+                if (quietly && !(e instanceof IOException)) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+}
