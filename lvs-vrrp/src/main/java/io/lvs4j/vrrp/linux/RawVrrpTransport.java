@@ -13,6 +13,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -91,7 +92,11 @@ public final class RawVrrpTransport implements VrrpTransport {
                     continue;
                 }
                 ancillary = socket.ipv6() ? ipv6Ancillary() : null;
-                executor.execute(deliver);
+                try {
+                    executor.execute(deliver);
+                } catch (RejectedExecutionException e) {
+                    break; // the scheduler stopped first
+                }
                 while (!closed) {
                     if (done.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                         break;

@@ -12,11 +12,28 @@ import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.VrrpRouter;
 import io.lvs4j.vrrp.config.VrrpInstanceConfig;
 import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.netlink.RawIpSocket;
+import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.internal.Advert;
+import io.lvs4j.vrrp.internal.AdvertCodec;
+import io.lvs4j.vrrp.spi.Ipv6Ancillary;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * lvs4j against the real keepalived 2.2.7, each in a network namespace of its own joined by a veth
@@ -88,5 +105,190 @@ class KeepalivedInteropIT {
         assertThat(Lab.waitUntil(Duration.ofSeconds(1), () -> !has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
         assertThat(Lab.waitUntil(Duration.ofSeconds(5), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100"))).isTrue();
         assertThat(k2.log()).contains("Entering MASTER STATE");
+    }
+
+    @Test
+    void lvs4jMaster_crashesThenStopsGracefully_keepalivedBackupTakesOverFastOnPriorityZero() throws Exception {
+        lab = new Lab("b");
+        Lab.Keepalived k = lab.keepalived("kb", keepalivedConf("kb", keepalivedInstance("VI_1", "BACKUP", 51, 100, "1",
+                2, null, "192.0.2.100/24", "")));
+        VrrpInstanceConfig master = lvs4jInstance("VI_1", VrrpState.MASTER, 51, 150, Duration.ofSeconds(1), 2, null,
+                List.of(vip("192.0.2.100", 24)), List.of(), null);
+        start(master);
+        assertThat(Lab.waitUntil(Duration.ofSeconds(2), () -> has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> k.log().contains("Entering BACKUP STATE")))
+                .as("keepalived log:%n%s", k.log()).isTrue();
+        Thread.sleep(4000); // longer than keepalived's master-down interval: it stays backup
+        assertThat(has(lab.ka, Lab.KA_IF, "192.0.2.100")).as("keepalived log:%n%s", k.log()).isFalse();
+
+        long crashed = System.nanoTime();
+        node.abort();
+        node = null;
+        assertThat(Lab.waitUntil(Duration.ofSeconds(6), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100"))).isTrue();
+        System.out.printf("keepalived takeover after lvs4j crash: %.1f ms%n", (System.nanoTime() - crashed) / 1e6);
+        Lab.sh("ip", "-n", lab.j, "addr", "del", "192.0.2.100/24", "dev", Lab.J_IF); // what a crash left behind
+
+        start(master);
+        assertThat(Lab.waitUntil(Duration.ofSeconds(4), () -> !has(lab.ka, Lab.KA_IF, "192.0.2.100")))
+                .as("keepalived yields to the higher priority; log:%n%s", k.log()).isTrue();
+        assertThat(has(lab.j, Lab.J_IF, "192.0.2.100")).isTrue();
+        Thread.sleep(1500);
+
+        long stopped = System.nanoTime();
+        node.close();
+        node = null;
+        assertThat(has(lab.j, Lab.J_IF, "192.0.2.100")).as("graceful stop removes the VIP").isFalse();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100"))).isTrue();
+        double ms = (System.nanoTime() - stopped) / 1e6;
+        System.out.printf("keepalived takeover after lvs4j priority 0: %.1f ms%n", ms);
+        // priority 0 makes the backup wait only its skew time, (256 - 100) / 256 s = 609 ms
+        assertThat(ms).isLessThan(609 + 300);
+    }
+
+    /** What each variant configures on both sides, and the fixture name for keepalived's adverts. */
+    private record Variant(String name, int version, String advert, String auth, String kaVip, String vipAddress,
+            int prefix, boolean unicast) {}
+
+    private static Variant variant(String name) {
+        switch (name) {
+            case "v2-pass":
+                return new Variant(name, 2, "1", "secret", "192.0.2.100/24", "192.0.2.100", 24, false);
+            case "v3-ipv4":
+                return new Variant(name, 3, "0.1", null, "192.0.2.100/24", "192.0.2.100", 24, false);
+            case "v3-ipv6":
+                return new Variant(name, 3, "0.1", null, "2001:db8::100/64", "2001:db8::100", 64, false);
+            case "v2-unicast":
+                return new Variant(name, 2, "1", null, "192.0.2.100/24", "192.0.2.100", 24, true);
+            case "v3-unicast":
+                return new Variant(name, 3, "0.1", null, "192.0.2.100/24", "192.0.2.100", 24, true);
+            default:
+                throw new IllegalArgumentException(name);
+        }
+    }
+
+    private static String unicastBlock(boolean unicast) {
+        return unicast ? "  unicast_src_ip " + Lab.KA_ADDR + "\n  unicast_peer {\n    " + Lab.J_ADDR + "\n  }\n" : "";
+    }
+
+    private VrrpInstanceConfig lvs4jSide(Variant v, VrrpState state, int priority) {
+        Duration advert = Duration.ofMillis((long) (Double.parseDouble(v.advert()) * 1000));
+        return lvs4jInstance("VI_1", state, 51, priority, advert, v.version(), v.auth(),
+                List.of(vip(v.vipAddress(), v.prefix())),
+                v.unicast() ? List.of(io.lvs4j.internal.Addresses.parse(Lab.KA_ADDR, "peer")) : List.of(),
+                v.unicast() ? io.lvs4j.internal.Addresses.parse(Lab.J_ADDR, "src") : null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"v2-pass", "v3-ipv4", "v3-ipv6", "v2-unicast", "v3-unicast"})
+    void variant_keepalivedMasterAndLvs4jBackup_agreeBothWays(String name) throws Exception {
+        Variant v = variant(name);
+        lab = new Lab(name.substring(0, 2) + name.charAt(name.length() - 1));
+        Lab.Keepalived k = lab.keepalived("k1", keepalivedConf("k1", keepalivedInstance("VI_1", "MASTER", 51, 150,
+                v.advert(), v.version(), v.auth(), v.kaVip(), unicastBlock(v.unicast()))));
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> has(lab.ka, Lab.KA_IF, v.vipAddress())))
+                .as("keepalived log:%n%s", k.log()).isTrue();
+        if (!v.unicast()) {
+            captureAndCheck(v);
+        }
+        start(lvs4jSide(v, VrrpState.BACKUP, 100));
+        VrrpRouter r = node.router("VI_1");
+        assertThat(Lab.waitUntil(Duration.ofSeconds(4), () -> node.call(() -> r.statistics().advertisementsAccepted()) >= 3))
+                .as("%s", node.call(r::statistics)).isTrue();
+        assertThat(node.call(() -> r.statistics().droppedTotal())).as("%s", node.call(r::statistics)).isZero();
+        assertThat(state("VI_1")).isEqualTo(RouterState.BACKUP);
+
+        long masterDown = node.call(r::masterDownIntervalMicros);
+        long killed = System.nanoTime();
+        k.kill9();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(6), () -> has(lab.j, Lab.J_IF, v.vipAddress()))).isTrue();
+        long took = (System.nanoTime() - killed) / 1000;
+        System.out.printf("%s: takeover %.1f ms (master-down %.1f ms)%n", name, took / 1000.0, masterDown / 1000.0);
+        assertThat(took).isLessThanOrEqualTo(masterDown + 100_000);
+
+        // keepalived back at a lower priority accepts lvs4j's adverts and stays backup
+        Lab.sh("ip", "-n", lab.ka, "addr", "del", v.kaVip(), "dev", Lab.KA_IF);
+        Lab.Keepalived k2 = lab.keepalived("k2", keepalivedConf("k2", keepalivedInstance("VI_1", "BACKUP", 51, 50,
+                v.advert(), v.version(), v.auth(), v.kaVip(), unicastBlock(v.unicast()))));
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> k2.log().contains("Entering BACKUP STATE")))
+                .as("keepalived log:%n%s", k2.log()).isTrue();
+        Thread.sleep(3L * Math.max(100, (long) (Double.parseDouble(v.advert()) * 1000)) + 1200);
+        assertThat(k2.log()).as("keepalived log").doesNotContain("Entering MASTER STATE");
+        assertThat(has(lab.ka, Lab.KA_IF, v.vipAddress())).isFalse();
+        assertThat(state("VI_1")).isEqualTo(RouterState.MASTER);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"auth", "vrid"})
+    void mismatch_keepalivedAdvertsDroppedAndCounted(String what) throws Exception {
+        lab = new Lab("m" + what.charAt(0));
+        Lab.Keepalived k = lab.keepalived("km", keepalivedConf("km", keepalivedInstance("VI_1", "MASTER", 51, 150, "1",
+                2, "secret", "192.0.2.100/24", "")));
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100")))
+                .as("keepalived log:%n%s", k.log()).isTrue();
+        boolean auth = what.equals("auth");
+        start(lvs4jInstance("VI_1", VrrpState.BACKUP, auth ? 51 : 52, 100, Duration.ofSeconds(1), 2,
+                auth ? "wrong" : "secret", List.of(vip("192.0.2.100", 24)), List.of(), null));
+        VrrpRouter r = node.router("VI_1");
+        DropReason reason = auth ? DropReason.AUTH_FAILURE : DropReason.VRID_MISMATCH;
+        assertThat(Lab.waitUntil(Duration.ofSeconds(5), () -> node.call(() -> r.statistics().dropped(reason)) >= 3))
+                .as("%s", node.call(r::statistics)).isTrue();
+        assertThat(node.call(() -> r.statistics().advertisementsAccepted())).isZero();
+        // hearing no valid master, lvs4j takes the VIP itself after its master-down interval
+        assertThat(Lab.waitUntil(Duration.ofSeconds(5), () -> state("VI_1") == RouterState.MASTER)).isTrue();
+    }
+
+    /** Receives keepalived's adverts on a raw socket of our own, decodes them, and saves them as fixtures. */
+    private void captureAndCheck(Variant v) throws Exception {
+        InetAddress group = v.vipAddress().contains(":") ? VrrpInstance.GROUP_IPV6 : VrrpInstance.GROUP_IPV4;
+        boolean v6 = group instanceof Inet6Address;
+        byte[] kaSource;
+        if (v6) {
+            String a = Lab.addresses(lab.ka, Lab.KA_IF);
+            String ll = a.substring(a.indexOf("inet6 fe80::") + 6);
+            kaSource = InetAddress.getByName(ll.substring(0, ll.indexOf('/'))).getAddress();
+        } else {
+            kaSource = InetAddress.getByName(Lab.KA_ADDR).getAddress();
+        }
+        byte[] vipBytes = InetAddress.getByName(v.vipAddress()).getAddress();
+        int centis = (int) Math.round(Double.parseDouble(v.advert()) * 100);
+        AdvertCodec codec = new AdvertCodec(new AdvertCodec.Config(v6, v.version(), 51, centis,
+                v.auth() == null ? AdvertCodec.AUTH_NONE : AdvertCodec.AUTH_PASS,
+                Arrays.copyOf((v.auth() == null ? "" : v.auth()).getBytes(StandardCharsets.US_ASCII), 8),
+                v6 ? InetAddress.getByName("fe80::1").getAddress() : InetAddress.getByName(Lab.J_ADDR).getAddress(),
+                vipBytes, false, List.of()));
+        StringBuilder fixture = new StringBuilder();
+        try (RawIpSocket s = v6
+                ? RawIpSocket.openIpv6(lab.j, Lab.J_IF, 112, group, null, 3000)
+                : RawIpSocket.openIpv4(lab.j, Lab.J_IF, 112, group, 3000)) {
+            for (int i = 0; i < 3; i++) {
+                ByteBuf b = Unpooled.buffer();
+                assertThat(s.receive(b)).as("an advert within 3 s").isPositive();
+                Ipv6Ancillary anc = v6 ? new Ipv6Ancillary((Inet6Address) InetAddress.getByAddress(s.source()),
+                        (Inet6Address) InetAddress.getByAddress(s.destination()), s.hopLimit()) : null;
+                Advert a = new Advert();
+                assertThat(codec.decode(b.duplicate(), anc, a)).as("drop reason of %s", ByteBufUtil.hexDump(b)).isNull();
+                assertThat(a.version()).isEqualTo(v.version());
+                assertThat(a.vrid()).isEqualTo(51);
+                assertThat(a.priority()).isEqualTo(150);
+                assertThat(a.count()).isEqualTo(1);
+                assertThat(a.intervalCentis()).isEqualTo(centis);
+                assertThat(a.ttl()).isEqualTo(255);
+                assertThat(a.address(0)).isEqualTo(vipBytes);
+                assertThat(Arrays.copyOf(a.source(), kaSource.length)).isEqualTo(kaSource);
+                if (v.version() == 2) {
+                    assertThat(a.authType()).isEqualTo(v.auth() == null ? 0 : 1);
+                }
+                fixture.append("packet=").append(ByteBufUtil.hexDump(b)).append('\n');
+                if (v6) {
+                    fixture.append("source=").append(InetAddress.getByAddress(s.source()).getHostAddress())
+                            .append("\ndestination=").append(InetAddress.getByAddress(s.destination()).getHostAddress())
+                            .append("\nhopLimit=").append(s.hopLimit()).append('\n');
+                }
+            }
+        }
+        String dir = System.getProperty("lvs4j.vrrp.fixtures");
+        if (dir != null) {
+            Files.writeString(Path.of(dir, "keepalived-" + v.name() + ".txt"), fixture.toString());
+        }
     }
 }
