@@ -68,6 +68,7 @@ public final class Main {
             cl.addSubcommand(IpvsCommands.commandLine(io));
         }
         cl.addSubcommand(new ConfigCommand());
+        cl.addSubcommand(new RunCommand());
         cl.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));
         cl.setErr(new PrintWriter(io.err(), true, StandardCharsets.UTF_8));
         Map<String, String> exits = new LinkedHashMap<>();

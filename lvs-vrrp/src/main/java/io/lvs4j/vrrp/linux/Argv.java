@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Splits a keepalived command ({@code script "/usr/bin/check nginx"}, {@code notify_master ...})
  * into argv without a shell: words separated by blanks, single and double quotes group, a
- * backslash escapes the next character.
+ * backslash escapes the next character; see {@link #command(String)} for keepalived's quoting.
  */
 final class Argv {
     private Argv() {}
@@ -50,6 +50,19 @@ final class Argv {
             argv.add(word.toString());
         }
         Preconditions.checkArgument(!argv.isEmpty(), "command", command, "a program and its arguments");
+        return argv;
+    }
+
+    /**
+     * A command as keepalived.conf gives it: words as {@link #split}, and a command that is one
+     * quoted string ({@code "/bin/check nginx"}) is split again into program and arguments, as
+     * keepalived does.
+     */
+    static List<String> command(String command) {
+        List<String> argv = split(command);
+        if (argv.size() == 1 && argv.get(0).strip().chars().anyMatch(Character::isWhitespace)) {
+            return split(argv.get(0));
+        }
         return argv;
     }
 

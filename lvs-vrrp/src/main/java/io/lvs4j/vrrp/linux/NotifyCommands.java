@@ -61,11 +61,11 @@ final class NotifyCommands implements VrrpListener {
         }
         String specific = commands.get("notify_" + state.toLowerCase(java.util.Locale.ROOT));
         if (specific != null) {
-            run(Argv.split(specific));
+            run(Argv.command(specific));
         }
         String generic = commands.get("notify");
         if (generic != null) {
-            List<String> argv = new ArrayList<>(Argv.split(generic));
+            List<String> argv = new ArrayList<>(Argv.command(generic));
             argv.addAll(List.of(kind, name, state, Integer.toString(priority)));
             run(argv);
         }

@@ -36,7 +36,7 @@ final class ScriptRunner implements AutoCloseable {
     }
 
     void start(VrrpScriptConfig config, ScriptTracker tracker) {
-        List<String> argv = Argv.inNamespace(netns, Argv.split(config.script()));
+        List<String> argv = Argv.inNamespace(netns, Argv.command(config.script()));
         Duration interval = config.interval() != null ? config.interval() : Duration.ofSeconds(1);
         Duration timeout = config.timeout() != null ? config.timeout() : interval;
         pool.scheduleWithFixedDelay(() -> {
