@@ -90,6 +90,7 @@ public final class ConnectionTable {
     static final int F_V6 = 8;
     static final int F_INVALID = 16;
     static final int F_LIVE = 32;
+    static final int F_DEST_V6 = 64;
 
     private static final int K = 8;
     private static final int K_META = 0; // proto << 56 | cport << 40 | vport << 24 | v6/template bits
@@ -575,7 +576,7 @@ public final class ConnectionTable {
         dest[id] = handle;
         control[id] = NONE;
         nControl[id] = 0;
-        flags[id] = f | F_LIVE | (v6 ? F_V6 : 0);
+        flags[id] = f | F_LIVE | (v6 ? F_V6 : 0) | (t.ipv6(handle) ? F_DEST_V6 : 0);
         state[id] = 0;
     }
 
@@ -959,6 +960,12 @@ public final class ConnectionTable {
 
     int destinationPortU(int id) {
         return (int) (keys[id * K + K_DPORT_DEADLINE] >>> 48);
+    }
+
+    /** Whether the entry's destination address is IPv6 (tunnels may cross families). */
+    public boolean destinationIsIpv6(int id) {
+        checkEntry(id);
+        return (flags[id] & F_DEST_V6) != 0;
     }
 
     /** The destination address of an IPv4 entry, host order. */

@@ -12,6 +12,8 @@ public enum DropReason {
     BAD_LENGTH,
     /** A fragment (IPv4 MF or offset, IPv6 fragment header): the director needs whole packets. */
     FRAGMENT,
+    /** The IPv4 header checksum is wrong. */
+    BAD_CHECKSUM,
     /** IPv4 options or IPv6 extension headers, which the rewrite does not walk. */
     OPTIONS,
     /** A protocol other than TCP, UDP, SCTP and ICMP errors. */
@@ -24,10 +26,10 @@ public enum DropReason {
     NO_DESTINATION,
     /** The connection's destination is gone ({@code expire_nodest_conn}). */
     DESTINATION_GONE,
+    /** Direct routing or tunnelling needs the destination's link address, which is not known, or a frame. */
+    NO_LINK_ADDRESS,
     /** No room in the buffer for an encapsulation header. */
     NO_HEADROOM,
-    /** TTL or hop limit would reach zero. */
-    TTL_EXCEEDED,
     /** A buffer layout the rewrite cannot address without copying (e.g. composite). */
     UNSUPPORTED_BUFFER;
 

@@ -1,0 +1,222 @@
+package io.lvs4j.packet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lvs4j.AddressFamily;
+import io.lvs4j.Forwarding;
+import io.lvs4j.RealServer;
+import io.lvs4j.Scheduler;
+import io.lvs4j.VirtualService;
+import io.lvs4j.conn.ConnectionTable;
+import io.lvs4j.conn.TcpState;
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.sched.DestinationTable;
+import io.lvs4j.sched.ServiceScheduler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import java.nio.ByteBuffer;
+import org.junit.jupiter.api.Test;
+
+class PacketPathTest {
+    static final long RS_MAC = 0x5254_0000_0002L;
+    static final long OUR_MAC = 0x5254_0000_0001L;
+
+    final long[] clock = {0};
+    final ConnectionTable table = ConnectionTable.builder().ticker(() -> clock[0]).hashSeed(1).build();
+    final PacketPath path = new PacketPath(table).localMac(OUR_MAC).tunnelSourceIpv4(Ref.v4("10.0.0.254"));
+
+    /** Services: TCP 192.0.2.10:80 NAT to 10.0.0.2:8080, :81 DR to 10.0.0.3, :82 TUN to 10.0.0.4. */
+    PacketPathTest() {
+        add(80, "10.0.0.2", 8080, Forwarding.MASQ);
+        add(81, "10.0.0.3", 81, Forwarding.ROUTE);
+        add(82, "10.0.0.4", 82, Forwarding.TUNNEL);
+        DestinationTable d6 = DestinationTable.create(AddressFamily.INET6);
+        d6.add(Addresses.parse("2001:db8::2", "t"), 8080, 1);
+        table.addService(VirtualService.tcp("2001:db8::10", 80).build(), ServiceScheduler.of(Scheduler.RR, d6));
+    }
+
+    private void add(int port, String rs, int rsPort, Forwarding fwd) {
+        DestinationTable d = DestinationTable.create(AddressFamily.INET);
+        int h = d.add(Addresses.parse(rs, "t"), rsPort, 1);
+        int svc = table.addService(VirtualService.tcp("192.0.2.10", port)
+                .realServer(RealServer.of(rs, rsPort).forwarding(fwd)).build(), ServiceScheduler.of(Scheduler.RR, d));
+        path.destinationMac(svc, h, RS_MAC);
+    }
+
+    static ByteBuf frame(byte[] ip, int headroom) {
+        byte[] f = Ref.ethernet(OUR_MAC, 0x0200_0000_0009L, (ip[0] >>> 4) == 6 ? 0x86DD : 0x0800, ip);
+        ByteBuf b = Unpooled.buffer(headroom + f.length);
+        b.writerIndex(headroom).readerIndex(headroom);
+        return b.writeBytes(f);
+    }
+
+    static byte[] bytes(ByteBuf b) {
+        return ByteBufUtil.getBytes(b, b.readerIndex(), b.readableBytes());
+    }
+
+    @Test
+    void natFlow_synReplyAck_rewritesBothWays_andEstablishes() {
+        ByteBuf syn = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x02, new byte[0])), 0);
+        assertThat(path.processFrame(syn)).isEqualTo(Verdict.TO_REAL_SERVER);
+        byte[] out = bytes(syn);
+        byte[] ip = Ref.slice(out, 14, out.length - 14);
+        assertThat(Ref.ipv4Verifies(ip)).isTrue();
+        assertThat(Ref.slice(ip, 16, 4)).isEqualTo(Ref.a4("10.0.0.2"));
+        assertThat(Ref.u16(ip, 22)).isEqualTo(8080);
+        assertThat(Ref.slice(out, 0, 12)).isEqualTo(Ref.slice(Ref.ethernet(RS_MAC, OUR_MAC, 0, new byte[0]), 0, 12));
+        int c = path.lastConnection();
+
+        ByteBuf synAck = frame(Ref.ipv4(6, "10.0.0.2", "198.51.100.7", Ref.tcp(8080, 40000, 0x12, new byte[0])), 0);
+        assertThat(path.processFrame(synAck)).isEqualTo(Verdict.TO_CLIENT);
+        byte[] reply = Ref.slice(bytes(synAck), 14, 40);
+        assertThat(Ref.ipv4Verifies(reply)).isTrue();
+        assertThat(Ref.slice(reply, 12, 4)).isEqualTo(Ref.a4("192.0.2.10"));
+        assertThat(Ref.u16(reply, 20)).isEqualTo(80);
+
+        ByteBuf ack = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x10, new byte[0])), 0);
+        assertThat(path.processFrame(ack)).isEqualTo(Verdict.TO_REAL_SERVER);
+        assertThat(path.lastConnection()).isEqualTo(c);
+        assertThat(table.tcpState(c)).isEqualTo(TcpState.ESTABLISHED);
+        assertThat(path.drops().total()).isZero();
+    }
+
+    @Test
+    void unknownFlowWithoutSyn_isDroppedAsNoService() {
+        ByteBuf ack = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x10, new byte[0])), 0);
+        assertThat(path.processFrame(ack)).isEqualTo(Verdict.DROP);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.NO_SERVICE);
+        ByteBuf other = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.99", Ref.tcp(40000, 80, 0x02, new byte[0])), 0);
+        assertThat(path.processFrame(other)).isEqualTo(Verdict.DROP);
+        assertThat(path.drops().count(DropReason.NO_SERVICE)).isEqualTo(2);
+    }
+
+    @Test
+    void directRouting_changesOnlyMacs() {
+        byte[] ip = Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 81, 0x02, new byte[0]));
+        ByteBuf syn = frame(ip, 0);
+        assertThat(path.processFrame(syn)).isEqualTo(Verdict.TO_REAL_SERVER);
+        assertThat(bytes(syn)).isEqualTo(Ref.ethernet(RS_MAC, OUR_MAC, 0x0800, ip));
+        ByteBuf bare = Unpooled.wrappedBuffer(Ref.ipv4(6, "198.51.100.8", "192.0.2.10", Ref.tcp(1, 81, 0x02, new byte[0])));
+        assertThat(path.processIp(bare)).isEqualTo(Verdict.DROP);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.NO_LINK_ADDRESS);
+    }
+
+    @Test
+    void tunnel_encapsulatesInIpip() {
+        byte[] ip = Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 82, 0x02, new byte[0]));
+        ByteBuf syn = frame(ip, 20);
+        assertThat(path.processFrame(syn)).isEqualTo(Verdict.TO_REAL_SERVER);
+        byte[] out = bytes(syn);
+        byte[] outer = Ref.slice(out, 14, 20);
+        assertThat(Ref.checksum(outer)).isZero();
+        assertThat(Ref.slice(outer, 16, 4)).isEqualTo(Ref.a4("10.0.0.4"));
+        assertThat(Ref.slice(outer, 12, 4)).isEqualTo(Ref.a4("10.0.0.254"));
+        assertThat(Ref.slice(out, 34, ip.length)).isEqualTo(ip);
+        ByteBuf tight = frame(Ref.ipv4(6, "198.51.100.8", "192.0.2.10", Ref.tcp(1, 82, 0x02, new byte[0])), 0);
+        assertThat(path.processFrame(tight)).isEqualTo(Verdict.DROP);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.NO_HEADROOM);
+    }
+
+    @Test
+    void ipv6Nat_flowsBothWays() {
+        long net = 0x20010db800000000L;
+        ByteBuf syn = frame(Ref.ipv6(6, net | 1, 7, net, 0x10, Ref.tcp(40000, 80, 0x02, new byte[0])), 0);
+        assertThat(path.processFrame(syn)).isEqualTo(Verdict.TO_REAL_SERVER);
+        byte[] ip = Ref.slice(bytes(syn), 14, 60);
+        assertThat(Ref.ipv6Verifies(ip)).isTrue();
+        assertThat(Ref.slice(ip, 24, 16)).isEqualTo(Ref.a6(net, 2));
+        ByteBuf reply = frame(Ref.ipv6(6, net, 2, net | 1, 7, Ref.tcp(8080, 40000, 0x12, new byte[0])), 0);
+        assertThat(path.processFrame(reply)).isEqualTo(Verdict.TO_CLIENT);
+        byte[] r = Ref.slice(bytes(reply), 14, 60);
+        assertThat(Ref.ipv6Verifies(r)).isTrue();
+        assertThat(Ref.slice(r, 8, 16)).isEqualTo(Ref.a6(net, 0x10));
+    }
+
+    @Test
+    void icmpErrorAboutOurConnection_followsIt_andOthersAreDropped() {
+        path.processFrame(frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x02, new byte[0])), 0));
+        byte[] quoted = Ref.slice(Ref.ipv4(6, "192.0.2.10", "198.51.100.7", Ref.tcp(80, 40000, 0x12, new byte[0])), 0, 28);
+        byte[] icmp = ByteBuffer.allocate(8 + 28).put((byte) 3).put((byte) 4).putInt(0).putShort((short) 1400)
+                .put(quoted).array();
+        ByteBuf err = frame(Ref.ipv4(1, "203.0.113.1", "192.0.2.10", icmp), 0);
+        assertThat(path.processFrame(err)).isEqualTo(Verdict.TO_REAL_SERVER);
+        byte[] ip = Ref.slice(bytes(err), 14, 56);
+        assertThat(Ref.ipv4Verifies(ip)).isTrue();
+        assertThat(Ref.slice(ip, 16, 4)).isEqualTo(Ref.a4("10.0.0.2"));
+        byte[] stranger = Ref.slice(Ref.ipv4(6, "192.0.2.10", "198.51.100.8", Ref.tcp(80, 1, 0x12, new byte[0])), 0, 28);
+        byte[] icmp2 = ByteBuffer.allocate(36).put((byte) 3).put((byte) 4).putInt(0).putShort((short) 1400)
+                .put(stranger).array();
+        assertThat(path.processFrame(frame(Ref.ipv4(1, "203.0.113.1", "192.0.2.10", icmp2), 0))).isEqualTo(Verdict.DROP);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.ICMP_NOT_OURS);
+        byte[] echo = {8, 0, 0, 0, 0, 1, 0, 1};
+        assertThat(path.processFrame(frame(Ref.ipv4(1, "203.0.113.1", "192.0.2.10", echo), 0))).isEqualTo(Verdict.DROP);
+        assertThat(path.drops().count(DropReason.ICMP_NOT_OURS)).isEqualTo(2);
+    }
+
+    private DropReason dropOf(byte[] ip) {
+        assertThat(path.processIp(Unpooled.wrappedBuffer(ip))).isEqualTo(Verdict.DROP);
+        return path.lastDrop();
+    }
+
+    private static byte[] fixIpv4Checksum(byte[] p) {
+        Ref.put16(p, 10, 0);
+        Ref.put16(p, 10, Ref.checksum(Ref.slice(p, 0, (p[0] & 0xF) * 4)));
+        return p;
+    }
+
+    @Test
+    void malformedPackets_areDroppedWithTheirReason() {
+        byte[] good = Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x02, new byte[0]));
+        assertThat(dropOf(Ref.slice(good, 0, 19))).isEqualTo(DropReason.TRUNCATED);
+        assertThat(dropOf(new byte[0])).isEqualTo(DropReason.TRUNCATED);
+        byte[] v5 = good.clone();
+        v5[0] = 0x55;
+        assertThat(dropOf(v5)).isEqualTo(DropReason.BAD_VERSION);
+        byte[] ihl4 = good.clone();
+        ihl4[0] = 0x44;
+        assertThat(dropOf(ihl4)).isEqualTo(DropReason.BAD_IHL);
+        byte[] ihl15 = good.clone();
+        ihl15[0] = 0x4F;
+        assertThat(dropOf(ihl15)).isEqualTo(DropReason.BAD_IHL);
+        byte[] opts = new byte[good.length + 4];
+        System.arraycopy(good, 0, opts, 0, 20);
+        System.arraycopy(good, 20, opts, 24, good.length - 20);
+        opts[0] = 0x46;
+        Ref.put16(opts, 2, opts.length);
+        assertThat(dropOf(fixIpv4Checksum(opts))).isEqualTo(DropReason.OPTIONS);
+        byte[] longer = good.clone();
+        Ref.put16(longer, 2, good.length + 1);
+        assertThat(dropOf(fixIpv4Checksum(longer))).isEqualTo(DropReason.BAD_LENGTH);
+        byte[] mf = good.clone();
+        Ref.put16(mf, 6, 0x2000);
+        assertThat(dropOf(fixIpv4Checksum(mf))).isEqualTo(DropReason.FRAGMENT);
+        byte[] offset = good.clone();
+        Ref.put16(offset, 6, 0x0010);
+        assertThat(dropOf(fixIpv4Checksum(offset))).isEqualTo(DropReason.FRAGMENT);
+        byte[] badSum = good.clone();
+        badSum[10] ^= 1;
+        assertThat(dropOf(badSum)).isEqualTo(DropReason.BAD_CHECKSUM);
+        byte[] doff = good.clone();
+        doff[32] = (byte) 0x60; // data offset 24 > 20-byte segment
+        assertThat(dropOf(doff)).isEqualTo(DropReason.BAD_LENGTH);
+        byte[] gre = Ref.ipv4(47, "198.51.100.7", "192.0.2.10", new byte[8]);
+        assertThat(dropOf(gre)).isEqualTo(DropReason.UNSUPPORTED_PROTOCOL);
+        byte[] udpLen = Ref.ipv4(17, "198.51.100.7", "192.0.2.10", Ref.udp(1, 2, new byte[4]));
+        Ref.put16(udpLen, 24, 13);
+        assertThat(dropOf(udpLen)).isEqualTo(DropReason.BAD_LENGTH);
+        long net = 0x20010db800000000L;
+        byte[] frag6 = Ref.ipv6(44, net, 1, net, 2, new byte[8]);
+        assertThat(dropOf(frag6)).isEqualTo(DropReason.FRAGMENT);
+        byte[] hop6 = Ref.ipv6(0, net, 1, net, 2, new byte[8]);
+        assertThat(dropOf(hop6)).isEqualTo(DropReason.OPTIONS);
+        byte[] short6 = Ref.ipv6(6, net, 1, net, 2, Ref.tcp(1, 2, 2, new byte[0]));
+        Ref.put16(short6, 4, 200);
+        assertThat(dropOf(short6)).isEqualTo(DropReason.BAD_LENGTH);
+        ByteBuf arp = Unpooled.wrappedBuffer(Ref.ethernet(1, 2, 0x0806, new byte[28]));
+        assertThat(path.processFrame(arp)).isEqualTo(Verdict.DROP);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.BAD_VERSION);
+        assertThat(path.drops().total()).isEqualTo(17);
+        assertThat(path.drops().count(DropReason.FRAGMENT)).isEqualTo(3);
+    }
+}
