@@ -200,9 +200,13 @@ final class Lab implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        for (Keepalived k : keepaliveds) {
-            k.terminate();
+    public void close() {
+        try {
+            for (Keepalived k : keepaliveds) {
+                k.terminate();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         close(true);
     }
