@@ -4,6 +4,7 @@ import io.lvs4j.internal.Preconditions;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.RawIpSocket;
 import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.config.AuthType;
 import io.lvs4j.vrrp.spi.Ipv6Ancillary;
 import io.lvs4j.vrrp.spi.VrrpScheduler;
 import io.lvs4j.vrrp.spi.VrrpTransport;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * VRRP over a raw protocol-112 socket on one interface ({@link RawIpSocket}): IPv4 whole packets
- * ({@code IP_HDRINCL}) joined to 224.0.0.18, or IPv6 joined to ff02::12 and sending from the
+ * ({@code IP_HDRINCL}; protocol 51 with AH authentication) joined to 224.0.0.18, or IPv6 joined to ff02::12 and sending from the
  * router's primary (link-local) address. Unicast peers are plain destinations of {@link #send}.
  * A reader thread receives and hands each packet to the scheduler's thread, waiting until it has
  * been processed, so one buffer serves every packet.
@@ -29,6 +30,7 @@ import org.slf4j.LoggerFactory;
 public final class RawVrrpTransport implements VrrpTransport {
     private static final Logger LOG = LoggerFactory.getLogger(RawVrrpTransport.class);
     static final int PROTOCOL_VRRP = 112;
+    static final int PROTOCOL_AH = 51;
     private static final int POLL_MILLIS = 200;
 
     private final RawIpSocket socket;
@@ -57,11 +59,13 @@ public final class RawVrrpTransport implements VrrpTransport {
         Preconditions.checkNotNull(instance, "instance");
         Preconditions.checkNotNull(executor, "executor");
         boolean multicast = instance.unicastPeers().isEmpty();
+        // with AH authentication every advert is an IP protocol 51 packet (AH, then VRRP)
+        boolean ah = instance.authentication() != null && instance.authentication().type() == AuthType.AH;
         RawIpSocket s = instance.ipv6()
                 ? RawIpSocket.openIpv6(netns, interfaceName, PROTOCOL_VRRP, multicast ? VrrpInstance.GROUP_IPV6 : null,
                         instance.primaryAddress(), POLL_MILLIS)
-                : RawIpSocket.openIpv4(netns, interfaceName, PROTOCOL_VRRP, multicast ? VrrpInstance.GROUP_IPV4 : null,
-                        POLL_MILLIS);
+                : RawIpSocket.openIpv4(netns, interfaceName, ah ? PROTOCOL_AH : PROTOCOL_VRRP,
+                        multicast ? VrrpInstance.GROUP_IPV4 : null, POLL_MILLIS);
         return new RawVrrpTransport(s, executor, instance.name());
     }
 

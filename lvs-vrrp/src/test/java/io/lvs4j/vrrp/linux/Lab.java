@@ -176,8 +176,18 @@ final class Lab implements AutoCloseable {
             String auth, String vips, String extra) {
         return "vrrp_instance " + name + " {\n  state " + state + "\n  interface " + KA_IF + "\n  virtual_router_id " + vrid
                 + "\n  priority " + priority + "\n  advert_int " + advert + "\n  version " + version + "\n"
-                + (auth == null ? "" : "  authentication {\n    auth_type PASS\n    auth_pass " + auth + "\n  }\n")
+                + (auth == null ? "" : "  authentication {\n    auth_type " + authType(auth) + "\n    auth_pass "
+                        + authPass(auth) + "\n  }\n")
                 + "  virtual_ipaddress {\n    " + vips + "\n  }\n" + extra + "}\n";
+    }
+
+    /** {@code "AH:secret"} means AH with password secret; anything else is a PASS password. */
+    static String authType(String auth) {
+        return auth.startsWith("AH:") ? "AH" : "PASS";
+    }
+
+    static String authPass(String auth) {
+        return auth.startsWith("AH:") ? auth.substring(3) : auth;
     }
 
     static String keepalivedConf(String routerId, String instances) {
@@ -189,7 +199,8 @@ final class Lab implements AutoCloseable {
             int version, String auth, List<VirtualIpAddress> vips, List<InetAddress> unicastPeers,
             InetAddress unicastSource) {
         return new VrrpInstanceConfig(name, state, J_IF, vrid, priority, advert, version,
-                auth == null ? null : new VrrpAuthentication(AuthType.PASS, auth), vips, List.of(), List.of(), List.of(),
+                auth == null ? null : new VrrpAuthentication(authType(auth).equals("AH") ? AuthType.AH : AuthType.PASS,
+                        authPass(auth)), vips, List.of(), List.of(), List.of(),
                 unicastSource, unicastPeers, null, false, null, List.of(), List.of(), List.of(), false, Map.of(), null,
                 null, GarpSettings.DEFAULTS, Map.of());
     }
