@@ -39,6 +39,9 @@ public final class RawVrrpTransport implements VrrpTransport {
     private final ByteBuf rx = Unpooled.buffer(65536);
     private final Semaphore done = new Semaphore(0);
     private final Runnable deliver = this::deliver;
+    private final byte[] lastSource = new byte[16];
+    private final byte[] lastDestination = new byte[16];
+    private final java.util.BitSet siblingVrids = new java.util.BitSet(256);
     private Receiver receiver;
     private Ipv6Ancillary ancillary;
     private Thread reader;
@@ -69,6 +72,15 @@ public final class RawVrrpTransport implements VrrpTransport {
         return new RawVrrpTransport(s, executor, instance.name());
     }
 
+    /**
+     * Adverts for these virtual router ids belong to other instances of this node on the same
+     * interface (each has its own socket): they are skipped here rather than counted as
+     * {@code VRID_MISMATCH} drops, as keepalived demultiplexes by VRID. Call before {@link #open}.
+     */
+    void ignoreVrids(java.util.BitSet vrids) {
+        siblingVrids.or(vrids);
+    }
+
     @Override
     public void open(Receiver receiver) {
         Preconditions.checkState(this.receiver == null && !closed, "transport", name, "opened once");
@@ -92,10 +104,12 @@ public final class RawVrrpTransport implements VrrpTransport {
                     }
                     continue;
                 }
-                if (n < 0) {
+                if (n < 0 || isSibling(rx)) {
                     continue;
                 }
-                ancillary = socket.ipv6() ? ipv6Ancillary() : null;
+                if (socket.ipv6()) {
+                    ancillary = ipv6Ancillary();
+                }
                 try {
                     executor.execute(deliver);
                 } catch (RejectedExecutionException e) {
@@ -114,10 +128,37 @@ public final class RawVrrpTransport implements VrrpTransport {
         }
     }
 
+    /** The VRID of a well-formed packet, if it belongs to a sibling instance. */
+    private boolean isSibling(ByteBuf p) {
+        if (siblingVrids.isEmpty()) {
+            return false;
+        }
+        int at;
+        if (socket.ipv6()) {
+            at = 1;
+        } else {
+            if (p.readableBytes() < 20) {
+                return false;
+            }
+            at = (p.getUnsignedByte(0) & 0x0f) * 4 + (p.getUnsignedByte(9) == PROTOCOL_AH ? 24 : 0) + 1;
+        }
+        return at < p.readableBytes() && siblingVrids.get(p.getUnsignedByte(at));
+    }
+
+    /** The ancillary data of the last IPv6 packet; the previous object when nothing changed. */
     private Ipv6Ancillary ipv6Ancillary() {
+        byte[] src = socket.source();
+        byte[] dst = socket.destination();
+        int hop = Math.max(0, socket.hopLimit());
+        if (ancillary != null && ancillary.hopLimit() == hop && java.util.Arrays.equals(src, lastSource)
+                && java.util.Arrays.equals(dst, lastDestination)) {
+            return ancillary;
+        }
+        System.arraycopy(src, 0, lastSource, 0, 16);
+        System.arraycopy(dst, 0, lastDestination, 0, 16);
         try {
-            return new Ipv6Ancillary((Inet6Address) InetAddress.getByAddress(socket.source()),
-                    (Inet6Address) InetAddress.getByAddress(socket.destination()), Math.max(0, socket.hopLimit()));
+            return new Ipv6Ancillary((Inet6Address) InetAddress.getByAddress(src),
+                    (Inet6Address) InetAddress.getByAddress(dst), hop);
         } catch (UnknownHostException e) {
             throw new IllegalStateException(e);
         }

@@ -241,6 +241,19 @@ public final class VrrpNode implements AutoCloseable {
             transports.add(transport);
             built.add(new Object[] {c, instance, transport});
         }
+        for (Object[] o : built) {
+            VrrpInstanceConfig c = (VrrpInstanceConfig) o[0];
+            VrrpInstance instance = (VrrpInstance) o[1];
+            java.util.BitSet siblings = new java.util.BitSet(256);
+            for (Object[] other : built) {
+                VrrpInstance oi = (VrrpInstance) other[1];
+                if (other != o && ((VrrpInstanceConfig) other[0]).interfaceName().equals(c.interfaceName())
+                        && oi.ipv6() == instance.ipv6() && oi.virtualRouterId() != instance.virtualRouterId()) {
+                    siblings.set(oi.virtualRouterId());
+                }
+            }
+            ((RawVrrpTransport) o[2]).ignoreVrids(siblings);
+        }
         call(() -> {
             for (Object[] o : built) {
                 VrrpInstanceConfig c = (VrrpInstanceConfig) o[0];

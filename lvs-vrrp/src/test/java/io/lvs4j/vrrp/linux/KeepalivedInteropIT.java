@@ -294,4 +294,35 @@ class KeepalivedInteropIT {
             Files.writeString(Path.of(dir, "keepalived-" + v.name() + ".txt"), fixture.toString());
         }
     }
+
+    @Test
+    void syncGroupOfTwoInstancesOnOneInterface_movesTogether_noDropsFromTheSiblingVrid() throws Exception {
+        lab = new Lab("g");
+        String group = "vrrp_sync_group G1 {\n  group {\n    VI_1\n    VI_2\n  }\n}\n";
+        Lab.Keepalived k = lab.keepalived("kg", keepalivedConf("kg", group
+                + keepalivedInstance("VI_1", "MASTER", 51, 150, "0.1", 3, null, "192.0.2.100/24", "")
+                + keepalivedInstance("VI_2", "MASTER", 52, 150, "0.1", 3, null, "192.0.2.101/24", "")));
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100")
+                && has(lab.ka, Lab.KA_IF, "192.0.2.101"))).as("keepalived log:%n%s", k.log()).isTrue();
+        node = VrrpNode.builder().namespace(lab.j)
+                .instances(List.of(
+                        lvs4jInstance("VI_1", VrrpState.BACKUP, 51, 100, Duration.ofMillis(100), 3, null,
+                                List.of(vip("192.0.2.100", 24)), List.of(), null),
+                        lvs4jInstance("VI_2", VrrpState.BACKUP, 52, 100, Duration.ofMillis(100), 3, null,
+                                List.of(vip("192.0.2.101", 24)), List.of(), null)))
+                .syncGroups(List.of(new io.lvs4j.vrrp.config.VrrpSyncGroupConfig("G1", List.of("VI_1", "VI_2"),
+                        java.util.Map.of(), null, List.of(), List.of(), false)))
+                .start();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> node.call(() -> node.router("VI_2").statistics()
+                .advertisementsAccepted()) >= 10)).isTrue();
+        k.kill9();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> has(lab.j, Lab.J_IF, "192.0.2.100")
+                && has(lab.j, Lab.J_IF, "192.0.2.101"))).isTrue();
+        assertThat(state("VI_1")).isEqualTo(RouterState.MASTER);
+        assertThat(state("VI_2")).isEqualTo(RouterState.MASTER);
+        for (String i : List.of("VI_1", "VI_2")) {
+            assertThat(node.call(() -> node.router(i).statistics().droppedTotal()))
+                    .as("%s %s", i, node.call(() -> node.router(i).statistics())).isZero();
+        }
+    }
 }
