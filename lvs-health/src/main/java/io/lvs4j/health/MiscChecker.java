@@ -118,10 +118,11 @@ public final class MiscChecker implements Checker {
             }
             var timer = context.eventLoop().schedule(() -> {
                 if (p.isAlive()) {
-                    p.descendants().forEach(ProcessHandle::destroyForcibly);
-                    p.destroyForcibly();
+                    // the result first: once killed, onExit could complete it with the kill's status
                     done.complete(CheckResult.down(FailureReason.READ_TIMEOUT, argv.get(0) + " killed after "
                             + timeout.toMillis() + " ms", Math.max(0, context.ticker().read() - start)));
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
                 }
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             p.onExit().thenAccept(exited -> {
