@@ -61,12 +61,19 @@ public final class RunCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            node.close();
-            stopped.countDown();
-            System.out.flush();
-            System.err.flush();
-            // a signal's default exit status would be 128 + signal: a graceful stop is a success
-            Runtime.getRuntime().halt(Main.OK);
+            int status = Main.OK;
+            try {
+                node.close();
+            } catch (RuntimeException e) {
+                System.err.println("lvs4j: stopping: " + e);
+                status = Main.FAILED;
+            } finally {
+                stopped.countDown();
+                System.out.flush();
+                System.err.flush();
+                // a signal's default exit status would be 128 + signal: a graceful stop is a success
+                Runtime.getRuntime().halt(status);
+            }
         }, "lvs4j-stop"));
         stopped.await();
         return Main.OK;
