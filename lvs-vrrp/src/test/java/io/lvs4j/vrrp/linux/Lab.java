@@ -142,6 +142,9 @@ final class Lab implements AutoCloseable {
 
         /** kill -9 of the VRRP child, then of the parent: no priority 0, VIPs left behind. */
         void kill9() throws IOException, InterruptedException {
+            // stop the parent first: it would respawn a killed child, and a child whose parent
+            // dies gets SIGTERM (PR_SET_PDEATHSIG) and would shut down gracefully
+            sh("kill", "-STOP", Long.toString(parent.pid()));
             long child = vrrpPid();
             if (child > 0) {
                 sh("kill", "-9", Long.toString(child));
