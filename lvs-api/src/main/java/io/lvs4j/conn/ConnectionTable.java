@@ -26,10 +26,13 @@ import java.util.function.LongSupplier;
  * Entries live in primitive arrays indexed by an {@code int} id that stays the same for the
  * entry's life: a 64-byte key line ({@code long[8]}: protocol, ports and flags; client address;
  * virtual address; destination address; destination port and deadline), 16 bytes of timer-wheel
- * links, 20 bytes of service, destination, template, controlled-count and state. An
+ * links and 8 of timer slot, 21 bytes of service, destination, template, controlled count, flags and
+ * state, 4 bytes in the free-id list. An
  * open-addressing index ({@code long[]}, linear probing, tombstones, at most half full) maps the
- * hash of protocol, client address and port to (32-bit fingerprint, id), 16 to 32 bytes an entry.
- * So an entry costs at most <b>132 bytes</b>, about 132 MB for a million; no object per entry, no
+ * hash of protocol, client address and port to (32-bit fingerprint, id), 16 to 32 bytes an entry,
+ * plus a second array of the same size kept after the first tombstone clean-up so that later ones
+ * allocate nothing. So an entry costs at most <b>170 bytes</b> (105 in the entry arrays, up to
+ * 64 in the two index arrays), about 170 MB for a million sized up front; no object per entry, no
  * boxing. A lookup is one index probe sequence plus one key line. As in the kernel, the hash covers
  * the client only, so the same probe finds a connection from the client side (virtual address
  * and port) and from the real server side (destination address and port).
@@ -133,6 +136,7 @@ public final class ConnectionTable {
 
     // index
     private long[] index;
+    private long[] spare;
     private int indexMask;
     private int used; // live + tombstones
     private int live;
@@ -172,7 +176,7 @@ public final class ConnectionTable {
         tNext = new int[n];
         tPrev = new int[n];
         linkedAt = new long[n];
-        free = new int[16];
+        free = new int[n];
         int cap = Integer.highestOneBit(Math.max(32, n) * 2 - 1) * 2;
         index = new long[cap];
         indexMask = cap - 1;
@@ -596,16 +600,14 @@ public final class ConnectionTable {
             tNext = Arrays.copyOf(tNext, n);
             tPrev = Arrays.copyOf(tPrev, n);
             linkedAt = Arrays.copyOf(linkedAt, n);
+            free = Arrays.copyOf(free, n);
         }
         return highWater++;
     }
 
     private void release(int id) {
         flags[id] = 0;
-        if (freeCount == free.length) {
-            free = Arrays.copyOf(free, free.length * 2);
-        }
-        free[freeCount++] = id;
+        free[freeCount++] = id; // never full: it is as long as the entry arrays
     }
 
     private void unhash(int id) {
@@ -619,8 +621,13 @@ public final class ConnectionTable {
             if (e != TOMB && (int) e - 1 == id) {
                 int next = (i + 1) & indexMask;
                 if (index[next] == EMPTY) {
+                    // no probe runs past here: this slot and the tombstones before it become empty
                     index[i] = EMPTY;
                     used--;
+                    for (int j = (i - 1) & indexMask; index[j] == TOMB; j = (j - 1) & indexMask) {
+                        index[j] = EMPTY;
+                        used--;
+                    }
                 } else {
                     index[i] = TOMB;
                 }
@@ -635,7 +642,14 @@ public final class ConnectionTable {
 
     private void rehash(int capacity) {
         long[] old = index;
-        index = new long[capacity];
+        if (spare != null && spare.length == capacity) {
+            // a same-size clean-up of tombstones reuses the other array: no allocation in steady state
+            index = spare;
+            Arrays.fill(index, EMPTY);
+        } else {
+            index = new long[capacity];
+        }
+        spare = old.length == capacity ? old : null;
         indexMask = capacity - 1;
         used = 0;
         for (long e : old) {

@@ -245,16 +245,21 @@ public final class PacketRewriter {
      * back and trims the writer index to the packet's end.
      */
     public DropReason tunnelIpv4(PacketHeaders h, int saddr, int daddr) {
-        Preconditions.checkNotNull(h, "headers");
-        Preconditions.checkArgument(h.buf != null && h.version == 4, "headers", "IPv" + h.version, "a parsed IPv4 packet");
+        checkParsed(h, 4);
         return ipip(h, saddr, daddr);
     }
 
     /** IPv6-in-IPv6 (next header 41), as {@link #tunnelIpv4}; needs 40 bytes of headroom. */
     public DropReason tunnelIpv6(PacketHeaders h, long sHigh, long sLow, long dHigh, long dLow) {
-        Preconditions.checkNotNull(h, "headers");
-        Preconditions.checkArgument(h.buf != null && h.version == 6, "headers", "IPv" + h.version, "a parsed IPv6 packet");
+        checkParsed(h, 6);
         return ip6ip6(h, sHigh, sLow, dHigh, dLow);
+    }
+
+    private static void checkParsed(PacketHeaders h, int version) {
+        Preconditions.checkNotNull(h, "headers");
+        if (h.buf == null || h.version != version) {
+            throw Preconditions.invalid("headers", "IPv" + h.version, "a parsed IPv" + version + " packet");
+        }
     }
 
     DropReason ipip(PacketHeaders h, int saddr, int daddr) {

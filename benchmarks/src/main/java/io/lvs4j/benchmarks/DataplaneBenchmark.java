@@ -1,0 +1,393 @@
+package io.lvs4j.benchmarks;
+
+import io.lvs4j.AddressFamily;
+import io.lvs4j.Forwarding;
+import io.lvs4j.RealServer;
+import io.lvs4j.Scheduler;
+import io.lvs4j.VirtualService;
+import io.lvs4j.conn.ConnectionTable;
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.packet.DropReason;
+import io.lvs4j.packet.PacketHeaders;
+import io.lvs4j.packet.PacketPath;
+import io.lvs4j.packet.PacketRewriter;
+import io.lvs4j.packet.Verdict;
+import io.lvs4j.sched.DestinationTable;
+import io.lvs4j.sched.ServiceScheduler;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.PooledByteBufAllocator;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import org.pcap4j.packet.IllegalRawDataException;
+import org.pcap4j.packet.IpV4Packet;
+import org.pcap4j.packet.TcpPacket;
+import org.pcap4j.packet.namednumber.TcpPort;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The userspace data plane's hot paths on 64-byte packets in pooled direct ByteBufs.
+ *
+ * <ul>
+ *   <li>{@code natRewrite}: the NAT inbound rewrite of a parsed IPv4/TCP packet (destination
+ *       address and port, IP and TCP checksums), alternating between two real servers so every
+ *       operation changes the bytes.</li>
+ *   <li>{@code drRewrite}: the direct-routing MAC rewrite of a frame.</li>
+ *   <li>{@code tunEncapsulate}: IPIP encapsulation of a parsed 64-byte IPv4 packet (as read from a
+ *       TUN device) into its 20-byte headroom; the operation then resets the reader index and the
+ *       parsed offset (three field writes) so the next one encapsulates the same packet.</li>
+ *   <li>{@code lookup1M}: a client-side lookup in a table of 1,048,576 TCP connections, random
+ *       keys in random order.</li>
+ *   <li>{@code packetPath}: the whole per-packet path for an established NAT flow: copy the
+ *       64-byte received frame into the working buffer (as a receive ring would), parse, look up
+ *       among 65,536 connections, drive the TCP state, rewrite.</li>
+ *   <li>{@code newConnection}: schedule (rr over 8 servers), insert, and make the persistence
+ *       template for a new client each operation; the injected clock moves 10 microseconds per
+ *       operation and the timer wheel is advanced every 1024 operations, so connections and
+ *       templates expire and the table stays at a steady size (its expiry cost is included).</li>
+ * </ul>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class DataplaneBenchmark {
+    static final int VIP = 0xC000020A; // 192.0.2.10
+    static final int RS1 = 0x0A000002;
+    static final int RS2 = 0x0A000003;
+
+    static int checksum(byte[] b, int off, int len) {
+        long s = 0;
+        for (int i = 0; i < len; i += 2) {
+            s += (b[off + i] & 0xFF) << 8 | (i + 1 < len ? b[off + i + 1] & 0xFF : 0);
+        }
+        while ((s >> 16) != 0) {
+            s = (s & 0xFFFF) + (s >> 16);
+        }
+        return (int) (~s & 0xFFFF);
+    }
+
+    /** A 64-byte IPv4/TCP packet (20 + 20 + 24 bytes of payload) with correct checksums. */
+    static byte[] ipv4Tcp(int src, int dst, int sport, int dport, int flags) {
+        ByteBuffer b = ByteBuffer.allocate(64);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) 64).putShort((short) 1).putShort((short) 0x4000)
+                .put((byte) 64).put((byte) 6).putShort((short) 0).putInt(src).putInt(dst);
+        b.putShort((short) sport).putShort((short) dport).putInt(1).putInt(1).put((byte) 0x50).put((byte) flags)
+                .putShort((short) 65535).putShort((short) 0).putShort((short) 0);
+        for (int i = 0; i < 24; i++) {
+            b.put((byte) i);
+        }
+        byte[] p = b.array();
+        int ip = checksum(p, 0, 20);
+        p[10] = (byte) (ip >>> 8);
+        p[11] = (byte) ip;
+        byte[] pseudo = ByteBuffer.allocate(12 + 44).putInt(src).putInt(dst).put((byte) 0).put((byte) 6)
+                .putShort((short) 44).put(p, 20, 44).array();
+        int t = checksum(pseudo, 0, pseudo.length);
+        p[36] = (byte) (t >>> 8);
+        p[37] = (byte) t;
+        return p;
+    }
+
+    static ByteBuf direct(byte[] bytes, int headroom) {
+        ByteBuf b = PooledByteBufAllocator.DEFAULT.directBuffer(headroom + bytes.length);
+        b.writerIndex(headroom).readerIndex(headroom);
+        return b.writeBytes(bytes);
+    }
+
+    /** A 64-byte Ethernet frame: 14 + IPv4 20 + TCP 20 + 10 bytes of payload. */
+    static byte[] ethTcp(int src, int dst, int sport, int dport, int flags) {
+        byte[] ip = ipv4Tcp(src, dst, sport, dport, flags);
+        // rebuild with a 50-byte IP packet
+        ByteBuffer b = ByteBuffer.allocate(50);
+        b.put(ip, 0, 40);
+        for (int i = 0; i < 10; i++) {
+            b.put((byte) i);
+        }
+        byte[] p = b.array();
+        p[2] = 0;
+        p[3] = 50;
+        p[10] = 0;
+        p[11] = 0;
+        int c = checksum(p, 0, 20);
+        p[10] = (byte) (c >>> 8);
+        p[11] = (byte) c;
+        p[36] = 0;
+        p[37] = 0;
+        byte[] pseudo = ByteBuffer.allocate(12 + 30).putInt(src).putInt(dst).put((byte) 0).put((byte) 6)
+                .putShort((short) 30).put(p, 20, 30).array();
+        int t = checksum(pseudo, 0, pseudo.length);
+        p[36] = (byte) (t >>> 8);
+        p[37] = (byte) t;
+        ByteBuffer f = ByteBuffer.allocate(64);
+        f.putShort((short) 0x5254).putInt(1).putShort((short) 0x5254).putInt(9).putShort((short) 0x0800).put(p);
+        return f.array();
+    }
+
+    @State(Scope.Thread)
+    public static class Rewrite {
+        final PacketHeaders h = new PacketHeaders();
+        final PacketRewriter rw = new PacketRewriter();
+        ByteBuf ip;
+        ByteBuf frame;
+        ByteBuf tun;
+        final PacketHeaders th = new PacketHeaders();
+        int tunReader;
+        int tunEnd;
+        boolean flip;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            ip = direct(ipv4Tcp(0xC6336407, VIP, 40000, 80, 0x10), 0);
+            if (h.parseIp(ip) != null) {
+                throw new IllegalStateException("bad packet");
+            }
+            frame = direct(ethTcp(0xC6336407, VIP, 40000, 80, 0x10), 0);
+            tun = direct(ipv4Tcp(0xC6336407, VIP, 40000, 80, 0x10), 20);
+            tunReader = tun.readerIndex();
+            tunEnd = tun.writerIndex();
+            if (th.parseIp(tun) != null) {
+                throw new IllegalStateException("bad packet");
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            ip.release();
+            frame.release();
+            tun.release();
+        }
+    }
+
+    @Benchmark
+    public DropReason natRewrite(Rewrite s) {
+        s.flip = !s.flip;
+        return s.rw.natInboundIpv4(s.h, s.flip ? RS1 : RS2, s.flip ? 8080 : 8081);
+    }
+
+    /** Parse and NAT-rewrite the same 64-byte packet: the counterpart of {@code pcap4jParseRewrite}. */
+    @Benchmark
+    public DropReason parseAndNat(Rewrite s) {
+        s.flip = !s.flip;
+        s.h.parseIp(s.ip);
+        return s.rw.natInboundIpv4(s.h, s.flip ? RS1 : RS2, s.flip ? 8080 : 8081);
+    }
+
+    @State(Scope.Thread)
+    public static class Pcap4j {
+        byte[] packet;
+        Inet4Address rs;
+        Inet4Address client;
+        TcpPort port = TcpPort.getInstance((short) 8080);
+
+        @Setup(Level.Trial)
+        public void setUp() throws Exception {
+            packet = ipv4Tcp(0xC6336407, VIP, 40000, 80, 0x10);
+            rs = (Inet4Address) InetAddress.getByAddress(new byte[] {10, 0, 0, 2});
+            client = (Inet4Address) InetAddress.getByAddress(new byte[] {(byte) 198, 51, 100, 7});
+        }
+    }
+
+    /**
+     * The same work with pcap4j 1.8.2: parse the 64-byte packet, rebuild it with the real server's
+     * address and port and correct checksums, and serialise it.
+     */
+    @Benchmark
+    public byte[] pcap4jParseRewrite(Pcap4j s) throws IllegalRawDataException {
+        IpV4Packet p = IpV4Packet.newPacket(s.packet, 0, s.packet.length);
+        TcpPacket.Builder tcp = ((TcpPacket) p.getPayload()).getBuilder().dstPort(s.port).srcAddr(s.client)
+                .dstAddr(s.rs).correctChecksumAtBuild(true).correctLengthAtBuild(true);
+        return p.getBuilder().dstAddr(s.rs).payloadBuilder(tcp).correctChecksumAtBuild(true)
+                .correctLengthAtBuild(true).build().getRawData();
+    }
+
+    @Benchmark
+    public ByteBuf drRewrite(Rewrite s) {
+        s.flip = !s.flip;
+        PacketRewriter.directRoute(s.frame, 0, s.flip ? 0x5254_0000_0002L : 0x5254_0000_0003L, 0x5254_0000_0001L);
+        return s.frame;
+    }
+
+    @Benchmark
+    public DropReason tunEncapsulate(Rewrite s) {
+        DropReason r = s.rw.tunnelIpv4(s.th, 0x0A0000FE, RS1);
+        // undo: the inner packet is intact after the outer header
+        s.tun.readerIndex(s.tunReader);
+        s.tun.writerIndex(s.tunEnd);
+        s.th.parseIp(s.tun);
+        return r;
+    }
+
+    static DestinationTable servers(int n) {
+        DestinationTable d = DestinationTable.create(AddressFamily.INET);
+        for (int i = 0; i < n; i++) {
+            d.add(Addresses.ofInt(RS1 + i), 8080, 1);
+        }
+        return d;
+    }
+
+    @State(Scope.Thread)
+    public static class Lookup {
+        static final int N = 1 << 20;
+        ConnectionTable table;
+        int[] caddr = new int[N];
+        int[] cport = new int[N];
+        int i;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            table = ConnectionTable.builder().expectedConnections(N).ticker(() -> 0).build();
+            int svc = table.addService(VirtualService.tcp("192.0.2.10", 80).build(),
+                    ServiceScheduler.of(Scheduler.RR, servers(8)));
+            SplittableRandom r = new SplittableRandom(1);
+            for (int k = 0; k < N; k++) {
+                int a;
+                int p;
+                do {
+                    a = r.nextInt();
+                    p = 1024 + r.nextInt(64512);
+                } while (table.lookupInIpv4(6, a, p, VIP, 80) != ConnectionTable.NONE);
+                table.connectIpv4(svc, 6, a, p, VIP, 80);
+                caddr[k] = a;
+                cport[k] = p;
+            }
+            // random order of lookups
+            for (int k = N - 1; k > 0; k--) {
+                int j = r.nextInt(k + 1);
+                int t = caddr[k];
+                caddr[k] = caddr[j];
+                caddr[j] = t;
+                t = cport[k];
+                cport[k] = cport[j];
+                cport[j] = t;
+            }
+        }
+    }
+
+    @Benchmark
+    public int lookup1M(Lookup s) {
+        int k = s.i++ & (Lookup.N - 1);
+        return s.table.lookupInIpv4(6, s.caddr[k], s.cport[k], VIP, 80);
+    }
+
+    /**
+     * The machine's floor for {@code lookup1M}: one random 8-byte read from an 80 MB array (the
+     * size of a 1M-entry table's index and keys), with the same random-index pattern.
+     */
+    @State(Scope.Thread)
+    public static class Floor {
+        static final int WORDS = 10 << 20;
+        long[] memory = new long[WORDS];
+        int[] at = new int[Lookup.N];
+        int i;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            SplittableRandom r = new SplittableRandom(3);
+            for (int k = 0; k < WORDS; k++) {
+                memory[k] = k;
+            }
+            for (int k = 0; k < at.length; k++) {
+                at[k] = r.nextInt(WORDS);
+            }
+        }
+    }
+
+    @Benchmark
+    public long randomRead80MB(Floor s) {
+        return s.memory[s.at[s.i++ & (Lookup.N - 1)]];
+    }
+
+    @State(Scope.Thread)
+    public static class Path {
+        static final int FLOWS = 1 << 16;
+        ConnectionTable table;
+        PacketPath path;
+        ByteBuf templates;
+        ByteBuf work;
+        int i;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            table = ConnectionTable.builder().expectedConnections(FLOWS).ticker(() -> 0).build();
+            DestinationTable d = servers(8);
+            VirtualService.Builder vs = VirtualService.tcp("192.0.2.10", 80);
+            for (int k = 0; k < 8; k++) {
+                vs.realServer(RealServer.of(Addresses.ofInt(RS1 + k), 8080).forwarding(Forwarding.MASQ));
+            }
+            table.addService(vs.build(), ServiceScheduler.of(Scheduler.RR, d));
+            path = new PacketPath(table).localMac(0x5254_0000_0001L);
+            templates = PooledByteBufAllocator.DEFAULT.directBuffer(64 * FLOWS);
+            work = PooledByteBufAllocator.DEFAULT.directBuffer(128);
+            SplittableRandom r = new SplittableRandom(2);
+            for (int k = 0; k < FLOWS; k++) {
+                int a = 0xC6000000 | r.nextInt(1 << 24);
+                int p = 1024 + r.nextInt(64512);
+                byte[] syn = ethTcp(a, VIP, p, 80, 0x02);
+                work.clear().writeBytes(syn);
+                Verdict v = path.processFrame(work);
+                if (v != Verdict.TO_REAL_SERVER) {
+                    k--; // a duplicate flow: draw again
+                    continue;
+                }
+                byte[] ack = ethTcp(a, VIP, p, 80, 0x10);
+                work.clear().writeBytes(ack);
+                if (path.processFrame(work) != Verdict.TO_REAL_SERVER) {
+                    throw new IllegalStateException("ack not forwarded: " + path.lastDrop());
+                }
+                templates.writeBytes(ack);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            if (path.drops().total() != 0) {
+                throw new IllegalStateException("drops: " + path.drops());
+            }
+            templates.release();
+            work.release();
+        }
+    }
+
+    @Benchmark
+    public Verdict packetPath(Path s) {
+        int k = s.i++ & (Path.FLOWS - 1);
+        ByteBuf w = s.work;
+        w.setBytes(0, s.templates, k * 64, 64);
+        w.readerIndex(0).writerIndex(64);
+        return s.path.processFrame(w);
+    }
+
+    @State(Scope.Thread)
+    public static class NewConn {
+        ConnectionTable table;
+        int svc;
+        long[] clock = {0};
+        int i;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            table = ConnectionTable.builder().expectedConnections(1 << 20).ticker(() -> clock[0]).build();
+            svc = table.addService(VirtualService.tcp("192.0.2.10", 80).persistenceSeconds(1).build(),
+                    ServiceScheduler.of(Scheduler.RR, servers(8)));
+        }
+    }
+
+    @Benchmark
+    public int newConnection(NewConn s) {
+        int n = s.i++;
+        if ((n & 1023) == 0) {
+            s.clock[0] += 10_240_000L; // 10 us per operation
+            s.table.advance();
+        }
+        return s.table.connectIpv4(s.svc, 6, 0x0B000000 + (n & 0xFFFFFF), 1024 + (n & 0x7FFF), VIP, 80);
+    }
+}
