@@ -1,5 +1,7 @@
 /**
- * Director backends over real systems: {@link io.lvs4j.director.backend.KernelDirectorBackend}
- * applies lvs-health's actions to the kernel's IPVS table through lvs-netlink.
+ * Director backends and checkers over real systems (native code, hence not in lvs-health):
+ * {@link io.lvs4j.director.backend.KernelDirectorBackend} applies lvs-health's actions to the
+ * kernel's IPVS table through lvs-netlink; {@link io.lvs4j.director.backend.PingChecker} is
+ * PING_CHECK over lvs-netlink's ICMP datagram socket.
  */
 package io.lvs4j.director.backend;

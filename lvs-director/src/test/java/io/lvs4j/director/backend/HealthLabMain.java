@@ -27,7 +27,9 @@ import java.util.List;
  * <li>{@code monitor VIP PORT remove|inhibit http|tcp STOPFILE}: the kav.sh scenario's director: the
  * service {@code VIP:PORT} (wrr) with real servers 203.0.113.2:80 weight 2 and 203.0.113.6:80
  * weight 1, each watched by an HTTP_GET (or TCP_CHECK) every 500 ms, acted on in the kernel; one
- * {@code EVENT epochMillis type endpoint weight} line per event, until STOPFILE exists (at most 150 s).
+ * {@code EVENT epochMillis type endpoint weight} line per event, until STOPFILE exists (at most 150 s);
+ * <li>{@code ping ADDRESS...}: one {@link PingChecker} check (timeout 500 ms) per address,
+ * {@code PING address UP} or {@code PING address DOWN reason}.
  * </ul>
  */
 public final class HealthLabMain {
@@ -42,7 +44,8 @@ public final class HealthLabMain {
             case "contract" -> contract();
             case "monitor" -> monitor(args[1], Integer.parseInt(args[2]), args[3].equals("inhibit"), args[4].equals("http"),
                     Path.of(args[5]));
-            default -> throw new IllegalArgumentException("mode: " + args[0] + " (expected: contract, monitor)");
+            case "ping" -> ping(List.of(args).subList(1, args.length));
+            default -> throw new IllegalArgumentException("mode: " + args[0] + " (expected: contract, monitor, ping)");
         }
         System.out.flush();
     }
@@ -78,6 +81,16 @@ public final class HealthLabMain {
                 }
             }
             ipvs.flush();
+        }
+    }
+
+    private static void ping(List<String> addresses) throws Exception {
+        try (CheckRuntime runtime = CheckRuntime.create()) {
+            for (String a : addresses) {
+                var r = PingChecker.of(java.net.InetAddress.getByName(a), Duration.ofMillis(500)).check(runtime)
+                        .toCompletableFuture().get();
+                System.out.println("PING " + a + " " + (r.isUp() ? "UP" : "DOWN " + r.reason() + " " + r.detail()));
+            }
         }
     }
 

@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
  * is logged): every request is answered, a try fails only while rs1 is dead but still in the
  * table, and only rs2 answers while rs1 is out. Variant {@code remove} (HTTP_GET, port 80): rs1 leaves {@code ipvsadm -Ln}.
  * Variant {@code inhibit} (TCP_CHECK, port 81, {@code inhibit_on_failure}): its weight goes to 0.
- * Both: it comes back with weight 2.
+ * Both: it comes back with weight 2. Last, {@link PingChecker} (root's group allowed in the
+ * guest's ping_group_range): both namespaces answer, then rs1 ignores echo requests and its check
+ * times out.
  */
 @RequiresUmlLab
 class KernelBackendIT {
@@ -120,6 +122,9 @@ class KernelBackendIT {
                 + "echo '== contract'\n" + java("contract") + "\n"
                 + variant("remove", 80, "remove", "http", "lacks 80 203.0.113.2:80")
                 + variant("inhibit", 81, "inhibit", "tcp", "has 81 203.0.113.2:80 0")
+                + "echo '== ping'\nsysctl -qw net.ipv4.ping_group_range='0 0'\n" + java("ping", "203.0.113.2", "198.51.100.10") + "\n"
+                + "ip netns exec rs1 sysctl -qw net.ipv4.icmp_echo_ignore_all=1\n"
+                + java("ping", "203.0.113.2") + "\n"
                 + "echo '== end'\n"
                 + "kill ${web[@]} 2>/dev/null; wait 2>/dev/null\n"
                 + "for n in cl rs1 rs2; do ip netns del $n; done\n";
@@ -154,6 +159,13 @@ class KernelBackendIT {
         List<String> want = DirectorBackendContract.scenarios().stream().map(s -> "PASS " + s.name()).toList();
         assertThat(section("contract").lines().filter(l -> l.startsWith("PASS") || l.startsWith("FAIL")).toList())
                 .as(out).isEqualTo(want);
+    }
+
+    @Test
+    void ping_realServers_upThenDownWhenEchoIgnored() {
+        assertThat(section("ping").lines().filter(l -> l.startsWith("PING ")).toList()).as(out).containsExactly(
+                "PING 203.0.113.2 UP", "PING 198.51.100.10 UP",
+                "PING 203.0.113.2 DOWN READ_TIMEOUT no echo reply from 203.0.113.2 within 500 ms");
     }
 
     @Test
