@@ -458,6 +458,25 @@ class ConnectionTableTest {
     }
 
     @Test
+    void steadyChurn_keepsIndexSize_andCleansTombstones() {
+        ConnectionTable t = builder().expectedConnections(4096).build();
+        Fixture f = new Fixture(t, VirtualService.udp("192.0.2.10", 80), Forwarding.MASQ);
+        int capacity = t.indexCapacity();
+        at(t, 0);
+        for (int round = 0; round < 50; round++) {
+            for (int i = 0; i < 2000; i++) {
+                int id = t.connectIpv4(f.svc, UDP, round << 16 | i, 9, v4("192.0.2.10"), 80);
+                assertThat(id).isNotEqualTo(ConnectionTable.NONE);
+            }
+            at(t, 4 * (round + 1)); // the previous round's connections (3 s) expire
+            assertThat(t.size()).isZero();
+            assertThat(t.tombstones()).isZero(); // every cluster emptied from its end
+        }
+        assertThat(t.indexCapacity()).isEqualTo(capacity);
+        assertThat(f.dests.inactiveConnections(f.r1) + f.dests.inactiveConnections(f.r2)).isZero();
+    }
+
+    @Test
     void millionConnections_insertAndFind() {
         int n = 1_000_000;
         ConnectionTable t = builder().expectedConnections(n).build();
