@@ -19,7 +19,8 @@ import java.util.zip.CRC32C;
  *       recomputed (ICMPv6 over its pseudo-header). As in the kernel, the quoted transport
  *       checksum is left alone.</li>
  *   <li><b>DR</b>: the Ethernet destination and source addresses.</li>
- *   <li><b>TUN</b>: IPIP (IPv4 in IPv4, protocol 4) or IPv6 in IPv6 (next header 41): an outer
+ *   <li><b>TUN</b>: IPIP (IPv4 in IPv4, protocol 4), GRE and GUE over IPv4, or IPv6 in IPv6 (next
+ *       header 41): an outer
  *       header in front of the packet, in the buffer's headroom, with the inner DSCP/ECN, TTL or
  *       hop limit and (IPv4) DF copied and a computed header checksum. For a frame the Ethernet
  *       header moves in front of it.</li>
@@ -262,31 +263,89 @@ public final class PacketRewriter {
         }
     }
 
-    DropReason ipip(PacketHeaders h, int saddr, int daddr) {
+    /**
+     * GRE (protocol 47) over IPv4 for a parsed IPv4 packet, as the kernel's IPVS GRE tunnel: a
+     * 4-byte GRE header with protocol 0x0800, or 8 bytes with the checksum flag and an Internet
+     * checksum over the GRE header and packet. Needs 24 (28) bytes of headroom.
+     */
+    public DropReason tunnelGreIpv4(PacketHeaders h, int saddr, int daddr, boolean checksum) {
+        checkParsed(h, 4);
+        int extra = checksum ? 8 : 4;
+        DropReason r = encap4(h, saddr, daddr, 47, extra);
+        if (r != null) {
+            return r;
+        }
         ByteBuf b = h.buf;
+        int g = h.ipOffset + 20;
+        b.setShort(g, checksum ? 0x8000 : 0);
+        b.setShort(g + 2, 0x0800);
+        if (checksum) {
+            b.setInt(g + 4, 0);
+            b.setShort(g + 4, Checksums.finish(Checksums.sum(b, g, h.ipLength - 20)));
+        }
+        return null;
+    }
+
+    /**
+     * GUE (RFC draft, variant 0) over UDP over IPv4 for a parsed IPv4 packet, as the kernel's IPVS
+     * GUE tunnel without checksum options: UDP from {@code sport} (the kernel hashes the flow) to
+     * the destination's tunnel port, UDP checksum 0, a 4-byte GUE header with protocol 4 (IPIP).
+     * Needs 32 bytes of headroom.
+     */
+    public DropReason tunnelGueIpv4(PacketHeaders h, int saddr, int daddr, int sport, int dport) {
+        checkParsed(h, 4);
+        if ((sport & ~0xFFFF) != 0 || (dport & ~0xFFFF) != 0) {
+            throw Preconditions.invalid("tunnel ports", sport + ", " + dport, "0..65535");
+        }
+        DropReason r = encap4(h, saddr, daddr, 17, 12);
+        if (r != null) {
+            return r;
+        }
+        ByteBuf b = h.buf;
+        int u = h.ipOffset + 20;
+        b.setShort(u, sport);
+        b.setShort(u + 2, dport);
+        b.setShort(u + 4, h.ipLength - 20);
+        b.setShort(u + 6, 0);
+        b.setInt(u + 8, 4 << 16); // version 0, C 0, hlen 0, proto_ctype 4, flags 0
+        return null;
+    }
+
+    DropReason ipip(PacketHeaders h, int saddr, int daddr) {
+        return encap4(h, saddr, daddr, 4, 0);
+    }
+
+    /**
+     * Puts a 20-byte outer IPv4 header of that protocol, followed by {@code extra} bytes for the
+     * caller to fill, in front of the packet; afterwards {@code h.ipOffset} is the outer header and
+     * {@code h.ipLength} the outer total length.
+     */
+    private DropReason encap4(PacketHeaders h, int saddr, int daddr, int protocol, int extra) {
+        ByteBuf b = h.buf;
+        int add = 20 + extra;
         int start = h.ethOffset >= 0 ? h.ethOffset : h.ipOffset;
-        if (start < 20) {
+        if (start < add) {
             return DropReason.NO_HEADROOM;
         }
         int ip = h.ipOffset;
         int inner = h.ipLength;
-        if (inner + 20 > 0xFFFF) {
+        if (inner + add > 0xFFFF) {
             return DropReason.BAD_LENGTH;
         }
         if (h.ethOffset >= 0) {
-            moveEthernet(b, h.ethOffset, 20);
-            h.ethOffset -= 20;
+            moveEthernet(b, h.ethOffset, add);
+            h.ethOffset -= add;
         }
-        int o = ip - 20;
+        int o = ip - add;
         int tos = b.getUnsignedByte(ip + 1);
         int df = b.getUnsignedShort(ip + 6) & 0x4000;
         int ttl = b.getUnsignedByte(ip + 8);
         int id = df != 0 ? 0 : (ipId = (ipId + 1) & 0xFFFF);
         b.setShort(o, 0x4500 | tos);
-        b.setShort(o + 2, inner + 20);
+        b.setShort(o + 2, inner + add);
         b.setShort(o + 4, id);
         b.setShort(o + 6, df);
-        b.setShort(o + 8, ttl << 8 | 4);
+        b.setShort(o + 8, ttl << 8 | protocol);
         b.setShort(o + 10, 0);
         b.setInt(o + 12, saddr);
         b.setInt(o + 16, daddr);
@@ -294,6 +353,7 @@ public final class PacketRewriter {
         b.writerIndex(ip + inner);
         b.readerIndex(h.ethOffset >= 0 ? h.ethOffset : o);
         h.ipOffset = o;
+        h.ipLength = inner + add;
         return null;
     }
 
@@ -324,6 +384,7 @@ public final class PacketRewriter {
         b.writerIndex(ip + inner);
         b.readerIndex(h.ethOffset >= 0 ? h.ethOffset : o);
         h.ipOffset = o;
+        h.ipLength = inner + 40;
         return null;
     }
 

@@ -217,6 +217,49 @@ class PacketRewriterTest {
         b.release();
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void gre_outerHeaderGreHeaderAndOptionalChecksum(boolean checksum) {
+        byte[] ip = Ref.ipv4(17, "198.51.100.7", "192.0.2.10", Ref.udp(5353, 53, new byte[] {1, 2, 3}));
+        ByteBuf b = buf(ip, true, 28);
+        assertThat(h.parseIp(b)).isNull();
+        assertThat(rw.tunnelGreIpv4(h, Ref.v4("10.0.0.1"), Ref.v4("10.0.0.2"), checksum)).isNull();
+        byte[] out = bytes(b);
+        int gre = checksum ? 8 : 4;
+        assertThat(out).hasSize(20 + gre + ip.length);
+        assertThat(Ref.checksum(Ref.slice(out, 0, 20))).isZero();
+        assertThat(out[9]).isEqualTo((byte) 47);
+        assertThat(Ref.u16(out, 2)).isEqualTo(out.length);
+        assertThat(Ref.u16(out, 20)).isEqualTo(checksum ? 0x8000 : 0);
+        assertThat(Ref.u16(out, 22)).isEqualTo(0x0800);
+        if (checksum) {
+            assertThat(Ref.checksum(Ref.slice(out, 20, out.length - 20))).isZero();
+            assertThat(Ref.u16(out, 26)).isZero();
+        }
+        assertThat(Ref.slice(out, 20 + gre, ip.length)).isEqualTo(ip);
+        b.release();
+    }
+
+    @Test
+    void gue_udpAndGueHeaders() {
+        byte[] ip = Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(1, 80, 2, new byte[0]));
+        byte[] f = Ref.ethernet(1, 2, 0x0800, ip);
+        ByteBuf b = buf(f, false, 32);
+        assertThat(h.parseFrame(b)).isNull();
+        assertThat(rw.tunnelGueIpv4(h, Ref.v4("10.0.0.1"), Ref.v4("10.0.0.2"), 49152, 6080)).isNull();
+        byte[] out = bytes(b);
+        assertThat(Ref.slice(out, 0, 14)).isEqualTo(Ref.slice(f, 0, 14));
+        byte[] outer = Ref.slice(out, 14, out.length - 14);
+        assertThat(Ref.checksum(Ref.slice(outer, 0, 20))).isZero();
+        assertThat(outer[9]).isEqualTo((byte) 17);
+        assertThat(Ref.u16(outer, 20)).isEqualTo(49152);
+        assertThat(Ref.u16(outer, 22)).isEqualTo(6080);
+        assertThat(Ref.u16(outer, 24)).isEqualTo(8 + 4 + ip.length);
+        assertThat(Ref.u16(outer, 26)).isZero();
+        assertThat(Ref.slice(outer, 28, 4)).isEqualTo(new byte[] {0, 4, 0, 0});
+        assertThat(Ref.slice(outer, 32, ip.length)).isEqualTo(ip);
+    }
+
     @Test
     void ipipWithoutHeadroom_isDropped() {
         ByteBuf b = buf(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(1, 80, 2, new byte[0])), true, 10);
