@@ -266,24 +266,30 @@ public final class RealServer {
          */
         public RealServer build() {
             if (forwarding != Forwarding.TUNNEL) {
-                Preconditions.checkArgument(!tunnelTypeSet && tunnelPort == 0 && tunnelChecksum == TunnelChecksum.NONE,
-                        "tunnel settings", tunnelType.ipvsadmName() + (tunnelPort != 0 ? ":" + tunnelPort : "")
-                                + (tunnelChecksum != TunnelChecksum.NONE ? " " + tunnelChecksum.ipvsadmOption() : ""),
-                        "only with tunnel forwarding; forwarding is " + forwarding.ipvsadmName().toLowerCase(java.util.Locale.ROOT));
-            } else {
-                if (tunnelType == TunnelType.GUE) {
-                    Preconditions.checkArgument(tunnelPort != 0, "tunnel port", 0, "1..65535 for gue");
-                } else {
-                    Preconditions.checkArgument(tunnelPort == 0, "tunnel port", tunnelPort,
-                            "only for gue; tunnel type is " + tunnelType.ipvsadmName());
+                if (tunnelTypeSet || tunnelPort != 0 || tunnelChecksum != TunnelChecksum.NONE) {
+                    throw Preconditions.invalid("tunnel settings", tunnelType.ipvsadmName()
+                            + (tunnelPort != 0 ? ":" + tunnelPort : "")
+                            + (tunnelChecksum != TunnelChecksum.NONE ? " " + tunnelChecksum.ipvsadmOption() : ""),
+                            "only with tunnel forwarding; forwarding is "
+                                    + forwarding.ipvsadmName().toLowerCase(java.util.Locale.ROOT));
                 }
-                Preconditions.checkArgument(tunnelChecksum != TunnelChecksum.REMCSUM || tunnelType == TunnelType.GUE,
-                        "tunnel checksum", tunnelChecksum.ipvsadmOption(), "--tun-remcsum only for gue");
-                Preconditions.checkArgument(tunnelChecksum == TunnelChecksum.NONE || tunnelType != TunnelType.IPIP,
-                        "tunnel checksum", tunnelChecksum.ipvsadmOption(), "none for ipip");
+            } else {
+                if (tunnelType == TunnelType.GUE && tunnelPort == 0) {
+                    throw Preconditions.invalid("tunnel port", 0, "1..65535 for gue");
+                }
+                if (tunnelType != TunnelType.GUE && tunnelPort != 0) {
+                    throw Preconditions.invalid("tunnel port", tunnelPort, "only for gue; tunnel type is " + tunnelType.ipvsadmName());
+                }
+                if (tunnelChecksum == TunnelChecksum.REMCSUM && tunnelType != TunnelType.GUE) {
+                    throw Preconditions.invalid("tunnel checksum", tunnelChecksum.ipvsadmOption(), "--tun-remcsum only for gue");
+                }
+                if (tunnelChecksum != TunnelChecksum.NONE && tunnelType == TunnelType.IPIP) {
+                    throw Preconditions.invalid("tunnel checksum", tunnelChecksum.ipvsadmOption(), "none for ipip");
+                }
             }
-            Preconditions.checkArgument(lowerThreshold <= upperThreshold, "lower threshold", lowerThreshold,
-                    "<= upper threshold " + upperThreshold);
+            if (lowerThreshold > upperThreshold) {
+                throw Preconditions.invalid("lower threshold", lowerThreshold, "<= upper threshold " + upperThreshold);
+            }
             return new RealServer(this);
         }
     }

@@ -30,8 +30,8 @@ import java.util.Set;
  * order they were given in.
  */
 public final class VirtualService {
-    /** ipvsadm's persistence timeout when {@code -p} has no value: 300 s. */
-    public static final Duration DEFAULT_PERSISTENCE = Duration.ofSeconds(300);
+    /** ipvsadm's (and keepalived's) persistence timeout when {@code -p} has no value: 360 s. */
+    public static final Duration DEFAULT_PERSISTENCE = Duration.ofSeconds(360);
     /** The longest timeout ipvsadm accepts: 31 days, in seconds. */
     public static final int MAX_TIMEOUT_SECONDS = 31 * 86400;
     /** The longest persistence-engine name the kernel takes ({@code IP_VS_PENAME_MAXLEN} - 1). */
@@ -264,7 +264,7 @@ public final class VirtualService {
             return flags(flags.toArray(new SchedulerFlag[0]));
         }
 
-        /** Persistence with ipvsadm's default timeout of 300 s. */
+        /** Persistence with ipvsadm's default timeout of 360 s. */
         public Builder persistent() {
             return persistence(DEFAULT_PERSISTENCE);
         }
@@ -380,12 +380,13 @@ public final class VirtualService {
          */
         public VirtualService build() {
             for (SchedulerFlag f : flags) {
-                Preconditions.checkArgument(f.onlyFor() == null || f.onlyFor() == scheduler, "scheduler flag", f.ipvsadmName(),
-                        "only with scheduler " + f.onlyFor() + "; scheduler is " + scheduler);
+                if (f.onlyFor() != null && f.onlyFor() != scheduler) {
+                    throw Preconditions.invalid("scheduler flag", f.ipvsadmName(),
+                            "only with scheduler " + f.onlyFor() + "; scheduler is " + scheduler);
+                }
             }
-            if (!key.isFwmark() && key.port() == 0) {
-                Preconditions.checkArgument(persistenceSeconds != 0, "port", 0,
-                        "1..65535, or 0 for a persistent service");
+            if (!key.isFwmark() && key.port() == 0 && persistenceSeconds == 0) {
+                throw Preconditions.invalid("port", 0, "1..65535, or 0 for a persistent service");
             }
             List<RealServer> resolved = new ArrayList<>(realServers.size());
             for (int i = 0; i < realServers.size(); i++) {
@@ -394,10 +395,11 @@ public final class VirtualService {
                 if (port != r.port()) {
                     r = r.toBuilder().port(port).build();
                 }
-                Preconditions.checkArgument(r.family() == key.family() || r.forwarding() == Forwarding.TUNNEL,
-                        "real server " + r.endpoint(), r.family() == AddressFamily.INET6 ? "IPv6" : "IPv4",
-                        "the service's family " + (key.family() == AddressFamily.INET6 ? "IPv6" : "IPv4")
-                                + ", or tunnel forwarding");
+                if (r.family() != key.family() && r.forwarding() != Forwarding.TUNNEL) {
+                    throw Preconditions.invalid("real server " + r.endpoint(), r.family() == AddressFamily.INET6 ? "IPv6" : "IPv4",
+                            "the service's family " + (key.family() == AddressFamily.INET6 ? "IPv6" : "IPv4")
+                                    + ", or tunnel forwarding");
+                }
                 for (int j = 0; j < resolved.size(); j++) {
                     if (resolved.get(j).sameEndpoint(r)) {
                         throw Preconditions.invalid("real server #" + (i + 1), r.endpoint(),

@@ -43,12 +43,7 @@ public final class IpvsadmRulesParser {
         int lineNo = 0;
         while ((text = r.readLine()) != null) {
             lineNo++;
-            List<String> tokens = new ArrayList<>();
-            for (String t : text.trim().split("[ \t\r]+")) {
-                if (!t.isEmpty() && !(tokens.isEmpty() && t.equals("ipvsadm"))) {
-                    tokens.add(t);
-                }
-            }
+            List<String> tokens = tokens(text);
             if (tokens.isEmpty() || tokens.get(0).startsWith("#")) {
                 continue;
             }
@@ -62,6 +57,33 @@ public final class IpvsadmRulesParser {
             throw new IpvsadmRulesException(errors);
         }
         return rules;
+    }
+
+    /** Blank-separated tokens (space, tab, CR as ipvsadm -R splits), without a leading {@code ipvsadm}. */
+    static List<String> tokens(String text) {
+        List<String> tokens = new ArrayList<>();
+        int i = 0;
+        int n = text.length();
+        while (i < n) {
+            while (i < n && isBlank(text.charAt(i))) {
+                i++;
+            }
+            int start = i;
+            while (i < n && !isBlank(text.charAt(i))) {
+                i++;
+            }
+            if (i > start) {
+                String t = text.substring(start, i);
+                if (!(tokens.isEmpty() && t.equals("ipvsadm"))) {
+                    tokens.add(t);
+                }
+            }
+        }
+        return tokens;
+    }
+
+    private static boolean isBlank(char c) {
+        return c == ' ' || c == '\t' || c == '\r';
     }
 
     /** Parses one command given as ipvsadm's arguments. */
@@ -395,9 +417,16 @@ public final class IpvsadmRulesParser {
                     if (tunChecksum != null) {
                         r.tunnelChecksum(tunChecksum);
                     }
-                    // resolve the port as ipvsadm does, through the service's rules
-                    RealServer server = VirtualService.builder(k).persistent().realServer(r.build()).build()
-                            .realServers().get(0);
+                    RealServer server = r.build();
+                    // as ipvsadm: a missing port is the service's, and direct routing and
+                    // tunnelling always use the service's port (not for fwmark services)
+                    if (!k.isFwmark() && (server.port() == 0 || server.forwarding() == Forwarding.ROUTE
+                            || server.forwarding() == Forwarding.TUNNEL) && server.port() != k.port()) {
+                        server = server.toBuilder().port(k.port()).build();
+                    }
+                    if (server.family() != k.family() && server.forwarding() != Forwarding.TUNNEL) {
+                        throw Preconditions.invalid("-r", serverText, "an address of the service's family, or -i");
+                    }
                     return new IpvsadmRule(lineNo, op, k, null, server, null, 0, null, null, null);
                 }
             }
