@@ -45,14 +45,6 @@ public record SvcAttrs(int af, int protocol, InetAddress addr, int port, int fwm
         if (a == null) {
             return "?:" + port;
         }
-        String h = a.getHostAddress();
-        int pct = h.indexOf('%');
-        if (pct >= 0) {
-            h = h.substring(0, pct);
-        }
-        if (a instanceof java.net.Inet6Address) {
-            h = "[" + Ipv6Text.compress(a.getAddress()) + "]";
-        }
-        return h + ":" + port;
+        return io.lvs4j.internal.Addresses.endpoint(a, port);
     }
 }
