@@ -1212,7 +1212,7 @@ public final class Binder {
                     break;
                 case "weight":
                     vs.weight = v.int32(n, 0, 1, Integer.MAX_VALUE);
-                    vs.weightAt = n.arg(0);
+                    vs.weightAt = n.args().isEmpty() ? n.keyword() : n.arg(0);
                     break;
                 case "sorry_server": {
                     InetAddress a = v.address(n, 0);
@@ -1425,7 +1425,7 @@ public final class Binder {
             switch (n.name()) {
                 case "weight":
                     weight = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                    weightAt = n.arg(0);
+                    weightAt = n.args().isEmpty() ? n.keyword() : n.arg(0);
                     break;
                 case "lvs_method": {
                     LvsMethod m = method(n, method != null ? method : vs.method);
