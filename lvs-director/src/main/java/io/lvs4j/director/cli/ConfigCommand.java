@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -58,6 +59,15 @@ public final class ConfigCommand {
         }
     }
 
+    /** What both subcommands take: the file, and whether to keep quiet about warnings. */
+    static final class Input {
+        @Parameters(paramLabel = "FILE", description = "the keepalived.conf")
+        Path file;
+
+        @Option(names = {"-q", "--quiet"}, description = "do not print warnings")
+        boolean quiet;
+    }
+
     private static String warning(ConfigProblem w) {
         return w.location() + ": warning: " + w.message();
     }
@@ -69,15 +79,12 @@ public final class ConfigCommand {
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "FILE", description = "the keepalived.conf")
-        Path file;
-
-        @Option(names = {"-q", "--quiet"}, description = "do not print warnings")
-        boolean quiet;
+        @Mixin
+        Input input;
 
         @Override
         public Integer call() throws CliException {
-            read(file, spec.commandLine().getErr(), quiet);
+            read(input.file, spec.commandLine().getErr(), input.quiet);
             return Main.OK;
         }
     }
@@ -89,15 +96,12 @@ public final class ConfigCommand {
         @Spec
         CommandSpec spec;
 
-        @Parameters(paramLabel = "FILE", description = "the keepalived.conf")
-        Path file;
-
-        @Option(names = {"-q", "--quiet"}, description = "do not print warnings")
-        boolean quiet;
+        @Mixin
+        Input input;
 
         @Override
         public Integer call() throws CliException {
-            ConfigResult r = read(file, spec.commandLine().getErr(), quiet);
+            ConfigResult r = read(input.file, spec.commandLine().getErr(), input.quiet);
             PrintWriter out = spec.commandLine().getOut();
             out.print(IpvsadmFormat.save(r.config().virtualServices()));
             out.flush();
