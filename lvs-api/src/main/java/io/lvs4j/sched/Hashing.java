@@ -15,12 +15,36 @@ final class Hashing {
         return (value * 0x61C88647) >>> (32 - bits);
     }
 
+    /** dh and sh: a bucket table rebuilt whenever a destination is added, removed or edited. */
+    abstract static class BucketScheduler extends ServiceScheduler {
+        BucketScheduler(Builder b) {
+            super(b);
+        }
+
+        abstract void reassign();
+
+        @Override
+        final void added(int handle) {
+            reassign();
+        }
+
+        @Override
+        final void removed(int handle, int oldIndex) {
+            reassign();
+        }
+
+        @Override
+        final void edited(int handle) {
+            reassign();
+        }
+    }
+
     /**
      * dh ({@code ip_vs_dh.c}): the buckets take the destinations in list order, one each, round and
      * round (weights do not matter, except that weight 0 or overload makes a hit fail). The flow's
      * destination address picks the bucket.
      */
-    static final class Dh extends ServiceScheduler {
+    static final class Dh extends BucketScheduler {
         private final int[] bucket = new int[SIZE];
 
         Dh(Builder b) {
@@ -28,7 +52,8 @@ final class Hashing {
             reassign();
         }
 
-        private void reassign() {
+        @Override
+        void reassign() {
             DestinationTable t = table;
             int n = t.sizeU();
             if (n == 0) {
@@ -42,21 +67,6 @@ final class Hashing {
                     p = 0;
                 }
             }
-        }
-
-        @Override
-        void added(int handle) {
-            reassign();
-        }
-
-        @Override
-        void removed(int handle, int oldIndex) {
-            reassign();
-        }
-
-        @Override
-        void edited(int handle) {
-            reassign();
         }
 
         @Override
@@ -75,7 +85,7 @@ final class Hashing {
      * (plus source port with sh-port) picks the bucket; with sh-fallback an unavailable hit walks
      * the table for an available one.
      */
-    static final class Sh extends ServiceScheduler {
+    static final class Sh extends BucketScheduler {
         private final int[] bucket = new int[SIZE];
         private final boolean fallback;
         private final boolean usePort;
@@ -87,7 +97,8 @@ final class Hashing {
             reassign();
         }
 
-        private void reassign() {
+        @Override
+        void reassign() {
             DestinationTable t = table;
             int n = t.sizeU();
             if (n == 0) {
@@ -106,21 +117,6 @@ final class Hashing {
                     count = 0;
                 }
             }
-        }
-
-        @Override
-        void added(int handle) {
-            reassign();
-        }
-
-        @Override
-        void removed(int handle, int oldIndex) {
-            reassign();
-        }
-
-        @Override
-        void edited(int handle) {
-            reassign();
         }
 
         @Override
