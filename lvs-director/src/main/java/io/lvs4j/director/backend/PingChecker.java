@@ -41,6 +41,16 @@ public final class PingChecker implements Checker {
         return new PingChecker(target, timeout);
     }
 
+    /** The address pinged ({@code connect_ip}, else the real server's). */
+    public InetAddress target() {
+        return target;
+    }
+
+    /** How long a reply may take ({@code connect_timeout}). */
+    public Duration timeout() {
+        return timeout;
+    }
+
     /** Whether this process may send pings (its group is in net.ipv4.ping_group_range). */
     public static boolean isAvailable() {
         return IcmpEcho.isAvailable();
