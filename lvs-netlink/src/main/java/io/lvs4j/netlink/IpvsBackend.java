@@ -1,16 +1,24 @@
 package io.lvs4j.netlink;
 
 import io.lvs4j.Change;
+import io.lvs4j.SyncDaemon;
 import io.lvs4j.Timeouts;
+import io.lvs4j.internal.Preconditions;
 import java.util.List;
 
 /**
- * What {@link Reconciler} needs from an IPVS table: read it, change it. The kernel
- * ({@link KernelBackend}) and the tests' in-memory table implement it, and the same contract
- * tests run against both.
+ * An IPVS table a {@link Reconciler} (and a director) reads and changes: the kernel's through an
+ * {@link Ipvs} handle ({@link #kernel(Ipvs)}), or a table in memory ({@link InMemoryIpvs}) for
+ * embedding and deterministic tests. The same contract tests run against both. Sealed: these two
+ * are the only implementations, so every table answers with the kernel's errors.
  */
-interface IpvsBackend {
-    /** Every service with its real servers and their connection counts, as {@link Ipvs#serviceStates()}. */
+public sealed interface IpvsBackend permits KernelBackend, InMemoryIpvs {
+    /** The kernel's table through {@code ipvs}; the handle stays the caller's to close. */
+    static IpvsBackend kernel(Ipvs ipvs) {
+        return new KernelBackend(Preconditions.checkNotNull(ipvs, "ipvs handle"));
+    }
+
+    /** Every service with its real servers, connection counts and counters, as {@link Ipvs#serviceStates()}. */
     List<ServiceState> serviceStates() throws IpvsException;
 
     /** The current timeouts, as {@link Ipvs#timeouts()}. */
@@ -24,4 +32,16 @@ interface IpvsBackend {
      * @throws IpvsException if nothing was sent
      */
     void apply(List<Change> changes) throws IpvsException;
+
+    /** The running sync daemons, as {@link Ipvs#daemons()}. */
+    List<SyncDaemon> daemons() throws IpvsException;
+
+    /** Starts a sync daemon, as {@link Ipvs#startDaemon}. */
+    void startDaemon(SyncDaemon daemon) throws IpvsException;
+
+    /** Stops the sync daemon of that role, as {@link Ipvs#stopDaemon}. */
+    void stopDaemon(SyncDaemon.Role role) throws IpvsException;
+
+    /** Removes every service, as {@link Ipvs#flush()}. */
+    void flush() throws IpvsException;
 }

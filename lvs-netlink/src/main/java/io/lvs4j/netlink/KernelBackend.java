@@ -1,6 +1,7 @@
 package io.lvs4j.netlink;
 
 import io.lvs4j.Change;
+import io.lvs4j.SyncDaemon;
 import io.lvs4j.Timeouts;
 import java.util.List;
 
@@ -20,6 +21,31 @@ final class KernelBackend implements IpvsBackend {
     @Override
     public Timeouts timeouts() throws IpvsException {
         return ipvs.timeouts();
+    }
+
+    @Override
+    public List<SyncDaemon> daemons() throws IpvsException {
+        return ipvs.daemons();
+    }
+
+    @Override
+    public void startDaemon(SyncDaemon daemon) throws IpvsException {
+        ipvs.startDaemon(daemon);
+    }
+
+    @Override
+    public void stopDaemon(SyncDaemon.Role role) throws IpvsException {
+        ipvs.stopDaemon(role);
+    }
+
+    @Override
+    public void flush() throws IpvsException {
+        ipvs.flush();
+    }
+
+    @Override
+    public String toString() {
+        return "kernel IPVS" + (ipvs.namespace() == null ? "" : " in netns " + ipvs.namespace());
     }
 
     @Override

@@ -75,7 +75,8 @@ public final class Reconciler {
         return new Builder(new KernelBackend(ipvs));
     }
 
-    static Builder builder(IpvsBackend backend) {
+    /** A builder of a reconciler on that table (the kernel's or an {@link InMemoryIpvs}). */
+    public static Builder builder(IpvsBackend backend) {
         return new Builder(Preconditions.checkNotNull(backend, "backend"));
     }
 

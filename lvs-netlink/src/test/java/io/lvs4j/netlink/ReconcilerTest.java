@@ -93,11 +93,11 @@ class ReconcilerTest {
         table.connections(KEY, "10.0.0.1", 80, 3, 0);
         rec.reconcile(config(without("10.0.0.1")));
         advance(Duration.ofSeconds(40));
-        int before = table.requests.size();
+        int before = table.requests().size();
         ReconcileResult again = rec.reconcile(config(without("10.0.0.1")));
         assertThat(again.applied()).isEmpty();
         assertThat(again.draining()).hasSize(1);
-        assertThat(table.requests).hasSize(before);
+        assertThat(table.requests()).hasSize(before);
         advance(Duration.ofSeconds(20)); // 60 s after the drain started, not after the second reconcile
         assertThat(names(rec.reconcile(config(without("10.0.0.1"))).applied()))
                 .containsExactly("REMOVE_SERVER TCP 192.0.2.10:80 -> 10.0.0.1:80");
@@ -175,10 +175,10 @@ class ReconcilerTest {
 
     @Test
     void progressDrains_noDrains_sendsNothing() throws Exception {
-        int before = table.requests.size();
+        int before = table.requests().size();
         ReconcileResult r = rec.progressDrains();
         assertThat(r.applied()).isEmpty();
-        assertThat(table.requests).hasSize(before);
+        assertThat(table.requests()).hasSize(before);
     }
 
     @Test

@@ -4,8 +4,11 @@ import io.lvs4j.Change;
 import io.lvs4j.RealServer;
 import io.lvs4j.Scheduler;
 import io.lvs4j.ServiceKey;
+import io.lvs4j.SyncDaemon;
 import io.lvs4j.Timeouts;
 import io.lvs4j.VirtualService;
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.internal.Preconditions;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -17,19 +20,28 @@ import java.util.Set;
 /**
  * An IPVS table in memory with the kernel's answers to the requests a reconcile sends: the
  * same errnos for a duplicate, a missing service or a missing real server, and for a scheduler
- * that has no module (by default {@code twos}, which the lab's 6.1 kernel lacks). Each request of
- * a batch is applied on its own, as the kernel does within one window. Real servers are listed
- * newest first, as the kernel lists them. Connection counts are set by the test.
+ * that has no module ({@code twos}, which the lab's 6.1 kernel lacks, refuses with ENOENT as the
+ * kernel does). Each request of a batch is applied on its own, as the kernel does within one
+ * window. Real servers are listed newest first, as the kernel lists them. There is no traffic:
+ * connection counts and counters are what {@link #connections} and {@link #stats} set.
+ * Thread-safe (every method is synchronized).
+ *
+ * <pre>{@code
+ * InMemoryIpvs table = new InMemoryIpvs();
+ * Reconciler.builder(table).build().reconcile(desired);
+ * table.serviceStates();           // what the kernel would now hold
+ * }</pre>
  */
-final class InMemoryIpvs implements IpvsBackend {
-    static final int ENOENT = 2;
-    static final int ESRCH = 3;
-    static final int EEXIST = 17;
+public final class InMemoryIpvs implements IpvsBackend {
+    private static final int ENOENT = 2;
+    private static final int ESRCH = 3;
+    private static final int EEXIST = 17;
 
     private static final class Dest {
         RealServer server;
         int active;
         int inactive;
+        IpvsStats stats = IpvsStats.ZERO;
 
         Dest(RealServer server) {
             this.server = server;
@@ -56,43 +68,130 @@ final class InMemoryIpvs implements IpvsBackend {
 
     private final Map<ServiceKey, Svc> services = new LinkedHashMap<>();
     private final Set<Scheduler> loadable = EnumSet.allOf(Scheduler.class);
+    private final List<SyncDaemon> daemons = new ArrayList<>();
     private Timeouts timeouts = Timeouts.ofSeconds(900, 120, 300);
     /** Every request received, as {@code Change.toString()}. */
-    final List<String> requests = new ArrayList<>();
+    private final List<String> requests = new ArrayList<>();
 
-    InMemoryIpvs() {
+    /** An empty table with the kernel's default timeouts (900 120 300). */
+    public InMemoryIpvs() {
         loadable.remove(Scheduler.TWOS);
     }
 
-    /** Sets a real server's connection counts, as traffic would. */
-    void connections(ServiceKey key, String address, int port, int active, int inactive) throws Exception {
-        Dest d = services.get(key).dest(InetAddress.getByName(address), port);
-        d.active = active;
-        d.inactive = inactive;
+    /** Every request received so far, in order, as {@link Change#toString()} (refused ones too). */
+    public synchronized List<String> requests() {
+        return List.copyOf(requests);
+    }
+
+    /**
+     * Sets a real server's connection counts, as traffic would.
+     *
+     * @throws IllegalArgumentException if the table has no such real server
+     */
+    public synchronized void connections(ServiceKey key, String address, int port, int active, int inactive) {
+        Dest d = dest(key, address, port);
+        d.active = Preconditions.checkInRange(active, 0, Integer.MAX_VALUE, "active connections");
+        d.inactive = Preconditions.checkInRange(inactive, 0, Integer.MAX_VALUE, "inactive connections");
+    }
+
+    /**
+     * Sets a real server's counters, as traffic would.
+     *
+     * @throws IllegalArgumentException if the table has no such real server
+     */
+    public synchronized void stats(ServiceKey key, String address, int port, IpvsStats stats) {
+        dest(key, address, port).stats = Preconditions.checkNotNull(stats, "stats");
+    }
+
+    private Dest dest(ServiceKey key, String address, int port) {
+        Preconditions.checkNotNull(key, "service key");
+        Svc s = services.get(key);
+        Preconditions.checkArgument(s != null, "service", key, "a service in the table");
+        InetAddress a = Addresses.parse(address, "address");
+        Dest d = s.dest(a, port);
+        Preconditions.checkArgument(d != null, "real server", Addresses.endpoint(a, port), "one of " + key + "'s");
+        return d;
     }
 
     @Override
-    public List<ServiceState> serviceStates() {
+    public synchronized List<SyncDaemon> daemons() {
+        return List.copyOf(daemons);
+    }
+
+    /** Starts a daemon; a second one of the same role fails with EEXIST ("Daemon has already run"). */
+    @Override
+    public synchronized void startDaemon(SyncDaemon daemon) throws IpvsException {
+        Preconditions.checkNotNull(daemon, "sync daemon");
+        for (SyncDaemon d : daemons) {
+            if (d.role() == daemon.role()) {
+                throw new IpvsException("IPVS_CMD_NEW_DAEMON", "sync daemon " + daemon, EEXIST, "File exists", null,
+                        null);
+            }
+        }
+        daemons.add(daemon);
+        daemons.sort((x, y) -> x.role().compareTo(y.role()));
+    }
+
+    /** Stops the daemon of that role; none running fails with ESRCH, as the kernel does. */
+    @Override
+    public synchronized void stopDaemon(SyncDaemon.Role role) throws IpvsException {
+        Preconditions.checkNotNull(role, "sync daemon role");
+        if (!daemons.removeIf(d -> d.role() == role)) {
+            throw new IpvsException("IPVS_CMD_DEL_DAEMON", "sync daemon " + role.ipvsadmName(), ESRCH,
+                    "No such process", null, null);
+        }
+    }
+
+    @Override
+    public synchronized void flush() {
+        requests.add("FLUSH");
+        services.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "in-memory IPVS";
+    }
+
+    @Override
+    public synchronized List<ServiceState> serviceStates() {
         List<ServiceState> out = new ArrayList<>();
         for (Svc s : services.values()) {
             VirtualService.Builder b = s.settings.toBuilder();
             List<RealServerState> rs = new ArrayList<>();
             for (Dest d : s.dests) {
                 b.realServer(d.server);
-                rs.add(new RealServerState(d.server, d.active, d.inactive, 0, IpvsStats.ZERO));
+                rs.add(new RealServerState(d.server, d.active, d.inactive, 0, d.stats));
             }
-            out.add(new ServiceState(b.build(), IpvsStats.ZERO, rs));
+            out.add(new ServiceState(b.build(), sum(s.dests), rs));
         }
         return out;
     }
 
+    private static IpvsStats sum(List<Dest> dests) {
+        long c = 0;
+        long pi = 0;
+        long po = 0;
+        long bi = 0;
+        long bo = 0;
+        for (Dest d : dests) {
+            c += d.stats.connections();
+            pi += d.stats.packetsIn();
+            po += d.stats.packetsOut();
+            bi += d.stats.bytesIn();
+            bo += d.stats.bytesOut();
+        }
+        return new IpvsStats(c, pi, po, bi, bo, 0, 0, 0, 0, 0);
+    }
+
     @Override
-    public Timeouts timeouts() {
+    public synchronized Timeouts timeouts() {
         return timeouts;
     }
 
     @Override
-    public void apply(List<Change> changes) throws IpvsException {
+    public synchronized void apply(List<Change> changes) throws IpvsException {
+        Preconditions.checkNotNull(changes, "changes");
         List<IpvsBatchException.Failure> failures = new ArrayList<>();
         List<String> applied = new ArrayList<>();
         for (int i = 0; i < changes.size(); i++) {
