@@ -135,6 +135,14 @@ public final class Rtnetlink implements AutoCloseable {
         request("RTM_DELADDR", address.toString());
     }
 
+    /** Sets link {@code index} administratively up or down ({@code ip link set DEV up|down}). */
+    public synchronized void setLinkUp(int index, boolean up) throws InterfaceException {
+        Preconditions.checkArgument(index > 0, "interface index", index, "1 or more");
+        out.clear();
+        RtnlCodec.linkUp(out, ++seq, index, up);
+        request("RTM_NEWLINK", "ifindex " + index + (up ? " up" : " down"));
+    }
+
     private void request(String op, String object) throws InterfaceException {
         int mySeq = seq;
         try {

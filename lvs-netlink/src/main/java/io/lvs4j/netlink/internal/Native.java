@@ -52,6 +52,12 @@ final class Native {
         @SaveError
         int open(String path, int flags);
 
+        @SaveError
+        long read(int fd, @Out ByteBuffer buf, long count);
+
+        @SaveError
+        long write(int fd, @In ByteBuffer buf, long count);
+
         String strerror(int errnum);
     }
 
@@ -63,6 +69,7 @@ final class Native {
     static final int SO_RCVBUFFORCE = 33;
     static final int MSG_TRUNC = 0x20;
     static final int O_RDONLY = 0;
+    static final int O_WRONLY = 1;
     static final int O_CLOEXEC = 0x80000;
     static final int CLONE_NEWNET = 0x40000000;
     static final int EINTR = 4;

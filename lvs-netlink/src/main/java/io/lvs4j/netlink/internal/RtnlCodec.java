@@ -89,6 +89,21 @@ public final class RtnlCodec {
         end(out, start);
     }
 
+    /**
+     * An {@code RTM_NEWLINK} request that sets or clears {@code IFF_UP} on link {@code index}
+     * ({@code ip link set DEV up|down}): ifinfomsg with {@code ifi_change = IFF_UP}, no attributes.
+     */
+    public static void linkUp(ByteBuf out, int seq, int index, boolean up) {
+        int start = header(out, RTM_NEWLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, seq);
+        out.writeByte(0); // AF_UNSPEC
+        out.writeByte(0); // padding
+        writeShort(out, 0); // ifi_type
+        writeInt(out, index);
+        writeInt(out, up ? IFF_UP : 0); // ifi_flags
+        writeInt(out, IFF_UP); // ifi_change
+        end(out, start);
+    }
+
     /** A dump request: {@code RTM_GETADDR} (family 0: all) or {@code RTM_GETLINK}. */
     public static void dump(ByteBuf out, int type, int seq, int family) {
         int start = header(out, type, Nl.NLM_F_REQUEST | Nl.NLM_F_DUMP, seq);
