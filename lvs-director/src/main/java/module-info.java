@@ -7,6 +7,7 @@ module io.lvs4j.director {
     requires info.picocli;
     exports io.lvs4j.director.config;
     exports io.lvs4j.director.backend;
+    exports io.lvs4j.director.host;
     // the command line is not API: picocli reads its annotations reflectively
     opens io.lvs4j.director.cli to info.picocli;
 }
