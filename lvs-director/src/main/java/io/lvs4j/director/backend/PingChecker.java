@@ -6,41 +6,53 @@ import io.lvs4j.health.Checker;
 import io.lvs4j.health.FailureReason;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.netlink.IcmpEcho;
-import io.lvs4j.netlink.IpvsException;
-import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code PING_CHECK}: one ICMP echo request to the real server (IPv4), up when its reply comes
- * within the timeout (keepalived's {@code connect_timeout}). Uses lvs-netlink's ICMP datagram
- * socket, which needs the process's group in {@code net.ipv4.ping_group_range} (root too; else
- * every check is down with IO_ERROR and a message saying so); it lives here,
- * not in lvs-health, because that is native code. Each check runs on the context's blocking
- * executor with its own socket (the kernel routes each reply to the socket that asked).
+ * {@code PING_CHECK}: one ICMP (IPv4) or ICMPv6 (IPv6) echo request to the real server, up when
+ * its reply comes within the timeout (keepalived's {@code connect_timeout}), down with
+ * {@link FailureReason#READ_TIMEOUT} when none does, {@link FailureReason#UNREACHABLE} when the
+ * kernel refuses to send (no route), {@link FailureReason#IO_ERROR} when no ICMP socket may be
+ * opened. As keepalived does: an ICMP datagram socket (no raw socket, no fallback to one), whose
+ * use needs the process's group in the namespace's {@code net.ipv4.ping_group_range} (root too,
+ * IPv6 too; keepalived widens the range itself, lvs4j does not and its message says how); ICMP
+ * errors such as host unreachable are not listened to, so an unreachable host is a timeout. Unlike
+ * keepalived, which opens a socket per check and takes any echo reply on it, all checks share one
+ * socket per family ({@link Pinger}) and a reply counts only when its source is the target and its
+ * sequence number the request's.
+ *
+ * <p>Asynchronous: a check sends and returns; no thread waits per check (one shared reader thread
+ * matches replies, the timeout is a timer on the check's event loop). It lives here, not in
+ * lvs-health, because it is native code.
  */
 public final class PingChecker implements Checker {
     private final InetAddress target;
     private final Duration timeout;
+    private final String namespace;
 
-    private PingChecker(InetAddress target, Duration timeout) {
+    private PingChecker(InetAddress target, Duration timeout, String namespace) {
         this.target = target;
         this.timeout = timeout;
+        this.namespace = namespace;
     }
 
+    /** Pings {@code target} (IPv4 or IPv6) from this process's network namespace. */
     public static PingChecker of(InetAddress target, Duration timeout) {
+        return of(target, timeout, null);
+    }
+
+    /** Pings from the network namespace {@code /run/netns/NAME} (its ping_group_range applies). */
+    static PingChecker of(InetAddress target, Duration timeout, String namespace) {
         Preconditions.checkNotNull(target, "connect_ip");
-        Preconditions.checkArgument(target instanceof Inet4Address, "connect_ip", target.getHostAddress(),
-                "an IPv4 address (PING_CHECK over IPv6 is not supported yet)");
         Preconditions.checkNotNull(timeout, "connect_timeout");
         Preconditions.checkArgument(!timeout.isNegative() && !timeout.isZero(), "connect_timeout", timeout, "positive");
-        return new PingChecker(target, timeout);
+        return new PingChecker(target, timeout, namespace);
     }
-
     /** The address pinged ({@code connect_ip}, else the real server's). */
     public InetAddress target() {
         return target;
@@ -51,32 +63,19 @@ public final class PingChecker implements Checker {
         return timeout;
     }
 
-    /** Whether this process may send pings (its group is in net.ipv4.ping_group_range). */
+    /** Whether this process may send IPv4 pings (its group is in net.ipv4.ping_group_range). */
     public static boolean isAvailable() {
         return IcmpEcho.isAvailable();
     }
 
     @Override
     public CompletionStage<CheckResult> check(CheckContext context) {
-        long start = context.ticker().read();
-        CompletableFuture<CheckResult> done = new CompletableFuture<>();
-        context.blockingExecutor().execute(() -> {
-            try (IcmpEcho ping = IcmpEcho.open()) {
-                OptionalLong rtt = ping.echo(target, timeout);
-                long latency = Math.max(0, context.ticker().read() - start);
-                done.complete(rtt.isPresent() ? CheckResult.up(latency)
-                        : CheckResult.down(FailureReason.READ_TIMEOUT, "no echo reply from " + target.getHostAddress()
-                                + " within " + timeout.toMillis() + " ms", latency));
-            } catch (IpvsException e) {
-                FailureReason reason = e.errno() == 113 || e.errno() == 101 ? FailureReason.UNREACHABLE
-                        : FailureReason.IO_ERROR; // EHOSTUNREACH, ENETUNREACH
-                done.complete(CheckResult.down(reason, e.getMessage(), Math.max(0, context.ticker().read() - start)));
-            } catch (RuntimeException | LinkageError e) {
-                done.complete(CheckResult.down(FailureReason.CHECKER_ERROR, "ping " + target.getHostAddress() + ": " + e,
-                        Math.max(0, context.ticker().read() - start)));
-            }
-        });
-        return done;
+        try {
+            return Pinger.of(target instanceof Inet6Address, namespace).ping(target, timeout, context);
+        } catch (RuntimeException | LinkageError e) {
+            return CompletableFuture.completedFuture(CheckResult.down(FailureReason.CHECKER_ERROR,
+                    "ping " + target.getHostAddress() + ": " + e, 0));
+        }
     }
 
     @Override
@@ -86,12 +85,13 @@ public final class PingChecker implements Checker {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof PingChecker p && target.equals(p.target) && timeout.equals(p.timeout);
+        return o instanceof PingChecker p && target.equals(p.target) && timeout.equals(p.timeout)
+                && Objects.equals(namespace, p.namespace);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(target, timeout);
+        return Objects.hash(target, timeout, namespace);
     }
 
     @Override

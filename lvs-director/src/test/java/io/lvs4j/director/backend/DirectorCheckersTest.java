@@ -50,6 +50,14 @@ class DirectorCheckersTest {
     }
 
     @Test
+    void of_pingCheckOfIpv6RealServer_ipv6Target() {
+        RealServer v6 = RealServer.of("2001:db8::21", 80).masquerade().build();
+        PingChecker p = (PingChecker) DirectorCheckers.checker(new PingCheck(CheckOptions.NONE), v6);
+        assertThat(p.target()).isInstanceOf(java.net.Inet6Address.class);
+        assertThat(p.describe()).isEqualTo("PING_CHECK 2001:db8:0:0:0:0:0:21");
+    }
+
+    @Test
     void of_sameOptions_equalCheckersSoTheMonitorRunsThemOnce() {
         assertThat(DirectorCheckers.checker(new PingCheck(CheckOptions.NONE), RS))
                 .isEqualTo(DirectorCheckers.checker(new PingCheck(CheckOptions.NONE), RS));

@@ -1,48 +1,177 @@
 package io.lvs4j.director.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lvs4j.health.CheckResult;
 import io.lvs4j.health.CheckRuntime;
 import io.lvs4j.health.FailureReason;
+import java.io.IOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * PING_CHECK on this machine, whose ping_group_range is left as it is: up against loopback when
- * this process's group is allowed, else down with a reason that says why. Echo up and down
- * against real servers in namespaces is in the lab ({@link KernelBackendIT}).
+ * PING_CHECK on the host kernel. The checks run from network namespace A, which this test creates
+ * and whose ping_group_range it widens (the host's root namespace is left as it is): A reaches B, a
+ * real server namespace, over a veth pair with 198.51.100.0/24 and 2001:db8:5::/64. Echo up to
+ * loopback (127.0.0.1, ::1) and to B; down with READ_TIMEOUT to an address on the link nobody
+ * holds, UNREACHABLE without a route; EACCES in namespace C whose range is the default. And in the
+ * host's namespace as it is: up if this group is allowed, else a clear reason.
  */
 class PingCheckerIT {
-    @Test
-    void ping_loopback_upOrClearlyNotAllowed() throws Exception {
-        String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range")).trim().split("\\s+");
-        long gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
-        boolean allowed = Long.parseLong(range[0]) <= gid && gid <= Long.parseLong(range[1]);
-        assertThat(PingChecker.isAvailable()).isEqualTo(allowed);
-        try (CheckRuntime runtime = CheckRuntime.create()) {
-            CheckResult r = PingChecker.of(InetAddress.getByName("127.0.0.1"), Duration.ofSeconds(1)).check(runtime)
-                    .toCompletableFuture().get(5, TimeUnit.SECONDS);
-            if (allowed) {
-                assertThat(r.isUp()).as(r.toString()).isTrue();
-                assertThat(r.latency()).isLessThan(Duration.ofSeconds(1));
-            } else {
-                assertThat(r.reason()).isEqualTo(FailureReason.IO_ERROR);
-                assertThat(r.detail()).isEqualTo("socket failed: Permission denied (errno 13) for ICMP echo socket "
-                        + "(this process's group is not in net.ipv4.ping_group_range, which applies to root too)");
+    private static final String A = "ping" + ProcessHandle.current().pid() % 100000 + "a";
+    private static final String B = "ping" + ProcessHandle.current().pid() % 100000 + "b";
+    private static final String C = "ping" + ProcessHandle.current().pid() % 100000 + "c";
+    private static CheckRuntime runtime;
+
+    private static String sh(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", argv) + " failed: " + out);
+        }
+        return out;
+    }
+
+    @BeforeAll
+    static void namespaces() throws Exception {
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root for namespaces");
+        runtime = CheckRuntime.create();
+        for (String ns : new String[] {A, B, C}) {
+            sh("ip", "netns", "add", ns);
+            sh("ip", "-n", ns, "link", "set", "lo", "up");
+        }
+        sh("ip", "link", "add", "pa0", "netns", A, "type", "veth", "peer", "name", "pb0", "netns", B);
+        sh("ip", "netns", "exec", A, "sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647");
+        sh("ip", "-n", A, "addr", "add", "198.51.100.1/24", "dev", "pa0");
+        sh("ip", "-n", B, "addr", "add", "198.51.100.2/24", "dev", "pb0");
+        sh("ip", "-n", A, "addr", "add", "2001:db8:5::1/64", "dev", "pa0", "nodad");
+        sh("ip", "-n", B, "addr", "add", "2001:db8:5::2/64", "dev", "pb0", "nodad");
+        sh("ip", "-n", A, "link", "set", "pa0", "up");
+        sh("ip", "-n", B, "link", "set", "pb0", "up");
+    }
+
+    @AfterAll
+    static void removeNamespaces() {
+        if (runtime != null) {
+            runtime.close();
+        }
+        for (String ns : new String[] {A, B, C}) {
+            try {
+                sh("ip", "netns", "del", ns);
+            } catch (IOException | InterruptedException e) {
+                // not created
             }
         }
     }
 
+    private static CheckResult check(String ns, String address, Duration timeout) throws Exception {
+        return PingChecker.of(InetAddress.getByName(address), timeout, ns).check(runtime).toCompletableFuture()
+                .get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+    }
+
     @Test
-    void of_ipv6_rejectedWithReason() {
-        assertThatThrownBy(() -> PingChecker.of(InetAddress.getByName("::1"), Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connect_ip: ")
-                .hasMessageContaining("IPv4");
+    void check_loopbackBothFamilies_up() throws Exception {
+        for (String a : new String[] {"127.0.0.1", "::1"}) {
+            CheckResult r = check(A, a, Duration.ofSeconds(1));
+            assertThat(r.isUp()).as(a + " " + r).isTrue();
+            assertThat(r.latency()).as(a).isLessThan(Duration.ofSeconds(1));
+        }
+    }
+
+    @Test
+    void check_realServerNamespaceBothFamilies_up() throws Exception {
+        for (String a : new String[] {"198.51.100.2", "2001:db8:5::2"}) {
+            CheckResult r = check(A, a, Duration.ofSeconds(2));
+            assertThat(r.isUp()).as(a + " " + r).isTrue();
+        }
+    }
+
+    @Test
+    void check_addressNobodyHolds_downWithTimeoutAfterConnectTimeout() throws Exception {
+        for (String a : new String[] {"198.51.100.3", "2001:db8:5::3"}) {
+            long t0 = System.nanoTime();
+            CheckResult r = check(A, a, Duration.ofMillis(700));
+            long took = System.nanoTime() - t0;
+            assertThat(r.isUp()).as(a).isFalse();
+            assertThat(r.reason()).as(a + " " + r).isEqualTo(FailureReason.READ_TIMEOUT);
+            assertThat(r.detail()).isEqualTo("no echo reply from " + InetAddress.getByName(a).getHostAddress()
+                    + " within 700 ms");
+            assertThat(Duration.ofNanos(took)).as(a).isBetween(Duration.ofMillis(690), Duration.ofMillis(3000));
+        }
+    }
+
+    @Test
+    void check_noRoute_downUnreachableAtOnce() throws Exception {
+        CheckResult r = check(A, "203.0.113.9", Duration.ofSeconds(2));
+        assertThat(r.reason()).as(r.toString()).isEqualTo(FailureReason.UNREACHABLE);
+        assertThat(r.detail()).startsWith("sendto failed: Network is unreachable (errno 101) for ICMP echo to 203.0.113.9");
+        assertThat(r.latency()).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void check_defaultPingGroupRange_downWithEaccesExplained() throws Exception {
+        for (String a : new String[] {"127.0.0.1", "::1"}) {
+            CheckResult r = check(C, a, Duration.ofSeconds(1));
+            assertThat(r.reason()).as(a + " " + r).isEqualTo(FailureReason.IO_ERROR);
+            assertThat(r.detail()).isEqualTo("socket failed: Permission denied (errno 13) for ICMP" + (a.contains(":") ? "v6" : "")
+                    + " echo socket in network namespace " + C + " (this process's group is not in "
+                    + "net.ipv4.ping_group_range, which applies to root and to IPv6 too; allow it with "
+                    + "sysctl -w net.ipv4.ping_group_range='0 2147483647')");
+        }
+    }
+
+    @Test
+    void check_manyAtOnce_oneSocketMatchesEveryReplyThenTheReaderStops() throws Exception {
+        List<CompletableFuture<CheckResult>> all = new ArrayList<>();
+        for (int i = 0; i < 300; i++) { // 300 in flight, alternating up and silent targets and families
+            String a = switch (i % 4) {
+                case 0 -> "198.51.100.2";
+                case 1 -> "2001:db8:5::2";
+                case 2 -> "198.51.100.4";
+                default -> "2001:db8:5::4";
+            };
+            all.add(PingChecker.of(InetAddress.getByName(a), Duration.ofSeconds(2), A).check(runtime).toCompletableFuture());
+        }
+        for (int i = 0; i < all.size(); i++) {
+            CheckResult r = all.get(i).get(10, TimeUnit.SECONDS);
+            assertThat(r.isUp()).as(i + " " + r).isEqualTo(i % 4 < 2);
+        }
+        Pinger v4 = Pinger.of(false, A);
+        assertThat(v4.inFlight()).isZero();
+        for (int i = 0; i < 50 && (v4.readerRunning() || Pinger.of(true, A).readerRunning()); i++) {
+            Thread.sleep(100);
+        }
+        assertThat(v4.readerRunning()).isFalse();
+        assertThat(Pinger.of(true, A).readerRunning()).isFalse();
+        assertThat(check(A, "198.51.100.2", Duration.ofSeconds(2)).isUp()).isTrue(); // and starts again
+    }
+
+    @Test
+    void ping_hostNamespaceAsItIs_upOrClearlyNotAllowed() throws Exception {
+        String[] range = Files.readString(Path.of("/proc/sys/net/ipv4/ping_group_range")).trim().split("\\s+");
+        long gid = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:gid");
+        boolean allowed = Long.parseLong(range[0]) <= gid && gid <= Long.parseLong(range[1]);
+        assertThat(PingChecker.isAvailable()).isEqualTo(allowed);
+        CheckResult r = PingChecker.of(InetAddress.getByName("127.0.0.1"), Duration.ofSeconds(1)).check(runtime)
+                .toCompletableFuture().get(5, TimeUnit.SECONDS);
+        if (allowed) {
+            assertThat(r.isUp()).as(r.toString()).isTrue();
+            assertThat(r.latency()).isLessThan(Duration.ofSeconds(1));
+        } else {
+            assertThat(r.reason()).isEqualTo(FailureReason.IO_ERROR);
+            assertThat(r.detail()).startsWith("socket failed: Permission denied (errno 13) for ICMP echo socket "
+                    + "(this process's group is not in net.ipv4.ping_group_range");
+        }
     }
 }
