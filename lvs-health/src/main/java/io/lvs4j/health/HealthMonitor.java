@@ -73,20 +73,198 @@ public final class HealthMonitor implements AutoCloseable {
         this.backend = b.backend;
         this.listeners = List.copyOf(b.listeners);
         for (ServiceHealth sh : b.services) {
-            Svc svc = new Svc(sh);
-            services.add(svc);
-            Map<String, Member> byEndpoint = new LinkedHashMap<>();
-            for (RealServer rs : sh.service().realServers()) {
-                Member m = new Member(svc, rs);
-                byEndpoint.put(rs.endpoint(), m);
-                svc.members.add(m);
+            services.add(newSvc(sh, null));
+        }
+    }
+
+    /** A service's members, joined to existing probes or new ones (not scheduled here). */
+    private Svc newSvc(ServiceHealth sh, List<Probe> created) {
+        Svc svc = new Svc(sh);
+        Map<String, Member> byEndpoint = new LinkedHashMap<>();
+        for (RealServer rs : sh.service().realServers()) {
+            Member m = new Member(svc, rs);
+            byEndpoint.put(rs.endpoint(), m);
+            svc.members.add(m);
+        }
+        for (ServiceHealth.Check c : sh.checks()) {
+            Member m = byEndpoint.get(c.realServer().endpoint());
+            Probe p = probes.get(List.of(c.checker(), c.policy()));
+            if (p == null) {
+                p = new Probe(c.checker(), c.policy());
+                probes.put(List.of(c.checker(), c.policy()), p);
+                if (created != null) {
+                    created.add(p);
+                }
             }
-            for (ServiceHealth.Check c : sh.checks()) {
-                Member m = byEndpoint.get(c.realServer().endpoint());
-                Probe p = probes.computeIfAbsent(List.of(c.checker(), c.policy()), k -> new Probe(c.checker(), c.policy()));
-                p.members.add(m);
-                m.probes.add(p);
-                m.slowStartNanos = Math.max(m.slowStartNanos, c.policy().slowStart().toNanos());
+            p.members.add(m);
+            m.probes.add(p);
+            m.slowStartNanos = Math.max(m.slowStartNanos, c.policy().slowStart().toNanos());
+        }
+        return svc;
+    }
+
+    /**
+     * Adds a service, or replaces the one with the same key, while the monitor runs. A real server
+     * whose settings and checks (checker and policy) are unchanged keeps its state: up or down, its
+     * rise/fall counts, its weight in the backend; its checks go on without a restart. A changed
+     * real server is reapplied (e.g. a new configured weight is one update), a new one is added
+     * as the monitor adds at start (up unless its policy says alpha), a dropped one is removed from
+     * the backend. Quorum and the sorry server are re-evaluated. Runs on the monitor's thread: at
+     * once when called there ({@link MonitorTimer#inLoop()}), else queued.
+     */
+    public void putService(ServiceHealth service) {
+        Preconditions.checkNotNull(service, "service");
+        onLoop(() -> putOnLoop(service));
+    }
+
+    /**
+     * Removes a service while the monitor runs: its real servers (and its sorry server) leave the
+     * backend, and checks no other service shares stop. Unknown keys are ignored. Runs on the
+     * monitor's thread like {@link #putService}.
+     */
+    public void removeService(ServiceKey key) {
+        Preconditions.checkNotNull(key, "service key");
+        onLoop(() -> removeOnLoop(key));
+    }
+
+    /** The services monitored now (thread-safe snapshot of their keys is not kept: call on the monitor's thread). */
+    List<ServiceHealth> services() {
+        List<ServiceHealth> out = new ArrayList<>();
+        for (Svc s : services) {
+            out.add(s.cfg);
+        }
+        return out;
+    }
+
+    private void onLoop(Runnable r) {
+        if (timer.inLoop()) {
+            r.run();
+        } else {
+            timer.execute(r);
+        }
+    }
+
+    private int indexOf(ServiceKey key) {
+        for (int i = 0; i < services.size(); i++) {
+            if (services.get(i).cfg.service().key().equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private void putOnLoop(ServiceHealth sh) {
+        if (closed) {
+            return;
+        }
+        ServiceKey key = sh.service().key();
+        int at = indexOf(key);
+        Svc old = at < 0 ? null : services.get(at);
+        List<Probe> created = new ArrayList<>();
+        Svc svc = newSvc(sh, created); // joins the probes the old members run, so they keep their state
+        if (old != null) {
+            detach(old);
+        }
+        long now = ticker.read();
+        for (Member m : svc.members) {
+            Member before = old == null ? null : old.member(m.configured.address(), m.configured.port());
+            if (before != null) {
+                before.retired = true;
+                m.applied = before.applied;
+                if (before.configured.equals(m.configured) && before.probes.equals(m.probes)) {
+                    m.up = before.up;
+                    m.upSince = before.upSince;
+                } else {
+                    m.up = m.computeUp();
+                    m.upSince = m.up == before.up ? before.upSince : now;
+                }
+            } else {
+                m.up = m.computeUp();
+                m.upSince = now - m.slowStartNanos; // a new member starts at full weight, as at start
+            }
+        }
+        if (old != null) {
+            for (Member m : old.members) {
+                if (svc.member(m.configured.address(), m.configured.port()) == null) {
+                    m.retired = true;
+                    removeFromBackend(old, m);
+                }
+            }
+            svc.quorumUp = old.quorumUp;
+            svc.sorryActive = old.sorryActive;
+            if (old.sorryActive && !java.util.Objects.equals(old.cfg.sorryServer(), sh.sorryServer())) {
+                try {
+                    backend.removeRealServer(key, old.cfg.sorryServer().address(), old.cfg.sorryServer().port());
+                } catch (BackendException | RuntimeException e) {
+                    emit(HealthEvent.Type.ACTION_FAILED, old, old.cfg.sorryServer(), -1, null, null,
+                            "sorry server: " + e.getMessage());
+                }
+                svc.sorryActive = false;
+            }
+            services.set(at, svc);
+        } else {
+            services.add(svc);
+        }
+        if (!started) {
+            return; // start() applies and schedules everything
+        }
+        for (Member m : svc.members) {
+            upView.put(key(key, m.configured.address(), m.configured.port()), m.up);
+            apply(m, null, null, null);
+        }
+        if (old == null) {
+            svc.quorumUp = svc.aliveWeight() >= sh.quorum();
+        }
+        quorum(svc);
+        for (Probe p : created) {
+            timer.schedule(p::run, p.state.firstDelayNanos(random.getAsDouble()));
+        }
+    }
+
+    private void removeOnLoop(ServiceKey key) {
+        int at = indexOf(key);
+        if (closed || at < 0) {
+            return;
+        }
+        Svc old = services.remove(at);
+        detach(old);
+        for (Member m : old.members) {
+            m.retired = true;
+            removeFromBackend(old, m);
+        }
+        if (old.sorryActive) {
+            try {
+                backend.removeRealServer(key, old.cfg.sorryServer().address(), old.cfg.sorryServer().port());
+            } catch (BackendException | RuntimeException e) {
+                emit(HealthEvent.Type.ACTION_FAILED, old, old.cfg.sorryServer(), -1, null, null,
+                        "sorry server: " + e.getMessage());
+            }
+        }
+    }
+
+    private void removeFromBackend(Svc svc, Member m) {
+        upView.remove(key(svc.cfg.service().key(), m.configured.address(), m.configured.port()));
+        if (m.applied < 0 || !started) {
+            return;
+        }
+        try {
+            backend.removeRealServer(svc.cfg.service().key(), m.configured.address(), m.configured.port());
+            m.applied = -1;
+        } catch (BackendException | RuntimeException e) {
+            emit(HealthEvent.Type.ACTION_FAILED, svc, m.configured, m.applied, null, null,
+                    "removing failed: " + e.getMessage());
+        }
+    }
+
+    /** Takes a service's members off their probes; probes left without members stop. */
+    private void detach(Svc svc) {
+        for (Member m : svc.members) {
+            for (Probe p : m.probes) {
+                p.members.remove(m);
+                if (p.members.isEmpty()) {
+                    probes.remove(List.of(p.checker, p.policy));
+                    p.stopped = true;
+                }
             }
         }
     }
@@ -95,9 +273,12 @@ public final class HealthMonitor implements AutoCloseable {
         return new Builder();
     }
 
-    /** Puts the initial membership into the backend and schedules every check (within its warmup). */
+    /**
+     * Puts the initial membership into the backend and schedules every check (within its warmup).
+     * Runs on the monitor's thread: at once when called there, else queued.
+     */
     public HealthMonitor start() {
-        timer.execute(this::startOnLoop);
+        onLoop(this::startOnLoop);
         return this;
     }
 
@@ -222,7 +403,7 @@ public final class HealthMonitor implements AutoCloseable {
         m.rampScheduled = true;
         timer.schedule(() -> {
             m.rampScheduled = false;
-            if (!closed && m.up) {
+            if (!closed && m.up && !m.retired) {
                 apply(m, null, null, null);
             }
         }, Math.max(1_000_000L, m.slowStartNanos / 10));
@@ -273,6 +454,7 @@ public final class HealthMonitor implements AutoCloseable {
         final ProbeState state;
         final List<Member> members = new ArrayList<>();
         long generation;
+        boolean stopped;
 
         Probe(Checker checker, CheckPolicy policy) {
             this.checker = checker;
@@ -281,7 +463,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
 
         void run() {
-            if (closed) {
+            if (closed || stopped) {
                 return;
             }
             long gen = ++generation;
@@ -309,8 +491,8 @@ public final class HealthMonitor implements AutoCloseable {
         }
 
         void done(long gen, CheckResult r) {
-            if (gen != generation || closed) {
-                return; // a late or duplicate completion
+            if (gen != generation || closed || stopped) {
+                return; // a late or duplicate completion, or a probe no service uses any more
             }
             generation++;
             int weightBefore = state.weight();
@@ -332,6 +514,7 @@ public final class HealthMonitor implements AutoCloseable {
         long upSince;
         long slowStartNanos;
         boolean rampScheduled;
+        boolean retired; // replaced or removed by putService/removeService
 
         Member(Svc svc, RealServer configured) {
             this.svc = svc;
@@ -375,7 +558,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
 
         void changed(boolean maybe, CheckResult r, String checker) {
-            if (!maybe) {
+            if (!maybe || retired) {
                 return;
             }
             boolean was = up;
@@ -402,6 +585,15 @@ public final class HealthMonitor implements AutoCloseable {
 
         Svc(ServiceHealth cfg) {
             this.cfg = cfg;
+        }
+
+        Member member(InetAddress address, int port) {
+            for (Member m : members) {
+                if (m.configured.port() == port && m.configured.address().equals(address)) {
+                    return m;
+                }
+            }
+            return null;
         }
 
         long aliveWeight() {
@@ -439,8 +631,12 @@ public final class HealthMonitor implements AutoCloseable {
             return this;
         }
 
-        Builder timer(MonitorTimer timer) {
-            this.timer = timer;
+        /**
+         * The thread and timers the monitor runs on (default: one executor of the runtime's event
+         * loop). Checks still run on the runtime; their results are handled through this timer.
+         */
+        public Builder timer(MonitorTimer timer) {
+            this.timer = Preconditions.checkNotNull(timer, "timer");
             return this;
         }
 

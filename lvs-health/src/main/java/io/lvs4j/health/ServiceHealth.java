@@ -74,6 +74,39 @@ public final class ServiceHealth {
         return sorryServer;
     }
 
+    /**
+     * The same health settings for a changed service (the same key): the checks of real servers
+     * it still has (matched by address and port, now with their new settings), inhibit, quorum,
+     * hooks and sorry server kept; real servers it gained have no checks.
+     *
+     * @throws IllegalArgumentException if the key differs, or the sorry server became a real server
+     */
+    public ServiceHealth withService(VirtualService changed) {
+        Preconditions.checkNotNull(changed, "service");
+        Preconditions.checkArgument(changed.key().equals(service.key()), "service", changed.key(),
+                "the same service as " + service.key());
+        Builder b = new Builder(changed);
+        for (Check c : checks) {
+            changed.realServer(c.realServer().address(), c.realServer().port())
+                    .ifPresent(rs -> b.checks.add(new Check(rs, c.checker(), c.policy())));
+        }
+        b.inhibitOnFailure = inhibitOnFailure;
+        b.quorum = quorum;
+        b.hysteresis = hysteresis;
+        b.quorumUp = quorumUp;
+        b.quorumDown = quorumDown;
+        if (sorryServer != null) {
+            b.sorryServer(sorryServer);
+        }
+        return b.build();
+    }
+
+    /** Whether both describe the same health settings (service, checks, inhibit, quorum, sorry server; hooks not compared). */
+    public boolean sameSettings(ServiceHealth o) {
+        return o != null && service.equals(o.service) && checks.equals(o.checks) && inhibitOnFailure == o.inhibitOnFailure
+                && quorum == o.quorum && hysteresis == o.hysteresis && java.util.Objects.equals(sorryServer, o.sorryServer);
+    }
+
     /** Builds a {@link ServiceHealth}. */
     public static final class Builder {
         private final VirtualService service;
