@@ -1,10 +1,12 @@
 /** lvs4j director module. */
 module io.lvs4j.director {
-    requires io.lvs4j.api;
-    requires io.lvs4j.netlink;
-    requires io.lvs4j.vrrp;
-    requires io.lvs4j.health;
+    requires transitive io.lvs4j.api;
+    requires transitive io.lvs4j.netlink;
+    requires transitive io.lvs4j.vrrp;
+    requires transitive io.lvs4j.health;
+    requires org.slf4j;
     requires info.picocli;
+    exports io.lvs4j.director;
     exports io.lvs4j.director.config;
     exports io.lvs4j.director.backend;
     exports io.lvs4j.director.host;

@@ -106,12 +106,19 @@ final class Pinger {
             }
         }
         Key k = key;
-        p.timer = context.eventLoop().schedule(() -> {
+        try {
+            p.timer = context.eventLoop().schedule(() -> {
+                if (pending.remove(k, p)) {
+                    p.done.complete(CheckResult.down(FailureReason.READ_TIMEOUT, "no echo reply from "
+                            + target.getHostAddress() + " within " + timeout.toMillis() + " ms", p.latency()));
+                }
+            }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RuntimeException e) { // e.g. the event loop is shutting down: no timer, so no wait
             if (pending.remove(k, p)) {
-                p.done.complete(CheckResult.down(FailureReason.READ_TIMEOUT, "no echo reply from "
-                        + target.getHostAddress() + " within " + timeout.toMillis() + " ms", p.latency()));
+                p.done.complete(CheckResult.down(FailureReason.CHECKER_ERROR, "ping " + target.getHostAddress()
+                        + ": no timer: " + e, p.latency()));
             }
-        }, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        }
         return p.done;
     }
 

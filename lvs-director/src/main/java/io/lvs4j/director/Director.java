@@ -1,0 +1,1064 @@
+package io.lvs4j.director;
+
+import io.lvs4j.Change;
+import io.lvs4j.DirectorConfig;
+import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.SyncDaemon;
+import io.lvs4j.Timeouts;
+import io.lvs4j.VirtualService;
+import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.health.BackendException;
+import io.lvs4j.health.CheckContext;
+import io.lvs4j.health.DirectorBackend;
+import io.lvs4j.health.HealthEvent;
+import io.lvs4j.health.HealthMonitor;
+import io.lvs4j.health.ServiceHealth;
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.netlink.Drain;
+import io.lvs4j.netlink.InterfaceException;
+import io.lvs4j.netlink.Ipvs;
+import io.lvs4j.netlink.IpvsBackend;
+import io.lvs4j.netlink.IpvsException;
+import io.lvs4j.netlink.IpvsStats;
+import io.lvs4j.netlink.RealServerState;
+import io.lvs4j.netlink.ReconcileException;
+import io.lvs4j.netlink.ReconcileResult;
+import io.lvs4j.netlink.Reconciler;
+import io.lvs4j.netlink.ServiceState;
+import io.lvs4j.vrrp.RouterState;
+import io.lvs4j.vrrp.VrrpEvent;
+import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.config.VrrpInstanceConfig;
+import io.lvs4j.vrrp.config.VrrpScriptConfig;
+import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
+import io.lvs4j.vrrp.memory.InMemoryNetwork;
+import io.lvs4j.vrrp.memory.VirtualClock;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Linux Virtual Server director in the JVM: what keepalived does with LVS, composed from VRRP
+ * instances (and sync groups), a {@link HealthMonitor} and an IPVS table (the kernel's, optionally
+ * in a named network namespace, or an {@link io.lvs4j.netlink.InMemoryIpvs}).
+ *
+ * <pre>{@code
+ * try (Director d = Director.builder()
+ *         .service(ServiceHealth.builder(web).check(rs, TcpChecker.of(...), CheckPolicy.DEFAULT).build())
+ *         .vrrpInstance(vi1)
+ *         .start()) {
+ *     d.weight(web.key(), rs.address(), rs.port(), 5);     // one SET, connections untouched
+ *     d.state().services();                                // configured, health, kernel counters
+ * }
+ * // or from a keepalived.conf:
+ * Director d = Director.builder(KeepalivedConfig.read(path).config()).start();
+ * }</pre>
+ *
+ * <p><b>keepalived's semantics.</b> The IPVS rules are installed on master and backup alike; the
+ * VIPs only on the master (the VRRP engine adds and removes them). Real servers follow their
+ * checks: removed when down, or kept at weight 0 with {@code inhibit_on_failure}, restored to
+ * their configured (or checker-set dynamic) weight when up; quorum with hysteresis switches the
+ * sorry server. {@code lvs_timeouts} and {@code lvs_sync_daemon} come from {@code global_defs}:
+ * the sync daemon runs as master while its VRRP instance is master, as backup otherwise.
+ *
+ * <p><b>One thread.</b> Every change (a check result, a VRRP transition, an API call, a reload)
+ * runs on the director's thread, in order. The kernel's desired state is the configured services
+ * overlaid with the health view; every change reconciles through {@link Reconciler}: the smallest
+ * change, weight changes as SET (connections live on), removed real servers drained for
+ * {@link Builder#drainTimeout} when they still have connections. The director owns the IPVS table:
+ * services it does not manage are removed. A change the kernel refuses is reported (the
+ * {@link ReconcileException} names what was applied and what failed, and a
+ * {@link DirectorEvent.Failure} is emitted); the director then re-reads the table, so its state
+ * shows the kernel as it is.
+ *
+ * <p><b>Deterministic tests.</b> With {@link Builder#virtualClock} everything runs on the test's
+ * thread when the test advances the clock; with {@link Builder#inMemoryVrrp} the VRRP instances
+ * talk over an {@link InMemoryNetwork}.
+ */
+public final class Director implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Director.class);
+
+    private final Loop loop;
+    private final IpvsBackend table;
+    private final Ipvs ownedIpvs;
+    private final Reconciler reconciler;
+    private final HealthMonitor monitor;
+    private final VrrpUnit.Transport vrrpTransport;
+    private final List<DirectorListener> listeners = new CopyOnWriteArrayList<>();
+    private final boolean keepRulesOnClose;
+    private final long refreshNanos;
+
+    // ---- on the director's thread ----
+    private final Map<ServiceKey, ServiceHealth> configured = new LinkedHashMap<>();
+    private final Map<ServiceKey, Map<String, RealServer>> overlay = new HashMap<>();
+    private final Map<ServiceKey, Boolean> quorumUp = new HashMap<>();
+    private final Map<String, VrrpUnit> units = new LinkedHashMap<>();
+    private final Map<String, InstanceView> instances = new LinkedHashMap<>();
+    private Timeouts timeouts;
+    private KeepalivedMapping.Sync sync;
+    private List<ServiceState> kernel = List.of();
+    private List<SyncDaemon> daemons = List.of();
+    private long refreshedNanos;
+    private boolean dirty;
+    private boolean reconcileQueued;
+    private boolean closing;
+    private long sequence;
+
+    private volatile DirectorState snapshot = new DirectorState(List.of(), List.of(), List.of(), 0);
+    private volatile boolean closed;
+
+    private static final class InstanceView {
+        final VrrpInstanceConfig config;
+        RouterState state = RouterState.INIT;
+        int priority;
+        int effectivePriority;
+        boolean held;
+
+        InstanceView(VrrpInstanceConfig config) {
+            this.config = config;
+            this.priority = config.priority() == null ? 100 : config.priority();
+            this.effectivePriority = priority;
+        }
+    }
+
+    private Director(Builder b, Loop loop, IpvsBackend table, Ipvs ownedIpvs) {
+        this.loop = loop;
+        this.table = table;
+        this.ownedIpvs = ownedIpvs;
+        this.keepRulesOnClose = b.keepRulesOnClose;
+        this.refreshNanos = b.refreshInterval.toNanos();
+        this.listeners.addAll(b.listeners);
+        this.timeouts = b.timeouts;
+        this.sync = b.sync;
+        this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop::nanos).build();
+        HealthMonitor.Builder mb = HealthMonitor.builder().timer(loop).ticker(loop::nanos).backend(new Overlay())
+                .listener(e -> onHealth(e));
+        if (b.checkRuntime != null) {
+            mb.runtime(b.checkRuntime);
+        }
+        if (b.clock != null) {
+            mb.random(new SplittableRandom(0)::nextDouble);
+        }
+        for (ServiceHealth sh : b.services.values()) {
+            mb.service(sh);
+            configured.put(sh.service().key(), sh);
+        }
+        this.monitor = mb.build();
+        this.vrrpTransport = b.network != null
+                ? VrrpUnit.inMemory(b.network, b.clock, b.node, b.nodeAddress)
+                : VrrpUnit.linux(b.netns);
+    }
+
+    /** A builder with nothing configured: the kernel's IPVS table in the current namespace, VRRP on raw sockets. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding a whole keepalived.conf: its virtual servers (with their checkers, quorum
+     * and sorry servers), its VRRP instances, scripts and sync groups, {@code lvs_timeouts},
+     * {@code lvs_sync_daemon} and {@code lvs_flush}.
+     *
+     * @throws IllegalArgumentException if something in it cannot run (BFD_CHECK, a bad lvs_sync_daemon)
+     */
+    public static Builder builder(KeepalivedConfig config) {
+        Preconditions.checkNotNull(config, "config");
+        Builder b = new Builder();
+        b.keepalived(config);
+        return b;
+    }
+
+    // ---- API ---------------------------------------------------------------------------------
+
+    /** The last published state: cheap to poll (no netlink round trip); counters are as of {@link DirectorState#refreshedNanos()}. */
+    public DirectorState state() {
+        return snapshot;
+    }
+
+    /** Reads the IPVS table now and returns the state with fresh counters. */
+    public DirectorState refresh() {
+        run(() -> {
+            refreshKernel();
+            publish();
+            return null;
+        });
+        return snapshot;
+    }
+
+    public void addListener(DirectorListener listener) {
+        listeners.add(Preconditions.checkNotNull(listener, "listener"));
+    }
+
+    public void removeListener(DirectorListener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Adds the service with its health settings, or replaces the one with the same key. Real
+     * servers whose settings and checks are unchanged keep their health state; the kernel gets the
+     * smallest change (a weight change is one SET).
+     *
+     * @return what the kernel applied
+     * @throws ReconcileException if the kernel refused some of it (the state shows what it holds)
+     */
+    public ReconcileResult putService(ServiceHealth service) throws IpvsException {
+        Preconditions.checkNotNull(service, "service");
+        return change(() -> {
+            putOnLoop(service);
+            return reconcileNow();
+        });
+    }
+
+    /** Adds or replaces a service; the checks of the real servers it keeps (same address and port) are kept. */
+    public ReconcileResult putService(VirtualService service) throws IpvsException {
+        Preconditions.checkNotNull(service, "service");
+        return change(() -> {
+            ServiceHealth old = configured.get(service.key());
+            putOnLoop(old == null ? ServiceHealth.builder(service).build() : old.withService(service));
+            return reconcileNow();
+        });
+    }
+
+    /** Removes a service (its real servers first drain if configured); unknown keys change nothing. */
+    public ReconcileResult removeService(ServiceKey key) throws IpvsException {
+        Preconditions.checkNotNull(key, "service key");
+        return change(() -> {
+            if (configured.remove(key) != null) {
+                monitor.removeService(key);
+                overlay.remove(key);
+                quorumUp.remove(key);
+            }
+            return reconcileNow();
+        });
+    }
+
+    /** Adds a real server to a configured service, or changes the one at its address and port (keeping its checks). */
+    public ReconcileResult putRealServer(ServiceKey key, RealServer realServer) throws IpvsException {
+        Preconditions.checkNotNull(key, "service key");
+        Preconditions.checkNotNull(realServer, "real server");
+        return change(() -> {
+            ServiceHealth sh = service(key);
+            VirtualService.Builder b = sh.service().toBuilder().clearRealServers();
+            boolean replaced = false;
+            for (RealServer r : sh.service().realServers()) {
+                if (r.address().equals(realServer.address()) && r.port() == realServer.port()) {
+                    b.realServer(realServer);
+                    replaced = true;
+                } else {
+                    b.realServer(r);
+                }
+            }
+            if (!replaced) {
+                b.realServer(realServer);
+            }
+            putOnLoop(sh.withService(b.build()));
+            return reconcileNow();
+        });
+    }
+
+    /** Removes a real server from a configured service: it drains if it has connections and a drain timeout is set. */
+    public ReconcileResult removeRealServer(ServiceKey key, InetAddress address, int port) throws IpvsException {
+        Preconditions.checkNotNull(key, "service key");
+        Preconditions.checkNotNull(address, "address");
+        return change(() -> {
+            ServiceHealth sh = service(key);
+            Preconditions.checkArgument(sh.service().realServer(address, port).isPresent(), "real server",
+                    Addresses.endpoint(address, port), "one of " + key + "'s");
+            putOnLoop(sh.withService(sh.service().toBuilder().removeRealServer(address, port).build()));
+            return reconcileNow();
+        });
+    }
+
+    /** Sets a real server's configured weight: one SET in the kernel (unless health keeps it out or inhibited). */
+    public ReconcileResult weight(ServiceKey key, InetAddress address, int port, int weight) throws IpvsException {
+        Preconditions.checkNotNull(key, "service key");
+        Preconditions.checkNotNull(address, "address");
+        Preconditions.checkInRange(weight, 0, RealServer.MAX_WEIGHT, "weight");
+        return change(() -> {
+            ServiceHealth sh = service(key);
+            RealServer rs = sh.service().realServer(address, port).orElseThrow(() -> Preconditions.invalid(
+                    "real server", Addresses.endpoint(address, port), "one of " + key + "'s"));
+            VirtualService.Builder b = sh.service().toBuilder().clearRealServers();
+            for (RealServer r : sh.service().realServers()) {
+                b.realServer(r == rs ? r.withWeight(weight) : r);
+            }
+            putOnLoop(sh.withService(b.build()));
+            return reconcileNow();
+        });
+    }
+
+    /**
+     * Applies a new keepalived.conf, changing only the difference: VRRP units (a sync group with
+     * its instances, or a lone instance) whose configuration is unchanged keep running untouched,
+     * changed ones restart, new ones start, removed ones stop gracefully; services and real
+     * servers change as with {@link #putService}, so unchanged real servers keep their health
+     * state; timeouts and the sync daemon follow.
+     *
+     * @throws IllegalArgumentException if the configuration cannot run (nothing was changed)
+     * @throws InterfaceException if a new VRRP instance could not start (it is reported, the rest applied)
+     * @throws ReconcileException if the kernel refused some changes
+     */
+    public ReconcileResult apply(KeepalivedConfig config) throws IpvsException, InterfaceException {
+        Preconditions.checkNotNull(config, "config");
+        List<ServiceHealth> services = KeepalivedMapping.services(config);
+        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
+        Timeouts newTimeouts = KeepalivedMapping.timeouts(config.globalDefs());
+        List<VrrpUnit.Spec> specs = VrrpUnit.specs(config.vrrpInstances(), config.vrrpSyncGroups(), config.vrrpScripts());
+        InterfaceException[] vrrpFailure = new InterfaceException[1];
+        // VRRP first, off the director's thread for real sockets (a stopping unit posts its events to it)
+        List<String> restarted = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
+        List<VrrpUnit> stop = run(() -> {
+            List<VrrpUnit> out = new ArrayList<>();
+            for (VrrpUnit u : units.values()) {
+                if (!specs.contains(u.spec)) {
+                    out.add(u);
+                }
+            }
+            for (VrrpUnit u : out) {
+                units.remove(u.spec.name());
+            }
+            return out;
+        });
+        for (VrrpUnit u : stop) {
+            u.close();
+        }
+        ReconcileResult r = change(() -> {
+            for (VrrpUnit u : stop) {
+                for (String n : u.spec.instanceNames()) {
+                    instances.remove(n);
+                }
+            }
+            for (VrrpUnit.Spec s : specs) {
+                if (units.containsKey(s.name()) && units.get(s.name()).spec.equals(s)) {
+                    kept.add(s.name());
+                    continue;
+                }
+                try {
+                    startUnit(s);
+                    restarted.add(s.name());
+                } catch (InterfaceException e) {
+                    vrrpFailure[0] = e;
+                    failure("starting VRRP " + s.name(), e);
+                }
+            }
+            List<String> changedServices = new ArrayList<>();
+            Map<ServiceKey, ServiceHealth> wanted = new LinkedHashMap<>();
+            for (ServiceHealth sh : services) {
+                wanted.put(sh.service().key(), sh);
+            }
+            for (ServiceKey k : new ArrayList<>(configured.keySet())) {
+                if (!wanted.containsKey(k)) {
+                    configured.remove(k);
+                    monitor.removeService(k);
+                    overlay.remove(k);
+                    quorumUp.remove(k);
+                    changedServices.add("-" + k);
+                }
+            }
+            for (ServiceHealth sh : services) {
+                ServiceHealth old = configured.get(sh.service().key());
+                if (old == null || !old.sameSettings(sh)) {
+                    putOnLoop(sh);
+                    changedServices.add((old == null ? "+" : "~") + sh.service().key());
+                }
+            }
+            // keep the configuration's order
+            Map<ServiceKey, ServiceHealth> ordered = new LinkedHashMap<>();
+            for (ServiceHealth sh : services) {
+                ordered.put(sh.service().key(), configured.get(sh.service().key()));
+            }
+            configured.clear();
+            configured.putAll(ordered);
+            timeouts = newTimeouts;
+            boolean syncChanged = !java.util.Objects.equals(sync, newSync);
+            if (syncChanged) {
+                stopDaemons();
+                sync = newSync;
+            }
+            syncDaemons();
+            long seq = ++sequence;
+            emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, kept, changedServices));
+            return reconcileNow();
+        });
+        if (vrrpFailure[0] != null) {
+            throw vrrpFailure[0];
+        }
+        return r;
+    }
+
+    /**
+     * Stops gracefully: health checks stop; VRRP masters send priority 0 and remove their VIPs; the
+     * director's services are removed from the IPVS table unless {@link Builder#keepRulesOnClose}
+     * (other services stay); its sync daemons stop. Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        monitor.close();
+        List<VrrpUnit> stop;
+        try {
+            stop = run(() -> {
+                closing = true;
+                List<VrrpUnit> out = new ArrayList<>(units.values());
+                units.clear();
+                return out;
+            });
+        } catch (RuntimeException e) {
+            stop = List.of();
+        }
+        for (VrrpUnit u : stop) {
+            try {
+                u.close();
+            } catch (RuntimeException e) {
+                LOG.warn("stopping VRRP {}: {}", u.spec.name(), e.toString());
+            }
+        }
+        try {
+            run(() -> {
+                if (!keepRulesOnClose) {
+                    removeOwnServices();
+                }
+                stopDaemons();
+                refreshKernel();
+                publish();
+                return null;
+            });
+        } finally {
+            loop.shutdown();
+            if (ownedIpvs != null) {
+                ownedIpvs.close();
+            }
+        }
+    }
+
+    /** Whether {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ---- on the director's thread ---------------------------------------------------------------
+
+    private ServiceHealth service(ServiceKey key) {
+        ServiceHealth sh = configured.get(key);
+        Preconditions.checkArgument(sh != null, "service", key, "one of the director's services " + configured.keySet());
+        return sh;
+    }
+
+    private void putOnLoop(ServiceHealth sh) {
+        configured.put(sh.service().key(), sh);
+        monitor.putService(sh); // on this thread: acts at once
+    }
+
+    private void start(boolean flush) throws IpvsException, InterfaceException {
+        run(() -> {
+            if (flush) {
+                table.flush();
+            }
+            monitor.start();
+            try {
+                reconcileNow();
+            } catch (IpvsException e) {
+                // reported; the director runs with what the kernel took
+            }
+            syncDaemons();
+            publish();
+            return null;
+        });
+        for (VrrpUnit.Spec s : VrrpUnit.specs(startInstances, startGroups, startScripts)) {
+            try {
+                run(() -> {
+                    startUnit(s);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                if (e.getCause() instanceof InterfaceException ie) {
+                    throw ie;
+                }
+                throw e;
+            }
+        }
+        run(() -> {
+            syncDaemons();
+            publish();
+            loop.schedule(this::tick, refreshNanos);
+            return null;
+        });
+    }
+
+    private List<VrrpInstanceConfig> startInstances = List.of();
+    private List<VrrpSyncGroupConfig> startGroups = List.of();
+    private List<VrrpScriptConfig> startScripts = List.of();
+
+    private void startUnit(VrrpUnit.Spec s) throws InterfaceException {
+        for (VrrpInstanceConfig c : s.instances()) {
+            instances.put(c.name(), new InstanceView(c));
+        }
+        VrrpUnit u = vrrpTransport.start(s, e -> loop.execute(() -> onVrrp(e)));
+        units.put(s.name(), u);
+        for (Map.Entry<String, int[]> e : u.states().entrySet()) {
+            InstanceView v = instances.get(e.getKey());
+            if (v != null && v.state == RouterState.INIT) {
+                v.state = VrrpUnit.stateOf(e.getValue());
+                v.priority = e.getValue()[1];
+                v.effectivePriority = e.getValue()[2];
+            }
+        }
+    }
+
+    private void tick() {
+        if (closing) {
+            return;
+        }
+        try {
+            if (!reconciler.drains().isEmpty()) {
+                ReconcileResult r = reconciler.progressDrains();
+                kernelChanged(r.applied(), r.draining());
+            }
+        } catch (ReconcileException e) {
+            kernelChanged(e.applied(), reconciler.drains());
+            failure("draining", e);
+        } catch (IpvsException e) {
+            failure("draining", e);
+        }
+        refreshKernel();
+        publish();
+        loop.schedule(this::tick, refreshNanos);
+    }
+
+    /** The desired table: the configured services with the real servers health lets in, at the weights it wants. */
+    private DirectorConfig desired() {
+        DirectorConfig.Builder b = DirectorConfig.builder().timeouts(timeouts);
+        for (ServiceHealth sh : configured.values()) {
+            Map<String, RealServer> in = overlay.getOrDefault(sh.service().key(), Map.of());
+            VirtualService.Builder vb = sh.service().toBuilder().clearRealServers();
+            for (RealServer r : sh.service().realServers()) {
+                RealServer o = in.get(r.endpoint());
+                if (o != null) {
+                    vb.realServer(o);
+                }
+            }
+            if (sh.sorryServer() != null && in.containsKey(sh.sorryServer().endpoint())) {
+                vb.realServer(in.get(sh.sorryServer().endpoint()));
+            }
+            b.service(vb.build());
+        }
+        return b.build();
+    }
+
+    private ReconcileResult reconcileNow() throws IpvsException {
+        dirty = false;
+        try {
+            ReconcileResult r = reconciler.reconcile(desired());
+            kernelChanged(r.applied(), r.draining());
+            return r;
+        } catch (ReconcileException e) {
+            kernelChanged(e.applied(), reconciler.drains());
+            failure("reconcile", e);
+            throw e;
+        } catch (IpvsException e) {
+            failure("reconcile", e);
+            throw e;
+        } finally {
+            refreshKernel();
+            publish();
+        }
+    }
+
+    private void reconcileIfDirty() {
+        reconcileQueued = false;
+        if (!dirty || closing) {
+            return;
+        }
+        try {
+            reconcileNow();
+        } catch (IpvsException e) {
+            // reported as a Failure event
+        }
+    }
+
+    private void markDirty() {
+        dirty = true;
+        if (!reconcileQueued) {
+            reconcileQueued = true;
+            loop.execute(this::reconcileIfDirty);
+        }
+    }
+
+    private void kernelChanged(List<Change> applied, List<Drain> draining) {
+        if (!applied.isEmpty()) {
+            long seq = ++sequence;
+            emit(new DirectorEvent.KernelChange(seq, loop.nanos(), applied, draining));
+        }
+    }
+
+    private void failure(String operation, Exception e) {
+        long seq = ++sequence;
+        emit(new DirectorEvent.Failure(seq, loop.nanos(), operation, e));
+    }
+
+    private void refreshKernel() {
+        try {
+            kernel = table.serviceStates();
+            daemons = table.daemons();
+            refreshedNanos = loop.nanos();
+        } catch (IpvsException e) {
+            failure("reading the IPVS table", e);
+        }
+    }
+
+    private void removeOwnServices() {
+        try {
+            DirectorConfig.Builder others = DirectorConfig.builder();
+            for (ServiceState s : table.serviceStates()) {
+                if (!configured.containsKey(s.service().key())) {
+                    others.service(s.service());
+                }
+            }
+            ReconcileResult r = Reconciler.builder(table).build().reconcile(others.build());
+            kernelChanged(r.applied(), List.of());
+        } catch (IpvsException e) {
+            failure("removing the director's services", e);
+        }
+    }
+
+    /** The sync daemon follows its VRRP instance: master while it is master, backup otherwise. */
+    private void syncDaemons() {
+        if (sync == null || closing) {
+            return;
+        }
+        InstanceView v = instances.get(sync.instance());
+        SyncDaemon.Role want = v != null && v.state == RouterState.MASTER ? SyncDaemon.Role.MASTER : SyncDaemon.Role.BACKUP;
+        SyncDaemon.Role other = want == SyncDaemon.Role.MASTER ? SyncDaemon.Role.BACKUP : SyncDaemon.Role.MASTER;
+        try {
+            List<SyncDaemon> running = table.daemons();
+            boolean has = false;
+            for (SyncDaemon d : running) {
+                if (d.role() == other) {
+                    table.stopDaemon(other);
+                } else if (d.role() == want) {
+                    has = true;
+                }
+            }
+            if (!has) {
+                SyncDaemon t = sync.template();
+                SyncDaemon.Builder b = SyncDaemon.builder(want, t.interfaceName()).syncId(t.syncId())
+                        .maxLength(t.maxLength()).port(t.port()).ttl(t.ttl());
+                t.group().ifPresent(g -> b.group(Addresses.format(g)));
+                table.startDaemon(b.build());
+            }
+            daemons = table.daemons();
+        } catch (IpvsException | RuntimeException e) {
+            failure("sync daemon", e);
+        }
+    }
+
+    private void stopDaemons() {
+        if (sync == null) {
+            return;
+        }
+        try {
+            for (SyncDaemon d : table.daemons()) {
+                table.stopDaemon(d.role());
+            }
+        } catch (IpvsException e) {
+            failure("stopping the sync daemon", e);
+        }
+    }
+
+    private void onVrrp(VrrpEvent e) {
+        InstanceView v = instances.get(e.instance());
+        if (v == null) {
+            return; // a unit stopped by a reload
+        }
+        long seq;
+        if (e instanceof VrrpEvent.StateChanged s) {
+            v.state = s.to();
+            seq = ++sequence;
+            emit(new DirectorEvent.VrrpTransition(seq, loop.nanos(), s.instance(), s.from(), s.to(), s.reason()));
+            if (sync != null && sync.instance().equals(s.instance())) {
+                syncDaemons();
+            }
+        } else if (e instanceof VrrpEvent.AddressesAdded a) {
+            v.held = true;
+            seq = ++sequence;
+            emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), true, texts(a.addresses())));
+        } else if (e instanceof VrrpEvent.AddressesRemoved a) {
+            v.held = false;
+            seq = ++sequence;
+            emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), false, texts(a.addresses())));
+        } else if (e instanceof VrrpEvent.PriorityChanged p) {
+            v.effectivePriority = p.to();
+        }
+        publish();
+    }
+
+    private static List<String> texts(List<VirtualIpAddress> addresses) {
+        List<String> out = new ArrayList<>();
+        for (VirtualIpAddress a : addresses) {
+            out.add(Addresses.format(a.address()) + "/" + a.prefixLength());
+        }
+        return out;
+    }
+
+    private void onHealth(HealthEvent e) {
+        if (e.type() == HealthEvent.Type.QUORUM_UP) {
+            quorumUp.put(e.service(), true);
+        } else if (e.type() == HealthEvent.Type.QUORUM_DOWN) {
+            quorumUp.put(e.service(), false);
+        }
+        long seq = ++sequence;
+        emit(new DirectorEvent.Health(seq, loop.nanos(), e));
+    }
+
+    private void emit(DirectorEvent e) {
+        for (DirectorListener l : listeners) {
+            try {
+                l.onEvent(e);
+            } catch (RuntimeException ex) {
+                LOG.warn("director listener threw on {}", e, ex);
+            }
+        }
+    }
+
+    private void publish() {
+        List<DirectorState.Instance> is = new ArrayList<>();
+        for (Map.Entry<String, InstanceView> e : instances.entrySet()) {
+            InstanceView v = e.getValue();
+            is.add(new DirectorState.Instance(e.getKey(), v.state, v.priority, v.effectivePriority,
+                    texts(v.config.virtualIpAddresses()), v.held));
+        }
+        Map<ServiceKey, ServiceState> byKey = new HashMap<>();
+        for (ServiceState s : kernel) {
+            byKey.put(s.service().key(), s);
+        }
+        List<Drain> drains = reconciler.drains();
+        List<DirectorState.Service> ss = new ArrayList<>();
+        for (ServiceHealth sh : configured.values()) {
+            ServiceKey key = sh.service().key();
+            ServiceState k = byKey.get(key);
+            Map<String, RealServer> in = overlay.getOrDefault(key, Map.of());
+            List<DirectorState.Server> servers = new ArrayList<>();
+            long active = 0;
+            long inactive = 0;
+            for (RealServer r : sh.service().realServers()) {
+                DirectorState.Server s = server(r, DirectorState.Role.REAL_SERVER, health(sh, key, r), in, k);
+                servers.add(s);
+            }
+            RealServer sorry = sh.sorryServer();
+            if (sorry != null && (in.containsKey(sorry.endpoint()) || kernelState(k, sorry).isPresent())) {
+                servers.add(server(sorry, DirectorState.Role.SORRY_SERVER, DirectorState.Health.UNCHECKED, in, k));
+            }
+            for (Drain d : drains) {
+                if (d.service().equals(key) && sh.service().realServer(d.server().address(), d.server().port()).isEmpty()) {
+                    servers.add(server(d.server(), DirectorState.Role.DRAINING, DirectorState.Health.UNCHECKED, in, k));
+                }
+            }
+            for (DirectorState.Server s : servers) {
+                active += s.activeConnections();
+                inactive += s.inactiveConnections();
+            }
+            ss.add(new DirectorState.Service(sh.service(), k != null, quorumUp.getOrDefault(key, true), servers, active,
+                    inactive, k == null ? IpvsStats.ZERO : k.stats()));
+        }
+        snapshot = new DirectorState(is, ss, daemons, refreshedNanos);
+    }
+
+    private DirectorState.Health health(ServiceHealth sh, ServiceKey key, RealServer r) {
+        boolean checked = false;
+        for (ServiceHealth.Check c : sh.checks()) {
+            if (c.realServer().address().equals(r.address()) && c.realServer().port() == r.port()) {
+                checked = true;
+                break;
+            }
+        }
+        if (!checked) {
+            return DirectorState.Health.UNCHECKED;
+        }
+        try {
+            return monitor.isUp(key, r.address(), r.port()) ? DirectorState.Health.UP : DirectorState.Health.DOWN;
+        } catch (IllegalArgumentException e) {
+            return DirectorState.Health.UP; // not started yet: keepalived starts real servers as up
+        }
+    }
+
+    private static Optional<RealServerState> kernelState(ServiceState k, RealServer r) {
+        return k == null ? Optional.empty() : k.realServer(r.address(), r.port());
+    }
+
+    private static DirectorState.Server server(RealServer r, DirectorState.Role role, DirectorState.Health health,
+            Map<String, RealServer> in, ServiceState k) {
+        RealServer want = in.get(r.endpoint());
+        Optional<RealServerState> ks = kernelState(k, r);
+        return new DirectorState.Server(r, role, health, want == null ? -1 : want.weight(),
+                ks.map(x -> x.server().weight()).orElse(-1), ks.map(RealServerState::activeConnections).orElse(0),
+                ks.map(RealServerState::inactiveConnections).orElse(0), ks.map(RealServerState::stats)
+                        .orElse(IpvsStats.ZERO));
+    }
+
+    /** Runs on the director's thread; unchecked failures pass through, checked ones are wrapped. */
+    private <T> T run(Callable<T> body) {
+        try {
+            return loop.call(body);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ReconcileResult change(Callable<ReconcileResult> body) throws IpvsException {
+        Preconditions.checkState(!closed, "director", "closed", "running");
+        try {
+            return loop.call(body);
+        } catch (IpvsException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** What health decides lands here (on the director's thread); the kernel follows by reconcile. */
+    private final class Overlay implements DirectorBackend {
+        @Override
+        public void addRealServer(ServiceKey service, RealServer realServer) throws BackendException {
+            overlay.computeIfAbsent(service, k -> new LinkedHashMap<>()).put(realServer.endpoint(), realServer);
+            markDirty();
+        }
+
+        @Override
+        public void updateRealServer(ServiceKey service, RealServer realServer) throws BackendException {
+            overlay.computeIfAbsent(service, k -> new LinkedHashMap<>()).put(realServer.endpoint(), realServer);
+            markDirty();
+        }
+
+        @Override
+        public void removeRealServer(ServiceKey service, InetAddress address, int port) throws BackendException {
+            Map<String, RealServer> in = overlay.get(service);
+            if (in != null) {
+                in.remove(Addresses.endpoint(address, port));
+            }
+            markDirty();
+        }
+    }
+
+    /** Settings of a {@link Director}; each is checked when set. */
+    public static final class Builder {
+        private final Map<ServiceKey, ServiceHealth> services = new LinkedHashMap<>();
+        private final List<DirectorListener> listeners = new ArrayList<>();
+        private List<VrrpInstanceConfig> instances = new ArrayList<>();
+        private List<VrrpScriptConfig> scripts = new ArrayList<>();
+        private List<VrrpSyncGroupConfig> groups = new ArrayList<>();
+        private Timeouts timeouts = Timeouts.UNCHANGED;
+        private KeepalivedMapping.Sync sync;
+        private String netns;
+        private IpvsBackend table;
+        private InMemoryNetwork network;
+        private String node;
+        private InetAddress nodeAddress;
+        private VirtualClock clock;
+        private CheckContext checkRuntime;
+        private Duration drainTimeout = Duration.ZERO;
+        private Duration refreshInterval = Duration.ofSeconds(2);
+        private boolean keepRulesOnClose;
+        private boolean flushOnStart;
+
+        private Builder() {}
+
+        private void keepalived(KeepalivedConfig c) {
+            for (ServiceHealth sh : KeepalivedMapping.services(c)) {
+                service(sh);
+            }
+            timeouts = KeepalivedMapping.timeouts(c.globalDefs());
+            sync = KeepalivedMapping.sync(c.globalDefs());
+            flushOnStart = c.globalDefs().lvsFlush();
+            instances = new ArrayList<>(c.vrrpInstances());
+            scripts = new ArrayList<>(c.vrrpScripts());
+            groups = new ArrayList<>(c.vrrpSyncGroups());
+        }
+
+        /** A service whose real servers are always in (no checks). */
+        public Builder service(VirtualService service) {
+            return service(ServiceHealth.builder(Preconditions.checkNotNull(service, "service")).build());
+        }
+
+        /** A service with its checks, inhibit, quorum and sorry server. */
+        public Builder service(ServiceHealth service) {
+            Preconditions.checkNotNull(service, "service");
+            Preconditions.checkArgument(!services.containsKey(service.service().key()), "service",
+                    service.service().key(), "each service once");
+            services.put(service.service().key(), service);
+            return this;
+        }
+
+        /** A VRRP instance (VIPs, priority, tracking, notify commands) as keepalived.conf's {@code vrrp_instance}. */
+        public Builder vrrpInstance(VrrpInstanceConfig instance) {
+            Preconditions.checkNotNull(instance, "vrrp_instance");
+            for (VrrpInstanceConfig c : instances) {
+                Preconditions.checkArgument(!c.name().equals(instance.name()), "vrrp_instance", instance.name(),
+                        "each name once");
+            }
+            instances.add(instance);
+            return this;
+        }
+
+        public Builder vrrpScript(VrrpScriptConfig script) {
+            scripts.add(Preconditions.checkNotNull(script, "vrrp_script"));
+            return this;
+        }
+
+        public Builder vrrpSyncGroup(VrrpSyncGroupConfig group) {
+            groups.add(Preconditions.checkNotNull(group, "vrrp_sync_group"));
+            return this;
+        }
+
+        /** The IPVS TCP, TCP FIN and UDP timeouts ({@code lvs_timeouts}); 0 leaves one unchanged. */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = Preconditions.checkNotNull(timeouts, "timeouts");
+            return this;
+        }
+
+        /**
+         * A sync daemon that follows {@code vrrpInstance} ({@code lvs_sync_daemon}): master while the
+         * instance is master, backup otherwise. The daemon's role in {@code daemon} is ignored.
+         */
+        public Builder syncDaemon(SyncDaemon daemon, String vrrpInstance) {
+            Preconditions.checkNotNull(daemon, "sync daemon");
+            Preconditions.checkNotNull(vrrpInstance, "vrrp instance");
+            this.sync = new KeepalivedMapping.Sync(daemon, vrrpInstance);
+            return this;
+        }
+
+        /** Runs in the network namespace {@code /run/netns/NAME}: the IPVS table, VRRP sockets and VIPs there. */
+        public Builder netns(String name) {
+            Preconditions.checkNotNull(name, "netns");
+            Preconditions.checkArgument(!name.isEmpty() && !name.contains("/"), "netns", name, "a namespace name");
+            this.netns = name;
+            return this;
+        }
+
+        /** The IPVS table to program instead of the kernel's, e.g. {@code new InMemoryIpvs()}. */
+        public Builder ipvs(IpvsBackend table) {
+            this.table = Preconditions.checkNotNull(table, "ipvs table");
+            return this;
+        }
+
+        /**
+         * Everything on a virtual clock: the director's thread is the one that advances it, and
+         * health checks, drains and refreshes run when it does. For deterministic tests.
+         */
+        public Builder virtualClock(VirtualClock clock) {
+            this.clock = Preconditions.checkNotNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * VRRP over an in-memory network (on the {@link #virtualClock}, which must be the
+         * network's): each instance attaches as {@code node} with its {@code unicast_src_ip} or
+         * {@code mcast_src_ip}, else {@code address}. Tracked scripts and interfaces do not run.
+         */
+        public Builder inMemoryVrrp(InMemoryNetwork network, String node, InetAddress address) {
+            this.network = Preconditions.checkNotNull(network, "network");
+            this.node = Preconditions.checkNotNull(node, "node");
+            this.nodeAddress = address;
+            return this;
+        }
+
+        /** The runtime (event loop) health checks run on; by default the monitor makes its own. */
+        public Builder checkRuntime(CheckContext runtime) {
+            this.checkRuntime = Preconditions.checkNotNull(runtime, "check runtime");
+            return this;
+        }
+
+        /**
+         * How long a removed real server that still has connections is kept at weight 0 before it is
+         * deleted; {@link Duration#ZERO} (the default, keepalived's way) deletes at once.
+         */
+        public Builder drainTimeout(Duration timeout) {
+            Preconditions.checkNotNull(timeout, "drain timeout");
+            Preconditions.checkArgument(!timeout.isNegative() && timeout.compareTo(Duration.ofDays(365)) <= 0,
+                    "drain timeout", timeout, "0 to 365 days");
+            this.drainTimeout = timeout;
+            return this;
+        }
+
+        /** How often the table's counters are read for {@link Director#state()} and drains progress (default 2 s). */
+        public Builder refreshInterval(Duration interval) {
+            Preconditions.checkNotNull(interval, "refresh interval");
+            Preconditions.checkArgument(interval.compareTo(Duration.ofMillis(10)) >= 0
+                    && interval.compareTo(Duration.ofHours(1)) <= 0, "refresh interval", interval, "10 ms to 1 hour");
+            this.refreshInterval = interval;
+            return this;
+        }
+
+        /** Whether {@link Director#close()} leaves the director's IPVS services in place (default: removes them, as keepalived does). */
+        public Builder keepRulesOnClose(boolean keep) {
+            this.keepRulesOnClose = keep;
+            return this;
+        }
+
+        /** Whether to flush the whole IPVS table at start ({@code lvs_flush}). */
+        public Builder flushOnStart(boolean flush) {
+            this.flushOnStart = flush;
+            return this;
+        }
+
+        public Builder listener(DirectorListener listener) {
+            listeners.add(Preconditions.checkNotNull(listener, "listener"));
+            return this;
+        }
+
+        /**
+         * Opens the IPVS table, installs the services, starts health checks and VRRP.
+         *
+         * @throws IpvsException if the kernel's IPVS cannot be opened (nothing is left running); a
+         *     change the kernel refuses is a {@link DirectorEvent.Failure}, not a reason not to start
+         * @throws InterfaceException if a VRRP interface or socket cannot be used (everything is stopped)
+         */
+        public Director start() throws IpvsException, InterfaceException {
+            Preconditions.checkState(network == null || clock != null, "inMemoryVrrp", "without virtualClock",
+                    "a virtual clock too");
+            VrrpUnit.specs(instances, groups, scripts); // checks the sync groups
+            if (sync != null) {
+                boolean known = instances.stream().anyMatch(i -> i.name().equals(sync.instance()));
+                Preconditions.checkArgument(known, "lvs_sync_daemon instance", sync.instance(),
+                        "one of the vrrp_instances");
+            }
+            Ipvs owned = null;
+            IpvsBackend t = table;
+            if (t == null) {
+                owned = netns == null ? Ipvs.open() : Ipvs.open(netns);
+                t = IpvsBackend.kernel(owned);
+            }
+            Loop loop = clock != null ? Loop.virtual(clock) : Loop.thread("lvs4j-director");
+            Director d = new Director(this, loop, t, owned);
+            d.startInstances = List.copyOf(instances);
+            d.startGroups = List.copyOf(groups);
+            d.startScripts = List.copyOf(scripts);
+            try {
+                d.start(flushOnStart);
+            } catch (InterfaceException | IpvsException | RuntimeException e) {
+                d.close();
+                throw e;
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.lvs4j.director;
+
+import io.lvs4j.Change;
+import io.lvs4j.health.HealthEvent;
+import io.lvs4j.netlink.Drain;
+import io.lvs4j.vrrp.RouterState;
+import io.lvs4j.vrrp.TransitionReason;
+import java.util.List;
+
+/**
+ * What a {@link Director} did or saw, in one ordered stream: {@link #sequence()} grows by one per
+ * event, and listeners see them in that order. {@link #nanos()} is the director's clock.
+ */
+public sealed interface DirectorEvent {
+    /** 1, 2, ... per director. */
+    long sequence();
+
+    /** The director's monotonic clock (a virtual clock's in tests) when it happened. */
+    long nanos();
+
+    /** A VRRP instance changed state, e.g. BACKUP to MASTER. */
+    record VrrpTransition(long sequence, long nanos, String instance, RouterState from, RouterState to,
+            TransitionReason reason) implements DirectorEvent {
+        @Override
+        public String toString() {
+            return "#" + sequence + " (" + instance + ") " + from + " -> " + to + " (" + reason + ")";
+        }
+    }
+
+    /** A VRRP instance added ({@code held}) or removed its virtual addresses. */
+    record VirtualAddresses(long sequence, long nanos, String instance, boolean held, List<String> addresses)
+            implements DirectorEvent {
+        public VirtualAddresses {
+            addresses = List.copyOf(addresses);
+        }
+    }
+
+    /**
+     * The health monitor's decision about a real server or a service (check failed, back up,
+     * quorum, sorry server); the kernel follows in a {@link KernelChange}.
+     */
+    record Health(long sequence, long nanos, HealthEvent event) implements DirectorEvent {
+        @Override
+        public String toString() {
+            return "#" + sequence + " health " + event.type() + " " + event.service()
+                    + (event.realServer() == null ? "" : " " + event.realServer().endpoint()) + ": " + event.detail();
+        }
+    }
+
+    /**
+     * The IPVS table was changed: the changes applied, in order (a drain shows as an edit to weight
+     * 0, then a removal), and the drains under way afterwards.
+     */
+    record KernelChange(long sequence, long nanos, List<Change> applied, List<Drain> draining) implements DirectorEvent {
+        public KernelChange {
+            applied = List.copyOf(applied);
+            draining = List.copyOf(draining);
+        }
+
+        @Override
+        public String toString() {
+            return "#" + sequence + " kernel " + applied + (draining.isEmpty() ? "" : " draining " + draining);
+        }
+    }
+
+    /**
+     * A new configuration was applied ({@link Director#apply}): what changed in the VRRP part and
+     * in the services.
+     */
+    record ConfigApplied(long sequence, long nanos, List<String> vrrpRestarted, List<String> vrrpKept,
+            List<String> servicesChanged) implements DirectorEvent {
+        public ConfigApplied {
+            vrrpRestarted = List.copyOf(vrrpRestarted);
+            vrrpKept = List.copyOf(vrrpKept);
+            servicesChanged = List.copyOf(servicesChanged);
+        }
+    }
+
+    /**
+     * Something failed: a change the kernel refused (then {@code error} is a
+     * {@code ReconcileException} naming what was applied and what failed), a sync daemon, a
+     * listener. The director goes on; its state shows the kernel as it is.
+     */
+    record Failure(long sequence, long nanos, String operation, Exception error) implements DirectorEvent {
+        @Override
+        public String toString() {
+            return "#" + sequence + " " + operation + " failed: " + error.getMessage();
+        }
+    }
+}

@@ -1,0 +1,127 @@
+package io.lvs4j.director;
+
+import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.SyncDaemon;
+import io.lvs4j.VirtualService;
+import io.lvs4j.netlink.IpvsStats;
+import io.lvs4j.vrrp.RouterState;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A snapshot of a {@link Director}: its VRRP instances, its services and real servers as
+ * configured, as health checks have them and as the IPVS table holds them, with the table's
+ * counters. Immutable. {@link Director#state()} returns the last snapshot the director published
+ * (after every change, and at every refresh interval for the counters): polling it costs no
+ * netlink round trip.
+ *
+ * @param instances the VRRP instances, in configuration order
+ * @param services the configured services, in configuration order
+ * @param syncDaemons the sync daemons the table runs
+ * @param refreshedNanos the director's clock when the table was last read
+ */
+public record DirectorState(List<Instance> instances, List<Service> services, List<SyncDaemon> syncDaemons,
+        long refreshedNanos) {
+    public DirectorState {
+        instances = List.copyOf(instances);
+        services = List.copyOf(services);
+        syncDaemons = List.copyOf(syncDaemons);
+    }
+
+    /** The instance of that name. */
+    public Optional<Instance> instance(String name) {
+        return instances.stream().filter(i -> i.name().equals(name)).findFirst();
+    }
+
+    /** The service with that key. */
+    public Optional<Service> service(ServiceKey key) {
+        return services.stream().filter(s -> s.key().equals(key)).findFirst();
+    }
+
+    /**
+     * A VRRP instance.
+     *
+     * @param name the {@code vrrp_instance} name
+     * @param state INIT, BACKUP, MASTER or FAULT
+     * @param priority the configured priority
+     * @param effectivePriority the priority after tracked scripts and interfaces
+     * @param virtualAddresses the VIPs, as written ({@code 192.0.2.10/24})
+     * @param addressesHeld whether this director holds the VIPs (they are added on the master only)
+     */
+    public record Instance(String name, RouterState state, int priority, int effectivePriority,
+            List<String> virtualAddresses, boolean addressesHeld) {
+        public Instance {
+            virtualAddresses = List.copyOf(virtualAddresses);
+        }
+    }
+
+    /**
+     * A virtual service.
+     *
+     * @param configured the service as configured, with every configured real server
+     * @param inKernel whether the IPVS table has it
+     * @param quorumUp whether the live weight meets the quorum
+     * @param realServers the configured real servers, then the sorry server when it is in use,
+     *     then real servers being drained
+     * @param activeConnections the sum of its real servers' active connections in the table
+     * @param inactiveConnections the sum of its real servers' inactive connections
+     * @param stats its counters in the table (zero when not in the table)
+     */
+    public record Service(VirtualService configured, boolean inKernel, boolean quorumUp, List<Server> realServers,
+            long activeConnections, long inactiveConnections, IpvsStats stats) {
+        public Service {
+            realServers = List.copyOf(realServers);
+        }
+
+        public ServiceKey key() {
+            return configured.key();
+        }
+
+        /** The real server at that endpoint ({@code 10.0.0.2:80}, {@code [2001:db8::2]:80}). */
+        public Optional<Server> realServer(String endpoint) {
+            return realServers.stream().filter(r -> r.configured().endpoint().equals(endpoint)).findFirst();
+        }
+    }
+
+    /** How health checks see a real server. */
+    public enum Health {
+        /** Every checker passes. */
+        UP,
+        /** A checker failed as its policy says. */
+        DOWN,
+        /** It has no checker: always in. */
+        UNCHECKED
+    }
+
+    /** A real server's role in its service. */
+    public enum Role {
+        /** Configured. */
+        REAL_SERVER,
+        /** The sorry server, in while the quorum is lost. */
+        SORRY_SERVER,
+        /** Removed from the configuration, at weight 0 until its connections end or the drain timeout. */
+        DRAINING
+    }
+
+    /**
+     * A real server.
+     *
+     * @param configured as configured (its configured weight)
+     * @param role configured, sorry server or draining
+     * @param health what its checks say
+     * @param desiredWeight the weight health wants in the table (the configured or dynamic weight,
+     *     0 when inhibited), or -1 when it should not be there
+     * @param kernelWeight the weight the table has, or -1 when the table does not have it
+     * @param activeConnections its active connections in the table
+     * @param inactiveConnections its inactive connections in the table
+     * @param stats its counters in the table
+     */
+    public record Server(RealServer configured, Role role, Health health, int desiredWeight, int kernelWeight,
+            int activeConnections, int inactiveConnections, IpvsStats stats) {
+        /** Whether the table has it. */
+        public boolean inKernel() {
+            return kernelWeight >= 0;
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.lvs4j.director;
+
+import io.lvs4j.Forwarding;
+import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.SyncDaemon;
+import io.lvs4j.Timeouts;
+import io.lvs4j.VirtualService;
+import io.lvs4j.director.backend.DirectorCheckers;
+import io.lvs4j.director.config.GlobalDefs;
+import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.LvsMethod;
+import io.lvs4j.director.config.RealServerConfig;
+import io.lvs4j.director.config.SorryServer;
+import io.lvs4j.director.config.VirtualServerConfig;
+import io.lvs4j.health.CheckPolicy;
+import io.lvs4j.health.ServiceHealth;
+import io.lvs4j.health.config.CheckOptions;
+import io.lvs4j.health.config.CheckerConfig;
+import io.lvs4j.internal.Preconditions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * From a keepalived.conf to what a director runs: one {@link ServiceHealth} per installed service
+ * (the real servers as keepalived installs them when healthy, their checkers, inhibit, quorum,
+ * sorry server), the global timeouts and the sync daemon.
+ */
+final class KeepalivedMapping {
+    private KeepalivedMapping() {}
+
+    /** {@code lvs_sync_daemon INTERFACE INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]}. */
+    record Sync(SyncDaemon template, String instance) {}
+
+    static Timeouts timeouts(GlobalDefs g) {
+        if (g.lvsTimeoutTcp() == null && g.lvsTimeoutTcpFin() == null && g.lvsTimeoutUdp() == null) {
+            return Timeouts.UNCHANGED;
+        }
+        return Timeouts.ofSeconds(orZero(g.lvsTimeoutTcp()), orZero(g.lvsTimeoutTcpFin()), orZero(g.lvsTimeoutUdp()));
+    }
+
+    private static int orZero(Integer i) {
+        return i == null ? 0 : i;
+    }
+
+    static Sync sync(GlobalDefs g) {
+        List<String> a = g.otherSettings().get("lvs_sync_daemon");
+        if (a == null) {
+            return null;
+        }
+        Preconditions.checkArgument(a.size() >= 2, "lvs_sync_daemon", String.join(" ", a),
+                "INTERFACE VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDRESS]");
+        SyncDaemon.Builder b = SyncDaemon.builder(SyncDaemon.Role.MASTER, a.get(0));
+        for (int i = 2; i < a.size(); i += 2) {
+            Preconditions.checkArgument(i + 1 < a.size(), "lvs_sync_daemon " + a.get(i), null, "a value");
+            String v = a.get(i + 1);
+            switch (a.get(i)) {
+                case "id" -> b.syncId(parse(v, "id"));
+                case "maxlen" -> b.maxLength(parse(v, "maxlen"));
+                case "port" -> b.port(parse(v, "port"));
+                case "ttl" -> b.ttl(parse(v, "ttl"));
+                case "group" -> b.group(v);
+                default -> throw Preconditions.invalid("lvs_sync_daemon option", a.get(i),
+                        "one of id, maxlen, port, ttl, group");
+            }
+        }
+        return new Sync(b.build(), a.get(1));
+    }
+
+    private static int parse(String v, String name) {
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw Preconditions.invalid("lvs_sync_daemon " + name, v, "a number");
+        }
+    }
+
+    /**
+     * The services with their health settings, in configuration order.
+     *
+     * @throws IllegalArgumentException if a checker cannot be built (BFD_CHECK)
+     */
+    static List<ServiceHealth> services(KeepalivedConfig c) {
+        List<ServiceHealth> out = new ArrayList<>();
+        for (VirtualServerConfig vs : c.virtualServers()) {
+            VirtualServerConfig healthy = withoutQuorum(vs);
+            List<VirtualService> installed = KeepalivedConfig.ofLvs(c.virtualServerGroups(), List.of(healthy))
+                    .virtualServices();
+            for (VirtualService s : installed) {
+                out.add(health(vs, s));
+            }
+        }
+        return out;
+    }
+
+    private static ServiceHealth health(VirtualServerConfig vs, VirtualService s) {
+        ServiceHealth.Builder b = ServiceHealth.builder(s);
+        List<RealServerConfig> unused = new ArrayList<>(vs.realServers());
+        for (RealServer r : s.realServers()) {
+            RealServerConfig rc = null;
+            for (RealServerConfig x : unused) {
+                if (x.address().equals(r.address())
+                        && (x.port() == r.port() || x.port() == 0 || r.forwarding() != Forwarding.MASQ)) {
+                    rc = x;
+                    break;
+                }
+            }
+            if (rc == null) {
+                continue;
+            }
+            unused.remove(rc);
+            for (CheckerConfig cc : rc.checkers()) {
+                ServiceHealth.Check check = DirectorCheckers.of(cc, r);
+                b.check(r, check.checker(), policy(cc.options(), rc, vs));
+            }
+        }
+        boolean inhibit = vs.inhibitOnFailure();
+        for (RealServerConfig rc : vs.realServers()) {
+            if (rc.inhibitOnFailure() != null && rc.inhibitOnFailure()) {
+                inhibit = true; // lvs4j's monitor inhibits per service: one real server asking makes it so
+            }
+        }
+        if (inhibit) {
+            b.inhibitOnFailure();
+        }
+        long weights = 0;
+        for (RealServer r : s.realServers()) {
+            weights += r.weight();
+        }
+        long quorum = vs.quorum() != null ? vs.quorum() : 1;
+        quorum = Math.max(1, Math.min(quorum, Math.max(1, weights)));
+        long hysteresis = vs.hysteresis() != null ? Math.min(vs.hysteresis(), quorum - 1) : 0;
+        b.quorum((int) Math.min(Integer.MAX_VALUE, quorum), (int) hysteresis);
+        SorryServer sorry = vs.sorryServer();
+        if (sorry != null && s.realServer(sorry.address(), sorry.port() != 0 ? sorry.port() : s.key().port()).isEmpty()) {
+            b.sorryServer(sorryServer(sorry, vs, s.key()));
+        }
+        return b.build();
+    }
+
+    /** The sorry server as keepalived adds it: weight 1, its method or the virtual server's, ports as real servers. */
+    static RealServer sorryServer(SorryServer sorry, VirtualServerConfig vs, ServiceKey key) {
+        LvsMethod m = sorry.method() != null ? sorry.method() : vs.method() != null ? vs.method() : LvsMethod.NAT;
+        int port = sorry.port();
+        if (key.isFwmark()) {
+            port = m.forwarding() == Forwarding.MASQ ? port : 0;
+        } else if (m.forwarding() != Forwarding.MASQ || port == 0) {
+            port = key.port();
+        }
+        RealServer.Builder b = RealServer.of(sorry.address(), port).weight(1).forwarding(m.forwarding());
+        if (m.forwarding() == Forwarding.TUNNEL) {
+            b.tunnel(m.tunnelType());
+            if (m.tunnelPort() != 0) {
+                b.tunnelPort(m.tunnelPort());
+            }
+            b.tunnelChecksum(m.checksum());
+        }
+        return b.build();
+    }
+
+    /** A checker's timing: its own options, else the real server's, else the virtual server's (keepalived inherits them). */
+    static CheckPolicy policy(CheckOptions o, RealServerConfig rs, VirtualServerConfig vs) {
+        CheckPolicy.Builder b = CheckPolicy.builder();
+        Duration delayLoop = first(o.delayLoop(), rs.delayLoop(), vs.delayLoop());
+        if (delayLoop != null) {
+            b.interval(delayLoop);
+        }
+        Integer retry = first(o.retry(), rs.retry(), vs.retry());
+        if (retry != null) {
+            b.retry(retry);
+        }
+        Duration dbr = first(o.delayBeforeRetry(), rs.delayBeforeRetry(), vs.delayBeforeRetry());
+        if (dbr != null) {
+            b.delayBeforeRetry(dbr);
+        }
+        Duration warmup = first(o.warmup(), rs.warmup(), vs.warmup());
+        if (warmup != null) {
+            b.warmup(warmup);
+        }
+        Boolean alpha = first(o.alpha(), rs.alpha(), vs.alpha() ? Boolean.TRUE : null);
+        if (Boolean.TRUE.equals(alpha)) {
+            b.alpha();
+        }
+        return b.build();
+    }
+
+    @SafeVarargs
+    private static <T> T first(T... values) {
+        for (T v : values) {
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** The block without quorum, hysteresis and sorry server: what keepalived installs when all are healthy. */
+    private static VirtualServerConfig withoutQuorum(VirtualServerConfig v) {
+        return new VirtualServerConfig(v.address(), v.port(), v.fwmark(), v.group(), v.protocol(), v.scheduler(),
+                v.schedulerFlags(), v.ops(), v.hashed(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(),
+                v.persistenceEngine(), v.ipFamily(), null, null, v.quorumUp(), v.quorumDown(), null, v.haSuspend(),
+                v.alpha(), v.omega(), v.inhibitOnFailure(), v.weight(), v.delayLoop(), v.connectTimeout(), v.retry(),
+                v.delayBeforeRetry(), v.warmup(), v.virtualhost(), v.smtpAlert(), v.realServers());
+    }
+}

@@ -1,0 +1,178 @@
+package io.lvs4j.director;
+
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.netlink.InterfaceException;
+import io.lvs4j.vrrp.RouterState;
+import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.VrrpListener;
+import io.lvs4j.vrrp.VrrpRouter;
+import io.lvs4j.vrrp.VrrpSyncGroup;
+import io.lvs4j.vrrp.config.VrrpInstanceConfig;
+import io.lvs4j.vrrp.config.VrrpScriptConfig;
+import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
+import io.lvs4j.vrrp.linux.VrrpNode;
+import io.lvs4j.vrrp.memory.InMemoryNetwork;
+import io.lvs4j.vrrp.memory.VirtualClock;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The VRRP instances that start and stop together: one {@code vrrp_sync_group} with its members,
+ * or one instance in no group. A reload restarts only the units whose configuration changed.
+ * Runs on raw sockets ({@link VrrpNode}, its own thread) or on an in-memory network.
+ */
+abstract class VrrpUnit implements AutoCloseable {
+    /** What a unit is made of; equal specs mean the unit is unchanged by a reload. */
+    record Spec(String name, List<VrrpInstanceConfig> instances, VrrpSyncGroupConfig group,
+            List<VrrpScriptConfig> scripts) {
+        List<String> instanceNames() {
+            List<String> out = new ArrayList<>();
+            for (VrrpInstanceConfig c : instances) {
+                out.add(c.name());
+            }
+            return out;
+        }
+    }
+
+    /** Where a unit runs. */
+    interface Transport {
+        VrrpUnit start(Spec spec, VrrpListener listener) throws InterfaceException;
+    }
+
+    final Spec spec;
+
+    VrrpUnit(Spec spec) {
+        this.spec = spec;
+    }
+
+    /** The routers' states now: name to {state, priority, effective priority}. */
+    abstract Map<String, int[]> states();
+
+    /** Graceful: masters send priority 0 and give up their VIPs. Idempotent. */
+    @Override
+    public abstract void close();
+
+    /** Splits the VRRP part of a configuration into units, in configuration order. */
+    static List<Spec> specs(List<VrrpInstanceConfig> instances, List<VrrpSyncGroupConfig> groups,
+            List<VrrpScriptConfig> scripts) {
+        Map<String, VrrpInstanceConfig> byName = new LinkedHashMap<>();
+        for (VrrpInstanceConfig c : instances) {
+            byName.put(c.name(), c);
+        }
+        List<Spec> out = new ArrayList<>();
+        java.util.Set<String> grouped = new java.util.HashSet<>();
+        for (VrrpSyncGroupConfig g : groups) {
+            List<VrrpInstanceConfig> members = new ArrayList<>();
+            for (String m : g.instances()) {
+                VrrpInstanceConfig c = byName.get(m);
+                Preconditions.checkArgument(c != null, "vrrp_sync_group " + g.name() + " group", m,
+                        "one of the vrrp_instances " + byName.keySet());
+                members.add(c);
+                grouped.add(m);
+            }
+            out.add(new Spec("group " + g.name(), members, g, scriptsOf(members, scripts)));
+        }
+        for (VrrpInstanceConfig c : instances) {
+            if (!grouped.contains(c.name())) {
+                out.add(new Spec(c.name(), List.of(c), null, scriptsOf(List.of(c), scripts)));
+            }
+        }
+        return out;
+    }
+
+    private static List<VrrpScriptConfig> scriptsOf(List<VrrpInstanceConfig> members, List<VrrpScriptConfig> scripts) {
+        List<VrrpScriptConfig> out = new ArrayList<>();
+        for (VrrpScriptConfig s : scripts) {
+            boolean used = members.stream().anyMatch(c -> c.trackScripts().stream().anyMatch(t -> t.name().equals(s.name())));
+            if (used) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    static int[] state(VrrpRouter r) {
+        return new int[] {r.state().ordinal(), r.instance().priority(), r.effectivePriority()};
+    }
+
+    static RouterState stateOf(int[] s) {
+        return RouterState.values()[s[0]];
+    }
+
+    /** Raw sockets and rtnetlink in a namespace (or the current one): one {@link VrrpNode} per unit. */
+    static Transport linux(String netns) {
+        return (spec, listener) -> {
+            VrrpNode.Builder b = VrrpNode.builder().instances(spec.instances()).scripts(spec.scripts())
+                    .syncGroups(spec.group() == null ? List.of() : List.of(spec.group()));
+            if (netns != null) {
+                b.namespace(netns);
+            }
+            VrrpNode node = b.start();
+            return new VrrpUnit(spec) {
+                @Override
+                Map<String, int[]> states() {
+                    return node.call(() -> {
+                        Map<String, int[]> out = new LinkedHashMap<>();
+                        node.routers().forEach((n, r) -> out.put(n, state(r)));
+                        return out;
+                    });
+                }
+
+                @Override
+                public void close() {
+                    node.close();
+                }
+
+                /* listener added by the caller through attach */
+                {
+                    node.addListener(listener);
+                }
+            };
+        };
+    }
+
+    /**
+     * An in-memory network on a virtual clock: each router attaches as {@code node} with its
+     * {@code unicast_src_ip}/{@code mcast_src_ip}, or {@code address} when it has none. Tracked
+     * scripts and interfaces are not run here.
+     */
+    static Transport inMemory(InMemoryNetwork network, VirtualClock clock, String node, InetAddress address) {
+        return (spec, listener) -> {
+            Map<String, VrrpRouter> routers = new LinkedHashMap<>();
+            for (VrrpInstanceConfig c : spec.instances()) {
+                VrrpInstance.Builder b = VrrpInstance.fromConfig(c);
+                InetAddress source = c.unicastSourceIp() != null ? c.unicastSourceIp() : c.multicastSourceIp();
+                if (source == null) {
+                    Preconditions.checkState(address != null, "vrrp_instance " + c.name() + " source address", null,
+                            "unicast_src_ip, mcast_src_ip or the in-memory node's address");
+                    b.primaryAddress(address);
+                    source = address;
+                }
+                VrrpInstance instance = b.build();
+                VrrpRouter r = VrrpRouter.create(instance, network.attach(node, source), clock);
+                r.addListener(listener);
+                routers.put(c.name(), r);
+            }
+            if (spec.group() != null) {
+                VrrpSyncGroup.of(spec.group().name(), new ArrayList<>(routers.values()));
+            }
+            routers.values().forEach(VrrpRouter::start);
+            return new VrrpUnit(spec) {
+                @Override
+                Map<String, int[]> states() {
+                    Map<String, int[]> out = new LinkedHashMap<>();
+                    routers.forEach((n, r) -> out.put(n, state(r)));
+                    return out;
+                }
+
+                @Override
+                public void close() {
+                    routers.values().forEach(VrrpRouter::stop);
+                }
+            };
+        };
+    }
+}
