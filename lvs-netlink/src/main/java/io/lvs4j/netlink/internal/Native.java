@@ -41,6 +41,18 @@ final class Native {
         long recvmsg(int fd, Pointer msg, int flags);
 
         @SaveError
+        int recvmmsg(int fd, Pointer msgvec, int vlen, int flags, Pointer timeout);
+
+        @SaveError
+        int sendmmsg(int fd, Pointer msgvec, int vlen, int flags);
+
+        @SaveError
+        int poll(Pointer fds, long nfds, int timeoutMillis);
+
+        @SaveError
+        int getsockopt(int fd, int level, int optname, Pointer value, Pointer optlen);
+
+        @SaveError
         int if_nametoindex(String name);
 
         @SaveError
@@ -68,6 +80,12 @@ final class Native {
     static final int SO_RCVBUF = 8;
     static final int SO_RCVBUFFORCE = 33;
     static final int MSG_TRUNC = 0x20;
+    static final int MSG_DONTWAIT = 0x40;
+    static final int SOL_PACKET = 263;
+    static final int PACKET_AUXDATA = 8;
+    static final int PACKET_STATISTICS = 6;
+    static final int PACKET_IGNORE_OUTGOING = 23;
+    static final int POLLIN = 1;
     static final int O_RDONLY = 0;
     static final int O_WRONLY = 1;
     static final int O_CLOEXEC = 0x80000;

@@ -1,0 +1,444 @@
+package io.lvs4j.netlink;
+
+import io.lvs4j.DirectorConfig;
+import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.Timeouts;
+import io.lvs4j.VirtualService;
+import io.lvs4j.conn.ConnectionTable;
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.netlink.internal.Dataplane;
+import io.lvs4j.netlink.internal.NetlinkIoException;
+import io.lvs4j.netlink.internal.PacketSocket;
+import io.lvs4j.packet.DropReason;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A userspace IPVS director that really forwards, for hosts whose kernel has no IPVS: it reads
+ * Ethernet frames from the director's interfaces with {@code AF_PACKET} sockets (batches of
+ * {@code recvmmsg}), runs them through {@link io.lvs4j.packet.PacketPath} (connection table,
+ * schedulers, NAT/DR/tunnel rewrite) and sends the result with {@code sendmmsg}, on one thread,
+ * allocating nothing per packet.
+ *
+ * <pre>{@code
+ * try (Forwarder f = Forwarder.builder().netns("lb").interfaces("eth0")
+ *         .service(VirtualService.tcp("192.0.2.10", 80)
+ *                 .realServer(RealServer.of("198.51.100.11", 80).route()).build())
+ *         .open()) {
+ *     f.start().awaitResolved(Duration.ofSeconds(2));
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <h2>What the host must look like</h2>
+ * <ul>
+ *   <li>Each interface has an IPv4 address; every real server is in a connected subnet of one of
+ *       them (no gateways between director and real servers). The forwarder finds the real
+ *       servers' MACs with ARP itself; a real server is scheduled only once its MAC is known.</li>
+ *   <li>The virtual address should <b>not</b> be on the director's interfaces, and IP forwarding
+ *       should be off ({@code net.ipv4.ip_forward=0}, the default). The forwarder answers ARP for the
+ *       virtual addresses ({@link Builder#answerArp}); the kernel, which still sees every frame
+ *       ({@code AF_PACKET} is a tap), drops the virtual address's packets as not its own without
+ *       an answer (no forwarding: no ICMP), and drops NAT replies from real servers to clients the
+ *       same way. With the virtual address on an interface the kernel would answer a SYN with a
+ *       RST; a firewall drop rule for the virtual address and port in the input hook would then be
+ *       needed.</li>
+ *   <li>NAT: the real servers route the clients' addresses via a director's address. Replies go
+ *       back to the MAC and interface that the connection's client packets came from.</li>
+ *   <li>DR: real servers on the same link with the virtual address on {@code lo} and
+ *       {@code arp_ignore=1}, {@code arp_announce=2}, as for the kernel's IPVS.</li>
+ * </ul>
+ * Limits: IPv4 only (no neighbour discovery for IPv6), no firewall-mark services, frames up to
+ * {@value io.lvs4j.netlink.internal.PacketSocket#MAX_FRAME} bytes (GSO/GRO super-packets are
+ * counted as truncated and dropped), one thread.
+ *
+ * <p>Thread-safe: runtime changes and {@link #stats()} run on the forwarder's thread once it
+ * started.
+ */
+public final class Forwarder implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+
+    private final Dataplane plane;
+    private final PacketSocket[] sockets;
+    private final PacketSocket.Poller poller;
+    private final List<ServiceKey> keys;
+    private final String description;
+    private final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
+    private volatile Thread thread;
+    private volatile boolean running;
+    private volatile RuntimeException failure;
+    private volatile long loopErrors;
+
+    private Forwarder(Dataplane plane, PacketSocket[] sockets, List<ServiceKey> keys, String description)
+            throws NetlinkIoException {
+        this.plane = plane;
+        this.sockets = sockets;
+        this.poller = new PacketSocket.Poller(sockets);
+        this.keys = keys;
+        this.description = description;
+    }
+
+    /** A new builder. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Whether jnr-ffi could bind libc; opening still needs {@code CAP_NET_RAW}. */
+    public static boolean isAvailable() {
+        return PacketSocket.nativeAvailable();
+    }
+
+    /** Why {@link #isAvailable()} is false, or null. */
+    public static Throwable unavailabilityCause() {
+        return PacketSocket.nativeAvailable() ? null : PacketSocket.bindFailure();
+    }
+
+    /** Starts the forwarding thread; returns this. */
+    public synchronized Forwarder start() {
+        Preconditions.checkState(thread == null, "forwarder", "started", "not started yet");
+        running = true;
+        Thread t = new Thread(this::loop, "lvs4j-forwarder");
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+        return this;
+    }
+
+    /** Waits until every real server's MAC is known; returns false if some are still unknown. */
+    public boolean awaitResolved(Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            if (call(plane::unresolvedServers) == 0) {
+                return true;
+            }
+            if (System.nanoTime() - end >= 0) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+    }
+
+    /** Adds a real server to a service at runtime; it takes connections once its MAC is known. */
+    public void addRealServer(ServiceKey service, RealServer server) {
+        Preconditions.checkNotNull(server, "real server");
+        int s = index(service);
+        call(() -> {
+            plane.addRealServer(s, server);
+            return null;
+        });
+    }
+
+    /**
+     * Removes a real server at runtime: it takes no new connections, and its connections' client
+     * packets are dropped from then on (as the kernel does for a removed destination). Returns
+     * false if it was not in the service.
+     */
+    public boolean removeRealServer(ServiceKey service, InetAddress address, int port) {
+        Preconditions.checkNotNull(address, "address");
+        int s = index(service);
+        return call(() -> plane.removeRealServer(s, address, port));
+    }
+
+    private int index(ServiceKey key) {
+        Preconditions.checkNotNull(key, "service");
+        int i = keys.indexOf(key);
+        Preconditions.checkArgument(i >= 0, "service", key, "one of " + keys);
+        return i;
+    }
+
+    /** The counters, drop reasons included. */
+    public ForwarderStats stats() {
+        return call(() -> {
+            long[] c = plane.counters();
+            Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
+            drops.putAll(plane.path().drops().snapshot());
+            return new ForwarderStats(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], drops,
+                    plane.unresolvedServers());
+        });
+    }
+
+    /** The last unexpected error of the forwarding loop (it keeps running), or null. */
+    public RuntimeException lastFailure() {
+        return failure;
+    }
+
+    private <T> T call(Callable<T> body) {
+        Thread t = thread;
+        if (t == null || !running) {
+            synchronized (this) {
+                try {
+                    return body.call();
+                } catch (RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        if (Thread.currentThread() == t) {
+            try {
+                return body.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        FutureTask<T> task = new FutureTask<>(body);
+        commands.add(task);
+        try {
+            return task.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the forwarder thread", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(Preconditions.message("forwarder thread", "no answer after "
+                    + COMMAND_TIMEOUT.toSeconds() + " s", "a running forwarder"), e);
+        }
+    }
+
+    private void loop() {
+        long lastTimers = 0;
+        while (running) {
+            try {
+                poller.await(10);
+                for (int k = 0; k < sockets.length; k++) {
+                    plane.poll(k, 16);
+                }
+                FutureTask<?> c;
+                while ((c = commands.poll()) != null) {
+                    c.run();
+                }
+                long now = System.nanoTime();
+                if (now - lastTimers >= 10_000_000L) {
+                    lastTimers = now;
+                    plane.timers(now);
+                }
+            } catch (RuntimeException e) {
+                failure = e;
+                if (loopErrors++ < 10) {
+                    LOG.warn("forwarder on {}: {}", description, e.toString(), e);
+                }
+            }
+        }
+        FutureTask<?> c;
+        while ((c = commands.poll()) != null) {
+            c.cancel(false);
+        }
+    }
+
+    /** Stops the thread and closes the sockets. */
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+        }
+        if (t != null) {
+            try {
+                t.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (this) {
+            plane.close();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Forwarder[" + description + "]";
+    }
+
+    /** Settings of a {@link Forwarder}; {@link #open()} opens the sockets. */
+    public static final class Builder {
+        private String netns;
+        private final Set<String> interfaces = new LinkedHashSet<>();
+        private final List<VirtualService> services = new ArrayList<>();
+        private Timeouts timeouts;
+        private boolean answerArp = true;
+        private int batch = 64;
+        private int expectedConnections = 65_536;
+        private int receiveBuffer = 4 << 20;
+
+        private Builder() {}
+
+        /** The network namespace ({@code /run/netns/NAME}) of the interfaces; default the caller's. */
+        public Builder netns(String name) {
+            this.netns = name == null ? null : io.lvs4j.netlink.internal.Netns.checkName(name);
+            return this;
+        }
+
+        /** The director's interfaces to forward on (at least one). */
+        public Builder interfaces(String... names) {
+            for (String n : names) {
+                Preconditions.checkArgument(n != null && !n.isEmpty() && n.length() <= 15, "interface", n,
+                        "a name of 1..15 characters");
+                Preconditions.checkArgument(interfaces.add(n), "interface", n, "listed once");
+            }
+            return this;
+        }
+
+        /** A virtual service (IPv4, address and port) with its real servers. */
+        public Builder service(VirtualService service) {
+            Preconditions.checkNotNull(service, "virtual service");
+            for (VirtualService s : services) {
+                Preconditions.checkArgument(!s.key().equals(service.key()), "virtual service", service.key(),
+                        "listed once");
+            }
+            services.add(service);
+            return this;
+        }
+
+        /** Every service of a director configuration, and its timeouts. */
+        public Builder config(DirectorConfig config) {
+            Preconditions.checkNotNull(config, "director config");
+            config.services().forEach(this::service);
+            this.timeouts = config.timeouts();
+            return this;
+        }
+
+        /** Whether to answer ARP requests for the virtual addresses (default true). */
+        public Builder answerArp(boolean on) {
+            this.answerArp = on;
+            return this;
+        }
+
+        /** Frames per {@code recvmmsg}/{@code sendmmsg} batch (default 64). */
+        public Builder batchSize(int frames) {
+            this.batch = Preconditions.checkInRange(frames, 1, 1024, "batch size");
+            return this;
+        }
+
+        /** Connections the table is sized for up front (default 65,536). */
+        public Builder expectedConnections(int n) {
+            this.expectedConnections = Preconditions.checkInRange(n, 1, 1 << 24, "expected connections");
+            return this;
+        }
+
+        /** Each socket's receive buffer in bytes (default 4 MiB). */
+        public Builder receiveBufferBytes(int bytes) {
+            this.receiveBuffer = Preconditions.checkInRange(bytes, 65_536, 1 << 30, "receive buffer");
+            return this;
+        }
+
+        /**
+         * Opens the sockets, reads the interfaces' MACs and IPv4 addresses, and registers the
+         * services; their real servers are asked for with ARP once the forwarder {@link #start()}s.
+         */
+        public Forwarder open() throws InterfaceException {
+            Preconditions.checkState(!interfaces.isEmpty(), "interfaces", "none", "at least one");
+            Preconditions.checkState(!services.isEmpty(), "virtual services", "none", "at least one");
+            for (VirtualService s : services) {
+                Preconditions.checkArgument(!s.key().isFwmark() && s.key().address() instanceof Inet4Address,
+                        "virtual service", s.key(), "an IPv4 address and port (no firewall marks, no IPv6)");
+            }
+            String[] names = interfaces.toArray(new String[0]);
+            int n = names.length;
+            long[] macs = new long[n];
+            int[][] addrs = new int[n][];
+            int[][] prefixes = new int[n][];
+            try (Rtnetlink rt = Rtnetlink.open(netns)) {
+                for (int i = 0; i < n; i++) {
+                    Link link = rt.link(names[i]);
+                    byte[] hw = link.hardwareAddress();
+                    if (hw == null || hw.length != 6) {
+                        throw new IllegalArgumentException(Preconditions.message("interface", names[i],
+                                "an Ethernet interface (6-byte hardware address)"));
+                    }
+                    for (byte b : hw) {
+                        macs[i] = macs[i] << 8 | (b & 0xFF);
+                    }
+                    List<InterfaceAddress> v4 = new ArrayList<>();
+                    for (InterfaceAddress a : rt.addresses(link.index())) {
+                        if (a.address() instanceof Inet4Address) {
+                            v4.add(a);
+                        }
+                    }
+                    if (v4.isEmpty()) {
+                        throw new IllegalArgumentException(Preconditions.message("interface", names[i],
+                                "an IPv4 address (the source of the forwarder's ARP requests)"));
+                    }
+                    addrs[i] = new int[v4.size()];
+                    prefixes[i] = new int[v4.size()];
+                    for (int k = 0; k < v4.size(); k++) {
+                        byte[] b = v4.get(k).address().getAddress();
+                        addrs[i][k] = (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | b[3] & 0xFF;
+                        prefixes[i][k] = v4.get(k).prefixLength();
+                    }
+                }
+            }
+            PacketSocket[] sockets = new PacketSocket[n];
+            try {
+                for (int i = 0; i < n; i++) {
+                    sockets[i] = PacketSocket.open(netns, names[i], batch, receiveBuffer);
+                }
+                ConnectionTable.Builder tb = ConnectionTable.builder().expectedConnections(expectedConnections);
+                if (timeouts != null) {
+                    tb.timeouts(timeouts);
+                }
+                Dataplane plane = new Dataplane(sockets, macs, addrs, prefixes, answerArp, tb.build());
+                List<ServiceKey> keys = new ArrayList<>();
+                for (VirtualService s : services) {
+                    plane.addService(s);
+                    keys.add(s.key());
+                }
+                for (int i = 0; i < services.size(); i++) {
+                    for (RealServer rs : services.get(i).realServers()) {
+                        plane.addRealServer(i, rs);
+                    }
+                }
+                String where = (netns != null ? netns + ":" : "") + String.join(",", names);
+                return new Forwarder(plane, sockets, List.copyOf(keys), where);
+            } catch (NetlinkIoException e) {
+                closeAll(sockets);
+                InterfaceException ie = new InterfaceException(e.syscall, "AF_PACKET forwarder on "
+                        + String.join(",", names) + (netns != null ? " in " + netns : ""), e.errno, e.errnoText, null);
+                ie.initCause(e);
+                throw ie;
+            } catch (RuntimeException e) {
+                closeAll(sockets);
+                throw e;
+            }
+        }
+
+        private static void closeAll(PacketSocket[] sockets) {
+            for (PacketSocket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Forwarder.Builder[netns=" + netns + ", interfaces=" + interfaces + ", services="
+                    + services.stream().map(s -> Objects.toString(s.key())).toList() + "]";
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package io.lvs4j.netlink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lvs4j.RealServer;
+import io.lvs4j.Scheduler;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.VirtualService;
+import io.lvs4j.netlink.internal.Netns;
+import io.lvs4j.packet.DropReason;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LVS-NAT through the userspace {@link Forwarder} on this host's kernel (no IPVS needed): a client
+ * namespace curls the virtual address 192.0.2.10 through the director namespace, whose two
+ * interfaces (client side 203.0.113.1, server side 198.51.100.1) the forwarder serves with
+ * AF_PACKET sockets; two nginx real servers behind a bridge route back through the director.
+ */
+class ForwarderNatIT {
+    static final String VIP = "192.0.2.10";
+    static FwdNet net;
+    static String c;
+    static String d;
+    static Forwarder fwd;
+
+    @BeforeAll
+    static void topology() throws Exception {
+        assumeTrue(FwdNet.isRoot(), "needs root for network namespaces");
+        net = new FwdNet("n");
+        c = net.ns("c");
+        d = net.ns("d");
+        String s = net.ns("s");
+        String r1 = net.ns("r1");
+        String r2 = net.ns("r2");
+        net.bridge(s, "br0");
+        net.link(c, "eth0", d, "c0");
+        net.link(d, "s0", s, "d");
+        net.link(r1, "eth0", s, "r1");
+        net.link(r2, "eth0", s, "r2");
+        for (String p : new String[] {"d", "r1", "r2"}) {
+            net.port(s, "br0", p);
+        }
+        net.addr(c, "eth0", "203.0.113.2/24");
+        net.route(c, "192.0.2.0/24", "via", "203.0.113.1");
+        net.addr(d, "c0", "203.0.113.1/24");
+        net.addr(d, "s0", "198.51.100.1/24");
+        net.sysctl(d, "net.ipv4.ip_forward=0");
+        net.addr(r1, "eth0", "198.51.100.11/24");
+        net.addr(r2, "eth0", "198.51.100.12/24");
+        net.route(r1, "default", "via", "198.51.100.1");
+        net.route(r2, "default", "via", "198.51.100.1");
+        net.nginx(r1, "rs1", 80);
+        net.nginx(r2, "rs2", 80);
+        fwd = Forwarder.builder().netns(d).interfaces("c0", "s0")
+                .service(VirtualService.tcp(VIP, 80).scheduler(Scheduler.RR)
+                        .realServer(RealServer.of("198.51.100.11", 80).masquerade())
+                        .realServer(RealServer.of("198.51.100.12", 80).masquerade()).build())
+                .service(VirtualService.tcp(VIP, 81).scheduler(Scheduler.RR).persistence(Duration.ofSeconds(60))
+                        .realServer(RealServer.of("198.51.100.11", 80).masquerade())
+                        .realServer(RealServer.of("198.51.100.12", 80).masquerade()).build())
+                .open().start();
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).as("real servers answered ARP").isTrue();
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (fwd != null) {
+            fwd.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private List<String> curls(String url, int n) throws Exception {
+        List<String> r = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            r.add(net.curl(c, url));
+        }
+        return r;
+    }
+
+    @Test
+    void roundRobin_sixRequests_alternateBetweenBothRealServers() throws Exception {
+        List<String> r = curls("http://" + VIP + "/", 6);
+        assertThat(r).containsOnly("rs1", "rs2");
+        for (int i = 1; i < r.size(); i++) {
+            assertThat(r.get(i)).as("reply %d of %s", i, r).isNotEqualTo(r.get(i - 1));
+        }
+        ForwarderStats st = fwd.stats();
+        assertThat(st.toRealServer()).isGreaterThan(0);
+        assertThat(st.toClient()).isGreaterThan(0);
+    }
+
+    @Test
+    void persistence_port81_sameRealServerForTheClient_andPortRewrittenTo80() throws Exception {
+        List<String> r = curls("http://" + VIP + ":81/", 6);
+        assertThat(r.get(0)).isIn("rs1", "rs2");
+        assertThat(r).containsOnly(r.get(0));
+    }
+
+    @Test
+    void removedRealServer_takesNoNewConnections_andReaddedOneDoes() throws Exception {
+        ServiceKey key = ServiceKey.of(io.lvs4j.Protocol.TCP, VIP, 80);
+        InetAddress rs2 = InetAddress.getByName("198.51.100.12");
+        assertThat(fwd.removeRealServer(key, rs2, 80)).isTrue();
+        try {
+            assertThat(curls("http://" + VIP + "/", 4)).containsOnly("rs1");
+        } finally {
+            fwd.addRealServer(key, RealServer.of("198.51.100.12", 80).masquerade().build());
+        }
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).isTrue();
+        assertThat(curls("http://" + VIP + "/", 4)).contains("rs1", "rs2");
+    }
+
+    @Test
+    void malformedBurst_fromTheClient_forwardingGoesOn_andDropsCountedByReason() throws Exception {
+        ForwarderStats before = fwd.stats();
+        String script = new String(getClass().getResourceAsStream("malformed-burst.py").readAllBytes(),
+                StandardCharsets.UTF_8);
+        java.nio.file.Path py = net.dir.resolve("burst.py");
+        java.nio.file.Files.writeString(py, script);
+        int perKind = 4000;
+        String dmac = net.mac(d, "c0");
+        Process burst = net.start(c, "python3", py.toString(), "eth0", dmac, VIP, Integer.toString(perKind));
+        List<String> during = new ArrayList<>();
+        for (int i = 0; i < 30 && (burst.isAlive() || i < 4); i++) {
+            during.add(net.curl(c, "http://" + VIP + "/"));
+        }
+        assertThat(burst.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        String out = new String(burst.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(burst.exitValue()).as(out).isZero();
+        assertThat(during).as("replies during the burst").containsOnly("rs1", "rs2").hasSizeGreaterThanOrEqualTo(4);
+        Thread.sleep(200);
+        ForwarderStats after = fwd.stats();
+        long lost = after.kernelDrops() - before.kernelDrops();
+        for (DropReason r : new DropReason[] {DropReason.TRUNCATED, DropReason.BAD_IHL, DropReason.BAD_CHECKSUM,
+            DropReason.FRAGMENT, DropReason.BAD_LENGTH}) {
+            long n = after.drops(r) - before.drops(r);
+            assertThat(n).as("%s drops (%s)", r, after).isBetween(perKind - lost, (long) perKind);
+        }
+        assertThat(curls("http://" + VIP + "/", 2)).containsOnly("rs1", "rs2");
+        System.out.println("malformed burst: " + out.trim() + "; forwarder: " + after);
+    }
+
+    /**
+     * End-to-end rates through the forwarder (printed, recorded in benchmarks/RESULTS.md): HTTP/1.1
+     * keep-alive requests on 4 connections, and new connections (connect, GET, close) one at a time.
+     */
+    @Test
+    void throughput_keepAliveAndNewConnections_allAnswered() throws Exception {
+        InetSocketAddress vip = new InetSocketAddress(VIP, 80);
+        byte[] get = "GET / HTTP/1.1\r\nHost: vip\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        int threads = 4;
+        long seconds = 3;
+        AtomicLong done = new AtomicLong();
+        AtomicLong failed = new AtomicLong();
+        java.util.concurrent.atomic.AtomicReference<IOException> error = new java.util.concurrent.atomic.AtomicReference<>();
+        List<SocketChannel> chans = open(threads);
+        List<Thread> ts = new ArrayList<>();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        long t0 = System.nanoTime();
+        for (SocketChannel ch : chans) {
+            Thread t = new Thread(() -> {
+                ByteBuffer in = ByteBuffer.allocate(4096);
+                try (ch) {
+                    ch.connect(vip);
+                    while (System.nanoTime() < end) {
+                        ch.write(ByteBuffer.wrap(get));
+                        in.clear();
+                        if (!readResponse(ch, in)) {
+                            failed.incrementAndGet();
+                            return;
+                        }
+                        done.incrementAndGet();
+                    }
+                } catch (IOException e) {
+                    failed.incrementAndGet();
+                    error.set(e);
+                }
+            });
+            ts.add(t);
+            t.start();
+        }
+        for (Thread t : ts) {
+            t.join(TimeUnit.SECONDS.toMillis(seconds + 10));
+        }
+        double keepAlive = done.get() / ((System.nanoTime() - t0) / 1e9);
+        assertThat(failed.get()).as("failed connections, last error %s", error.get()).isZero();
+        assertThat(done.get()).isGreaterThan(0);
+
+        long conns = 0;
+        long t1 = System.nanoTime();
+        long end2 = t1 + TimeUnit.SECONDS.toNanos(seconds);
+        byte[] close = "GET / HTTP/1.1\r\nHost: vip\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+        ByteBuffer in = ByteBuffer.allocate(4096);
+        outer:
+        while (System.nanoTime() < end2) {
+            for (SocketChannel ch : open(50)) {
+                try (ch) {
+                    if (System.nanoTime() >= end2) {
+                        continue;
+                    }
+                    ch.connect(vip);
+                    ch.write(ByteBuffer.wrap(close));
+                    in.clear();
+                    assertThat(readResponse(ch, in)).isTrue();
+                    conns++;
+                }
+            }
+            if (conns > 1_000_000) {
+                break outer;
+            }
+        }
+        double perSecond = conns / ((System.nanoTime() - t1) / 1e9);
+        ForwarderStats st = fwd.stats();
+        System.out.printf("E2E NAT through the userspace forwarder: %.0f keep-alive requests/s on %d connections, "
+                + "%.0f new connections/s sequential; %s%n", keepAlive, threads, perSecond, st);
+        assertThat(conns).isGreaterThan(0);
+    }
+
+    /** Reads one HTTP response with a Content-Length body; false on EOF before it is complete. */
+    private static boolean readResponse(SocketChannel ch, ByteBuffer in) throws IOException {
+        for (int i = 0; i < 1000; i++) {
+            if (ch.read(in) < 0) {
+                return false;
+            }
+            String s = new String(in.array(), 0, in.position(), StandardCharsets.US_ASCII);
+            int h = s.indexOf("\r\n\r\n");
+            if (h >= 0) {
+                int cl = s.toLowerCase().indexOf("content-length: ");
+                if (cl >= 0) {
+                    int len = Integer.parseInt(s.substring(cl + 16, s.indexOf("\r\n", cl)).trim());
+                    if (in.position() >= h + 4 + len) {
+                        boolean ok = s.substring(h + 4, h + 4 + len).startsWith("rs");
+                        if (!ok) {
+                            System.out.println("unexpected: " + s);
+                        }
+                        return ok;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Sockets created inside the client namespace (a socket keeps the namespace it was made in). */
+    private static List<SocketChannel> open(int n) throws Exception {
+        return Netns.call(c, () -> {
+            List<SocketChannel> l = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    l.add(SocketChannel.open(java.net.StandardProtocolFamily.INET));
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return l;
+        });
+    }
+}
