@@ -1,0 +1,131 @@
+package io.lvs4j.netlink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lvs4j.Protocol;
+import io.lvs4j.RealServer;
+import io.lvs4j.Scheduler;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.VirtualService;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LVS-DR through the userspace {@link Forwarder}: client, director and two nginx real servers on
+ * one bridge (198.51.100.0/24). The virtual address 198.51.100.10 is on no director interface: the
+ * forwarder answers the client's ARP for it and rewrites only MACs; the real servers carry the
+ * virtual address on {@code lo} (/32) with {@code arp_ignore=1} and {@code arp_announce=2}, as in
+ * the seeds, and reply to the client directly.
+ */
+class ForwarderDrIT {
+    static final String VIP = "198.51.100.10";
+    static FwdNet net;
+    static String c;
+    static String d;
+    static String r1;
+    static String r2;
+    static Forwarder fwd;
+
+    @BeforeAll
+    static void topology() throws Exception {
+        assumeTrue(FwdNet.isRoot(), "needs root for network namespaces");
+        net = new FwdNet("g");
+        c = net.ns("c");
+        d = net.ns("d");
+        String s = net.ns("s");
+        r1 = net.ns("r1");
+        r2 = net.ns("r2");
+        net.bridge(s, "br0");
+        net.link(c, "eth0", s, "c");
+        net.link(d, "eth0", s, "d");
+        net.link(r1, "eth0", s, "r1");
+        net.link(r2, "eth0", s, "r2");
+        for (String p : new String[] {"c", "d", "r1", "r2"}) {
+            net.port(s, "br0", p);
+        }
+        net.addr(c, "eth0", "198.51.100.2/24");
+        net.addr(d, "eth0", "198.51.100.1/24");
+        net.sysctl(d, "net.ipv4.ip_forward=0");
+        int i = 11;
+        for (String r : new String[] {r1, r2}) {
+            for (String k : new String[] {"all", "default", "lo", "eth0"}) {
+                net.sysctl(r, "net.ipv4.conf." + k + ".arp_ignore=1");
+                net.sysctl(r, "net.ipv4.conf." + k + ".arp_announce=2");
+            }
+            net.addr(r, "eth0", "198.51.100." + i++ + "/24");
+            net.addr(r, "lo", VIP + "/32");
+        }
+        net.nginx(r1, "rs1", 80, 81);
+        net.nginx(r2, "rs2", 80, 81);
+        fwd = Forwarder.builder().netns(d).interfaces("eth0")
+                .service(VirtualService.tcp(VIP, 80).scheduler(Scheduler.RR)
+                        .realServer(RealServer.of("198.51.100.11", 80).route())
+                        .realServer(RealServer.of("198.51.100.12", 80).route()).build())
+                .service(VirtualService.tcp(VIP, 81).scheduler(Scheduler.WRR).persistence(Duration.ofSeconds(60))
+                        .realServer(RealServer.of("198.51.100.11", 81).route())
+                        .realServer(RealServer.of("198.51.100.12", 81).route()).build())
+                .open().start();
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).as("real servers answered ARP").isTrue();
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (fwd != null) {
+            fwd.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private List<String> curls(String url, int n) throws Exception {
+        List<String> r = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            r.add(net.curl(c, url));
+        }
+        return r;
+    }
+
+    @Test
+    void roundRobin_sixRequests_alternate_andRepliesBypassTheDirector() throws Exception {
+        ForwarderStats before = fwd.stats();
+        List<String> r = curls("http://" + VIP + "/", 6);
+        assertThat(r).containsOnly("rs1", "rs2");
+        for (int i = 1; i < r.size(); i++) {
+            assertThat(r.get(i)).as("reply %d of %s", i, r).isNotEqualTo(r.get(i - 1));
+        }
+        ForwarderStats after = fwd.stats();
+        assertThat(after.toRealServer() - before.toRealServer()).isGreaterThanOrEqualTo(6 * 3);
+        assertThat(after.toClient()).as("DR replies never pass the director").isZero();
+        assertThat(after.arpAnswered()).as("the client asked the forwarder for the VIP's MAC").isGreaterThan(0);
+        // the client learnt the director's MAC for the VIP, not a real server's
+        String neigh = FwdNet.sh("ip", "-n", c, "neigh", "show", VIP);
+        assertThat(neigh).contains(net.mac(d, "eth0"));
+    }
+
+    @Test
+    void persistence_port81_sameRealServerForTheClient() throws Exception {
+        List<String> r = curls("http://" + VIP + ":81/", 6);
+        assertThat(r.get(0)).isIn("rs1", "rs2");
+        assertThat(r).containsOnly(r.get(0));
+    }
+
+    @Test
+    void removedRealServer_takesNoNewConnections() throws Exception {
+        ServiceKey key = ServiceKey.of(Protocol.TCP, VIP, 80);
+        assertThat(fwd.removeRealServer(key, InetAddress.getByName("198.51.100.11"), 80)).isTrue();
+        try {
+            assertThat(curls("http://" + VIP + "/", 4)).containsOnly("rs2");
+        } finally {
+            fwd.addRealServer(key, RealServer.of("198.51.100.11", 80).route().build());
+        }
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).isTrue();
+        assertThat(curls("http://" + VIP + "/", 4)).contains("rs1", "rs2");
+    }
+}
