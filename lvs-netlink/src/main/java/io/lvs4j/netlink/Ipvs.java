@@ -51,6 +51,7 @@ public final class Ipvs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ipvs.class);
     static final int ENOENT = 2;
     static final int EOPNOTSUPP = 95;
+    static final int ENOBUFS = 105;
 
     private final GenlClient client;
     private final GenlFamily family;
@@ -498,7 +499,8 @@ public final class Ipvs implements AutoCloseable {
 
     static IpvsException io(String command, String object, NetlinkIoException e) {
         return new IpvsException(command, object, e.errno, e.errnoText, null,
-                e.errno == 105 ? "replies were lost because the receive buffer overflowed; re-read the state" : e.syscall + " failed");
+                e.errno == ENOBUFS ? "ENOBUFS: the kernel dropped replies to this socket because its receive buffer "
+                        + "overflowed, so what was applied is unknown; re-read the state" : e.syscall + " failed");
     }
 
     static IpvsException malformed(String command, String object, NetlinkFormatException e) {

@@ -172,9 +172,11 @@ public final class IpvsBatch {
                 try {
                     client.pipeline(out, firstSeq, count, (i, e) -> errors[i] = e);
                 } catch (NetlinkIoException e) {
-                    throw progress(Ipvs.io(requests.get(base).describe(), null, e), applied, base, count);
+                    throw progress(Ipvs.io(requests.get(base).describe(), null, e), applied, base, count,
+                            requests.size());
                 } catch (NetlinkFormatException e) {
-                    throw progress(Ipvs.malformed(requests.get(base).describe(), null, e), applied, base, count);
+                    throw progress(Ipvs.malformed(requests.get(base).describe(), null, e), applied, base, count,
+                            requests.size());
                 }
                 for (int i = 0; i < count; i++) {
                     Request r = requests.get(base + i);
@@ -195,7 +197,7 @@ public final class IpvsBatch {
         }
     }
 
-    private static IpvsException progress(IpvsException e, List<String> applied, int base, int count) {
-        return new IpvsBatchException(e, applied, base, count);
+    private static IpvsException progress(IpvsException e, List<String> applied, int base, int count, int total) {
+        return new IpvsBatchException(e, applied, base, count, total);
     }
 }

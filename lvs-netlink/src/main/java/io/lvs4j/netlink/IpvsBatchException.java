@@ -30,14 +30,18 @@ public final class IpvsBatchException extends IpvsException {
         this.inDoubt = 0;
     }
 
-    /** The socket failed while a window of {@code inDoubt} requests starting at {@code base} was out. */
-    IpvsBatchException(IpvsException cause, List<String> applied, int base, int inDoubt) {
-        super("batch stopped at request " + base + " (" + inDoubt + " sent, outcome unknown; " + applied.size()
-                + " applied before): " + cause.getMessage(), cause.command(), cause.object(), cause.errno(),
-                cause.kernelMessage(), cause);
+    /**
+     * The socket failed (e.g. ENOBUFS: the kernel dropped replies) while a window of
+     * {@code inDoubt} requests starting at {@code base} was out; the {@code total - base - inDoubt}
+     * after it were never sent.
+     */
+    IpvsBatchException(IpvsException cause, List<String> applied, int base, int inDoubt, int total) {
+        super("batch of " + total + " stopped at request " + base + ": " + inDoubt + " sent, outcome unknown; "
+                + applied.size() + " applied before; " + (total - base - inDoubt) + " not sent: " + cause.getMessage(),
+                cause.command(), cause.object(), cause.errno(), cause.kernelMessage(), cause);
         this.failures = List.of(new Failure(base, cause));
         this.applied = List.copyOf(applied);
-        this.notSent = 0;
+        this.notSent = total - base - inDoubt;
         this.inDoubt = inDoubt;
     }
 

@@ -203,7 +203,7 @@ class ReconcilerTest {
         List<Change> plan = List.of(Change.addService(THREE), Change.addServer(THREE, THREE.realServers().get(0)),
                 Change.addServer(THREE, THREE.realServers().get(1)), Change.addServer(THREE, THREE.realServers().get(2)));
         IpvsException io = new IpvsException("recvmsg", null, 105, "No buffer space available", null, "lost");
-        IpvsBatchException batch = new IpvsBatchException(io, List.of("a"), 1, 2);
+        IpvsBatchException batch = new IpvsBatchException(io, List.of("a"), 1, 2, 4);
         ReconcileException e = ReconcileException.of(plan, batch);
         assertThat(e.applied()).containsExactly(plan.get(0));
         assertThat(e.inDoubt()).containsExactly(plan.get(1), plan.get(2));

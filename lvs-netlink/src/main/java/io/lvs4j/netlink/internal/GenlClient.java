@@ -7,7 +7,10 @@ import java.util.function.Consumer;
 /**
  * Request/reply over a {@link NetlinkSocket}: sequence numbers, multipart dumps ending in
  * {@code NLMSG_DONE}, ACKs and errors, and pipelined batches. Replies whose sequence number
- * belongs to an earlier, abandoned exchange are skipped (resynchronisation). Not thread-safe.
+ * belongs to an earlier, abandoned exchange are skipped (resynchronisation). An overrun
+ * ({@code ENOBUFS}) fails the exchange or window it happens in: the kernel processed the requests,
+ * but which replies were lost is unknown, so the caller must re-read the state; the socket stays
+ * usable (see {@link NetlinkSocket}). Not thread-safe.
  */
 public final class GenlClient implements AutoCloseable {
     private final NetlinkSocket socket;
@@ -20,6 +23,11 @@ public final class GenlClient implements AutoCloseable {
 
     public int pid() {
         return socket.pid();
+    }
+
+    /** The socket (for its options, e.g. {@link NetlinkSocket#receiveBuffer}). */
+    public NetlinkSocket socket() {
+        return socket;
     }
 
     public int nextSeq() {
@@ -70,6 +78,7 @@ public final class GenlClient implements AutoCloseable {
                     continue;
                 }
                 if (m.type == Nl.NLMSG_OVERRUN) {
+                    socket.markOverrun();
                     throw new NetlinkIoException("recvfrom", Native.ENOBUFS, "No buffer space available", "(NLMSG_OVERRUN)");
                 }
                 onReply.accept(m);

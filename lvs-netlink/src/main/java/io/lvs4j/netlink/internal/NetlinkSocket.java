@@ -7,13 +7,22 @@ import java.nio.ByteOrder;
 import jnr.ffi.byref.IntByReference;
 
 /**
- * A {@code NETLINK_GENERIC} socket: open (optionally inside a named network namespace), send,
- * receive, close. {@code EINTR} is retried; {@code ENOBUFS} (replies lost because the receive
- * buffer overflowed) is reported to the caller, who must resynchronise. Not thread-safe.
+ * A netlink socket: open (optionally inside a named network namespace), send, receive, close.
+ * {@code EINTR} is retried. {@code ENOBUFS} means the kernel dropped messages for this socket
+ * because its receive buffer was full (replies to pipelined requests, or multicast events): it is
+ * reported by {@link #receive} to the caller, who cannot know what was lost (libnl, ipvsadm and
+ * iproute2 also fail the operation; iproute2's monitor carries on). After an overrun the kernel
+ * drops EVERY further message to the socket, without another ENOBUFS, until its receive queue has
+ * been emptied (netlink's congestion flag): so {@link #send} first discards what is still queued,
+ * or the reply to the next request would be lost and its reader wait for ever. Dumps never
+ * overrun: the kernel fills the next part only when the reader has made room. Not thread-safe.
  */
 public final class NetlinkSocket implements AutoCloseable {
     /** The receive buffer for one datagram; a dump part never exceeds it. */
     static final int RECV_SIZE = 256 * 1024;
+    private static final int MSG_DONTWAIT = 0x40;
+    /** At most this many queued datagrams are discarded before a send (bounds the loop). */
+    private static final int DRAIN_LIMIT = 1 << 20;
 
     private final Native.LibC libc;
     private final int fd;
@@ -23,6 +32,8 @@ public final class NetlinkSocket implements AutoCloseable {
     private final ByteBuffer kernelAddr = sockaddrNl(0);
     private final ByteBuffer fromAddr = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
     private boolean closed;
+    private boolean overrun;
+    private long discarded;
 
     private NetlinkSocket(Native.LibC libc, int fd) throws NetlinkIoException {
         this.libc = libc;
@@ -109,6 +120,15 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets the receive buffer ({@code SO_RCVBUF}; the kernel doubles it and applies its minimum
+     * and {@code net.core.rmem_max}). {@link #open} asks for 4 MiB; tests shrink it to provoke
+     * overruns.
+     */
+    public void receiveBuffer(int bytes) throws NetlinkIoException {
+        setInt(Native.SOL_SOCKET, Native.SO_RCVBUF, bytes, true);
+    }
+
     /** Whether {@code e} is a receive timeout ({@link #receiveTimeout(int)}). */
     public static boolean isTimeout(NetlinkIoException e) {
         return e.errno == Native.EAGAIN;
@@ -139,6 +159,9 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Sends the readable bytes of {@code msgs} (one or more netlink messages) to the kernel. */
     public void send(ByteBuf msgs) throws NetlinkIoException {
+        if (overrun) {
+            drain();
+        }
         int n = msgs.readableBytes();
         if (sendBuf.capacity() < n) {
             sendBuf = ByteBuffer.allocateDirect(Math.max(n, sendBuf.capacity() * 2)).order(ByteOrder.nativeOrder());
@@ -184,10 +207,54 @@ public final class NetlinkSocket implements AutoCloseable {
                 return Unpooled.wrappedBuffer(recvBuf);
             }
             int e = Native.errno();
+            if (e == Native.ENOBUFS) {
+                overrun = true;
+                throw new NetlinkIoException("recvfrom", e, Native.strerror(e),
+                        "(the kernel dropped messages for this socket: its receive buffer overflowed)");
+            }
             if (e != Native.EINTR || attempt > 1000) {
                 throw new NetlinkIoException("recvfrom", e, Native.strerror(e), null);
             }
         }
+    }
+
+    /**
+     * Marks the socket overrun (e.g. on an {@code NLMSG_OVERRUN} message): the next {@link #send}
+     * first empties the receive queue.
+     */
+    public void markOverrun() {
+        overrun = true;
+    }
+
+    /** Datagrams discarded so far by the clean-up after overruns (see {@link #send}). */
+    public long discarded() {
+        return discarded;
+    }
+
+    /**
+     * Discards every datagram queued on the socket, without waiting, so the kernel lifts its
+     * congestion flag and delivers the replies to come. The replies discarded belong to requests
+     * already answered with ENOBUFS, or to dumps abandoned after an error.
+     */
+    private void drain() throws NetlinkIoException {
+        for (int i = 0; i < DRAIN_LIMIT; i++) {
+            recvBuf.clear();
+            long r = libc.recvfrom(fd, recvBuf, RECV_SIZE, MSG_DONTWAIT, fromAddr, new IntByReference(12));
+            if (r >= 0) {
+                discarded++;
+                continue;
+            }
+            int e = Native.errno();
+            if (e == Native.EAGAIN) {
+                overrun = false;
+                return;
+            }
+            if (e != Native.EINTR && e != Native.ENOBUFS) { // a second overrun while draining: keep draining
+                throw new NetlinkIoException("recvfrom", e, Native.strerror(e), "while discarding replies after an overrun");
+            }
+        }
+        throw new NetlinkIoException("recvfrom", Native.ENOBUFS, Native.strerror(Native.ENOBUFS),
+                "(still receiving after discarding " + DRAIN_LIMIT + " datagrams following an overrun)");
     }
 
     private NetlinkIoException failure(String call, String detail) {
