@@ -104,9 +104,41 @@ class ForwarderDrIT {
         assertThat(after.toRealServer() - before.toRealServer()).isGreaterThanOrEqualTo(6 * 3);
         assertThat(after.toClient()).as("DR replies never pass the director").isZero();
         assertThat(after.arpAnswered()).as("the client asked the forwarder for the VIP's MAC").isGreaterThan(0);
+        // the director's kernel saw the VIP's packets too (AF_PACKET is a tap) and dropped them as not
+        // its own, without a RST or an ICMP error, because the VIP is not local and forwarding is off
+        assertThat(kernelCounter(d, "IpInAddrErrors")).isGreaterThanOrEqualTo(6 * 3);
+        assertThat(kernelCounter(d, "TcpOutRsts")).isZero();
+        assertThat(kernelCounter(d, "IcmpOutDestUnreachs")).isZero();
         // the client learnt the director's MAC for the VIP, not a real server's
         String neigh = FwdNet.sh("ip", "-n", c, "neigh", "show", VIP);
         assertThat(neigh).contains(net.mac(d, "eth0"));
+    }
+
+    /** A kernel SNMP counter of a namespace, read with {@code nstat} (absolute, history untouched). */
+    static long kernelCounter(String ns, String name) throws Exception {
+        for (String line : FwdNet.sh("ip", "netns", "exec", ns, "nstat", "-saz", name).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 2 && f[0].equals(name)) {
+                return Long.parseLong(f[1]);
+            }
+        }
+        throw new AssertionError("no " + name + " in nstat of " + ns);
+    }
+
+    @Test
+    void open_unknownInterfaceOrUnreachableRealServer_failsClearly() {
+        assertThat(Forwarder.isAvailable()).as("%s", Forwarder.unavailabilityCause()).isTrue();
+        VirtualService vs = VirtualService.tcp(VIP, 82).realServer(RealServer.of("198.51.100.11", 82).route()).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> Forwarder.builder().netns(d).interfaces("nope0").service(vs).open())
+                .isInstanceOf(InterfaceException.class).hasMessageContaining("No such device (errno 19)")
+                .hasMessageContaining("nope0");
+        VirtualService far = VirtualService.tcp(VIP, 82).realServer(RealServer.of("203.0.113.7", 82).route()).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> Forwarder.builder().netns(d).interfaces("eth0").service(far).open())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("real server: \"203.0.113.7:82\" (expected: an address in a connected IPv4 subnet of the "
+                        + "forwarder's interfaces)");
     }
 
     @Test
