@@ -1,0 +1,104 @@
+package io.lvs4j.director.host;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lvs4j.Forwarding;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Validation and plans; applying them to a kernel is {@link HostSetupIT}. */
+class HostSetupTest {
+    @Test
+    void realServer_badVip_isRejectedWithTheExpectedForm() {
+        assertThatThrownBy(() -> RealServerSetup.vip("192.0.2.300"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vip: \"192.0.2.300\" (expected: an IPv4 or IPv6 address literal)");
+    }
+
+    @Test
+    void realServer_natMethod_isRejectedSayingWhy() {
+        assertThatThrownBy(() -> RealServerSetup.vip("192.0.2.1").method(Forwarding.MASQ))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("method: MASQ (expected: ROUTE (DR) or TUNNEL (TUN)");
+    }
+
+    @Test
+    void realServer_netnsWithSlash_isRejected() {
+        assertThatThrownBy(() -> RealServerSetup.vip("192.0.2.1").netns("../../proc/1/ns/net"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("netns: \"../../proc/1/ns/net\" (expected: a name under /run/netns, without '/')");
+        assertThatThrownBy(() -> DirectorSetup.method(Forwarding.ROUTE).netns(".."))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void realServer_drPlan_isTheSeedsRecipe() {
+        assertThat(RealServerSetup.vip("192.0.2.100").plan()).containsExactly(
+                "sysctl net.ipv4.conf.all.arp_ignore=1", "sysctl net.ipv4.conf.lo.arp_ignore=1",
+                "sysctl net.ipv4.conf.all.arp_announce=2", "sysctl net.ipv4.conf.lo.arp_announce=2",
+                "address 192.0.2.100/32 dev lo");
+    }
+
+    @Test
+    void realServer_tunPlan_addsTunl0UpAndRpFilterOff() {
+        List<String> plan = RealServerSetup.vip("192.0.2.100").method(Forwarding.TUNNEL).plan();
+        assertThat(plan).contains("link tunl0 up", "sysctl net.ipv4.conf.tunl0.rp_filter=0",
+                "sysctl net.ipv4.conf.all.rp_filter=0");
+        assertThat(plan.get(plan.size() - 1)).isEqualTo("address 192.0.2.100/32 dev lo");
+    }
+
+    @Test
+    void realServer_ipv6Plan_isOnlyTheSlash128() {
+        assertThat(RealServerSetup.vip("[2001:db8::100]").plan()).containsExactly("address 2001:db8::100/128 dev lo");
+    }
+
+    @Test
+    void director_localMethod_isRejected() {
+        assertThatThrownBy(() -> DirectorSetup.method(Forwarding.LOCAL))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("method: LOCAL (expected: MASQ (NAT), ROUTE (DR) or TUNNEL (TUN))");
+    }
+
+    @Test
+    void state_roundTrip_keepsEveryStepAndTheNamespace() {
+        HostChanges c = new HostChanges("rs1", List.of(
+                new HostChanges.Step(HostChanges.Step.Kind.SYSCTL, "net.ipv4.conf.all.arp_ignore", "0", "1"),
+                new HostChanges.Step(HostChanges.Step.Kind.ADDRESS, "lo", null, "192.0.2.100/32"),
+                new HostChanges.Step(HostChanges.Step.Kind.LINK_UP, "tunl0", "down", "up")));
+
+        String text = c.toState();
+        assertThat(text).isEqualTo("lvs4j-host-changes 1\nnetns\trs1\n"
+                + "sysctl\tnet.ipv4.conf.all.arp_ignore\t0\t1\naddress\tlo\t-\t192.0.2.100/32\nlink_up\ttunl0\tdown\tup\n");
+        HostChanges back = HostChanges.fromState(text);
+        assertThat(back.netns()).isEqualTo("rs1");
+        assertThat(back.describe()).containsExactly("sysctl net.ipv4.conf.all.arp_ignore: 0 -> 1",
+                "address 192.0.2.100/32 added on lo", "link tunl0 set up");
+    }
+
+    @Test
+    void state_malformedLine_isRejectedWithItsLineNumber() {
+        assertThatThrownBy(() -> HostChanges.fromState("lvs4j-host-changes 1\nnetns\t-\nsysctl\tonly-two"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("state line 3: \"sysctl\tonly-two\" (expected: sysctl|address|link_up<TAB>NAME<TAB>PREVIOUS<TAB>APPLIED)");
+        assertThatThrownBy(() -> HostChanges.fromState("something else\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("state line 1:");
+    }
+
+    @Test
+    void and_otherNamespace_isRejected() {
+        HostChanges a = new HostChanges("rs1", List.of());
+        HostChanges b = new HostChanges(null, List.of());
+        assertThatThrownBy(() -> a.and(b)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("netns: null (expected: rs1)");
+        assertThat(a.and(new HostChanges("rs1", List.of())).isEmpty()).isTrue();
+    }
+
+    @Test
+    void undo_ofNothing_isANoOpAndMarksUndone() throws Exception {
+        HostChanges none = new HostChanges(null, List.of());
+        none.undo();
+        assertThat(none.isUndone()).isTrue();
+    }
+}
