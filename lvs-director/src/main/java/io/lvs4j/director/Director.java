@@ -659,8 +659,16 @@ public final class Director implements AutoCloseable {
             }
             if (!has) {
                 SyncDaemon t = sync.template();
-                SyncDaemon.Builder b = SyncDaemon.builder(want, t.interfaceName()).syncId(t.syncId())
-                        .maxLength(t.maxLength()).port(t.port()).ttl(t.ttl());
+                SyncDaemon.Builder b = SyncDaemon.builder(want, t.interfaceName()).syncId(t.syncId());
+                if (t.maxLength() != 0) {
+                    b.maxLength(t.maxLength());
+                }
+                if (t.port() != 0) {
+                    b.port(t.port());
+                }
+                if (t.ttl() != 0) {
+                    b.ttl(t.ttl());
+                }
                 t.group().ifPresent(g -> b.group(Addresses.format(g)));
                 table.startDaemon(b.build());
             }

@@ -388,7 +388,8 @@ public final class HealthMonitor implements AutoCloseable {
                     : (cause == null ? "" : cause.toString()) + (checker == null ? "" : " by " + checker));
         } else if (before != m.applied && started && cause == null && m.applied >= 0 && before >= 0) {
             emit(HealthEvent.Type.WEIGHT_CHANGED, m.svc, m.configured, m.applied, null, null,
-                    "slow start weight " + before + " -> " + m.applied);
+                    (m.rampPending(ticker.read()) || m.slowStartNanos > 0 ? "slow start weight " : "weight ") + before
+                            + " -> " + m.applied);
         }
         if (m.rampPending(ticker.read())) {
             scheduleRamp(m);

@@ -1,0 +1,399 @@
+package io.lvs4j.director;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lvs4j.Change;
+import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.SyncDaemon;
+import io.lvs4j.Timeouts;
+import io.lvs4j.VirtualService;
+import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.ReadOptions;
+import io.lvs4j.health.CheckPolicy;
+import io.lvs4j.health.HealthEvent;
+import io.lvs4j.health.ServiceHealth;
+import io.lvs4j.netlink.InMemoryIpvs;
+import io.lvs4j.netlink.ReconcileException;
+import io.lvs4j.netlink.ReconcileResult;
+import io.lvs4j.netlink.ServiceState;
+import io.lvs4j.vrrp.RouterState;
+import io.lvs4j.vrrp.memory.InMemoryNetwork;
+import io.lvs4j.vrrp.memory.VirtualClock;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The director on a virtual clock: in-memory VRRP, an in-memory IPVS table (the kernel's answers,
+ * see {@link InMemoryIpvs}), health from checkers the test sets. What the kernel backend does is
+ * proved in {@code DirectorIT} inside User-Mode Linux.
+ */
+class DirectorTest {
+    private static final ServiceKey WEB = ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.100", 80);
+    private static final CheckPolicy FAST = CheckPolicy.builder().interval(Duration.ofSeconds(2)).retry(1)
+            .delayBeforeRetry(Duration.ofSeconds(1)).build();
+
+    private final VirtualClock clock = new VirtualClock();
+    private final InMemoryNetwork network = new InMemoryNetwork(clock);
+    private final List<Director> started = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        started.forEach(Director::close);
+    }
+
+    private static String conf(int priority, String extraGlobal, String rs2Weight) {
+        return "global_defs {\n router_id t\n" + extraGlobal + "}\n"
+                + "vrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 51\n priority " + priority
+                + "\n advert_int 1\n virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n"
+                + "virtual_server 192.0.2.100 80 {\n lb_algo wrr\n lb_kind DR\n protocol TCP\n"
+                + " real_server 198.51.100.2 80 {\n  weight 3\n }\n"
+                + " real_server 198.51.100.3 80 {\n  weight " + rs2Weight + "\n }\n}\n";
+    }
+
+    private static KeepalivedConfig parse(String text) throws Exception {
+        return KeepalivedConfig.parse("keepalived.conf", text, ReadOptions.defaults()).config();
+    }
+
+    private Director start(Director.Builder b, String node, String address, List<DirectorEvent> events)
+            throws Exception {
+        if (events != null) {
+            b.listener(events::add);
+        }
+        Director d = b.virtualClock(clock).inMemoryVrrp(network, node, InetAddress.getByName(address)).start();
+        started.add(d);
+        return d;
+    }
+
+    private void advance(Duration d) {
+        clock.advanceBy(d.toNanos() / 1000);
+    }
+
+    /** The table as "service: rs=weight ..." lines, sorted: independent of the director's code. */
+    private static Map<String, String> rules(InMemoryIpvs t) {
+        Map<String, String> out = new TreeMap<>();
+        for (ServiceState s : t.serviceStates()) {
+            out.put(s.service().key().toString(), s.service().realServers().stream()
+                    .map(r -> r.endpoint() + "=" + r.weight()).sorted().collect(Collectors.joining(" ")));
+        }
+        return out;
+    }
+
+    private static VirtualService web(int w2, int w3) {
+        return VirtualService.tcp("192.0.2.100", 80).scheduler("wrr")
+                .realServer(RealServer.of("198.51.100.2", 80).weight(w2).route())
+                .realServer(RealServer.of("198.51.100.3", 80).weight(w3).route()).build();
+    }
+
+    private static InetAddress ip(String s) throws Exception {
+        return InetAddress.getByName(s);
+    }
+
+    @Test
+    void failover_masterCloses_backupTakesVipsAndBothKeptRules() throws Exception {
+        InMemoryIpvs ta = new InMemoryIpvs();
+        InMemoryIpvs tb = new InMemoryIpvs();
+        List<DirectorEvent> eb = new ArrayList<>();
+        Director a = start(Director.builder(parse(conf(100, "", "1"))).ipvs(ta), "a", "192.0.2.1", null);
+        Director b = start(Director.builder(parse(conf(99, "", "1"))).ipvs(tb), "b", "192.0.2.2", eb);
+        advance(Duration.ofSeconds(5));
+
+        assertThat(a.state().instance("VI_1").orElseThrow().state()).isEqualTo(RouterState.MASTER);
+        assertThat(a.state().instance("VI_1").orElseThrow().addressesHeld()).isTrue();
+        assertThat(b.state().instance("VI_1").orElseThrow().state()).isEqualTo(RouterState.BACKUP);
+        assertThat(b.state().instance("VI_1").orElseThrow().addressesHeld()).isFalse();
+        Map<String, String> expected = Map.of("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=1");
+        assertThat(rules(ta)).isEqualTo(expected); // rules on master and backup alike
+        assertThat(rules(tb)).isEqualTo(expected);
+
+        a.close();
+        assertThat(rules(ta)).isEmpty(); // keepalived removes its rules on stop
+        advance(Duration.ofSeconds(2)); // priority 0 from the old master: takeover after Skew_Time
+        assertThat(b.state().instance("VI_1").orElseThrow().state()).isEqualTo(RouterState.MASTER);
+        assertThat(b.state().instance("VI_1").orElseThrow().addressesHeld()).isTrue();
+        assertThat(rules(tb)).isEqualTo(expected);
+        assertThat(eb).filteredOn(e -> e instanceof DirectorEvent.VrrpTransition t && t.to() == RouterState.MASTER)
+                .hasSize(1);
+        assertThat(eb).filteredOn(e -> e instanceof DirectorEvent.VirtualAddresses v && v.held()).hasSize(1);
+    }
+
+    @Test
+    void checkFails_realServerLeavesTableThenReturnsAtConfiguredWeight() throws Exception {
+        SettableChecker c2 = new SettableChecker("rs2");
+        InMemoryIpvs t = new InMemoryIpvs();
+        List<DirectorEvent> events = new ArrayList<>();
+        VirtualService web = web(3, 1);
+        start(Director.builder().ipvs(t).service(ServiceHealth.builder(web)
+                .check(web.realServers().get(0), c2, FAST).build()), "a", "192.0.2.1", events);
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=1");
+
+        c2.up(false);
+        advance(Duration.ofSeconds(5)); // a check at <= 2 s fails, the retry 1 s later too: down
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.3:80=1");
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(DirectorEvent.Health.class,
+                h -> assertThat(h.event().type()).isEqualTo(HealthEvent.Type.REAL_SERVER_DOWN)));
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(DirectorEvent.KernelChange.class,
+                k -> assertThat(k.applied()).extracting(Change::kind).containsExactly(Change.Kind.REMOVE_SERVER)));
+
+        c2.up(true);
+        advance(Duration.ofSeconds(3));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=1");
+    }
+
+    @Test
+    void inhibitOnFailure_downServerStaysAtWeightZeroThenRestored() throws Exception {
+        SettableChecker c2 = new SettableChecker("rs2");
+        InMemoryIpvs t = new InMemoryIpvs();
+        Director d = start(Director.builder().ipvs(t).service(ServiceHealth.builder(web(3, 1))
+                .check(web(3, 1).realServers().get(0), c2, FAST).inhibitOnFailure().build()), "a", "192.0.2.1", null);
+        c2.up(false);
+        advance(Duration.ofSeconds(5));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=0 198.51.100.3:80=1");
+        DirectorState.Server s = d.state().service(WEB).orElseThrow().realServer("198.51.100.2:80").orElseThrow();
+        assertThat(s.health()).isEqualTo(DirectorState.Health.DOWN);
+        assertThat(s.kernelWeight()).isZero();
+        assertThat(s.configured().weight()).isEqualTo(3);
+        c2.up(true);
+        advance(Duration.ofSeconds(3));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=1");
+    }
+
+    @Test
+    void quorumLost_sorryServerComesInAndLeavesWhenRegained() throws Exception {
+        SettableChecker c2 = new SettableChecker("rs2");
+        SettableChecker c3 = new SettableChecker("rs3");
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService web = web(1, 1);
+        Director d = start(Director.builder().ipvs(t).service(ServiceHealth.builder(web)
+                .check(web.realServers().get(0), c2, FAST).check(web.realServers().get(1), c3, FAST)
+                .sorryServer(RealServer.of("203.0.113.9", 80).route().build()).build()), "a", "192.0.2.1", null);
+        c2.up(false);
+        advance(Duration.ofSeconds(5));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.3:80=1"); // quorum 1 still met
+        c3.up(false);
+        advance(Duration.ofSeconds(5));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "203.0.113.9:80=1");
+        DirectorState.Service s = d.state().service(WEB).orElseThrow();
+        assertThat(s.quorumUp()).isFalse();
+        assertThat(s.realServers()).anySatisfy(r -> {
+            assertThat(r.role()).isEqualTo(DirectorState.Role.SORRY_SERVER);
+            assertThat(r.inKernel()).isTrue();
+        });
+        c3.up(true);
+        advance(Duration.ofSeconds(3));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.3:80=1");
+        assertThat(d.state().service(WEB).orElseThrow().quorumUp()).isTrue();
+    }
+
+    @Test
+    void runtimeWeightChange_isOneSetAndNoDeleteOrAdd() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        Director d = start(Director.builder().ipvs(t).service(web(3, 1)), "a", "192.0.2.1", null);
+        int before = t.requests().size();
+        ReconcileResult r = d.weight(WEB, ip("198.51.100.3"), 80, 5);
+        assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.EDIT_SERVER);
+        assertThat(t.requests().subList(before, t.requests().size())).hasSize(1)
+                .allSatisfy(q -> assertThat(q).startsWith("EDIT_SERVER"));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=5");
+        assertThat(d.state().service(WEB).orElseThrow().realServer("198.51.100.3:80").orElseThrow().kernelWeight())
+                .isEqualTo(5);
+    }
+
+    @Test
+    void runtimeChange_keepsHealthStateOfUnchangedRealServer() throws Exception {
+        SettableChecker c2 = new SettableChecker("rs2");
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService web = web(3, 1);
+        Director d = start(Director.builder().ipvs(t).service(ServiceHealth.builder(web)
+                .check(web.realServers().get(0), c2, FAST).build()), "a", "192.0.2.1", null);
+        c2.up(false);
+        advance(Duration.ofSeconds(5));
+        int checks = c2.checks;
+        int before = t.requests().size();
+        d.weight(WEB, ip("198.51.100.3"), 80, 2); // the other real server
+        d.putRealServer(WEB, RealServer.of("198.51.100.4", 80).route().build()); // a new one
+        // the down server stays out: its state was kept, it was not restarted as up
+        assertThat(t.requests().subList(before, t.requests().size())).noneMatch(q -> q.contains("198.51.100.2"));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.3:80=2 198.51.100.4:80=1");
+        advance(Duration.ofSeconds(3));
+        assertThat(c2.checks).isGreaterThan(checks); // its checks go on
+        c2.up(true);
+        advance(Duration.ofSeconds(3));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80",
+                "198.51.100.2:80=3 198.51.100.3:80=2 198.51.100.4:80=1");
+    }
+
+    @Test
+    void removedRealServerWithConnections_drainsAtWeightZeroThenGoes() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        Director d = start(Director.builder().ipvs(t).drainTimeout(Duration.ofSeconds(60))
+                .refreshInterval(Duration.ofSeconds(1)).service(web(3, 1)), "a", "192.0.2.1", null);
+        t.connections(WEB, "198.51.100.3", 80, 2, 1);
+        ReconcileResult r = d.removeRealServer(WEB, ip("198.51.100.3"), 80);
+        assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.EDIT_SERVER);
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=0");
+        assertThat(d.state().service(WEB).orElseThrow().realServer("198.51.100.3:80").orElseThrow().role())
+                .isEqualTo(DirectorState.Role.DRAINING);
+        advance(Duration.ofSeconds(3));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=0");
+        t.connections(WEB, "198.51.100.3", 80, 0, 0); // the last connection ended
+        advance(Duration.ofSeconds(2));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3");
+        assertThat(d.state().service(WEB).orElseThrow().realServers()).hasSize(1);
+    }
+
+    @Test
+    void reload_changesOnlyTheDifference_vrrpInstanceKeepsRunning() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", events);
+        advance(Duration.ofSeconds(5));
+        assertThat(d.state().instance("VI_1").orElseThrow().state()).isEqualTo(RouterState.MASTER);
+        events.clear();
+        int before = t.requests().size();
+
+        ReconcileResult r = d.apply(parse(conf(100, "", "4")));
+
+        assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.EDIT_SERVER);
+        assertThat(t.requests().subList(before, t.requests().size())).hasSize(1);
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=4");
+        assertThat(events).filteredOn(e -> e instanceof DirectorEvent.ConfigApplied).singleElement()
+                .satisfies(e -> assertThat(((DirectorEvent.ConfigApplied) e).vrrpKept()).containsExactly("VI_1"));
+        advance(Duration.ofSeconds(5));
+        assertThat(events).noneMatch(e -> e instanceof DirectorEvent.VrrpTransition);
+        assertThat(d.state().instance("VI_1").orElseThrow().state()).isEqualTo(RouterState.MASTER);
+
+        // a changed instance restarts (priority 0 then up again), a dropped service leaves
+        String changed = conf(100, "", "4").replace("priority 100", "priority 120")
+                .replace("virtual_server 192.0.2.100 80", "virtual_server 192.0.2.101 80");
+        d.apply(parse(changed));
+        advance(Duration.ofSeconds(5));
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(DirectorEvent.VrrpTransition.class,
+                v -> assertThat(v.to()).isEqualTo(RouterState.INIT)));
+        assertThat(d.state().instance("VI_1").orElseThrow().priority()).isEqualTo(120);
+        assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.101:80");
+    }
+
+    @Test
+    void kernelRefusesMidReconcile_failureReportedAndStateIsTheTables() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", events);
+        String two = conf(100, "", "1") + "virtual_server 192.0.2.100 443 {\n lb_algo twos\n protocol TCP\n"
+                + " real_server 198.51.100.2 443 {\n }\n}\n"
+                + "virtual_server 192.0.2.100 8080 {\n lb_algo rr\n protocol TCP\n real_server 198.51.100.2 8080 {\n }\n}\n";
+
+        assertThatThrownBy(() -> d.apply(parse(two))).isInstanceOfSatisfying(ReconcileException.class, e -> {
+            // the twos scheduler has no module: the service is refused (ENOENT), then its real server (ESRCH)
+            assertThat(e.failures()).extracting(f -> f.change().kind())
+                    .containsExactly(Change.Kind.ADD_SERVICE, Change.Kind.ADD_SERVER);
+            assertThat(e.failures()).allSatisfy(f -> assertThat(f.change().key())
+                    .isEqualTo(ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.100", 443)));
+            assertThat(e.failures().get(0).error().errno()).isEqualTo(2);
+            assertThat(e.applied()).extracting(c -> c.key().toString()).contains("TCP 192.0.2.100:8080");
+        });
+        DirectorState s = d.state();
+        assertThat(s.service(ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.100", 443)).orElseThrow().inKernel())
+                .isFalse();
+        assertThat(s.service(ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.100", 8080)).orElseThrow().inKernel())
+                .isTrue();
+        assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.100:80", "TCP 192.0.2.100:8080");
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(DirectorEvent.Failure.class));
+        // the director goes on: a later change is applied; the refused service is tried again and reported again
+        assertThatThrownBy(() -> d.weight(WEB, ip("198.51.100.3"), 80, 7))
+                .isInstanceOfSatisfying(ReconcileException.class, e -> {
+                    assertThat(e.applied()).extracting(Change::kind).containsExactly(Change.Kind.EDIT_SERVER);
+                    assertThat(e.failures()).allSatisfy(f -> assertThat(f.change().key().port()).isEqualTo(443));
+                });
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=7");
+        // a configuration without it is clean again
+        ReconcileResult r = d.apply(parse(conf(100, "", "1")));
+        assertThat(r.applied()).extracting(Change::kind).containsExactlyInAnyOrder(Change.Kind.REMOVE_SERVICE,
+                Change.Kind.EDIT_SERVER);
+        assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.100:80");
+    }
+
+    @Test
+    void close_isGracefulAndIdempotent() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", events);
+        advance(Duration.ofSeconds(5));
+        d.close();
+        assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(DirectorEvent.VirtualAddresses.class,
+                v -> assertThat(v.held()).isFalse()));
+        assertThat(d.state().instance("VI_1").orElseThrow().addressesHeld()).isFalse();
+        assertThat(rules(t)).isEmpty();
+        int n = events.size();
+        d.close();
+        assertThat(events).hasSize(n);
+        assertThat(d.isClosed()).isTrue();
+        assertThatThrownBy(() -> d.weight(WEB, ip("198.51.100.3"), 80, 2)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void close_keepRules_leavesTheTable() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        Director d = start(Director.builder().ipvs(t).keepRulesOnClose(true).service(web(3, 1)), "a", "192.0.2.1",
+                null);
+        d.close();
+        assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.100:80");
+    }
+
+    @Test
+    void globalDefs_timeoutsAppliedAndSyncDaemonFollowsInstance() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        String g = " lvs_timeouts tcp 7200 tcpfin 60 udp 30\n lvs_sync_daemon eth0 VI_1 id 7\n";
+        Director d = start(Director.builder(parse(conf(100, g, "1"))).ipvs(t), "a", "192.0.2.1", null);
+        assertThat(t.timeouts()).isEqualTo(Timeouts.ofSeconds(7200, 60, 30));
+        assertThat(t.daemons()).singleElement().satisfies(s -> {
+            assertThat(s.role()).isEqualTo(SyncDaemon.Role.BACKUP);
+            assertThat(s.syncId()).isEqualTo(7);
+            assertThat(s.interfaceName()).isEqualTo("eth0");
+        });
+        advance(Duration.ofSeconds(5)); // alone on the network: master
+        assertThat(t.daemons()).extracting(SyncDaemon::role).containsExactly(SyncDaemon.Role.MASTER);
+        d.close();
+        assertThat(t.daemons()).isEmpty();
+    }
+
+    @Test
+    void pureLvsConfig_withoutVrrp_installsServices() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        String text = "virtual_server 192.0.2.100 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n"
+                + " real_server 198.51.100.2 8080 {\n weight 2\n }\n}\n";
+        Director d = start(Director.builder(parse(text)).ipvs(t), "a", "192.0.2.1", null);
+        assertThat(rules(t)).isEqualTo(Map.of("TCP 192.0.2.100:80", "198.51.100.2:8080=2"));
+        assertThat(d.state().instances()).isEmpty();
+        assertThat(d.state().services()).singleElement().satisfies(s -> assertThat(s.inKernel()).isTrue());
+    }
+
+    @Test
+    void removeService_leavesOnlyOthers() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService other = VirtualService.udp("192.0.2.100", 53).scheduler("rr")
+                .realServer(RealServer.of("198.51.100.2", 53).masquerade()).build();
+        Director d = start(Director.builder().ipvs(t).service(web(3, 1)).service(other), "a", "192.0.2.1", null);
+        ReconcileResult r = d.removeService(WEB);
+        assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.REMOVE_SERVICE);
+        assertThat(rules(t)).containsOnlyKeys("UDP 192.0.2.100:53");
+        assertThat(d.state().services()).extracting(DirectorState.Service::key).containsExactly(other.key());
+    }
+
+    @Test
+    void builder_rejectsBadSettings() {
+        assertThatThrownBy(() -> Director.builder().drainTimeout(Duration.ofSeconds(-1)))
+                .hasMessage("drain timeout: PT-1S (expected: 0 to 365 days)");
+        assertThatThrownBy(() -> Director.builder().service(web(1, 1)).service(web(2, 2)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("each service once");
+        assertThatThrownBy(() -> Director.builder().netns("a/b")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
