@@ -119,30 +119,38 @@ final class IpvsCommands {
 
         @Override
         public Integer call() throws CliException {
-            Timing.mark(io.err(), "restore command");
-            String source = file == null ? "stdin" : file.toString();
-            List<IpvsadmRule> rules;
-            try (Reader r = file == null ? new InputStreamReader(io.in(), StandardCharsets.UTF_8)
-                    : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                rules = new IpvsadmRulesParser(source).parse(r);
-            } catch (NoSuchFileException e) {
-                throw new CliException(Main.USAGE, source + ": no such file");
-            } catch (IOException e) {
-                throw new CliException(Main.FAILED, source + ": " + e.getMessage());
-            } catch (IpvsadmRulesException e) {
-                throw new CliException(Main.USAGE, e.problems());
-            }
-            Timing.mark(io.err(), "parsed " + rules.size() + " rules");
-            if (check) {
-                return Main.OK;
-            }
-            try (Ipvs ipvs = Main.openIpvs()) {
-                Timing.mark(io.err(), "opened IPVS");
-                new RulesRestore(source, rules).apply(new RulesRestore.KernelTarget(ipvs));
-            }
-            Timing.mark(io.err(), "applied");
+            return restore(io, file, check);
+        }
+    }
+
+    /**
+     * {@code ipvs restore [--check] [FILE]}: the picocli command's body, also run directly by
+     * {@link Launcher} (which skips building the command tree for this command).
+     */
+    static int restore(Io io, Path file, boolean check) throws CliException {
+        Timing.mark(io.err(), "restore command");
+        String source = file == null ? "stdin" : file.toString();
+        List<IpvsadmRule> rules;
+        try (Reader r = file == null ? new InputStreamReader(io.in(), StandardCharsets.UTF_8)
+                : Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            rules = new IpvsadmRulesParser(source).parse(r);
+        } catch (NoSuchFileException e) {
+            throw new CliException(Main.USAGE, source + ": no such file");
+        } catch (IOException e) {
+            throw new CliException(Main.FAILED, source + ": " + e.getMessage());
+        } catch (IpvsadmRulesException e) {
+            throw new CliException(Main.USAGE, e.problems());
+        }
+        Timing.mark(io.err(), "parsed " + rules.size() + " rules");
+        if (check) {
             return Main.OK;
         }
+        try (Ipvs ipvs = Main.openIpvs()) {
+            Timing.mark(io.err(), "opened IPVS");
+            new RulesRestore(source, rules).apply(new RulesRestore.KernelTarget(ipvs));
+        }
+        Timing.mark(io.err(), "applied");
+        return Main.OK;
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
