@@ -175,6 +175,12 @@ public final class Forwarder implements AutoCloseable {
         });
     }
 
+    /** The forwarding thread's id, or -1 before {@link #start()} (for tests measuring its allocation). */
+    long threadId() {
+        Thread t = thread;
+        return t == null ? -1 : t.getId();
+    }
+
     /** The last unexpected error of the forwarding loop (it keeps running), or null. */
     public RuntimeException lastFailure() {
         return failure;

@@ -172,6 +172,11 @@ class ForwarderNatIT {
         AtomicLong failed = new AtomicLong();
         java.util.concurrent.atomic.AtomicReference<IOException> error = new java.util.concurrent.atomic.AtomicReference<>();
         List<SocketChannel> chans = open(threads);
+        long idle0 = allocatedBytes(fwd.threadId());
+        Thread.sleep(1000);
+        long idle = allocatedBytes(fwd.threadId()) - idle0;
+        ForwarderStats s0 = fwd.stats();
+        long alloc0 = allocatedBytes(fwd.threadId());
         List<Thread> ts = new ArrayList<>();
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         long t0 = System.nanoTime();
@@ -201,6 +206,9 @@ class ForwarderNatIT {
             t.join(TimeUnit.SECONDS.toMillis(seconds + 10));
         }
         double keepAlive = done.get() / ((System.nanoTime() - t0) / 1e9);
+        long alloc = allocatedBytes(fwd.threadId()) - alloc0;
+        long frames = fwd.stats().received() - s0.received();
+        double perFrame = (double) alloc / frames;
         assertThat(failed.get()).as("failed connections, last error %s", error.get()).isZero();
         assertThat(done.get()).isGreaterThan(0);
 
@@ -229,9 +237,22 @@ class ForwarderNatIT {
         }
         double perSecond = conns / ((System.nanoTime() - t1) / 1e9);
         ForwarderStats st = fwd.stats();
-        System.out.printf("E2E NAT through the userspace forwarder: %.0f keep-alive requests/s on %d connections, "
-                + "%.0f new connections/s sequential; %s%n", keepAlive, threads, perSecond, st);
+        System.out.printf("E2E NAT through the userspace forwarder: %.0f keep-alive requests/s on %d connections "
+                + "(%d frames, forwarder thread allocated %d bytes = %.4f B/frame; idle: %d bytes in 1 s), %.0f new "
+                + "connections/s sequential; %s%n", keepAlive, threads, frames, alloc, perFrame, idle, perSecond, st);
+        assertThat(fwd.lastFailure()).isNull();
+        assertThat(perFrame).as("bytes allocated per frame by the forwarder thread").isLessThan(1.0);
         assertThat(conns).isGreaterThan(0);
+    }
+
+    /**
+     * Bytes a thread allocated so far (HotSpot's com.sun.management.ThreadMXBean, by reflection:
+     * the test sources compile inside the module, which does not read jdk.management).
+     */
+    private static long allocatedBytes(long threadId) throws Exception {
+        Object bean = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean").invoke(null);
+        return (Long) Class.forName("com.sun.management.ThreadMXBean").getMethod("getThreadAllocatedBytes", long.class)
+                .invoke(bean, threadId);
     }
 
     /** Reads one HTTP response with a Content-Length body; false on EOF before it is complete. */
