@@ -1,0 +1,277 @@
+package io.lvs4j.examples;
+
+import io.lvs4j.RealServer;
+import io.lvs4j.Scheduler;
+import io.lvs4j.VirtualService;
+import io.lvs4j.director.Director;
+import io.lvs4j.director.DirectorEvent;
+import io.lvs4j.director.DirectorState;
+import io.lvs4j.health.CheckContext;
+import io.lvs4j.health.CheckPolicy;
+import io.lvs4j.health.CheckResult;
+import io.lvs4j.health.Checker;
+import io.lvs4j.health.Endpoint;
+import io.lvs4j.health.FailureReason;
+import io.lvs4j.health.ServiceHealth;
+import io.lvs4j.health.TcpChecker;
+import io.lvs4j.netlink.InMemoryIpvs;
+import io.lvs4j.netlink.ReconcileResult;
+import io.lvs4j.vrrp.config.GarpSettings;
+import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.config.VrrpInstanceConfig;
+import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.vrrp.memory.InMemoryNetwork;
+import io.lvs4j.vrrp.memory.VirtualClock;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * A director embedded in an application with the fluent API: two virtual services on one VIP,
+ * real servers with TCP checks, a VRRP instance holding the VIP, the event stream printed as it
+ * happens, a weight changed at runtime, a real server failing, and the state shown after each step.
+ *
+ * <p>The two "real servers" are TCP listeners this program opens on {@code 127.0.0.2} and
+ * {@code 127.0.0.3}, so the checks are real TCP connections. By default everything else is in
+ * memory and needs no root: the IPVS table is an {@link InMemoryIpvs} and VRRP runs on an
+ * {@link InMemoryNetwork} in simulated time. With {@code --kernel} (root) the director programs
+ * the kernel's IPVS table and runs VRRP on raw sockets on {@code --interface} (default eth0),
+ * in real time.
+ *
+ * <pre>
+ * java -cp ... io.lvs4j.examples.EmbeddedDirector [--kernel [--interface NAME]]
+ * </pre>
+ */
+public final class EmbeddedDirector {
+    private final PrintStream out;
+    private final boolean kernel;
+    private final String interfaceName;
+    private VirtualClock clock; // simulated time, in memory only
+
+    private EmbeddedDirector(PrintStream out, boolean kernel, String interfaceName) {
+        this.out = out;
+        this.kernel = kernel;
+        this.interfaceName = interfaceName;
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.exit(run(System.out, args));
+    }
+
+    /** Runs the example, printing to {@code out}; returns the exit status (2 for bad arguments). */
+    static int run(PrintStream out, String... args) throws Exception {
+        boolean kernel = false;
+        String interfaceName = "eth0";
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--kernel")) {
+                kernel = true;
+            } else if (args[i].equals("--interface") && i + 1 < args.length) {
+                interfaceName = args[++i];
+            } else {
+                out.println("usage: EmbeddedDirector [--kernel [--interface NAME]]");
+                return 2;
+            }
+        }
+        try (StandIn first = StandIn.open("127.0.0.2"); StandIn second = StandIn.open("127.0.0.3")) {
+            new EmbeddedDirector(out, kernel, interfaceName).run(first, second);
+        }
+        return 0;
+    }
+
+    private void run(StandIn first, StandIn second) throws Exception {
+        out.println("lvs4j embedded director (" + (kernel ? "kernel IPVS, VRRP on " + interfaceName
+                : "in-memory IPVS and VRRP, simulated time") + ")");
+
+        // tag::services[]
+        RealServer a = RealServer.of("127.0.0.2", first.port()).weight(3).masquerade().build();
+        RealServer b = RealServer.of("127.0.0.3", second.port()).weight(1).masquerade().build();
+        CheckPolicy policy = CheckPolicy.builder()
+                .interval(Duration.ofSeconds(1))  // delay_loop
+                .fall(2)                          // down after 2 failed checks in a row
+                .rise(2)                          // up again after 2 good ones
+                .build();
+
+        ServiceHealth web = ServiceHealth.builder(VirtualService.tcp("192.0.2.10", 80)
+                        .scheduler(Scheduler.WRR)
+                        .realServer(a)
+                        .realServer(b)
+                        .build())
+                .check(a, tcpCheck(a), policy)
+                .check(b, tcpCheck(b), policy)
+                .build();                         // a failed real server leaves the table
+
+        ServiceHealth admin = ServiceHealth.builder(VirtualService.tcp("192.0.2.10", 8443)
+                        .scheduler(Scheduler.RR)
+                        .persistence(Duration.ofMinutes(5))
+                        .realServer(a)
+                        .realServer(b)
+                        .build())
+                .check(a, tcpCheck(a), policy)
+                .check(b, tcpCheck(b), policy)
+                .inhibitOnFailure()               // a failed real server stays, at weight 0
+                .build();
+        // end::services[]
+
+        // tag::director[]
+        Director.Builder builder = Director.builder()
+                .service(web)
+                .service(admin)
+                .vrrpInstance(vrrpInstance("VI_1", interfaceName, 51, 100, "192.0.2.10/24"))
+                .listener(event -> out.println("  event " + describe(event)));
+        if (!kernel) {
+            clock = new VirtualClock();
+            builder.ipvs(new InMemoryIpvs())
+                    .virtualClock(clock)
+                    .inMemoryVrrp(new InMemoryNetwork(clock), "director-1", InetAddress.getByName("192.0.2.2"));
+        }
+        // end::director[]
+
+        out.println("== start");
+        // tag::run[]
+        try (Director director = builder.start()) {
+            waitFor(Duration.ofSeconds(5));       // VRRP: no other master heard, so this one takes the VIP
+            show(director.state());
+
+            out.println("== weight of " + a.endpoint() + " in " + web.service().key() + ": 3 -> 5");
+            ReconcileResult r = director.weight(web.service().key(), a.address(), a.port(), 5);
+            out.println("  applied " + r.applied());
+            show(director.state());
+
+            out.println("== the real server " + b.endpoint() + " stops listening");
+            second.close();
+            waitFor(Duration.ofSeconds(4));       // two failed checks, a second apart
+            show(director.state());
+            out.println("== close");
+        }                                         // VIP released, the director's services removed
+        // end::run[]
+        out.println("== closed");
+    }
+
+    /** The VRRP instance keepalived.conf would write as {@code vrrp_instance NAME { interface IF; virtual_router_id ID; ... }}. */
+    static VrrpInstanceConfig vrrpInstance(String name, String interfaceName, int routerId, int priority, String vip)
+            throws IOException {
+        String[] addressAndPrefix = vip.split("/");
+        VirtualIpAddress address = new VirtualIpAddress(InetAddress.getByName(addressAndPrefix[0]),
+                Integer.parseInt(addressAndPrefix[1]), null, null, null, null, List.of());
+        return new VrrpInstanceConfig(name, VrrpState.BACKUP, interfaceName, routerId, priority,
+                Duration.ofSeconds(1), null, null, List.of(address), List.of(), List.of(), List.of(), null, List.of(),
+                null, false, null, List.of(), List.of(), List.of(), false, Map.of(), null, null, GarpSettings.DEFAULTS,
+                Map.of());
+    }
+
+    /** {@code TCP_CHECK} on the real server's address and port with a one-second connect timeout. */
+    private Checker tcpCheck(RealServer rs) {
+        Checker check = TcpChecker.of(Endpoint.of(rs.address(), rs.port()).withConnectTimeout(Duration.ofSeconds(1)));
+        // In simulated time everything runs on this thread while it moves the clock: wait for the
+        // real connection's answer here, so the clock does not run past it.
+        return kernel ? check : awaited(check);
+    }
+
+    private static Checker awaited(Checker check) {
+        return new Checker() {
+            @Override
+            public CompletionStage<CheckResult> check(CheckContext context) {
+                long start = System.nanoTime();
+                try {
+                    return CompletableFuture.completedFuture(
+                            check.check(context).toCompletableFuture().get(5, TimeUnit.SECONDS));
+                } catch (Exception e) {
+                    return CompletableFuture.completedFuture(CheckResult.down(FailureReason.CHECKER_ERROR,
+                            e.toString(), System.nanoTime() - start));
+                }
+            }
+
+            @Override
+            public String describe() {
+                return check.describe();
+            }
+        };
+    }
+
+    /** Lets time pass: the simulated clock in memory (as fast as the checks answer), real time with the kernel. */
+    private void waitFor(Duration d) throws InterruptedException {
+        if (clock == null) {
+            Thread.sleep(d.toMillis());
+            return;
+        }
+        for (long ms = 0; ms < d.toMillis(); ms += 50) {
+            clock.advanceBy(50_000);
+        }
+    }
+
+    private void show(DirectorState state) {
+        out.println("  state:");
+        for (DirectorState.Instance i : state.instances()) {
+            out.println("    vrrp " + i.name() + " " + i.state() + " priority " + i.effectivePriority()
+                    + (i.addressesHeld() ? " holding " : " not holding ") + String.join(" ", i.virtualAddresses()));
+        }
+        for (DirectorState.Service s : state.services()) {
+            out.println("    service " + s.key() + " " + s.configured().scheduler()
+                    + (s.inKernel() ? "" : " (not in the table)"));
+            for (DirectorState.Server r : s.realServers()) {
+                out.println("      " + r.configured().endpoint() + " " + r.health() + " configured weight "
+                        + r.configured().weight() + ", " + (r.inKernel() ? "in the table at weight " + r.kernelWeight()
+                                : "not in the table"));
+            }
+        }
+    }
+
+    private static String describe(DirectorEvent event) {
+        if (event instanceof DirectorEvent.VirtualAddresses v) {
+            return "#" + v.sequence() + " (" + v.instance() + ") " + (v.held() ? "added " : "removed ")
+                    + String.join(" ", v.addresses());
+        }
+        if (event instanceof DirectorEvent.ConfigApplied c) {
+            return "#" + c.sequence() + " configuration applied: " + c.servicesChanged();
+        }
+        return event.toString(); // VRRP transitions, health decisions, kernel changes, failures
+    }
+
+    /** A real server stand-in: a TCP listener on a loopback address that accepts and closes. */
+    private static final class StandIn implements AutoCloseable {
+        private final ServerSocket socket;
+
+        private StandIn(ServerSocket socket) {
+            this.socket = socket;
+        }
+
+        static StandIn open(String address) throws IOException {
+            ServerSocket s = new ServerSocket();
+            s.bind(new InetSocketAddress(InetAddress.getByName(address), 0));
+            StandIn standIn = new StandIn(s);
+            Thread t = new Thread(standIn::accept, "stand-in " + address);
+            t.setDaemon(true);
+            t.start();
+            return standIn;
+        }
+
+        int port() {
+            return socket.getLocalPort();
+        }
+
+        private void accept() {
+            while (!socket.isClosed()) {
+                try (Socket c = socket.accept()) {
+                    // a TCP check only connects
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            socket.close();
+        }
+    }
+}
