@@ -160,7 +160,7 @@ public final class NetlinkSocket implements AutoCloseable {
     /** Sends the readable bytes of {@code msgs} (one or more netlink messages) to the kernel. */
     public void send(ByteBuf msgs) throws NetlinkIoException {
         if (overrun) {
-            drain();
+            discardQueued();
         }
         int n = msgs.readableBytes();
         if (sendBuf.capacity() < n) {
@@ -233,10 +233,12 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /**
      * Discards every datagram queued on the socket, without waiting, so the kernel lifts its
-     * congestion flag and delivers the replies to come. The replies discarded belong to requests
-     * already answered with ENOBUFS, or to dumps abandoned after an error.
+     * congestion flag and delivers what comes next; returns how many. Before a send, the replies
+     * discarded belong to requests already failed with ENOBUFS, or to dumps abandoned after an error;
+     * a monitor calls it after ENOBUFS before re-reading the state, the queued events being older.
      */
-    private void drain() throws NetlinkIoException {
+    public long discardQueued() throws NetlinkIoException {
+        long before = discarded;
         for (int i = 0; i < DRAIN_LIMIT; i++) {
             recvBuf.clear();
             long r = libc.recvfrom(fd, recvBuf, RECV_SIZE, MSG_DONTWAIT, fromAddr, new IntByReference(12));
@@ -247,7 +249,7 @@ public final class NetlinkSocket implements AutoCloseable {
             int e = Native.errno();
             if (e == Native.EAGAIN) {
                 overrun = false;
-                return;
+                return discarded - before;
             }
             if (e != Native.EINTR && e != Native.ENOBUFS) { // a second overrun while draining: keep draining
                 throw new NetlinkIoException("recvfrom", e, Native.strerror(e), "while discarding replies after an overrun");
