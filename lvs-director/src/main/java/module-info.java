@@ -5,6 +5,8 @@ module io.lvs4j.director {
     requires transitive io.lvs4j.vrrp;
     requires transitive io.lvs4j.health;
     requires org.slf4j;
+    requires com.fasterxml.jackson.core;
+    requires jdk.unsupported; // sun.misc.Signal: SIGHUP for lvs4j run
     requires info.picocli;
     exports io.lvs4j.director;
     exports io.lvs4j.director.config;

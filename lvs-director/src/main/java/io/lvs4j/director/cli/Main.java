@@ -69,6 +69,8 @@ public final class Main {
         }
         cl.addSubcommand(new ConfigCommand());
         cl.addSubcommand(new RunCommand());
+        cl.addSubcommand(new StatusCommand.Status());
+        cl.addSubcommand(new StatusCommand.Reload());
         cl.addSubcommand(new HostCommands.RealServer());
         cl.addSubcommand(new HostCommands.DirectorSysctl());
         cl.setOut(new PrintWriter(io.out(), true, StandardCharsets.UTF_8));

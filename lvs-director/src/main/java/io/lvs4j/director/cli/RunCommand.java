@@ -1,11 +1,20 @@
 package io.lvs4j.director.cli;
 
+import io.lvs4j.director.Director;
 import io.lvs4j.director.config.ConfigResult;
 import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.netlink.InMemoryIpvs;
 import io.lvs4j.netlink.InterfaceException;
-import io.lvs4j.vrrp.linux.VrrpNode;
+import io.lvs4j.netlink.Ipvs;
+import io.lvs4j.netlink.IpvsException;
+import io.lvs4j.netlink.ReconcileException;
+import io.lvs4j.netlink.ReconcileResult;
+import java.io.IOException;
+import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -15,18 +24,29 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code lvs4j run FILE}: runs the VRRP part of a keepalived.conf ({@code global_defs},
- * {@code vrrp_script}, {@code vrrp_instance}, {@code vrrp_sync_group}) in the foreground, logging
- * state changes as keepalived does ({@code (VI_1) Entering MASTER STATE}). SIGTERM or SIGINT stops
- * it gracefully: masters send a priority 0 advertisement and remove their VIPs, then the process
- * exits with {@value Main#OK}. Registered in {@link Main}.
+ * {@code lvs4j run FILE}: runs a whole keepalived.conf in the foreground with a {@link Director}:
+ * VRRP instances and sync groups, the checkers of the virtual servers, the IPVS rules (kept on
+ * master and backup alike), {@code lvs_timeouts} and {@code lvs_sync_daemon}. A file with only
+ * virtual servers runs as a pure LVS director; one with only VRRP instances runs without IPVS
+ * when the kernel has none. Logs keepalived-like lines ({@code (VI_1) Entering MASTER STATE},
+ * {@code TCP_CHECK on service [10.0.0.2]:tcp:80 failed.}, {@code Removing service
+ * [10.0.0.2]:tcp:80 from VS [192.0.2.10]:tcp:80}).
  *
- * <p>Exit status: {@value Main#USAGE} when the file has errors or no {@code vrrp_instance};
- * {@value Main#FAILED} when an interface or socket cannot be used.
+ * <p>SIGHUP (or {@code lvs4j reload}) re-reads the file and applies only the difference; a bad file
+ * is reported with file:line:column and the running configuration is kept. SIGTERM or SIGINT stop
+ * gracefully (priority 0, VIPs removed, the director's IPVS services removed unless
+ * {@code --keep-rules}) and exit {@value Main#OK}. {@code lvs4j status} reads the state through
+ * the control socket ({@code --control}, default {@code /run/lvs4j/lvs4j.sock} or
+ * {@code /run/lvs4j/NETNS.sock}).
+ *
+ * <p>Exit status: {@value Main#USAGE} when the file has errors or nothing to run;
+ * {@value Main#FAILED} when an interface, socket or the kernel fails; {@value Main#UNAVAILABLE}
+ * when virtual servers need IPVS and the kernel has none.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run the VRRP instances of a keepalived.conf in the foreground (keepalived -n -P).",
-            "SIGTERM sends priority 0, removes the VIPs and exits 0."})
+        description = {"Run a keepalived.conf in the foreground: VRRP, health checks and IPVS (keepalived -n).",
+            "SIGHUP re-reads FILE and applies only the difference; SIGTERM sends priority 0, removes the VIPs and"
+                + " the IPVS services, and exits 0."})
 public final class RunCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,32 +58,82 @@ public final class RunCommand implements Callable<Integer> {
             description = "run in the network namespace /run/netns/NAME (as ip netns exec NAME would)")
     String netns;
 
+    @Option(names = "--control", paramLabel = "PATH",
+            description = "the control socket for lvs4j status/reload (default: /run/lvs4j/lvs4j.sock, or"
+                + " /run/lvs4j/NAME.sock with --netns)")
+    Path control;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "0",
+            description = "keep a real server removed by a reload at weight 0 while it has connections, at most this"
+                + " long (default 0: delete at once, as keepalived)")
+    long drainSeconds;
+
+    @Option(names = "--keep-rules", description = "leave the IPVS services in the kernel on exit")
+    boolean keepRules;
+
+    private final Object reloading = new Object();
+    private boolean vrrpOnly;
+
     @Override
     public Integer call() throws CliException, InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
+        PrintStream out = System.out;
         ConfigResult r = ConfigCommand.read(file, err, false);
         KeepalivedConfig c = r.config();
-        if (c.vrrpInstances().isEmpty()) {
-            throw new CliException(Main.USAGE, file + ": no vrrp_instance to run");
+        if (c.vrrpInstances().isEmpty() && c.virtualServers().isEmpty()) {
+            throw new CliException(Main.USAGE, file + ": nothing to run (no vrrp_instance, no virtual_server)");
         }
-        VrrpNode.Builder b = VrrpNode.builder().instances(c.vrrpInstances()).scripts(c.vrrpScripts())
-                .syncGroups(c.vrrpSyncGroups());
-        if (netns != null) {
-            b.namespace(netns);
+        if (drainSeconds < 0 || drainSeconds > 365L * 86400) {
+            throw new CliException(Main.USAGE, "--drain-timeout: " + drainSeconds + " (expected: 0..31536000)");
         }
-        VrrpNode node;
+        Director.Builder b;
         try {
-            node = b.start();
+            b = Director.builder(c).drainTimeout(Duration.ofSeconds(drainSeconds)).keepRulesOnClose(keepRules)
+                    .listener(e -> KeepalivedLog.print(e, out));
+            if (netns != null) {
+                b.netns(netns);
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CliException(Main.USAGE, file + ": " + e.getMessage());
+        }
+        if (!needsIpvs(c) && !Ipvs.isAvailable()) {
+            vrrpOnly = true;
+            out.println("IPVS is not available here (" + Ipvs.unavailabilityCause().getMessage()
+                    + "): running the VRRP part only");
+            b.ipvs(new InMemoryIpvs());
+        }
+        Director director;
+        try {
+            director = b.start();
+        } catch (IpvsException e) {
+            IpvsException cause = Ipvs.unavailabilityCause();
+            throw new CliException(cause != null ? Main.UNAVAILABLE : Main.FAILED,
+                    cause != null ? cause.getMessage() : e.getMessage());
         } catch (InterfaceException e) {
             throw new CliException(Main.FAILED, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CliException(Main.USAGE, file + ": " + e.getMessage());
         }
+        Path controlPath = control != null ? control : Control.defaultPath(netns);
+        Control server = null;
+        try {
+            server = Control.listen(controlPath, request -> handle(director, request));
+            out.println("Control socket " + controlPath);
+        } catch (IOException | RuntimeException e) {
+            err.println("lvs4j: control socket " + controlPath + ": " + e.getMessage()
+                    + " - lvs4j status/reload cannot reach this run");
+            err.flush();
+        }
+        installHangup(director, out);
         CountDownLatch stopped = new CountDownLatch(1);
+        Control controlServer = server;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int status = Main.OK;
             try {
-                node.close();
+                if (controlServer != null) {
+                    controlServer.close();
+                }
+                director.close();
             } catch (RuntimeException e) {
                 System.err.println("lvs4j: stopping: " + e);
                 status = Main.FAILED;
@@ -77,5 +147,91 @@ public final class RunCommand implements Callable<Integer> {
         }, "lvs4j-stop"));
         stopped.await();
         return Main.OK;
+    }
+
+    private static boolean needsIpvs(KeepalivedConfig c) {
+        return !c.virtualServers().isEmpty() || c.globalDefs().lvsTimeoutTcp() != null
+                || c.globalDefs().lvsTimeoutTcpFin() != null || c.globalDefs().lvsTimeoutUdp() != null
+                || c.globalDefs().otherSettings().containsKey("lvs_sync_daemon");
+    }
+
+    private Control.Answer handle(Director director, String request) {
+        switch (request) {
+            case "status":
+                return new Control.Answer(Main.OK, StateFormat.text(director.refresh()));
+            case "status json":
+                return new Control.Answer(Main.OK, StateFormat.json(director.refresh()));
+            case "reload": {
+                Control.Answer a = reload(director);
+                System.out.print(a.text());
+                System.out.flush();
+                return a;
+            }
+            default:
+                return new Control.Answer(Main.USAGE, "unknown request: " + request
+                        + " (expected: status, status json, reload)\n");
+        }
+    }
+
+    /** Re-reads the file and applies the difference; a bad file changes nothing. */
+    Control.Answer reload(Director director) {
+        synchronized (reloading) {
+            StringWriter text = new StringWriter();
+            PrintWriter w = new PrintWriter(text);
+            w.println("Reloading " + file);
+            KeepalivedConfig c;
+            try {
+                c = ConfigCommand.read(file, w, true).config();
+            } catch (CliException e) {
+                for (String line : e.lines()) {
+                    w.println(line);
+                }
+                w.println("Reload failed: keeping the running configuration");
+                w.flush();
+                return new Control.Answer(e.exitCode(), text.toString());
+            }
+            if (vrrpOnly && needsIpvs(c)) {
+                w.println(file + ": virtual servers, lvs_timeouts or lvs_sync_daemon need IPVS, which is not available"
+                        + " here");
+                w.println("Reload failed: keeping the running configuration");
+                w.flush();
+                return new Control.Answer(Main.USAGE, text.toString());
+            }
+            int status = Main.OK;
+            try {
+                ReconcileResult r = director.apply(c);
+                w.println("Reload done: " + r.applied().size() + " IPVS changes");
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                w.println(file + ": " + e.getMessage());
+                w.println("Reload failed: keeping the running configuration");
+                status = Main.USAGE;
+            } catch (ReconcileException e) {
+                w.println("Reload applied in part: " + e.getMessage());
+                status = Main.FAILED;
+            } catch (IpvsException | InterfaceException e) {
+                w.println("Reload failed: " + e.getMessage());
+                status = Main.FAILED;
+            }
+            w.flush();
+            return new Control.Answer(status, text.toString());
+        }
+    }
+
+    @SuppressWarnings("restriction")
+    private void installHangup(Director director, PrintStream out) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+                Thread t = new Thread(() -> {
+                    Control.Answer a = reload(director);
+                    out.print(a.text());
+                    out.flush();
+                }, "lvs4j-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("lvs4j: SIGHUP cannot be handled here (" + e.getMessage()
+                    + "): use lvs4j reload");
+        }
     }
 }
