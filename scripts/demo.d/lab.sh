@@ -242,18 +242,14 @@ echo
 say "real servers: nginx in demo-r1 and demo-r2, each serving a page that names it"
 if ! nginx_start r1 || ! nginx_start r2; then say "FAIL: nginx did not start"; cat "$RUN"/r*/error.log 2>/dev/null | show; exit 1; fi
 if [ "$MODE" = dr ]; then
-  for n in r1 r2; do
-    say "\$ lvs4j realserver up --vip $VIP --netns demo-$n"
-    lvs4j realserver up --vip $VIP --netns "demo-$n" --state "$RUN/$n/realserver.state" 2>&1 | show
-    [ "${PIPESTATUS[0]}" = 0 ] || { say "FAIL: lvs4j realserver up"; exit 1; }
-  done
+  say "\$ lvs4j realserver up --vip $VIP --netns demo-r1 --netns demo-r2"
+  lvs4j realserver up --vip $VIP --netns demo-r1 --netns demo-r2 2>&1 | show
+  [ "${PIPESTATUS[0]}" = 0 ] || { say "FAIL: lvs4j realserver up"; exit 1; }
 fi
-for n in d1 d2; do
-  mkdir -p "$RUN/$n"
-  say "\$ lvs4j director-sysctl up --mode $MODE --netns demo-$n"
-  lvs4j director-sysctl up --mode "$MODE" --netns "demo-$n" --state "$RUN/$n/sysctl.state" 2>&1 | show
-  [ "${PIPESTATUS[0]}" = 0 ] || { say "FAIL: lvs4j director-sysctl up"; exit 1; }
-done
+mkdir -p "$RUN/d1" "$RUN/d2"
+say "\$ lvs4j director-sysctl up --mode $MODE --netns demo-d1 --netns demo-d2"
+lvs4j director-sysctl up --mode "$MODE" --netns demo-d1 --netns demo-d2 2>&1 | show
+[ "${PIPESTATUS[0]}" = 0 ] || { say "FAIL: lvs4j director-sysctl up"; exit 1; }
 conf d1 MASTER 100 1 1
 conf d2 BACKUP 99 1 1
 echo
@@ -343,7 +339,7 @@ kill -HUP "${DPID[d1]}" "${DPID[d2]}"
 if wait_until 20 weight_is d1 $RS1 3 && wait_until 20 weight_is d2 $RS1 3; then
   say "both directors have the new weight; ipvsadm -Ln in demo-d1:"
   ipvs d1 | show
-  sleep 2
+  sleep 1
   touch "$RUN/stop"
   wait "$hold"; hold_status=$?
   say "client during the change: $(cat "$RUN/hold.out")"

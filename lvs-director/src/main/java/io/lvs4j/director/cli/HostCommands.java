@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -40,26 +42,77 @@ final class HostCommands {
         CommandSpec spec;
 
         @Option(names = "--netns", paramLabel = "NAME",
-                description = "change the network namespace /run/netns/NAME instead of this one")
-        String netns;
+                description = "change the network namespace /run/netns/NAME instead of this one; repeat for several")
+        List<String> netns = new ArrayList<>();
 
         @Option(names = "--state", paramLabel = "FILE",
                 description = "where up records its changes and down reads them (default: " + STATE_DIR + "/...)")
         Path state;
 
-        abstract Path defaultState();
+        /** The default record of namespace {@code ns} (null: this one). */
+        abstract Path defaultState(String ns);
 
-        Path statePath() {
-            return state != null ? state : defaultState();
+        /** One record per namespace, in order; null stands for this namespace. */
+        List<String> namespaces() throws CliException {
+            if (state != null && netns.size() > 1) {
+                throw new CliException(Main.USAGE, "--state: one file for " + netns.size()
+                        + " namespaces (expected: --state with at most one --netns)");
+            }
+            return netns.isEmpty() ? java.util.Collections.singletonList(null) : netns;
         }
 
-        String where() {
-            return netns == null ? "root" : netns;
+        Path statePath(String ns) {
+            return state != null ? state : defaultState(ns);
         }
 
-        int up(HostChanges changes, String what) throws CliException {
+        static String where(String ns) {
+            return ns == null ? "root" : ns;
+        }
+
+        /** Applies {@code apply} in each namespace; a failure undoes the namespaces done before it. */
+        int up(List<String> namespaces, String what, Apply apply) throws CliException {
             PrintWriter out = spec.commandLine().getOut();
-            Path file = statePath();
+            List<HostChanges> done = new ArrayList<>();
+            for (String ns : namespaces) {
+                String label = what + (ns != null && namespaces.size() > 1 ? " [" + ns + "]" : "");
+                HostChanges changes;
+                try {
+                    changes = apply.apply(ns);
+                    record(changes, statePath(ns));
+                } catch (HostSetupException | CliException e) {
+                    throw new CliException(Main.FAILED, e.getMessage() + undoEarlier(done));
+                }
+                done.add(changes);
+                if (changes.isEmpty()) {
+                    out.println(label + ": nothing to change");
+                }
+                for (String line : changes.describe()) {
+                    out.println(label + ": " + line);
+                }
+                out.flush();
+            }
+            return Main.OK;
+        }
+
+        private String undoEarlier(List<HostChanges> done) {
+            if (done.isEmpty()) {
+                return "";
+            }
+            List<String> failures = new ArrayList<>();
+            for (int i = done.size() - 1; i >= 0; i--) {
+                try {
+                    done.get(i).undo();
+                    Files.deleteIfExists(statePath(done.get(i).netns()));
+                } catch (HostSetupException | IOException e) {
+                    failures.add(e.getMessage());
+                }
+            }
+            return failures.isEmpty() ? " (the namespaces before it were restored)"
+                    : " (restoring the namespaces before it failed: " + String.join("; ", failures) + ")";
+        }
+
+        /** Writes (or extends) the record of {@code changes}; on failure undoes them. */
+        private static void record(HostChanges changes, Path file) throws CliException {
             HostChanges record = changes;
             try {
                 if (Files.exists(file)) {
@@ -80,46 +133,47 @@ final class HostCommands {
                 }
                 throw new CliException(Main.FAILED, file + ": cannot record the changes: " + e.getMessage() + " (" + undo + ")");
             }
-            if (changes.isEmpty()) {
-                out.println(what + ": nothing to change");
-            }
-            for (String line : changes.describe()) {
-                out.println(what + ": " + line);
-            }
-            out.flush();
-            return Main.OK;
         }
 
-        int down(String what) throws CliException {
+        int down(List<String> namespaces, String what) throws CliException {
             PrintWriter out = spec.commandLine().getOut();
-            Path file = statePath();
-            HostChanges record;
-            try {
-                record = HostChanges.fromState(Files.readString(file, StandardCharsets.UTF_8));
-            } catch (NoSuchFileException e) {
-                throw new CliException(Main.FAILED, file + ": no record of changes (expected: the state file an earlier up wrote)");
-            } catch (IOException | IllegalArgumentException e) {
-                throw new CliException(Main.FAILED, file + ": " + e.getMessage());
+            for (String ns : namespaces) {
+                String label = what + (ns != null && namespaces.size() > 1 ? " [" + ns + "]" : "");
+                Path file = statePath(ns);
+                HostChanges record;
+                try {
+                    record = HostChanges.fromState(Files.readString(file, StandardCharsets.UTF_8));
+                } catch (NoSuchFileException e) {
+                    throw new CliException(Main.FAILED, file + ": no record of changes (expected: the state file an earlier up wrote)");
+                } catch (IOException | IllegalArgumentException e) {
+                    throw new CliException(Main.FAILED, file + ": " + e.getMessage());
+                }
+                try {
+                    record.undo();
+                } catch (HostSetupException e) {
+                    throw new CliException(Main.FAILED, e.getMessage() + " (record kept in " + file + ")");
+                }
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException e) {
+                    throw new CliException(Main.FAILED, file + ": restored, but cannot remove the record: " + e);
+                }
+                if (record.isEmpty()) {
+                    out.println(label + ": nothing to restore");
+                }
+                for (String line : record.describe()) {
+                    out.println(label + ": undone: " + line);
+                }
+                out.flush();
             }
-            try {
-                record.undo();
-            } catch (HostSetupException e) {
-                throw new CliException(Main.FAILED, e.getMessage() + " (record kept in " + file + ")");
-            }
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException e) {
-                throw new CliException(Main.FAILED, file + ": restored, but cannot remove the record: " + e);
-            }
-            if (record.isEmpty()) {
-                out.println(what + ": nothing to restore");
-            }
-            for (String line : record.describe()) {
-                out.println(what + ": undone: " + line);
-            }
-            out.flush();
             return Main.OK;
         }
+    }
+
+    /** Applies a setup in one namespace (null: this one). */
+    @FunctionalInterface
+    interface Apply {
+        HostChanges apply(String ns) throws HostSetupException, CliException;
     }
 
     @Command(name = "realserver", mixinStandardHelpOptions = true,
@@ -150,8 +204,8 @@ final class HostCommands {
         }
 
         @Override
-        Path defaultState() {
-            return Path.of(STATE_DIR, "realserver-" + where() + "-" + vip.replace(':', '_') + ".state");
+        Path defaultState(String ns) {
+            return Path.of(STATE_DIR, "realserver-" + where(ns) + "-" + vip.replace(':', '_') + ".state");
         }
     }
 
@@ -168,21 +222,17 @@ final class HostCommands {
                 case "tun" -> Forwarding.TUNNEL;
                 default -> throw new CliException(Main.USAGE, "--mode: \"" + mode + "\" (expected: dr or tun)");
             };
-            RealServerSetup setup = RealServerSetup.vip(address).method(f);
-            try {
-                if (netns != null) {
-                    setup.netns(netns);
+            List<String> namespaces = namespaces();
+            List<RealServerSetup> setups = new ArrayList<>();
+            for (String ns : namespaces) {
+                RealServerSetup setup = RealServerSetup.vip(address).method(f);
+                try {
+                    setups.add(ns == null ? setup : setup.netns(ns));
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(Main.USAGE, e.getMessage());
                 }
-            } catch (IllegalArgumentException e) {
-                throw new CliException(Main.USAGE, e.getMessage());
             }
-            HostChanges changes;
-            try {
-                changes = setup.apply();
-            } catch (HostSetupException e) {
-                throw new CliException(Main.FAILED, e.getMessage());
-            }
-            return up(changes, "realserver " + vip);
+            return up(namespaces, "realserver " + vip, ns -> setups.get(namespaces.indexOf(ns)).apply());
         }
     }
 
@@ -192,7 +242,7 @@ final class HostCommands {
         @Override
         public Integer call() throws CliException {
             vip();
-            return down("realserver " + vip);
+            return down(namespaces(), "realserver " + vip);
         }
     }
 
@@ -213,8 +263,8 @@ final class HostCommands {
 
     abstract static class DirectorBase extends Base {
         @Override
-        Path defaultState() {
-            return Path.of(STATE_DIR, "director-" + where() + ".state");
+        Path defaultState(String ns) {
+            return Path.of(STATE_DIR, "director-" + where(ns) + ".state");
         }
     }
 
@@ -234,21 +284,17 @@ final class HostCommands {
                 case "tun" -> Forwarding.TUNNEL;
                 default -> throw new CliException(Main.USAGE, "--mode: \"" + mode + "\" (expected: nat, dr or tun)");
             };
-            DirectorSetup setup = DirectorSetup.method(f).ipv6(ipv6);
-            try {
-                if (netns != null) {
-                    setup.netns(netns);
+            List<String> namespaces = namespaces();
+            List<DirectorSetup> setups = new ArrayList<>();
+            for (String ns : namespaces) {
+                DirectorSetup setup = DirectorSetup.method(f).ipv6(ipv6);
+                try {
+                    setups.add(ns == null ? setup : setup.netns(ns));
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(Main.USAGE, e.getMessage());
                 }
-            } catch (IllegalArgumentException e) {
-                throw new CliException(Main.USAGE, e.getMessage());
             }
-            HostChanges changes;
-            try {
-                changes = setup.apply();
-            } catch (HostSetupException e) {
-                throw new CliException(Main.FAILED, e.getMessage());
-            }
-            return up(changes, "director " + mode.toLowerCase());
+            return up(namespaces, "director " + mode.toLowerCase(), ns -> setups.get(namespaces.indexOf(ns)).apply());
         }
     }
 
@@ -256,7 +302,7 @@ final class HostCommands {
     static final class DirectorDown extends DirectorBase {
         @Override
         public Integer call() throws CliException {
-            return down("director");
+            return down(namespaces(), "director");
         }
     }
 }

@@ -96,6 +96,33 @@ class HostCommandsIT {
     }
 
     @Test
+    void realserver_twoNamespaces_appliesInBothAndALaterFailureRestoresTheFirst() throws Exception {
+        String second = NS + "b";
+        sh("ip", "netns", "add", second);
+        try {
+            Result both = lvs4j("realserver", "up", "--vip", "192.0.2.100", "--netns", NS, "--netns", second);
+            assertThat(both.status()).as(both.err()).isEqualTo(0);
+            assertThat(both.out()).contains("realserver 192.0.2.100 [" + NS + "]: address 192.0.2.100/32 added on lo",
+                    "realserver 192.0.2.100 [" + second + "]: address 192.0.2.100/32 added on lo");
+            assertThat(sh("ip", "-n", second, "-o", "addr", "show", "dev", "lo")).contains("192.0.2.100/32");
+            assertThat(lvs4j("realserver", "down", "--vip", "192.0.2.100", "--netns", NS, "--netns", second).status())
+                    .isEqualTo(0);
+            assertThat(sh("ip", "-n", NS, "-o", "addr", "show", "dev", "lo")).doesNotContain("192.0.2.100");
+            assertThat(sh("ip", "-n", second, "-o", "addr", "show", "dev", "lo")).doesNotContain("192.0.2.100");
+
+            // a second namespace that does not exist fails: the first one is restored, its record removed
+            Result fails = lvs4j("realserver", "up", "--vip", "192.0.2.100", "--netns", NS, "--netns", NS + "nosuch");
+            assertThat(fails.status()).isEqualTo(1);
+            assertThat(fails.err()).contains("network namespace " + NS + "nosuch", "(the namespaces before it were restored)");
+            assertThat(sh("ip", "-n", NS, "-o", "addr", "show", "dev", "lo")).doesNotContain("192.0.2.100");
+            assertThat(sh("ip", "netns", "exec", NS, "sysctl", "-n", "net.ipv4.conf.all.arp_ignore").trim()).isEqualTo("0");
+            assertThat(Path.of("/run/lvs4j/realserver-" + NS + "-192.0.2.100.state")).doesNotExist();
+        } finally {
+            sh("ip", "netns", "del", second);
+        }
+    }
+
+    @Test
     void realserver_missingNamespace_exitsOneNamingIt() {
         Result r = lvs4j("realserver", "up", "--vip", "192.0.2.100", "--netns", NS + "x", "--state",
                 dir.resolve("x").toString());
