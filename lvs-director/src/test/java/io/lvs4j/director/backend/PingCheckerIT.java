@@ -107,16 +107,16 @@ class PingCheckerIT {
             assertThat(r.reason()).as(a + " " + r).isEqualTo(FailureReason.READ_TIMEOUT);
             assertThat(r.detail()).isEqualTo("no echo reply from " + InetAddress.getByName(a).getHostAddress()
                     + " within 700 ms");
-            assertThat(Duration.ofNanos(took)).as(a).isBetween(Duration.ofMillis(690), Duration.ofMillis(3000));
+            assertThat(Duration.ofNanos(took)).as(a).isBetween(Duration.ofMillis(690), Duration.ofMillis(10_000));
         }
     }
 
     @Test
     void check_noRoute_downUnreachableAtOnce() throws Exception {
-        CheckResult r = check(A, "203.0.113.9", Duration.ofSeconds(2));
+        CheckResult r = check(A, "203.0.113.9", Duration.ofSeconds(20));
         assertThat(r.reason()).as(r.toString()).isEqualTo(FailureReason.UNREACHABLE);
         assertThat(r.detail()).startsWith("sendto failed: Network is unreachable (errno 101) for ICMP echo to 203.0.113.9");
-        assertThat(r.latency()).isLessThan(Duration.ofSeconds(1));
+        assertThat(r.latency()).as("failed when sending, not after the 20 s timeout").isLessThan(Duration.ofSeconds(10));
     }
 
     @Test
