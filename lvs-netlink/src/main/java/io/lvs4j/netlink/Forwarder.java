@@ -230,9 +230,12 @@ public final class Forwarder implements AutoCloseable {
         long lastTimers = 0;
         while (running) {
             try {
-                poller.await(10);
-                for (int k = 0; k < sockets.length; k++) {
-                    plane.poll(k, 16);
+                if (poller.await(10) > 0) {
+                    for (int k = 0; k < sockets.length; k++) {
+                        if (poller.ready(k)) {
+                            plane.poll(k, 16);
+                        }
+                    }
                 }
                 FutureTask<?> c;
                 while ((c = commands.poll()) != null) {

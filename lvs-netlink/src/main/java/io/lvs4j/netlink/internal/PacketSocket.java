@@ -388,5 +388,10 @@ public final class PacketSocket implements AutoCloseable {
             int r = libc.poll(pointer, n, timeoutMillis);
             return Math.max(r, 0);
         }
+
+        /** Whether socket {@code i} was readable (or in error) at the last {@link #await}. */
+        public boolean ready(int i) {
+            return fds.getShort(8 * i + 6) != 0;
+        }
     }
 }
