@@ -25,7 +25,9 @@ import org.junit.jupiter.api.Test;
  * and whose ping_group_range it widens (the host's root namespace is left as it is): A reaches B, a
  * real server namespace, over a veth pair with 198.51.100.0/24 and 2001:db8:5::/64. Echo up to
  * loopback (127.0.0.1, ::1) and to B; down with READ_TIMEOUT to an address on the link nobody
- * holds, UNREACHABLE without a route; EACCES in namespace C whose range is the default. And in the
+ * holds, UNREACHABLE without a route; EACCES in namespace C whose range is the default; replies
+ * forged by a raw-socket responder in B (echo-forger.py) count only with the right source address
+ * and sequence number. And in the
  * host's namespace as it is: up if this group is allowed, else a clear reason.
  */
 class PingCheckerIT {
@@ -108,6 +110,40 @@ class PingCheckerIT {
             assertThat(r.detail()).isEqualTo("no echo reply from " + InetAddress.getByName(a).getHostAddress()
                     + " within 700 ms");
             assertThat(Duration.ofNanos(took)).as(a).isBetween(Duration.ofMillis(690), Duration.ofMillis(10_000));
+        }
+    }
+
+    @Test
+    void check_repliesFromAnotherAddressOrWithAnotherSequence_ignored() throws Exception {
+        sh("ip", "netns", "exec", B, "sysctl", "-q", "-w", "net.ipv4.icmp_echo_ignore_all=1"); // only the forger answers
+        try {
+            for (String mode : new String[] {"forge", "answer"}) {
+                Path log = Files.createTempFile(Path.of(System.getProperty("java.io.tmpdir")), "ping-forger", ".log");
+                Process p = new ProcessBuilder("ip", "netns", "exec", B, "python3",
+                        Path.of(PingCheckerIT.class.getResource("echo-forger.py").toURI()).toString(), mode, "198.51.100.9")
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                try {
+                    for (int i = 0; i < 100 && !Files.readString(log).startsWith("ready"); i++) {
+                        Thread.sleep(50);
+                    }
+                    assertThat(Files.readString(log)).startsWith("ready");
+                    CheckResult r = check(A, "198.51.100.2", Duration.ofMillis(1500));
+                    assertThat(Files.readString(log)).as("the forger saw the request").contains("request ");
+                    if (mode.equals("forge")) { // right sequence from 198.51.100.9, wrong sequence from .2
+                        assertThat(r.reason()).as(r.toString()).isEqualTo(FailureReason.READ_TIMEOUT);
+                    } else {
+                        assertThat(r.isUp()).as(r.toString()).isTrue();
+                    }
+                } finally {
+                    p.destroy();
+                    if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                    Files.deleteIfExists(log);
+                }
+            }
+        } finally {
+            sh("ip", "netns", "exec", B, "sysctl", "-q", "-w", "net.ipv4.icmp_echo_ignore_all=0");
         }
     }
 
