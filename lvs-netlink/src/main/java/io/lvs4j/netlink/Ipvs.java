@@ -441,10 +441,32 @@ public final class Ipvs implements AutoCloseable {
         }
     }
 
+    /** What a request is about, described only when a check fails (a batch does not describe 50,000 requests up front). */
+    interface Subject {
+        /** The service, destination or setting concerned, e.g. {@code TCP 192.0.2.10:80}, or null. */
+        String object();
+    }
+
     void checkSupported(int cmd, String object) throws IpvsException {
         if (!family.supports(cmd)) {
             throw new IpvsException(commandName(cmd), object, EOPNOTSUPP, NetlinkSocket.strerror(EOPNOTSUPP), null,
                     "the kernel's IPVS family does not offer this command");
+        }
+    }
+
+    void checkSupported(int cmd, Subject subject) throws IpvsException {
+        if (!family.supports(cmd)) {
+            checkSupported(cmd, subject.object());
+        }
+    }
+
+    /** {@link #checkLimits(int, String, NlWriter, boolean)} naming {@code subject} only if a check fails. */
+    void checkLimits(int cmd, Subject subject, NlWriter w, boolean mayLearn) throws IpvsException {
+        try {
+            checkLimits(cmd, (String) null, w, mayLearn);
+        } catch (IpvsException e) {
+            checkLimits(cmd, subject.object(), w, mayLearn); // the same failure, now naming the request
+            throw e;
         }
     }
 

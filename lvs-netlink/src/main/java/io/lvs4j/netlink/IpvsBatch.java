@@ -37,14 +37,85 @@ public final class IpvsBatch {
 
     private final Ipvs ipvs;
     private final List<Request> requests = new ArrayList<>();
+    /** The last service key given, and its attributes: a service's real servers follow it, so they share them. */
+    private ServiceKey lastKey;
+    private SvcAttrs lastKeyAttrs;
 
     IpvsBatch(Ipvs ipvs) {
         this.ipvs = ipvs;
     }
 
-    record Request(int cmd, String object, SvcAttrs svc, Ipvs.Body body) {
+    /**
+     * One request: the command and what it carries. Its description, e.g.
+     * {@code IPVS_CMD_NEW_DEST TCP 192.0.2.10:80 -> 10.0.0.2:80}, is made only when a report needs it.
+     */
+    static final class Request implements Ipvs.Subject {
+        final int cmd;
+        /** The service (full for NEW/SET_SERVICE, a key otherwise), or null. */
+        final SvcAttrs svc;
+        /** The destination (full for NEW/SET_DEST, a key for DEL_DEST), or null. */
+        final DestAttrs dest;
+        final io.lvs4j.netlink.internal.Timeouts timeouts;
+        final String timeoutsText;
+
+        Request(int cmd, SvcAttrs svc, DestAttrs dest) {
+            this(cmd, svc, dest, null, null);
+        }
+
+        Request(int cmd, SvcAttrs svc, DestAttrs dest, io.lvs4j.netlink.internal.Timeouts timeouts, String timeoutsText) {
+            this.cmd = cmd;
+            this.svc = svc;
+            this.dest = dest;
+            this.timeouts = timeouts;
+            this.timeoutsText = timeoutsText;
+        }
+
+        /** The service or destination concerned, e.g. {@code TCP 192.0.2.10:80 -> 10.0.0.2:80}, or null. */
+        @Override
+        public String object() {
+            if (timeoutsText != null) {
+                return "timeouts " + timeoutsText;
+            }
+            if (svc == null) {
+                return null;
+            }
+            return dest == null ? svc.describe() : svc.describe() + " -> " + dest.describe();
+        }
+
         String describe() {
-            return commandName(cmd) + (object != null ? " " + object : "");
+            String o = object();
+            return commandName(cmd) + (o != null ? " " + o : "");
+        }
+
+        /** The service settings when the command sets them (for explaining a missing scheduler), else null. */
+        SvcAttrs settings() {
+            return cmd == CMD_NEW_SERVICE || cmd == CMD_SET_SERVICE ? svc : null;
+        }
+
+        void write(NlWriter w) {
+            switch (cmd) {
+                case CMD_NEW_SERVICE:
+                case CMD_SET_SERVICE:
+                    IpvsCodec.service(w, svc, true);
+                    break;
+                case CMD_DEL_SERVICE:
+                    IpvsCodec.service(w, svc, false);
+                    break;
+                case CMD_NEW_DEST:
+                case CMD_SET_DEST:
+                    IpvsCodec.service(w, svc, false);
+                    IpvsCodec.dest(w, dest, true);
+                    break;
+                case CMD_DEL_DEST:
+                    IpvsCodec.service(w, svc, false);
+                    IpvsCodec.dest(w, dest, false);
+                    break;
+                case CMD_SET_CONFIG:
+                    IpvsCodec.timeouts(w, timeouts);
+                    break;
+                default: // FLUSH: no attributes
+                    break;
+            }
         }
     }
 
@@ -52,7 +123,7 @@ public final class IpvsBatch {
     public IpvsBatch addService(VirtualService service) {
         Preconditions.checkNotNull(service, "virtual service");
         SvcAttrs s = ModelMapping.service(service);
-        requests.add(new Request(CMD_NEW_SERVICE, s.describe(), s, w -> IpvsCodec.service(w, s, true)));
+        requests.add(new Request(CMD_NEW_SERVICE, s, null));
         for (RealServer r : service.realServers()) {
             addRealServer(service.key(), r);
         }
@@ -62,14 +133,12 @@ public final class IpvsBatch {
     /** SET_SERVICE with the service's settings; real servers are not touched. */
     public IpvsBatch updateService(VirtualService service) {
         Preconditions.checkNotNull(service, "virtual service");
-        SvcAttrs s = ModelMapping.service(service);
-        requests.add(new Request(CMD_SET_SERVICE, s.describe(), s, w -> IpvsCodec.service(w, s, true)));
+        requests.add(new Request(CMD_SET_SERVICE, ModelMapping.service(service), null));
         return this;
     }
 
     public IpvsBatch removeService(ServiceKey key) {
-        SvcAttrs k = ModelMapping.key(Preconditions.checkNotNull(key, "service key"));
-        requests.add(new Request(CMD_DEL_SERVICE, k.describe(), null, w -> IpvsCodec.service(w, k, false)));
+        requests.add(new Request(CMD_DEL_SERVICE, key(Preconditions.checkNotNull(key, "service key")), null));
         return this;
     }
 
@@ -82,25 +151,26 @@ public final class IpvsBatch {
     }
 
     private IpvsBatch dest(int cmd, ServiceKey service, RealServer realServer) {
-        SvcAttrs k = ModelMapping.key(Preconditions.checkNotNull(service, "service key"));
+        SvcAttrs k = key(Preconditions.checkNotNull(service, "service key"));
         Preconditions.checkNotNull(realServer, "real server");
-        DestAttrs d = ModelMapping.dest(realServer, service.port());
-        requests.add(new Request(cmd, k.describe() + " -> " + d.describe(), null, w -> {
-            IpvsCodec.service(w, k, false);
-            IpvsCodec.dest(w, d, true);
-        }));
+        requests.add(new Request(cmd, k, ModelMapping.dest(realServer, service.port())));
         return this;
     }
 
+    /** The key attributes of {@code key}, shared with the previous request when it named the same service. */
+    private SvcAttrs key(ServiceKey key) {
+        if (lastKey == null || !lastKey.equals(key)) {
+            lastKeyAttrs = ModelMapping.key(key);
+            lastKey = key;
+        }
+        return lastKeyAttrs;
+    }
+
     public IpvsBatch removeRealServer(ServiceKey service, InetAddress address, int port) {
-        SvcAttrs k = ModelMapping.key(Preconditions.checkNotNull(service, "service key"));
+        SvcAttrs k = key(Preconditions.checkNotNull(service, "service key"));
         Preconditions.checkNotNull(address, "real server address");
         Preconditions.checkInRange(port, 0, 65535, "real server port");
-        DestAttrs d = ModelMapping.destKey(address, port != 0 ? port : service.port());
-        requests.add(new Request(CMD_DEL_DEST, k.describe() + " -> " + d.describe(), null, w -> {
-            IpvsCodec.service(w, k, false);
-            IpvsCodec.dest(w, d, false);
-        }));
+        requests.add(new Request(CMD_DEL_DEST, k, ModelMapping.destKey(address, port != 0 ? port : service.port())));
         return this;
     }
 
@@ -108,12 +178,12 @@ public final class IpvsBatch {
         Preconditions.checkNotNull(timeouts, "timeouts");
         io.lvs4j.netlink.internal.Timeouts t = new io.lvs4j.netlink.internal.Timeouts(timeouts.tcpSeconds(),
                 timeouts.tcpFinSeconds(), timeouts.udpSeconds());
-        requests.add(new Request(CMD_SET_CONFIG, "timeouts " + timeouts, null, w -> IpvsCodec.timeouts(w, t)));
+        requests.add(new Request(CMD_SET_CONFIG, null, null, t, timeouts.toString()));
         return this;
     }
 
     public IpvsBatch flush() {
-        requests.add(new Request(CMD_FLUSH, null, null, w -> { }));
+        requests.add(new Request(CMD_FLUSH, null, null));
         return this;
     }
 
@@ -133,35 +203,37 @@ public final class IpvsBatch {
         GenlClient client = ipvs.client();
         int familyId = ipvs.family().id();
         // check every request before sending any
-        ByteBuf scratch = Unpooled.buffer();
+        ByteBuf scratch = Unpooled.buffer(1024);
         try {
+            NlWriter w = new NlWriter(scratch);
+            int checkedCmd = -1;
             for (Request r : requests) {
-                ipvs.checkSupported(r.cmd(), r.object());
+                if (r.cmd != checkedCmd) {
+                    ipvs.checkSupported(r.cmd, r);
+                    checkedCmd = r.cmd;
+                }
                 scratch.clear();
-                NlWriter w = new NlWriter(scratch);
-                int start = IpvsCodec.begin(w, familyId, r.cmd(), Nl.NLM_F_ACK, 0, 0);
-                r.body().write(w);
+                int start = IpvsCodec.begin(w, familyId, r.cmd, Nl.NLM_F_ACK, 0, 0);
+                r.write(w);
                 w.endMessage(start);
-                ipvs.checkLimits(r.cmd(), r.object(), w, true);
+                ipvs.checkLimits(r.cmd, r, w, true);
             }
         } finally {
             scratch.release();
         }
-        List<String> applied = new ArrayList<>();
-        List<IpvsBatchException.Failure> failures = new ArrayList<>();
         ByteBuf out = Unpooled.directBuffer(WINDOW_BYTES + 4096);
         try {
+            NlWriter w = new NlWriter(out);
             int next = 0;
-            while (next < requests.size() && failures.isEmpty()) {
+            while (next < requests.size()) {
                 out.clear();
-                NlWriter w = new NlWriter(out);
                 int count = 0;
                 int firstSeq = client.reserveSeq(Math.min(WINDOW, requests.size() - next));
                 int last = 0;
                 while (next + count < requests.size() && count < WINDOW && out.writerIndex() < WINDOW_BYTES) {
                     Request r = requests.get(next + count);
-                    last = IpvsCodec.begin(w, familyId, r.cmd(), 0, firstSeq + count, client.pid());
-                    r.body().write(w);
+                    last = IpvsCodec.begin(w, familyId, r.cmd, 0, firstSeq + count, client.pid());
+                    r.write(w);
                     w.endMessage(last);
                     count++;
                 }
@@ -172,29 +244,49 @@ public final class IpvsBatch {
                 try {
                     client.pipeline(out, firstSeq, count, (i, e) -> errors[i] = e);
                 } catch (NetlinkIoException e) {
-                    throw progress(Ipvs.io(requests.get(base).describe(), null, e), applied, base, count,
+                    throw progress(Ipvs.io(requests.get(base).describe(), null, e), applied(base, null), base, count,
                             requests.size());
                 } catch (NetlinkFormatException e) {
-                    throw progress(Ipvs.malformed(requests.get(base).describe(), null, e), applied, base, count,
-                            requests.size());
-                }
-                for (int i = 0; i < count; i++) {
-                    Request r = requests.get(base + i);
-                    if (errors[i] == null) {
-                        applied.add(r.describe());
-                    } else {
-                        failures.add(new IpvsBatchException.Failure(base + i,
-                                Ipvs.kernelError(r.cmd(), r.object(), errors[i], r.svc())));
-                    }
+                    throw progress(Ipvs.malformed(requests.get(base).describe(), null, e), applied(base, null), base,
+                            count, requests.size());
                 }
                 next += count;
-            }
-            if (!failures.isEmpty()) {
-                throw new IpvsBatchException(failures, applied, requests.size() - next, requests.size());
+                List<IpvsBatchException.Failure> failures = null;
+                for (int i = 0; i < count; i++) {
+                    if (errors[i] != null) {
+                        Request r = requests.get(base + i);
+                        if (failures == null) {
+                            failures = new ArrayList<>();
+                        }
+                        failures.add(new IpvsBatchException.Failure(base + i,
+                                Ipvs.kernelError(r.cmd, r.object(), errors[i], r.settings())));
+                    }
+                }
+                if (failures != null) {
+                    // no further window is sent
+                    throw new IpvsBatchException(failures, applied(next, errors), requests.size() - next,
+                            requests.size());
+                }
             }
         } finally {
             out.release();
         }
+    }
+
+    /**
+     * The descriptions of the requests before {@code end} that the kernel applied: every one
+     * before the last window, and those of the last window (the {@code lastWindowErrors.length}
+     * before {@code end}) without an error. Made only for a report.
+     */
+    private List<String> applied(int end, NlError[] lastWindowErrors) {
+        int windowStart = lastWindowErrors == null ? end : end - lastWindowErrors.length;
+        List<String> applied = new ArrayList<>(end);
+        for (int i = 0; i < end; i++) {
+            if (i < windowStart || lastWindowErrors[i - windowStart] == null) {
+                applied.add(requests.get(i).describe());
+            }
+        }
+        return applied;
     }
 
     private static IpvsException progress(IpvsException e, List<String> applied, int base, int count, int total) {
