@@ -205,8 +205,10 @@ EOF
 
 director_start() { # NAME
   local n=$1 d=$RUN/$1
+  [ -f "$d/log" ] && mv "$d/log" "$d/log.$(date +%s%N)"   # the log of this run only
   if [ "$DIRECTOR" = lvs4j ]; then
-    ip netns exec "demo-$n" "$REPO/bin/lvs4j" run "$d/keepalived.conf" >>"$d/log" 2>&1 &
+    # as keepalived runs: the whole process in the namespace (ip netns exec), with its own control socket
+    ip netns exec "demo-$n" "$REPO/bin/lvs4j" run "$d/keepalived.conf" --control "$d/control.sock" >>"$d/log" 2>&1 &
   else
     ip netns exec "demo-$n" keepalived -n -l -D -f "$d/keepalived.conf" -p "$d/ka.pid" -r "$d/vrrp.pid" \
       -c "$d/check.pid" >>"$d/log" 2>&1 &
@@ -222,7 +224,7 @@ say "lvs4j demo, $TITLE, inside User-Mode Linux $KERNEL (a real kernel with IPVS
 say "director: $([ "$DIRECTOR" = lvs4j ] && echo "lvs4j run keepalived.conf" || echo "keepalived $(keepalived -v 2>&1 | awk 'NR==1{print $2}') (reference run)")"
 echo
 if ! network; then
-  say "FAIL: could not lay out the network"; exit 1
+  failed_any=1; say "FAIL: could not lay out the network"; exit 1
 fi
 say "topology (network namespaces on bridges, nothing leaves the guest):"
 {
@@ -240,16 +242,16 @@ say "topology (network namespaces on bridges, nothing leaves the guest):"
 echo
 
 say "real servers: nginx in demo-r1 and demo-r2, each serving a page that names it"
-if ! nginx_start r1 || ! nginx_start r2; then say "FAIL: nginx did not start"; cat "$RUN"/r*/error.log 2>/dev/null | show; exit 1; fi
+if ! nginx_start r1 || ! nginx_start r2; then failed_any=1; say "FAIL: nginx did not start"; cat "$RUN"/r*/error.log 2>/dev/null | show; exit 1; fi
 if [ "$MODE" = dr ]; then
   say "\$ lvs4j realserver up --vip $VIP --netns demo-r1 --netns demo-r2"
   lvs4j realserver up --vip $VIP --netns demo-r1 --netns demo-r2 2>&1 | show
-  [ "${PIPESTATUS[0]}" = 0 ] || { say "FAIL: lvs4j realserver up"; exit 1; }
+  [ "${PIPESTATUS[0]}" = 0 ] || { failed_any=1; say "FAIL: lvs4j realserver up"; exit 1; }
 fi
 mkdir -p "$RUN/d1" "$RUN/d2"
 say "\$ lvs4j director-sysctl up --mode $MODE --netns demo-d1 --netns demo-d2"
 lvs4j director-sysctl up --mode "$MODE" --netns demo-d1 --netns demo-d2 2>&1 | show
-[ "${PIPESTATUS[0]}" = 0 ] || { say "FAIL: lvs4j director-sysctl up"; exit 1; }
+[ "${PIPESTATUS[0]}" = 0 ] || { failed_any=1; say "FAIL: lvs4j director-sysctl up"; exit 1; }
 conf d1 MASTER 100 1 1
 conf d2 BACKUP 99 1 1
 echo
@@ -261,6 +263,7 @@ if wait_until 40 has_vip d1 && wait_until 20 ipvs_has d1 $RS1 && wait_until 20 i
     && wait_until 20 ipvs_has d1 $RS2; then
   say "demo-d1 is MASTER (holds $VIP); both directors have the IPVS service:"
 else
+  failed_any=1
   say "FAIL: the directors did not come up (VIP on demo-d1: $(has_vip d1 && echo yes || echo no))"
   director_log d1 20 | show; director_log d2 20 | show
   exit 1
