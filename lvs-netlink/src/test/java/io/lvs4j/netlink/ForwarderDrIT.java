@@ -142,6 +142,33 @@ class ForwarderDrIT {
     }
 
     @Test
+    void malformedBurst_fromTheClient_forwardingGoesOn_andDropsCountedByReason() throws Exception {
+        ForwarderStats before = fwd.stats();
+        java.nio.file.Path py = net.dir.resolve("burst.py");
+        java.nio.file.Files.write(py, getClass().getResourceAsStream("malformed-burst.py").readAllBytes());
+        int perKind = 2000;
+        Process burst = net.start(c, "python3", py.toString(), "eth0", net.mac(d, "eth0"), VIP,
+                Integer.toString(perKind));
+        List<String> during = new ArrayList<>();
+        for (int i = 0; i < 30 && (burst.isAlive() || i < 4); i++) {
+            during.add(net.curl(c, "http://" + VIP + "/"));
+        }
+        assertThat(burst.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(burst.exitValue()).isZero();
+        assertThat(during).as("replies during the burst").containsOnly("rs1", "rs2").hasSizeGreaterThanOrEqualTo(4);
+        Thread.sleep(200);
+        ForwarderStats after = fwd.stats();
+        long lost = after.kernelDrops() - before.kernelDrops();
+        for (io.lvs4j.packet.DropReason r : new io.lvs4j.packet.DropReason[] {io.lvs4j.packet.DropReason.TRUNCATED,
+            io.lvs4j.packet.DropReason.BAD_IHL, io.lvs4j.packet.DropReason.BAD_CHECKSUM,
+            io.lvs4j.packet.DropReason.FRAGMENT, io.lvs4j.packet.DropReason.BAD_LENGTH}) {
+            assertThat(after.drops(r) - before.drops(r)).as("%s drops (%s)", r, after).isBetween(perKind - lost,
+                    (long) perKind);
+        }
+        assertThat(fwd.lastFailure()).isNull();
+    }
+
+    @Test
     void persistence_port81_sameRealServerForTheClient() throws Exception {
         List<String> r = curls("http://" + VIP + ":81/", 6);
         assertThat(r.get(0)).isIn("rs1", "rs2");

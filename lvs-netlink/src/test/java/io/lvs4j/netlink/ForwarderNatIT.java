@@ -45,6 +45,7 @@ class ForwarderNatIT {
     static String c;
     static String d;
     static Forwarder fwd;
+    static java.nio.file.Path udpScript;
 
     @BeforeAll
     static void topology() throws Exception {
@@ -74,6 +75,10 @@ class ForwarderNatIT {
         net.route(r2, "default", "via", "198.51.100.1");
         net.nginx(r1, "rs1", 80, 8081, 8082);
         net.nginx(r2, "rs2", 80, 8081, 8082);
+        udpScript = net.dir.resolve("udp-name.py");
+        java.nio.file.Files.write(udpScript, ForwarderNatIT.class.getResourceAsStream("udp-name.py").readAllBytes());
+        net.start(r1, "python3", udpScript.toString(), "serve", "5353", "rs1", "600");
+        net.start(r2, "python3", udpScript.toString(), "serve", "5353", "rs2", "600");
         fwd = Forwarder.builder().netns(d).interfaces("c0", "s0")
                 .service(VirtualService.tcp(VIP, 80).scheduler(Scheduler.RR)
                         .realServer(RealServer.of("198.51.100.11", 80).masquerade())
@@ -81,6 +86,9 @@ class ForwarderNatIT {
                 .service(VirtualService.tcp(VIP, 81).scheduler(Scheduler.RR).persistence(Duration.ofSeconds(60))
                         .realServer(RealServer.of("198.51.100.11", 8081).masquerade())
                         .realServer(RealServer.of("198.51.100.12", 8081).masquerade()).build())
+                .service(VirtualService.udp(VIP, 53).scheduler(Scheduler.RR)
+                        .realServer(RealServer.of("198.51.100.11", 5353).masquerade())
+                        .realServer(RealServer.of("198.51.100.12", 5353).masquerade()).build())
                 .service(VirtualService.tcp(VIP, THROUGHPUT_PORT).scheduler(Scheduler.RR)
                         .realServer(RealServer.of("198.51.100.11", 8082).masquerade())
                         .realServer(RealServer.of("198.51.100.12", 8082).masquerade()).build())
@@ -116,6 +124,20 @@ class ForwarderNatIT {
         ForwarderStats st = fwd.stats();
         assertThat(st.toRealServer()).isGreaterThan(0);
         assertThat(st.toClient()).isGreaterThan(0);
+    }
+
+    @Test
+    void udp_datagramsFromFourSourcePorts_alternate_andAnswersComeFromTheVirtualAddress() throws Exception {
+        Process p = net.start(c, "python3", udpScript.toString(), "ask", VIP, "53", "4");
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        List<String> lines = List.of(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim()
+                .split("\n"));
+        assertThat(lines).hasSize(4).allSatisfy(l -> assertThat(l).endsWith(" from " + VIP + ":53"));
+        List<String> names = lines.stream().map(l -> l.substring(0, 3)).toList();
+        assertThat(names).containsOnly("rs1", "rs2");
+        for (int i = 1; i < names.size(); i++) {
+            assertThat(names.get(i)).as("answer %d of %s", i, names).isNotEqualTo(names.get(i - 1));
+        }
     }
 
     @Test

@@ -46,9 +46,21 @@ final class FwdNet implements AutoCloseable {
         sh("ip", "-n", b, "link", "set", "dev", ifB, "up");
     }
 
+    /**
+     * A bridge, with bridge netfilter off in its namespace where the kernel has it: otherwise
+     * {@code br_netfilter} validates IPv4 headers and drops malformed frames before they reach the
+     * director, as a plain Ethernet switch would not.
+     */
     void bridge(String ns, String br) throws IOException, InterruptedException {
         sh("ip", "-n", ns, "link", "add", br, "type", "bridge");
         sh("ip", "-n", ns, "link", "set", "dev", br, "up");
+        for (String t : new String[] {"iptables", "ip6tables", "arptables"}) {
+            try {
+                sysctl(ns, "net.bridge.bridge-nf-call-" + t + "=0");
+            } catch (IOException e) {
+                // no bridge netfilter in this kernel: nothing validates frames on the bridge
+            }
+        }
     }
 
     void port(String ns, String br, String ifname) throws IOException, InterruptedException {
