@@ -157,6 +157,18 @@ public final class Forwarder implements AutoCloseable {
         return call(() -> plane.removeRealServer(s, address, port));
     }
 
+    /**
+     * Sets a real server's weight at runtime (0 quiesces it: it takes no new connections, its
+     * connections go on), as a health checker inhibiting it would. Returns false if it was not in
+     * the service.
+     */
+    public boolean weight(ServiceKey service, InetAddress address, int port, int weight) {
+        Preconditions.checkNotNull(address, "address");
+        Preconditions.checkInRange(weight, 0, RealServer.MAX_WEIGHT, "weight");
+        int s = index(service);
+        return call(() -> plane.weight(s, address, port, weight));
+    }
+
     private int index(ServiceKey key) {
         Preconditions.checkNotNull(key, "service");
         int i = keys.indexOf(key);

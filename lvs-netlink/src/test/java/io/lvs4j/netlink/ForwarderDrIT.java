@@ -176,6 +176,20 @@ class ForwarderDrIT {
     }
 
     @Test
+    void weightZero_quiescesARealServer_andWeightOneBringsItBack() throws Exception {
+        ServiceKey key = ServiceKey.of(Protocol.TCP, VIP, 80);
+        InetAddress rs2 = InetAddress.getByName("198.51.100.12");
+        assertThat(fwd.weight(key, rs2, 80, 0)).isTrue();
+        try {
+            assertThat(curls("http://" + VIP + "/", 4)).containsOnly("rs1");
+        } finally {
+            assertThat(fwd.weight(key, rs2, 80, 1)).isTrue();
+        }
+        assertThat(curls("http://" + VIP + "/", 4)).contains("rs1", "rs2");
+        assertThat(fwd.weight(key, InetAddress.getByName("198.51.100.99"), 80, 1)).isFalse();
+    }
+
+    @Test
     void removedRealServer_takesNoNewConnections() throws Exception {
         ServiceKey key = ServiceKey.of(Protocol.TCP, VIP, 80);
         assertThat(fwd.removeRealServer(key, InetAddress.getByName("198.51.100.11"), 80)).isTrue();

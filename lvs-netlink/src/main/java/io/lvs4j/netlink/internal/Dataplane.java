@@ -78,7 +78,7 @@ public final class Dataplane {
 
     private static final class Rs {
         final Svc svc;
-        final RealServer settings;
+        RealServer settings;
         final int ip;
         final int iface;
         final int sourceIp;
@@ -206,6 +206,25 @@ public final class Dataplane {
                     s.dests.remove(r.handle);
                 }
                 servers.remove(i);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Sets a real server's weight (0 quiesces it: no new connections, existing ones go on);
+     * returns false if it is not in the service.
+     */
+    public boolean weight(int service, InetAddress address, int port, int weight) {
+        Svc s = services.get(service);
+        Preconditions.checkInRange(weight, 0, RealServer.MAX_WEIGHT, "weight");
+        for (Rs r : servers) {
+            if (r.svc == s && r.settings.address().equals(address) && r.settings.port() == port) {
+                r.settings = r.settings.withWeight(weight);
+                if (r.handle != DestinationTable.NONE) {
+                    s.dests.weight(r.handle, weight);
+                }
                 return true;
             }
         }
