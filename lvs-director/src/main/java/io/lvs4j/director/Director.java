@@ -98,7 +98,11 @@ public final class Director implements AutoCloseable {
     private final VrrpUnit.Transport vrrpTransport;
     private final List<DirectorListener> listeners = new CopyOnWriteArrayList<>();
     private final boolean keepRulesOnClose;
+    private final boolean flushOnClose;
     private final long refreshNanos;
+    private final List<VrrpInstanceConfig> startInstances;
+    private final List<VrrpSyncGroupConfig> startGroups;
+    private final List<VrrpScriptConfig> startScripts;
 
     // ---- on the director's thread ----
     private final Map<ServiceKey, ServiceHealth> configured = new LinkedHashMap<>();
@@ -138,6 +142,10 @@ public final class Director implements AutoCloseable {
         this.table = table;
         this.ownedIpvs = ownedIpvs;
         this.keepRulesOnClose = b.keepRulesOnClose;
+        this.flushOnClose = b.flushOnClose;
+        this.startInstances = List.copyOf(b.instances);
+        this.startGroups = List.copyOf(b.groups);
+        this.startScripts = List.copyOf(b.scripts);
         this.refreshNanos = b.refreshInterval.toNanos();
         this.listeners.addAll(b.listeners);
         this.timeouts = b.timeouts;
@@ -189,6 +197,9 @@ public final class Director implements AutoCloseable {
 
     /** Reads the IPVS table now and returns the state with fresh counters. */
     public DirectorState refresh() {
+        if (closed) {
+            return snapshot;
+        }
         run(() -> {
             refreshKernel();
             publish();
@@ -312,6 +323,7 @@ public final class Director implements AutoCloseable {
      */
     public ReconcileResult apply(KeepalivedConfig config) throws IpvsException, InterfaceException {
         Preconditions.checkNotNull(config, "config");
+        Preconditions.checkState(!closed, "director", "closed", "running");
         List<ServiceHealth> services = KeepalivedMapping.services(config);
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
         Timeouts newTimeouts = KeepalivedMapping.timeouts(config.globalDefs());
@@ -433,7 +445,13 @@ public final class Director implements AutoCloseable {
         }
         try {
             run(() -> {
-                if (!keepRulesOnClose) {
+                if (flushOnClose) {
+                    try {
+                        table.flush();
+                    } catch (IpvsException e) {
+                        failure("flushing the IPVS table", e);
+                    }
+                } else if (!keepRulesOnClose) {
                     removeOwnServices();
                 }
                 stopDaemons();
@@ -502,10 +520,6 @@ public final class Director implements AutoCloseable {
             return null;
         });
     }
-
-    private List<VrrpInstanceConfig> startInstances = List.of();
-    private List<VrrpSyncGroupConfig> startGroups = List.of();
-    private List<VrrpScriptConfig> startScripts = List.of();
 
     private void startUnit(VrrpUnit.Spec s) throws InterfaceException {
         for (VrrpInstanceConfig c : s.instances()) {
@@ -886,6 +900,7 @@ public final class Director implements AutoCloseable {
         private Duration drainTimeout = Duration.ZERO;
         private Duration refreshInterval = Duration.ofSeconds(2);
         private boolean keepRulesOnClose;
+        private boolean flushOnClose;
         private boolean flushOnStart;
 
         private Builder() {}
@@ -897,6 +912,8 @@ public final class Director implements AutoCloseable {
             timeouts = KeepalivedMapping.timeouts(c.globalDefs());
             sync = KeepalivedMapping.sync(c.globalDefs());
             flushOnStart = c.globalDefs().lvsFlush();
+            flushOnClose = c.globalDefs().otherSettings().containsKey("lvs_flush_onstop")
+                    || c.globalDefs().otherSettings().containsKey("lvs_flush_on_stop");
             instances = new ArrayList<>(c.vrrpInstances());
             scripts = new ArrayList<>(c.vrrpScripts());
             groups = new ArrayList<>(c.vrrpSyncGroups());
@@ -997,7 +1014,9 @@ public final class Director implements AutoCloseable {
 
         /**
          * How long a removed real server that still has connections is kept at weight 0 before it is
-         * deleted; {@link Duration#ZERO} (the default, keepalived's way) deletes at once.
+         * deleted; {@link Duration#ZERO} (the default, keepalived's way) deletes at once. It applies
+         * to every removal the director makes: by the API, by a reload, and by a failed health check
+         * (then the server is at weight 0, as with {@code inhibit_on_failure}, until its connections end).
          */
         public Builder drainTimeout(Duration timeout) {
             Preconditions.checkNotNull(timeout, "drain timeout");
@@ -1019,6 +1038,12 @@ public final class Director implements AutoCloseable {
         /** Whether {@link Director#close()} leaves the director's IPVS services in place (default: removes them, as keepalived does). */
         public Builder keepRulesOnClose(boolean keep) {
             this.keepRulesOnClose = keep;
+            return this;
+        }
+
+        /** Whether {@link Director#close()} flushes the whole IPVS table ({@code lvs_flush_onstop}); wins over {@link #keepRulesOnClose}. */
+        public Builder flushOnClose(boolean flush) {
+            this.flushOnClose = flush;
             return this;
         }
 
@@ -1057,9 +1082,6 @@ public final class Director implements AutoCloseable {
             }
             Loop loop = clock != null ? Loop.virtual(clock) : Loop.thread("lvs4j-director");
             Director d = new Director(this, loop, t, owned);
-            d.startInstances = List.copyOf(instances);
-            d.startGroups = List.copyOf(groups);
-            d.startScripts = List.copyOf(scripts);
             try {
                 d.start(flushOnStart);
             } catch (InterfaceException | IpvsException | RuntimeException e) {

@@ -349,6 +349,17 @@ class DirectorTest {
     }
 
     @Test
+    void close_lvsFlushOnstop_flushesEvenWithKeepRules() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        Director d = start(Director.builder(parse(conf(100, " lvs_flush_onstop\n", "1"))).ipvs(t)
+                .keepRulesOnClose(true), "a", "192.0.2.1", null);
+        assertThat(rules(t)).hasSize(1);
+        d.close();
+        assertThat(rules(t)).isEmpty();
+        assertThat(t.requests()).last().isEqualTo("FLUSH");
+    }
+
+    @Test
     void globalDefs_timeoutsAppliedAndSyncDaemonFollowsInstance() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
         String g = " lvs_timeouts tcp 7200 tcpfin 60 udp 30\n lvs_sync_daemon eth0 VI_1 id 7\n";
