@@ -16,6 +16,8 @@ import java.nio.file.Path;
  * {@code lvs4j: ...} lines on stderr and Main's exit statuses.
  */
 public final class Launcher {
+    private static final String JNR_ASM = "jnr.ffi.asm.enabled";
+
     private Launcher() {}
 
     public static void main(String[] args) {
@@ -24,6 +26,12 @@ public final class Launcher {
             return;
         }
         Timing.mark(System.err, "main");
+        // jnr-ffi binds libc through reflection instead of generating classes with ASM: a restore makes
+        // about a hundred native calls, and the generator's Java 5 classes (ASM, jnr.x86asm) cannot be
+        // in the CDS archive, so generating costs more than it saves (~750 page faults in UML)
+        if (System.getProperty(JNR_ASM) == null) {
+            System.setProperty(JNR_ASM, "false");
+        }
         int code = restore(plainRestore(args), new Io(System.in, System.out, System.err));
         System.out.flush();
         Timing.mark(System.err, "exit");

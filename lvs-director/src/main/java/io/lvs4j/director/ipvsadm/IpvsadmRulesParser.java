@@ -29,6 +29,8 @@ import java.util.List;
  */
 public final class IpvsadmRulesParser {
     private final String source;
+    /** The last service address parsed: a service's real-server lines repeat it, and share its key. */
+    private final KeyCache keys = new KeyCache();
 
     public IpvsadmRulesParser(String source) {
         this.source = source;
@@ -48,7 +50,7 @@ public final class IpvsadmRulesParser {
                 continue;
             }
             try {
-                rules.add(parseLine(lineNo, tokens));
+                rules.add(new Line(lineNo, tokens, keys).parse());
             } catch (IllegalArgumentException e) {
                 errors.add(source + ":" + lineNo + ": " + e.getMessage());
             }
@@ -88,7 +90,14 @@ public final class IpvsadmRulesParser {
 
     /** Parses one command given as ipvsadm's arguments. */
     public static IpvsadmRule parseLine(int lineNo, List<String> args) {
-        return new Line(lineNo, args).parse();
+        return new Line(lineNo, args, new KeyCache()).parse();
+    }
+
+    /** The key of the last {@code -t/-u/--sctp-service ADDR:PORT} parsed. */
+    private static final class KeyCache {
+        Protocol protocol;
+        String text;
+        ServiceKey key;
     }
 
     private static final class Line {
@@ -125,9 +134,12 @@ public final class IpvsadmRulesParser {
         int mcastPort = -1;
         int mcastTtl = -1;
 
-        Line(int lineNo, List<String> args) {
+        final KeyCache keys;
+
+        Line(int lineNo, List<String> args, KeyCache keys) {
             this.lineNo = lineNo;
             this.args = args;
+            this.keys = keys;
         }
 
         IpvsadmRule parse() {
@@ -299,8 +311,15 @@ public final class IpvsadmRulesParser {
             if (serviceText == null) {
                 throw Preconditions.invalid("service", "", "-t, -u, --sctp-service or -f");
             }
+            if (protocol == keys.protocol && serviceText.equals(keys.text)) {
+                return keys.key;
+            }
             Endpoint e = endpoint("service address", serviceText);
-            return ServiceKey.of(protocol, e.address, e.port);
+            ServiceKey k = ServiceKey.of(protocol, e.address, e.port);
+            keys.protocol = protocol;
+            keys.text = serviceText;
+            keys.key = k;
+            return k;
         }
 
         private void only(boolean allowed, String what, Object value) {

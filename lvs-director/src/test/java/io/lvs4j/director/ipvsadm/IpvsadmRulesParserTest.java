@@ -45,6 +45,16 @@ class IpvsadmRulesParserTest {
     }
 
     @Test
+    void parse_sameAddressTextOtherProtocolOrPort_keysKeptApart() throws Exception {
+        List<IpvsadmRule> rules = parse("-A -t 192.0.2.10:80\n-a -t 192.0.2.10:80 -r 10.0.0.2\n"
+                + "-a -u 192.0.2.10:80 -r 10.0.0.3\n-a -t 192.0.2.10:81 -r 10.0.0.4\n-a -t 192.0.2.10:80 -r 10.0.0.5\n");
+        assertThat(rules.get(1).key()).isEqualTo(ServiceKey.of(Protocol.TCP, "192.0.2.10", 80)).isEqualTo(rules.get(0).key());
+        assertThat(rules.get(2).key()).isEqualTo(ServiceKey.of(Protocol.UDP, "192.0.2.10", 80));
+        assertThat(rules.get(3).key()).isEqualTo(ServiceKey.of(Protocol.TCP, "192.0.2.10", 81));
+        assertThat(rules.get(4).key()).isEqualTo(rules.get(0).key());
+    }
+
+    @Test
     void parse_defaults_followIpvsadm() throws Exception {
         List<IpvsadmRule> rules = parse("ipvsadm -A -u 192.0.2.10:53\n-a -u 192.0.2.10:53 -r 10.0.0.2\n-A -t 192.0.2.11:0 -p\n");
         assertThat(rules.get(0).service().scheduler()).isEqualTo(Scheduler.WLC);
