@@ -31,6 +31,8 @@ public final class Rtnetlink implements AutoCloseable {
     private final NetlinkSocket socket;
     private final ByteBuf out = Unpooled.buffer(512);
     private int seq = (int) (System.nanoTime() & 0x3fffffff);
+    private static final int DUMP_ATTEMPTS = 5;
+    private int dumpRestarts;
 
     private Rtnetlink(NetlinkSocket socket) {
         this.socket = socket;
@@ -169,11 +171,37 @@ public final class Rtnetlink implements AutoCloseable {
         }
     }
 
+    /**
+     * A dump. When the kernel flags it {@code NLM_F_DUMP_INTR} (the table changed between its parts,
+     * so an entry may be missing or doubled) it is read again, as libnl's cache refill does, up to
+     * {@value #DUMP_ATTEMPTS} times; then it fails with EINTR rather than return an inconsistent list.
+     */
     private List<NlMessage> dump(int type, int family, String op) throws InterfaceException {
+        for (int attempt = 1; ; attempt++) {
+            List<NlMessage> all = dumpOnce(type, family, op);
+            if (all != null) {
+                return all;
+            }
+            dumpRestarts++;
+            if (attempt == DUMP_ATTEMPTS) {
+                throw new InterfaceException(op, null, 4, "Interrupted system call",
+                        "the dump was interrupted by concurrent changes " + DUMP_ATTEMPTS + " times in a row (NLM_F_DUMP_INTR)");
+            }
+        }
+    }
+
+    /** Dumps read again after NLM_F_DUMP_INTR (for tests). */
+    int dumpRestarts() {
+        return dumpRestarts;
+    }
+
+    /** One dump, or null when the kernel flagged it interrupted. */
+    private List<NlMessage> dumpOnce(int type, int family, String op) throws InterfaceException {
         out.clear();
         RtnlCodec.dump(out, type, ++seq, family);
         int mySeq = seq;
         List<NlMessage> all = new ArrayList<>();
+        boolean interrupted = false;
         try {
             socket.send(out);
             for (int guard = 0; guard < 100_000; guard++) {
@@ -183,8 +211,9 @@ public final class Rtnetlink implements AutoCloseable {
                     if (m.seq != mySeq) {
                         continue;
                     }
+                    interrupted |= (m.flags & Nl.NLM_F_DUMP_INTR) != 0;
                     if (m.type == Nl.NLMSG_DONE) {
-                        return all;
+                        return interrupted ? null : all;
                     }
                     if (m.type == Nl.NLMSG_ERROR) {
                         NlError e = NlError.parse(m);
