@@ -987,7 +987,9 @@ public final class Director implements AutoCloseable {
 
         /**
          * Everything on a virtual clock: the director's thread is the one that advances it, and
-         * health checks, drains and refreshes run when it does. For deterministic tests.
+         * health checks, drains and refreshes run when it does. For deterministic tests: the
+         * clock is single-threaded, so checkers must complete on the caller's thread (a checker
+         * returning a completed stage); real network checkers belong with the real clock.
          */
         public Builder virtualClock(VirtualClock clock) {
             this.clock = Preconditions.checkNotNull(clock, "clock");

@@ -110,19 +110,13 @@ final class KeepalivedMapping {
                 continue;
             }
             unused.remove(rc);
+            if (rc.inhibitOnFailure() != null ? rc.inhibitOnFailure() : vs.inhibitOnFailure()) {
+                b.inhibitOnFailure(r); // the real server's own setting, else the virtual server's
+            }
             for (CheckerConfig cc : rc.checkers()) {
                 ServiceHealth.Check check = DirectorCheckers.of(cc, r);
                 b.check(r, check.checker(), policy(cc.options(), rc, vs));
             }
-        }
-        boolean inhibit = vs.inhibitOnFailure();
-        for (RealServerConfig rc : vs.realServers()) {
-            if (rc.inhibitOnFailure() != null && rc.inhibitOnFailure()) {
-                inhibit = true; // lvs4j's monitor inhibits per service: one real server asking makes it so
-            }
-        }
-        if (inhibit) {
-            b.inhibitOnFailure();
         }
         long weights = 0;
         for (RealServer r : s.realServers()) {

@@ -167,6 +167,30 @@ class DirectorTest {
     }
 
     @Test
+    void inhibitOnFailure_perRealServer_onlyThatOneStaysAtZero() throws Exception {
+        // keepalived.conf: the real server's own inhibit_on_failure, else the virtual server's
+        String text = "virtual_server 192.0.2.100 80 {\n lb_algo wrr\n lb_kind DR\n protocol TCP\n"
+                + " inhibit_on_failure\n"
+                + " real_server 198.51.100.2 80 {\n  weight 3\n }\n"
+                + " real_server 198.51.100.3 80 {\n  weight 1\n  inhibit_on_failure false\n }\n}\n";
+        ServiceHealth mapped = KeepalivedMapping.services(parse(text)).get(0);
+        assertThat(mapped.inhibitOnFailure(RealServer.of("198.51.100.2", 80).build())).isTrue();
+        assertThat(mapped.inhibitOnFailure(RealServer.of("198.51.100.3", 80).build())).isFalse();
+
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService web = web(3, 1);
+        SettableChecker c2 = new SettableChecker("rs2");
+        SettableChecker c3 = new SettableChecker("rs3");
+        start(Director.builder().ipvs(t).service(ServiceHealth.builder(web).check(web.realServers().get(0), c2, FAST)
+                .check(web.realServers().get(1), c3, FAST).inhibitOnFailure(web.realServers().get(0)).build()),
+                "a", "192.0.2.1", null);
+        c2.up(false);
+        c3.up(false);
+        advance(Duration.ofSeconds(5));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=0");
+    }
+
+    @Test
     void quorumLost_sorryServerComesInAndLeavesWhenRegained() throws Exception {
         SettableChecker c2 = new SettableChecker("rs2");
         SettableChecker c3 = new SettableChecker("rs3");

@@ -544,7 +544,7 @@ public final class HealthMonitor implements AutoCloseable {
 
         int desiredWeight(long now) {
             if (!up) {
-                return svc.cfg.inhibitOnFailure() ? 0 : -1;
+                return svc.cfg.inhibitOnFailure(configured) ? 0 : -1;
             }
             int full = fullWeight();
             long since = now - upSince;

@@ -20,6 +20,7 @@ public final class ServiceHealth {
     private final VirtualService service;
     private final List<Check> checks;
     private final boolean inhibitOnFailure;
+    private final java.util.Set<String> inhibited; // endpoints inhibited on their own
     private final int quorum;
     private final int hysteresis;
     private final Runnable quorumUp;
@@ -30,6 +31,7 @@ public final class ServiceHealth {
         this.service = b.service;
         this.checks = List.copyOf(b.checks);
         this.inhibitOnFailure = b.inhibitOnFailure;
+        this.inhibited = java.util.Set.copyOf(b.inhibited);
         this.quorum = b.quorum;
         this.hysteresis = b.hysteresis;
         this.quorumUp = b.quorumUp;
@@ -51,6 +53,11 @@ public final class ServiceHealth {
 
     public boolean inhibitOnFailure() {
         return inhibitOnFailure;
+    }
+
+    /** Whether that real server is kept at weight 0 when down: the service's setting, or its own. */
+    public boolean inhibitOnFailure(RealServer realServer) {
+        return inhibitOnFailure || inhibited.contains(realServer.endpoint());
     }
 
     public int quorum() {
@@ -91,6 +98,11 @@ public final class ServiceHealth {
                     .ifPresent(rs -> b.checks.add(new Check(rs, c.checker(), c.policy())));
         }
         b.inhibitOnFailure = inhibitOnFailure;
+        for (String e : inhibited) {
+            if (changed.realServers().stream().anyMatch(r -> r.endpoint().equals(e))) {
+                b.inhibited.add(e);
+            }
+        }
         b.quorum = quorum;
         b.hysteresis = hysteresis;
         b.quorumUp = quorumUp;
@@ -103,7 +115,7 @@ public final class ServiceHealth {
 
     /** Whether both describe the same health settings (service, checks, inhibit, quorum, sorry server; hooks not compared). */
     public boolean sameSettings(ServiceHealth o) {
-        return o != null && service.equals(o.service) && checks.equals(o.checks) && inhibitOnFailure == o.inhibitOnFailure
+        return o != null && service.equals(o.service) && checks.equals(o.checks) && inhibitOnFailure == o.inhibitOnFailure && inhibited.equals(o.inhibited)
                 && quorum == o.quorum && hysteresis == o.hysteresis && java.util.Objects.equals(sorryServer, o.sorryServer);
     }
 
@@ -112,6 +124,7 @@ public final class ServiceHealth {
         private final VirtualService service;
         private final List<Check> checks = new ArrayList<>();
         private boolean inhibitOnFailure;
+        private final java.util.Set<String> inhibited = new java.util.LinkedHashSet<>();
         private int quorum = 1;
         private int hysteresis;
         private Runnable quorumUp = () -> { };
@@ -136,6 +149,15 @@ public final class ServiceHealth {
         /** keepalived's {@code inhibit_on_failure}: keep a failed real server with weight 0. */
         public Builder inhibitOnFailure() {
             this.inhibitOnFailure = true;
+            return this;
+        }
+
+        /** keepalived's {@code inhibit_on_failure} in one {@code real_server} block: that real server only. */
+        public Builder inhibitOnFailure(RealServer realServer) {
+            Preconditions.checkNotNull(realServer, "realServer");
+            RealServer rs = service.realServer(realServer.address(), realServer.port()).orElseThrow(() ->
+                    Preconditions.invalid("realServer", realServer.endpoint(), "a real server of " + service.key()));
+            inhibited.add(rs.endpoint());
             return this;
         }
 
