@@ -77,8 +77,9 @@ import org.slf4j.LoggerFactory;
  * runs on the director's thread, in order. The kernel's desired state is the configured services
  * overlaid with the health view; every change reconciles through {@link Reconciler}: the smallest
  * change, weight changes as SET (connections live on), removed real servers drained for
- * {@link Builder#drainTimeout} when they still have connections. The director owns the IPVS table:
- * services it does not manage are removed. A change the kernel refuses is reported (the
+ * {@link Builder#drainTimeout} when they still have connections. Services in the table that the
+ * director never managed are left as they are (also on close). A change the kernel refuses is
+ * reported (the
  * {@link ReconcileException} names what was applied and what failed, and a
  * {@link DirectorEvent.Failure} is emitted); the director then re-reads the table, so its state
  * shows the kernel as it is.
@@ -108,6 +109,7 @@ public final class Director implements AutoCloseable {
     private final Map<ServiceKey, ServiceHealth> configured = new LinkedHashMap<>();
     private final Map<ServiceKey, Map<String, RealServer>> overlay = new HashMap<>();
     private final Map<ServiceKey, Boolean> quorumUp = new HashMap<>();
+    private final java.util.Set<ServiceKey> owned = new java.util.HashSet<>(); // configured now or before, maybe in the table
     private final Map<String, VrrpUnit> units = new LinkedHashMap<>();
     private final Map<String, InstanceView> instances = new LinkedHashMap<>();
     private Timeouts timeouts;
@@ -558,8 +560,15 @@ public final class Director implements AutoCloseable {
     }
 
     /** The desired table: the configured services with the real servers health lets in, at the weights it wants. */
-    private DirectorConfig desired() {
+    private DirectorConfig desired() throws IpvsException {
         DirectorConfig.Builder b = DirectorConfig.builder().timeouts(timeouts);
+        // services the director never managed stay as the table has them now
+        for (ServiceState s : table.serviceStates()) {
+            ServiceKey k = s.service().key();
+            if (!configured.containsKey(k) && !owned.contains(k)) {
+                b.service(s.service());
+            }
+        }
         for (ServiceHealth sh : configured.values()) {
             Map<String, RealServer> in = overlay.getOrDefault(sh.service().key(), Map.of());
             VirtualService.Builder vb = sh.service().toBuilder().clearRealServers();
@@ -579,9 +588,15 @@ public final class Director implements AutoCloseable {
 
     private ReconcileResult reconcileNow() throws IpvsException {
         dirty = false;
+        owned.addAll(configured.keySet());
         try {
             ReconcileResult r = reconciler.reconcile(desired());
             kernelChanged(r.applied(), r.draining());
+            for (Change c : r.applied()) {
+                if (c.kind() == Change.Kind.REMOVE_SERVICE && !configured.containsKey(c.key())) {
+                    owned.remove(c.key());
+                }
+            }
             return r;
         } catch (ReconcileException e) {
             kernelChanged(e.applied(), reconciler.drains());
@@ -642,7 +657,7 @@ public final class Director implements AutoCloseable {
         try {
             DirectorConfig.Builder others = DirectorConfig.builder();
             for (ServiceState s : table.serviceStates()) {
-                if (!configured.containsKey(s.service().key())) {
+                if (!configured.containsKey(s.service().key()) && !owned.contains(s.service().key())) {
                     others.service(s.service());
                 }
             }

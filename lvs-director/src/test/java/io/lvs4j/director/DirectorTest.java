@@ -424,6 +424,22 @@ class DirectorTest {
     }
 
     @Test
+    void foreignService_inTheTableBeforeStart_isLeftAloneAndSurvivesClose() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService foreign = VirtualService.tcp("192.0.2.200", 22).scheduler("rr")
+                .realServer(RealServer.of("198.51.100.9", 22).masquerade()).build();
+        io.lvs4j.netlink.Reconciler.builder(t).build().reconcile(io.lvs4j.DirectorConfig.builder().service(foreign).build());
+        Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", null);
+        assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.100:80", "TCP 192.0.2.200:22");
+        d.apply(parse(conf(100, "", "2")));
+        d.removeService(WEB);
+        assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.200:22");
+        d.putService(web(3, 1));
+        d.close();
+        assertThat(rules(t)).isEqualTo(Map.of("TCP 192.0.2.200:22", "198.51.100.9:22=1"));
+    }
+
+    @Test
     void builder_rejectsBadSettings() {
         assertThatThrownBy(() -> Director.builder().drainTimeout(Duration.ofSeconds(-1)))
                 .hasMessage("drain timeout: PT-1S (expected: 0 to 365 days)");
