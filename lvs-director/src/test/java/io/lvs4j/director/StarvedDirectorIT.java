@@ -33,12 +33,17 @@ import org.junit.jupiter.api.Test;
  * keepalived 2.2.7 in namespace "ka": the director is master of VI_1 and backup of VI_2,
  * keepalived the other way round. Its real server is a real nginx on the host's loopback, checked
  * with TCP_CHECK every 500 ms with fall 1 (one failed check would show). Then, for 25 s, this JVM
- * runs 2 busy threads per core at normal priority, plus threads allocating and dropping large
- * arrays (GC pressure). Neither side may change state, and the real server may not go down.
+ * runs 2 busy threads per core at normal priority (more with {@code -Dlvs4j.starve.busyPerCore=N}),
+ * plus threads allocating and dropping large arrays (GC pressure). Neither side may change state,
+ * and the real server may not go down. It prints how late a 10 ms sleep woke up and how far apart
+ * the checks started, to show the margin.
  */
 class StarvedDirectorIT {
     private static final int CORES = Runtime.getRuntime().availableProcessors();
-    private static final Duration STARVATION = Duration.ofSeconds(25);
+    /** Busy threads per core (at least 2; more with -Dlvs4j.starve.busyPerCore=N to look for the margin). */
+    private static final int BUSY_PER_CORE = Math.max(2, Integer.getInteger("lvs4j.starve.busyPerCore", 2));
+    private static final Duration STARVATION = Duration.ofSeconds(Math.max(20,
+            Integer.getInteger("lvs4j.starve.seconds", 25)));
 
     /** TCP_CHECK that notes when each check starts and what it found. */
     private static final class Recording implements Checker {
@@ -118,7 +123,7 @@ class StarvedDirectorIT {
                 AtomicLong spins = new AtomicLong();
                 AtomicLong allocated = new AtomicLong();
                 List<Thread> hogs = new ArrayList<>();
-                for (int i = 0; i < 2 * CORES; i++) {
+                for (int i = 0; i < BUSY_PER_CORE * CORES; i++) {
                     hogs.add(new Thread(() -> {
                         long n = 0;
                         while (!stop.get()) {
@@ -183,7 +188,7 @@ class StarvedDirectorIT {
                 }
                 System.out.printf("starved %.1f s: %d busy + %d allocating threads on %d cores, %.1f GB allocated,"
                         + " a 10 ms sleep up to %.0f ms late; %d checks (max %.0f ms apart, %d failed); director events %s;"
-                        + " keepalived log after: %s%n", starvedNanos / 1e9, 2 * CORES, CORES, CORES,
+                        + " keepalived log after: %s%n", starvedNanos / 1e9, BUSY_PER_CORE * CORES, CORES, CORES,
                         allocated.get() / 1e9, maxLate.get() / 1e6, during.size(), maxGap / 1e6, failed, after,
                         kaAfter.isBlank() ? "(nothing)" : kaAfter);
 
