@@ -215,7 +215,8 @@ director_start() { # NAME
   fi
   DPID[$n]=$!
 }
-director_log() { grep -E "Entering|Removing service|Adding service|Enabling service|Disabling service|TCP connection|lvs4j:|ERROR|Exception" "$RUN/$1/log" | tail -n "${2:-6}"; }
+logs() { director_log "$1" "$2" | sed "s/^/demo-$1: /" | show; }
+director_log() { grep -E "Entering|Removing service|Adding service|Enabling service|Disabling service|TCP connection|Reload|lvs4j:|ERROR|Exception" "$RUN/$1/log" | tail -n "${2:-6}"; }
 
 # ==============================================================================================
 KERNEL=$(uname -r)
@@ -283,6 +284,7 @@ nginx_stop r1
 if wait_until 20 ipvs_lacks d1 $RS1; then
   say "the master's TCP_CHECK removed rs1; ipvsadm -Ln in demo-d1:"
   ipvs d1 | show
+  logs d1 2
   r=$(burst 6); say "replies: $r"
   if [ "$(count rs2 "$r")" = 6 ]; then pass 2 "rs1 removed, replies only from rs2"
   else fail 2 "replies not all from rs2: $r"; fi
@@ -297,7 +299,7 @@ else say "rs1 did not come back (the next steps may fail)"; fi
 echo
 
 # --- step 3 -----------------------------------------------------------------------------------
-say "step 3: the master killed: kill -TERM ${DPID[d1]} (its $([ "$DIRECTOR" = lvs4j ] && echo "lvs4j run" || echo keepalived) process in demo-d1)"
+say "step 3: the master killed: kill -TERM ${DPID[d1]}, its $([ "$DIRECTOR" = lvs4j ] && echo "lvs4j run" || echo keepalived) process in demo-d1 (as the seeds stop keepalived on the master)"
 kill -TERM "${DPID[d1]}"
 t_kill=$(date +%s%N)
 if wait_until 15 has_vip d2 && wait_until 10 no_vip d1; then
@@ -310,7 +312,7 @@ if wait_until 15 has_vip d2 && wait_until 10 no_vip d1; then
 else
   fail 3 "the VIP did not move to demo-d2 (demo-d2: $(has_vip d2 && echo has || echo lacks) it, demo-d1: $(has_vip d1 && echo has || echo lacks) it)"
 fi
-director_log d2 3 | show
+logs d2 3
 echo
 
 # --- step 4 -----------------------------------------------------------------------------------
@@ -326,7 +328,7 @@ if wait_until 40 has_vip d1 && wait_until 10 no_vip d2; then
 else
   fail 4 "demo-d1 did not take the VIP back (demo-d1: $(has_vip d1 && echo has || echo lacks) it, demo-d2: $(has_vip d2 && echo has || echo lacks) it)"
 fi
-director_log d1 3 | show
+logs d1 3
 echo
 
 # --- step 5 -----------------------------------------------------------------------------------
@@ -360,7 +362,9 @@ else
   ipvs d1 | show
   fail 5 "the new weight did not reach both directors' tables in 20 s"
 fi
-director_log d1 3 | show
+say "the directors' logs:"
+logs d1 2
+logs d2 2
 echo
 
 say "RESULT $MODE: $passed of 5 steps held"
