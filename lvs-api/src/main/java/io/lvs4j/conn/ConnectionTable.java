@@ -24,20 +24,31 @@ import java.util.function.LongSupplier;
  *
  * <h2>Layout and memory</h2>
  * Entries live in primitive arrays indexed by an {@code int} id that stays the same for the
- * entry's life: a 64-byte key line ({@code long[8]}: protocol, ports and flags; client address;
- * virtual address; destination address; destination port and deadline), 16 bytes of timer-wheel
- * links and 8 of timer slot, 21 bytes of service, destination, template, controlled count, flags and
- * state, 4 bytes in the free-id list. An
- * open-addressing index ({@code long[]}, linear probing, tombstones, at most half full) maps the
- * hash of protocol, client address and port to (32-bit fingerprint, id), 16 to 32 bytes an entry,
- * plus a second array of the same size kept after the first tombstone clean-up so that later ones
- * allocate nothing. So an entry costs at most <b>170 bytes</b> (105 in the entry arrays, up to
- * 64 in the two index arrays), about 170 MB for a million sized up front; no object per entry, no
- * boxing. A lookup is one index probe sequence plus one key line. As in the kernel, the hash covers
- * the client only, so the same probe finds a connection from the client side (virtual address
- * and port) and from the real server side (destination address and port).
- * {@link Builder#expectedConnections(int)} sizes everything up front, so a table that stays within
- * it never grows on the packet path.
+ * entry's life: a 64-byte key record ({@code long[8]}: protocol, ports and flags; client address;
+ * virtual address; destination address; destination port) and, one array each, service,
+ * destination, controlling template, controlled count, flags, protocol state, timer-wheel links,
+ * timer slot, deadline and hash, 53 bytes, plus 4 bytes in the free-id list. Expiry reads only
+ * these arrays and the entry's index slot, never the key record.
+ *
+ * <p>The hash index is open addressing with linear probing over 32-byte slots, two to a cache
+ * line, that hold an IPv4 entry's whole key inline (client and virtual address in one long;
+ * protocol, ports and flags in another; destination address and port in a third; the id in the
+ * fourth), so an IPv4 lookup from either side costs one cache line of the index when the key is at
+ * its home slot and never reads the entry. An IPv6 slot holds the 64-bit hash instead of the
+ * addresses and the lookup confirms against the key record. Deletion shifts the rest of the probe
+ * run back (no tombstones), so the index never needs cleaning and steady churn allocates nothing.
+ * The index has a power-of-two number of slots, at most three quarters full.
+ *
+ * <p>Per entry: 121 bytes in the entry arrays, plus 32 bytes a slot over 1.33 to 2.67 slots an
+ * expected entry (43 to 85 bytes): at most <b>206 bytes</b>. For
+ * {@link Builder#expectedConnections(int) 1,048,576 expected connections}: 2,097,152 slots (64 MiB)
+ * and 121 MiB of entry arrays, <b>185 bytes an entry, 185 MiB</b>; no object per entry, no boxing.
+ * Key records and slots start at an array offset that puts them on cache-line boundaries when the
+ * array itself is line-aligned, as HotSpot's G1 places arrays this large (a humongous object starts
+ * a region). As in the kernel, the hash covers the client only, so the same probe finds a
+ * connection from the client side (virtual address and port) and from the real server side
+ * (destination address and port). {@link Builder#expectedConnections(int)} sizes everything up
+ * front, so a table that stays within it never grows on the packet path.
  *
  * <h2>Time</h2>
  * The table's clock is a {@link Builder#ticker(LongSupplier) ticker} read only by {@link #advance()}.
@@ -85,7 +96,6 @@ public final class ConnectionTable {
     private static final long TICK_NANOS = TICK_MILLIS * 1_000_000L;
     private static final int WHEEL = 1024;
     private static final int WHEEL_MASK = WHEEL - 1;
-    private static final long DEADLINE_MASK = (1L << 48) - 1;
 
     static final int F_INACTIVE = 1;
     static final int F_TEMPLATE = 2;
@@ -95,19 +105,35 @@ public final class ConnectionTable {
     static final int F_LIVE = 32;
     static final int F_DEST_V6 = 64;
 
+    /**
+     * Array elements before the first record or slot: a long[]'s elements start 16 bytes into the
+     * object, so 6 more longs put element 6 on a 64-byte boundary of a line-aligned array.
+     */
+    private static final int ALIGN = 6;
+
+    // key record
     private static final int K = 8;
-    private static final int K_META = 0; // proto << 56 | cport << 40 | vport << 24 | v6/template bits
+    private static final int K_META = 0; // proto << 56 | cport << 40 | vport << 24 | template << 1 | v6
     private static final int K_C_HI = 1;
     private static final int K_C_LO = 2;
     private static final int K_V_HI = 3;
     private static final int K_V_LO = 4;
     private static final int K_D_HI = 5;
     private static final int K_D_LO = 6;
-    private static final int K_DPORT_DEADLINE = 7;
+    private static final int K_DPORT = 7; // destination port << 48
     private static final long META_KEY_MASK = ~0xFFFFFFL | 0x3;
+    /** The meta bits the hash covers: protocol, client port, template and family bits. */
+    private static final long HASH_BITS = 0xFFFFFF0000000000L | 0x3;
 
-    private static final long EMPTY = 0;
-    private static final long TOMB = -1;
+    // index slot: 4 longs
+    private static final int S_ADDRS = 0; // IPv4: client << 32 | virtual; IPv6: the hash
+    private static final int S_META = 1; // the key record's meta | S_PRESENT; 0: empty slot
+    private static final int S_OUT = 2; // IPv4 destination << 32 | port << 16; S_NO_OUT if none
+    private static final int S_ID = 3;
+    private static final long S_PRESENT = 4;
+    private static final long S_NO_OUT = 1;
+    private static final long OUT_META_MASK = HASH_BITS | S_PRESENT;
+    private static final int MAX_SLOTS = 1 << 28;
 
     private final LongSupplier ticker;
     private final long epoch;
@@ -130,18 +156,19 @@ public final class ConnectionTable {
     private int[] tNext;
     private int[] tPrev;
     private long[] linkedAt;
+    private long[] deadlines;
+    private int[] hashes; // the hash's low 32 bits, which give the home slot
+    private int capacity; // entries the arrays hold
     private int highWater = 1; // id 0 is TRANSIENT
     private int[] free;
     private int freeCount;
 
     // index
-    private long[] index;
-    private long[] spare;
-    private int indexMask;
-    private int used; // live + tombstones
+    private long[] slots;
+    private int slotMask;
+    private int growAt;
     private int live;
     private int templates;
-    private boolean inserted;
 
     // timer wheel
     private final int[] wheel = new int[WHEEL];
@@ -166,7 +193,8 @@ public final class ConnectionTable {
         udpTicks = ticks(b.udp);
         initialTicks = ticks(3);
         int n = Math.max(16, b.expected + 1);
-        keys = new long[K * n];
+        capacity = n;
+        keys = new long[ALIGN + K * n];
         service = new int[n];
         dest = new int[n];
         control = new int[n];
@@ -176,11 +204,19 @@ public final class ConnectionTable {
         tNext = new int[n];
         tPrev = new int[n];
         linkedAt = new long[n];
+        deadlines = new long[n];
+        hashes = new int[n];
         free = new int[n];
-        int cap = Integer.highestOneBit(Math.max(32, n) * 2 - 1) * 2;
-        index = new long[cap];
-        indexMask = cap - 1;
+        long want = Math.max(32, (b.expected * 4L + 2) / 3);
+        int cap = (int) Math.min(MAX_SLOTS, Long.highestOneBit(want - 1) << 1);
+        allocateSlots(cap);
         Arrays.fill(wheel, NONE);
+    }
+
+    private void allocateSlots(int cap) {
+        slots = new long[ALIGN + 4 * cap];
+        slotMask = cap - 1;
+        growAt = cap == MAX_SLOTS ? cap - 1 : (int) (cap * 3L / 4);
     }
 
     private static int ticks(int seconds) {
@@ -273,7 +309,7 @@ public final class ConnectionTable {
      */
     public int lookupInIpv4(int protocol, int caddr, int cport, int vaddr, int vport) {
         checkFlow(protocol, cport, vport);
-        return findIn(protocol, 0, caddr & 0xFFFFFFFFL, cport, 0, vaddr & 0xFFFFFFFFL, vport, false);
+        return findIn4(protocol, caddr & 0xFFFFFFFFL, cport, vaddr & 0xFFFFFFFFL, vport);
     }
 
     /** As {@link #lookupInIpv4} for IPv6, addresses as upper and lower 64 bits. */
@@ -317,77 +353,121 @@ public final class ConnectionTable {
         return h ^ (h >>> 32);
     }
 
-    /** Hash input from an entry's meta: protocol, client port, family and template bits. */
-    private static long hashBits(long meta) {
-        return meta & (0xFFFFFF0000000000L | 0x3);
+    private static int keyBase(int id) {
+        return ALIGN + id * K;
     }
 
-    /** The unchecked in-lookup (also used by the packet path). */
-    int findIn(int protocol, long cHi, long cLo, int cport, long vHi, long vLo, int vport, boolean v6) {
-        long m = meta(protocol, cport, vport, v6, false);
-        long h = hash(hashBits(m), cHi, cLo);
-        int fp = (int) (h >>> 32);
-        long[] idx = index;
-        long[] k = keys;
-        int mask = indexMask;
-        for (int i = (int) h & mask; ; i = (i + 1) & mask) {
-            long e = idx[i];
-            if (e == EMPTY) {
+    private static int slotBase(int slot) {
+        return ALIGN + (slot << 2);
+    }
+
+    /**
+     * The unchecked IPv4 in-lookup: for a hit at its home slot one cache line of the index, whose
+     * key words are compared before the slot's emptiness.
+     */
+    int findIn4(int protocol, long cLo, int cport, long vLo, int vport) {
+        long m = meta(protocol, cport, vport, false, false);
+        long want = m | S_PRESENT;
+        long addrs = cLo << 32 | vLo;
+        long[] s = slots;
+        int mask = slotMask;
+        for (int i = homeSlot(hash(m & HASH_BITS, 0, cLo), mask); ; i = (i + 1) & mask) {
+            int b = slotBase(i);
+            long sm = s[b + S_META];
+            if (sm == want && s[b + S_ADDRS] == addrs) {
+                return (int) s[b + S_ID];
+            }
+            if (sm == 0) {
                 return NONE;
             }
-            if ((int) (e >>> 32) == fp && e != TOMB) {
-                int id = (int) e - 1;
-                int b = id * K;
-                if ((k[b + K_META] & META_KEY_MASK) == m && k[b + K_C_LO] == cLo && k[b + K_V_LO] == vLo
-                        && k[b + K_C_HI] == cHi && k[b + K_V_HI] == vHi) {
+        }
+    }
+
+    private static int homeSlot(long h, int mask) {
+        return (int) h & mask;
+    }
+
+    /** The unchecked in-lookup for either family. */
+    int findIn(int protocol, long cHi, long cLo, int cport, long vHi, long vLo, int vport, boolean v6) {
+        int r = probe(meta(protocol, cport, vport, v6, false), cHi, cLo, vHi, vLo, v6);
+        return r >= 0 ? r : NONE;
+    }
+
+    /**
+     * Probes for a key: the id if present, else {@code ~slot} of the empty slot that ends its probe
+     * run, where the key would be inserted.
+     */
+    private int probe(long m, long cHi, long cLo, long vHi, long vLo, boolean v6) {
+        long h = hash(m & HASH_BITS, cHi, cLo);
+        long want = m | S_PRESENT;
+        long[] s = slots;
+        int mask = slotMask;
+        if (!v6) {
+            long addrs = cLo << 32 | vLo;
+            for (int i = homeSlot(h, mask); ; i = (i + 1) & mask) {
+                int b = slotBase(i);
+                long sm = s[b + S_META];
+                if (sm == want && s[b + S_ADDRS] == addrs) {
+                    return (int) s[b + S_ID];
+                }
+                if (sm == 0) {
+                    return ~i;
+                }
+            }
+        }
+        long[] k = keys;
+        for (int i = homeSlot(h, mask); ; i = (i + 1) & mask) {
+            int b = slotBase(i);
+            long sm = s[b + S_META];
+            if (sm == want && s[b + S_ADDRS] == h) {
+                int id = (int) s[b + S_ID];
+                int kb = keyBase(id);
+                if (k[kb + K_C_LO] == cLo && k[kb + K_V_LO] == vLo && k[kb + K_C_HI] == cHi && k[kb + K_V_HI] == vHi) {
                     return id;
                 }
+            }
+            if (sm == 0) {
+                return ~i;
             }
         }
     }
 
     /** The unchecked out-lookup: match on client and destination address and port. */
     int findOut(int protocol, long cHi, long cLo, int cport, long dHi, long dLo, int dport, boolean v6) {
-        long hb = meta(protocol, cport, 0, v6, false);
-        long h = hash(hashBits(hb), cHi, cLo);
-        int fp = (int) (h >>> 32);
-        long[] idx = index;
-        long[] k = keys;
-        int mask = indexMask;
-        long want = hashBits(hb);
-        for (int i = (int) h & mask; ; i = (i + 1) & mask) {
-            long e = idx[i];
-            if (e == EMPTY) {
-                return NONE;
-            }
-            if ((int) (e >>> 32) == fp && e != TOMB) {
-                int id = (int) e - 1;
-                int b = id * K;
-                if (hashBits(k[b + K_META]) == want && (int) (k[b + K_DPORT_DEADLINE] >>> 48) == dport
-                        && k[b + K_C_LO] == cLo && k[b + K_D_LO] == dLo && k[b + K_C_HI] == cHi
-                        && k[b + K_D_HI] == dHi) {
-                    return id;
+        long hb = meta(protocol, cport, 0, v6, false) & HASH_BITS;
+        long h = hash(hb, cHi, cLo);
+        long want = hb | S_PRESENT;
+        long[] s = slots;
+        int mask = slotMask;
+        if (!v6) {
+            long client = cLo << 32;
+            long out = dLo << 32 | (long) dport << 16;
+            for (int i = homeSlot(h, mask); ; i = (i + 1) & mask) {
+                int b = slotBase(i);
+                long sm = s[b + S_META];
+                if ((sm & OUT_META_MASK) == want && s[b + S_OUT] == out
+                        && (s[b + S_ADDRS] & 0xFFFFFFFF00000000L) == client) {
+                    return (int) s[b + S_ID];
+                }
+                if (sm == 0) {
+                    return NONE;
                 }
             }
         }
-    }
-
-    private int findTemplate(int protocol, long cHi, long cLo, long vHi, long vLo, int vport, boolean v6) {
-        long m = meta(protocol, 0, vport, v6, true);
-        long h = hash(hashBits(m), cHi, cLo);
-        int fp = (int) (h >>> 32);
-        for (int i = (int) h & indexMask; ; i = (i + 1) & indexMask) {
-            long e = index[i];
-            if (e == EMPTY) {
-                return NONE;
-            }
-            if ((int) (e >>> 32) == fp && e != TOMB) {
-                int id = (int) e - 1;
-                int b = id * K;
-                if ((keys[b + K_META] & META_KEY_MASK) == m && keys[b + K_C_LO] == cLo && keys[b + K_V_LO] == vLo
-                        && keys[b + K_C_HI] == cHi && keys[b + K_V_HI] == vHi) {
+        long[] k = keys;
+        for (int i = homeSlot(h, mask); ; i = (i + 1) & mask) {
+            int b = slotBase(i);
+            long sm = s[b + S_META];
+            if ((sm & OUT_META_MASK) == want && s[b + S_ADDRS] == h) {
+                int id = (int) s[b + S_ID];
+                int kb = keyBase(id);
+                if ((int) (k[kb + K_DPORT] >>> 48) == dport && k[kb + K_C_LO] == cLo
+                        && k[kb + K_D_LO] == dLo && k[kb + K_C_HI] == cHi && k[kb + K_D_HI] == dHi) {
                     return id;
                 }
+            }
+            if (sm == 0) {
+                return NONE;
             }
         }
     }
@@ -457,25 +537,26 @@ public final class ConnectionTable {
                 tvLo = vLo;
                 tvPort = 0;
             }
-            template = findTemplate(tProto, snHi, snLo, tvHi, tvLo, tvPort, v6);
-            if (template != NONE && !templateValid(s, template)) {
-                unhash(template);
-                flags[template] |= F_INVALID;
-                template = NONE;
+            long tm = meta(tProto, 0, tvPort, v6, true);
+            int r = probe(tm, snHi, snLo, tvHi, tvLo, v6);
+            if (r >= 0 && !templateValid(s, r)) {
+                unhash(r);
+                setFlags(r, flagsOf(r) | F_INVALID);
+                r = probe(tm, snHi, snLo, tvHi, tvLo, v6); // the run shifted: find the free slot again
             }
-            if (template == NONE) {
+            if (r < 0) {
                 handle = v6 ? s.scheduler.pickIpv6(cHi, cLo, cport, vHi, vLo, vport)
                         : s.scheduler.pickIpv4((int) cLo, cport, (int) vLo, vport);
                 if (handle == ServiceScheduler.NONE) {
                     return NONE;
                 }
                 int tdport = samePort && s.port != 21 ? table.port(handle) : 0;
-                template = insert(s, tProto, snHi, snLo, 0, tvHi, tvLo, tvPort, v6, true, handle, tdport, F_TEMPLATE);
-                scheduleAt(template, now + s.persistence);
+                template = insertAt(~r, s, tm, snHi, snLo, tvHi, tvLo, handle, tdport, F_TEMPLATE);
             } else {
+                template = r;
                 handle = dest[template];
-                scheduleAt(template, now + s.persistence);
             }
+            scheduleAt(template, now + s.persistence);
             destPort = samePort && table.port(handle) != 0 ? table.port(handle) : vport;
         } else {
             handle = v6 ? s.scheduler.pickIpv6(cHi, cLo, cport, vHi, vLo, vport)
@@ -487,21 +568,24 @@ public final class ConnectionTable {
             destPort = p != 0 ? p : vport;
         }
         int f = F_INACTIVE | (s.forwarding(handle) != Forwarding.MASQ.kernelValue() ? F_NOOUTPUT : 0);
+        long m = meta(protocol, cport, vport, v6, false);
         if (s.onePacket && protocol == Protocol.UDP.number()) {
             table.bind(handle, false);
             table.unbind(handle, false);
-            fill(TRANSIENT, s, protocol, cHi, cLo, cport, vHi, vLo, vport, v6, false, handle, destPort, f);
+            fill(TRANSIENT, s, m, cHi, cLo, vHi, vLo, handle, destPort, f);
             return TRANSIENT;
         }
-        int id = insert(s, protocol, cHi, cLo, cport, vHi, vLo, vport, v6, false, handle, destPort, f);
-        if (inserted) {
-            table.bind(handle, false);
-            if (template != NONE) {
-                control[id] = template;
-                nControl[template]++;
-            }
-            scheduleAt(id, now + initialTicks);
+        int r = probe(m, cHi, cLo, vHi, vLo, v6);
+        if (r >= 0) {
+            return r; // already there
         }
+        int id = insertAt(~r, s, m, cHi, cLo, vHi, vLo, handle, destPort, f);
+        table.bind(handle, false);
+        if (template != NONE) {
+            control[id] = template;
+            nControl[template]++;
+        }
+        scheduleAt(id, now + initialTicks);
         return id;
     }
 
@@ -513,74 +597,77 @@ public final class ConnectionTable {
         return !(expireQuiescentTemplate && s.table.weight(h) == 0);
     }
 
-    private int insert(Svc s, int protocol, long cHi, long cLo, int cport, long vHi, long vLo, int vport,
-            boolean v6, boolean template, int handle, int dport, int f) {
-        long m = meta(protocol, cport, vport, v6, template);
-        long h = hash(hashBits(m), cHi, cLo);
-        int fp = (int) (h >>> 32);
-        int firstTomb = -1;
-        int i = (int) h & indexMask;
-        for (; ; i = (i + 1) & indexMask) {
-            long e = index[i];
-            if (e == EMPTY) {
-                break;
-            }
-            if (e == TOMB) {
-                if (firstTomb < 0) {
-                    firstTomb = i;
-                }
-                continue;
-            }
-            if ((int) (e >>> 32) == fp) {
-                int id = (int) e - 1;
-                int b = id * K;
-                if ((keys[b + K_META] & META_KEY_MASK) == m && keys[b + K_C_LO] == cLo && keys[b + K_V_LO] == vLo
-                        && keys[b + K_C_HI] == cHi && keys[b + K_V_HI] == vHi) {
-                    inserted = false;
-                    return id; // already there
-                }
-            }
+    /** Makes an entry and hashes it into the empty slot its probe ended at. */
+    private int insertAt(int slot, Svc s, long m, long cHi, long cLo, long vHi, long vLo, int handle, int dport,
+            int f) {
+        if (live >= growAt && slotMask + 1 >= MAX_SLOTS) {
+            throw new IllegalStateException(Preconditions.message("connection table size", live,
+                    "fewer than " + growAt + " entries"));
         }
-        inserted = true;
         int id = allocate();
-        fill(id, s, protocol, cHi, cLo, cport, vHi, vLo, vport, v6, template, handle, dport, f);
-        int slot = firstTomb >= 0 ? firstTomb : i;
-        if (firstTomb < 0) {
-            used++;
-        }
-        index[slot] = (long) fp << 32 | (id + 1);
+        fill(id, s, m, cHi, cLo, vHi, vLo, handle, dport, f);
+        place(slot, id);
         live++;
-        if (template) {
+        if ((m & 2) != 0) {
             templates++;
         }
-        if (used * 2L > index.length) {
-            rehash(live * 4L > index.length ? index.length * 2 : index.length);
+        if (live > growAt) {
+            grow();
         }
         return id;
     }
 
-    private void fill(int id, Svc s, int protocol, long cHi, long cLo, int cport, long vHi, long vLo, int vport,
-            boolean v6, boolean template, int handle, int dport, int f) {
-        int b = id * K;
-        keys[b + K_META] = meta(protocol, cport, vport, v6, template);
-        keys[b + K_C_HI] = cHi;
-        keys[b + K_C_LO] = cLo;
-        keys[b + K_V_HI] = vHi;
-        keys[b + K_V_LO] = vLo;
-        DestinationTable t = s.table;
-        if (t.ipv6(handle)) {
-            keys[b + K_D_HI] = (long) t.addressWord(handle, 0) << 32 | (t.addressWord(handle, 1) & 0xFFFFFFFFL);
-            keys[b + K_D_LO] = (long) t.addressWord(handle, 2) << 32 | (t.addressWord(handle, 3) & 0xFFFFFFFFL);
+    /** Writes an entry's slot words from its key record, and keeps its hash for unhashing. */
+    private void place(int slot, int id) {
+        long[] k = keys;
+        int kb = keyBase(id);
+        long m = k[kb + K_META];
+        long[] s = slots;
+        int b = slotBase(slot);
+        long h = hash(m & HASH_BITS, k[kb + K_C_HI], k[kb + K_C_LO]);
+        hashes[id] = (int) h;
+        if ((m & 1) == 0) {
+            s[b + S_ADDRS] = k[kb + K_C_LO] << 32 | k[kb + K_V_LO];
+            s[b + S_OUT] = (flags[id] & F_DEST_V6) != 0 ? S_NO_OUT
+                    : k[kb + K_D_LO] << 32 | (k[kb + K_DPORT] >>> 48) << 16;
         } else {
-            keys[b + K_D_HI] = 0;
-            keys[b + K_D_LO] = t.addressWord(handle, 0) & 0xFFFFFFFFL;
+            s[b + S_ADDRS] = h;
+            s[b + S_OUT] = S_NO_OUT;
         }
-        keys[b + K_DPORT_DEADLINE] = (long) dport << 48;
+        s[b + S_ID] = id;
+        s[b + S_META] = m | S_PRESENT;
+    }
+
+    /** The home slot of an occupied slot's entry, from the slot alone. */
+    private int home(long[] s, int b, int mask) {
+        long m = s[b + S_META];
+        long h = (m & 1) == 0 ? hash(m & HASH_BITS, 0, s[b + S_ADDRS] >>> 32) : s[b + S_ADDRS];
+        return homeSlot(h, mask);
+    }
+
+    private void fill(int id, Svc s, long m, long cHi, long cLo, long vHi, long vLo, int handle, int dport, int f) {
+        long[] k = keys;
+        int b = keyBase(id);
+        k[b + K_META] = m;
+        k[b + K_C_HI] = cHi;
+        k[b + K_C_LO] = cLo;
+        k[b + K_V_HI] = vHi;
+        k[b + K_V_LO] = vLo;
+        DestinationTable t = s.table;
+        boolean d6 = t.ipv6(handle);
+        if (d6) {
+            k[b + K_D_HI] = (long) t.addressWord(handle, 0) << 32 | (t.addressWord(handle, 1) & 0xFFFFFFFFL);
+            k[b + K_D_LO] = (long) t.addressWord(handle, 2) << 32 | (t.addressWord(handle, 3) & 0xFFFFFFFFL);
+        } else {
+            k[b + K_D_HI] = 0;
+            k[b + K_D_LO] = t.addressWord(handle, 0) & 0xFFFFFFFFL;
+        }
+        k[b + K_DPORT] = (long) dport << 48;
         service[id] = s.id;
         dest[id] = handle;
         control[id] = NONE;
         nControl[id] = 0;
-        flags[id] = f | F_LIVE | (v6 ? F_V6 : 0) | (t.ipv6(handle) ? F_DEST_V6 : 0);
+        flags[id] = f | F_LIVE | ((m & 1) != 0 ? F_V6 : 0) | (d6 ? F_DEST_V6 : 0);
         state[id] = 0;
     }
 
@@ -588,9 +675,13 @@ public final class ConnectionTable {
         if (freeCount > 0) {
             return free[--freeCount];
         }
-        if (highWater == service.length) {
-            int n = service.length * 2;
-            keys = Arrays.copyOf(keys, K * n);
+        if (highWater == capacity) {
+            int n = (int) Math.min((Integer.MAX_VALUE - 64) / K, capacity * 2L);
+            if (n == capacity) {
+                throw new IllegalStateException(Preconditions.message("connection table size", capacity,
+                        "fewer entries than " + capacity));
+            }
+            keys = Arrays.copyOf(keys, ALIGN + K * n);
             service = Arrays.copyOf(service, n);
             dest = Arrays.copyOf(dest, n);
             control = Arrays.copyOf(control, n);
@@ -600,7 +691,10 @@ public final class ConnectionTable {
             tNext = Arrays.copyOf(tNext, n);
             tPrev = Arrays.copyOf(tPrev, n);
             linkedAt = Arrays.copyOf(linkedAt, n);
+            deadlines = Arrays.copyOf(deadlines, n);
+            hashes = Arrays.copyOf(hashes, n);
             free = Arrays.copyOf(free, n);
+            capacity = n;
         }
         return highWater++;
     }
@@ -610,27 +704,18 @@ public final class ConnectionTable {
         free[freeCount++] = id; // never full: it is as long as the entry arrays
     }
 
+    /** Removes an entry from the index (nothing if it is not there: an invalidated template). */
     private void unhash(int id) {
-        int b = id * K;
-        long h = hash(hashBits(keys[b + K_META]), keys[b + K_C_HI], keys[b + K_C_LO]);
-        for (int i = (int) h & indexMask; ; i = (i + 1) & indexMask) {
-            long e = index[i];
-            if (e == EMPTY) {
-                return; // not hashed (invalidated template)
+        long[] s = slots;
+        int mask = slotMask;
+        for (int i = homeSlot(hashes[id], mask); ; i = (i + 1) & mask) {
+            int b = slotBase(i);
+            long sm = s[b + S_META];
+            if (sm == 0) {
+                return;
             }
-            if (e != TOMB && (int) e - 1 == id) {
-                int next = (i + 1) & indexMask;
-                if (index[next] == EMPTY) {
-                    // no probe runs past here: this slot and the tombstones before it become empty
-                    index[i] = EMPTY;
-                    used--;
-                    for (int j = (i - 1) & indexMask; index[j] == TOMB; j = (j - 1) & indexMask) {
-                        index[j] = EMPTY;
-                        used--;
-                    }
-                } else {
-                    index[i] = TOMB;
-                }
+            if ((int) s[b + S_ID] == id) {
+                delete(i);
                 live--;
                 if ((flags[id] & F_TEMPLATE) != 0) {
                     templates--;
@@ -640,29 +725,59 @@ public final class ConnectionTable {
         }
     }
 
-    private void rehash(int capacity) {
-        long[] old = index;
-        if (spare != null && spare.length == capacity) {
-            // a same-size clean-up of tombstones reuses the other array: no allocation in steady state
-            index = spare;
-            Arrays.fill(index, EMPTY);
-        } else {
-            index = new long[capacity];
+    /**
+     * Empties a slot and moves later entries of its run back (linear probing's deletion without
+     * tombstones): an entry moves into the hole when its home is not between the hole and itself.
+     */
+    private void delete(int hole) {
+        long[] s = slots;
+        int mask = slotMask;
+        for (int j = (hole + 1) & mask; ; j = (j + 1) & mask) {
+            int b = slotBase(j);
+            if (s[b + S_META] == 0) {
+                break;
+            }
+            int home = home(s, b, mask);
+            boolean stays = hole <= j ? hole < home && home <= j : hole < home || home <= j;
+            if (!stays) {
+                int hb = slotBase(hole);
+                s[hb + S_ADDRS] = s[b + S_ADDRS];
+                s[hb + S_META] = s[b + S_META];
+                s[hb + S_OUT] = s[b + S_OUT];
+                s[hb + S_ID] = s[b + S_ID];
+                hole = j;
+            }
         }
-        spare = old.length == capacity ? old : null;
-        indexMask = capacity - 1;
-        used = 0;
-        for (long e : old) {
-            if (e != EMPTY && e != TOMB) {
-                int id = (int) e - 1;
-                int b = id * K;
-                long h = hash(hashBits(keys[b + K_META]), keys[b + K_C_HI], keys[b + K_C_LO]);
-                int i = (int) h & indexMask;
-                while (index[i] != EMPTY) {
-                    i = (i + 1) & indexMask;
+        int hb = slotBase(hole);
+        s[hb + S_META] = 0;
+        s[hb + S_ADDRS] = 0;
+        s[hb + S_OUT] = 0;
+        s[hb + S_ID] = 0;
+    }
+
+    /** Doubles the index (the table outgrew its expected size). */
+    private void grow() {
+        int cap = slotMask + 1;
+        if (cap >= MAX_SLOTS) {
+            return; // insertAt refuses entries beyond growAt
+        }
+        long[] old = slots;
+        int oldMask = slotMask;
+        allocateSlots(cap * 2);
+        long[] s = slots;
+        int mask = slotMask;
+        for (int i = 0; i <= oldMask; i++) {
+            int ob = slotBase(i);
+            if (old[ob + S_META] != 0) {
+                int j = home(old, ob, mask);
+                while (s[slotBase(j) + S_META] != 0) {
+                    j = (j + 1) & mask;
                 }
-                index[i] = e;
-                used++;
+                int b = slotBase(j);
+                s[b + S_ADDRS] = old[ob + S_ADDRS];
+                s[b + S_META] = old[ob + S_META];
+                s[b + S_OUT] = old[ob + S_OUT];
+                s[b + S_ID] = old[ob + S_ID];
             }
         }
     }
@@ -713,8 +828,8 @@ public final class ConnectionTable {
     }
 
     private void transition(int id, Svc s, int dir, int arg) {
-        int proto = (int) (keys[id * K + K_META] >>> 56);
-        int old = state[id];
+        int proto = (int) (keys[keyBase(id) + K_META] >>> 56);
+        int old = (int) state[id];
         int next;
         int timeout;
         boolean established;
@@ -750,14 +865,22 @@ public final class ConnectionTable {
         }
     }
 
+    private int flagsOf(int id) {
+        return flags[id];
+    }
+
+    private void setFlags(int id, int f) {
+        flags[id] = f;
+    }
+
     private void checkConnection(int id) {
-        if (id < 0 || id >= highWater || (flags[id] & (F_LIVE | F_TEMPLATE)) != F_LIVE) {
+        if (id < 0 || id >= highWater || (flagsOf(id) & (F_LIVE | F_TEMPLATE)) != F_LIVE) {
             throw new IllegalArgumentException(Preconditions.message("connection", id, "a live connection id"));
         }
     }
 
     private void checkEntry(int id) {
-        if (id < 0 || id >= highWater || (flags[id] & F_LIVE) == 0) {
+        if (id < 0 || id >= highWater || (flagsOf(id) & F_LIVE) == 0) {
             throw new IllegalArgumentException(Preconditions.message("entry", id, "a live connection or template id"));
         }
     }
@@ -765,9 +888,7 @@ public final class ConnectionTable {
     // ------------------------------------------------------------------ timers
 
     private void scheduleAt(int id, long deadline) {
-        int b = id * K + K_DPORT_DEADLINE;
-        long old = keys[b];
-        keys[b] = (old & ~DEADLINE_MASK) | (deadline & DEADLINE_MASK);
+        deadlines[id] = deadline;
         if ((flags[id] & F_LIVE) == 0) {
             return;
         }
@@ -808,7 +929,7 @@ public final class ConnectionTable {
     }
 
     private long deadline(int id) {
-        return keys[id * K + K_DPORT_DEADLINE] & DEADLINE_MASK;
+        return deadlines[id];
     }
 
     /**
@@ -852,9 +973,10 @@ public final class ConnectionTable {
     /** Removes an entry whose time has come; returns 1 if removed, 0 if it stays. */
     private int expire(int id) {
         int f = flags[id];
+        Svc s = services[service[id]];
         if ((f & F_TEMPLATE) != 0) {
             if (nControl[id] > 0) {
-                scheduleAt(id, now + services[service[id]].persistence);
+                scheduleAt(id, now + s.persistence);
                 return 0;
             }
             if ((f & F_INVALID) == 0) {
@@ -868,7 +990,7 @@ public final class ConnectionTable {
         if (t != NONE) {
             nControl[t]--;
         }
-        services[service[id]].table.unbind(dest[id], (f & F_INACTIVE) == 0);
+        s.table.unbind(dest[id], (f & F_INACTIVE) == 0);
         release(id);
         return 1;
     }
@@ -895,7 +1017,7 @@ public final class ConnectionTable {
     /** Whether the id is a persistence template. */
     public boolean isTemplate(int id) {
         checkEntry(id);
-        return (flags[id] & F_TEMPLATE) != 0;
+        return (flagsOf(id) & F_TEMPLATE) != 0;
     }
 
     /** The service id of an entry. */
@@ -925,13 +1047,13 @@ public final class ConnectionTable {
     /** Whether the connection counts as active on its destination. */
     public boolean active(int id) {
         checkConnection(id);
-        return (flags[id] & F_INACTIVE) == 0;
+        return (flagsOf(id) & F_INACTIVE) == 0;
     }
 
     /** The connection's protocol number. */
     public int protocol(int id) {
         checkEntry(id);
-        return (int) (keys[id * K + K_META] >>> 56);
+        return (int) (keys[keyBase(id) + K_META] >>> 56);
     }
 
     /** The TCP state of a TCP connection. */
@@ -957,13 +1079,13 @@ public final class ConnectionTable {
     /** The client port of an entry (0 for templates). */
     public int clientPort(int id) {
         checkEntry(id);
-        return (int) (keys[id * K + K_META] >>> 40) & 0xFFFF;
+        return (int) (keys[keyBase(id) + K_META] >>> 40) & 0xFFFF;
     }
 
     /** The virtual port of an entry. */
     public int virtualPort(int id) {
         checkEntry(id);
-        return (int) (keys[id * K + K_META] >>> 24) & 0xFFFF;
+        return virtualPortU(id);
     }
 
     /** The destination port of an entry (the real server's port, or the packet's). */
@@ -973,39 +1095,39 @@ public final class ConnectionTable {
     }
 
     int destinationPortU(int id) {
-        return (int) (keys[id * K + K_DPORT_DEADLINE] >>> 48);
+        return (int) (keys[keyBase(id) + K_DPORT] >>> 48);
     }
 
     /** Whether the entry's destination address is IPv6 (tunnels may cross families). */
     public boolean destinationIsIpv6(int id) {
         checkEntry(id);
-        return (flags[id] & F_DEST_V6) != 0;
+        return (flagsOf(id) & F_DEST_V6) != 0;
     }
 
     /** The destination address of an IPv4 entry, host order. */
     public int destinationIpv4(int id) {
         checkEntry(id);
-        return (int) keys[id * K + K_D_LO];
+        return (int) keys[keyBase(id) + K_D_LO];
     }
 
     /** The upper 64 bits of an IPv6 destination address. */
     public long destinationHigh(int id) {
         checkEntry(id);
-        return keys[id * K + K_D_HI];
+        return keys[keyBase(id) + K_D_HI];
     }
 
     /** The lower 64 bits of an IPv6 destination address (IPv4: the address, zero-extended). */
     public long destinationLow(int id) {
         checkEntry(id);
-        return keys[id * K + K_D_LO];
+        return keys[keyBase(id) + K_D_LO];
     }
 
     long destinationHighU(int id) {
-        return keys[id * K + K_D_HI];
+        return keys[keyBase(id) + K_D_HI];
     }
 
     long destinationLowU(int id) {
-        return keys[id * K + K_D_LO];
+        return keys[keyBase(id) + K_D_LO];
     }
 
     /** The forwarding method's kernel value (0 masq, 2 tunnel, 3 route) for a connection. */
@@ -1021,52 +1143,98 @@ public final class ConnectionTable {
     /** The client address of an IPv4 entry, host order (templates: under the netmask). */
     public int clientIpv4(int id) {
         checkEntry(id);
-        return (int) keys[id * K + K_C_LO];
+        return (int) keys[keyBase(id) + K_C_LO];
     }
 
     /** The virtual address of an IPv4 entry, host order (fwmark templates: the mark). */
     public int virtualIpv4(int id) {
         checkEntry(id);
-        return (int) keys[id * K + K_V_LO];
+        return (int) keys[keyBase(id) + K_V_LO];
     }
 
     /** Virtual address words of an IPv6 entry, upper 64 bits. */
     public long virtualHigh(int id) {
         checkEntry(id);
-        return keys[id * K + K_V_HI];
+        return keys[keyBase(id) + K_V_HI];
     }
 
     /** Virtual address words of an IPv6 entry, lower 64 bits. */
     public long virtualLow(int id) {
         checkEntry(id);
-        return keys[id * K + K_V_LO];
+        return keys[keyBase(id) + K_V_LO];
     }
 
     long virtualHighU(int id) {
-        return keys[id * K + K_V_HI];
+        return keys[keyBase(id) + K_V_HI];
     }
 
     long virtualLowU(int id) {
-        return keys[id * K + K_V_LO];
+        return keys[keyBase(id) + K_V_LO];
     }
 
     int virtualPortU(int id) {
-        return (int) (keys[id * K + K_META] >>> 24) & 0xFFFF;
+        return (int) (keys[keyBase(id) + K_META] >>> 24) & 0xFFFF;
     }
 
-    /** Index slots (for tests of growth and tombstones). */
+    /** Index slots (for tests of growth). */
     int indexCapacity() {
-        return index.length;
+        return slotMask + 1;
     }
 
-    int tombstones() {
-        int n = 0;
-        for (long e : index) {
-            if (e == TOMB) {
-                n++;
+    /**
+     * Checks the index against the entries (for tests): every occupied slot holds a live entry
+     * whose slot words match its key record, no empty slot lies between a slot and its entry's
+     * home, and the occupied slots are exactly the hashed entries. Returns a description of the
+     * first problem, or {@code null}.
+     */
+    String checkIndex() {
+        long[] s = slots;
+        int mask = slotMask;
+        int occupied = 0;
+        int tmpl = 0;
+        boolean[] seen = new boolean[highWater];
+        for (int i = 0; i <= mask; i++) {
+            int b = slotBase(i);
+            long sm = s[b + S_META];
+            if (sm == 0) {
+                if (s[b + S_ADDRS] != 0 || s[b + S_OUT] != 0 || s[b + S_ID] != 0) {
+                    return "slot " + i + ": empty but not cleared";
+                }
+                continue;
+            }
+            occupied++;
+            int id = (int) s[b + S_ID];
+            if (id <= 0 || id >= highWater || (flagsOf(id) & F_LIVE) == 0) {
+                return "slot " + i + ": id " + id + " is not a live entry";
+            }
+            if (seen[id]) {
+                return "slot " + i + ": id " + id + " hashed twice";
+            }
+            seen[id] = true;
+            if ((flagsOf(id) & F_TEMPLATE) != 0) {
+                tmpl++;
+            }
+            if (homeSlot(hashes[id], mask) != home(s, b, mask)) {
+                return "slot " + i + ": entry " + id + " keeps another home";
+            }
+            long[] saved = {s[b], s[b + 1], s[b + 2], s[b + 3]};
+            place(i, id);
+            for (int w = 0; w < 4; w++) {
+                if (s[b + w] != saved[w]) {
+                    s[b + w] = saved[w];
+                    return "slot " + i + ": word " + w + " does not match entry " + id;
+                }
+            }
+            for (int j = home(s, b, mask); j != i; j = (j + 1) & mask) {
+                if (s[slotBase(j) + S_META] == 0) {
+                    return "slot " + i + ": empty slot " + j + " between it and its home";
+                }
             }
         }
-        return n;
+        if (occupied != live || tmpl != templates) {
+            return "occupied " + occupied + " (templates " + tmpl + "), counted " + live + " (" + templates + ")";
+        }
+        return null;
     }
 
     @Override

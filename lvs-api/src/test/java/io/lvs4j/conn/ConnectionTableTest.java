@@ -13,8 +13,13 @@ import io.lvs4j.internal.Addresses;
 import io.lvs4j.sched.DestinationTable;
 import io.lvs4j.sched.ServiceScheduler;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class ConnectionTableTest {
@@ -438,6 +443,7 @@ class ConnectionTableTest {
         assertThat(late).hasSize(n);
         at(t, 250); // the first batch (NONE, 3 s) has gone
         assertThat(t.size()).isEqualTo(n);
+        assertThat(t.checkIndex()).isNull();
         for (int i = 0; i < n; i++) {
             assertThat(t.lookupInIpv4(UDP, 0x0A000000 + i, 1000 + (i & 0xFFF), v4("192.0.2.10"), 80))
                     .isEqualTo(ConnectionTable.NONE);
@@ -458,7 +464,7 @@ class ConnectionTableTest {
     }
 
     @Test
-    void steadyChurn_keepsIndexSize_andCleansTombstones() {
+    void steadyChurn_keepsIndexSize_andLeavesNoHoles() {
         ConnectionTable t = builder().expectedConnections(4096).build();
         Fixture f = new Fixture(t, VirtualService.udp("192.0.2.10", 80), Forwarding.MASQ);
         int capacity = t.indexCapacity();
@@ -470,7 +476,7 @@ class ConnectionTableTest {
             }
             at(t, 4 * (round + 1)); // the previous round's connections (3 s) expire
             assertThat(t.size()).isZero();
-            assertThat(t.tombstones()).isZero(); // every cluster emptied from its end
+            assertThat(t.checkIndex()).isNull(); // deletion left every remaining run intact
         }
         assertThat(t.indexCapacity()).isEqualTo(capacity);
         assertThat(f.dests.inactiveConnections(f.r1) + f.dests.inactiveConnections(f.r2)).isZero();
@@ -487,11 +493,109 @@ class ConnectionTableTest {
         }
         assertThat(t.size()).isEqualTo(n);
         assertThat(t.indexCapacity()).isEqualTo(capacity); // sized up front: no growth
+        assertThat(t.checkIndex()).isNull();
         for (int i = 0; i < n; i += 7) {
             int id = t.lookupInIpv4(TCP, 0x0A000000 + (i >>> 4), 1024 + (i & 15), v4("192.0.2.10"), 80);
             assertThat(t.clientPort(id)).isEqualTo(1024 + (i & 15));
         }
         assertThat(f.dests.inactiveConnections(f.r1)).isEqualTo(n / 2);
+    }
+
+    /** A flow of the churn model: where it was made and when it must be gone. */
+    record Flow(long cHi, int caddr, int cport, int id, int dport, long goneAt) {
+    }
+
+    void churnAgainstModel(boolean v6) {
+        // 2,048 slots filled to about a third with clustered, wrapping probe runs; UDP: 3 s until the
+        // first packet (state NONE), then the configured 7 s after each packet
+        ConnectionTable t = builder().expectedConnections(1500).udpTimeout(Duration.ofSeconds(7)).build();
+        DestinationTable dests = DestinationTable.create(v6 ? AddressFamily.INET6 : AddressFamily.INET);
+        int svc;
+        int[] h = new int[2];
+        if (v6) {
+            h[0] = dests.add(Addresses.parse("2001:db8::a", "test"), 8080, 1);
+            h[1] = dests.add(Addresses.parse("2001:db8::b", "test"), 8080, 1);
+            svc = t.addService(VirtualService.udp("2001:db8::10", 80).build(), ServiceScheduler.of(Scheduler.RR, dests));
+        } else {
+            h[0] = dests.add(Addresses.parse("10.0.0.1", "test"), 8080, 1);
+            h[1] = dests.add(Addresses.parse("10.0.0.2", "test"), 8080, 1);
+            svc = t.addService(VirtualService.udp("192.0.2.10", 80).build(), ServiceScheduler.of(Scheduler.RR, dests));
+        }
+        int capacity = t.indexCapacity();
+        long vHi = 0x20010db800000000L;
+        SplittableRandom r = new SplittableRandom(7);
+        Map<Long, Flow> model = new HashMap<>();
+        int removedSeen = 0;
+        for (int step = 0; step < 300; step++) {
+            at(t, step);
+            // the model's expiries, to the second: a flow made or refreshed at s with timeout T is gone at s + T
+            List<Long> gone = new ArrayList<>();
+            for (Map.Entry<Long, Flow> e : model.entrySet()) {
+                if (e.getValue().goneAt() <= step) {
+                    gone.add(e.getKey());
+                }
+            }
+            for (Long key : gone) {
+                Flow f = model.remove(key);
+                int found = v6 ? t.lookupInIpv6(UDP, f.cHi(), f.caddr(), f.cport(), vHi, 0x10, 80)
+                        : t.lookupInIpv4(UDP, f.caddr(), f.cport(), v4("192.0.2.10"), 80);
+                assertThat(found).as("expired flow %s at %d s", f, step).isEqualTo(ConnectionTable.NONE);
+                removedSeen++;
+            }
+            assertThat(t.checkIndex()).as("after expiry at %d s", step).isNull();
+            assertThat(t.size()).isEqualTo(model.size());
+            // new flows: few distinct client addresses, so many share a hash neighbourhood
+            for (int k = 0; k < 40 && model.size() < 700; k++) {
+                long cHi = v6 ? vHi | r.nextInt(4) : 0;
+                int caddr = 0x0A000000 | r.nextInt(64);
+                int cport = 1024 + r.nextInt(60000);
+                long key = cHi << 40 ^ (long) caddr << 16 ^ cport;
+                if (model.containsKey(key)) {
+                    continue;
+                }
+                int id = v6 ? t.connectIpv6(svc, UDP, cHi, caddr, cport, vHi, 0x10, 80)
+                        : t.connectIpv4(svc, UDP, caddr, cport, v4("192.0.2.10"), 80);
+                assertThat(id).isGreaterThan(0);
+                long goneAt = step + 3;
+                if (r.nextInt(3) == 0) {
+                    t.inbound(id, 0);
+                    goneAt = step + 7;
+                }
+                model.put(key, new Flow(cHi, caddr, cport, id, t.destinationPort(id), goneAt));
+            }
+            // refresh some live flows
+            List<Long> keys = new ArrayList<>(model.keySet());
+            for (int k = 0; k < 15 && !keys.isEmpty(); k++) {
+                Long key = keys.get(r.nextInt(keys.size()));
+                Flow f = model.get(key);
+                t.inbound(f.id(), 0);
+                model.put(key, new Flow(f.cHi(), f.caddr(), f.cport(), f.id(), f.dport(), step + 7));
+            }
+            assertThat(t.checkIndex()).as("after inserts at %d s", step).isNull();
+            // every live flow is found from both sides
+            for (Flow f : model.values()) {
+                int in = v6 ? t.lookupInIpv6(UDP, f.cHi(), f.caddr(), f.cport(), vHi, 0x10, 80)
+                        : t.lookupInIpv4(UDP, f.caddr(), f.cport(), v4("192.0.2.10"), 80);
+                assertThat(in).as("live flow %s at %d s", f, step).isEqualTo(f.id());
+                int out = v6 ? t.lookupOutIpv6(UDP, t.destinationHigh(f.id()), t.destinationLow(f.id()), f.dport(),
+                        f.cHi(), f.caddr(), f.cport())
+                        : t.lookupOutIpv4(UDP, t.destinationIpv4(f.id()), f.dport(), f.caddr(), f.cport());
+                assertThat(out).isEqualTo(f.id());
+            }
+        }
+        assertThat(removedSeen).isGreaterThan(5000);
+        assertThat(t.indexCapacity()).isEqualTo(capacity);
+        assertThat(dests.inactiveConnections(h[0]) + dests.inactiveConnections(h[1])).isEqualTo(model.size());
+    }
+
+    @Test
+    void randomChurnIpv4_matchesAModel_andKeepsTheIndexConsistent() {
+        churnAgainstModel(false);
+    }
+
+    @Test
+    void randomChurnIpv6_matchesAModel_andKeepsTheIndexConsistent() {
+        churnAgainstModel(true);
     }
 
     @Test
