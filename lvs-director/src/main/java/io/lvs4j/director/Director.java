@@ -110,6 +110,14 @@ public final class Director implements AutoCloseable {
     private final Map<ServiceKey, Map<String, RealServer>> overlay = new HashMap<>();
     private final Map<ServiceKey, Boolean> quorumUp = new HashMap<>();
     private final java.util.Set<ServiceKey> owned = new java.util.HashSet<>(); // configured now or before, maybe in the table
+    private final String netns;
+    private Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
+    private final java.util.concurrent.ExecutorService commands = java.util.concurrent.Executors
+            .newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "lvs4j-director-notify");
+                t.setDaemon(true);
+                return t;
+            });
     private final Map<String, VrrpUnit> units = new LinkedHashMap<>();
     private final Map<String, InstanceView> instances = new LinkedHashMap<>();
     private Timeouts timeouts;
@@ -144,6 +152,7 @@ public final class Director implements AutoCloseable {
         this.table = table;
         this.ownedIpvs = ownedIpvs;
         this.keepRulesOnClose = b.keepRulesOnClose;
+        this.netns = b.netns;
         this.flushOnClose = b.flushOnClose;
         this.startInstances = List.copyOf(b.instances);
         this.startGroups = List.copyOf(b.groups);
@@ -161,7 +170,13 @@ public final class Director implements AutoCloseable {
         if (b.clock != null) {
             mb.random(new SplittableRandom(0)::nextDouble);
         }
-        for (ServiceHealth sh : b.services.values()) {
+        List<ServiceHealth> initial = new ArrayList<>(b.services.values());
+        if (b.keepalived != null) {
+            initial.addAll(KeepalivedMapping.services(b.keepalived, this::runCommand, notifies));
+        }
+        for (ServiceHealth sh : initial) {
+            Preconditions.checkArgument(!configured.containsKey(sh.service().key()), "service", sh.service().key(),
+                    "each service once");
             mb.service(sh);
             configured.put(sh.service().key(), sh);
         }
@@ -326,7 +341,8 @@ public final class Director implements AutoCloseable {
     public ReconcileResult apply(KeepalivedConfig config) throws IpvsException, InterfaceException {
         Preconditions.checkNotNull(config, "config");
         Preconditions.checkState(!closed, "director", "closed", "running");
-        List<ServiceHealth> services = KeepalivedMapping.services(config);
+        Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
+        List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies);
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
         Timeouts newTimeouts = KeepalivedMapping.timeouts(config.globalDefs());
         List<VrrpUnit.Spec> specs = VrrpUnit.specs(config.vrrpInstances(), config.vrrpSyncGroups(), config.vrrpScripts());
@@ -397,6 +413,7 @@ public final class Director implements AutoCloseable {
             configured.clear();
             configured.putAll(ordered);
             timeouts = newTimeouts;
+            notifies = newNotifies;
             boolean syncChanged = !java.util.Objects.equals(sync, newSync);
             if (syncChanged) {
                 stopDaemons();
@@ -463,6 +480,7 @@ public final class Director implements AutoCloseable {
             });
         } finally {
             loop.shutdown();
+            commands.shutdown();
             if (ownedIpvs != null) {
                 ownedIpvs.close();
             }
@@ -763,6 +781,47 @@ public final class Director implements AutoCloseable {
         }
         long seq = ++sequence;
         emit(new DirectorEvent.Health(seq, loop.nanos(), e));
+        if (e.realServer() != null && (e.type() == HealthEvent.Type.REAL_SERVER_UP
+                || e.type() == HealthEvent.Type.REAL_SERVER_DOWN)) {
+            KeepalivedMapping.Notify n = notifies.getOrDefault(e.service(), Map.of()).get(e.realServer().endpoint());
+            String cmd = n == null ? null : e.type() == HealthEvent.Type.REAL_SERVER_UP ? n.up() : n.down();
+            if (cmd != null) {
+                runCommand(cmd);
+            }
+        }
+    }
+
+    /** A keepalived command (quorum_up, notify_down, ...): split as keepalived does, no shell, on its own thread, in the namespace. */
+    private void runCommand(String command) {
+        List<String> argv = new ArrayList<>();
+        if (netns != null) {
+            argv.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        List<String> words = io.lvs4j.health.MiscChecker.split(command);
+        if (words.size() == 1 && words.get(0).strip().chars().anyMatch(Character::isWhitespace)) {
+            words = io.lvs4j.health.MiscChecker.split(words.get(0)); // one quoted string: program and arguments
+        }
+        if (words.isEmpty()) {
+            return;
+        }
+        argv.addAll(words);
+        try {
+            commands.execute(() -> {
+                try {
+                    Process p = new ProcessBuilder(argv).redirectErrorStream(true)
+                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        p.destroyForcibly();
+                    }
+                } catch (java.io.IOException e) {
+                    LOG.warn("command {} cannot start: {}", command, e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.warn("command {} not run: the director is closed", command);
+        }
     }
 
     private void emit(DirectorEvent e) {
@@ -920,10 +979,14 @@ public final class Director implements AutoCloseable {
 
         private Builder() {}
 
+        private KeepalivedConfig keepalived;
+        private final java.util.Set<ServiceKey> fromConfig = new java.util.HashSet<>();
+
         private void keepalived(KeepalivedConfig c) {
-            for (ServiceHealth sh : KeepalivedMapping.services(c)) {
-                service(sh);
+            for (ServiceHealth sh : KeepalivedMapping.services(c)) { // checks that it can run; mapped again at start
+                fromConfig.add(sh.service().key());
             }
+            this.keepalived = c;
             timeouts = KeepalivedMapping.timeouts(c.globalDefs());
             sync = KeepalivedMapping.sync(c.globalDefs());
             flushOnStart = c.globalDefs().lvsFlush();
@@ -942,7 +1005,8 @@ public final class Director implements AutoCloseable {
         /** A service with its checks, inhibit, quorum and sorry server. */
         public Builder service(ServiceHealth service) {
             Preconditions.checkNotNull(service, "service");
-            Preconditions.checkArgument(!services.containsKey(service.service().key()), "service",
+            Preconditions.checkArgument(!services.containsKey(service.service().key())
+                    && !fromConfig.contains(service.service().key()), "service",
                     service.service().key(), "each service once");
             services.put(service.service().key(), service);
             return this;

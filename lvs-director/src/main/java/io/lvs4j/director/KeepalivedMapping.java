@@ -21,6 +21,7 @@ import io.lvs4j.internal.Preconditions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * From a keepalived.conf to what a director runs: one {@link ServiceHealth} per installed service
@@ -29,6 +30,9 @@ import java.util.List;
  */
 final class KeepalivedMapping {
     private KeepalivedMapping() {}
+
+    /** A real server's {@code notify_up}/{@code notify_down} commands (null: none). */
+    record Notify(String up, String down) {}
 
     /** {@code lvs_sync_daemon INTERFACE INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]}. */
     record Sync(SyncDaemon template, String instance) {}
@@ -82,20 +86,39 @@ final class KeepalivedMapping {
      * @throws IllegalArgumentException if a checker cannot be built (BFD_CHECK)
      */
     static List<ServiceHealth> services(KeepalivedConfig c) {
+        return services(c, null, new java.util.HashMap<>());
+    }
+
+    /**
+     * The services; {@code quorum_up}/{@code quorum_down} become hooks running the command
+     * ({@code commands}), and each real server's {@code notify_up}/{@code notify_down} goes into
+     * {@code notifies} (service key, endpoint).
+     */
+    static List<ServiceHealth> services(KeepalivedConfig c, java.util.function.Consumer<String> commands,
+            Map<ServiceKey, Map<String, Notify>> notifies) {
         List<ServiceHealth> out = new ArrayList<>();
         for (VirtualServerConfig vs : c.virtualServers()) {
             VirtualServerConfig healthy = withoutQuorum(vs);
             List<VirtualService> installed = KeepalivedConfig.ofLvs(c.virtualServerGroups(), List.of(healthy))
                     .virtualServices();
             for (VirtualService s : installed) {
-                out.add(health(vs, s));
+                out.add(health(vs, s, commands, notifies));
             }
         }
         return out;
     }
 
-    private static ServiceHealth health(VirtualServerConfig vs, VirtualService s) {
+    private static ServiceHealth health(VirtualServerConfig vs, VirtualService s,
+            java.util.function.Consumer<String> commands, Map<ServiceKey, Map<String, Notify>> notifies) {
         ServiceHealth.Builder b = ServiceHealth.builder(s);
+        if (commands != null && vs.quorumUp() != null) {
+            String cmd = vs.quorumUp();
+            b.onQuorumUp(() -> commands.accept(cmd));
+        }
+        if (commands != null && vs.quorumDown() != null) {
+            String cmd = vs.quorumDown();
+            b.onQuorumDown(() -> commands.accept(cmd));
+        }
         List<RealServerConfig> unused = new ArrayList<>(vs.realServers());
         for (RealServer r : s.realServers()) {
             RealServerConfig rc = null;
@@ -110,6 +133,10 @@ final class KeepalivedMapping {
                 continue;
             }
             unused.remove(rc);
+            if (rc.notifyUp() != null || rc.notifyDown() != null) {
+                notifies.computeIfAbsent(s.key(), k -> new java.util.HashMap<>()).put(r.endpoint(),
+                        new Notify(rc.notifyUp(), rc.notifyDown()));
+            }
             if (rc.inhibitOnFailure() != null ? rc.inhibitOnFailure() : vs.inhibitOnFailure()) {
                 b.inhibitOnFailure(r); // the real server's own setting, else the virtual server's
             }

@@ -210,7 +210,13 @@ public final class HealthMonitor implements AutoCloseable {
         }
         for (Member m : svc.members) {
             upView.put(key(key, m.configured.address(), m.configured.port()), m.up);
-            apply(m, null, null, null);
+            Member before = old == null ? null : old.member(m.configured.address(), m.configured.port());
+            if (before != null && before.up != m.up) { // its checks were replaced: up or down as the new ones start
+                apply(m, m.up ? HealthEvent.Type.REAL_SERVER_UP : HealthEvent.Type.REAL_SERVER_DOWN, null,
+                        "new checks");
+            } else {
+                apply(m, null, null, null);
+            }
         }
         if (old == null) {
             svc.quorumUp = svc.aliveWeight() >= sh.quorum();

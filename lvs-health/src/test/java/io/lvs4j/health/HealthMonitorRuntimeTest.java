@@ -62,6 +62,21 @@ class HealthMonitorRuntimeTest {
     }
 
     @Test
+    void putService_downServerGetsNewChecks_upAgainWithAnEvent() {
+        HealthMonitorTest.Scripted old = new HealthMonitorTest.Scripted("old");
+        monitor(ServiceHealth.builder(VS).check(RS1, old, keepalived(10, 0, 1)).build());
+        old.fail(FailureReason.REFUSED, "refused");
+        clock.advance(Duration.ofSeconds(11));
+        assertThat(weights()).containsExactly("10.0.0.2:80=3");
+        h.events.clear();
+        h.monitor.putService(ServiceHealth.builder(VS).check(RS1, new HealthMonitorTest.Scripted("new"),
+                keepalived(10, 0, 1)).build());
+        clock.advance(Duration.ZERO);
+        assertThat(weights()).containsExactlyInAnyOrder("10.0.0.1:80=5", "10.0.0.2:80=3");
+        assertThat(h.events).extracting(HealthEvent::type).contains(HealthEvent.Type.REAL_SERVER_UP);
+    }
+
+    @Test
     void putService_droppedServerRemovedAndItsProbeStops() {
         HealthMonitorTest.Scripted c2 = new HealthMonitorTest.Scripted("c2");
         monitor(ServiceHealth.builder(VS).check(RS2, c2, keepalived(5, 0, 1)).build());
