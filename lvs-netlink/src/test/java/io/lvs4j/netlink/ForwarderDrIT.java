@@ -63,13 +63,17 @@ class ForwarderDrIT {
         }
         net.nginx(r1, "rs1", 80, 81);
         net.nginx(r2, "rs2", 80, 81);
+        // configured from a DirectorConfig, as the kernel backends are
         fwd = Forwarder.builder().netns(d).interfaces("eth0")
-                .service(VirtualService.tcp(VIP, 80).scheduler(Scheduler.RR)
-                        .realServer(RealServer.of("198.51.100.11", 80).route())
-                        .realServer(RealServer.of("198.51.100.12", 80).route()).build())
-                .service(VirtualService.tcp(VIP, 81).scheduler(Scheduler.WRR).persistence(Duration.ofSeconds(60))
-                        .realServer(RealServer.of("198.51.100.11", 81).route())
-                        .realServer(RealServer.of("198.51.100.12", 81).route()).build())
+                .config(io.lvs4j.DirectorConfig.builder()
+                        .service(VirtualService.tcp(VIP, 80).scheduler(Scheduler.RR)
+                                .realServer(RealServer.of("198.51.100.11", 80).route())
+                                .realServer(RealServer.of("198.51.100.12", 80).route()))
+                        .service(VirtualService.tcp(VIP, 81).scheduler(Scheduler.WRR)
+                                .persistence(Duration.ofSeconds(60))
+                                .realServer(RealServer.of("198.51.100.11", 81).route())
+                                .realServer(RealServer.of("198.51.100.12", 81).route()))
+                        .build())
                 .open().start();
         assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).as("real servers answered ARP").isTrue();
     }
