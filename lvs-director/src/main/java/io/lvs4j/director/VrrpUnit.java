@@ -105,8 +105,10 @@ abstract class VrrpUnit implements AutoCloseable {
     /** Raw sockets and rtnetlink in a namespace (or the current one): one {@link VrrpNode} per unit. */
     static Transport linux(String netns) {
         return (spec, listener) -> {
+            // the listener is attached before the routers start: a state MASTER instance becomes
+            // master (and adds its VIPs) during start()
             VrrpNode.Builder b = VrrpNode.builder().instances(spec.instances()).scripts(spec.scripts())
-                    .syncGroups(spec.group() == null ? List.of() : List.of(spec.group()));
+                    .syncGroups(spec.group() == null ? List.of() : List.of(spec.group())).listener(listener);
             if (netns != null) {
                 b.namespace(netns);
             }
@@ -124,11 +126,6 @@ abstract class VrrpUnit implements AutoCloseable {
                 @Override
                 public void close() {
                     node.close();
-                }
-
-                /* listener added by the caller through attach */
-                {
-                    node.addListener(listener);
                 }
             };
         };

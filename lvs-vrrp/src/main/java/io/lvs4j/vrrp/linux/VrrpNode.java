@@ -163,8 +163,19 @@ public final class VrrpNode implements AutoCloseable {
         private List<VrrpInstanceConfig> instances = List.of();
         private List<VrrpScriptConfig> scripts = List.of();
         private List<VrrpSyncGroupConfig> syncGroups = List.of();
+        private final List<VrrpListener> listeners = new ArrayList<>();
 
         private Builder() {}
+
+        /**
+         * A listener added to every router before the routers start, so it also sees what happens
+         * at start (e.g. {@code state MASTER} becoming master and adding its VIPs), which
+         * {@link VrrpNode#addListener} after {@link #start()} would miss. Events arrive on the VRRP thread.
+         */
+        public Builder listener(VrrpListener listener) {
+            listeners.add(Preconditions.checkNotNull(listener, "listener"));
+            return this;
+        }
 
         /** Runs in {@code /run/netns/NAME} (sockets are created there; commands run with {@code ip netns exec}). */
         public Builder namespace(String netns) {
@@ -209,7 +220,7 @@ public final class VrrpNode implements AutoCloseable {
             }
             VrrpNode node = new VrrpNode(scheduler, rt);
             try {
-                node.build(netns, instances, scriptConfigs, syncGroups);
+                node.build(netns, instances, scriptConfigs, syncGroups, List.copyOf(listeners));
             } catch (InterfaceException | RuntimeException e) {
                 node.close();
                 throw e;
@@ -219,7 +230,7 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     private void build(String netns, List<VrrpInstanceConfig> instances, Map<String, VrrpScriptConfig> scriptConfigs,
-            List<VrrpSyncGroupConfig> groups) throws InterfaceException {
+            List<VrrpSyncGroupConfig> groups, List<VrrpListener> listeners) throws InterfaceException {
         List<Link> allLinks = rtnetlink.links();
         List<InterfaceAddress> addresses = rtnetlink.addresses();
         Map<String, ScriptTracker> scriptTrackers = new LinkedHashMap<>();
@@ -281,6 +292,7 @@ public final class VrrpNode implements AutoCloseable {
                     ScriptTracker st = scriptTrackers.computeIfAbsent(t.name(), n -> ScriptTracker.fromConfig(sc));
                     r.track(st, t.weight(), t.reverse());
                 }
+                listeners.forEach(r::addListener);
                 routers.put(c.name(), r);
             }
             for (VrrpSyncGroupConfig g : groups) {
