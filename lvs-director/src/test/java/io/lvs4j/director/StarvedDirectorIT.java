@@ -111,6 +111,17 @@ class StarvedDirectorIT {
                         .as("steady state; director %s; keepalived:%n%s", d.state().instances(), HostLab.read(kaLog))
                         .isTrue();
                 Thread.sleep(3000); // settle: keepalived's first adverts, gratuitous ARPs
+                // the master holds its VIP, and the state and the event stream say so
+                assertThat(HostLab.sh("ip", "-n", lab.j, "-4", "addr", "show", "dev", HostLab.J_IF))
+                        .contains("192.0.2.101/24").doesNotContain("192.0.2.102");
+                assertThat(d.state().instance("VI_1").get().addressesHeld()).as("VI_1 holds its VIP").isTrue();
+                assertThat(d.state().instance("VI_2").get().addressesHeld()).isFalse();
+                synchronized (events) {
+                    assertThat(events).as("events").anyMatch(e -> e instanceof DirectorEvent.VrrpTransition t
+                            && t.instance().equals("VI_1") && t.to() == RouterState.MASTER);
+                    assertThat(events).anyMatch(e -> e instanceof DirectorEvent.VirtualAddresses v
+                            && v.instance().equals("VI_1") && v.held());
+                }
                 String kaBefore = HostLab.read(kaLog);
                 int eventsBefore;
                 synchronized (events) {
