@@ -337,21 +337,19 @@ public final class PacketRewriter {
             h.ethOffset -= add;
         }
         int o = ip - add;
-        int tos = b.getUnsignedByte(ip + 1);
-        int df = b.getUnsignedShort(ip + 6) & 0x4000;
-        int ttl = b.getUnsignedByte(ip + 8);
+        // the header is built in registers and its checksum summed from the same words: three
+        // writes, no read-back
+        int first = 0x4500 | (b.getInt(ip) >>> 16 & 0xFF); // version 4, IHL 5, the inner TOS
+        int df = b.getInt(ip + 4) & 0x4000;
+        int ttlProto = b.getUnsignedByte(ip + 8) << 8 | protocol;
         int id = df != 0 ? 0 : (ipId = (ipId + 1) & 0xFFFF);
-        b.setShort(o, 0x4500 | tos);
-        b.setShort(o + 2, inner + add);
-        b.setShort(o + 4, id);
-        b.setShort(o + 6, df);
-        b.setShort(o + 8, ttl << 8 | protocol);
-        b.setShort(o + 10, 0);
-        b.setInt(o + 12, saddr);
+        int total = inner + add;
+        long sum = first + total + id + df + ttlProto + (saddr >>> 16) + (saddr & 0xFFFF) + (daddr >>> 16)
+                + (daddr & 0xFFFF);
+        b.setLong(o, (long) first << 48 | (long) total << 32 | (long) id << 16 | df);
+        b.setLong(o + 8, (long) ttlProto << 48 | (long) Checksums.finish(sum) << 32 | (saddr & 0xFFFFFFFFL));
         b.setInt(o + 16, daddr);
-        b.setShort(o + 10, Checksums.finish(Checksums.sum(b, o, 20)));
-        b.writerIndex(ip + inner);
-        b.readerIndex(h.ethOffset >= 0 ? h.ethOffset : o);
+        b.setIndex(h.ethOffset >= 0 ? h.ethOffset : o, ip + inner);
         h.ipOffset = o;
         h.ipLength = inner + add;
         return null;

@@ -217,6 +217,37 @@ class PacketRewriterTest {
         b.release();
     }
 
+    @Test
+    void ipipWithoutDf_takesIdsFromTheCounter_andChecksumsWithCarries() {
+        byte[] ip = Ref.ipv4(17, "198.51.100.7", "192.0.2.10", Ref.udp(5353, 53, new byte[] {1, 2, 3}));
+        ip[1] = (byte) 0xFF; // every TOS bit
+        Ref.put16(ip, 6, 0); // no DF
+        ip[8] = (byte) 0xFF; // TTL 255
+        Ref.put16(ip, 10, 0);
+        Ref.put16(ip, 10, Ref.checksum(Ref.slice(ip, 0, 20)));
+        int[] ids = new int[2];
+        for (int k = 0; k < 2; k++) {
+            ByteBuf b = buf(ip, true, 20);
+            assertThat(h.parseIp(b)).isNull();
+            // addresses whose words sum past 16 bits several times
+            assertThat(rw.tunnelIpv4(h, Ref.v4("255.255.255.254"), Ref.v4("203.0.113.255"))).isNull();
+            byte[] out = bytes(b);
+            byte[] outer = Ref.slice(out, 0, 20);
+            assertThat(Ref.checksum(outer)).isZero();
+            assertThat(outer[1]).isEqualTo((byte) 0xFF);
+            assertThat(Ref.u16(outer, 2)).isEqualTo(20 + ip.length);
+            assertThat(Ref.u16(outer, 6)).isZero();
+            assertThat(outer[8]).isEqualTo((byte) 0xFF);
+            assertThat(outer[9]).isEqualTo((byte) 4);
+            assertThat(Ref.slice(outer, 12, 4)).isEqualTo(Ref.a4("255.255.255.254"));
+            assertThat(Ref.slice(outer, 16, 4)).isEqualTo(Ref.a4("203.0.113.255"));
+            assertThat(Ref.slice(out, 20, ip.length)).isEqualTo(ip);
+            ids[k] = Ref.u16(outer, 4);
+            b.release();
+        }
+        assertThat(ids[1]).isEqualTo((ids[0] + 1) & 0xFFFF);
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void gre_outerHeaderGreHeaderAndOptionalChecksum(boolean checksum) {
