@@ -64,7 +64,8 @@ final class KeepalivedLog {
                 out.println((e.weight() == 0 ? "Disabling service " : "Removing service ") + rs(k, r) + " from VS " + vs(k));
             }
             case REAL_SERVER_UP -> {
-                out.println(checker + " on service " + rs(k, r) + " succeeded.");
+                out.println(checker.equals("TCP_CHECK") ? "TCP connection to " + rs(k, r) + " success."
+                        : checker + " on service " + rs(k, r) + " succeeded.");
                 out.println("Adding service " + rs(k, r) + " to VS " + vs(k));
             }
             case WEIGHT_CHANGED -> out.println("Changing weight of service " + rs(k, r) + " in VS " + vs(k) + ": "
