@@ -124,9 +124,10 @@ public final class HostChanges implements AutoCloseable {
     /** Reads {@link #toState()}'s text back; a malformed record is rejected with its line number. */
     public static HostChanges fromState(String text) {
         Preconditions.checkNotNull(text, "state");
-        String[] lines = text.split("\n");
-        Preconditions.checkArgument(lines.length >= 2 && lines[0].equals("lvs4j-host-changes 1"), "state line 1",
-                lines[0], "lvs4j-host-changes 1");
+        String[] lines = (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text).split("\n", -1);
+        Preconditions.checkArgument(lines[0].equals("lvs4j-host-changes 1"), "state line 1", lines[0],
+                "lvs4j-host-changes 1");
+        Preconditions.checkArgument(lines.length >= 2, "state line 2", null, "netns<TAB>NAME");
         String[] ns = lines[1].split("\t", -1);
         Preconditions.checkArgument(ns.length == 2 && ns[0].equals("netns"), "state line 2", lines[1], "netns<TAB>NAME");
         List<Step> steps = new ArrayList<>();
