@@ -208,7 +208,10 @@ public final class RunCommand implements Callable<Integer> {
             } catch (ReconcileException e) {
                 w.println("Reload applied in part: " + e.getMessage());
                 status = Main.FAILED;
-            } catch (IpvsException | InterfaceException e) {
+            } catch (InterfaceException e) {
+                w.println("Reload applied except a VRRP instance that could not start: " + e.getMessage());
+                status = Main.FAILED;
+            } catch (IpvsException e) {
                 w.println("Reload failed: " + e.getMessage());
                 status = Main.FAILED;
             }
