@@ -12,6 +12,8 @@ import io.lvs4j.health.CheckResult;
 import io.lvs4j.health.Checker;
 import io.lvs4j.health.Endpoint;
 import io.lvs4j.health.HealthEvent;
+import io.lvs4j.health.HttpChecker;
+import io.lvs4j.health.HttpUrlCheck;
 import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.health.TcpChecker;
 import io.lvs4j.netlink.InMemoryIpvs;
@@ -32,7 +34,7 @@ import org.junit.jupiter.api.Test;
  * sockets, advert_int 1, IPVS in memory since the host kernel may lack IPVS) is paired with a real
  * keepalived 2.2.7 in namespace "ka": the director is master of VI_1 and backup of VI_2,
  * keepalived the other way round. Its real server is a real nginx on the host's loopback, checked
- * with TCP_CHECK every 500 ms with fall 1 (one failed check would show). Then, for 25 s, this JVM
+ * with TCP_CHECK and HTTP_GET every 500 ms with fall 1 (one failed check would show). Then, for 25 s, this JVM
  * runs 2 busy threads per core at normal priority (more with {@code -Dlvs4j.starve.busyPerCore=N}),
  * plus threads allocating and dropping large arrays (GC pressure). Neither side may change state,
  * and the real server may not go down. It prints how late a 10 ms sleep woke up and how far apart
@@ -88,9 +90,13 @@ class StarvedDirectorIT {
             RealServer rs = RealServer.of("127.0.0.1", port).weight(2).masquerade().build();
             Recording check = new Recording(TcpChecker.of(Endpoint.of(rs.address(), rs.port())
                     .withConnectTimeout(Duration.ofSeconds(1))));
+            Recording http = new Recording(HttpChecker.builder(Endpoint.of(rs.address(), rs.port())
+                    .withConnectTimeout(Duration.ofSeconds(1)).withReadTimeout(Duration.ofSeconds(1)))
+                    .url(HttpUrlCheck.builder("/").status(200).build()).build());
             ServiceHealth web = ServiceHealth.builder(VirtualService.tcp("192.0.2.101", 80).scheduler(Scheduler.WRR)
                     .realServer(rs).build())
                     .check(rs, check, CheckPolicy.builder().interval(Duration.ofMillis(500)).fall(1).rise(1).build())
+                    .check(rs, http, CheckPolicy.builder().interval(Duration.ofMillis(500)).fall(1).rise(1).build())
                     .build();
             List<DirectorEvent> events = new ArrayList<>();
             InMemoryIpvs table = new InMemoryIpvs();
@@ -128,6 +134,7 @@ class StarvedDirectorIT {
                     eventsBefore = events.size();
                 }
                 int checksBefore = check.starts.size();
+                int httpBefore = http.starts.size();
 
                 // ---- starve ----
                 AtomicBoolean stop = new AtomicBoolean();
@@ -189,18 +196,21 @@ class StarvedDirectorIT {
                 String kaAfter = HostLab.read(kaLog).substring(kaBefore.length());
                 // checks during the starvation: how far apart they started, whether any failed
                 List<long[]> during = new ArrayList<>(check.starts).subList(checksBefore, check.starts.size());
+                List<long[]> httpDuring = new ArrayList<>(http.starts).subList(httpBefore, http.starts.size());
                 long maxGap = 0;
                 long failed = 0;
-                for (int i = 0; i < during.size(); i++) {
-                    if (i > 0) {
-                        maxGap = Math.max(maxGap, during.get(i)[0] - during.get(i - 1)[0]);
+                for (List<long[]> list : List.of(during, httpDuring)) {
+                    for (int i = 0; i < list.size(); i++) {
+                        if (i > 0) {
+                            maxGap = Math.max(maxGap, list.get(i)[0] - list.get(i - 1)[0]);
+                        }
+                        failed += list.get(i)[1] == 0 ? 1 : 0;
                     }
-                    failed += during.get(i)[1] == 0 ? 1 : 0;
                 }
                 System.out.printf("starved %.1f s: %d busy + %d allocating threads on %d cores, %.1f GB allocated,"
-                        + " a 10 ms sleep up to %.0f ms late; %d checks (max %.0f ms apart, %d failed); director events %s;"
+                        + " a 10 ms sleep up to %.0f ms late; %d TCP + %d HTTP checks (max %.0f ms apart, %d failed); director events %s;"
                         + " keepalived log after: %s%n", starvedNanos / 1e9, BUSY_PER_CORE * CORES, CORES, CORES,
-                        allocated.get() / 1e9, maxLate.get() / 1e6, during.size(), maxGap / 1e6, failed, after,
+                        allocated.get() / 1e9, maxLate.get() / 1e6, during.size(), httpDuring.size(), maxGap / 1e6, failed, after,
                         kaAfter.isBlank() ? "(nothing)" : kaAfter);
 
                 assertThat(allocated.get()).as("allocation pressure happened").isGreaterThan(1_000_000_000L);
@@ -212,7 +222,9 @@ class StarvedDirectorIT {
                 assertThat(d.state().instance("VI_1").get().state()).isEqualTo(RouterState.MASTER);
                 assertThat(d.state().instance("VI_2").get().state()).isEqualTo(RouterState.BACKUP);
                 assertThat(failed).as("failed checks").isZero();
-                assertThat(during.size()).as("checks kept running").isGreaterThanOrEqualTo(
+                assertThat(during.size()).as("TCP checks kept running").isGreaterThanOrEqualTo(
+                        (int) (STARVATION.toMillis() / 500 / 2));
+                assertThat(httpDuring.size()).as("HTTP checks kept running").isGreaterThanOrEqualTo(
                         (int) (STARVATION.toMillis() / 500 / 2));
                 assertThat(table.serviceStates().get(0).realServers()).hasSize(1);
             }
