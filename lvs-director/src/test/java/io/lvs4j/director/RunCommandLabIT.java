@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * (default control socket) shows instances, health and weights; SIGHUP applies a changed file
  * (one weight edited, one real server added, the VRRP instance untouched); a bad file on SIGHUP
  * (and {@code lvs4j reload}) is reported with file:line:column and the rules stay; SIGTERM exits 0
- * with the VIP and the rules gone.
+ * with the VIP and the rules gone. Then a file with virtual servers and no vrrp_instance runs as a
+ * pure LVS director.
  */
 @RequiresUmlLab
 class RunCommandLabIT {
@@ -57,6 +58,7 @@ class RunCommandLabIT {
         assertThat(reloaded).isNotEqualTo(VRRP + DirectorIT.CONF);
         Files.writeString(d.resolve("run2.conf"), reloaded);
         Files.writeString(d.resolve("bad.conf"), reloaded.replace("lb_algo wrr", "lb_algo wrrr"));
+        Files.writeString(d.resolve("pure.conf"), DirectorIT.CONF);
         String script = DirectorIT.HELPERS + "D=" + d + "\nexport LVS4J_JAR='" + jar + "' LVS4J_CDS=off\ncd '" + repo
                 + "'\n" + """
                 listen 7000; l0=$lpid
@@ -85,6 +87,17 @@ class RunCommandLabIT {
                 wait $pid; echo "run exit $?"
                 ipvsadm -Sn > $D/run-stopped.sn
                 ip addr show ka0 > $D/addr-stopped.txt
+                # a pure LVS director: virtual servers, no vrrp_instance
+                bin/lvs4j run --control /run/lvs4j/pure.sock $D/pure.conf > $D/pure.log 2>&1 &
+                pid=$!
+                waitfor 60 sh -c "ipvsadm -Sn | grep -q -- '-r 192.0.2.251:80 '"
+                waitfor 15 lacks 192.0.2.250:7001
+                stable $D/pure-start.sn
+                bin/lvs4j status --json --control /run/lvs4j/pure.sock > $D/pure.json; echo "pure status exit $?"
+                kill -TERM $pid
+                waitfor 30 sh -c "! kill -0 $pid 2>/dev/null"
+                wait $pid; echo "pure exit $?"
+                ipvsadm -Sn > $D/pure-stopped.sn
                 kill $l0
                 """;
         LabResult r = lab.run(Duration.ofMinutes(5), script);
@@ -131,6 +144,15 @@ class RunCommandLabIT {
         // SIGTERM: exit 0 (checked above), VIP and rules gone
         assertThat(Files.readString(d.resolve("addr-stopped.txt"))).doesNotContain("203.0.113.10");
         assertThat(DirectorIT.sorted(d.resolve("run-stopped.sn"))).isEmpty();
+
+        // the pure LVS director: its rules (7001's listener is gone, so that one is out), state, clean exit
+        assertThat(r.stdout()).contains("pure status exit 0", "pure exit 0");
+        assertThat(DirectorIT.sorted(d.resolve("pure-start.sn"))).containsExactly("-A -t 203.0.113.10:80 -s wrr",
+                "-a -t 203.0.113.10:80 -r 192.0.2.250:7000 -m -w 3", "-a -t 203.0.113.10:80 -r 192.0.2.251:80 -m -w 1");
+        Map<String, Object> pure = json(d.resolve("pure.json"));
+        assertThat(list(pure, "instances")).isEmpty();
+        assertThat(list(pure, "services")).singleElement().satisfies(v -> assertThat(v).containsEntry("inKernel", true));
+        assertThat(DirectorIT.sorted(d.resolve("pure-stopped.sn"))).isEmpty();
     }
 
     @SuppressWarnings("unchecked")
