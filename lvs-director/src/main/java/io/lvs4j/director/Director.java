@@ -123,6 +123,7 @@ public final class Director implements AutoCloseable {
     private Timeouts timeouts;
     private KeepalivedMapping.Sync sync;
     private List<ServiceState> kernel = List.of();
+    private List<ServiceState> readBefore; // the table as desired() read it, during a reconcile
     private List<SyncDaemon> daemons = List.of();
     private long refreshedNanos;
     private boolean dirty;
@@ -581,7 +582,9 @@ public final class Director implements AutoCloseable {
     private DirectorConfig desired() throws IpvsException {
         DirectorConfig.Builder b = DirectorConfig.builder().timeouts(timeouts);
         // services the director never managed stay as the table has them now
-        for (ServiceState s : table.serviceStates()) {
+        List<ServiceState> now = table.serviceStates();
+        readBefore = now;
+        for (ServiceState s : now) {
             ServiceKey k = s.service().key();
             if (!configured.containsKey(k) && !owned.contains(k)) {
                 b.service(s.service());
@@ -607,8 +610,11 @@ public final class Director implements AutoCloseable {
     private ReconcileResult reconcileNow() throws IpvsException {
         dirty = false;
         owned.addAll(configured.keySet());
+        boolean changed = true;
+        readBefore = null;
         try {
             ReconcileResult r = reconciler.reconcile(desired());
+            changed = !r.applied().isEmpty();
             kernelChanged(r.applied(), r.draining());
             for (Change c : r.applied()) {
                 if (c.kind() == Change.Kind.REMOVE_SERVICE && !configured.containsKey(c.key())) {
@@ -624,7 +630,13 @@ public final class Director implements AutoCloseable {
             failure("reconcile", e);
             throw e;
         } finally {
-            refreshKernel();
+            if (!changed && readBefore != null) {
+                kernel = readBefore; // nothing changed: the table as read just before, no third dump
+                refreshedNanos = loop.nanos();
+            } else {
+                refreshKernel();
+            }
+            readBefore = null;
             publish();
         }
     }
