@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * Real parts on the host for the director's robustness ITs: two network namespaces ("ka" for
  * keepalived, "j" for lvs4j) joined by a veth pair with 192.0.2.31/24 and 192.0.2.32/24,
  * keepalived and nginx processes. Names carry "ex" and this JVM's PID; everything started is
- * stopped by PID and the namespaces deleted by {@link #close()}.
+ * stopped by PID, the namespaces and the temporary directory deleted by {@link #close()}.
  */
 final class HostLab implements AutoCloseable {
     static final String KA_IF = "exk1";
@@ -177,6 +177,13 @@ final class HostLab implements AutoCloseable {
             }
         }
         deleteNamespaces();
+        try (var files = Files.walk(dir)) { // logs and configurations, deepest first
+            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            // best effort: a temporary directory
+        }
     }
 
     private void deleteNamespaces() throws InterruptedException {
