@@ -49,9 +49,10 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>What the host must look like</h2>
  * <ul>
- *   <li>Each interface has an IPv4 address; every real server is in a connected subnet of one of
- *       them (no gateways between director and real servers). The forwarder finds the real
- *       servers' MACs with ARP itself; a real server is scheduled only once its MAC is known.</li>
+ *   <li>Each interface has an address of the real servers' family; every real server is in a
+ *       connected subnet of one of them (no gateways between director and real servers). The
+ *       forwarder finds the real servers' MACs with ARP or neighbour solicitations itself; a real
+ *       server is scheduled only once its MAC is known.</li>
  *   <li>The virtual address should <b>not</b> be on the director's interfaces, and IP forwarding
  *       should be off ({@code net.ipv4.ip_forward=0}, the default). The forwarder answers ARP for the
  *       virtual addresses ({@link Builder#answerArp}); the kernel, which still sees every frame
@@ -59,13 +60,16 @@ import org.slf4j.LoggerFactory;
  *       an answer (no forwarding: no ICMP), and drops NAT replies from real servers to clients the
  *       same way. With the virtual address on an interface the kernel would answer a SYN with a
  *       RST; a firewall drop rule for the virtual address and port in the input hook would then be
- *       needed.</li>
+ *       needed. IPv6 differs: a packet without a route gets an ICMPv6 "no route" error whether or
+ *       not the host forwards, so an IPv6 virtual address outside the connected prefixes needs a
+ *       route, e.g. {@code ip -6 route add blackhole VIP/128} (dropped silently).</li>
  *   <li>NAT: the real servers route the clients' addresses via a director's address. Replies go
  *       back to the MAC and interface that the connection's client packets came from.</li>
  *   <li>DR: real servers on the same link with the virtual address on {@code lo} and
  *       {@code arp_ignore=1}, {@code arp_announce=2}, as for the kernel's IPVS.</li>
  * </ul>
- * Limits: IPv4 only (no neighbour discovery for IPv6), no firewall-mark services, frames up to
+ * IPv6 works the same way with neighbour discovery in place of ARP (solicitations for real
+ * servers, advertisements for the virtual addresses). Limits: no firewall-mark services, frames up to
  * {@value io.lvs4j.netlink.internal.PacketSocket#MAX_FRAME} bytes (GSO/GRO super-packets are
  * counted as truncated and dropped), one thread.
  *
@@ -325,7 +329,7 @@ public final class Forwarder implements AutoCloseable {
             return this;
         }
 
-        /** A virtual service (IPv4, address and port) with its real servers. */
+        /** A virtual service (IPv4 or IPv6 address and port) with its real servers. */
         public Builder service(VirtualService service) {
             Preconditions.checkNotNull(service, "virtual service");
             for (VirtualService s : services) {
@@ -369,21 +373,24 @@ public final class Forwarder implements AutoCloseable {
         }
 
         /**
-         * Opens the sockets, reads the interfaces' MACs and IPv4 addresses, and registers the
+         * Opens the sockets, reads the interfaces' MACs and IP addresses, and registers the
          * services; their real servers are asked for with ARP once the forwarder {@link #start()}s.
          */
         public Forwarder open() throws InterfaceException {
             Preconditions.checkState(!interfaces.isEmpty(), "interfaces", "none", "at least one");
             Preconditions.checkState(!services.isEmpty(), "virtual services", "none", "at least one");
             for (VirtualService s : services) {
-                Preconditions.checkArgument(!s.key().isFwmark() && s.key().address() instanceof Inet4Address,
-                        "virtual service", s.key(), "an IPv4 address and port (no firewall marks, no IPv6)");
+                Preconditions.checkArgument(!s.key().isFwmark(), "virtual service", s.key(),
+                        "an address and port (firewall marks are not seen in userspace)");
             }
             String[] names = interfaces.toArray(new String[0]);
             int n = names.length;
             long[] macs = new long[n];
             int[][] addrs = new int[n][];
             int[][] prefixes = new int[n][];
+            long[][] hi6 = new long[n][];
+            long[][] lo6 = new long[n][];
+            int[][] prefixes6 = new int[n][];
             try (Rtnetlink rt = Rtnetlink.open(netns)) {
                 for (int i = 0; i < n; i++) {
                     Link link = rt.link(names[i]);
@@ -396,14 +403,24 @@ public final class Forwarder implements AutoCloseable {
                         macs[i] = macs[i] << 8 | (b & 0xFF);
                     }
                     List<InterfaceAddress> v4 = new ArrayList<>();
+                    List<InterfaceAddress> v6 = new ArrayList<>();
                     for (InterfaceAddress a : rt.addresses(link.index())) {
-                        if (a.address() instanceof Inet4Address) {
-                            v4.add(a);
-                        }
+                        (a.address() instanceof Inet4Address ? v4 : v6).add(a);
                     }
-                    if (v4.isEmpty()) {
+                    if (v4.isEmpty() && v6.isEmpty()) {
                         throw new IllegalArgumentException(Preconditions.message("interface", names[i],
-                                "an IPv4 address (the source of the forwarder's ARP requests)"));
+                                "an IP address (the source of the forwarder's ARP and neighbour solicitations)"));
+                    }
+                    hi6[i] = new long[v6.size()];
+                    lo6[i] = new long[v6.size()];
+                    prefixes6[i] = new int[v6.size()];
+                    for (int k = 0; k < v6.size(); k++) {
+                        byte[] b = v6.get(k).address().getAddress();
+                        for (int j = 0; j < 8; j++) {
+                            hi6[i][k] = hi6[i][k] << 8 | (b[j] & 0xFF);
+                            lo6[i][k] = lo6[i][k] << 8 | (b[8 + j] & 0xFF);
+                        }
+                        prefixes6[i][k] = v6.get(k).prefixLength();
                     }
                     addrs[i] = new int[v4.size()];
                     prefixes[i] = new int[v4.size()];
@@ -423,7 +440,8 @@ public final class Forwarder implements AutoCloseable {
                 if (timeouts != null) {
                     tb.timeouts(timeouts);
                 }
-                Dataplane plane = new Dataplane(sockets, macs, addrs, prefixes, answerArp, tb.build());
+                Dataplane plane = new Dataplane(sockets, macs, addrs, prefixes, hi6, lo6, prefixes6, answerArp,
+                        tb.build());
                 List<ServiceKey> keys = new ArrayList<>();
                 for (VirtualService s : services) {
                     plane.addService(s);

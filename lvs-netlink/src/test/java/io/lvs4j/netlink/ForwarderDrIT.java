@@ -141,7 +141,7 @@ class ForwarderDrIT {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> Forwarder.builder().netns(d).interfaces("eth0").service(far).open())
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("real server: \"203.0.113.7:82\" (expected: an address in a connected IPv4 subnet of the "
+                .hasMessage("real server: \"203.0.113.7:82\" (expected: an address in a connected subnet of the "
                         + "forwarder's interfaces)");
     }
 

@@ -19,6 +19,8 @@ final class FwdNet implements AutoCloseable {
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
     final Path dir;
+    /** Whether {@link #nginx} also listens on IPv6. */
+    boolean ipv6;
 
     FwdNet(String tag) throws IOException {
         this.prefix = "fwd" + ProcessHandle.current().pid() % 100000 + tag;
@@ -29,13 +31,22 @@ final class FwdNet implements AutoCloseable {
         return ProcessHandle.current().info().user().orElse("").equals("root");
     }
 
+    /** A namespace with IPv6 off (no neighbour discovery noise). */
     String ns(String name) throws IOException, InterruptedException {
+        String n = ns6(name);
+        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
+        return n;
+    }
+
+    /** A namespace with IPv6 on, without duplicate address detection (addresses usable at once). */
+    String ns6(String name) throws IOException, InterruptedException {
         String n = prefix + name;
         sh("ip", "netns", "add", n);
         namespaces.add(n);
         sh("ip", "-n", n, "link", "set", "lo", "up");
-        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
-        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
+        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0");
+        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0");
         return n;
     }
 
@@ -92,6 +103,9 @@ final class FwdNet implements AutoCloseable {
         StringBuilder listen = new StringBuilder();
         for (int p : ports) {
             listen.append("        listen ").append(p).append(";\n");
+            if (ipv6) {
+                listen.append("        listen [::]:").append(p).append(";\n");
+            }
         }
         String conf = """
                 user root;
@@ -149,7 +163,7 @@ final class FwdNet implements AutoCloseable {
 
     /** {@code curl} from {@code ns}: the body, or "ERR:" and curl's exit status. */
     String curl(String ns, String url) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "curl", "-s", "--max-time", "3", url)
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "curl", "-g", "-s", "--max-time", "3", url)
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(10, TimeUnit.SECONDS)) {

@@ -40,12 +40,16 @@ public final class Dataplane {
     private final long[] ifMac;
     private final int[][] ifAddr;
     private final int[][] ifPrefix;
+    private final long[][] if6Hi;
+    private final long[][] if6Lo;
+    private final int[][] if6Prefix;
     private final boolean answerArp;
     private final ConnectionTable table;
     private final PacketPath path;
     private final List<Svc> services = new ArrayList<>();
     private final List<Rs> servers = new ArrayList<>();
     private int[] vips = new int[0];
+    private long[] vips6 = new long[0]; // pairs: high, low
     private long[] peerMac;
     private byte[] peerIf;
 
@@ -65,6 +69,8 @@ public final class Dataplane {
         final int id;
         final DestinationTable dests;
         final int vip;
+        final long vipHi;
+        final long vipLo;
         int[] rsIface = new int[8];
         long[] rsMac = new long[8];
 
@@ -72,7 +78,10 @@ public final class Dataplane {
             this.settings = settings;
             this.id = id;
             this.dests = dests;
-            this.vip = ipv4(settings.key().address());
+            byte[] a = settings.key().address().getAddress();
+            this.vip = a.length == 4 ? ipv4(settings.key().address()) : 0;
+            this.vipHi = a.length == 16 ? word(a, 0) : 0;
+            this.vipLo = a.length == 16 ? word(a, 8) : 0;
         }
     }
 
@@ -80,8 +89,13 @@ public final class Dataplane {
         final Svc svc;
         RealServer settings;
         final int ip;
+        final boolean v6;
+        final long hi;
+        final long lo;
         final int iface;
         final int sourceIp;
+        long sourceHi;
+        long sourceLo;
         long mac;
         int handle = DestinationTable.NONE;
         long nextArp;
@@ -89,7 +103,11 @@ public final class Dataplane {
         Rs(Svc svc, RealServer settings, int iface, int sourceIp) {
             this.svc = svc;
             this.settings = settings;
-            this.ip = ipv4(settings.address());
+            byte[] a = settings.address().getAddress();
+            this.v6 = a.length == 16;
+            this.ip = v6 ? 0 : ipv4(settings.address());
+            this.hi = v6 ? word(a, 0) : 0;
+            this.lo = v6 ? word(a, 8) : 0;
             this.iface = iface;
             this.sourceIp = sourceIp;
         }
@@ -99,18 +117,39 @@ public final class Dataplane {
      * An engine over those sockets; {@code ifMac[i]}, {@code ifAddr[i]} and {@code ifPrefix[i]}
      * describe socket {@code i}'s interface (its MAC and IPv4 addresses, host order).
      */
-    public Dataplane(PacketSocket[] sockets, long[] ifMac, int[][] ifAddr, int[][] ifPrefix, boolean answerArp,
-            ConnectionTable table) {
+    public Dataplane(PacketSocket[] sockets, long[] ifMac, int[][] ifAddr, int[][] ifPrefix, long[][] if6Hi,
+            long[][] if6Lo, int[][] if6Prefix, boolean answerArp, ConnectionTable table) {
         this.sockets = sockets.clone();
         this.ifMac = ifMac.clone();
         this.ifAddr = ifAddr.clone();
         this.ifPrefix = ifPrefix.clone();
+        this.if6Hi = if6Hi.clone();
+        this.if6Lo = if6Lo.clone();
+        this.if6Prefix = if6Prefix.clone();
         this.answerArp = answerArp;
         this.table = table;
         this.path = new PacketPath(table).localMac(ifMac[0]);
         int n = 1024;
         peerMac = new long[n];
         peerIf = new byte[n];
+    }
+
+    static long word(byte[] a, int at) {
+        long w = 0;
+        for (int i = 0; i < 8; i++) {
+            w = w << 8 | (a[at + i] & 0xFF);
+        }
+        return w;
+    }
+
+    /** Whether the first {@code prefix} bits of two IPv6 addresses agree. */
+    static boolean samePrefix6(long aHi, long aLo, long bHi, long bLo, int prefix) {
+        if (prefix <= 64) {
+            long m = prefix == 0 ? 0 : -1L << (64 - prefix);
+            return (aHi & m) == (bHi & m);
+        }
+        long m = prefix == 128 ? -1L : -1L << (128 - prefix);
+        return aHi == bHi && (aLo & m) == (bLo & m);
     }
 
     static int ipv4(InetAddress a) {
@@ -127,22 +166,42 @@ public final class Dataplane {
     public int addService(VirtualService vs) {
         Preconditions.checkArgument(!vs.key().isFwmark(), "virtual service", vs.key(),
                 "an address and port (firewall marks are not seen in userspace)");
-        Preconditions.checkArgument(vs.key().address() instanceof Inet4Address, "virtual service", vs.key(),
-                "an IPv4 service (the forwarder resolves link addresses with ARP only)");
         DestinationTable d = DestinationTable.create(vs.family());
         ServiceScheduler sched = ServiceScheduler.builder(vs.scheduler(), d).flags(vs.flags()).build();
         int id = table.addService(vs, sched); // its real servers join later, when resolved
         Preconditions.checkState(id == services.size(), "service id", id, services.size() + " (a table of its own)");
         Svc s = new Svc(vs, id, d);
         services.add(s);
-        int[] v = Arrays.copyOf(vips, vips.length + 1);
-        v[vips.length] = s.vip;
-        vips = v;
+        if (vs.key().address() instanceof Inet4Address) {
+            int[] v = Arrays.copyOf(vips, vips.length + 1);
+            v[vips.length] = s.vip;
+            vips = v;
+        } else {
+            long[] v = Arrays.copyOf(vips6, vips6.length + 2);
+            v[vips6.length] = s.vipHi;
+            v[vips6.length + 1] = s.vipLo;
+            vips6 = v;
+        }
         return services.size() - 1;
     }
 
     /** Which interface (socket index) has a connected IPv4 subnet holding {@code address}, or -1. */
     public int interfaceFor(InetAddress address) {
+        byte[] a = address.getAddress();
+        if (a.length == 16) {
+            long hi = word(a, 0);
+            long lo = word(a, 8);
+            for (int i = 0; i < if6Hi.length; i++) {
+                for (int k = 0; k < if6Hi[i].length; k++) {
+                    int p = if6Prefix[i][k];
+                    if (p < 128 && (if6Hi[i][k] >>> 54) != 0x3FA // not link-local fe80::/10
+                            && samePrefix6(if6Hi[i][k], if6Lo[i][k], hi, lo, p)) {
+                        return i;
+                    }
+                }
+            }
+            return -1;
+        }
         int ip = ipv4(address);
         for (int i = 0; i < ifAddr.length; i++) {
             for (int k = 0; k < ifAddr[i].length; k++) {
@@ -173,8 +232,8 @@ public final class Dataplane {
      */
     public void addRealServer(int service, RealServer rs) {
         Svc s = services.get(service);
-        Preconditions.checkArgument(rs.address() instanceof Inet4Address, "real server", rs.endpoint(),
-                "an IPv4 address");
+        Preconditions.checkArgument(rs.family() == s.settings.family(), "real server", rs.endpoint(),
+                "an address of the service's family, " + s.settings.family());
         Preconditions.checkArgument(rs.forwarding() != Forwarding.LOCAL, "forwarding", rs.forwarding(),
                 "masquerading, direct routing or tunnelling (no local delivery in userspace)");
         for (Rs r : servers) {
@@ -183,10 +242,19 @@ public final class Dataplane {
         }
         int iface = interfaceFor(rs.address());
         Preconditions.checkArgument(iface >= 0, "real server", rs.endpoint(),
-                "an address in a connected IPv4 subnet of the forwarder's interfaces");
-        Rs r = new Rs(s, rs, iface, sourceFor(iface, ipv4(rs.address())));
+                "an address in a connected subnet of the forwarder's interfaces");
+        boolean six = rs.address().getAddress().length == 16;
+        Rs r = new Rs(s, rs, iface, six ? 0 : sourceFor(iface, ipv4(rs.address())));
+        if (six) {
+            for (int k = 0; k < if6Hi[iface].length; k++) {
+                if (samePrefix6(if6Hi[iface][k], if6Lo[iface][k], r.hi, r.lo, if6Prefix[iface][k])) {
+                    r.sourceHi = if6Hi[iface][k];
+                    r.sourceLo = if6Lo[iface][k];
+                }
+            }
+        }
         for (Rs o : servers) {
-            if (o.ip == r.ip && o.iface == iface && o.mac != 0) {
+            if (o.v6 == r.v6 && o.ip == r.ip && o.hi == r.hi && o.lo == r.lo && o.iface == iface && o.mac != 0) {
                 r.mac = o.mac;
             }
         }
@@ -269,8 +337,13 @@ public final class Dataplane {
                 r.nextArp = nanos + (r.mac == 0 ? ARP_RETRY_NANOS : ARP_REFRESH_NANOS);
                 PacketSocket out = sockets[r.iface];
                 int at = out.scratchSlot();
-                arpFrame(out.scratch(), at, 1, ifMac[r.iface], r.sourceIp, BROADCAST, 0, r.ip);
-                out.queueScratch(at, 60);
+                if (r.v6) {
+                    Ndp.solicit(out.scratch(), at, ifMac[r.iface], r.sourceHi, r.sourceLo, r.hi, r.lo);
+                    out.queueScratch(at, Ndp.LENGTH);
+                } else {
+                    arpFrame(out.scratch(), at, 1, ifMac[r.iface], r.sourceIp, BROADCAST, 0, r.ip);
+                    out.queueScratch(at, 60);
+                }
                 arpRequests++;
             }
         }
@@ -320,6 +393,13 @@ public final class Dataplane {
         if (len >= 14 && b.getUnsignedShort(off + 12) == ETH_ARP) {
             arp(k, s, b, off, len);
             return;
+        }
+        if (len >= Ndp.LENGTH - 8 && b.getUnsignedShort(off + 12) == 0x86DD && b.getUnsignedByte(off + 20) == 58) {
+            int icmp = b.getUnsignedByte(off + 54);
+            if (icmp == Ndp.NS || icmp == Ndp.NA) {
+                nd(k, s, b, off, len, icmp);
+                return;
+            }
         }
         if (type != PacketSocket.PACKET_HOST) {
             notForUs++;
@@ -384,7 +464,7 @@ public final class Dataplane {
         if (sha != 0 && (sha & 0x0100_0000_0000L) == 0) { // unicast sender
             for (int i = 0; i < servers.size(); i++) {
                 Rs r = servers.get(i);
-                if (r.ip == spa && r.iface == k && r.mac != sha) {
+                if (!r.v6 && r.ip == spa && r.iface == k && r.mac != sha) {
                     r.mac = sha;
                     if (r.handle == DestinationTable.NONE) {
                         activate(r);
@@ -399,6 +479,48 @@ public final class Dataplane {
             arpFrame(s.scratch(), at, 2, ifMac[k], tpa, sha, sha, spa);
             s.queueScratch(at, 60);
             arpAnswered++;
+        }
+    }
+
+    /** Neighbour discovery: learn real servers from advertisements, answer solicitations for virtual addresses. */
+    private void nd(int k, PacketSocket s, ByteBuf b, int off, int len, int icmp) {
+        long tHi = b.getLong(off + 62);
+        long tLo = b.getLong(off + 70);
+        long src = (b.getUnsignedShort(off + 6) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 8);
+        if (icmp == Ndp.NA) {
+            long mac = src;
+            if (len >= Ndp.LENGTH && b.getUnsignedByte(off + 78) == 2 && b.getUnsignedByte(off + 79) == 1) {
+                mac = (b.getUnsignedShort(off + 80) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 82);
+            }
+            if (mac == 0 || (mac & 0x0100_0000_0000L) != 0) {
+                return;
+            }
+            for (int i = 0; i < servers.size(); i++) {
+                Rs r = servers.get(i);
+                if (r.v6 && r.hi == tHi && r.lo == tLo && r.iface == k && r.mac != mac) {
+                    r.mac = mac;
+                    if (r.handle == DestinationTable.NONE) {
+                        activate(r);
+                    } else {
+                        learnt(r);
+                    }
+                }
+            }
+            return;
+        }
+        long sHi = b.getLong(off + 22);
+        long sLo = b.getLong(off + 30);
+        if (!answerArp || (sHi == 0 && sLo == 0) || src == 0 || (src & 0x0100_0000_0000L) != 0) {
+            return; // duplicate address detection, or a bad sender
+        }
+        for (int i = 0; i < vips6.length; i += 2) {
+            if (vips6[i] == tHi && vips6[i + 1] == tLo) {
+                int at = s.scratchSlot();
+                Ndp.advertise(s.scratch(), at, ifMac[k], tHi, tLo, src, sHi, sLo);
+                s.queueScratch(at, Ndp.LENGTH);
+                arpAnswered++;
+                return;
+            }
         }
     }
 

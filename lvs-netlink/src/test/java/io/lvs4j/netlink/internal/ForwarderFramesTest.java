@@ -59,6 +59,25 @@ class ForwarderFramesTest {
     }
 
     @Test
+    void neighbourSolicitation_forARealServer_matchesPythonsBytes() {
+        ByteBuf b = Unpooled.buffer(128);
+        Ndp.solicit(b, 10, 0x0200_0000_0001L, 0x2001_0db8_0002_0000L, 1, 0x2001_0db8_0002_0000L, 0x11);
+        assertThat(ByteBufUtil.hexDump(b, 10, Ndp.LENGTH)).isEqualTo("3333ff00001102000000000186dd6000000000203aff"
+                + "20010db8000200000000000000000001ff0200000000000000000001ff00001187001c0500000000"
+                + "20010db80002000000000000000000110101020000000001");
+    }
+
+    @Test
+    void neighbourAdvertisement_ofAVirtualAddress_matchesPythonsBytes() {
+        ByteBuf b = Unpooled.buffer(128);
+        Ndp.advertise(b, 0, 0x0200_0000_0001L, 0x2001_0db8_0002_0000L, 0x10, 0x0200_0000_0009L,
+                0x2001_0db8_0002_0000L, 2);
+        assertThat(ByteBufUtil.hexDump(b, 0, Ndp.LENGTH)).isEqualTo("02000000000902000000000186dd6000000000203aff"
+                + "20010db800020000000000000000001020010db800020000000000000000000288008a4f60000000"
+                + "20010db80002000000000000000000100201020000000001");
+    }
+
+    @Test
     void arpFrame_request_isTheRfc826LayoutPaddedTo60Bytes() {
         ByteBuf b = Unpooled.buffer(128);
         b.setBytes(0, new byte[128]);
