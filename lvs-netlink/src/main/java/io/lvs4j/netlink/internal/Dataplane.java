@@ -18,9 +18,9 @@ import java.util.List;
 
 /**
  * The userspace forwarder's engine: frames in from {@link PacketSocket}s, through a
- * {@link PacketPath}, out of the right interface with the right link addresses; ARP for the real
- * servers (resolved by the engine itself) and, when asked, answers to ARP requests for the virtual
- * addresses. IPv4 only. One thread calls everything.
+ * {@link PacketPath}, out of the right interface with the right link addresses; ARP (IPv4) and
+ * neighbour discovery (IPv6) for the real servers, resolved by the engine itself, and, when asked,
+ * answers for the virtual addresses. One thread calls everything.
  *
  * <p>Link addresses: a frame to a real server gets the real server's MAC (learnt from its ARP
  * replies) and the outgoing interface's MAC; a NAT reply to a client gets the MAC that client's
@@ -115,7 +115,8 @@ public final class Dataplane {
 
     /**
      * An engine over those sockets; {@code ifMac[i]}, {@code ifAddr[i]} and {@code ifPrefix[i]}
-     * describe socket {@code i}'s interface (its MAC and IPv4 addresses, host order).
+     * describe socket {@code i}'s interface (its MAC and IPv4 addresses, host order), and the
+     * {@code if6*} arrays its IPv6 addresses (upper and lower 64 bits, prefix lengths).
      */
     public Dataplane(PacketSocket[] sockets, long[] ifMac, int[][] ifAddr, int[][] ifPrefix, long[][] if6Hi,
             long[][] if6Lo, int[][] if6Prefix, boolean answerArp, ConnectionTable table) {
@@ -185,7 +186,7 @@ public final class Dataplane {
         return services.size() - 1;
     }
 
-    /** Which interface (socket index) has a connected IPv4 subnet holding {@code address}, or -1. */
+    /** Which interface (socket index) has a connected subnet holding {@code address}, or -1. */
     public int interfaceFor(InetAddress address) {
         byte[] a = address.getAddress();
         if (a.length == 16) {
