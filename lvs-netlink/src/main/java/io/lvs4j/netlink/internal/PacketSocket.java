@@ -68,6 +68,7 @@ public final class PacketSocket implements AutoCloseable {
     private final int scratchSlots;
     private int scratchUsed;
     private int queued;
+    private int dirty;
     private long sendErrors;
     private long kernelDrops;
     private int lastErrno;
@@ -108,6 +109,8 @@ public final class PacketSocket implements AutoCloseable {
             meta.putLong(h + 16, metaAddress + rxIovAt + (long) i * IOV); // msg_iov
             meta.putLong(h + 24, 1); // msg_iovlen
             meta.putLong(h + 32, metaAddress + controlAt + (long) i * CONTROL); // msg_control
+            meta.putInt(h + 8, NAME); // msg_namelen
+            meta.putLong(h + 40, CONTROL); // msg_controllen
             meta.putLong(rxIovAt + i * IOV, dataAddress + (long) i * SLOT + HEADROOM);
             meta.putLong(rxIovAt + i * IOV + 8, MAX_FRAME);
             int t = txVecAt + i * MMSG;
@@ -226,13 +229,14 @@ public final class PacketSocket implements AutoCloseable {
      * on an error other than "would block" ({@link #lastErrno()}).
      */
     public int receive() {
-        for (int i = 0; i < batch; i++) {
+        for (int i = 0; i < dirty; i++) { // the kernel rewrote these in the slots it filled last time
             int h = i * MMSG;
             meta.putInt(h + 8, NAME); // msg_namelen
             meta.putLong(h + 40, CONTROL); // msg_controllen
             meta.putInt(h + 48, 0); // msg_flags
         }
         int n = libc.recvmmsg(fd, rxVec, batch, Native.MSG_DONTWAIT, null);
+        dirty = n < 0 ? batch : n;
         if (n < 0) {
             int e = Native.errno();
             if (e == Native.EAGAIN || e == Native.EINTR) {
