@@ -162,6 +162,15 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
+     * Announces the virtual addresses on every interface (gratuitous ARP, unsolicited neighbour
+     * advertisements), as a director taking them over should, e.g. when it becomes VRRP master;
+     * neighbours that cached another MAC for them update it. Returns how many frames were sent.
+     */
+    public int announce() {
+        return call(plane::announce);
+    }
+
+    /**
      * Sets a real server's weight at runtime (0 quiesces it: it takes no new connections, its
      * connections go on), as a health checker inhibiting it would. Returns false if it was not in
      * the service.

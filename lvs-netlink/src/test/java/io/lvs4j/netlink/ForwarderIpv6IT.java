@@ -107,6 +107,22 @@ class ForwarderIpv6IT {
     }
 
     @Test
+    void announce_unsolicitedAdvertisement_correctsAClientsStaleEntryForTheVip() throws Exception {
+        assertThat(net.curl(c2, "http://[" + DR_VIP + "]/")).isIn("rs1", "rs2");
+        FwdNet.sh("ip", "-n", c2, "-6", "neigh", "replace", DR_VIP, "lladdr", "02:00:00:00:00:99", "dev", "eth0",
+                "nud", "stale");
+        Thread.sleep(1100); // no override within locktime of the last update
+        assertThat(fwd.announce()).isEqualTo(2);
+        String mac = net.mac(d, "eth0");
+        String seen = "";
+        for (int i = 0; i < 50 && !seen.contains(mac); i++) {
+            Thread.sleep(20);
+            seen = FwdNet.sh("ip", "-n", c2, "-6", "neigh", "show", DR_VIP);
+        }
+        assertThat(seen).contains(mac);
+    }
+
+    @Test
     void nat6_roundRobin_alternates_andRepliesComeBackThroughTheForwarder() throws Exception {
         ForwarderStats before = fwd.stats();
         assertAlternating(curls(c1, "http://[" + NAT_VIP + "]/", 6));

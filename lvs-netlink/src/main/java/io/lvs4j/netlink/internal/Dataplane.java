@@ -174,10 +174,12 @@ public final class Dataplane {
         Svc s = new Svc(vs, id, d);
         services.add(s);
         if (vs.key().address() instanceof Inet4Address) {
-            int[] v = Arrays.copyOf(vips, vips.length + 1);
-            v[vips.length] = s.vip;
-            vips = v;
-        } else {
+            if (!isVip(s.vip)) {
+                int[] v = Arrays.copyOf(vips, vips.length + 1);
+                v[vips.length] = s.vip;
+                vips = v;
+            }
+        } else if (!isVip6(s.vipHi, s.vipLo)) {
             long[] v = Arrays.copyOf(vips6, vips6.length + 2);
             v[vips6.length] = s.vipHi;
             v[vips6.length + 1] = s.vipLo;
@@ -328,6 +330,33 @@ public final class Dataplane {
         s.rsMac[h] = r.mac;
         s.rsIface[h] = r.iface;
         path.destinationMac(s.id, h, r.mac);
+    }
+
+    /**
+     * Announces every virtual address on every interface: a gratuitous ARP request (IPv4) or an
+     * unsolicited, overriding neighbour advertisement to all nodes (IPv6), as a director taking
+     * over addresses does, so that neighbours with a cached MAC for them update it. Returns how
+     * many frames were sent.
+     */
+    public int announce() {
+        int n = 0;
+        for (int k = 0; k < sockets.length; k++) {
+            PacketSocket out = sockets[k];
+            for (int v : vips) {
+                int at = out.scratchSlot();
+                arpFrame(out.scratch(), at, 1, ifMac[k], v, BROADCAST, 0, v);
+                out.queueScratch(at, 60);
+                n++;
+            }
+            for (int i = 0; i < vips6.length; i += 2) {
+                int at = out.scratchSlot();
+                Ndp.announce(out.scratch(), at, ifMac[k], vips6[i], vips6[i + 1]);
+                out.queueScratch(at, Ndp.LENGTH);
+                n++;
+            }
+            out.flush();
+        }
+        return n;
     }
 
     /** Sends ARP requests that are due; call now and then (every few ms is fine). */
@@ -514,15 +543,21 @@ public final class Dataplane {
         if (!answerArp || (sHi == 0 && sLo == 0) || src == 0 || (src & 0x0100_0000_0000L) != 0) {
             return; // duplicate address detection, or a bad sender
         }
+        if (isVip6(tHi, tLo)) {
+            int at = s.scratchSlot();
+            Ndp.advertise(s.scratch(), at, ifMac[k], tHi, tLo, src, sHi, sLo);
+            s.queueScratch(at, Ndp.LENGTH);
+            arpAnswered++;
+        }
+    }
+
+    private boolean isVip6(long hi, long lo) {
         for (int i = 0; i < vips6.length; i += 2) {
-            if (vips6[i] == tHi && vips6[i + 1] == tLo) {
-                int at = s.scratchSlot();
-                Ndp.advertise(s.scratch(), at, ifMac[k], tHi, tLo, src, sHi, sLo);
-                s.queueScratch(at, Ndp.LENGTH);
-                arpAnswered++;
-                return;
+            if (vips6[i] == hi && vips6[i + 1] == lo) {
+                return true;
             }
         }
+        return false;
     }
 
     private boolean isVip(int ip) {

@@ -27,6 +27,11 @@ final class Ndp {
         frame(b, at, dstMac, mac, tHi, tLo, dHi, dLo, NA, 0x6000_0000, tHi, tLo, 2);
     }
 
+    /** An unsolicited, overriding advertisement of {@code target} at {@code mac} to all nodes (ff02::1). */
+    static void announce(ByteBuf b, int at, long mac, long tHi, long tLo) {
+        frame(b, at, 0x3333_0000_0001L, mac, tHi, tLo, 0xFF02_0000_0000_0000L, 1, NA, 0x2000_0000, tHi, tLo, 2);
+    }
+
     private static void frame(ByteBuf b, int at, long ethDst, long mac, long sHi, long sLo, long dHi, long dLo,
             int type, int flags, long tHi, long tLo, int option) {
         b.setInt(at, (int) (ethDst >>> 16));

@@ -78,6 +78,15 @@ class ForwarderFramesTest {
     }
 
     @Test
+    void unsolicitedAdvertisement_toAllNodes_matchesPythonsBytes() {
+        ByteBuf b = Unpooled.buffer(128);
+        Ndp.announce(b, 0, 0x0200_0000_0001L, 0x2001_0db8_0002_0000L, 0x10);
+        assertThat(ByteBufUtil.hexDump(b, 0, Ndp.LENGTH)).isEqualTo("33330000000102000000000186dd6000000000203aff"
+                + "20010db8000200000000000000000010ff0200000000000000000000000000018800f90820000000"
+                + "20010db80002000000000000000000100201020000000001");
+    }
+
+    @Test
     void arpFrame_request_isTheRfc826LayoutPaddedTo60Bytes() {
         ByteBuf b = Unpooled.buffer(128);
         b.setBytes(0, new byte[128]);
