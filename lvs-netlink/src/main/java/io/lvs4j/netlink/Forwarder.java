@@ -69,9 +69,15 @@ import org.slf4j.LoggerFactory;
  *       {@code arp_ignore=1}, {@code arp_announce=2}, as for the kernel's IPVS.</li>
  * </ul>
  * IPv6 works the same way with neighbour discovery in place of ARP (solicitations for real
- * servers, advertisements for the virtual addresses). Limits: no firewall-mark services, frames up to
- * {@value io.lvs4j.netlink.internal.PacketSocket#MAX_FRAME} bytes (GSO/GRO super-packets are
- * counted as truncated and dropped), one thread.
+ * servers, advertisements for the virtual addresses). Frames whose transport checksum a local
+ * sender left to offload (veth) are completed before the rewrite. {@link #announce()} sends
+ * gratuitous ARP and unsolicited advertisements for the virtual addresses.
+ *
+ * <p>Limits: no firewall-mark services; frames up to 1,984 bytes (GSO/GRO super-packets are
+ * counted as truncated and dropped); one thread; tunnel forwarding is in the packet path but not
+ * tested end to end; a new connection from a client port whose old connection is still in the
+ * table (e.g. TIME_WAIT) follows the old one instead of being rescheduled (the kernel's
+ * {@code conn_reuse_mode} is not modelled by the connection table).
  *
  * <p>Thread-safe: runtime changes and {@link #stats()} run on the forwarder's thread once it
  * started.
