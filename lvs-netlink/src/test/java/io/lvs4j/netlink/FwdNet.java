@@ -207,5 +207,10 @@ final class FwdNet implements AutoCloseable {
                 // already gone
             }
         }
+        try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // leave the configuration and logs behind
+        }
     }
 }
