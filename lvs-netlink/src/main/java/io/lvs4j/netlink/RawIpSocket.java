@@ -106,6 +106,28 @@ public final class RawIpSocket implements AutoCloseable {
         }
     }
 
+    /**
+     * Appends one packet to {@code dst} if one is queued, without waiting.
+     *
+     * @return its length, or -1 when none is queued (or the socket is closed)
+     */
+    public int receiveNow(ByteBuf dst) throws InterfaceException {
+        try {
+            return socket.receiveNow(dst);
+        } catch (NetlinkIoException e) {
+            throw Rtnetlink.wrap(e, null);
+        }
+    }
+
+    /**
+     * Waits at most {@code timeoutMillis} until a packet is queued (or the socket is in error),
+     * without receiving it. Safe on another thread than the one that receives: a reader thread
+     * can wait here and leave the receiving to another thread.
+     */
+    public boolean awaitReadable(int timeoutMillis) {
+        return socket.awaitReadable(timeoutMillis);
+    }
+
     /** The last packet's source address (4 or 16 bytes); valid until the next receive. */
     public byte[] source() {
         return socket.source();

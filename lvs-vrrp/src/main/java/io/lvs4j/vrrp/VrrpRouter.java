@@ -274,6 +274,12 @@ public final class VrrpRouter {
         if (state != RouterState.BACKUP) {
             return;
         }
+        // After a stall the timer can run before adverts that arrived in time were delivered:
+        // take those first; one that restarted the timer (or changed the state) wins.
+        transport.deliverPending();
+        if (downTimer != null || state != RouterState.BACKUP) {
+            return;
+        }
         wantMaster = true;
         if (group == null) {
             becomeMaster(TransitionReason.MASTER_DOWN);

@@ -32,6 +32,8 @@ public final class RawSocket implements AutoCloseable {
     private final byte[] rxCopy = new byte[DATA];
     private final ByteBuffer tx = ByteBuffer.allocateDirect(DATA).order(ByteOrder.nativeOrder());
     private final ByteBuffer txAddr = ByteBuffer.allocateDirect(32).order(ByteOrder.nativeOrder());
+    private final ByteBuffer pollFd = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
+    private final Pointer pollPointer = Pointer.wrap(Native.runtime(), pollFd);
     private final byte[] source;
     private final byte[] destination;
     private int hopLimit = -1;
@@ -264,6 +266,34 @@ public final class RawSocket implements AutoCloseable {
      * @return the length, or -1 when the receive timeout passed or the socket was closed
      */
     public int receive(ByteBuf dst) throws NetlinkIoException {
+        return receive(dst, 0);
+    }
+
+    /**
+     * As {@link #receive(ByteBuf)}, but returns -1 at once when no packet is queued
+     * ({@code MSG_DONTWAIT}).
+     */
+    public int receiveNow(ByteBuf dst) throws NetlinkIoException {
+        return receive(dst, Native.MSG_DONTWAIT);
+    }
+
+    /**
+     * Waits at most {@code timeoutMillis} until a packet is queued (or the socket is in error),
+     * without receiving it; true when one is. Needs no receive state, so it may run on another
+     * thread than the receiving one.
+     */
+    public boolean awaitReadable(int timeoutMillis) {
+        if (closed) {
+            return false;
+        }
+        pollFd.putInt(0, fd);
+        pollFd.putShort(4, (short) Native.POLLIN);
+        pollFd.putShort(6, (short) 0);
+        int r = libc.poll(pollPointer, 1, timeoutMillis);
+        return r > 0 && pollFd.getShort(6) != 0;
+    }
+
+    private int receive(ByteBuf dst, int flags) throws NetlinkIoException {
         long base = rx.address();
         while (!closed) {
             rx.putAddress(MSGHDR, base + NAME);
@@ -275,7 +305,7 @@ public final class RawSocket implements AutoCloseable {
             rx.putInt(MSGHDR + 48, 0);
             rx.putAddress(IOV, base + BUF);
             rx.putLong(IOV + 8, DATA);
-            long r = libc.recvmsg(fd, rx, 0);
+            long r = libc.recvmsg(fd, rx, flags);
             if (r < 0) {
                 int e = Native.errno();
                 if (e == Native.EINTR) {

@@ -24,27 +24,33 @@ import org.slf4j.LoggerFactory;
  * VRRP over a raw protocol-112 socket on one interface ({@link RawIpSocket}): IPv4 whole packets
  * ({@code IP_HDRINCL}; protocol 51 with AH authentication) joined to 224.0.0.18, or IPv6 joined to ff02::12 and sending from the
  * router's primary (link-local) address. Unicast peers are plain destinations of {@link #send}.
- * A reader thread receives and hands each packet to the scheduler's thread, waiting until it has
- * been processed, so one buffer serves every packet.
+ * A reader thread waits until the socket is readable and has the scheduler's thread receive and
+ * process what is queued, waiting until it has, so one buffer serves every packet and every receive
+ * happens on the scheduler's thread. {@link #deliverPending()} does the same from a timer, so an
+ * expired Master_Down_Timer sees adverts that arrived while the JVM was stalled.
  */
 public final class RawVrrpTransport implements VrrpTransport {
     private static final Logger LOG = LoggerFactory.getLogger(RawVrrpTransport.class);
     static final int PROTOCOL_VRRP = 112;
     static final int PROTOCOL_AH = 51;
     private static final int POLL_MILLIS = 200;
+    /** At most this many packets per drain, so a flood cannot hold the scheduler's thread. */
+    private static final int MAX_DRAIN = 64;
 
     private final RawIpSocket socket;
     private final Executor executor;
     private final String name;
     private final ByteBuf rx = Unpooled.buffer(65536);
     private final Semaphore done = new Semaphore(0);
-    private final Runnable deliver = this::deliver;
+    private final Runnable drain = this::drain;
     private final byte[] lastSource = new byte[16];
     private final byte[] lastDestination = new byte[16];
     private final java.util.BitSet siblingVrids = new java.util.BitSet(256);
     private Receiver receiver;
     private Ipv6Ancillary ancillary;
     private Thread reader;
+    private boolean draining;
+    private volatile boolean receiveFailed;
     private volatile boolean closed;
 
     private RawVrrpTransport(RawIpSocket socket, Executor executor, String name) {
@@ -93,25 +99,11 @@ public final class RawVrrpTransport implements VrrpTransport {
     private void readLoop() {
         try {
             while (!closed) {
-                rx.clear();
-                int n;
-                try {
-                    n = socket.receive(rx);
-                } catch (InterfaceException e) {
-                    if (!closed) {
-                        LOG.warn("({}) receive: {}", name, e.getMessage());
-                        sleepQuietly();
-                    }
+                if (!socket.awaitReadable(POLL_MILLIS)) {
                     continue;
                 }
-                if (n < 0 || isSibling(rx)) {
-                    continue;
-                }
-                if (socket.ipv6()) {
-                    ancillary = ipv6Ancillary();
-                }
                 try {
-                    executor.execute(deliver);
+                    executor.execute(drain);
                 } catch (RejectedExecutionException e) {
                     break; // the scheduler stopped first
                 }
@@ -120,11 +112,52 @@ public final class RawVrrpTransport implements VrrpTransport {
                         break;
                     }
                 }
+                if (receiveFailed) {
+                    sleepQuietly();
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             socket.close();
+        }
+    }
+
+    /**
+     * Receives and delivers every packet queued in the socket, on the scheduler's thread (the only
+     * thread that receives; the reader thread just waits for the socket to become readable).
+     */
+    @Override
+    public void deliverPending() {
+        if (closed || receiver == null || draining) {
+            return;
+        }
+        draining = true;
+        receiveFailed = false;
+        try {
+            for (int i = 0; i < MAX_DRAIN && !closed; i++) {
+                rx.clear();
+                int n;
+                try {
+                    n = socket.receiveNow(rx);
+                } catch (InterfaceException e) {
+                    LOG.warn("({}) receive: {}", name, e.getMessage());
+                    receiveFailed = true;
+                    return;
+                }
+                if (n < 0) {
+                    return;
+                }
+                if (isSibling(rx)) {
+                    continue;
+                }
+                if (socket.ipv6()) {
+                    ancillary = ipv6Ancillary();
+                }
+                receiver.receive(rx, ancillary);
+            }
+        } finally {
+            draining = false;
         }
     }
 
@@ -164,11 +197,9 @@ public final class RawVrrpTransport implements VrrpTransport {
         }
     }
 
-    private void deliver() {
+    private void drain() {
         try {
-            if (!closed) {
-                receiver.receive(rx, ancillary);
-            }
+            deliverPending();
         } finally {
             done.release();
         }

@@ -24,6 +24,14 @@ public interface VrrpTransport {
      */
     void send(ByteBuf packet, InetAddress destination);
 
+    /**
+     * Delivers now, on the scheduler's thread and before returning, the packets that have already
+     * arrived but not been delivered yet (queued in the transport or waiting in the socket). The
+     * engine calls it before acting on an expired Master_Down_Timer, so that after a stall the
+     * adverts that came in time count before the timer does. The default has nothing pending.
+     */
+    default void deliverPending() {}
+
     /** Stops delivery and releases resources; idempotent. */
     void close();
 
