@@ -60,7 +60,9 @@ public record DirectorState(List<Instance> instances, List<Service> services, Li
      * A virtual service.
      *
      * @param configured the service as configured, with every configured real server
-     * @param inKernel whether the IPVS table has it
+     * @param kernel the service as the IPVS table holds it (its scheduler, flags and persistence,
+     *     and the real servers the table has), or null when the table does not have it. After a change the kernel refused (a scheduler whose module it lacks), this
+     *     is what runs, and it differs from {@code configured}: see {@link #settingsApplied()}
      * @param quorumUp whether the live weight meets the quorum
      * @param realServers the configured real servers, then the sorry server when it is in use,
      *     then real servers being drained
@@ -68,14 +70,33 @@ public record DirectorState(List<Instance> instances, List<Service> services, Li
      * @param inactiveConnections the sum of its real servers' inactive connections
      * @param stats its counters in the table (zero when not in the table)
      */
-    public record Service(VirtualService configured, boolean inKernel, boolean quorumUp, List<Server> realServers,
-            long activeConnections, long inactiveConnections, IpvsStats stats) {
+    public record Service(VirtualService configured, VirtualService kernel, boolean quorumUp,
+            List<Server> realServers, long activeConnections, long inactiveConnections, IpvsStats stats) {
         public Service {
             realServers = List.copyOf(realServers);
         }
 
         public ServiceKey key() {
             return configured.key();
+        }
+
+        /** Whether the IPVS table has it. */
+        public boolean inKernel() {
+            return kernel != null;
+        }
+
+        /**
+         * Whether the table holds the configured settings (scheduler, flags, persistence). False
+         * when it is not in the table, or when the table still has other settings because the
+         * kernel refused the change; {@link #kernel()} then says what runs.
+         */
+        public boolean settingsApplied() {
+            return kernel != null && kernel.sameSettings(configured);
+        }
+
+        /** The scheduler the table runs it with, or the configured one when it is not in the table. */
+        public io.lvs4j.Scheduler scheduler() {
+            return kernel != null ? kernel.scheduler() : configured.scheduler();
         }
 
         /** The real server at that endpoint ({@code 10.0.0.2:80}, {@code [2001:db8::2]:80}). */

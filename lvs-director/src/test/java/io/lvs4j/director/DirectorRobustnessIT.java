@@ -85,7 +85,7 @@ class DirectorRobustnessIT {
             Matcher s = SERVICE.matcher(l);
             Matcher r = SERVER.matcher(l);
             if (s.matches()) {
-                o.add("service TCP " + s.group(1));
+                o.add("service TCP " + s.group(1) + " " + s.group(2));
             } else if (r.matches()) {
                 o.add("server TCP " + r.group(1) + " " + r.group(2) + " " + r.group(3));
             } else {
@@ -160,6 +160,11 @@ class DirectorRobustnessIT {
         for (String p : List.of("-- start", "-- apply 1", "-- apply 2")) {
             assertThat(state(part(p))).as("%s:%n%s", p, out).isEqualTo(table(part(p))).isNotEmpty();
         }
+        // the state's schedulers are the table's (compared above); the refused change is marked
+        assertThat(with(part("-- apply 1"), "state-not-applied ")).as(out)
+                .containsExactly("TCP 192.0.2.10:443 configured twos");
+        assertThat(with(part("-- start"), "state-not-applied ")).isEmpty();
+        assertThat(with(part("-- apply 2"), "state-not-applied ")).isEmpty();
         // the refused scheduler change left the old scheduler; the refused service is absent
         assertThat(schedulers(part("-- apply 1"))).containsExactly("192.0.2.10:80 rr", "192.0.2.10:443 rr",
                 "192.0.2.10:8081 wrr");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lvs4j.Change;
 import io.lvs4j.RealServer;
+import io.lvs4j.Scheduler;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
 import io.lvs4j.Timeouts;
@@ -343,6 +344,33 @@ class DirectorTest {
         assertThat(r.applied()).extracting(Change::kind).containsExactlyInAnyOrder(Change.Kind.REMOVE_SERVICE,
                 Change.Kind.EDIT_SERVER);
         assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.100:80");
+    }
+
+    @Test
+    void kernelRefusesSchedulerChange_stateShowsTheTablesSchedulerAndNotApplied() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", null);
+        String twos = conf(100, "", "1").replace("lb_algo wrr", "lb_algo twos");
+
+        assertThatThrownBy(() -> d.apply(parse(twos))).isInstanceOfSatisfying(ReconcileException.class,
+                e -> assertThat(e.failures()).extracting(f -> f.change().kind())
+                        .containsExactly(Change.Kind.EDIT_SERVICE));
+        Scheduler inTable = t.serviceStates().stream().filter(s -> s.service().key().equals(WEB)).findFirst()
+                .orElseThrow().service().scheduler();
+        assertThat(inTable).isEqualTo(Scheduler.WRR);
+        DirectorState.Service s = d.state().service(WEB).orElseThrow();
+        assertThat(s.inKernel()).isTrue();
+        assertThat(s.scheduler()).isEqualTo(inTable);
+        assertThat(s.kernel().scheduler()).isEqualTo(inTable);
+        assertThat(s.configured().scheduler()).isEqualTo(Scheduler.TWOS);
+        assertThat(s.settingsApplied()).isFalse();
+
+        // a scheduler the kernel has: applied, and the state follows the table again
+        d.apply(parse(conf(100, "", "1").replace("lb_algo wrr", "lb_algo rr")));
+        DirectorState.Service after = d.state().service(WEB).orElseThrow();
+        assertThat(t.serviceStates().get(0).service().scheduler()).isEqualTo(Scheduler.RR);
+        assertThat(after.scheduler()).isEqualTo(Scheduler.RR);
+        assertThat(after.settingsApplied()).isTrue();
     }
 
     @Test

@@ -132,7 +132,11 @@ public final class RobustnessLabMain {
         }
         for (DirectorState.Service s : d.state().services()) {
             if (s.inKernel()) {
-                System.out.println("state-service " + s.key());
+                System.out.println("state-service " + s.key() + " " + s.scheduler().kernelName());
+                if (!s.settingsApplied()) {
+                    System.out.println("state-not-applied " + s.key() + " configured "
+                            + s.configured().scheduler().kernelName());
+                }
             }
             for (DirectorState.Server r : s.realServers()) {
                 if (r.inKernel()) {

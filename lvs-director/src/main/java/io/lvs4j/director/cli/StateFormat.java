@@ -32,8 +32,10 @@ final class StateFormat {
         }
         sb.append("Virtual services:").append(s.services().isEmpty() ? " none\n" : "\n");
         for (DirectorState.Service v : s.services()) {
-            sb.append("  ").append(v.key()).append("  ").append(v.configured().scheduler())
-                    .append(v.inKernel() ? "" : "  NOT IN KERNEL").append(v.quorumUp() ? "" : "  QUORUM LOST")
+            sb.append("  ").append(v.key()).append("  ").append(v.scheduler())
+                    .append(v.inKernel() ? "" : "  NOT IN KERNEL")
+                    .append(!v.inKernel() || v.settingsApplied() ? ""
+                            : "  NOT APPLIED (configured " + v.configured().scheduler() + ")").append(v.quorumUp() ? "" : "  QUORUM LOST")
                     .append("  conns ").append(v.activeConnections()).append(" active ").append(v.inactiveConnections())
                     .append(" inactive\n");
             for (DirectorState.Server r : v.realServers()) {
@@ -88,8 +90,10 @@ final class StateFormat {
                     g.writeStringField("address", Addresses.format(v.key().address()));
                     g.writeNumberField("port", v.key().port());
                 }
-                g.writeStringField("scheduler", v.configured().scheduler().toString());
+                g.writeStringField("scheduler", v.scheduler().toString());
+                g.writeStringField("configuredScheduler", v.configured().scheduler().toString());
                 g.writeBooleanField("inKernel", v.inKernel());
+                g.writeBooleanField("settingsApplied", v.settingsApplied());
                 g.writeBooleanField("quorumUp", v.quorumUp());
                 g.writeNumberField("activeConnections", v.activeConnections());
                 g.writeNumberField("inactiveConnections", v.inactiveConnections());
