@@ -10,6 +10,7 @@ import io.lvs4j.VirtualService;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.health.BackendException;
 import io.lvs4j.health.CheckContext;
+import io.lvs4j.health.CheckRuntime;
 import io.lvs4j.health.DirectorBackend;
 import io.lvs4j.health.HealthEvent;
 import io.lvs4j.health.HealthMonitor;
@@ -22,6 +23,7 @@ import io.lvs4j.netlink.Ipvs;
 import io.lvs4j.netlink.IpvsBackend;
 import io.lvs4j.netlink.IpvsException;
 import io.lvs4j.netlink.IpvsStats;
+import io.lvs4j.netlink.NetworkNamespace;
 import io.lvs4j.netlink.RealServerState;
 import io.lvs4j.netlink.ReconcileException;
 import io.lvs4j.netlink.ReconcileResult;
@@ -111,6 +113,8 @@ public final class Director implements AutoCloseable {
     private final Map<ServiceKey, Boolean> quorumUp = new HashMap<>();
     private final java.util.Set<ServiceKey> owned = new java.util.HashSet<>(); // configured now or before, maybe in the table
     private final String netns;
+    /** The check runtime the director made for its namespace (null: the monitor's own, or the builder's). */
+    private final CheckRuntime ownedChecks;
     private Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
     private final java.util.concurrent.ExecutorService commands = java.util.concurrent.Executors
             .newSingleThreadExecutor(r -> {
@@ -167,13 +171,22 @@ public final class Director implements AutoCloseable {
                 .listener(e -> onHealth(e));
         if (b.checkRuntime != null) {
             mb.runtime(b.checkRuntime);
+            this.ownedChecks = null;
+        } else if (b.netns != null && b.clock == null) {
+            // checks' sockets and processes belong to the director's namespace: the runtime's
+            // threads enter it before they run anything (checks connect on those threads)
+            String ns = b.netns;
+            this.ownedChecks = CheckRuntime.create(1, () -> enterOrStop(ns));
+            mb.runtime(ownedChecks);
+        } else {
+            this.ownedChecks = null;
         }
         if (b.clock != null) {
             mb.random(new SplittableRandom(0)::nextDouble);
         }
         List<ServiceHealth> initial = new ArrayList<>(b.services.values());
         if (b.keepalived != null) {
-            initial.addAll(KeepalivedMapping.services(b.keepalived, this::runCommand, notifies));
+            initial.addAll(KeepalivedMapping.services(b.keepalived, this::runCommand, notifies, b.netns));
         }
         for (ServiceHealth sh : initial) {
             Preconditions.checkArgument(!configured.containsKey(sh.service().key()), "service", sh.service().key(),
@@ -185,6 +198,17 @@ public final class Director implements AutoCloseable {
         this.vrrpTransport = b.network != null
                 ? VrrpUnit.inMemory(b.network, b.clock, b.node, b.nodeAddress)
                 : VrrpUnit.linux(b.netns);
+    }
+
+    /** Moves a health-check thread into the director's namespace; a thread that cannot runs nothing. */
+    private static void enterOrStop(String netns) {
+        try {
+            NetworkNamespace.enter(netns);
+        } catch (InterfaceException e) {
+            LOG.error("health check thread {} cannot enter network namespace {}: {}; it runs no checks",
+                    Thread.currentThread().getName(), netns, e.getMessage());
+            throw new IllegalStateException(e.getMessage(), e);
+        }
     }
 
     /** A builder with nothing configured: the kernel's IPVS table in the current namespace, VRRP on raw sockets. */
@@ -343,7 +367,7 @@ public final class Director implements AutoCloseable {
         Preconditions.checkNotNull(config, "config");
         Preconditions.checkState(!closed, "director", "closed", "running");
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
-        List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies);
+        List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies, netns);
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
         Timeouts newTimeouts = KeepalivedMapping.timeouts(config.globalDefs());
         List<VrrpUnit.Spec> specs = VrrpUnit.specs(config.vrrpInstances(), config.vrrpSyncGroups(), config.vrrpScripts());
@@ -445,6 +469,9 @@ public final class Director implements AutoCloseable {
             closed = true;
         }
         monitor.close();
+        if (ownedChecks != null) {
+            ownedChecks.close();
+        }
         List<VrrpUnit> stop;
         try {
             stop = run(() -> {
@@ -883,7 +910,7 @@ public final class Director implements AutoCloseable {
                 active += s.activeConnections();
                 inactive += s.inactiveConnections();
             }
-            ss.add(new DirectorState.Service(sh.service(), k != null, quorumUp.getOrDefault(key, true), servers, active,
+            ss.add(new DirectorState.Service(sh.service(), k == null ? null : k.service(), quorumUp.getOrDefault(key, true), servers, active,
                     inactive, k == null ? IpvsStats.ZERO : k.stats()));
         }
         snapshot = new DirectorState(is, ss, daemons, refreshedNanos);
@@ -1062,7 +1089,12 @@ public final class Director implements AutoCloseable {
             return this;
         }
 
-        /** Runs in the network namespace {@code /run/netns/NAME}: the IPVS table, VRRP sockets and VIPs there. */
+        /**
+         * Runs in the network namespace {@code /run/netns/NAME}: the IPVS table, VRRP sockets and
+         * VIPs there, and the health checks (every check's socket, MISC_CHECK's processes, PING_CHECK's
+         * socket), whose threads enter the namespace; unless a {@link #checkRuntime} is given, whose
+         * threads are used as they are.
+         */
         public Builder netns(String name) {
             Preconditions.checkNotNull(name, "netns");
             Preconditions.checkArgument(!name.isEmpty() && !name.contains("/"), "netns", name, "a namespace name");
@@ -1099,7 +1131,10 @@ public final class Director implements AutoCloseable {
             return this;
         }
 
-        /** The runtime (event loop) health checks run on; by default the monitor makes its own. */
+        /**
+         * The runtime (event loop) health checks run on; by default the monitor makes its own (in
+         * the {@link #netns} namespace when one is given). Checks create their sockets on its threads.
+         */
         public Builder checkRuntime(CheckContext runtime) {
             this.checkRuntime = Preconditions.checkNotNull(runtime, "check runtime");
             return this;
@@ -1166,6 +1201,9 @@ public final class Director implements AutoCloseable {
                 boolean known = instances.stream().anyMatch(i -> i.name().equals(sync.instance()));
                 Preconditions.checkArgument(known, "lvs_sync_daemon instance", sync.instance(),
                         "one of the vrrp_instances");
+            }
+            if (netns != null && clock == null && checkRuntime == null) {
+                NetworkNamespace.check(netns); // the health checks' threads will enter it
             }
             Ipvs owned = null;
             IpvsBackend t = table;

@@ -96,20 +96,27 @@ final class KeepalivedMapping {
      */
     static List<ServiceHealth> services(KeepalivedConfig c, java.util.function.Consumer<String> commands,
             Map<ServiceKey, Map<String, Notify>> notifies) {
+        return services(c, commands, notifies, null);
+    }
+
+    /** As above, PING_CHECK's socket in the network namespace {@code netns} (null: this process's). */
+    static List<ServiceHealth> services(KeepalivedConfig c, java.util.function.Consumer<String> commands,
+            Map<ServiceKey, Map<String, Notify>> notifies, String netns) {
         List<ServiceHealth> out = new ArrayList<>();
         for (VirtualServerConfig vs : c.virtualServers()) {
             VirtualServerConfig healthy = withoutQuorum(vs);
             List<VirtualService> installed = KeepalivedConfig.ofLvs(c.virtualServerGroups(), List.of(healthy))
                     .virtualServices();
             for (VirtualService s : installed) {
-                out.add(health(vs, s, commands, notifies));
+                out.add(health(vs, s, commands, notifies, netns));
             }
         }
         return out;
     }
 
     private static ServiceHealth health(VirtualServerConfig vs, VirtualService s,
-            java.util.function.Consumer<String> commands, Map<ServiceKey, Map<String, Notify>> notifies) {
+            java.util.function.Consumer<String> commands, Map<ServiceKey, Map<String, Notify>> notifies,
+            String netns) {
         ServiceHealth.Builder b = ServiceHealth.builder(s);
         if (commands != null && vs.quorumUp() != null) {
             String cmd = vs.quorumUp();
@@ -141,7 +148,7 @@ final class KeepalivedMapping {
                 b.inhibitOnFailure(r); // the real server's own setting, else the virtual server's
             }
             for (CheckerConfig cc : rc.checkers()) {
-                ServiceHealth.Check check = DirectorCheckers.of(cc, r);
+                ServiceHealth.Check check = DirectorCheckers.of(cc, r, netns);
                 b.check(r, check.checker(), policy(cc.options(), rc, vs));
             }
         }

@@ -6,23 +6,25 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The shared machinery checks run on: one Netty event loop (a given number of threads, one by
  * default) for all I/O and timers, and two daemon threads for short blocking steps. Close it to
- * stop them.
+ * stop them. Checks create their sockets on the event loop's threads and start processes on the
+ * blocking threads, so those threads' network namespace is the checks' ({@link #create(int, Runnable)}).
  */
 public final class CheckRuntime implements CheckContext, AutoCloseable {
     private final NioEventLoopGroup loop;
     private final ExecutorService blocking;
     private final Ticker ticker;
 
-    private CheckRuntime(int threads, Ticker ticker) {
-        this.loop = new NioEventLoopGroup(threads, new DefaultThreadFactory("lvs4j-health", true));
+    private CheckRuntime(int threads, Ticker ticker, Runnable threadStart) {
+        this.loop = new NioEventLoopGroup(threads, starting(new DefaultThreadFactory("lvs4j-health", true), threadStart));
         ThreadPoolExecutor ex = new ThreadPoolExecutor(2, 2, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                new DefaultThreadFactory("lvs4j-health-blocking", true));
+                starting(new DefaultThreadFactory("lvs4j-health-blocking", true), threadStart));
         ex.allowCoreThreadTimeOut(true);
         this.blocking = ex;
         this.ticker = ticker;
@@ -36,7 +38,29 @@ public final class CheckRuntime implements CheckContext, AutoCloseable {
     /** The given number of event-loop threads (1..64). */
     public static CheckRuntime create(int threads) {
         Preconditions.checkInRange(threads, 1, 64, "threads");
-        return new CheckRuntime(threads, Ticker.SYSTEM);
+        return new CheckRuntime(threads, Ticker.SYSTEM, null);
+    }
+
+    /**
+     * The given number of event-loop threads (1..64), each of the runtime's threads (event loop
+     * and blocking) running {@code threadStart} first, before any task: a director in a network
+     * namespace enters it there, so every check's socket and process belongs to that namespace
+     * (checks create their sockets on the event loop). If {@code threadStart} throws, the thread
+     * runs nothing, and the checks that needed it fail by their watchdog.
+     */
+    public static CheckRuntime create(int threads, Runnable threadStart) {
+        Preconditions.checkInRange(threads, 1, 64, "threads");
+        return new CheckRuntime(threads, Ticker.SYSTEM, Preconditions.checkNotNull(threadStart, "thread start"));
+    }
+
+    private static ThreadFactory starting(ThreadFactory base, Runnable threadStart) {
+        if (threadStart == null) {
+            return base;
+        }
+        return r -> base.newThread(() -> {
+            threadStart.run();
+            r.run();
+        });
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoop;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.nio.NioDatagramChannel;
@@ -26,6 +27,24 @@ final class DatagramExchange {
             BiFunction<byte[], Long, CheckResult> judge) {
         long start = context.ticker().read();
         CompletableFuture<CheckResult> done = new CompletableFuture<>();
+        // the channel (its socket) is created on the thread that connects: always an event-loop
+        // thread, whose network namespace is the checks' (CheckRuntime), never the caller's
+        try {
+            EventLoop loop = context.eventLoop().next();
+            if (loop.inEventLoop()) {
+                exchange(loop, context, endpoint, payload, judge, start, done);
+            } else {
+                loop.execute(() -> exchange(loop, context, endpoint, payload, judge, start, done));
+            }
+        } catch (RuntimeException e) {
+            done.complete(CheckResult.down(FailureReason.IO_ERROR, "udp " + endpoint.hostPort() + ": " + e,
+                    Math.max(0, context.ticker().read() - start)));
+        }
+        return done;
+    }
+
+    private static void exchange(EventLoop loop, CheckContext context, Endpoint endpoint, byte[] payload,
+            BiFunction<byte[], Long, CheckResult> judge, long start, CompletableFuture<CheckResult> done) {
         Channel[] ch = new Channel[1];
         ScheduledFuture<?>[] deadline = new ScheduledFuture<?>[1];
         Runnable close = () -> {
@@ -36,7 +55,7 @@ final class DatagramExchange {
                 ch[0].close();
             }
         };
-        Bootstrap b = new Bootstrap().group(context.eventLoop()).channel(NioDatagramChannel.class)
+        Bootstrap b = new Bootstrap().group(loop).channel(NioDatagramChannel.class)
                 .handler(new SimpleChannelInboundHandler<DatagramPacket>() {
                     @Override
                     protected void channelRead0(ChannelHandlerContext ctx, DatagramPacket msg) {
@@ -91,6 +110,5 @@ final class DatagramExchange {
                 }
             });
         });
-        return done;
     }
 }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.ConnectTimeoutException;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -84,8 +85,29 @@ abstract class Exchange extends ChannelInboundHandlerAdapter {
 
     /** Connects and runs the exchange; {@code ssl} may be null, {@code sni} is the TLS server name or null. */
     final CompletableFuture<CheckResult> start(SslContext ssl, String sni, boolean verifyHost) {
+        // the channel (its socket) is created on the thread that connects: always an event-loop
+        // thread, whose network namespace is the checks' (CheckRuntime), never the caller's
+        EventLoop loop;
+        try {
+            loop = context.eventLoop().next();
+            if (!loop.inEventLoop()) {
+                loop.execute(() -> connect(loop, ssl, sni, verifyHost));
+                return future;
+            }
+        } catch (RuntimeException e) {
+            fail(FailureReason.IO_ERROR, "connect to " + endpoint.hostPort() + ": " + e);
+            return future;
+        }
+        connect(loop, ssl, sni, verifyHost);
+        return future;
+    }
+
+    private void connect(EventLoop loop, SslContext ssl, String sni, boolean verifyHost) {
+        if (future.isDone()) {
+            return;
+        }
         Bootstrap b = new Bootstrap()
-                .group(context.eventLoop())
+                .group(loop)
                 .channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS,
                         (int) Math.max(1, Math.min(Integer.MAX_VALUE, endpoint.connectTimeout().toMillis())))
@@ -112,7 +134,7 @@ abstract class Exchange extends ChannelInboundHandlerAdapter {
             cf = endpoint.bind() == null ? b.connect(endpoint.target()) : b.connect(endpoint.target(), endpoint.bind());
         } catch (RuntimeException e) {
             fail(FailureReason.IO_ERROR, "connect to " + endpoint.hostPort() + ": " + e);
-            return future;
+            return;
         }
         channel = cf.channel();
         if (future.isDone()) {
@@ -140,7 +162,6 @@ abstract class Exchange extends ChannelInboundHandlerAdapter {
                 });
             }
         });
-        return future;
     }
 
     @Override

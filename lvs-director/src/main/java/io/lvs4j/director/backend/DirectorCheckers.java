@@ -44,18 +44,33 @@ public final class DirectorCheckers {
      * @throws IllegalArgumentException for BFD_CHECK, or an option value a checker rejects
      */
     public static ServiceHealth.Check of(CheckerConfig config, RealServer realServer) {
-        return new ServiceHealth.Check(realServer, checker(config, realServer), policy(config));
+        return of(config, realServer, null);
+    }
+
+    /**
+     * As {@link #of(CheckerConfig, RealServer)} for a director in the network namespace
+     * {@code /run/netns/NETNS} (null: this process's): PING_CHECK opens its socket there. The
+     * other checkers create their sockets on the check runtime's threads, which the director puts
+     * in the namespace.
+     */
+    public static ServiceHealth.Check of(CheckerConfig config, RealServer realServer, String netns) {
+        return new ServiceHealth.Check(realServer, checker(config, realServer, netns), policy(config));
     }
 
     /** The checker alone (see {@link #of}). */
     public static Checker checker(CheckerConfig config, RealServer realServer) {
+        return checker(config, realServer, null);
+    }
+
+    /** The checker alone, PING_CHECK in {@code netns} (see {@link #of(CheckerConfig, RealServer, String)}). */
+    public static Checker checker(CheckerConfig config, RealServer realServer, String netns) {
         Preconditions.checkNotNull(config, "checker");
         Preconditions.checkNotNull(realServer, "realServer");
         if (config instanceof PingCheck p) {
             CheckOptions o = p.options();
             InetAddress target = o.connectIp() != null ? o.connectIp() : realServer.address();
             Duration timeout = o.connectTimeout() != null ? o.connectTimeout() : Endpoint.DEFAULT_CONNECT_TIMEOUT;
-            return PingChecker.of(target, timeout);
+            return PingChecker.of(target, timeout, netns);
         } else if (config instanceof BfdCheck) {
             throw Preconditions.invalid("checker", config.type().keyword(),
                     "one of TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, UDP_CHECK, DNS_CHECK, SMTP_CHECK, FILE_CHECK, "

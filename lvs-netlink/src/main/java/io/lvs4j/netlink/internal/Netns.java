@@ -62,6 +62,33 @@ public final class Netns {
         return value;
     }
 
+    /**
+     * Moves the calling thread into {@code /run/netns/NAME} for the rest of its life (for threads
+     * made to work in one namespace, such as a health checker's event loop: sockets they create and
+     * processes they start belong to it).
+     */
+    public static void enter(String netns) throws NetlinkIoException {
+        checkName(netns);
+        Native.LibC libc = Native.libc();
+        if (libc == null) {
+            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
+        }
+        String path = "/run/netns/" + netns;
+        int target = libc.open(path, Native.O_RDONLY | Native.O_CLOEXEC);
+        if (target < 0) {
+            int e = Native.errno();
+            throw new NetlinkIoException("open", e, Native.strerror(e), path);
+        }
+        try {
+            if (libc.setns(target, Native.CLONE_NEWNET) != 0) {
+                int e = Native.errno();
+                throw new NetlinkIoException("setns", e, Native.strerror(e), path);
+            }
+        } finally {
+            libc.close(target);
+        }
+    }
+
     private static <T> T inThisThread(Native.LibC libc, String path, IoCall<T> body) throws NetlinkIoException {
         int self = libc.open("/proc/thread-self/ns/net", Native.O_RDONLY | Native.O_CLOEXEC);
         if (self < 0) {
