@@ -81,6 +81,14 @@ class CheckersTest {
     }
 
     @Test
+    void miscCheck_wholeCommandInQuotes_programAndArguments() {
+        // misc_path "/usr/bin/check -x 'a b'" as keepalived.conf writes it: the quotes reach the checker
+        MiscChecker c = (MiscChecker) Checkers.of(new MiscCheck(options(null, null, null, null, null,
+                Duration.ofSeconds(7), null), "\"/usr/bin/check -x 'a b'\"", null, false, null, null), RS);
+        assertThat(c.argv()).containsExactly("/usr/bin/check", "-x", "a b");
+    }
+
+    @Test
     void pingCheck_notYetAvailable_clearError() {
         assertThatThrownBy(() -> Checkers.of(new PingCheck(CheckOptions.NONE), RS))
                 .isInstanceOf(IllegalArgumentException.class)
