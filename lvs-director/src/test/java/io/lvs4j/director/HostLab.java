@@ -49,6 +49,24 @@ final class HostLab implements AutoCloseable {
             sh("ip", "-n", side[0], "link", "set", "lo", "up");
             sh("ip", "-n", side[0], "link", "set", side[1], "up");
         }
+        // the kernel reports a veth's carrier asynchronously (linkwatch, up to a second later): a VRRP
+        // instance started before that sees its interface down and starts in FAULT
+        for (String[] side : new String[][] {{ka, KA_IF}, {j, J_IF}}) {
+            if (!waitUntil(Duration.ofSeconds(5), () -> operUp(side[0], side[1]))) {
+                throw new IOException(side[1] + " in " + side[0] + ": not operationally up after 5 s");
+            }
+        }
+    }
+
+    private static boolean operUp(String netns, String dev) {
+        try {
+            return sh("ip", "-n", netns, "-o", "link", "show", "dev", dev).contains("state UP");
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** Root with keepalived and nginx installed. */
@@ -115,6 +133,14 @@ final class HostLab implements AutoCloseable {
 
     /** nginx in the foreground on 127.0.0.1:port of the host namespace, answering 200. */
     void nginx(int port) throws IOException, InterruptedException {
+        nginx(null, port);
+    }
+
+    /**
+     * nginx in the foreground on 127.0.0.1:port of network namespace {@code netns} (null: the host
+     * namespace), answering 200. A director in {@code netns} checks it there.
+     */
+    void nginx(String netns, int port) throws IOException, InterruptedException {
         Path prefix = Files.createDirectories(dir.resolve("nginx"));
         Path conf = prefix.resolve("nginx.conf");
         Files.writeString(conf, "daemon off;\nworker_processes 1;\npid " + prefix.resolve("nginx.pid") + ";\n"
@@ -123,12 +149,30 @@ final class HostLab implements AutoCloseable {
                 + "/proxy;\n fastcgi_temp_path " + prefix + "/fastcgi;\n uwsgi_temp_path " + prefix + "/uwsgi;\n"
                 + " scgi_temp_path " + prefix + "/scgi;\n server {\n  listen 127.0.0.1:" + port + ";\n"
                 + "  location / { return 200 \"ok\\n\"; }\n }\n}\n");
-        Process p = new ProcessBuilder("nginx", "-p", prefix.toString(), "-c", conf.toString())
+        List<String> argv = new ArrayList<>();
+        if (netns != null) {
+            argv.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        argv.addAll(List.of("nginx", "-p", prefix.toString(), "-c", conf.toString()));
+        Process p = new ProcessBuilder(argv)
                 .redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile()).start();
         processes.add(p);
-        if (!waitUntil(Duration.ofSeconds(10), () -> canConnect(port))) {
+        if (!waitUntil(Duration.ofSeconds(10), () -> netns == null ? canConnect(port) : canConnect(netns, port))) {
             throw new IOException("nginx did not listen on 127.0.0.1:" + port + ": "
                     + read(prefix.resolve("error.log")));
+        }
+    }
+
+    /** Whether 127.0.0.1:port of {@code netns} accepts a connection (bash's /dev/tcp, run there). */
+    static boolean canConnect(String netns, int port) {
+        try {
+            sh("ip", "netns", "exec", netns, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port);
+            return true;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

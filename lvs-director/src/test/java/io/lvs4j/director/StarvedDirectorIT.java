@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * VRRP and checks under a CPU-starved JVM. A Director in network namespace "j" (VRRP on raw
  * sockets, advert_int 1, IPVS in memory since the host kernel may lack IPVS) is paired with a real
  * keepalived 2.2.7 in namespace "ka": the director is master of VI_1 and backup of VI_2,
- * keepalived the other way round. Its real server is a real nginx on the host's loopback, checked
+ * keepalived the other way round. Its real server is a real nginx on the loopback of "j", checked
  * with TCP_CHECK and HTTP_GET every 500 ms with fall 1 (one failed check would show). Then, for 25 s, this JVM
  * runs 2 busy threads per core at normal priority (more with {@code -Dlvs4j.starve.busyPerCore=N}),
  * plus threads allocating and dropping large arrays (GC pressure). Neither side may change state,
@@ -82,7 +82,7 @@ class StarvedDirectorIT {
         assumeTrue(HostLab.available(), "needs root, keepalived and nginx");
         try (HostLab lab = new HostLab("s")) {
             int port = HostLab.freePort();
-            lab.nginx(port);
+            lab.nginx(lab.j, port); // in the director's namespace, where its checks run
             Path kaLog = lab.keepalived("global_defs {\n  router_id ex_ka\n  vrrp_garp_master_delay 0\n}\n"
                     + HostLab.keepalivedInstance("VI_1", "BACKUP", 71, 100, "192.0.2.101/24")
                     + HostLab.keepalivedInstance("VI_2", "MASTER", 72, 150, "192.0.2.102/24"));
