@@ -408,6 +408,43 @@ class ConnectionTableTest {
     }
 
     @Test
+    void ipv6AndIpv4Growth_rehomesEverySlot_andKeepsBothSidesFindable() {
+        ConnectionTable t = builder().expectedConnections(0).build();
+        DestinationTable d6 = DestinationTable.create(AddressFamily.INET6);
+        d6.add(Addresses.parse("2001:db8::2", "t"), 8080, 1);
+        d6.add(Addresses.parse("2001:db8::3", "t"), 8080, 1);
+        int s6 = t.addService(VirtualService.tcp("2001:db8::10", 80).build(), ServiceScheduler.of(Scheduler.RR, d6));
+        Fixture f4 = tcp(t);
+        int initial = t.indexCapacity();
+        int n = 3000;
+        int[] ids6 = new int[n];
+        int[] ids4 = new int[n];
+        for (int i = 0; i < n; i++) {
+            ids6[i] = t.connectIpv6(s6, TCP, 0x20010db8_0000_0001L + (i & 3), 0x1000L + i, 1024 + i, 0x20010db800000000L,
+                    0x10L, 80);
+            ids4[i] = t.connectIpv4(f4.svc, TCP, 0x0A000000 + i, 2048 + i, v4("192.0.2.10"), 80);
+        }
+        assertThat(t.indexCapacity()).isGreaterThanOrEqualTo(initial * 128);
+        assertThat(t.size()).isEqualTo(2 * n);
+        assertThat(t.checkIndex()).isNull();
+        for (int i = 0; i < n; i++) {
+            int c6 = ids6[i];
+            assertThat(t.lookupInIpv6(TCP, 0x20010db8_0000_0001L + (i & 3), 0x1000L + i, 1024 + i, 0x20010db800000000L,
+                    0x10L, 80)).isEqualTo(c6);
+            assertThat(t.lookupOutIpv6(TCP, t.destinationHigh(c6), t.destinationLow(c6), 8080,
+                    0x20010db8_0000_0001L + (i & 3), 0x1000L + i, 1024 + i)).isEqualTo(c6);
+            int c4 = ids4[i];
+            assertThat(t.lookupInIpv4(TCP, 0x0A000000 + i, 2048 + i, v4("192.0.2.10"), 80)).isEqualTo(c4);
+            assertThat(t.lookupOutIpv4(TCP, t.destinationIpv4(c4), 8080, 0x0A000000 + i, 2048 + i)).isEqualTo(c4);
+            // the other server's side, or a port off by one, is not the connection
+            assertThat(t.lookupOutIpv4(TCP, t.destinationIpv4(c4) ^ 3, 8080, 0x0A000000 + i, 2048 + i))
+                    .isEqualTo(ConnectionTable.NONE);
+            assertThat(t.lookupOutIpv4(TCP, t.destinationIpv4(c4), 8081, 0x0A000000 + i, 2048 + i))
+                    .isEqualTo(ConnectionTable.NONE);
+        }
+    }
+
+    @Test
     void persistenceWithIpv6Prefix_masksClient() {
         ConnectionTable t = builder().build();
         DestinationTable dests = DestinationTable.create(AddressFamily.INET6);
@@ -423,7 +460,7 @@ class ConnectionTableTest {
     }
 
     @Test
-    void growthAndTombstones_keepEveryLiveEntryFindable() {
+    void growthAndChurn_keepEveryLiveEntryFindable() {
         ConnectionTable t = builder().expectedConnections(0).build();
         Fixture f = new Fixture(t, VirtualService.udp("192.0.2.10", 80), Forwarding.MASQ);
         int initial = t.indexCapacity();
@@ -449,7 +486,7 @@ class ConnectionTableTest {
                     .isEqualTo(ConnectionTable.NONE);
             assertThat(t.lookupInIpv4(UDP, 0x0B000000 + i, 7, v4("192.0.2.10"), 80)).isNotEqualTo(ConnectionTable.NONE);
         }
-        // reinsert into the tombstoned table
+        // reinsert where the expired ones were
         for (int i = 0; i < n; i++) {
             t.connectIpv4(f.svc, UDP, 0x0A000000 + i, 1000 + (i & 0xFFF), v4("192.0.2.10"), 80);
         }
