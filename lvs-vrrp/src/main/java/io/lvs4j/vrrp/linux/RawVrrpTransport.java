@@ -51,6 +51,7 @@ public final class RawVrrpTransport implements VrrpTransport {
     private Thread reader;
     private boolean draining;
     private volatile boolean receiveFailed;
+    private volatile int lastDrained;
     private volatile boolean closed;
 
     private RawVrrpTransport(RawIpSocket socket, Executor executor, String name) {
@@ -114,6 +115,10 @@ public final class RawVrrpTransport implements VrrpTransport {
                 }
                 if (receiveFailed) {
                     sleepQuietly();
+                } else if (lastDrained == 0) {
+                    // readable, yet nothing to receive (a timer's drain was first, or an error
+                    // condition poll reports): a short pause instead of a spin
+                    Thread.sleep(10);
                 }
             }
         } catch (InterruptedException e) {
@@ -134,6 +139,7 @@ public final class RawVrrpTransport implements VrrpTransport {
         }
         draining = true;
         receiveFailed = false;
+        lastDrained = 0;
         try {
             for (int i = 0; i < MAX_DRAIN && !closed; i++) {
                 rx.clear();
@@ -154,6 +160,7 @@ public final class RawVrrpTransport implements VrrpTransport {
                 if (socket.ipv6()) {
                     ancillary = ipv6Ancillary();
                 }
+                lastDrained++;
                 receiver.receive(rx, ancillary);
             }
         } finally {
