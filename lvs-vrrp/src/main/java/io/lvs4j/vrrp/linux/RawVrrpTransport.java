@@ -52,6 +52,7 @@ public final class RawVrrpTransport implements VrrpTransport {
     private boolean draining;
     private volatile boolean receiveFailed;
     private volatile int lastDrained;
+    private int emptyDrains; // reader thread only
     private volatile boolean closed;
 
     private RawVrrpTransport(RawIpSocket socket, Executor executor, String name) {
@@ -115,9 +116,12 @@ public final class RawVrrpTransport implements VrrpTransport {
                 }
                 if (receiveFailed) {
                     sleepQuietly();
-                } else if (lastDrained == 0) {
-                    // readable, yet nothing to receive (a timer's drain was first, or an error
-                    // condition poll reports): a short pause instead of a spin
+                } else if (lastDrained > 0) {
+                    emptyDrains = 0;
+                } else if (++emptyDrains >= 3) {
+                    // readable, yet nothing to receive, again and again (an error condition poll
+                    // reports): a short pause instead of a spin. A single empty drain is normal:
+                    // a timer's drain took the packet first
                     Thread.sleep(10);
                 }
             }

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class TakeoverComparisonIT {
     private static final String VIP = "192.0.2.100";
+    /** The lvs4j backup's VIP: its own virtual router (VRID 72), so the two backups never see each other's adverts. */
+    private static final String VIP_J = "192.0.2.101";
 
     @Test
     void takeover_lvs4jBackupNoSlowerThanKeepalivedBackup() throws Exception {
@@ -95,7 +97,7 @@ class TakeoverComparisonIT {
                     try (BufferedReader r = new BufferedReader(new InputStreamReader(mon.getInputStream(),
                             StandardCharsets.UTF_8))) {
                         for (String line; (line = r.readLine()) != null; ) {
-                            if (line.contains(" " + VIP + "/") && !line.startsWith("Deleted")) {
+                            if (line.contains(" " + (ns.equals(j) ? VIP_J : VIP) + "/") && !line.startsWith("Deleted")) {
                                 appeared.get(ns).add(System.nanoTime());
                             }
                         }
@@ -106,24 +108,33 @@ class TakeoverComparisonIT {
                 t.setDaemon(true);
                 t.start();
             }
-            String inst = "vrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 71\n priority %d\n"
-                    + " advert_int " + advert + "\n version " + version + "\n virtual_ipaddress {\n  " + VIP + "/24\n }\n}\n";
-            Files.writeString(dir.resolve("k.conf"), String.format(inst, 100));
-            Files.writeString(dir.resolve("m.conf"), String.format(inst, 200));
+            // two virtual routers with one master process: VRID 71 (VIP) backed up by keepalived,
+            // VRID 72 (VIP_J) by lvs4j. Both backups see the same death, but neither hears the
+            // other: a backup that counts an advert already received when its timer fires (both
+            // keepalived and lvs4j do) would otherwise stay backup when the other was first.
+            String inst = "vrrp_instance VI_%d {\n state BACKUP\n interface eth0\n virtual_router_id %d\n priority %d\n"
+                    + " advert_int " + advert + "\n version " + version + "\n virtual_ipaddress {\n  %s/24\n }\n}\n";
+            Files.writeString(dir.resolve("k.conf"), String.format(inst, 1, 71, 100, VIP));
             processes.add(keepalived(k, dir, "k"));
             Duration adv = Duration.ofMillis((long) (Double.parseDouble(advert) * 1000));
-            VrrpInstanceConfig c = new VrrpInstanceConfig("VI_1", VrrpState.BACKUP, "eth0", 71, 100, adv, version, null,
-                    List.of(Lab.vip(VIP, 24)), List.of(), List.of(), List.of(), null, List.of(), null, false, null,
+            VrrpInstanceConfig c = new VrrpInstanceConfig("VI_2", VrrpState.BACKUP, "eth0", 72, 100, adv, version, null,
+                    List.of(Lab.vip(VIP_J, 24)), List.of(), List.of(), List.of(), null, List.of(), null, false, null,
                     List.of(), List.of(), List.of(), false, Map.of(), null, null, GarpSettings.DEFAULTS, Map.of());
             node = VrrpNode.builder().namespace(j).instances(List.of(c)).start();
             long[][] result = new long[2][rounds];
             for (int round = 0; round < rounds; round++) {
                 int round_ = round;
+                // the master's two instances in alternating order, so neither backup's virtual
+                // router is always the one the master serves second
+                String first = String.format(inst, 1, 71, 200, VIP);
+                String second = String.format(inst, 2, 72, 200, VIP_J);
+                Files.writeString(dir.resolve("m.conf"), round % 2 == 0 ? first + second : second + first);
                 Process master = keepalived(m, dir, "m");
                 processes.add(master);
                 assertThat(Lab.waitUntil(Duration.ofSeconds(15), () -> Lab.addresses(m, "eth0").contains(" " + VIP + "/")
+                        && Lab.addresses(m, "eth0").contains(" " + VIP_J + "/")
                         && !Lab.addresses(k, "eth0").contains(" " + VIP + "/")
-                        && !Lab.addresses(j, "eth0").contains(" " + VIP + "/"))).as("master holds the VIP alone (round %d):%nm %s%nk %s%nj %s%nm.log %s%nk.log %s", round_,
+                        && !Lab.addresses(j, "eth0").contains(" " + VIP_J + "/"))).as("master holds the VIP alone (round %d):%nm %s%nk %s%nj %s%nm.log %s%nk.log %s", round_,
                         Lab.addresses(m, "eth0"), Lab.addresses(k, "eth0"), Lab.addresses(j, "eth0"),
                         Files.readString(dir.resolve("m.log")), Files.readString(dir.resolve("k.log"))).isTrue();
                 Thread.sleep(adv.toMillis() * 4 + 500);
@@ -138,6 +149,7 @@ class TakeoverComparisonIT {
                 result[1][round] = (appeared.get(j).get(0) - killed) / 1_000_000;
                 master.waitFor(5, TimeUnit.SECONDS);
                 sh("ip", "-n", m, "addr", "flush", "dev", "eth0", "to", VIP + "/32");
+                sh("ip", "-n", m, "addr", "flush", "dev", "eth0", "to", VIP_J + "/32");
             }
             return result;
         } finally {
