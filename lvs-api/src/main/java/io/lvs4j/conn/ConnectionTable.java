@@ -27,7 +27,7 @@ import java.util.function.LongSupplier;
  * entry's life: a 64-byte key record ({@code long[8]}: protocol, ports and flags; client address;
  * virtual address; destination address; destination port) and, one array each, service,
  * destination, controlling template, controlled count, flags, protocol state, timer-wheel links,
- * timer slot, deadline and hash, 53 bytes, plus 4 bytes in the free-id list. Expiry reads only
+ * timer slot, deadline, hash and insertion sequence, 57 bytes, plus 4 bytes in the free-id list. Expiry reads only
  * these arrays and the entry's index slot, never the key record.
  *
  * <p>The hash index is open addressing with linear probing over 32-byte slots, two to a cache
@@ -39,10 +39,10 @@ import java.util.function.LongSupplier;
  * run back (no tombstones), so the index never needs cleaning and steady churn allocates nothing.
  * The index has a power-of-two number of slots, at most three quarters full.
  *
- * <p>Per entry: 121 bytes in the entry arrays, plus 32 bytes a slot over 1.33 to 2.67 slots an
- * expected entry (43 to 85 bytes): at most <b>206 bytes</b>. For
+ * <p>Per entry: 125 bytes in the entry arrays, plus 32 bytes a slot over 1.33 to 2.67 slots an
+ * expected entry (43 to 85 bytes): at most <b>210 bytes</b>. For
  * {@link Builder#expectedConnections(int) 1,048,576 expected connections}: 2,097,152 slots (64 MiB)
- * and 121 MiB of entry arrays, <b>185 bytes an entry, 185 MiB</b>; no object per entry, no boxing.
+ * and 125 MiB of entry arrays, <b>189 bytes an entry, 189 MiB</b>; no object per entry, no boxing.
  * Key records and slots start at an array offset that puts them on cache-line boundaries when the
  * array itself is line-aligned, as HotSpot's G1 places arrays this large (a humongous object starts
  * a region). As in the kernel, the hash covers the client only, so the same probe finds a
@@ -79,7 +79,14 @@ import java.util.function.LongSupplier;
  *   <li>{@code expire_nodest_conn}: a client packet for a connection whose destination is no
  *       longer listed is dropped, and with the setting on the connection expires at once.</li>
  * </ul>
- * Not modelled: the secure_tcp table, {@code conn_reuse_mode}, persistence engines, connection
+ * <ul>
+ *   <li>{@code conn_reuse_mode} ({@link Builder#connReuseMode(int)}, default 1): a SYN (or SCTP
+ *       INIT) from a client port whose uncontrolled connection is closing expires it and is
+ *       scheduled afresh ({@link #reuse}).</li>
+ *   <li>A real server's reply that matches connections of two services masquerading to the same
+ *       real server belongs to the newest of them, as the kernel's bucket lists put it first.</li>
+ * </ul>
+ * Not modelled: the secure_tcp table, conntrack, persistence engines, connection
  * synchronisation, the FTP helper. A template of a destination that was removed and whose handle
  * {@link DestinationTable} later reused would be taken as valid.
  *
@@ -139,6 +146,7 @@ public final class ConnectionTable {
     private final long epoch;
     private final boolean expireNodestConn;
     private final boolean expireQuiescentTemplate;
+    private final int connReuseMode;
     private final long seed;
     private final int[] tcpTicks = new int[TcpState.values().length];
     private final int[] sctpTicks = new int[SctpState.values().length];
@@ -158,6 +166,8 @@ public final class ConnectionTable {
     private long[] linkedAt;
     private long[] deadlines;
     private int[] hashes; // the hash's low 32 bits, which give the home slot
+    private int[] born; // insertion sequence: the newest of several reply matches wins
+    private int births;
     private int capacity; // entries the arrays hold
     private int highWater = 1; // id 0 is TRANSIENT
     private int[] free;
@@ -183,6 +193,7 @@ public final class ConnectionTable {
         this.epoch = b.ticker.getAsLong();
         this.expireNodestConn = b.expireNodestConn;
         this.expireQuiescentTemplate = b.expireQuiescentTemplate;
+        this.connReuseMode = b.connReuseMode;
         this.seed = b.seed;
         for (int i = 0; i < tcpTicks.length; i++) {
             tcpTicks[i] = ticks(b.tcp[i]);
@@ -206,6 +217,7 @@ public final class ConnectionTable {
         linkedAt = new long[n];
         deadlines = new long[n];
         hashes = new int[n];
+        born = new int[n];
         free = new int[n];
         long want = Math.max(32, (b.expected * 4L + 2) / 3);
         int cap = (int) Math.min(MAX_SLOTS, Long.highestOneBit(want - 1) << 1);
@@ -432,13 +444,19 @@ public final class ConnectionTable {
         }
     }
 
-    /** The unchecked out-lookup: match on client and destination address and port. */
+    /**
+     * The unchecked out-lookup: match on client and destination address and port. Two services
+     * that masquerade to the same real server can both hold a match (the same client port to two
+     * virtual addresses); the kernel's bucket lists put the newest connection first, so the probe
+     * runs to the end of its run and the most recently inserted match wins.
+     */
     int findOut(int protocol, long cHi, long cLo, int cport, long dHi, long dLo, int dport, boolean v6) {
         long hb = meta(protocol, cport, 0, v6, false) & HASH_BITS;
         long h = hash(hb, cHi, cLo);
         long want = hb | S_PRESENT;
         long[] s = slots;
         int mask = slotMask;
+        int found = NONE;
         if (!v6) {
             long client = cLo << 32;
             long out = dLo << 32 | (long) dport << 16;
@@ -447,10 +465,10 @@ public final class ConnectionTable {
                 long sm = s[b + S_META];
                 if ((sm & OUT_META_MASK) == want && s[b + S_OUT] == out
                         && (s[b + S_ADDRS] & 0xFFFFFFFF00000000L) == client) {
-                    return (int) s[b + S_ID];
+                    found = newer(found, (int) s[b + S_ID]);
                 }
                 if (sm == 0) {
-                    return NONE;
+                    return found;
                 }
             }
         }
@@ -463,13 +481,18 @@ public final class ConnectionTable {
                 int kb = keyBase(id);
                 if ((int) (k[kb + K_DPORT] >>> 48) == dport && k[kb + K_C_LO] == cLo
                         && k[kb + K_D_LO] == dLo && k[kb + K_C_HI] == cHi && k[kb + K_D_HI] == dHi) {
-                    return id;
+                    found = newer(found, id);
                 }
             }
             if (sm == 0) {
-                return NONE;
+                return found;
             }
         }
+    }
+
+    /** Of a match so far (or {@link #NONE}) and another, the one inserted later (wrap-safe). */
+    private int newer(int found, int id) {
+        return found == NONE || born[id] - born[found] > 0 ? id : found;
     }
 
     // ------------------------------------------------------------------ new connections
@@ -606,6 +629,7 @@ public final class ConnectionTable {
         }
         int id = allocate();
         fill(id, s, m, cHi, cLo, vHi, vLo, handle, dport, f);
+        born[id] = ++births;
         place(slot, id);
         live++;
         if ((m & 2) != 0) {
@@ -693,6 +717,7 @@ public final class ConnectionTable {
             linkedAt = Arrays.copyOf(linkedAt, n);
             deadlines = Arrays.copyOf(deadlines, n);
             hashes = Arrays.copyOf(hashes, n);
+            born = Arrays.copyOf(born, n);
             free = Arrays.copyOf(free, n);
             capacity = n;
         }
@@ -814,6 +839,53 @@ public final class ConnectionTable {
         int dir = (flags[id] & F_NOOUTPUT) != 0 ? StateTables.DIR_INPUT_ONLY : StateTables.DIR_INPUT;
         transition(id, s, dir, tcpFlagsOrChunk);
         return FORWARD;
+    }
+
+    /**
+     * The kernel's {@code conn_reuse_mode} for a client packet that found connection {@code id}:
+     * when the packet opens a connection (TCP with SYN, SCTP with an INIT chunk) and the kernel
+     * would schedule it afresh, expires the old connection at once and returns {@code true}; the
+     * caller then schedules the packet as a new connection ({@link #connectIpv4}). The kernel
+     * reschedules when the mode is not 0 and either {@code expire_nodest_conn} is on and the
+     * connection's destination has weight 0, or the connection is not controlled by a persistence
+     * template and is a TCP connection in TIME_WAIT or CLOSE (with bit 2 of the mode, also in
+     * FIN_WAIT while it has seen no server packet, as with direct routing), or an SCTP one in
+     * CLOSED. Otherwise returns {@code false} and changes nothing: the packet follows the old
+     * connection. Conntrack, which makes the kernel drop such a SYN instead, is not modelled.
+     *
+     * @param tcpFlagsOrChunk as for {@link #inbound}
+     */
+    public boolean reuse(int id, int tcpFlagsOrChunk) {
+        checkConnection(id);
+        return reuseU(id, tcpFlagsOrChunk);
+    }
+
+    boolean reuseU(int id, int tcpFlagsOrChunk) {
+        if (connReuseMode == 0 || id == TRANSIENT) {
+            return false;
+        }
+        int proto = (int) (keys[keyBase(id) + K_META] >>> 56);
+        if (proto == 6 ? (tcpFlagsOrChunk & 0x02) == 0 : proto != 132 || (tcpFlagsOrChunk & 0xFF) != 1) {
+            return false;
+        }
+        Svc s = services[service[id]];
+        int h = dest[id];
+        boolean again;
+        if (expireNodestConn && s.table.listed(h) && s.table.weight(h) == 0) {
+            again = true;
+        } else if (control[id] != NONE) {
+            again = false;
+        } else if (proto == 6) {
+            int st = state[id];
+            again = st == TcpState.TIME_WAIT.ordinal() || st == TcpState.CLOSE.ordinal()
+                    || (connReuseMode & 2) != 0 && st == TcpState.FIN_WAIT.ordinal() && (flags[id] & F_NOOUTPUT) != 0;
+        } else {
+            again = state[id] == SctpState.CLOSED.ordinal();
+        }
+        if (again) {
+            expireNow(id);
+        }
+        return again;
     }
 
     /** A real server's packet of a connection: applies the state machine, restarts the timeout. */
@@ -1310,6 +1382,7 @@ public final class ConnectionTable {
         private int expected = 1024;
         private boolean expireNodestConn;
         private boolean expireQuiescentTemplate;
+        private int connReuseMode = 1;
         private long seed = new SplittableRandom().nextLong();
         private final int[] tcp = new int[TcpState.values().length];
         private final int[] sctp = new int[SctpState.values().length];
@@ -1345,6 +1418,16 @@ public final class ConnectionTable {
         /** The kernel's {@code expire_quiescent_template} sysctl (default off). */
         public Builder expireQuiescentTemplate(boolean on) {
             this.expireQuiescentTemplate = on;
+            return this;
+        }
+
+        /**
+         * The kernel's {@code conn_reuse_mode} sysctl, 0..3 (default 1): 0 lets a new connection from
+         * a client port still in the table follow the old one; bit 1 reschedules it when the old one
+         * is closing ({@link ConnectionTable#reuse}); bit 2 also in FIN_WAIT without server packets.
+         */
+        public Builder connReuseMode(int mode) {
+            this.connReuseMode = Preconditions.checkInRange(mode, 0, 3, "conn_reuse_mode");
             return this;
         }
 

@@ -17,7 +17,8 @@ import java.util.Arrays;
  * and client sides; only masquerading connections take replies), then as a new flow of a
  * service ({@link ConnectionTable#findServiceIpv4}): TCP only on a SYN without ACK, SCTP only on an
  * INIT chunk, UDP on any datagram, as the kernel's {@code conn_schedule} hooks do without
- * {@code sloppy_tcp}/{@code sloppy_sctp}. Firewall-mark services are not matched here (userspace
+ * {@code sloppy_tcp}/{@code sloppy_sctp}. A SYN or INIT that matches a closing connection is
+ * scheduled afresh under {@code conn_reuse_mode} ({@link ConnectionTable#reuse}). Firewall-mark services are not matched here (userspace
  * sees no marks); ICMP errors quoting a connection's packet follow that connection.
  *
  * <p>Frames ({@link #processFrame}) are Ethernet II; bare IP packets ({@link #processIp}) come from
@@ -133,13 +134,19 @@ public final class PacketPath {
         int arg = proto == PacketHeaders.TCP ? h.tcpFlags : proto == PacketHeaders.SCTP ? h.sctpChunk : 0;
         int id = v6 ? table.lookupInIpv6(proto, h.srcHi, h.srcLo, h.sport, h.dstHi, h.dstLo, h.dport)
                 : table.lookupInIpv4(proto, (int) h.srcLo, h.sport, (int) h.dstLo, h.dport);
+        boolean reused = false;
         if (id != ConnectionTable.NONE) {
-            return toRealServer(id, arg, false);
+            if (!table.reuse(id, arg)) {
+                return toRealServer(id, arg, false);
+            }
+            reused = true; // conn_reuse_mode expired it: schedule this SYN or INIT afresh
         }
-        id = v6 ? table.lookupOutIpv6(proto, h.srcHi, h.srcLo, h.sport, h.dstHi, h.dstLo, h.dport)
-                : table.lookupOutIpv4(proto, (int) h.srcLo, h.sport, (int) h.dstLo, h.dport);
-        if (id != ConnectionTable.NONE) {
-            return toClient(id, arg, false);
+        if (!reused) {
+            id = v6 ? table.lookupOutIpv6(proto, h.srcHi, h.srcLo, h.sport, h.dstHi, h.dstLo, h.dport)
+                    : table.lookupOutIpv4(proto, (int) h.srcLo, h.sport, (int) h.dstLo, h.dport);
+            if (id != ConnectionTable.NONE) {
+                return toClient(id, arg, false);
+            }
         }
         int svc = v6 ? table.findServiceIpv6(proto, h.dstHi, h.dstLo, h.dport)
                 : table.findServiceIpv4(proto, (int) h.dstLo, h.dport);

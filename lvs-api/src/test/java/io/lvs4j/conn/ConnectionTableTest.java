@@ -388,6 +388,171 @@ class ConnectionTableTest {
         assertThat(t.lookupOutIpv4(UDP, daddr, 8080, v4("198.51.100.1"), 40000)).isEqualTo(ConnectionTable.NONE);
     }
 
+    /** Drives a masquerading TCP connection through the handshake and both FINs into TIME_WAIT. */
+    static void toTimeWait(ConnectionTable t, int c) {
+        t.inbound(c, SYN);
+        t.outbound(c, SYN | ACK);
+        t.inbound(c, ACK);
+        t.outbound(c, FIN | ACK);
+        t.inbound(c, FIN | ACK);
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.TIME_WAIT);
+    }
+
+    @Test
+    void connReuse_synOnTimeWaitConnection_expiresItAndSchedulesAfresh() {
+        ConnectionTable t = builder().build();
+        Fixture f = tcp(t);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        int first = t.destination(c);
+        toTimeWait(t, c);
+        assertThat(t.reuse(c, ACK)).isFalse(); // not a SYN: follows the old connection
+        assertThat(t.lookupInIpv4(TCP, v4("198.51.100.1"), 40000, v4("192.0.2.10"), 80)).isEqualTo(c);
+
+        assertThat(t.reuse(c, SYN)).isTrue();
+        assertThat(t.lookupInIpv4(TCP, v4("198.51.100.1"), 40000, v4("192.0.2.10"), 80)).isEqualTo(ConnectionTable.NONE);
+        assertThat(t.size()).isZero();
+        assertThat(f.dests.inactiveConnections(first)).isZero();
+        int n = f.connect(TCP, "198.51.100.1", 40000);
+        assertThat(t.destination(n)).isNotEqualTo(first); // rr scheduled it afresh
+        assertThat(t.tcpState(n)).isEqualTo(TcpState.NONE);
+        assertThat(t.checkIndex()).isNull();
+    }
+
+    @Test
+    void connReuse_synOnClosedConnection_reschedules_butNotOnEstablished() {
+        ConnectionTable t = builder().build();
+        Fixture f = tcp(t);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        t.inbound(c, SYN);
+        t.outbound(c, SYN | ACK);
+        t.inbound(c, ACK);
+        assertThat(t.reuse(c, SYN)).isFalse();
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.ESTABLISHED);
+        t.inbound(c, RST);
+        assertThat(t.tcpState(c)).isEqualTo(TcpState.CLOSE);
+        assertThat(t.reuse(c, SYN)).isTrue();
+        assertThat(t.size()).isZero();
+    }
+
+    @Test
+    void connReuseModeZero_synOnTimeWaitConnection_followsOldConnection() {
+        ConnectionTable t = builder().connReuseMode(0).build();
+        Fixture f = tcp(t);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        toTimeWait(t, c);
+        assertThat(t.reuse(c, SYN)).isFalse();
+        assertThat(t.lookupInIpv4(TCP, v4("198.51.100.1"), 40000, v4("192.0.2.10"), 80)).isEqualTo(c);
+        assertThat(t.size()).isEqualTo(1);
+    }
+
+    @Test
+    void connReuse_connectionControlledByTemplate_followsOldConnection() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80).persistenceSeconds(300), Forwarding.MASQ);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        assertThat(t.template(c)).isNotEqualTo(ConnectionTable.NONE);
+        toTimeWait(t, c);
+        assertThat(t.reuse(c, SYN)).isFalse();
+        assertThat(t.lookupInIpv4(TCP, v4("198.51.100.1"), 40000, v4("192.0.2.10"), 80)).isEqualTo(c);
+    }
+
+    @Test
+    void connReuse_expireNodestConnWithWeightZero_reschedulesEvenUnderTemplate() {
+        ConnectionTable t = builder().expireNodestConn(true).build();
+        Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80).persistenceSeconds(300), Forwarding.MASQ);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        int tmpl = t.template(c);
+        t.inbound(c, SYN);
+        assertThat(t.reuse(c, SYN)).isFalse(); // SYN_RECV, weight 1
+        f.dests.weight(t.destination(c), 0);
+        assertThat(t.reuse(c, SYN)).isTrue();
+        assertThat(t.controlled(tmpl)).isZero();
+        assertThat(t.lookupInIpv4(TCP, v4("198.51.100.1"), 40000, v4("192.0.2.10"), 80)).isEqualTo(ConnectionTable.NONE);
+    }
+
+    @Test
+    void connReuseModeBit2_finWaitOfDirectRouting_reschedulesOnlyWithTheBit() {
+        for (int mode : new int[] {1, 3}) {
+            ConnectionTable t = builder().connReuseMode(mode).build();
+            Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80), Forwarding.ROUTE);
+            int c = f.connect(TCP, "198.51.100.1", 40000);
+            t.inbound(c, SYN);
+            t.inbound(c, ACK);
+            t.inbound(c, FIN | ACK);
+            assertThat(t.tcpState(c)).isEqualTo(TcpState.FIN_WAIT);
+            assertThat(t.reuse(c, SYN)).isEqualTo(mode == 3);
+            assertThat(t.size()).isEqualTo(mode == 3 ? 0 : 1);
+        }
+    }
+
+    @Test
+    void connReuse_sctpInitOnClosedAssociation_reschedules() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.sctp("192.0.2.10", 80), Forwarding.MASQ);
+        int c = f.connect(SCTP, "198.51.100.1", 40000);
+        t.inbound(c, 1); // INIT
+        assertThat(t.reuse(c, 1)).isFalse();
+        t.inbound(c, 6); // ABORT
+        assertThat(t.sctpState(c)).isEqualTo(SctpState.CLOSED);
+        assertThat(t.reuse(c, 0)).isFalse(); // DATA is no new association
+        assertThat(t.reuse(c, 1)).isTrue();
+        assertThat(t.size()).isZero();
+    }
+
+    @Test
+    void connReuseMode_outOfRange_isRejected() {
+        assertThatThrownBy(() -> builder().connReuseMode(4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("conn_reuse_mode: 4");
+    }
+
+    /** Two NAT services (192.0.2.10 and .11 port 80) to the same real server 10.0.0.1:8080. */
+    @Test
+    void outLookup_twoServicesNatToOneRealServer_newestConnectionWins() {
+        for (boolean aFirst : new boolean[] {true, false}) {
+            clock[0] = 1_000_000_000L;
+            ConnectionTable t = builder().build();
+            int[] svc = new int[2];
+            for (int i = 0; i < 2; i++) {
+                DestinationTable d = DestinationTable.create(AddressFamily.INET);
+                d.add(Addresses.parse("10.0.0.1", "t"), 8080, 1);
+                svc[i] = t.addService(VirtualService.tcp("192.0.2." + (10 + i), 80)
+                        .realServer(RealServer.of("10.0.0.1", 8080)).build(), ServiceScheduler.of(Scheduler.RR, d));
+            }
+            int first = aFirst ? 0 : 1;
+            int older = t.connectIpv4(svc[first], TCP, v4("198.51.100.1"), 40000, v4("192.0.2." + (10 + first)), 80);
+            int newer = t.connectIpv4(svc[1 - first], TCP, v4("198.51.100.1"), 40000,
+                    v4("192.0.2." + (11 - first)), 80);
+            assertThat(t.lookupOutIpv4(TCP, v4("10.0.0.1"), 8080, v4("198.51.100.1"), 40000)).isEqualTo(newer);
+            // the newer one gone (CLOSE, 10 s), the older (SYN_RECV, 60 s) answers again
+            t.inbound(older, SYN);
+            t.inbound(newer, RST);
+            at(t, 11);
+            assertThat(t.lookupInIpv4(TCP, v4("198.51.100.1"), 40000, v4("192.0.2." + (11 - first)), 80))
+                    .isEqualTo(ConnectionTable.NONE);
+            assertThat(t.lookupOutIpv4(TCP, v4("10.0.0.1"), 8080, v4("198.51.100.1"), 40000)).isEqualTo(older);
+            // a fresh connection through the other service is newest again
+            int again = t.connectIpv4(svc[1 - first], TCP, v4("198.51.100.1"), 40000,
+                    v4("192.0.2." + (11 - first)), 80);
+            assertThat(t.lookupOutIpv4(TCP, v4("10.0.0.1"), 8080, v4("198.51.100.1"), 40000)).isEqualTo(again);
+        }
+    }
+
+    @Test
+    void outLookupIpv6_twoServicesNatToOneRealServer_newestConnectionWins() {
+        ConnectionTable t = builder().build();
+        int[] svc = new int[2];
+        for (int i = 0; i < 2; i++) {
+            DestinationTable d = DestinationTable.create(AddressFamily.INET6);
+            d.add(Addresses.parse("2001:db8::2", "t"), 8080, 1);
+            svc[i] = t.addService(VirtualService.tcp("2001:db8::1" + i, 80).build(), ServiceScheduler.of(Scheduler.RR, d));
+        }
+        long cHi = 0x20010db800000001L;
+        int older = t.connectIpv6(svc[0], TCP, cHi, 0x99L, 555, 0x20010db800000000L, 0x10L, 80);
+        int newer = t.connectIpv6(svc[1], TCP, cHi, 0x99L, 555, 0x20010db800000000L, 0x11L, 80);
+        assertThat(older).isNotEqualTo(newer);
+        assertThat(t.lookupOutIpv6(TCP, 0x20010db800000000L, 0x2L, 8080, cHi, 0x99L, 555)).isEqualTo(newer);
+    }
+
     @Test
     void ipv6_connectAndLookBothWays() {
         ConnectionTable t = builder().build();

@@ -81,6 +81,56 @@ class PacketPathTest {
         assertThat(path.drops().total()).isZero();
     }
 
+    /** A path over a fresh table: 192.0.2.20:80 NAT, rr over 10.0.0.5:8080 and 10.0.0.6:8080. */
+    private ConnectionTable twoServerTable;
+
+    private PacketPath twoServerPath(int connReuseMode) {
+        ConnectionTable t = ConnectionTable.builder().ticker(() -> clock[0]).hashSeed(1)
+                .connReuseMode(connReuseMode).build();
+        PacketPath p = new PacketPath(t).localMac(OUR_MAC);
+        DestinationTable d = DestinationTable.create(AddressFamily.INET);
+        int h5 = d.add(Addresses.parse("10.0.0.5", "t"), 8080, 1);
+        int h6 = d.add(Addresses.parse("10.0.0.6", "t"), 8080, 1);
+        int svc = t.addService(VirtualService.tcp("192.0.2.20", 80).realServer(RealServer.of("10.0.0.5", 8080))
+                .realServer(RealServer.of("10.0.0.6", 8080)).build(), ServiceScheduler.of(Scheduler.RR, d));
+        p.destinationMac(svc, h5, RS_MAC).destinationMac(svc, h6, RS_MAC);
+        twoServerTable = t;
+        return p;
+    }
+
+    /** Sends a client packet 198.51.100.7:40000 -> 192.0.2.20:80; returns the real server it went to. */
+    private static String clientPacket(PacketPath p, int flags) {
+        ByteBuf b = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.20", Ref.tcp(40000, 80, flags, new byte[0])), 0);
+        assertThat(p.processFrame(b)).isEqualTo(Verdict.TO_REAL_SERVER);
+        byte[] ip = Ref.slice(bytes(b), 14, 20);
+        return (ip[16] & 0xFF) + "." + (ip[17] & 0xFF) + "." + (ip[18] & 0xFF) + "." + (ip[19] & 0xFF);
+    }
+
+    private static void serverPacket(PacketPath p, String rs, int flags) {
+        ByteBuf b = frame(Ref.ipv4(6, rs, "198.51.100.7", Ref.tcp(8080, 40000, flags, new byte[0])), 0);
+        assertThat(p.processFrame(b)).isEqualTo(Verdict.TO_CLIENT);
+    }
+
+    @Test
+    void synFromPortInTimeWait_isScheduledAfresh_unlessConnReuseModeIsZero() {
+        for (int mode : new int[] {1, 0}) {
+            PacketPath p = twoServerPath(mode);
+            String rs = clientPacket(p, 0x02);
+            serverPacket(p, rs, 0x12);
+            assertThat(clientPacket(p, 0x10)).isEqualTo(rs);
+            serverPacket(p, rs, 0x11); // server closes first
+            assertThat(clientPacket(p, 0x11)).isEqualTo(rs);
+            int old = p.lastConnection();
+            assertThat(twoServerTable.tcpState(old)).isEqualTo(TcpState.TIME_WAIT);
+
+            String next = clientPacket(p, 0x02); // the client reuses its port
+            String other = rs.equals("10.0.0.5") ? "10.0.0.6" : "10.0.0.5";
+            assertThat(next).isEqualTo(mode == 1 ? other : rs);
+            assertThat(twoServerTable.size()).isEqualTo(1);
+            assertThat(twoServerTable.tcpState(p.lastConnection())).isEqualTo(TcpState.SYN_RECV);
+        }
+    }
+
     @Test
     void unknownFlowWithoutSyn_isDroppedAsNoService() {
         ByteBuf ack = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x10, new byte[0])), 0);
