@@ -136,7 +136,9 @@ public final class PacketPath {
                 : table.lookupInIpv4(proto, (int) h.srcLo, h.sport, (int) h.dstLo, h.dport);
         boolean reused = false;
         if (id != ConnectionTable.NONE) {
-            if (!table.reuse(id, arg)) {
+            boolean opens = proto == PacketHeaders.TCP ? (h.tcpFlags & 0x02) != 0
+                    : proto == PacketHeaders.SCTP && h.sctpChunk == 1;
+            if (!opens || !table.reuse(id, arg)) {
                 return toRealServer(id, arg, false);
             }
             reused = true; // conn_reuse_mode expired it: schedule this SYN or INIT afresh
