@@ -73,7 +73,11 @@ public final class Netns {
         if (libc == null) {
             throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
         }
-        String path = "/run/netns/" + netns;
+        setns(libc, "/run/netns/" + netns);
+    }
+
+    /** Moves the calling thread into the network namespace at {@code path}. */
+    private static void setns(Native.LibC libc, String path) throws NetlinkIoException {
         int target = libc.open(path, Native.O_RDONLY | Native.O_CLOEXEC);
         if (target < 0) {
             int e = Native.errno();
@@ -96,19 +100,7 @@ public final class Netns {
             throw new NetlinkIoException("open", e, Native.strerror(e), "/proc/thread-self/ns/net");
         }
         try {
-            int target = libc.open(path, Native.O_RDONLY | Native.O_CLOEXEC);
-            if (target < 0) {
-                int e = Native.errno();
-                throw new NetlinkIoException("open", e, Native.strerror(e), path);
-            }
-            try {
-                if (libc.setns(target, Native.CLONE_NEWNET) != 0) {
-                    int e = Native.errno();
-                    throw new NetlinkIoException("setns", e, Native.strerror(e), path);
-                }
-            } finally {
-                libc.close(target);
-            }
+            setns(libc, path);
             try {
                 return body.call();
             } finally {
