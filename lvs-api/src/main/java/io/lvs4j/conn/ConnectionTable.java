@@ -288,7 +288,7 @@ public final class ConnectionTable {
         Svc[] ss = services;
         for (int i = 0; i < ss.length; i++) {
             Svc s = ss[i];
-            if (!s.fwmark && !s.v6 && s.protocol == protocol && s.port == vport && s.addrLo == lo) {
+            if (!s.fwmark && !s.v6 && s.protocol == protocol && s.port == vport && s.addrLo == lo && !s.removed) {
                 return i;
             }
         }
@@ -301,7 +301,7 @@ public final class ConnectionTable {
         for (int i = 0; i < ss.length; i++) {
             Svc s = ss[i];
             if (!s.fwmark && s.v6 && s.protocol == protocol && s.port == vport && s.addrLo == vLow
-                    && s.addrHi == vHigh) {
+                    && s.addrHi == vHigh && !s.removed) {
                 return i;
             }
         }
@@ -311,6 +311,45 @@ public final class ConnectionTable {
     private Svc svc(int id) {
         Preconditions.checkInRange(id, 0, services.length - 1, "service");
         return services[id];
+    }
+
+    /**
+     * Changes a service's settings in place, as the kernel's edit of a service does: the new
+     * scheduler (which must be on the service's own {@link DestinationTable}, so destinations and
+     * their connections stay) and the persistence timeout, netmask and one-packet flag from
+     * {@code settings}, whose key must be the service's. The caller closes the old scheduler.
+     * Existing connections and templates stay.
+     */
+    public void updateService(int id, VirtualService settings, ServiceScheduler scheduler) {
+        Svc old = svc(id);
+        Preconditions.checkNotNull(settings, "virtual service");
+        Preconditions.checkNotNull(scheduler, "scheduler");
+        Preconditions.checkArgument(!old.removed, "service", id, "a service not removed");
+        Preconditions.checkArgument(scheduler.table() == old.table, "scheduler table", scheduler.table(),
+                "the service's own destination table");
+        Svc s = new Svc(settings, scheduler, id);
+        Preconditions.checkArgument(s.fwmark == old.fwmark && s.v6 == old.v6 && s.protocol == old.protocol
+                && s.port == old.port && s.mark == old.mark && s.addrHi == old.addrHi && s.addrLo == old.addrLo,
+                "virtual service", settings.key(), "the key of service " + id);
+        s.fwd = old.fwd;
+        services[id] = s;
+    }
+
+    /**
+     * Removes a service from the lookups ({@link #findServiceIpv4}, {@link #findServiceIpv6}), as
+     * the kernel's deletion of a service: no new connections are made to it. Its id is not reused;
+     * its connections stay in the table until they expire, and the caller removes its destinations
+     * from their {@link DestinationTable} so that their client packets are dropped (or the
+     * connections expired with {@code expire_nodest_conn}), as the kernel does when a service's
+     * destinations are unlinked. Removing a removed service does nothing.
+     */
+    public void removeService(int id) {
+        svc(id).removed = true;
+    }
+
+    /** Whether {@link #removeService} removed the service with that id. */
+    public boolean serviceRemoved(int id) {
+        return svc(id).removed;
     }
 
     // ------------------------------------------------------------------ lookups
@@ -1331,6 +1370,7 @@ public final class ConnectionTable {
         final int netmask;
         final boolean onePacket;
         byte[] fwd = new byte[8];
+        boolean removed;
 
         Svc(VirtualService vs, ServiceScheduler scheduler, int id) {
             this.id = id;

@@ -89,7 +89,7 @@ public final class Forwarder implements AutoCloseable {
     private final Dataplane plane;
     private final PacketSocket[] sockets;
     private final PacketSocket.Poller poller;
-    private final List<ServiceKey> keys;
+    private final Timeouts timeouts;
     private final String description;
     private final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
     private volatile Thread thread;
@@ -97,12 +97,12 @@ public final class Forwarder implements AutoCloseable {
     private volatile RuntimeException failure;
     private volatile long loopErrors;
 
-    private Forwarder(Dataplane plane, PacketSocket[] sockets, List<ServiceKey> keys, String description)
+    private Forwarder(Dataplane plane, PacketSocket[] sockets, Timeouts timeouts, String description)
             throws NetlinkIoException {
         this.plane = plane;
         this.sockets = sockets;
         this.poller = new PacketSocket.Poller(sockets);
-        this.keys = keys;
+        this.timeouts = timeouts;
         this.description = description;
     }
 
@@ -149,9 +149,9 @@ public final class Forwarder implements AutoCloseable {
     /** Adds a real server to a service at runtime; it takes connections once its MAC is known. */
     public void addRealServer(ServiceKey service, RealServer server) {
         Preconditions.checkNotNull(server, "real server");
-        int s = index(service);
+        Preconditions.checkNotNull(service, "service");
         call(() -> {
-            plane.addRealServer(s, server);
+            plane.addRealServer(index(service), server);
             return null;
         });
     }
@@ -163,8 +163,8 @@ public final class Forwarder implements AutoCloseable {
      */
     public boolean removeRealServer(ServiceKey service, InetAddress address, int port) {
         Preconditions.checkNotNull(address, "address");
-        int s = index(service);
-        return call(() -> plane.removeRealServer(s, address, port));
+        Preconditions.checkNotNull(service, "service");
+        return call(() -> plane.removeRealServer(index(service), address, port));
     }
 
     /**
@@ -184,15 +184,41 @@ public final class Forwarder implements AutoCloseable {
     public boolean weight(ServiceKey service, InetAddress address, int port, int weight) {
         Preconditions.checkNotNull(address, "address");
         Preconditions.checkInRange(weight, 0, RealServer.MAX_WEIGHT, "weight");
-        int s = index(service);
-        return call(() -> plane.weight(s, address, port, weight));
+        Preconditions.checkNotNull(service, "service");
+        return call(() -> plane.weight(index(service), address, port, weight));
     }
 
+    /** On the forwarder's thread: the index of a service it has. */
     private int index(ServiceKey key) {
-        Preconditions.checkNotNull(key, "service");
-        int i = keys.indexOf(key);
-        Preconditions.checkArgument(i >= 0, "service", key, "one of " + keys);
+        int i = plane.serviceIndex(key);
+        if (i < 0) {
+            List<ServiceKey> keys = new ArrayList<>();
+            for (VirtualService v : plane.services()) {
+                if (v != null) {
+                    keys.add(v.key());
+                }
+            }
+            throw new IllegalArgumentException(Preconditions.message("service", key, "one of " + keys));
+        }
         return i;
+    }
+
+    /** The connection table's timeouts, fixed when the forwarder opened. */
+    Timeouts timeouts() {
+        return timeouts;
+    }
+
+    /**
+     * Runs {@code body} on the forwarder's thread (or under its lock before it started), so that
+     * it sees and changes the data plane between two batches of frames.
+     */
+    <T> T onThread(Callable<T> body) {
+        return call(body);
+    }
+
+    /** The data plane, for {@link ForwarderBackend}; only to be used through {@link #onThread}. */
+    Dataplane plane() {
+        return plane;
     }
 
     /** The counters, drop reasons included. */
@@ -325,6 +351,7 @@ public final class Forwarder implements AutoCloseable {
         private int batch = 64;
         private int expectedConnections = 65_536;
         private int receiveBuffer = 4 << 20;
+        private boolean expireNodestConn;
 
         private Builder() {}
 
@@ -363,6 +390,25 @@ public final class Forwarder implements AutoCloseable {
             return this;
         }
 
+        /**
+         * The connection table's TCP, TCP FIN and UDP timeouts (0 keeps the kernel's default);
+         * fixed once the forwarder is open.
+         */
+        public Builder timeouts(Timeouts timeouts) {
+            this.timeouts = Preconditions.checkNotNull(timeouts, "timeouts");
+            return this;
+        }
+
+        /**
+         * The kernel's {@code expire_nodest_conn} (default off): a client packet of a connection
+         * whose real server was removed expires the connection at once instead of being dropped
+         * while the connection waits for its timeout.
+         */
+        public Builder expireNodestConn(boolean on) {
+            this.expireNodestConn = on;
+            return this;
+        }
+
         /** Whether to answer ARP requests for the virtual addresses (default true). */
         public Builder answerArp(boolean on) {
             this.answerArp = on;
@@ -393,7 +439,6 @@ public final class Forwarder implements AutoCloseable {
          */
         public Forwarder open() throws InterfaceException {
             Preconditions.checkState(!interfaces.isEmpty(), "interfaces", "none", "at least one");
-            Preconditions.checkState(!services.isEmpty(), "virtual services", "none", "at least one");
             for (VirtualService s : services) {
                 Preconditions.checkArgument(!s.key().isFwmark(), "virtual service", s.key(),
                         "an address and port (firewall marks are not seen in userspace)");
@@ -451,16 +496,20 @@ public final class Forwarder implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     sockets[i] = PacketSocket.open(netns, names[i], batch, receiveBuffer);
                 }
-                ConnectionTable.Builder tb = ConnectionTable.builder().expectedConnections(expectedConnections);
+                ConnectionTable.Builder tb = ConnectionTable.builder().expectedConnections(expectedConnections)
+                        .expireNodestConn(expireNodestConn);
+                Timeouts effective = Timeouts.ofSeconds(900, 120, 300); // the kernel's defaults
                 if (timeouts != null) {
                     tb.timeouts(timeouts);
+                    effective = Timeouts.ofSeconds(
+                            timeouts.tcpSeconds() != 0 ? timeouts.tcpSeconds() : effective.tcpSeconds(),
+                            timeouts.tcpFinSeconds() != 0 ? timeouts.tcpFinSeconds() : effective.tcpFinSeconds(),
+                            timeouts.udpSeconds() != 0 ? timeouts.udpSeconds() : effective.udpSeconds());
                 }
                 Dataplane plane = new Dataplane(sockets, macs, addrs, prefixes, hi6, lo6, prefixes6, answerArp,
                         tb.build());
-                List<ServiceKey> keys = new ArrayList<>();
                 for (VirtualService s : services) {
                     plane.addService(s);
-                    keys.add(s.key());
                 }
                 for (int i = 0; i < services.size(); i++) {
                     for (RealServer rs : services.get(i).realServers()) {
@@ -468,7 +517,7 @@ public final class Forwarder implements AutoCloseable {
                     }
                 }
                 String where = (netns != null ? netns + ":" : "") + String.join(",", names);
-                return new Forwarder(plane, sockets, List.copyOf(keys), where);
+                return new Forwarder(plane, sockets, effective, where);
             } catch (NetlinkIoException e) {
                 closeAll(sockets);
                 InterfaceException ie = new InterfaceException(e.syscall, "AF_PACKET forwarder on "

@@ -8,14 +8,27 @@ import java.util.List;
 
 /**
  * An IPVS table a {@link Reconciler} (and a director) reads and changes: the kernel's through an
- * {@link Ipvs} handle ({@link #kernel(Ipvs)}), or a table in memory ({@link InMemoryIpvs}) for
- * embedding and deterministic tests. The same contract tests run against both. Sealed: these two
- * are the only implementations, so every table answers with the kernel's errors.
+ * {@link Ipvs} handle ({@link #kernel(Ipvs)}), the userspace {@link Forwarder}'s
+ * ({@link #forwarder(Forwarder)}) where the kernel has no IPVS, or a table in memory
+ * ({@link InMemoryIpvs}) for embedding and deterministic tests. The same contract tests run
+ * against them. Sealed: these three are the only implementations, so every table answers with
+ * the kernel's errors.
  */
-public sealed interface IpvsBackend permits KernelBackend, InMemoryIpvs {
+public sealed interface IpvsBackend permits KernelBackend, InMemoryIpvs, ForwarderBackend {
     /** The kernel's table through {@code ipvs}; the handle stays the caller's to close. */
     static IpvsBackend kernel(Ipvs ipvs) {
         return new KernelBackend(Preconditions.checkNotNull(ipvs, "ipvs handle"));
+    }
+
+    /**
+     * The userspace forwarder's tables: changes are applied on its thread between two batches of
+     * frames; {@link #serviceStates()} reports its connection table's active and inactive
+     * connections and packet and byte counters per real server. Firewall-mark services, local
+     * delivery, sync daemons and timeouts other than the forwarder's are refused with
+     * EOPNOTSUPP. The forwarder stays the caller's to close (after the director using it).
+     */
+    static IpvsBackend forwarder(Forwarder forwarder) {
+        return new ForwarderBackend(Preconditions.checkNotNull(forwarder, "forwarder"));
     }
 
     /** Every service with its real servers, connection counts and counters, as {@link Ipvs#serviceStates()}. */

@@ -18,13 +18,6 @@ class ForwarderBuilderTest {
     }
 
     @Test
-    void open_withoutServices_isRejected() {
-        assertThatThrownBy(() -> Forwarder.builder().interfaces("eth0").open())
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("virtual services: \"none\" (expected: at least one)");
-    }
-
-    @Test
     void open_firewallMarkService_isRejected() {
         assertThatThrownBy(() -> Forwarder.builder().interfaces("eth0").service(VirtualService.fwmark(7).build()).open())
                 .isInstanceOf(IllegalArgumentException.class)

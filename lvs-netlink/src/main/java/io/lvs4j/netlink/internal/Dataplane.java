@@ -65,7 +65,9 @@ public final class Dataplane {
     long checksumsCompleted;
 
     private static final class Svc {
-        final VirtualService settings;
+        VirtualService settings;
+        ServiceScheduler scheduler;
+        boolean removed;
         final int id;
         final DestinationTable dests;
         final int vip;
@@ -73,9 +75,15 @@ public final class Dataplane {
         final long vipLo;
         int[] rsIface = new int[8];
         long[] rsMac = new long[8];
+        // per destination handle: packets and IP bytes to the real server (in) and back (out)
+        long[] packetsIn = new long[8];
+        long[] packetsOut = new long[8];
+        long[] bytesIn = new long[8];
+        long[] bytesOut = new long[8];
 
-        Svc(VirtualService settings, int id, DestinationTable dests) {
-            this.settings = settings;
+        Svc(VirtualService settings, ServiceScheduler scheduler, int id, DestinationTable dests) {
+            this.settings = settings.toBuilder().clearRealServers().build();
+            this.scheduler = scheduler;
             this.id = id;
             this.dests = dests;
             byte[] a = settings.key().address().getAddress();
@@ -99,6 +107,7 @@ public final class Dataplane {
         long mac;
         int handle = DestinationTable.NONE;
         long nextArp;
+        boolean countersReset;
 
         Rs(Svc svc, RealServer settings, int iface, int sourceIp) {
             this.svc = svc;
@@ -171,21 +180,190 @@ public final class Dataplane {
         ServiceScheduler sched = ServiceScheduler.builder(vs.scheduler(), d).flags(vs.flags()).build();
         int id = table.addService(vs, sched); // its real servers join later, when resolved
         Preconditions.checkState(id == services.size(), "service id", id, services.size() + " (a table of its own)");
-        Svc s = new Svc(vs, id, d);
+        Svc s = new Svc(vs, sched, id, d);
         services.add(s);
-        if (vs.key().address() instanceof Inet4Address) {
-            if (!isVip(s.vip)) {
-                int[] v = Arrays.copyOf(vips, vips.length + 1);
-                v[vips.length] = s.vip;
-                vips = v;
-            }
-        } else if (!isVip6(s.vipHi, s.vipLo)) {
-            long[] v = Arrays.copyOf(vips6, vips6.length + 2);
-            v[vips6.length] = s.vipHi;
-            v[vips6.length + 1] = s.vipLo;
-            vips6 = v;
-        }
+        recomputeVips();
         return services.size() - 1;
+    }
+
+    /** The virtual addresses answered for: those of the services not removed. */
+    private void recomputeVips() {
+        int[] v4 = new int[0];
+        long[] v6 = new long[0];
+        for (Svc s : services) {
+            if (s.removed) {
+                continue;
+            }
+            if (s.settings.key().address() instanceof Inet4Address) {
+                boolean known = false;
+                for (int v : v4) {
+                    known |= v == s.vip;
+                }
+                if (!known) {
+                    v4 = Arrays.copyOf(v4, v4.length + 1);
+                    v4[v4.length - 1] = s.vip;
+                }
+            } else {
+                boolean known = false;
+                for (int i = 0; i < v6.length; i += 2) {
+                    known |= v6[i] == s.vipHi && v6[i + 1] == s.vipLo;
+                }
+                if (!known) {
+                    v6 = Arrays.copyOf(v6, v6.length + 2);
+                    v6[v6.length - 2] = s.vipHi;
+                    v6[v6.length - 1] = s.vipLo;
+                }
+            }
+        }
+        vips = v4;
+        vips6 = v6;
+    }
+
+    /**
+     * Removes a service, as the kernel's deletion of a service: its real servers are unlinked
+     * (their connections' client packets are dropped from then on, or the connections expired
+     * with {@code expire_nodest_conn}), no new connection is scheduled to it, its virtual address
+     * is no longer answered for unless another service has it. The connections expire in the
+     * table as usual. Removing a removed service does nothing.
+     */
+    public void removeService(int service) {
+        Svc s = services.get(service);
+        if (s.removed) {
+            return;
+        }
+        for (int i = servers.size() - 1; i >= 0; i--) {
+            Rs r = servers.get(i);
+            if (r.svc == s) {
+                if (r.handle != DestinationTable.NONE) {
+                    s.dests.remove(r.handle);
+                }
+                servers.remove(i);
+            }
+        }
+        table.removeService(s.id);
+        s.scheduler.close();
+        s.removed = true;
+        recomputeVips();
+    }
+
+    /**
+     * Changes a service's scheduler, scheduler flags, persistence and netmask in place, as the
+     * kernel's edit of a service: real servers and connections stay. The key must be the same.
+     */
+    public void updateService(int service, VirtualService vs) {
+        Svc s = live(service);
+        Preconditions.checkArgument(vs.key().equals(s.settings.key()), "virtual service", vs.key(),
+                s.settings.key().toString());
+        ServiceScheduler sched = ServiceScheduler.builder(vs.scheduler(), s.dests).flags(vs.flags()).build();
+        try {
+            table.updateService(s.id, vs, sched);
+        } catch (RuntimeException e) {
+            sched.close();
+            throw e;
+        }
+        s.scheduler.close();
+        s.scheduler = sched;
+        s.settings = vs.toBuilder().clearRealServers().build();
+    }
+
+    private Svc live(int service) {
+        Svc s = services.get(service);
+        Preconditions.checkArgument(!s.removed, "service", s.settings.key(), "a service not removed");
+        return s;
+    }
+
+    /** The index of the live service with that key, or -1. */
+    public int serviceIndex(io.lvs4j.ServiceKey key) {
+        for (int i = 0; i < services.size(); i++) {
+            Svc s = services.get(i);
+            if (!s.removed && s.settings.key().equals(key)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The settings (without real servers) of each live service, by index; removed ones are null. */
+    public List<VirtualService> services() {
+        List<VirtualService> out = new ArrayList<>(services.size());
+        for (Svc s : services) {
+            out.add(s.removed ? null : s.settings);
+        }
+        return out;
+    }
+
+    /**
+     * A real server of a service as the forwarder holds it: its settings, connection counts (0
+     * until its MAC is known and it joined the scheduler) and packet and byte counters (IP bytes).
+     */
+    public record Dest(RealServer server, boolean resolved, int active, int inactive, long packetsIn,
+            long packetsOut, long bytesIn, long bytesOut) {}
+
+    /** The real servers of a live service, newest first (as the kernel lists them). */
+    public List<Dest> destinations(int service) {
+        Svc s = live(service);
+        List<Dest> out = new ArrayList<>();
+        for (int i = servers.size() - 1; i >= 0; i--) {
+            Rs r = servers.get(i);
+            if (r.svc != s) {
+                continue;
+            }
+            int h = r.handle;
+            if (h == DestinationTable.NONE) {
+                out.add(new Dest(r.settings, false, 0, 0, 0, 0, 0, 0));
+            } else {
+                boolean c = h < s.packetsIn.length;
+                out.add(new Dest(r.settings, true, s.dests.activeConnections(h), s.dests.inactiveConnections(h),
+                        c ? s.packetsIn[h] : 0, c ? s.packetsOut[h] : 0, c ? s.bytesIn[h] : 0, c ? s.bytesOut[h] : 0));
+            }
+        }
+        return out;
+    }
+
+    /** Whether the service has that real server. */
+    public boolean hasRealServer(int service, InetAddress address, int port) {
+        Svc s = services.get(service);
+        for (Rs r : servers) {
+            if (r.svc == s && r.settings.address().equals(address) && r.settings.port() == port) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Checks that a real server can join service {@code service} (family, forwarding method, a
+     * connected subnet) without adding it; throws IllegalArgumentException saying why not.
+     */
+    public void checkRealServer(int service, RealServer rs) {
+        Svc s = live(service);
+        Preconditions.checkArgument(rs.family() == s.settings.family(), "real server", rs.endpoint(),
+                "an address of the service's family, " + s.settings.family());
+        Preconditions.checkArgument(rs.forwarding() != Forwarding.LOCAL, "forwarding", rs.forwarding(),
+                "masquerading, direct routing or tunnelling (no local delivery in userspace)");
+        Preconditions.checkArgument(interfaceFor(rs.address()) >= 0, "real server", rs.endpoint(),
+                "an address in a connected subnet of the forwarder's interfaces");
+    }
+
+    /**
+     * Changes a real server's weight, thresholds and forwarding method in place, as the kernel's
+     * edit of a destination; its connections stay. Returns false if it is not in the service.
+     */
+    public boolean editRealServer(int service, RealServer rs) {
+        Svc s = live(service);
+        Preconditions.checkArgument(rs.forwarding() != Forwarding.LOCAL, "forwarding", rs.forwarding(),
+                "masquerading, direct routing or tunnelling (no local delivery in userspace)");
+        for (Rs r : servers) {
+            if (r.svc == s && r.settings.address().equals(rs.address()) && r.settings.port() == rs.port()) {
+                r.settings = rs;
+                if (r.handle != DestinationTable.NONE) {
+                    s.dests.edit(r.handle, rs.weight(), rs.lowerThreshold(), rs.upperThreshold());
+                    table.forwarding(s.id, r.handle, rs.forwarding());
+                }
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Which interface (socket index) has a connected subnet holding {@code address}, or -1. */
@@ -234,11 +412,8 @@ public final class Dataplane {
      * scheduler when its MAC is known.
      */
     public void addRealServer(int service, RealServer rs) {
-        Svc s = services.get(service);
-        Preconditions.checkArgument(rs.family() == s.settings.family(), "real server", rs.endpoint(),
-                "an address of the service's family, " + s.settings.family());
-        Preconditions.checkArgument(rs.forwarding() != Forwarding.LOCAL, "forwarding", rs.forwarding(),
-                "masquerading, direct routing or tunnelling (no local delivery in userspace)");
+        Svc s = live(service);
+        checkRealServer(service, rs);
         for (Rs r : servers) {
             Preconditions.checkArgument(!(r.svc == s && r.settings.address().equals(rs.address())
                     && r.settings.port() == rs.port()), "real server", rs.endpoint(), "not yet in " + s.settings.key());
@@ -317,7 +492,32 @@ public final class Dataplane {
         int h = s.dests.add(rs.address(), rs.port(), rs.weight(), rs.lowerThreshold(), rs.upperThreshold());
         table.forwarding(s.id, h, rs.forwarding());
         r.handle = h;
+        tunnel(r);
         learnt(r);
+    }
+
+    /**
+     * A tunnelling real server's encapsulation for the packet path, with the outer source the
+     * director's address on the real server's subnet (as the kernel's route lookup would pick).
+     */
+    private void tunnel(Rs r) {
+        RealServer rs = r.settings;
+        if (rs.forwarding() != Forwarding.TUNNEL || r.handle == DestinationTable.NONE) {
+            return;
+        }
+        byte[] a;
+        if (r.v6) {
+            a = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                a[i] = (byte) (r.sourceHi >>> (56 - 8 * i));
+                a[8 + i] = (byte) (r.sourceLo >>> (56 - 8 * i));
+            }
+        } else {
+            a = new byte[] {(byte) (r.sourceIp >>> 24), (byte) (r.sourceIp >>> 16), (byte) (r.sourceIp >>> 8),
+                (byte) r.sourceIp};
+        }
+        path.destinationTunnel(r.svc.id, r.handle, rs.tunnelType(), rs.tunnelPort(), rs.tunnelChecksum(),
+                io.lvs4j.internal.Addresses.of(a));
     }
 
     private void learnt(Rs r) {
@@ -329,6 +529,20 @@ public final class Dataplane {
         }
         s.rsMac[h] = r.mac;
         s.rsIface[h] = r.iface;
+        if (h >= s.packetsIn.length) {
+            int n = Math.max(h + 1, s.packetsIn.length * 2);
+            s.packetsIn = Arrays.copyOf(s.packetsIn, n);
+            s.packetsOut = Arrays.copyOf(s.packetsOut, n);
+            s.bytesIn = Arrays.copyOf(s.bytesIn, n);
+            s.bytesOut = Arrays.copyOf(s.bytesOut, n);
+        }
+        if (r.handle != DestinationTable.NONE && r.mac != 0 && !r.countersReset) {
+            r.countersReset = true; // a handle the table reused starts from zero
+            s.packetsIn[h] = 0;
+            s.packetsOut[h] = 0;
+            s.bytesIn[h] = 0;
+            s.bytesOut[h] = 0;
+        }
         path.destinationMac(s.id, h, r.mac);
     }
 
@@ -460,6 +674,8 @@ public final class Dataplane {
             int out = svc.rsIface[h];
             send(out, s, b, mac);
             toRealServer++;
+            svc.packetsIn[h]++;
+            svc.bytesIn[h] += len - 14;
         } else if (v == Verdict.TO_CLIENT) {
             int id = path.lastConnection();
             long mac = id < peerMac.length ? peerMac[id] : 0;
@@ -469,6 +685,12 @@ public final class Dataplane {
             }
             send(peerIf[id], s, b, mac);
             toClient++;
+            Svc svc = services.get(table.service(id));
+            int h = table.destination(id);
+            if (h >= 0 && h < svc.packetsOut.length) {
+                svc.packetsOut[h]++;
+                svc.bytesOut[h] += len - 14;
+            }
         }
     }
 
