@@ -3,9 +3,14 @@ package io.lvs4j.director.cli;
 import io.lvs4j.director.Director;
 import io.lvs4j.director.config.ConfigResult;
 import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.Timeouts;
+import io.lvs4j.director.config.VirtualServerConfig;
+import io.lvs4j.netlink.Forwarder;
+import io.lvs4j.netlink.ForwarderStats;
 import io.lvs4j.netlink.InMemoryIpvs;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.Ipvs;
+import io.lvs4j.netlink.IpvsBackend;
 import io.lvs4j.netlink.IpvsException;
 import io.lvs4j.netlink.ReconcileException;
 import io.lvs4j.netlink.ReconcileResult;
@@ -13,8 +18,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -38,6 +45,14 @@ import picocli.CommandLine.Spec;
  * {@code --keep-rules}) and exit {@value Main#OK}. {@code lvs4j status} reads the state through
  * the control socket ({@code --control}, default {@code /run/lvs4j/lvs4j.sock} or
  * {@code /run/lvs4j/NETNS.sock}).
+ *
+ * <p>{@code --userspace --interface IF[,IF...]} runs the same file with the userspace
+ * {@link Forwarder} as the data plane instead of the kernel's IPVS (for kernels without it): its
+ * AF_PACKET sockets on those interfaces, the virtual servers, real servers and weights reconciled
+ * into it as into the kernel (health checks, SIGHUP), {@code lvs4j status} showing its
+ * connection counts and counters. The virtual addresses must not be on an interface (the
+ * forwarder answers ARP for them), so a virtual server whose address is also a VRRP VIP is
+ * refused; so are {@code lvs_sync_daemon} and firewall-mark virtual servers.
  *
  * <p>Exit status: {@value Main#USAGE} when the file has errors or nothing to run;
  * {@value Main#FAILED} when an interface, socket or the kernel fails; {@value Main#UNAVAILABLE}
@@ -71,6 +86,15 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep-rules", description = "leave the IPVS services in the kernel on exit")
     boolean keepRules;
 
+    @Option(names = "--userspace", description = "forward in userspace (AF_PACKET on --interface) instead of the"
+        + " kernel's IPVS; the virtual addresses must not be on an interface, IP forwarding off; no fwmark services,"
+        + " no lvs_sync_daemon, no virtual server on a VRRP VIP")
+    boolean userspace;
+
+    @Option(names = "--interface", paramLabel = "IF[,IF...]", split = ",",
+            description = "with --userspace: the director's interfaces the forwarder serves")
+    List<String> interfaces;
+
     private final Object reloading = new Object();
     private boolean vrrpOnly;
 
@@ -96,7 +120,15 @@ public final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CliException(Main.USAGE, file + ": " + e.getMessage());
         }
-        if (!needsIpvs(c) && !Ipvs.isAvailable()) {
+        Forwarder forwarder = null;
+        if (userspace) {
+            forwarder = openForwarder(c);
+            b.ipvs(IpvsBackend.forwarder(forwarder));
+            out.println("Userspace forwarder on " + String.join(",", interfaces) + (netns != null ? " in " + netns : "")
+                    + " instead of the kernel's IPVS");
+        } else if (interfaces != null) {
+            throw new CliException(Main.USAGE, "--interface: only with --userspace");
+        } else if (!needsIpvs(c) && !Ipvs.isAvailable()) {
             vrrpOnly = true;
             out.println("IPVS is not available here (" + Ipvs.unavailabilityCause().getMessage()
                     + "): running the VRRP part only");
@@ -106,14 +138,21 @@ public final class RunCommand implements Callable<Integer> {
         try {
             director = b.start();
         } catch (IpvsException e) {
+            closeQuietly(forwarder);
+            if (forwarder != null) {
+                throw new CliException(Main.FAILED, e.getMessage());
+            }
             IpvsException cause = Ipvs.unavailabilityCause();
             throw new CliException(cause != null ? Main.UNAVAILABLE : Main.FAILED,
                     cause != null ? cause.getMessage() : e.getMessage());
         } catch (InterfaceException e) {
+            closeQuietly(forwarder);
             throw new CliException(Main.FAILED, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
+            closeQuietly(forwarder);
             throw new CliException(Main.USAGE, file + ": " + e.getMessage());
         }
+        this.forwarder = forwarder;
         Path controlPath = control != null ? control : Control.defaultPath(netns);
         Control server = null;
         try {
@@ -127,6 +166,7 @@ public final class RunCommand implements Callable<Integer> {
         installHangup(director, out);
         CountDownLatch stopped = new CountDownLatch(1);
         Control controlServer = server;
+        Forwarder dataPlane = forwarder;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int status = Main.OK;
             try {
@@ -134,6 +174,10 @@ public final class RunCommand implements Callable<Integer> {
                     controlServer.close();
                 }
                 director.close();
+                if (dataPlane != null) {
+                    dataPlane.close(); // after the director removed its services from it
+                    System.out.println("Userspace forwarder stopped");
+                }
             } catch (RuntimeException e) {
                 System.err.println("lvs4j: stopping: " + e);
                 status = Main.FAILED;
@@ -149,6 +193,87 @@ public final class RunCommand implements Callable<Integer> {
         return Main.OK;
     }
 
+    private volatile Forwarder forwarder;
+
+    /** Checks what the forwarder cannot do, then opens and starts it (no services yet: the director adds them). */
+    private Forwarder openForwarder(KeepalivedConfig c) throws CliException {
+        if (interfaces == null || interfaces.isEmpty()) {
+            throw new CliException(Main.USAGE, "--userspace: no --interface (expected: the director's interfaces,"
+                    + " e.g. --interface eth0,eth1)");
+        }
+        String problem = userspaceProblem(c);
+        if (problem != null) {
+            throw new CliException(Main.USAGE, file + ": " + problem);
+        }
+        if (!Forwarder.isAvailable()) {
+            throw new CliException(Main.UNAVAILABLE, "userspace forwarder: " + Forwarder.unavailabilityCause());
+        }
+        Forwarder f = null;
+        try {
+            Forwarder.Builder fb = Forwarder.builder().interfaces(interfaces.toArray(new String[0]));
+            if (netns != null) {
+                fb.netns(netns);
+            }
+            var g = c.globalDefs();
+            if (g.lvsTimeoutTcp() != null || g.lvsTimeoutTcpFin() != null || g.lvsTimeoutUdp() != null) {
+                fb.timeouts(Timeouts.ofSeconds(orZero(g.lvsTimeoutTcp()), orZero(g.lvsTimeoutTcpFin()),
+                        orZero(g.lvsTimeoutUdp())));
+            }
+            f = fb.open();
+            return f.start();
+        } catch (InterfaceException e) {
+            throw new CliException(Main.FAILED, e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            closeQuietly(f);
+            throw new CliException(Main.USAGE, "--interface: " + e.getMessage());
+        }
+    }
+
+    private static int orZero(Integer i) {
+        return i == null ? 0 : i;
+    }
+
+    /** What in the file the userspace forwarder cannot run, or null. */
+    static String userspaceProblem(KeepalivedConfig c) {
+        if (c.globalDefs().otherSettings().containsKey("lvs_sync_daemon")) {
+            return "lvs_sync_daemon: (expected: none with --userspace, the forwarder has no connection synchronisation)";
+        }
+        for (VirtualServerConfig v : c.virtualServers()) {
+            if (v.fwmark() != 0) {
+                return "virtual_server " + v.keyText()
+                        + " (expected: an address and port with --userspace, the forwarder sees no firewall marks)";
+            }
+            InetAddress a = v.address();
+            if (a == null) {
+                continue;
+            }
+            for (var i : c.vrrpInstances()) {
+                for (var vip : i.virtualIpAddresses()) {
+                    if (vip.address().equals(a)) {
+                        return "virtual_server " + v.keyText() + ": its address is a VIP of vrrp_instance " + i.name()
+                                + " (expected: with --userspace, a virtual address on no interface: the forwarder"
+                                + " answers ARP for it, and the kernel would reset connections to an address it holds)";
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void closeQuietly(Forwarder f) {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    /** The forwarder's counters as a status line. */
+    static String forwarderLine(Forwarder f) {
+        ForwarderStats st = f.stats();
+        return "Userspace forwarder " + f + ": received " + st.received() + "  to real servers " + st.toRealServer()
+                + "  to clients " + st.toClient() + "  dropped " + st.dropped() + "  unresolved real servers "
+                + st.unresolvedRealServers() + "\n";
+    }
+
     private static boolean needsIpvs(KeepalivedConfig c) {
         return !c.virtualServers().isEmpty() || c.globalDefs().lvsTimeoutTcp() != null
                 || c.globalDefs().lvsTimeoutTcpFin() != null || c.globalDefs().lvsTimeoutUdp() != null
@@ -157,8 +282,11 @@ public final class RunCommand implements Callable<Integer> {
 
     private Control.Answer handle(Director director, String request) {
         switch (request) {
-            case "status":
-                return new Control.Answer(Main.OK, StateFormat.text(director.refresh()));
+            case "status": {
+                Forwarder f = forwarder;
+                return new Control.Answer(Main.OK, StateFormat.text(director.refresh())
+                        + (f == null ? "" : forwarderLine(f)));
+            }
             case "status json":
                 return new Control.Answer(Main.OK, StateFormat.json(director.refresh()));
             case "reload": {
@@ -189,6 +317,13 @@ public final class RunCommand implements Callable<Integer> {
                 w.println("Reload failed: keeping the running configuration");
                 w.flush();
                 return new Control.Answer(e.exitCode(), text.toString());
+            }
+            String problem = userspace ? userspaceProblem(c) : null;
+            if (problem != null) {
+                w.println(file + ": " + problem);
+                w.println("Reload failed: keeping the running configuration");
+                w.flush();
+                return new Control.Answer(Main.USAGE, text.toString());
             }
             if (vrrpOnly && needsIpvs(c)) {
                 w.println(file + ": virtual servers, lvs_timeouts or lvs_sync_daemon need IPVS, which is not available"
