@@ -26,16 +26,40 @@ final class ForwarderBackend implements IpvsBackend {
     private static final int EINVAL = 22;
     private static final int EOPNOTSUPP = 95;
 
-    private final Forwarder forwarder;
+    private final Forwarder forwarder; // null: a data plane without sockets, called directly (tests)
+    private final Dataplane plane;
+    private final Timeouts timeouts;
 
     ForwarderBackend(Forwarder forwarder) {
         this.forwarder = forwarder;
+        this.plane = forwarder.plane();
+        this.timeouts = forwarder.timeouts();
+    }
+
+    /** Over a data plane that no thread runs (the caller's thread is its only one). */
+    ForwarderBackend(Dataplane plane, Timeouts timeouts) {
+        this.forwarder = null;
+        this.plane = plane;
+        this.timeouts = timeouts;
+    }
+
+    private <T> T onThread(java.util.concurrent.Callable<T> body) {
+        if (forwarder != null) {
+            return onThread(body);
+        }
+        try {
+            return body.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
     public List<ServiceState> serviceStates() {
-        return forwarder.onThread(() -> {
-            Dataplane p = forwarder.plane();
+        return onThread(() -> {
+            Dataplane p = plane;
             List<VirtualService> services = p.services();
             List<ServiceState> out = new ArrayList<>();
             for (int i = 0; i < services.size(); i++) {
@@ -66,7 +90,7 @@ final class ForwarderBackend implements IpvsBackend {
 
     @Override
     public Timeouts timeouts() {
-        return forwarder.timeouts();
+        return timeouts;
     }
 
     @Override
@@ -74,10 +98,10 @@ final class ForwarderBackend implements IpvsBackend {
         io.lvs4j.internal.Preconditions.checkNotNull(changes, "changes");
         List<IpvsBatchException.Failure> failures = new ArrayList<>();
         List<String> applied = new ArrayList<>();
-        forwarder.onThread(() -> {
+        onThread(() -> {
             for (int i = 0; i < changes.size(); i++) {
                 Change c = changes.get(i);
-                IpvsException e = apply(forwarder.plane(), c);
+                IpvsException e = apply(plane, c);
                 if (e == null) {
                     applied.add(c.toString());
                 } else {
@@ -169,7 +193,7 @@ final class ForwarderBackend implements IpvsBackend {
                 }
                 return null;
             case SET_TIMEOUTS: {
-                Timeouts now = forwarder.timeouts();
+                Timeouts now = timeouts;
                 Timeouts t = c.timeouts();
                 if ((t.tcpSeconds() == 0 || t.tcpSeconds() == now.tcpSeconds())
                         && (t.tcpFinSeconds() == 0 || t.tcpFinSeconds() == now.tcpFinSeconds())
@@ -211,8 +235,8 @@ final class ForwarderBackend implements IpvsBackend {
 
     @Override
     public void flush() {
-        forwarder.onThread(() -> {
-            Dataplane p = forwarder.plane();
+        onThread(() -> {
+            Dataplane p = plane;
             List<VirtualService> services = p.services();
             for (int i = 0; i < services.size(); i++) {
                 if (services.get(i) != null) {
@@ -225,6 +249,6 @@ final class ForwarderBackend implements IpvsBackend {
 
     @Override
     public String toString() {
-        return "userspace " + forwarder;
+        return "userspace " + (forwarder != null ? forwarder : "forwarder (no sockets)");
     }
 }

@@ -477,6 +477,30 @@ public final class Dataplane {
         return false;
     }
 
+    /**
+     * Takes {@code mac} as the link address of the real servers at {@code address} on interface
+     * {@code iface}, as their ARP reply or neighbour advertisement would; those not yet resolved
+     * join their schedulers. Returns how many real servers it updated.
+     */
+    public int neighbour(int iface, InetAddress address, long mac) {
+        Preconditions.checkArgument(mac != 0 && (mac & 0x0100_0000_0000L) == 0 && (mac >>> 48) == 0, "mac",
+                Long.toHexString(mac), "a unicast 48-bit address");
+        int n = 0;
+        for (int i = 0; i < servers.size(); i++) {
+            Rs r = servers.get(i);
+            if (r.iface == iface && r.settings.address().equals(address) && r.mac != mac) {
+                r.mac = mac;
+                if (r.handle == DestinationTable.NONE) {
+                    activate(r);
+                } else {
+                    learnt(r);
+                }
+                n++;
+            }
+        }
+        return n;
+    }
+
     /** Real servers whose MAC is not known yet. */
     public int unresolvedServers() {
         int n = 0;
