@@ -45,7 +45,7 @@ final class ForwarderBackend implements IpvsBackend {
 
     private <T> T onThread(java.util.concurrent.Callable<T> body) {
         if (forwarder != null) {
-            return onThread(body);
+            return forwarder.onThread(body);
         }
         try {
             return body.call();
