@@ -1,9 +1,13 @@
 package io.lvs4j.packet;
 
 import io.lvs4j.Forwarding;
+import io.lvs4j.TunnelChecksum;
+import io.lvs4j.TunnelType;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.conn.ConnectionTable;
 import io.netty.buffer.ByteBuf;
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.Arrays;
 
 /**
@@ -21,6 +25,12 @@ import java.util.Arrays;
  * scheduled afresh under {@code conn_reuse_mode} ({@link ConnectionTable#reuse}). Firewall-mark services are not matched here (userspace
  * sees no marks); ICMP errors quoting a connection's packet follow that connection.
  *
+ * <p>Tunnelling destinations are encapsulated as {@link #destinationTunnel} says (IPIP, GRE or GUE
+ * over IPv4 with their checksum options; IPv6 in IPv6), from the destination's tunnel source or
+ * else {@link #tunnelSourceIpv4}/{@link #tunnelSourceIpv6}; a destination never described is
+ * IPIP (IPv6-in-IPv6 for IPv6). GRE and GUE to an IPv6 destination are dropped as
+ * {@link DropReason#UNSUPPORTED_PROTOCOL}.
+ *
  * <p>Frames ({@link #processFrame}) are Ethernet II; bare IP packets ({@link #processIp}) come from
  * a TUN device and cannot be sent by direct routing. Not thread-safe: one per packet thread, with
  * its own table.
@@ -29,6 +39,18 @@ public final class PacketPath {
     private static final int MASQ = Forwarding.MASQ.kernelValue();
     private static final int LOCAL = Forwarding.LOCAL.kernelValue();
     private static final int TUNNEL = Forwarding.TUNNEL.kernelValue();
+    // a destination's tunnel word: type, checksum flags, GUE port, whether sources are given, IPv4 source
+    private static final long TUN_SET = 1L << 63;
+    private static final long TUN_SOURCE4 = 1L << 62;
+    private static final long TUN_SOURCE6 = 1L << 61;
+    private static final int TUN_TYPE_SHIFT = 48;
+    private static final int TUN_FLAGS_SHIFT = 50;
+    private static final int TUN_PORT_SHIFT = 32;
+    private static final int GUE = TunnelType.GUE.kernelValue();
+    private static final int GRE = TunnelType.GRE.kernelValue();
+    /** The kernel's default ephemeral range, from which it picks GUE source ports by flow hash. */
+    private static final int GUE_PORT_LOW = 32768;
+    private static final int GUE_PORT_COUNT = 60999 - 32768 + 1;
 
     private final ConnectionTable table;
     private final PacketHeaders h = new PacketHeaders();
@@ -36,6 +58,7 @@ public final class PacketPath {
     private final DropCounters drops = new DropCounters();
     private long localMac;
     private long[][] macs = new long[0][];
+    private long[][] tunnels = new long[0][]; // per service: three longs per destination
     private int tunnelSource4;
     private long tunnelSourceHi;
     private long tunnelSourceLo;
@@ -67,6 +90,55 @@ public final class PacketPath {
             macs[service] = m;
         }
         m[handle] = mac;
+        return this;
+    }
+
+    /**
+     * How a tunnelling destination is encapsulated, as its real server says (ipvsadm
+     * {@code --tun-type}, {@code --tun-port}, {@code --tun-csum}/{@code --tun-nocsum}/
+     * {@code --tun-remcsum}), and the outer source address for it ({@code null}: the path's
+     * {@link #tunnelSourceIpv4}/{@link #tunnelSourceIpv6}). {@link TunnelChecksum#REMCSUM} sends
+     * GUE without a checksum, as the kernel does for packets whose checksum is already complete
+     * (remote checksum offload only applies to checksums left to the device).
+     */
+    public PacketPath destinationTunnel(int service, int handle, TunnelType type, int port, TunnelChecksum checksum,
+            InetAddress source) {
+        Preconditions.checkInRange(service, 0, 1 << 16, "service");
+        Preconditions.checkInRange(handle, 0, 1 << 20, "destination");
+        Preconditions.checkNotNull(type, "tunnel type");
+        Preconditions.checkNotNull(checksum, "tunnel checksum");
+        if (type == TunnelType.GUE) {
+            Preconditions.checkInRange(port, 1, 65535, "tunnel port");
+        } else {
+            Preconditions.checkArgument(port == 0, "tunnel port", port, "0 for " + type.ipvsadmName());
+        }
+        long meta = TUN_SET | (long) type.kernelValue() << TUN_TYPE_SHIFT
+                | (long) (checksum == TunnelChecksum.CSUM ? 1 : 0) << TUN_FLAGS_SHIFT | (long) port << TUN_PORT_SHIFT;
+        long hi = 0;
+        long lo = 0;
+        if (source instanceof Inet4Address) {
+            byte[] a = source.getAddress();
+            meta |= TUN_SOURCE4 | ((a[0] & 0xFFL) << 24 | (a[1] & 0xFF) << 16 | (a[2] & 0xFF) << 8 | a[3] & 0xFF);
+        } else if (source != null) {
+            byte[] a = source.getAddress();
+            meta |= TUN_SOURCE6;
+            for (int i = 0; i < 8; i++) {
+                hi = hi << 8 | (a[i] & 0xFF);
+                lo = lo << 8 | (a[8 + i] & 0xFF);
+            }
+        }
+        if (service >= tunnels.length) {
+            tunnels = Arrays.copyOf(tunnels, service + 1);
+        }
+        long[] t = tunnels[service];
+        int k = handle * 3;
+        if (t == null || k + 3 > t.length) {
+            t = t == null ? new long[Math.max(24, k + 3)] : Arrays.copyOf(t, Math.max(k + 3, t.length * 2));
+            tunnels[service] = t;
+        }
+        t[k] = meta;
+        t[k + 1] = hi;
+        t[k + 2] = lo;
         return this;
     }
 
@@ -206,9 +278,7 @@ public final class PacketPath {
             if (destV6 != (h.version == 6)) {
                 return drop(DropReason.UNSUPPORTED_PROTOCOL);
             }
-            r = h.version == 4 ? rewriter.ipip(h, tunnelSource4, (int) table.destinationLow(id))
-                    : rewriter.ip6ip6(h, tunnelSourceHi, tunnelSourceLo, table.destinationHigh(id),
-                            table.destinationLow(id));
+            r = tunnel(id);
         } else { // ROUTE
             if (eth < 0 || mac == 0) {
                 return drop(DropReason.NO_LINK_ADDRESS);
@@ -242,6 +312,42 @@ public final class PacketPath {
         }
         lastConnection = id;
         return Verdict.TO_CLIENT;
+    }
+
+    private DropReason tunnel(int id) {
+        int s = table.service(id);
+        int k = table.destination(id) * 3;
+        long[] t = s < tunnels.length ? tunnels[s] : null;
+        long meta = t != null && k + 2 < t.length ? t[k] : 0;
+        int type = (int) (meta >>> TUN_TYPE_SHIFT) & 3;
+        boolean csum = (meta >>> TUN_FLAGS_SHIFT & 1) != 0;
+        if (h.version == 6) {
+            if (type != 0) {
+                return DropReason.UNSUPPORTED_PROTOCOL;
+            }
+            boolean own = (meta & TUN_SOURCE6) != 0;
+            return rewriter.ip6ip6(h, own ? t[k + 1] : tunnelSourceHi, own ? t[k + 2] : tunnelSourceLo,
+                    table.destinationHigh(id), table.destinationLow(id));
+        }
+        int src = (meta & TUN_SOURCE4) != 0 ? (int) meta : tunnelSource4;
+        int dst = (int) table.destinationLow(id);
+        if (type == GRE) {
+            return rewriter.gre4(h, src, dst, csum);
+        }
+        if (type == GUE) {
+            return rewriter.gue4(h, src, dst, gueSourcePort(), (int) (meta >>> TUN_PORT_SHIFT) & 0xFFFF, csum);
+        }
+        return rewriter.ipip(h, src, dst);
+    }
+
+    /** A source port from the inner flow's hash, in the kernel's default ephemeral range. */
+    private int gueSourcePort() {
+        long x = (h.srcLo ^ h.srcHi * 0x9E3779B97F4A7C15L) * 0xC2B2AE3D27D4EB4FL
+                ^ (h.dstLo + ((long) h.sport << 16 | h.dport) + h.protocol) * 0x9E3779B97F4A7C15L;
+        x ^= x >>> 29;
+        x *= 0xBF58476D1CE4E5B9L;
+        x ^= x >>> 32;
+        return GUE_PORT_LOW + (int) (((x & 0xFFFFFFFFL) * GUE_PORT_COUNT) >>> 32);
     }
 
     private long mac(int id) {

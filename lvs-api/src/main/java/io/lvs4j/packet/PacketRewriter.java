@@ -270,6 +270,55 @@ public final class PacketRewriter {
      */
     public DropReason tunnelGreIpv4(PacketHeaders h, int saddr, int daddr, boolean checksum) {
         checkParsed(h, 4);
+        return gre4(h, saddr, daddr, checksum);
+    }
+
+    /**
+     * GUE (RFC draft, variant 0) over UDP over IPv4 for a parsed IPv4 packet, as the kernel's IPVS
+     * GUE tunnel without checksum options: UDP from {@code sport} (the kernel hashes the flow) to
+     * the destination's tunnel port, UDP checksum 0, a 4-byte GUE header with protocol 4 (IPIP).
+     * Needs 32 bytes of headroom.
+     */
+    public DropReason tunnelGueIpv4(PacketHeaders h, int saddr, int daddr, int sport, int dport) {
+        return tunnelGueIpv4(h, saddr, daddr, sport, dport, false);
+    }
+
+    /**
+     * GUE as {@link #tunnelGueIpv4(PacketHeaders, int, int, int, int)}; with {@code checksum}
+     * ({@code --tun-csum}) the outer UDP checksum is computed over the pseudo-header, the GUE
+     * header and the packet (a computed 0 is sent as 0xFFFF), as the kernel does for that flag.
+     */
+    public DropReason tunnelGueIpv4(PacketHeaders h, int saddr, int daddr, int sport, int dport, boolean checksum) {
+        checkParsed(h, 4);
+        if ((sport & ~0xFFFF) != 0 || (dport & ~0xFFFF) != 0) {
+            throw Preconditions.invalid("tunnel ports", sport + ", " + dport, "0..65535");
+        }
+        return gue4(h, saddr, daddr, sport, dport, checksum);
+    }
+
+    DropReason gue4(PacketHeaders h, int saddr, int daddr, int sport, int dport, boolean checksum) {
+        DropReason r = encap4(h, saddr, daddr, 17, 12);
+        if (r != null) {
+            return r;
+        }
+        ByteBuf b = h.buf;
+        int u = h.ipOffset + 20;
+        int len = h.ipLength - 20;
+        b.setShort(u, sport);
+        b.setShort(u + 2, dport);
+        b.setShort(u + 4, len);
+        b.setShort(u + 6, 0);
+        b.setInt(u + 8, 4 << 16); // version 0, C 0, hlen 0, proto_ctype 4, flags 0
+        if (checksum) {
+            long s = Checksums.sum(b, u, len) + (saddr >>> 16) + (saddr & 0xFFFF) + (daddr >>> 16) + (daddr & 0xFFFF)
+                    + PacketHeaders.UDP + len;
+            int c = Checksums.finish(s);
+            b.setShort(u + 6, c == 0 ? 0xFFFF : c);
+        }
+        return null;
+    }
+
+    DropReason gre4(PacketHeaders h, int saddr, int daddr, boolean checksum) {
         int extra = checksum ? 8 : 4;
         DropReason r = encap4(h, saddr, daddr, 47, extra);
         if (r != null) {
@@ -283,31 +332,6 @@ public final class PacketRewriter {
             b.setInt(g + 4, 0);
             b.setShort(g + 4, Checksums.finish(Checksums.sum(b, g, h.ipLength - 20)));
         }
-        return null;
-    }
-
-    /**
-     * GUE (RFC draft, variant 0) over UDP over IPv4 for a parsed IPv4 packet, as the kernel's IPVS
-     * GUE tunnel without checksum options: UDP from {@code sport} (the kernel hashes the flow) to
-     * the destination's tunnel port, UDP checksum 0, a 4-byte GUE header with protocol 4 (IPIP).
-     * Needs 32 bytes of headroom.
-     */
-    public DropReason tunnelGueIpv4(PacketHeaders h, int saddr, int daddr, int sport, int dport) {
-        checkParsed(h, 4);
-        if ((sport & ~0xFFFF) != 0 || (dport & ~0xFFFF) != 0) {
-            throw Preconditions.invalid("tunnel ports", sport + ", " + dport, "0..65535");
-        }
-        DropReason r = encap4(h, saddr, daddr, 17, 12);
-        if (r != null) {
-            return r;
-        }
-        ByteBuf b = h.buf;
-        int u = h.ipOffset + 20;
-        b.setShort(u, sport);
-        b.setShort(u + 2, dport);
-        b.setShort(u + 4, h.ipLength - 20);
-        b.setShort(u + 6, 0);
-        b.setInt(u + 8, 4 << 16); // version 0, C 0, hlen 0, proto_ctype 4, flags 0
         return null;
     }
 

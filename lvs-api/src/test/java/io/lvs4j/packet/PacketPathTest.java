@@ -6,6 +6,8 @@ import io.lvs4j.AddressFamily;
 import io.lvs4j.Forwarding;
 import io.lvs4j.RealServer;
 import io.lvs4j.Scheduler;
+import io.lvs4j.TunnelChecksum;
+import io.lvs4j.TunnelType;
 import io.lvs4j.VirtualService;
 import io.lvs4j.conn.ConnectionTable;
 import io.lvs4j.conn.TcpState;
@@ -17,6 +19,8 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class PacketPathTest {
     static final long RS_MAC = 0x5254_0000_0002L;
@@ -166,6 +170,125 @@ class PacketPathTest {
         ByteBuf tight = frame(Ref.ipv4(6, "198.51.100.8", "192.0.2.10", Ref.tcp(1, 82, 0x02, new byte[0])), 0);
         assertThat(path.processFrame(tight)).isEqualTo(Verdict.DROP);
         assertThat(path.lastDrop()).isEqualTo(DropReason.NO_HEADROOM);
+    }
+
+    /** A fresh path: TCP 192.0.2.30:80 tunnelled to 10.0.0.7 as described, default source 10.0.0.254. */
+    private PacketPath tunnelPath(TunnelType type, int port, TunnelChecksum checksum, String source) {
+        ConnectionTable t = ConnectionTable.builder().ticker(() -> clock[0]).hashSeed(1).build();
+        PacketPath p = new PacketPath(t).localMac(OUR_MAC).tunnelSourceIpv4(Ref.v4("10.0.0.254"));
+        DestinationTable d = DestinationTable.create(AddressFamily.INET);
+        int h7 = d.add(Addresses.parse("10.0.0.7", "t"), 80, 1);
+        int svc = t.addService(VirtualService.tcp("192.0.2.30", 80).realServer(RealServer.of("10.0.0.7", 80).tunnel())
+                .build(), ServiceScheduler.of(Scheduler.RR, d));
+        p.destinationMac(svc, h7, RS_MAC)
+                .destinationTunnel(svc, h7, type, port, checksum, source == null ? null : Addresses.parse(source, "t"));
+        return p;
+    }
+
+    /** Runs a SYN through; returns the frame sent (Ethernet header first). */
+    private static byte[] tunnelled(PacketPath p, byte[] ip) {
+        ByteBuf b = frame(ip, 64);
+        assertThat(p.processFrame(b)).as("%s", p.lastDrop()).isEqualTo(Verdict.TO_REAL_SERVER);
+        return bytes(b);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = TunnelChecksum.class, names = {"NONE", "CSUM"})
+    void greDestination_isEncapsulatedInGre_fromItsOwnSource(TunnelChecksum checksum) {
+        PacketPath p = tunnelPath(TunnelType.GRE, 0, checksum, "10.0.0.1");
+        byte[] ip = Ref.ipv4(6, "198.51.100.7", "192.0.2.30", Ref.tcp(40000, 80, 0x02, new byte[] {1, 2, 3}));
+        byte[] out = tunnelled(p, ip);
+        boolean csum = checksum == TunnelChecksum.CSUM;
+        int gre = csum ? 8 : 4;
+        assertThat(out).hasSize(14 + 20 + gre + ip.length);
+        assertThat(Ref.u16(out, 12)).isEqualTo(0x0800);
+        byte[] outer = Ref.slice(out, 14, out.length - 14);
+        assertThat(Ref.checksum(Ref.slice(outer, 0, 20))).isZero();
+        assertThat(outer[9]).as("protocol").isEqualTo((byte) 47);
+        assertThat(Ref.u16(outer, 2)).isEqualTo(outer.length);
+        assertThat(Ref.slice(outer, 12, 4)).isEqualTo(Ref.a4("10.0.0.1"));
+        assertThat(Ref.slice(outer, 16, 4)).isEqualTo(Ref.a4("10.0.0.7"));
+        assertThat(Ref.u16(outer, 20)).as("GRE flags").isEqualTo(csum ? 0x8000 : 0);
+        assertThat(Ref.u16(outer, 22)).as("GRE protocol").isEqualTo(0x0800);
+        if (csum) {
+            assertThat(Ref.checksum(Ref.slice(outer, 20, outer.length - 20))).isZero();
+        }
+        assertThat(Ref.slice(outer, 20 + gre, ip.length)).isEqualTo(ip);
+    }
+
+    @ParameterizedTest
+    @EnumSource(TunnelChecksum.class)
+    void gueDestination_isEncapsulatedInGueToItsPort_checksumAsConfigured(TunnelChecksum checksum) {
+        PacketPath p = tunnelPath(TunnelType.GUE, 6080, checksum, null);
+        byte[] ip = Ref.ipv4(6, "198.51.100.7", "192.0.2.30", Ref.tcp(40000, 80, 0x02, new byte[] {1, 2, 3}));
+        byte[] out = tunnelled(p, ip);
+        byte[] outer = Ref.slice(out, 14, out.length - 14);
+        assertThat(outer).hasSize(20 + 8 + 4 + ip.length);
+        assertThat(Ref.checksum(Ref.slice(outer, 0, 20))).isZero();
+        assertThat(outer[9]).as("protocol").isEqualTo((byte) 17);
+        assertThat(Ref.slice(outer, 12, 4)).as("the path's default source").isEqualTo(Ref.a4("10.0.0.254"));
+        assertThat(Ref.slice(outer, 16, 4)).isEqualTo(Ref.a4("10.0.0.7"));
+        int sport = Ref.u16(outer, 20);
+        assertThat(sport).as("source port in the ephemeral range").isBetween(32768, 60999);
+        assertThat(Ref.u16(outer, 22)).isEqualTo(6080);
+        assertThat(Ref.u16(outer, 24)).isEqualTo(8 + 4 + ip.length);
+        assertThat(Ref.slice(outer, 28, 4)).as("GUE header: proto 4").isEqualTo(new byte[] {0, 4, 0, 0});
+        assertThat(Ref.slice(outer, 32, ip.length)).isEqualTo(ip);
+        byte[] udp = Ref.slice(outer, 20, outer.length - 20);
+        if (checksum == TunnelChecksum.CSUM) {
+            byte[] pseudo = new byte[12];
+            System.arraycopy(outer, 12, pseudo, 0, 8);
+            pseudo[9] = 17;
+            Ref.put16(pseudo, 10, udp.length);
+            assertThat(Ref.u16(outer, 26)).isNotZero();
+            assertThat(Ref.checksum(pseudo, udp)).as("UDP checksum verifies").isZero();
+        } else {
+            assertThat(Ref.u16(outer, 26)).as("no UDP checksum").isZero();
+        }
+        // the same flow gets the same source port; its next packet too
+        byte[] ack = Ref.ipv4(6, "198.51.100.7", "192.0.2.30", Ref.tcp(40000, 80, 0x10, new byte[0]));
+        assertThat(Ref.u16(tunnelled(p, ack), 14 + 20)).isEqualTo(sport);
+    }
+
+    @Test
+    void ipipDestination_withItsOwnSource_usesIt_andGueSourcePortsSpreadOverFlows() {
+        PacketPath p = tunnelPath(TunnelType.IPIP, 0, TunnelChecksum.NONE, "10.0.0.1");
+        byte[] ip = Ref.ipv4(6, "198.51.100.7", "192.0.2.30", Ref.tcp(40000, 80, 0x02, new byte[0]));
+        byte[] outer = Ref.slice(tunnelled(p, ip), 14, 20);
+        assertThat(outer[9]).isEqualTo((byte) 4);
+        assertThat(Ref.slice(outer, 12, 4)).isEqualTo(Ref.a4("10.0.0.1"));
+        PacketPath g = tunnelPath(TunnelType.GUE, 6080, TunnelChecksum.NONE, null);
+        java.util.Set<Integer> ports = new java.util.HashSet<>();
+        for (int i = 0; i < 32; i++) {
+            byte[] syn = Ref.ipv4(6, "198.51.100.7", "192.0.2.30", Ref.tcp(40000 + i, 80, 0x02, new byte[0]));
+            ports.add(Ref.u16(tunnelled(g, syn), 14 + 20));
+        }
+        assertThat(ports).as("32 flows' source ports").hasSizeGreaterThan(16);
+    }
+
+    @Test
+    void destinationTunnel_badSettings_areRejectedClearly() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> path.destinationTunnel(0, 0, TunnelType.GUE, 0, TunnelChecksum.NONE, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tunnel port: 0 (expected: 1..65535)");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> path.destinationTunnel(0, 0, TunnelType.GRE, 6080, TunnelChecksum.NONE, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tunnel port: 6080 (expected: 0 for gre)");
+    }
+
+    @Test
+    void greToAnIpv6Destination_isDroppedAsUnsupported() {
+        ConnectionTable t = ConnectionTable.builder().ticker(() -> clock[0]).hashSeed(1).build();
+        PacketPath p = new PacketPath(t).localMac(OUR_MAC);
+        DestinationTable d6 = DestinationTable.create(AddressFamily.INET6);
+        int h = d6.add(Addresses.parse("2001:db8::2", "t"), 80, 1);
+        int svc = t.addService(VirtualService.tcp("2001:db8::10", 80).realServer(RealServer.of("2001:db8::2", 80).tunnel())
+                .build(), ServiceScheduler.of(Scheduler.RR, d6));
+        p.destinationMac(svc, h, RS_MAC).destinationTunnel(svc, h, TunnelType.GRE, 0, TunnelChecksum.NONE, null);
+        ByteBuf b = frame(Ref.ipv6(6, 0x20010db800000000L, 0x77, 0x20010db800000000L, 0x10,
+                Ref.tcp(40000, 80, 0x02, new byte[0])), 64);
+        assertThat(p.processFrame(b)).isEqualTo(Verdict.DROP);
+        assertThat(p.lastDrop()).isEqualTo(DropReason.UNSUPPORTED_PROTOCOL);
     }
 
     @Test
