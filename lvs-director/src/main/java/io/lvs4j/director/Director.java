@@ -54,7 +54,18 @@ import org.slf4j.LoggerFactory;
 /**
  * A Linux Virtual Server director in the JVM: what keepalived does with LVS, composed from VRRP
  * instances (and sync groups), a {@link HealthMonitor} and an IPVS table (the kernel's, optionally
- * in a named network namespace, or an {@link io.lvs4j.netlink.InMemoryIpvs}).
+ * in a named network namespace, the userspace forwarder's through
+ * {@link IpvsBackend#forwarder(io.lvs4j.netlink.Forwarder)} where the kernel has no IPVS, or an
+ * {@link io.lvs4j.netlink.InMemoryIpvs}).
+ *
+ * <p><b>With the userspace forwarder</b> ({@code Builder.ipvs(IpvsBackend.forwarder(f))}, what
+ * {@code lvs4j run --userspace} does) services, real servers, weights, health-check removals and
+ * reloads reach the forwarder as they reach the kernel, and {@link #state()} shows its connection
+ * counts. What it refuses (firewall-mark services, sync daemons, other timeouts) is a
+ * {@link DirectorEvent.Failure} like any refused change. The caller opens and closes the
+ * forwarder (after the director). Not handled for it: a VRRP instance whose VIP is a virtual
+ * service's address (VRRP puts the VIP on an interface, where the kernel resets the connections
+ * the forwarder should take; {@code lvs4j run --userspace} refuses such a file).
  *
  * <pre>{@code
  * try (Director d = Director.builder()

@@ -73,11 +73,29 @@ import org.slf4j.LoggerFactory;
  * sender left to offload (veth) are completed before the rewrite. {@link #announce()} sends
  * gratuitous ARP and unsolicited advertisements for the virtual addresses.
  *
+ * <h2>As a director's IPVS table</h2>
+ * {@link IpvsBackend#forwarder(Forwarder)} makes it a table that a {@link Reconciler} or a
+ * director ({@code Director.builder().ipvs(...)} in {@code lvs-director}, {@code lvs4j run
+ * --userspace}) programs as it programs the kernel's: services are added, edited (scheduler,
+ * flags, persistence, in place: real servers and connections stay) and removed at runtime; real
+ * servers added, edited (weight, thresholds, forwarding method) and removed; each change on the
+ * forwarder's thread between two batches of frames. It may open with no service at all. Its
+ * states report each real server's active and inactive connections from the connection table and
+ * its packet and byte counters. As in the kernel, removing a real server or a service unlinks the
+ * destinations: their connections' client packets are dropped (with
+ * {@link Builder#expireNodestConn} the connection expires instead), and a removed service's
+ * virtual address is no longer answered for unless another service has it. Unlike the kernel,
+ * which keeps a removed destination and revives it when it is added back, a real server added
+ * back is a new destination: the old connections' packets stay dropped until they expire.
+ * Refused with EOPNOTSUPP: firewall-mark services, local delivery, real servers outside the
+ * connected subnets, timeouts other than those it opened with ({@link Builder#timeouts}), sync
+ * daemons.
+ *
  * <p>Limits: no firewall-mark services; frames up to 1,984 bytes (GSO/GRO super-packets are
  * counted as truncated and dropped); one thread; tunnel forwarding is in the packet path but not
- * tested end to end; a new connection from a client port whose old connection is still in the
- * table (e.g. TIME_WAIT) follows the old one instead of being rescheduled (the kernel's
- * {@code conn_reuse_mode} is not modelled by the connection table).
+ * tested end to end; {@code conn_reuse_mode} is the connection table's default (1), not
+ * configurable here; a removed service's slot in the connection table is not reused (each
+ * service added takes a new one, a few hundred bytes).
  *
  * <p>Thread-safe: runtime changes and {@link #stats()} run on the forwarder's thread once it
  * started.

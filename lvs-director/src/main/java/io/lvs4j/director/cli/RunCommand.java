@@ -91,7 +91,7 @@ public final class RunCommand implements Callable<Integer> {
         + " no lvs_sync_daemon, no virtual server on a VRRP VIP")
     boolean userspace;
 
-    @Option(names = "--interface", paramLabel = "IF[,IF...]", split = ",",
+    @Option(names = "--interface", paramLabel = "IF", split = ",",
             description = "with --userspace: the director's interfaces the forwarder serves")
     List<String> interfaces;
 
