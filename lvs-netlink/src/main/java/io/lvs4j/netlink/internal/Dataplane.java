@@ -359,6 +359,7 @@ public final class Dataplane {
                 if (r.handle != DestinationTable.NONE) {
                     s.dests.edit(r.handle, rs.weight(), rs.lowerThreshold(), rs.upperThreshold());
                     table.forwarding(s.id, r.handle, rs.forwarding());
+                    tunnel(r); // a changed tunnel type, port or checksum option applies to its next packets
                 }
                 return true;
             }
