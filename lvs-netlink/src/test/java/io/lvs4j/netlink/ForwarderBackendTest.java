@@ -37,13 +37,16 @@ class ForwarderBackendTest {
     private static final RealServer RS1 = RealServer.of("198.51.100.11", 80).masquerade().build();
     private static final RealServer RS2 = RealServer.of("198.51.100.12", 80).masquerade().weight(2).build();
 
+    private long nanos;
+    private ConnectionTable connections;
     private Dataplane plane;
     private ForwarderBackend table;
 
     @BeforeEach
     void plane() {
+        connections = ConnectionTable.builder().ticker(() -> nanos).build();
         plane = new Dataplane(new PacketSocket[0], new long[] {OUR_MAC}, new int[][] {{0xC6336401}}, new int[][] {{24}},
-                new long[][] {{}}, new long[][] {{}}, new int[][] {{}}, true, ConnectionTable.builder().build());
+                new long[][] {{}}, new long[][] {{}}, new int[][] {{}}, true, connections);
         table = new ForwarderBackend(plane, Timeouts.ofSeconds(900, 120, 300));
     }
 
@@ -212,6 +215,28 @@ class ForwarderBackendTest {
                 e -> assertThat(e.errno()).isEqualTo(95));
         assertThatThrownBy(() -> table.stopDaemon(SyncDaemon.Role.BACKUP)).isInstanceOfSatisfying(IpvsException.class,
                 e -> assertThat(e.errno()).isEqualTo(3));
+    }
+
+    @Test
+    void reconcilerDrain_removedRealServerWithAConnection_staysAtWeight0UntilTheConnectionExpires() throws Exception {
+        install();
+        send(40001, 0x02); // SYN_RECV: 60 s
+        RealServer busy = web().realServers().stream().filter(x -> !x.isIdle()).findFirst().orElseThrow().server();
+        RealServer other = busy.equals(RS1) ? RS2 : RS1;
+        Reconciler r = Reconciler.builder(table).drainTimeout(java.time.Duration.ofMinutes(10)).ticker(() -> nanos)
+                .build();
+        ReconcileResult started = r.reconcile(DirectorConfig.builder()
+                .service(WEB.toBuilder().realServer(other).build()).build());
+        assertThat(started.applied()).extracting(Change::kind).containsExactly(Change.Kind.EDIT_SERVER);
+        assertThat(started.draining()).hasSize(1);
+        RealServerState drained = web().realServer(busy.address(), 80).orElseThrow();
+        assertThat(drained.server().weight()).isZero();
+        assertThat(drained.inactiveConnections()).isEqualTo(1);
+        assertThat(r.progressDrains().applied()).as("its connection is still in the table").isEmpty();
+        nanos += 61_000_000_000L;
+        connections.advance();
+        assertThat(r.progressDrains().applied()).extracting(Change::kind).containsExactly(Change.Kind.REMOVE_SERVER);
+        assertThat(web().realServers()).extracting(RealServerState::server).containsExactly(other);
     }
 
     @Test
