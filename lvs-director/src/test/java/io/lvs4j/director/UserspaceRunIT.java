@@ -124,6 +124,9 @@ class UserspaceRunIT {
                 .contains("Userspace forwarder");
         assertThat(toRealServers(status)).as("forwarded frames in:\n%s", status).isGreaterThan(0);
         System.out.println("== round robin " + six + "\n" + status);
+        String json = status(jar, control, "--json");
+        assertThat(java.util.regex.Pattern.compile("\"packetsIn\" : [1-9]").matcher(json).find())
+                .as("the forwarder's packet counters in lvs4j status --json:\n%s", json).isTrue();
 
         // (2) nginx on rs2 stops: its check takes it out, every new connection goes to rs1; back when restarted
         nginx2.destroy();
@@ -179,9 +182,11 @@ class UserspaceRunIT {
         return "";
     }
 
-    private String status(String jar, Path control) {
+    private String status(String jar, Path control, String... more) {
         try {
-            ProcessBuilder pb = new ProcessBuilder("bin/lvs4j", "status", "--control", control.toString())
+            List<String> argv = new ArrayList<>(List.of("bin/lvs4j", "status", "--control", control.toString()));
+            argv.addAll(List.of(more));
+            ProcessBuilder pb = new ProcessBuilder(argv)
                     .directory(repositoryRoot().toFile()).redirectErrorStream(true);
             pb.environment().put("LVS4J_JAR", jar);
             pb.environment().put("LVS4J_CDS", "off");
