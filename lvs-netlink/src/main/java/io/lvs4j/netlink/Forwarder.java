@@ -67,6 +67,16 @@ import org.slf4j.LoggerFactory;
  *       back to the MAC and interface that the connection's client packets came from.</li>
  *   <li>DR: real servers on the same link with the virtual address on {@code lo} and
  *       {@code arp_ignore=1}, {@code arp_announce=2}, as for the kernel's IPVS.</li>
+ *   <li>TUN: the real server's tunnel type, GUE port and checksum option as for the kernel
+ *       (ipip, gre, gue; {@code --tun-csum} for gre and gue, {@code --tun-remcsum} sends plain
+ *       GUE since the forwarder's packets carry complete checksums); the outer source is the
+ *       director's address on the real server's subnet. The real server receives on a tunnel
+ *       device carrying the virtual address (/32) with {@code rp_filter=0} on it and on
+ *       {@code all}, and {@code arp_ignore=1}, {@code arp_announce=2}: {@code tunl0} for ipip,
+ *       {@code gre0} for gre without checksum but a gre device with {@code icsum} for
+ *       {@code --tun-csum} (the kernel drops GRE whose checksum flag differs from the device's),
+ *       {@code ip fou add port P gue} and an ipip device for gue. It answers the client
+ *       directly. IPv4 only for gre and gue (IPv6 destinations get IPv6-in-IPv6).</li>
  * </ul>
  * IPv6 works the same way with neighbour discovery in place of ARP (solicitations for real
  * servers, advertisements for the virtual addresses). Frames whose transport checksum a local
@@ -92,8 +102,12 @@ import org.slf4j.LoggerFactory;
  * daemons.
  *
  * <p>Limits: no firewall-mark services; frames up to 1,984 bytes (GSO/GRO super-packets are
- * counted as truncated and dropped); one thread; tunnel forwarding is in the packet path but not
- * tested end to end; {@code conn_reuse_mode} is the connection table's default (1), not
+ * counted as truncated and dropped); one thread; tunnelled frames that outgrow the outgoing
+ * interface's MTU (20 to 32 bytes of encapsulation) are not sent and no ICMP "fragmentation
+ * needed" goes back to the client as the kernel would send (they count as send errors), so
+ * full-size client segments need a smaller MTU or MSS towards the virtual address; tunnelling
+ * (ipip, gre with and without checksum, gue with and without checksum) is tested end to end in
+ * User-Mode Linux ({@code ForwarderTunLabIT}), IPv4 only; {@code conn_reuse_mode} is the connection table's default (1), not
  * configurable here; a removed service's slot in the connection table is not reused (each
  * service added takes a new one, a few hundred bytes).
  *
