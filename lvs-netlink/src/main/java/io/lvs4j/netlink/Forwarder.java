@@ -91,7 +91,8 @@ import org.slf4j.LoggerFactory;
  * servers added, edited (weight, thresholds, forwarding method) and removed; each change on the
  * forwarder's thread between two batches of frames. It may open with no service at all. Its
  * states report each real server's active and inactive connections from the connection table and
- * its packet and byte counters. As in the kernel, removing a real server or a service unlinks the
+ * its packet and byte counters (IP bytes; the count of connections ever scheduled stays 0, it is
+ * not kept). As in the kernel, removing a real server or a service unlinks the
  * destinations: their connections' client packets are dropped (with
  * {@link Builder#expireNodestConn} the connection expires instead), and a removed service's
  * virtual address is no longer answered for unless another service has it. Unlike the kernel,

@@ -23,7 +23,8 @@ public sealed interface IpvsBackend permits KernelBackend, InMemoryIpvs, Forward
     /**
      * The userspace forwarder's tables: changes are applied on its thread between two batches of
      * frames; {@link #serviceStates()} reports its connection table's active and inactive
-     * connections and packet and byte counters per real server. Firewall-mark services, local
+     * connections and packet and byte counters per real server (the count of connections ever
+     * scheduled stays 0). Firewall-mark services, local
      * delivery, sync daemons and timeouts other than the forwarder's are refused with
      * EOPNOTSUPP. The forwarder stays the caller's to close (after the director using it).
      */
