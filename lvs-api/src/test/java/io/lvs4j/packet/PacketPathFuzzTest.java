@@ -8,6 +8,8 @@ import io.lvs4j.AddressFamily;
 import io.lvs4j.Forwarding;
 import io.lvs4j.RealServer;
 import io.lvs4j.Scheduler;
+import io.lvs4j.TunnelChecksum;
+import io.lvs4j.TunnelType;
 import io.lvs4j.VirtualService;
 import io.lvs4j.conn.ConnectionTable;
 import io.lvs4j.internal.Addresses;
@@ -19,7 +21,9 @@ import io.netty.buffer.Unpooled;
 /**
  * The whole packet path on arbitrary bytes: every input gives a verdict, a drop is counted, and no
  * exception escapes. The table has NAT, DR and TUN services for TCP, UDP and SCTP on 192.0.2.10
- * and 2001:db8::10 so that fuzzed packets reach scheduling, state changes and every rewrite;
+ * and 2001:db8::10, and GRE and GUE ones (with and without checksum) for TCP and UDP on
+ * 192.0.2.11 and 2001:db8::11, so that fuzzed packets reach scheduling, state changes and every
+ * rewrite;
  * connections persist across inputs, so sequences exercise lookups of earlier ones. Under
  * {@code mvn test} it replays its seeds; {@code JAZZER_FUZZ=1} fuzzes for real.
  */
@@ -48,6 +52,31 @@ class PacketPathFuzzTest {
                     int svc = TABLE.addService(vs, ServiceScheduler.of(Scheduler.WLC, d));
                     PATH.destinationMac(svc, h, 2);
                     port++;
+                }
+            }
+        }
+        // GRE and GUE, with and without checksum, over TCP and UDP (to IPv6 destinations: dropped)
+        for (String vip : new String[] {"192.0.2.11", "2001:db8::11"}) {
+            boolean v6 = vip.contains(":");
+            int p = 1;
+            for (TunnelType type : new TunnelType[] {TunnelType.GRE, TunnelType.GUE}) {
+                for (TunnelChecksum checksum : new TunnelChecksum[] {TunnelChecksum.NONE, TunnelChecksum.CSUM}) {
+                    for (boolean tcp : new boolean[] {true, false}) {
+                        DestinationTable d = DestinationTable.create(v6 ? AddressFamily.INET6 : AddressFamily.INET);
+                        String rs = v6 ? "2001:db8::" + (p + 200) : "10.0.1." + p;
+                        int gue = type == TunnelType.GUE ? 6080 : 0;
+                        RealServer.Builder r = RealServer.of(rs, p).tunnel(type).tunnelChecksum(checksum);
+                        if (gue != 0) {
+                            r.tunnelPort(gue);
+                        }
+                        VirtualService vs = (tcp ? VirtualService.tcp(vip, p) : VirtualService.udp(vip, p))
+                                .realServer(r).build();
+                        int h = d.add(vs.realServers().get(0).address(), vs.realServers().get(0).port(), 1);
+                        int svc = TABLE.addService(vs, ServiceScheduler.of(Scheduler.RR, d));
+                        PATH.destinationMac(svc, h, 2).destinationTunnel(svc, h, type, gue, checksum,
+                                v6 ? null : Addresses.parse("10.0.1.254", "source"));
+                        p++;
+                    }
                 }
             }
         }
