@@ -39,6 +39,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       IPIP packet on) and an ipip device {@code gue0} local to the real servers' second
  *       addresses .41 and .42, carrying .30, .31 and .32 ({@code encap gue} on the device is only
  *       needed for sending, and this UML kernel refuses it with EINVAL).</li>
+ *   <li>ip6ip6: an IPv6 service 2001:db8:5::10 with IPv6 real servers ::11 and ::12 (neighbour
+ *       discovery by the forwarder), the virtual address /128 on {@code ip6tnl0}, ip6_tunnel's
+ *       catch-all device.</li>
  * </ul>
  * For each scenario: six requests with curl, then 100 new connections from a Python client
  * (exactly 50 per real server, none failing). The tunnel devices' receive counters and the UDP
@@ -57,6 +60,7 @@ class ForwarderTunLabIT {
         {"gue", NET + ".30", "gue", "NONE", "6080", NET + ".41", NET + ".42"},
         {"gue-csum", NET + ".31", "gue", "CSUM", "6080", NET + ".41", NET + ".42"},
         {"gue-remcsum", NET + ".32", "gue", "REMCSUM", "6080", NET + ".41", NET + ".42"},
+        {"ip6ip6", "2001:db8:5::10", "ipip", "NONE", "0", "2001:db8:5::11", "2001:db8:5::12"},
     };
     static final int REQUESTS = 6;
     /** New connections per scenario from a Python client, after the curls. */
@@ -81,7 +85,7 @@ class ForwarderTunLabIT {
             for n in tunc tund tunr1 tunr2; do
               ip netns add $n
               ip -n $n link set lo up
-              ip netns exec $n sysctl -qw net.ipv6.conf.all.disable_ipv6=1 2>/dev/null || true
+              ip netns exec $n sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
               ip -n $n link add eth0 type veth peer name p-$n netns tunsw
               ip -n tunsw link set p-$n master br0
               ip -n tunsw link set p-$n up
@@ -89,11 +93,16 @@ class ForwarderTunLabIT {
             done
             ip -n tunc addr add $V.2/24 dev eth0
             ip -n tund addr add $V.1/24 dev eth0
+            ip -n tunc addr add 2001:db8:5::2/64 dev eth0 nodad
+            ip -n tund addr add 2001:db8:5::1/64 dev eth0 nodad
             ip netns exec tund sysctl -qw net.ipv4.ip_forward=0
             for i in 1 2; do
               n=tunr$i
               ip -n $n addr add $V.1$i/24 dev eth0
               ip -n $n addr add $V.4$i/24 dev eth0
+              ip -n $n addr add 2001:db8:5::1$i/64 dev eth0 nodad
+              ip -n $n link set ip6tnl0 up
+              ip -n $n addr add 2001:db8:5::10/128 dev ip6tnl0 nodad
               ip netns exec $n sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \\
                 net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2 \\
                 net.ipv4.conf.eth0.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=2
@@ -129,7 +138,7 @@ class ForwarderTunLabIT {
                 uwsgi_temp_path /tmp/ngx$i/u;
                 scgi_temp_path /tmp/ngx$i/s;
                 default_type text/plain;
-                server { listen 80; location / { return 200 "rs$i\\n"; } }
+                server { listen 80; listen [::]:80; location / { return 200 "rs$i\\n"; } }
             }
             EOF
               ip netns exec $n /usr/sbin/nginx -p /tmp/ngx$i -c /tmp/ngx$i/nginx.conf >/tmp/ngx$i/out.log 2>&1 &
@@ -162,7 +171,7 @@ class ForwarderTunLabIT {
             set +e
             counters() { # scenario phase
               for i in 1 2; do
-                ip netns exec tunr$i sh -c 'for d in tunl0 gre0 grec0 gue0; do
+                ip netns exec tunr$i sh -c 'for d in tunl0 gre0 grec0 gue0 ip6tnl0; do
                     echo "$d $(cat /sys/class/net/$d/statistics/rx_packets)"
                     echo "$d-errors $(cat /sys/class/net/$d/statistics/rx_errors)"
                   done; nstat -saz UdpInDatagrams UdpInCsumErrors | grep ^Udp' \\
@@ -190,8 +199,8 @@ class ForwarderTunLabIT {
             args.addAll(List.of(s));
             runs.append("counters ").append(s[0]).append(" before\n")
                     .append("for k in $(seq ").append(REQUESTS).append("); do rm -f /tmp/body; ")
-                    .append("t=$(ip netns exec tunc curl -s --max-time 3 -o /tmp/body -w '%{time_total}' http://")
-                    .append(s[1]).append("/) && echo \"CURL ").append(s[0]).append(" $(cat /tmp/body) $t\" || echo \"CURL ")
+                    .append("t=$(ip netns exec tunc curl -g -s --max-time 3 -o /tmp/body -w '%{time_total}' http://")
+                    .append(s[1].contains(":") ? "[" + s[1] + "]" : s[1]).append("/) && echo \"CURL ").append(s[0]).append(" $(cat /tmp/body) $t\" || echo \"CURL ")
                     .append(s[0]).append(" ERR$?\"; done\n")
                     .append("counters ").append(s[0]).append(" after\n")
                     .append("ip netns exec tunc python3 /tmp/load.py ").append(s[1]).append(' ').append(LOAD).append(' ')
@@ -207,7 +216,7 @@ class ForwarderTunLabIT {
                 + "for t in $(seq 300); do kill -0 $jpid 2>/dev/null || break; sleep 0.1; done\n"
                 + "kill -9 $jpid 2>/dev/null; wait $jpid; echo \"JAVA-EXIT $?\"\n"
                 + "cat /tmp/fwd.out\n"
-                + "echo '== rs1 links'; ip -n tunr1 -s link show tunl0; ip -n tunr1 -s link show gre0; ip -n tunr1 -s link show grec0; ip -n tunr1 -s link show gue0\n"
+                + "echo '== rs1 links'; ip -n tunr1 -s link show tunl0; ip -n tunr1 -s link show gre0; ip -n tunr1 -s link show grec0; ip -n tunr1 -s link show gue0; ip -n tunr1 -s link show ip6tnl0\n"
                 + "echo '== rs1 nstat'; ip netns exec tunr1 nstat -sa | grep -v ' 0 *0.0$'\n"
                 + "exit 0\n";
         LabResult r = lab.toBuilder().extraModules("bridge").build().run(Duration.ofSeconds(170), script);
@@ -251,7 +260,7 @@ class ForwarderTunLabIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ipip", "gre", "gre-csum", "gue", "gue-csum", "gue-remcsum"})
+    @ValueSource(strings = {"ipip", "gre", "gre-csum", "gue", "gue-csum", "gue-remcsum", "ip6ip6"})
     void tunnel_sixRequests_alternateBetweenBothRealServers_throughThatEncapsulation(String name) {
         List<String> r = replies.get(name);
         assertThat(r).as(out).hasSize(REQUESTS).containsOnly("rs1", "rs2");
@@ -263,13 +272,14 @@ class ForwarderTunLabIT {
             case "ipip" -> "tunl0";
             case "gre" -> "gre0";
             case "gre-csum" -> "grec0";
+            case "ip6ip6" -> "ip6tnl0";
             default -> "gue0";
         };
         for (String rs : new String[] {"rs1", "rs2"}) {
             // three connections each: at least SYN, ACK, request and FIN's ACK per connection
             assertThat(delta(name, rs, device)).as("%s packets received on %s of %s:%n%s", name, device, rs, out)
                     .isGreaterThanOrEqualTo(3 * 4);
-            for (String other : new String[] {"tunl0", "gre0", "grec0", "gue0"}) {
+            for (String other : new String[] {"tunl0", "gre0", "grec0", "gue0", "ip6tnl0"}) {
                 if (!other.equals(device)) {
                     assertThat(delta(name, rs, other)).as("%s on %s of %s", name, other, rs).isZero();
                 }
@@ -288,7 +298,7 @@ class ForwarderTunLabIT {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ipip", "gre", "gre-csum", "gue", "gue-csum", "gue-remcsum"})
+    @ValueSource(strings = {"ipip", "gre", "gre-csum", "gue", "gue-csum", "gue-remcsum", "ip6ip6"})
     void tunnel_hundredNewConnections_allAnswered_halfByEachRealServer(String name) {
         String[] l = loads.get(name);
         assertThat(l).as(out).isNotNull();
