@@ -76,7 +76,8 @@ import org.slf4j.LoggerFactory;
  *       {@code gre0} for gre without checksum but a gre device with {@code icsum} for
  *       {@code --tun-csum} (the kernel drops GRE whose checksum flag differs from the device's),
  *       {@code ip fou add port P gue} and an ipip device for gue. It answers the client
- *       directly. IPv4 only for gre and gue (IPv6 destinations get IPv6-in-IPv6).</li>
+ *       directly. IPv4 only for gre and gue; IPv6 real servers get IPv6-in-IPv6
+ *       ({@code ip6tnl0} on the real server).</li>
  * </ul>
  * IPv6 works the same way with neighbour discovery in place of ARP (solicitations for real
  * servers, advertisements for the virtual addresses). Frames whose transport checksum a local
@@ -107,8 +108,8 @@ import org.slf4j.LoggerFactory;
  * interface's MTU (20 to 32 bytes of encapsulation) are not sent and no ICMP "fragmentation
  * needed" goes back to the client as the kernel would send (they count as send errors), so
  * full-size client segments need a smaller MTU or MSS towards the virtual address; tunnelling
- * (ipip, gre with and without checksum, gue with and without checksum) is tested end to end in
- * User-Mode Linux ({@code ForwarderTunLabIT}), IPv4 only; {@code conn_reuse_mode} is the connection table's default (1), not
+ * (ipip, gre with and without checksum, gue with and without checksum, IPv6 in IPv6) is tested end
+ * to end in User-Mode Linux ({@code ForwarderTunLabIT}); {@code conn_reuse_mode} is the connection table's default (1), not
  * configurable here; a removed service's slot in the connection table is not reused (each
  * service added takes a new one, a few hundred bytes).
  *
