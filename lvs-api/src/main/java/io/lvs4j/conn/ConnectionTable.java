@@ -13,6 +13,7 @@ import io.lvs4j.sched.ServiceScheduler;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
 
@@ -184,6 +185,9 @@ public final class ConnectionTable {
     private final int[] wheel = new int[WHEEL];
     private long now; // ticks
     private long swept; // last tick whose slot was swept
+    private long current; // the tick being swept during advance(), else now
+    /** What the early index reads add up to: kept so the JIT does not drop the reads. */
+    private long touched;
 
     // services
     private Svc[] services = new Svc[0];
@@ -384,6 +388,45 @@ public final class ConnectionTable {
         return findOut(protocol, cHigh, cLow, cport, dHigh, dLow, dport, true);
     }
 
+    /**
+     * The index slot where every lookup of a client's flows starts: {@link #lookupInIpv4} with this
+     * client as the packet's source, {@link #lookupOutIpv4} with it as the reply's destination. For
+     * {@link #prefetch}. A slot stays right until the index grows; a stale one only makes the
+     * prefetch read the wrong line.
+     */
+    public int indexSlotIpv4(int protocol, int caddr, int cport) {
+        checkFlow(protocol, cport, 0);
+        return homeSlot(hash(meta(protocol, cport, 0, false, false) & HASH_BITS, 0, caddr & 0xFFFFFFFFL), slotMask);
+    }
+
+    /** As {@link #indexSlotIpv4} for an IPv6 client, address as upper and lower 64 bits. */
+    public int indexSlotIpv6(int protocol, long cHigh, long cLow, int cport) {
+        checkFlow(protocol, cport, 0);
+        return homeSlot(hash(meta(protocol, cport, 0, true, false) & HASH_BITS, cHigh, cLow), slotMask);
+    }
+
+    /**
+     * Reads the index lines of {@code count} slots from {@link #indexSlotIpv4} (or {@code
+     * indexSlotIpv6}), so that the lookups that follow find them in the CPU cache; changes nothing.
+     * In a table larger than the caches a lookup waits on one memory access. Working out a whole
+     * batch's slots first and then calling this once lets those accesses overlap, as DPDK's bulk
+     * hash lookups compute the hashes and then prefetch the buckets (see {@code lookup1MPrefetch}
+     * in the benchmarks): the loop issuing the reads is kept short so the CPU has them all in
+     * flight at once.
+     *
+     * @throws IndexOutOfBoundsException if {@code from} and {@code count} do not fit {@code slots}
+     */
+    public void prefetch(int[] slots, int from, int count) {
+        Objects.checkFromIndexSize(from, count, slots.length);
+        long[] s = this.slots;
+        int mask = slotMask;
+        long acc = 0;
+        for (int i = from, end = from + count; i < end; i++) {
+            acc += s[slotBase(slots[i] & mask) + S_META];
+        }
+        touched += acc;
+    }
+
     private static void checkFlow(int protocol, int p1, int p2) {
         if ((protocol & ~0xFF) != 0 || (p1 & ~0xFFFF) != 0 || (p2 & ~0xFFFF) != 0) {
             throw new IllegalArgumentException(Preconditions.message("flow",
@@ -568,6 +611,9 @@ public final class ConnectionTable {
         int template = NONE;
         int destPort;
         if (s.persistence > 0) {
+            // the connection's index line, read now so its miss overlaps the template's probe
+            touched += slots[slotBase(homeSlot(hash(meta(protocol, cport, vport, v6, false) & HASH_BITS, cHi, cLo),
+                    slotMask))];
             long snHi;
             long snLo;
             if (v6) {
@@ -1063,6 +1109,7 @@ public final class ConnectionTable {
         }
         for (long t = from; t <= to; t++) {
             int slot = (int) (t & WHEEL_MASK);
+            current = t;
             int id = wheel[slot];
             while (id != NONE) {
                 int next = tNext[id];
@@ -1078,32 +1125,59 @@ public final class ConnectionTable {
             }
         }
         swept = to;
+        current = now;
         return removed;
     }
 
-    /** Removes an entry whose time has come; returns 1 if removed, 0 if it stays. */
+    /**
+     * Removes an entry whose time has come; returns how many entries went (a connection can take
+     * its dormant template along), 0 if it stays.
+     *
+     * <p>A template whose timer fires while it controls connections stays, as in the kernel, whose
+     * timer then fires again every persistence timeout until the template controls none. Rather
+     * than waking it every period, the table takes it off the wheel ("dormant", its deadline kept
+     * as the phase of that period) and, when its last connection goes, puts it back at the first
+     * period boundary from then: the same tick the kernel's periodic timer would find it idle.
+     */
     private int expire(int id) {
         int f = flags[id];
         Svc s = services[service[id]];
         if ((f & F_TEMPLATE) != 0) {
             if (nControl[id] > 0) {
-                scheduleAt(id, now + s.persistence);
-                return 0;
+                return 0; // dormant: unlinked, deadline kept
             }
-            if ((f & F_INVALID) == 0) {
-                unhash(id);
-            }
-            release(id);
+            removeTemplate(id, f);
             return 1;
         }
         unhash(id);
+        int removed = 1;
         int t = control[id];
-        if (t != NONE) {
-            nControl[t]--;
+        if (t != NONE && --nControl[t] == 0 && linkedAt[t] == 0) {
+            long next = nextPeriod(t, current);
+            if (next <= current) {
+                removeTemplate(t, flags[t]);
+                removed++;
+            } else {
+                scheduleAt(t, next);
+            }
         }
         s.table.unbind(dest[id], (f & F_INACTIVE) == 0);
         release(id);
-        return 1;
+        return removed;
+    }
+
+    private void removeTemplate(int id, int f) {
+        if ((f & F_INVALID) == 0) {
+            unhash(id);
+        }
+        release(id);
+    }
+
+    /** A dormant template's first period boundary at or after a tick (its deadline is the phase). */
+    private long nextPeriod(int template, long tick) {
+        long d = deadline(template);
+        long p = services[service[template]].persistence;
+        return tick <= d ? d : d + Math.floorDiv(tick - d + p - 1, p) * p;
     }
 
     private void expireNow(int id) {
@@ -1184,7 +1258,8 @@ public final class ConnectionTable {
     /** The time left before the entry expires, from the table's clock (the last advance). */
     public Duration remaining(int id) {
         checkEntry(id);
-        return Duration.ofMillis(Math.max(0, deadline(id) - now) * TICK_MILLIS);
+        long d = (flagsOf(id) & F_TEMPLATE) != 0 && linkedAt[id] == 0 ? nextPeriod(id, now) : deadline(id);
+        return Duration.ofMillis(Math.max(0, d - now) * TICK_MILLIS);
     }
 
     /** The client port of an entry (0 for templates). */

@@ -269,12 +269,48 @@ class ConnectionTableTest {
         int again = f.connect(TCP, "198.51.100.5", 2); // reuses the template and restarts its timer
         assertThat(t.template(again)).isEqualTo(tpl);
         assertThat(t.remaining(tpl)).isEqualTo(Duration.ofSeconds(60));
-        at(t, 901); // a expired at 900, again (NONE, 3 s) long ago
+        at(t, 900.05); // a expired at 900, again (NONE, 3 s) long ago
         assertThat(t.size()).isEqualTo(1);
         assertThat(t.controlled(tpl)).isZero();
-        at(t, 1000);
+        // the kernel's template timer fires every 60 s from its restart at 61 s: 121, 181, ...,
+        // 841, 901; the first firing that finds no controlled connection expires it
+        assertThat(t.remaining(tpl)).isEqualTo(Duration.ofMillis(1000));
+        at(t, 900.95);
+        assertThat(t.size()).isEqualTo(1);
+        at(t, 901.05);
         assertThat(t.size()).isZero();
         assertThat(t.templateCount()).isZero();
+    }
+
+    @Test
+    void template_idleAfterLongControl_expiresAtItsNextPeriodBoundary() {
+        ConnectionTable t = builder().build();
+        Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80).persistenceSeconds(10), Forwarding.MASQ);
+        at(t, 0);
+        int a = f.connect(TCP, "198.51.100.5", 1);
+        int tpl = t.template(a);
+        t.inbound(a, SYN);
+        t.inbound(a, ACK); // established: 900 s
+        // advance in small steps past many template periods, as a running director does
+        for (int s = 1; s <= 95; s++) {
+            at(t, s * 10 + 0.05);
+            t.inbound(a, ACK); // a stays established past the template's many periods
+        }
+        at(t, 953.05);
+        assertThat(t.templateCount()).isEqualTo(1);
+        t.inbound(a, FIN | ACK); // CLOSE_WAIT: 60 s more, a expires at 1013.05
+        for (double s = 954; s < 1013; s += 7) {
+            at(t, s);
+            assertThat(t.templateCount()).isEqualTo(1);
+        }
+        at(t, 1013.1);
+        assertThat(t.size()).isEqualTo(1); // a is gone; the template waits for its period
+        assertThat(t.controlled(tpl)).isZero();
+        at(t, 1019.95);
+        assertThat(t.templateCount()).isEqualTo(1);
+        // the template's timer fires every 10 s from its start: the first firing after 1013.05
+        at(t, 1020.05);
+        assertThat(t.size()).isZero();
     }
 
     @Test
@@ -701,6 +737,50 @@ class ConnectionTableTest {
             assertThat(t.clientPort(id)).isEqualTo(1024 + (i & 15));
         }
         assertThat(f.dests.inactiveConnections(f.r1)).isEqualTo(n / 2);
+    }
+
+    @Test
+    void prefetch_ofABatchAndOfAnySlotNumbers_changesNothing() {
+        ConnectionTable t = builder().expectedConnections(4096).build();
+        Fixture f = new Fixture(t, VirtualService.tcp("192.0.2.10", 80), Forwarding.MASQ);
+        SplittableRandom r = new SplittableRandom(9);
+        int n = 3000;
+        int[] ca = new int[n];
+        int[] cp = new int[n];
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) {
+            ca[i] = r.nextInt();
+            cp[i] = 1 + r.nextInt(65535);
+            ids[i] = t.connectIpv4(f.svc, TCP, ca[i], cp[i], v4("192.0.2.10"), 80);
+        }
+        int size = t.size();
+        int[] slots = new int[n + 64];
+        for (int i = 0; i < n; i++) {
+            slots[i] = t.indexSlotIpv4(TCP, ca[i], cp[i]);
+            assertThat(slots[i]).isBetween(0, t.indexCapacity() - 1);
+        }
+        for (int i = n; i < slots.length; i++) {
+            slots[i] = r.nextInt(); // stale or made-up slot numbers only read some line
+        }
+        t.prefetch(slots, 0, slots.length);
+        t.prefetch(slots, 5, 0);
+        assertThat(t.size()).isEqualTo(size);
+        assertThat(t.checkIndex()).isNull();
+        for (int i = 0; i < n; i++) {
+            assertThat(t.lookupInIpv4(TCP, ca[i], cp[i], v4("192.0.2.10"), 80)).isEqualTo(ids[i]);
+            assertThat(t.lookupOutIpv4(TCP, t.destinationIpv4(ids[i]), 8080, ca[i], cp[i])).isEqualTo(ids[i]);
+        }
+    }
+
+    @Test
+    void prefetch_badRangeOrFlow_isRejected() {
+        ConnectionTable t = builder().build();
+        assertThatThrownBy(() -> t.prefetch(new int[4], 2, 3)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> t.prefetch(new int[4], -1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> t.indexSlotIpv4(256, 1, 80)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: protocol 0..255, ports 0..65535");
+        assertThatThrownBy(() -> t.indexSlotIpv6(6, 0, 1, 65536)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: protocol 0..255, ports 0..65535");
     }
 
     /** A flow of the churn model: where it was made and when it must be gone. */

@@ -60,6 +60,34 @@ class PacketPathTest {
     }
 
     @Test
+    void prefetchFrames_realAndMalformedFrames_changeNothing() {
+        ByteBuf syn = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x02, new byte[0])), 0);
+        ByteBuf syn6 = frame(Ref.ipv6(6, 0x20010db800000000L, 7, 0x20010db800000000L, 0x10, Ref.tcp(40001, 80, 0x02, new byte[0])), 0);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(3);
+        ByteBuf[] batch = new ByteBuf[300];
+        batch[0] = syn.copy();
+        batch[1] = syn6.copy();
+        for (int i = 2; i < batch.length; i++) {
+            byte[] b = new byte[r.nextInt(80)];
+            r.nextBytes(b);
+            if (b.length > 14 && r.nextBoolean()) {
+                b[12] = (byte) (r.nextBoolean() ? 0x08 : 0x86); // IPv4 or IPv6 ethertype, garbage after
+                b[13] = (byte) (b[12] == 0x08 ? 0x00 : 0xDD);
+                b[14] = (byte) (b[12] == 0x08 ? 0x45 : 0x60);
+            }
+            batch[i] = Unpooled.wrappedBuffer(b);
+        }
+        path.prefetchFrames(batch, 0, batch.length);
+        path.prefetchFrames(batch, 7, 0);
+        assertThat(path.drops().total()).isZero();
+        assertThat(table.size()).isZero();
+        assertThat(bytes(batch[0])).isEqualTo(bytes(syn));
+        assertThat(path.processFrame(syn)).isEqualTo(Verdict.TO_REAL_SERVER);
+        assertThat(path.processFrame(syn6)).isEqualTo(Verdict.TO_REAL_SERVER);
+        assertThat(table.size()).isEqualTo(2);
+    }
+
+    @Test
     void natFlow_synReplyAck_rewritesBothWays_andEstablishes() {
         ByteBuf syn = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x02, new byte[0])), 0);
         assertThat(path.processFrame(syn)).isEqualTo(Verdict.TO_REAL_SERVER);
