@@ -30,6 +30,7 @@ import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -52,7 +53,13 @@ import org.openjdk.jmh.annotations.TearDown;
  *       restore is part of the measured time; nothing is subtracted. {@code tunRewindOnly} is the
  *       restore alone, for reference.</li>
  *   <li>{@code lookup1M}: a client-side lookup in a table of 1,048,576 TCP connections, random
- *       keys in random order.</li>
+ *       keys in random order. {@code lookup1MBatch}: the same, 32 an invocation. {@code
+ *       lookup1MPrefetch}: 32 an invocation as a receive batch would have them: their index slots
+ *       worked out, their lines read together ({@code ConnectionTable.prefetch}), then the 32
+ *       lookups; per lookup, everything included.</li>
+ *   <li>{@code packetPath1M} and {@code packetPath1MPrefetch}: the whole per-packet path over
+ *       1,048,576 established NAT flows in batches of 32 frames, without and with {@code
+ *       PacketPath.prefetchFrames} first.</li>
  *   <li>{@code packetPath}: the whole per-packet path for an established NAT flow: copy the
  *       64-byte received frame into the working buffer (as a receive ring would), parse, look up
  *       among 65,536 connections, drive the TCP state, rewrite.</li>
@@ -272,6 +279,7 @@ public class DataplaneBenchmark {
         ConnectionTable table;
         int[] caddr = new int[N];
         int[] cport = new int[N];
+        int[] slots = new int[BATCH];
         int i;
 
         @Setup(Level.Trial)
@@ -308,6 +316,53 @@ public class DataplaneBenchmark {
     public int lookup1M(Lookup s) {
         int k = s.i++ & (Lookup.N - 1);
         return s.table.lookupInIpv4(6, s.caddr[k], s.cport[k], VIP, 80);
+    }
+
+    /** Frames a receive batch hands over at once in the batched benchmarks (the forwarder reads up to 64). */
+    static final int BATCH = 32;
+
+    /**
+     * As {@code lookup1M}, 32 lookups an invocation, one after the other; the figure is per
+     * lookup. The reference for {@code lookup1MPrefetch}.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int lookup1MBatch(Lookup s) {
+        int base = s.i;
+        s.i = base + BATCH;
+        ConnectionTable t = s.table;
+        int acc = 0;
+        for (int j = 0; j < BATCH; j++) {
+            int k = (base + j) & (Lookup.N - 1);
+            acc += t.lookupInIpv4(6, s.caddr[k], s.cport[k], VIP, 80);
+        }
+        return acc;
+    }
+
+    /**
+     * As {@code lookup1MBatch}, with the batch's index slots worked out first ({@link
+     * ConnectionTable#indexSlotIpv4}) and their lines read together ({@link
+     * ConnectionTable#prefetch}), as a receive loop does with a batch of frames; the figure is per
+     * lookup, all of that included.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int lookup1MPrefetch(Lookup s) {
+        int base = s.i;
+        s.i = base + BATCH;
+        ConnectionTable t = s.table;
+        int[] at = s.slots;
+        for (int j = 0; j < BATCH; j++) {
+            int k = (base + j) & (Lookup.N - 1);
+            at[j] = t.indexSlotIpv4(6, s.caddr[k], s.cport[k]);
+        }
+        t.prefetch(at, 0, BATCH);
+        int acc = 0;
+        for (int j = 0; j < BATCH; j++) {
+            int k = (base + j) & (Lookup.N - 1);
+            acc += t.lookupInIpv4(6, s.caddr[k], s.cport[k], VIP, 80);
+        }
+        return acc;
     }
 
     /**
@@ -396,6 +451,128 @@ public class DataplaneBenchmark {
         w.setBytes(0, s.templates, k * 64, 64);
         w.readerIndex(0).writerIndex(64);
         return s.path.processFrame(w);
+    }
+
+    /**
+     * The whole per-packet path over 1,048,576 established NAT flows, in batches of 32 frames as a
+     * receive loop gets them: each frame is a copy of one 64-byte ACK frame whose client address,
+     * port and IP header checksum are then set to a random flow's (from arrays read in order), so
+     * the frames themselves are in the cache as a freshly received batch is.
+     */
+    @State(Scope.Thread)
+    public static class Path1M {
+        static final int FLOWS = 1 << 20;
+        ConnectionTable table;
+        PacketPath path;
+        byte[] frame;
+        ByteBuf[] work = new ByteBuf[BATCH];
+        int[] caddr = new int[FLOWS];
+        int[] cport = new int[FLOWS];
+        short[] ipSum = new short[FLOWS];
+        int i;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            table = ConnectionTable.builder().expectedConnections(FLOWS).ticker(() -> 0).build();
+            DestinationTable d = servers(8);
+            VirtualService.Builder vs = VirtualService.tcp("192.0.2.10", 80);
+            for (int k = 0; k < 8; k++) {
+                vs.realServer(RealServer.of(Addresses.ofInt(RS1 + k), 8080).forwarding(Forwarding.MASQ));
+            }
+            table.addService(vs.build(), ServiceScheduler.of(Scheduler.RR, d));
+            path = new PacketPath(table).localMac(0x5254_0000_0001L);
+            for (int j = 0; j < BATCH; j++) {
+                work[j] = PooledByteBufAllocator.DEFAULT.directBuffer(128);
+            }
+            ByteBuf w = work[0];
+            SplittableRandom r = new SplittableRandom(4);
+            for (int k = 0; k < FLOWS; k++) {
+                int a = 0xC6000000 | r.nextInt(1 << 24);
+                int p = 1024 + r.nextInt(64512);
+                w.clear().writeBytes(ethTcp(a, VIP, p, 80, 0x02));
+                if (path.processFrame(w) != Verdict.TO_REAL_SERVER) {
+                    k--; // a duplicate flow: draw again
+                    continue;
+                }
+                byte[] ack = ethTcp(a, VIP, p, 80, 0x10);
+                w.clear().writeBytes(ack);
+                if (path.processFrame(w) != Verdict.TO_REAL_SERVER) {
+                    throw new IllegalStateException("ack not forwarded: " + path.lastDrop());
+                }
+                caddr[k] = a;
+                cport[k] = p;
+                ipSum[k] = (short) ((ack[24] & 0xFF) << 8 | ack[25] & 0xFF);
+                frame = ack;
+            }
+            // random order of flows
+            for (int k = FLOWS - 1; k > 0; k--) {
+                int j = r.nextInt(k + 1);
+                int t = caddr[k];
+                caddr[k] = caddr[j];
+                caddr[j] = t;
+                t = cport[k];
+                cport[k] = cport[j];
+                cport[j] = t;
+                short c = ipSum[k];
+                ipSum[k] = ipSum[j];
+                ipSum[j] = c;
+            }
+        }
+
+        /** Fills the batch's buffers with the next 32 flows' frames. */
+        void fill() {
+            int base = i;
+            i = base + BATCH;
+            for (int j = 0; j < BATCH; j++) {
+                int k = (base + j) & (FLOWS - 1);
+                ByteBuf w = work[j];
+                w.setBytes(0, frame);
+                w.setInt(26, caddr[k]);
+                w.setShort(34, cport[k]);
+                w.setShort(24, ipSum[k]);
+                w.readerIndex(0).writerIndex(64);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            if (path.drops().total() != 0) {
+                throw new IllegalStateException("drops: " + path.drops());
+            }
+            for (ByteBuf w : work) {
+                w.release();
+            }
+        }
+    }
+
+    /**
+     * The whole per-packet path (parse, look up, TCP state, NAT rewrite) over 1M flows, a batch of
+     * 32 frames processed one after the other; the figure is per packet, filling the frames
+     * included.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int packetPath1M(Path1M s) {
+        s.fill();
+        int acc = 0;
+        for (int j = 0; j < BATCH; j++) {
+            acc += s.path.processFrame(s.work[j]).ordinal();
+        }
+        return acc;
+    }
+
+    /** As {@code packetPath1M}, the batch read ahead with {@link PacketPath#prefetchFrames} first. */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public int packetPath1MPrefetch(Path1M s) {
+        s.fill();
+        PacketPath p = s.path;
+        p.prefetchFrames(s.work, 0, BATCH);
+        int acc = 0;
+        for (int j = 0; j < BATCH; j++) {
+            acc += p.processFrame(s.work[j]).ordinal();
+        }
+        return acc;
     }
 
     @State(Scope.Thread)
