@@ -65,7 +65,8 @@ public final class PacketPath {
     private long tunnelSourceLo;
     private int lastConnection = ConnectionTable.NONE;
     private DropReason lastDrop;
-    private int[] prefetchSlots = new int[128];
+    private final int[] prefetchSlots = new int[128];
+    private int prefetchCount;
 
     /** A packet path over that table (its services, schedulers and connections). */
     public PacketPath(ConnectionTable table) {
@@ -185,24 +186,39 @@ public final class PacketPath {
     }
 
     /**
-     * Reads ahead the connection-table index lines that {@link #processFrame} will look up for a
-     * batch of frames (for each, both ends of its flow: it cannot yet tell a client's packet from a
-     * real server's), changing nothing. Call it with a received batch before processing its frames:
-     * when the table is larger than the CPU caches their lookups then find the lines cached, the
-     * memory accesses of the whole batch having overlapped ({@link ConnectionTable#prefetch}).
-     * Frames it cannot read are skipped: {@link #processFrame} will count them.
+     * Adds a frame (from its reader to its writer index) to the batch that {@link #prefetchBatch}
+     * reads ahead: works out the connection-table index slots that {@link #processFrame} will look
+     * up for it (both ends of its flow, as it cannot yet tell a client's packet from a real
+     * server's), changing nothing. Frames it cannot read are skipped; {@link #processFrame} will
+     * count them.
      */
+    public void prefetchFrame(ByteBuf frame) {
+        Preconditions.checkNotNull(frame, "frame");
+        if (prefetchCount > prefetchSlots.length - 2) {
+            prefetchBatch(); // a batch larger than the slots kept: read what is there
+        }
+        prefetchCount = indexSlots(frame, prefetchSlots, prefetchCount);
+    }
+
+    /**
+     * Reads the connection-table index lines of the frames added with {@link #prefetchFrame} since
+     * the last call, all together, and starts a new batch. Call it with a received batch before
+     * processing its frames: when the table is larger than the CPU caches their lookups then find
+     * the lines cached, the memory accesses of the whole batch having overlapped ({@link
+     * ConnectionTable#prefetch}).
+     */
+    public void prefetchBatch() {
+        table.prefetch(prefetchSlots, 0, prefetchCount);
+        prefetchCount = 0;
+    }
+
+    /** {@link #prefetchFrame} for each of {@code count} frames from {@code from}, then {@link #prefetchBatch}. */
     public void prefetchFrames(ByteBuf[] frames, int from, int count) {
         Objects.checkFromIndexSize(from, count, frames.length);
-        int[] at = prefetchSlots;
-        if (at.length < 2 * count) {
-            at = prefetchSlots = new int[2 * count]; // once for the largest batch
-        }
-        int n = 0;
         for (int i = from, end = from + count; i < end; i++) {
-            n = indexSlots(frames[i], at, n);
+            prefetchFrame(frames[i]);
         }
-        table.prefetch(at, 0, n);
+        prefetchBatch();
     }
 
     /** Adds the index slots of a frame's two ends to {@code at} from {@code n}; returns the new n. */

@@ -96,6 +96,13 @@ class PacketPathFuzzTest {
         b.writerIndex(headroom).readerIndex(headroom);
         b.writeBytes(bytes);
         long dropsBefore = PATH.drops().total();
+        if (frame) {
+            int sizeBefore = TABLE.size();
+            PATH.prefetchFrame(b); // the read-ahead of a received batch changes nothing
+            PATH.prefetchBatch();
+            assertThat(TABLE.size()).isEqualTo(sizeBefore);
+            assertThat(PATH.drops().total()).isEqualTo(dropsBefore);
+        }
         Verdict v = frame ? PATH.processFrame(b) : PATH.processIp(b);
         TABLE.advance();
         assertThat(v).isNotNull();

@@ -632,6 +632,15 @@ public final class Dataplane {
                 break;
             }
             total += n;
+            ByteBuf b = s.frames();
+            for (int i = 0; i < n; i++) {
+                if (s.packetType(i) == PacketSocket.PACKET_HOST && !s.truncated(i)) {
+                    int off = PacketSocket.frameOffset(i);
+                    b.setIndex(off, off + s.length(i));
+                    path.prefetchFrame(b);
+                }
+            }
+            path.prefetchBatch(); // the batch's connection-table lines, read together
             for (int i = 0; i < n; i++) {
                 frame(k, s, i);
             }
