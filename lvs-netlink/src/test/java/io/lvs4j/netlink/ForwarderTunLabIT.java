@@ -38,7 +38,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       UDP datagrams, checks a UDP checksum if there is one, strips UDP and GUE and hands the
  *       IPIP packet on) and an ipip device {@code gue0} local to the real servers' second
  *       addresses .41 and .42, carrying .30, .31 and .32 ({@code encap gue} on the device is only
- *       needed for sending, and this UML kernel refuses it with EINVAL).</li>
+ *       needed for sending; this UML kernel is built without
+ *       {@code CONFIG_NET_FOU_IP_TUNNELS} and refuses it with EINVAL).</li>
  *   <li>ip6ip6: an IPv6 service 2001:db8:5::10 with IPv6 real servers ::11 and ::12 (neighbour
  *       discovery by the forwarder), the virtual address /128 on {@code ip6tnl0}, ip6_tunnel's
  *       catch-all device.</li>
