@@ -109,8 +109,9 @@ import org.slf4j.LoggerFactory;
  * needed" goes back to the client as the kernel would send (they count as send errors), so
  * full-size client segments need a smaller MTU or MSS towards the virtual address; tunnelling
  * (ipip, gre with and without checksum, gue with and without checksum, IPv6 in IPv6) is tested end
- * to end in User-Mode Linux ({@code ForwarderTunLabIT}); {@code conn_reuse_mode} is the connection table's default (1), not
- * configurable here; a removed service's slot in the connection table is not reused (each
+ * to end in User-Mode Linux ({@code ForwarderTunLabIT}); {@code conn_reuse_mode} is modelled (a
+ * SYN or INIT from the port of a closing connection is scheduled afresh) with the connection
+ * table's default (1), not configurable here; a removed service's slot in the connection table is not reused (each
  * service added takes a new one, a few hundred bytes).
  *
  * <p>Thread-safe: runtime changes and {@link #stats()} run on the forwarder's thread once it
