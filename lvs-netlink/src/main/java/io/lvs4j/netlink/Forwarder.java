@@ -82,7 +82,8 @@ import org.slf4j.LoggerFactory;
  * IPv6 works the same way with neighbour discovery in place of ARP (solicitations for real
  * servers, advertisements for the virtual addresses). Frames whose transport checksum a local
  * sender left to offload (veth) are completed before the rewrite. {@link #announce()} sends
- * gratuitous ARP and unsolicited advertisements for the virtual addresses.
+ * gratuitous ARP and unsolicited advertisements for the virtual addresses; {@link #standby} stops
+ * answering for one (another director holds it: VRRP backup) and takes it back.
  *
  * <h2>As a director's IPVS table</h2>
  * {@link IpvsBackend#forwarder(Forwarder)} makes it a table that a {@link Reconciler} or a
@@ -209,6 +210,21 @@ public final class Forwarder implements AutoCloseable {
      */
     public int announce() {
         return call(plane::announce);
+    }
+
+    /**
+     * Puts a virtual address in standby, or takes it back, at runtime: for a director that shares
+     * the address with others through VRRP ({@code lvs4j run --userspace} does this for a
+     * {@code virtual_server} whose address is a VIP). In standby the forwarder does not answer ARP
+     * or neighbour solicitations for it, leaves it out of {@link #announce()}, and drops frames to
+     * it (counted as not for us); its services, real servers and connections stay. Taken back, it
+     * is answered for again; call {@link #announce()} so neighbours learn this director's MAC. An
+     * address may be put in standby before any service has it (before the services are added,
+     * so that a backup never answers for it). Returns whether the state changed.
+     */
+    public boolean standby(InetAddress address, boolean on) {
+        Preconditions.checkNotNull(address, "address");
+        return call(() -> plane.standby(address, on));
     }
 
     /**

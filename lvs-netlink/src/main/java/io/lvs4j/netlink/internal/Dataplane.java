@@ -50,6 +50,8 @@ public final class Dataplane {
     private final List<Rs> servers = new ArrayList<>();
     private int[] vips = new int[0];
     private long[] vips6 = new long[0]; // pairs: high, low
+    private int[] standby4 = new int[0]; // virtual addresses held by another director (VRRP backup)
+    private long[] standby6 = new long[0]; // pairs: high, low
     private long[] peerMac;
     private byte[] peerIf;
 
@@ -186,7 +188,94 @@ public final class Dataplane {
         return services.size() - 1;
     }
 
-    /** The virtual addresses answered for: those of the services not removed. */
+    /**
+     * Puts a virtual address in standby (another director holds it, e.g. this one is VRRP backup)
+     * or takes it back: in standby it is not answered for (ARP, neighbour solicitations), not
+     * announced, and frames to it are dropped (counted as not for us); services, real servers and
+     * connections stay. An address of no service may be put in standby ahead of its service.
+     * Returns whether the standby state changed.
+     */
+    public boolean standby(InetAddress address, boolean on) {
+        byte[] a = address.getAddress();
+        boolean was;
+        if (a.length == 4) {
+            int ip = ipv4(address);
+            was = contains(standby4, ip);
+            if (was == on) {
+                return false;
+            }
+            int[] n = new int[0];
+            for (int v : standby4) {
+                if (v != ip) {
+                    n = Arrays.copyOf(n, n.length + 1);
+                    n[n.length - 1] = v;
+                }
+            }
+            if (on) {
+                n = Arrays.copyOf(n, n.length + 1);
+                n[n.length - 1] = ip;
+            }
+            standby4 = n;
+        } else {
+            long hi = word(a, 0);
+            long lo = word(a, 8);
+            was = contains6(standby6, hi, lo);
+            if (was == on) {
+                return false;
+            }
+            long[] n = new long[0];
+            for (int i = 0; i < standby6.length; i += 2) {
+                if (standby6[i] != hi || standby6[i + 1] != lo) {
+                    n = Arrays.copyOf(n, n.length + 2);
+                    n[n.length - 2] = standby6[i];
+                    n[n.length - 1] = standby6[i + 1];
+                }
+            }
+            if (on) {
+                n = Arrays.copyOf(n, n.length + 2);
+                n[n.length - 2] = hi;
+                n[n.length - 1] = lo;
+            }
+            standby6 = n;
+        }
+        recomputeVips();
+        return true;
+    }
+
+    /** Whether a virtual address is in standby ({@link #standby}). */
+    public boolean isStandby(InetAddress address) {
+        byte[] a = address.getAddress();
+        return a.length == 4 ? contains(standby4, ipv4(address)) : contains6(standby6, word(a, 0), word(a, 8));
+    }
+
+    private static boolean contains(int[] set, int ip) {
+        for (int v : set) {
+            if (v == ip) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains6(long[] set, long hi, long lo) {
+        for (int i = 0; i < set.length; i += 2) {
+            if (set[i] == hi && set[i + 1] == lo) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a frame (Ethernet at {@code off}) is IPv4 or IPv6 to a virtual address in standby. */
+    private boolean toStandby(ByteBuf b, int off, int len) {
+        int type = b.getUnsignedShort(off + 12);
+        if (type == 0x0800 && len >= 34) {
+            return contains(standby4, b.getInt(off + 30));
+        }
+        return type == 0x86DD && len >= 54 && contains6(standby6, b.getLong(off + 38), b.getLong(off + 46));
+    }
+
+    /** The virtual addresses answered for: those of the services not removed, except those in standby. */
     private void recomputeVips() {
         int[] v4 = new int[0];
         long[] v6 = new long[0];
@@ -195,7 +284,7 @@ public final class Dataplane {
                 continue;
             }
             if (s.settings.key().address() instanceof Inet4Address) {
-                boolean known = false;
+                boolean known = contains(standby4, s.vip);
                 for (int v : v4) {
                     known |= v == s.vip;
                 }
@@ -204,7 +293,7 @@ public final class Dataplane {
                     v4[v4.length - 1] = s.vip;
                 }
             } else {
-                boolean known = false;
+                boolean known = contains6(standby6, s.vipHi, s.vipLo);
                 for (int i = 0; i < v6.length; i += 2) {
                     known |= v6[i] == s.vipHi && v6[i + 1] == s.vipLo;
                 }
@@ -680,6 +769,10 @@ public final class Dataplane {
             }
         }
         if (type != PacketSocket.PACKET_HOST) {
+            notForUs++;
+            return;
+        }
+        if ((standby4.length | standby6.length) != 0 && toStandby(b, off, len)) {
             notForUs++;
             return;
         }
