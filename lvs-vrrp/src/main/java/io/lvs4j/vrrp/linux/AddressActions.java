@@ -8,6 +8,7 @@ import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.VrrpEvent;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.spi.AddressDelegate;
 import io.lvs4j.vrrp.spi.VrrpScheduler;
 import java.net.Inet4Address;
 import java.time.Duration;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * does), {@code GratuitousArpRequested} as gratuitous ARPs / unsolicited neighbour advertisements,
  * {@code repeat} now and {@code repeat} again after the delay, and {@code garp_master_refresh}
  * while master. Runs on the scheduler's thread (rtnetlink requests take well under a millisecond).
+ * Addresses an {@link AddressDelegate} handles go to it instead of the kernel and the announcer.
  */
 final class AddressActions implements VrrpListener {
     private static final Logger LOG = LoggerFactory.getLogger(AddressActions.class);
@@ -38,13 +40,16 @@ final class AddressActions implements VrrpListener {
     private final int refreshRepeat;
     private final Map<String, Integer> indexes = new HashMap<>();
     private final Map<String, NeighbourAnnouncer> announcers;
+    private final AddressDelegate delegate;
     private boolean master;
     private VrrpScheduler.Timer refreshTimer;
     private List<VirtualIpAddress> held = List.of();
     private boolean frozen;
 
     AddressActions(String netns, Rtnetlink rtnetlink, VrrpScheduler scheduler, String defaultInterface,
-            Duration refresh, int refreshRepeat, Map<String, NeighbourAnnouncer> sharedAnnouncers) {
+            Duration refresh, int refreshRepeat, Map<String, NeighbourAnnouncer> sharedAnnouncers,
+            AddressDelegate delegate) {
+        this.delegate = delegate;
         this.netns = netns;
         this.rtnetlink = rtnetlink;
         this.scheduler = scheduler;
@@ -105,6 +110,19 @@ final class AddressActions implements VrrpListener {
     }
 
     private void change(String instance, VirtualIpAddress v, boolean add) {
+        if (delegated(instance, v)) {
+            try {
+                if (add) {
+                    delegate.take(instance, v);
+                } else {
+                    delegate.release(instance, v);
+                }
+            } catch (RuntimeException e) {
+                LOG.warn("({}) cannot {} {}: {}", instance, add ? "take" : "release", v.address().getHostAddress(),
+                        e.toString());
+            }
+            return;
+        }
         String dev = v.device() != null ? v.device() : defaultInterface;
         InterfaceAddress a;
         try {
@@ -170,6 +188,14 @@ final class AddressActions implements VrrpListener {
 
     private void announce(String instance, List<VirtualIpAddress> addresses, int repeat) {
         for (VirtualIpAddress v : addresses) {
+            if (delegated(instance, v)) {
+                try {
+                    delegate.announce(instance, v, repeat);
+                } catch (RuntimeException e) {
+                    LOG.warn("({}) cannot announce {}: {}", instance, v.address().getHostAddress(), e.toString());
+                }
+                continue;
+            }
             String dev = v.device() != null ? v.device() : defaultInterface;
             try {
                 NeighbourAnnouncer a = announcers.get(dev);
@@ -184,5 +210,9 @@ final class AddressActions implements VrrpListener {
                 LOG.warn("({}) cannot announce {}: {}", instance, v.address().getHostAddress(), e.getMessage());
             }
         }
+    }
+
+    private boolean delegated(String instance, VirtualIpAddress v) {
+        return delegate != null && delegate.handles(instance, v);
     }
 }

@@ -17,6 +17,7 @@ import io.lvs4j.vrrp.config.TrackedObject;
 import io.lvs4j.vrrp.config.VrrpInstanceConfig;
 import io.lvs4j.vrrp.config.VrrpScriptConfig;
 import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
+import io.lvs4j.vrrp.spi.AddressDelegate;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -164,8 +165,20 @@ public final class VrrpNode implements AutoCloseable {
         private List<VrrpScriptConfig> scripts = List.of();
         private List<VrrpSyncGroupConfig> syncGroups = List.of();
         private final List<VrrpListener> listeners = new ArrayList<>();
+        private AddressDelegate delegate;
 
         private Builder() {}
+
+        /**
+         * Hands the master's actions on the virtual addresses that {@code delegate}
+         * {@linkplain AddressDelegate#handles handles} to it instead of putting them on their
+         * interface and announcing them there (they are still advertised; the state machine is the
+         * same). For a data plane that answers for them itself, e.g. the userspace forwarder.
+         */
+        public Builder addressDelegate(AddressDelegate delegate) {
+            this.delegate = Preconditions.checkNotNull(delegate, "address delegate");
+            return this;
+        }
 
         /**
          * A listener added to every router before the routers start, so it also sees what happens
@@ -220,7 +233,7 @@ public final class VrrpNode implements AutoCloseable {
             }
             VrrpNode node = new VrrpNode(scheduler, rt);
             try {
-                node.build(netns, instances, scriptConfigs, syncGroups, List.copyOf(listeners));
+                node.build(netns, instances, scriptConfigs, syncGroups, List.copyOf(listeners), delegate);
             } catch (InterfaceException | RuntimeException e) {
                 node.close();
                 throw e;
@@ -230,7 +243,8 @@ public final class VrrpNode implements AutoCloseable {
     }
 
     private void build(String netns, List<VrrpInstanceConfig> instances, Map<String, VrrpScriptConfig> scriptConfigs,
-            List<VrrpSyncGroupConfig> groups, List<VrrpListener> listeners) throws InterfaceException {
+            List<VrrpSyncGroupConfig> groups, List<VrrpListener> listeners, AddressDelegate delegate)
+            throws InterfaceException {
         List<Link> allLinks = rtnetlink.links();
         List<InterfaceAddress> addresses = rtnetlink.addresses();
         Map<String, ScriptTracker> scriptTrackers = new LinkedHashMap<>();
@@ -272,7 +286,7 @@ public final class VrrpNode implements AutoCloseable {
                 VrrpRouter r = VrrpRouter.create(instance, (RawVrrpTransport) o[2], scheduler);
                 AddressActions actions = new AddressActions(netns, rtnetlink, scheduler, c.interfaceName(),
                         c.garp().masterRefresh(), c.garp().masterRefreshRepeat() == null ? 1
-                                : c.garp().masterRefreshRepeat(), announcers);
+                                : c.garp().masterRefreshRepeat(), announcers, delegate);
                 addressActions.add(actions);
                 r.addListener(actions);
                 if (!c.notifyScripts().isEmpty()) {
