@@ -63,9 +63,10 @@ import org.slf4j.LoggerFactory;
  * reloads reach the forwarder as they reach the kernel, and {@link #state()} shows its connection
  * counts. What it refuses (firewall-mark services, sync daemons, other timeouts) is a
  * {@link DirectorEvent.Failure} like any refused change. The caller opens and closes the
- * forwarder (after the director). Not handled for it: a VRRP instance whose VIP is a virtual
- * service's address (VRRP puts the VIP on an interface, where the kernel resets the connections
- * the forwarder should take; {@code lvs4j run --userspace} refuses such a file).
+ * forwarder (after the director). A VRRP instance whose VIP is a virtual service's address needs
+ * {@code Builder.addressDelegate}: otherwise VRRP puts the VIP on an interface, where the kernel
+ * resets the connections the forwarder should take; {@code lvs4j run --userspace} delegates such
+ * VIPs to the forwarder, which answers for them only while master.
  *
  * <pre>{@code
  * try (Director d = Director.builder()
@@ -208,7 +209,7 @@ public final class Director implements AutoCloseable {
         this.monitor = mb.build();
         this.vrrpTransport = b.network != null
                 ? VrrpUnit.inMemory(b.network, b.clock, b.node, b.nodeAddress)
-                : VrrpUnit.linux(b.netns);
+                : VrrpUnit.linux(b.netns, b.addressDelegate);
     }
 
     /** Moves a health-check thread into the director's namespace; a thread that cannot runs nothing. */
@@ -1026,6 +1027,7 @@ public final class Director implements AutoCloseable {
         private boolean keepRulesOnClose;
         private boolean flushOnClose;
         private boolean flushOnStart;
+        private io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
 
         private Builder() {}
 
@@ -1110,6 +1112,17 @@ public final class Director implements AutoCloseable {
             Preconditions.checkNotNull(name, "netns");
             Preconditions.checkArgument(!name.isEmpty() && !name.contains("/"), "netns", name, "a namespace name");
             this.netns = name;
+            return this;
+        }
+
+        /**
+         * The VRRP masters' actions on the virtual addresses {@code delegate} handles go to it
+         * instead of onto their interfaces (raw-socket VRRP only): {@code lvs4j run --userspace}
+         * hands the VIPs that are virtual services' addresses to the userspace forwarder, which
+         * answers for them only while master ({@link io.lvs4j.netlink.Forwarder#standby}).
+         */
+        public Builder addressDelegate(io.lvs4j.vrrp.spi.AddressDelegate delegate) {
+            this.addressDelegate = Preconditions.checkNotNull(delegate, "address delegate");
             return this;
         }
 

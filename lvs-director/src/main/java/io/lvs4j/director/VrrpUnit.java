@@ -103,7 +103,7 @@ abstract class VrrpUnit implements AutoCloseable {
     }
 
     /** Raw sockets and rtnetlink in a namespace (or the current one): one {@link VrrpNode} per unit. */
-    static Transport linux(String netns) {
+    static Transport linux(String netns, io.lvs4j.vrrp.spi.AddressDelegate delegate) {
         return (spec, listener) -> {
             // the listener is attached before the routers start: a state MASTER instance becomes
             // master (and adds its VIPs) during start()
@@ -111,6 +111,9 @@ abstract class VrrpUnit implements AutoCloseable {
                     .syncGroups(spec.group() == null ? List.of() : List.of(spec.group())).listener(listener);
             if (netns != null) {
                 b.namespace(netns);
+            }
+            if (delegate != null) {
+                b.addressDelegate(delegate);
             }
             VrrpNode node = b.start();
             return new VrrpUnit(spec) {
