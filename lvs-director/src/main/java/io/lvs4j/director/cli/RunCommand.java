@@ -14,6 +14,8 @@ import io.lvs4j.netlink.IpvsBackend;
 import io.lvs4j.netlink.IpvsException;
 import io.lvs4j.netlink.ReconcileException;
 import io.lvs4j.netlink.ReconcileResult;
+import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.spi.AddressDelegate;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -21,7 +23,10 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -51,8 +56,13 @@ import picocli.CommandLine.Spec;
  * AF_PACKET sockets on those interfaces, the virtual servers, real servers and weights reconciled
  * into it as into the kernel (health checks, SIGHUP), {@code lvs4j status} showing its
  * connection counts and counters. The virtual addresses must not be on an interface (the
- * forwarder answers ARP for them), so a virtual server whose address is also a VRRP VIP is
- * refused; so are {@code lvs_sync_daemon} and firewall-mark virtual servers.
+ * forwarder answers ARP for them). A VRRP VIP that is also a virtual server's address (the seeds'
+ * LVS + keepalived pair) is therefore not put on the interface: it is handed to the forwarder,
+ * which answers ARP / neighbour solicitations for it and takes its packets only while the
+ * instance is master, sends gratuitous ARP / unsolicited advertisements when it becomes master,
+ * and is in standby for it (no answers, its frames dropped) as backup or fault; other VIPs go on
+ * their interface as usual. A reload that changes which VIPs are virtual server addresses is
+ * refused (restart instead). Refused: {@code lvs_sync_daemon} and firewall-mark virtual servers.
  *
  * <p>Exit status: {@value Main#USAGE} when the file has errors or nothing to run;
  * {@value Main#FAILED} when an interface, socket or the kernel fails; {@value Main#UNAVAILABLE}
@@ -88,7 +98,8 @@ public final class RunCommand implements Callable<Integer> {
 
     @Option(names = "--userspace", description = "forward in userspace (AF_PACKET on --interface) instead of the"
         + " kernel's IPVS; the virtual addresses must not be on an interface, IP forwarding off; no fwmark services,"
-        + " no lvs_sync_daemon, no virtual server on a VRRP VIP")
+        + " no lvs_sync_daemon; a VRRP VIP that is a virtual server's address is answered by the forwarder while"
+        + " master instead of being put on an interface")
     boolean userspace;
 
     @Option(names = "--interface", paramLabel = "IF", split = ",",
@@ -124,6 +135,9 @@ public final class RunCommand implements Callable<Integer> {
         if (userspace) {
             forwarder = openForwarder(c);
             b.ipvs(IpvsBackend.forwarder(forwarder));
+            ForwarderVips vips = new ForwarderVips(forwarder, sharedVips(c), out);
+            this.vips = vips;
+            b.addressDelegate(vips);
             out.println("Userspace forwarder on " + String.join(",", interfaces) + (netns != null ? " in " + netns : "")
                     + " instead of the kernel's IPVS");
         } else if (interfaces != null) {
@@ -194,6 +208,78 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private volatile Forwarder forwarder;
+    private ForwarderVips vips;
+
+    /**
+     * The VIPs that are also virtual server addresses, with {@code --userspace}: not put on an
+     * interface, where the kernel would reset the connections the forwarder must take, but handed
+     * to the forwarder, which answers ARP / neighbour solicitations for them, takes their packets
+     * and announces them only while their instance is master, and is in standby for them otherwise.
+     */
+    static final class ForwarderVips implements AddressDelegate {
+        private final Forwarder forwarder;
+        private final Set<InetAddress> addresses;
+        private final PrintStream out;
+
+        /** Puts every address in standby at once, before any service or VRRP instance exists. */
+        ForwarderVips(Forwarder forwarder, Set<InetAddress> addresses, PrintStream out) {
+            this.forwarder = forwarder;
+            this.addresses = Set.copyOf(addresses);
+            this.out = out;
+            for (InetAddress a : this.addresses) {
+                forwarder.standby(a, true);
+            }
+        }
+
+        Set<InetAddress> addresses() {
+            return addresses;
+        }
+
+        @Override
+        public boolean handles(String instance, VirtualIpAddress address) {
+            return addresses.contains(address.address());
+        }
+
+        @Override
+        public void take(String instance, VirtualIpAddress address) {
+            forwarder.standby(address.address(), false);
+            out.println("(" + instance + ") " + address.address().getHostAddress()
+                    + " answered by the userspace forwarder");
+        }
+
+        @Override
+        public void release(String instance, VirtualIpAddress address) {
+            forwarder.standby(address.address(), true);
+            out.println("(" + instance + ") " + address.address().getHostAddress()
+                    + " in standby on the userspace forwarder");
+        }
+
+        @Override
+        public void announce(String instance, VirtualIpAddress address, int repeat) {
+            for (int i = 0; i < repeat; i++) {
+                forwarder.announce();
+            }
+        }
+    }
+
+    /** The VRRP VIPs that are also the address of a virtual server. */
+    static Set<InetAddress> sharedVips(KeepalivedConfig c) {
+        Set<InetAddress> servers = new HashSet<>();
+        for (VirtualServerConfig v : c.virtualServers()) {
+            if (v.address() != null) {
+                servers.add(v.address());
+            }
+        }
+        Set<InetAddress> out = new LinkedHashSet<>();
+        for (var i : c.vrrpInstances()) {
+            for (var vip : i.virtualIpAddresses()) {
+                if (servers.contains(vip.address())) {
+                    out.add(vip.address());
+                }
+            }
+        }
+        return out;
+    }
 
     /** Checks what the forwarder cannot do, then opens and starts it (no services yet: the director adds them). */
     private Forwarder openForwarder(KeepalivedConfig c) throws CliException {
@@ -242,19 +328,6 @@ public final class RunCommand implements Callable<Integer> {
             if (v.fwmark() != 0) {
                 return "virtual_server " + v.keyText()
                         + " (expected: an address and port with --userspace, the forwarder sees no firewall marks)";
-            }
-            InetAddress a = v.address();
-            if (a == null) {
-                continue;
-            }
-            for (var i : c.vrrpInstances()) {
-                for (var vip : i.virtualIpAddresses()) {
-                    if (vip.address().equals(a)) {
-                        return "virtual_server " + v.keyText() + ": its address is a VIP of vrrp_instance " + i.name()
-                                + " (expected: with --userspace, a virtual address on no interface: the forwarder"
-                                + " answers ARP for it, and the kernel would reset connections to an address it holds)";
-                    }
-                }
             }
         }
         return null;
@@ -319,6 +392,10 @@ public final class RunCommand implements Callable<Integer> {
                 return new Control.Answer(e.exitCode(), text.toString());
             }
             String problem = userspace ? userspaceProblem(c) : null;
+            if (problem == null && userspace && !sharedVips(c).equals(vips.addresses())) {
+                problem = "the VIPs that are virtual server addresses: " + sharedVips(c) + " (expected: "
+                        + vips.addresses() + " as at start; with --userspace, changing them needs a restart)";
+            }
             if (problem != null) {
                 w.println(file + ": " + problem);
                 w.println("Reload failed: keeping the running configuration");

@@ -2,9 +2,12 @@ package io.lvs4j.director.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.ReadOptions;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,11 +16,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code lvs4j run --userspace}: what the userspace forwarder cannot run is refused with exit
- * status 2 and one line saying why, before any socket, namespace or thread is opened.
+ * status 2 and one line saying why, before any socket, namespace or thread is opened; a VRRP VIP
+ * that is a virtual server's address is accepted and picked out for the forwarder.
  */
 class RunUserspaceTest {
     private static final String WEB = "virtual_server 192.0.2.10 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n"
             + " real_server 198.51.100.2 80 {\n  weight 1\n }\n}\n";
+
+    private static final String VRRP = "vrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 51\n"
+            + " priority 100\n virtual_ipaddress {\n  192.0.2.10/24\n  192.0.2.99/24\n }\n}\n";
 
     @TempDir
     Path dir;
@@ -62,12 +69,22 @@ class RunUserspaceTest {
     }
 
     @Test
-    void userspace_virtualServerOnAVrrpVip_exit2() throws Exception {
-        run("vrrp_instance VI_1 {\n state MASTER\n interface eth0\n virtual_router_id 51\n priority 100\n"
-                + " virtual_ipaddress {\n  192.0.2.10/24\n }\n}\n" + WEB, "--userspace", "--interface", "eth0");
-        assertThat(code).isEqualTo(Main.USAGE);
-        assertThat(err).startsWith("lvs4j: FILE: virtual_server 192.0.2.10 80: its address is a VIP of vrrp_instance"
-                + " VI_1 (expected: with --userspace, a virtual address on no interface");
+    void userspaceProblem_virtualServerOnAVrrpVip_none() throws Exception {
+        KeepalivedConfig c = KeepalivedConfig.parse("keepalived.conf", VRRP + WEB, ReadOptions.defaults()).config();
+        assertThat(RunCommand.userspaceProblem(c)).isNull();
+    }
+
+    @Test
+    void sharedVips_twoVipsOneAVirtualServerAddress_onlyThatOne() throws Exception {
+        KeepalivedConfig c = KeepalivedConfig.parse("keepalived.conf", VRRP + WEB, ReadOptions.defaults()).config();
+        assertThat(RunCommand.sharedVips(c)).containsExactly(InetAddress.getByName("192.0.2.10"));
+    }
+
+    @Test
+    void sharedVips_noVirtualServerOnAVip_empty() throws Exception {
+        KeepalivedConfig c = KeepalivedConfig.parse("keepalived.conf",
+                VRRP + WEB.replace("192.0.2.10 80", "192.0.2.20 80"), ReadOptions.defaults()).config();
+        assertThat(RunCommand.sharedVips(c)).isEmpty();
     }
 
     @Test

@@ -1,0 +1,395 @@
+package io.lvs4j.director;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seeds' LVS-DR + keepalived pair on the userspace data plane, end to end on this host's
+ * kernel (no IPVS, no UML): two director namespaces each run
+ * {@code bin/lvs4j run --netns D --userspace --interface eth0} with a keepalived.conf whose
+ * {@code vrrp_instance} VIP is also the {@code virtual_server} address (priority 100 MASTER vs 90
+ * BACKUP, advert_int 1, rr, DR, TCP_CHECK); two nginx real servers carry the VIP on {@code lo}
+ * with {@code arp_ignore=1}/{@code arp_announce=2}; a client namespace curls the VIP. All five
+ * hang on one bridge (in a sixth namespace). One run, in order: (1) curls reach both real servers
+ * through the master; (2) exactly one MAC answers an ARP request for the VIP, the master's, and
+ * the client's neighbour entry holds it; (3) the master's JVM is SIGKILLed: without client
+ * traffic the client's neighbour entry moves to the backup's MAC (its gratuitous ARP on becoming
+ * master) and curls succeed again; (4) the first director started again preempts: the entry moves
+ * back, only its MAC answers ARP, and curls go through it.
+ */
+class UserspaceVrrpIT {
+    private static final String ID = Long.toString(ProcessHandle.current().pid() % 10000);
+    private static final String VIP = "203.0.113.10";
+    private static final String CLIENT = "203.0.113.2";
+    private static final String RS1 = "203.0.113.21";
+    private static final String RS2 = "203.0.113.22";
+
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+    private Path dir;
+    private String jar;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Process p : processes) {
+            p.descendants().forEach(ProcessHandle::destroyForcibly);
+            p.destroyForcibly();
+            p.waitFor(5, TimeUnit.SECONDS);
+        }
+        for (String n : namespaces) {
+            try {
+                sh("ip", "netns", "del", n);
+            } catch (IOException e) {
+                // already gone
+            }
+        }
+        if (dir != null) {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private static String conf(String state, int priority) {
+        return "global_defs {\n router_id uv" + priority + "\n}\n"
+                + "vrrp_instance VI_1 {\n state " + state + "\n interface eth0\n virtual_router_id 61\n priority "
+                + priority + "\n advert_int 1\n authentication {\n  auth_type PASS\n  auth_pass 1111\n }\n"
+                + " virtual_ipaddress {\n  " + VIP + "\n }\n}\n"
+                + "virtual_server " + VIP + " 80 {\n delay_loop 1\n lb_algo rr\n lb_kind DR\n protocol TCP\n"
+                + realServer(RS1) + realServer(RS2) + "}\n";
+    }
+
+    private static String realServer(String address) {
+        return " real_server " + address + " 80 {\n  weight 1\n  TCP_CHECK {\n   connect_timeout 1\n  }\n }\n";
+    }
+
+    @Test
+    void runUserspace_vrrpVipIsTheVirtualServer_onlyTheMasterAnswersAndFailoverMovesTheVip() throws Exception {
+        assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root for namespaces");
+        jar = System.getProperty("lvs4j.cli.jar");
+        assertThat(jar).as("system property lvs4j.cli.jar (set by failsafe)").isNotNull();
+        dir = Files.createTempDirectory("uvrrp");
+        String sw = ns("sw");
+        String c = ns("c");
+        String d1 = ns("d1");
+        String d2 = ns("d2");
+        String r1 = ns("r1");
+        String r2 = ns("r2");
+        sh("ip", "-n", sw, "link", "add", "br0", "type", "bridge");
+        sh("ip", "-n", sw, "link", "set", "br0", "up");
+        String[][] hosts = {{c, CLIENT}, {d1, "203.0.113.11"}, {d2, "203.0.113.12"}, {r1, RS1}, {r2, RS2}};
+        for (int i = 0; i < hosts.length; i++) {
+            String port = "p" + i;
+            sh("ip", "-n", hosts[i][0], "link", "add", "eth0", "type", "veth", "peer", "name", port, "netns", sw);
+            sh("ip", "-n", sw, "link", "set", port, "master", "br0", "up");
+            sh("ip", "-n", hosts[i][0], "link", "set", "eth0", "up");
+            sh("ip", "-n", hosts[i][0], "addr", "add", hosts[i][1] + "/24", "dev", "eth0");
+        }
+        for (String d : new String[] {d1, d2}) {
+            sh("ip", "netns", "exec", d, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
+        }
+        for (String r : new String[] {r1, r2}) {
+            sh("ip", "-n", r, "addr", "add", VIP + "/32", "dev", "lo");
+            for (String k : new String[] {"all", "eth0"}) {
+                sh("ip", "netns", "exec", r, "sysctl", "-q", "-w", "net.ipv4.conf." + k + ".arp_ignore=1");
+                sh("ip", "netns", "exec", r, "sysctl", "-q", "-w", "net.ipv4.conf." + k + ".arp_announce=2");
+            }
+        }
+        nginx(r1, "rs1");
+        nginx(r2, "rs2");
+        String mac1 = mac(d1);
+        String mac2 = mac(d2);
+
+        long t0 = System.nanoTime();
+        Process run1 = director(d1, "MASTER", 100, "1");
+        assertThat(waitUntil(Duration.ofSeconds(25), () -> curl(c).startsWith("rs")))
+                .as("the VIP answers through d1; log:\n%s", read(log("1"))).isTrue();
+        Process run2 = director(d2, "BACKUP", 90, "2");
+        assertThat(waitUntil(Duration.ofSeconds(25), () -> read(log("2")).contains("(VI_1) Entering BACKUP STATE")))
+                .as("d2 backup; log:\n%s", read(log("2"))).isTrue();
+        Thread.sleep(4000); // longer than the master down interval: d2 stays backup while d1 advertises
+        assertThat(read(log("2"))).as("d2's log").doesNotContain("Entering MASTER STATE")
+                .contains("Userspace forwarder on eth0");
+        assertThat(read(log("1"))).contains("(VI_1) Entering MASTER STATE")
+                .contains("(VI_1) " + VIP + " answered by the userspace forwarder");
+        System.out.printf("== both directors up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+
+        // (1) through the master, round robin over both real servers
+        List<String> four = curls(c, 4);
+        assertThat(four).as("four new connections through d1").containsOnly("rs1", "rs2").contains("rs1", "rs2");
+
+        // (2) exactly one director answers ARP for the VIP: the master
+        assertThat(arpRepliers(c)).as("MACs answering ARP for the VIP (d1 %s, d2 %s)", mac1, mac2)
+                .containsExactly(mac1);
+        assertThat(neighbour(c)).as("client's neighbour entry for the VIP").isEqualTo(mac1);
+
+        // (3) SIGKILL d1: d2 takes over, its gratuitous ARP moves the client's entry (no client traffic meanwhile)
+        long killed = System.nanoTime();
+        run1.destroyForcibly();
+        assertThat(run1.waitFor(5, TimeUnit.SECONDS)).as("d1 killed").isTrue();
+        assertThat(waitUntil(Duration.ofSeconds(15), () -> mac2.equals(neighbour(c))))
+                .as("client's entry moves to d2's MAC %s; d2's log:\n%s", mac2, read(log("2"))).isTrue();
+        double moved = (System.nanoTime() - killed) / 1e9;
+        assertThat(read(log("2"))).contains("(VI_1) Entering MASTER STATE")
+                .contains("(VI_1) " + VIP + " answered by the userspace forwarder");
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> curl(c).startsWith("rs"))).as("the VIP answers via d2")
+                .isTrue();
+        double serving = (System.nanoTime() - killed) / 1e9;
+        assertThat(curls(c, 4)).as("four new connections through d2").containsOnly("rs1", "rs2")
+                .contains("rs1", "rs2");
+        assertThat(arpRepliers(c)).as("MACs answering ARP for the VIP after the failover").containsExactly(mac2);
+        System.out.printf("== d1 killed: client's entry on d2 after %.1f s, curl answered after %.1f s%n", moved,
+                serving);
+
+        // (4) d1 again: priority 100 preempts, d2 goes back to standby, traffic follows
+        long restarted = System.nanoTime();
+        director(d1, "MASTER", 100, "1b");
+        assertThat(waitUntil(Duration.ofSeconds(30), () -> mac1.equals(neighbour(c))))
+                .as("client's entry back on d1's MAC %s; d1's log:\n%s", mac1, read(log("1b"))).isTrue();
+        double back = (System.nanoTime() - restarted) / 1e9;
+        assertThat(waitUntil(Duration.ofSeconds(10),
+                () -> read(log("2")).contains("(VI_1) " + VIP + " in standby on the userspace forwarder")))
+                .as("d2 in standby again; log:\n%s", read(log("2"))).isTrue();
+        assertThat(arpRepliers(c)).as("MACs answering ARP for the VIP after d1 came back").containsExactly(mac1);
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> curl(c).startsWith("rs"))).as("the VIP answers via d1")
+                .isTrue();
+        assertThat(curls(c, 4)).as("four new connections through d1 again").containsOnly("rs1", "rs2")
+                .contains("rs1", "rs2");
+        assertThat(toRealServers(status("1b"))).as("d1's forwarder carried them").isGreaterThan(0);
+        assertThat(neighbour(c)).isEqualTo(mac1);
+        System.out.printf("== d1 restarted: client's entry back on d1 after %.1f s (JVM start included)%n", back);
+        System.out.println("== d2's output\n" + read(log("2")));
+        System.out.println("== restarted d1's output\n" + read(log("1b")));
+        assertThat(run2.isAlive()).isTrue();
+    }
+
+    private Path log(String name) {
+        return dir.resolve("run" + name + ".log");
+    }
+
+    private Process director(String netns, String state, int priority, String name) throws IOException {
+        Path file = dir.resolve("keepalived" + name + ".conf");
+        Files.writeString(file, conf(state, priority));
+        ProcessBuilder pb = new ProcessBuilder("bin/lvs4j", "run", file.toString(), "--netns", netns, "--userspace",
+                "--interface", "eth0", "--control", dir.resolve("lvs4j" + name + ".sock").toString())
+                .directory(repositoryRoot().toFile()).redirectErrorStream(true).redirectOutput(log(name).toFile());
+        pb.environment().put("LVS4J_JAR", jar);
+        pb.environment().put("LVS4J_CDS", "off");
+        Process p = pb.start();
+        processes.add(p);
+        return p;
+    }
+
+    private String status(String name) {
+        try {
+            ProcessBuilder pb = new ProcessBuilder("bin/lvs4j", "status", "--control",
+                    dir.resolve("lvs4j" + name + ".sock").toString())
+                    .directory(repositoryRoot().toFile()).redirectErrorStream(true);
+            pb.environment().put("LVS4J_JAR", jar);
+            pb.environment().put("LVS4J_CDS", "off");
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(20, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "status timed out";
+            }
+            return out;
+        } catch (IOException e) {
+            return "status: " + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private static long toRealServers(String status) {
+        for (String line : status.split("\n")) {
+            int at = line.indexOf("to real servers ");
+            if (line.startsWith("Userspace forwarder") && at >= 0) {
+                return Long.parseLong(line.substring(at + "to real servers ".length()).trim().split("\\s+")[0]);
+            }
+        }
+        return -1;
+    }
+
+    /** The MAC of eth0 in {@code netns}. */
+    private static String mac(String netns) throws IOException, InterruptedException {
+        return sh("ip", "netns", "exec", netns, "cat", "/sys/class/net/eth0/address").trim();
+    }
+
+    /** The client's neighbour entry for the VIP (its MAC), or "" (no traffic is sent). */
+    private static String neighbour(String netns) {
+        try {
+            String out = sh("ip", "-n", netns, "neigh", "show", VIP, "dev", "eth0");
+            String[] w = out.trim().split("\\s+");
+            for (int i = 0; i + 1 < w.length; i++) {
+                if (w[i].equals("lladdr")) {
+                    return w[i + 1];
+                }
+            }
+            return "";
+        } catch (IOException e) {
+            return "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    /**
+     * Sends one ARP request for the VIP from the client's eth0 on an AF_PACKET socket and returns
+     * the distinct sender MACs of the replies seen within 1.5 s, sorted.
+     */
+    private static List<String> arpRepliers(String netns) throws IOException, InterruptedException {
+        String script = String.join("\n",
+                "import socket, struct, sys, time",
+                "ifc, src, vip = sys.argv[1:4]",
+                "s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(0x0806))",
+                "s.bind((ifc, 0))",
+                "mac = s.getsockname()[4]",
+                "p = b'\\xff' * 6 + mac + b'\\x08\\x06' + struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1) + mac"
+                        + " + socket.inet_aton(src) + b'\\x00' * 6 + socket.inet_aton(vip)",
+                "s.send(p + b'\\x00' * (60 - len(p)))",
+                "s.settimeout(0.2)",
+                "end = time.time() + 1.5",
+                "seen = set()",
+                "while time.time() < end:",
+                "    try:",
+                "        f = s.recv(2048)",
+                "    except socket.timeout:",
+                "        continue",
+                "    if len(f) >= 42 and f[20:22] == b'\\x00\\x02' and f[28:32] == socket.inet_aton(vip):",
+                "        seen.add(f[22:28].hex(':'))",
+                "print(' '.join(sorted(seen)))");
+        String out = sh("ip", "netns", "exec", netns, "python3", "-c", script, "eth0", CLIENT, VIP).trim();
+        return out.isEmpty() ? List.of() : List.of(out.split(" "));
+    }
+
+    private List<String> curls(String ns, int n) {
+        List<String> r = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            r.add(curl(ns));
+        }
+        return r;
+    }
+
+    private String curl(String ns) {
+        try {
+            Process p = new ProcessBuilder("ip", "netns", "exec", ns, "curl", "-s", "--max-time", "2",
+                    "http://" + VIP + "/").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "ERR:timeout";
+            }
+            return p.exitValue() == 0 ? out.trim() : "ERR:" + p.exitValue();
+        } catch (IOException e) {
+            return "ERR:" + e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "ERR:interrupted";
+        }
+    }
+
+    private String ns(String name) throws IOException, InterruptedException {
+        String n = "uv" + ID + name;
+        sh("ip", "netns", "add", n);
+        namespaces.add(n);
+        sh("ip", "-n", n, "link", "set", "lo", "up");
+        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
+        return n;
+    }
+
+    /** nginx in {@code ns} answering {@code body} on port 80 (one process, stopped by PID). */
+    private Process nginx(String ns, String body) throws IOException, InterruptedException {
+        Path d = dir.resolve(ns);
+        Files.createDirectories(d.resolve("logs"));
+        String conf = """
+                user root;
+                worker_processes 1;
+                daemon off;
+                master_process off;
+                pid %1$s/nginx.pid;
+                error_log %1$s/logs/error.log warn;
+                events { worker_connections 64; }
+                http {
+                    access_log off;
+                    client_body_temp_path %1$s/tmp-body;
+                    proxy_temp_path %1$s/tmp-proxy;
+                    fastcgi_temp_path %1$s/tmp-fastcgi;
+                    uwsgi_temp_path %1$s/tmp-uwsgi;
+                    scgi_temp_path %1$s/tmp-scgi;
+                    default_type text/plain;
+                    server {
+                        listen 80;
+                        location / { return 200 "%2$s\\n"; }
+                    }
+                }
+                """.formatted(d, body);
+        Files.writeString(d.resolve("nginx.conf"), conf);
+        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "/usr/sbin/nginx", "-p", d.toString(), "-c",
+                d.resolve("nginx.conf").toString()).redirectErrorStream(true)
+                .redirectOutput(d.resolve("logs/stdout.log").toFile()).start();
+        processes.add(p);
+        for (int i = 0; i < 100; i++) {
+            if (sh("ip", "netns", "exec", ns, "ss", "-ltnH").contains(":80 ")) {
+                return p;
+            }
+            if (!p.isAlive()) {
+                throw new IOException("nginx in " + ns + " exited: " + read(d.resolve("logs/error.log")));
+            }
+            Thread.sleep(50);
+        }
+        throw new IOException("nginx in " + ns + " did not listen within 5 s");
+    }
+
+    private static Path repositoryRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        return Files.exists(p.resolve("bin/lvs4j")) ? p : p.getParent();
+    }
+
+    private static boolean waitUntil(Duration max, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + max.toNanos();
+        while (System.nanoTime() - end < 0) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(200);
+        }
+        return condition.getAsBoolean();
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static String sh(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(20, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(String.join(" ", argv) + " timed out");
+        }
+        if (p.exitValue() != 0) {
+            throw new IOException(String.join(" ", argv) + " failed (" + p.exitValue() + "): " + out);
+        }
+        return out;
+    }
+}
