@@ -356,7 +356,7 @@ public class DataplaneBenchmark {
             int k = (base + j) & (Lookup.N - 1);
             at[j] = t.indexSlotIpv4(6, s.caddr[k], s.cport[k]);
         }
-        t.prefetch(at, 0, BATCH);
+        t.prefetch(at, 0, BATCH, false);
         int acc = 0;
         for (int j = 0; j < BATCH; j++) {
             int k = (base + j) & (Lookup.N - 1);

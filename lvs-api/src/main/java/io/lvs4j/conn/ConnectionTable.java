@@ -24,12 +24,14 @@ import java.util.function.LongSupplier;
  * schedulers read.
  *
  * <h2>Layout and memory</h2>
- * Entries live in primitive arrays indexed by an {@code int} id that stays the same for the
+ * Entries live in two primitive arrays indexed by an {@code int} id that stays the same for the
  * entry's life: a 64-byte key record ({@code long[8]}: protocol, ports and flags; client address;
- * virtual address; destination address; destination port) and, one array each, service,
- * destination, controlling template, controlled count, flags, protocol state, timer-wheel links,
- * timer slot, deadline, hash and insertion sequence, 57 bytes, plus 4 bytes in the free-id list. Expiry reads only
- * these arrays and the entry's index slot, never the key record.
+ * virtual address; destination address; destination port) and a 64-byte entry line ({@code
+ * int[16]}: service, destination, controlling template, controlled count, flags, protocol state,
+ * timer-wheel links, timer slot, deadline, hash and insertion sequence), plus 4 bytes in the
+ * free-id list. A packet of a connection touches its index slot, entry line and key record: three
+ * cache lines, which {@link #prefetch} can fetch for a whole batch at once. Expiry reads only the
+ * entry line and the index slot, never the key record.
  *
  * <p>The hash index is open addressing with linear probing over 32-byte slots, two to a cache
  * line, that hold an IPv4 entry's whole key inline (client and virtual address in one long;
@@ -40,11 +42,11 @@ import java.util.function.LongSupplier;
  * run back (no tombstones), so the index never needs cleaning and steady churn allocates nothing.
  * The index has a power-of-two number of slots, at most three quarters full.
  *
- * <p>Per entry: 125 bytes in the entry arrays, plus 32 bytes a slot over 1.33 to 2.67 slots an
- * expected entry (43 to 85 bytes): at most <b>210 bytes</b>. For
- * {@link Builder#expectedConnections(int) 1,048,576 expected connections}: 2,097,152 slots (64 MiB)
- * and 125 MiB of entry arrays, <b>189 bytes an entry, 189 MiB</b>; no object per entry, no boxing.
- * Key records and slots start at an array offset that puts them on cache-line boundaries when the
+ * <p>Per entry: 132 bytes in the entry arrays, plus 32 bytes a slot over 1.33 to 2.67 slots an
+ * expected entry (43 to 85 bytes): at most <b>217 bytes</b>. For
+ * {@link Builder#expectedConnections(int) 1,000,000 expected connections}: 2,097,152 slots (64 MiB)
+ * and 132 MB of entry arrays, <b>about 200 bytes an entry</b>; no object per entry, no boxing.
+ * Key records, entry lines and slots start at an array offset that puts them on cache-line boundaries when the
  * array itself is line-aligned, as HotSpot's G1 places arrays this large (a humongous object starts
  * a region). As in the kernel, the hash covers the client only, so the same probe finds a
  * connection from the client side (virtual address and port) and from the real server side
@@ -133,6 +135,23 @@ public final class ConnectionTable {
     /** The meta bits the hash covers: protocol, client port, template and family bits. */
     private static final long HASH_BITS = 0xFFFFFF0000000000L | 0x3;
 
+    // entry line: E ints (64 bytes) an entry
+    private static final int E = 16;
+    /** int[] elements start 16 bytes into the object: 12 more put element 12 on a line boundary. */
+    private static final int E_ALIGN = 12;
+    private static final int E_FLAGS = 0;
+    private static final int E_SERVICE = 1;
+    private static final int E_DEST = 2;
+    private static final int E_CONTROL = 3;
+    private static final int E_NCONTROL = 4;
+    private static final int E_STATE = 5;
+    private static final int E_TNEXT = 6;
+    private static final int E_TPREV = 7;
+    private static final int E_HASH = 8; // the hash's low 32 bits, which give the home slot
+    private static final int E_BORN = 9; // insertion sequence: the newest of several reply matches wins
+    private static final int E_LINKED = 10; // long: the tick of the wheel slot it is linked at, 0 if none
+    private static final int E_DEADLINE = 12; // long: the tick it expires at
+
     // index slot: 4 longs
     private static final int S_ADDRS = 0; // IPv4: client << 32 | virtual; IPv6: the hash
     private static final int S_META = 1; // the key record's meta | S_PRESENT; 0: empty slot
@@ -156,18 +175,12 @@ public final class ConnectionTable {
 
     // entries
     private long[] keys;
-    private int[] service;
-    private int[] dest;
-    private int[] control;
-    private int[] nControl;
-    private int[] flags;
-    private byte[] state;
-    private int[] tNext;
-    private int[] tPrev;
-    private long[] linkedAt;
-    private long[] deadlines;
-    private int[] hashes; // the hash's low 32 bits, which give the home slot
-    private int[] born; // insertion sequence: the newest of several reply matches wins
+    /**
+     * An entry's other fields, one 64-byte line an entry ({@link #E} ints from {@link #entryBase}):
+     * a packet, a new connection or an expiry touches this line and the key record, not a line per
+     * field.
+     */
+    private int[] e;
     private int births;
     private int capacity; // entries the arrays hold
     private int highWater = 1; // id 0 is TRANSIENT
@@ -210,18 +223,7 @@ public final class ConnectionTable {
         int n = Math.max(16, b.expected + 1);
         capacity = n;
         keys = new long[ALIGN + K * n];
-        service = new int[n];
-        dest = new int[n];
-        control = new int[n];
-        nControl = new int[n];
-        flags = new int[n];
-        state = new byte[n];
-        tNext = new int[n];
-        tPrev = new int[n];
-        linkedAt = new long[n];
-        deadlines = new long[n];
-        hashes = new int[n];
-        born = new int[n];
+        e = new int[E_ALIGN + E * n];
         free = new int[n];
         long want = Math.max(32, (b.expected * 4L + 2) / 3);
         int cap = (int) Math.min(MAX_SLOTS, Long.highestOneBit(want - 1) << 1);
@@ -408,21 +410,34 @@ public final class ConnectionTable {
     /**
      * Reads the index lines of {@code count} slots from {@link #indexSlotIpv4} (or {@code
      * indexSlotIpv6}), so that the lookups that follow find them in the CPU cache; changes nothing.
-     * In a table larger than the caches a lookup waits on one memory access. Working out a whole
-     * batch's slots first and then calling this once lets those accesses overlap, as DPDK's bulk
-     * hash lookups compute the hashes and then prefetch the buckets (see {@code lookup1MPrefetch}
-     * in the benchmarks): the loop issuing the reads is kept short so the CPU has them all in
-     * flight at once.
+     * In a table larger than the caches a lookup waits on one memory access, and processing the
+     * packet of a connection on two more (the entry's line and its key record). Working out a
+     * whole batch's slots first and then calling this once lets those accesses overlap, as DPDK's
+     * bulk hash lookups compute the hashes and then prefetch the buckets (see {@code
+     * lookup1MPrefetch} and {@code packetPath1MPrefetch} in the benchmarks): the loops issuing the
+     * reads are kept short so the CPU has them all in flight at once.
      *
+     * @param entries whether to read, after the index lines, the entry line and key record of the
+     *     entry each slot holds (usually the flow's own): for a caller that will process packets,
+     *     not only look them up
      * @throws IndexOutOfBoundsException if {@code from} and {@code count} do not fit {@code slots}
      */
-    public void prefetch(int[] slots, int from, int count) {
+    public void prefetch(int[] slots, int from, int count, boolean entries) {
         Objects.checkFromIndexSize(from, count, slots.length);
         long[] s = this.slots;
         int mask = slotMask;
         long acc = 0;
-        for (int i = from, end = from + count; i < end; i++) {
+        int end = from + count;
+        for (int i = from; i < end; i++) {
             acc += s[slotBase(slots[i] & mask) + S_META];
+        }
+        if (entries) {
+            int[] en = e;
+            long[] k = keys;
+            for (int i = from; i < end; i++) {
+                int id = (int) s[slotBase(slots[i] & mask) + S_ID]; // 0 (a valid id) if the slot is empty
+                acc += en[entryBase(id)] + k[keyBase(id)];
+            }
         }
         touched += acc;
     }
@@ -449,6 +464,21 @@ public final class ConnectionTable {
 
     private static int keyBase(int id) {
         return ALIGN + id * K;
+    }
+
+    private static int entryBase(int id) {
+        return E_ALIGN + (id << 4);
+    }
+
+    private long getLong(int id, int field) {
+        int b = entryBase(id) + field;
+        return (long) e[b] << 32 | (e[b + 1] & 0xFFFFFFFFL);
+    }
+
+    private void setLong(int id, int field, long v) {
+        int b = entryBase(id) + field;
+        e[b] = (int) (v >>> 32);
+        e[b + 1] = (int) v;
     }
 
     private static int slotBase(int slot) {
@@ -574,7 +604,7 @@ public final class ConnectionTable {
 
     /** Of a match so far (or {@link #NONE}) and another, the one inserted later (wrap-safe). */
     private int newer(int found, int id) {
-        return found == NONE || born[id] - born[found] > 0 ? id : found;
+        return found == NONE || e[entryBase(id) + E_BORN] - e[entryBase(found) + E_BORN] > 0 ? id : found;
     }
 
     // ------------------------------------------------------------------ new connections
@@ -662,7 +692,7 @@ public final class ConnectionTable {
                 template = insertAt(~r, s, tm, snHi, snLo, tvHi, tvLo, handle, tdport, F_TEMPLATE);
             } else {
                 template = r;
-                handle = dest[template];
+                handle = e[entryBase(template) + E_DEST];
             }
             scheduleAt(template, now + s.persistence);
             destPort = samePort && table.port(handle) != 0 ? table.port(handle) : vport;
@@ -690,15 +720,15 @@ public final class ConnectionTable {
         int id = insertAt(~r, s, m, cHi, cLo, vHi, vLo, handle, destPort, f);
         table.bind(handle, false);
         if (template != NONE) {
-            control[id] = template;
-            nControl[template]++;
+            e[entryBase(id) + E_CONTROL] = template;
+            e[entryBase(template) + E_NCONTROL]++;
         }
         scheduleAt(id, now + initialTicks);
         return id;
     }
 
     private boolean templateValid(Svc s, int template) {
-        int h = dest[template];
+        int h = e[entryBase(template) + E_DEST];
         if (!s.table.listed(h)) {
             return false;
         }
@@ -714,7 +744,7 @@ public final class ConnectionTable {
         }
         int id = allocate();
         fill(id, s, m, cHi, cLo, vHi, vLo, handle, dport, f);
-        born[id] = ++births;
+        e[entryBase(id) + E_BORN] = ++births;
         place(slot, id);
         live++;
         if ((m & 2) != 0) {
@@ -734,10 +764,10 @@ public final class ConnectionTable {
         long[] s = slots;
         int b = slotBase(slot);
         long h = hash(m & HASH_BITS, k[kb + K_C_HI], k[kb + K_C_LO]);
-        hashes[id] = (int) h;
+        e[entryBase(id) + E_HASH] = (int) h;
         if ((m & 1) == 0) {
             s[b + S_ADDRS] = k[kb + K_C_LO] << 32 | k[kb + K_V_LO];
-            s[b + S_OUT] = (flags[id] & F_DEST_V6) != 0 ? S_NO_OUT
+            s[b + S_OUT] = (e[entryBase(id) + E_FLAGS] & F_DEST_V6) != 0 ? S_NO_OUT
                     : k[kb + K_D_LO] << 32 | (k[kb + K_DPORT] >>> 48) << 16;
         } else {
             s[b + S_ADDRS] = h;
@@ -772,12 +802,12 @@ public final class ConnectionTable {
             k[b + K_D_LO] = t.addressWord(handle, 0) & 0xFFFFFFFFL;
         }
         k[b + K_DPORT] = (long) dport << 48;
-        service[id] = s.id;
-        dest[id] = handle;
-        control[id] = NONE;
-        nControl[id] = 0;
-        flags[id] = f | F_LIVE | ((m & 1) != 0 ? F_V6 : 0) | (d6 ? F_DEST_V6 : 0);
-        state[id] = 0;
+        e[entryBase(id) + E_SERVICE] = s.id;
+        e[entryBase(id) + E_DEST] = handle;
+        e[entryBase(id) + E_CONTROL] = NONE;
+        e[entryBase(id) + E_NCONTROL] = 0;
+        e[entryBase(id) + E_FLAGS] = f | F_LIVE | ((m & 1) != 0 ? F_V6 : 0) | (d6 ? F_DEST_V6 : 0);
+        e[entryBase(id) + E_STATE] = 0;
     }
 
     private int allocate() {
@@ -791,18 +821,7 @@ public final class ConnectionTable {
                         "fewer entries than " + capacity));
             }
             keys = Arrays.copyOf(keys, ALIGN + K * n);
-            service = Arrays.copyOf(service, n);
-            dest = Arrays.copyOf(dest, n);
-            control = Arrays.copyOf(control, n);
-            nControl = Arrays.copyOf(nControl, n);
-            flags = Arrays.copyOf(flags, n);
-            state = Arrays.copyOf(state, n);
-            tNext = Arrays.copyOf(tNext, n);
-            tPrev = Arrays.copyOf(tPrev, n);
-            linkedAt = Arrays.copyOf(linkedAt, n);
-            deadlines = Arrays.copyOf(deadlines, n);
-            hashes = Arrays.copyOf(hashes, n);
-            born = Arrays.copyOf(born, n);
+            e = Arrays.copyOf(e, E_ALIGN + E * n);
             free = Arrays.copyOf(free, n);
             capacity = n;
         }
@@ -810,7 +829,7 @@ public final class ConnectionTable {
     }
 
     private void release(int id) {
-        flags[id] = 0;
+        e[entryBase(id) + E_FLAGS] = 0;
         free[freeCount++] = id; // never full: it is as long as the entry arrays
     }
 
@@ -818,7 +837,7 @@ public final class ConnectionTable {
     private void unhash(int id) {
         long[] s = slots;
         int mask = slotMask;
-        for (int i = homeSlot(hashes[id], mask); ; i = (i + 1) & mask) {
+        for (int i = homeSlot(e[entryBase(id) + E_HASH], mask); ; i = (i + 1) & mask) {
             int b = slotBase(i);
             long sm = s[b + S_META];
             if (sm == 0) {
@@ -827,7 +846,7 @@ public final class ConnectionTable {
             if ((int) s[b + S_ID] == id) {
                 delete(i);
                 live--;
-                if ((flags[id] & F_TEMPLATE) != 0) {
+                if ((e[entryBase(id) + E_FLAGS] & F_TEMPLATE) != 0) {
                     templates--;
                 }
                 return;
@@ -913,15 +932,15 @@ public final class ConnectionTable {
     }
 
     int inboundU(int id, int tcpFlagsOrChunk) {
-        Svc s = services[service[id]];
-        int h = dest[id];
+        Svc s = services[e[entryBase(id) + E_SERVICE]];
+        int h = e[entryBase(id) + E_DEST];
         if (!s.table.listed(h)) {
             if (expireNodestConn && id != TRANSIENT) {
                 expireNow(id);
             }
             return DROP;
         }
-        int dir = (flags[id] & F_NOOUTPUT) != 0 ? StateTables.DIR_INPUT_ONLY : StateTables.DIR_INPUT;
+        int dir = (e[entryBase(id) + E_FLAGS] & F_NOOUTPUT) != 0 ? StateTables.DIR_INPUT_ONLY : StateTables.DIR_INPUT;
         transition(id, s, dir, tcpFlagsOrChunk);
         return FORWARD;
     }
@@ -953,19 +972,19 @@ public final class ConnectionTable {
         if (proto == 6 ? (tcpFlagsOrChunk & 0x02) == 0 : proto != 132 || (tcpFlagsOrChunk & 0xFF) != 1) {
             return false;
         }
-        Svc s = services[service[id]];
-        int h = dest[id];
+        Svc s = services[e[entryBase(id) + E_SERVICE]];
+        int h = e[entryBase(id) + E_DEST];
         boolean again;
         if (expireNodestConn && s.table.listed(h) && s.table.weight(h) == 0) {
             again = true;
-        } else if (control[id] != NONE) {
+        } else if (e[entryBase(id) + E_CONTROL] != NONE) {
             again = false;
         } else if (proto == 6) {
-            int st = state[id];
+            int st = e[entryBase(id) + E_STATE];
             again = st == TcpState.TIME_WAIT.ordinal() || st == TcpState.CLOSE.ordinal()
-                    || (connReuseMode & 2) != 0 && st == TcpState.FIN_WAIT.ordinal() && (flags[id] & F_NOOUTPUT) != 0;
+                    || (connReuseMode & 2) != 0 && st == TcpState.FIN_WAIT.ordinal() && (e[entryBase(id) + E_FLAGS] & F_NOOUTPUT) != 0;
         } else {
-            again = state[id] == SctpState.CLOSED.ordinal();
+            again = e[entryBase(id) + E_STATE] == SctpState.CLOSED.ordinal();
         }
         if (again) {
             expireNow(id);
@@ -980,13 +999,13 @@ public final class ConnectionTable {
     }
 
     void outboundU(int id, int tcpFlagsOrChunk) {
-        flags[id] &= ~F_NOOUTPUT;
-        transition(id, services[service[id]], StateTables.DIR_OUTPUT, tcpFlagsOrChunk);
+        e[entryBase(id) + E_FLAGS] &= ~F_NOOUTPUT;
+        transition(id, services[e[entryBase(id) + E_SERVICE]], StateTables.DIR_OUTPUT, tcpFlagsOrChunk);
     }
 
     private void transition(int id, Svc s, int dir, int arg) {
         int proto = (int) (keys[keyBase(id) + K_META] >>> 56);
-        int old = (int) state[id];
+        int old = (int) e[entryBase(id) + E_STATE];
         int next;
         int timeout;
         boolean established;
@@ -1006,16 +1025,16 @@ public final class ConnectionTable {
             old = 0;
         }
         if (next != old) {
-            int f = flags[id];
-            int h = dest[id];
+            int f = e[entryBase(id) + E_FLAGS];
+            int h = e[entryBase(id) + E_DEST];
             if ((f & F_INACTIVE) == 0 && !established) {
                 s.table.deactivate(h);
-                flags[id] = f | F_INACTIVE;
+                e[entryBase(id) + E_FLAGS] = f | F_INACTIVE;
             } else if ((f & F_INACTIVE) != 0 && established) {
                 s.table.activate(h);
-                flags[id] = f & ~F_INACTIVE;
+                e[entryBase(id) + E_FLAGS] = f & ~F_INACTIVE;
             }
-            state[id] = (byte) next;
+            e[entryBase(id) + E_STATE] = (byte) next;
         }
         if (id != TRANSIENT) {
             scheduleAt(id, now + timeout);
@@ -1023,11 +1042,11 @@ public final class ConnectionTable {
     }
 
     private int flagsOf(int id) {
-        return flags[id];
+        return e[entryBase(id) + E_FLAGS];
     }
 
     private void setFlags(int id, int f) {
-        flags[id] = f;
+        e[entryBase(id) + E_FLAGS] = f;
     }
 
     private void checkConnection(int id) {
@@ -1045,11 +1064,11 @@ public final class ConnectionTable {
     // ------------------------------------------------------------------ timers
 
     private void scheduleAt(int id, long deadline) {
-        deadlines[id] = deadline;
-        if ((flags[id] & F_LIVE) == 0) {
+        setLong(id, E_DEADLINE, deadline);
+        if ((e[entryBase(id) + E_FLAGS] & F_LIVE) == 0) {
             return;
         }
-        long linked = linkedAt[id];
+        long linked = getLong(id, E_LINKED);
         boolean isLinked = linked != 0;
         if (!isLinked || deadline < linked) {
             if (isLinked) {
@@ -1062,31 +1081,31 @@ public final class ConnectionTable {
     private void link(int id, long at) {
         int slot = (int) (at & WHEEL_MASK);
         int head = wheel[slot];
-        tNext[id] = head;
-        tPrev[id] = -1;
+        e[entryBase(id) + E_TNEXT] = head;
+        e[entryBase(id) + E_TPREV] = -1;
         if (head != NONE) {
-            tPrev[head] = id;
+            e[entryBase(head) + E_TPREV] = id;
         }
         wheel[slot] = id;
-        linkedAt[id] = at;
+        setLong(id, E_LINKED, at);
     }
 
     private void unlink(int id) {
-        int p = tPrev[id];
-        int n = tNext[id];
+        int p = e[entryBase(id) + E_TPREV];
+        int n = e[entryBase(id) + E_TNEXT];
         if (p == -1) {
-            wheel[(int) (linkedAt[id] & WHEEL_MASK)] = n;
+            wheel[(int) (getLong(id, E_LINKED) & WHEEL_MASK)] = n;
         } else {
-            tNext[p] = n;
+            e[entryBase(p) + E_TNEXT] = n;
         }
         if (n != NONE) {
-            tPrev[n] = p;
+            e[entryBase(n) + E_TPREV] = p;
         }
-        linkedAt[id] = 0;
+        setLong(id, E_LINKED, 0);
     }
 
     private long deadline(int id) {
-        return deadlines[id];
+        return getLong(id, E_DEADLINE);
     }
 
     /**
@@ -1112,7 +1131,7 @@ public final class ConnectionTable {
             current = t;
             int id = wheel[slot];
             while (id != NONE) {
-                int next = tNext[id];
+                int next = e[entryBase(id) + E_TNEXT];
                 long d = deadline(id);
                 if (d <= now) {
                     unlink(id);
@@ -1140,10 +1159,10 @@ public final class ConnectionTable {
      * period boundary from then: the same tick the kernel's periodic timer would find it idle.
      */
     private int expire(int id) {
-        int f = flags[id];
-        Svc s = services[service[id]];
+        int f = e[entryBase(id) + E_FLAGS];
+        Svc s = services[e[entryBase(id) + E_SERVICE]];
         if ((f & F_TEMPLATE) != 0) {
-            if (nControl[id] > 0) {
+            if (e[entryBase(id) + E_NCONTROL] > 0) {
                 return 0; // dormant: unlinked, deadline kept
             }
             removeTemplate(id, f);
@@ -1151,17 +1170,17 @@ public final class ConnectionTable {
         }
         unhash(id);
         int removed = 1;
-        int t = control[id];
-        if (t != NONE && --nControl[t] == 0 && linkedAt[t] == 0) {
+        int t = e[entryBase(id) + E_CONTROL];
+        if (t != NONE && --e[entryBase(t) + E_NCONTROL] == 0 && getLong(t, E_LINKED) == 0) {
             long next = nextPeriod(t, current);
             if (next <= current) {
-                removeTemplate(t, flags[t]);
+                removeTemplate(t, e[entryBase(t) + E_FLAGS]);
                 removed++;
             } else {
                 scheduleAt(t, next);
             }
         }
-        s.table.unbind(dest[id], (f & F_INACTIVE) == 0);
+        s.table.unbind(e[entryBase(id) + E_DEST], (f & F_INACTIVE) == 0);
         release(id);
         return removed;
     }
@@ -1176,12 +1195,12 @@ public final class ConnectionTable {
     /** A dormant template's first period boundary at or after a tick (its deadline is the phase). */
     private long nextPeriod(int template, long tick) {
         long d = deadline(template);
-        long p = services[service[template]].persistence;
+        long p = services[e[entryBase(template) + E_SERVICE]].persistence;
         return tick <= d ? d : d + Math.floorDiv(tick - d + p - 1, p) * p;
     }
 
     private void expireNow(int id) {
-        if (linkedAt[id] != 0) {
+        if (getLong(id, E_LINKED) != 0) {
             unlink(id);
         }
         expire(id);
@@ -1208,25 +1227,25 @@ public final class ConnectionTable {
     /** The service id of an entry. */
     public int service(int id) {
         checkEntry(id);
-        return service[id];
+        return e[entryBase(id) + E_SERVICE];
     }
 
     /** The destination handle (in the service's {@link DestinationTable}) of an entry. */
     public int destination(int id) {
         checkEntry(id);
-        return dest[id];
+        return e[entryBase(id) + E_DEST];
     }
 
     /** The template controlling a connection, or {@link #NONE}. */
     public int template(int id) {
         checkConnection(id);
-        return control[id];
+        return e[entryBase(id) + E_CONTROL];
     }
 
     /** How many connections a template controls. */
     public int controlled(int id) {
         checkEntry(id);
-        return nControl[id];
+        return e[entryBase(id) + E_NCONTROL];
     }
 
     /** Whether the connection counts as active on its destination. */
@@ -1245,20 +1264,20 @@ public final class ConnectionTable {
     public TcpState tcpState(int id) {
         checkConnection(id);
         Preconditions.checkState(protocol(id) == 6, "connection protocol", protocol(id), "6 (TCP)");
-        return TcpState.of(state[id]);
+        return TcpState.of(e[entryBase(id) + E_STATE]);
     }
 
     /** The SCTP state of an SCTP connection. */
     public SctpState sctpState(int id) {
         checkConnection(id);
         Preconditions.checkState(protocol(id) == 132, "connection protocol", protocol(id), "132 (SCTP)");
-        return SctpState.of(state[id]);
+        return SctpState.of(e[entryBase(id) + E_STATE]);
     }
 
     /** The time left before the entry expires, from the table's clock (the last advance). */
     public Duration remaining(int id) {
         checkEntry(id);
-        long d = (flagsOf(id) & F_TEMPLATE) != 0 && linkedAt[id] == 0 ? nextPeriod(id, now) : deadline(id);
+        long d = (flagsOf(id) & F_TEMPLATE) != 0 && getLong(id, E_LINKED) == 0 ? nextPeriod(id, now) : deadline(id);
         return Duration.ofMillis(Math.max(0, d - now) * TICK_MILLIS);
     }
 
@@ -1323,7 +1342,7 @@ public final class ConnectionTable {
     }
 
     int forwardingOfU(int id) {
-        return services[service[id]].forwarding(dest[id]);
+        return services[e[entryBase(id) + E_SERVICE]].forwarding(e[entryBase(id) + E_DEST]);
     }
 
     /** The client address of an IPv4 entry, host order (templates: under the netmask). */
@@ -1400,7 +1419,7 @@ public final class ConnectionTable {
             if ((flagsOf(id) & F_TEMPLATE) != 0) {
                 tmpl++;
             }
-            if (homeSlot(hashes[id], mask) != home(s, b, mask)) {
+            if (homeSlot(e[entryBase(id) + E_HASH], mask) != home(s, b, mask)) {
                 return "slot " + i + ": entry " + id + " keeps another home";
             }
             long[] saved = {s[b], s[b + 1], s[b + 2], s[b + 3]};

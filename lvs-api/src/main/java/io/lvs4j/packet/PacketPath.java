@@ -201,14 +201,14 @@ public final class PacketPath {
     }
 
     /**
-     * Reads the connection-table index lines of the frames added with {@link #prefetchFrame} since
-     * the last call, all together, and starts a new batch. Call it with a received batch before
+     * Reads the connection-table lines of the frames added with {@link #prefetchFrame} since the
+     * last call (index lines, then the entries found there), all together, and starts a new batch. Call it with a received batch before
      * processing its frames: when the table is larger than the CPU caches their lookups then find
      * the lines cached, the memory accesses of the whole batch having overlapped ({@link
      * ConnectionTable#prefetch}).
      */
     public void prefetchBatch() {
-        table.prefetch(prefetchSlots, 0, prefetchCount);
+        table.prefetch(prefetchSlots, 0, prefetchCount, true);
         prefetchCount = 0;
     }
 

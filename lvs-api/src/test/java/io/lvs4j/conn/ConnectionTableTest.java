@@ -762,8 +762,9 @@ class ConnectionTableTest {
         for (int i = n; i < slots.length; i++) {
             slots[i] = r.nextInt(); // stale or made-up slot numbers only read some line
         }
-        t.prefetch(slots, 0, slots.length);
-        t.prefetch(slots, 5, 0);
+        t.prefetch(slots, 0, slots.length, false);
+        t.prefetch(slots, 0, slots.length, true);
+        t.prefetch(slots, 5, 0, true);
         assertThat(t.size()).isEqualTo(size);
         assertThat(t.checkIndex()).isNull();
         for (int i = 0; i < n; i++) {
@@ -775,8 +776,8 @@ class ConnectionTableTest {
     @Test
     void prefetch_badRangeOrFlow_isRejected() {
         ConnectionTable t = builder().build();
-        assertThatThrownBy(() -> t.prefetch(new int[4], 2, 3)).isInstanceOf(IndexOutOfBoundsException.class);
-        assertThatThrownBy(() -> t.prefetch(new int[4], -1, 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> t.prefetch(new int[4], 2, 3, true)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> t.prefetch(new int[4], -1, 1, false)).isInstanceOf(IndexOutOfBoundsException.class);
         assertThatThrownBy(() -> t.indexSlotIpv4(256, 1, 80)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("expected: protocol 0..255, ports 0..65535");
         assertThatThrownBy(() -> t.indexSlotIpv6(6, 0, 1, 65536)).isInstanceOf(IllegalArgumentException.class)
