@@ -393,6 +393,33 @@ public class DataplaneBenchmark {
         return s.memory[s.at[s.i++ & (Lookup.N - 1)]];
     }
 
+    /** A packet path over a TCP service 192.0.2.10:80, rr, NAT to 8 real servers. */
+    static PacketPath natPath(ConnectionTable table) {
+        VirtualService.Builder vs = VirtualService.tcp("192.0.2.10", 80);
+        for (int k = 0; k < 8; k++) {
+            vs.realServer(RealServer.of(Addresses.ofInt(RS1 + k), 8080).forwarding(Forwarding.MASQ));
+        }
+        table.addService(vs.build(), ServiceScheduler.of(Scheduler.RR, servers(8)));
+        return new PacketPath(table).localMac(0x5254_0000_0001L);
+    }
+
+    /**
+     * Opens a flow from client a:p to the virtual service with a SYN and an ACK through the path;
+     * returns the ACK frame, or {@code null} if the flow already existed.
+     */
+    static byte[] establish(PacketPath path, ByteBuf work, int a, int p) {
+        work.clear().writeBytes(ethTcp(a, VIP, p, 80, 0x02));
+        if (path.processFrame(work) != Verdict.TO_REAL_SERVER) {
+            return null;
+        }
+        byte[] ack = ethTcp(a, VIP, p, 80, 0x10);
+        work.clear().writeBytes(ack);
+        if (path.processFrame(work) != Verdict.TO_REAL_SERVER) {
+            throw new IllegalStateException("ack not forwarded: " + path.lastDrop());
+        }
+        return ack;
+    }
+
     @State(Scope.Thread)
     public static class Path {
         static final int FLOWS = 1 << 16;
@@ -405,30 +432,17 @@ public class DataplaneBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             table = ConnectionTable.builder().expectedConnections(FLOWS).ticker(() -> 0).build();
-            DestinationTable d = servers(8);
-            VirtualService.Builder vs = VirtualService.tcp("192.0.2.10", 80);
-            for (int k = 0; k < 8; k++) {
-                vs.realServer(RealServer.of(Addresses.ofInt(RS1 + k), 8080).forwarding(Forwarding.MASQ));
-            }
-            table.addService(vs.build(), ServiceScheduler.of(Scheduler.RR, d));
-            path = new PacketPath(table).localMac(0x5254_0000_0001L);
+            path = natPath(table);
             templates = PooledByteBufAllocator.DEFAULT.directBuffer(64 * FLOWS);
             work = PooledByteBufAllocator.DEFAULT.directBuffer(128);
             SplittableRandom r = new SplittableRandom(2);
             for (int k = 0; k < FLOWS; k++) {
                 int a = 0xC6000000 | r.nextInt(1 << 24);
                 int p = 1024 + r.nextInt(64512);
-                byte[] syn = ethTcp(a, VIP, p, 80, 0x02);
-                work.clear().writeBytes(syn);
-                Verdict v = path.processFrame(work);
-                if (v != Verdict.TO_REAL_SERVER) {
+                byte[] ack = establish(path, work, a, p);
+                if (ack == null) {
                     k--; // a duplicate flow: draw again
                     continue;
-                }
-                byte[] ack = ethTcp(a, VIP, p, 80, 0x10);
-                work.clear().writeBytes(ack);
-                if (path.processFrame(work) != Verdict.TO_REAL_SERVER) {
-                    throw new IllegalStateException("ack not forwarded: " + path.lastDrop());
                 }
                 templates.writeBytes(ack);
             }
@@ -474,13 +488,7 @@ public class DataplaneBenchmark {
         @Setup(Level.Trial)
         public void setUp() {
             table = ConnectionTable.builder().expectedConnections(FLOWS).ticker(() -> 0).build();
-            DestinationTable d = servers(8);
-            VirtualService.Builder vs = VirtualService.tcp("192.0.2.10", 80);
-            for (int k = 0; k < 8; k++) {
-                vs.realServer(RealServer.of(Addresses.ofInt(RS1 + k), 8080).forwarding(Forwarding.MASQ));
-            }
-            table.addService(vs.build(), ServiceScheduler.of(Scheduler.RR, d));
-            path = new PacketPath(table).localMac(0x5254_0000_0001L);
+            path = natPath(table);
             for (int j = 0; j < BATCH; j++) {
                 work[j] = PooledByteBufAllocator.DEFAULT.directBuffer(128);
             }
@@ -489,15 +497,10 @@ public class DataplaneBenchmark {
             for (int k = 0; k < FLOWS; k++) {
                 int a = 0xC6000000 | r.nextInt(1 << 24);
                 int p = 1024 + r.nextInt(64512);
-                w.clear().writeBytes(ethTcp(a, VIP, p, 80, 0x02));
-                if (path.processFrame(w) != Verdict.TO_REAL_SERVER) {
+                byte[] ack = establish(path, w, a, p);
+                if (ack == null) {
                     k--; // a duplicate flow: draw again
                     continue;
-                }
-                byte[] ack = ethTcp(a, VIP, p, 80, 0x10);
-                w.clear().writeBytes(ack);
-                if (path.processFrame(w) != Verdict.TO_REAL_SERVER) {
-                    throw new IllegalStateException("ack not forwarded: " + path.lastDrop());
                 }
                 caddr[k] = a;
                 cport[k] = p;
