@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * the client's neighbour entry holds it; (3) the master's JVM is SIGKILLed: without client
  * traffic the client's neighbour entry moves to the backup's MAC (its gratuitous ARP on becoming
  * master) and curls succeed again; (4) the first director started again preempts: the entry moves
- * back, only its MAC answers ARP, and curls go through it.
+ * back, only its MAC answers ARP, and curls go through it; (5) a curl sent to the backup's MAC
+ * (the client's entry pinned to it) gets no answer: the backup's forwarder drops the VIP's packets.
  */
 class UserspaceVrrpIT {
     private static final String ID = Long.toString(ProcessHandle.current().pid() % 10000);
@@ -170,6 +171,15 @@ class UserspaceVrrpIT {
         assertThat(toRealServers(status("1b"))).as("d1's forwarder carried them").isGreaterThan(0);
         assertThat(neighbour(c)).isEqualTo(mac1);
         System.out.printf("== d1 restarted: client's entry back on d1 after %.1f s (JVM start included)%n", back);
+
+        // (5) the backup takes no packets for the VIP: the client's entry pinned to d2's MAC, a curl fails
+        // (d2's forwarder would otherwise forward it to a real server, which answers the client directly)
+        sh("ip", "-n", c, "neigh", "replace", VIP, "lladdr", mac2, "dev", "eth0", "nud", "permanent");
+        assertThat(curl(c)).as("a curl sent to the backup's MAC").startsWith("ERR:");
+        sh("ip", "-n", c, "neigh", "del", VIP, "dev", "eth0");
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> curl(c).startsWith("rs"))).as("the VIP answers via d1")
+                .isTrue();
+        assertThat(neighbour(c)).isEqualTo(mac1);
         System.out.println("== d2's output\n" + read(log("2")));
         System.out.println("== restarted d1's output\n" + read(log("1b")));
         assertThat(run2.isAlive()).isTrue();
