@@ -28,14 +28,20 @@ import org.junit.jupiter.api.Test;
  * traffic the client's neighbour entry moves to the backup's MAC (its gratuitous ARP on becoming
  * master) and curls succeed again; (4) the first director started again preempts: the entry moves
  * back, only its MAC answers ARP, and curls go through it; (5) a curl sent to the backup's MAC
- * (the client's entry pinned to it) gets no answer: the backup's forwarder drops the VIP's packets.
+ * (the client's entry pinned to it) gets no answer: the backup's forwarder drops the VIP's packets
+ * (in DR it would otherwise forward them and the real server answer). Once in DR, once in NAT
+ * (the real servers' gateway a second, ordinary VIP of the instance, moving with it).
+ *
+ * <p>The SIGKILLed director leaves what was on its interface there (as keepalived killed with -9
+ * does): in NAT the gateway VIP, which its kernel goes on answering; the backup's gratuitous ARP
+ * still moves the real servers' entry, which is what is checked.
  */
 class UserspaceVrrpIT {
     private static final String ID = Long.toString(ProcessHandle.current().pid() % 10000);
     private static final String VIP = "203.0.113.10";
     private static final String CLIENT = "203.0.113.2";
-    private static final String RS1 = "203.0.113.21";
-    private static final String RS2 = "203.0.113.22";
+    /** NAT: the real servers' subnet and their gateway, a second VIP of the same instance (on the interface). */
+    private static final String GATEWAY = "198.51.100.1";
 
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
@@ -63,13 +69,23 @@ class UserspaceVrrpIT {
         }
     }
 
-    private static String conf(String state, int priority) {
+    private boolean nat;
+
+    private String rs1() {
+        return nat ? "198.51.100.21" : "203.0.113.21";
+    }
+
+    private String rs2() {
+        return nat ? "198.51.100.22" : "203.0.113.22";
+    }
+
+    private String conf(String state, int priority) {
         return "global_defs {\n router_id uv" + priority + "\n}\n"
                 + "vrrp_instance VI_1 {\n state " + state + "\n interface eth0\n virtual_router_id 61\n priority "
                 + priority + "\n advert_int 1\n authentication {\n  auth_type PASS\n  auth_pass 1111\n }\n"
-                + " virtual_ipaddress {\n  " + VIP + "\n }\n}\n"
-                + "virtual_server " + VIP + " 80 {\n delay_loop 1\n lb_algo rr\n lb_kind DR\n protocol TCP\n"
-                + realServer(RS1) + realServer(RS2) + "}\n";
+                + " virtual_ipaddress {\n  " + VIP + "\n" + (nat ? "  " + GATEWAY + "/24 dev eth0\n" : "") + " }\n}\n"
+                + "virtual_server " + VIP + " 80 {\n delay_loop 1\n lb_algo rr\n lb_kind " + (nat ? "NAT" : "DR")
+                + "\n protocol TCP\n" + realServer(rs1()) + realServer(rs2()) + "}\n";
     }
 
     private static String realServer(String address) {
@@ -77,7 +93,24 @@ class UserspaceVrrpIT {
     }
 
     @Test
-    void runUserspace_vrrpVipIsTheVirtualServer_onlyTheMasterAnswersAndFailoverMovesTheVip() throws Exception {
+    void runUserspaceDr_vrrpVipIsTheVirtualServer_onlyTheMasterAnswersAndFailoverMovesTheVip() throws Exception {
+        nat = false;
+        scenario();
+    }
+
+    /**
+     * The same with LVS-NAT: the real servers in 198.51.100.0/24 (each director has an address
+     * there too, for its checks and ARP) route via 198.51.100.1, a second VIP of the instance that
+     * VRRP puts on the master's interface as usual; so replies go back through whichever director
+     * is master.
+     */
+    @Test
+    void runUserspaceNat_vrrpVipIsTheVirtualServer_onlyTheMasterAnswersAndFailoverMovesTheVip() throws Exception {
+        nat = true;
+        scenario();
+    }
+
+    private void scenario() throws Exception {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root for namespaces");
         jar = System.getProperty("lvs4j.cli.jar");
         assertThat(jar).as("system property lvs4j.cli.jar (set by failsafe)").isNotNull();
@@ -90,7 +123,7 @@ class UserspaceVrrpIT {
         String r2 = ns("r2");
         sh("ip", "-n", sw, "link", "add", "br0", "type", "bridge");
         sh("ip", "-n", sw, "link", "set", "br0", "up");
-        String[][] hosts = {{c, CLIENT}, {d1, "203.0.113.11"}, {d2, "203.0.113.12"}, {r1, RS1}, {r2, RS2}};
+        String[][] hosts = {{c, CLIENT}, {d1, "203.0.113.11"}, {d2, "203.0.113.12"}, {r1, rs1()}, {r2, rs2()}};
         for (int i = 0; i < hosts.length; i++) {
             String port = "p" + i;
             sh("ip", "-n", hosts[i][0], "link", "add", "eth0", "type", "veth", "peer", "name", port, "netns", sw);
@@ -101,7 +134,15 @@ class UserspaceVrrpIT {
         for (String d : new String[] {d1, d2}) {
             sh("ip", "netns", "exec", d, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
         }
+        if (nat) {
+            sh("ip", "-n", d1, "addr", "add", "198.51.100.11/24", "dev", "eth0");
+            sh("ip", "-n", d2, "addr", "add", "198.51.100.12/24", "dev", "eth0");
+        }
         for (String r : new String[] {r1, r2}) {
+            if (nat) {
+                sh("ip", "-n", r, "route", "add", "default", "via", GATEWAY);
+                continue;
+            }
             sh("ip", "-n", r, "addr", "add", VIP + "/32", "dev", "lo");
             for (String k : new String[] {"all", "eth0"}) {
                 sh("ip", "netns", "exec", r, "sysctl", "-q", "-w", "net.ipv4.conf." + k + ".arp_ignore=1");
@@ -125,7 +166,7 @@ class UserspaceVrrpIT {
                 .contains("Userspace forwarder on eth0");
         assertThat(read(log("1"))).contains("(VI_1) Entering MASTER STATE")
                 .contains("(VI_1) " + VIP + " answered by the userspace forwarder");
-        System.out.printf("== both directors up after %.1f s%n", (System.nanoTime() - t0) / 1e9);
+        System.out.printf("== %s both directors up after %.1f s%n", mode(), (System.nanoTime() - t0) / 1e9);
 
         // (1) through the master, round robin over both real servers
         List<String> four = curls(c, 4);
@@ -134,13 +175,13 @@ class UserspaceVrrpIT {
         // (2) exactly one director answers ARP for the VIP: the master
         assertThat(arpRepliers(c)).as("MACs answering ARP for the VIP (d1 %s, d2 %s)", mac1, mac2)
                 .containsExactly(mac1);
-        assertThat(neighbour(c)).as("client's neighbour entry for the VIP").isEqualTo(mac1);
+        assertThat(neighbour(c, VIP)).as("client's neighbour entry for the VIP").isEqualTo(mac1);
 
         // (3) SIGKILL d1: d2 takes over, its gratuitous ARP moves the client's entry (no client traffic meanwhile)
         long killed = System.nanoTime();
         run1.destroyForcibly();
         assertThat(run1.waitFor(5, TimeUnit.SECONDS)).as("d1 killed").isTrue();
-        assertThat(waitUntil(Duration.ofSeconds(15), () -> mac2.equals(neighbour(c))))
+        assertThat(waitUntil(Duration.ofSeconds(15), () -> mac2.equals(neighbour(c, VIP))))
                 .as("client's entry moves to d2's MAC %s; d2's log:\n%s", mac2, read(log("2"))).isTrue();
         double moved = (System.nanoTime() - killed) / 1e9;
         assertThat(read(log("2"))).contains("(VI_1) Entering MASTER STATE")
@@ -151,13 +192,18 @@ class UserspaceVrrpIT {
         assertThat(curls(c, 4)).as("four new connections through d2").containsOnly("rs1", "rs2")
                 .contains("rs1", "rs2");
         assertThat(arpRepliers(c)).as("MACs answering ARP for the VIP after the failover").containsExactly(mac2);
-        System.out.printf("== d1 killed: client's entry on d2 after %.1f s, curl answered after %.1f s%n", moved,
-                serving);
+        if (nat) {
+            assertThat(sh("ip", "-n", d2, "-4", "addr", "show", "dev", "eth0")).as("d2's addresses")
+                    .contains(GATEWAY + "/24").doesNotContain(VIP);
+            assertThat(neighbour(r1, GATEWAY)).as("rs1's gateway entry").isEqualTo(mac2);
+        }
+        System.out.printf("== %s d1 killed: client's entry on d2 after %.1f s, curl answered after %.1f s%n", mode(),
+                moved, serving);
 
         // (4) d1 again: priority 100 preempts, d2 goes back to standby, traffic follows
         long restarted = System.nanoTime();
         director(d1, "MASTER", 100, "1b");
-        assertThat(waitUntil(Duration.ofSeconds(30), () -> mac1.equals(neighbour(c))))
+        assertThat(waitUntil(Duration.ofSeconds(30), () -> mac1.equals(neighbour(c, VIP))))
                 .as("client's entry back on d1's MAC %s; d1's log:\n%s", mac1, read(log("1b"))).isTrue();
         double back = (System.nanoTime() - restarted) / 1e9;
         assertThat(waitUntil(Duration.ofSeconds(10),
@@ -169,8 +215,14 @@ class UserspaceVrrpIT {
         assertThat(curls(c, 4)).as("four new connections through d1 again").containsOnly("rs1", "rs2")
                 .contains("rs1", "rs2");
         assertThat(toRealServers(status("1b"))).as("d1's forwarder carried them").isGreaterThan(0);
-        assertThat(neighbour(c)).isEqualTo(mac1);
-        System.out.printf("== d1 restarted: client's entry back on d1 after %.1f s (JVM start included)%n", back);
+        if (nat) {
+            assertThat(sh("ip", "-n", d2, "-4", "addr", "show", "dev", "eth0")).as("d2's addresses")
+                    .doesNotContain(GATEWAY + "/24");
+            assertThat(neighbour(r1, GATEWAY)).as("rs1's gateway entry").isEqualTo(mac1);
+        }
+        assertThat(neighbour(c, VIP)).isEqualTo(mac1);
+        System.out.printf("== %s d1 restarted: client's entry back on d1 after %.1f s (JVM start included)%n", mode(),
+                back);
 
         // (5) the backup takes no packets for the VIP: the client's entry pinned to d2's MAC, a curl fails
         // (d2's forwarder would otherwise forward it to a real server, which answers the client directly)
@@ -179,10 +231,14 @@ class UserspaceVrrpIT {
         sh("ip", "-n", c, "neigh", "del", VIP, "dev", "eth0");
         assertThat(waitUntil(Duration.ofSeconds(10), () -> curl(c).startsWith("rs"))).as("the VIP answers via d1")
                 .isTrue();
-        assertThat(neighbour(c)).isEqualTo(mac1);
-        System.out.println("== d2's output\n" + read(log("2")));
-        System.out.println("== restarted d1's output\n" + read(log("1b")));
+        assertThat(neighbour(c, VIP)).isEqualTo(mac1);
+        System.out.println("== " + mode() + " d2's output\n" + read(log("2")));
+        System.out.println("== " + mode() + " restarted d1's output\n" + read(log("1b")));
         assertThat(run2.isAlive()).isTrue();
+    }
+
+    private String mode() {
+        return nat ? "NAT" : "DR";
     }
 
     private Path log(String name) {
@@ -239,10 +295,10 @@ class UserspaceVrrpIT {
         return sh("ip", "netns", "exec", netns, "cat", "/sys/class/net/eth0/address").trim();
     }
 
-    /** The client's neighbour entry for the VIP (its MAC), or "" (no traffic is sent). */
-    private static String neighbour(String netns) {
+    /** The MAC of {@code netns}'s neighbour entry for {@code address}, or "" (no traffic is sent). */
+    private static String neighbour(String netns, String address) {
         try {
-            String out = sh("ip", "-n", netns, "neigh", "show", VIP, "dev", "eth0");
+            String out = sh("ip", "-n", netns, "neigh", "show", address, "dev", "eth0");
             String[] w = out.trim().split("\\s+");
             for (int i = 0; i + 1 < w.length; i++) {
                 if (w[i].equals("lladdr")) {
