@@ -254,6 +254,7 @@ public final class RunCommand implements Callable<Integer> {
                     + " in standby on the userspace forwarder");
         }
 
+        /** Each round announces all the addresses the forwarder answers for, not only {@code address}. */
         @Override
         public void announce(String instance, VirtualIpAddress address, int repeat) {
             for (int i = 0; i < repeat; i++) {
