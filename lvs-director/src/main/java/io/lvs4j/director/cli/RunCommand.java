@@ -263,6 +263,28 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * With {@code --userspace}, why a reload to {@code c} cannot run: the VIPs that are virtual
+     * server addresses differ from {@code running} (a VIP already on an interface cannot move to
+     * the forwarder, or back, without restarting its instance); or null.
+     */
+    static String sharedVipsChange(Set<InetAddress> running, KeepalivedConfig c) {
+        Set<InetAddress> now = sharedVips(c);
+        if (now.equals(running)) {
+            return null;
+        }
+        return "the VIPs that are virtual server addresses: " + addresses(now) + " (expected: " + addresses(running)
+                + " as at start; with --userspace, changing them needs a restart)";
+    }
+
+    private static List<String> addresses(Set<InetAddress> set) {
+        List<String> out = new java.util.ArrayList<>();
+        for (InetAddress a : set) {
+            out.add(a.getHostAddress());
+        }
+        return out;
+    }
+
     /** The VRRP VIPs that are also the address of a virtual server. */
     static Set<InetAddress> sharedVips(KeepalivedConfig c) {
         Set<InetAddress> servers = new HashSet<>();
@@ -393,9 +415,8 @@ public final class RunCommand implements Callable<Integer> {
                 return new Control.Answer(e.exitCode(), text.toString());
             }
             String problem = userspace ? userspaceProblem(c) : null;
-            if (problem == null && userspace && !sharedVips(c).equals(vips.addresses())) {
-                problem = "the VIPs that are virtual server addresses: " + sharedVips(c) + " (expected: "
-                        + vips.addresses() + " as at start; with --userspace, changing them needs a restart)";
+            if (problem == null && userspace) {
+                problem = sharedVipsChange(vips.addresses(), c);
             }
             if (problem != null) {
                 w.println(file + ": " + problem);

@@ -11,6 +11,7 @@ import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +86,21 @@ class RunUserspaceTest {
         KeepalivedConfig c = KeepalivedConfig.parse("keepalived.conf",
                 VRRP + WEB.replace("192.0.2.10 80", "192.0.2.20 80"), ReadOptions.defaults()).config();
         assertThat(RunCommand.sharedVips(c)).isEmpty();
+    }
+
+    @Test
+    void sharedVipsChange_sameVips_none() throws Exception {
+        KeepalivedConfig c = KeepalivedConfig.parse("keepalived.conf", VRRP + WEB, ReadOptions.defaults()).config();
+        assertThat(RunCommand.sharedVipsChange(Set.of(InetAddress.getByName("192.0.2.10")), c)).isNull();
+    }
+
+    @Test
+    void sharedVipsChange_aVirtualServerMovedOntoAnotherVip_saysWhatAndThatARestartIsNeeded() throws Exception {
+        KeepalivedConfig c = KeepalivedConfig.parse("keepalived.conf",
+                VRRP + WEB.replace("192.0.2.10 80", "192.0.2.99 80"), ReadOptions.defaults()).config();
+        assertThat(RunCommand.sharedVipsChange(Set.of(InetAddress.getByName("192.0.2.10")), c))
+                .isEqualTo("the VIPs that are virtual server addresses: [192.0.2.99] (expected: [192.0.2.10] as at"
+                        + " start; with --userspace, changing them needs a restart)");
     }
 
     @Test
