@@ -29,7 +29,10 @@ import org.slf4j.LoggerFactory;
  * <p>Actions: a real server that goes down is removed from its service, or kept with weight 0 with
  * {@code inhibit_on_failure}; when it comes back, its configured weight (or the dynamic weight its
  * checkers set) is restored, ramped over the policy's slow start. Quorum with hysteresis calls
- * the service's hooks and switches its sorry server.
+ * the service's hooks and switches its sorry server. As keepalived does, while the sorry server
+ * serves (quorum lost) the real servers are out of the service (inhibited ones at weight 0) and
+ * come back when quorum is regained; with {@code sorry_server_inhibit} the sorry server stays in
+ * the service at weight 0 while quorum is met.
  */
 public final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
@@ -191,15 +194,15 @@ public final class HealthMonitor implements AutoCloseable {
                 }
             }
             svc.quorumUp = old.quorumUp;
-            svc.sorryActive = old.sorryActive;
-            if (old.sorryActive && !java.util.Objects.equals(old.cfg.sorryServer(), sh.sorryServer())) {
+            svc.sorryApplied = old.sorryApplied;
+            if (old.sorryApplied >= 0 && !java.util.Objects.equals(old.cfg.sorryServer(), sh.sorryServer())) {
                 try {
                     backend.removeRealServer(key, old.cfg.sorryServer().address(), old.cfg.sorryServer().port());
                 } catch (BackendException | RuntimeException e) {
                     emit(HealthEvent.Type.ACTION_FAILED, old, old.cfg.sorryServer(), -1, null, null,
                             "sorry server: " + e.getMessage());
                 }
-                svc.sorryActive = false;
+                svc.sorryApplied = -1;
             }
             services.set(at, svc);
         } else {
@@ -207,6 +210,9 @@ public final class HealthMonitor implements AutoCloseable {
         }
         if (!started) {
             return; // start() applies and schedules everything
+        }
+        if (old == null) {
+            svc.quorumUp = svc.aliveWeight() >= sh.quorum(); // before the members go in: a lost quorum keeps them out
         }
         for (Member m : svc.members) {
             upView.put(key(key, m.configured.address(), m.configured.port()), m.up);
@@ -217,9 +223,6 @@ public final class HealthMonitor implements AutoCloseable {
             } else {
                 apply(m, null, null, null);
             }
-        }
-        if (old == null) {
-            svc.quorumUp = svc.aliveWeight() >= sh.quorum();
         }
         quorum(svc);
         for (Probe p : created) {
@@ -238,7 +241,7 @@ public final class HealthMonitor implements AutoCloseable {
             m.retired = true;
             removeFromBackend(old, m);
         }
-        if (old.sorryActive) {
+        if (old.sorryApplied >= 0) {
             try {
                 backend.removeRealServer(key, old.cfg.sorryServer().address(), old.cfg.sorryServer().port());
             } catch (BackendException | RuntimeException e) {
@@ -299,7 +302,6 @@ public final class HealthMonitor implements AutoCloseable {
                 m.up = m.computeUp();
                 m.upSince = now - m.slowStartNanos; // initial members start at full weight
                 upView.put(key(svc.cfg.service().key(), m.configured.address(), m.configured.port()), m.up);
-                apply(m, null, null, null);
             }
             svc.quorumUp = svc.aliveWeight() >= svc.cfg.quorum();
             if (!svc.quorumUp) {
@@ -307,7 +309,7 @@ public final class HealthMonitor implements AutoCloseable {
                         "alive weight " + svc.aliveWeight() + " below quorum " + svc.cfg.quorum() + " at start");
                 hook(svc, svc.cfg.quorumDownHook(), "quorum_down");
             }
-            sorry(svc);
+            settle(svc); // members as quorum and the sorry server allow, then the sorry server
         }
         for (Probe p : probes.values()) {
             timer.schedule(p::run, p.state.firstDelayNanos(random.getAsDouble()));
@@ -431,7 +433,28 @@ public final class HealthMonitor implements AutoCloseable {
                     + " - hysteresis " + h);
             hook(svc, svc.cfg.quorumDownHook(), "quorum_down");
         }
-        sorry(svc);
+        settle(svc);
+    }
+
+    /**
+     * Brings the members and the sorry server to what quorum wants, in keepalived's order: when
+     * the sorry server takes over, the real servers leave first; when quorum is back, the sorry
+     * server leaves (or drops to weight 0 with {@code sorry_server_inhibit}) before they return.
+     */
+    private void settle(Svc svc) {
+        if (svc.sorryServing()) {
+            applyAll(svc);
+            sorry(svc);
+        } else {
+            sorry(svc);
+            applyAll(svc);
+        }
+    }
+
+    private void applyAll(Svc svc) {
+        for (Member m : svc.members) {
+            apply(m, null, null, null);
+        }
     }
 
     private void sorry(Svc svc) {
@@ -440,18 +463,30 @@ public final class HealthMonitor implements AutoCloseable {
             return;
         }
         ServiceKey key = svc.cfg.service().key();
+        int want = !svc.quorumUp ? sorry.weight() : svc.cfg.sorryServerInhibit() ? 0 : -1;
+        int before = svc.sorryApplied;
+        if (want == before) {
+            return;
+        }
         try {
-            if (!svc.quorumUp && !svc.sorryActive) {
-                backend.addRealServer(key, sorry);
-                svc.sorryActive = true;
-                emit(HealthEvent.Type.SORRY_SERVER_ON, svc, sorry, sorry.weight(), null, null, "quorum lost");
-            } else if (svc.quorumUp && svc.sorryActive) {
+            if (want < 0) {
                 backend.removeRealServer(key, sorry.address(), sorry.port());
-                svc.sorryActive = false;
-                emit(HealthEvent.Type.SORRY_SERVER_OFF, svc, sorry, -1, null, null, "quorum regained");
+            } else if (before < 0) {
+                backend.addRealServer(key, sorry.withWeight(want));
+            } else {
+                backend.updateRealServer(key, sorry.withWeight(want));
             }
+            svc.sorryApplied = want;
         } catch (BackendException | RuntimeException e) {
-            emit(HealthEvent.Type.ACTION_FAILED, svc, sorry, -1, null, null, "sorry server: " + e.getMessage());
+            emit(HealthEvent.Type.ACTION_FAILED, svc, sorry, before, null, null, "sorry server: " + e.getMessage());
+            return;
+        }
+        if (!svc.quorumUp) {
+            emit(HealthEvent.Type.SORRY_SERVER_ON, svc, sorry, want, null, null,
+                    before == 0 ? "quorum lost (inhibited sorry server enabled)" : "quorum lost");
+        } else if (before > 0) {
+            emit(HealthEvent.Type.SORRY_SERVER_OFF, svc, sorry, want, null, null,
+                    want == 0 ? "quorum regained (sorry server inhibited at weight 0)" : "quorum regained");
         }
     }
 
@@ -549,7 +584,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
 
         int desiredWeight(long now) {
-            if (!up) {
+            if (!up || svc.sorryServing()) { // while the sorry server serves, the real servers are out
                 return svc.cfg.inhibitOnFailure(configured) ? 0 : -1;
             }
             int full = fullWeight();
@@ -588,10 +623,15 @@ public final class HealthMonitor implements AutoCloseable {
         final ServiceHealth cfg;
         final List<Member> members = new ArrayList<>();
         boolean quorumUp = true;
-        boolean sorryActive;
+        int sorryApplied = -1; // the sorry server's weight in the backend, -1 when not there
 
         Svc(ServiceHealth cfg) {
             this.cfg = cfg;
+        }
+
+        /** Whether the sorry server takes the traffic: quorum is lost and there is one. */
+        boolean sorryServing() {
+            return !quorumUp && cfg.sorryServer() != null;
         }
 
         Member member(InetAddress address, int port) {

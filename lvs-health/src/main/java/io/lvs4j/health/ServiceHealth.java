@@ -11,7 +11,8 @@ import java.util.List;
  * real server is up when all its checkers are up; one without checkers is always up); whether a
  * failed real server is removed or kept with weight 0 ({@code inhibit_on_failure}); the quorum
  * with its hysteresis and hooks; the sorry server, present while quorum is lost (with keepalived's
- * default quorum of 1: when every real server is down).
+ * default quorum of 1: when every real server is down), and with {@code sorry_server_inhibit} kept
+ * at weight 0 while quorum is met instead of removed.
  */
 public final class ServiceHealth {
     /** A checker of a real server with its policy. */
@@ -26,6 +27,7 @@ public final class ServiceHealth {
     private final Runnable quorumUp;
     private final Runnable quorumDown;
     private final RealServer sorryServer;
+    private final boolean sorryServerInhibit;
 
     private ServiceHealth(Builder b) {
         this.service = b.service;
@@ -37,6 +39,7 @@ public final class ServiceHealth {
         this.quorumUp = b.quorumUp;
         this.quorumDown = b.quorumDown;
         this.sorryServer = b.sorryServer;
+        this.sorryServerInhibit = b.sorryServerInhibit;
     }
 
     public static Builder builder(VirtualService service) {
@@ -82,6 +85,15 @@ public final class ServiceHealth {
     }
 
     /**
+     * keepalived's {@code sorry_server_inhibit}: the sorry server is in the service from the start,
+     * at weight 0 while quorum is met and at its weight while quorum is lost, instead of being
+     * added and removed.
+     */
+    public boolean sorryServerInhibit() {
+        return sorryServerInhibit;
+    }
+
+    /**
      * The same health settings for a changed service (the same key): the checks of real servers
      * it still has (matched by address and port, now with their new settings), inhibit, quorum,
      * hooks and sorry server kept; real servers it gained have no checks.
@@ -110,13 +122,15 @@ public final class ServiceHealth {
         if (sorryServer != null) {
             b.sorryServer(sorryServer);
         }
+        b.sorryServerInhibit = sorryServerInhibit;
         return b.build();
     }
 
     /** Whether both describe the same health settings (service, checks, inhibit, quorum, sorry server; hooks not compared). */
     public boolean sameSettings(ServiceHealth o) {
         return o != null && service.equals(o.service) && checks.equals(o.checks) && inhibitOnFailure == o.inhibitOnFailure && inhibited.equals(o.inhibited)
-                && quorum == o.quorum && hysteresis == o.hysteresis && java.util.Objects.equals(sorryServer, o.sorryServer);
+                && quorum == o.quorum && hysteresis == o.hysteresis && java.util.Objects.equals(sorryServer, o.sorryServer)
+                && sorryServerInhibit == o.sorryServerInhibit;
     }
 
     /** Builds a {@link ServiceHealth}. */
@@ -130,6 +144,7 @@ public final class ServiceHealth {
         private Runnable quorumUp = () -> { };
         private Runnable quorumDown = () -> { };
         private RealServer sorryServer;
+        private boolean sorryServerInhibit;
 
         private Builder(VirtualService service) {
             this.service = service;
@@ -190,7 +205,15 @@ public final class ServiceHealth {
             return this;
         }
 
+        /** keepalived's {@code sorry_server_inhibit}; needs a {@link #sorryServer}. */
+        public Builder sorryServerInhibit() {
+            this.sorryServerInhibit = true;
+            return this;
+        }
+
         public ServiceHealth build() {
+            Preconditions.checkState(!sorryServerInhibit || sorryServer != null, "sorry_server_inhibit", "set",
+                    "a sorry_server");
             return new ServiceHealth(this);
         }
     }

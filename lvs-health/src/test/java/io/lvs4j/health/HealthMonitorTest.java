@@ -295,6 +295,85 @@ class HealthMonitorTest {
         assertThat(events).extracting(HealthEvent::sequence).isSorted().doesNotHaveDuplicates();
     }
 
+    private static List<String> weights(List<RealServer> rs) {
+        return rs.stream().map(r -> r.endpoint() + "=" + r.weight()).sorted().toList();
+    }
+
+    /** keepalived's ipwrapper: with sorry_server_inhibit the sorry server is added at weight 0 and only edited after. */
+    @Test
+    void sorryServerInhibit_atWeightZeroWhileQuorumMet_weightOneWhileLost_neverRemoved() {
+        VirtualService vs = VirtualService.tcp("192.0.2.14", 80).realServer(RS1.withWeight(1))
+                .realServer(RS2.withWeight(1)).build();
+        RealServer sorry = RealServer.of("10.0.0.99", 80).weight(1).build();
+        Scripted[] c = {new Scripted("1"), new Scripted("2")};
+        monitor(ServiceHealth.builder(vs).check(RS1, c[0], keepalived(10, 0, 1)).check(RS2, c[1], keepalived(10, 0, 1))
+                .sorryServer(sorry).sorryServerInhibit().build());
+        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=1",
+                "10.0.0.99:80=0");
+        c[0].fail(FailureReason.REFUSED, "x");
+        c[1].fail(FailureReason.REFUSED, "x");
+        clock.advance(Duration.ofSeconds(10)); // alive 0: quorum lost, the sorry server enabled
+        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.99:80=1");
+        c[1].pass();
+        clock.advance(Duration.ofSeconds(10)); // alive 1: quorum back, the sorry server inhibited again
+        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.2:80=1", "10.0.0.99:80=0");
+        assertThat(backend.operations()).filteredOn(o -> o.contains("10.0.0.99"))
+                .containsExactly("add 10.0.0.99:80 weight 0", "update 10.0.0.99:80 weight 1",
+                        "update 10.0.0.99:80 weight 0");
+        assertThat(events).extracting(HealthEvent::type).containsSubsequence(HealthEvent.Type.QUORUM_DOWN,
+                HealthEvent.Type.SORRY_SERVER_ON, HealthEvent.Type.QUORUM_UP, HealthEvent.Type.SORRY_SERVER_OFF);
+    }
+
+    @Test
+    void sorryServerInhibit_withoutSorryServer_isRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ServiceHealth.builder(VS).sorryServerInhibit().build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("sorry_server_inhibit")
+                .hasMessageContaining("expected: a sorry_server");
+    }
+
+    /**
+     * keepalived's perform_quorum_state: when the sorry server comes in, the real servers still alive
+     * leave the service (an inhibit_on_failure one drops to weight 0); they return when quorum does.
+     */
+    @Test
+    void quorumLostWithSorryServer_aliveRealServersLeave_inhibitedAtZero_backWithQuorum() {
+        RealServer a = RS1.withWeight(1);
+        RealServer b = RS2.withWeight(1);
+        VirtualService vs = VirtualService.tcp("192.0.2.15", 80).realServer(a).realServer(b).realServer(RS3).build();
+        RealServer sorry = RealServer.of("10.0.0.99", 80).weight(1).build();
+        Scripted[] c = {new Scripted("1"), new Scripted("2"), new Scripted("3")};
+        monitor(ServiceHealth.builder(vs).check(a, c[0], keepalived(10, 0, 1)).check(b, c[1], keepalived(10, 0, 1))
+                .check(RS3, c[2], keepalived(10, 0, 1)).inhibitOnFailure(a).quorum(2, 0).sorryServer(sorry).build());
+        c[2].fail(FailureReason.REFUSED, "x");
+        clock.advance(Duration.ofSeconds(10)); // alive 2: quorum 2 still met
+        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=1");
+        c[1].fail(FailureReason.REFUSED, "x");
+        clock.advance(Duration.ofSeconds(10)); // alive 1 < 2: the sorry server serves alone, 10.0.0.1 (alive) inhibited
+        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.1:80=0", "10.0.0.99:80=1");
+        c[1].pass();
+        clock.advance(Duration.ofSeconds(10)); // alive 2: quorum back
+        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=1");
+        List<String> ops = backend.operations();
+        assertThat(ops.indexOf("remove 10.0.0.99:80")).as("sorry server out before the real servers return: %s", ops)
+                .isLessThan(ops.lastIndexOf("add 10.0.0.2:80 weight 1"));
+    }
+
+    /** Quorum lost at start (alpha): only the sorry server goes in, as keepalived's init does. */
+    @Test
+    void quorumDownAtStart_withSorryServer_realServersNotAdded() {
+        RealServer a = RS1.withWeight(1);
+        VirtualService vs = VirtualService.tcp("192.0.2.16", 80).realServer(a).realServer(RS2).build();
+        RealServer sorry = RealServer.of("10.0.0.99", 80).weight(1).build();
+        Scripted c = new Scripted("1");
+        monitor(ServiceHealth.builder(vs).check(a, c, keepalived(10, 0, 1).toBuilder().alpha()
+                .warmup(Duration.ofSeconds(2)).build()).quorum(4, 0).sorryServer(sorry).build());
+        // alive weight 3 (10.0.0.2 has no checks) < quorum 4
+        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.99:80=1");
+        assertThat(backend.operations()).containsExactly("add 10.0.0.99:80 weight 1");
+        clock.advance(Duration.ofSeconds(1)); // first check passes: alive 4
+        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=3");
+    }
+
     @Test
     void alpha_startsDownWithSorryServerUntilFirstSuccess() {
         Scripted c = new Scripted("a");
