@@ -163,6 +163,9 @@ final class KeepalivedMapping {
         SorryServer sorry = vs.sorryServer();
         if (sorry != null && s.realServer(sorry.address(), sorry.port() != 0 ? sorry.port() : s.key().port()).isEmpty()) {
             b.sorryServer(sorryServer(sorry, vs, s.key()));
+            if (sorry.inhibit()) {
+                b.sorryServerInhibit(); // in at weight 0 while quorum is met (keepalived's init_service_vs)
+            }
         }
         return b.build();
     }

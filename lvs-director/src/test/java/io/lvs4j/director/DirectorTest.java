@@ -219,6 +219,70 @@ class DirectorTest {
     }
 
     @Test
+    void sorryServerInhibit_fromConfig_inAtWeightZeroWhileQuorumMet() throws Exception {
+        String text = "virtual_server 192.0.2.100 80 {\n lb_algo wrr\n lb_kind DR\n protocol TCP\n"
+                + " sorry_server 203.0.113.9 80\n sorry_server_inhibit\n"
+                + " real_server 198.51.100.2 80 {\n  weight 3\n }\n}\n";
+        assertThat(KeepalivedMapping.services(parse(text)).get(0).sorryServerInhibit()).isTrue();
+        InMemoryIpvs t = new InMemoryIpvs();
+        Director d = start(Director.builder(parse(text)).ipvs(t), "a", "192.0.2.1", null);
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 203.0.113.9:80=0");
+        DirectorState.Server sorry = d.state().service(WEB).orElseThrow().realServer("203.0.113.9:80").orElseThrow();
+        assertThat(sorry.role()).isEqualTo(DirectorState.Role.SORRY_SERVER);
+        assertThat(sorry.kernelWeight()).isZero();
+        assertThat(d.state().service(WEB).orElseThrow().quorumUp()).isTrue();
+
+        // without sorry_server_inhibit the sorry server is not in the table while quorum is met
+        InMemoryIpvs plain = new InMemoryIpvs();
+        start(Director.builder(parse(text.replace(" sorry_server_inhibit\n", ""))).ipvs(plain), "b", "192.0.2.2", null);
+        assertThat(rules(plain)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3");
+    }
+
+    @Test
+    void sorryServerInhibit_quorumLostAndRegained_sorryServerEditedNeverRemoved() throws Exception {
+        SettableChecker c2 = new SettableChecker("rs2");
+        SettableChecker c3 = new SettableChecker("rs3");
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService web = web(1, 1);
+        start(Director.builder().ipvs(t).service(ServiceHealth.builder(web)
+                .check(web.realServers().get(0), c2, FAST).check(web.realServers().get(1), c3, FAST)
+                .sorryServer(RealServer.of("203.0.113.9", 80).route().build()).sorryServerInhibit().build()),
+                "a", "192.0.2.1", null);
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=1 198.51.100.3:80=1 203.0.113.9:80=0");
+        c2.up(false);
+        c3.up(false);
+        advance(Duration.ofSeconds(5));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "203.0.113.9:80=1");
+        c3.up(true);
+        advance(Duration.ofSeconds(3));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.3:80=1 203.0.113.9:80=0");
+        assertThat(t.requests()).filteredOn(q -> q.contains("203.0.113.9")).containsExactly(
+                "ADD_SERVER TCP 192.0.2.100:80 -> 203.0.113.9:80",
+                "EDIT_SERVER TCP 192.0.2.100:80 -> 203.0.113.9:80 weight 0 -> 1",
+                "EDIT_SERVER TCP 192.0.2.100:80 -> 203.0.113.9:80 weight 1 -> 0");
+    }
+
+    /** keepalived: when the sorry server comes in, real servers still alive leave; they return with quorum. */
+    @Test
+    void quorumLost_aliveRealServersLeaveWhileSorryServerServes() throws Exception {
+        SettableChecker c3 = new SettableChecker("rs3");
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService web = web(3, 1);
+        Director d = start(Director.builder().ipvs(t).service(ServiceHealth.builder(web)
+                .check(web.realServers().get(1), c3, FAST).quorum(4, 0)
+                .sorryServer(RealServer.of("203.0.113.9", 80).route().build()).build()), "a", "192.0.2.1", null);
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=1");
+        c3.up(false);
+        advance(Duration.ofSeconds(5)); // alive weight 3 < quorum 4: 198.51.100.2 (alive) leaves too
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "203.0.113.9:80=1");
+        assertThat(d.state().service(WEB).orElseThrow().realServer("198.51.100.2:80").orElseThrow().health())
+                .isEqualTo(DirectorState.Health.UNCHECKED); // it is healthy, but out while the sorry server serves
+        c3.up(true);
+        advance(Duration.ofSeconds(3));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=1");
+    }
+
+    @Test
     void runtimeWeightChange_isOneSetAndNoDeleteOrAdd() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
         Director d = start(Director.builder().ipvs(t).service(web(3, 1)), "a", "192.0.2.1", null);

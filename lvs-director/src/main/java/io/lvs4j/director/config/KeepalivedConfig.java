@@ -97,7 +97,8 @@ public record KeepalivedConfig(
      * The IPVS services keepalived 2.2.7 installs from this configuration when every real server is
      * healthy: groups expanded, keepalived's defaults applied (scheduler wlc, forwarding NAT,
      * protocol as keepalived chooses, weight 1, persistence 360s when granularity alone is given),
-     * virtual servers without real servers left out, sorry servers only where the quorum is not met.
+     * virtual servers without real servers left out, sorry servers where the quorum is not met (and
+     * at weight 0 where it is, with {@code sorry_server_inhibit}).
      *
      * @throws IllegalStateException if the configuration cannot be installed (see {@link #read})
      */

@@ -91,6 +91,16 @@ class MappingTest {
         assertThat(s.realServers()).extracting(r -> r.endpoint()).containsExactly("10.0.0.1:80", "10.0.0.2:80");
     }
 
+    /** keepalived 2.2.7's init_service_vs: with sorry_server_inhibit and quorum met, the sorry server is in at weight 0. */
+    @Test
+    void quorumMet_sorryServerInhibit_sorryServerAtWeight0() throws Exception {
+        VirtualService s = services("virtual_server 192.0.2.1 80 {\n protocol TCP\n quorum 2\n"
+                + " sorry_server 10.0.0.9 8080\n sorry_server_inhibit\n sorry_server_lvs_method DR\n"
+                + " real_server 10.0.0.1 80 {\n }\n real_server 10.0.0.2 80 {\n }\n}\n").get(0);
+        assertThat(s.realServers()).extracting(r -> r.endpoint() + "/" + r.weight() + "/" + r.forwarding())
+                .containsExactly("10.0.0.1:80/1/MASQ", "10.0.0.2:80/1/MASQ", "10.0.0.9:80/0/ROUTE");
+    }
+
     @Test
     void duplicateRealServer_laterDropped() throws Exception {
         VirtualService s = services("virtual_server 192.0.2.1 80 {\n protocol TCP\n real_server 10.0.0.1 80 {\n weight 3\n }\n"

@@ -47,6 +47,8 @@ import java.util.Set;
  *       quorum down: with a sorry server the real servers go (inhibit_on_failure ones stay at weight
  *       0) and the sorry server (weight 1) comes in, unless it is one of those inhibited real
  *       servers (keepalived's add fails with "Destination already exists": it stays at weight 0);
+ *       with quorum met, a sorry server with {@code sorry_server_inhibit} is in at weight 0 (unless
+ *       it is one of the real servers);
  *   <li>two virtual_server blocks (or a group entry and a block) for one service are an error here;
  *       keepalived 2.2.7 logs "Service already exists" and adds the later block's real servers to
  *       the first block's service;
@@ -352,6 +354,12 @@ public final class LvsMapper {
                     RealServerConfig rs = kept.get(i);
                     b.realServer(real(rs.address(), rs.port(), weights.get(i), methods.get(i), key, rs.upperThreshold(),
                             rs.lowerThreshold()));
+                }
+                // sorry_server_inhibit: keepalived adds the sorry server at weight 0 while quorum is met
+                // (unless it is one of the real servers, which then stands for it)
+                if (sorry != null && sorry.inhibit() && kept.stream().noneMatch(rs -> sameEndpoint(rs, sorry))) {
+                    b.realServer(real(sorry.address(), sorry.port(), 0,
+                            sorry.method() != null ? sorry.method() : vsMethod, key, null, null));
                 }
             }
             try {
