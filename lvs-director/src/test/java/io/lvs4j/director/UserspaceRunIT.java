@@ -1,10 +1,13 @@
 package io.lvs4j.director;
 
+import static io.lvs4j.lab.NetnsLab.read;
+import static io.lvs4j.lab.NetnsLab.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.lvs4j.lab.NetnsLab;
+import io.lvs4j.lab.NginxServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,28 +36,12 @@ class UserspaceRunIT {
     private static final String RS1 = "198.51.100.2";
     private static final String RS2 = "198.51.100.18";
 
-    private final List<String> namespaces = new ArrayList<>();
-    private final List<Process> processes = new ArrayList<>();
-    private Path dir;
+    private NetnsLab lab;
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (Process p : processes) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
-        }
-        for (String n : namespaces) {
-            try {
-                sh("ip", "netns", "del", n);
-            } catch (IOException e) {
-                // already gone
-            }
-        }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+    void cleanUp() {
+        if (lab != null) {
+            lab.close();
         }
     }
 
@@ -73,16 +60,17 @@ class UserspaceRunIT {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root for namespaces");
         String jar = System.getProperty("lvs4j.cli.jar");
         assertThat(jar).as("system property lvs4j.cli.jar (set by failsafe)").isNotNull();
-        dir = Files.createTempDirectory("ufwd");
+        lab = new NetnsLab("ufwd" + ID, "ufwd", Duration.ZERO);
+        Path dir = lab.dir();
         String c = ns("c");
         String d = ns("d");
         String r1 = ns("r1");
         String r2 = ns("r2");
-        sh("ip", "-n", c, "link", "add", "eth0", "type", "veth", "peer", "name", "c0", "netns", d);
-        sh("ip", "-n", r1, "link", "add", "eth0", "type", "veth", "peer", "name", "e1", "netns", d);
-        sh("ip", "-n", r2, "link", "add", "eth0", "type", "veth", "peer", "name", "e2", "netns", d);
+        NetnsLab.veth(c, "eth0", d, "c0");
+        NetnsLab.veth(r1, "eth0", d, "e1");
+        NetnsLab.veth(r2, "eth0", d, "e2");
         for (String[] l : new String[][] {{c, "eth0"}, {d, "c0"}, {d, "e1"}, {d, "e2"}, {r1, "eth0"}, {r2, "eth0"}}) {
-            sh("ip", "-n", l[0], "link", "set", "dev", l[1], "up");
+            NetnsLab.up(l[0], l[1]);
         }
         sh("ip", "-n", c, "addr", "add", "203.0.113.2/24", "dev", "eth0");
         sh("ip", "-n", c, "route", "add", "192.0.2.0/24", "via", "203.0.113.1");
@@ -95,19 +83,14 @@ class UserspaceRunIT {
         sh("ip", "-n", r2, "addr", "add", RS2 + "/28", "dev", "eth0");
         sh("ip", "-n", r2, "route", "add", "default", "via", "198.51.100.17");
         nginx(r1, "rs1");
-        Process nginx2 = nginx(r2, "rs2");
+        Process nginx2 = nginx(r2, "rs2").process();
 
         Path file = dir.resolve("keepalived.conf");
         Files.writeString(file, conf(1, 1));
         Path control = dir.resolve("lvs4j.sock");
         Path log = dir.resolve("run.log");
-        ProcessBuilder pb = new ProcessBuilder("bin/lvs4j", "run", file.toString(), "--netns", d, "--userspace",
-                "--interface", "c0,e1,e2", "--control", control.toString())
-                .directory(repositoryRoot().toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-        pb.environment().put("LVS4J_JAR", jar);
-        pb.environment().put("LVS4J_CDS", "off");
-        Process run = pb.start();
-        processes.add(run);
+        Process run = lab.track(Lvs4jCli.start(jar, log, "run", file.toString(), "--netns", d, "--userspace",
+                "--interface", "c0,e1,e2", "--control", control.toString()));
 
         // (1) both real servers answer, alternating (wrr with equal weights)
         assertThat(waitUntil(Duration.ofSeconds(20), () -> {
@@ -122,7 +105,7 @@ class UserspaceRunIT {
         String status = status(jar, control);
         assertThat(status).contains(VIP + ":80").contains("wrr").contains(RS1 + ":80").contains(RS2 + ":80")
                 .contains("Userspace forwarder");
-        assertThat(toRealServers(status)).as("forwarded frames in:\n%s", status).isGreaterThan(0);
+        assertThat(Lvs4jCli.toRealServers(status)).as("forwarded frames in:\n%s", status).isGreaterThan(0);
         System.out.println("== round robin " + six + "\n" + status);
         String json = status(jar, control, "--json");
         assertThat(java.util.regex.Pattern.compile("\"packetsIn\" : [1-9]").matcher(json).find())
@@ -162,17 +145,6 @@ class UserspaceRunIT {
         System.out.println("== lvs4j run's output\n" + read(log));
     }
 
-    private static long toRealServers(String status) {
-        for (String line : status.split("\n")) {
-            int at = line.indexOf("to real servers ");
-            if (line.startsWith("Userspace forwarder") && at >= 0) {
-                String rest = line.substring(at + "to real servers ".length()).trim();
-                return Long.parseLong(rest.split("\\s+")[0]);
-            }
-        }
-        return -1;
-    }
-
     private static String serverLine(String status, String address) {
         for (String line : status.split("\n")) {
             if (line.contains("-> " + address + ":80")) {
@@ -182,142 +154,36 @@ class UserspaceRunIT {
         return "";
     }
 
-    private String status(String jar, Path control, String... more) {
-        try {
-            List<String> argv = new ArrayList<>(List.of("bin/lvs4j", "status", "--control", control.toString()));
-            argv.addAll(List.of(more));
-            ProcessBuilder pb = new ProcessBuilder(argv)
-                    .directory(repositoryRoot().toFile()).redirectErrorStream(true);
-            pb.environment().put("LVS4J_JAR", jar);
-            pb.environment().put("LVS4J_CDS", "off");
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "status timed out";
-            }
-            return out;
-        } catch (IOException e) {
-            return "status: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
+    private static String status(String jar, Path control, String... more) {
+        List<String> argv = new ArrayList<>(List.of("status", "--control", control.toString()));
+        argv.addAll(List.of(more));
+        return Lvs4jCli.run(jar, argv.toArray(new String[0]));
     }
 
-    private List<String> curls(String ns, int n) {
-        List<String> r = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            r.add(curl(ns));
-        }
-        return r;
+    private static List<String> curls(String ns, int n) {
+        return NetnsLab.curls(ns, n, 2, "http://" + VIP + "/");
     }
 
-    private String curl(String ns) {
-        try {
-            Process p = new ProcessBuilder("ip", "netns", "exec", ns, "curl", "-s", "--max-time", "2",
-                    "http://" + VIP + "/").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "ERR:timeout";
-            }
-            return p.exitValue() == 0 ? out.trim() : "ERR:" + p.exitValue();
-        } catch (IOException e) {
-            return "ERR:" + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "ERR:interrupted";
-        }
+    private static String curl(String ns) {
+        return NetnsLab.curl(ns, 2, "http://" + VIP + "/");
     }
 
+    /** A namespace with IPv6 off. */
     private String ns(String name) throws IOException, InterruptedException {
-        String n = "ufwd" + ID + name;
-        sh("ip", "netns", "add", n);
-        namespaces.add(n);
-        sh("ip", "-n", n, "link", "set", "lo", "up");
-        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
-        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
+        String n = lab.namespace(name);
+        NetnsLab.disableIpv6(n);
         return n;
     }
 
     /** nginx in {@code ns} answering {@code body} on port 80 (one process, stopped by PID). */
-    private Process nginx(String ns, String body) throws IOException, InterruptedException {
-        Path d = dir.resolve(ns);
-        Files.createDirectories(d.resolve("logs"));
-        String conf = """
-                user root;
-                worker_processes 1;
-                daemon off;
-                master_process off;
-                pid %1$s/nginx.pid;
-                error_log %1$s/logs/error.log warn;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/tmp-body;
-                    proxy_temp_path %1$s/tmp-proxy;
-                    fastcgi_temp_path %1$s/tmp-fastcgi;
-                    uwsgi_temp_path %1$s/tmp-uwsgi;
-                    scgi_temp_path %1$s/tmp-scgi;
-                    default_type text/plain;
-                    server {
-                        listen 80;
-                        location / { return 200 "%2$s\\n"; }
-                    }
-                }
-                """.formatted(d, body);
-        Files.writeString(d.resolve("nginx.conf"), conf);
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "/usr/sbin/nginx", "-p", d.toString(), "-c",
-                d.resolve("nginx.conf").toString()).redirectErrorStream(true)
-                .redirectOutput(d.resolve("logs/stdout.log").toFile()).start();
-        processes.add(p);
-        for (int i = 0; i < 100; i++) {
-            if (sh("ip", "netns", "exec", ns, "ss", "-ltnH").contains(":80 ")) {
-                return p;
-            }
-            if (!p.isAlive()) {
-                throw new IOException("nginx in " + ns + " exited: " + read(d.resolve("logs/error.log")));
-            }
-            Thread.sleep(50);
-        }
-        throw new IOException("nginx in " + ns + " did not listen within 5 s");
-    }
-
-    private static Path repositoryRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        return Files.exists(p.resolve("bin/lvs4j")) ? p : p.getParent();
+    private NginxServer nginx(String ns, String body) throws IOException, InterruptedException {
+        NginxServer s = NginxServer.configure(lab.dir().resolve(ns), ns, false, 64, List.of(),
+                NginxServer.answering(body, List.of("80")));
+        lab.track(s.start(80));
+        return s;
     }
 
     private static boolean waitUntil(Duration max, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() - end < 0) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(200);
-        }
-        return condition.getAsBoolean();
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "";
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
-
-    private static String sh(String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", argv) + " timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", argv) + " failed (" + p.exitValue() + "): " + out);
-        }
-        return out;
+        return NetnsLab.waitUntil(max, Duration.ofMillis(200), condition);
     }
 }

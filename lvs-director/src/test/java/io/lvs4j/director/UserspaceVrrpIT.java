@@ -1,14 +1,16 @@
 package io.lvs4j.director;
 
+import static io.lvs4j.lab.NetnsLab.read;
+import static io.lvs4j.lab.NetnsLab.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.lvs4j.lab.NetnsLab;
+import io.lvs4j.lab.NginxServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -43,29 +45,14 @@ class UserspaceVrrpIT {
     /** NAT: the real servers' subnet and their gateway, a second VIP of the same instance (on the interface). */
     private static final String GATEWAY = "198.51.100.1";
 
-    private final List<String> namespaces = new ArrayList<>();
-    private final List<Process> processes = new ArrayList<>();
+    private NetnsLab lab;
     private Path dir;
     private String jar;
 
     @AfterEach
-    void cleanUp() throws Exception {
-        for (Process p : processes) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-            p.waitFor(5, TimeUnit.SECONDS);
-        }
-        for (String n : namespaces) {
-            try {
-                sh("ip", "netns", "del", n);
-            } catch (IOException e) {
-                // already gone
-            }
-        }
-        if (dir != null) {
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+    void cleanUp() {
+        if (lab != null) {
+            lab.close();
         }
     }
 
@@ -114,22 +101,23 @@ class UserspaceVrrpIT {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root for namespaces");
         jar = System.getProperty("lvs4j.cli.jar");
         assertThat(jar).as("system property lvs4j.cli.jar (set by failsafe)").isNotNull();
-        dir = Files.createTempDirectory("uvrrp");
+        lab = new NetnsLab("uv" + ID, "uvrrp", Duration.ZERO);
+        dir = lab.dir();
         String sw = ns("sw");
         String c = ns("c");
         String d1 = ns("d1");
         String d2 = ns("d2");
         String r1 = ns("r1");
         String r2 = ns("r2");
-        sh("ip", "-n", sw, "link", "add", "br0", "type", "bridge");
-        sh("ip", "-n", sw, "link", "set", "br0", "up");
+        NetnsLab.bridge(sw, "br0");
         String[][] hosts = {{c, CLIENT}, {d1, "203.0.113.11"}, {d2, "203.0.113.12"}, {r1, rs1()}, {r2, rs2()}};
         for (int i = 0; i < hosts.length; i++) {
             String port = "p" + i;
-            sh("ip", "-n", hosts[i][0], "link", "add", "eth0", "type", "veth", "peer", "name", port, "netns", sw);
-            sh("ip", "-n", sw, "link", "set", port, "master", "br0", "up");
-            sh("ip", "-n", hosts[i][0], "link", "set", "eth0", "up");
-            sh("ip", "-n", hosts[i][0], "addr", "add", hosts[i][1] + "/24", "dev", "eth0");
+            NetnsLab.veth(hosts[i][0], "eth0", sw, port);
+            NetnsLab.port(sw, "br0", port);
+            NetnsLab.up(sw, port);
+            NetnsLab.up(hosts[i][0], "eth0");
+            NetnsLab.addr(hosts[i][0], "eth0", hosts[i][1] + "/24");
         }
         for (String d : new String[] {d1, d2}) {
             sh("ip", "netns", "exec", d, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
@@ -214,7 +202,7 @@ class UserspaceVrrpIT {
                 .isTrue();
         assertThat(curls(c, 4)).as("four new connections through d1 again").containsOnly("rs1", "rs2")
                 .contains("rs1", "rs2");
-        assertThat(toRealServers(status("1b"))).as("d1's forwarder carried them").isGreaterThan(0);
+        assertThat(Lvs4jCli.toRealServers(status("1b"))).as("d1's forwarder carried them").isGreaterThan(0);
         if (nat) {
             assertThat(sh("ip", "-n", d2, "-4", "addr", "show", "dev", "eth0")).as("d2's addresses")
                     .doesNotContain(GATEWAY + "/24");
@@ -248,51 +236,17 @@ class UserspaceVrrpIT {
     private Process director(String netns, String state, int priority, String name) throws IOException {
         Path file = dir.resolve("keepalived" + name + ".conf");
         Files.writeString(file, conf(state, priority));
-        ProcessBuilder pb = new ProcessBuilder("bin/lvs4j", "run", file.toString(), "--netns", netns, "--userspace",
-                "--interface", "eth0", "--control", dir.resolve("lvs4j" + name + ".sock").toString())
-                .directory(repositoryRoot().toFile()).redirectErrorStream(true).redirectOutput(log(name).toFile());
-        pb.environment().put("LVS4J_JAR", jar);
-        pb.environment().put("LVS4J_CDS", "off");
-        Process p = pb.start();
-        processes.add(p);
-        return p;
+        return lab.track(Lvs4jCli.start(jar, log(name), "run", file.toString(), "--netns", netns, "--userspace",
+                "--interface", "eth0", "--control", dir.resolve("lvs4j" + name + ".sock").toString()));
     }
 
     private String status(String name) {
-        try {
-            ProcessBuilder pb = new ProcessBuilder("bin/lvs4j", "status", "--control",
-                    dir.resolve("lvs4j" + name + ".sock").toString())
-                    .directory(repositoryRoot().toFile()).redirectErrorStream(true);
-            pb.environment().put("LVS4J_JAR", jar);
-            pb.environment().put("LVS4J_CDS", "off");
-            Process p = pb.start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(20, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "status timed out";
-            }
-            return out;
-        } catch (IOException e) {
-            return "status: " + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
-    }
-
-    private static long toRealServers(String status) {
-        for (String line : status.split("\n")) {
-            int at = line.indexOf("to real servers ");
-            if (line.startsWith("Userspace forwarder") && at >= 0) {
-                return Long.parseLong(line.substring(at + "to real servers ".length()).trim().split("\\s+")[0]);
-            }
-        }
-        return -1;
+        return Lvs4jCli.run(jar, "status", "--control", dir.resolve("lvs4j" + name + ".sock").toString());
     }
 
     /** The MAC of eth0 in {@code netns}. */
     private static String mac(String netns) throws IOException, InterruptedException {
-        return sh("ip", "netns", "exec", netns, "cat", "/sys/class/net/eth0/address").trim();
+        return NetnsLab.mac(netns, "eth0");
     }
 
     /** The MAC of {@code netns}'s neighbour entry for {@code address}, or "" (no traffic is sent). */
@@ -343,119 +297,29 @@ class UserspaceVrrpIT {
         return out.isEmpty() ? List.of() : List.of(out.split(" "));
     }
 
-    private List<String> curls(String ns, int n) {
-        List<String> r = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            r.add(curl(ns));
-        }
-        return r;
+    private static List<String> curls(String ns, int n) {
+        return NetnsLab.curls(ns, n, 2, "http://" + VIP + "/");
     }
 
-    private String curl(String ns) {
-        try {
-            Process p = new ProcessBuilder("ip", "netns", "exec", ns, "curl", "-s", "--max-time", "2",
-                    "http://" + VIP + "/").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "ERR:timeout";
-            }
-            return p.exitValue() == 0 ? out.trim() : "ERR:" + p.exitValue();
-        } catch (IOException e) {
-            return "ERR:" + e;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "ERR:interrupted";
-        }
+    private static String curl(String ns) {
+        return NetnsLab.curl(ns, 2, "http://" + VIP + "/");
     }
 
+    /** A namespace with IPv6 off. */
     private String ns(String name) throws IOException, InterruptedException {
-        String n = "uv" + ID + name;
-        sh("ip", "netns", "add", n);
-        namespaces.add(n);
-        sh("ip", "-n", n, "link", "set", "lo", "up");
-        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
-        sh("ip", "netns", "exec", n, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
+        String n = lab.namespace(name);
+        NetnsLab.disableIpv6(n);
         return n;
     }
 
     /** nginx in {@code ns} answering {@code body} on port 80 (one process, stopped by PID). */
-    private Process nginx(String ns, String body) throws IOException, InterruptedException {
-        Path d = dir.resolve(ns);
-        Files.createDirectories(d.resolve("logs"));
-        String conf = """
-                user root;
-                worker_processes 1;
-                daemon off;
-                master_process off;
-                pid %1$s/nginx.pid;
-                error_log %1$s/logs/error.log warn;
-                events { worker_connections 64; }
-                http {
-                    access_log off;
-                    client_body_temp_path %1$s/tmp-body;
-                    proxy_temp_path %1$s/tmp-proxy;
-                    fastcgi_temp_path %1$s/tmp-fastcgi;
-                    uwsgi_temp_path %1$s/tmp-uwsgi;
-                    scgi_temp_path %1$s/tmp-scgi;
-                    default_type text/plain;
-                    server {
-                        listen 80;
-                        location / { return 200 "%2$s\\n"; }
-                    }
-                }
-                """.formatted(d, body);
-        Files.writeString(d.resolve("nginx.conf"), conf);
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "/usr/sbin/nginx", "-p", d.toString(), "-c",
-                d.resolve("nginx.conf").toString()).redirectErrorStream(true)
-                .redirectOutput(d.resolve("logs/stdout.log").toFile()).start();
-        processes.add(p);
-        for (int i = 0; i < 100; i++) {
-            if (sh("ip", "netns", "exec", ns, "ss", "-ltnH").contains(":80 ")) {
-                return p;
-            }
-            if (!p.isAlive()) {
-                throw new IOException("nginx in " + ns + " exited: " + read(d.resolve("logs/error.log")));
-            }
-            Thread.sleep(50);
-        }
-        throw new IOException("nginx in " + ns + " did not listen within 5 s");
-    }
-
-    private static Path repositoryRoot() {
-        Path p = Path.of("").toAbsolutePath();
-        return Files.exists(p.resolve("bin/lvs4j")) ? p : p.getParent();
+    private void nginx(String ns, String body) throws IOException, InterruptedException {
+        NginxServer s = NginxServer.configure(dir.resolve(ns), ns, false, 64, List.of(),
+                NginxServer.answering(body, List.of("80")));
+        lab.track(s.start(80));
     }
 
     private static boolean waitUntil(Duration max, BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() - end < 0) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            Thread.sleep(200);
-        }
-        return condition.getAsBoolean();
-    }
-
-    private static String read(Path p) {
-        try {
-            return Files.exists(p) ? Files.readString(p) : "";
-        } catch (IOException e) {
-            return e.toString();
-        }
-    }
-
-    private static String sh(String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", argv) + " timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", argv) + " failed (" + p.exitValue() + "): " + out);
-        }
-        return out;
+        return NetnsLab.waitUntil(max, Duration.ofMillis(200), condition);
     }
 }

@@ -66,7 +66,10 @@ public final class NginxServer implements AutoCloseable {
         return new NginxServer(dir, netns);
     }
 
-    /** A {@code server} block listening on each of {@code listens} (e.g. "80", "[::]:80") that answers 200 and {@code body}. */
+    /**
+     * A {@code server} block listening on each of {@code listens} (e.g. "80", "[::]:80") that
+     * answers 200 and {@code body}.
+     */
     public static String answering(String body, List<String> listens) {
         StringBuilder s = new StringBuilder("    server {\n");
         for (String l : listens) {
