@@ -1042,8 +1042,11 @@ public final class Director implements AutoCloseable {
             timeouts = KeepalivedMapping.timeouts(c.globalDefs());
             sync = KeepalivedMapping.sync(c.globalDefs());
             flushOnStart = c.globalDefs().lvsFlush();
-            flushOnClose = c.globalDefs().otherSettings().containsKey("lvs_flush_onstop")
-                    || c.globalDefs().otherSettings().containsKey("lvs_flush_on_stop");
+            // lvs_flush_on_stop alone flushes the whole table; "lvs_flush_on_stop VS" removes only the
+            // virtual servers of the file, which close() does anyway
+            List<String> flush = c.globalDefs().otherSettings().getOrDefault("lvs_flush_on_stop",
+                    c.globalDefs().otherSettings().get("lvs_flush_onstop"));
+            flushOnClose = flush != null && flush.isEmpty();
             instances = new ArrayList<>(c.vrrpInstances());
             scripts = new ArrayList<>(c.vrrpScripts());
             groups = new ArrayList<>(c.vrrpSyncGroups());

@@ -475,6 +475,21 @@ class DirectorTest {
         assertThat(t.requests()).last().isEqualTo("FLUSH");
     }
 
+    /** keepalived's "lvs_flush_on_stop VS" removes only the file's virtual servers, not the whole table. */
+    @Test
+    void close_lvsFlushOnStopVs_removesOwnServicesOnly() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService other = VirtualService.tcp("198.51.100.50", 443).realServer(RealServer.of("198.51.100.51", 443).build())
+                .build();
+        t.apply(List.of(Change.addService(other), Change.addServer(other, other.realServers().get(0))));
+        Director d = start(Director.builder(parse(conf(100, " lvs_flush_on_stop VS\n", "1"))).ipvs(t), "a",
+                "192.0.2.1", null);
+        assertThat(rules(t)).hasSize(2);
+        d.close();
+        assertThat(rules(t)).containsOnlyKeys("TCP 198.51.100.50:443");
+        assertThat(t.requests()).doesNotContain("FLUSH");
+    }
+
     @Test
     void globalDefs_timeoutsAppliedAndSyncDaemonFollowsInstance() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();

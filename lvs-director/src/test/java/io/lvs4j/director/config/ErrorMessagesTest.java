@@ -79,6 +79,25 @@ class ErrorMessagesTest {
         assertThat(r.config().globalDefs().otherSettings()).containsKey("vrrp_skip_check_adv_addr");
     }
 
+    /**
+     * The keywords lvs4j acts on from the kept settings (the Director's sync daemon and flush on close,
+     * the VRRP instance's higher_prio_send_advert) give no warning; the ones it does not act on still do.
+     */
+    @Test
+    void actedOnKeptKeywords_noWarning_unsupportedNeighboursStillWarn() throws Exception {
+        ConfigResult r = Configs.parse("global_defs {\n lvs_sync_daemon eth0 VI_1 id 7\n lvs_flush_on_stop\n"
+                + " lvs_flush_onstop\n vrrp_garp_master_delay 3\n vrrp_higher_prio_send_advert\n}\n"
+                + "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 100\n"
+                + " higher_prio_send_advert\n lvs_sync_daemon_interface eth0\n}\n");
+        assertThat(r.warnings()).extracting(ConfigProblem::toString).containsExactly(
+                "keepalived.conf:5:2: vrrp_garp_master_delay: accepted by keepalived but not acted on by lvs4j yet",
+                "keepalived.conf:6:2: vrrp_higher_prio_send_advert: accepted by keepalived but not acted on by lvs4j yet",
+                "keepalived.conf:13:2: lvs_sync_daemon_interface: accepted by keepalived but not acted on by lvs4j yet");
+        assertThat(r.config().globalDefs().otherSettings()).containsKeys("lvs_sync_daemon", "lvs_flush_on_stop",
+                "lvs_flush_onstop");
+        assertThat(r.config().vrrpInstances().get(0).otherSettings()).containsKey("higher_prio_send_advert");
+    }
+
     /** keepalived and the kernel take weights up to INT32_MAX (oracle 28-weight-large); lvs4j's model stops at 65535. */
     @Test
     void weightAbove65535_isAnErrorAtTheValue() {

@@ -120,6 +120,15 @@ public final class Binder {
             "include_check", "config_save_dir", "tmp_config_directory", "data_use_instance",
             "linkbeat_use_polling");
 
+    /**
+     * Keywords of {@link #GLOBAL_OTHER} and {@link #INSTANCE_OTHER} that lvs4j does act on from
+     * {@code otherSettings}: no warning for them. {@code lvs_sync_daemon}: the Director's sync daemon
+     * following its instance; {@code lvs_flush_on_stop} (and its old spelling): the Director's flush
+     * on close; {@code higher_prio_send_advert}: the VRRP instance's setting.
+     */
+    static final Set<String> GLOBAL_ACTED = Set.of("lvs_sync_daemon", "lvs_flush_on_stop", "lvs_flush_onstop");
+    static final Set<String> INSTANCE_ACTED = Set.of("higher_prio_send_advert");
+
     static final Set<String> INSTANCE_OTHER = Set.of("use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan",
             "unicast_fault_no_peer", "check_unicast_src", "old_unicast_checksum", "native_ipv6", "vrf",
             "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "unicast_ttl", "promote_secondaries",
@@ -387,7 +396,9 @@ public final class Binder {
                 default:
                     if (GLOBAL_OTHER.contains(n.name())) {
                         putOther(other, n);
-                        notActed(n);
+                        if (!GLOBAL_ACTED.contains(n.name())) {
+                            notActed(n);
+                        }
                     } else {
                         unknown(n, "global_defs");
                     }
@@ -609,7 +620,9 @@ public final class Binder {
                         }
                     } else if (INSTANCE_OTHER.contains(n.name())) {
                         putOther(other, n);
-                        notActed(n);
+                        if (!INSTANCE_ACTED.contains(n.name())) {
+                            notActed(n);
+                        }
                     } else {
                         unknown(n, "vrrp_instance");
                     }
