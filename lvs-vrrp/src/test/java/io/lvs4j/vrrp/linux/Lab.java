@@ -1,5 +1,6 @@
 package io.lvs4j.vrrp.linux;
 
+import io.lvs4j.lab.NetnsLab;
 import io.lvs4j.vrrp.config.AuthType;
 import io.lvs4j.vrrp.config.GarpSettings;
 import io.lvs4j.vrrp.config.VirtualIpAddress;
@@ -8,7 +9,6 @@ import io.lvs4j.vrrp.config.VrrpInstanceConfig;
 import io.lvs4j.vrrp.config.VrrpState;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,8 +20,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Two network namespaces joined by a veth pair (keepalived's side "ka", lvs4j's side "j"), with
- * 192.0.2.11/24 and 192.0.2.12/24, IPv6 link-local addresses without DAD; keepalived processes
- * started in "ka" and killed by PID; everything removed by {@link #close()}.
+ * 192.0.2.11/24 and 192.0.2.12/24, IPv6 link-local addresses without DAD, over lvs-lab's
+ * {@link NetnsLab}; keepalived processes started in "ka" and killed by PID; everything removed by
+ * {@link #close()}.
  */
 final class Lab implements AutoCloseable {
     static final String KA_IF = "vk1";
@@ -32,29 +33,29 @@ final class Lab implements AutoCloseable {
     final String ka;
     final String j;
     final Path dir;
+    private final NetnsLab lab;
     private final List<Keepalived> keepaliveds = new ArrayList<>();
 
     Lab(String tag) throws IOException, InterruptedException {
         String id = Long.toString(ProcessHandle.current().pid() % 100000) + tag;
-        this.ka = "lvka" + id;
-        this.j = "lvj" + id;
-        this.dir = Files.createTempDirectory("lvs4j-vrrp-it");
-        close(false);
-        sh("ip", "netns", "add", ka);
-        sh("ip", "netns", "add", j);
-        sh("ip", "link", "add", KA_IF, "netns", ka, "type", "veth", "peer", "name", J_IF, "netns", j);
+        this.lab = new NetnsLab("lv", "lvs4j-vrrp-it", Duration.ofSeconds(5));
+        this.dir = lab.dir();
+        NetnsLab.deleteNamespace("lvka" + id); // left by an earlier JVM with the same PID
+        NetnsLab.deleteNamespace("lvj" + id);
+        this.ka = lab.namespace("ka" + id);
+        this.j = lab.namespace("j" + id);
+        NetnsLab.veth(ka, KA_IF, j, J_IF);
         for (String[] side : new String[][] {{ka, KA_IF, KA_ADDR}, {j, J_IF, J_ADDR}}) {
-            sh("ip", "netns", "exec", side[0], "sysctl", "-q", "-w", "net.ipv6.conf." + side[1] + ".accept_dad=0");
-            sh("ip", "-n", side[0], "addr", "add", side[2] + "/24", "dev", side[1]);
-            sh("ip", "-n", side[0], "link", "set", "lo", "up");
-            sh("ip", "-n", side[0], "link", "set", side[1], "up");
+            NetnsLab.sysctl(side[0], "net.ipv6.conf." + side[1] + ".accept_dad=0");
+            NetnsLab.addr(side[0], side[1], side[2] + "/24");
+            NetnsLab.up(side[0], side[1]);
         }
         waitUntil(Duration.ofSeconds(5), () -> addresses(ka, KA_IF).contains("fe80::") && addresses(j, J_IF).contains("fe80::"));
     }
 
     static boolean available() {
         try {
-            return ProcessHandle.current().info().user().orElse("").equals("root")
+            return NetnsLab.isRoot()
                     && new ProcessBuilder("keepalived", "-v").redirectErrorStream(true).start().waitFor() == 0;
         } catch (IOException | InterruptedException e) {
             return false;
@@ -62,16 +63,7 @@ final class Lab implements AutoCloseable {
     }
 
     static String sh(String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(20, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", argv) + ": timed out");
-        }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", argv) + ": exit " + p.exitValue() + ": " + out);
-        }
-        return out;
+        return NetnsLab.sh(argv);
     }
 
     /** {@code ip -n NS addr show dev IF}. */
@@ -85,19 +77,12 @@ final class Lab implements AutoCloseable {
 
     /** Polls {@code condition} every 2 ms until it holds or {@code max} passed; returns whether it held. */
     static boolean waitUntil(Duration max, BooleanSupplier condition) {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return true;
-            }
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
+        try {
+            return NetnsLab.waitUntil(max, Duration.ofMillis(2), condition);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
-        return condition.getAsBoolean();
     }
 
     /** Starts keepalived in the "ka" namespace with this configuration (VRRP only). */
@@ -222,18 +207,6 @@ final class Lab implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        close(true);
-    }
-
-    private void close(boolean quietly) {
-        for (String ns : new String[] {ka, j}) {
-            try {
-                sh("ip", "netns", "del", ns);
-            } catch (IOException | InterruptedException e) {
-                if (quietly && !(e instanceof IOException)) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+        lab.close();
     }
 }
