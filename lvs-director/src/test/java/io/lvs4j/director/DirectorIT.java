@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * keepalived, then under {@link DirectorLabMain}. Both install the same rules; when one listener
  * is killed both remove that real server, to the same rules; a runtime weight change through the
  * director is one edit that {@code ipvsadm -Sn} shows; closing removes the rules, as keepalived's
- * SIGTERM does.
+ * SIGTERM does. A second virtual server ({@link #SORRY_VS}: quorum 2, {@code sorry_server_inhibit})
+ * has its sorry server at weight 0 from the start under both; when the listener dies its quorum is
+ * lost and under both the sorry server serves alone at weight 1 (the real server still alive leaves).
  */
 @RequiresUmlLab
 class DirectorIT {
@@ -49,6 +51,28 @@ class DirectorIT {
               }
              }
              real_server 192.0.2.251 80 {
+              weight 1
+             }
+            }
+            """;
+
+    /** Quorum 2 over two real servers of weight 1, one checked on the listener the scenario kills. */
+    static final String SORRY_VS = """
+            virtual_server 203.0.113.11 80 {
+             delay_loop 1
+             lb_algo rr
+             lb_kind NAT
+             protocol TCP
+             quorum 2
+             sorry_server 192.0.2.252 80
+             sorry_server_inhibit
+             real_server 192.0.2.250 7001 {
+              weight 1
+              TCP_CHECK {
+               connect_timeout 1
+              }
+             }
+             real_server 192.0.2.251 81 {
               weight 1
              }
             }
@@ -109,7 +133,7 @@ class DirectorIT {
     void director_installsWhatKeepalivedInstalls_followsChecks_changesWeight_removesOnClose(UmlLab lab)
             throws Exception {
         Path d = workDir("director-it");
-        Files.writeString(d.resolve("ka.conf"), CONF);
+        Files.writeString(d.resolve("ka.conf"), CONF + SORRY_VS);
         List<String> java = new ArrayList<>();
         java.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         java.addAll(UmlLab.DEFAULT_JVM_OPTIONS);
@@ -160,10 +184,17 @@ class DirectorIT {
         List<String> kaStart = sorted(d.resolve("ka-start.sn"));
         assertThat(kaStart).contains("-A -t 203.0.113.10:80 -s wrr", "-a -t 203.0.113.10:80 -r 192.0.2.250:7000 -m -w 3",
                 "-a -t 203.0.113.10:80 -r 192.0.2.250:7001 -m -w 2", "-a -t 203.0.113.10:80 -r 192.0.2.251:80 -m -w 1");
+        assertThat(kaStart).as("sorry_server_inhibit: in at weight 0 while quorum is met").contains(
+                "-A -t 203.0.113.11:80 -s rr", "-a -t 203.0.113.11:80 -r 192.0.2.250:7001 -m -w 1",
+                "-a -t 203.0.113.11:80 -r 192.0.2.251:81 -m -w 1", "-a -t 203.0.113.11:80 -r 192.0.2.252:80 -m -w 0");
         assertThat(sorted(d.resolve("lvs-start.sn"))).as("installed at start").isEqualTo(kaStart);
 
         List<String> kaDown = sorted(d.resolve("ka-down.sn"));
-        assertThat(kaDown).doesNotContain("-a -t 203.0.113.10:80 -r 192.0.2.250:7001 -m -w 2").hasSize(3);
+        assertThat(kaDown).doesNotContain("-a -t 203.0.113.10:80 -r 192.0.2.250:7001 -m -w 2");
+        assertThat(kaDown).filteredOn(l -> l.contains("203.0.113.10:80")).hasSize(3);
+        assertThat(kaDown).as("quorum lost: the sorry server alone, at weight 1")
+                .filteredOn(l -> l.contains("203.0.113.11:80"))
+                .containsExactly("-A -t 203.0.113.11:80 -s rr", "-a -t 203.0.113.11:80 -r 192.0.2.252:80 -m -w 1");
         assertThat(sorted(d.resolve("lvs-down.sn"))).as("after the check failed").isEqualTo(kaDown);
         assertThat(Files.readString(d.resolve("lvs-down.ln"))).doesNotContain("192.0.2.250:7001")
                 .contains("192.0.2.250:7000");
