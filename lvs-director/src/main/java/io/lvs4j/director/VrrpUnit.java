@@ -2,19 +2,25 @@ package io.lvs4j.director;
 
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.netlink.InterfaceException;
+import io.lvs4j.vrrp.InterfaceTracker;
 import io.lvs4j.vrrp.RouterState;
+import io.lvs4j.vrrp.ScriptTracker;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpRouter;
 import io.lvs4j.vrrp.VrrpSyncGroup;
+import io.lvs4j.vrrp.config.TrackedObject;
 import io.lvs4j.vrrp.config.VrrpInstanceConfig;
 import io.lvs4j.vrrp.config.VrrpScriptConfig;
 import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
+import io.lvs4j.vrrp.linux.ScriptRunner;
 import io.lvs4j.vrrp.linux.VrrpNode;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
 import io.lvs4j.vrrp.memory.VirtualClock;
+import io.lvs4j.vrrp.spi.VrrpScheduler;
 import java.net.InetAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -136,12 +142,21 @@ abstract class VrrpUnit implements AutoCloseable {
 
     /**
      * An in-memory network on a virtual clock: each router attaches as {@code node} with its
-     * {@code unicast_src_ip}/{@code mcast_src_ip}, or {@code address} when it has none. Tracked
-     * scripts and interfaces are not run here.
+     * {@code unicast_src_ip}/{@code mcast_src_ip}, or {@code address} when it has none. Tracking as
+     * {@link VrrpNode} does it: the instance's interface (unless {@code dont_track_primary}) and its
+     * {@code track_interface}s follow the network's simulated link state of this node's interfaces
+     * ({@link InMemoryNetwork#interfaceUp}); {@code track_script}s run for real (the command, as
+     * {@link ScriptRunner#runOnce}) on the virtual clock: at start, then every interval.
      */
     static Transport inMemory(InMemoryNetwork network, VirtualClock clock, String node, InetAddress address) {
         return (spec, listener) -> {
             Map<String, VrrpRouter> routers = new LinkedHashMap<>();
+            Map<String, InterfaceTracker> interfaces = new HashMap<>();
+            Map<String, ScriptTracker> scriptTrackers = new LinkedHashMap<>();
+            Map<String, VrrpScriptConfig> scriptConfigs = new HashMap<>();
+            spec.scripts().forEach(sc -> scriptConfigs.put(sc.name(), sc));
+            java.util.function.Function<String, InterfaceTracker> iface = name -> interfaces.computeIfAbsent(name,
+                    n -> new InterfaceTracker(n, network.isInterfaceUp(node, n)));
             for (VrrpInstanceConfig c : spec.instances()) {
                 VrrpInstance.Builder b = VrrpInstance.fromConfig(c);
                 InetAddress source = c.unicastSourceIp() != null ? c.unicastSourceIp() : c.multicastSourceIp();
@@ -153,13 +168,48 @@ abstract class VrrpUnit implements AutoCloseable {
                 }
                 VrrpInstance instance = b.build();
                 VrrpRouter r = VrrpRouter.create(instance, network.attach(node, source), clock);
+                if (c.interfaceName() != null && !c.dontTrackPrimary()) {
+                    r.track(iface.apply(c.interfaceName()), 0, false);
+                }
+                for (TrackedObject t : c.trackInterfaces()) {
+                    r.track(iface.apply(t.name()), t.weight(), t.reverse());
+                }
+                for (TrackedObject t : c.trackScripts()) {
+                    VrrpScriptConfig sc = scriptConfigs.get(t.name());
+                    Preconditions.checkState(sc != null, "vrrp_instance " + c.name() + " track_script", t.name(),
+                            "a vrrp_script defined in the file");
+                    r.track(scriptTrackers.computeIfAbsent(t.name(), n -> ScriptTracker.fromConfig(sc)), t.weight(),
+                            t.reverse());
+                }
                 r.addListener(listener);
                 routers.put(c.name(), r);
             }
+            InMemoryNetwork.InterfaceListener links = (n, name, up) -> {
+                InterfaceTracker t = n.equals(node) ? interfaces.get(name) : null;
+                if (t != null) {
+                    t.linkUp(up);
+                }
+            };
+            network.addInterfaceListener(links);
             if (spec.group() != null) {
                 VrrpSyncGroup.of(spec.group().name(), new ArrayList<>(routers.values()));
             }
             routers.values().forEach(VrrpRouter::start);
+            List<VrrpScheduler.Timer> timers = new ArrayList<>();
+            boolean[] closed = {false};
+            scriptTrackers.forEach((name, tracker) -> {
+                VrrpScriptConfig sc = scriptConfigs.get(name);
+                long every = (sc.interval() != null ? sc.interval() : java.time.Duration.ofSeconds(1)).toNanos() / 1000;
+                timers.add(clock.schedule(0, new Runnable() {
+                    @Override
+                    public void run() {
+                        if (!closed[0]) {
+                            tracker.recordResult(ScriptRunner.runOnce(sc));
+                            timers.add(clock.schedule(every, this));
+                        }
+                    }
+                }));
+            });
             return new VrrpUnit(spec) {
                 @Override
                 Map<String, int[]> states() {
@@ -170,6 +220,9 @@ abstract class VrrpUnit implements AutoCloseable {
 
                 @Override
                 public void close() {
+                    closed[0] = true;
+                    timers.forEach(VrrpScheduler.Timer::cancel);
+                    network.removeInterfaceListener(links);
                     routers.values().forEach(VrrpRouter::stop);
                 }
             };

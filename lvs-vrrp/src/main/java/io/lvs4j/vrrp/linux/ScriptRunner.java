@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * killed after {@code timeout} (default: the interval) and then counted as a failure; exit status 0
  * is success. Results go to the script's {@link ScriptTracker} on the VRRP scheduler's thread.
  */
-final class ScriptRunner implements AutoCloseable {
+public final class ScriptRunner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ScriptRunner.class);
 
     private final ScheduledThreadPoolExecutor pool;
@@ -40,12 +40,24 @@ final class ScriptRunner implements AutoCloseable {
         Duration interval = config.interval() != null ? config.interval() : Duration.ofSeconds(1);
         Duration timeout = config.timeout() != null ? config.timeout() : interval;
         pool.scheduleWithFixedDelay(() -> {
-            boolean ok = runOnce(config.name(), argv, timeout);
+            boolean ok = runOnce(config.name(), argv, timeout, running);
             vrrpThread.execute(() -> tracker.recordResult(ok));
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private boolean runOnce(String name, List<String> argv, Duration timeout) {
+    /**
+     * Runs a {@code vrrp_script}'s command once in the current thread, as {@link VrrpNode} does on
+     * its interval: argv without a shell, killed after {@code timeout} (default: the interval) and
+     * then a failure; exit status 0 is success. For transports that schedule scripts themselves
+     * (the in-memory VRRP on a virtual clock).
+     */
+    public static boolean runOnce(VrrpScriptConfig config) {
+        Duration interval = config.interval() != null ? config.interval() : Duration.ofSeconds(1);
+        Duration timeout = config.timeout() != null ? config.timeout() : interval;
+        return runOnce(config.name(), Argv.command(config.script()), timeout, new ArrayList<>());
+    }
+
+    private static boolean runOnce(String name, List<String> argv, Duration timeout, List<Process> running) {
         Process p;
         try {
             p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)

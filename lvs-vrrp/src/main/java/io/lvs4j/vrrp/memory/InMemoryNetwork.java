@@ -18,7 +18,9 @@ import java.util.Set;
  * One simulated link (an Ethernet segment) on a {@link VirtualClock}: multicast goes to every other
  * attached node, unicast to the node with that address. Loss (seeded, so runs repeat exactly),
  * a fixed delay, partitions and per-node link state are injectable. Packets travel as the bytes the
- * engine encoded, so the codec's checks apply on receive.
+ * engine encoded, so the codec's checks apply on receive. Apart from that, each node's interfaces
+ * have a simulated link state ({@link #interfaceUp}) for {@code track_interface}: what rtnetlink
+ * would report on a real host.
  */
 public final class InMemoryNetwork {
     private final VirtualClock clock;
@@ -29,6 +31,14 @@ public final class InMemoryNetwork {
     private long delayMicros;
     private long delivered;
     private long lost;
+    private final java.util.Map<String, Boolean> interfaces = new java.util.HashMap<>();
+    private final List<InterfaceListener> interfaceListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told when a simulated interface's link state changes. */
+    @FunctionalInterface
+    public interface InterfaceListener {
+        void changed(String node, String interfaceName, boolean up);
+    }
 
     public InMemoryNetwork(VirtualClock clock) {
         this.clock = Preconditions.checkNotNull(clock, "clock");
@@ -69,6 +79,35 @@ public final class InMemoryNetwork {
                 e.linkUp = up;
             }
         }
+    }
+
+    /**
+     * Sets the link state of interface {@code interfaceName} on {@code node}, as the kernel would
+     * report it (every interface is up until set); listeners hear of changes. Packets on this
+     * network are not affected (that is {@link #linkUp}).
+     */
+    public void interfaceUp(String node, String interfaceName, boolean up) {
+        Preconditions.checkNotNull(node, "node");
+        Preconditions.checkNotNull(interfaceName, "interface");
+        Boolean before = interfaces.put(node + "\0" + interfaceName, up);
+        if ((before == null || before) != up) {
+            for (InterfaceListener l : interfaceListeners) {
+                l.changed(node, interfaceName, up);
+            }
+        }
+    }
+
+    /** The simulated link state of that interface: up unless {@link #interfaceUp} said otherwise. */
+    public boolean isInterfaceUp(String node, String interfaceName) {
+        return interfaces.getOrDefault(node + "\0" + interfaceName, true);
+    }
+
+    public void addInterfaceListener(InterfaceListener listener) {
+        interfaceListeners.add(Preconditions.checkNotNull(listener, "listener"));
+    }
+
+    public void removeInterfaceListener(InterfaceListener listener) {
+        interfaceListeners.remove(listener);
     }
 
     public long delivered() {
