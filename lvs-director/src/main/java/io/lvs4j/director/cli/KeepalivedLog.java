@@ -72,8 +72,11 @@ final class KeepalivedLog {
                     + e.detail());
             case QUORUM_UP -> out.println("Gained quorum for VS " + vs(k) + " (" + e.detail() + ")");
             case QUORUM_DOWN -> out.println("Lost quorum for VS " + vs(k) + " (" + e.detail() + ")");
-            case SORRY_SERVER_ON -> out.println("Adding sorry server " + rs(k, r) + " to VS " + vs(k));
-            case SORRY_SERVER_OFF -> out.println("Removing sorry server " + rs(k, r) + " from VS " + vs(k));
+            // sorry_server_inhibit: keepalived enables and disables (weight 0) instead of adding and removing
+            case SORRY_SERVER_ON -> out.println((e.detail() != null && e.detail().contains("inhibited") ? "Enabling"
+                    : "Adding") + " sorry server " + rs(k, r) + " to VS " + vs(k));
+            case SORRY_SERVER_OFF -> out.println((e.weight() == 0 ? "Disabling" : "Removing") + " sorry server "
+                    + rs(k, r) + " from VS " + vs(k));
             case ACTION_FAILED -> out.println("Error: " + vs(k) + ": " + e.detail());
             default -> out.println(e);
         }

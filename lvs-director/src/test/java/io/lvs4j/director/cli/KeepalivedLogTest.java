@@ -51,6 +51,27 @@ class KeepalivedLogTest {
         assertThat(KeepalivedLog.vs(ServiceKey.of(Protocol.TCP, "2001:db8::10", 80))).isEqualTo("[2001:db8::10]:tcp:80");
     }
 
+    /** keepalived 2.2.7's ipwrapper.c wording: "Enabling"/"Disabling" with sorry_server_inhibit, else "Adding"/"Removing". */
+    @Test
+    void sorryServer_inhibitedIsEnabledAndDisabled_otherwiseAddedAndRemoved() {
+        RealServer sorry = RealServer.of("203.0.113.9", 80).build();
+        assertThat(printDetail(HealthEvent.Type.SORRY_SERVER_ON, sorry, 1, "quorum lost (inhibited sorry server enabled)"))
+                .isEqualTo("Enabling sorry server [203.0.113.9]:tcp:80 to VS [192.0.2.50]:tcp:80\n");
+        assertThat(printDetail(HealthEvent.Type.SORRY_SERVER_ON, sorry, 1, "quorum lost"))
+                .isEqualTo("Adding sorry server [203.0.113.9]:tcp:80 to VS [192.0.2.50]:tcp:80\n");
+        assertThat(printDetail(HealthEvent.Type.SORRY_SERVER_OFF, sorry, 0, "quorum regained"))
+                .isEqualTo("Disabling sorry server [203.0.113.9]:tcp:80 from VS [192.0.2.50]:tcp:80\n");
+        assertThat(printDetail(HealthEvent.Type.SORRY_SERVER_OFF, sorry, -1, "quorum regained"))
+                .isEqualTo("Removing sorry server [203.0.113.9]:tcp:80 from VS [192.0.2.50]:tcp:80\n");
+    }
+
+    private static String printDetail(HealthEvent.Type type, RealServer rs, int weight, String detail) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        HealthEvent e = new HealthEvent(1, 0, type, VS, rs, weight, null, null, detail);
+        KeepalivedLog.print(new DirectorEvent.Health(1, 0, e), new PrintStream(b, true, StandardCharsets.UTF_8));
+        return b.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
     void realServerUp_tcpCheckWording() {
         String out = print(HealthEvent.Type.REAL_SERVER_UP, VS, RealServer.of("198.51.100.12", 80).build(), 2,
