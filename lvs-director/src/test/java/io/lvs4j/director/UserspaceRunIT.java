@@ -1,20 +1,18 @@
 package io.lvs4j.director;
 
+import static io.lvs4j.director.UserspaceNet.waitUntil;
 import static io.lvs4j.lab.NetnsLab.read;
 import static io.lvs4j.lab.NetnsLab.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lvs4j.lab.NetnsLab;
-import io.lvs4j.lab.NginxServer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -36,12 +34,12 @@ class UserspaceRunIT {
     private static final String RS1 = "198.51.100.2";
     private static final String RS2 = "198.51.100.18";
 
-    private NetnsLab lab;
+    private UserspaceNet net;
 
     @AfterEach
     void cleanUp() {
-        if (lab != null) {
-            lab.close();
+        if (net != null) {
+            net.close();
         }
     }
 
@@ -60,12 +58,12 @@ class UserspaceRunIT {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root for namespaces");
         String jar = System.getProperty("lvs4j.cli.jar");
         assertThat(jar).as("system property lvs4j.cli.jar (set by failsafe)").isNotNull();
-        lab = new NetnsLab("ufwd" + ID, "ufwd", Duration.ZERO);
-        Path dir = lab.dir();
-        String c = ns("c");
-        String d = ns("d");
-        String r1 = ns("r1");
-        String r2 = ns("r2");
+        net = new UserspaceNet("ufwd" + ID, "ufwd", VIP);
+        Path dir = net.dir();
+        String c = net.ns("c");
+        String d = net.ns("d");
+        String r1 = net.ns("r1");
+        String r2 = net.ns("r2");
         NetnsLab.veth(c, "eth0", d, "c0");
         NetnsLab.veth(r1, "eth0", d, "e1");
         NetnsLab.veth(r2, "eth0", d, "e2");
@@ -82,22 +80,22 @@ class UserspaceRunIT {
         sh("ip", "-n", r1, "route", "add", "default", "via", "198.51.100.1");
         sh("ip", "-n", r2, "addr", "add", RS2 + "/28", "dev", "eth0");
         sh("ip", "-n", r2, "route", "add", "default", "via", "198.51.100.17");
-        nginx(r1, "rs1");
-        Process nginx2 = nginx(r2, "rs2").process();
+        net.nginx(r1, "rs1");
+        Process nginx2 = net.nginx(r2, "rs2").process();
 
         Path file = dir.resolve("keepalived.conf");
         Files.writeString(file, conf(1, 1));
         Path control = dir.resolve("lvs4j.sock");
         Path log = dir.resolve("run.log");
-        Process run = lab.track(Lvs4jCli.start(jar, log, "run", file.toString(), "--netns", d, "--userspace",
+        Process run = net.track(Lvs4jCli.start(jar, log, "run", file.toString(), "--netns", d, "--userspace",
                 "--interface", "c0,e1,e2", "--control", control.toString()));
 
         // (1) both real servers answer, alternating (wrr with equal weights)
         assertThat(waitUntil(Duration.ofSeconds(20), () -> {
-            List<String> r = curls(c, 2);
+            List<String> r = net.curls(c, 2);
             return r.contains("rs1") && r.contains("rs2");
         })).as("both real servers answer through the forwarder; log:\n%s", read(log)).isTrue();
-        List<String> six = curls(c, 6);
+        List<String> six = net.curls(c, 6);
         assertThat(six).as("six new connections").containsOnly("rs1", "rs2");
         for (int i = 1; i < six.size(); i++) {
             assertThat(six.get(i)).as("reply %d of %s", i, six).isNotEqualTo(six.get(i - 1));
@@ -117,12 +115,12 @@ class UserspaceRunIT {
         assertThat(waitUntil(Duration.ofSeconds(15), () -> {
             return serverLine(status(jar, control), RS2).contains("kernel -");
         })).as("rs2 removed from the forwarder's table; status:\n%s", status(jar, control)).isTrue();
-        assertThat(curls(c, 6)).as("with rs2 down").containsOnly("rs1");
+        assertThat(net.curls(c, 6)).as("with rs2 down").containsOnly("rs1");
         System.out.println("== rs2's nginx stopped\n" + status(jar, control));
-        nginx(r2, "rs2");
+        net.nginx(r2, "rs2");
         assertThat(waitUntil(Duration.ofSeconds(15), () -> serverLine(status(jar, control), RS2).contains("kernel 1")))
                 .as("rs2 back in the table; status:\n%s", status(jar, control)).isTrue();
-        assertThat(waitUntil(Duration.ofSeconds(5), () -> curls(c, 4).contains("rs2"))).as("rs2 answers again")
+        assertThat(waitUntil(Duration.ofSeconds(5), () -> net.curls(c, 4).contains("rs2"))).as("rs2 answers again")
                 .isTrue();
 
         // (3) weight 3:1 by SIGHUP: any 8 new connections in a row split 6:2
@@ -131,7 +129,7 @@ class UserspaceRunIT {
         assertThat(waitUntil(Duration.ofSeconds(10), () -> read(log).contains("Reload done")))
                 .as("reload; log:\n%s", read(log)).isTrue();
         assertThat(serverLine(status(jar, control), RS1)).contains("weight 3 kernel 3");
-        List<String> eight = curls(c, 8);
+        List<String> eight = net.curls(c, 8);
         assertThat(eight.stream().filter("rs1"::equals).count()).as("rs1 of %s", eight).isEqualTo(6);
         assertThat(eight.stream().filter("rs2"::equals).count()).as("rs2 of %s", eight).isEqualTo(2);
         System.out.println("== after SIGHUP with weights 3:1 " + eight + "\n" + status(jar, control));
@@ -141,7 +139,7 @@ class UserspaceRunIT {
         assertThat(run.waitFor(15, TimeUnit.SECONDS)).as("stopped within 15 s; log:\n%s", read(log)).isTrue();
         assertThat(run.exitValue()).as("exit status; log:\n%s", read(log)).isZero();
         assertThat(read(log)).contains("Userspace forwarder stopped");
-        assertThat(curl(c)).startsWith("ERR:");
+        assertThat(net.curl(c)).startsWith("ERR:");
         System.out.println("== lvs4j run's output\n" + read(log));
     }
 
@@ -158,32 +156,5 @@ class UserspaceRunIT {
         List<String> argv = new ArrayList<>(List.of("status", "--control", control.toString()));
         argv.addAll(List.of(more));
         return Lvs4jCli.run(jar, argv.toArray(new String[0]));
-    }
-
-    private static List<String> curls(String ns, int n) {
-        return NetnsLab.curls(ns, n, 2, "http://" + VIP + "/");
-    }
-
-    private static String curl(String ns) {
-        return NetnsLab.curl(ns, 2, "http://" + VIP + "/");
-    }
-
-    /** A namespace with IPv6 off. */
-    private String ns(String name) throws IOException, InterruptedException {
-        String n = lab.namespace(name);
-        NetnsLab.disableIpv6(n);
-        return n;
-    }
-
-    /** nginx in {@code ns} answering {@code body} on port 80 (one process, stopped by PID). */
-    private NginxServer nginx(String ns, String body) throws IOException, InterruptedException {
-        NginxServer s = NginxServer.configure(lab.dir().resolve(ns), ns, false, 64, List.of(),
-                NginxServer.answering(body, List.of("80")));
-        lab.track(s.start(80));
-        return s;
-    }
-
-    private static boolean waitUntil(Duration max, BooleanSupplier condition) throws InterruptedException {
-        return NetnsLab.waitUntil(max, Duration.ofMillis(200), condition);
     }
 }

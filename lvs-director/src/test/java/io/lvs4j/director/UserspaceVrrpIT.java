@@ -1,19 +1,18 @@
 package io.lvs4j.director;
 
+import static io.lvs4j.director.UserspaceNet.waitUntil;
 import static io.lvs4j.lab.NetnsLab.read;
 import static io.lvs4j.lab.NetnsLab.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lvs4j.lab.NetnsLab;
-import io.lvs4j.lab.NginxServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,14 +44,14 @@ class UserspaceVrrpIT {
     /** NAT: the real servers' subnet and their gateway, a second VIP of the same instance (on the interface). */
     private static final String GATEWAY = "198.51.100.1";
 
-    private NetnsLab lab;
+    private UserspaceNet net;
     private Path dir;
     private String jar;
 
     @AfterEach
     void cleanUp() {
-        if (lab != null) {
-            lab.close();
+        if (net != null) {
+            net.close();
         }
     }
 
@@ -101,14 +100,14 @@ class UserspaceVrrpIT {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root for namespaces");
         jar = System.getProperty("lvs4j.cli.jar");
         assertThat(jar).as("system property lvs4j.cli.jar (set by failsafe)").isNotNull();
-        lab = new NetnsLab("uv" + ID, "uvrrp", Duration.ZERO);
-        dir = lab.dir();
-        String sw = ns("sw");
-        String c = ns("c");
-        String d1 = ns("d1");
-        String d2 = ns("d2");
-        String r1 = ns("r1");
-        String r2 = ns("r2");
+        net = new UserspaceNet("uv" + ID, "uvrrp", VIP);
+        dir = net.dir();
+        String sw = net.ns("sw");
+        String c = net.ns("c");
+        String d1 = net.ns("d1");
+        String d2 = net.ns("d2");
+        String r1 = net.ns("r1");
+        String r2 = net.ns("r2");
         NetnsLab.bridge(sw, "br0");
         String[][] hosts = {{c, CLIENT}, {d1, "203.0.113.11"}, {d2, "203.0.113.12"}, {r1, rs1()}, {r2, rs2()}};
         for (int i = 0; i < hosts.length; i++) {
@@ -137,14 +136,14 @@ class UserspaceVrrpIT {
                 sh("ip", "netns", "exec", r, "sysctl", "-q", "-w", "net.ipv4.conf." + k + ".arp_announce=2");
             }
         }
-        nginx(r1, "rs1");
-        nginx(r2, "rs2");
+        net.nginx(r1, "rs1");
+        net.nginx(r2, "rs2");
         String mac1 = mac(d1);
         String mac2 = mac(d2);
 
         long t0 = System.nanoTime();
         Process run1 = director(d1, "MASTER", 100, "1");
-        assertThat(waitUntil(Duration.ofSeconds(25), () -> curl(c).startsWith("rs")))
+        assertThat(waitUntil(Duration.ofSeconds(25), () -> net.curl(c).startsWith("rs")))
                 .as("the VIP answers through d1; log:\n%s", read(log("1"))).isTrue();
         Process run2 = director(d2, "BACKUP", 90, "2");
         assertThat(waitUntil(Duration.ofSeconds(25), () -> read(log("2")).contains("(VI_1) Entering BACKUP STATE")))
@@ -157,7 +156,7 @@ class UserspaceVrrpIT {
         System.out.printf("== %s both directors up after %.1f s%n", mode(), (System.nanoTime() - t0) / 1e9);
 
         // (1) through the master, round robin over both real servers
-        List<String> four = curls(c, 4);
+        List<String> four = net.curls(c, 4);
         assertThat(four).as("four new connections through d1").containsOnly("rs1", "rs2").contains("rs1", "rs2");
 
         // (2) exactly one director answers ARP for the VIP: the master
@@ -174,10 +173,10 @@ class UserspaceVrrpIT {
         double moved = (System.nanoTime() - killed) / 1e9;
         assertThat(read(log("2"))).contains("(VI_1) Entering MASTER STATE")
                 .contains("(VI_1) " + VIP + " answered by the userspace forwarder");
-        assertThat(waitUntil(Duration.ofSeconds(10), () -> curl(c).startsWith("rs"))).as("the VIP answers via d2")
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
                 .isTrue();
         double serving = (System.nanoTime() - killed) / 1e9;
-        assertThat(curls(c, 4)).as("four new connections through d2").containsOnly("rs1", "rs2")
+        assertThat(net.curls(c, 4)).as("four new connections through d2").containsOnly("rs1", "rs2")
                 .contains("rs1", "rs2");
         assertThat(arpRepliers(c)).as("MACs answering ARP for the VIP after the failover").containsExactly(mac2);
         if (nat) {
@@ -198,9 +197,9 @@ class UserspaceVrrpIT {
                 () -> read(log("2")).contains("(VI_1) " + VIP + " in standby on the userspace forwarder")))
                 .as("d2 in standby again; log:\n%s", read(log("2"))).isTrue();
         assertThat(arpRepliers(c)).as("MACs answering ARP for the VIP after d1 came back").containsExactly(mac1);
-        assertThat(waitUntil(Duration.ofSeconds(10), () -> curl(c).startsWith("rs"))).as("the VIP answers via d1")
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d1")
                 .isTrue();
-        assertThat(curls(c, 4)).as("four new connections through d1 again").containsOnly("rs1", "rs2")
+        assertThat(net.curls(c, 4)).as("four new connections through d1 again").containsOnly("rs1", "rs2")
                 .contains("rs1", "rs2");
         assertThat(Lvs4jCli.toRealServers(status("1b"))).as("d1's forwarder carried them").isGreaterThan(0);
         if (nat) {
@@ -215,9 +214,9 @@ class UserspaceVrrpIT {
         // (5) the backup takes no packets for the VIP: the client's entry pinned to d2's MAC, a curl fails
         // (d2's forwarder would otherwise forward it to a real server, which answers the client directly)
         sh("ip", "-n", c, "neigh", "replace", VIP, "lladdr", mac2, "dev", "eth0", "nud", "permanent");
-        assertThat(curl(c)).as("a curl sent to the backup's MAC").startsWith("ERR:");
+        assertThat(net.curl(c)).as("a curl sent to the backup's MAC").startsWith("ERR:");
         sh("ip", "-n", c, "neigh", "del", VIP, "dev", "eth0");
-        assertThat(waitUntil(Duration.ofSeconds(10), () -> curl(c).startsWith("rs"))).as("the VIP answers via d1")
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d1")
                 .isTrue();
         assertThat(neighbour(c, VIP)).isEqualTo(mac1);
         System.out.println("== " + mode() + " d2's output\n" + read(log("2")));
@@ -236,7 +235,7 @@ class UserspaceVrrpIT {
     private Process director(String netns, String state, int priority, String name) throws IOException {
         Path file = dir.resolve("keepalived" + name + ".conf");
         Files.writeString(file, conf(state, priority));
-        return lab.track(Lvs4jCli.start(jar, log(name), "run", file.toString(), "--netns", netns, "--userspace",
+        return net.track(Lvs4jCli.start(jar, log(name), "run", file.toString(), "--netns", netns, "--userspace",
                 "--interface", "eth0", "--control", dir.resolve("lvs4j" + name + ".sock").toString()));
     }
 
@@ -295,31 +294,5 @@ class UserspaceVrrpIT {
                 "print(' '.join(sorted(seen)))");
         String out = sh("ip", "netns", "exec", netns, "python3", "-c", script, "eth0", CLIENT, VIP).trim();
         return out.isEmpty() ? List.of() : List.of(out.split(" "));
-    }
-
-    private static List<String> curls(String ns, int n) {
-        return NetnsLab.curls(ns, n, 2, "http://" + VIP + "/");
-    }
-
-    private static String curl(String ns) {
-        return NetnsLab.curl(ns, 2, "http://" + VIP + "/");
-    }
-
-    /** A namespace with IPv6 off. */
-    private String ns(String name) throws IOException, InterruptedException {
-        String n = lab.namespace(name);
-        NetnsLab.disableIpv6(n);
-        return n;
-    }
-
-    /** nginx in {@code ns} answering {@code body} on port 80 (one process, stopped by PID). */
-    private void nginx(String ns, String body) throws IOException, InterruptedException {
-        NginxServer s = NginxServer.configure(dir.resolve(ns), ns, false, 64, List.of(),
-                NginxServer.answering(body, List.of("80")));
-        lab.track(s.start(80));
-    }
-
-    private static boolean waitUntil(Duration max, BooleanSupplier condition) throws InterruptedException {
-        return NetnsLab.waitUntil(max, Duration.ofMillis(200), condition);
     }
 }
