@@ -7,20 +7,19 @@ import io.lvs4j.ServiceKey;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.ReadOptions;
 import io.lvs4j.health.HealthEvent;
+import io.lvs4j.lab.NetnsLab;
+import io.lvs4j.lab.NginxServer;
 import io.lvs4j.netlink.InMemoryIpvs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,8 +39,7 @@ class DirectorNetnsChecksIT {
     private static final String NS = "fixck" + ID;
     private static final String DUMMY = "fxd" + ID;
 
-    private final List<Process> processes = new ArrayList<>();
-    private Path dir;
+    private NetnsLab lab;
     private ServerSocket hostOnly;
 
     static boolean available() {
@@ -57,66 +55,28 @@ class DirectorNetnsChecksIT {
     @BeforeEach
     void setUp() throws Exception {
         assumeTrue(available(), "needs root, nginx and python3");
-        dir = Files.createTempDirectory("lvs4j-fix-netns");
-        deleteNamespace();
-        HostLab.sh("ip", "netns", "add", NS);
-        HostLab.sh("ip", "-n", NS, "link", "set", "lo", "up");
-        HostLab.sh("ip", "-n", NS, "link", "add", DUMMY, "type", "veth", "peer", "name", "fxe" + ID);
-        HostLab.sh("ip", "netns", "exec", NS, "sysctl", "-q", "-w", "net.ipv4.ping_group_range=0 2147483647");
+        lab = new NetnsLab("fixck", "lvs4j-fix-netns", Duration.ofSeconds(5));
+        NetnsLab.deleteNamespace(NS); // left by an earlier JVM with the same PID
+        lab.namespace(ID);
+        NetnsLab.veth(NS, DUMMY, NS, "fxe" + ID);
+        NetnsLab.sysctl(NS, "net.ipv4.ping_group_range=0 2147483647");
     }
 
     @AfterEach
     void tearDown() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-            if (!p.waitFor(5, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-            }
+        if (lab != null) {
+            lab.close();
         }
         if (hostOnly != null) {
             hostOnly.close();
-        }
-        if (dir != null) {
-            deleteNamespace();
-            try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
-    }
-
-    private static void deleteNamespace() throws InterruptedException {
-        try {
-            HostLab.sh("ip", "netns", "del", NS);
-        } catch (IOException e) {
-            // not there
         }
     }
 
     /** nginx on 127.0.0.1:port inside the namespace, answering 200. */
     private void nginxInNamespace(int port) throws Exception {
-        Path prefix = Files.createDirectories(dir.resolve("nginx"));
-        Path conf = prefix.resolve("nginx.conf");
-        Files.writeString(conf, "daemon off;\nworker_processes 1;\npid " + prefix.resolve("nginx.pid") + ";\n"
-                + "error_log " + prefix.resolve("error.log") + ";\nevents { worker_connections 64; }\n"
-                + "http {\n access_log off;\n client_body_temp_path " + prefix + "/body;\n proxy_temp_path " + prefix
-                + "/proxy;\n fastcgi_temp_path " + prefix + "/fastcgi;\n uwsgi_temp_path " + prefix + "/uwsgi;\n"
-                + " scgi_temp_path " + prefix + "/scgi;\n server {\n  listen 127.0.0.1:" + port + ";\n"
-                + "  location / { return 200 \"ok\\n\"; }\n }\n}\n");
-        processes.add(new ProcessBuilder("ip", "netns", "exec", NS, "nginx", "-p", prefix.toString(), "-c",
-                conf.toString()).redirectErrorStream(true).redirectOutput(prefix.resolve("stdout.log").toFile())
-                .start());
-        boolean up = HostLab.waitUntil(Duration.ofSeconds(10), () -> {
-            try {
-                HostLab.sh("ip", "netns", "exec", NS, "bash", "-c", "exec 3<>/dev/tcp/127.0.0.1/" + port);
-                return true;
-            } catch (IOException e) {
-                return false;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        });
-        assertThat(up).as("nginx in %s: %s", NS, HostLab.read(prefix.resolve("error.log"))).isTrue();
+        NginxServer nginx = NginxServer.configure(lab.dir().resolve("nginx"), NS, true, 64, List.of(),
+                NginxServer.answering("ok", List.of("127.0.0.1:" + port)));
+        lab.track(nginx.start(Duration.ofSeconds(10), Duration.ofMillis(10), port));
     }
 
     /** A UDP responder on 127.0.0.1:port inside the namespace: echoes each datagram. */
@@ -127,8 +87,8 @@ class DirectorNetnsChecksIT {
                 + "while True:\n"
                 + "    d, a = s.recvfrom(2048)\n"
                 + "    s.sendto(d, a)\n";
-        processes.add(new ProcessBuilder("ip", "netns", "exec", NS, "python3", "-c", py).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("udp.log").toFile()).start());
+        lab.track(new ProcessBuilder("ip", "netns", "exec", NS, "python3", "-c", py).redirectErrorStream(true)
+                .redirectOutput(lab.dir().resolve("udp.log").toFile()).start());
     }
 
     /** A TCP listener on the host namespace's loopback, accepting and closing. */
