@@ -176,8 +176,9 @@ abstract class VrrpUnit implements AutoCloseable {
                 }
                 for (TrackedObject t : c.trackScripts()) {
                     VrrpScriptConfig sc = scriptConfigs.get(t.name());
-                    Preconditions.checkState(sc != null, "vrrp_instance " + c.name() + " track_script", t.name(),
-                            "a vrrp_script defined in the file");
+                    if (sc == null) {
+                        continue; // no such vrrp_script: ignored, as keepalived does (the reader warned)
+                    }
                     r.track(scriptTrackers.computeIfAbsent(t.name(), n -> ScriptTracker.fromConfig(sc)), t.weight(),
                             t.reverse());
                 }

@@ -105,6 +105,14 @@ class DirectorInMemoryTrackingTest {
     }
 
     @Test
+    void trackScript_notDefined_ignoredAsKeepalivedDoes() throws Exception {
+        Director a = start(conf(100, " track_script {\n  nosuch\n }\n"), "a", "192.0.2.1");
+        advance(Duration.ofSeconds(5));
+        assertThat(state(a)).isEqualTo(RouterState.MASTER);
+        assertThat(a.state().instance("VI_1").orElseThrow().effectivePriority()).isEqualTo(100);
+    }
+
+    @Test
     void trackScript_runsOnTheVirtualClock_failureLowersPriority_successRestores() throws Exception {
         Path flag = dir.resolve("healthy");
         Files.writeString(flag, "");
