@@ -301,8 +301,11 @@ public final class VrrpNode implements AutoCloseable {
                 }
                 for (TrackedObject t : c.trackScripts()) {
                     VrrpScriptConfig sc = scriptConfigs.get(t.name());
-                    Preconditions.checkState(sc != null, "vrrp_instance " + c.name() + " track_script", t.name(),
-                            "a vrrp_script defined in the file");
+                    if (sc == null) { // keepalived ignores a track_script without its vrrp_script, and warns
+                        LOG.warn("{}", Preconditions.message("vrrp_instance " + c.name() + " track_script", t.name(),
+                                "a vrrp_script defined in the configuration") + " - ignored, as keepalived does");
+                        continue;
+                    }
                     ScriptTracker st = scriptTrackers.computeIfAbsent(t.name(), n -> ScriptTracker.fromConfig(sc));
                     r.track(st, t.weight(), t.reverse());
                 }

@@ -93,6 +93,17 @@ class TrackingIT {
     }
 
     @Test
+    void trackScriptWithoutItsVrrpScript_isIgnored_instanceStartsAndTakesVip() throws Exception {
+        lab = new Lab("u");
+        node = VrrpNode.builder().namespace(lab.j).instances(List.of(withScript(lvs4jInstance("VI_1", VrrpState.MASTER,
+                51, 150, Duration.ofMillis(100), 3, null, List.of(vip("192.0.2.100", 24)), List.of(), null),
+                "no_such_script", -60))).start();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
+        assertThat(state()).isEqualTo(RouterState.MASTER);
+        assertThat(node.call(() -> node.router("VI_1").effectivePriority())).isEqualTo(150);
+    }
+
+    @Test
     void linkDown_givesFaultAndDropsVip_linkUpRecovers() throws Exception {
         lab = new Lab("l");
         node = VrrpNode.builder().namespace(lab.j).instances(List.of(lvs4jInstance("VI_1", VrrpState.MASTER, 51, 150,
