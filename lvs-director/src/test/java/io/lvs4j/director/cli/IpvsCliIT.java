@@ -64,7 +64,17 @@ class IpvsCliIT {
                 // kernel's rate estimates move between two reads): a UDP datagram (IPv4 and IPv6)
                 // and a TCP connection attempt through the VIPs
                 s.append("echo x >/dev/udp/192.0.2.3/53; echo x >/dev/udp/2001:db8::10/53\n");
-                s.append("timeout 1 bash -c 'echo >/dev/tcp/192.0.2.1/8001' 2>/dev/null; sleep 1\n");
+                // The connector waits until its connection is in the table, then is stopped and
+                // reaped, so no retransmission lands between the two reads below. The kernel folds
+                // its per-CPU counters into what it reports on its 2-second estimator tick, so the
+                // reads wait until all three services show their packet: a read before that tick
+                // and one after it would differ (this failed once with a fixed 1-second sleep).
+                s.append("timeout 5 bash -c 'echo >/dev/tcp/192.0.2.1/8001' 2>/dev/null & c=$!\n");
+                s.append("for i in $(seq 50); do ipvsadm -Lnc | grep -q ' 192.0.2.1:8001 ' && break; sleep 0.1; done\n");
+                s.append("kill $c 2>/dev/null; wait $c 2>/dev/null\n");
+                s.append("counted() { ipvsadm -Ln --stats $1 | awk '$1 ~ /^(TCP|UDP)$/ {n = $3} END {exit !(n > 0)}'; }\n");
+                s.append("for i in $(seq 60); do counted '-t 192.0.2.1:8001' && counted '-u 192.0.2.3:53'"
+                        + " && counted '-u [2001:db8::10]:53' && break; sleep 0.1; done\n");
             }
             s.append("sec ipvsadm-").append(l[0]).append(" ipvsadm ").append(l[1]).append('\n');
             s.append("sec lvs4j-").append(l[0]).append(" $L ").append(l[2]).append('\n');
