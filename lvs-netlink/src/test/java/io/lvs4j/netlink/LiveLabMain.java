@@ -137,9 +137,11 @@ public final class LiveLabMain {
                 section("sn2");
                 System.out.print(sh("ipvsadm", "-Sn"));
 
-                // stats: client paused so the numbers stand still
+                // stats: client paused so the numbers stand still; the kernel folds its per-CPU
+                // counters into what it reports on a 2-second estimator tick, so wait past one tick
+                // after the last packet (with 0.7 s a quick run read all zeros)
                 Files.writeString(PAUSE, "");
-                Thread.sleep(700);
+                Thread.sleep(2300);
                 section("states");
                 for (ServiceState s : ipvs.serviceStates()) {
                     System.out.println(stats("svc " + s.service().key().toString().split(" ")[1], s.stats()));
