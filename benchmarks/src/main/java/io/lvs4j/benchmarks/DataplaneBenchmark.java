@@ -273,6 +273,18 @@ public class DataplaneBenchmark {
         return d;
     }
 
+    /** Shuffles rows of equally long columns together (Fisher-Yates, one draw a row). */
+    static void shuffle(SplittableRandom r, int[]... columns) {
+        for (int k = columns[0].length - 1; k > 0; k--) {
+            int j = r.nextInt(k + 1);
+            for (int[] c : columns) {
+                int t = c[k];
+                c[k] = c[j];
+                c[j] = t;
+            }
+        }
+    }
+
     @State(Scope.Thread)
     public static class Lookup {
         static final int N = 1 << 20;
@@ -299,16 +311,7 @@ public class DataplaneBenchmark {
                 caddr[k] = a;
                 cport[k] = p;
             }
-            // random order of lookups
-            for (int k = N - 1; k > 0; k--) {
-                int j = r.nextInt(k + 1);
-                int t = caddr[k];
-                caddr[k] = caddr[j];
-                caddr[j] = t;
-                t = cport[k];
-                cport[k] = cport[j];
-                cport[j] = t;
-            }
+            shuffle(r, caddr, cport); // random order of lookups
         }
     }
 
@@ -482,7 +485,7 @@ public class DataplaneBenchmark {
         ByteBuf[] work = new ByteBuf[BATCH];
         int[] caddr = new int[FLOWS];
         int[] cport = new int[FLOWS];
-        short[] ipSum = new short[FLOWS];
+        int[] ipSum = new int[FLOWS];
         int i;
 
         @Setup(Level.Trial)
@@ -504,22 +507,10 @@ public class DataplaneBenchmark {
                 }
                 caddr[k] = a;
                 cport[k] = p;
-                ipSum[k] = (short) ((ack[24] & 0xFF) << 8 | ack[25] & 0xFF);
+                ipSum[k] = (ack[24] & 0xFF) << 8 | ack[25] & 0xFF;
                 frame = ack;
             }
-            // random order of flows
-            for (int k = FLOWS - 1; k > 0; k--) {
-                int j = r.nextInt(k + 1);
-                int t = caddr[k];
-                caddr[k] = caddr[j];
-                caddr[j] = t;
-                t = cport[k];
-                cport[k] = cport[j];
-                cport[j] = t;
-                short c = ipSum[k];
-                ipSum[k] = ipSum[j];
-                ipSum[j] = c;
-            }
+            shuffle(r, caddr, cport, ipSum); // random order of flows
         }
 
         /** Fills the batch's buffers with the next 32 flows' frames. */

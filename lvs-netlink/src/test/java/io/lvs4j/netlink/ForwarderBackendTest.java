@@ -11,11 +11,11 @@ import io.lvs4j.SyncDaemon;
 import io.lvs4j.Timeouts;
 import io.lvs4j.VirtualService;
 import io.lvs4j.conn.ConnectionTable;
+import io.lvs4j.netlink.internal.ClientSegments;
 import io.lvs4j.netlink.internal.Dataplane;
 import io.lvs4j.netlink.internal.PacketSocket;
 import io.lvs4j.packet.Verdict;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
  * reports are its connection table's (connections made by frames through its packet path).
  */
 class ForwarderBackendTest {
-    private static final long OUR_MAC = 0x02_00_00_00_00_01L;
-    private static final long CLIENT_MAC = 0x02_00_00_00_00_02L;
+    private static final long OUR_MAC = ClientSegments.OUR_MAC;
+    private static final long CLIENT_MAC = ClientSegments.CLIENT_MAC;
     private static final long RS1_MAC = 0x02_00_00_00_00_11L;
     private static final long RS2_MAC = 0x02_00_00_00_00_12L;
     private static final VirtualService WEB = VirtualService.tcp("192.0.2.10", 80).scheduler(Scheduler.RR).build();
@@ -56,25 +56,8 @@ class ForwarderBackendTest {
         plane.neighbour(0, RS2.address(), RS2_MAC);
     }
 
-    /** A TCP segment from 203.0.113.2:{@code port} to 192.0.2.10:80 in an Ethernet frame to us. */
     private static ByteBuf segment(int port, int flags) {
-        ByteBuf b = Unpooled.buffer(54);
-        b.writeShort((int) (OUR_MAC >>> 32)).writeInt((int) OUR_MAC);
-        b.writeShort((int) (CLIENT_MAC >>> 32)).writeInt((int) CLIENT_MAC);
-        b.writeShort(0x0800);
-        int ip = b.writerIndex();
-        b.writeByte(0x45).writeByte(0).writeShort(40).writeShort(1).writeShort(0x4000).writeByte(64).writeByte(6)
-                .writeShort(0).writeInt(0xCB007102).writeInt(0xC000020A);
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2) {
-            sum += b.getUnsignedShort(ip + i);
-        }
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        b.setShort(ip + 10, ~sum & 0xFFFF);
-        b.writeShort(port).writeShort(80).writeInt(1).writeInt(0).writeByte(0x50).writeByte(flags).writeShort(65535)
-                .writeShort(0).writeShort(0);
-        return b;
+        return ClientSegments.segment(0, port, flags);
     }
 
     private Verdict send(int port, int flags) {

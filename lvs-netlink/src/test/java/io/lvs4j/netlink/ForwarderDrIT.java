@@ -88,12 +88,8 @@ class ForwarderDrIT {
         }
     }
 
-    private List<String> curls(String url, int n) throws Exception {
-        List<String> r = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            r.add(net.curl(c, url));
-        }
-        return r;
+    private List<String> curls(String url, int n) {
+        return net.curls(c, url, n);
     }
 
     @Test

@@ -7,7 +7,6 @@ import io.lvs4j.RealServer;
 import io.lvs4j.Scheduler;
 import io.lvs4j.VirtualService;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -91,12 +90,8 @@ class ForwarderIpv6IT {
         }
     }
 
-    private static List<String> curls(String ns, String url, int n) throws Exception {
-        List<String> r = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            r.add(net.curl(ns, url));
-        }
-        return r;
+    private static List<String> curls(String ns, String url, int n) {
+        return net.curls(ns, url, n);
     }
 
     private static void assertAlternating(List<String> r) {

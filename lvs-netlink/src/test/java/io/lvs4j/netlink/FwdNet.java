@@ -102,6 +102,11 @@ final class FwdNet implements AutoCloseable {
         return NetnsLab.curl(ns, 3, url);
     }
 
+    /** {@code n} curls in a row from {@code ns}, each a new connection (see {@link #curl}). */
+    List<String> curls(String ns, String url, int n) {
+        return NetnsLab.curls(ns, n, 3, url);
+    }
+
     static String sh(String... argv) throws IOException, InterruptedException {
         return NetnsLab.sh(argv);
     }

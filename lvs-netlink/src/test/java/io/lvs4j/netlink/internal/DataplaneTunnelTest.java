@@ -10,7 +10,6 @@ import io.lvs4j.VirtualService;
 import io.lvs4j.conn.ConnectionTable;
 import io.lvs4j.packet.Verdict;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * type applied to the next packet of a running connection (as the kernel's edited destination).
  */
 class DataplaneTunnelTest {
-    private static final long OUR_MAC = 0x02_00_00_00_00_01L;
-    private static final long CLIENT_MAC = 0x02_00_00_00_00_02L;
+    private static final long OUR_MAC = ClientSegments.OUR_MAC;
+    private static final long CLIENT_MAC = ClientSegments.CLIENT_MAC;
     private static final long RS_MAC = 0x02_00_00_00_00_11L;
     private static final int OUR_ADDRESS = 0xC6336401; // 198.51.100.1/24
     private static final int HEADROOM = 64;
@@ -36,26 +35,8 @@ class DataplaneTunnelTest {
         svc = plane.addService(VirtualService.tcp("192.0.2.10", 80).scheduler(Scheduler.RR).build());
     }
 
-    /** A TCP segment 203.0.113.2:{@code port} to 192.0.2.10:80 in a frame to us, after headroom. */
     private static ByteBuf segment(int port, int flags) {
-        ByteBuf b = Unpooled.buffer(HEADROOM + 54);
-        b.writerIndex(HEADROOM).readerIndex(HEADROOM);
-        b.writeShort((int) (OUR_MAC >>> 32)).writeInt((int) OUR_MAC);
-        b.writeShort((int) (CLIENT_MAC >>> 32)).writeInt((int) CLIENT_MAC);
-        b.writeShort(0x0800);
-        int ip = b.writerIndex();
-        b.writeByte(0x45).writeByte(0).writeShort(40).writeShort(1).writeShort(0x4000).writeByte(64).writeByte(6)
-                .writeShort(0).writeInt(0xCB007102).writeInt(0xC000020A);
-        int sum = 0;
-        for (int i = 0; i < 20; i += 2) {
-            sum += b.getUnsignedShort(ip + i);
-        }
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        sum = (sum & 0xFFFF) + (sum >>> 16);
-        b.setShort(ip + 10, ~sum & 0xFFFF);
-        b.writeShort(port).writeShort(80).writeInt(1).writeInt(0).writeByte(0x50).writeByte(flags).writeShort(65535)
-                .writeShort(0).writeShort(0);
-        return b;
+        return ClientSegments.segment(HEADROOM, port, flags);
     }
 
     /** Sends a segment through the path; returns the frame out (reader index at its Ethernet header). */
