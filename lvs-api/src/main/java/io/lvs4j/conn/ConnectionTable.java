@@ -490,7 +490,12 @@ public final class ConnectionTable {
      * key words are compared before the slot's emptiness.
      */
     int findIn4(int protocol, long cLo, int cport, long vLo, int vport) {
-        long m = meta(protocol, cport, vport, false, false);
+        int r = probe4(meta(protocol, cport, vport, false, false), cLo, vLo);
+        return r >= 0 ? r : NONE;
+    }
+
+    /** {@link #probe} for an IPv4 key (no upper address words): the slot alone decides. */
+    private int probe4(long m, long cLo, long vLo) {
         long want = m | S_PRESENT;
         long addrs = cLo << 32 | vLo;
         long[] s = slots;
@@ -502,7 +507,7 @@ public final class ConnectionTable {
                 return (int) s[b + S_ID];
             }
             if (sm == 0) {
-                return NONE;
+                return ~i;
             }
         }
     }
@@ -522,23 +527,13 @@ public final class ConnectionTable {
      * run, where the key would be inserted.
      */
     private int probe(long m, long cHi, long cLo, long vHi, long vLo, boolean v6) {
+        if (!v6) {
+            return probe4(m, cLo, vLo); // IPv4 keys have no upper words
+        }
         long h = hash(m & HASH_BITS, cHi, cLo);
         long want = m | S_PRESENT;
         long[] s = slots;
         int mask = slotMask;
-        if (!v6) {
-            long addrs = cLo << 32 | vLo;
-            for (int i = homeSlot(h, mask); ; i = (i + 1) & mask) {
-                int b = slotBase(i);
-                long sm = s[b + S_META];
-                if (sm == want && s[b + S_ADDRS] == addrs) {
-                    return (int) s[b + S_ID];
-                }
-                if (sm == 0) {
-                    return ~i;
-                }
-            }
-        }
         long[] k = keys;
         for (int i = homeSlot(h, mask); ; i = (i + 1) & mask) {
             int b = slotBase(i);
@@ -640,10 +635,10 @@ public final class ConnectionTable {
         int handle;
         int template = NONE;
         int destPort;
+        long m = meta(protocol, cport, vport, v6, false);
         if (s.persistence > 0) {
             // the connection's index line, read now so its miss overlaps the template's probe
-            touched += slots[slotBase(homeSlot(hash(meta(protocol, cport, vport, v6, false) & HASH_BITS, cHi, cLo),
-                    slotMask))];
+            touched += slots[slotBase(homeSlot(hash(m & HASH_BITS, cHi, cLo), slotMask))];
             long snHi;
             long snLo;
             if (v6) {
@@ -706,7 +701,6 @@ public final class ConnectionTable {
             destPort = p != 0 ? p : vport;
         }
         int f = F_INACTIVE | (s.forwarding(handle) != Forwarding.MASQ.kernelValue() ? F_NOOUTPUT : 0);
-        long m = meta(protocol, cport, vport, v6, false);
         if (s.onePacket && protocol == Protocol.UDP.number()) {
             table.bind(handle, false);
             table.unbind(handle, false);

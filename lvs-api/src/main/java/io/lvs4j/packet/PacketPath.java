@@ -279,16 +279,14 @@ public final class PacketPath {
         int arg = proto == PacketHeaders.TCP ? h.tcpFlags : proto == PacketHeaders.SCTP ? h.sctpChunk : 0;
         int id = v6 ? table.lookupInIpv6(proto, h.srcHi, h.srcLo, h.sport, h.dstHi, h.dstLo, h.dport)
                 : table.lookupInIpv4(proto, (int) h.srcLo, h.sport, (int) h.dstLo, h.dport);
-        boolean reused = false;
         if (id != ConnectionTable.NONE) {
             boolean opens = proto == PacketHeaders.TCP ? (h.tcpFlags & 0x02) != 0
                     : proto == PacketHeaders.SCTP && h.sctpChunk == 1;
             if (!opens || !table.reuse(id, arg)) {
                 return toRealServer(id, arg, false);
             }
-            reused = true; // conn_reuse_mode expired it: schedule this SYN or INIT afresh
-        }
-        if (!reused) {
+            // conn_reuse_mode expired it: schedule this SYN or INIT afresh
+        } else {
             id = v6 ? table.lookupOutIpv6(proto, h.srcHi, h.srcLo, h.sport, h.dstHi, h.dstLo, h.dport)
                     : table.lookupOutIpv4(proto, (int) h.srcLo, h.sport, (int) h.dstLo, h.dport);
             if (id != ConnectionTable.NONE) {
@@ -336,7 +334,9 @@ public final class PacketPath {
                 return drop(DropReason.DESTINATION_GONE);
             }
         }
-        long mac = mac(id);
+        int svc = table.service(id);
+        int dest = table.destination(id);
+        long mac = mac(svc, dest);
         int eth = h.ethOffset;
         DropReason r;
         if (fwd == MASQ || fwd == LOCAL) {
@@ -351,7 +351,7 @@ public final class PacketPath {
             if (destV6 != (h.version == 6)) {
                 return drop(DropReason.UNSUPPORTED_PROTOCOL);
             }
-            r = tunnel(id);
+            r = tunnel(id, svc, dest);
         } else { // ROUTE
             if (eth < 0 || mac == 0) {
                 return drop(DropReason.NO_LINK_ADDRESS);
@@ -387,9 +387,8 @@ public final class PacketPath {
         return Verdict.TO_CLIENT;
     }
 
-    private DropReason tunnel(int id) {
-        int s = table.service(id);
-        int k = table.destination(id) * 3;
+    private DropReason tunnel(int id, int s, int d) {
+        int k = d * 3;
         long[] t = s < tunnels.length ? tunnels[s] : null;
         long meta = t != null && k + 2 < t.length ? t[k] : 0;
         int type = (int) (meta >>> TUN_TYPE_SHIFT) & 3;
@@ -423,12 +422,10 @@ public final class PacketPath {
         return GUE_PORT_LOW + (int) (((x & 0xFFFFFFFFL) * GUE_PORT_COUNT) >>> 32);
     }
 
-    private long mac(int id) {
-        int s = table.service(id);
+    private long mac(int s, int d) {
         if (s >= macs.length || macs[s] == null) {
             return 0;
         }
-        int d = table.destination(id);
         long[] m = macs[s];
         return d < m.length ? m[d] : 0;
     }

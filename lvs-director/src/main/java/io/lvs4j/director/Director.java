@@ -381,7 +381,7 @@ public final class Director implements AutoCloseable {
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
         List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies, netns);
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
-        Timeouts newTimeouts = KeepalivedMapping.timeouts(config.globalDefs());
+        Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
         List<VrrpUnit.Spec> specs = VrrpUnit.specs(config.vrrpInstances(), config.vrrpSyncGroups(), config.vrrpScripts());
         InterfaceException[] vrrpFailure = new InterfaceException[1];
         // VRRP first, off the director's thread for real sockets (a stopping unit posts its events to it)
@@ -848,10 +848,7 @@ public final class Director implements AutoCloseable {
         if (netns != null) {
             argv.addAll(List.of("ip", "netns", "exec", netns));
         }
-        List<String> words = io.lvs4j.health.MiscChecker.split(command);
-        if (words.size() == 1 && words.get(0).strip().chars().anyMatch(Character::isWhitespace)) {
-            words = io.lvs4j.health.MiscChecker.split(words.get(0)); // one quoted string: program and arguments
-        }
+        List<String> words = io.lvs4j.health.MiscChecker.command(command);
         if (words.isEmpty()) {
             return;
         }
@@ -1039,7 +1036,7 @@ public final class Director implements AutoCloseable {
                 fromConfig.add(sh.service().key());
             }
             this.keepalived = c;
-            timeouts = KeepalivedMapping.timeouts(c.globalDefs());
+            timeouts = c.globalDefs().lvsTimeouts();
             sync = KeepalivedMapping.sync(c.globalDefs());
             flushOnStart = c.globalDefs().lvsFlush();
             // lvs_flush_on_stop alone flushes the whole table; "lvs_flush_on_stop VS" removes only the

@@ -4,7 +4,6 @@ import io.lvs4j.Forwarding;
 import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
-import io.lvs4j.Timeouts;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.backend.DirectorCheckers;
 import io.lvs4j.director.config.GlobalDefs;
@@ -36,17 +35,6 @@ final class KeepalivedMapping {
 
     /** {@code lvs_sync_daemon INTERFACE INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]}. */
     record Sync(SyncDaemon template, String instance) {}
-
-    static Timeouts timeouts(GlobalDefs g) {
-        if (g.lvsTimeoutTcp() == null && g.lvsTimeoutTcpFin() == null && g.lvsTimeoutUdp() == null) {
-            return Timeouts.UNCHANGED;
-        }
-        return Timeouts.ofSeconds(orZero(g.lvsTimeoutTcp()), orZero(g.lvsTimeoutTcpFin()), orZero(g.lvsTimeoutUdp()));
-    }
-
-    private static int orZero(Integer i) {
-        return i == null ? 0 : i;
-    }
 
     static Sync sync(GlobalDefs g) {
         List<String> a = g.otherSettings().get("lvs_sync_daemon");
@@ -86,20 +74,15 @@ final class KeepalivedMapping {
      * @throws IllegalArgumentException if a checker cannot be built (BFD_CHECK)
      */
     static List<ServiceHealth> services(KeepalivedConfig c) {
-        return services(c, null, new java.util.HashMap<>());
+        return services(c, null, new java.util.HashMap<>(), null);
     }
 
     /**
      * The services; {@code quorum_up}/{@code quorum_down} become hooks running the command
-     * ({@code commands}), and each real server's {@code notify_up}/{@code notify_down} goes into
-     * {@code notifies} (service key, endpoint).
+     * ({@code commands}), each real server's {@code notify_up}/{@code notify_down} goes into
+     * {@code notifies} (service key, endpoint), and PING_CHECK's socket is in the network namespace
+     * {@code netns} (null: this process's).
      */
-    static List<ServiceHealth> services(KeepalivedConfig c, java.util.function.Consumer<String> commands,
-            Map<ServiceKey, Map<String, Notify>> notifies) {
-        return services(c, commands, notifies, null);
-    }
-
-    /** As above, PING_CHECK's socket in the network namespace {@code netns} (null: this process's). */
     static List<ServiceHealth> services(KeepalivedConfig c, java.util.function.Consumer<String> commands,
             Map<ServiceKey, Map<String, Notify>> notifies, String netns) {
         List<ServiceHealth> out = new ArrayList<>();

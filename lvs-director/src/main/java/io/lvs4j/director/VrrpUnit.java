@@ -9,7 +9,6 @@ import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.VrrpRouter;
 import io.lvs4j.vrrp.VrrpSyncGroup;
-import io.lvs4j.vrrp.config.TrackedObject;
 import io.lvs4j.vrrp.config.VrrpInstanceConfig;
 import io.lvs4j.vrrp.config.VrrpScriptConfig;
 import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
@@ -168,20 +167,8 @@ abstract class VrrpUnit implements AutoCloseable {
                 }
                 VrrpInstance instance = b.build();
                 VrrpRouter r = VrrpRouter.create(instance, network.attach(node, source), clock);
-                if (c.interfaceName() != null && !c.dontTrackPrimary()) {
-                    r.track(iface.apply(c.interfaceName()), 0, false);
-                }
-                for (TrackedObject t : c.trackInterfaces()) {
-                    r.track(iface.apply(t.name()), t.weight(), t.reverse());
-                }
-                for (TrackedObject t : c.trackScripts()) {
-                    VrrpScriptConfig sc = scriptConfigs.get(t.name());
-                    if (sc == null) {
-                        continue; // no such vrrp_script: ignored, as keepalived does (the reader warned)
-                    }
-                    r.track(scriptTrackers.computeIfAbsent(t.name(), n -> ScriptTracker.fromConfig(sc)), t.weight(),
-                            t.reverse());
-                }
+                // a track_script naming no vrrp_script is ignored, as keepalived does (the reader warned)
+                VrrpNode.track(r, c, iface, scriptConfigs, scriptTrackers);
                 r.addListener(listener);
                 routers.put(c.name(), r);
             }
@@ -196,17 +183,17 @@ abstract class VrrpUnit implements AutoCloseable {
                 VrrpSyncGroup.of(spec.group().name(), new ArrayList<>(routers.values()));
             }
             routers.values().forEach(VrrpRouter::start);
-            List<VrrpScheduler.Timer> timers = new ArrayList<>();
+            Map<String, VrrpScheduler.Timer> timers = new LinkedHashMap<>(); // each script's next run
             boolean[] closed = {false};
             scriptTrackers.forEach((name, tracker) -> {
                 VrrpScriptConfig sc = scriptConfigs.get(name);
-                long every = (sc.interval() != null ? sc.interval() : java.time.Duration.ofSeconds(1)).toNanos() / 1000;
-                timers.add(clock.schedule(0, new Runnable() {
+                long every = ScriptRunner.interval(sc).toNanos() / 1000;
+                timers.put(name, clock.schedule(0, new Runnable() {
                     @Override
                     public void run() {
                         if (!closed[0]) {
                             tracker.recordResult(ScriptRunner.runOnce(sc));
-                            timers.add(clock.schedule(every, this));
+                            timers.put(name, clock.schedule(every, this));
                         }
                     }
                 }));
@@ -222,7 +209,7 @@ abstract class VrrpUnit implements AutoCloseable {
                 @Override
                 public void close() {
                     closed[0] = true;
-                    timers.forEach(VrrpScheduler.Timer::cancel);
+                    timers.values().forEach(VrrpScheduler.Timer::cancel);
                     network.removeInterfaceListener(links);
                     routers.values().forEach(VrrpRouter::stop);
                 }

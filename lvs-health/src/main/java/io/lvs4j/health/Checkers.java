@@ -36,13 +36,7 @@ public final class Checkers {
         } else if (config instanceof MiscCheck m) {
             Duration timeout = m.timeout() != null ? m.timeout()
                     : m.options().delayLoop() != null ? m.options().delayLoop() : CheckPolicy.DEFAULT_INTERVAL;
-            java.util.List<String> argv = MiscChecker.split(m.path());
-            if (argv.size() == 1 && argv.get(0).strip().chars().anyMatch(Character::isWhitespace)) {
-                // keepalived's usual form, misc_path "/path/script arg": one quoted string holding
-                // the program and its arguments
-                argv = MiscChecker.split(argv.get(0));
-            }
-            return MiscChecker.of(argv, timeout, m.dynamic());
+            return MiscChecker.of(MiscChecker.command(m.path()), timeout, m.dynamic());
         } else if (config instanceof UdpCheck u) {
             UdpChecker.Builder b = UdpChecker.builder(endpoint(u.options(), realServer));
             if (u.payload() != null) {

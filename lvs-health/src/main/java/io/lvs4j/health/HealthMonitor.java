@@ -419,6 +419,7 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void quorum(Svc svc) {
+        boolean wasServing = svc.sorryServing();
         long alive = svc.aliveWeight();
         int q = svc.cfg.quorum();
         int h = svc.cfg.hysteresis();
@@ -433,7 +434,11 @@ public final class HealthMonitor implements AutoCloseable {
                     + " - hysteresis " + h);
             hook(svc, svc.cfg.quorumDownHook(), "quorum_down");
         }
-        settle(svc);
+        if (svc.sorryServing() != wasServing) {
+            settle(svc); // the members' wanted weights changed with it
+        } else {
+            sorry(svc);
+        }
     }
 
     /**

@@ -37,6 +37,20 @@ public final class MiscChecker implements Checker {
     }
 
     /**
+     * A command as keepalived takes it ({@code misc_path}, {@code quorum_up}, {@code notify_up},
+     * ...): {@link #split} into words, and when that gives one quoted string holding blanks
+     * (keepalived's usual {@code misc_path "/path/script arg"}), that string split again into the
+     * program and its arguments.
+     */
+    public static List<String> command(String commandLine) {
+        List<String> words = split(commandLine);
+        if (words.size() == 1 && words.get(0).strip().chars().anyMatch(Character::isWhitespace)) {
+            return split(words.get(0));
+        }
+        return words;
+    }
+
+    /**
      * Splits a {@code misc_path} as written in keepalived.conf into words: blanks separate, double
      * or single quotes group, backslash escapes the next character. No shell is involved.
      */

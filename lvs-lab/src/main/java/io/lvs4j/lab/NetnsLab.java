@@ -8,11 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Stream;
 
 /**
  * Network namespaces on the host for one test: each named {@code prefix + name} (the prefix
@@ -64,16 +62,39 @@ public final class NetnsLab implements AutoCloseable {
      * non-zero or takes longer than {@link #COMMAND_LIMIT}.
      */
     public static String sh(String... argv) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (!p.waitFor(COMMAND_LIMIT.toMillis(), TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
+        Ran r = run(COMMAND_LIMIT, argv);
+        if (r == null) {
             throw new IOException(String.join(" ", argv) + ": timed out");
         }
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", argv) + ": exit " + p.exitValue() + ": " + out);
+        if (r.exit() != 0) {
+            throw new IOException(String.join(" ", argv) + ": exit " + r.exit() + ": " + r.out());
         }
-        return out;
+        return r.out();
+    }
+
+    /** A finished command: its exit status and its output (stdout and stderr together). */
+    private record Ran(int exit, String out) {
+    }
+
+    /**
+     * Runs a command with its output going to a temporary file, so the limit holds even when the
+     * command (or a child it left behind) keeps the output open; null if it did not end within
+     * {@code limit} (it and its children are then killed).
+     */
+    private static Ran run(Duration limit, String... argv) throws IOException, InterruptedException {
+        Path out = Files.createTempFile("netnslab", ".out");
+        try {
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                p.waitFor(5, TimeUnit.SECONDS);
+                return null;
+            }
+            return new Ran(p.exitValue(), new String(Files.readAllBytes(out), StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(out);
+        }
     }
 
     /** Polls {@code condition} every {@code poll} until it holds or {@code max} passed; whether it held. */
@@ -210,14 +231,12 @@ public final class NetnsLab implements AutoCloseable {
      */
     public static String curl(String ns, int maxTimeSeconds, String url) {
         try {
-            Process p = new ProcessBuilder("ip", "netns", "exec", ns, "curl", "-g", "-s", "--max-time",
-                    Integer.toString(maxTimeSeconds), url).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
+            Ran r = run(Duration.ofSeconds(10), "ip", "netns", "exec", ns, "curl", "-g", "-s", "--max-time",
+                    Integer.toString(maxTimeSeconds), url);
+            if (r == null) {
                 return "ERR:timeout";
             }
-            return p.exitValue() == 0 ? out.trim() : "ERR:" + p.exitValue();
+            return r.exit() == 0 ? r.out().trim() : "ERR:" + r.exit();
         } catch (IOException e) {
             return "ERR:" + e;
         } catch (InterruptedException e) {
@@ -311,13 +330,7 @@ public final class NetnsLab implements AutoCloseable {
                 interrupted = true;
             }
         }
-        try (Stream<Path> files = Files.walk(dir)) { // configurations and logs, deepest first
-            for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        } catch (IOException e) {
-            // best effort: a temporary directory
-        }
+        UmlLab.deleteTree(dir); // configurations and logs
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

@@ -316,11 +316,12 @@ public final class UmlLab {
         }
     }
 
-    private static void deleteTree(Path dir) {
+    /** Deletes a folder and everything in it, deepest first; best effort (what fails stays). */
+    static void deleteTree(Path dir) {
         try (var walk = Files.walk(dir)) {
             walk.sorted(Collections.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
-            // best effort: the folder lies in the build directory
+            // best effort: a build or temporary folder
         }
     }
 

@@ -213,6 +213,15 @@ public final class Forwarder implements AutoCloseable {
     }
 
     /**
+     * As {@link #announce()} for one virtual address (a VRRP instance's VIP it answers for);
+     * nothing when the forwarder does not answer for it. Returns how many frames were sent.
+     */
+    public int announce(InetAddress address) {
+        Preconditions.checkNotNull(address, "address");
+        return call(() -> plane.announce(address));
+    }
+
+    /**
      * Puts a virtual address in standby, or takes it back, at runtime: for a director that shares
      * the address with others through VRRP ({@code lvs4j run --userspace} does this for a
      * {@code virtual_server} whose address is a VIP). In standby the forwarder does not answer ARP
@@ -298,23 +307,11 @@ public final class Forwarder implements AutoCloseable {
         Thread t = thread;
         if (t == null || !running) {
             synchronized (this) {
-                try {
-                    return body.call();
-                } catch (RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
+                return callHere(body);
             }
         }
         if (Thread.currentThread() == t) {
-            try {
-                return body.call();
-            } catch (RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
+            return callHere(body);
         }
         FutureTask<T> task = new FutureTask<>(body);
         commands.add(task);
@@ -331,6 +328,17 @@ public final class Forwarder implements AutoCloseable {
         } catch (TimeoutException e) {
             throw new IllegalStateException(Preconditions.message("forwarder thread", "no answer after "
                     + COMMAND_TIMEOUT.toSeconds() + " s", "a running forwarder"), e);
+        }
+    }
+
+    /** Runs {@code body} in this thread; a checked exception comes back wrapped as unchecked. */
+    static <T> T callHere(Callable<T> body) {
+        try {
+            return body.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -44,16 +44,7 @@ final class ForwarderBackend implements IpvsBackend {
     }
 
     private <T> T onThread(java.util.concurrent.Callable<T> body) {
-        if (forwarder != null) {
-            return forwarder.onThread(body);
-        }
-        try {
-            return body.call();
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return forwarder != null ? forwarder.onThread(body) : Forwarder.callHere(body);
     }
 
     @Override

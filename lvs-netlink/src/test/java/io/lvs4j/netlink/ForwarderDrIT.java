@@ -192,6 +192,22 @@ class ForwarderDrIT {
     }
 
     @Test
+    void announceOneAddress_onlyAVirtualAddressIsAnnounced_andCorrectsAStaleEntry() throws Exception {
+        assertThat(fwd.announce(InetAddress.getByName("198.51.100.11"))).as("a real server's address").isZero();
+        assertThat(net.curl(c, "http://" + VIP + "/")).isIn("rs1", "rs2"); // the client has an entry
+        FwdNet.sh("ip", "-n", c, "neigh", "replace", VIP, "lladdr", "02:00:00:00:00:98", "dev", "eth0", "nud", "stale");
+        Thread.sleep(1100); // the kernel ignores an override within locktime (1 s) of the last update
+        assertThat(fwd.announce(InetAddress.getByName(VIP))).isEqualTo(1); // one interface: one frame
+        String mac = net.mac(d, "eth0");
+        String seen = "";
+        for (int i = 0; i < 50 && !seen.contains(mac); i++) {
+            Thread.sleep(20);
+            seen = FwdNet.sh("ip", "-n", c, "neigh", "show", VIP);
+        }
+        assertThat(seen).contains(mac);
+    }
+
+    @Test
     void weightZero_quiescesARealServer_andWeightOneBringsItBack() throws Exception {
         ServiceKey key = ServiceKey.of(Protocol.TCP, VIP, 80);
         InetAddress rs2 = InetAddress.getByName("198.51.100.12");

@@ -254,11 +254,10 @@ public final class RunCommand implements Callable<Integer> {
                     + " in standby on the userspace forwarder");
         }
 
-        /** Each round announces all the addresses the forwarder answers for, not only {@code address}. */
         @Override
         public void announce(String instance, VirtualIpAddress address, int repeat) {
             for (int i = 0; i < repeat; i++) {
-                forwarder.announce();
+                forwarder.announce(address.address());
             }
         }
     }
@@ -323,10 +322,9 @@ public final class RunCommand implements Callable<Integer> {
             if (netns != null) {
                 fb.netns(netns);
             }
-            var g = c.globalDefs();
-            if (g.lvsTimeoutTcp() != null || g.lvsTimeoutTcpFin() != null || g.lvsTimeoutUdp() != null) {
-                fb.timeouts(Timeouts.ofSeconds(orZero(g.lvsTimeoutTcp()), orZero(g.lvsTimeoutTcpFin()),
-                        orZero(g.lvsTimeoutUdp())));
+            Timeouts t = c.globalDefs().lvsTimeouts();
+            if (!t.equals(Timeouts.UNCHANGED)) {
+                fb.timeouts(t);
             }
             f = fb.open();
             return f.start();
@@ -336,10 +334,6 @@ public final class RunCommand implements Callable<Integer> {
             closeQuietly(f);
             throw new CliException(Main.USAGE, "--interface: " + e.getMessage());
         }
-    }
-
-    private static int orZero(Integer i) {
-        return i == null ? 0 : i;
     }
 
     /** What in the file the userspace forwarder cannot run, or null. */

@@ -1,5 +1,6 @@
 package io.lvs4j.director.config;
 
+import io.lvs4j.Timeouts;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,5 +35,20 @@ public record GlobalDefs(
     public GlobalDefs {
         notificationEmail = List.copyOf(notificationEmail);
         otherSettings = Map.copyOf(otherSettings);
+    }
+
+    /**
+     * {@code lvs_timeouts} as IPVS timeouts: {@link Timeouts#UNCHANGED} when none is given, else the
+     * given ones with 0 (keep the kernel's) for those left out.
+     */
+    public Timeouts lvsTimeouts() {
+        if (lvsTimeoutTcp == null && lvsTimeoutTcpFin == null && lvsTimeoutUdp == null) {
+            return Timeouts.UNCHANGED;
+        }
+        return Timeouts.ofSeconds(orZero(lvsTimeoutTcp), orZero(lvsTimeoutTcpFin), orZero(lvsTimeoutUdp));
+    }
+
+    private static int orZero(Integer i) {
+        return i == null ? 0 : i;
     }
 }

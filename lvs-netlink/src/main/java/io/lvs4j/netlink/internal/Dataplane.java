@@ -242,12 +242,6 @@ public final class Dataplane {
         return true;
     }
 
-    /** Whether a virtual address is in standby ({@link #standby}). */
-    public boolean isStandby(InetAddress address) {
-        byte[] a = address.getAddress();
-        return a.length == 4 ? contains(standby4, ipv4(address)) : contains6(standby6, word(a, 0), word(a, 8));
-    }
-
     private static boolean contains(int[] set, int ip) {
         for (int v : set) {
             if (v == ip) {
@@ -284,20 +278,12 @@ public final class Dataplane {
                 continue;
             }
             if (s.settings.key().address() instanceof Inet4Address) {
-                boolean known = contains(standby4, s.vip);
-                for (int v : v4) {
-                    known |= v == s.vip;
-                }
-                if (!known) {
+                if (!contains(standby4, s.vip) && !contains(v4, s.vip)) {
                     v4 = Arrays.copyOf(v4, v4.length + 1);
                     v4[v4.length - 1] = s.vip;
                 }
             } else {
-                boolean known = contains6(standby6, s.vipHi, s.vipLo);
-                for (int i = 0; i < v6.length; i += 2) {
-                    known |= v6[i] == s.vipHi && v6[i + 1] == s.vipLo;
-                }
-                if (!known) {
+                if (!contains6(standby6, s.vipHi, s.vipLo) && !contains6(v6, s.vipHi, s.vipLo)) {
                     v6 = Arrays.copyOf(v6, v6.length + 2);
                     v6[v6.length - 2] = s.vipHi;
                     v6[v6.length - 1] = s.vipLo;
@@ -411,13 +397,17 @@ public final class Dataplane {
 
     /** Whether the service has that real server. */
     public boolean hasRealServer(int service, InetAddress address, int port) {
-        Svc s = services.get(service);
+        return find(services.get(service), address, port) != null;
+    }
+
+    /** The real server of service {@code s} at {@code address}:{@code port}, or null. */
+    private Rs find(Svc s, InetAddress address, int port) {
         for (Rs r : servers) {
             if (r.svc == s && r.settings.address().equals(address) && r.settings.port() == port) {
-                return true;
+                return r;
             }
         }
-        return false;
+        return null;
     }
 
     /**
@@ -442,18 +432,17 @@ public final class Dataplane {
         Svc s = live(service);
         Preconditions.checkArgument(rs.forwarding() != Forwarding.LOCAL, "forwarding", rs.forwarding(),
                 "masquerading, direct routing or tunnelling (no local delivery in userspace)");
-        for (Rs r : servers) {
-            if (r.svc == s && r.settings.address().equals(rs.address()) && r.settings.port() == rs.port()) {
-                r.settings = rs;
-                if (r.handle != DestinationTable.NONE) {
-                    s.dests.edit(r.handle, rs.weight(), rs.lowerThreshold(), rs.upperThreshold());
-                    table.forwarding(s.id, r.handle, rs.forwarding());
-                    tunnel(r); // a changed tunnel type, port or checksum option applies to its next packets
-                }
-                return true;
-            }
+        Rs r = find(s, rs.address(), rs.port());
+        if (r == null) {
+            return false;
         }
-        return false;
+        r.settings = rs;
+        if (r.handle != DestinationTable.NONE) {
+            s.dests.edit(r.handle, rs.weight(), rs.lowerThreshold(), rs.upperThreshold());
+            table.forwarding(s.id, r.handle, rs.forwarding());
+            tunnel(r); // a changed tunnel type, port or checksum option applies to its next packets
+        }
+        return true;
     }
 
     /** Which interface (socket index) has a connected subnet holding {@code address}, or -1. */
@@ -503,14 +492,10 @@ public final class Dataplane {
      */
     public void addRealServer(int service, RealServer rs) {
         Svc s = live(service);
-        checkRealServer(service, rs);
-        for (Rs r : servers) {
-            Preconditions.checkArgument(!(r.svc == s && r.settings.address().equals(rs.address())
-                    && r.settings.port() == rs.port()), "real server", rs.endpoint(), "not yet in " + s.settings.key());
-        }
+        checkRealServer(service, rs); // also that an interface's subnet holds it
+        Preconditions.checkArgument(find(s, rs.address(), rs.port()) == null, "real server", rs.endpoint(),
+                "not yet in " + s.settings.key());
         int iface = interfaceFor(rs.address());
-        Preconditions.checkArgument(iface >= 0, "real server", rs.endpoint(),
-                "an address in a connected subnet of the forwarder's interfaces");
         boolean six = rs.address().getAddress().length == 16;
         Rs r = new Rs(s, rs, iface, six ? 0 : sourceFor(iface, ipv4(rs.address())));
         if (six) {
@@ -535,17 +520,15 @@ public final class Dataplane {
     /** Removes a real server: it takes no new connections; returns false if it was not there. */
     public boolean removeRealServer(int service, InetAddress address, int port) {
         Svc s = services.get(service);
-        for (int i = 0; i < servers.size(); i++) {
-            Rs r = servers.get(i);
-            if (r.svc == s && r.settings.address().equals(address) && r.settings.port() == port) {
-                if (r.handle != DestinationTable.NONE) {
-                    s.dests.remove(r.handle);
-                }
-                servers.remove(i);
-                return true;
-            }
+        Rs r = find(s, address, port);
+        if (r == null) {
+            return false;
         }
-        return false;
+        if (r.handle != DestinationTable.NONE) {
+            s.dests.remove(r.handle);
+        }
+        servers.remove(r);
+        return true;
     }
 
     /**
@@ -555,16 +538,15 @@ public final class Dataplane {
     public boolean weight(int service, InetAddress address, int port, int weight) {
         Svc s = services.get(service);
         Preconditions.checkInRange(weight, 0, RealServer.MAX_WEIGHT, "weight");
-        for (Rs r : servers) {
-            if (r.svc == s && r.settings.address().equals(address) && r.settings.port() == port) {
-                r.settings = r.settings.withWeight(weight);
-                if (r.handle != DestinationTable.NONE) {
-                    s.dests.weight(r.handle, weight);
-                }
-                return true;
-            }
+        Rs r = find(s, address, port);
+        if (r == null) {
+            return false;
         }
-        return false;
+        r.settings = r.settings.withWeight(weight);
+        if (r.handle != DestinationTable.NONE) {
+            s.dests.weight(r.handle, weight);
+        }
+        return true;
     }
 
     /**
@@ -669,22 +651,52 @@ public final class Dataplane {
     public int announce() {
         int n = 0;
         for (int k = 0; k < sockets.length; k++) {
-            PacketSocket out = sockets[k];
             for (int v : vips) {
-                int at = out.scratchSlot();
-                arpFrame(out.scratch(), at, 1, ifMac[k], v, BROADCAST, 0, v);
-                out.queueScratch(at, 60);
+                announce4(k, v);
                 n++;
             }
             for (int i = 0; i < vips6.length; i += 2) {
-                int at = out.scratchSlot();
-                Ndp.announce(out.scratch(), at, ifMac[k], vips6[i], vips6[i + 1]);
-                out.queueScratch(at, Ndp.LENGTH);
+                announce6(k, vips6[i], vips6[i + 1]);
                 n++;
             }
-            out.flush();
+            sockets[k].flush();
         }
         return n;
+    }
+
+    /** As {@link #announce()} for one virtual address; nothing if it is not answered for. */
+    public int announce(InetAddress address) {
+        byte[] a = address.getAddress();
+        boolean four = a.length == 4;
+        int ip = four ? ipv4(address) : 0;
+        long hi = four ? 0 : word(a, 0);
+        long lo = four ? 0 : word(a, 8);
+        if (four ? !contains(vips, ip) : !contains6(vips6, hi, lo)) {
+            return 0;
+        }
+        for (int k = 0; k < sockets.length; k++) {
+            if (four) {
+                announce4(k, ip);
+            } else {
+                announce6(k, hi, lo);
+            }
+            sockets[k].flush();
+        }
+        return sockets.length;
+    }
+
+    private void announce4(int k, int vip) {
+        PacketSocket out = sockets[k];
+        int at = out.scratchSlot();
+        arpFrame(out.scratch(), at, 1, ifMac[k], vip, BROADCAST, 0, vip);
+        out.queueScratch(at, 60);
+    }
+
+    private void announce6(int k, long hi, long lo) {
+        PacketSocket out = sockets[k];
+        int at = out.scratchSlot();
+        Ndp.announce(out.scratch(), at, ifMac[k], hi, lo);
+        out.queueScratch(at, Ndp.LENGTH);
     }
 
     /** Sends ARP requests that are due; call now and then (every few ms is fine). */
@@ -853,7 +865,7 @@ public final class Dataplane {
                 }
             }
         }
-        if (op == 1 && answerArp && isVip(tpa) && spa != tpa && sha != 0) {
+        if (op == 1 && answerArp && contains(vips, tpa) && spa != tpa && sha != 0) {
             int at = s.scratchSlot();
             arpFrame(s.scratch(), at, 2, ifMac[k], tpa, sha, sha, spa);
             s.queueScratch(at, 60);
@@ -892,30 +904,12 @@ public final class Dataplane {
         if (!answerArp || (sHi == 0 && sLo == 0) || src == 0 || (src & 0x0100_0000_0000L) != 0) {
             return; // duplicate address detection, or a bad sender
         }
-        if (isVip6(tHi, tLo)) {
+        if (contains6(vips6, tHi, tLo)) {
             int at = s.scratchSlot();
             Ndp.advertise(s.scratch(), at, ifMac[k], tHi, tLo, src, sHi, sLo);
             s.queueScratch(at, Ndp.LENGTH);
             arpAnswered++;
         }
-    }
-
-    private boolean isVip6(long hi, long lo) {
-        for (int i = 0; i < vips6.length; i += 2) {
-            if (vips6[i] == hi && vips6[i + 1] == lo) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private boolean isVip(int ip) {
-        for (int v : vips) {
-            if (v == ip) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**

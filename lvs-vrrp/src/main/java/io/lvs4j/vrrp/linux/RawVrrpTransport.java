@@ -158,13 +158,13 @@ public final class RawVrrpTransport implements VrrpTransport {
                 if (n < 0) {
                     return;
                 }
+                lastDrained++; // a packet, even a sibling's: the socket was not readable for nothing
                 if (isSibling(rx)) {
                     continue;
                 }
                 if (socket.ipv6()) {
                     ancillary = ipv6Ancillary();
                 }
-                lastDrained++;
                 receiver.receive(rx, ancillary);
             }
         } finally {

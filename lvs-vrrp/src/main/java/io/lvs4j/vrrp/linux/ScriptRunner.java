@@ -37,12 +37,21 @@ public final class ScriptRunner implements AutoCloseable {
 
     void start(VrrpScriptConfig config, ScriptTracker tracker) {
         List<String> argv = Argv.inNamespace(netns, Argv.command(config.script()));
-        Duration interval = config.interval() != null ? config.interval() : Duration.ofSeconds(1);
-        Duration timeout = config.timeout() != null ? config.timeout() : interval;
+        Duration timeout = timeout(config);
         pool.scheduleWithFixedDelay(() -> {
             boolean ok = runOnce(config.name(), argv, timeout, running);
             vrrpThread.execute(() -> tracker.recordResult(ok));
-        }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        }, 0, interval(config).toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** How often a {@code vrrp_script} runs: its {@code interval}, keepalived's default 1 s. */
+    public static Duration interval(VrrpScriptConfig config) {
+        return config.interval() != null ? config.interval() : Duration.ofSeconds(1);
+    }
+
+    /** How long a {@code vrrp_script} run may take: its {@code timeout}, by default its interval. */
+    public static Duration timeout(VrrpScriptConfig config) {
+        return config.timeout() != null ? config.timeout() : interval(config);
     }
 
     /**
@@ -52,9 +61,7 @@ public final class ScriptRunner implements AutoCloseable {
      * (the in-memory VRRP on a virtual clock).
      */
     public static boolean runOnce(VrrpScriptConfig config) {
-        Duration interval = config.interval() != null ? config.interval() : Duration.ofSeconds(1);
-        Duration timeout = config.timeout() != null ? config.timeout() : interval;
-        return runOnce(config.name(), Argv.command(config.script()), timeout, new ArrayList<>());
+        return runOnce(config.name(), Argv.command(config.script()), timeout(config), new ArrayList<>());
     }
 
     private static boolean runOnce(String name, List<String> argv, Duration timeout, List<Process> running) {

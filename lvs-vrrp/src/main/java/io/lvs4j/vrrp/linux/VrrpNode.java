@@ -30,6 +30,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -293,21 +294,9 @@ public final class VrrpNode implements AutoCloseable {
                     r.addListener(new NotifyCommands(netns, "INSTANCE", c.name(), c.notifyScripts(), instance.priority(),
                             notifyExecutor));
                 }
-                if (!c.dontTrackPrimary()) {
-                    r.track(interfaceTracker(allLinks, c.interfaceName()), 0, false);
-                }
-                for (TrackedObject t : c.trackInterfaces()) {
-                    r.track(interfaceTracker(allLinks, t.name()), t.weight(), t.reverse());
-                }
-                for (TrackedObject t : c.trackScripts()) {
-                    VrrpScriptConfig sc = scriptConfigs.get(t.name());
-                    if (sc == null) { // keepalived ignores a track_script without its vrrp_script, and warns
-                        LOG.warn("{}", Preconditions.message("vrrp_instance " + c.name() + " track_script", t.name(),
-                                "a vrrp_script defined in the configuration") + " - ignored, as keepalived does");
-                        continue;
-                    }
-                    ScriptTracker st = scriptTrackers.computeIfAbsent(t.name(), n -> ScriptTracker.fromConfig(sc));
-                    r.track(st, t.weight(), t.reverse());
+                for (String missing : track(r, c, n -> interfaceTracker(allLinks, n), scriptConfigs, scriptTrackers)) {
+                    LOG.warn("{}", Preconditions.message("vrrp_instance " + c.name() + " track_script", missing,
+                            "a vrrp_script defined in the configuration") + " - ignored, as keepalived does");
                 }
                 listeners.forEach(r::addListener);
                 routers.put(c.name(), r);
@@ -342,6 +331,34 @@ public final class VrrpNode implements AutoCloseable {
             scripts = new ScriptRunner(netns, scheduler, scriptTrackers.size());
             scriptTrackers.forEach((name, tracker) -> scripts.start(scriptConfigs.get(name), tracker));
         }
+    }
+
+    /**
+     * Makes router {@code r} track what instance {@code c} names, as keepalived does: its own
+     * interface (unless {@code dont_track_primary}), each {@code track_interface}, and each
+     * {@code track_script} through the tracker of that {@code vrrp_script} (one per script, shared
+     * by the instances, made in {@code trackers} on first use). A {@code track_script} naming no
+     * {@code vrrp_script} is ignored, as keepalived does; returns those names so the caller can say
+     * so. Used by the raw-socket node and by the in-memory VRRP of a director alike.
+     */
+    public static List<String> track(VrrpRouter r, VrrpInstanceConfig c, Function<String, InterfaceTracker> interfaces,
+            Map<String, VrrpScriptConfig> scripts, Map<String, ScriptTracker> trackers) {
+        if (c.interfaceName() != null && !c.dontTrackPrimary()) {
+            r.track(interfaces.apply(c.interfaceName()), 0, false);
+        }
+        for (TrackedObject t : c.trackInterfaces()) {
+            r.track(interfaces.apply(t.name()), t.weight(), t.reverse());
+        }
+        List<String> missing = new ArrayList<>();
+        for (TrackedObject t : c.trackScripts()) {
+            VrrpScriptConfig sc = scripts.get(t.name());
+            if (sc == null) {
+                missing.add(t.name());
+                continue;
+            }
+            r.track(trackers.computeIfAbsent(t.name(), n -> ScriptTracker.fromConfig(sc)), t.weight(), t.reverse());
+        }
+        return missing;
     }
 
     private InterfaceTracker interfaceTracker(List<Link> allLinks, String name) {
