@@ -1,13 +1,12 @@
 /**
- * lvs4j's model: virtual services, real servers and director configurations, with the userspace
- * schedulers. No native code.
+ * lvs4j's model: virtual services, real servers and director configurations with their fluent
+ * builders, the diff between two configurations, the IPVS table SPI with an in-memory table and
+ * the reconciler, and the time source every engine runs on. No native code, no dependencies.
  */
 module io.lvs4j.api {
-    requires io.netty.buffer;
-
     exports io.lvs4j;
-    exports io.lvs4j.conn;
-    exports io.lvs4j.packet;
-    exports io.lvs4j.sched;
-    exports io.lvs4j.internal to io.lvs4j.netlink, io.lvs4j.vrrp, io.lvs4j.health, io.lvs4j.director;
+    exports io.lvs4j.table;
+    exports io.lvs4j.time;
+    exports io.lvs4j.internal to io.lvs4j.netlink, io.lvs4j.dataplane, io.lvs4j.vrrp, io.lvs4j.health,
+            io.lvs4j.director;
 }

@@ -1,6 +1,6 @@
 /** lvs4j health module: checkers, the monitor, and the actions on a director backend. */
 module io.lvs4j.health {
-    requires io.lvs4j.api;
+    requires transitive io.lvs4j.api;
     requires transitive io.netty.transport;
     requires io.netty.buffer;
     requires io.netty.common;

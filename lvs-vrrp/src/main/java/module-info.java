@@ -1,8 +1,8 @@
 /** lvs4j vrrp module: a VRRP v2/v3 engine with pluggable transports. */
 module io.lvs4j.vrrp {
-    requires io.lvs4j.api;
-    requires io.lvs4j.netlink;
-    requires io.netty.buffer;
+    requires transitive io.lvs4j.api;
+    requires transitive io.lvs4j.netlink; // InterfaceException in signatures
+    requires transitive io.netty.buffer; // VrrpTransport moves ByteBufs
     requires org.slf4j;
 
     exports io.lvs4j.vrrp;

@@ -14,14 +14,14 @@ import io.lvs4j.health.Endpoint;
 import io.lvs4j.health.FailureReason;
 import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.health.TcpChecker;
-import io.lvs4j.netlink.InMemoryIpvs;
-import io.lvs4j.netlink.ReconcileResult;
+import io.lvs4j.table.InMemoryIpvs;
+import io.lvs4j.table.ReconcileResult;
 import io.lvs4j.vrrp.config.GarpSettings;
 import io.lvs4j.vrrp.config.VirtualIpAddress;
 import io.lvs4j.vrrp.config.VrrpInstanceConfig;
 import io.lvs4j.vrrp.config.VrrpState;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
-import io.lvs4j.vrrp.memory.VirtualClock;
+import io.lvs4j.time.VirtualClock;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -205,7 +205,7 @@ public final class EmbeddedDirector {
             return;
         }
         for (long ms = 0; ms < d.toMillis(); ms += 50) {
-            clock.advanceBy(50_000);
+            clock.advance(Duration.ofMillis(50));
         }
     }
 

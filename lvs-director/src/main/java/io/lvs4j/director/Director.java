@@ -17,18 +17,18 @@ import io.lvs4j.health.HealthMonitor;
 import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
-import io.lvs4j.netlink.Drain;
+import io.lvs4j.table.Drain;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.Ipvs;
-import io.lvs4j.netlink.IpvsBackend;
-import io.lvs4j.netlink.IpvsException;
-import io.lvs4j.netlink.IpvsStats;
+import io.lvs4j.table.IpvsTable;
+import io.lvs4j.table.IpvsException;
+import io.lvs4j.table.IpvsStats;
 import io.lvs4j.netlink.NetworkNamespace;
-import io.lvs4j.netlink.RealServerState;
-import io.lvs4j.netlink.ReconcileException;
-import io.lvs4j.netlink.ReconcileResult;
-import io.lvs4j.netlink.Reconciler;
-import io.lvs4j.netlink.ServiceState;
+import io.lvs4j.table.RealServerState;
+import io.lvs4j.table.ReconcileException;
+import io.lvs4j.table.ReconcileResult;
+import io.lvs4j.table.Reconciler;
+import io.lvs4j.table.ServiceState;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.VrrpEvent;
 import io.lvs4j.vrrp.config.VirtualIpAddress;
@@ -36,7 +36,7 @@ import io.lvs4j.vrrp.config.VrrpInstanceConfig;
 import io.lvs4j.vrrp.config.VrrpScriptConfig;
 import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
-import io.lvs4j.vrrp.memory.VirtualClock;
+import io.lvs4j.time.VirtualClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -55,10 +55,10 @@ import org.slf4j.LoggerFactory;
  * A Linux Virtual Server director in the JVM: what keepalived does with LVS, composed from VRRP
  * instances (and sync groups), a {@link HealthMonitor} and an IPVS table (the kernel's, optionally
  * in a named network namespace, the userspace forwarder's through
- * {@link IpvsBackend#forwarder(io.lvs4j.netlink.Forwarder)} where the kernel has no IPVS, or an
- * {@link io.lvs4j.netlink.InMemoryIpvs}).
+ * {@link IpvsTable#forwarder(io.lvs4j.netlink.Forwarder)} where the kernel has no IPVS, or an
+ * {@link io.lvs4j.table.InMemoryIpvs}).
  *
- * <p><b>With the userspace forwarder</b> ({@code Builder.ipvs(IpvsBackend.forwarder(f))}, what
+ * <p><b>With the userspace forwarder</b> ({@code Builder.ipvs(f.table())}, what
  * {@code lvs4j run --userspace} does) services, real servers, weights, health-check removals and
  * reloads reach the forwarder as they reach the kernel, and {@link #state()} shows its connection
  * counts. What it refuses (firewall-mark services, sync daemons, other timeouts) is a
@@ -106,7 +106,7 @@ public final class Director implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Director.class);
 
     private final Loop loop;
-    private final IpvsBackend table;
+    private final IpvsTable table;
     private final Ipvs ownedIpvs;
     private final Reconciler reconciler;
     private final HealthMonitor monitor;
@@ -164,7 +164,7 @@ public final class Director implements AutoCloseable {
         }
     }
 
-    private Director(Builder b, Loop loop, IpvsBackend table, Ipvs ownedIpvs) {
+    private Director(Builder b, Loop loop, IpvsTable table, Ipvs ownedIpvs) {
         this.loop = loop;
         this.table = table;
         this.ownedIpvs = ownedIpvs;
@@ -178,8 +178,8 @@ public final class Director implements AutoCloseable {
         this.listeners.addAll(b.listeners);
         this.timeouts = b.timeouts;
         this.sync = b.sync;
-        this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop::nanos).build();
-        HealthMonitor.Builder mb = HealthMonitor.builder().timer(loop).ticker(loop::nanos).backend(new Overlay())
+        this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
+        HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).backend(new Overlay())
                 .listener(e -> onHealth(e));
         if (b.checkRuntime != null) {
             mb.runtime(b.checkRuntime);
@@ -576,7 +576,7 @@ public final class Director implements AutoCloseable {
         run(() -> {
             syncDaemons();
             publish();
-            loop.schedule(this::tick, refreshNanos);
+            loop.schedule(refreshNanos, this::tick);
             return null;
         });
     }
@@ -614,7 +614,7 @@ public final class Director implements AutoCloseable {
         }
         refreshKernel();
         publish();
-        loop.schedule(this::tick, refreshNanos);
+        loop.schedule(refreshNanos, this::tick);
     }
 
     /** The desired table: the configured services with the real servers health lets in, at the weights it wants. */
@@ -1013,7 +1013,7 @@ public final class Director implements AutoCloseable {
         private Timeouts timeouts = Timeouts.UNCHANGED;
         private KeepalivedMapping.Sync sync;
         private String netns;
-        private IpvsBackend table;
+        private IpvsTable table;
         private InMemoryNetwork network;
         private String node;
         private InetAddress nodeAddress;
@@ -1127,7 +1127,7 @@ public final class Director implements AutoCloseable {
         }
 
         /** The IPVS table to program instead of the kernel's, e.g. {@code new InMemoryIpvs()}. */
-        public Builder ipvs(IpvsBackend table) {
+        public Builder ipvs(IpvsTable table) {
             this.table = Preconditions.checkNotNull(table, "ipvs table");
             return this;
         }
@@ -1230,10 +1230,10 @@ public final class Director implements AutoCloseable {
                 NetworkNamespace.check(netns); // the health checks' threads will enter it
             }
             Ipvs owned = null;
-            IpvsBackend t = table;
+            IpvsTable t = table;
             if (t == null) {
                 owned = netns == null ? Ipvs.open() : Ipvs.open(netns);
-                t = IpvsBackend.kernel(owned);
+                t = owned;
             }
             Loop loop = clock != null ? Loop.virtual(clock) : Loop.thread("lvs4j-director");
             Director d = new Director(this, loop, t, owned);

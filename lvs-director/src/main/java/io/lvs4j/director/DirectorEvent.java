@@ -2,7 +2,7 @@ package io.lvs4j.director;
 
 import io.lvs4j.Change;
 import io.lvs4j.health.HealthEvent;
-import io.lvs4j.netlink.Drain;
+import io.lvs4j.table.Drain;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.TransitionReason;
 import java.util.List;

@@ -4,7 +4,7 @@ import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
 import io.lvs4j.VirtualService;
-import io.lvs4j.netlink.IpvsStats;
+import io.lvs4j.table.IpvsStats;
 import io.lvs4j.vrrp.RouterState;
 import java.util.List;
 import java.util.Optional;

@@ -1,21 +1,16 @@
 package io.lvs4j.director;
 
-import io.lvs4j.health.MonitorTimer;
-import io.lvs4j.vrrp.memory.VirtualClock;
+import io.lvs4j.time.Scheduler;
+import io.lvs4j.time.ThreadScheduler;
+import io.lvs4j.time.VirtualClock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The director's one thread: every state change runs here, in order. A real thread, or a
  * {@link VirtualClock} that a test advances (then everything runs on the test's thread).
  */
-abstract class Loop implements MonitorTimer {
-    /** Monotonic nanoseconds. */
-    abstract long nanos();
-
+abstract class Loop implements Scheduler {
     /** Runs {@code body} on the loop and returns its result, waiting for it; at once when on the loop. */
     abstract <T> T call(Callable<T> body) throws Exception;
 
@@ -30,52 +25,36 @@ abstract class Loop implements MonitorTimer {
     }
 
     private static final class ThreadLoop extends Loop {
-        private final ScheduledThreadPoolExecutor executor;
-        private volatile Thread thread;
+        private final ThreadScheduler scheduler;
 
         ThreadLoop(String name) {
-            executor = new ScheduledThreadPoolExecutor(1, r -> {
-                Thread t = new Thread(r, name);
-                t.setDaemon(true);
-                thread = t;
-                return t;
-            });
-            executor.setRemoveOnCancelPolicy(true);
-            executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+            scheduler = new ThreadScheduler(name);
         }
 
         @Override
-        long nanos() {
-            return System.nanoTime();
+        public long nanos() {
+            return scheduler.nanos();
         }
 
         @Override
         public void execute(Runnable task) {
-            if (!executor.isShutdown()) {
-                executor.execute(task);
-            }
+            scheduler.execute(task);
         }
 
         @Override
-        public void schedule(Runnable task, long delayNanos) {
-            if (!executor.isShutdown()) {
-                executor.schedule(task, delayNanos, TimeUnit.NANOSECONDS);
-            }
+        public Timer schedule(long delayNanos, Runnable task) {
+            return scheduler.schedule(delayNanos, task);
         }
 
         @Override
-        public boolean inLoop() {
-            return Thread.currentThread() == thread;
+        public boolean inSchedulerThread() {
+            return scheduler.inSchedulerThread();
         }
 
         @Override
         <T> T call(Callable<T> body) throws Exception {
-            if (inLoop()) {
-                return body.call();
-            }
-            Future<T> f = executor.submit(body);
             try {
-                return f.get();
+                return scheduler.call(body);
             } catch (ExecutionException e) {
                 Throwable c = e.getCause();
                 if (c instanceof Exception ex) {
@@ -87,7 +66,7 @@ abstract class Loop implements MonitorTimer {
 
         @Override
         void shutdown() {
-            executor.shutdownNow();
+            scheduler.close();
         }
     }
 
@@ -101,37 +80,36 @@ abstract class Loop implements MonitorTimer {
         }
 
         @Override
-        long nanos() {
-            return clock.nowMicros() * 1000L;
+        public long nanos() {
+            return clock.nanos();
         }
 
         @Override
         public void execute(Runnable task) {
-            if (!shut) {
-                clock.schedule(0, task);
-            }
+            schedule(0, task);
         }
 
         @Override
-        public void schedule(Runnable task, long delayNanos) {
-            if (!shut) {
-                clock.schedule(Math.max(0, (delayNanos + 999) / 1000), () -> {
-                    if (!shut) {
-                        task.run();
-                    }
-                });
+        public Timer schedule(long delayNanos, Runnable task) {
+            if (shut) {
+                return () -> {};
             }
+            return clock.schedule(Math.max(0, delayNanos), () -> {
+                if (!shut) {
+                    task.run();
+                }
+            });
         }
 
         @Override
-        public boolean inLoop() {
+        public boolean inSchedulerThread() {
             return true;
         }
 
         @Override
         <T> T call(Callable<T> body) throws Exception {
             T result = body.call();
-            clock.advanceTo(clock.nowMicros()); // what the call queued for now runs before it returns
+            clock.runDue(); // what the call queued for now runs before it returns
             return result;
         }
 

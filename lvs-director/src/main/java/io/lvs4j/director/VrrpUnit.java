@@ -15,8 +15,8 @@ import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
 import io.lvs4j.vrrp.linux.ScriptRunner;
 import io.lvs4j.vrrp.linux.VrrpNode;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
-import io.lvs4j.vrrp.memory.VirtualClock;
-import io.lvs4j.vrrp.spi.VrrpScheduler;
+import io.lvs4j.time.VirtualClock;
+import io.lvs4j.time.Scheduler;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -183,11 +183,11 @@ abstract class VrrpUnit implements AutoCloseable {
                 VrrpSyncGroup.of(spec.group().name(), new ArrayList<>(routers.values()));
             }
             routers.values().forEach(VrrpRouter::start);
-            Map<String, VrrpScheduler.Timer> timers = new LinkedHashMap<>(); // each script's next run
+            Map<String, Scheduler.Timer> timers = new LinkedHashMap<>(); // each script's next run
             boolean[] closed = {false};
             scriptTrackers.forEach((name, tracker) -> {
                 VrrpScriptConfig sc = scriptConfigs.get(name);
-                long every = ScriptRunner.interval(sc).toNanos() / 1000;
+                long every = ScriptRunner.interval(sc).toNanos();
                 timers.put(name, clock.schedule(0, new Runnable() {
                     @Override
                     public void run() {
@@ -209,7 +209,7 @@ abstract class VrrpUnit implements AutoCloseable {
                 @Override
                 public void close() {
                     closed[0] = true;
-                    timers.values().forEach(VrrpScheduler.Timer::cancel);
+                    timers.values().forEach(Scheduler.Timer::cancel);
                     network.removeInterfaceListener(links);
                     routers.values().forEach(VrrpRouter::stop);
                 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.ReadOptions;
-import io.lvs4j.netlink.InMemoryIpvs;
+import io.lvs4j.table.InMemoryIpvs;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

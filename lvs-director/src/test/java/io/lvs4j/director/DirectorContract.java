@@ -9,10 +9,10 @@ import io.lvs4j.ServiceKey;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.ReadOptions;
-import io.lvs4j.netlink.IpvsBackend;
-import io.lvs4j.netlink.ReconcileException;
-import io.lvs4j.netlink.ReconcileResult;
-import io.lvs4j.netlink.ServiceState;
+import io.lvs4j.table.IpvsTable;
+import io.lvs4j.table.ReconcileException;
+import io.lvs4j.table.ReconcileResult;
+import io.lvs4j.table.ServiceState;
 import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
 
 /**
  * What a {@link Director} does to an IPVS table, whichever table it is: run against
- * {@link io.lvs4j.netlink.InMemoryIpvs} by {@link DirectorContractTest} and against the kernel
+ * {@link io.lvs4j.table.InMemoryIpvs} by {@link DirectorContractTest} and against the kernel
  * inside User-Mode Linux by {@link DirectorContractIT}. Each scenario gets an empty table and
  * leaves it empty. No VRRP, no checks: the director's own thread in real time.
  */
@@ -30,7 +30,7 @@ final class DirectorContract {
     private DirectorContract() {}
 
     interface Check {
-        void run(IpvsBackend empty) throws Exception;
+        void run(IpvsTable empty) throws Exception;
     }
 
     record Scenario(String name, Check check) {}
@@ -59,7 +59,7 @@ final class DirectorContract {
     }
 
     /** The table as "service: real servers with weights", sorted. */
-    static Map<String, String> rules(IpvsBackend t) throws Exception {
+    static Map<String, String> rules(IpvsTable t) throws Exception {
         Map<String, String> out = new TreeMap<>();
         for (ServiceState s : t.serviceStates()) {
             out.put(s.service().key().toString(), s.service().realServers().stream()
@@ -69,7 +69,7 @@ final class DirectorContract {
     }
 
     /** The director's state says what the table holds: every service and real server, and their weights. */
-    static void assertStateIsTheTables(Director d, IpvsBackend t) throws Exception {
+    static void assertStateIsTheTables(Director d, IpvsTable t) throws Exception {
         List<ServiceState> table = t.serviceStates();
         for (DirectorState.Service s : d.state().services()) {
             Optional<ServiceState> k = table.stream().filter(x -> x.service().key().equals(s.key())).findFirst();
@@ -83,7 +83,7 @@ final class DirectorContract {
         }
     }
 
-    static void installs(IpvsBackend t) throws Exception {
+    static void installs(IpvsTable t) throws Exception {
         KeepalivedConfig c = parse(conf(1));
         try (Director d = Director.builder(c).ipvs(t).start()) {
             Map<String, String> want = new TreeMap<>();
@@ -102,7 +102,7 @@ final class DirectorContract {
         }
     }
 
-    static void weight(IpvsBackend t) throws Exception {
+    static void weight(IpvsTable t) throws Exception {
         try (Director d = Director.builder(parse(conf(1))).ipvs(t).start()) {
             ReconcileResult r = d.weight(WEB, InetAddress.getByName("198.51.100.3"), 80, 9);
             assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.EDIT_SERVER);
@@ -111,7 +111,7 @@ final class DirectorContract {
         }
     }
 
-    static void removeIdle(IpvsBackend t) throws Exception {
+    static void removeIdle(IpvsTable t) throws Exception {
         try (Director d = Director.builder(parse(conf(1))).ipvs(t).drainTimeout(java.time.Duration.ofMinutes(1))
                 .start()) {
             ReconcileResult r = d.removeRealServer(WEB, InetAddress.getByName("198.51.100.3"), 80);
@@ -125,7 +125,7 @@ final class DirectorContract {
         }
     }
 
-    static void reload(IpvsBackend t) throws Exception {
+    static void reload(IpvsTable t) throws Exception {
         try (Director d = Director.builder(parse(conf(1))).ipvs(t).start()) {
             ReconcileResult r = d.apply(parse(conf(5)));
             assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.EDIT_SERVER);
@@ -136,7 +136,7 @@ final class DirectorContract {
         }
     }
 
-    static void refused(IpvsBackend t) throws Exception {
+    static void refused(IpvsTable t) throws Exception {
         try (Director d = Director.builder(parse(conf(1))).ipvs(t).start()) {
             String text = conf(1) + "virtual_server 192.0.2.100 443 {\n lb_algo twos\n protocol TCP\n"
                     + " real_server 198.51.100.2 443 {\n }\n}\n"
@@ -154,7 +154,7 @@ final class DirectorContract {
         }
     }
 
-    static void close(IpvsBackend t) throws Exception {
+    static void close(IpvsTable t) throws Exception {
         Director d = Director.builder(parse(conf(1))).ipvs(t).start();
         assertThat(rules(t)).hasSize(2);
         d.close();

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lvs4j.Protocol;
 import io.lvs4j.ServiceKey;
-import io.lvs4j.netlink.Forwarder;
-import io.lvs4j.netlink.IpvsBackend;
-import io.lvs4j.netlink.ReconcileException;
+import io.lvs4j.forwarder.Forwarder;
+import io.lvs4j.table.IpvsTable;
+import io.lvs4j.table.ReconcileException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * {@link DirectorContract} against the userspace forwarder's tables ({@link IpvsBackend#forwarder}),
+ * {@link DirectorContract} against the userspace forwarder's tables ({@link IpvsTable#forwarder}),
  * a real {@link Forwarder} with its AF_PACKET socket on one end of a veth pair (198.51.100.1/24) in
  * a network namespace of its own; a fresh forwarder for each scenario. The contract's "the kernel
  * refuses mid-reconcile" scenario relies on a scheduler module the kernel lacks ({@code twos}),
@@ -52,12 +52,12 @@ class DirectorContractForwarderIT {
     }
 
     private interface Body {
-        void run(IpvsBackend table) throws Exception;
+        void run(IpvsTable table) throws Exception;
     }
 
     private static void onForwarder(Body body) throws Exception {
         try (Forwarder f = Forwarder.builder().netns(NS).interfaces("d0").open().start()) {
-            body.run(IpvsBackend.forwarder(f));
+            body.run(f.table());
             assertThat(f.lastFailure()).isNull();
         }
     }

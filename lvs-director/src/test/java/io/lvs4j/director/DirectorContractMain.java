@@ -1,7 +1,7 @@
 package io.lvs4j.director;
 
 import io.lvs4j.netlink.Ipvs;
-import io.lvs4j.netlink.IpvsBackend;
+import io.lvs4j.table.IpvsTable;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -15,7 +15,7 @@ public final class DirectorContractMain {
 
     public static void main(String[] args) throws Exception {
         try (Ipvs ipvs = Ipvs.open()) {
-            IpvsBackend kernel = IpvsBackend.kernel(ipvs);
+            IpvsTable kernel = ipvs;
             for (DirectorContract.Scenario s : DirectorContract.scenarios()) {
                 ipvs.flush();
                 try {

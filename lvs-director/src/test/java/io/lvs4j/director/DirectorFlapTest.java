@@ -13,10 +13,10 @@ import io.lvs4j.health.Checker;
 import io.lvs4j.health.FailureReason;
 import io.lvs4j.health.HealthEvent;
 import io.lvs4j.health.ServiceHealth;
-import io.lvs4j.netlink.InMemoryIpvs;
-import io.lvs4j.netlink.RealServerState;
-import io.lvs4j.netlink.ServiceState;
-import io.lvs4j.vrrp.memory.VirtualClock;
+import io.lvs4j.table.InMemoryIpvs;
+import io.lvs4j.table.RealServerState;
+import io.lvs4j.table.ServiceState;
+import io.lvs4j.time.VirtualClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,9 +91,9 @@ class DirectorFlapTest {
         try (Director d = Director.builder().ipvs(table).virtualClock(clock).service(sh.build())
                 .listener(events::add).start()) {
             for (int step = 0; step < 2000 && checker[0].calls <= SCRIPT.length(); step++) { // 200 s virtual at most
-                clock.advanceBy(100_000);
+                clock.advance(Duration.ofMillis(100));
             }
-            clock.advanceBy(100_000);
+            clock.advance(Duration.ofMillis(100));
             assertThat(checker[0].calls).isGreaterThan(SCRIPT.length());
             assertThat(d.state().service(KEY).get().realServer(RS.endpoint()).get().kernelWeight())
                     .isEqualTo(5);

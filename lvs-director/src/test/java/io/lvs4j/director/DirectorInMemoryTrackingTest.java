@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.ReadOptions;
-import io.lvs4j.netlink.InMemoryIpvs;
+import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
-import io.lvs4j.vrrp.memory.VirtualClock;
+import io.lvs4j.time.VirtualClock;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +51,7 @@ class DirectorInMemoryTrackingTest {
     }
 
     private void advance(Duration d) {
-        clock.advanceBy(d.toNanos() / 1000);
+        clock.advance(d);
     }
 
     private static RouterState state(Director d) {

@@ -3,7 +3,7 @@ package io.lvs4j.director;
 import io.lvs4j.Protocol;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.director.config.KeepalivedConfig;
-import io.lvs4j.netlink.ReconcileResult;
+import io.lvs4j.table.ReconcileResult;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,7 +9,7 @@ import io.lvs4j.director.config.ReadOptions;
 import io.lvs4j.health.HealthEvent;
 import io.lvs4j.lab.NetnsLab;
 import io.lvs4j.lab.NginxServer;
-import io.lvs4j.netlink.InMemoryIpvs;
+import io.lvs4j.table.InMemoryIpvs;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

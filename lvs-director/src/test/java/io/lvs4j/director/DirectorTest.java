@@ -15,13 +15,13 @@ import io.lvs4j.director.config.ReadOptions;
 import io.lvs4j.health.CheckPolicy;
 import io.lvs4j.health.HealthEvent;
 import io.lvs4j.health.ServiceHealth;
-import io.lvs4j.netlink.InMemoryIpvs;
-import io.lvs4j.netlink.ReconcileException;
-import io.lvs4j.netlink.ReconcileResult;
-import io.lvs4j.netlink.ServiceState;
+import io.lvs4j.table.InMemoryIpvs;
+import io.lvs4j.table.ReconcileException;
+import io.lvs4j.table.ReconcileResult;
+import io.lvs4j.table.ServiceState;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
-import io.lvs4j.vrrp.memory.VirtualClock;
+import io.lvs4j.time.VirtualClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -75,7 +75,7 @@ class DirectorTest {
     }
 
     private void advance(Duration d) {
-        clock.advanceBy(d.toNanos() / 1000);
+        clock.advance(d);
     }
 
     /** The table as "service: rs=weight ..." lines, sorted: independent of the director's code. */
@@ -535,7 +535,7 @@ class DirectorTest {
         InMemoryIpvs t = new InMemoryIpvs();
         VirtualService foreign = VirtualService.tcp("192.0.2.200", 22).scheduler("rr")
                 .realServer(RealServer.of("198.51.100.9", 22).masquerade()).build();
-        io.lvs4j.netlink.Reconciler.builder(t).build().reconcile(io.lvs4j.DirectorConfig.builder().service(foreign).build());
+        io.lvs4j.table.Reconciler.builder(t).build().reconcile(io.lvs4j.DirectorConfig.builder().service(foreign).build());
         Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", null);
         assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.100:80", "TCP 192.0.2.200:22");
         d.apply(parse(conf(100, "", "2")));

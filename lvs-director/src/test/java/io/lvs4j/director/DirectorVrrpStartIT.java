@@ -3,7 +3,7 @@ package io.lvs4j.director;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.lvs4j.netlink.InMemoryIpvs;
+import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.TransitionReason;
 import io.lvs4j.vrrp.config.VrrpState;

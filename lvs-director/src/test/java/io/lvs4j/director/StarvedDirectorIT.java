@@ -16,7 +16,7 @@ import io.lvs4j.health.HttpChecker;
 import io.lvs4j.health.HttpUrlCheck;
 import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.health.TcpChecker;
-import io.lvs4j.netlink.InMemoryIpvs;
+import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.config.VrrpState;
 import java.nio.file.Path;

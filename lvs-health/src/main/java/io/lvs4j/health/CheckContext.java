@@ -1,5 +1,7 @@
 package io.lvs4j.health;
 
+import io.lvs4j.time.Ticker;
+
 import io.netty.channel.EventLoopGroup;
 import java.util.concurrent.Executor;
 

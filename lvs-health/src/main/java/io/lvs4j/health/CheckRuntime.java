@@ -1,5 +1,7 @@
 package io.lvs4j.health;
 
+import io.lvs4j.time.Ticker;
+
 import io.lvs4j.internal.Preconditions;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
@@ -38,7 +40,7 @@ public final class CheckRuntime implements CheckContext, AutoCloseable {
     /** The given number of event-loop threads (1..64). */
     public static CheckRuntime create(int threads) {
         Preconditions.checkInRange(threads, 1, 64, "threads");
-        return new CheckRuntime(threads, Ticker.SYSTEM, null);
+        return new CheckRuntime(threads, Ticker.system(), null);
     }
 
     /**
@@ -50,7 +52,7 @@ public final class CheckRuntime implements CheckContext, AutoCloseable {
      */
     public static CheckRuntime create(int threads, Runnable threadStart) {
         Preconditions.checkInRange(threads, 1, 64, "threads");
-        return new CheckRuntime(threads, Ticker.SYSTEM, Preconditions.checkNotNull(threadStart, "thread start"));
+        return new CheckRuntime(threads, Ticker.system(), Preconditions.checkNotNull(threadStart, "thread start"));
     }
 
     private static ThreadFactory starting(ThreadFactory base, Runnable threadStart) {

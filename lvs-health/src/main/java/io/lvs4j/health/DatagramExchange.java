@@ -25,7 +25,7 @@ final class DatagramExchange {
     /** {@code judge} maps the first reply's bytes to a result given the latency, or is null. */
     static CompletableFuture<CheckResult> run(CheckContext context, Endpoint endpoint, byte[] payload,
             BiFunction<byte[], Long, CheckResult> judge) {
-        long start = context.ticker().read();
+        long start = context.ticker().nanos();
         CompletableFuture<CheckResult> done = new CompletableFuture<>();
         // the channel (its socket) is created on the thread that connects: always an event-loop
         // thread, whose network namespace is the checks' (CheckRuntime), never the caller's
@@ -38,7 +38,7 @@ final class DatagramExchange {
             }
         } catch (RuntimeException e) {
             done.complete(CheckResult.down(FailureReason.IO_ERROR, "udp " + endpoint.hostPort() + ": " + e,
-                    Math.max(0, context.ticker().read() - start)));
+                    Math.max(0, context.ticker().nanos() - start)));
         }
         return done;
     }
@@ -62,7 +62,7 @@ final class DatagramExchange {
                         if (done.isDone()) {
                             return;
                         }
-                        long latency = Math.max(0, context.ticker().read() - start);
+                        long latency = Math.max(0, context.ticker().nanos() - start);
                         byte[] data = ByteBufUtil.getBytes(msg.content());
                         CheckResult r = judge == null ? CheckResult.up(latency) : judge.apply(data, latency);
                         close.run();
@@ -80,7 +80,7 @@ final class DatagramExchange {
                         }
                         close.run();
                         done.complete(CheckResult.down(Exchange.classify(cause), "udp " + endpoint.hostPort() + ": "
-                                + Exchange.message(cause), Math.max(0, context.ticker().read() - start)));
+                                + Exchange.message(cause), Math.max(0, context.ticker().nanos() - start)));
                     }
                 });
         var cf = endpoint.bind() == null ? b.connect(endpoint.target()) : b.connect(endpoint.target(), endpoint.bind());
@@ -88,7 +88,7 @@ final class DatagramExchange {
         cf.addListener(f -> {
             if (!f.isSuccess()) {
                 done.complete(CheckResult.down(Exchange.classify(f.cause()), "udp " + endpoint.hostPort() + ": "
-                        + Exchange.message(f.cause()), Math.max(0, context.ticker().read() - start)));
+                        + Exchange.message(f.cause()), Math.max(0, context.ticker().nanos() - start)));
                 close.run();
                 return;
             }
@@ -96,7 +96,7 @@ final class DatagramExchange {
                 if (done.isDone()) {
                     return;
                 }
-                long latency = Math.max(0, context.ticker().read() - start);
+                long latency = Math.max(0, context.ticker().nanos() - start);
                 close.run();
                 done.complete(judge == null ? CheckResult.up(latency)
                         : CheckResult.down(FailureReason.READ_TIMEOUT, "no reply from " + endpoint.hostPort()
@@ -106,7 +106,7 @@ final class DatagramExchange {
                 if (!w.isSuccess() && !done.isDone()) {
                     close.run();
                     done.complete(CheckResult.down(Exchange.classify(w.cause()), "udp " + endpoint.hostPort() + ": "
-                            + Exchange.message(w.cause()), Math.max(0, context.ticker().read() - start)));
+                            + Exchange.message(w.cause()), Math.max(0, context.ticker().nanos() - start)));
                 }
             });
         });

@@ -44,7 +44,7 @@ abstract class Exchange extends ChannelInboundHandlerAdapter {
     Exchange(CheckContext context, Endpoint endpoint) {
         this.context = context;
         this.endpoint = endpoint;
-        this.start = context.ticker().read();
+        this.start = context.ticker().nanos();
     }
 
     /** Called when connected (and after the TLS handshake); may write. */
@@ -59,7 +59,7 @@ abstract class Exchange extends ChannelInboundHandlerAdapter {
     }
 
     final long elapsed() {
-        return Math.max(0, context.ticker().read() - start);
+        return Math.max(0, context.ticker().nanos() - start);
     }
 
     final void succeed() {

@@ -66,7 +66,7 @@ public final class FileChecker implements Checker {
 
     @Override
     public CompletionStage<CheckResult> check(CheckContext context) {
-        long start = context.ticker().read();
+        long start = context.ticker().nanos();
         CompletableFuture<CheckResult> done = new CompletableFuture<>();
         context.blockingExecutor().execute(() -> {
             String text;
@@ -76,10 +76,10 @@ public final class FileChecker implements Checker {
                 text = "";
             } catch (IOException | RuntimeException e) {
                 done.complete(CheckResult.down(FailureReason.IO_ERROR, "cannot read " + file + ": " + e.getMessage(),
-                        Math.max(0, context.ticker().read() - start)));
+                        Math.max(0, context.ticker().nanos() - start)));
                 return;
             }
-            done.complete(judge(text, weight, reverse, dynamic, Math.max(0, context.ticker().read() - start)));
+            done.complete(judge(text, weight, reverse, dynamic, Math.max(0, context.ticker().nanos() - start)));
         });
         return done;
     }

@@ -1,5 +1,9 @@
 package io.lvs4j.health;
 
+import io.lvs4j.time.Scheduler;
+
+import io.lvs4j.time.Ticker;
+
 import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.internal.Preconditions;
@@ -39,7 +43,7 @@ public final class HealthMonitor implements AutoCloseable {
 
     private final CheckContext context;
     private final CheckRuntime ownedRuntime;
-    private final MonitorTimer timer;
+    private final Scheduler timer;
     private final Ticker ticker;
     private final DoubleSupplier random;
     private final DirectorBackend backend;
@@ -54,7 +58,7 @@ public final class HealthMonitor implements AutoCloseable {
     private HealthMonitor(Builder b) {
         this.ownedRuntime = b.context == null ? CheckRuntime.create() : null;
         CheckContext base = b.context == null ? ownedRuntime : b.context;
-        this.ticker = b.ticker == null ? base.ticker() : b.ticker;
+        this.ticker = b.scheduler == null ? base.ticker() : b.scheduler;
         this.context = new CheckContext() {
             @Override
             public EventLoopGroup eventLoop() {
@@ -71,7 +75,7 @@ public final class HealthMonitor implements AutoCloseable {
                 return ticker;
             }
         };
-        this.timer = b.timer == null ? MonitorTimer.of(base.eventLoop().next()) : b.timer;
+        this.timer = b.scheduler == null ? new EventLoopScheduler(base.eventLoop().next()) : b.scheduler;
         this.random = b.random == null ? new SplittableRandom()::nextDouble : b.random;
         this.backend = b.backend;
         this.listeners = List.copyOf(b.listeners);
@@ -113,7 +117,7 @@ public final class HealthMonitor implements AutoCloseable {
      * real server is reapplied (e.g. a new configured weight is one update), a new one is added
      * as the monitor adds at start (up unless its policy says alpha), a dropped one is removed from
      * the backend. Quorum and the sorry server are re-evaluated. Runs on the monitor's thread: at
-     * once when called there ({@link MonitorTimer#inLoop()}), else queued.
+     * once when called there ({@link Scheduler#inSchedulerThread()}), else queued.
      */
     public void putService(ServiceHealth service) {
         Preconditions.checkNotNull(service, "service");
@@ -140,7 +144,7 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     private void onLoop(Runnable r) {
-        if (timer.inLoop()) {
+        if (timer.inSchedulerThread()) {
             r.run();
         } else {
             timer.execute(r);
@@ -168,7 +172,7 @@ public final class HealthMonitor implements AutoCloseable {
         if (old != null) {
             detach(old);
         }
-        long now = ticker.read();
+        long now = ticker.nanos();
         for (Member m : svc.members) {
             Member before = old == null ? null : old.member(m.configured.address(), m.configured.port());
             if (before != null) {
@@ -226,7 +230,7 @@ public final class HealthMonitor implements AutoCloseable {
         }
         quorum(svc);
         for (Probe p : created) {
-            timer.schedule(p::run, p.state.firstDelayNanos(random.getAsDouble()));
+            timer.schedule(p.state.firstDelayNanos(random.getAsDouble()), p::run);
         }
     }
 
@@ -296,7 +300,7 @@ public final class HealthMonitor implements AutoCloseable {
             return;
         }
         started = true;
-        long now = ticker.read();
+        long now = ticker.nanos();
         for (Svc svc : services) {
             for (Member m : svc.members) {
                 m.up = m.computeUp();
@@ -312,7 +316,7 @@ public final class HealthMonitor implements AutoCloseable {
             settle(svc); // members as quorum and the sorry server allow, then the sorry server
         }
         for (Probe p : probes.values()) {
-            timer.schedule(p::run, p.state.firstDelayNanos(random.getAsDouble()));
+            timer.schedule(p.state.firstDelayNanos(random.getAsDouble()), p::run);
         }
     }
 
@@ -346,7 +350,7 @@ public final class HealthMonitor implements AutoCloseable {
 
     private void emit(HealthEvent.Type type, Svc svc, RealServer rs, int weight, CheckResult cause, String checker,
             String detail) {
-        HealthEvent e = new HealthEvent(++sequence, ticker.read(), type, svc.cfg.service().key(), rs, weight, cause,
+        HealthEvent e = new HealthEvent(++sequence, ticker.nanos(), type, svc.cfg.service().key(), rs, weight, cause,
                 checker, detail);
         if (type == HealthEvent.Type.ACTION_FAILED) {
             LOG.warn("{}", e);
@@ -372,7 +376,7 @@ public final class HealthMonitor implements AutoCloseable {
 
     /** Brings the backend to the member's desired state; returns whether the weight there changed. */
     private boolean apply(Member m, HealthEvent.Type type, CheckResult cause, String checker) {
-        int want = m.desiredWeight(ticker.read());
+        int want = m.desiredWeight(ticker.nanos());
         ServiceKey key = m.svc.cfg.service().key();
         int before = m.applied;
         try {
@@ -396,10 +400,10 @@ public final class HealthMonitor implements AutoCloseable {
                     : (cause == null ? "" : cause.toString()) + (checker == null ? "" : " by " + checker));
         } else if (before != m.applied && started && cause == null && m.applied >= 0 && before >= 0) {
             emit(HealthEvent.Type.WEIGHT_CHANGED, m.svc, m.configured, m.applied, null, null,
-                    (m.rampPending(ticker.read()) || m.slowStartNanos > 0 ? "slow start weight " : "weight ") + before
+                    (m.rampPending(ticker.nanos()) || m.slowStartNanos > 0 ? "slow start weight " : "weight ") + before
                             + " -> " + m.applied);
         }
-        if (m.rampPending(ticker.read())) {
+        if (m.rampPending(ticker.nanos())) {
             scheduleRamp(m);
         }
         return before != m.applied;
@@ -410,12 +414,12 @@ public final class HealthMonitor implements AutoCloseable {
             return;
         }
         m.rampScheduled = true;
-        timer.schedule(() -> {
+        timer.schedule(Math.max(1_000_000L, m.slowStartNanos / 10), () -> {
             m.rampScheduled = false;
             if (!closed && m.up && !m.retired) {
                 apply(m, null, null, null);
             }
-        }, Math.max(1_000_000L, m.slowStartNanos / 10));
+        });
     }
 
     private void quorum(Svc svc) {
@@ -514,7 +518,7 @@ public final class HealthMonitor implements AutoCloseable {
                 return;
             }
             long gen = ++generation;
-            long start = ticker.read();
+            long start = ticker.nanos();
             CompletionStage<CheckResult> stage;
             try {
                 stage = checker.check(context);
@@ -526,15 +530,15 @@ public final class HealthMonitor implements AutoCloseable {
                     throw e;
                 }
                 done(gen, CheckResult.down(FailureReason.CHECKER_ERROR, "checker threw " + e,
-                        Math.max(0, ticker.read() - start)));
+                        Math.max(0, ticker.nanos() - start)));
                 return;
             }
-            timer.schedule(() -> done(gen, CheckResult.down(FailureReason.CHECKER_ERROR,
+            timer.schedule(policy.watchdog().toNanos(), () -> done(gen, CheckResult.down(FailureReason.CHECKER_ERROR,
                     "no result within the watchdog " + policy.watchdog().toMillis() + " ms",
-                    Math.max(0, ticker.read() - start))), policy.watchdog().toNanos());
+                    Math.max(0, ticker.nanos() - start))));
             stage.whenComplete((r, t) -> timer.execute(() -> done(gen, r != null ? r
                     : CheckResult.down(FailureReason.CHECKER_ERROR, "check failed with " + t,
-                            Math.max(0, ticker.read() - start)))));
+                            Math.max(0, ticker.nanos() - start)))));
         }
 
         void done(long gen, CheckResult r) {
@@ -548,7 +552,7 @@ public final class HealthMonitor implements AutoCloseable {
             for (Member m : members) {
                 m.changed(changed != null || weightChanged, r, checker.describe());
             }
-            timer.schedule(this::run, state.nextDelayNanos(random.getAsDouble()));
+            timer.schedule(state.nextDelayNanos(random.getAsDouble()), this::run);
         }
     }
 
@@ -612,7 +616,7 @@ public final class HealthMonitor implements AutoCloseable {
             up = computeUp();
             if (up != was) {
                 if (up) {
-                    upSince = ticker.read();
+                    upSince = ticker.nanos();
                 }
                 upView.put(key(svc.cfg.service().key(), configured.address(), configured.port()), up);
                 apply(this, up ? HealthEvent.Type.REAL_SERVER_UP : HealthEvent.Type.REAL_SERVER_DOWN, r, checker);
@@ -662,8 +666,7 @@ public final class HealthMonitor implements AutoCloseable {
     /** Builds a {@link HealthMonitor}. */
     public static final class Builder {
         private CheckContext context;
-        private Ticker ticker;
-        private MonitorTimer timer;
+        private Scheduler scheduler;
         private DoubleSupplier random;
         private DirectorBackend backend;
         private final List<HealthListener> listeners = new ArrayList<>();
@@ -677,18 +680,13 @@ public final class HealthMonitor implements AutoCloseable {
             return this;
         }
 
-        /** The ticker deciding state and latencies; the runtime's by default. */
-        public Builder ticker(Ticker ticker) {
-            this.ticker = Preconditions.checkNotNull(ticker, "ticker");
-            return this;
-        }
-
         /**
-         * The thread and timers the monitor runs on (default: one executor of the runtime's event
-         * loop). Checks still run on the runtime; their results are handled through this timer.
+         * The thread, timers and clock the monitor runs on and decides state and latencies by
+         * (default: one executor of the runtime's event loop and the runtime's ticker). Checks still
+         * run on the runtime; their results are handled on this scheduler.
          */
-        public Builder timer(MonitorTimer timer) {
-            this.timer = Preconditions.checkNotNull(timer, "timer");
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Preconditions.checkNotNull(scheduler, "scheduler");
             return this;
         }
 

@@ -143,7 +143,7 @@ public final class HttpChecker implements Checker {
 
     @Override
     public CompletionStage<CheckResult> check(CheckContext context) {
-        long start = context.ticker().read();
+        long start = context.ticker().nanos();
         CompletableFuture<CheckResult> done = new CompletableFuture<>();
         next(context, 0, start, done);
         return done;
@@ -151,17 +151,17 @@ public final class HttpChecker implements Checker {
 
     private void next(CheckContext context, int index, long start, CompletableFuture<CheckResult> done) {
         if (index == urls.size()) {
-            done.complete(CheckResult.up(Math.max(0, context.ticker().read() - start)));
+            done.complete(CheckResult.up(Math.max(0, context.ticker().nanos() - start)));
             return;
         }
         HttpUrlCheck url = urls.get(index);
         one(context, url).whenComplete((r, t) -> {
             if (t != null) {
                 done.complete(CheckResult.down(FailureReason.CHECKER_ERROR, url.path() + ": " + t,
-                        Math.max(0, context.ticker().read() - start)));
+                        Math.max(0, context.ticker().nanos() - start)));
             } else if (!r.isUp()) {
                 done.complete(CheckResult.down(r.reason(), url.path() + ": " + r.detail(),
-                        Math.max(0, context.ticker().read() - start)));
+                        Math.max(0, context.ticker().nanos() - start)));
             } else {
                 next(context, index + 1, start, done);
             }

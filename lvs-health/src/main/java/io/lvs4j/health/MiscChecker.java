@@ -117,7 +117,7 @@ public final class MiscChecker implements Checker {
 
     @Override
     public CompletionStage<CheckResult> check(CheckContext context) {
-        long start = context.ticker().read();
+        long start = context.ticker().nanos();
         CompletableFuture<CheckResult> done = new CompletableFuture<>();
         context.blockingExecutor().execute(() -> {
             Process p;
@@ -127,21 +127,21 @@ public final class MiscChecker implements Checker {
                         .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
             } catch (IOException | RuntimeException e) {
                 done.complete(CheckResult.down(FailureReason.IO_ERROR, "cannot run " + argv.get(0) + ": " + e.getMessage(),
-                        Math.max(0, context.ticker().read() - start)));
+                        Math.max(0, context.ticker().nanos() - start)));
                 return;
             }
             var timer = context.eventLoop().schedule(() -> {
                 if (p.isAlive()) {
                     // the result first: once killed, onExit could complete it with the kill's status
                     done.complete(CheckResult.down(FailureReason.READ_TIMEOUT, argv.get(0) + " killed after "
-                            + timeout.toMillis() + " ms", Math.max(0, context.ticker().read() - start)));
+                            + timeout.toMillis() + " ms", Math.max(0, context.ticker().nanos() - start)));
                     p.descendants().forEach(ProcessHandle::destroyForcibly);
                     p.destroyForcibly();
                 }
             }, timeout.toNanos(), TimeUnit.NANOSECONDS);
             p.onExit().thenAccept(exited -> {
                 timer.cancel(false);
-                done.complete(judge(exited.exitValue(), dynamic, Math.max(0, context.ticker().read() - start)));
+                done.complete(judge(exited.exitValue(), dynamic, Math.max(0, context.ticker().nanos() - start)));
             });
         });
         return done;

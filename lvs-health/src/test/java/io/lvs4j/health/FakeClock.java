@@ -1,10 +1,12 @@
 package io.lvs4j.health;
 
+import io.lvs4j.time.Scheduler;
+
 import java.time.Duration;
 import java.util.PriorityQueue;
 
 /** A deterministic ticker and timer for monitor tests: time moves only in {@link #advance}. */
-final class FakeClock implements Ticker, MonitorTimer {
+final class FakeClock implements Scheduler {
     private record Task(long at, long seq, Runnable run) {}
 
     private final PriorityQueue<Task> queue = new PriorityQueue<>((a, b) -> a.at != b.at
@@ -13,8 +15,13 @@ final class FakeClock implements Ticker, MonitorTimer {
     private long seq;
 
     @Override
-    public long read() {
+    public long nanos() {
         return now;
+    }
+
+    @Override
+    public boolean inSchedulerThread() {
+        return false;
     }
 
     @Override
@@ -23,8 +30,10 @@ final class FakeClock implements Ticker, MonitorTimer {
     }
 
     @Override
-    public void schedule(Runnable task, long delayNanos) {
-        queue.add(new Task(now + delayNanos, seq++, task));
+    public Timer schedule(long delayNanos, Runnable task) {
+        Task t = new Task(now + delayNanos, seq++, task);
+        queue.add(t);
+        return () -> queue.remove(t);
     }
 
     /** Runs every task due within the duration, in time order, and leaves the clock at its end. */

@@ -75,7 +75,7 @@ class HealthMonitorTest {
 
     HealthMonitor monitor(ServiceHealth... services) {
         runtime = CheckRuntime.create();
-        HealthMonitor.Builder b = HealthMonitor.builder().runtime(runtime).ticker(clock).timer(clock)
+        HealthMonitor.Builder b = HealthMonitor.builder().runtime(runtime).scheduler(clock)
                 .random(() -> 0.5).backend(backend).listener(e -> {
                     events.add(e);
                     eventTimes.add(clock.seconds());
@@ -446,7 +446,7 @@ class HealthMonitorTest {
         double[] draws = {0.25, 0.0, 1.0 - 1e-9};
         int[] i = {0};
         backend.addService(KEY);
-        monitor = HealthMonitor.builder().runtime(runtime).ticker(clock).timer(clock).random(() -> draws[i[0]++ % 3])
+        monitor = HealthMonitor.builder().runtime(runtime).scheduler(clock).random(() -> draws[i[0]++ % 3])
                 .backend(backend).service(ServiceHealth.builder(VS).check(RS1, c, CheckPolicy.builder()
                         .interval(Duration.ofSeconds(10)).warmup(Duration.ofSeconds(8)).jitter(0.2).build()).build())
                 .build().start();

@@ -108,12 +108,12 @@ public final class ScaleBenchmarkMain {
 
         @Override
         public CompletionStage<CheckResult> check(CheckContext context) {
-            long now = context.ticker().read();
+            long now = context.ticker().nanos();
             if (lastEnd != 0) {
                 recorder.lag(now - (lastEnd + INTERVAL_NANOS));
             }
             return inner.check(context).whenComplete((r, t) -> {
-                lastEnd = context.ticker().read();
+                lastEnd = context.ticker().nanos();
                 recorder.done(r != null && r.isUp());
             });
         }

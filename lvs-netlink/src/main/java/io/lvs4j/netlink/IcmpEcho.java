@@ -1,5 +1,7 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.IpvsException;
+
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.netlink.internal.IcmpEchoSocket;
 import io.lvs4j.netlink.internal.NetlinkIoException;

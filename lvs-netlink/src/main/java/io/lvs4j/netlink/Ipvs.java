@@ -1,5 +1,15 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.IpvsTable;
+
+import io.lvs4j.Change;
+
+import io.lvs4j.table.IpvsBatchException;
+import io.lvs4j.table.IpvsException;
+import io.lvs4j.table.ReconcileResult;
+import io.lvs4j.table.Reconciler;
+import io.lvs4j.table.ServiceState;
+
 import static io.lvs4j.netlink.internal.IpvsProto.*;
 
 import io.lvs4j.DirectorConfig;
@@ -47,7 +57,7 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  */
-public final class Ipvs implements AutoCloseable {
+public final class Ipvs implements IpvsTable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Ipvs.class);
     static final int ENOENT = 2;
     static final int EOPNOTSUPP = 95;
@@ -390,6 +400,28 @@ public final class Ipvs implements AutoCloseable {
      */
     public ReconcileResult reconcile(DirectorConfig desired) throws IpvsException {
         return Reconciler.of(this).reconcile(desired);
+    }
+
+    /**
+     * Applies the table changes in order as one pipelined batch, one request per change (the
+     * {@link IpvsTable} contract).
+     */
+    @Override
+    public void apply(List<Change> changes) throws IpvsException {
+        IpvsBatch batch = batch();
+        for (Change c : changes) {
+            switch (c.kind()) {
+                case ADD_SERVICE -> batch.addService(c.service().toBuilder().clearRealServers().build());
+                case EDIT_SERVICE -> batch.updateService(c.service());
+                case REMOVE_SERVICE -> batch.removeService(c.key());
+                case ADD_SERVER -> batch.addRealServer(c.key(), c.server());
+                case EDIT_SERVER -> batch.updateRealServer(c.key(), c.server());
+                case REMOVE_SERVER -> batch.removeRealServer(c.key(), c.previous().address(), c.previous().port());
+                case SET_TIMEOUTS -> batch.setTimeouts(c.timeouts());
+                default -> throw new AssertionError(c.kind());
+            }
+        }
+        batch.apply();
     }
 
     /** A batch of changes to pipeline: requests are sent before their ACKs are read. */

@@ -1,5 +1,8 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.IpvsBatchException;
+import io.lvs4j.table.IpvsException;
+
 import static io.lvs4j.netlink.internal.IpvsProto.*;
 
 import io.lvs4j.RealServer;

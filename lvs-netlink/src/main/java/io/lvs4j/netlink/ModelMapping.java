@@ -1,5 +1,9 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.IpvsStats;
+import io.lvs4j.table.RealServerState;
+import io.lvs4j.table.ServiceState;
+
 import io.lvs4j.AddressFamily;
 import io.lvs4j.Forwarding;
 import io.lvs4j.Protocol;

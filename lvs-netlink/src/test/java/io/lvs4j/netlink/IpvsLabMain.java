@@ -1,5 +1,7 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.IpvsBatchException;
+
 import io.lvs4j.RealServer;
 import io.lvs4j.SchedulerFlag;
 import io.lvs4j.ServiceKey;

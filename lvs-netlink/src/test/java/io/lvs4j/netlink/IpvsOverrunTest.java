@@ -1,5 +1,8 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.IpvsBatchException;
+import io.lvs4j.table.IpvsException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.netlink.internal.NetlinkIoException;

@@ -1,5 +1,7 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.IpvsException;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.lab.LabResult;

@@ -1,5 +1,12 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.IpvsException;
+import io.lvs4j.table.IpvsStats;
+import io.lvs4j.table.RealServerState;
+import io.lvs4j.table.ReconcileResult;
+import io.lvs4j.table.Reconciler;
+import io.lvs4j.table.ServiceState;
+
 import io.lvs4j.DirectorConfig;
 import io.lvs4j.RealServer;
 import io.lvs4j.Timeouts;
@@ -64,7 +71,7 @@ public final class LiveLabMain {
                 ipvs.flush();
                 ipvs.setTimeouts(Timeouts.ofSeconds(900, 120, 300));
                 try {
-                    s.check().run(new KernelBackend(ipvs));
+                    s.check().run(ipvs);
                     System.out.println("PASS " + s.name());
                 } catch (Throwable t) {
                     System.out.println("FAIL " + s.name() + ": " + t.toString().replace('\n', ' '));

@@ -1,5 +1,12 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.IpvsBatchException;
+import io.lvs4j.table.IpvsTable;
+import io.lvs4j.table.ReconcileException;
+import io.lvs4j.table.ReconcileResult;
+import io.lvs4j.table.Reconciler;
+import io.lvs4j.table.ServiceState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -27,7 +34,7 @@ final class ReconcileContract {
     private ReconcileContract() {}
 
     interface Check {
-        void run(IpvsBackend empty) throws Exception;
+        void run(IpvsTable empty) throws Exception;
     }
 
     record Scenario(String name, Check check) {}
@@ -70,7 +77,7 @@ final class ReconcileContract {
         }).collect(Collectors.toSet());
     }
 
-    static void assertState(IpvsBackend b, DirectorConfig want) throws Exception {
+    static void assertState(IpvsTable b, DirectorConfig want) throws Exception {
         List<VirtualService> now = b.serviceStates().stream().map(ServiceState::service).toList();
         assertThat(normalized(now)).isEqualTo(normalized(want.services()));
     }
@@ -79,7 +86,7 @@ final class ReconcileContract {
         return r.applied().stream().map(Change::kind).toList();
     }
 
-    static void fromEmpty(IpvsBackend b) throws Exception {
+    static void fromEmpty(IpvsTable b) throws Exception {
         DirectorConfig want = config(web(1), DNS6, MARK);
         ReconcileResult r = Reconciler.builder(b).build().reconcile(want);
         assertThat(r.applied()).isEqualTo(ConfigDiff.from(want).changes());
@@ -88,7 +95,7 @@ final class ReconcileContract {
         assertState(b, want);
     }
 
-    static void sameTwice(IpvsBackend b) throws Exception {
+    static void sameTwice(IpvsTable b) throws Exception {
         DirectorConfig want = config(web(1), DNS6, MARK);
         Reconciler rec = Reconciler.builder(b).build();
         rec.reconcile(want);
@@ -98,7 +105,7 @@ final class ReconcileContract {
         assertState(b, want);
     }
 
-    static void edited(IpvsBackend b) throws Exception {
+    static void edited(IpvsTable b) throws Exception {
         Reconciler rec = Reconciler.builder(b).build();
         rec.reconcile(config(web(1), DNS6, MARK));
         VirtualService web2 = web(5).toBuilder().scheduler("wlc").build();
@@ -114,7 +121,7 @@ final class ReconcileContract {
         assertState(b, want);
     }
 
-    static void removed(IpvsBackend b) throws Exception {
+    static void removed(IpvsTable b) throws Exception {
         Reconciler rec = Reconciler.builder(b).build();
         rec.reconcile(config(web(1), DNS6, MARK));
         VirtualService web1 = web(1).toBuilder().removeRealServer(web(1).realServers().get(1).address(), 80)
@@ -128,7 +135,7 @@ final class ReconcileContract {
         assertState(b, want);
     }
 
-    static void timeouts(IpvsBackend b) throws Exception {
+    static void timeouts(IpvsTable b) throws Exception {
         Reconciler rec = Reconciler.builder(b).build();
         DirectorConfig want = config(MARK).toBuilder().timeouts(Timeouts.ofSeconds(0, 30, 0)).build();
         ReconcileResult r = rec.reconcile(want);
@@ -137,7 +144,7 @@ final class ReconcileContract {
         assertThat(rec.reconcile(want).applied()).isEmpty();
     }
 
-    static void refused(IpvsBackend b) throws Exception {
+    static void refused(IpvsTable b) throws Exception {
         VirtualService bad = VirtualService.tcp("192.0.2.20", 80).scheduler("twos")
                 .realServer(RealServer.of("10.0.0.5", 80).masquerade()).build();
         DirectorConfig want = config(web(1), bad, MARK);
@@ -161,7 +168,7 @@ final class ReconcileContract {
         assertState(b, config(web(1), MARK));
     }
 
-    static void idleDrain(IpvsBackend b) throws Exception {
+    static void idleDrain(IpvsTable b) throws Exception {
         Reconciler rec = Reconciler.builder(b).drainTimeout(Duration.ofMinutes(5)).build();
         rec.reconcile(config(web(1)));
         VirtualService one = web(1).toBuilder().removeRealServer(web(1).realServers().get(0).address(), 8080).build();

@@ -1,5 +1,7 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.InMemoryIpvs;
+
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;

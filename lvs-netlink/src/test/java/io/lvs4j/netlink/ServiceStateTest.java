@@ -1,5 +1,9 @@
 package io.lvs4j.netlink;
 
+import io.lvs4j.table.IpvsStats;
+import io.lvs4j.table.RealServerState;
+import io.lvs4j.table.ServiceState;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

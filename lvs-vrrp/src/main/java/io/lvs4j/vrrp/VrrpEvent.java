@@ -8,30 +8,30 @@ import java.util.List;
  * What a router tells its listeners, in the order it happens, after the state has changed. Action
  * events ({@link AddressesAdded}, {@link AddressesRemoved}, {@link GratuitousArpRequested}) are what
  * the address layer (rtnetlink, ARP/NA sender) must do; {@link StateChanged} is for logging and
- * notify commands. Times are the scheduler's microseconds.
+ * notify commands. Times are the scheduler's nanoseconds.
  */
 public sealed interface VrrpEvent {
     String instance();
 
-    long atMicros();
+    long nanos();
 
-    record StateChanged(String instance, long atMicros, RouterState from, RouterState to, TransitionReason reason)
+    record StateChanged(String instance, long nanos, RouterState from, RouterState to, TransitionReason reason)
             implements VrrpEvent {}
 
     /** Add the virtual addresses; {@code acceptMode} false means drop traffic to them (unless owner). */
-    record AddressesAdded(String instance, long atMicros, List<VirtualIpAddress> addresses, boolean acceptMode)
+    record AddressesAdded(String instance, long nanos, List<VirtualIpAddress> addresses, boolean acceptMode)
             implements VrrpEvent {}
 
-    record AddressesRemoved(String instance, long atMicros, List<VirtualIpAddress> addresses) implements VrrpEvent {}
+    record AddressesRemoved(String instance, long nanos, List<VirtualIpAddress> addresses) implements VrrpEvent {}
 
     /**
      * Send gratuitous ARP (IPv4) or unsolicited neighbour advertisements (IPv6) for the addresses:
      * {@code repeat} times now, then {@code repeat} more after {@code delay} (zero: none).
      */
-    record GratuitousArpRequested(String instance, long atMicros, List<VirtualIpAddress> addresses, GarpReason reason,
+    record GratuitousArpRequested(String instance, long nanos, List<VirtualIpAddress> addresses, GarpReason reason,
             int repeat, Duration delay) implements VrrpEvent {}
 
-    record PriorityChanged(String instance, long atMicros, int from, int to) implements VrrpEvent {}
+    record PriorityChanged(String instance, long nanos, int from, int to) implements VrrpEvent {}
 
     /** Why gratuitous ARPs are wanted. */
     enum GarpReason {

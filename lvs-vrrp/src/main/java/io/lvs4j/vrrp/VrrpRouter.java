@@ -6,7 +6,7 @@ import io.lvs4j.vrrp.VrrpEvent.GarpReason;
 import io.lvs4j.vrrp.internal.Advert;
 import io.lvs4j.vrrp.internal.AdvertCodec;
 import io.lvs4j.vrrp.spi.Ipv6Ancillary;
-import io.lvs4j.vrrp.spi.VrrpScheduler;
+import io.lvs4j.time.Scheduler;
 import io.lvs4j.vrrp.spi.VrrpTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One running VRRP instance: the RFC 5798 section 6.4 state machine (RFC 3768 for version 2) with
  * keepalived's FAULT state, preempt_delay and split-brain re-announcement. Single-threaded: every
- * method must be called on the {@link VrrpScheduler}'s thread, which also runs its timers and
+ * method must be called on the {@link Scheduler}'s thread, which also runs its timers and
  * packet deliveries. Timing is in microseconds from the RFC formulas, never rounded to centiseconds:
  * <ul>
  *   <li>v3 Skew_Time = (256 - Priority) * Master_Adver_Interval / 256</li>
@@ -38,7 +38,7 @@ public final class VrrpRouter {
 
     private final VrrpInstance instance;
     private final VrrpTransport transport;
-    private final VrrpScheduler scheduler;
+    private final Scheduler scheduler;
     private final AdvertCodec codec;
     private final Advert rx = new Advert();
     private final ByteBuf tx = Unpooled.buffer(2048);
@@ -55,15 +55,15 @@ public final class VrrpRouter {
     private RouterState state = RouterState.INIT;
     private int effectivePriority;
     private int masterAdverCentis;
-    private VrrpScheduler.Timer adverTimer;
-    private VrrpScheduler.Timer downTimer;
+    private Scheduler.Timer adverTimer;
+    private Scheduler.Timer downTimer;
     private long downDue;
     private long preemptUntil;
     private boolean ownFault;
     boolean wantMaster;
     VrrpSyncGroup group;
 
-    private VrrpRouter(VrrpInstance instance, VrrpTransport transport, VrrpScheduler scheduler) {
+    private VrrpRouter(VrrpInstance instance, VrrpTransport transport, Scheduler scheduler) {
         this.instance = instance;
         this.transport = transport;
         this.scheduler = scheduler;
@@ -94,7 +94,7 @@ public final class VrrpRouter {
     }
 
     /** A router in INIT; {@link #start()} starts it. */
-    public static VrrpRouter create(VrrpInstance instance, VrrpTransport transport, VrrpScheduler scheduler) {
+    public static VrrpRouter create(VrrpInstance instance, VrrpTransport transport, Scheduler scheduler) {
         return new VrrpRouter(Preconditions.checkNotNull(instance, "instance"),
                 Preconditions.checkNotNull(transport, "transport"), Preconditions.checkNotNull(scheduler, "scheduler"));
     }
@@ -179,7 +179,7 @@ public final class VrrpRouter {
         if (state == RouterState.MASTER) {
             sendAdvert(0);
             transition(RouterState.INIT, TransitionReason.SHUTDOWN);
-            emit(new VrrpEvent.AddressesRemoved(instance.name(), now(), instance.virtualAddresses()));
+            emit(new VrrpEvent.AddressesRemoved(instance.name(), scheduler.nanos(), instance.virtualAddresses()));
         } else {
             transition(RouterState.INIT, TransitionReason.SHUTDOWN);
         }
@@ -262,7 +262,7 @@ public final class VrrpRouter {
             // a lower-priority master exists (split brain healing): assert ourselves again
             sendAdvert(effectivePriority);
             GarpSettingsView g = garp();
-            emit(new VrrpEvent.GratuitousArpRequested(instance.name(), now(), instance.virtualAddresses(),
+            emit(new VrrpEvent.GratuitousArpRequested(instance.name(), scheduler.nanos(), instance.virtualAddresses(),
                     GarpReason.LOWER_PRIORITY_MASTER_SEEN, g.lowerPrioRepeat, g.lowerPrioDelay));
         }
     }
@@ -302,14 +302,14 @@ public final class VrrpRouter {
             downTimer.cancel();
         }
         downDue = now() + micros;
-        downTimer = scheduler.schedule(micros, downTask);
+        downTimer = scheduler.schedule(micros * 1000, downTask);
     }
 
     private void startAdverTimer() {
         if (adverTimer != null) {
             adverTimer.cancel();
         }
-        adverTimer = scheduler.schedule(instance.advertIntervalCentis() * 10_000L, adverTask);
+        adverTimer = scheduler.schedule(instance.advertIntervalCentis() * 10_000_000L, adverTask);
     }
 
     private void cancelTimers() {
@@ -329,9 +329,9 @@ public final class VrrpRouter {
         cancelTimers();
         sendAdvert(effectivePriority);
         transition(RouterState.MASTER, reason);
-        emit(new VrrpEvent.AddressesAdded(instance.name(), now(), instance.virtualAddresses(), instance.acceptMode()));
+        emit(new VrrpEvent.AddressesAdded(instance.name(), scheduler.nanos(), instance.virtualAddresses(), instance.acceptMode()));
         GarpSettingsView g = garp();
-        emit(new VrrpEvent.GratuitousArpRequested(instance.name(), now(), instance.virtualAddresses(),
+        emit(new VrrpEvent.GratuitousArpRequested(instance.name(), scheduler.nanos(), instance.virtualAddresses(),
                 GarpReason.BECAME_MASTER, g.masterRepeat, g.masterDelay));
         preemptUntil = 0;
         startAdverTimer();
@@ -341,7 +341,7 @@ public final class VrrpRouter {
         cancelTimers();
         wantMaster = false;
         transition(RouterState.BACKUP, reason);
-        emit(new VrrpEvent.AddressesRemoved(instance.name(), now(), instance.virtualAddresses()));
+        emit(new VrrpEvent.AddressesRemoved(instance.name(), scheduler.nanos(), instance.virtualAddresses()));
         startDownTimer(masterDownIntervalMicros());
     }
 
@@ -354,7 +354,7 @@ public final class VrrpRouter {
         }
         transition(RouterState.FAULT, reason);
         if (from == RouterState.MASTER) {
-            emit(new VrrpEvent.AddressesRemoved(instance.name(), now(), instance.virtualAddresses()));
+            emit(new VrrpEvent.AddressesRemoved(instance.name(), scheduler.nanos(), instance.virtualAddresses()));
         }
     }
 
@@ -374,7 +374,7 @@ public final class VrrpRouter {
                 "a legal VRRP transition (see RouterState)");
         state = to;
         LOG.info("({}) Entering {} STATE ({})", instance.name(), to, reason);
-        emit(new VrrpEvent.StateChanged(instance.name(), now(), from, to, reason));
+        emit(new VrrpEvent.StateChanged(instance.name(), scheduler.nanos(), from, to, reason));
     }
 
     // ---- tracking -----------------------------------------------------------------------------
@@ -401,7 +401,7 @@ public final class VrrpRouter {
                 startDownTimer(Math.max(0, downDue + masterDownIntervalMicros() - oldInterval - now()));
             }
             LOG.info("({}) Changing effective priority from {} to {}", instance.name(), old, newPriority);
-            emit(new VrrpEvent.PriorityChanged(instance.name(), now(), old, newPriority));
+            emit(new VrrpEvent.PriorityChanged(instance.name(), scheduler.nanos(), old, newPriority));
         }
         boolean wasFault = ownFault;
         ownFault = fault;
@@ -433,7 +433,7 @@ public final class VrrpRouter {
     }
 
     private long now() {
-        return scheduler.nowMicros();
+        return scheduler.nanos() / 1000;
     }
 
     private void emit(VrrpEvent event) {

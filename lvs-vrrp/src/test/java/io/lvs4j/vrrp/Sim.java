@@ -2,7 +2,7 @@ package io.lvs4j.vrrp;
 
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
-import io.lvs4j.vrrp.memory.VirtualClock;
+import io.lvs4j.time.VirtualClock;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -49,7 +49,7 @@ final class Sim {
     }
 
     void runTo(long micros) {
-        clock.advanceTo(micros);
+        clock.advanceToNanos(micros * 1000);
     }
 
     /** Times at which {@code name} entered {@code state}. */
@@ -57,7 +57,7 @@ final class Sim {
         List<Long> times = new ArrayList<>();
         for (VrrpEvent e : events) {
             if (e instanceof VrrpEvent.StateChanged s && s.instance().equals(name) && s.to() == state) {
-                times.add(s.atMicros());
+                times.add(s.nanos() / 1000);
             }
         }
         return times;

@@ -53,7 +53,7 @@ class SimulationTest {
         assertThat(sim.transitions("A")).last().satisfies(t -> {
             assertThat(t.to()).isEqualTo(RouterState.BACKUP);
             assertThat(t.reason()).isEqualTo(TransitionReason.PREEMPTED);
-            assertThat(t.atMicros()).isEqualTo(3_609_375L);
+            assertThat(t.nanos() / 1000).isEqualTo(3_609_375L);
         });
         assertThat(sim.masters()).containsExactly("B");
     }
@@ -116,7 +116,7 @@ class SimulationTest {
     @Test
     void networkDelay_shiftsTakeoverByTheDelay() {
         Sim sim = new Sim();
-        sim.net.delay(5_000);
+        sim.net.delay(Duration.ofMillis(5));
         sim.router("A", "192.0.2.1", 200);
         sim.router("B", "192.0.2.2", 100);
         sim.startAll();
@@ -139,7 +139,7 @@ class SimulationTest {
         assertThat(sim.entered("B", RouterState.MASTER)).containsExactly(10_609_375L);
         assertThat(b.statistics().priorityZeroReceived()).isEqualTo(1);
         assertThat(a.state()).isEqualTo(RouterState.INIT);
-        assertThat(sim.events).filteredOn(e -> e.instance().equals("A") && e.atMicros() == 10 * S)
+        assertThat(sim.events).filteredOn(e -> e.instance().equals("A") && e.nanos() / 1000 == 10 * S)
                 .extracting(e -> e.getClass().getSimpleName())
                 .containsExactly("StateChanged", "AddressesRemoved");
     }
@@ -161,7 +161,7 @@ class SimulationTest {
         assertThat(sim.masters()).containsExactly("A");
         assertThat(sim.entered("B", RouterState.BACKUP)).containsExactly(0L, 20_828_125L);
         assertThat(sim.garps("A", GarpReason.LOWER_PRIORITY_MASTER_SEEN)).singleElement().satisfies(g -> {
-            assertThat(g.atMicros()).isEqualTo(20_828_125L);
+            assertThat(g.nanos() / 1000).isEqualTo(20_828_125L);
             assertThat(g.repeat()).isEqualTo(5);
             assertThat(g.delay()).isEqualTo(Duration.ofSeconds(5));
         });
@@ -186,7 +186,7 @@ class SimulationTest {
             // A's advert at 20.21875 s reaches B first; B steps down
             assertThat(sim.entered("B", RouterState.BACKUP)).containsExactly(0L, 20_218_750L);
             assertThat(sim.masters()).containsExactly("A");
-            assertThat(sim.garps("A", GarpReason.LOWER_PRIORITY_MASTER_SEEN)).extracting(VrrpEvent::atMicros)
+            assertThat(sim.garps("A", GarpReason.LOWER_PRIORITY_MASTER_SEEN)).extracting(e -> e.nanos() / 1000)
                     .isEqualTo(option ? List.of(20_218_750L) : List.of());
         }
     }
@@ -259,7 +259,7 @@ class SimulationTest {
         sim.runTo(35 * S);
         sim.net.linkUp("A", true);
         sim.runTo(50 * S);
-        assertThat(sim.transitions("B")).extracting(VrrpEvent.StateChanged::to, VrrpEvent::atMicros).containsExactly(
+        assertThat(sim.transitions("B")).extracting(VrrpEvent.StateChanged::to, e -> e.nanos() / 1000).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(RouterState.BACKUP, 0L),
                 org.assertj.core.groups.Tuple.tuple(RouterState.MASTER, 32_828_125L),
                 org.assertj.core.groups.Tuple.tuple(RouterState.BACKUP, 35_218_750L));

@@ -3,7 +3,7 @@ package io.lvs4j.vrrp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.internal.Addresses;
-import io.lvs4j.vrrp.memory.VirtualClock;
+import io.lvs4j.time.VirtualClock;
 import io.lvs4j.vrrp.spi.VrrpTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -38,7 +38,7 @@ class StalledDeliveryTest {
 
         void arrive(byte[] packet) {
             pending.add(packet);
-            clock.schedule(lagMicros, () -> {
+            clock.schedule(lagMicros * 1000, () -> {
                 // the late hand-off: delivers this packet unless a drain took it already
                 if (pending.remove(packet) && receiver != null) {
                     receiver.receive(Unpooled.wrappedBuffer(packet), null);
@@ -115,7 +115,7 @@ class StalledDeliveryTest {
         VrrpRouter master = VrrpRouter.create(instance("master", "192.0.2.1", 100, true), new Wire(t), clock);
         backup.start();
         master.start();
-        clock.advanceTo(30 * S);
+        clock.advanceToNanos((30 * S) * 1000);
 
         assertThat(backup.state()).isEqualTo(RouterState.BACKUP);
         assertThat(backupTransitions).extracting(VrrpEvent.StateChanged::to).containsExactly(RouterState.BACKUP);
@@ -129,14 +129,14 @@ class StalledDeliveryTest {
         VrrpRouter backup = backup(t);
         backup.start();
         long interval = backup.masterDownIntervalMicros();
-        clock.advanceTo(interval - 1);
+        clock.advanceToNanos((interval - 1) * 1000);
         assertThat(backup.state()).isEqualTo(RouterState.BACKUP);
-        clock.advanceTo(interval);
+        clock.advanceToNanos((interval) * 1000);
 
         assertThat(backup.state()).isEqualTo(RouterState.MASTER);
         assertThat(backupTransitions).last().satisfies(s -> {
             assertThat(s.reason()).isEqualTo(TransitionReason.MASTER_DOWN);
-            assertThat(s.atMicros()).isEqualTo(interval);
+            assertThat(s.nanos() / 1000).isEqualTo(interval);
         });
     }
 
@@ -147,17 +147,17 @@ class StalledDeliveryTest {
         VrrpRouter master = VrrpRouter.create(instance("master", "192.0.2.1", 100, true), new Wire(t), clock);
         backup.start();
         master.start();
-        clock.advanceTo(10 * S + 500_000);
+        clock.advanceToNanos((10 * S + 500_000) * 1000);
         master.stop(); // its priority-0 advert arrives: the backup takes over after Skew_Time once it counts
-        long stoppedAt = clock.nowMicros();
-        clock.advanceTo(30 * S);
+        long stoppedAt = clock.nanos() / 1000;
+        clock.advanceToNanos((30 * S) * 1000);
 
         assertThat(backup.state()).isEqualTo(RouterState.MASTER);
         // the priority-0 advert reached the transport at stoppedAt; a drain by the next expired
         // timer (due within Master_Down_Interval) counts it, and Skew_Time later the backup is master
         assertThat(backupTransitions).last().satisfies(s -> {
             assertThat(s.reason()).isEqualTo(TransitionReason.MASTER_DOWN);
-            assertThat(s.atMicros()).isGreaterThan(stoppedAt)
+            assertThat(s.nanos() / 1000).isGreaterThan(stoppedAt)
                     .isLessThanOrEqualTo(stoppedAt + backup.masterDownIntervalMicros() + backup.skewTimeMicros());
         });
     }

@@ -151,7 +151,7 @@ class TrackingTest {
         assertThat(sim.entered("B", RouterState.MASTER)).containsExactly(13_828_125L);
         assertThat(sim.entered("A", RouterState.BACKUP)).containsExactly(0L, 13_828_125L);
         assertThat(sim.events).filteredOn(e -> e instanceof VrrpEvent.PriorityChanged)
-                .singleElement().isEqualTo(new VrrpEvent.PriorityChanged("A", 11 * S, 200, 50));
+                .singleElement().isEqualTo(new VrrpEvent.PriorityChanged("A", 11 * S * 1000, 200, 50));
         // nginx back (rise 2): priority 200 again, A preempts after its Master_Down_Interval
         sim.runTo(40 * S);
         nginx.recordResult(true);

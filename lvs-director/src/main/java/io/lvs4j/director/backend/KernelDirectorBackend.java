@@ -6,7 +6,7 @@ import io.lvs4j.health.BackendException;
 import io.lvs4j.health.DirectorBackend;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.netlink.Ipvs;
-import io.lvs4j.netlink.IpvsException;
+import io.lvs4j.table.IpvsException;
 import java.net.InetAddress;
 
 /**

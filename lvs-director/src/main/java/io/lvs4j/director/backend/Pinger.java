@@ -4,7 +4,7 @@ import io.lvs4j.health.CheckContext;
 import io.lvs4j.health.CheckResult;
 import io.lvs4j.health.FailureReason;
 import io.lvs4j.netlink.IcmpEcho;
-import io.lvs4j.netlink.IpvsException;
+import io.lvs4j.table.IpvsException;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.time.Duration;
@@ -48,7 +48,7 @@ final class Pinger {
         }
 
         long latency() {
-            return Math.max(0, context.ticker().read() - start);
+            return Math.max(0, context.ticker().nanos() - start);
         }
     }
 
@@ -73,7 +73,7 @@ final class Pinger {
     }
 
     CompletionStage<CheckResult> ping(InetAddress target, Duration timeout, CheckContext context) {
-        Pending p = new Pending(context, context.ticker().read());
+        Pending p = new Pending(context, context.ticker().nanos());
         Key key;
         synchronized (this) {
             try {

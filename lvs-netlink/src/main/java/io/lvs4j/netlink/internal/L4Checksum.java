@@ -9,11 +9,11 @@ import io.netty.buffer.ByteBuf;
  * in place and storing the complement gives the full checksum, as the kernel's
  * {@code skb_checksum_help} does. Plain IPv4 (any header length) and IPv6 without extension headers.
  */
-final class L4Checksum {
+public final class L4Checksum {
     private L4Checksum() {}
 
     /** Completes the checksum of the Ethernet frame at {@code off}; false if it is not TCP/UDP or is malformed. */
-    static boolean complete(ByteBuf b, int off, int len) {
+    public static boolean complete(ByteBuf b, int off, int len) {
         if (len < 14 + 20) {
             return false;
         }

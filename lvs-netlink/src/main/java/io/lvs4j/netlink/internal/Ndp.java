@@ -8,27 +8,27 @@ import io.netty.buffer.ByteBuf;
  * address, each 86 bytes: Ethernet, IPv6 (hop limit 255), ICMPv6 with one link-layer address
  * option, checksum over the pseudo-header.
  */
-final class Ndp {
-    static final int LENGTH = 86;
-    static final int NS = 135;
-    static final int NA = 136;
+public final class Ndp {
+    public static final int LENGTH = 86;
+    public static final int NS = 135;
+    public static final int NA = 136;
 
     private Ndp() {}
 
     /** A solicitation from {@code mac}/{@code src} for {@code target}. */
-    static void solicit(ByteBuf b, int at, long mac, long srcHi, long srcLo, long tHi, long tLo) {
+    public static void solicit(ByteBuf b, int at, long mac, long srcHi, long srcLo, long tHi, long tLo) {
         long dHi = 0xFF02_0000_0000_0000L;
         long dLo = 0x0000_0001_FF00_0000L | (tLo & 0xFF_FFFFL);
         frame(b, at, 0x3333_0000_0000L | (dLo & 0xFFFF_FFFFL), mac, srcHi, srcLo, dHi, dLo, NS, 0, tHi, tLo, 1);
     }
 
     /** A solicited, overriding advertisement of {@code target} at {@code mac}, to {@code dst}/{@code dstMac}. */
-    static void advertise(ByteBuf b, int at, long mac, long tHi, long tLo, long dstMac, long dHi, long dLo) {
+    public static void advertise(ByteBuf b, int at, long mac, long tHi, long tLo, long dstMac, long dHi, long dLo) {
         frame(b, at, dstMac, mac, tHi, tLo, dHi, dLo, NA, 0x6000_0000, tHi, tLo, 2);
     }
 
     /** An unsolicited, overriding advertisement of {@code target} at {@code mac} to all nodes (ff02::1). */
-    static void announce(ByteBuf b, int at, long mac, long tHi, long tLo) {
+    public static void announce(ByteBuf b, int at, long mac, long tHi, long tLo) {
         frame(b, at, 0x3333_0000_0001L, mac, tHi, tLo, 0xFF02_0000_0000_0000L, 1, NA, 0x2000_0000, tHi, tLo, 2);
     }
 

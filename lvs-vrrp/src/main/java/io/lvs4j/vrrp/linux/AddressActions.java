@@ -9,7 +9,7 @@ import io.lvs4j.vrrp.VrrpEvent;
 import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.config.VirtualIpAddress;
 import io.lvs4j.vrrp.spi.AddressDelegate;
-import io.lvs4j.vrrp.spi.VrrpScheduler;
+import io.lvs4j.time.Scheduler;
 import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.HashMap;
@@ -34,7 +34,7 @@ final class AddressActions implements VrrpListener {
 
     private final String netns;
     private final Rtnetlink rtnetlink;
-    private final VrrpScheduler scheduler;
+    private final Scheduler scheduler;
     private final String defaultInterface;
     private final Duration refresh;
     private final int refreshRepeat;
@@ -42,11 +42,11 @@ final class AddressActions implements VrrpListener {
     private final Map<String, NeighbourAnnouncer> announcers;
     private final AddressDelegate delegate;
     private boolean master;
-    private VrrpScheduler.Timer refreshTimer;
+    private Scheduler.Timer refreshTimer;
     private List<VirtualIpAddress> held = List.of();
     private boolean frozen;
 
-    AddressActions(String netns, Rtnetlink rtnetlink, VrrpScheduler scheduler, String defaultInterface,
+    AddressActions(String netns, Rtnetlink rtnetlink, Scheduler scheduler, String defaultInterface,
             Duration refresh, int refreshRepeat, Map<String, NeighbourAnnouncer> sharedAnnouncers,
             AddressDelegate delegate) {
         this.delegate = delegate;
@@ -82,7 +82,7 @@ final class AddressActions implements VrrpListener {
         } else if (event instanceof VrrpEvent.GratuitousArpRequested g) {
             announce(event.instance(), g.addresses(), g.repeat());
             if (!g.delay().isZero() && g.repeat() > 0) {
-                scheduler.schedule(g.delay().toNanos() / 1000, () -> {
+                scheduler.schedule(g.delay().toNanos(), () -> {
                     if (master) {
                         announce(g.instance(), g.addresses(), g.repeat());
                     }
@@ -101,7 +101,7 @@ final class AddressActions implements VrrpListener {
     }
 
     private void scheduleRefresh(String instance) {
-        refreshTimer = scheduler.schedule(refresh.toNanos() / 1000, () -> {
+        refreshTimer = scheduler.schedule(refresh.toNanos(), () -> {
             if (master) {
                 announce(instance, held, refreshRepeat);
                 scheduleRefresh(instance);

@@ -6,7 +6,6 @@ import io.lvs4j.netlink.RawIpSocket;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.config.AuthType;
 import io.lvs4j.vrrp.spi.Ipv6Ancillary;
-import io.lvs4j.vrrp.spi.VrrpScheduler;
 import io.lvs4j.vrrp.spi.VrrpTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

@@ -1,6 +1,7 @@
 package io.lvs4j.vrrp.linux;
 
 import io.lvs4j.internal.Preconditions;
+import io.lvs4j.time.ThreadScheduler;
 import io.lvs4j.netlink.InterfaceAddress;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.Link;
@@ -263,7 +264,7 @@ public final class VrrpNode implements AutoCloseable {
                 b.primaryAddress(source);
             }
             VrrpInstance instance = b.build();
-            RawVrrpTransport transport = RawVrrpTransport.open(netns, c.interfaceName(), instance, scheduler);
+            RawVrrpTransport transport = RawVrrpTransport.open(netns, c.interfaceName(), instance, scheduler::execute);
             transports.add(transport);
             built.add(new Object[] {c, instance, transport});
         }
@@ -328,7 +329,7 @@ public final class VrrpNode implements AutoCloseable {
             return null;
         });
         if (!scriptTrackers.isEmpty()) {
-            scripts = new ScriptRunner(netns, scheduler, scriptTrackers.size());
+            scripts = new ScriptRunner(netns, scheduler::execute, scriptTrackers.size());
             scriptTrackers.forEach((name, tracker) -> scripts.start(scriptConfigs.get(name), tracker));
         }
     }

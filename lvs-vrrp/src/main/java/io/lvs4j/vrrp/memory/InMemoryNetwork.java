@@ -2,6 +2,8 @@ package io.lvs4j.vrrp.memory;
 
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
+import io.lvs4j.time.VirtualClock;
+import java.time.Duration;
 import io.lvs4j.vrrp.spi.Ipv6Ancillary;
 import io.lvs4j.vrrp.spi.VrrpTransport;
 import io.netty.buffer.ByteBuf;
@@ -28,7 +30,7 @@ public final class InMemoryNetwork {
     private final List<Set<String>> partitions = new ArrayList<>();
     private Random random = new Random(0);
     private double loss;
-    private long delayMicros;
+    private long delayNanos;
     private long delivered;
     private long lost;
     private final java.util.Map<String, Boolean> interfaces = new java.util.HashMap<>();
@@ -58,9 +60,11 @@ public final class InMemoryNetwork {
         this.random = new Random(seed);
     }
 
-    /** Delivers every packet {@code micros} after it was sent. */
-    public void delay(long micros) {
-        this.delayMicros = Preconditions.checkInRange(micros, 0, Long.MAX_VALUE / 4, "delay");
+    /** Delivers every packet {@code delay} after it was sent. */
+    public void delay(Duration delay) {
+        Preconditions.checkNotNull(delay, "delay");
+        Preconditions.checkArgument(!delay.isNegative(), "delay", delay, ">= 0");
+        this.delayNanos = delay.toNanos();
     }
 
     /** Splits the link: nodes in {@code side} and the rest no longer hear each other. */
@@ -143,7 +147,7 @@ public final class InMemoryNetwork {
             }
             Ipv6Ancillary ancillary = from.address instanceof Inet6Address
                     ? new Ipv6Ancillary((Inet6Address) from.address, (Inet6Address) destination, 255) : null;
-            clock.schedule(delayMicros, () -> {
+            clock.schedule(delayNanos, () -> {
                 // checked at arrival time: a partition or link change in flight drops the packet
                 if (to.receiver != null && to.linkUp && from.linkUp && connected(from.node, to.node)) {
                     delivered++;

@@ -8,7 +8,7 @@ import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpRouter;
 import io.lvs4j.vrrp.config.VirtualIpAddress;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
-import io.lvs4j.vrrp.memory.VirtualClock;
+import io.lvs4j.time.VirtualClock;
 import io.lvs4j.vrrp.spi.AddressDelegate;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -53,7 +53,7 @@ class AddressDelegateTest {
     };
 
     private String at() {
-        return Long.toString(clock.nowMicros() / 100_000); // tenths of a second
+        return Long.toString((clock.nanos() / 1000) / 100_000); // tenths of a second
     }
 
     private VrrpRouter router(String name, String address, int priority, AddressActions actions) {
@@ -79,13 +79,13 @@ class AddressDelegateTest {
     void delegatedVip_masterThenPreempted_takeAnnounceAfterTheTransitionThenReleaseAndNoDelayedAnnounce() {
         VrrpRouter a = router("A", "192.0.2.1", 100, actions(null, 1));
         a.start();
-        clock.advanceTo(4 * S);
+        clock.advanceToNanos((4 * S) * 1000);
         // master down interval 3 x 1 s + skew (256 - 100) / 256 s = 3.61 s; keepalived's default
         // garp_master_repeat 5 now and 5 more after garp_master_delay 5 s
         assertThat(log).containsExactly("0 BACKUP", "36 MASTER", "36 take 192.0.2.100", "36 announce 192.0.2.100 x5");
         VrrpRouter b = router("B", "192.0.2.2", 200, null);
         b.start(); // at 4 s: preempts after its own master down interval (3 s + 0.22 s), before A's delayed round
-        clock.advanceTo(12 * S);
+        clock.advanceToNanos((12 * S) * 1000);
         assertThat(log).containsExactly("0 BACKUP", "36 MASTER", "36 take 192.0.2.100", "36 announce 192.0.2.100 x5",
                 "72 BACKUP", "72 release 192.0.2.100");
     }
@@ -94,7 +94,7 @@ class AddressDelegateTest {
     void delegatedVip_masterWithRefresh_delayedRoundAndRefreshesGoToTheDelegate() {
         VrrpRouter a = router("A", "192.0.2.1", 100, actions(Duration.ofSeconds(2), 2));
         a.start();
-        clock.advanceTo(10 * S);
+        clock.advanceToNanos((10 * S) * 1000);
         assertThat(log).containsExactly("0 BACKUP", "36 MASTER", "36 take 192.0.2.100", "36 announce 192.0.2.100 x5",
                 "56 announce 192.0.2.100 x2", "76 announce 192.0.2.100 x2", "86 announce 192.0.2.100 x5",
                 "96 announce 192.0.2.100 x2");

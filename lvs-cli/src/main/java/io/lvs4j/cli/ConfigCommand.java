@@ -1,0 +1,111 @@
+package io.lvs4j.cli;
+
+import io.lvs4j.director.config.ConfigException;
+import io.lvs4j.director.config.ConfigProblem;
+import io.lvs4j.director.config.ConfigResult;
+import io.lvs4j.director.config.KeepalivedConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lvs4j config check FILE} and {@code lvs4j config render FILE}: keepalived.conf checked as
+ * {@code keepalived -t} does, and the IPVS rules it means printed as {@code ipvsadm -Sn} does.
+ *
+ * <p>Exit status: {@value Main#OK} when the file reads without errors (warnings go to stderr as
+ * {@code file:line:column: warning: message}); {@value Main#USAGE} when it has errors, each printed
+ * on stderr as {@code file:line:column: message}, then {@code lvs4j: FILE: N errors};
+ * {@value Main#FAILED} when the file cannot be read. Registered in {@link Main}.
+ */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Read a keepalived.conf: check it, or print the IPVS rules it means.",
+        subcommands = {ConfigCommand.Check.class, ConfigCommand.Render.class})
+public final class ConfigCommand {
+    /**
+     * Reads {@code file}, printing warnings (unless quiet) and errors on {@code err}.
+     *
+     * @throws CliException with {@link Main#USAGE} if the file has errors, {@link Main#FAILED} if
+     *     it cannot be read
+     */
+    static ConfigResult read(Path file, PrintWriter err, boolean quiet) throws CliException {
+        try {
+            ConfigResult r = KeepalivedConfig.read(file);
+            if (!quiet) {
+                r.warnings().forEach(w -> err.println(warning(w)));
+            }
+            return r;
+        } catch (ConfigException e) {
+            for (ConfigProblem p : e.errors()) {
+                err.println(p);
+            }
+            if (!quiet) {
+                e.warnings().forEach(w -> err.println(warning(w)));
+            }
+            throw new CliException(Main.USAGE, file + ": " + e.errors().size() + (e.errors().size() == 1 ? " error" : " errors"));
+        } catch (NoSuchFileException e) {
+            throw new CliException(Main.FAILED, file + ": no such file");
+        } catch (IOException e) {
+            throw new CliException(Main.FAILED, file + ": cannot read: " + e);
+        } finally {
+            err.flush();
+        }
+    }
+
+    /** What both subcommands take: the file, and whether to keep quiet about warnings. */
+    static final class Input {
+        @Parameters(paramLabel = "FILE", description = "the keepalived.conf")
+        Path file;
+
+        @Option(names = {"-q", "--quiet"}, description = "do not print warnings")
+        boolean quiet;
+    }
+
+    private static String warning(ConfigProblem w) {
+        return w.location() + ": warning: " + w.message();
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Check a keepalived.conf as keepalived -t does: exit 0 when it is valid (warnings on stderr);",
+                "otherwise print every problem with its file:line:column on stderr and exit 2."})
+    static final class Check implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Input input;
+
+        @Override
+        public Integer call() throws CliException {
+            read(input.file, spec.commandLine().getErr(), input.quiet);
+            return Main.OK;
+        }
+    }
+
+    @Command(name = "render", mixinStandardHelpOptions = true,
+            description = {"Print the IPVS rules a keepalived.conf means, every real server healthy,",
+                "in ipvsadm -Sn format (what keepalived 2.2.7 installs from it)."})
+    static final class Render implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Input input;
+
+        @Override
+        public Integer call() throws CliException {
+            ConfigResult r = read(input.file, spec.commandLine().getErr(), input.quiet);
+            PrintWriter out = spec.commandLine().getOut();
+            out.print(IpvsadmFormat.save(r.config().virtualServices()));
+            out.flush();
+            return Main.OK;
+        }
+    }
+}

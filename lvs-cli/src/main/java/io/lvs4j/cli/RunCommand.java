@@ -1,0 +1,468 @@
+package io.lvs4j.cli;
+
+import io.lvs4j.director.Director;
+import io.lvs4j.director.config.ConfigResult;
+import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.Timeouts;
+import io.lvs4j.director.config.VirtualServerConfig;
+import io.lvs4j.forwarder.Forwarder;
+import io.lvs4j.forwarder.ForwarderStats;
+import io.lvs4j.table.InMemoryIpvs;
+import io.lvs4j.netlink.InterfaceException;
+import io.lvs4j.netlink.Ipvs;
+import io.lvs4j.table.IpvsTable;
+import io.lvs4j.table.IpvsException;
+import io.lvs4j.table.ReconcileException;
+import io.lvs4j.table.ReconcileResult;
+import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.spi.AddressDelegate;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code lvs4j run FILE}: runs a whole keepalived.conf in the foreground with a {@link Director}:
+ * VRRP instances and sync groups, the checkers of the virtual servers, the IPVS rules (kept on
+ * master and backup alike), {@code lvs_timeouts} and {@code lvs_sync_daemon}. A file with only
+ * virtual servers runs as a pure LVS director; one with only VRRP instances runs without IPVS
+ * when the kernel has none. Logs keepalived-like lines ({@code (VI_1) Entering MASTER STATE},
+ * {@code TCP_CHECK on service [10.0.0.2]:tcp:80 failed.}, {@code Removing service
+ * [10.0.0.2]:tcp:80 from VS [192.0.2.10]:tcp:80}).
+ *
+ * <p>SIGHUP (or {@code lvs4j reload}) re-reads the file and applies only the difference; a bad file
+ * is reported with file:line:column and the running configuration is kept. SIGTERM or SIGINT stop
+ * gracefully (priority 0, VIPs removed, the director's IPVS services removed unless
+ * {@code --keep-rules}) and exit {@value Main#OK}. {@code lvs4j status} reads the state through
+ * the control socket ({@code --control}, default {@code /run/lvs4j/lvs4j.sock} or
+ * {@code /run/lvs4j/NETNS.sock}).
+ *
+ * <p>{@code --userspace --interface IF[,IF...]} runs the same file with the userspace
+ * {@link Forwarder} as the data plane instead of the kernel's IPVS (for kernels without it): its
+ * AF_PACKET sockets on those interfaces, the virtual servers, real servers and weights reconciled
+ * into it as into the kernel (health checks, SIGHUP), {@code lvs4j status} showing its
+ * connection counts and counters. The virtual addresses must not be on an interface (the
+ * forwarder answers ARP for them). A VRRP VIP that is also a virtual server's address (the seeds'
+ * LVS + keepalived pair) is therefore not put on the interface: it is handed to the forwarder,
+ * which answers ARP / neighbour solicitations for it and takes its packets only while the
+ * instance is master, sends gratuitous ARP / unsolicited advertisements when it becomes master,
+ * and is in standby for it (no answers, its frames dropped) as backup or fault; other VIPs go on
+ * their interface as usual. A reload that changes which VIPs are virtual server addresses is
+ * refused (restart instead). Refused: {@code lvs_sync_daemon} and firewall-mark virtual servers.
+ *
+ * <p>Exit status: {@value Main#USAGE} when the file has errors or nothing to run;
+ * {@value Main#FAILED} when an interface, socket or the kernel fails; {@value Main#UNAVAILABLE}
+ * when virtual servers need IPVS and the kernel has none.
+ */
+@Command(name = "run", mixinStandardHelpOptions = true,
+        description = {"Run a keepalived.conf in the foreground: VRRP, health checks and IPVS (keepalived -n).",
+            "SIGHUP re-reads FILE and applies only the difference; SIGTERM sends priority 0, removes the VIPs and"
+                + " the IPVS services, and exits 0."})
+public final class RunCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Parameters(paramLabel = "FILE", description = "the keepalived.conf")
+    Path file;
+
+    @Option(names = "--netns", paramLabel = "NAME",
+            description = "run in the network namespace /run/netns/NAME (as ip netns exec NAME would)")
+    String netns;
+
+    @Option(names = "--control", paramLabel = "PATH",
+            description = "the control socket for lvs4j status/reload (default: /run/lvs4j/lvs4j.sock, or"
+                + " /run/lvs4j/NAME.sock with --netns)")
+    Path control;
+
+    @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "0",
+            description = "keep a real server removed by a reload at weight 0 while it has connections, at most this"
+                + " long (default 0: delete at once, as keepalived)")
+    long drainSeconds;
+
+    @Option(names = "--keep-rules", description = "leave the IPVS services in the kernel on exit")
+    boolean keepRules;
+
+    @Option(names = "--userspace", description = "forward in userspace (AF_PACKET on --interface) instead of the"
+        + " kernel's IPVS; the virtual addresses must not be on an interface, IP forwarding off; no fwmark services,"
+        + " no lvs_sync_daemon; a VRRP VIP that is a virtual server's address is answered by the forwarder while"
+        + " master instead of being put on an interface")
+    boolean userspace;
+
+    @Option(names = "--interface", paramLabel = "IF", split = ",",
+            description = "with --userspace: the director's interfaces the forwarder serves")
+    List<String> interfaces;
+
+    private final Object reloading = new Object();
+    private boolean vrrpOnly;
+
+    @Override
+    public Integer call() throws CliException, InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        PrintStream out = System.out;
+        ConfigResult r = ConfigCommand.read(file, err, false);
+        KeepalivedConfig c = r.config();
+        if (c.vrrpInstances().isEmpty() && c.virtualServers().isEmpty()) {
+            throw new CliException(Main.USAGE, file + ": nothing to run (no vrrp_instance, no virtual_server)");
+        }
+        if (drainSeconds < 0 || drainSeconds > 365L * 86400) {
+            throw new CliException(Main.USAGE, "--drain-timeout: " + drainSeconds + " (expected: 0..31536000)");
+        }
+        Director.Builder b;
+        try {
+            b = Director.builder(c).drainTimeout(Duration.ofSeconds(drainSeconds)).keepRulesOnClose(keepRules)
+                    .listener(e -> KeepalivedLog.print(e, out));
+            if (netns != null) {
+                b.netns(netns);
+            }
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new CliException(Main.USAGE, file + ": " + e.getMessage());
+        }
+        Forwarder forwarder = null;
+        if (userspace) {
+            forwarder = openForwarder(c);
+            b.ipvs(forwarder.table());
+            ForwarderVips vips = new ForwarderVips(forwarder, sharedVips(c), out);
+            this.vips = vips;
+            b.addressDelegate(vips);
+            out.println("Userspace forwarder on " + String.join(",", interfaces) + (netns != null ? " in " + netns : "")
+                    + " instead of the kernel's IPVS");
+        } else if (interfaces != null) {
+            throw new CliException(Main.USAGE, "--interface: only with --userspace");
+        } else if (!needsIpvs(c) && !Ipvs.isAvailable()) {
+            vrrpOnly = true;
+            out.println("IPVS is not available here (" + Ipvs.unavailabilityCause().getMessage()
+                    + "): running the VRRP part only");
+            b.ipvs(new InMemoryIpvs());
+        }
+        Director director;
+        try {
+            director = b.start();
+        } catch (IpvsException e) {
+            closeQuietly(forwarder);
+            if (forwarder != null) {
+                throw new CliException(Main.FAILED, e.getMessage());
+            }
+            IpvsException cause = Ipvs.unavailabilityCause();
+            throw new CliException(cause != null ? Main.UNAVAILABLE : Main.FAILED,
+                    cause != null ? cause.getMessage() : e.getMessage());
+        } catch (InterfaceException e) {
+            closeQuietly(forwarder);
+            throw new CliException(Main.FAILED, e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            closeQuietly(forwarder);
+            throw new CliException(Main.USAGE, file + ": " + e.getMessage());
+        }
+        this.forwarder = forwarder;
+        Path controlPath = control != null ? control : Control.defaultPath(netns);
+        Control server = null;
+        try {
+            server = Control.listen(controlPath, request -> handle(director, request));
+            out.println("Control socket " + controlPath);
+        } catch (IOException | RuntimeException e) {
+            err.println("lvs4j: control socket " + controlPath + ": " + e.getMessage()
+                    + " - lvs4j status/reload cannot reach this run");
+            err.flush();
+        }
+        installHangup(director, out);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Control controlServer = server;
+        Forwarder dataPlane = forwarder;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            int status = Main.OK;
+            try {
+                if (controlServer != null) {
+                    controlServer.close();
+                }
+                director.close();
+                if (dataPlane != null) {
+                    dataPlane.close(); // after the director removed its services from it
+                    System.out.println("Userspace forwarder stopped");
+                }
+            } catch (RuntimeException e) {
+                System.err.println("lvs4j: stopping: " + e);
+                status = Main.FAILED;
+            } finally {
+                stopped.countDown();
+                System.out.flush();
+                System.err.flush();
+                // a signal's default exit status would be 128 + signal: a graceful stop is a success
+                Runtime.getRuntime().halt(status);
+            }
+        }, "lvs4j-stop"));
+        stopped.await();
+        return Main.OK;
+    }
+
+    private volatile Forwarder forwarder;
+    private ForwarderVips vips;
+
+    /**
+     * The VIPs that are also virtual server addresses, with {@code --userspace}: not put on an
+     * interface, where the kernel would reset the connections the forwarder must take, but handed
+     * to the forwarder, which answers ARP / neighbour solicitations for them, takes their packets
+     * and announces them only while their instance is master, and is in standby for them otherwise.
+     */
+    static final class ForwarderVips implements AddressDelegate {
+        private final Forwarder forwarder;
+        private final Set<InetAddress> addresses;
+        private final PrintStream out;
+
+        /** Puts every address in standby at once, before any service or VRRP instance exists. */
+        ForwarderVips(Forwarder forwarder, Set<InetAddress> addresses, PrintStream out) {
+            this.forwarder = forwarder;
+            this.addresses = Set.copyOf(addresses);
+            this.out = out;
+            for (InetAddress a : this.addresses) {
+                forwarder.standby(a, true);
+            }
+        }
+
+        Set<InetAddress> addresses() {
+            return addresses;
+        }
+
+        @Override
+        public boolean handles(String instance, VirtualIpAddress address) {
+            return addresses.contains(address.address());
+        }
+
+        @Override
+        public void take(String instance, VirtualIpAddress address) {
+            forwarder.standby(address.address(), false);
+            out.println("(" + instance + ") " + address.address().getHostAddress()
+                    + " answered by the userspace forwarder");
+        }
+
+        @Override
+        public void release(String instance, VirtualIpAddress address) {
+            forwarder.standby(address.address(), true);
+            out.println("(" + instance + ") " + address.address().getHostAddress()
+                    + " in standby on the userspace forwarder");
+        }
+
+        @Override
+        public void announce(String instance, VirtualIpAddress address, int repeat) {
+            for (int i = 0; i < repeat; i++) {
+                forwarder.announce(address.address());
+            }
+        }
+    }
+
+    /**
+     * With {@code --userspace}, why a reload to {@code c} cannot run: the VIPs that are virtual
+     * server addresses differ from {@code running} (a VIP already on an interface cannot move to
+     * the forwarder, or back, without restarting its instance); or null.
+     */
+    static String sharedVipsChange(Set<InetAddress> running, KeepalivedConfig c) {
+        Set<InetAddress> now = sharedVips(c);
+        if (now.equals(running)) {
+            return null;
+        }
+        return "the VIPs that are virtual server addresses: " + addresses(now) + " (expected: " + addresses(running)
+                + " as at start; with --userspace, changing them needs a restart)";
+    }
+
+    private static List<String> addresses(Set<InetAddress> set) {
+        List<String> out = new java.util.ArrayList<>();
+        for (InetAddress a : set) {
+            out.add(a.getHostAddress());
+        }
+        return out;
+    }
+
+    /** The VRRP VIPs that are also the address of a virtual server. */
+    static Set<InetAddress> sharedVips(KeepalivedConfig c) {
+        Set<InetAddress> servers = new HashSet<>();
+        for (VirtualServerConfig v : c.virtualServers()) {
+            if (v.address() != null) {
+                servers.add(v.address());
+            }
+        }
+        Set<InetAddress> out = new LinkedHashSet<>();
+        for (var i : c.vrrpInstances()) {
+            for (var vip : i.virtualIpAddresses()) {
+                if (servers.contains(vip.address())) {
+                    out.add(vip.address());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Checks what the forwarder cannot do, then opens and starts it (no services yet: the director adds them). */
+    private Forwarder openForwarder(KeepalivedConfig c) throws CliException {
+        if (interfaces == null || interfaces.isEmpty()) {
+            throw new CliException(Main.USAGE, "--userspace: no --interface (expected: the director's interfaces,"
+                    + " e.g. --interface eth0,eth1)");
+        }
+        String problem = userspaceProblem(c);
+        if (problem != null) {
+            throw new CliException(Main.USAGE, file + ": " + problem);
+        }
+        if (!Forwarder.isAvailable()) {
+            throw new CliException(Main.UNAVAILABLE, "userspace forwarder: " + Forwarder.unavailabilityCause());
+        }
+        Forwarder f = null;
+        try {
+            Forwarder.Builder fb = Forwarder.builder().interfaces(interfaces.toArray(new String[0]));
+            if (netns != null) {
+                fb.netns(netns);
+            }
+            Timeouts t = c.globalDefs().lvsTimeouts();
+            if (!t.equals(Timeouts.UNCHANGED)) {
+                fb.timeouts(t);
+            }
+            f = fb.open();
+            return f.start();
+        } catch (InterfaceException e) {
+            throw new CliException(Main.FAILED, e.getMessage());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            closeQuietly(f);
+            throw new CliException(Main.USAGE, "--interface: " + e.getMessage());
+        }
+    }
+
+    /** What in the file the userspace forwarder cannot run, or null. */
+    static String userspaceProblem(KeepalivedConfig c) {
+        if (c.globalDefs().otherSettings().containsKey("lvs_sync_daemon")) {
+            return "lvs_sync_daemon: (expected: none with --userspace, the forwarder has no connection synchronisation)";
+        }
+        for (VirtualServerConfig v : c.virtualServers()) {
+            if (v.fwmark() != 0) {
+                return "virtual_server " + v.keyText()
+                        + " (expected: an address and port with --userspace, the forwarder sees no firewall marks)";
+            }
+        }
+        return null;
+    }
+
+    private static void closeQuietly(Forwarder f) {
+        if (f != null) {
+            f.close();
+        }
+    }
+
+    /** The forwarder's counters as a status line. */
+    static String forwarderLine(Forwarder f) {
+        ForwarderStats st = f.stats();
+        return "Userspace forwarder " + f + ": received " + st.received() + "  to real servers " + st.toRealServer()
+                + "  to clients " + st.toClient() + "  dropped " + st.dropped() + "  unresolved real servers "
+                + st.unresolvedRealServers() + "\n";
+    }
+
+    private static boolean needsIpvs(KeepalivedConfig c) {
+        return !c.virtualServers().isEmpty() || c.globalDefs().lvsTimeoutTcp() != null
+                || c.globalDefs().lvsTimeoutTcpFin() != null || c.globalDefs().lvsTimeoutUdp() != null
+                || c.globalDefs().otherSettings().containsKey("lvs_sync_daemon");
+    }
+
+    private Control.Answer handle(Director director, String request) {
+        switch (request) {
+            case "status": {
+                Forwarder f = forwarder;
+                return new Control.Answer(Main.OK, StateFormat.text(director.refresh())
+                        + (f == null ? "" : forwarderLine(f)));
+            }
+            case "status json":
+                return new Control.Answer(Main.OK, StateFormat.json(director.refresh()));
+            case "reload": {
+                Control.Answer a = reload(director);
+                System.out.print(a.text());
+                System.out.flush();
+                return a;
+            }
+            default:
+                return new Control.Answer(Main.USAGE, "unknown request: " + request
+                        + " (expected: status, status json, reload)\n");
+        }
+    }
+
+    /** Re-reads the file and applies the difference; a bad file changes nothing. */
+    Control.Answer reload(Director director) {
+        synchronized (reloading) {
+            StringWriter text = new StringWriter();
+            PrintWriter w = new PrintWriter(text);
+            w.println("Reloading " + file);
+            KeepalivedConfig c;
+            try {
+                c = ConfigCommand.read(file, w, true).config();
+            } catch (CliException e) {
+                for (String line : e.lines()) {
+                    w.println(line);
+                }
+                w.println("Reload failed: keeping the running configuration");
+                w.flush();
+                return new Control.Answer(e.exitCode(), text.toString());
+            }
+            String problem = userspace ? userspaceProblem(c) : null;
+            if (problem == null && userspace) {
+                problem = sharedVipsChange(vips.addresses(), c);
+            }
+            if (problem != null) {
+                w.println(file + ": " + problem);
+                w.println("Reload failed: keeping the running configuration");
+                w.flush();
+                return new Control.Answer(Main.USAGE, text.toString());
+            }
+            if (vrrpOnly && needsIpvs(c)) {
+                w.println(file + ": virtual servers, lvs_timeouts or lvs_sync_daemon need IPVS, which is not available"
+                        + " here");
+                w.println("Reload failed: keeping the running configuration");
+                w.flush();
+                return new Control.Answer(Main.USAGE, text.toString());
+            }
+            int status = Main.OK;
+            try {
+                ReconcileResult r = director.apply(c);
+                w.println("Reload done: " + r.applied().size() + " IPVS changes");
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                w.println(file + ": " + e.getMessage());
+                w.println("Reload failed: keeping the running configuration");
+                status = Main.USAGE;
+            } catch (ReconcileException e) {
+                w.println("Reload applied in part: " + e.getMessage());
+                status = Main.FAILED;
+            } catch (InterfaceException e) {
+                w.println("Reload applied except a VRRP instance that could not start: " + e.getMessage());
+                status = Main.FAILED;
+            } catch (IpvsException e) {
+                w.println("Reload failed: " + e.getMessage());
+                status = Main.FAILED;
+            }
+            w.flush();
+            return new Control.Answer(status, text.toString());
+        }
+    }
+
+    @SuppressWarnings("restriction")
+    private void installHangup(Director director, PrintStream out) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), s -> {
+                Thread t = new Thread(() -> {
+                    Control.Answer a = reload(director);
+                    out.print(a.text());
+                    out.flush();
+                }, "lvs4j-reload");
+                t.setDaemon(true);
+                t.start();
+            });
+        } catch (IllegalArgumentException e) {
+            spec.commandLine().getErr().println("lvs4j: SIGHUP cannot be handled here (" + e.getMessage()
+                    + "): use lvs4j reload");
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package io.lvs4j.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code lvs4j config check|render}: exit statuses, located problems on stderr, rules on stdout. */
+class ConfigCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int exit, String out, String err) {
+    }
+
+    private static Run lvs4j(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private Path file(String text) throws Exception {
+        return Files.writeString(dir.resolve("keepalived.conf"), text);
+    }
+
+    @Test
+    void check_validFile_exits0_warningsOnStderr() throws Exception {
+        Path f = file("virtual_server 192.0.2.1 80 {\n    protocol TCP\n    frobnicate 1\n"
+                + "    real_server 10.0.0.1 80 {\n    }\n}\n");
+        Run r = lvs4j("config", "check", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains(f + ":3:5: warning: virtual_server: \"frobnicate\" (expected: a keyword");
+    }
+
+    @Test
+    void check_quiet_printsNothing() throws Exception {
+        Path f = file("virtual_server 192.0.2.1 80 {\n    frobnicate 1\n    real_server 10.0.0.1 80 {\n    }\n}\n");
+        Run r = lvs4j("config", "check", "-q", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void check_errors_everyOneLocated_exit2() throws Exception {
+        Path f = file("virtual_server 192.0.2.1 80 {\n    lb_algo wrrr\n    protocol XX\n"
+                + "    real_server 10.0.0.1 80 {\n        weight 70000\n    }\n}\n");
+        Run r = lvs4j("config", "check", f.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err().lines()).contains(
+                f + ":2:13: lb_algo: \"wrrr\" (expected: one of rr, wrr, lc, wlc, lblc, sh, mh, dh, fo, ovf, lblcr, sed, nq, twos)",
+                f + ":3:14: protocol: \"XX\" (expected: one of TCP, UDP, SCTP)",
+                f + ":5:16: weight: 70000 (expected: 0..65535 in lvs4j, though keepalived and the kernel take up to 2147483647)",
+                "lvs4j: " + f + ": 3 errors");
+    }
+
+    @Test
+    void check_missingFile_exit1() {
+        Run r = lvs4j("config", "check", dir.resolve("none.conf").toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).isEqualTo("lvs4j: " + dir.resolve("none.conf") + ": no such file\n");
+    }
+
+    @Test
+    void render_errors_nothingOnStdout_exit2() throws Exception {
+        Path f = file("virtual_server 192.0.2.1 80 {\n    protocol TCP\n    real_server 10.0.0.1 80 {\n"
+                + "        weight 70000\n    }\n}\n");
+        Run r = lvs4j("config", "render", f.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains(f + ":4:16: weight: 70000 (expected: 0..65535");
+    }
+
+    /**
+     * lab/oracle/keepalived-sample.conf: what keepalived 2.2.7 installed at start, before its failing
+     * TCP_CHECK removed 198.51.100.12 (the first ipvsadm -Sn of lab/oracle/transcript-keepalived.txt).
+     */
+    @Test
+    void render_labSample_isWhatKeepalivedInstalled() {
+        Run r = lvs4j("config", "render", "-q", Path.of("../lab/oracle/keepalived-sample.conf").toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
+        assertThat(r.out()).isEqualTo("""
+                -A -t 192.0.2.50:80 -s wrr -p 120
+                -a -t 192.0.2.50:80 -r 198.51.100.11:80 -m -w 3
+                -a -t 192.0.2.50:80 -r 198.51.100.12:80 -m -w 2
+                -a -t 192.0.2.50:80 -r 198.51.100.254:80 -m -w 1
+                -A -u 192.0.2.51:53 -s rr
+                -a -u 192.0.2.51:53 -r 198.51.100.13:53 -g -w 1
+                -A -f 7 -s sh
+                -a -f 7 -r 198.51.100.14:0 -i -w 1 --tun-type ipip
+                """);
+    }
+
+    @Test
+    void render_defaults_udpWlcNat() throws Exception {
+        Path f = file("virtual_server 192.0.2.180 80 {\n    real_server 198.51.100.180 80 {\n    }\n}\n");
+        Run r = lvs4j("config", "render", f.toString());
+        assertThat(r.exit()).isZero();
+        // oracle 20-defaults: "no protocol set - defaulting to UDP", wlc, NAT
+        assertThat(r.out()).isEqualTo("-A -u 192.0.2.180:80 -s wlc\n-a -u 192.0.2.180:80 -r 198.51.100.180:80 -m -w 1\n");
+        assertThat(r.err()).contains("warning: virtual_server 192.0.2.180 80: no protocol - UDP, as keepalived defaults");
+    }
+}

@@ -1,0 +1,238 @@
+package io.lvs4j.forwarder;
+
+import io.lvs4j.netlink.InterfaceException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lvs4j.Protocol;
+import io.lvs4j.RealServer;
+import io.lvs4j.Scheduler;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.VirtualService;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LVS-DR through the userspace {@link Forwarder}: client, director and two nginx real servers on
+ * one bridge (198.51.100.0/24). The virtual address 198.51.100.10 is on no director interface: the
+ * forwarder answers the client's ARP for it and rewrites only MACs; the real servers carry the
+ * virtual address on {@code lo} (/32) with {@code arp_ignore=1} and {@code arp_announce=2}, as in
+ * the seeds, and reply to the client directly.
+ */
+class ForwarderDrIT {
+    static final String VIP = "198.51.100.10";
+    static FwdNet net;
+    static String c;
+    static String d;
+    static String r1;
+    static String r2;
+    static Forwarder fwd;
+
+    @BeforeAll
+    static void topology() throws Exception {
+        assumeTrue(FwdNet.isRoot(), "needs root for network namespaces");
+        net = new FwdNet("g");
+        c = net.ns("c");
+        d = net.ns("d");
+        String s = net.ns("s");
+        r1 = net.ns("r1");
+        r2 = net.ns("r2");
+        net.bridge(s, "br0");
+        net.link(c, "eth0", s, "c");
+        net.link(d, "eth0", s, "d");
+        net.link(r1, "eth0", s, "r1");
+        net.link(r2, "eth0", s, "r2");
+        for (String p : new String[] {"c", "d", "r1", "r2"}) {
+            net.port(s, "br0", p);
+        }
+        net.addr(c, "eth0", "198.51.100.2/24");
+        net.addr(d, "eth0", "198.51.100.1/24");
+        net.sysctl(d, "net.ipv4.ip_forward=0");
+        int i = 11;
+        for (String r : new String[] {r1, r2}) {
+            for (String k : new String[] {"all", "default", "lo", "eth0"}) {
+                net.sysctl(r, "net.ipv4.conf." + k + ".arp_ignore=1");
+                net.sysctl(r, "net.ipv4.conf." + k + ".arp_announce=2");
+            }
+            net.addr(r, "eth0", "198.51.100." + i++ + "/24");
+            net.addr(r, "lo", VIP + "/32");
+        }
+        net.nginx(r1, "rs1", 80, 81);
+        net.nginx(r2, "rs2", 80, 81);
+        // configured from a DirectorConfig, as the kernel backends are
+        fwd = Forwarder.builder().netns(d).interfaces("eth0")
+                .config(io.lvs4j.DirectorConfig.builder()
+                        .service(VirtualService.tcp(VIP, 80).scheduler(Scheduler.RR)
+                                .realServer(RealServer.of("198.51.100.11", 80).route())
+                                .realServer(RealServer.of("198.51.100.12", 80).route()))
+                        .service(VirtualService.tcp(VIP, 81).scheduler(Scheduler.WRR)
+                                .persistence(Duration.ofSeconds(60))
+                                .realServer(RealServer.of("198.51.100.11", 81).route())
+                                .realServer(RealServer.of("198.51.100.12", 81).route()))
+                        .build())
+                .open().start();
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).as("real servers answered ARP").isTrue();
+    }
+
+    @AfterAll
+    static void cleanUp() {
+        if (fwd != null) {
+            fwd.close();
+        }
+        if (net != null) {
+            net.close();
+        }
+    }
+
+    private List<String> curls(String url, int n) {
+        return net.curls(c, url, n);
+    }
+
+    @Test
+    void roundRobin_sixRequests_alternate_andRepliesBypassTheDirector() throws Exception {
+        ForwarderStats before = fwd.stats();
+        List<String> r = curls("http://" + VIP + "/", 6);
+        assertThat(r).containsOnly("rs1", "rs2");
+        for (int i = 1; i < r.size(); i++) {
+            assertThat(r.get(i)).as("reply %d of %s", i, r).isNotEqualTo(r.get(i - 1));
+        }
+        ForwarderStats after = fwd.stats();
+        assertThat(after.toRealServer() - before.toRealServer()).isGreaterThanOrEqualTo(6 * 3);
+        assertThat(after.toClient()).as("DR replies never pass the director").isZero();
+        assertThat(after.arpAnswered()).as("the client asked the forwarder for the VIP's MAC").isGreaterThan(0);
+        // the director's kernel saw the VIP's packets too (AF_PACKET is a tap) and dropped them as not
+        // its own, without a RST or an ICMP error, because the VIP is not local and forwarding is off
+        assertThat(kernelCounter(d, "IpInAddrErrors")).isGreaterThanOrEqualTo(6 * 3);
+        assertThat(kernelCounter(d, "TcpOutRsts")).isZero();
+        assertThat(kernelCounter(d, "IcmpOutDestUnreachs")).isZero();
+        // the client learnt the director's MAC for the VIP, not a real server's
+        String neigh = FwdNet.sh("ip", "-n", c, "neigh", "show", VIP);
+        assertThat(neigh).contains(net.mac(d, "eth0"));
+    }
+
+    /** A kernel SNMP counter of a namespace, read with {@code nstat} (absolute, history untouched). */
+    static long kernelCounter(String ns, String name) throws Exception {
+        for (String line : FwdNet.sh("ip", "netns", "exec", ns, "nstat", "-saz", name).split("\n")) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 2 && f[0].equals(name)) {
+                return Long.parseLong(f[1]);
+            }
+        }
+        throw new AssertionError("no " + name + " in nstat of " + ns);
+    }
+
+    @Test
+    void open_unknownInterfaceOrUnreachableRealServer_failsClearly() {
+        assertThat(Forwarder.isAvailable()).as("%s", Forwarder.unavailabilityCause()).isTrue();
+        VirtualService vs = VirtualService.tcp(VIP, 82).realServer(RealServer.of("198.51.100.11", 82).route()).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> Forwarder.builder().netns(d).interfaces("nope0").service(vs).open())
+                .isInstanceOf(InterfaceException.class).hasMessageContaining("No such device (errno 19)")
+                .hasMessageContaining("nope0");
+        VirtualService far = VirtualService.tcp(VIP, 82).realServer(RealServer.of("203.0.113.7", 82).route()).build();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                () -> Forwarder.builder().netns(d).interfaces("eth0").service(far).open())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("real server: \"203.0.113.7:82\" (expected: an address in a connected subnet of the "
+                        + "forwarder's interfaces)");
+    }
+
+    @Test
+    void malformedBurst_fromTheClient_forwardingGoesOn_andDropsCountedByReason() throws Exception {
+        ForwarderStats before = fwd.stats();
+        java.nio.file.Path py = net.dir.resolve("burst.py");
+        java.nio.file.Files.write(py, getClass().getResourceAsStream("malformed-burst.py").readAllBytes());
+        int perKind = 2000;
+        Process burst = net.start(c, "python3", py.toString(), "eth0", net.mac(d, "eth0"), VIP,
+                Integer.toString(perKind));
+        List<String> during = new ArrayList<>();
+        for (int i = 0; i < 30 && (burst.isAlive() || i < 4); i++) {
+            during.add(net.curl(c, "http://" + VIP + "/"));
+        }
+        assertThat(burst.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(burst.exitValue()).isZero();
+        assertThat(during).as("replies during the burst").containsOnly("rs1", "rs2").hasSizeGreaterThanOrEqualTo(4);
+        Thread.sleep(200);
+        ForwarderStats after = fwd.stats();
+        long lost = after.kernelDrops() - before.kernelDrops();
+        for (io.lvs4j.packet.DropReason r : new io.lvs4j.packet.DropReason[] {io.lvs4j.packet.DropReason.TRUNCATED,
+            io.lvs4j.packet.DropReason.BAD_IHL, io.lvs4j.packet.DropReason.BAD_CHECKSUM,
+            io.lvs4j.packet.DropReason.FRAGMENT, io.lvs4j.packet.DropReason.BAD_LENGTH}) {
+            assertThat(after.drops(r) - before.drops(r)).as("%s drops (%s)", r, after).isBetween(perKind - lost,
+                    (long) perKind);
+        }
+        assertThat(fwd.lastFailure()).isNull();
+    }
+
+    @Test
+    void persistence_port81_sameRealServerForTheClient() throws Exception {
+        List<String> r = curls("http://" + VIP + ":81/", 6);
+        assertThat(r.get(0)).isIn("rs1", "rs2");
+        assertThat(r).containsOnly(r.get(0));
+    }
+
+    @Test
+    void announce_gratuitousArp_correctsAClientsStaleEntryForTheVip() throws Exception {
+        assertThat(net.curl(c, "http://" + VIP + "/")).isIn("rs1", "rs2"); // the client has an entry
+        FwdNet.sh("ip", "-n", c, "neigh", "replace", VIP, "lladdr", "02:00:00:00:00:99", "dev", "eth0", "nud", "stale");
+        assertThat(FwdNet.sh("ip", "-n", c, "neigh", "show", VIP)).contains("02:00:00:00:00:99");
+        Thread.sleep(1100); // the kernel ignores an override within locktime (1 s) of the last update
+        assertThat(fwd.announce()).isEqualTo(1); // two services, one address, one interface: one frame
+        String mac = net.mac(d, "eth0");
+        String seen = "";
+        for (int i = 0; i < 50 && !seen.contains(mac); i++) {
+            Thread.sleep(20);
+            seen = FwdNet.sh("ip", "-n", c, "neigh", "show", VIP);
+        }
+        assertThat(seen).contains(mac);
+    }
+
+    @Test
+    void announceOneAddress_onlyAVirtualAddressIsAnnounced_andCorrectsAStaleEntry() throws Exception {
+        assertThat(fwd.announce(InetAddress.getByName("198.51.100.11"))).as("a real server's address").isZero();
+        assertThat(net.curl(c, "http://" + VIP + "/")).isIn("rs1", "rs2"); // the client has an entry
+        FwdNet.sh("ip", "-n", c, "neigh", "replace", VIP, "lladdr", "02:00:00:00:00:98", "dev", "eth0", "nud", "stale");
+        Thread.sleep(1100); // the kernel ignores an override within locktime (1 s) of the last update
+        assertThat(fwd.announce(InetAddress.getByName(VIP))).isEqualTo(1); // one interface: one frame
+        String mac = net.mac(d, "eth0");
+        String seen = "";
+        for (int i = 0; i < 50 && !seen.contains(mac); i++) {
+            Thread.sleep(20);
+            seen = FwdNet.sh("ip", "-n", c, "neigh", "show", VIP);
+        }
+        assertThat(seen).contains(mac);
+    }
+
+    @Test
+    void weightZero_quiescesARealServer_andWeightOneBringsItBack() throws Exception {
+        ServiceKey key = ServiceKey.of(Protocol.TCP, VIP, 80);
+        InetAddress rs2 = InetAddress.getByName("198.51.100.12");
+        assertThat(fwd.weight(key, rs2, 80, 0)).isTrue();
+        try {
+            assertThat(curls("http://" + VIP + "/", 4)).containsOnly("rs1");
+        } finally {
+            assertThat(fwd.weight(key, rs2, 80, 1)).isTrue();
+        }
+        assertThat(curls("http://" + VIP + "/", 4)).contains("rs1", "rs2");
+        assertThat(fwd.weight(key, InetAddress.getByName("198.51.100.99"), 80, 1)).isFalse();
+    }
+
+    @Test
+    void removedRealServer_takesNoNewConnections() throws Exception {
+        ServiceKey key = ServiceKey.of(Protocol.TCP, VIP, 80);
+        assertThat(fwd.removeRealServer(key, InetAddress.getByName("198.51.100.11"), 80)).isTrue();
+        try {
+            assertThat(curls("http://" + VIP + "/", 4)).containsOnly("rs2");
+        } finally {
+            fwd.addRealServer(key, RealServer.of("198.51.100.11", 80).route().build());
+        }
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).isTrue();
+        assertThat(curls("http://" + VIP + "/", 4)).contains("rs1", "rs2");
+    }
+}
