@@ -1,38 +1,91 @@
 package io.lvs4j.cli;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 
 /**
  * The control socket of {@code lvs4j run}: a unix domain socket that {@code lvs4j status} and
  * {@code lvs4j reload} talk to. A request is one line ({@code status}, {@code status json},
  * {@code reload}); the answer is the exit status on the first line, then the text, then the
  * socket closes.
+ *
+ * <p><b>Access.</b> The socket is {@code 0600} (the director's user only), or {@code 0660} with a
+ * configured group, whatever the umask: it is bound in a private {@code 0700} directory, given its
+ * mode and group there, and only then renamed into place. Its directory must not be writable by
+ * others (else anyone could replace the socket). Reading requests ({@code status}) are answered
+ * to whoever can connect; a changing request ({@code reload}) only to a peer whose credentials
+ * ({@code SO_PEERCRED}) are root's or the director's own user.
+ *
+ * <p><b>No client can stall another.</b> One selector thread accepts and reads; a client has
+ * {@link #REQUEST_TIMEOUT} to send its line and {@link #ANSWER_TIMEOUT} to take the answer, or it
+ * is dropped. Reading requests and changing requests run on two separate workers, so a long
+ * reload never holds up {@code status}.
  */
 final class Control implements AutoCloseable {
     static final String DIRECTORY = "/run/lvs4j";
+    static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
+    private static final int MAX_REQUEST = 256;
 
     /** What a request gets: an exit status and text. */
     record Answer(int status, String text) {}
 
     private final Path path;
     private final ServerSocketChannel server;
+    private final Selector selector;
+    private final Function<String, Answer> handler;
+    private final ExecutorService readers = worker("lvs4j-control-status");
+    private final ExecutorService changers = worker("lvs4j-control-reload");
+    private final String ownUser = System.getProperty("user.name");
     private final Thread thread;
+    private volatile boolean closed;
 
-    private Control(Path path, ServerSocketChannel server, Function<String, Answer> handler) {
+    private Control(Path path, ServerSocketChannel server, Function<String, Answer> handler) throws IOException {
         this.path = path;
         this.server = server;
-        this.thread = new Thread(() -> serve(handler), "lvs4j-control");
+        this.handler = handler;
+        this.selector = Selector.open();
+        server.configureBlocking(false);
+        server.register(selector, SelectionKey.OP_ACCEPT);
+        this.thread = new Thread(this::serve, "lvs4j-control");
         this.thread.setDaemon(true);
         this.thread.start();
+    }
+
+    private static ExecutorService worker(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** {@code /run/lvs4j/lvs4j.sock}, or {@code /run/lvs4j/NETNS.sock} for a director in a namespace. */
@@ -40,63 +93,226 @@ final class Control implements AutoCloseable {
         return Path.of(DIRECTORY, (netns == null ? "lvs4j" : netns) + ".sock");
     }
 
-    /**
-     * Listens at {@code path}; a stale socket file (nobody answers) is replaced.
-     *
-     * @throws IOException if another director answers there, or the socket cannot be made
-     */
+    /** Listens at {@code path}, owner only ({@code 0600}). */
     static Control listen(Path path, Function<String, Answer> handler) throws IOException {
-        Path dir = path.toAbsolutePath().getParent();
-        if (dir != null) {
-            Files.createDirectories(dir);
-        }
-        if (Files.exists(path)) {
-            try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
-                throw new IOException(path + ": another lvs4j run answers there (use --control PATH)");
-            } catch (IOException e) {
-                if (e.getMessage() != null && e.getMessage().contains("another lvs4j run")) {
-                    throw e;
-                }
-                Files.deleteIfExists(path); // stale
-            }
-        }
-        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        s.bind(UnixDomainSocketAddress.of(path));
-        return new Control(path, s, handler);
+        return listen(path, null, handler);
     }
 
-    private void serve(Function<String, Answer> handler) {
-        while (server.isOpen()) {
-            try (SocketChannel c = server.accept()) {
-                String request = readLine(c);
-                Answer a;
-                try {
-                    a = handler.apply(request.trim());
-                } catch (RuntimeException e) {
-                    a = new Answer(Main.FAILED, "internal error: " + e + "\n");
-                }
-                c.write(StandardCharsets.UTF_8.encode(a.status() + "\n" + a.text()));
+    /**
+     * Listens at {@code path}: mode {@code 0600}, or {@code 0660} owned by {@code group} when it is
+     * not null. A stale socket file (nobody answers) is replaced.
+     *
+     * @throws IOException if another director answers there, the directory is writable by others,
+     *     the group does not exist, or the socket cannot be made
+     */
+    static Control listen(Path path, String group, Function<String, Answer> handler) throws IOException {
+        Path target = path.toAbsolutePath();
+        Path dir = target.getParent();
+        if (!Files.isDirectory(dir)) {
+            Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+            // createDirectories applies the umask: set the mode for certain
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        Set<PosixFilePermission> dirMode = Files.getPosixFilePermissions(dir);
+        boolean sticky = ((Integer) Files.getAttribute(dir, "unix:mode") & 01000) != 0;
+        if (dirMode.contains(PosixFilePermission.OTHERS_WRITE) && !sticky) {
+            throw new IOException(dir + ": writable by every user (mode "
+                    + PosixFilePermissions.toString(dirMode) + "), so anyone could replace the control socket"
+                    + " (expected: a directory only its owner can write, e.g. chmod 755)");
+        }
+        GroupPrincipal groupPrincipal = null;
+        if (group != null) {
+            try {
+                groupPrincipal = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
             } catch (IOException e) {
-                if (!server.isOpen()) {
+                throw new IOException("control group: " + group + " (expected: an existing group)", e);
+            }
+        }
+        if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+            boolean answers;
+            try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(target))) {
+                answers = true;
+            } catch (IOException e) {
+                answers = false;
+            }
+            if (answers) {
+                throw new IOException(target + ": another lvs4j run answers there (use --control PATH)");
+            }
+        }
+        // bind in a private directory, set mode and group there, then rename into place: the
+        // socket is never reachable with the umask's mode
+        Path staging = Files.createTempDirectory(dir, ".control-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Path staged = staging.resolve("s");
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try {
+            s.bind(UnixDomainSocketAddress.of(staged));
+            Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString(group == null ? "rw-------" : "rw-rw----"));
+            if (groupPrincipal != null) {
+                Files.getFileAttributeView(staged, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                        .setGroup(groupPrincipal);
+            }
+            Files.move(staged, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Control(target, s, handler);
+        } catch (IOException | RuntimeException e) {
+            s.close();
+            throw e;
+        } finally {
+            Files.deleteIfExists(staged);
+            Files.deleteIfExists(staging);
+        }
+    }
+
+    /** Whether {@code request} changes the director (and needs a privileged peer). */
+    static boolean changes(String request) {
+        return !request.equals("status") && !request.startsWith("status ");
+    }
+
+    private static final class Client {
+        final SocketChannel channel;
+        final long deadline;
+        final ByteBuffer in = ByteBuffer.allocate(MAX_REQUEST);
+
+        Client(SocketChannel channel) {
+            this.channel = channel;
+            this.deadline = System.nanoTime() + REQUEST_TIMEOUT.toNanos();
+        }
+    }
+
+    private void serve() {
+        List<Client> clients = new ArrayList<>();
+        while (!closed) {
+            try {
+                selector.select(200);
+                Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+                while (it.hasNext()) {
+                    SelectionKey k = it.next();
+                    it.remove();
+                    if (!k.isValid()) {
+                        continue;
+                    }
+                    if (k.isAcceptable()) {
+                        SocketChannel c = server.accept();
+                        if (c != null) {
+                            c.configureBlocking(false);
+                            Client client = new Client(c);
+                            c.register(selector, SelectionKey.OP_READ, client);
+                            clients.add(client);
+                        }
+                    } else if (k.isReadable()) {
+                        Client client = (Client) k.attachment();
+                        String line = read(client);
+                        if (line != null) {
+                            k.cancel();
+                            clients.remove(client);
+                            dispatch(client.channel, line.trim());
+                        }
+                    }
+                }
+                long now = System.nanoTime();
+                for (Iterator<Client> ci = clients.iterator(); ci.hasNext();) {
+                    Client c = ci.next();
+                    if (now - c.deadline > 0 || !c.channel.isOpen()) {
+                        ci.remove();
+                        closeQuietly(c.channel); // silent or too slow: dropped, nobody waits for it
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                if (closed) {
                     return;
                 }
             }
         }
     }
 
-    private static String readLine(SocketChannel c) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(256);
-        while (b.hasRemaining()) {
-            if (c.read(b) < 0) {
-                break;
-            }
-            for (int i = 0; i < b.position(); i++) {
-                if (b.get(i) == '\n') {
-                    return new String(b.array(), 0, i, StandardCharsets.UTF_8);
-                }
+    /** The request line once complete (or the bytes so far at end of stream), else null. */
+    private static String read(Client c) throws IOException {
+        int n;
+        try {
+            n = c.channel.read(c.in);
+        } catch (IOException e) {
+            n = -1;
+        }
+        for (int i = 0; i < c.in.position(); i++) {
+            if (c.in.get(i) == '\n') {
+                return new String(c.in.array(), 0, i, StandardCharsets.UTF_8);
             }
         }
-        return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
+        if (n < 0 || !c.in.hasRemaining()) {
+            return new String(c.in.array(), 0, c.in.position(), StandardCharsets.UTF_8);
+        }
+        return null;
+    }
+
+    private void dispatch(SocketChannel c, String request) {
+        boolean changing = changes(request);
+        Runnable work = () -> {
+            Answer a;
+            if (changing && !privileged(c)) {
+                a = new Answer(Main.FAILED, "refused: " + request + " needs root or the director's user ("
+                        + ownUser + "); peer is " + peer(c) + "\n");
+            } else {
+                try {
+                    a = handler.apply(request);
+                } catch (RuntimeException e) {
+                    a = new Answer(Main.FAILED, "internal error: " + e + "\n");
+                }
+            }
+            answer(c, a);
+        };
+        try {
+            (changing ? changers : readers).execute(work);
+        } catch (RejectedExecutionException e) {
+            closeQuietly(c);
+        }
+    }
+
+    private boolean privileged(SocketChannel c) {
+        try {
+            UnixDomainPrincipal p = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            String user = p.user().getName();
+            return user.equals("root") || user.equals("0") || user.equals(ownUser);
+        } catch (IOException | UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static String peer(SocketChannel c) {
+        try {
+            UnixDomainPrincipal p = c.getOption(ExtendedSocketOptions.SO_PEERCRED);
+            return "user " + p.user().getName() + ", group " + p.group().getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    /** Writes the answer within {@link #ANSWER_TIMEOUT}, then closes; a client that does not read is dropped. */
+    private static void answer(SocketChannel c, Answer a) {
+        ByteBuffer out = StandardCharsets.UTF_8.encode(a.status() + "\n" + a.text());
+        try (c; Selector s = Selector.open()) {
+            c.register(s, SelectionKey.OP_WRITE);
+            long deadline = System.nanoTime() + ANSWER_TIMEOUT.toNanos();
+            while (out.hasRemaining()) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return;
+                }
+                if (s.select(left) > 0) {
+                    s.selectedKeys().clear();
+                    c.write(out);
+                }
+            }
+        } catch (IOException e) {
+            // the client went away
+        }
+    }
+
+    private static void closeQuietly(SocketChannel c) {
+        try {
+            c.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
     }
 
     /** Sends one request to the director at {@code path}. */
@@ -104,7 +320,7 @@ final class Control implements AutoCloseable {
         try (SocketChannel c = SocketChannel.open(UnixDomainSocketAddress.of(path))) {
             c.write(StandardCharsets.UTF_8.encode(request + "\n"));
             ByteBuffer b = ByteBuffer.allocate(64 * 1024);
-            java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
             while (c.read(b) >= 0) {
                 b.flip();
                 all.write(b.array(), 0, b.limit());
@@ -121,11 +337,15 @@ final class Control implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         try {
             server.close();
+            selector.close();
         } catch (IOException e) {
             // closing anyway
         }
+        readers.shutdownNow();
+        changers.shutdownNow();
         try {
             Files.deleteIfExists(path);
         } catch (IOException e) {

@@ -88,6 +88,11 @@ public final class RunCommand implements Callable<Integer> {
                 + " /run/lvs4j/NAME.sock with --netns)")
     Path control;
 
+    @Option(names = "--control-group", paramLabel = "GROUP",
+            description = "make the control socket 0660 for this group (default: 0600, the director's user only);"
+                + " its members may ask for status, only root or the director's user may reload")
+    String controlGroup;
+
     @Option(names = "--drain-timeout", paramLabel = "SECONDS", defaultValue = "0",
             description = "keep a real server removed by a reload at weight 0 while it has connections, at most this"
                 + " long (default 0: delete at once, as keepalived)")
@@ -170,7 +175,7 @@ public final class RunCommand implements Callable<Integer> {
         Path controlPath = control != null ? control : Control.defaultPath(netns);
         Control server = null;
         try {
-            server = Control.listen(controlPath, request -> handle(director, request));
+            server = Control.listen(controlPath, controlGroup, request -> handle(director, request));
             out.println("Control socket " + controlPath);
         } catch (IOException | RuntimeException e) {
             err.println("lvs4j: control socket " + controlPath + ": " + e.getMessage()
