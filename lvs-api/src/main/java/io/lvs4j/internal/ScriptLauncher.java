@@ -1,0 +1,265 @@
+package io.lvs4j.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs the director's scripts (MISC_CHECK, vrrp_script, notify, quorum_up/down) as keepalived runs
+ * them, without a shell:
+ * <ul>
+ *   <li>as the script's user and group (supplementary groups cleared), through {@code setpriv};</li>
+ *   <li>in a process group of its own ({@code setsid}), so a timeout kills the script and every
+ *       child it started ({@code kill -KILL -PGID});</li>
+ *   <li>with {@code PR_SET_PDEATHSIG} (SIGKILL), so it dies with the director, even a director killed
+ *       with SIGKILL: every script is started from one long-lived launcher thread, which is the
+ *       "parent" the kernel watches;</li>
+ *   <li>stdin from {@code /dev/null}, output discarded, and a minimal environment ({@code PATH}
+ *       only, plus what the caller adds, e.g. notify's variables);</li>
+ *   <li>in the director's network namespace ({@code ip netns exec}) when it has one.</li>
+ * </ul>
+ * Scripts given the same order key (e.g. one VRRP instance's notifies) run one after another, in
+ * the order asked; others run at once. {@link #close()} kills every running group.
+ */
+public final class ScriptLauncher implements AutoCloseable {
+    /** The environment every script gets (keepalived's scripts inherit a daemon's small one). */
+    public static final String PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /** What to run. {@code user}/{@code group} null: the launcher's own; {@code env}: added to PATH. */
+    public record Script(String name, List<String> argv, String user, String group, Duration timeout,
+            Map<String, String> env) {
+        public Script {
+            Preconditions.checkNotNull(name, "script name");
+            argv = List.copyOf(Preconditions.checkNotNull(argv, "argv"));
+            Preconditions.checkArgument(!argv.isEmpty(), "script " + name, "an empty command", "a command");
+            Preconditions.checkNotNull(timeout, "timeout");
+            Preconditions.checkArgument(!timeout.isNegative() && !timeout.isZero(), "script " + name + " timeout",
+                    timeout, "more than 0");
+            env = Map.copyOf(env);
+        }
+
+        /** A script run as the launcher's user, with no extra environment. */
+        public static Script of(String name, List<String> argv, Duration timeout) {
+            return new Script(name, argv, null, null, timeout, Map.of());
+        }
+    }
+
+    /**
+     * How a run ended: the exit status (128 + signal when killed), whether it was killed for its
+     * timeout, how long it took, and why it could not start (null when it started).
+     */
+    public record Result(int exitStatus, boolean timedOut, Duration took, String failure) {
+        public boolean succeeded() {
+            return failure == null && !timedOut && exitStatus == 0;
+        }
+    }
+
+    private final String netns;
+    private final ExecutorService launcher;
+    private final ScheduledExecutorService timers;
+    private final Set<ProcessHandle> running = new LinkedHashSet<>();
+    private final Map<Object, ArrayDeque<Runnable>> queues = new HashMap<>();
+    private volatile boolean closed;
+
+    private ScriptLauncher(String netns) {
+        this.netns = netns;
+        this.launcher = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "lvs4j-script-launcher");
+            t.setDaemon(true);
+            return t;
+        });
+        this.timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "lvs4j-script-timer");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** A launcher for scripts in the current network namespace, or in {@code /run/netns/NETNS}. */
+    public static ScriptLauncher create(String netns) {
+        return new ScriptLauncher(netns);
+    }
+
+    /** Starts {@code script} now; the future completes when it exits or is killed. */
+    public CompletableFuture<Result> run(Script script) {
+        Preconditions.checkNotNull(script, "script");
+        CompletableFuture<Result> done = new CompletableFuture<>();
+        submit(() -> start(script, done));
+        return done;
+    }
+
+    /**
+     * Runs {@code script} after every earlier script with the same {@code orderKey} has ended (or
+     * been killed for its timeout); scripts of other keys are not held up.
+     */
+    public CompletableFuture<Result> runInOrder(Object orderKey, Script script) {
+        Preconditions.checkNotNull(orderKey, "order key");
+        Preconditions.checkNotNull(script, "script");
+        CompletableFuture<Result> done = new CompletableFuture<>();
+        Runnable task = () -> submit(() -> start(script, done));
+        boolean first;
+        synchronized (queues) {
+            ArrayDeque<Runnable> q = queues.computeIfAbsent(orderKey, k -> new ArrayDeque<>());
+            q.add(task);
+            first = q.size() == 1;
+        }
+        done.whenComplete((r, t) -> {
+            Runnable next;
+            synchronized (queues) {
+                ArrayDeque<Runnable> q = queues.get(orderKey);
+                q.poll();
+                next = q.peek();
+                if (next == null) {
+                    queues.remove(orderKey);
+                }
+            }
+            if (next != null) {
+                next.run();
+            }
+        });
+        if (first) {
+            task.run();
+        }
+        return done;
+    }
+
+    private void submit(Runnable start) {
+        try {
+            launcher.execute(start);
+        } catch (RejectedExecutionException e) {
+            start.run(); // closed: start() reports it
+        }
+    }
+
+    /** The argv that runs {@code script}: namespace, credentials, process group, death signal, command. */
+    List<String> argv(Script script) {
+        List<String> argv = new ArrayList<>();
+        if (netns != null) {
+            argv.addAll(List.of("ip", "netns", "exec", netns));
+        }
+        argv.add("setsid");
+        argv.add("setpriv");
+        if (script.user() != null) {
+            argv.add("--reuid=" + script.user());
+        }
+        if (script.group() != null || script.user() != null) {
+            argv.add("--regid=" + (script.group() != null ? script.group() : primaryGroup(script.user())));
+            argv.add("--clear-groups");
+        }
+        argv.add("--pdeathsig=KILL");
+        argv.add("--");
+        argv.addAll(script.argv());
+        return argv;
+    }
+
+    private static String primaryGroup(String user) {
+        return UserDatabase.primaryGroup(user).orElse(user);
+    }
+
+    private void start(Script script, CompletableFuture<Result> done) {
+        long begin = System.nanoTime();
+        if (closed) {
+            done.complete(new Result(-1, false, Duration.ZERO, "the director is stopping"));
+            return;
+        }
+        ProcessBuilder pb = new ProcessBuilder(argv(script))
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD);
+        Map<String, String> env = pb.environment();
+        env.clear();
+        env.put("PATH", PATH);
+        env.putAll(script.env());
+        Process p;
+        try {
+            p = pb.start(); // on the launcher thread: the parent PR_SET_PDEATHSIG watches
+        } catch (IOException e) {
+            done.complete(new Result(-1, false, Duration.ofNanos(System.nanoTime() - begin),
+                    script.name() + " cannot start: " + e.getMessage()));
+            return;
+        }
+        ProcessHandle h = p.toHandle();
+        synchronized (running) {
+            running.add(h);
+        }
+        boolean[] killed = {false};
+        ScheduledFuture<?> timer = timers.schedule(() -> {
+            synchronized (killed) {
+                killed[0] = true;
+            }
+            killGroup(h.pid());
+        }, script.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        p.onExit().whenComplete((x, t) -> {
+            timer.cancel(false);
+            synchronized (running) {
+                running.remove(h);
+            }
+            boolean timedOut;
+            synchronized (killed) {
+                timedOut = killed[0];
+            }
+            // whatever the script left running in its group goes with it
+            killGroup(h.pid());
+            done.complete(new Result(p.exitValue(), timedOut, Duration.ofNanos(System.nanoTime() - begin), null));
+        });
+    }
+
+    /** SIGKILL to the whole process group {@code pgid} (the script's, made by setsid). */
+    static void killGroup(long pgid) {
+        try {
+            Process k = new ProcessBuilder("kill", "-s", "KILL", "--", "-" + pgid)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            k.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // nothing to kill with: the death signal still ends the group with the director
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Where a command without a slash is found: the first executable of that name on {@link #PATH}. */
+    public static Path resolve(String command) {
+        Preconditions.checkNotNull(command, "command");
+        if (command.contains("/")) {
+            return Path.of(command);
+        }
+        for (String dir : PATH.split(":")) {
+            Path p = Path.of(dir, command);
+            if (java.nio.file.Files.isExecutable(p)) {
+                return p;
+            }
+        }
+        return Path.of(command);
+    }
+
+    /** Kills every running script's group and stops taking new ones. Idempotent. */
+    @Override
+    public void close() {
+        closed = true;
+        launcher.shutdown();
+        List<ProcessHandle> all;
+        synchronized (running) {
+            all = new ArrayList<>(running);
+        }
+        for (ProcessHandle h : all) {
+            killGroup(h.pid());
+        }
+        timers.shutdownNow();
+    }
+}
