@@ -3,7 +3,7 @@
  * User-Mode Linux kernel with IPVS, through the repository's {@code lab/uml-run}.
  */
 module io.lvs4j.lab {
-    requires org.junit.jupiter.api;
+    requires transitive org.junit.jupiter.api; // UmlLabExtension is a JUnit extension
 
     exports io.lvs4j.lab;
 }

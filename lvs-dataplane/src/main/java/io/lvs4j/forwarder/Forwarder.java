@@ -93,7 +93,7 @@ import org.slf4j.LoggerFactory;
  * answering for one (another director holds it: VRRP backup) and takes it back.
  *
  * <h2>As a director's IPVS table</h2>
- * {@link IpvsTable#forwarder(Forwarder)} makes it a table that a {@link Reconciler} or a
+ * {@link #table()} makes it a table that a {@link io.lvs4j.table.Reconciler} or a
  * director ({@code Director.builder().ipvs(...)} in {@code lvs-director}, {@code lvs4j run
  * --userspace}) programs as it programs the kernel's: services are added, edited (scheduler,
  * flags, persistence, in place: real servers and connections stay) and removed at runtime; real

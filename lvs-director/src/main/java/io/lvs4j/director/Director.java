@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A Linux Virtual Server director in the JVM: what keepalived does with LVS, composed from VRRP
  * instances (and sync groups), a {@link HealthMonitor} and an IPVS table (the kernel's, optionally
- * in a named network namespace, the userspace forwarder's through
- * {@link IpvsTable#forwarder(io.lvs4j.netlink.Forwarder)} where the kernel has no IPVS, or an
+ * in a named network namespace, the userspace forwarder's ({@code Forwarder.table()} in
+ * lvs-dataplane) where the kernel has no IPVS, or an
  * {@link io.lvs4j.table.InMemoryIpvs}).
  *
  * <p><b>With the userspace forwarder</b> ({@code Builder.ipvs(f.table())}, what
@@ -1119,7 +1119,7 @@ public final class Director implements AutoCloseable {
          * The VRRP masters' actions on the virtual addresses {@code delegate} handles go to it
          * instead of onto their interfaces (raw-socket VRRP only): {@code lvs4j run --userspace}
          * hands the VIPs that are virtual services' addresses to the userspace forwarder, which
-         * answers for them only while master ({@link io.lvs4j.netlink.Forwarder#standby}).
+         * answers for them only while master ({@code Forwarder.standby} in lvs-dataplane).
          */
         public Builder addressDelegate(io.lvs4j.vrrp.spi.AddressDelegate delegate) {
             this.addressDelegate = Preconditions.checkNotNull(delegate, "address delegate");

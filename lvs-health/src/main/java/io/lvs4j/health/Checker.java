@@ -8,7 +8,7 @@ import java.util.concurrent.CompletionStage;
  * refused connection is a result). If it throws or completes exceptionally anyway, the monitor
  * records a failed check with {@link FailureReason#CHECKER_ERROR}.
  *
- * <p>Implementations are immutable and thread-safe; {@link #equals} and {@link #hashCode} compare
+ * <p>Implementations are immutable and thread-safe; {@link Object#equals} and {@link Object#hashCode} compare
  * what the check does, so the monitor runs identical checks of several services once.
  */
 public interface Checker {

@@ -395,7 +395,7 @@ public final class Ipvs implements IpvsTable, AutoCloseable {
      * batch; real servers left out are deleted at once. For draining them first, use a
      * {@link Reconciler} with a drain timeout.
      *
-     * @throws ReconcileException if the kernel refused some changes: names each failed change and
+     * @throws io.lvs4j.table.ReconcileException if the kernel refused some changes: names each failed change and
      *     lists the applied ones
      */
     public ReconcileResult reconcile(DirectorConfig desired) throws IpvsException {

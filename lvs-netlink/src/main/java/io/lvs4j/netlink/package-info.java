@@ -1,6 +1,7 @@
 /**
  * The Linux layer: the kernel's IPVS over generic netlink and rtnetlink (VIP addresses, links),
- * and {@link io.lvs4j.netlink.Forwarder}, a userspace director over {@code AF_PACKET} for kernels
- * without IPVS. This is the only lvs4j module that touches native code.
+ * and the raw, ICMP and packet sockets that VRRP, health checks and lvs-dataplane's userspace
+ * forwarder ({@code io.lvs4j.forwarder.Forwarder}) use. This is the only lvs4j module that
+ * touches native code.
  */
 package io.lvs4j.netlink;
