@@ -1,6 +1,5 @@
 package io.lvs4j.health;
 
-import io.lvs4j.health.config.CheckOptions;
 import io.lvs4j.internal.Preconditions;
 import java.time.Duration;
 import java.util.Objects;
@@ -53,28 +52,6 @@ public final class CheckPolicy {
 
     public static Builder builder() {
         return new Builder();
-    }
-
-    /** keepalived's options of a checker block; unset ones keep keepalived's defaults. */
-    public static CheckPolicy from(CheckOptions o) {
-        Preconditions.checkNotNull(o, "options");
-        Builder b = builder();
-        if (o.delayLoop() != null) {
-            b.interval(o.delayLoop());
-        }
-        if (o.retry() != null) {
-            b.retry(o.retry());
-        }
-        if (o.delayBeforeRetry() != null) {
-            b.delayBeforeRetry(o.delayBeforeRetry());
-        }
-        if (o.warmup() != null) {
-            b.warmup(o.warmup());
-        }
-        if (Boolean.TRUE.equals(o.alpha())) {
-            b.alpha();
-        }
-        return b.build();
     }
 
     public Duration interval() {

@@ -26,8 +26,7 @@ class MonitorNginxIT {
         try (Nginx nginx = new Nginx(dir).start(); CheckRuntime runtime = CheckRuntime.create()) {
             RealServer rs = RealServer.of("127.0.0.1", nginx.httpPort).masquerade().weight(7).build();
             VirtualService vs = VirtualService.tcp("192.0.2.20", 80).realServer(rs).build();
-            InMemoryDirectorBackend backend = new InMemoryDirectorBackend();
-            backend.addService(vs.key());
+            ViewTable backend = new ViewTable(); // what a director's table would hold
             List<HealthEvent> events = new CopyOnWriteArrayList<>();
             List<Long> failures = new CopyOnWriteArrayList<>();
             HttpChecker http = HttpChecker.builder(Endpoint.of("127.0.0.1", nginx.httpPort)
@@ -51,10 +50,12 @@ class MonitorNginxIT {
             };
             CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofMillis(INTERVAL_MS)).retry(RETRY)
                     .delayBeforeRetry(Duration.ofMillis(RETRY_DELAY_MS)).rise(RISE).build();
-            try (HealthMonitor monitor = HealthMonitor.builder().runtime(runtime).backend(backend)
-                    .listener(e -> {
-                        if (e.realServer() != null) {
-                            events.add(e); // quorum events are checked in the unit tests
+            try (HealthMonitor monitor = HealthMonitor.builder().runtime(runtime).listener(backend)
+                    .listener((view, es) -> {
+                        for (HealthEvent e : es) {
+                            if (e.realServer() != null) {
+                                events.add(e); // quorum events are checked in the unit tests
+                            }
                         }
                     })
                     .service(ServiceHealth.builder(vs).check(rs, counting, policy).inhibitOnFailure().build())
