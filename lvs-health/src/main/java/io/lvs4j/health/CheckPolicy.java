@@ -86,7 +86,11 @@ public final class CheckPolicy {
         return slowStart;
     }
 
-    /** A check still running after this long is failed with {@link FailureReason#CHECKER_ERROR}. */
+    /**
+     * A check still running after this long is failed with {@link FailureReason#CHECKER_ERROR}. On
+     * a {@link io.lvs4j.time.VirtualClock} it is also how long, in real time, the clock waits for a
+     * real check before it goes on and reports it late ({@link HealthEvent.Type#CHECK_LATE}).
+     */
     public Duration watchdog() {
         return watchdog;
     }
