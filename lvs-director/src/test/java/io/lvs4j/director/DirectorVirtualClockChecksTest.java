@@ -41,8 +41,11 @@ class DirectorVirtualClockChecksTest {
         }
     }
 
-    /** A listener on 127.0.0.1 that accepts and closes (at most 100 connections). */
-    private ServerSocket listener() throws IOException {
+    /**
+     * A listener on 127.0.0.1 that accepts and closes (at most 100 connections). Closing it waits
+     * for its accepting thread: while that thread is blocked in accept the socket still listens.
+     */
+    private AutoCloseable listener(int[] port) throws IOException {
         ServerSocket s = new ServerSocket();
         s.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
         Thread t = new Thread(() -> {
@@ -56,8 +59,13 @@ class DirectorVirtualClockChecksTest {
         }, "listener " + s.getLocalPort());
         t.setDaemon(true);
         t.start();
-        open.add(s);
-        return s;
+        port[0] = s.getLocalPort();
+        AutoCloseable close = () -> {
+            s.close();
+            t.join(5000);
+        };
+        open.add(close);
+        return close;
     }
 
     private List<String> inTable(VirtualService vs) {
@@ -68,10 +76,12 @@ class DirectorVirtualClockChecksTest {
 
     @Test
     void realTcpCheck_listenerClosed_realServerLeavesTheTable_eventSaysWhy() throws Exception {
-        ServerSocket a = listener();
-        ServerSocket b = listener();
-        RealServer ra = RealServer.of("127.0.0.1", a.getLocalPort()).masquerade().weight(3).build();
-        RealServer rb = RealServer.of("127.0.0.1", b.getLocalPort()).masquerade().weight(1).build();
+        int[] pa = new int[1];
+        int[] pb = new int[1];
+        listener(pa);
+        AutoCloseable b = listener(pb);
+        RealServer ra = RealServer.of("127.0.0.1", pa[0]).masquerade().weight(3).build();
+        RealServer rb = RealServer.of("127.0.0.1", pb[0]).masquerade().weight(1).build();
         VirtualService web = VirtualService.tcp("192.0.2.10", 80).realServer(ra).realServer(rb).build();
         CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofSeconds(1)).fall(2).rise(2).build();
         Director d = Director.builder().ipvs(table).virtualClock(clock).listener(events::add)

@@ -37,11 +37,12 @@ class VirtualClockChecksTest {
     static final class Listener implements AutoCloseable {
         final ServerSocket socket;
         final AtomicInteger accepted = new AtomicInteger();
+        final Thread thread;
 
         Listener(String reply, long delayMillis) throws IOException {
             socket = new ServerSocket();
             socket.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
-            Thread t = new Thread(() -> {
+            thread = new Thread(() -> {
                 for (int i = 0; i < 200 && !socket.isClosed(); i++) {
                     try (Socket c = socket.accept()) {
                         accepted.incrementAndGet();
@@ -56,17 +57,26 @@ class VirtualClockChecksTest {
                     }
                 }
             }, "listener " + socket.getLocalPort());
-            t.setDaemon(true);
-            t.start();
+            thread.setDaemon(true);
+            thread.start();
         }
 
         int port() {
             return socket.getLocalPort();
         }
 
+        /**
+         * Closes the listening socket for good: a thread blocked in accept keeps it listening until
+         * it wakes, so this waits for the thread (at most 5 s).
+         */
         @Override
         public void close() throws IOException {
             socket.close();
+            try {
+                thread.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -116,7 +126,7 @@ class VirtualClockChecksTest {
         assertThat(listener.accepted.get()).as("checks at 0, 1, ..., 5 s").isEqualTo(6);
         assertThat(events).isEmpty();
 
-        listener.close(); // refused from now on
+        listener.close(); // refused from now on (close waits for its accepting thread)
         clock.advance(Duration.ofSeconds(10)); // failures at 6, 7 and 8 s: down at the third
         RealServerView v = view(vs, rs);
         assertThat(v.up()).isFalse();
