@@ -89,11 +89,11 @@ class DirectorVirtualClockChecksTest {
                         .build())
                 .start();
         open.add(0, d);
-        clock.advance(Duration.ofSeconds(3));
+        clock.advance(Duration.ofMillis(3500)); // checks at 0, 1, 2, 3 s, done (one at 4 s would still run)
         assertThat(inTable(web)).containsExactlyInAnyOrder(ra.endpoint() + "=3", rb.endpoint() + "=1");
 
         b.close();
-        clock.advance(Duration.ofSeconds(4)); // failures at 4 and 5 s: down at the second
+        clock.advance(Duration.ofSeconds(3)); // failures at 4 and 5 s: down at the second
         assertThat(inTable(web)).containsExactly(ra.endpoint() + "=3");
         DirectorState.Server s = d.state().service(web.key()).orElseThrow().realServer(rb.endpoint()).orElseThrow();
         assertThat(s.health()).isEqualTo(DirectorState.Health.DOWN);

@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * past a check's start until its result is in ({@link Scheduler#hold}), so results land at the
  * virtual time the check started, whatever the real network's latency. The clock waits at most the
  * policy's watchdog in real time; a check still running then counts as failed and is reported with
- * a {@link HealthEvent.Type#CHECK_LATE} event.
+ * a {@link HealthEvent.Type#CHECK_LATE} event. A check that starts at the very time an advance of
+ * the clock ends may still run when the advance returns (the clock has not moved past it); its
+ * result comes in at that time when the clock next runs.
  */
 public final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
