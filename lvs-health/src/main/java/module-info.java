@@ -1,4 +1,4 @@
-/** lvs4j health module: checkers, the monitor, and the actions on a director backend. */
+/** lvs4j health module: checks and their builders, and the monitor that publishes a health view. */
 module io.lvs4j.health {
     requires transitive io.lvs4j.api;
     requires transitive io.netty.transport;
@@ -7,5 +7,4 @@ module io.lvs4j.health {
     requires io.netty.handler;
     requires org.slf4j;
     exports io.lvs4j.health;
-    exports io.lvs4j.health.config;
 }

@@ -6,12 +6,9 @@ import io.lvs4j.VirtualService;
 import io.lvs4j.director.Director;
 import io.lvs4j.director.DirectorEvent;
 import io.lvs4j.director.DirectorState;
-import io.lvs4j.health.CheckContext;
 import io.lvs4j.health.CheckPolicy;
-import io.lvs4j.health.CheckResult;
 import io.lvs4j.health.Checker;
 import io.lvs4j.health.Endpoint;
-import io.lvs4j.health.FailureReason;
 import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.health.TcpChecker;
 import io.lvs4j.table.InMemoryIpvs;
@@ -31,9 +28,6 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -169,33 +163,12 @@ public final class EmbeddedDirector {
                 Map.of());
     }
 
-    /** {@code TCP_CHECK} on the real server's address and port with a one-second connect timeout. */
+    /**
+     * {@code TCP_CHECK} on the real server's address and port with a one-second connect timeout. In
+     * simulated time too: the virtual clock waits for each real check's answer before it moves on.
+     */
     private Checker tcpCheck(RealServer rs) {
-        Checker check = TcpChecker.of(Endpoint.of(rs.address(), rs.port()).withConnectTimeout(Duration.ofSeconds(1)));
-        // In simulated time everything runs on this thread while it moves the clock: wait for the
-        // real connection's answer here, so the clock does not run past it.
-        return kernel ? check : awaited(check);
-    }
-
-    private static Checker awaited(Checker check) {
-        return new Checker() {
-            @Override
-            public CompletionStage<CheckResult> check(CheckContext context) {
-                long start = System.nanoTime();
-                try {
-                    return CompletableFuture.completedFuture(
-                            check.check(context).toCompletableFuture().get(5, TimeUnit.SECONDS));
-                } catch (Exception e) {
-                    return CompletableFuture.completedFuture(CheckResult.down(FailureReason.CHECKER_ERROR,
-                            e.toString(), System.nanoTime() - start));
-                }
-            }
-
-            @Override
-            public String describe() {
-                return check.describe();
-            }
-        };
+        return TcpChecker.of(Endpoint.of(rs.address(), rs.port()).withConnectTimeout(Duration.ofSeconds(1)));
     }
 
     /** Lets time pass: the simulated clock in memory (as fast as the checks answer), real time with the kernel. */

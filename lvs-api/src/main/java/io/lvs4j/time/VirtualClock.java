@@ -2,6 +2,8 @@ package io.lvs4j.time;
 
 import io.lvs4j.internal.Preconditions;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
@@ -13,6 +15,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * <p>Tasks handed over from other threads ({@link #execute} or {@link #schedule} called off the
  * advancing thread, e.g. a real network check completing on an I/O thread) are taken in at the
  * current time the next time the clock runs tasks; everything else is single-threaded.
+ *
+ * <p>Real work on other threads keeps pace with the clock through {@link #hold}: while a hold is
+ * held, the clock does not move past its deadline. The advancing thread waits for the release in
+ * real time (at most the hold's real-time limit), then takes in what the work handed over, at the
+ * time the clock stands at. A hold whose limit passes is dropped and its {@code onExpired} runs
+ * at that time, before anything later. Without holds the clock behaves as it always did.
  */
 public final class VirtualClock implements Scheduler {
     private final PriorityQueue<Task> queue = new PriorityQueue<>();
@@ -21,6 +29,32 @@ public final class VirtualClock implements Scheduler {
     private long now;
     private long sequence;
     private long executed;
+    private final Object holdLock = new Object();
+    private final List<HeldWork> holds = new ArrayList<>(); // guarded by holdLock
+    private volatile int holdCount;
+
+    /** Work in flight outside the clock: the clock stays at or before {@link #deadline} until released. */
+    private final class HeldWork implements Hold {
+        final long deadline;
+        final long realDeadline;
+        final Runnable onExpired;
+
+        HeldWork(long deadline, long realDeadline, Runnable onExpired) {
+            this.deadline = deadline;
+            this.realDeadline = realDeadline;
+            this.onExpired = onExpired;
+        }
+
+        @Override
+        public void release() {
+            synchronized (holdLock) {
+                if (holds.remove(this)) {
+                    holdCount = holds.size();
+                    holdLock.notifyAll();
+                }
+            }
+        }
+    }
 
     private static final class Task implements Timer, Comparable<Task> {
         final long due;
@@ -81,22 +115,92 @@ public final class VirtualClock implements Scheduler {
         return true;
     }
 
-    /** Runs every task due at or before {@code timeNanos}, then sets the time to it. */
+    /**
+     * Runs every task due at or before {@code timeNanos}, then sets the time to it. Before it moves
+     * past the deadline of a {@link #hold}, it waits for the hold's release (see the class comment).
+     */
     public void advanceToNanos(long timeNanos) {
         Preconditions.checkArgument(timeNanos >= now, "timeNanos", timeNanos, ">= now (" + now + ")");
         claim();
         takeInbox();
-        while (!queue.isEmpty() && queue.peek().due <= timeNanos) {
-            Task t = queue.poll();
-            if (t.cancelled) {
+        while (true) {
+            Task t = queue.peek();
+            boolean due = t != null && t.due <= timeNanos;
+            if (due && t.cancelled) {
+                queue.poll();
                 continue;
             }
+            if (holdCount > 0 && awaitHolds(due ? t.due : timeNanos)) {
+                takeInbox(); // what the held work handed over, at the current time
+                continue;
+            }
+            if (!due) {
+                break;
+            }
+            queue.poll();
             now = t.due;
             executed++;
             t.runnable.run();
             takeInbox();
         }
         now = timeNanos;
+    }
+
+    /**
+     * Work outside the clock that must hand its result over before the clock's time passes
+     * {@code delayNanos} from now; see {@link Scheduler#hold}. The real-time limit counts from now.
+     */
+    @Override
+    public Hold hold(long delayNanos, Duration realTimeLimit, Runnable onExpired) {
+        Scheduler.super.hold(delayNanos, realTimeLimit, onExpired); // checks the arguments
+        long real = System.nanoTime(); // the real-time bound of the wait, not the clock's time
+        HeldWork h = new HeldWork(now + delayNanos, real + Math.min(realTimeLimit.toNanos(), Long.MAX_VALUE / 4),
+                onExpired);
+        synchronized (holdLock) {
+            holds.add(h);
+            holdCount = holds.size();
+        }
+        return h;
+    }
+
+    /** Holds not yet released (for tests and diagnostics). */
+    public int holds() {
+        return holdCount;
+    }
+
+    /**
+     * Waits until no hold keeps the clock from moving to {@code time}: each such hold is released
+     * or reaches its real-time limit (then it is dropped and its onExpired is queued for now).
+     * Returns whether any hold was in the way.
+     */
+    private boolean awaitHolds(long time) {
+        boolean waited = false;
+        synchronized (holdLock) {
+            while (true) {
+                HeldWork first = null; // the one in the way whose real-time limit comes first
+                for (HeldWork h : holds) {
+                    if (h.deadline < time && (first == null || h.realDeadline < first.realDeadline)) {
+                        first = h;
+                    }
+                }
+                if (first == null) {
+                    return waited;
+                }
+                waited = true;
+                long left = first.realDeadline - System.nanoTime();
+                if (left > 0) {
+                    try {
+                        holdLock.wait(left / 1_000_000, (int) (left % 1_000_000));
+                        continue;
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // give up waiting: the work is late
+                    }
+                }
+                holds.remove(first);
+                holdCount = holds.size();
+                queue.add(new Task(now, sequence++, first.onExpired));
+            }
+        }
     }
 
     /** Runs every task due within {@code duration} from now, then moves the time on by it. */

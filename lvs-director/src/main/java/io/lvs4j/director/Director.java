@@ -8,12 +8,13 @@ import io.lvs4j.SyncDaemon;
 import io.lvs4j.Timeouts;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.config.KeepalivedConfig;
-import io.lvs4j.health.BackendException;
 import io.lvs4j.health.CheckContext;
 import io.lvs4j.health.CheckRuntime;
-import io.lvs4j.health.DirectorBackend;
 import io.lvs4j.health.HealthEvent;
 import io.lvs4j.health.HealthMonitor;
+import io.lvs4j.health.HealthView;
+import io.lvs4j.health.RealServerView;
+import io.lvs4j.health.ServiceView;
 import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
@@ -121,8 +122,6 @@ public final class Director implements AutoCloseable {
 
     // ---- on the director's thread ----
     private final Map<ServiceKey, ServiceHealth> configured = new LinkedHashMap<>();
-    private final Map<ServiceKey, Map<String, RealServer>> overlay = new HashMap<>();
-    private final Map<ServiceKey, Boolean> quorumUp = new HashMap<>();
     private final java.util.Set<ServiceKey> owned = new java.util.HashSet<>(); // configured now or before, maybe in the table
     private final String netns;
     /** The check runtime the director made for its namespace (null: the monitor's own, or the builder's). */
@@ -179,8 +178,7 @@ public final class Director implements AutoCloseable {
         this.timeouts = b.timeouts;
         this.sync = b.sync;
         this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
-        HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).backend(new Overlay())
-                .listener(e -> onHealth(e));
+        HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth);
         if (b.checkRuntime != null) {
             mb.runtime(b.checkRuntime);
             this.ownedChecks = null;
@@ -302,8 +300,6 @@ public final class Director implements AutoCloseable {
         return change(() -> {
             if (configured.remove(key) != null) {
                 monitor.removeService(key);
-                overlay.remove(key);
-                quorumUp.remove(key);
             }
             return reconcileNow();
         });
@@ -430,8 +426,6 @@ public final class Director implements AutoCloseable {
                 if (!wanted.containsKey(k)) {
                     configured.remove(k);
                     monitor.removeService(k);
-                    overlay.remove(k);
-                    quorumUp.remove(k);
                     changedServices.add("-" + k);
                 }
             }
@@ -617,7 +611,7 @@ public final class Director implements AutoCloseable {
         loop.schedule(refreshNanos, this::tick);
     }
 
-    /** The desired table: the configured services with the real servers health lets in, at the weights it wants. */
+    /** The desired table: the configured services with the real servers the health view lets in, at the weights it wants. */
     private DirectorConfig desired() throws IpvsException {
         DirectorConfig.Builder b = DirectorConfig.builder().timeouts(timeouts);
         // services the director never managed stay as the table has them now
@@ -629,21 +623,24 @@ public final class Director implements AutoCloseable {
                 b.service(s.service());
             }
         }
+        HealthView health = monitor.view();
         for (ServiceHealth sh : configured.values()) {
-            Map<String, RealServer> in = overlay.getOrDefault(sh.service().key(), Map.of());
-            VirtualService.Builder vb = sh.service().toBuilder().clearRealServers();
-            for (RealServer r : sh.service().realServers()) {
-                RealServer o = in.get(r.endpoint());
-                if (o != null) {
-                    vb.realServer(o);
-                }
-            }
-            if (sh.sorryServer() != null && in.containsKey(sh.sorryServer().endpoint())) {
-                vb.realServer(in.get(sh.sorryServer().endpoint()));
-            }
-            b.service(vb.build());
+            b.service(healthy(sh, health));
         }
         return b.build();
+    }
+
+    /** The configured service with the real servers (and sorry server) the view wants in, at their wanted weights. */
+    private static VirtualService healthy(ServiceHealth sh, HealthView health) {
+        List<RealServer> in = health.service(sh.service().key()).map(ServiceView::inService).orElse(List.of());
+        return sh.service().toBuilder().clearRealServers().realServers(in).build();
+    }
+
+    /** What the view wants for the service's real servers and sorry server, by endpoint. */
+    private Map<String, RealServer> wanted(ServiceKey key) {
+        Map<String, RealServer> in = new HashMap<>();
+        monitor.view().service(key).ifPresent(v -> v.inService().forEach(r -> in.put(r.endpoint(), r)));
+        return in;
     }
 
     private ReconcileResult reconcileNow() throws IpvsException {
@@ -824,22 +821,21 @@ public final class Director implements AutoCloseable {
         return out;
     }
 
-    private void onHealth(HealthEvent e) {
-        if (e.type() == HealthEvent.Type.QUORUM_UP) {
-            quorumUp.put(e.service(), true);
-        } else if (e.type() == HealthEvent.Type.QUORUM_DOWN) {
-            quorumUp.put(e.service(), false);
-        }
-        long seq = ++sequence;
-        emit(new DirectorEvent.Health(seq, loop.nanos(), e));
-        if (e.realServer() != null && (e.type() == HealthEvent.Type.REAL_SERVER_UP
-                || e.type() == HealthEvent.Type.REAL_SERVER_DOWN)) {
-            KeepalivedMapping.Notify n = notifies.getOrDefault(e.service(), Map.of()).get(e.realServer().endpoint());
-            String cmd = n == null ? null : e.type() == HealthEvent.Type.REAL_SERVER_UP ? n.up() : n.down();
-            if (cmd != null) {
-                runCommand(cmd);
+    /** A new health view (on the director's thread, the monitor's): its events go out, the table follows the view. */
+    private void onHealth(HealthView view, List<HealthEvent> events) {
+        for (HealthEvent e : events) {
+            long seq = ++sequence;
+            emit(new DirectorEvent.Health(seq, loop.nanos(), e));
+            if (e.realServer() != null && (e.type() == HealthEvent.Type.REAL_SERVER_UP
+                    || e.type() == HealthEvent.Type.REAL_SERVER_DOWN)) {
+                KeepalivedMapping.Notify n = notifies.getOrDefault(e.service(), Map.of()).get(e.realServer().endpoint());
+                String cmd = n == null ? null : e.type() == HealthEvent.Type.REAL_SERVER_UP ? n.up() : n.down();
+                if (cmd != null) {
+                    runCommand(cmd);
+                }
             }
         }
+        markDirty();
     }
 
     /** A keepalived command (quorum_up, notify_down, ...): split as keepalived does, no shell, on its own thread, in the namespace. */
@@ -898,7 +894,7 @@ public final class Director implements AutoCloseable {
         for (ServiceHealth sh : configured.values()) {
             ServiceKey key = sh.service().key();
             ServiceState k = byKey.get(key);
-            Map<String, RealServer> in = overlay.getOrDefault(key, Map.of());
+            Map<String, RealServer> in = wanted(key);
             List<DirectorState.Server> servers = new ArrayList<>();
             long active = 0;
             long inactive = 0;
@@ -919,28 +915,20 @@ public final class Director implements AutoCloseable {
                 active += s.activeConnections();
                 inactive += s.inactiveConnections();
             }
-            ss.add(new DirectorState.Service(sh.service(), k == null ? null : k.service(), quorumUp.getOrDefault(key, true), servers, active,
+            boolean quorumMet = monitor.view().service(key).map(ServiceView::quorumMet).orElse(true);
+            ss.add(new DirectorState.Service(sh.service(), k == null ? null : k.service(), quorumMet, servers, active,
                     inactive, k == null ? IpvsStats.ZERO : k.stats()));
         }
         snapshot = new DirectorState(is, ss, daemons, refreshedNanos);
     }
 
     private DirectorState.Health health(ServiceHealth sh, ServiceKey key, RealServer r) {
-        boolean checked = false;
-        for (ServiceHealth.Check c : sh.checks()) {
-            if (c.realServer().address().equals(r.address()) && c.realServer().port() == r.port()) {
-                checked = true;
-                break;
-            }
-        }
-        if (!checked) {
+        if (!sh.checked(r)) {
             return DirectorState.Health.UNCHECKED;
         }
-        try {
-            return monitor.isUp(key, r.address(), r.port()) ? DirectorState.Health.UP : DirectorState.Health.DOWN;
-        } catch (IllegalArgumentException e) {
-            return DirectorState.Health.UP; // not started yet: keepalived starts real servers as up
-        }
+        return monitor.view().service(key).flatMap(v -> v.realServer(r.address(), r.port())).map(RealServerView::up)
+                .orElse(true) // not started yet: keepalived starts real servers as up
+                ? DirectorState.Health.UP : DirectorState.Health.DOWN;
     }
 
     private static Optional<RealServerState> kernelState(ServiceState k, RealServer r) {
@@ -976,30 +964,6 @@ public final class Director implements AutoCloseable {
             throw e;
         } catch (Exception e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** What health decides lands here (on the director's thread); the kernel follows by reconcile. */
-    private final class Overlay implements DirectorBackend {
-        @Override
-        public void addRealServer(ServiceKey service, RealServer realServer) throws BackendException {
-            overlay.computeIfAbsent(service, k -> new LinkedHashMap<>()).put(realServer.endpoint(), realServer);
-            markDirty();
-        }
-
-        @Override
-        public void updateRealServer(ServiceKey service, RealServer realServer) throws BackendException {
-            overlay.computeIfAbsent(service, k -> new LinkedHashMap<>()).put(realServer.endpoint(), realServer);
-            markDirty();
-        }
-
-        @Override
-        public void removeRealServer(ServiceKey service, InetAddress address, int port) throws BackendException {
-            Map<String, RealServer> in = overlay.get(service);
-            if (in != null) {
-                in.remove(Addresses.endpoint(address, port));
-            }
-            markDirty();
         }
     }
 
@@ -1134,9 +1098,10 @@ public final class Director implements AutoCloseable {
 
         /**
          * Everything on a virtual clock: the director's thread is the one that advances it, and
-         * health checks, drains and refreshes run when it does. For deterministic tests: the
-         * clock is single-threaded, so checkers must complete on the caller's thread (a checker
-         * returning a completed stage); real network checkers belong with the real clock.
+         * health checks, drains and refreshes run when it does. For deterministic tests and
+         * simulations. Real checks (TCP, HTTP, ... against real listeners) work: the clock waits
+         * for each (at most its policy's watchdog in real time) and takes its result in at the
+         * virtual time it started; one still running then is reported ({@code CHECK_LATE}).
          */
         public Builder virtualClock(VirtualClock clock) {
             this.clock = Preconditions.checkNotNull(clock, "clock");

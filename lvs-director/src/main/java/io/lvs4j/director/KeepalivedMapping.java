@@ -5,19 +5,16 @@ import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
 import io.lvs4j.VirtualService;
-import io.lvs4j.director.backend.DirectorCheckers;
+import io.lvs4j.director.config.CheckerConfig;
+import io.lvs4j.director.config.CheckerMapping;
 import io.lvs4j.director.config.GlobalDefs;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.LvsMethod;
 import io.lvs4j.director.config.RealServerConfig;
 import io.lvs4j.director.config.SorryServer;
 import io.lvs4j.director.config.VirtualServerConfig;
-import io.lvs4j.health.CheckPolicy;
 import io.lvs4j.health.ServiceHealth;
-import io.lvs4j.health.config.CheckOptions;
-import io.lvs4j.health.config.CheckerConfig;
 import io.lvs4j.internal.Preconditions;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -131,8 +128,8 @@ final class KeepalivedMapping {
                 b.inhibitOnFailure(r); // the real server's own setting, else the virtual server's
             }
             for (CheckerConfig cc : rc.checkers()) {
-                ServiceHealth.Check check = DirectorCheckers.of(cc, r, netns);
-                b.check(r, check.checker(), policy(cc.options(), rc, vs));
+                b.check(r, netns == null ? CheckerMapping.check(cc) : CheckerMapping.check(cc, netns),
+                        CheckerMapping.policy(cc.options(), rc, vs));
             }
         }
         long weights = 0;
@@ -171,42 +168,6 @@ final class KeepalivedMapping {
             b.tunnelChecksum(m.checksum());
         }
         return b.build();
-    }
-
-    /** A checker's timing: its own options, else the real server's, else the virtual server's (keepalived inherits them). */
-    static CheckPolicy policy(CheckOptions o, RealServerConfig rs, VirtualServerConfig vs) {
-        CheckPolicy.Builder b = CheckPolicy.builder();
-        Duration delayLoop = first(o.delayLoop(), rs.delayLoop(), vs.delayLoop());
-        if (delayLoop != null) {
-            b.interval(delayLoop);
-        }
-        Integer retry = first(o.retry(), rs.retry(), vs.retry());
-        if (retry != null) {
-            b.retry(retry);
-        }
-        Duration dbr = first(o.delayBeforeRetry(), rs.delayBeforeRetry(), vs.delayBeforeRetry());
-        if (dbr != null) {
-            b.delayBeforeRetry(dbr);
-        }
-        Duration warmup = first(o.warmup(), rs.warmup(), vs.warmup());
-        if (warmup != null) {
-            b.warmup(warmup);
-        }
-        Boolean alpha = first(o.alpha(), rs.alpha(), vs.alpha() ? Boolean.TRUE : null);
-        if (Boolean.TRUE.equals(alpha)) {
-            b.alpha();
-        }
-        return b.build();
-    }
-
-    @SafeVarargs
-    private static <T> T first(T... values) {
-        for (T v : values) {
-            if (v != null) {
-                return v;
-            }
-        }
-        return null;
     }
 
     /** The block without quorum, hysteresis and sorry server: what keepalived installs when all are healthy. */

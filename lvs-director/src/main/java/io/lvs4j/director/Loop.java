@@ -3,6 +3,7 @@ package io.lvs4j.director;
 import io.lvs4j.time.Scheduler;
 import io.lvs4j.time.ThreadScheduler;
 import io.lvs4j.time.VirtualClock;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 
@@ -104,6 +105,16 @@ abstract class Loop implements Scheduler {
         @Override
         public boolean inSchedulerThread() {
             return true;
+        }
+
+        /** Real work (a health check) holds the clock: see {@link VirtualClock#hold}. */
+        @Override
+        public Hold hold(long delayNanos, Duration realTimeLimit, Runnable onExpired) {
+            return clock.hold(delayNanos, realTimeLimit, () -> {
+                if (!shut) {
+                    onExpired.run();
+                }
+            });
         }
 
         @Override

@@ -1,6 +1,5 @@
 package io.lvs4j.health;
 
-import io.lvs4j.health.config.CheckOptions;
 import io.lvs4j.internal.Preconditions;
 import java.time.Duration;
 import java.util.Objects;
@@ -55,28 +54,6 @@ public final class CheckPolicy {
         return new Builder();
     }
 
-    /** keepalived's options of a checker block; unset ones keep keepalived's defaults. */
-    public static CheckPolicy from(CheckOptions o) {
-        Preconditions.checkNotNull(o, "options");
-        Builder b = builder();
-        if (o.delayLoop() != null) {
-            b.interval(o.delayLoop());
-        }
-        if (o.retry() != null) {
-            b.retry(o.retry());
-        }
-        if (o.delayBeforeRetry() != null) {
-            b.delayBeforeRetry(o.delayBeforeRetry());
-        }
-        if (o.warmup() != null) {
-            b.warmup(o.warmup());
-        }
-        if (Boolean.TRUE.equals(o.alpha())) {
-            b.alpha();
-        }
-        return b.build();
-    }
-
     public Duration interval() {
         return interval;
     }
@@ -109,7 +86,11 @@ public final class CheckPolicy {
         return slowStart;
     }
 
-    /** A check still running after this long is failed with {@link FailureReason#CHECKER_ERROR}. */
+    /**
+     * A check still running after this long is failed with {@link FailureReason#CHECKER_ERROR}. On
+     * a {@link io.lvs4j.time.VirtualClock} it is also how long, in real time, the clock waits for a
+     * real check before it goes on and reports it late ({@link HealthEvent.Type#CHECK_LATE}).
+     */
     public Duration watchdog() {
         return watchdog;
     }

@@ -4,15 +4,17 @@ import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 
 /**
- * Something the monitor decided or did, in order: {@link #sequence()} grows by one per event of a
- * monitor, and listeners see events in that order on the monitor's thread.
+ * Something the monitor decided, in order: {@link #sequence()} grows by one per event of a
+ * monitor, and listeners see events in that order on the monitor's thread, each with the
+ * {@link HealthView} that results ({@link HealthListener}).
  *
  * @param sequence 1, 2, ... per monitor
  * @param nanos the monitor's ticker when it happened
  * @param type what happened
  * @param service the virtual service
  * @param realServer the real server concerned (its configured settings), or null for quorum events
- * @param weight the weight now in the backend, or -1 when the real server is not there
+ * @param weight the weight health wants for the real server (or sorry server) after the event, as in
+ *     the view: -1 when it wants it out of the service
  * @param cause the check result that caused it, or null
  * @param checker the checker that produced {@code cause}, or null
  * @param detail a sentence for logs
@@ -31,12 +33,18 @@ public record HealthEvent(long sequence, long nanos, Type type, ServiceKey servi
         QUORUM_UP,
         /** The live weight fell below quorum - hysteresis. */
         QUORUM_DOWN,
-        /** The sorry server was added to the service. */
+        /** The sorry server takes the traffic (quorum lost). */
         SORRY_SERVER_ON,
-        /** The sorry server was removed from the service. */
+        /** The sorry server leaves the service, or drops to weight 0 with {@code sorry_server_inhibit} (quorum regained). */
         SORRY_SERVER_OFF,
-        /** A backend change or a hook failed; the detail says which. */
-        ACTION_FAILED
+        /** A quorum hook threw; the detail says which and what. */
+        ACTION_FAILED,
+        /**
+         * A check had no result when the clock had to go on: on a virtual clock, a real check that
+         * ran longer than its policy's watchdog in real time. It counts as a failed check
+         * ({@code cause}); the real server's state follows as its policy says.
+         */
+        CHECK_LATE
     }
 
     @Override

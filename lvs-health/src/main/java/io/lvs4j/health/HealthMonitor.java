@@ -1,42 +1,53 @@
 package io.lvs4j.health;
 
-import io.lvs4j.time.Scheduler;
-
-import io.lvs4j.time.Ticker;
-
 import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.internal.Preconditions;
+import io.lvs4j.time.Scheduler;
+import io.lvs4j.time.Ticker;
+import io.lvs4j.time.VirtualClock;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the checkers of many services and keeps a {@link DirectorBackend} true to their results.
+ * Runs the checks of many services and publishes what they mean as a {@link HealthView}: each
+ * real server up or down with the weight it should have in its service's table, and each
+ * service's quorum with its sorry server. It changes no table itself: a director derives its
+ * table from the view ({@link ServiceView#inService()}).
  *
- * <p>All scheduling and state live on one thread of the shared event loop: no thread per check.
- * A checker shared by several real servers (equal checker and equal policy, e.g. the same real
- * server in two services) runs once and feeds all of them. A checker that throws, completes
- * exceptionally or outlives its watchdog counts as a failed check with
- * {@link FailureReason#CHECKER_ERROR}; the monitor goes on.
+ * <p>All scheduling and state live on one thread, the monitor's {@link Scheduler}: no thread per
+ * check. After each change the monitor makes a new view and hands it to its listeners with the
+ * {@link HealthEvent}s of the change, in order. A checker shared by several real servers (equal
+ * checker and equal policy, e.g. the same real server in two services) runs once and feeds all of
+ * them. A checker that throws, completes exceptionally or outlives its watchdog counts as a failed
+ * check with {@link FailureReason#CHECKER_ERROR}; the monitor goes on.
  *
- * <p>Actions: a real server that goes down is removed from its service, or kept with weight 0 with
- * {@code inhibit_on_failure}; when it comes back, its configured weight (or the dynamic weight its
- * checkers set) is restored, ramped over the policy's slow start. Quorum with hysteresis calls
- * the service's hooks and switches its sorry server. As keepalived does, while the sorry server
- * serves (quorum lost) the real servers are out of the service (inhibited ones at weight 0) and
- * come back when quorum is regained; with {@code sorry_server_inhibit} the sorry server stays in
- * the service at weight 0 while quorum is met.
+ * <p>What the view wants, as keepalived does: a real server that goes down is out of its service,
+ * or kept with weight 0 with {@code inhibit_on_failure}; when it comes back it has its configured
+ * weight (or the dynamic weight its checkers set), ramped over the policy's slow start. Quorum with
+ * hysteresis calls the service's hooks and switches its sorry server. While the sorry server serves
+ * (quorum lost) the real servers are out of the service (inhibited ones at weight 0) and come back
+ * when quorum is regained; with {@code sorry_server_inhibit} the sorry server stays in at weight 0
+ * while quorum is met.
+ *
+ * <p><b>On a {@link VirtualClock}</b> real checks (TCP, HTTP, ...) work: the clock does not move
+ * past a check's start until its result is in ({@link Scheduler#hold}), so results land at the
+ * virtual time the check started, whatever the real network's latency. The clock waits at most the
+ * policy's watchdog in real time; a check still running then counts as failed and is reported with
+ * a {@link HealthEvent.Type#CHECK_LATE} event. A check that starts at the very time an advance of
+ * the clock ends may still run when the advance returns (the clock has not moved past it); its
+ * result comes in at that time when the clock next runs.
  */
 public final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
@@ -46,14 +57,21 @@ public final class HealthMonitor implements AutoCloseable {
     private final Scheduler timer;
     private final Ticker ticker;
     private final DoubleSupplier random;
-    private final DirectorBackend backend;
     private final List<HealthListener> listeners;
     private final List<Svc> services = new ArrayList<>();
     private final Map<Object, Probe> probes = new LinkedHashMap<>();
-    private final Map<String, Boolean> upView = new ConcurrentHashMap<>();
     private long sequence;
     private volatile boolean closed;
     private boolean started;
+
+    // the view, made after each change (on the monitor's thread)
+    private final List<HealthEvent> pendingEvents = new ArrayList<>();
+    private boolean anyDirty;
+    private boolean servicesChanged;
+    private int depth;
+    private boolean publishing;
+    private long version;
+    private volatile HealthView view = HealthView.EMPTY;
 
     private HealthMonitor(Builder b) {
         this.ownedRuntime = b.context == null ? CheckRuntime.create() : null;
@@ -77,11 +95,97 @@ public final class HealthMonitor implements AutoCloseable {
         };
         this.timer = b.scheduler == null ? new EventLoopScheduler(base.eventLoop().next()) : b.scheduler;
         this.random = b.random == null ? new SplittableRandom()::nextDouble : b.random;
-        this.backend = b.backend;
         this.listeners = List.copyOf(b.listeners);
         for (ServiceHealth sh : b.services) {
             services.add(newSvc(sh, null));
         }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The last published view: what health wants for every service now (thread-safe). Before
+     * {@link #start()} has run, {@link HealthView#EMPTY}.
+     */
+    public HealthView view() {
+        return view;
+    }
+
+    /**
+     * Adds a service, or replaces the one with the same key, while the monitor runs. A real server
+     * whose settings and checks (checker and policy) are unchanged keeps its state: up or down, its
+     * rise/fall counts, its weight; its checks go on without a restart. A changed real server is
+     * re-evaluated (e.g. a new configured weight is wanted at once, without a health event), a new
+     * one starts as the monitor starts them (up unless its policy says alpha), a dropped one leaves
+     * the view. Quorum and the sorry server are re-evaluated. Runs on the monitor's thread: at once
+     * when called there ({@link Scheduler#inSchedulerThread()}, and the view is published before it
+     * returns), else queued.
+     */
+    public void putService(ServiceHealth service) {
+        Preconditions.checkNotNull(service, "service");
+        onLoop(() -> putOnLoop(service));
+    }
+
+    /**
+     * Removes a service while the monitor runs: it leaves the view, and checks no other service
+     * shares stop. Unknown keys are ignored. Runs on the monitor's thread like {@link #putService}.
+     */
+    public void removeService(ServiceKey key) {
+        Preconditions.checkNotNull(key, "service key");
+        onLoop(() -> removeOnLoop(key));
+    }
+
+    /**
+     * Makes the first view (every real server up, unless its policy says alpha, and quorum as that
+     * gives) and schedules every check (within its warmup). Runs on the monitor's thread: at once
+     * when called there, else queued.
+     */
+    public HealthMonitor start() {
+        onLoop(this::startOnLoop);
+        return this;
+    }
+
+    /** How many distinct checks run (identical checks of several services count once). */
+    public int distinctChecks() {
+        return probes.size();
+    }
+
+    /** Stops scheduling; checks in flight finish unheeded. Closes the runtime if the monitor made it. */
+    @Override
+    public void close() {
+        closed = true;
+        if (ownedRuntime != null) {
+            ownedRuntime.close();
+        }
+    }
+
+    // ---- on the monitor's thread from here ----
+
+    private void onLoop(Runnable r) {
+        if (timer.inSchedulerThread()) {
+            task(r);
+        } else {
+            timer.execute(() -> task(r));
+        }
+    }
+
+    /** Runs one change; the outermost one publishes the view when it ends. */
+    private void task(Runnable r) {
+        depth++;
+        try {
+            r.run();
+        } finally {
+            depth--;
+        }
+        if (depth == 0) {
+            publish();
+        }
+    }
+
+    private void schedule(long delayNanos, Runnable r) {
+        timer.schedule(delayNanos, () -> task(r));
     }
 
     /** A service's members, joined to existing probes or new ones (not scheduled here). */
@@ -93,7 +197,7 @@ public final class HealthMonitor implements AutoCloseable {
             byEndpoint.put(rs.endpoint(), m);
             svc.members.add(m);
         }
-        for (ServiceHealth.Check c : sh.checks()) {
+        for (ServiceHealth.RealServerCheck c : sh.checks()) {
             Member m = byEndpoint.get(c.realServer().endpoint());
             Probe p = probes.get(List.of(c.checker(), c.policy()));
             if (p == null) {
@@ -110,47 +214,6 @@ public final class HealthMonitor implements AutoCloseable {
         return svc;
     }
 
-    /**
-     * Adds a service, or replaces the one with the same key, while the monitor runs. A real server
-     * whose settings and checks (checker and policy) are unchanged keeps its state: up or down, its
-     * rise/fall counts, its weight in the backend; its checks go on without a restart. A changed
-     * real server is reapplied (e.g. a new configured weight is one update), a new one is added
-     * as the monitor adds at start (up unless its policy says alpha), a dropped one is removed from
-     * the backend. Quorum and the sorry server are re-evaluated. Runs on the monitor's thread: at
-     * once when called there ({@link Scheduler#inSchedulerThread()}), else queued.
-     */
-    public void putService(ServiceHealth service) {
-        Preconditions.checkNotNull(service, "service");
-        onLoop(() -> putOnLoop(service));
-    }
-
-    /**
-     * Removes a service while the monitor runs: its real servers (and its sorry server) leave the
-     * backend, and checks no other service shares stop. Unknown keys are ignored. Runs on the
-     * monitor's thread like {@link #putService}.
-     */
-    public void removeService(ServiceKey key) {
-        Preconditions.checkNotNull(key, "service key");
-        onLoop(() -> removeOnLoop(key));
-    }
-
-    /** The services monitored now (thread-safe snapshot of their keys is not kept: call on the monitor's thread). */
-    List<ServiceHealth> services() {
-        List<ServiceHealth> out = new ArrayList<>();
-        for (Svc s : services) {
-            out.add(s.cfg);
-        }
-        return out;
-    }
-
-    private void onLoop(Runnable r) {
-        if (timer.inSchedulerThread()) {
-            r.run();
-        } else {
-            timer.execute(r);
-        }
-    }
-
     private int indexOf(ServiceKey key) {
         for (int i = 0; i < services.size(); i++) {
             if (services.get(i).cfg.service().key().equals(key)) {
@@ -158,6 +221,32 @@ public final class HealthMonitor implements AutoCloseable {
             }
         }
         return -1;
+    }
+
+    private void startOnLoop() {
+        if (started || closed) {
+            return;
+        }
+        started = true;
+        servicesChanged = true;
+        long now = ticker.nanos();
+        for (Svc svc : services) {
+            dirty(svc);
+            for (Member m : svc.members) {
+                m.up = m.computeUp();
+                m.upSince = now - m.slowStartNanos; // initial members start at full weight
+            }
+            svc.quorumUp = svc.aliveWeight() >= svc.cfg.quorum();
+            if (!svc.quorumUp) {
+                emit(HealthEvent.Type.QUORUM_DOWN, svc, null, -1, null, null,
+                        "alive weight " + svc.aliveWeight() + " below quorum " + svc.cfg.quorum() + " at start");
+                hook(svc, svc.cfg.quorumDownHook(), "quorum_down");
+            }
+            settle(svc); // members as quorum and the sorry server allow, then the sorry server
+        }
+        for (Probe p : probes.values()) {
+            schedule(p.state.firstDelayNanos(random.getAsDouble()), p::run);
+        }
     }
 
     private void putOnLoop(ServiceHealth sh) {
@@ -177,7 +266,7 @@ public final class HealthMonitor implements AutoCloseable {
             Member before = old == null ? null : old.member(m.configured.address(), m.configured.port());
             if (before != null) {
                 before.retired = true;
-                m.applied = before.applied;
+                m.wanted = before.wanted;
                 if (before.configured.equals(m.configured) && before.probes.equals(m.probes)) {
                     m.up = before.up;
                     m.upSince = before.upSince;
@@ -190,47 +279,39 @@ public final class HealthMonitor implements AutoCloseable {
                 m.upSince = now - m.slowStartNanos; // a new member starts at full weight, as at start
             }
         }
+        servicesChanged = true;
         if (old != null) {
             for (Member m : old.members) {
                 if (svc.member(m.configured.address(), m.configured.port()) == null) {
-                    m.retired = true;
-                    removeFromBackend(old, m);
+                    m.retired = true; // leaves the view with its service's old snapshot
                 }
             }
             svc.quorumUp = old.quorumUp;
-            svc.sorryApplied = old.sorryApplied;
-            if (old.sorryApplied >= 0 && !java.util.Objects.equals(old.cfg.sorryServer(), sh.sorryServer())) {
-                try {
-                    backend.removeRealServer(key, old.cfg.sorryServer().address(), old.cfg.sorryServer().port());
-                } catch (BackendException | RuntimeException e) {
-                    emit(HealthEvent.Type.ACTION_FAILED, old, old.cfg.sorryServer(), -1, null, null,
-                            "sorry server: " + e.getMessage());
-                }
-                svc.sorryApplied = -1;
+            if (Objects.equals(old.cfg.sorryServer(), sh.sorryServer())) {
+                svc.sorryWanted = old.sorryWanted;
             }
             services.set(at, svc);
         } else {
             services.add(svc);
         }
         if (!started) {
-            return; // start() applies and schedules everything
+            return; // start() makes the first view and schedules everything
         }
         if (old == null) {
             svc.quorumUp = svc.aliveWeight() >= sh.quorum(); // before the members go in: a lost quorum keeps them out
         }
         for (Member m : svc.members) {
-            upView.put(key(key, m.configured.address(), m.configured.port()), m.up);
             Member before = old == null ? null : old.member(m.configured.address(), m.configured.port());
             if (before != null && before.up != m.up) { // its checks were replaced: up or down as the new ones start
                 apply(m, m.up ? HealthEvent.Type.REAL_SERVER_UP : HealthEvent.Type.REAL_SERVER_DOWN, null,
-                        "new checks");
+                        "new checks", false);
             } else {
-                apply(m, null, null, null);
+                apply(m, null, null, null, false); // a configured weight that changed is no health event
             }
         }
         quorum(svc);
         for (Probe p : created) {
-            timer.schedule(p.state.firstDelayNanos(random.getAsDouble()), p::run);
+            schedule(p.state.firstDelayNanos(random.getAsDouble()), p::run);
         }
     }
 
@@ -243,30 +324,8 @@ public final class HealthMonitor implements AutoCloseable {
         detach(old);
         for (Member m : old.members) {
             m.retired = true;
-            removeFromBackend(old, m);
         }
-        if (old.sorryApplied >= 0) {
-            try {
-                backend.removeRealServer(key, old.cfg.sorryServer().address(), old.cfg.sorryServer().port());
-            } catch (BackendException | RuntimeException e) {
-                emit(HealthEvent.Type.ACTION_FAILED, old, old.cfg.sorryServer(), -1, null, null,
-                        "sorry server: " + e.getMessage());
-            }
-        }
-    }
-
-    private void removeFromBackend(Svc svc, Member m) {
-        upView.remove(key(svc.cfg.service().key(), m.configured.address(), m.configured.port()));
-        if (m.applied < 0 || !started) {
-            return;
-        }
-        try {
-            backend.removeRealServer(svc.cfg.service().key(), m.configured.address(), m.configured.port());
-            m.applied = -1;
-        } catch (BackendException | RuntimeException e) {
-            emit(HealthEvent.Type.ACTION_FAILED, svc, m.configured, m.applied, null, null,
-                    "removing failed: " + e.getMessage());
-        }
+        servicesChanged = true;
     }
 
     /** Takes a service's members off their probes; probes left without members stop. */
@@ -282,88 +341,58 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    public static Builder builder() {
-        return new Builder();
+    private void dirty(Svc svc) {
+        svc.dirty = true;
+        anyDirty = true;
     }
 
-    /**
-     * Puts the initial membership into the backend and schedules every check (within its warmup).
-     * Runs on the monitor's thread: at once when called there, else queued.
-     */
-    public HealthMonitor start() {
-        onLoop(this::startOnLoop);
-        return this;
-    }
-
-    private void startOnLoop() {
-        if (started || closed) {
+    /** Makes the new view and hands it to the listeners with the events since the last one. */
+    private void publish() {
+        if (publishing || !started) {
             return;
         }
-        started = true;
-        long now = ticker.nanos();
-        for (Svc svc : services) {
-            for (Member m : svc.members) {
-                m.up = m.computeUp();
-                m.upSince = now - m.slowStartNanos; // initial members start at full weight
-                upView.put(key(svc.cfg.service().key(), m.configured.address(), m.configured.port()), m.up);
+        publishing = true;
+        try {
+            while (anyDirty || servicesChanged || !pendingEvents.isEmpty()) {
+                ServiceView[] all = new ServiceView[services.size()];
+                for (int i = 0; i < all.length; i++) {
+                    Svc s = services.get(i);
+                    if (s.dirty || s.snapshot == null) {
+                        s.snapshot = s.snapshot();
+                        s.dirty = false;
+                    }
+                    all[i] = s.snapshot;
+                }
+                anyDirty = false;
+                servicesChanged = false;
+                HealthView v = new HealthView(++version, ticker.nanos(), all);
+                view = v;
+                List<HealthEvent> events = List.copyOf(pendingEvents);
+                pendingEvents.clear();
+                for (HealthListener l : listeners) {
+                    try {
+                        l.onChange(v, events);
+                    } catch (RuntimeException ex) {
+                        LOG.warn("health listener threw on view {} with {}", v.version(), events, ex);
+                    }
+                }
             }
-            svc.quorumUp = svc.aliveWeight() >= svc.cfg.quorum();
-            if (!svc.quorumUp) {
-                emit(HealthEvent.Type.QUORUM_DOWN, svc, null, -1, null, null,
-                        "alive weight " + svc.aliveWeight() + " below quorum " + svc.cfg.quorum() + " at start");
-                hook(svc, svc.cfg.quorumDownHook(), "quorum_down");
-            }
-            settle(svc); // members as quorum and the sorry server allow, then the sorry server
-        }
-        for (Probe p : probes.values()) {
-            timer.schedule(p.state.firstDelayNanos(random.getAsDouble()), p::run);
+        } finally {
+            publishing = false;
         }
     }
-
-    /** Whether the monitor currently considers that real server of that service up (thread-safe). */
-    public boolean isUp(ServiceKey service, InetAddress address, int port) {
-        Boolean b = upView.get(key(service, address, port));
-        Preconditions.checkArgument(b != null, "realServer", address.getHostAddress() + ":" + port,
-                "a real server of a monitored service " + service);
-        return b;
-    }
-
-    /** How many distinct checks run (identical checks of several services count once). */
-    public int distinctChecks() {
-        return probes.size();
-    }
-
-    /** Stops scheduling; checks in flight finish unheeded. Closes the runtime if the monitor made it. */
-    @Override
-    public void close() {
-        closed = true;
-        if (ownedRuntime != null) {
-            ownedRuntime.close();
-        }
-    }
-
-    private static String key(ServiceKey s, InetAddress a, int port) {
-        return s + " " + io.lvs4j.internal.Addresses.endpoint(a, port);
-    }
-
-    // ---- on the monitor thread from here ----
 
     private void emit(HealthEvent.Type type, Svc svc, RealServer rs, int weight, CheckResult cause, String checker,
             String detail) {
         HealthEvent e = new HealthEvent(++sequence, ticker.nanos(), type, svc.cfg.service().key(), rs, weight, cause,
                 checker, detail);
-        if (type == HealthEvent.Type.ACTION_FAILED) {
+        if (type == HealthEvent.Type.ACTION_FAILED || type == HealthEvent.Type.CHECK_LATE) {
             LOG.warn("{}", e);
         } else {
             LOG.info("{}", e);
         }
-        for (HealthListener l : listeners) {
-            try {
-                l.onEvent(e);
-            } catch (RuntimeException ex) {
-                LOG.warn("health listener threw on {}", e, ex);
-            }
-        }
+        pendingEvents.add(e);
+        dirty(svc);
     }
 
     private void hook(Svc svc, Runnable hook, String name) {
@@ -374,39 +403,34 @@ public final class HealthMonitor implements AutoCloseable {
         }
     }
 
-    /** Brings the backend to the member's desired state; returns whether the weight there changed. */
+    /**
+     * Brings the member's wanted weight to what its state asks; returns whether it changed. With
+     * {@code healthChange} false the change comes from configuration and is no event.
+     */
     private boolean apply(Member m, HealthEvent.Type type, CheckResult cause, String checker) {
+        return apply(m, type, cause, checker, true);
+    }
+
+    private boolean apply(Member m, HealthEvent.Type type, CheckResult cause, String checker, boolean healthChange) {
         int want = m.desiredWeight(ticker.nanos());
-        ServiceKey key = m.svc.cfg.service().key();
-        int before = m.applied;
-        try {
-            if (want < 0 && m.applied >= 0) {
-                backend.removeRealServer(key, m.configured.address(), m.configured.port());
-                m.applied = -1;
-            } else if (want >= 0 && m.applied < 0) {
-                backend.addRealServer(key, m.configured.withWeight(want));
-                m.applied = want;
-            } else if (want >= 0 && want != m.applied) {
-                backend.updateRealServer(key, m.configured.withWeight(want));
-                m.applied = want;
-            }
-        } catch (BackendException | RuntimeException e) {
-            emit(HealthEvent.Type.ACTION_FAILED, m.svc, m.configured, m.applied, cause, checker,
-                    "setting weight " + want + " failed: " + e.getMessage());
+        int before = m.wanted;
+        if (want != before) {
+            m.wanted = want;
+            dirty(m.svc);
         }
         if (type != null) {
-            emit(type, m.svc, m.configured, m.applied, cause, checker, type == HealthEvent.Type.WEIGHT_CHANGED
-                    ? "weight " + before + " -> " + m.applied
+            emit(type, m.svc, m.configured, m.wanted, cause, checker, type == HealthEvent.Type.WEIGHT_CHANGED
+                    ? "weight " + before + " -> " + m.wanted
                     : (cause == null ? "" : cause.toString()) + (checker == null ? "" : " by " + checker));
-        } else if (before != m.applied && started && cause == null && m.applied >= 0 && before >= 0) {
-            emit(HealthEvent.Type.WEIGHT_CHANGED, m.svc, m.configured, m.applied, null, null,
+        } else if (healthChange && before != m.wanted && started && cause == null && m.wanted >= 0 && before >= 0) {
+            emit(HealthEvent.Type.WEIGHT_CHANGED, m.svc, m.configured, m.wanted, null, null,
                     (m.rampPending(ticker.nanos()) || m.slowStartNanos > 0 ? "slow start weight " : "weight ") + before
-                            + " -> " + m.applied);
+                            + " -> " + m.wanted);
         }
         if (m.rampPending(ticker.nanos())) {
             scheduleRamp(m);
         }
-        return before != m.applied;
+        return before != m.wanted;
     }
 
     private void scheduleRamp(Member m) {
@@ -414,7 +438,7 @@ public final class HealthMonitor implements AutoCloseable {
             return;
         }
         m.rampScheduled = true;
-        timer.schedule(Math.max(1_000_000L, m.slowStartNanos / 10), () -> {
+        schedule(Math.max(1_000_000L, m.slowStartNanos / 10), () -> {
             m.rampScheduled = false;
             if (!closed && m.up && !m.retired) {
                 apply(m, null, null, null);
@@ -446,9 +470,10 @@ public final class HealthMonitor implements AutoCloseable {
     }
 
     /**
-     * Brings the members and the sorry server to what quorum wants, in keepalived's order: when
-     * the sorry server takes over, the real servers leave first; when quorum is back, the sorry
-     * server leaves (or drops to weight 0 with {@code sorry_server_inhibit}) before they return.
+     * Brings the members and the sorry server to what quorum wants, in keepalived's order (which the
+     * events follow): when the sorry server takes over, the real servers leave first; when quorum
+     * is back, the sorry server leaves (or drops to weight 0 with {@code sorry_server_inhibit})
+     * before they return.
      */
     private void settle(Svc svc) {
         if (svc.sorryServing()) {
@@ -471,25 +496,13 @@ public final class HealthMonitor implements AutoCloseable {
         if (sorry == null) {
             return;
         }
-        ServiceKey key = svc.cfg.service().key();
         int want = !svc.quorumUp ? sorry.weight() : svc.cfg.sorryServerInhibit() ? 0 : -1;
-        int before = svc.sorryApplied;
+        int before = svc.sorryWanted;
         if (want == before) {
             return;
         }
-        try {
-            if (want < 0) {
-                backend.removeRealServer(key, sorry.address(), sorry.port());
-            } else if (before < 0) {
-                backend.addRealServer(key, sorry.withWeight(want));
-            } else {
-                backend.updateRealServer(key, sorry.withWeight(want));
-            }
-            svc.sorryApplied = want;
-        } catch (BackendException | RuntimeException e) {
-            emit(HealthEvent.Type.ACTION_FAILED, svc, sorry, before, null, null, "sorry server: " + e.getMessage());
-            return;
-        }
+        svc.sorryWanted = want;
+        dirty(svc);
         if (!svc.quorumUp) {
             emit(HealthEvent.Type.SORRY_SERVER_ON, svc, sorry, want, null, null,
                     before == 0 ? "quorum lost (inhibited sorry server enabled)" : "quorum lost");
@@ -519,6 +532,9 @@ public final class HealthMonitor implements AutoCloseable {
             }
             long gen = ++generation;
             long start = ticker.nanos();
+            // on a virtual clock: time stays at the start until the result is in (at most the
+            // watchdog in real time); a real-time scheduler holds nothing
+            Scheduler.Hold hold = timer.hold(0, policy.watchdog(), () -> task(() -> late(gen, start)));
             CompletionStage<CheckResult> stage;
             try {
                 stage = checker.check(context);
@@ -526,6 +542,7 @@ public final class HealthMonitor implements AutoCloseable {
                     throw new NullPointerException("check returned null");
                 }
             } catch (RuntimeException | Error e) {
+                hold.release();
                 if (e instanceof VirtualMachineError) {
                     throw e;
                 }
@@ -533,12 +550,35 @@ public final class HealthMonitor implements AutoCloseable {
                         Math.max(0, ticker.nanos() - start)));
                 return;
             }
-            timer.schedule(policy.watchdog().toNanos(), () -> done(gen, CheckResult.down(FailureReason.CHECKER_ERROR,
-                    "no result within the watchdog " + policy.watchdog().toMillis() + " ms",
-                    Math.max(0, ticker.nanos() - start))));
-            stage.whenComplete((r, t) -> timer.execute(() -> done(gen, r != null ? r
-                    : CheckResult.down(FailureReason.CHECKER_ERROR, "check failed with " + t,
-                            Math.max(0, ticker.nanos() - start)))));
+            Scheduler.Timer watchdog = timer.schedule(policy.watchdog().toNanos(), () -> task(() -> done(gen,
+                    CheckResult.down(FailureReason.CHECKER_ERROR, "no result within the watchdog "
+                            + policy.watchdog().toMillis() + " ms", Math.max(0, ticker.nanos() - start)))));
+            stage.whenComplete((r, t) -> {
+                timer.execute(() -> task(() -> {
+                    watchdog.cancel();
+                    done(gen, r != null ? r : CheckResult.down(FailureReason.CHECKER_ERROR, "check failed with " + t,
+                            Math.max(0, ticker.nanos() - start)));
+                }));
+                hold.release(); // after the result is handed over: the clock takes it in before it moves on
+            });
+        }
+
+        /** The clock could wait no longer for this check (see {@link HealthMonitor}): a failed check, reported. */
+        void late(long gen, long start) {
+            if (gen != generation || closed || stopped) {
+                return;
+            }
+            CheckResult r = CheckResult.down(FailureReason.CHECKER_ERROR, "no result within the watchdog "
+                    + policy.watchdog().toMillis() + " ms of real time; the virtual clock went on without it",
+                    Math.max(0, ticker.nanos() - start));
+            for (Member m : members) {
+                if (!m.retired) {
+                    emit(HealthEvent.Type.CHECK_LATE, m.svc, m.configured, m.wanted, r, checker.describe(),
+                            checker.describe() + " still running at virtual time " + start + " after "
+                                    + policy.watchdog().toMillis() + " ms of real time");
+                }
+            }
+            done(gen, r);
         }
 
         void done(long gen, CheckResult r) {
@@ -552,7 +592,7 @@ public final class HealthMonitor implements AutoCloseable {
             for (Member m : members) {
                 m.changed(changed != null || weightChanged, r, checker.describe());
             }
-            timer.schedule(state.nextDelayNanos(random.getAsDouble()), this::run);
+            schedule(state.nextDelayNanos(random.getAsDouble()), this::run);
         }
     }
 
@@ -561,7 +601,7 @@ public final class HealthMonitor implements AutoCloseable {
         final RealServer configured;
         final List<Probe> probes = new ArrayList<>();
         boolean up;
-        int applied = -1;
+        int wanted = -1; // the weight health wants for it; -1: out of the service
         long upSince;
         long slowStartNanos;
         boolean rampScheduled;
@@ -612,19 +652,24 @@ public final class HealthMonitor implements AutoCloseable {
             if (!maybe || retired) {
                 return;
             }
+            dirty(svc); // a dynamic weight shows in the view even while down
             boolean was = up;
             up = computeUp();
             if (up != was) {
                 if (up) {
                     upSince = ticker.nanos();
                 }
-                upView.put(key(svc.cfg.service().key(), configured.address(), configured.port()), up);
                 apply(this, up ? HealthEvent.Type.REAL_SERVER_UP : HealthEvent.Type.REAL_SERVER_DOWN, r, checker);
                 quorum(svc);
             } else if (up && apply(this, null, r, checker)) {
-                emit(HealthEvent.Type.WEIGHT_CHANGED, svc, configured, applied, r, checker, "dynamic weight " + applied);
+                emit(HealthEvent.Type.WEIGHT_CHANGED, svc, configured, wanted, r, checker, "dynamic weight " + wanted);
                 quorum(svc);
             }
+        }
+
+        RealServerView view() {
+            boolean inhibited = wanted >= 0 && (!up || svc.sorryServing());
+            return new RealServerView(configured, up, !probes.isEmpty(), wanted, fullWeight(), inhibited);
         }
     }
 
@@ -632,7 +677,9 @@ public final class HealthMonitor implements AutoCloseable {
         final ServiceHealth cfg;
         final List<Member> members = new ArrayList<>();
         boolean quorumUp = true;
-        int sorryApplied = -1; // the sorry server's weight in the backend, -1 when not there
+        int sorryWanted = -1; // the weight health wants for the sorry server; -1: out
+        boolean dirty = true;
+        ServiceView snapshot;
 
         Svc(ServiceHealth cfg) {
             this.cfg = cfg;
@@ -661,6 +708,18 @@ public final class HealthMonitor implements AutoCloseable {
             }
             return sum;
         }
+
+        ServiceView snapshot() {
+            List<RealServerView> rs = new ArrayList<>(members.size());
+            for (Member m : members) {
+                rs.add(m.view());
+            }
+            RealServer sorry = cfg.sorryServer();
+            RealServerView sv = sorry == null ? null : new RealServerView(sorry, true, false, sorryWanted, sorry.weight(),
+                    sorryWanted == 0 && quorumUp);
+            return new ServiceView(cfg.service().key(), rs, sv, quorumUp, aliveWeight(), cfg.quorum(), cfg.hysteresis(),
+                    cfg.sorryServerInhibit());
+        }
     }
 
     /** Builds a {@link HealthMonitor}. */
@@ -668,7 +727,6 @@ public final class HealthMonitor implements AutoCloseable {
         private CheckContext context;
         private Scheduler scheduler;
         private DoubleSupplier random;
-        private DirectorBackend backend;
         private final List<HealthListener> listeners = new ArrayList<>();
         private final List<ServiceHealth> services = new ArrayList<>();
 
@@ -683,7 +741,8 @@ public final class HealthMonitor implements AutoCloseable {
         /**
          * The thread, timers and clock the monitor runs on and decides state and latencies by
          * (default: one executor of the runtime's event loop and the runtime's ticker). Checks still
-         * run on the runtime; their results are handled on this scheduler.
+         * run on the runtime; their results are handled on this scheduler. On a {@link VirtualClock}
+         * real checks keep pace with virtual time (see {@link HealthMonitor}).
          */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Preconditions.checkNotNull(scheduler, "scheduler");
@@ -696,16 +755,13 @@ public final class HealthMonitor implements AutoCloseable {
             return this;
         }
 
-        public Builder backend(DirectorBackend backend) {
-            this.backend = Preconditions.checkNotNull(backend, "backend");
-            return this;
-        }
-
+        /** Receives each new view with its events (repeatable). */
         public Builder listener(HealthListener listener) {
             listeners.add(Preconditions.checkNotNull(listener, "listener"));
             return this;
         }
 
+        /** A service to watch (repeatable, each key once). */
         public Builder service(ServiceHealth service) {
             Preconditions.checkNotNull(service, "service");
             for (ServiceHealth s : services) {
@@ -717,7 +773,6 @@ public final class HealthMonitor implements AutoCloseable {
         }
 
         public HealthMonitor build() {
-            Preconditions.checkState(backend != null, "backend", null, "a DirectorBackend");
             return new HealthMonitor(this);
         }
     }

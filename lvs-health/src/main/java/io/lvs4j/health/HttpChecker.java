@@ -84,6 +84,25 @@ public final class HttpChecker implements Checker {
         this.sslContext = tls ? sslContext(verifyCertificate, trustCertificates) : null;
     }
 
+    /** The same check of another endpoint, sharing the TLS context. */
+    private HttpChecker(HttpChecker c, Endpoint endpoint) {
+        this.endpoint = endpoint;
+        this.tls = c.tls;
+        this.verifyCertificate = c.verifyCertificate;
+        this.trustCertificates = c.trustCertificates;
+        this.sni = c.sni;
+        this.protocol = c.protocol;
+        this.virtualhost = c.virtualhost;
+        this.maxBytes = c.maxBytes;
+        this.urls = c.urls;
+        this.sslContext = c.sslContext;
+    }
+
+    /** The same check of {@code endpoint} ({@link Checks}' real servers share one TLS context). */
+    HttpChecker withEndpoint(Endpoint endpoint) {
+        return new HttpChecker(this, Preconditions.checkNotNull(endpoint, "endpoint"));
+    }
+
     private static SslContext sslContext(boolean verify, String trust) {
         try {
             SslContextBuilder b = SslContextBuilder.forClient();

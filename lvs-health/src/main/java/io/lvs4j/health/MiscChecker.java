@@ -30,10 +30,16 @@ public final class MiscChecker implements Checker {
 
     /** The program and its arguments, the timeout, and whether exits 2..255 set the weight. */
     public static MiscChecker of(List<String> argv, Duration timeout, boolean dynamic) {
+        List<String> a = checkArgv(argv);
+        return new MiscChecker(a, Endpoint.checkTimeout(timeout, "misc_timeout"), dynamic);
+    }
+
+    /** An immutable copy of a program and its arguments, checked. */
+    static List<String> checkArgv(List<String> argv) {
         Preconditions.checkNotNull(argv, "misc_path");
         Preconditions.checkArgument(!argv.isEmpty() && argv.stream().allMatch(Objects::nonNull)
                 && !argv.get(0).isEmpty(), "misc_path", argv.toString(), "a program and its arguments");
-        return new MiscChecker(List.copyOf(argv), Endpoint.checkTimeout(timeout, "misc_timeout"), dynamic);
+        return List.copyOf(argv);
     }
 
     /**

@@ -1,27 +1,64 @@
 package io.lvs4j.health;
 
+import io.lvs4j.Forwarding;
 import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
 import io.lvs4j.VirtualService;
 import io.lvs4j.internal.Preconditions;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 
 /**
- * How a virtual service follows its real servers' health: the checkers of each real server (a
- * real server is up when all its checkers are up; one without checkers is always up); whether a
- * failed real server is removed or kept with weight 0 ({@code inhibit_on_failure}); the quorum
- * with its hysteresis and hooks; the sorry server, present while quorum is lost (with keepalived's
- * default quorum of 1: when every real server is down), and with {@code sorry_server_inhibit} kept
- * at weight 0 while quorum is met instead of removed.
+ * How a virtual service follows its real servers' health: the checks of its real servers (a real
+ * server is up when all its checks are up; one without checks is always up); whether a failed real
+ * server is removed or kept with weight 0 ({@code inhibit_on_failure}); the quorum with its
+ * hysteresis and hooks; the sorry server, present while quorum is lost (with keepalived's default
+ * quorum of 1: when every real server is down), and with {@code sorry_server_inhibit} kept at
+ * weight 0 while quorum is met instead of removed.
+ *
+ * <p>A check is given once for every real server of the service ({@link Builder#check(Check,
+ * CheckPolicy)}, with {@link Checks}' builders) or for one real server ({@link Builder#check(
+ * RealServer, Check, CheckPolicy)}, or a {@link Checker} of your own). Each check connects to its
+ * real server's address and port, the port resolved as the service resolves it: a real server
+ * given without a port (or with direct routing or tunnelling) has the service's; a real server of
+ * a firewall-mark service has the port it was given, and a check of one given without a port needs
+ * its own ({@link Checks.NetworkBuilder#connectPort}).
+ *
+ * <pre>{@code
+ * ServiceHealth web = ServiceHealth.builder(VirtualService.tcp("192.0.2.10", 80)
+ *                 .realServer(RealServer.of("10.0.0.1").build())   // port 80, the service's
+ *                 .realServer(RealServer.of("10.0.0.2").build())
+ *                 .build())
+ *         .check(Checks.tcp(), policy)                               // both real servers
+ *         .check(RealServer.of("10.0.0.1").build(), Checks.http("/health").status(200), policy)
+ *         .inhibitOnFailure()
+ *         .build();
+ * }</pre>
  */
 public final class ServiceHealth {
-    /** A checker of a real server with its policy. */
-    public record Check(RealServer realServer, Checker checker, CheckPolicy policy) {}
+    /** One checker of one real server of the service (its settings as the service has them), with its policy. */
+    public record RealServerCheck(RealServer realServer, Checker checker, CheckPolicy policy) {
+        public RealServerCheck {
+            Preconditions.checkNotNull(realServer, "realServer");
+            Preconditions.checkNotNull(checker, "checker");
+            Preconditions.checkNotNull(policy, "policy");
+        }
+    }
+
+    /**
+     * A check as given to the builder: for every real server (realServer null) or for one (its
+     * address and resolved port); a {@link Check} to bind, or a bound {@link Checker}.
+     */
+    private record Given(RealServer realServer, Check check, Checker checker, CheckPolicy policy) {}
 
     private final VirtualService service;
-    private final List<Check> checks;
+    private final List<Given> given;
+    private final List<RealServerCheck> checks;
     private final boolean inhibitOnFailure;
-    private final java.util.Set<String> inhibited; // endpoints inhibited on their own
+    private final Set<String> inhibited; // endpoints inhibited on their own
     private final int quorum;
     private final int hysteresis;
     private final Runnable quorumUp;
@@ -29,11 +66,12 @@ public final class ServiceHealth {
     private final RealServer sorryServer;
     private final boolean sorryServerInhibit;
 
-    private ServiceHealth(Builder b) {
+    private ServiceHealth(Builder b, List<RealServerCheck> checks) {
         this.service = b.service;
-        this.checks = List.copyOf(b.checks);
+        this.given = List.copyOf(b.given);
+        this.checks = checks;
         this.inhibitOnFailure = b.inhibitOnFailure;
-        this.inhibited = java.util.Set.copyOf(b.inhibited);
+        this.inhibited = Set.copyOf(b.inhibited);
         this.quorum = b.quorum;
         this.hysteresis = b.hysteresis;
         this.quorumUp = b.quorumUp;
@@ -50,8 +88,21 @@ public final class ServiceHealth {
         return service;
     }
 
-    public List<Check> checks() {
+    /** Every real server's checkers, bound: in the order the checks were given, real servers in the service's order. */
+    public List<RealServerCheck> checks() {
         return checks;
+    }
+
+    /** Whether that real server (matched as {@link Builder#check(RealServer, Check, CheckPolicy)} matches) has checks. */
+    public boolean checked(RealServer realServer) {
+        Preconditions.checkNotNull(realServer, "realServer");
+        int port = resolvePort(service.key(), realServer);
+        for (RealServerCheck c : checks) {
+            if (c.realServer().port() == port && c.realServer().address().equals(realServer.address())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public boolean inhibitOnFailure() {
@@ -93,10 +144,17 @@ public final class ServiceHealth {
         return sorryServerInhibit;
     }
 
+    /** A builder holding these settings, for a variation. */
+    public Builder toBuilder() {
+        return copy(service);
+    }
+
     /**
-     * The same health settings for a changed service (the same key): the checks of real servers
-     * it still has (matched by address and port, now with their new settings), inhibit, quorum,
-     * hooks and sorry server kept; real servers it gained have no checks.
+     * The same health settings for a changed service (the same key): checks given for every real
+     * server apply to the real servers it has now; checks of one real server stay with the real
+     * servers it still has (matched by address and port, now with their new settings); inhibit,
+     * quorum, hooks and sorry server are kept. Real servers it gained have only the checks given
+     * for every real server.
      *
      * @throws IllegalArgumentException if the key differs, or the sorry server became a real server
      */
@@ -104,14 +162,19 @@ public final class ServiceHealth {
         Preconditions.checkNotNull(changed, "service");
         Preconditions.checkArgument(changed.key().equals(service.key()), "service", changed.key(),
                 "the same service as " + service.key());
-        Builder b = new Builder(changed);
-        for (Check c : checks) {
-            changed.realServer(c.realServer().address(), c.realServer().port())
-                    .ifPresent(rs -> b.checks.add(new Check(rs, c.checker(), c.policy())));
+        return copy(changed).build();
+    }
+
+    private Builder copy(VirtualService to) {
+        Builder b = new Builder(to);
+        for (Given g : given) {
+            if (g.realServer() == null || to.realServer(g.realServer().address(), g.realServer().port()).isPresent()) {
+                b.given.add(g);
+            }
         }
         b.inhibitOnFailure = inhibitOnFailure;
         for (String e : inhibited) {
-            if (changed.realServers().stream().anyMatch(r -> r.endpoint().equals(e))) {
+            if (to.realServers().stream().anyMatch(r -> r.endpoint().equals(e))) {
                 b.inhibited.add(e);
             }
         }
@@ -123,22 +186,69 @@ public final class ServiceHealth {
             b.sorryServer(sorryServer);
         }
         b.sorryServerInhibit = sorryServerInhibit;
-        return b.build();
+        return b;
     }
 
     /** Whether both describe the same health settings (service, checks, inhibit, quorum, sorry server; hooks not compared). */
     public boolean sameSettings(ServiceHealth o) {
-        return o != null && service.equals(o.service) && checks.equals(o.checks) && inhibitOnFailure == o.inhibitOnFailure && inhibited.equals(o.inhibited)
-                && quorum == o.quorum && hysteresis == o.hysteresis && java.util.Objects.equals(sorryServer, o.sorryServer)
-                && sorryServerInhibit == o.sorryServerInhibit;
+        return o != null && service.equals(o.service) && checks.equals(o.checks) && inhibitOnFailure == o.inhibitOnFailure
+                && inhibited.equals(o.inhibited) && quorum == o.quorum && hysteresis == o.hysteresis
+                && Objects.equals(sorryServer, o.sorryServer) && sorryServerInhibit == o.sorryServerInhibit;
+    }
+
+    @Override
+    public String toString() {
+        return "ServiceHealth[" + service.key() + ", " + checks.size() + " checks" + (inhibitOnFailure ? ", inhibit_on_failure" : "")
+                + ", quorum " + quorum + "/" + hysteresis + (sorryServer == null ? "" : ", sorry_server " + sorryServer.endpoint())
+                + "]";
+    }
+
+    /**
+     * The service's real server that {@code given} names: the same address and the port the
+     * service resolves it to (its own, or the service's when it has none or forwards by direct
+     * routing or tunnelling).
+     */
+    static RealServer member(VirtualService service, RealServer given) {
+        ServiceKey key = service.key();
+        return service.realServer(given.address(), resolvePort(key, given)).orElseThrow(() ->
+                Preconditions.invalid("realServer", given.endpoint(), "a real server of " + key + " "
+                        + endpoints(service)));
+    }
+
+    /** The port a service of that key gives the real server (as {@link VirtualService.Builder#build()} does). */
+    private static int resolvePort(ServiceKey key, RealServer given) {
+        if (!key.isFwmark() && (given.port() == 0 || given.forwarding() == Forwarding.ROUTE
+                || given.forwarding() == Forwarding.TUNNEL)) {
+            return key.port();
+        }
+        return given.port();
+    }
+
+    private static String endpoints(VirtualService s) {
+        List<String> out = new ArrayList<>();
+        for (RealServer r : s.realServers()) {
+            out.add(r.endpoint());
+        }
+        return out.toString();
+    }
+
+    /** Binds a check to one real server of the service, its port resolved; a clear error when there is none. */
+    static Checker bind(ServiceKey key, RealServer rs, Check check, CheckPolicy policy) {
+        if (check.needsPort() && check.connectPort() == 0 && rs.port() == 0) {
+            throw Preconditions.invalid(key + " real_server " + rs.address().getHostAddress() + " " + check.describe()
+                    + " port", 0, "the real server's port or the check's connect_port: a firewall-mark service has no port");
+        }
+        Checker c = check.checker(rs.address(), rs.port(), policy);
+        Preconditions.checkState(c != null, check.describe(), "no checker", "a checker for " + rs.endpoint());
+        return c;
     }
 
     /** Builds a {@link ServiceHealth}. */
     public static final class Builder {
         private final VirtualService service;
-        private final List<Check> checks = new ArrayList<>();
+        private final List<Given> given = new ArrayList<>();
         private boolean inhibitOnFailure;
-        private final java.util.Set<String> inhibited = new java.util.LinkedHashSet<>();
+        private final Set<String> inhibited = new LinkedHashSet<>();
         private int quorum = 1;
         private int hysteresis;
         private Runnable quorumUp = () -> { };
@@ -150,14 +260,58 @@ public final class ServiceHealth {
             this.service = service;
         }
 
-        /** Adds a checker of a real server of the service (matched by address and port). */
+        /**
+         * Checks every real server of the service (those it gains later through
+         * {@link ServiceHealth#withService} too), each at its address and port.
+         *
+         * @throws IllegalArgumentException if a real server has no port to check (see {@link ServiceHealth})
+         */
+        public Builder check(Check check, CheckPolicy policy) {
+            Preconditions.checkNotNull(check, "check");
+            Preconditions.checkNotNull(policy, "policy");
+            for (RealServer rs : service.realServers()) {
+                bind(service.key(), rs, check, policy); // refuses a real server without a port now
+            }
+            given.add(new Given(null, check, null, policy));
+            return this;
+        }
+
+        /** Checks every real server of the service with the builder's check as it is now; see {@link #check(Check, CheckPolicy)}. */
+        public Builder check(Checks.Builder<?> check, CheckPolicy policy) {
+            return check(Preconditions.checkNotNull(check, "check").build(), policy);
+        }
+
+        /**
+         * Checks one real server of the service, at its address and port. The real server is
+         * matched by address and port as the service resolves them, so one given without a port
+         * matches the service's real server on the service's port.
+         *
+         * @throws IllegalArgumentException if it is not a real server of the service, or has no port to check
+         */
+        public Builder check(RealServer realServer, Check check, CheckPolicy policy) {
+            Preconditions.checkNotNull(realServer, "realServer");
+            Preconditions.checkNotNull(check, "check");
+            Preconditions.checkNotNull(policy, "policy");
+            RealServer rs = member(service, realServer);
+            bind(service.key(), rs, check, policy);
+            given.add(new Given(rs, check, null, policy));
+            return this;
+        }
+
+        /** Checks one real server with the builder's check as it is now; see {@link #check(RealServer, Check, CheckPolicy)}. */
+        public Builder check(RealServer realServer, Checks.Builder<?> check, CheckPolicy policy) {
+            return check(realServer, Preconditions.checkNotNull(check, "check").build(), policy);
+        }
+
+        /**
+         * Checks one real server of the service (matched as in {@link #check(RealServer, Check,
+         * CheckPolicy)}) with a checker of your own, which decides what it connects to.
+         */
         public Builder check(RealServer realServer, Checker checker, CheckPolicy policy) {
             Preconditions.checkNotNull(realServer, "realServer");
             Preconditions.checkNotNull(checker, "checker");
             Preconditions.checkNotNull(policy, "policy");
-            RealServer rs = service.realServer(realServer.address(), realServer.port()).orElseThrow(() ->
-                    Preconditions.invalid("realServer", realServer.endpoint(), "a real server of " + service.key()));
-            checks.add(new Check(rs, checker, policy));
+            given.add(new Given(member(service, realServer), null, checker, policy));
             return this;
         }
 
@@ -170,9 +324,7 @@ public final class ServiceHealth {
         /** keepalived's {@code inhibit_on_failure} in one {@code real_server} block: that real server only. */
         public Builder inhibitOnFailure(RealServer realServer) {
             Preconditions.checkNotNull(realServer, "realServer");
-            RealServer rs = service.realServer(realServer.address(), realServer.port()).orElseThrow(() ->
-                    Preconditions.invalid("realServer", realServer.endpoint(), "a real server of " + service.key()));
-            inhibited.add(rs.endpoint());
+            inhibited.add(member(service, realServer).endpoint());
             return this;
         }
 
@@ -197,6 +349,7 @@ public final class ServiceHealth {
             return this;
         }
 
+        /** The real server that takes the traffic while quorum is lost (keepalived's {@code sorry_server}). */
         public Builder sorryServer(RealServer sorry) {
             Preconditions.checkNotNull(sorry, "sorry_server");
             Preconditions.checkArgument(service.realServer(sorry.address(), sorry.port()).isEmpty(), "sorry_server",
@@ -211,10 +364,26 @@ public final class ServiceHealth {
             return this;
         }
 
+        /**
+         * @throws IllegalStateException if {@code sorry_server_inhibit} has no sorry server
+         * @throws IllegalArgumentException if a check cannot be bound to a real server
+         */
         public ServiceHealth build() {
             Preconditions.checkState(!sorryServerInhibit || sorryServer != null, "sorry_server_inhibit", "set",
                     "a sorry_server");
-            return new ServiceHealth(this);
+            List<RealServerCheck> bound = new ArrayList<>();
+            for (Given g : given) {
+                if (g.realServer() == null) {
+                    for (RealServer rs : service.realServers()) {
+                        bound.add(new RealServerCheck(rs, bind(service.key(), rs, g.check(), g.policy()), g.policy()));
+                    }
+                    continue;
+                }
+                RealServer rs = member(service, g.realServer()); // the service's settings of it now
+                Checker c = g.checker() != null ? g.checker() : bind(service.key(), rs, g.check(), g.policy());
+                bound.add(new RealServerCheck(rs, c, g.policy()));
+            }
+            return new ServiceHealth(this, List.copyOf(bound));
         }
     }
 }

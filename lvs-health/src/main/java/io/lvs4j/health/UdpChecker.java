@@ -28,6 +28,17 @@ public final class UdpChecker implements Checker {
         this.maxLength = b.maxLength;
     }
 
+    /** The same check of {@code endpoint}. */
+    UdpChecker withEndpoint(Endpoint endpoint) {
+        Builder b = new Builder(Preconditions.checkNotNull(endpoint, "endpoint"));
+        b.payload = payload;
+        b.requireReply = requireReply;
+        b.replyPrefix = replyPrefix;
+        b.minLength = minLength;
+        b.maxLength = maxLength;
+        return new UdpChecker(b);
+    }
+
     public static Builder builder(Endpoint endpoint) {
         return new Builder(Preconditions.checkNotNull(endpoint, "endpoint"));
     }

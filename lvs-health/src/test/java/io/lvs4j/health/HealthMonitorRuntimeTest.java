@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 
 /** {@link HealthMonitor#putService} and {@link HealthMonitor#removeService} while it runs, on a fake clock. */
 class HealthMonitorRuntimeTest {
-    private final HealthMonitorTest h = new HealthMonitorTest(); // its fake clock, backend and helpers
+    private final HealthMonitorTest h = new HealthMonitorTest(); // its fake clock, view table and helpers
     private final FakeClock clock = h.clock;
-    private final InMemoryDirectorBackend backend = h.backend;
+    private final ViewTable table = h.table;
     private static final VirtualService VS = HealthMonitorTest.VS;
     private static final io.lvs4j.ServiceKey KEY = HealthMonitorTest.KEY;
     private static final RealServer RS1 = HealthMonitorTest.RS1;
@@ -43,7 +43,7 @@ class HealthMonitorRuntimeTest {
         clock.advance(Duration.ofSeconds(11));
         assertThat(weights()).containsExactly("10.0.0.2:80=3");
         int runs = c1.runs;
-        int ops = backend.operations().size();
+        int ops = table.operations().size();
 
         VirtualService changed = VS.toBuilder().clearRealServers().realServer(RS1).realServer(RS2.withWeight(7))
                 .realServer(RS3).build();
@@ -51,9 +51,9 @@ class HealthMonitorRuntimeTest {
         clock.advance(Duration.ZERO);
 
         // RS1 stays down (not restarted as up), RS2 is updated in place, RS3 is added
-        assertThat(backend.operations().subList(ops, backend.operations().size()))
+        assertThat(table.operations().subList(ops, table.operations().size()))
                 .containsExactly("update 10.0.0.2:80 weight 7", "add 10.0.0.3:80 weight 1");
-        assertThat(h.monitor.isUp(KEY, RS1.address(), 80)).isFalse();
+        assertThat(h.view(KEY, RS1).up()).isFalse();
         clock.advance(Duration.ofSeconds(10));
         assertThat(c1.runs).isGreaterThan(runs); // the same probe goes on, on its schedule
         c1.pass();
@@ -91,7 +91,7 @@ class HealthMonitorRuntimeTest {
     }
 
     @Test
-    void removeService_realServersAndSorryServerLeaveTheBackend() {
+    void removeService_realServersAndSorryServerLeaveTheView() {
         HealthMonitorTest.Scripted c1 = new HealthMonitorTest.Scripted("c1");
         HealthMonitorTest.Scripted c2 = new HealthMonitorTest.Scripted("c2");
         RealServer sorry = RealServer.of("10.0.0.9", 80).build();
@@ -113,11 +113,10 @@ class HealthMonitorRuntimeTest {
     void putService_newService_addedAndChecked() {
         monitor(ServiceHealth.builder(VS).build());
         VirtualService other = VirtualService.tcp("192.0.2.11", 80).realServer(RS3).build();
-        backend.addService(other.key());
         HealthMonitorTest.Scripted c3 = new HealthMonitorTest.Scripted("c3");
         h.monitor.putService(ServiceHealth.builder(other).check(RS3, c3, keepalived(5, 0, 1)).build());
         clock.advance(Duration.ofSeconds(1));
-        assertThat(backend.realServers(other.key())).containsExactly(RS3);
+        assertThat(table.realServers(other.key())).containsExactly(RS3);
         assertThat(c3.runs).isEqualTo(1);
     }
 }

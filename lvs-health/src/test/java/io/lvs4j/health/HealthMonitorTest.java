@@ -14,10 +14,10 @@ import java.util.concurrent.CompletionStage;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The monitor's decisions under a fake clock: keepalived's timing, rise/fall, actions, quorum. */
+/** The monitor's decisions under a fake clock: keepalived's timing, rise/fall, the view it publishes, quorum. */
 class HealthMonitorTest {
     final FakeClock clock = new FakeClock();
-    final InMemoryDirectorBackend backend = new InMemoryDirectorBackend();
+    final ViewTable table = new ViewTable(); // the table a director would derive from the views
     final List<HealthEvent> events = new ArrayList<>();
     final List<Double> eventTimes = new ArrayList<>();
     CheckRuntime runtime;
@@ -76,14 +76,8 @@ class HealthMonitorTest {
     HealthMonitor monitor(ServiceHealth... services) {
         runtime = CheckRuntime.create();
         HealthMonitor.Builder b = HealthMonitor.builder().runtime(runtime).scheduler(clock)
-                .random(() -> 0.5).backend(backend).listener(e -> {
-                    events.add(e);
-                    eventTimes.add(clock.seconds());
-                });
+                .random(() -> 0.5).listener(table).listener(this::record);
         for (ServiceHealth s : services) {
-            if (!backendHas(s.service().key())) {
-                backend.addService(s.service().key());
-            }
             b.service(s);
         }
         monitor = b.build().start();
@@ -91,13 +85,16 @@ class HealthMonitorTest {
         return monitor;
     }
 
-    boolean backendHas(ServiceKey k) {
-        try {
-            backend.realServers(k);
-            return true;
-        } catch (IllegalStateException e) {
-            return false;
+    void record(HealthView view, List<HealthEvent> es) {
+        for (HealthEvent e : es) {
+            events.add(e);
+            eventTimes.add(clock.seconds());
         }
+    }
+
+    /** The real server as the monitor's last view has it. */
+    RealServerView view(ServiceKey key, RealServer rs) {
+        return monitor.view().service(key).orElseThrow().realServer(rs.address(), rs.port()).orElseThrow();
     }
 
     @AfterEach
@@ -116,7 +113,7 @@ class HealthMonitorTest {
     }
 
     List<String> weights() {
-        return backend.realServers(KEY).stream().map(r -> r.endpoint() + "=" + r.weight()).toList();
+        return table.realServers(KEY).stream().map(r -> r.endpoint() + "=" + r.weight()).toList();
     }
 
     @Test
@@ -142,7 +139,7 @@ class HealthMonitorTest {
         assertThat(down.realServer()).isEqualTo(RS1);
         assertThat(down.weight()).isEqualTo(-1);
         assertThat(weights()).containsExactly("10.0.0.2:80=3");
-        assertThat(monitor.isUp(KEY, RS1.address(), 80)).isFalse();
+        assertThat(view(KEY, RS1).up()).isFalse();
         // steady down: back to delay_loop
         clock.advance(Duration.ofSeconds(9));
         assertThat(c.runs).isEqualTo(4);
@@ -167,7 +164,7 @@ class HealthMonitorTest {
                 .containsExactly(HealthEvent.Type.REAL_SERVER_DOWN, HealthEvent.Type.REAL_SERVER_UP);
         assertThat(eventTimes).containsExactly(10.0, 22.0);
         assertThat(weights()).containsExactly("10.0.0.2:80=3", "10.0.0.1:80=5");
-        assertThat(backend.operations()).containsExactly("add 10.0.0.1:80 weight 5", "add 10.0.0.2:80 weight 3",
+        assertThat(table.operations()).containsExactly("add 10.0.0.1:80 weight 5", "add 10.0.0.2:80 weight 3",
                 "remove 10.0.0.1:80", "add 10.0.0.1:80 weight 5");
     }
 
@@ -197,7 +194,7 @@ class HealthMonitorTest {
         c.pass();
         clock.advance(Duration.ofSeconds(10));
         assertThat(weights()).containsExactly("10.0.0.1:80=5", "10.0.0.2:80=3");
-        assertThat(backend.operations()).endsWith("update 10.0.0.2:80 weight 0", "update 10.0.0.2:80 weight 3");
+        assertThat(table.operations()).endsWith("update 10.0.0.2:80 weight 0", "update 10.0.0.2:80 weight 3");
     }
 
     @Test
@@ -257,7 +254,7 @@ class HealthMonitorTest {
                 .containsExactly(tuple(HealthEvent.Type.REAL_SERVER_DOWN, KEY),
                         tuple(HealthEvent.Type.REAL_SERVER_DOWN, vs2.key()),
                         tuple(HealthEvent.Type.QUORUM_DOWN, vs2.key())); // vs2's only real server
-        assertThat(backend.realServers(vs2.key())).isEmpty();
+        assertThat(table.realServers(vs2.key())).isEmpty();
     }
 
     @Test
@@ -279,7 +276,7 @@ class HealthMonitorTest {
         c[2].fail(FailureReason.REFUSED, "x");
         clock.advance(Duration.ofSeconds(10)); // alive 0 < 1: quorum down, sorry on
         assertThat(hooks).containsExactly("down");
-        assertThat(backend.realServers(vs.key())).extracting(RealServer::endpoint).containsExactly("10.0.0.99:80");
+        assertThat(table.realServers(vs.key())).extracting(RealServer::endpoint).containsExactly("10.0.0.99:80");
         c[0].pass();
         c[1].pass();
         clock.advance(Duration.ofSeconds(10)); // alive 2 < 2 + 1: still down
@@ -287,7 +284,7 @@ class HealthMonitorTest {
         c[2].pass();
         clock.advance(Duration.ofSeconds(10)); // alive 3: up, sorry off
         assertThat(hooks).containsExactly("down", "up");
-        assertThat(backend.realServers(vs.key())).extracting(RealServer::endpoint)
+        assertThat(table.realServers(vs.key())).extracting(RealServer::endpoint)
                 .containsExactlyInAnyOrder("10.0.0.1:80", "10.0.0.2:80", "10.0.0.3:80");
         assertThat(events).extracting(HealthEvent::type).containsSubsequence(HealthEvent.Type.REAL_SERVER_DOWN,
                 HealthEvent.Type.QUORUM_DOWN, HealthEvent.Type.SORRY_SERVER_ON, HealthEvent.Type.REAL_SERVER_UP,
@@ -308,16 +305,16 @@ class HealthMonitorTest {
         Scripted[] c = {new Scripted("1"), new Scripted("2")};
         monitor(ServiceHealth.builder(vs).check(RS1, c[0], keepalived(10, 0, 1)).check(RS2, c[1], keepalived(10, 0, 1))
                 .sorryServer(sorry).sorryServerInhibit().build());
-        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=1",
+        assertThat(weights(table.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=1",
                 "10.0.0.99:80=0");
         c[0].fail(FailureReason.REFUSED, "x");
         c[1].fail(FailureReason.REFUSED, "x");
         clock.advance(Duration.ofSeconds(10)); // alive 0: quorum lost, the sorry server enabled
-        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.99:80=1");
+        assertThat(weights(table.realServers(vs.key()))).containsExactly("10.0.0.99:80=1");
         c[1].pass();
         clock.advance(Duration.ofSeconds(10)); // alive 1: quorum back, the sorry server inhibited again
-        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.2:80=1", "10.0.0.99:80=0");
-        assertThat(backend.operations()).filteredOn(o -> o.contains("10.0.0.99"))
+        assertThat(weights(table.realServers(vs.key()))).containsExactly("10.0.0.2:80=1", "10.0.0.99:80=0");
+        assertThat(table.operations()).filteredOn(o -> o.contains("10.0.0.99"))
                 .containsExactly("add 10.0.0.99:80 weight 0", "update 10.0.0.99:80 weight 1",
                         "update 10.0.0.99:80 weight 0");
         assertThat(events).extracting(HealthEvent::type).containsSubsequence(HealthEvent.Type.QUORUM_DOWN,
@@ -346,16 +343,20 @@ class HealthMonitorTest {
                 .check(RS3, c[2], keepalived(10, 0, 1)).inhibitOnFailure(a).quorum(2, 0).sorryServer(sorry).build());
         c[2].fail(FailureReason.REFUSED, "x");
         clock.advance(Duration.ofSeconds(10)); // alive 2: quorum 2 still met
-        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=1");
+        assertThat(weights(table.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=1");
         c[1].fail(FailureReason.REFUSED, "x");
         clock.advance(Duration.ofSeconds(10)); // alive 1 < 2: the sorry server serves alone, 10.0.0.1 (alive) inhibited
-        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.1:80=0", "10.0.0.99:80=1");
+        assertThat(weights(table.realServers(vs.key()))).containsExactly("10.0.0.1:80=0", "10.0.0.99:80=1");
         c[1].pass();
         clock.advance(Duration.ofSeconds(10)); // alive 2: quorum back
-        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=1");
-        List<String> ops = backend.operations();
-        assertThat(ops.indexOf("remove 10.0.0.99:80")).as("sorry server out before the real servers return: %s", ops)
-                .isLessThan(ops.lastIndexOf("add 10.0.0.2:80 weight 1"));
+        assertThat(weights(table.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=1");
+        // keepalived's order, in the events: the sorry server leaves, then the real servers return
+        // (in one view: a director's table follows it in one reconcile)
+        assertThat(events).extracting(HealthEvent::type).containsSubsequence(HealthEvent.Type.QUORUM_DOWN,
+                HealthEvent.Type.SORRY_SERVER_ON, HealthEvent.Type.REAL_SERVER_UP, HealthEvent.Type.QUORUM_UP,
+                HealthEvent.Type.SORRY_SERVER_OFF);
+        assertThat(monitor.view().service(vs.key()).orElseThrow().inService()).extracting(RealServer::endpoint)
+                .containsExactly("10.0.0.1:80", "10.0.0.2:80");
     }
 
     /** Quorum lost at start (alpha): only the sorry server goes in, as keepalived's init does. */
@@ -368,10 +369,10 @@ class HealthMonitorTest {
         monitor(ServiceHealth.builder(vs).check(a, c, keepalived(10, 0, 1).toBuilder().alpha()
                 .warmup(Duration.ofSeconds(2)).build()).quorum(4, 0).sorryServer(sorry).build());
         // alive weight 3 (10.0.0.2 has no checks) < quorum 4
-        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.99:80=1");
-        assertThat(backend.operations()).containsExactly("add 10.0.0.99:80 weight 1");
+        assertThat(weights(table.realServers(vs.key()))).containsExactly("10.0.0.99:80=1");
+        assertThat(table.operations()).containsExactly("add 10.0.0.99:80 weight 1");
         clock.advance(Duration.ofSeconds(1)); // first check passes: alive 4
-        assertThat(weights(backend.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=3");
+        assertThat(weights(table.realServers(vs.key()))).containsExactly("10.0.0.1:80=1", "10.0.0.2:80=3");
     }
 
     @Test
@@ -381,12 +382,12 @@ class HealthMonitorTest {
         RealServer sorry = RealServer.of("10.0.0.99", 80).build();
         monitor(ServiceHealth.builder(one).check(RS1, c, keepalived(10, 0, 1).toBuilder().alpha()
                 .warmup(Duration.ofSeconds(2)).build()).sorryServer(sorry).build());
-        assertThat(backend.realServers(one.key())).containsExactly(sorry);
+        assertThat(table.realServers(one.key())).containsExactly(sorry);
         assertThat(events).extracting(HealthEvent::type).containsExactly(HealthEvent.Type.QUORUM_DOWN,
                 HealthEvent.Type.SORRY_SERVER_ON);
         clock.advance(Duration.ofSeconds(1)); // the first check, at warmup 2 s * 0.5, passes
         assertThat(c.runs).isEqualTo(1);
-        assertThat(backend.realServers(one.key())).containsExactly(RS1);
+        assertThat(table.realServers(one.key())).containsExactly(RS1);
     }
 
     @Test
@@ -405,7 +406,7 @@ class HealthMonitorTest {
     }
 
     @Test
-    void dynamicWeight_updatesBackendWhileUp() {
+    void dynamicWeight_inTheViewWhileUp() {
         Scripted c = new Scripted("a");
         monitor(ServiceHealth.builder(VS).check(RS1, c, keepalived(10, 0, 1)).build());
         c.next = CheckResult.up(10, 42);
@@ -424,17 +425,17 @@ class HealthMonitorTest {
                 .build()).build();
         monitor(ServiceHealth.builder(one).check(RS1, c, keepalived(60, 0, 1).toBuilder()
                 .slowStart(Duration.ofSeconds(10)).build()).build());
-        assertThat(backend.realServers(one.key()).get(0).weight()).isEqualTo(100); // at start: full
+        assertThat(table.realServers(one.key()).get(0).weight()).isEqualTo(100); // at start: full
         c.fail(FailureReason.REFUSED, "x");
         clock.advance(Duration.ofSeconds(60));
         c.pass();
         clock.advance(Duration.ofSeconds(60)); // up at t=120
-        assertThat(backend.realServers(one.key()).get(0).weight()).isEqualTo(1);
+        assertThat(table.realServers(one.key()).get(0).weight()).isEqualTo(1);
         clock.advance(Duration.ofSeconds(5));
-        assertThat(backend.realServers(one.key()).get(0).weight()).isEqualTo(50);
+        assertThat(table.realServers(one.key()).get(0).weight()).isEqualTo(50);
         clock.advance(Duration.ofSeconds(5));
-        assertThat(backend.realServers(one.key()).get(0).weight()).isEqualTo(100);
-        List<Integer> ramp = backend.operations().stream().filter(o -> o.startsWith("update"))
+        assertThat(table.realServers(one.key()).get(0).weight()).isEqualTo(100);
+        List<Integer> ramp = table.operations().stream().filter(o -> o.startsWith("update"))
                 .map(o -> Integer.parseInt(o.substring(o.lastIndexOf(' ') + 1))).toList();
         assertThat(ramp).isSorted().hasSize(10).endsWith(100);
     }
@@ -445,9 +446,8 @@ class HealthMonitorTest {
         runtime = CheckRuntime.create();
         double[] draws = {0.25, 0.0, 1.0 - 1e-9};
         int[] i = {0};
-        backend.addService(KEY);
         monitor = HealthMonitor.builder().runtime(runtime).scheduler(clock).random(() -> draws[i[0]++ % 3])
-                .backend(backend).service(ServiceHealth.builder(VS).check(RS1, c, CheckPolicy.builder()
+                .listener(table).service(ServiceHealth.builder(VS).check(RS1, c, CheckPolicy.builder()
                         .interval(Duration.ofSeconds(10)).warmup(Duration.ofSeconds(8)).jitter(0.2).build()).build())
                 .build().start();
         clock.advance(Duration.ofMillis(1999));

@@ -26,8 +26,7 @@ class MonitorNginxIT {
         try (Nginx nginx = new Nginx(dir).start(); CheckRuntime runtime = CheckRuntime.create()) {
             RealServer rs = RealServer.of("127.0.0.1", nginx.httpPort).masquerade().weight(7).build();
             VirtualService vs = VirtualService.tcp("192.0.2.20", 80).realServer(rs).build();
-            InMemoryDirectorBackend backend = new InMemoryDirectorBackend();
-            backend.addService(vs.key());
+            ViewTable table = new ViewTable(); // what a director's table would hold
             List<HealthEvent> events = new CopyOnWriteArrayList<>();
             List<Long> failures = new CopyOnWriteArrayList<>();
             HttpChecker http = HttpChecker.builder(Endpoint.of("127.0.0.1", nginx.httpPort)
@@ -51,16 +50,18 @@ class MonitorNginxIT {
             };
             CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofMillis(INTERVAL_MS)).retry(RETRY)
                     .delayBeforeRetry(Duration.ofMillis(RETRY_DELAY_MS)).rise(RISE).build();
-            try (HealthMonitor monitor = HealthMonitor.builder().runtime(runtime).backend(backend)
-                    .listener(e -> {
-                        if (e.realServer() != null) {
-                            events.add(e); // quorum events are checked in the unit tests
+            try (HealthMonitor monitor = HealthMonitor.builder().runtime(runtime).listener(table)
+                    .listener((view, es) -> {
+                        for (HealthEvent e : es) {
+                            if (e.realServer() != null) {
+                                events.add(e); // quorum events are checked in the unit tests
+                            }
                         }
                     })
                     .service(ServiceHealth.builder(vs).check(rs, counting, policy).inhibitOnFailure().build())
                     .build().start()) {
-                waitFor(() -> !backend.realServers(vs.key()).isEmpty(), 3000);
-                assertThat(backend.realServers(vs.key())).containsExactly(rs);
+                waitFor(() -> !table.realServers(vs.key()).isEmpty(), 3000);
+                assertThat(table.realServers(vs.key())).containsExactly(rs);
                 Thread.sleep(2 * INTERVAL_MS); // a few passing checks
                 assertThat(events).isEmpty();
 
@@ -77,7 +78,7 @@ class MonitorNginxIT {
                 long spread = (failures.get(RETRY) - failures.get(0)) / 1_000_000;
                 assertThat(spread).isBetween(RETRY * RETRY_DELAY_MS - 20, RETRY * RETRY_DELAY_MS + 300);
                 assertThat(downAfter).isBetween(RETRY * RETRY_DELAY_MS - 20, INTERVAL_MS + RETRY * RETRY_DELAY_MS + 500);
-                assertThat(backend.realServers(vs.key())).containsExactly(rs.withWeight(0));
+                assertThat(table.realServers(vs.key())).containsExactly(rs.withWeight(0));
 
                 long started = System.nanoTime();
                 nginx.start();
@@ -88,7 +89,7 @@ class MonitorNginxIT {
                 // rise 2: one success at a delay_loop tick, the second one delay_before_retry later
                 assertThat(upAfter).isBetween((RISE - 1) * RETRY_DELAY_MS - 20,
                         INTERVAL_MS + (RISE - 1) * RETRY_DELAY_MS + 500);
-                assertThat(backend.realServers(vs.key())).containsExactly(rs);
+                assertThat(table.realServers(vs.key())).containsExactly(rs);
                 assertThat(events).hasSize(2);
             }
         }

@@ -239,14 +239,10 @@ public final class ScaleBenchmarkMain {
                 }
                 services.add(h.build());
             }
-            InMemoryDirectorBackend backend = new InMemoryDirectorBackend();
-            for (ServiceHealth h : services) {
-                backend.addService(h.service().key());
-            }
             AtomicLong events = new AtomicLong();
             try (CheckRuntime runtime = CheckRuntime.create(threads)) {
-                HealthMonitor.Builder mb = HealthMonitor.builder().runtime(runtime).backend(backend)
-                        .listener(e -> events.incrementAndGet());
+                HealthMonitor.Builder mb = HealthMonitor.builder().runtime(runtime)
+                        .listener((view, es) -> events.addAndGet(es.size()));
                 services.forEach(mb::service);
                 try (HealthMonitor monitor = mb.build().start()) {
                     // the loop's own responsiveness: a task every 10 ms, how late it runs
@@ -285,7 +281,7 @@ public final class ScaleBenchmarkMain {
                     System.out.printf(Locale.ROOT, "  CPU: %.3f cores (process CPU time / wall time)%n", (double) cpu / wall);
                     System.out.printf(Locale.ROOT, "  event-loop thread(s): running %.3f cores, runnable but waiting for a CPU %.3f (schedstat)%n",
                             (double) (sched1[0] - sched0[0]) / wall, (double) (sched1[1] - sched0[1]) / wall);
-                    System.out.printf(Locale.ROOT, "  heap after GC per check: %d bytes (monitor, checkers, services, backend)%n",
+                    System.out.printf(Locale.ROOT, "  heap after GC per check: %d bytes (monitor, checkers, services, view)%n",
                             perCheck);
                     System.out.println("  distinct checks: " + monitor.distinctChecks());
                     probe.cancel(false);

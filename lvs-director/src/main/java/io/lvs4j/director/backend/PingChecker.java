@@ -46,13 +46,14 @@ public final class PingChecker implements Checker {
         return of(target, timeout, null);
     }
 
-    /** Pings from the network namespace {@code /run/netns/NAME} (its ping_group_range applies). */
-    static PingChecker of(InetAddress target, Duration timeout, String namespace) {
+    /** Pings from the network namespace {@code /run/netns/NAME} (its ping_group_range applies); null: this process's. */
+    public static PingChecker of(InetAddress target, Duration timeout, String namespace) {
         Preconditions.checkNotNull(target, "connect_ip");
         Preconditions.checkNotNull(timeout, "connect_timeout");
         Preconditions.checkArgument(!timeout.isNegative() && !timeout.isZero(), "connect_timeout", timeout, "positive");
         return new PingChecker(target, timeout, namespace);
     }
+
     /** The address pinged ({@code connect_ip}, else the real server's). */
     public InetAddress target() {
         return target;

@@ -8,7 +8,6 @@ import io.lvs4j.director.config.internal.Problems;
 import io.lvs4j.director.config.internal.Token;
 import io.lvs4j.director.config.internal.TreeBuilder;
 import io.lvs4j.director.config.internal.Writer;
-import io.lvs4j.health.config.SslConfig;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.vrrp.config.VrrpInstanceConfig;
 import io.lvs4j.vrrp.config.VrrpScriptConfig;

@@ -1,6 +1,5 @@
 package io.lvs4j.director.config;
 
-import io.lvs4j.health.config.CheckerConfig;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;

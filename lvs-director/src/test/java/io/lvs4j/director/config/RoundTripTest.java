@@ -2,11 +2,11 @@ package io.lvs4j.director.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lvs4j.health.config.CheckOptions;
-import io.lvs4j.health.config.HttpCheck;
-import io.lvs4j.health.config.HttpUrl;
-import io.lvs4j.health.config.StatusRange;
-import io.lvs4j.health.config.TcpCheck;
+import io.lvs4j.director.config.CheckOptions;
+import io.lvs4j.director.config.HttpCheck;
+import io.lvs4j.director.config.HttpUrl;
+import io.lvs4j.director.config.StatusRange;
+import io.lvs4j.director.config.TcpCheck;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

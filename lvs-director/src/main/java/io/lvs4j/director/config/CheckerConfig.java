@@ -1,4 +1,4 @@
-package io.lvs4j.health.config;
+package io.lvs4j.director.config;
 
 /** One checker of a real server. */
 public sealed interface CheckerConfig

@@ -1,4 +1,4 @@
-package io.lvs4j.health.config;
+package io.lvs4j.director.config;
 
 /** An HTTP status code range of {@code status_code}, e.g. 200-299; a single code has from == to. */
 public record StatusRange(int from, int to) {

@@ -1,4 +1,4 @@
-package io.lvs4j.health.config;
+package io.lvs4j.director.config;
 
 /** The checkers keepalived 2.2 knows, by their keyword. */
 public enum CheckerType {

@@ -1,4 +1,4 @@
-package io.lvs4j.health.config;
+package io.lvs4j.director.config;
 
 /** The top-level {@code SSL} block for SSL_GET; {@link #toString()} hides the password. */
 public record SslConfig(String password, String ca, String certificate, String key) {
