@@ -1,0 +1,193 @@
+package io.lvs4j.bgp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.netlink.InterfaceException;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two speakers peering with each other over loopback (127.0.0.2 and 127.0.0.3) on the real
+ * transport and their own threads: both listen and both dial, so the connection collision is
+ * resolved on real sockets; TCP MD5 on real sockets when the kernel has it.
+ */
+class LoopbackTest {
+    static final InetAddress A = Addresses.parse("127.0.0.2", "a");
+    static final InetAddress B = Addresses.parse("127.0.0.3", "b");
+    final List<BgpSpeaker> speakers = new CopyOnWriteArrayList<>();
+    final List<BgpEvent> eventsA = new CopyOnWriteArrayList<>();
+    final List<BgpEvent> eventsB = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeAll() {
+        for (BgpSpeaker s : speakers) {
+            s.close();
+        }
+    }
+
+    static int freePort() throws IOException {
+        for (int i = 0; i < 20; i++) {
+            int port;
+            try (ServerSocket s = new ServerSocket(0, 1, A)) {
+                port = s.getLocalPort();
+            }
+            try (ServerSocket s = new ServerSocket(port, 1, B)) {
+                return port;
+            } catch (IOException e) {
+                // taken on the other address: another one
+            }
+        }
+        throw new IOException("no free port on both loopback addresses");
+    }
+
+    BgpSpeaker speaker(InetAddress self, String id, long as, InetAddress peer, long peerAs, int port, String password,
+            List<BgpEvent> events) {
+        BgpNeighbor.Builder n = BgpNeighbor.builder(peer).remoteAs(peerAs).port(port).localAddress(self)
+                .holdTime(Duration.ofSeconds(3));
+        if (password != null) {
+            n.password(password);
+        }
+        BgpSpeaker s = BgpSpeaker.builder().routerId(id).localAs(as).neighbor(n.build()).listenAddress(self)
+                .listenPort(port).connectRetry(Duration.ofMillis(100), Duration.ofMillis(400)).listener(events::add)
+                .build();
+        speakers.add(s);
+        return s;
+    }
+
+    static boolean waitUntil(BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            Thread.sleep(10);
+        }
+        return condition.getAsBoolean();
+    }
+
+    static SessionState state(BgpSpeaker s) {
+        return s.sessions().get(0).state();
+    }
+
+    @Test
+    void bothDial_oneConnectionSurvivesAndBothAreEstablished() throws Exception {
+        int port = freePort();
+        BgpSpeaker a = speaker(A, "10.0.0.2", 65002, B, 65003, port, null, eventsA);
+        BgpSpeaker b = speaker(B, "10.0.0.3", 65003, A, 65002, port, null, eventsB);
+        a.start();
+        b.start();
+
+        assertThat(waitUntil(() -> state(a) == SessionState.ESTABLISHED && state(b) == SessionState.ESTABLISHED))
+                .as("%s / %s", a.sessions(), b.sessions()).isTrue();
+        // one TCP connection: each side's local end is the other's remote end
+        InetSocketAddress aLocal = a.sessions().get(0).localEndpoint().get();
+        InetSocketAddress bRemote = b.sessions().get(0).remoteEndpoint().get();
+        assertThat(waitUntil(() -> b.sessions().get(0).remoteEndpoint().get().equals(
+                a.sessions().get(0).localEndpoint().get()))).as("%s vs %s", aLocal, bRemote).isTrue();
+        assertThat(a.sessions().get(0).fourOctetAs()).isTrue();
+        assertThat(a.sessions().get(0).peerRouterId()).contains((java.net.Inet4Address) Addresses.parse("10.0.0.3", "b"));
+    }
+
+    @Test
+    void announceWithdrawAndClose_peerSeesUpdatesThenTheCease() throws Exception {
+        int port = freePort();
+        BgpSpeaker a = speaker(A, "10.0.0.2", 65002, B, 65003, port, null, eventsA);
+        BgpSpeaker b = speaker(B, "10.0.0.3", 65003, A, 65002, port, null, eventsB);
+        a.start();
+        b.start();
+        assertThat(waitUntil(() -> state(a) == SessionState.ESTABLISHED && state(b) == SessionState.ESTABLISHED))
+                .isTrue();
+        long before = b.sessions().get(0).updatesReceived();
+
+        a.announce(Addresses.parse("198.51.100.10", "vip"));
+        a.announce(Addresses.parse("2001:db8::10", "vip")); // no IPv6 next hop on an IPv4 session: not sent
+        assertThat(waitUntil(() -> b.sessions().get(0).updatesReceived() == before + 1)).isTrue();
+        assertThat(a.sessions().get(0).announced()).containsExactly(Addresses.parse("198.51.100.10", "vip"));
+        a.withdraw(Addresses.parse("198.51.100.10", "vip"));
+        assertThat(waitUntil(() -> b.sessions().get(0).updatesReceived() == before + 2)).isTrue();
+
+        a.close();
+
+        assertThat(waitUntil(() -> state(b) != SessionState.ESTABLISHED)).isTrue();
+        assertThat(b.sessions().get(0).lastNotificationReceived()).hasValueSatisfying(n ->
+                assertThat(n.toString()).isEqualTo("6/2 Cease/Administrative Shutdown: \"lvs4j: shutdown\""));
+    }
+
+    @Test
+    void tcpMd5_samePassword_established() throws Exception {
+        assumeTrue(BgpSpeaker.isTcpMd5Available(), () -> "TCP MD5: " + BgpSpeaker.tcpMd5UnavailabilityCause());
+        int port = freePort();
+        BgpSpeaker a = speaker(A, "10.0.0.2", 65002, B, 65003, port, "lvs4j-md5", eventsA);
+        BgpSpeaker b = speaker(B, "10.0.0.3", 65003, A, 65002, port, "lvs4j-md5", eventsB);
+        a.start();
+        b.start();
+
+        assertThat(waitUntil(() -> state(a) == SessionState.ESTABLISHED && state(b) == SessionState.ESTABLISHED))
+                .as("%s / %s", a.sessions(), b.sessions()).isTrue();
+    }
+
+    @Test
+    void tcpMd5_differentPasswords_noSession() throws Exception {
+        assumeTrue(BgpSpeaker.isTcpMd5Available(), () -> "TCP MD5: " + BgpSpeaker.tcpMd5UnavailabilityCause());
+        int port = freePort();
+        BgpSpeaker a = speaker(A, "10.0.0.2", 65002, B, 65003, port, "one", eventsA);
+        BgpSpeaker b = speaker(B, "10.0.0.3", 65003, A, 65002, port, "two", eventsB);
+        a.start();
+        b.start();
+
+        Thread.sleep(2000);
+
+        assertThat(eventsA).noneMatch(e -> e instanceof BgpEvent.StateChanged sc && sc.to() == SessionState.OPEN_SENT);
+        assertThat(eventsB).noneMatch(e -> e instanceof BgpEvent.StateChanged sc && sc.to() == SessionState.OPEN_SENT);
+    }
+
+    @Test
+    void tcpMd5_oneSideWithout_noSession() throws Exception {
+        assumeTrue(BgpSpeaker.isTcpMd5Available(), () -> "TCP MD5: " + BgpSpeaker.tcpMd5UnavailabilityCause());
+        int port = freePort();
+        BgpSpeaker a = speaker(A, "10.0.0.2", 65002, B, 65003, port, "one", eventsA);
+        BgpSpeaker b = speaker(B, "10.0.0.3", 65003, A, 65002, port, null, eventsB);
+        a.start();
+        b.start();
+
+        Thread.sleep(2000);
+
+        assertThat(state(a)).isNotEqualTo(SessionState.ESTABLISHED);
+        assertThat(eventsB).noneMatch(e -> e instanceof BgpEvent.StateChanged sc && sc.to() == SessionState.OPEN_CONFIRM);
+    }
+
+    @Test
+    void start_listenPortTaken_interfaceExceptionWithErrnoAndNothingLeftRunning() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, A)) {
+            BgpSpeaker a = speaker(A, "10.0.0.2", 65002, B, 65003, taken.getLocalPort(), null, eventsA);
+
+            assertThatThrownBy(a::start).isInstanceOf(InterfaceException.class)
+                    .hasMessageStartingWith("bind failed: Address already in use (errno 98) for BGP listener 127.0.0.2:"
+                            + taken.getLocalPort())
+                    .satisfies(e -> assertThat(((InterfaceException) e).errno()).isEqualTo(98));
+            assertThat(a.toString()).contains(" closed ");
+            assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("lvs4j-bgp") && t.isAlive()
+                    && waitDead(t));
+        }
+    }
+
+    private static boolean waitDead(Thread t) {
+        try {
+            t.join(3000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return t.isAlive();
+    }
+}
