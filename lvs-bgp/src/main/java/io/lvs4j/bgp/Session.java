@@ -518,7 +518,7 @@ final class Session {
         peerOpen = open;
         localEndpoint = conn.c.local();
         remoteEndpoint = conn.c.remote();
-        peerRouterId = (Inet4Address) Addresses.ofInt(open.bgpId());
+        peerRouterId = Addresses.ofInt(open.bgpId());
         long offered = neighbor.holdTime().toSeconds();
         long hold = Math.min(offered, open.holdTime());
         negotiatedHold = Duration.ofSeconds(hold);

@@ -43,7 +43,7 @@ class LoopbackTest {
                 port = s.getLocalPort();
             }
             try (ServerSocket s = new ServerSocket(port, 1, B)) {
-                return port;
+                return s.getLocalPort();
             } catch (IOException e) {
                 // taken on the other address: another one
             }
@@ -180,6 +180,19 @@ class LoopbackTest {
             assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals("lvs4j-bgp") && t.isAlive()
                     && waitDead(t));
         }
+    }
+
+    @Test
+    void start_networkNamespaceMissing_interfaceExceptionNamingIt() {
+        BgpSpeaker s = BgpSpeaker.builder().routerId("10.0.0.2").localAs(65002)
+                .neighbor(BgpNeighbor.builder(B).remoteAs(65003).build()).networkNamespace("lvs4j-bgp-no-such-netns")
+                .build();
+        speakers.add(s);
+        long t0 = System.nanoTime();
+
+        assertThatThrownBy(s::start).isInstanceOf(InterfaceException.class)
+                .hasMessageContaining("network namespace lvs4j-bgp-no-such-netns");
+        assertThat(System.nanoTime() - t0).isLessThan(Duration.ofSeconds(5).toNanos());
     }
 
     private static boolean waitDead(Thread t) {

@@ -61,18 +61,16 @@ public final class NettyTransport implements Transport {
         ThreadFactory factory = r -> {
             Thread t = new Thread(() -> {
                 if (netns != null) {
+                    // a thread that cannot enter the namespace still runs the loop (so it can stop),
+                    // but makes no socket: start() fails with the reason
                     try {
                         NetworkNamespace.enter(netns);
                     } catch (InterfaceException e) {
                         threadFailure = e;
-                        LOG.error("BGP thread cannot enter network namespace {}: {}", netns, e.getMessage());
-                        return;
                     } catch (RuntimeException e) {
                         // NetworkNamespace's own wrapping may fail (it sets a cause OsException already fixed)
                         threadFailure = new InterfaceException("setns", "network namespace " + netns, 0,
                                 "cannot enter", String.valueOf(e.getMessage()));
-                        LOG.error("BGP thread cannot enter network namespace {}: {}", netns, e.toString());
-                        return;
                     }
                 }
                 r.run();
@@ -199,6 +197,10 @@ public final class NettyTransport implements Transport {
     /** On the loop: a socket bound (when it needs a local address or an MD5 key) and keyed, then connected. */
     private void dial(NettyConnection c, InetAddress local, byte[] md5Key) {
         if (c.closed) {
+            return;
+        }
+        if (threadFailure != null) {
+            events.connectFailed(c, threadFailure.getMessage());
             return;
         }
         InetSocketAddress remote = c.remote;
