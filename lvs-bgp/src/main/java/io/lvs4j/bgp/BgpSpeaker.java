@@ -142,6 +142,23 @@ public final class BgpSpeaker implements AutoCloseable {
         return neighbors;
     }
 
+    /** A builder with this speaker's settings (neighbours, listeners and scheduler included), for a new speaker. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.routerId = routerId;
+        b.localAs = localAs;
+        b.neighbors(neighbors);
+        b.listen = listen;
+        b.listenAddress = listenAddress;
+        b.listenPort = listenPort;
+        b.connectRetry = connectRetry;
+        b.connectRetryMax = connectRetryMax;
+        b.scheduler = givenScheduler;
+        b.networkNamespace = networkNamespace;
+        b.listeners.addAll(listeners);
+        return b;
+    }
+
     /**
      * Starts: listens for the neighbours' connections (unless {@code listen(false)}), dials those
      * that are not passive, and announces the routes given so far once sessions are up.

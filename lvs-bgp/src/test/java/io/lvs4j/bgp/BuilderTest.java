@@ -241,6 +241,21 @@ class BuilderTest {
     }
 
     @Test
+    void speaker_toBuilder_sameSettingsForANewSpeaker() {
+        BgpSpeaker s = b().listenAddress("192.0.2.11").listenPort(1179).networkNamespace("ns1")
+                .connectRetry(Duration.ofSeconds(2), Duration.ofSeconds(20)).build();
+
+        BgpSpeaker copy = s.toBuilder().build();
+        BgpSpeaker other = s.toBuilder().localAs(65009).build();
+
+        assertThat(copy.routerId()).isEqualTo(s.routerId());
+        assertThat(copy.localAs()).isEqualTo(65001);
+        assertThat(copy.neighbors()).isEqualTo(s.neighbors());
+        assertThat(other.localAs()).isEqualTo(65009);
+        refused(() -> s.toBuilder().neighbor(neighbor()), "neighbor: \"192.0.2.1\" (expected: each neighbor address once)");
+    }
+
+    @Test
     void speaker_startedTwice_refused() throws Exception {
         BgpSpeaker s = BgpSpeaker.create(b().scheduler(new io.lvs4j.time.VirtualClock()),
                 new FakeTransport(new io.lvs4j.time.VirtualClock()), () -> 1.0);
