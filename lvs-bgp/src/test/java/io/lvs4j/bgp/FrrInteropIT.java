@@ -55,7 +55,7 @@ class FrrInteropIT {
 
                 long up = BirdInteropIT.establishedAfter(events, t0);
                 assertThat(up).as("session up; FRR: %s", lab.frrLog()).isNotNegative();
-                measured("session established after start() (the JVM's first speaker: Netty's start-up included)", up);
+                measured("session established after start()", up);
                 measured("session established after the first dial", BirdInteropIT.dialToEstablished(events));
                 long in4 = lab.waitRoute(VIP, r -> r.contains("via 192.0.2.11 dev eth0"), Duration.ofSeconds(10), t0);
                 long in6 = lab.waitRoute(VIP6, r -> r.contains("via 2001:db8::11 dev eth0"), Duration.ofSeconds(10), t0);
