@@ -261,6 +261,37 @@ class BirdInteropIT {
     }
 
     @Test
+    void ipv6Session_localAddressIsTheNextHopAndMd5OverIpv6() throws Exception {
+        boolean md5 = BgpSpeaker.isTcpMd5Available();
+        try (RouterLab lab = RouterLab.create("b9", 1)) {
+            lab.bird(RouterLab.birdConfig("protocol bgp s1 {\n"
+                    + "  local " + RouterLab.ROUTER_IP6 + " as 65000;\n"
+                    + "  neighbor " + RouterLab.speakerIp6(1) + " as 65001;\n"
+                    + "  hold time 3;\n"
+                    + (md5 ? "  password \"lvs4j-md5-v6\";\n" : "")
+                    + "  ipv6 { import filter from_directors; export none; };\n"
+                    + "}\n"));
+            List<BgpEvent> events = new CopyOnWriteArrayList<>();
+            BgpNeighbor.Builder n = BgpNeighbor.builder(RouterLab.ROUTER_IP6).remoteAs(65000)
+                    .localAddress(RouterLab.speakerIp6(1)).holdTime(Duration.ofSeconds(3));
+            if (md5) {
+                n.password("lvs4j-md5-v6");
+            }
+            try (BgpSpeaker s = BgpSpeaker.builder().routerId(RouterLab.speakerIp(1)).localAs(65001)
+                    .neighbor(n.build()).networkNamespace(lab.speakers.get(0)).listener(events::add).build()) {
+                s.announce(ip(VIP6));
+                s.announce(ip(VIP)); // no IPv4 next hop on an IPv6 session: not sent
+                s.start();
+
+                assertThat(lab.waitRoute(VIP6, r -> r.contains("via 2001:db8::11 dev eth0"), Duration.ofSeconds(15),
+                        System.nanoTime())).as("route: %s; BIRD: %s", lab.route(VIP6), lab.birdLog()).isNotNegative();
+                assertThat(s.sessions().get(0).families()).containsExactly(io.lvs4j.AddressFamily.INET6);
+                assertThat(lab.route(VIP)).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void tcpMd5_birdWithTheSamePassword_routesArrive() throws Exception {
         assumeTrue(BgpSpeaker.isTcpMd5Available(), () -> "TCP MD5: " + BgpSpeaker.tcpMd5UnavailabilityCause());
         try (RouterLab lab = RouterLab.create("b8", 1)) {
