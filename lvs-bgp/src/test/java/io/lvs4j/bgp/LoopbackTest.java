@@ -125,6 +125,36 @@ class LoopbackTest {
     }
 
     @Test
+    void wildcardListener_acceptsIpv4AndIpv6Peers() throws Exception {
+        InetAddress v6 = Addresses.parse("::1", "v6");
+        try (ServerSocket probe = new ServerSocket(0, 1, v6)) {
+            assumeTrue(probe.isBound(), "IPv6 loopback");
+        } catch (IOException e) {
+            assumeTrue(false, "no IPv6 loopback: " + e.getMessage());
+        }
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        BgpSpeaker a = BgpSpeaker.builder().routerId("10.0.0.2").localAs(65002).listenPort(port)
+                .neighbor(BgpNeighbor.builder(B).remoteAs(65003).passive(true).build())
+                .neighbor(BgpNeighbor.builder(v6).remoteAs(65004).passive(true).build()).build();
+        BgpSpeaker b = BgpSpeaker.builder().routerId("10.0.0.3").localAs(65003).listen(false)
+                .neighbor(BgpNeighbor.builder(A).remoteAs(65002).port(port).localAddress(B).build()).build();
+        BgpSpeaker c = BgpSpeaker.builder().routerId("10.0.0.4").localAs(65004).listen(false)
+                .neighbor(BgpNeighbor.builder(v6).remoteAs(65002).port(port).localAddress(v6).build()).build();
+        speakers.addAll(List.of(a, b, c));
+        a.start();
+        b.start();
+        c.start();
+
+        assertThat(waitUntil(() -> a.sessions().stream().allMatch(x -> x.state() == SessionState.ESTABLISHED)))
+                .as("%s", a.sessions()).isTrue();
+        assertThat(a.sessions().get(1).localEndpoint().get().getAddress()).isEqualTo(v6);
+        assertThat(a.sessions().get(0).localEndpoint().get().getAddress()).isEqualTo(A);
+    }
+
+    @Test
     void tcpMd5_samePassword_established() throws Exception {
         assumeTrue(BgpSpeaker.isTcpMd5Available(), () -> "TCP MD5: " + BgpSpeaker.tcpMd5UnavailabilityCause());
         int port = freePort();

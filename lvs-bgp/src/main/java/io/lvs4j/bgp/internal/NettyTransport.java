@@ -128,8 +128,8 @@ public final class NettyTransport implements Transport {
 
     /** On the loop: a listening socket with its MD5 keys, accepting into this transport. */
     private Channel listen(InetSocketAddress at, Map<InetAddress, byte[]> md5Keys) throws InterfaceException {
-        String object = "BGP listener " + Addresses.endpoint(at.getAddress(), at.getPort())
-                + (netns == null ? "" : " in network namespace " + netns);
+        String object = "BGP listener " + (at.getAddress().isAnyLocalAddress() ? "*:" + at.getPort()
+                : Addresses.endpoint(at.getAddress(), at.getPort())) + (netns == null ? "" : " in network namespace " + netns);
         ServerSocketChannel ssc;
         try {
             ssc = at.getAddress().isAnyLocalAddress() ? ServerSocketChannel.open()
