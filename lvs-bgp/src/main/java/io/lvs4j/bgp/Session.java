@@ -36,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * <p>Timers: the connect retry time grows from the speaker's initial value, doubling after each
  * failed attempt up to its maximum, with jitter (x0.75..1, RFC 4271 section 10); a dial not up
  * within the current retry time counts as failed; after an error the session waits the current
- * retry time in IDLE and starts again; the retry time goes back to the initial value once a
+ * retry time in IDLE and starts again (taking a peer's connection that comes meanwhile at once);
+ * the retry time goes back to the initial value once a
  * session has been ESTABLISHED for longer than the maximum. The hold timer is 4 minutes after our
  * OPEN, then the negotiated hold time (the smaller offer; zero: none); keepalives go out every
  * third of it.
@@ -232,7 +233,17 @@ final class Session {
         c.attach(this);
         switch (state) {
             case IDLE:
-                reject(c, Bgp.CONNECTION_REJECTED);
+                if (!enabled) {
+                    reject(c, Bgp.CONNECTION_REJECTED);
+                    break;
+                }
+                // waiting to start again: the peer's connection is taken at once (else two
+                // speakers that wait in turn would refuse each other for ever)
+                cancel(retryTimer);
+                retryTimer = null;
+                transition(SessionState.ACTIVE, TransitionReason.RESTART);
+                conn = new Conn(c, false);
+                openSent(TransitionReason.TCP_ACCEPTED);
                 break;
             case CONNECT:
             case ACTIVE:
@@ -249,6 +260,7 @@ final class Session {
                 Conn incoming = new Conn(c, false);
                 if (rival != null || peerOpen != null && keepFirst(conn, incoming, peerOpen.bgpId())) {
                     // a third connection, or one that would lose against the one whose OPEN came
+                    // (it has had no OPEN from us: the peer drops it without a collision of its own)
                     reject(c, Bgp.CONNECTION_COLLISION_RESOLUTION);
                 } else {
                     rival = incoming;
@@ -398,13 +410,30 @@ final class Session {
         return Bgp.NOTIFICATION;
     }
 
-    /** A message on the second connection of a collision: only its OPEN is expected. */
+    /**
+     * A message on the second connection of a collision: only its OPEN is expected. RFC 4271 6.8:
+     * the collision is resolved when both connections have had the peer's OPEN (the speaker does
+     * not guess from one OPEN that the other connection will see one too: a peer may drop its own
+     * dial for ours). So a first OPEN on the second connection makes it the session's connection
+     * (it is further along), and an OPEN on the second connection while the first has had one
+     * resolves the collision.
+     */
     private void rivalReceived(Message m) {
         if (m instanceof Message.Open open) {
             MessageError e = checkOpen(open);
             if (e != null) {
                 notifyAndClose(rival, e.code(), e.subcode(), e.data());
                 rival = null;
+                return;
+            }
+            if (peerOpen == null) {
+                // the session's connection has no OPEN yet: the other one goes first
+                Conn waiting = conn;
+                conn = rival;
+                rival = waiting;
+                lastReceived = scheduler.nanos();
+                negotiate(open);
+                transition(SessionState.OPEN_CONFIRM, TransitionReason.OPEN_RECEIVED);
                 return;
             }
             if (keepFirst(conn, rival, open.bgpId())) {
@@ -418,10 +447,7 @@ final class Session {
             conn = rival;
             rival = null;
             lastReceived = scheduler.nanos();
-            negotiate(open);
-            if (state == SessionState.OPEN_SENT) {
-                transition(SessionState.OPEN_CONFIRM, TransitionReason.OPEN_RECEIVED);
-            }
+            negotiate(open); // still OPEN_CONFIRM, now on this connection
         } else if (m instanceof Message.Notification) {
             rival.c.close();
             rival = null;
@@ -494,21 +520,7 @@ final class Session {
             protocolError(e.code(), e.subcode(), e.data());
             return;
         }
-        if (rival != null) {
-            if (keepFirst(conn, rival, open.bgpId())) {
-                notifyAndClose(rival, Bgp.CEASE, Bgp.CONNECTION_COLLISION_RESOLUTION, NONE);
-                rival = null;
-            } else {
-                LOG.info("BGP {}: connection collision: keeping the {} connection", name(),
-                        rival.outgoing ? "outgoing" : "incoming");
-                notifyAndClose(conn, Bgp.CEASE, Bgp.CONNECTION_COLLISION_RESOLUTION, NONE);
-                conn = rival;
-                rival = null;
-                localEndpoint = conn.c.local();
-                remoteEndpoint = conn.c.remote();
-                return; // still OPEN_SENT: this connection's OPEN is yet to come
-            }
-        }
+        // a second connection waiting for its OPEN stays: the collision is resolved if one comes
         negotiate(open);
         transition(SessionState.OPEN_CONFIRM, TransitionReason.OPEN_RECEIVED);
     }

@@ -7,7 +7,8 @@ import java.util.Set;
  * The states of a BGP session with one neighbour, RFC 4271 section 8.2.2. The legal transitions
  * are listed here and nowhere else:
  * <ul>
- *   <li>{@code IDLE}: started, to CONNECT (dialling) or ACTIVE (passive, or waiting to dial again);</li>
+ *   <li>{@code IDLE}: started, to CONNECT (dialling) or ACTIVE (passive, waiting to dial again, or
+ *       taking the peer's connection while waiting to start again after an error);</li>
  *   <li>{@code CONNECT}: the TCP connection came up (OPEN_SENT), failed (ACTIVE), or a stop (IDLE);</li>
  *   <li>{@code ACTIVE}: the peer connected (OPEN_SENT), the retry time passed (CONNECT), or a stop;</li>
  *   <li>{@code OPEN_SENT}: the peer's OPEN came (OPEN_CONFIRM), the connection closed (ACTIVE), an error;</li>

@@ -33,33 +33,39 @@ class CollisionTest extends SpeakerTestBase {
     }
 
     @Test
-    void peerOpenOnIncomingFirst_weHaveTheHigherId_incomingClosedOursGoesOn() throws Exception {
+    void peerOpenOnIncomingFirst_weHaveTheHigherId_incomingGoesOnUntilOursHasItsOpenThenClosed() throws Exception {
         BgpSpeaker s = start(neighbor().build());
         FakeTransport.Conn[] c = bothDial(s);
 
         c[1].deliver(Peer.open(65000, 3, LOWER));
-        collisionCease(c[1]);
-        assertThat(state(s)).isEqualTo(SessionState.OPEN_SENT);
+        // no guess from one OPEN: the incoming connection is further along and goes first
+        assertThat(state(s)).isEqualTo(SessionState.OPEN_CONFIRM);
+        assertThat(c[1].last()).isEqualTo(Message.Keepalive.INSTANCE);
+        assertThat(c[0].closed).isFalse();
         c[0].deliver(Peer.open(65000, 3, LOWER));
-        c[0].deliver(Peer.keepalive());
 
+        collisionCease(c[1]);
+        assertThat(c[0].last()).isEqualTo(Message.Keepalive.INSTANCE);
+        assertThat(state(s)).isEqualTo(SessionState.OPEN_CONFIRM);
+        c[0].deliver(Peer.keepalive());
         assertThat(state(s)).isEqualTo(SessionState.ESTABLISHED);
         assertThat(c[0].closed).isFalse();
         assertThat(s.sessions().get(0).localEndpoint().get().getPort()).isEqualTo(c[0].local.getPort());
     }
 
     @Test
-    void peerOpenOnIncomingFirst_peerHasTheHigherId_oursClosedIncomingConfirmed() throws Exception {
+    void peerOpenOnIncomingFirst_peerHasTheHigherId_incomingConfirmedOursClosedWhenEstablished() throws Exception {
         BgpSpeaker s = start(neighbor().build());
         FakeTransport.Conn[] c = bothDial(s);
 
         c[1].deliver(Peer.open(65000, 3, HIGHER));
 
-        collisionCease(c[0]);
         assertThat(c[1].last()).isEqualTo(Message.Keepalive.INSTANCE);
         assertThat(state(s)).isEqualTo(SessionState.OPEN_CONFIRM);
+        assertThat(c[0].closed).isFalse();
         c[1].deliver(Peer.keepalive());
         assertThat(state(s)).isEqualTo(SessionState.ESTABLISHED);
+        collisionCease(c[0]);
         assertThat(path()).isEqualTo("IDLE>CONNECT(START) CONNECT>OPEN_SENT(TCP_CONNECTED) "
                 + "OPEN_SENT>OPEN_CONFIRM(OPEN_RECEIVED) OPEN_CONFIRM>ESTABLISHED(KEEPALIVE_RECEIVED)");
         c[0].peerCloses(); // the closed loser's last event changes nothing
@@ -67,29 +73,51 @@ class CollisionTest extends SpeakerTestBase {
     }
 
     @Test
-    void peerOpenOnOursFirst_peerHasTheHigherId_oursClosedStillOpenSentUntilTheOtherOpen() throws Exception {
+    void peerOpenOnOursFirst_peerHasTheHigherId_oursConfirmedThenClosedWhenTheIncomingHasItsOpen() throws Exception {
         BgpSpeaker s = start(neighbor().build());
         FakeTransport.Conn[] c = bothDial(s);
 
         c[0].deliver(Peer.open(65000, 3, HIGHER));
+        assertThat(state(s)).isEqualTo(SessionState.OPEN_CONFIRM);
+        assertThat(c[0].closed).isFalse();
+        assertThat(c[1].closed).isFalse();
+        c[1].deliver(Peer.open(65000, 3, HIGHER));
 
         collisionCease(c[0]);
-        assertThat(state(s)).isEqualTo(SessionState.OPEN_SENT);
-        c[1].deliver(Peer.open(65000, 3, HIGHER));
+        assertThat(c[1].last()).isEqualTo(Message.Keepalive.INSTANCE);
         assertThat(state(s)).isEqualTo(SessionState.OPEN_CONFIRM);
         c[1].deliver(Peer.keepalive());
         assertThat(state(s)).isEqualTo(SessionState.ESTABLISHED);
     }
 
     @Test
-    void peerOpenOnOursFirst_weHaveTheHigherId_incomingClosed() throws Exception {
+    void peerDropsItsOwnDialForOurs_oursGoesOnWhateverTheIds() throws Exception {
+        // the peer (higher ID) accepted our connection and gave up its own dial before any OPEN:
+        // no OPEN ever comes on its connection, so ours must not be closed for it
+        BgpSpeaker s = start(neighbor().build());
+        FakeTransport.Conn[] c = bothDial(s);
+
+        c[0].deliver(Peer.open(65000, 3, HIGHER));
+        c[1].peerCloses();
+        c[0].deliver(Peer.keepalive());
+
+        assertThat(state(s)).isEqualTo(SessionState.ESTABLISHED);
+        assertThat(c[0].closed).isFalse();
+        assertThat(c[0].sent(Message.Notification.class)).isEmpty();
+    }
+
+    @Test
+    void peerOpenOnOursFirst_weHaveTheHigherId_incomingClosedWhenItHasItsOpen() throws Exception {
         BgpSpeaker s = start(neighbor().build());
         FakeTransport.Conn[] c = bothDial(s);
 
         c[0].deliver(Peer.open(65000, 3, LOWER));
+        assertThat(c[1].closed).isFalse();
+        c[1].deliver(Peer.open(65000, 3, LOWER));
 
         collisionCease(c[1]);
         assertThat(state(s)).isEqualTo(SessionState.OPEN_CONFIRM);
+        assertThat(c[0].closed).isFalse();
     }
 
     @Test
@@ -99,6 +127,7 @@ class CollisionTest extends SpeakerTestBase {
         FakeTransport.Conn[] c = bothDial(s);
 
         c[1].deliver(Peer.open(65000, 3, "192.0.2.11"));
+        c[0].deliver(Peer.open(65000, 3, "192.0.2.11"));
 
         collisionCease(c[1]);
         assertThat(c[0].closed).isFalse();
@@ -217,8 +246,8 @@ class CollisionTest extends SpeakerTestBase {
         FakeTransport.Conn ours = t.lastDial();
         ours.up();
         FakeTransport.Conn theirs = t.connectIn(PEER, "192.0.2.11");
-        ours.deliver(Peer.open(65000, 3, HIGHER)); // peer wins: ours closed, theirs waits for its OPEN
-        theirs.deliver(Peer.open(65000, 3, HIGHER));
+        ours.deliver(Peer.open(65000, 3, HIGHER)); // ours confirmed; theirs waits for its OPEN
+        theirs.deliver(Peer.open(65000, 3, HIGHER)); // both have OPENs: the peer's wins
         theirs.deliver(Peer.keepalive());
 
         assertThat(state(s)).isEqualTo(SessionState.ESTABLISHED);
@@ -254,16 +283,20 @@ class CollisionTest extends SpeakerTestBase {
     }
 
     @Test
-    void incomingWhileIdleAfterAnError_connectionRejected() throws Exception {
+    void incomingWhileIdleWaitingToStartAgain_takenAtOnce() throws Exception {
         BgpSpeaker s = start(neighbor().build());
         t.lastDial().up();
-        t.lastDial().deliver(Peer.open(65099, 3, PEER)); // bad peer AS: IDLE for a while
+        t.lastDial().deliver(Peer.notification(Bgp.CEASE, Bgp.CONNECTION_REJECTED)); // IDLE for a while
         assertThat(state(s)).isEqualTo(SessionState.IDLE);
 
         FakeTransport.Conn theirs = t.connectIn(PEER, "192.0.2.11");
+        theirs.deliver(Peer.open(65000, 3, PEER));
+        theirs.deliver(Peer.keepalive());
 
-        isNotification(theirs.last(), Bgp.CEASE, Bgp.CONNECTION_REJECTED);
-        assertThat(theirs.closed).isTrue();
+        assertThat(state(s)).isEqualTo(SessionState.ESTABLISHED);
+        assertThat(path()).contains("IDLE>ACTIVE(RESTART) ACTIVE>OPEN_SENT(TCP_ACCEPTED)");
+        clock.advance(Duration.ofSeconds(2)); // the restart that was due (in 1 s) does not dial
+        assertThat(t.dials).hasSize(1);
     }
 
     @Test

@@ -100,6 +100,36 @@ class LoopbackTest {
     }
 
     @Test
+    void bothDialAtOnceTenTimes_alwaysOneSessionWithinSeconds() throws Exception {
+        // two speakers started together dial each other at the same moment: collisions, and
+        // (before a speaker waiting to start again took the peer's connection) refusals in turn
+        for (int round = 0; round < 10; round++) {
+            int port = freePort();
+            BgpSpeaker a = speaker(A, "10.0.0.2", 65002, B, 65003, port, null, eventsA);
+            BgpSpeaker b = speaker(B, "10.0.0.3", 65003, A, 65002, port, null, eventsB);
+            Thread ta = new Thread(() -> start(a));
+            Thread tb = new Thread(() -> start(b));
+            ta.start();
+            tb.start();
+            ta.join();
+            tb.join();
+
+            assertThat(waitUntil(() -> state(a) == SessionState.ESTABLISHED && state(b) == SessionState.ESTABLISHED))
+                    .as("round %d: %s / %s", round, a.sessions(), b.sessions()).isTrue();
+            a.close();
+            b.close();
+        }
+    }
+
+    private static void start(BgpSpeaker s) {
+        try {
+            s.start();
+        } catch (InterfaceException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void announceWithdrawAndClose_peerSeesUpdatesThenTheCease() throws Exception {
         int port = freePort();
         BgpSpeaker a = speaker(A, "10.0.0.2", 65002, B, 65003, port, null, eventsA);
@@ -108,7 +138,9 @@ class LoopbackTest {
         b.start();
         assertThat(waitUntil(() -> state(a) == SessionState.ESTABLISHED && state(b) == SessionState.ESTABLISHED))
                 .isTrue();
-        long before = b.sessions().get(0).updatesReceived();
+        // a's End-of-RIB (IPv4 only) first: B may be ESTABLISHED before it arrives
+        assertThat(waitUntil(() -> b.sessions().get(0).updatesReceived() == 1)).isTrue();
+        long before = 1;
 
         a.announce(Addresses.parse("198.51.100.10", "vip"));
         a.announce(Addresses.parse("2001:db8::10", "vip")); // no IPv6 next hop on an IPv4 session: not sent
