@@ -1395,6 +1395,15 @@ public final class ConnectionTable {
         return evictions;
     }
 
+    /**
+     * The bytes of the table's arrays (entry lines, key records, free list, index, timer wheel,
+     * with their headers): nearly all of its memory. It grows with the table, at most to about 217
+     * bytes an entry of {@link #maxConnections()}.
+     */
+    public long memoryBytes() {
+        return 5 * 16L + 8L * keys.length + 4L * e.length + 4L * free.length + 8L * slots.length + 4L * wheel.length;
+    }
+
     /** Entries the arrays have room for before they grow (for tests of the limit). */
     int entryCapacity() {
         return capacity - 1;

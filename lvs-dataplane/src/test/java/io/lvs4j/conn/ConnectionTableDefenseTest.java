@@ -130,6 +130,10 @@ class ConnectionTableDefenseTest {
         assertThat(t.fullDrops()).isEqualTo(50);
         assertThat(t.earlyDrops()).isZero();
         assertThat(t.entryCapacity()).isLessThanOrEqualTo(100);
+        // key records (64 bytes), entry lines (64) and free list (4) for ids 0..100 after their
+        // alignment pads, 256 index slots of 32 bytes (100 entries > 3/4 of 128), the wheel, 5 headers
+        assertThat(t.memoryBytes()).isEqualTo(8 * (6 + 8 * 101) + 4 * (12 + 16 * 101) + 4 * 101 + 8 * (6 + 4 * 256)
+                + 4 * 1024 + 5 * 16);
         assertThat(s.inactive()).isEqualTo(100); // the refused ones were never bound
         assertThat(t.checkIndex()).isNull();
         // the connections it holds go on at the limit: their packets are forwarded and refresh them
