@@ -63,6 +63,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *   <li>{@code packetPath}: the whole per-packet path for an established NAT flow: copy the
  *       64-byte received frame into the working buffer (as a receive ring would), parse, look up
  *       among 65,536 connections, drive the TCP state, rewrite.</li>
+ *   <li>{@code synFlood}: a SYN from a new spoofed source refused by a full table ({@code
+ *       mode=full}: {@code TABLE_FULL}) or by the flood defence's early drop ({@code mode=early}).</li>
  *   <li>{@code newConnection}: schedule (rr over 8 servers), insert, and make the persistence
  *       template for a new client each operation; the injected clock moves 10 microseconds per
  *       operation and the timer wheel is advanced every 1024 operations, so connections and
@@ -567,6 +569,86 @@ public class DataplaneBenchmark {
             acc += p.processFrame(s.work[j]).ordinal();
         }
         return acc;
+    }
+
+    /**
+     * A SYN flood against a full table: 65,536 established NAT flows fill a table limited to
+     * 65,536 entries (defence from 49,152), and every operation is a SYN from another spoofed
+     * source (one of 65,536, set into a copy of one frame as {@code packetPath1M} does), which the
+     * path looks up on both sides, finds the service for, and has refused: {@code TABLE_FULL}.
+     * {@code synFloodEarlyDrop}: the same with the table at its threshold plus one and a random
+     * generator that always draws 0, so every SYN is refused by the early drop (one draw).
+     */
+    @State(Scope.Thread)
+    public static class Flood {
+        static final int FLOWS = 1 << 16;
+        @org.openjdk.jmh.annotations.Param({"full", "early"})
+        String mode;
+        boolean filling = true;
+        ConnectionTable table;
+        PacketPath path;
+        byte[] frame;
+        ByteBuf work;
+        int[] caddr = new int[FLOWS];
+        int[] cport = new int[FLOWS];
+        int[] ipSum = new int[FLOWS];
+        int i;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            boolean full = mode.equals("full");
+            int limit = FLOWS;
+            int threshold = FLOWS * 3 / 4;
+            int established = full ? limit : threshold + 1;
+            table = ConnectionTable.builder().expectedConnections(limit).maxConnections(limit)
+                    .defenseThreshold(threshold).random(new java.util.random.RandomGenerator() {
+                        @Override
+                        public long nextLong() {
+                            return 0;
+                        }
+
+                        @Override
+                        public int nextInt(int bound) {
+                            return filling ? bound - 1 : 0; // admit while filling, then drop
+                        }
+                    }).ticker(() -> 0).build();
+            path = natPath(table);
+            work = PooledByteBufAllocator.DEFAULT.directBuffer(128);
+            SplittableRandom r = new SplittableRandom(5);
+            for (int k = 0; k < established; k++) {
+                if (establish(path, work, 0xC6000000 | r.nextInt(1 << 24), 1024 + r.nextInt(64512)) == null) {
+                    k--;
+                }
+            }
+            for (int k = 0; k < FLOWS; k++) { // the spoofed sources, 203.0.0.0/8 (never established)
+                caddr[k] = 0xCB000000 | r.nextInt(1 << 24);
+                cport[k] = 1024 + r.nextInt(64512);
+                frame = ethTcp(caddr[k], VIP, cport[k], 80, 0x02);
+                ipSum[k] = (frame[24] & 0xFF) << 8 | frame[25] & 0xFF;
+            }
+            filling = false;
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            DropReason want = mode.equals("full") ? DropReason.TABLE_FULL : DropReason.EARLY_DROP;
+            if (path.drops().total() != path.drops().count(want) || path.drops().total() == 0) {
+                throw new IllegalStateException("drops: " + path.drops());
+            }
+            work.release();
+        }
+    }
+
+    @Benchmark
+    public Verdict synFlood(Flood s) {
+        int k = s.i++ & (Flood.FLOWS - 1);
+        ByteBuf w = s.work;
+        w.setBytes(0, s.frame);
+        w.setInt(26, s.caddr[k]);
+        w.setShort(34, s.cport[k]);
+        w.setShort(24, s.ipSum[k]);
+        w.readerIndex(0).writerIndex(64);
+        return s.path.processFrame(w);
     }
 
     @State(Scope.Thread)

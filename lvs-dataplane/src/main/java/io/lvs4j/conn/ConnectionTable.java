@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.LongSupplier;
+import java.util.random.RandomGenerator;
 
 /**
  * The userspace director's connection table: IPVS connections and persistence templates keyed by
@@ -53,6 +54,24 @@ import java.util.function.LongSupplier;
  * (destination address and port). {@link Builder#expectedConnections(int)} sizes everything up
  * front, so a table that stays within it never grows on the packet path.
  *
+ * <h2>Limit and flood defence</h2>
+ * The table never holds more than {@link Builder#maxConnections(int)} entries (default four times
+ * the expected connections, at least 65,536): its arrays grow up to that and no further, so its
+ * memory is bounded by about 217 bytes an entry of the limit, and a flood of spoofed SYNs cannot
+ * run the heap out. A new connection at the limit is refused ({@link #FULL}). From
+ * {@link Builder#defenseThreshold(int)} on (default three quarters of the limit) the table defends
+ * itself in the spirit of the kernel's {@code amemthresh}, {@code drop_packet},
+ * {@code drop_entry} and {@code secure_tcp}, but by its own fill rather than the host's free
+ * memory: new connections are dropped at random ({@link #EARLY_DROP}) with a probability rising
+ * from 0 at the threshold to 1 at the limit, half-open TCP and SCTP connections wait at most
+ * {@link Builder#halfOpenTimeout(Duration)} for their next packet, and {@link #advance()} sweeps a
+ * 32nd of the index a second, dropping half-open connections with the same probability.
+ * Established connections are never dropped, so their packets keep flowing through a flood. Each
+ * outcome is counted ({@link #fullDrops()}, {@link #earlyDrops()}, {@link #halfOpenEvictions()}).
+ * Not modelled: the kernel's secure_tcp state table (which, for NAT, also delays ESTABLISHED
+ * until the three-way handshake is complete); the random numbers come from
+ * {@link Builder#random}, so tests can repeat a defence exactly.
+ *
  * <h2>Time</h2>
  * The table's clock is a {@link Builder#ticker(LongSupplier) ticker} read only by {@link #advance()}.
  * Packets refresh timeouts against the time of the last advance (as the kernel uses jiffies), in
@@ -89,7 +108,7 @@ import java.util.function.LongSupplier;
  *   <li>A real server's reply that matches connections of two services masquerading to the same
  *       real server belongs to the newest of them, as the kernel's bucket lists put it first.</li>
  * </ul>
- * Not modelled: the secure_tcp table, conntrack, persistence engines, connection
+ * Not modelled: conntrack, persistence engines, connection
  * synchronisation, the FTP helper. A template of a destination that was removed and whose handle
  * {@link DestinationTable} later reused would be taken as valid.
  *
@@ -100,6 +119,33 @@ public final class ConnectionTable {
     public static final int NONE = -1;
     /** The id of the last one-packet connection, which is never hashed. */
     public static final int TRANSIENT = 0;
+    /**
+     * {@link #connectIpv4}: refused, the table holds {@link Builder#maxConnections(int) its limit} of
+     * entries.
+     */
+    public static final int FULL = -2;
+    /**
+     * {@link #connectIpv4}: refused by random early drop, the table being past its
+     * {@link Builder#defenseThreshold(int) defence threshold}.
+     */
+    public static final int EARLY_DROP = -3;
+    /**
+     * The most entries a table can hold: its entry line array ({@value #E} ints an entry, one more
+     * entry for {@link #TRANSIENT}) must fit a Java array.
+     */
+    public static final int MAX_CONNECTIONS = (Integer.MAX_VALUE - 8 - 12) / 16 - 1;
+    /** The smallest default {@link Builder#maxConnections(int) limit}, whatever is expected. */
+    static final int MIN_DEFAULT_LIMIT = 65_536;
+    /**
+     * Under pressure {@link #advance()} examines this fraction of the index each second
+     * ({@code 1/32}, as the kernel's {@code drop_entry} scans its hash table), a tenth of it a tick.
+     */
+    private static final int SWEEP_DIVISOR = 32 * (1000 / 100);
+    /** TCP states before ESTABLISHED, by ordinal: NONE, SYN_SENT, SYN_RECV, SYNACK. */
+    private static final int HALF_OPEN_TCP = 1 << TcpState.NONE.ordinal() | 1 << TcpState.SYN_SENT.ordinal()
+            | 1 << TcpState.SYN_RECV.ordinal() | 1 << TcpState.SYNACK.ordinal();
+    /** SCTP states before ESTABLISHED, by ordinal: NONE to COOKIE_ECHOED. */
+    private static final int HALF_OPEN_SCTP = (1 << SctpState.ESTABLISHED.ordinal()) - 1;
 
     /** Timer tick. */
     public static final int TICK_MILLIS = 100;
@@ -173,6 +219,16 @@ public final class ConnectionTable {
     private final int udpTicks;
     private final int initialTicks;
 
+    // the limit and the flood defence
+    private final int maxEntries;
+    private final int defenseAt;
+    private final int halfOpenTicks;
+    private final RandomGenerator random;
+    private long fullDrops;
+    private long earlyDrops;
+    private long evictions;
+    private int sweepCursor;
+
     // entries
     private long[] keys;
     /**
@@ -220,7 +276,11 @@ public final class ConnectionTable {
         }
         udpTicks = ticks(b.udp);
         initialTicks = ticks(3);
-        int n = Math.max(16, b.expected + 1);
+        maxEntries = b.max;
+        defenseAt = b.threshold;
+        halfOpenTicks = b.halfOpenTicks;
+        random = b.random;
+        int n = Math.min(Math.max(16, b.expected + 1), maxEntries + 1);
         capacity = n;
         keys = new long[ALIGN + K * n];
         e = new int[E_ALIGN + E * n];
@@ -611,8 +671,9 @@ public final class ConnectionTable {
      *
      * @param serviceId from {@link #addService}
      * @param protocol the packet's protocol number (6, 17 or 132)
-     * @return the connection's id, {@link #TRANSIENT} for a one-packet connection, or {@link #NONE}
-     *     when no destination is available
+     * @return the connection's id, {@link #TRANSIENT} for a one-packet connection, {@link #NONE}
+     *     when no destination is available, {@link #FULL} when the table is at its limit, or
+     *     {@link #EARLY_DROP} when the flood defence dropped it (all three negative)
      */
     public int connectIpv4(int serviceId, int protocol, int caddr, int cport, int vaddr, int vport) {
         Svc s = svc(serviceId);
@@ -631,6 +692,12 @@ public final class ConnectionTable {
     }
 
     int connect(Svc s, int protocol, long cHi, long cLo, int cport, long vHi, long vLo, int vport, boolean v6) {
+        if (used() >= defenseAt) {
+            int refused = admit();
+            if (refused != 0) {
+                return refused;
+            }
+        }
         DestinationTable table = s.table;
         int handle;
         int template = NONE;
@@ -678,6 +745,11 @@ public final class ConnectionTable {
                 r = probe(tm, snHi, snLo, tvHi, tvLo, v6); // the run shifted: find the free slot again
             }
             if (r < 0) {
+                // room for the template and, unless it is a one-packet connection, the connection
+                if (used() + (s.onePacket && protocol == Protocol.UDP.number() ? 1 : 2) > maxEntries) {
+                    fullDrops++;
+                    return FULL;
+                }
                 handle = v6 ? s.scheduler.pickIpv6(cHi, cLo, cport, vHi, vLo, vport)
                         : s.scheduler.pickIpv4((int) cLo, cport, (int) vLo, vport);
                 if (handle == ServiceScheduler.NONE) {
@@ -717,8 +789,32 @@ public final class ConnectionTable {
             e[entryBase(id) + E_CONTROL] = template;
             e[entryBase(template) + E_NCONTROL]++;
         }
-        scheduleAt(id, now + initialTicks);
+        scheduleAt(id, now + (used() >= defenseAt ? Math.min(initialTicks, halfOpenTicks) : initialTicks));
         return id;
+    }
+
+    /** Entry ids in use: hashed entries and invalidated templates that still await their timer. */
+    private int used() {
+        return highWater - 1 - freeCount;
+    }
+
+    /**
+     * A new connection with the table at or past its defence threshold: {@link #FULL} at the
+     * limit; else {@link #EARLY_DROP} with a probability that rises linearly from 0 at the
+     * threshold to 1 at the limit (the kernel's {@code drop_packet} drops one new connection in
+     * {@code amemthresh / (amemthresh - free memory)} the same way); else 0, admitted.
+     */
+    private int admit() {
+        int used = used();
+        if (used >= maxEntries) {
+            fullDrops++;
+            return FULL;
+        }
+        if (random.nextInt(maxEntries - defenseAt) < used - defenseAt) {
+            earlyDrops++;
+            return EARLY_DROP;
+        }
+        return 0;
     }
 
     private boolean templateValid(Svc s, int template) {
@@ -809,7 +905,8 @@ public final class ConnectionTable {
             return free[--freeCount];
         }
         if (highWater == capacity) {
-            int n = (int) Math.min((Integer.MAX_VALUE - 64) / K, capacity * 2L);
+            // never past the limit: ids 1..maxEntries, and 0 for TRANSIENT
+            int n = (int) Math.min(maxEntries + 1L, capacity * 2L);
             if (n == capacity) {
                 throw new IllegalStateException(Preconditions.message("connection table size", capacity,
                         "fewer entries than " + capacity));
@@ -1008,10 +1105,16 @@ public final class ConnectionTable {
             next = ev < 0 ? TcpState.CLOSE.ordinal() : StateTables.TCP[dir][ev][old];
             timeout = tcpTicks[next];
             established = next == TcpState.ESTABLISHED.ordinal();
+            if ((HALF_OPEN_TCP >>> next & 1) != 0 && timeout > halfOpenTicks && used() >= defenseAt) {
+                timeout = halfOpenTicks;
+            }
         } else if (proto == 132) {
             next = StateTables.SCTP[dir][StateTables.sctpEvent(arg & 0xFF)][old];
             timeout = sctpTicks[next];
             established = next == SctpState.ESTABLISHED.ordinal();
+            if ((HALF_OPEN_SCTP >>> next & 1) != 0 && timeout > halfOpenTicks && used() >= defenseAt) {
+                timeout = halfOpenTicks;
+            }
         } else {
             next = 0;
             timeout = udpTicks;
@@ -1113,6 +1216,7 @@ public final class ConnectionTable {
         if (target <= now) {
             return 0;
         }
+        long elapsed = target - now;
         now = target;
         int removed = 0;
         long from = swept + 1;
@@ -1139,7 +1243,53 @@ public final class ConnectionTable {
         }
         swept = to;
         current = now;
+        if (used() >= defenseAt) {
+            removed += sweep(elapsed);
+        }
         return removed;
+    }
+
+    /**
+     * The kernel's {@code drop_entry} under pressure: examines the next {@link #SWEEP_DIVISOR}th of
+     * the index for each tick that passed (so all of it in 32 s) and drops each half-open connection
+     * found there (TCP before ESTABLISHED, SCTP before ESTABLISHED; not UDP, not templates) with
+     * the probability of {@link #admit}'s early drop, stopping once the table is back under its
+     * threshold. Established connections are never dropped. Returns how many entries went.
+     */
+    private int sweep(long ticks) {
+        int size = slotMask + 1;
+        long budget = Math.min(size, ticks * ((size + SWEEP_DIVISOR - 1) / SWEEP_DIVISOR));
+        long[] s = slots;
+        int removed = 0;
+        int i = sweepCursor & slotMask;
+        for (long k = 0; k < budget; ) { // counts the slots passed: each drop takes an entry away, so it ends
+            int used = used();
+            if (used < defenseAt) {
+                break;
+            }
+            int b = slotBase(i);
+            long sm = s[b + S_META];
+            if (sm != 0 && (sm & 2) == 0) { // a connection, not a template
+                int id = (int) s[b + S_ID];
+                if (halfOpen(id) && (used >= maxEntries
+                        || random.nextInt(maxEntries - defenseAt) < used - defenseAt)) {
+                    removed += expireNow(id);
+                    evictions++;
+                    continue; // the deletion may have moved a later entry into this slot: look again
+                }
+            }
+            i = (i + 1) & slotMask;
+            k++;
+        }
+        sweepCursor = i;
+        return removed;
+    }
+
+    /** Whether a connection is TCP or SCTP and has not reached ESTABLISHED (or has left it for NONE). */
+    private boolean halfOpen(int id) {
+        int proto = (int) (keys[keyBase(id) + K_META] >>> 56);
+        int st = e[entryBase(id) + E_STATE];
+        return proto == 6 ? (HALF_OPEN_TCP >>> st & 1) != 0 : proto == 132 && (HALF_OPEN_SCTP >>> st & 1) != 0;
     }
 
     /**
@@ -1193,11 +1343,11 @@ public final class ConnectionTable {
         return tick <= d ? d : d + Math.floorDiv(tick - d + p - 1, p) * p;
     }
 
-    private void expireNow(int id) {
+    private int expireNow(int id) {
         if (getLong(id, E_LINKED) != 0) {
             unlink(id);
         }
-        expire(id);
+        return expire(id);
     }
 
     // ------------------------------------------------------------------ accessors
@@ -1210,6 +1360,53 @@ public final class ConnectionTable {
     /** Persistence templates in the table (hashed). */
     public int templateCount() {
         return templates;
+    }
+
+    /** The most entries (connections and templates) the table holds: {@link Builder#maxConnections}. */
+    public int maxConnections() {
+        return maxEntries;
+    }
+
+    /** The fill at which the flood defence starts: {@link Builder#defenseThreshold}. */
+    public int defenseThreshold() {
+        return defenseAt;
+    }
+
+    /**
+     * Whether the flood defence is on: the table holds at least {@link #defenseThreshold()}
+     * entries (invalidated templates that still await their timer included).
+     */
+    public boolean underPressure() {
+        return used() >= defenseAt;
+    }
+
+    /** New connections refused with {@link #FULL} since the table was built. */
+    public long fullDrops() {
+        return fullDrops;
+    }
+
+    /** New connections refused with {@link #EARLY_DROP} since the table was built. */
+    public long earlyDrops() {
+        return earlyDrops;
+    }
+
+    /** Half-open connections the defence dropped from the table under pressure since it was built. */
+    public long halfOpenEvictions() {
+        return evictions;
+    }
+
+    /**
+     * The bytes of the table's arrays (entry lines, key records, free list, index, timer wheel,
+     * with their headers): nearly all of its memory. It grows with the table, at most to about 217
+     * bytes an entry of {@link #maxConnections()}.
+     */
+    public long memoryBytes() {
+        return 5 * 16L + 8L * keys.length + 4L * e.length + 4L * free.length + 8L * slots.length + 4L * wheel.length;
+    }
+
+    /** Entries the arrays have room for before they grow (for tests of the limit). */
+    int entryCapacity() {
+        return capacity - 1;
     }
 
     /** Whether the id is a persistence template. */
@@ -1515,6 +1712,14 @@ public final class ConnectionTable {
         private final int[] tcp = new int[TcpState.values().length];
         private final int[] sctp = new int[SctpState.values().length];
         private int udp = 300;
+        private boolean expectedSet;
+        private int maxSet = -1;
+        private int thresholdSet = -1;
+        private int halfOpenTicks = ticks(5);
+        private RandomGenerator random = new SplittableRandom();
+        // resolved by build()
+        private int max;
+        private int threshold;
 
         Builder() {
             for (TcpState s : TcpState.values()) {
@@ -1531,9 +1736,69 @@ public final class ConnectionTable {
             return this;
         }
 
-        /** Connections to size the arrays for up front, 0..2^27 (default 1024). */
+        /**
+         * Connections to size the arrays for up front, 0..{@link #MAX_CONNECTIONS} (default 1024,
+         * or {@link #maxConnections} if that is less); at most {@link #maxConnections}.
+         */
         public Builder expectedConnections(int n) {
-            this.expected = Preconditions.checkInRange(n, 0, 1 << 27, "expected connections");
+            this.expected = Preconditions.checkInRange(n, 0, MAX_CONNECTIONS, "expected connections");
+            this.expectedSet = true;
+            return this;
+        }
+
+        /**
+         * The most entries (connections and persistence templates) the table holds,
+         * 1..{@link #MAX_CONNECTIONS}; default four times {@link #expectedConnections}, at least
+         * 65,536. The arrays are sized for the expected connections up front and double as the
+         * table fills, but never past this limit (about 217 bytes an entry at most, and half as much
+         * again while an array is being copied), so a flood of new flows cannot exhaust the heap:
+         * at the limit a new connection is refused ({@link #FULL}) and counted
+         * ({@link ConnectionTable#fullDrops()}); established connections go on. With
+         * {@code expectedConnections} equal to it, everything is allocated up front.
+         */
+        public Builder maxConnections(int n) {
+            this.maxSet = Preconditions.checkInRange(n, 1, MAX_CONNECTIONS, "max connections");
+            return this;
+        }
+
+        /**
+         * The fill (entries) at which the flood defence starts, in the spirit of the kernel's
+         * {@code amemthresh} with {@code drop_packet}, {@code drop_entry} and {@code secure_tcp} in
+         * their automatic modes; 1..{@link #maxConnections}, default three quarters of it. From
+         * there on: a new connection is dropped ({@link #EARLY_DROP}) with a probability rising
+         * linearly from 0 at the threshold to 1 at the limit; half-open TCP and SCTP connections
+         * (not yet ESTABLISHED) get at most the {@link #halfOpenTimeout} on each packet; and
+         * {@link ConnectionTable#advance()} drops half-open connections found by a sweep of the
+         * index (a 32nd of it a second) with the same probability. Established connections, UDP
+         * connections and templates are never dropped. Equal to the limit: only the limit applies.
+         */
+        public Builder defenseThreshold(int entries) {
+            this.thresholdSet = Preconditions.checkInRange(entries, 1, MAX_CONNECTIONS, "defense threshold");
+            return this;
+        }
+
+        /**
+         * The longest a half-open connection (TCP NONE, SYN_SENT, SYN_RECV, SYNACK; SCTP before
+         * ESTABLISHED) waits for its next packet while the table is past its
+         * {@link #defenseThreshold}, 100 ms..31 days in steps of the table's {@value #TICK_MILLIS} ms
+         * tick (rounded up); default 5 s (SYN_RECV's own timeout is 60 s). A state's own timeout, if
+         * shorter, stays.
+         */
+        public Builder halfOpenTimeout(Duration timeout) {
+            Preconditions.checkNotNull(timeout, "half-open timeout");
+            Preconditions.checkArgument(timeout.compareTo(Duration.ofMillis(TICK_MILLIS)) >= 0
+                    && timeout.getSeconds() <= VirtualService.MAX_TIMEOUT_SECONDS, "half-open timeout", timeout,
+                    TICK_MILLIS + " ms.." + VirtualService.MAX_TIMEOUT_SECONDS + " s");
+            this.halfOpenTicks = (int) ((timeout.toMillis() + TICK_MILLIS - 1) / TICK_MILLIS);
+            return this;
+        }
+
+        /**
+         * The random numbers of the early drop and of the sweep (default a {@link SplittableRandom}
+         * seeded at random); a generator with a fixed seed makes the defence repeatable.
+         */
+        public Builder random(RandomGenerator random) {
+            this.random = Preconditions.checkNotNull(random, "random");
             return this;
         }
 
@@ -1611,8 +1876,32 @@ public final class ConnectionTable {
             return (int) d.getSeconds();
         }
 
+        /**
+         * Builds the table. Fails if {@link #expectedConnections} or {@link #defenseThreshold}, both
+         * given, exceed {@link #maxConnections}.
+         */
         public ConnectionTable build() {
-            return new ConnectionTable(this);
+            int m = maxSet >= 0 ? maxSet : defaultLimit(expected);
+            if (maxSet >= 0 && expectedSet) {
+                Preconditions.checkArgument(expected <= m, "expected connections", expected,
+                        "at most max connections, " + m);
+            }
+            int t = thresholdSet >= 0 ? thresholdSet : Math.max(1, (int) (m * 3L / 4));
+            Preconditions.checkArgument(t <= m, "defense threshold", t, "at most max connections, " + m);
+            int e = expected;
+            expected = Math.min(expected, m);
+            max = m;
+            threshold = t;
+            try {
+                return new ConnectionTable(this);
+            } finally {
+                expected = e;
+            }
+        }
+
+        /** The default limit for that many expected connections. */
+        static int defaultLimit(int expected) {
+            return (int) Math.min(MAX_CONNECTIONS, Math.max(MIN_DEFAULT_LIMIT, 4L * expected));
         }
     }
 }

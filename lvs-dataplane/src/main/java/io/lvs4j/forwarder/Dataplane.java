@@ -178,6 +178,11 @@ final class Dataplane {
         return path;
     }
 
+    /** The connection table (for its fill and flood-defence counters). */
+    public ConnectionTable connectionTable() {
+        return table;
+    }
+
     /** Adds a service without real servers; returns its index for {@link #addRealServer}. */
     public int addService(VirtualService vs) {
         Preconditions.checkArgument(!vs.key().isFwmark(), "virtual service", vs.key(),
@@ -800,8 +805,8 @@ final class Dataplane {
         Verdict v = path.processFrame(b);
         if (v == Verdict.TO_REAL_SERVER) {
             int id = path.lastConnection();
-            if (id >= peerMac.length) {
-                int n = Math.max(id + 1, peerMac.length * 2);
+            if (id >= peerMac.length) { // ids stay within the table's limit
+                int n = (int) Math.min(table.maxConnections() + 1L, Math.max(id + 1L, peerMac.length * 2L));
                 peerMac = Arrays.copyOf(peerMac, n);
                 peerIf = Arrays.copyOf(peerIf, n);
             }

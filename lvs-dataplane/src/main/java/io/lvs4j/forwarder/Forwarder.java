@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
@@ -111,6 +112,18 @@ import org.slf4j.LoggerFactory;
  * connected subnets, timeouts other than those it opened with ({@link Builder#timeouts}), sync
  * daemons.
  *
+ * <h2>Floods and failure</h2>
+ * The connection table is bounded ({@link Builder#maxConnections}, default four times the expected
+ * connections) and defends itself from {@link Builder#defenseThreshold} on: new connections and
+ * half-open ones are dropped at random, more as the table fills, and half-open ones time out after
+ * {@link Builder#halfOpenTimeout}; the connections it holds keep flowing. {@link #stats()} counts
+ * the refused packets ({@link DropReason#TABLE_FULL}, {@link DropReason#EARLY_DROP}), the half-open
+ * connections dropped and the table's fill, and the forwarder logs a warning at most every 10 s
+ * while it refuses connections. If its thread dies all the same (an {@link Error} such as an
+ * {@link OutOfMemoryError}) the forwarder goes to {@link State#FAILED} and tells its
+ * {@link Builder#failureListener FailureListener}s: a director should then give up the virtual
+ * addresses, which nobody serves any more.
+ *
  * <p>Limits: no firewall-mark services; frames up to 1,984 bytes (GSO/GRO super-packets are
  * counted as truncated and dropped); one thread; tunnelled frames that outgrow the outgoing
  * interface's MTU (20 to 32 bytes of encapsulation) are not sent and no ICMP "fragmentation
@@ -128,6 +141,8 @@ import org.slf4j.LoggerFactory;
 public final class Forwarder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Forwarder.class);
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    /** The forwarder logs the connection table's refusals at most this often. */
+    private static final long REPORT_NANOS = 10_000_000_000L;
 
     private final Dataplane plane;
     private final PacketSocket[] sockets;
@@ -135,19 +150,50 @@ public final class Forwarder implements AutoCloseable {
     private final Timeouts timeouts;
     private final String description;
     private final ConcurrentLinkedQueue<FutureTask<?>> commands = new ConcurrentLinkedQueue<>();
+    private final List<FailureListener> failureListeners;
     private volatile Thread thread;
     private volatile boolean running;
+    private volatile State state = State.OPEN;
+    private volatile Throwable death;
     private volatile RuntimeException failure;
     private volatile long loopErrors;
     private final IpvsTable table;
 
-    private Forwarder(Dataplane plane, PacketSocket[] sockets, Timeouts timeouts, String description)
-            throws NetlinkIoException {
+    /** Where a forwarder is in its life; {@link #state()}. */
+    public enum State {
+        /** Opened, its thread not started: changes apply at once on the caller's thread. */
+        OPEN,
+        /** Its thread forwards. */
+        RUNNING,
+        /**
+         * Its thread died of an error it could not recover from (e.g. an {@link OutOfMemoryError}):
+         * nothing is forwarded any more, and the virtual addresses it holds are black holes. A
+         * director should give them up; {@link #failureCause()} says why, and the
+         * {@link FailureListener}s were told.
+         */
+        FAILED,
+        /** Closed: its sockets are closed. */
+        CLOSED
+    }
+
+    /**
+     * Told, once, when the forwarder's thread dies ({@link State#FAILED}); called on that thread
+     * after the state changed, so it should only hand the news on (e.g. make the VRRP instances give
+     * up mastership and the process exit non-zero). What it throws is ignored.
+     */
+    @FunctionalInterface
+    public interface FailureListener {
+        void failed(Forwarder forwarder, Throwable cause);
+    }
+
+    Forwarder(Dataplane plane, PacketSocket[] sockets, Timeouts timeouts, String description,
+            List<FailureListener> failureListeners) throws NetlinkIoException {
         this.plane = plane;
         this.sockets = sockets;
         this.poller = new PacketSocket.Poller(sockets);
         this.timeouts = timeouts;
         this.description = description;
+        this.failureListeners = List.copyOf(failureListeners);
         this.table = new ForwarderBackend(this);
     }
 
@@ -169,7 +215,9 @@ public final class Forwarder implements AutoCloseable {
     /** Starts the forwarding thread; returns this. */
     public synchronized Forwarder start() {
         Preconditions.checkState(thread == null, "forwarder", "started", "not started yet");
+        Preconditions.checkState(state == State.OPEN, "forwarder", state, "open");
         running = true;
+        state = State.RUNNING;
         Thread t = new Thread(this::loop, "lvs4j-forwarder");
         t.setDaemon(true);
         thread = t;
@@ -303,15 +351,26 @@ public final class Forwarder implements AutoCloseable {
         return table;
     }
 
-    /** The counters, drop reasons included. */
+    /** The counters, drop reasons included, and the connection table's fill. */
     public ForwarderStats stats() {
         return call(() -> {
             long[] c = plane.counters();
             Map<DropReason, Long> drops = new EnumMap<>(DropReason.class);
             drops.putAll(plane.path().drops().snapshot());
-            return new ForwarderStats(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7], c[8], c[9], c[10], drops,
-                    plane.unresolvedServers());
+            ConnectionTable t = plane.connectionTable();
+            return new ForwarderStats(c, drops, plane.unresolvedServers(), t.size(), t.maxConnections(),
+                    t.halfOpenEvictions());
         });
+    }
+
+    /** Where the forwarder is in its life. */
+    public State state() {
+        return state;
+    }
+
+    /** What killed the forwarder's thread ({@link State#FAILED}), or null. */
+    public Throwable failureCause() {
+        return death;
     }
 
     /** The forwarding thread's id, or -1 before {@link #start()} (for tests measuring its allocation). */
@@ -320,7 +379,10 @@ public final class Forwarder implements AutoCloseable {
         return t == null ? -1 : t.getId();
     }
 
-    /** The last unexpected error of the forwarding loop (it keeps running), or null. */
+    /**
+     * The last unexpected exception of the forwarding loop (it kept running), or null; see
+     * {@link #failureCause()} for what ended it.
+     */
     public RuntimeException lastFailure() {
         return failure;
     }
@@ -337,8 +399,16 @@ public final class Forwarder implements AutoCloseable {
         }
         FutureTask<T> task = new FutureTask<>(body);
         commands.add(task);
+        if (!running && commands.remove(task)) { // the thread ended meanwhile: nobody else will run it
+            synchronized (this) {
+                return callHere(body);
+            }
+        }
         try {
             return task.get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (CancellationException e) {
+            throw new IllegalStateException(Preconditions.message("forwarder thread", state,
+                    "a running forwarder"), death != null ? death : e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException) {
                 throw (RuntimeException) e.getCause();
@@ -366,34 +436,75 @@ public final class Forwarder implements AutoCloseable {
 
     private void loop() {
         long lastTimers = 0;
-        while (running) {
-            try {
-                if (poller.await(10) > 0) {
-                    for (int k = 0; k < sockets.length; k++) {
-                        if (poller.ready(k)) {
-                            plane.poll(k, 16);
+        long lastReport = System.nanoTime();
+        long refusedBefore = 0;
+        try {
+            while (running) {
+                try {
+                    if (poller.await(10) > 0) {
+                        for (int k = 0; k < sockets.length; k++) {
+                            if (poller.ready(k)) {
+                                plane.poll(k, 16);
+                            }
                         }
                     }
-                }
-                FutureTask<?> c;
-                while ((c = commands.poll()) != null) {
-                    c.run();
-                }
-                long now = System.nanoTime();
-                if (now - lastTimers >= 10_000_000L) {
-                    lastTimers = now;
-                    plane.timers(now);
-                }
-            } catch (RuntimeException e) {
-                failure = e;
-                if (loopErrors++ < 10) {
-                    LOG.warn("forwarder on {}: {}", description, e.toString(), e);
+                    FutureTask<?> c;
+                    while ((c = commands.poll()) != null) {
+                        c.run();
+                    }
+                    long now = System.nanoTime();
+                    if (now - lastTimers >= 10_000_000L) {
+                        lastTimers = now;
+                        plane.timers(now);
+                    }
+                    if (now - lastReport >= REPORT_NANOS) {
+                        lastReport = now;
+                        refusedBefore = reportPressure(refusedBefore);
+                    }
+                } catch (RuntimeException e) {
+                    failure = e;
+                    if (loopErrors++ < 10) {
+                        LOG.warn("forwarder on {}: {}", description, e.toString(), e);
+                    }
                 }
             }
+        } catch (Throwable t) { // an Error (OutOfMemoryError, StackOverflowError, ...): the thread ends
+            died(t);
+        } finally {
+            FutureTask<?> c;
+            while ((c = commands.poll()) != null) {
+                c.cancel(false);
+            }
         }
-        FutureTask<?> c;
-        while ((c = commands.poll()) != null) {
-            c.cancel(false);
+    }
+
+    /** At most every {@link #REPORT_NANOS}: a warning if the connection table refused connections. */
+    private long reportPressure(long before) {
+        ConnectionTable t = plane.connectionTable();
+        long refused = t.fullDrops() + t.earlyDrops();
+        if (refused != before) {
+            LOG.warn("forwarder on {}: connection table at {} of {} entries (defence from {}): {} new connections"
+                    + " refused ({} at the limit, {} by early drop), {} half-open dropped, since it opened",
+                    description, t.size(), t.maxConnections(), t.defenseThreshold(), refused, t.fullDrops(),
+                    t.earlyDrops(), t.halfOpenEvictions());
+        }
+        return refused;
+    }
+
+    private void died(Throwable t) {
+        running = false;
+        death = t;
+        state = State.FAILED;
+        try {
+            LOG.error("forwarder on {}: its thread died, nothing is forwarded any more: {}", description, t.toString(),
+                    t);
+        } catch (Throwable ignored) { // logging may need the memory that ran out
+        }
+        for (FailureListener l : failureListeners) {
+            try {
+                l.failed(this, t);
+            } catch (Throwable ignored) { // a listener's failure must not hide the others
+            }
         }
     }
 
@@ -414,6 +525,7 @@ public final class Forwarder implements AutoCloseable {
         }
         synchronized (this) {
             plane.close();
+            state = State.CLOSED;
         }
     }
 
@@ -431,8 +543,13 @@ public final class Forwarder implements AutoCloseable {
         private boolean answerArp = true;
         private int batch = 64;
         private int expectedConnections = 65_536;
+        private boolean expectedSet;
+        private int maxConnections = -1;
+        private int defenseThreshold = -1;
+        private Duration halfOpenTimeout;
         private int receiveBuffer = 4 << 20;
         private boolean expireNodestConn;
+        private final List<FailureListener> failureListeners = new ArrayList<>();
 
         private Builder() {}
 
@@ -502,9 +619,58 @@ public final class Forwarder implements AutoCloseable {
             return this;
         }
 
-        /** Connections the table is sized for up front (default 65,536). */
+        /** Connections the table is sized for up front (default 65,536); at most {@link #maxConnections}. */
         public Builder expectedConnections(int n) {
             this.expectedConnections = Preconditions.checkInRange(n, 1, 1 << 24, "expected connections");
+            this.expectedSet = true;
+            return this;
+        }
+
+        /**
+         * The most entries (connections and persistence templates) the connection table holds,
+         * 1..{@value ConnectionTable#MAX_CONNECTIONS}; default four times
+         * {@link #expectedConnections} (262,144 with its default), at least 65,536. The table's
+         * memory is bounded by about 217 bytes an entry of this limit (half as much again while it
+         * grows from the expected size), so a flood of new flows cannot run the heap out: at the
+         * limit a new connection's packet is dropped ({@link DropReason#TABLE_FULL}) and the
+         * connections the table holds go on. Size the heap for it. See
+         * {@link ConnectionTable.Builder#maxConnections(int)}.
+         */
+        public Builder maxConnections(int n) {
+            this.maxConnections = Preconditions.checkInRange(n, 1, ConnectionTable.MAX_CONNECTIONS, "max connections");
+            return this;
+        }
+
+        /**
+         * The connection table's fill at which its flood defence starts (default three quarters of
+         * {@link #maxConnections}): random early drop of new connections
+         * ({@link DropReason#EARLY_DROP}) and of half-open ones, rising to certainty at the limit,
+         * and the {@link #halfOpenTimeout} for half-open connections. See
+         * {@link ConnectionTable.Builder#defenseThreshold(int)}.
+         */
+        public Builder defenseThreshold(int entries) {
+            this.defenseThreshold = Preconditions.checkInRange(entries, 1, ConnectionTable.MAX_CONNECTIONS,
+                    "defense threshold");
+            return this;
+        }
+
+        /**
+         * The longest a half-open connection waits for its next packet while the table is past its
+         * {@link #defenseThreshold} (default 5 s; 100 ms..31 days). See
+         * {@link ConnectionTable.Builder#halfOpenTimeout(Duration)}.
+         */
+        public Builder halfOpenTimeout(Duration timeout) {
+            ConnectionTable.builder().halfOpenTimeout(timeout); // checks it now
+            this.halfOpenTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Adds a listener told when the forwarder's thread dies ({@link State#FAILED}, e.g. of an
+         * {@link OutOfMemoryError}).
+         */
+        public Builder failureListener(FailureListener listener) {
+            failureListeners.add(Preconditions.checkNotNull(listener, "failure listener"));
             return this;
         }
 
@@ -524,6 +690,24 @@ public final class Forwarder implements AutoCloseable {
                 Preconditions.checkArgument(!s.key().isFwmark(), "virtual service", s.key(),
                         "an address and port (firewall marks are not seen in userspace)");
             }
+            ConnectionTable.Builder tb = ConnectionTable.builder().expireNodestConn(expireNodestConn);
+            if (maxConnections >= 0) {
+                tb.maxConnections(maxConnections);
+                // the default expectation yields to a smaller limit; a given one is checked against it
+                tb.expectedConnections(expectedSet ? expectedConnections : Math.min(expectedConnections, maxConnections));
+            } else {
+                tb.expectedConnections(expectedConnections);
+            }
+            if (defenseThreshold >= 0) {
+                tb.defenseThreshold(defenseThreshold);
+            }
+            if (halfOpenTimeout != null) {
+                tb.halfOpenTimeout(halfOpenTimeout);
+            }
+            if (timeouts != null) {
+                tb.timeouts(timeouts);
+            }
+            ConnectionTable connections = tb.build(); // cross-checks the limit before any socket opens
             String[] names = interfaces.toArray(new String[0]);
             int n = names.length;
             long[] macs = new long[n];
@@ -577,18 +761,15 @@ public final class Forwarder implements AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     sockets[i] = PacketSocket.open(netns, names[i], batch, receiveBuffer);
                 }
-                ConnectionTable.Builder tb = ConnectionTable.builder().expectedConnections(expectedConnections)
-                        .expireNodestConn(expireNodestConn);
                 Timeouts effective = Timeouts.ofSeconds(900, 120, 300); // the kernel's defaults
                 if (timeouts != null) {
-                    tb.timeouts(timeouts);
                     effective = Timeouts.ofSeconds(
                             timeouts.tcpSeconds() != 0 ? timeouts.tcpSeconds() : effective.tcpSeconds(),
                             timeouts.tcpFinSeconds() != 0 ? timeouts.tcpFinSeconds() : effective.tcpFinSeconds(),
                             timeouts.udpSeconds() != 0 ? timeouts.udpSeconds() : effective.udpSeconds());
                 }
                 Dataplane plane = new Dataplane(sockets, macs, addrs, prefixes, hi6, lo6, prefixes6, answerArp,
-                        tb.build());
+                        connections);
                 for (VirtualService s : services) {
                     plane.addService(s);
                 }
@@ -598,7 +779,7 @@ public final class Forwarder implements AutoCloseable {
                     }
                 }
                 String where = (netns != null ? netns + ":" : "") + String.join(",", names);
-                return new Forwarder(plane, sockets, effective, where);
+                return new Forwarder(plane, sockets, effective, where, failureListeners);
             } catch (NetlinkIoException e) {
                 closeAll(sockets);
                 InterfaceException ie = new InterfaceException(e.syscall, "AF_PACKET forwarder on "

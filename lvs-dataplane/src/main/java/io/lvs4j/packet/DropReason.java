@@ -31,7 +31,17 @@ public enum DropReason {
     /** No room in the buffer for an encapsulation header. */
     NO_HEADROOM,
     /** A buffer layout the rewrite cannot address without copying (e.g. composite). */
-    UNSUPPORTED_BUFFER;
+    UNSUPPORTED_BUFFER,
+    /**
+     * A new connection refused: the connection table holds its
+     * {@link io.lvs4j.conn.ConnectionTable.Builder#maxConnections(int) limit} of entries.
+     */
+    TABLE_FULL,
+    /**
+     * A new connection dropped at random by the flood defence, the connection table being past its
+     * {@link io.lvs4j.conn.ConnectionTable.Builder#defenseThreshold(int) defence threshold}.
+     */
+    EARLY_DROP;
 
     private static final DropReason[] VALUES = values();
 

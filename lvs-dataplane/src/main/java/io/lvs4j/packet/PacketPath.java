@@ -22,7 +22,9 @@ import java.util.Objects;
  * and client sides; only masquerading connections take replies), then as a new flow of a
  * service ({@link ConnectionTable#findServiceIpv4}): TCP only on a SYN without ACK, SCTP only on an
  * INIT chunk, UDP on any datagram, as the kernel's {@code conn_schedule} hooks do without
- * {@code sloppy_tcp}/{@code sloppy_sctp}. A SYN or INIT that matches a closing connection is
+ * {@code sloppy_tcp}/{@code sloppy_sctp}; a new flow the table refuses is dropped as
+ * {@link DropReason#TABLE_FULL} (at its limit) or {@link DropReason#EARLY_DROP} (by its flood
+ * defence), while packets of the connections it holds go on. A SYN or INIT that matches a closing connection is
  * scheduled afresh under {@code conn_reuse_mode} ({@link ConnectionTable#reuse}). Firewall-mark services are not matched here (userspace
  * sees no marks); ICMP errors quoting a connection's packet follow that connection.
  *
@@ -302,8 +304,9 @@ public final class PacketPath {
         }
         id = v6 ? table.connectIpv6(svc, proto, h.srcHi, h.srcLo, h.sport, h.dstHi, h.dstLo, h.dport)
                 : table.connectIpv4(svc, proto, (int) h.srcLo, h.sport, (int) h.dstLo, h.dport);
-        if (id == ConnectionTable.NONE) {
-            return drop(DropReason.NO_DESTINATION);
+        if (id < 0) {
+            return drop(id == ConnectionTable.NONE ? DropReason.NO_DESTINATION
+                    : id == ConnectionTable.FULL ? DropReason.TABLE_FULL : DropReason.EARLY_DROP);
         }
         return toRealServer(id, arg, false);
     }

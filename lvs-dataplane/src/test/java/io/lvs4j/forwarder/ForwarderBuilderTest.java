@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lvs4j.RealServer;
 import io.lvs4j.VirtualService;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The forwarder builder's checks, which fail before any socket is opened. */
@@ -38,5 +39,23 @@ class ForwarderBuilderTest {
         assertThatThrownBy(() -> Forwarder.builder().service(WEB).service(WEB))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageEndingWith("(expected: listed once)");
         assertThatThrownBy(() -> Forwarder.builder().netns("a/b")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void connectionLimits_outOfRangeOrInConflict_areRejectedBeforeAnySocketOpens() {
+        assertThatThrownBy(() -> Forwarder.builder().maxConnections(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("max connections: 0 (expected: 1..");
+        assertThatThrownBy(() -> Forwarder.builder().defenseThreshold(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("defense threshold: -1 (expected: 1..");
+        assertThatThrownBy(() -> Forwarder.builder().halfOpenTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("half-open timeout: PT0S");
+        assertThatThrownBy(() -> Forwarder.builder().failureListener(null)).isInstanceOf(NullPointerException.class);
+        // the interface does not exist: these fail on the settings, before looking for it
+        assertThatThrownBy(() -> Forwarder.builder().interfaces("nonexistent0").service(WEB).expectedConnections(5000)
+                .maxConnections(1000).open()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("expected connections: 5000 (expected: at most max connections, 1000)");
+        assertThatThrownBy(() -> Forwarder.builder().interfaces("nonexistent0").service(WEB).maxConnections(1000)
+                .defenseThreshold(2000).open()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("defense threshold: 2000 (expected: at most max connections, 1000)");
     }
 }

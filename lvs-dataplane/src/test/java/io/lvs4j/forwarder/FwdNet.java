@@ -92,6 +92,16 @@ final class FwdNet implements AutoCloseable {
         return lab.track(s.start(ports));
     }
 
+    /**
+     * nginx in {@code ns} with these {@code server} blocks (see {@link NginxServer#configure}),
+     * listening on {@code ports}; its directory is {@code dir/ns}.
+     */
+    Process nginxServers(String ns, String servers, int... ports) throws IOException, InterruptedException {
+        NginxServer s = NginxServer.configure(dir.resolve(ns), ns, false, 4096, List.of("keepalive_requests 10000000;"),
+                servers);
+        return lab.track(s.start(ports));
+    }
+
     /** Starts a command in a namespace (stopped by PID at close). */
     Process start(String ns, String... argv) throws IOException {
         return lab.start(ns, argv);

@@ -17,6 +17,7 @@ import io.lvs4j.sched.DestinationTable;
 import io.lvs4j.sched.ServiceScheduler;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.util.SplittableRandom;
 
 /**
  * The whole packet path on arbitrary bytes: every input gives a verdict, a drop is counted, and no
@@ -24,13 +25,15 @@ import io.netty.buffer.Unpooled;
  * and 2001:db8::10, and GRE and GUE ones (with and without checksum) for TCP and UDP on
  * 192.0.2.11 and 2001:db8::11, so that fuzzed packets reach scheduling, state changes and every
  * rewrite;
- * connections persist across inputs, so sequences exercise lookups of earlier ones. Under
+ * connections persist across inputs, so sequences exercise lookups of earlier ones; the table is
+ * limited to 256 entries with its flood defence from 128, so long runs reach the limit, the early
+ * drop and the sweep of half-open connections, and it never holds more than its limit. Under
  * {@code mvn test} it replays its seeds; {@code JAZZER_FUZZ=1} fuzzes for real.
  */
 class PacketPathFuzzTest {
     private static final long[] CLOCK = {0};
     private static final ConnectionTable TABLE = ConnectionTable.builder().ticker(() -> CLOCK[0]).hashSeed(7)
-            .expireNodestConn(true).build();
+            .expireNodestConn(true).maxConnections(256).defenseThreshold(128).random(new SplittableRandom(7)).build();
     private static final PacketPath PATH = new PacketPath(TABLE).localMac(1).tunnelSourceIpv4(0x0A0000FE)
             .tunnelSourceIpv6(0x20010db800000000L, 0xFE);
 
@@ -108,6 +111,7 @@ class PacketPathFuzzTest {
         assertThat(v).isNotNull();
         assertThat(PATH.drops().total()).isEqualTo(v == Verdict.DROP ? dropsBefore + 1 : dropsBefore);
         assertThat(b.readerIndex()).isBetween(0, b.writerIndex());
+        assertThat(TABLE.size()).isLessThanOrEqualTo(TABLE.maxConnections());
     }
 
     /** Lets the fuzzer get past the header checksum: recomputes it where an IPv4 header would be. */
