@@ -35,7 +35,10 @@ public class OsException extends Exception {
     /** For subclasses that word their own message. */
     protected OsException(String message, String operation, String object, int errno, String detail,
             Throwable cause) {
-        super(message, cause);
+        super(message);
+        if (cause != null) {
+            initCause(cause); // a null cause given to super would forbid a later initCause
+        }
         this.operation = operation;
         this.object = object;
         this.errno = errno;
