@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** README's "Embedding a director" shows EmbeddedDirector's tagged regions verbatim, in order. */
+/** docs/embedding.md shows EmbeddedDirector's tagged regions verbatim, in order. */
 class ReadmeSnippetsTest {
     private static final Pattern REGION = Pattern.compile("// tag::(\\w+)\\[\\]\n(.*?)\n\\s*// end::\\1\\[\\]",
             Pattern.DOTALL);
@@ -33,8 +33,8 @@ class ReadmeSnippetsTest {
     @Test
     void readme_embeddingSection_showsTheExampleCodeVerbatim() throws Exception {
         String source = Files.readString(Path.of("src/main/java/io/lvs4j/examples/EmbeddedDirector.java"));
-        String readme = Files.readString(Path.of("../README.md"));
-        int start = readme.indexOf("## Embedding a director\n");
+        String readme = Files.readString(Path.of("../docs/embedding.md"));
+        int start = readme.indexOf("# Embedding a director\n");
         assertThat(start).as("README section").isNotNegative();
         int end = readme.indexOf("\n## ", start + 1);
         String section = readme.substring(start, end < 0 ? readme.length() : end);
