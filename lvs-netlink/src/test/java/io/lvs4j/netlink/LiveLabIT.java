@@ -154,7 +154,9 @@ class LiveLabIT {
                 + connected + ":8080 weight 1 -> 5, ADD_SERVER TCP 192.0.2.100:80 -> " + LiveLabMain.SERVERS[2]
                 + ":8080, REMOVE_SERVER TCP 192.0.2.100:80 -> " + other + ":8080] draining []");
         // the connection kept working on the same real server
-        assertThat(line("live", "after2 ")).as(out).startsWith("after2 oks 5 tail ok ");
+        // the client keeps going while the director polls its log: at least 5 more round trips, not exactly 5
+        assertThat(oksAfter(line("live", "after2 "))).as(out).isGreaterThanOrEqualTo(5);
+        assertThat(line("live", "after2 ")).as(out).contains(" tail ok ");
         String local = line("live", "client local ").substring("client local ".length());
         String lnc = section("lnc2");
         assertThat(lnc).as(out).containsPattern("TCP +\\S+ +ESTABLISHED +" + Pattern.quote(local) + " +192\\.0\\.2\\.100:80 +"
@@ -172,7 +174,7 @@ class LiveLabIT {
         assertThat(line("drain", "reconcile3 ")).as(out).isEqualTo("reconcile3 [EDIT_SERVER TCP 192.0.2.100:80 -> "
                 + connected + ":8080 weight 5 -> 0] draining [Drain[TCP 192.0.2.100:80 -> " + connected + ":8080]]");
         assertThat(line("drain", "weight ")).isEqualTo("weight -a -t 192.0.2.100:80 -r " + connected + ":8080 -m -w 0");
-        assertThat(line("drain", "after3 ")).as(out).isEqualTo("after3 oks 5");
+        assertThat(oksAfter(line("drain", "after3 "))).as(out).isGreaterThanOrEqualTo(5);
         assertThat(line("drain", "progress-open ")).isEqualTo("progress-open []");
         assertThat(line("drain", "client exited ")).isEqualTo("client exited true last closed");
         assertThat(line("drain", "progress-closed ")).as(out).isEqualTo("progress-closed []");
@@ -183,6 +185,12 @@ class LiveLabIT {
         assertThat(drained).as(out).startsWith("drained [REMOVE_SERVER TCP 192.0.2.100:80 -> " + connected + ":8080] after ")
                 .endsWith("drains left []");
         assertThat(section("sn3")).as(out).doesNotContain(connected).contains("-r " + LiveLabMain.SERVERS[2] + ":8080 -m -w 1");
+    }
+
+    /** The round trips counted in an {@code afterN oks K ...} line. */
+    private static int oksAfter(String line) {
+        assertThat(line).as(out).matches("after\\d oks \\d+( .*)?");
+        return Integer.parseInt(line.split(" ")[2]);
     }
 
     /** {@code svc|rs endpoint conns inpkts outpkts inbytes outbytes} from ipvsadm -Ln --stats --exact. */
