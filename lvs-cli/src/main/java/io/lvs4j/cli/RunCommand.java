@@ -183,11 +183,13 @@ public final class RunCommand implements Callable<Integer> {
             err.flush();
         }
         installHangup(director, out);
+        systemd = SystemdService.start(director, out, err); // issue 13: READY=1, STATUS=, watchdog pings
         CountDownLatch stopped = new CountDownLatch(1);
         Control controlServer = server;
         Forwarder dataPlane = forwarder;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int status = Main.OK;
+            systemd.stopping(); // issue 13: STOPPING=1
             try {
                 if (controlServer != null) {
                     controlServer.close();
@@ -214,6 +216,7 @@ public final class RunCommand implements Callable<Integer> {
 
     private volatile Forwarder forwarder;
     private ForwarderVips vips;
+    private volatile SystemdService systemd = SystemdService.none(); // issue 13
 
     /**
      * The VIPs that are also virtual server addresses, with {@code --userspace}: not put on an
@@ -398,6 +401,15 @@ public final class RunCommand implements Callable<Integer> {
 
     /** Re-reads the file and applies the difference; a bad file changes nothing. */
     Control.Answer reload(Director director) {
+        synchronized (reloading) { // issue 13: RELOADING=1 ... READY=1 around the reload
+            systemd.reloading();
+            Control.Answer a = reloadFile(director);
+            systemd.reloaded(a.status() == Main.OK);
+            return a;
+        }
+    }
+
+    private Control.Answer reloadFile(Director director) {
         synchronized (reloading) {
             StringWriter text = new StringWriter();
             PrintWriter w = new PrintWriter(text);

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -19,6 +20,13 @@ final class Lvs4jCli {
     /** {@code bin/lvs4j ARGS...} with stdout and stderr to {@code log}; the caller stops it. */
     static Process start(String jar, Path log, String... args) throws IOException {
         return builder(jar, args).redirectOutput(log.toFile()).start();
+    }
+
+    /** As {@link #start(String, Path, String...)} with {@code env} added to the environment. */
+    static Process start(String jar, Path log, Map<String, String> env, String... args) throws IOException {
+        ProcessBuilder pb = builder(jar, args).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     /** {@code bin/lvs4j ARGS...} run to its end (at most 20 s): its output, or a line saying why none. */

@@ -148,6 +148,7 @@ public final class Director implements AutoCloseable {
 
     private volatile DirectorState snapshot = new DirectorState(List.of(), List.of(), List.of(), 0);
     private volatile boolean closed;
+    private final LoopHeartbeat heartbeat = new LoopHeartbeat(); // issue 13: liveness for systemd's watchdog
 
     private static final class InstanceView {
         final VrrpInstanceConfig config;
@@ -245,6 +246,16 @@ public final class Director implements AutoCloseable {
     /** The last published state: cheap to poll (no netlink round trip); counters are as of {@link DirectorState#refreshedNanos()}. */
     public DirectorState state() {
         return snapshot;
+    }
+
+    /**
+     * Liveness for a watchdog (issue 13): counts that go up about every 200 ms while the
+     * director's loop and its health checks' event loop take tasks, from the end of
+     * {@link Builder#start()} until {@link #close()}; a stuck loop stops its count. Cheap (two
+     * volatile reads), from any thread.
+     */
+    public Heartbeat heartbeat() {
+        return new Heartbeat(heartbeat.count(), monitor.heartbeat());
     }
 
     /** Reads the IPVS table now and returns the state with fresh counters. */
@@ -571,6 +582,7 @@ public final class Director implements AutoCloseable {
             syncDaemons();
             publish();
             loop.schedule(refreshNanos, this::tick);
+            heartbeat.start(loop); // issue 13
             return null;
         });
     }

@@ -72,6 +72,7 @@ public final class HealthMonitor implements AutoCloseable {
     private boolean publishing;
     private long version;
     private volatile HealthView view = HealthView.EMPTY;
+    private final EventLoopHeartbeat heartbeat; // liveness for a watchdog (issue 13)
 
     private HealthMonitor(Builder b) {
         this.ownedRuntime = b.context == null ? CheckRuntime.create() : null;
@@ -94,6 +95,7 @@ public final class HealthMonitor implements AutoCloseable {
             }
         };
         this.timer = b.scheduler == null ? new EventLoopScheduler(base.eventLoop().next()) : b.scheduler;
+        this.heartbeat = new EventLoopHeartbeat(base.eventLoop());
         this.random = b.random == null ? new SplittableRandom()::nextDouble : b.random;
         this.listeners = List.copyOf(b.listeners);
         for (ServiceHealth sh : b.services) {
@@ -144,7 +146,19 @@ public final class HealthMonitor implements AutoCloseable {
      */
     public HealthMonitor start() {
         onLoop(this::startOnLoop);
+        heartbeat.start();
         return this;
+    }
+
+    /**
+     * A count that goes up about every 200 ms, from {@link #start()} until {@link #close()}, while
+     * every thread of the checks' event loop (the runtime's, where checks do their I/O) takes
+     * tasks; it stops when one of them is stuck. Cheap (a volatile read): a watchdog compares two
+     * readings. The monitor's own scheduler is not covered when it is another one (a director's
+     * loop has its own heartbeat).
+     */
+    public long heartbeat() {
+        return heartbeat.count();
     }
 
     /** How many distinct checks run (identical checks of several services count once). */
@@ -156,6 +170,7 @@ public final class HealthMonitor implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        heartbeat.stop();
         if (ownedRuntime != null) {
             ownedRuntime.close();
         }

@@ -74,6 +74,10 @@ final class Native {
     }
 
     static final int SOCK_RAW = 3;
+    static final int SOCK_DGRAM = 2;
+    static final int AF_UNIX = 1;
+    static final int SO_SNDTIMEO = 21;
+    static final int MSG_NOSIGNAL = 0x4000;
     static final int SOCK_CLOEXEC = 0x80000;
     static final int SOL_SOCKET = 1;
     static final int SO_SNDBUF = 7;
@@ -91,6 +95,7 @@ final class Native {
     static final int O_CLOEXEC = 0x80000;
     static final int CLONE_NEWNET = 0x40000000;
     static final int EINTR = 4;
+    static final int EBADF = 9;
     static final int ENOBUFS = 105;
     static final int EAGAIN = 11;
     static final int ENODEV = 19;
