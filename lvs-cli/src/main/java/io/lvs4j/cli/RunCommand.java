@@ -1,6 +1,7 @@
 package io.lvs4j.cli;
 
 import io.lvs4j.director.Director;
+import io.lvs4j.director.DirectorLockException;
 import io.lvs4j.director.config.ConfigResult;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.Timeouts;
@@ -164,7 +165,7 @@ public final class RunCommand implements Callable<Integer> {
             IpvsException cause = Ipvs.unavailabilityCause();
             throw new CliException(cause != null ? Main.UNAVAILABLE : Main.FAILED,
                     cause != null ? cause.getMessage() : e.getMessage());
-        } catch (InterfaceException e) {
+        } catch (InterfaceException | DirectorLockException e) {
             closeQuietly(forwarder);
             throw new CliException(Main.FAILED, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
