@@ -103,6 +103,10 @@ final class RunDirectory implements AutoCloseable {
             String boot = bootId();
             if (!r.bootId.isEmpty() && !boot.isEmpty() && !r.bootId.equals(boot)) {
                 problem = recordFile + " is from an earlier boot (boot-id " + r.bootId + "): ignored";
+            } else if (!java.util.Objects.equals(r.netns, netns)) {
+                // the kernel reuses a deleted namespace's inode for a new one
+                problem = recordFile + " is of network namespace " + (r.netns == null ? "-" : r.netns)
+                        + ", which had the same inode: ignored";
             } else {
                 previous = r;
             }

@@ -123,6 +123,18 @@ class RunDirectoryTest {
     }
 
     @Test
+    void open_recordOfANamespaceThatHadTheSameInode_ignored() throws Exception {
+        RunDirectory crashed = RunDirectory.open(dir, null);
+        crashed.write(new OwnershipRecord(4242, RunDirectory.bootId(), "deleted-ns", List.of(), Set.of(), List.of()));
+        crashed.close();
+
+        try (RunDirectory next = RunDirectory.open(dir, null)) {
+            assertThat(next.previous()).isNull();
+            assertThat(next.previousProblem()).contains("of network namespace deleted-ns", "ignored");
+        }
+    }
+
+    @Test
     void open_unreadableRecord_noRecoveryButSaysWhy() throws Exception {
         RunDirectory crashed = RunDirectory.open(dir, null);
         Files.writeString(crashed.recordFile(), "lvs4j-ownership 1\nservice TCP nonsense\n");
