@@ -205,6 +205,17 @@ class DirectorRecoveryTest {
     }
 
     @Test
+    void start_afterCrash_recordedSyncDaemonNoLongerConfigured_stopped() throws Exception {
+        table.startDaemon(io.lvs4j.SyncDaemon.builder(io.lvs4j.SyncDaemon.Role.MASTER, "eth0").syncId(51).build());
+        Files.writeString(recordFile(), "lvs4j-ownership 1\npid 4242\nnetns -\nsync-daemon MASTER dev eth0 syncid 51\n");
+
+        start(builder());
+
+        assertThat(table.daemons()).isEmpty();
+        assertThat(record().daemons).isEmpty();
+    }
+
+    @Test
     void exclusive_defaults_onForTheKernelOffInMemory() throws Exception {
         assertThat(Director.builder().exclusiveNow()).isTrue(); // the kernel's table
         assertThat(Director.builder().ipvs(table).exclusiveNow()).isFalse();
