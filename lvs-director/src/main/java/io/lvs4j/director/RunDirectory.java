@@ -56,8 +56,10 @@ final class RunDirectory implements AutoCloseable {
             inode = ((Number) Files.getAttribute(nsPath, "unix:ino")).longValue();
         } catch (IOException | UnsupportedOperationException e) {
             Path lf = dir.resolve("netns-?.lock");
-            throw new DirectorLockException("stat failed for " + nsPath + " (" + label + "): " + e.getMessage(),
-                    "stat", lf, e instanceof NoSuchFileException ? 2 : 0, -1, e);
+            String why = e instanceof NoSuchFileException ? nsPath + " does not exist" : e.toString();
+            throw new DirectorLockException(label + ": " + why + " (expected: "
+                    + (netns == null ? "Linux's /proc" : "a namespace made by ip netns add " + netns) + ")", "stat", lf,
+                    e instanceof NoSuchFileException ? 2 : 0, -1, e);
         }
         label += " (inode " + inode + ")";
         Path lockFile = dir.resolve("netns-" + inode + ".lock");

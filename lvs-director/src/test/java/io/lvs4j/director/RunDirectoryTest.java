@@ -147,6 +147,14 @@ class RunDirectoryTest {
     }
 
     @Test
+    void open_namespaceDoesNotExist_saysWhich() {
+        assertThatThrownBy(() -> RunDirectory.open(dir, "lvs4j-no-such-netns"))
+                .isInstanceOf(DirectorLockException.class).hasMessage("network namespace lvs4j-no-such-netns:"
+                        + " /run/netns/lvs4j-no-such-netns does not exist (expected: a namespace made by ip netns add"
+                        + " lvs4j-no-such-netns)");
+    }
+
+    @Test
     void open_runDirectoryCannotBeMade_lockExceptionSaysWhere() throws Exception {
         Path file = Files.writeString(dir.resolve("plain-file"), "x");
 
