@@ -9,6 +9,6 @@ module io.lvs4j.netlink {
     requires org.slf4j;
 
     exports io.lvs4j.netlink;
-    // the packet-socket primitives of the userspace forwarder
-    exports io.lvs4j.netlink.internal to io.lvs4j.dataplane;
+    // the packet-socket primitives of the userspace forwarder; the director's namespace lock
+    exports io.lvs4j.netlink.internal to io.lvs4j.dataplane, io.lvs4j.director;
 }

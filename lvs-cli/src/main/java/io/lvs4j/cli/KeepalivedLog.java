@@ -47,6 +47,17 @@ final class KeepalivedLog {
             }
         } else if (e instanceof DirectorEvent.Failure f) {
             out.println("Error: " + f.operation() + ": " + f.error().getMessage());
+        } else if (e instanceof DirectorEvent.Recovered r) {
+            out.println("Recovering after the lvs4j run (PID " + r.previousPid() + ") that ended without cleaning up");
+            if (!r.addressesRemoved().isEmpty()) {
+                out.println("Removing stale VIPs: " + String.join(", ", r.addressesRemoved()));
+            }
+            for (ServiceKey k : r.servicesRemoved()) {
+                out.println("Removing VS " + vs(k) + ": no longer in the configuration");
+            }
+            for (ServiceKey k : r.servicesAdopted()) {
+                out.println("Adopting VS " + vs(k) + " as it is in the kernel (its connections kept)");
+            }
         } else if (e instanceof DirectorEvent.ConfigApplied c) {
             out.println("Reloaded: VRRP kept " + c.vrrpKept() + ", restarted " + c.vrrpRestarted() + "; services changed "
                     + c.servicesChanged());

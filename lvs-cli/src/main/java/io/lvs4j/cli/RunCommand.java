@@ -1,6 +1,7 @@
 package io.lvs4j.cli;
 
 import io.lvs4j.director.Director;
+import io.lvs4j.director.DirectorLockException;
 import io.lvs4j.director.config.ConfigResult;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.Timeouts;
@@ -64,8 +65,17 @@ import picocli.CommandLine.Spec;
  * their interface as usual. A reload that changes which VIPs are virtual server addresses is
  * refused (restart instead). Refused: {@code lvs_sync_daemon} and firewall-mark virtual servers.
  *
+ * <p><b>One run per network namespace.</b> Before it touches anything, a run takes an exclusive
+ * lock (flock) on {@code --run-dir}{@code /netns-INODE.lock}, INODE being its network namespace's;
+ * a second run in the same namespace exits {@value Main#FAILED} naming the first one's PID, having
+ * changed nothing. While it runs, {@code netns-INODE.owned} records what it owns (VIPs with their
+ * interfaces, IPVS services, the sync daemon); a run that finds that record with the lock free (its
+ * predecessor was killed) first removes the recorded VIPs (VRRP puts them back if it becomes master),
+ * deletes the recorded services the file no longer has and adopts the rest without a flush.
+ *
  * <p>Exit status: {@value Main#USAGE} when the file has errors or nothing to run;
- * {@value Main#FAILED} when an interface, socket or the kernel fails; {@value Main#UNAVAILABLE}
+ * {@value Main#FAILED} when an interface, socket or the kernel fails, or another director runs in the
+ * network namespace; {@value Main#UNAVAILABLE}
  * when virtual servers need IPVS and the kernel has none.
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -101,6 +111,11 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = "--keep-rules", description = "leave the IPVS services in the kernel on exit")
     boolean keepRules;
 
+    @Option(names = "--run-dir", paramLabel = "DIR", defaultValue = "/run/lvs4j",
+            description = "where the network namespace's lock (one lvs4j run per namespace) and the record of what"
+                + " this run owns (for the clean-up after a crash) are kept (default: /run/lvs4j)")
+    Path runDir;
+
     @Option(names = "--userspace", description = "forward in userspace (AF_PACKET on --interface) instead of the"
         + " kernel's IPVS; the virtual addresses must not be on an interface, IP forwarding off; no fwmark services,"
         + " no lvs_sync_daemon; a VRRP VIP that is a virtual server's address is answered by the forwarder while"
@@ -129,6 +144,7 @@ public final class RunCommand implements Callable<Integer> {
         Director.Builder b;
         try {
             b = Director.builder(c).drainTimeout(Duration.ofSeconds(drainSeconds)).keepRulesOnClose(keepRules)
+                    .runDirectory(runDir) // one run per namespace, also with --userspace and VRRP only
                     .listener(e -> KeepalivedLog.print(e, out));
             if (netns != null) {
                 b.netns(netns);
@@ -165,6 +181,9 @@ public final class RunCommand implements Callable<Integer> {
             throw new CliException(cause != null ? Main.UNAVAILABLE : Main.FAILED,
                     cause != null ? cause.getMessage() : e.getMessage());
         } catch (InterfaceException e) {
+            closeQuietly(forwarder);
+            throw new CliException(Main.FAILED, e.getMessage());
+        } catch (DirectorLockException e) {
             closeQuietly(forwarder);
             throw new CliException(Main.FAILED, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -212,6 +231,19 @@ public final class RunCommand implements Callable<Integer> {
         }, "lvs4j-stop"));
         stopped.await();
         return Main.OK;
+    }
+
+    /** Fails as start() would when another director holds the namespace's lock; holds nothing afterwards. */
+    private void checkNotRunning() throws CliException {
+        try {
+            if (netns == null) {
+                Director.checkNotRunning(runDir);
+            } else {
+                Director.checkNotRunning(runDir, netns);
+            }
+        } catch (DirectorLockException e) {
+            throw new CliException(Main.FAILED, e.getMessage());
+        }
     }
 
     private volatile Forwarder forwarder;
@@ -324,6 +356,7 @@ public final class RunCommand implements Callable<Integer> {
         if (!Forwarder.isAvailable()) {
             throw new CliException(Main.UNAVAILABLE, "userspace forwarder: " + Forwarder.unavailabilityCause());
         }
+        checkNotRunning(); // a second run must not open a forwarder on the first one's interfaces
         Forwarder f = null;
         try {
             Forwarder.Builder fb = Forwarder.builder().interfaces(interfaces.toArray(new String[0]));

@@ -43,6 +43,19 @@ class KeepalivedLogTest {
     }
 
     @Test
+    void recovered_saysWhoCrashedAndWhatWasRemovedAndAdopted() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        KeepalivedLog.print(new DirectorEvent.Recovered(1, 0, 4242, java.util.List.of("192.0.2.50/32 dev eth0"),
+                java.util.List.of(ServiceKey.of(Protocol.TCP, "192.0.2.50", 25)), java.util.List.of(VS)),
+                new PrintStream(b, true, StandardCharsets.UTF_8));
+        assertThat(b.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "Recovering after the lvs4j run (PID 4242) that ended without cleaning up",
+                "Removing stale VIPs: 192.0.2.50/32 dev eth0",
+                "Removing VS [192.0.2.50]:tcp:25: no longer in the configuration",
+                "Adopting VS [192.0.2.50]:tcp:80 as it is in the kernel (its connections kept)");
+    }
+
+    @Test
     void names_fwmarkAndUdp_asKeepalived() {
         assertThat(KeepalivedLog.vs(ServiceKey.fwmark(7, AddressFamily.INET))).isEqualTo("FWM 7");
         assertThat(KeepalivedLog.vs(ServiceKey.of(Protocol.UDP, "192.0.2.51", 53))).isEqualTo("[192.0.2.51]:udp:53");

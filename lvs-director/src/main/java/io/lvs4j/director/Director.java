@@ -99,6 +99,12 @@ import org.slf4j.LoggerFactory;
  * {@link DirectorEvent.Failure} is emitted); the director then re-reads the table, so its state
  * shows the kernel as it is.
  *
+ * <p><b>One director per network namespace, and crash recovery.</b> A director on the kernel
+ * first takes its namespace's lock under {@code /run/lvs4j} (a second one fails with a
+ * {@link DirectorLockException} naming the holder's PID, having changed nothing) and records what
+ * it owns there; after a crash the next start removes the stale VIPs and the services no longer
+ * configured, and adopts the rest without a flush ({@link Builder#exclusive}).
+ *
  * <p><b>Deterministic tests.</b> With {@link Builder#virtualClock} everything runs on the test's
  * thread when the test advances the clock; with {@link Builder#inMemoryVrrp} the VRRP instances
  * talk over an {@link InMemoryNetwork}.
@@ -119,6 +125,10 @@ public final class Director implements AutoCloseable {
     private final List<VrrpInstanceConfig> startInstances;
     private final List<VrrpSyncGroupConfig> startGroups;
     private final List<VrrpScriptConfig> startScripts;
+    /** The namespace's lock and ownership record, or null when the director runs without them. */
+    private final RunDirectory runDir;
+    private final AddressRemover addressRemover;
+    private final io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
 
     // ---- on the director's thread ----
     private final Map<ServiceKey, ServiceHealth> configured = new LinkedHashMap<>();
@@ -140,6 +150,9 @@ public final class Director implements AutoCloseable {
     private List<ServiceState> kernel = List.of();
     private List<ServiceState> readBefore; // the table as desired() read it, during a reconcile
     private List<SyncDaemon> daemons = List.of();
+    private List<OwnershipRecord.Daemon> ownDaemons = List.of(); // the sync daemons this director started
+    private OwnershipRecord recorded; // the record last written
+    private String recordProblem; // the last failure to write it, reported once
     private long refreshedNanos;
     private boolean dirty;
     private boolean reconcileQueued;
@@ -164,8 +177,12 @@ public final class Director implements AutoCloseable {
         }
     }
 
-    private Director(Builder b, Loop loop, IpvsTable table, Ipvs ownedIpvs) {
+    private Director(Builder b, Loop loop, IpvsTable table, Ipvs ownedIpvs, RunDirectory runDir) {
         this.loop = loop;
+        this.runDir = runDir;
+        this.addressDelegate = b.addressDelegate;
+        this.addressRemover = b.addressRemover != null ? b.addressRemover
+                : b.network != null ? AddressRemover.NONE : AddressRemover.linux(b.netns);
         this.table = table;
         this.ownedIpvs = ownedIpvs;
         this.keepRulesOnClose = b.keepRulesOnClose;
@@ -220,6 +237,26 @@ public final class Director implements AutoCloseable {
                     Thread.currentThread().getName(), netns, e.getMessage());
             throw new IllegalStateException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Fails as {@link Builder#start()} would when another director holds the lock of the calling
+     * thread's network namespace in {@code runDirectory} (see {@link Builder#exclusive}); holds
+     * nothing afterwards. For callers that must set something up before the director starts (the
+     * CLI's userspace forwarder) and must not when another one runs.
+     *
+     * @throws DirectorLockException naming the holder's PID, or why the directory cannot be used
+     */
+    public static void checkNotRunning(java.nio.file.Path runDirectory) throws DirectorLockException {
+        Preconditions.checkNotNull(runDirectory, "run directory");
+        RunDirectory.open(runDirectory.toAbsolutePath(), null).close();
+    }
+
+    /** As {@link #checkNotRunning(java.nio.file.Path)}, for the network namespace {@code /run/netns/NETNS}. */
+    public static void checkNotRunning(java.nio.file.Path runDirectory, String netns) throws DirectorLockException {
+        Preconditions.checkNotNull(runDirectory, "run directory");
+        Preconditions.checkNotNull(netns, "netns");
+        RunDirectory.open(runDirectory.toAbsolutePath(), netns).close();
     }
 
     /** A builder with nothing configured: the kernel's IPVS table in the current namespace, VRRP on raw sockets. */
@@ -529,6 +566,15 @@ public final class Director implements AutoCloseable {
             if (ownedIpvs != null) {
                 ownedIpvs.close();
             }
+            addressRemover.close();
+            if (runDir != null) {
+                try {
+                    runDir.removeRecord(); // a clean stop: nothing is left to recover
+                } catch (java.io.IOException e) {
+                    LOG.warn("cannot remove the ownership record {}: {}", runDir.recordFile(), e.toString());
+                }
+                runDir.close();
+            }
         }
     }
 
@@ -552,6 +598,9 @@ public final class Director implements AutoCloseable {
 
     private void start(boolean flush) throws IpvsException, InterfaceException {
         run(() -> {
+            if (runDir != null) {
+                recover();
+            }
             if (flush) {
                 table.flush();
             }
@@ -591,6 +640,7 @@ public final class Director implements AutoCloseable {
         for (VrrpInstanceConfig c : s.instances()) {
             instances.put(c.name(), new InstanceView(c));
         }
+        recordOwnership(); // before VRRP can put a VIP up: a crash from now on leaves it recorded
         VrrpUnit u = vrrpTransport.start(s, e -> loop.execute(() -> onVrrp(e)));
         units.put(s.name(), u);
         for (Map.Entry<String, int[]> e : u.states().entrySet()) {
@@ -658,6 +708,7 @@ public final class Director implements AutoCloseable {
     private ReconcileResult reconcileNow() throws IpvsException {
         dirty = false;
         owned.addAll(configured.keySet());
+        recordOwnership(); // before the kernel gets them
         boolean changed = true;
         readBefore = null;
         try {
@@ -685,6 +736,7 @@ public final class Director implements AutoCloseable {
                 refreshKernel();
             }
             readBefore = null;
+            recordOwnership();
             publish();
         }
     }
@@ -777,6 +829,8 @@ public final class Director implements AutoCloseable {
                     b.ttl(t.ttl());
                 }
                 t.group().ifPresent(g -> b.group(Addresses.format(g)));
+                ownDaemons = List.of(new OwnershipRecord.Daemon(want, t.interfaceName(), t.syncId()));
+                recordOwnership(); // before it runs
                 table.startDaemon(b.build());
             }
             daemons = table.daemons();
@@ -793,10 +847,106 @@ public final class Director implements AutoCloseable {
             for (SyncDaemon d : table.daemons()) {
                 table.stopDaemon(d.role());
             }
+            ownDaemons = List.of();
+            recordOwnership();
         } catch (IpvsException e) {
             failure("stopping the sync daemon", e);
         }
     }
+
+    /**
+     * At start, before anything else touches the kernel: cleans up after a run that ended without
+     * doing so (its record is there, its lock was free). See {@link Recovery}.
+     */
+    private void recover() {
+        if (runDir.previousProblem() != null) {
+            failure("reading the ownership record", new java.io.IOException(runDir.previousProblem()));
+        }
+        OwnershipRecord crashed = runDir.previous();
+        if (crashed == null) {
+            recordOwnership();
+            return;
+        }
+        java.util.Set<ServiceKey> inTable = new java.util.HashSet<>();
+        try {
+            for (ServiceState s : table.serviceStates()) {
+                inTable.add(s.service().key());
+            }
+        } catch (IpvsException e) {
+            failure("reading the IPVS table for the recovery", e);
+        }
+        Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, sync != null);
+        List<String> removed = new ArrayList<>();
+        for (OwnershipRecord.Vip v : plan.removeAddresses()) {
+            try {
+                if (addressRemover.remove(v)) {
+                    removed.add(v.text());
+                }
+            } catch (InterfaceException | RuntimeException e) {
+                failure("removing the stale virtual address " + v.text(), e);
+            }
+        }
+        addressRemover.close();
+        owned.addAll(plan.removeServices()); // not configured: the first reconcile deletes them
+        owned.addAll(plan.adoptServices()); // configured: reconciled in place, no flush
+        if (!plan.stopDaemons().isEmpty()) {
+            try {
+                for (SyncDaemon d : table.daemons()) {
+                    for (OwnershipRecord.Daemon o : plan.stopDaemons()) {
+                        if (o.role() == d.role()) {
+                            table.stopDaemon(d.role());
+                        }
+                    }
+                }
+            } catch (IpvsException e) {
+                failure("stopping the crashed run's sync daemon", e);
+            }
+        }
+        long seq = ++sequence;
+        emit(new DirectorEvent.Recovered(seq, loop.nanos(), crashed.pid, removed,
+                new ArrayList<>(plan.removeServices()), new ArrayList<>(plan.adoptServices())));
+        recordOwnership();
+    }
+
+    /** Writes what the director owns now to its run directory when it changed (on the director's thread). */
+    private void recordOwnership() {
+        if (runDir == null || closing) {
+            return;
+        }
+        List<OwnershipRecord.Vip> vips = new ArrayList<>();
+        for (Map.Entry<String, InstanceView> e : instances.entrySet()) {
+            InstanceView v = e.getValue();
+            for (VirtualIpAddress a : v.config.virtualIpAddresses()) {
+                if (addressDelegate != null && addressDelegate.handles(e.getKey(), a)) {
+                    continue; // the forwarder answers for it: never on an interface
+                }
+                String dev = a.device() != null ? a.device() : v.config.interfaceName();
+                int prefix = a.prefixLength() >= 0 ? a.prefixLength()
+                        : a.address() instanceof java.net.Inet4Address ? 32 : 128;
+                vips.add(new OwnershipRecord.Vip(e.getKey(), a.address(), prefix, dev == null ? "-" : dev, v.held));
+            }
+        }
+        java.util.Set<ServiceKey> services = new java.util.HashSet<>(owned);
+        services.addAll(configured.keySet());
+        OwnershipRecord r = new OwnershipRecord(PID, BOOT_ID, netns, vips, services, ownDaemons);
+        if (r.equals(recorded)) {
+            return;
+        }
+        try {
+            runDir.write(r);
+            recorded = r;
+            recordProblem = null;
+        } catch (java.io.IOException | RuntimeException e) {
+            String problem = e.toString();
+            if (!problem.equals(recordProblem)) {
+                recordProblem = problem;
+                failure("writing the ownership record " + runDir.recordFile(), e);
+            }
+        }
+    }
+
+    private static final long PID = ProcessHandle.current().pid();
+    private static final String BOOT_ID = RunDirectory.bootId();
 
     private void onVrrp(VrrpEvent e) {
         InstanceView v = instances.get(e.instance());
@@ -813,10 +963,12 @@ public final class Director implements AutoCloseable {
             }
         } else if (e instanceof VrrpEvent.AddressesAdded a) {
             v.held = true;
+            recordOwnership();
             seq = ++sequence;
             emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), true, texts(a.addresses())));
         } else if (e instanceof VrrpEvent.AddressesRemoved a) {
             v.held = false;
+            recordOwnership();
             seq = ++sequence;
             emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), false, texts(a.addresses())));
         } else if (e instanceof VrrpEvent.PriorityChanged p) {
@@ -1001,6 +1153,9 @@ public final class Director implements AutoCloseable {
         private boolean flushOnClose;
         private boolean flushOnStart;
         private io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
+        private java.nio.file.Path runDirectory = RunDirectory.DEFAULT;
+        private Boolean exclusive; // null: when the director touches the kernel
+        private AddressRemover addressRemover;
 
         private Builder() {}
 
@@ -1188,13 +1343,71 @@ public final class Director implements AutoCloseable {
         }
 
         /**
+         * Where the director keeps its namespace's lock and ownership record (default
+         * {@code /run/lvs4j}, created 0755 when missing): {@code netns-INODE.lock} and
+         * {@code netns-INODE.owned}, INODE being the network namespace's. Setting it implies
+         * {@link #exclusive exclusive(true)}.
+         */
+        public Builder runDirectory(java.nio.file.Path directory) {
+            Preconditions.checkNotNull(directory, "run directory");
+            this.runDirectory = directory.toAbsolutePath();
+            this.exclusive = true;
+            return this;
+        }
+
+        /**
+         * Whether the director is the only one in its network namespace, and cleans up after a
+         * predecessor that crashed. When true, {@link #start()} first takes an exclusive lock
+         * (flock) on {@code netns-INODE.lock} in the {@link #runDirectory}, so a second director
+         * on the same namespace (another process, or this one) fails with a
+         * {@link DirectorLockException} naming the holder's PID, having changed nothing; while
+         * running, the director records what it owns (the VRRP virtual addresses with their
+         * interfaces, the IPVS services it manages, its sync daemon) in {@code netns-INODE.owned},
+         * replaced atomically whenever that changes, removed by {@link Director#close()}. A start
+         * that finds a record while the lock was free (its writer was killed) first removes the
+         * recorded virtual addresses (VRRP adds them back if this director becomes master),
+         * deletes the recorded services the configuration no longer has, adopts the rest without
+         * a flush, stops a recorded sync daemon the configuration no longer has, and reports it
+         * as a {@link DirectorEvent.Recovered}.
+         *
+         * <p>Default: true when the director works on the kernel (the kernel's IPVS table, or
+         * VRRP on raw sockets), false with an {@link #ipvs} table of its own and in-memory VRRP
+         * or a {@link #virtualClock}.
+         */
+        public Builder exclusive(boolean exclusive) {
+            this.exclusive = exclusive;
+            return this;
+        }
+
+        /** Tests: how a crashed run's virtual addresses are taken off their interfaces. */
+        Builder addressRemover(AddressRemover remover) {
+            this.addressRemover = Preconditions.checkNotNull(remover, "address remover");
+            return this;
+        }
+
+        /** Whether start() takes the lock: see {@link #exclusive}. */
+        boolean exclusiveNow() {
+            if (exclusive != null) {
+                return exclusive;
+            }
+            if (clock != null) {
+                return false;
+            }
+            boolean kernelTable = table == null || table instanceof Ipvs;
+            boolean rawVrrp = network == null && !instances.isEmpty();
+            return kernelTable || rawVrrp;
+        }
+
+        /**
          * Opens the IPVS table, installs the services, starts health checks and VRRP.
          *
          * @throws IpvsException if the kernel's IPVS cannot be opened (nothing is left running); a
          *     change the kernel refuses is a {@link DirectorEvent.Failure}, not a reason not to start
          * @throws InterfaceException if a VRRP interface or socket cannot be used (everything is stopped)
+         * @throws DirectorLockException if another director runs in the network namespace, or the
+         *     {@link #runDirectory} cannot be used ({@link #exclusive}); nothing was changed
          */
-        public Director start() throws IpvsException, InterfaceException {
+        public Director start() throws IpvsException, InterfaceException, DirectorLockException {
             Preconditions.checkState(network == null || clock != null, "inMemoryVrrp", "without virtualClock",
                     "a virtual clock too");
             VrrpUnit.specs(instances, groups, scripts); // checks the sync groups
@@ -1206,14 +1419,35 @@ public final class Director implements AutoCloseable {
             if (netns != null && clock == null && checkRuntime == null) {
                 NetworkNamespace.check(netns); // the health checks' threads will enter it
             }
+            // the lock before anything is touched: a second director changes nothing
+            RunDirectory runDir = exclusiveNow() ? RunDirectory.open(runDirectory, netns) : null;
             Ipvs owned = null;
             IpvsTable t = table;
             if (t == null) {
-                owned = netns == null ? Ipvs.open() : Ipvs.open(netns);
+                try {
+                    owned = netns == null ? Ipvs.open() : Ipvs.open(netns);
+                } catch (IpvsException | RuntimeException e) {
+                    if (runDir != null) {
+                        runDir.close(); // the record (if any) stays for the next start
+                    }
+                    throw e;
+                }
                 t = owned;
             }
             Loop loop = clock != null ? Loop.virtual(clock) : Loop.thread("lvs4j-director");
-            Director d = new Director(this, loop, t, owned);
+            Director d;
+            try {
+                d = new Director(this, loop, t, owned, runDir);
+            } catch (RuntimeException e) {
+                loop.shutdown();
+                if (owned != null) {
+                    owned.close();
+                }
+                if (runDir != null) {
+                    runDir.close();
+                }
+                throw e;
+            }
             try {
                 d.start(flushOnStart);
             } catch (InterfaceException | IpvsException | RuntimeException e) {

@@ -77,6 +77,30 @@ public sealed interface DirectorEvent {
     }
 
     /**
+     * At start, the director cleaned up after a predecessor in its network namespace that ended
+     * without doing so (killed, crashed; PID {@code previousPid}): it removed the virtual addresses
+     * that were still up ({@code addressesRemoved}, as {@code 192.0.2.10/32 dev eth0}), deletes the
+     * recorded services its configuration no longer has ({@code servicesRemoved}; the
+     * {@link KernelChange} follows) and adopted the others as they were, with their connections
+     * ({@code servicesAdopted}). See {@link Director.Builder#exclusive}.
+     */
+    record Recovered(long sequence, long nanos, long previousPid, List<String> addressesRemoved,
+            List<io.lvs4j.ServiceKey> servicesRemoved, List<io.lvs4j.ServiceKey> servicesAdopted)
+            implements DirectorEvent {
+        public Recovered {
+            addressesRemoved = List.copyOf(addressesRemoved);
+            servicesRemoved = List.copyOf(servicesRemoved);
+            servicesAdopted = List.copyOf(servicesAdopted);
+        }
+
+        @Override
+        public String toString() {
+            return "#" + sequence + " recovered after PID " + previousPid + ": removed addresses " + addressesRemoved
+                    + ", services " + servicesRemoved + "; adopted " + servicesAdopted;
+        }
+    }
+
+    /**
      * Something failed: a change the kernel refused (then {@code error} is a
      * {@code ReconcileException} naming what was applied and what failed), a sync daemon, a
      * listener. The director goes on; its state shows the kernel as it is.

@@ -68,6 +68,9 @@ final class Native {
         long read(int fd, @Out ByteBuffer buf, long count);
 
         @SaveError
+        int flock(int fd, int operation);
+
+        @SaveError
         long write(int fd, @In ByteBuffer buf, long count);
 
         String strerror(int errnum);
@@ -93,6 +96,11 @@ final class Native {
     static final int O_RDONLY = 0;
     static final int O_WRONLY = 1;
     static final int O_CLOEXEC = 0x80000;
+    static final int O_RDWR = 2;
+    static final int O_NOFOLLOW = 0x20000;
+    static final int LOCK_EX = 2;
+    static final int LOCK_NB = 4;
+    static final int EWOULDBLOCK = 11;
     static final int CLONE_NEWNET = 0x40000000;
     static final int EINTR = 4;
     static final int EBADF = 9;
