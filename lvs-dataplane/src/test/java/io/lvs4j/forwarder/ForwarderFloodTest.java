@@ -79,6 +79,10 @@ class ForwarderFloodTest {
                 Thread.sleep(10);
             }
             assertThat(f.state()).isEqualTo(Forwarder.State.FAILED);
+            // listeners are told after the transition, on the dying thread: wait for the last one
+            for (int i = 0; i < 500 && told.isEmpty(); i++) {
+                Thread.sleep(10);
+            }
             assertThat(f.failureCause()).isInstanceOf(OutOfMemoryError.class).hasMessageContaining("simulated");
             assertThat(told).hasSize(1).first().isSameAs(f.failureCause());
             assertThat(by).containsExactly(f);
