@@ -47,6 +47,8 @@ final class HttpFront implements AutoCloseable {
     /** Concurrent /events streams; more get 503. */
     static final int MAX_STREAMS = 16;
     static final long KEEPALIVE_SECONDS = 15;
+    /** The last events the page shows. */
+    static final int PAGE_EVENTS = 30;
 
     private final HttpServer server;
     private final ExecutorService threads;
@@ -175,8 +177,14 @@ final class HttpFront implements AutoCloseable {
             return;
         }
         // the state now, in the page: it renders before its first poll (and without script)
-        String html = new String(page, StandardCharsets.UTF_8).replace("/*INITIAL_STATE*/null",
-                DirectorJson.state(director.state()).replace("</", "<\\/"));
+        java.util.List<EventFeed.Entry> recent = feed.recent(0);
+        StringBuilder events = new StringBuilder("[");
+        for (EventFeed.Entry e : recent.subList(Math.max(0, recent.size() - PAGE_EVENTS), recent.size())) {
+            events.append(events.length() > 1 ? "," : "").append(e.json());
+        }
+        String html = new String(page, StandardCharsets.UTF_8)
+                .replace("/*INITIAL_STATE*/null", DirectorJson.state(director.state()).replace("</", "<\\/"))
+                .replace("/*INITIAL_EVENTS*/[]", events.append(']').toString().replace("</", "<\\/"));
         x.getResponseHeaders().set("Content-Security-Policy",
                 "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:");
         send(x, 200, "text/html; charset=utf-8", html.getBytes(StandardCharsets.UTF_8));

@@ -97,7 +97,8 @@ class HttpFrontTest {
         HttpResponse<String> r = get("/");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).contains("<title>lvs4j status</title>", "\"address\" : \"198.51.100.2\"")
-                .doesNotContain("/*INITIAL_STATE*/", "src=\"http", "href=\"http");
+                .contains("var initialEvents = [{\"sequence\":1,")
+                .doesNotContain("/*INITIAL_STATE*/", "/*INITIAL_EVENTS*/", "src=\"http", "href=\"http");
         assertThat(get("/nothing").statusCode()).isEqualTo(404);
     }
 
