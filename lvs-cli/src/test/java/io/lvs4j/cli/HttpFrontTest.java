@@ -74,11 +74,14 @@ class HttpFrontTest {
     @Test
     void metrics_prometheusTextByDefault_openMetricsWhenAsked() throws Exception {
         table.connections(web.key(), "198.51.100.2", 80, 4, 1);
+        director.weight(web.key(), InetAddress.getByName("198.51.100.3"), 80, 2); // counted: after the binding
         director.refresh();
         HttpResponse<String> text = get("/metrics");
         assertThat(text.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
         assertThat(text.body()).contains("lvs_backend_connections_active{local_address=\"192.0.2.100\","
-                + "local_mark=\"\",local_port=\"80\",proto=\"TCP\",remote_address=\"198.51.100.2\",remote_port=\"80\"} 4.0");
+                + "local_mark=\"\",local_port=\"80\",proto=\"TCP\",remote_address=\"198.51.100.2\",remote_port=\"80\"} 4.0")
+                .contains("\nlvs_backend_incoming_bytes_total{", "\nlvs_service_outgoing_packets_total{",
+                        "\nlvs_backend_up{", "\nlvs_kernel_changes_total{kind=\"EDIT_SERVER\"} 1.0");
         HttpResponse<String> om = get("/metrics", "Accept", "application/openmetrics-text; version=1.0.0");
         assertThat(om.headers().firstValue("Content-Type").orElse("")).startsWith("application/openmetrics-text");
         assertThat(om.body()).endsWith("# EOF\n").contains("lvs_backend_connections_total{");

@@ -48,6 +48,10 @@ import java.util.function.ToDoubleFunction;
  * {@code remote_address}, {@code remote_port} for a real server. VRRP instances carry
  * {@code iname}, as keepalived exporters do. The module's README maps each meter to theirs.
  *
+ * <p>The counters of events count from {@link Builder#build()} on: the events of the director's
+ * start (the first kernel changes, INIT to BACKUP) come before; a counter starting at 0 there
+ * is what Prometheus expects of a new process.
+ *
  * <p>Services and real servers added later (a reload) get their meters at the next
  * {@link #update()}, which a scrape also triggers on its way (then they show from the following
  * scrape); meters of removed ones are removed from the registries.
