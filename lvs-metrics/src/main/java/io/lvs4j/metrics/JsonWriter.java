@@ -6,13 +6,17 @@ import java.util.Deque;
 /**
  * A small streaming JSON writer (no library: the library modules carry no Jackson): objects,
  * arrays, strings with every character JSON requires escaped, numbers, booleans and null; compact
- * on one line, or pretty with two-space indentation and {@code "name" : value}.
+ * on one line, or pretty as Jackson's default pretty printer lays JSON out (what
+ * {@code lvs4j status --json} printed when it was written with Jackson): an object's fields on
+ * lines of their own, indented two spaces per enclosing object, {@code "name" : value}; arrays on
+ * the line, {@code [ a, b ]}, {@code [ ]} when empty.
  */
 final class JsonWriter {
     private final StringBuilder out;
     private final boolean pretty;
-    /** Per open container: whether it has had an element yet. */
+    /** Per open container: [0] whether it has had an element yet, [1] whether it is an array. */
     private final Deque<boolean[]> open = new ArrayDeque<>();
+    private int objects;
     private boolean afterName;
 
     JsonWriter(StringBuilder out, boolean pretty) {
@@ -23,7 +27,8 @@ final class JsonWriter {
     JsonWriter beginObject() {
         beforeValue();
         out.append('{');
-        open.push(new boolean[1]);
+        open.push(new boolean[2]);
+        objects++;
         return this;
     }
 
@@ -34,7 +39,7 @@ final class JsonWriter {
     JsonWriter beginArray() {
         beforeValue();
         out.append('[');
-        open.push(new boolean[1]);
+        open.push(new boolean[] {false, true});
         return this;
     }
 
@@ -43,9 +48,12 @@ final class JsonWriter {
     }
 
     private JsonWriter end(char c) {
-        boolean any = open.pop()[0];
+        boolean[] top = open.pop();
+        if (!top[1]) {
+            objects--;
+        }
         if (pretty) {
-            if (any) {
+            if (top[0] && !top[1]) {
                 newline();
             } else {
                 out.append(' ');
@@ -115,19 +123,23 @@ final class JsonWriter {
         if (open.isEmpty()) {
             return;
         }
-        boolean[] any = open.peek();
-        if (any[0]) {
+        boolean[] top = open.peek();
+        if (top[0]) {
             out.append(',');
         }
-        any[0] = true;
         if (pretty) {
-            newline();
+            if (top[1]) {
+                out.append(' ');
+            } else {
+                newline();
+            }
         }
+        top[0] = true;
     }
 
     private void newline() {
         out.append('\n');
-        for (int i = 0; i < open.size(); i++) {
+        for (int i = 0; i < objects; i++) {
             out.append("  ");
         }
     }

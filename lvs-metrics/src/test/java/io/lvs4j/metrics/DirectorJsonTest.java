@@ -45,9 +45,10 @@ class DirectorJsonTest {
         assertThat(a).hasToString("{\"n\":1,\"l\":[\"x\",null],\"e\":[],\"b\":true}");
         StringBuilder p = new StringBuilder();
         new JsonWriter(p, true).beginObject().field("n", 1).name("l").beginArray().beginObject().field("k", "v")
-                .endObject().endArray().name("e").beginArray().endArray().endObject();
-        assertThat(p).hasToString("{\n  \"n\" : 1,\n  \"l\" : [\n    {\n      \"k\" : \"v\"\n    }\n  ],\n"
-                + "  \"e\" : [ ]\n}");
+                .endObject().value("x").endArray().name("e").beginArray().endArray().name("o").beginObject().endObject()
+                .endObject();
+        assertThat(p).hasToString("{\n  \"n\" : 1,\n  \"l\" : [ {\n    \"k\" : \"v\"\n  }, \"x\" ],\n"
+                + "  \"e\" : [ ],\n  \"o\" : { }\n}");
     }
 
     @Test
@@ -91,7 +92,8 @@ class DirectorJsonTest {
         try (Director d = Director.builder().ipvs(new InMemoryIpvs()).virtualClock(new VirtualClock()).service(web)
                 .start()) {
             String json = DirectorJson.state(d.state());
-            assertThat(json).startsWith("{\n  \"instances\" : [ ],\n  \"services\" : [\n").endsWith("}\n")
+            assertThat(json).startsWith("{\n  \"instances\" : [ ],\n  \"services\" : [ {\n    \"key\" : ")
+                    .endsWith("} ],\n  \"syncDaemons\" : [ ]\n}\n")
                     .contains("\"address\" : \"198.51.100.2\"", "\"weight\" : 3", "\"desiredWeight\" : 3",
                             "\"kernelWeight\" : 3", "\"health\" : \"UNCHECKED\"", "\"syncDaemons\" : [ ]");
         }
