@@ -124,4 +124,25 @@ class HttpFrontTest {
         }
         assertThat(ids).containsExactly("1", "2", "3"); // the start's kernel change, then the two weights
     }
+
+    @Test
+    void events_ndjsonAfterLastEventId_onlyLaterEventsOneLineEach() throws Exception {
+        director.weight(web.key(), InetAddress.getByName("198.51.100.2"), 80, 5); // #2
+        director.weight(web.key(), InetAddress.getByName("198.51.100.3"), 80, 6); // #3
+        HttpResponse<java.io.InputStream> r = client.send(HttpRequest.newBuilder(URI.create(base + "/events"))
+                .header("Accept", "application/x-ndjson").header("Last-Event-ID", "2").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(r.headers().firstValue("Content-Type")).hasValue("application/x-ndjson");
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            String first = in.readLine();
+            assertThat(first).startsWith("{\"sequence\":3,").contains("\"kind\":\"EDIT_SERVER\"").endsWith("}");
+            director.weight(web.key(), InetAddress.getByName("198.51.100.3"), 80, 7); // #4, live
+            assertThat(in.readLine()).startsWith("{\"sequence\":4,");
+        }
+    }
+
+    @Test
+    void events_badLastEventId_400() throws Exception {
+        assertThat(get("/events", "Last-Event-ID", "x").statusCode()).isEqualTo(400);
+    }
 }
