@@ -8,5 +8,5 @@ module io.lvs4j.api {
     exports io.lvs4j.table;
     exports io.lvs4j.time;
     exports io.lvs4j.internal to io.lvs4j.netlink, io.lvs4j.dataplane, io.lvs4j.vrrp, io.lvs4j.health,
-            io.lvs4j.director, io.lvs4j.bgp;
+            io.lvs4j.director, io.lvs4j.bgp, io.lvs4j.metrics;
 }

@@ -22,6 +22,7 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -122,6 +123,12 @@ public final class RunCommand implements Callable<Integer> {
         + " master instead of being put on an interface")
     boolean userspace;
 
+    @Option(names = "--http", paramLabel = "ADDR:PORT",
+            description = "serve read-only HTTP: /metrics (Prometheus, OpenMetrics), /status (the JSON of lvs4j status"
+                + " --json), /events (server-sent events), / (a live status page); PORT alone listens on 127.0.0.1,"
+                + " another address only when written out (default: global_defs lvs4j_http, else none)")
+    String http;
+
     @Option(names = "--interface", paramLabel = "IF", split = ",",
             description = "with --userspace: the director's interfaces the forwarder serves")
     List<String> interfaces;
@@ -141,6 +148,8 @@ public final class RunCommand implements Callable<Integer> {
         if (drainSeconds < 0 || drainSeconds > 365L * 86400) {
             throw new CliException(Main.USAGE, "--drain-timeout: " + drainSeconds + " (expected: 0..31536000)");
         }
+        InetSocketAddress httpAddress = httpAddress(c);
+        EventFeed feed = httpAddress == null ? null : new EventFeed(EVENTS_KEPT, EVENTS_KEPT);
         Director.Builder b;
         try {
             b = Director.builder(c).drainTimeout(Duration.ofSeconds(drainSeconds)).keepRulesOnClose(keepRules)
@@ -148,6 +157,9 @@ public final class RunCommand implements Callable<Integer> {
                     .listener(e -> KeepalivedLog.print(e, out));
             if (netns != null) {
                 b.netns(netns);
+            }
+            if (feed != null) {
+                b.listener(feed); // from the first event: /events replays the whole run while it is kept
             }
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new CliException(Main.USAGE, file + ": " + e.getMessage());
@@ -201,6 +213,22 @@ public final class RunCommand implements Callable<Integer> {
                     + " - lvs4j status/reload cannot reach this run");
             err.flush();
         }
+        HttpFront front = null;
+        if (httpAddress != null) {
+            try {
+                front = HttpFront.start(httpAddress, director, feed, () -> this.forwarder);
+                InetSocketAddress a = front.address();
+                String host = a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress()
+                        + "]" : a.getAddress().getHostAddress();
+                out.println("HTTP on http://" + host + ":" + a.getPort() + "/ (read-only: /metrics /status /events)"
+                        + (a.getAddress().isLoopbackAddress() ? "" : " - not loopback: anyone who reaches "
+                        + host + " reads the director's state"));
+            } catch (IOException | RuntimeException e) {
+                err.println("lvs4j: --http " + httpAddress + ": " + e.getMessage() + " - no HTTP for this run");
+                err.flush();
+            }
+        }
+        HttpFront httpServer = front;
         installHangup(director, out);
         systemd = SystemdService.start(director, out, err); // issue 13: READY=1, STATUS=, watchdog pings
         CountDownLatch stopped = new CountDownLatch(1);
@@ -212,6 +240,9 @@ public final class RunCommand implements Callable<Integer> {
             try {
                 if (controlServer != null) {
                     controlServer.close();
+                }
+                if (httpServer != null) {
+                    httpServer.close();
                 }
                 director.close();
                 if (dataPlane != null) {
@@ -249,6 +280,29 @@ public final class RunCommand implements Callable<Integer> {
     private volatile Forwarder forwarder;
     private ForwarderVips vips;
     private volatile SystemdService systemd = SystemdService.none(); // issue 13
+
+    /** The events /events keeps for a replay. */
+    static final int EVENTS_KEPT = 10_000;
+
+    /** {@code --http}, else {@code global_defs lvs4j_http}, else null. */
+    private InetSocketAddress httpAddress(KeepalivedConfig c) throws CliException {
+        if (http != null) {
+            try {
+                return HttpAddress.parse(http);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(Main.USAGE, "--http: " + e.getMessage());
+            }
+        }
+        List<String> conf = c.globalDefs().otherSettings().get("lvs4j_http");
+        if (conf == null || conf.isEmpty()) {
+            return null;
+        }
+        try {
+            return HttpAddress.parse(conf.get(0)); // checked with its position when the file was read
+        } catch (IllegalArgumentException e) {
+            throw new CliException(Main.USAGE, file + ": lvs4j_http: " + e.getMessage());
+        }
+    }
 
     /**
      * The VIPs that are also virtual server addresses, with {@code --userspace}: not put on an

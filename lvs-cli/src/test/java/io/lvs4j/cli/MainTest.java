@@ -93,4 +93,19 @@ class MainTest {
         assertThat(out).isEmpty();
         assertThat(err).isEqualTo("lvs4j: " + Ipvs.unavailabilityCause().getMessage() + "\n");
     }
+
+    @Test
+    void run_badHttpAddress_exit2BeforeStartingAnything() throws Exception {
+        java.nio.file.Path conf = java.nio.file.Files.createTempFile("lvs4j-http", ".conf");
+        java.nio.file.Files.writeString(conf, "virtual_server 192.0.2.1 80 {\n protocol TCP\n"
+                + " real_server 10.0.0.1 80 {\n }\n}\n");
+        try {
+            run("", "run", "--http", "localhost:80", conf.toString());
+            assertThat(code).isEqualTo(Main.USAGE);
+            assertThat(err).contains("--http: \"localhost:80\"", "expected: PORT, ADDR:PORT or [V6ADDR]:PORT")
+                    .doesNotContain("Exception");
+        } finally {
+            java.nio.file.Files.delete(conf);
+        }
+    }
 }

@@ -98,6 +98,19 @@ class ErrorMessagesTest {
         assertThat(r.config().vrrpInstances().get(0).otherSettings()).containsKey("higher_prio_send_advert");
     }
 
+    /** lvs4j's own global_defs keyword for lvs4j run --http: kept without a warning, checked at its value. */
+    @Test
+    void lvs4jHttp_goodAddressKeptQuietly_badOneAnErrorAtTheValue() throws Exception {
+        ConfigResult r = Configs.parse("global_defs {\n lvs4j_http 127.0.0.1:9180\n}\n");
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.config().globalDefs().otherSettings()).containsEntry("lvs4j_http", List.of("127.0.0.1:9180"));
+        assertThat(Configs.parse("global_defs {\n lvs4j_http [::1]:80\n}\n").config().globalDefs().otherSettings())
+                .containsEntry("lvs4j_http", List.of("[::1]:80"));
+        ConfigException e = errors("global_defs {\n router_id a\n lvs4j_http localhost:99999\n}\n");
+        assertThat(e.errors()).extracting(ConfigProblem::toString).containsExactly("keepalived.conf:3:13: lvs4j_http:"
+                + " \"localhost:99999\" (expected: PORT, ADDR:PORT or [V6ADDR]:PORT, a numeric address, port 1..65535)");
+    }
+
     /** keepalived and the kernel take weights up to INT32_MAX (oracle 28-weight-large); lvs4j's model stops at 65535. */
     @Test
     void weightAbove65535_isAnErrorAtTheValue() {

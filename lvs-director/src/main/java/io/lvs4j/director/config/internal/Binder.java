@@ -303,6 +303,22 @@ public final class Binder {
         return lines;
     }
 
+    /** lvs4j's own global_defs keyword: where lvs4j run serves HTTP (as its --http). */
+    static final String LVS4J_HTTP = "lvs4j_http";
+    private static final String HTTP_EXPECTED = "PORT, ADDR:PORT or [V6ADDR]:PORT, a numeric address, port 1..65535";
+    private static final java.util.regex.Pattern HTTP_ADDRESS = java.util.regex.Pattern.compile(
+            "(?:(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9]):"
+            + "|\\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\\]:)?([0-9]{1,5})");
+
+    static boolean isHttpAddress(String text) {
+        java.util.regex.Matcher m = HTTP_ADDRESS.matcher(text);
+        if (!m.matches()) {
+            return false;
+        }
+        int port = Integer.parseInt(m.group(1));
+        return port >= 1 && port <= 65535;
+    }
+
     private static Map<String, List<String>> putOther(Map<String, List<String>> other, Node n) {
         List<String> args = new ArrayList<>();
         for (Token t : n.args()) {
@@ -392,6 +408,18 @@ public final class Binder {
                     break;
                 case "script_user":
                     scriptUser = v.string(n, 0, "a user name [group name]");
+                    break;
+                case LVS4J_HTTP:
+                    // an lvs4j extension (lvs4j run's --http): kept in otherSettings, checked here with its position
+                    if (v.has(n, 0, HTTP_EXPECTED)) {
+                        if (n.args().size() > 1) {
+                            problems.invalid(n.keyword(), n.arg(1), "one argument: " + HTTP_EXPECTED);
+                        } else if (!isHttpAddress(n.arg(0).text())) {
+                            problems.invalid(n.keyword(), n.arg(0), HTTP_EXPECTED);
+                        } else {
+                            putOther(other, n);
+                        }
+                    }
                     break;
                 default:
                     if (GLOBAL_OTHER.contains(n.name())) {

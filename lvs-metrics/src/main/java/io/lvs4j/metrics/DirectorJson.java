@@ -1,0 +1,242 @@
+package io.lvs4j.metrics;
+
+import io.lvs4j.Change;
+import io.lvs4j.RealServer;
+import io.lvs4j.SyncDaemon;
+import io.lvs4j.director.DirectorEvent;
+import io.lvs4j.director.DirectorListener;
+import io.lvs4j.director.DirectorState;
+import io.lvs4j.health.HealthEvent;
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.table.Drain;
+import io.lvs4j.table.IpvsStats;
+import java.io.Flushable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+/**
+ * A director's state as JSON and its events as JSON lines, for programs: what
+ * {@code lvs4j status --json} prints and {@code lvs4j run --http}'s {@code /status} and
+ * {@code /events} serve.
+ *
+ * <pre>{@code
+ * String json = DirectorJson.state(director.state());
+ * director.addListener(DirectorJson.ndjson(writer)); // one JSON object per event and line
+ * }</pre>
+ *
+ * <p>The state: {@code instances} (name, state, priority, effectivePriority, virtualAddresses,
+ * addressesHeld), {@code services} (key, protocol/address/port or fwmark, scheduler,
+ * configuredScheduler, inKernel, settingsApplied, quorumUp, connection counts, stats, and
+ * {@code realServers} with address, port, forwarding, role, health, the configured
+ * {@code weight}, the {@code desiredWeight} health wants and the {@code kernelWeight} the table
+ * has, null when none), {@code syncDaemons}. An event: {@code sequence}, {@code nanos} (the
+ * director's clock), {@code type} ({@code vrrpTransition}, {@code virtualAddresses},
+ * {@code health}, {@code kernelChange}, {@code configApplied}, {@code failure}) and the fields of
+ * its kind.
+ */
+public final class DirectorJson {
+    private DirectorJson() {}
+
+    /** The state as indented JSON, ending with a newline. */
+    public static String state(DirectorState s) {
+        Preconditions.checkNotNull(s, "state");
+        StringBuilder sb = new StringBuilder();
+        JsonWriter g = new JsonWriter(sb, true);
+        g.beginObject();
+        g.name("instances").beginArray();
+        for (DirectorState.Instance i : s.instances()) {
+            g.beginObject();
+            g.field("name", i.name());
+            g.field("state", i.state().name());
+            g.field("priority", i.priority());
+            g.field("effectivePriority", i.effectivePriority());
+            g.name("virtualAddresses").beginArray();
+            for (String a : i.virtualAddresses()) {
+                g.value(a);
+            }
+            g.endArray();
+            g.field("addressesHeld", i.addressesHeld());
+            g.endObject();
+        }
+        g.endArray();
+        g.name("services").beginArray();
+        for (DirectorState.Service v : s.services()) {
+            g.beginObject();
+            g.field("key", v.key().toString());
+            if (v.key().isFwmark()) {
+                g.field("fwmark", v.key().fwmark());
+            } else {
+                g.field("protocol", v.key().protocol().name());
+                g.field("address", Addresses.format(v.key().address()));
+                g.field("port", v.key().port());
+            }
+            g.field("scheduler", v.scheduler().toString());
+            g.field("configuredScheduler", v.configured().scheduler().toString());
+            g.field("inKernel", v.inKernel());
+            g.field("settingsApplied", v.settingsApplied());
+            g.field("quorumUp", v.quorumUp());
+            g.field("activeConnections", v.activeConnections());
+            g.field("inactiveConnections", v.inactiveConnections());
+            stats(g, v.stats());
+            g.name("realServers").beginArray();
+            for (DirectorState.Server r : v.realServers()) {
+                RealServer c = r.configured();
+                g.beginObject();
+                g.field("address", Addresses.format(c.address()));
+                g.field("port", c.port());
+                g.field("forwarding", c.forwarding().keepalivedName());
+                g.field("role", r.role().name());
+                g.field("health", r.health().name());
+                g.field("weight", c.weight());
+                g.name("desiredWeight");
+                if (r.desiredWeight() >= 0) {
+                    g.value(r.desiredWeight());
+                } else {
+                    g.nullValue();
+                }
+                g.name("kernelWeight");
+                if (r.inKernel()) {
+                    g.value(r.kernelWeight());
+                } else {
+                    g.nullValue();
+                }
+                g.field("activeConnections", r.activeConnections());
+                g.field("inactiveConnections", r.inactiveConnections());
+                stats(g, r.stats());
+                g.endObject();
+            }
+            g.endArray();
+            g.endObject();
+        }
+        g.endArray();
+        g.name("syncDaemons").beginArray();
+        for (SyncDaemon d : s.syncDaemons()) {
+            g.beginObject();
+            g.field("role", d.role().ipvsadmName());
+            g.field("interface", d.interfaceName());
+            g.field("syncId", d.syncId());
+            g.endObject();
+        }
+        g.endArray();
+        g.endObject();
+        return sb.append('\n').toString();
+    }
+
+    private static void stats(JsonWriter g, IpvsStats s) {
+        g.name("stats").beginObject();
+        g.field("connections", s.connections());
+        g.field("packetsIn", s.packetsIn());
+        g.field("packetsOut", s.packetsOut());
+        g.field("bytesIn", s.bytesIn());
+        g.field("bytesOut", s.bytesOut());
+        g.endObject();
+    }
+
+    /** The event's {@code type} field: {@code vrrpTransition}, {@code health}, ... */
+    public static String type(DirectorEvent e) {
+        Preconditions.checkNotNull(e, "event");
+        if (e instanceof DirectorEvent.VrrpTransition) {
+            return "vrrpTransition";
+        } else if (e instanceof DirectorEvent.VirtualAddresses) {
+            return "virtualAddresses";
+        } else if (e instanceof DirectorEvent.Health) {
+            return "health";
+        } else if (e instanceof DirectorEvent.KernelChange) {
+            return "kernelChange";
+        } else if (e instanceof DirectorEvent.ConfigApplied) {
+            return "configApplied";
+        }
+        return "failure";
+    }
+
+    /** The event as one line of JSON (no newline). */
+    public static String event(DirectorEvent e) {
+        Preconditions.checkNotNull(e, "event");
+        StringBuilder sb = new StringBuilder();
+        JsonWriter g = new JsonWriter(sb, false);
+        g.beginObject();
+        g.field("sequence", e.sequence());
+        g.field("nanos", e.nanos());
+        g.field("type", type(e));
+        if (e instanceof DirectorEvent.VrrpTransition t) {
+            g.field("instance", t.instance());
+            g.field("from", t.from().name());
+            g.field("to", t.to().name());
+            g.field("reason", t.reason().name());
+        } else if (e instanceof DirectorEvent.VirtualAddresses a) {
+            g.field("instance", a.instance());
+            g.field("held", a.held());
+            g.name("addresses").beginArray();
+            a.addresses().forEach(g::value);
+            g.endArray();
+        } else if (e instanceof DirectorEvent.Health h) {
+            HealthEvent he = h.event();
+            g.field("event", he.type().name());
+            g.field("service", he.service().toString());
+            g.name("realServer").value(he.realServer() == null ? null : he.realServer().endpoint());
+            if (he.weight() >= 0) {
+                g.field("weight", he.weight());
+            }
+            if (he.checker() != null) {
+                g.field("checker", he.checker());
+            }
+            if (he.cause() != null) {
+                g.field("reason", he.cause().reason().name());
+                g.field("latencyNanos", he.cause().latencyNanos());
+            }
+            g.name("detail").value(he.detail());
+        } else if (e instanceof DirectorEvent.KernelChange k) {
+            g.name("applied").beginArray();
+            for (Change c : k.applied()) {
+                g.beginObject();
+                g.field("kind", c.kind().name());
+                g.field("change", c.toString());
+                g.endObject();
+            }
+            g.endArray();
+            g.name("draining").beginArray();
+            for (Drain d : k.draining()) {
+                g.value(d.service() + " " + d.server().endpoint());
+            }
+            g.endArray();
+        } else if (e instanceof DirectorEvent.ConfigApplied c) {
+            g.name("vrrpRestarted").beginArray();
+            c.vrrpRestarted().forEach(g::value);
+            g.endArray();
+            g.name("vrrpKept").beginArray();
+            c.vrrpKept().forEach(g::value);
+            g.endArray();
+            g.name("servicesChanged").beginArray();
+            c.servicesChanged().forEach(g::value);
+            g.endArray();
+        } else if (e instanceof DirectorEvent.Failure f) {
+            g.field("operation", f.operation());
+            g.name("error").value(String.valueOf(f.error().getMessage()));
+        }
+        g.endObject();
+        return sb.toString();
+    }
+
+    /**
+     * A listener that appends each event as a line of JSON to {@code out} (and flushes it when it
+     * is {@link Flushable}). It runs on the director's thread: {@code out} must not block (a file,
+     * a buffer; not a socket to a slow reader). A failed write is thrown as an
+     * {@link UncheckedIOException}, which the director logs.
+     */
+    public static DirectorListener ndjson(Appendable out) {
+        Preconditions.checkNotNull(out, "out");
+        return e -> {
+            try {
+                synchronized (out) {
+                    out.append(event(e)).append('\n');
+                    if (out instanceof Flushable f) {
+                        f.flush();
+                    }
+                }
+            } catch (IOException x) {
+                throw new UncheckedIOException(x);
+            }
+        };
+    }
+}

@@ -1,0 +1,370 @@
+package io.lvs4j.metrics;
+
+import io.lvs4j.ServiceKey;
+import io.lvs4j.director.Director;
+import io.lvs4j.director.DirectorEvent;
+import io.lvs4j.director.DirectorListener;
+import io.lvs4j.director.DirectorState;
+import io.lvs4j.health.HealthEvent;
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.table.IpvsStats;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * A {@link Director}'s meters for an application's Micrometer registry: per virtual service and
+ * real server the connection gauges, the IPVS counters, the weights and the health; per VRRP
+ * instance its state and priority; counters of VRRP transitions, health events, kernel changes
+ * and failures.
+ *
+ * <pre>{@code
+ * LvsMetrics metrics = LvsMetrics.builder(director).build();
+ * metrics.bindTo(registry);          // e.g. a PrometheusMeterRegistry
+ * metrics.update();                  // before a scrape: meters of services added since appear at once
+ * }</pre>
+ *
+ * <p><b>Cheap, never waiting.</b> Gauges and function counters read {@link Director#state()}, the
+ * snapshot the director publishes after every change and at its refresh interval (a volatile
+ * read; no netlink round trip, no task on the director's loop). The counters of events are
+ * incremented by a {@link DirectorListener} on the director's thread.
+ *
+ * <p><b>Labels</b> follow node_exporter's ipvs collector: {@code local_address},
+ * {@code local_port}, {@code proto}, {@code local_mark} for a service ({@code local_mark} empty
+ * unless it is a firewall-mark service, whose address, port and protocol are then empty), and
+ * {@code remote_address}, {@code remote_port} for a real server. VRRP instances carry
+ * {@code iname}, as keepalived exporters do. The module's README maps each meter to theirs.
+ *
+ * <p>The counters of events count from {@link Builder#build()} on: the events of the director's
+ * start (the first kernel changes, INIT to BACKUP) come before; a counter starting at 0 there
+ * is what Prometheus expects of a new process.
+ *
+ * <p>Services and real servers added later (a reload) get their meters at the next
+ * {@link #update()}, which a scrape also triggers on its way (then they show from the following
+ * scrape); meters of removed ones are removed from the registries.
+ */
+public final class LvsMetrics implements MeterBinder {
+    /** The value of {@code lvs_vrrp_state} per state, as keepalived exporters have it. */
+    static final Map<String, Integer> VRRP_STATE_VALUES = Map.of("INIT", 0, "BACKUP", 1, "MASTER", 2, "FAULT", 3);
+
+    private final Director director;
+    private final Tags commonTags;
+    private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
+    private final Map<MeterRegistry, Map<Object, List<Meter>>> bound = new HashMap<>();
+    private final Map<String, Counter> eventCounters = new java.util.concurrent.ConcurrentHashMap<>();
+    private volatile Index index;
+    private volatile long lastSequence;
+    private volatile List<Object> shape = List.of();
+
+    private LvsMetrics(Builder b) {
+        this.director = b.director;
+        this.commonTags = b.tags;
+        director.addListener(new Listener(this));
+    }
+
+    /** Meters for that director. */
+    public static Builder builder(Director director) {
+        Preconditions.checkNotNull(director, "director");
+        return new Builder(director);
+    }
+
+    /** Settings of {@link LvsMetrics}. */
+    public static final class Builder {
+        private final Director director;
+        private Tags tags = Tags.empty();
+
+        private Builder(Director director) {
+            this.director = director;
+        }
+
+        /** A tag on every meter (e.g. {@code director=lb1}); repeatable, one value per key. */
+        public Builder tag(String key, String value) {
+            Preconditions.checkNotNull(key, "tag key");
+            Preconditions.checkNotNull(value, "tag value");
+            Preconditions.checkArgument(!key.isEmpty(), "tag key", key, "a non-empty name");
+            Preconditions.checkArgument(!isReserved(key), "tag key", key,
+                    "a name other than the meters' own labels " + RESERVED);
+            for (Tag t : tags) {
+                Preconditions.checkArgument(!t.getKey().equals(key), "tag key", key, "each key once");
+            }
+            tags = tags.and(key, value);
+            return this;
+        }
+
+        public LvsMetrics build() {
+            return new LvsMetrics(this);
+        }
+    }
+
+    private static final List<String> RESERVED = List.of("local_address", "local_port", "proto", "local_mark",
+            "remote_address", "remote_port", "iname", "from", "to", "reason", "type", "kind", "operation", "role");
+
+    private static boolean isReserved(String key) {
+        return RESERVED.contains(key);
+    }
+
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Preconditions.checkNotNull(registry, "registry");
+        synchronized (this) {
+            if (bound.containsKey(registry)) {
+                return;
+            }
+            bound.put(registry, new LinkedHashMap<>());
+            registries.add(registry);
+            Gauge.builder("lvs.director.events.sequence", this, m -> m.lastSequence).tags(commonTags)
+                    .description("The sequence number of the director's last event").register(registry);
+            shape = List.of(); // register every current meter on this registry too
+            update();
+        }
+    }
+
+    /**
+     * Brings the meters in line with the director's services, real servers and VRRP instances now:
+     * registers the meters of new ones and removes those of removed ones. Cheap when nothing
+     * changed; call it before a scrape.
+     */
+    public synchronized void update() {
+        Index i = index();
+        List<Object> now = i.shape;
+        if (now.equals(shape)) {
+            return;
+        }
+        for (Map.Entry<MeterRegistry, Map<Object, List<Meter>>> e : bound.entrySet()) {
+            MeterRegistry r = e.getKey();
+            Map<Object, List<Meter>> have = e.getValue();
+            for (Object k : new ArrayList<>(have.keySet())) {
+                if (!i.keys.contains(k)) {
+                    for (Meter m : have.remove(k)) {
+                        r.remove(m);
+                    }
+                }
+            }
+            for (Object k : now) {
+                if (!have.containsKey(k)) {
+                    have.put(k, register(r, k));
+                }
+            }
+        }
+        shape = now;
+    }
+
+    private List<Meter> register(MeterRegistry r, Object key) {
+        List<Meter> out = new ArrayList<>();
+        if (key instanceof ServiceKey sk) {
+            Tags t = commonTags.and(serviceTags(sk));
+            ToDoubleFunction<ToDoubleFunction<DirectorState.Service>> v = f -> {
+                DirectorState.Service s = index().services.get(sk);
+                return s == null ? Double.NaN : f.applyAsDouble(s);
+            };
+            out.add(gauge(r, "lvs.service.connections.active", t, "Active connections of the service's real servers",
+                    v, s -> s.activeConnections()));
+            out.add(gauge(r, "lvs.service.connections.inactive", t,
+                    "Inactive connections of the service's real servers", v, s -> s.inactiveConnections()));
+            out.add(gauge(r, "lvs.service.quorum.up", t, "1 while the live weight meets the quorum", v,
+                    s -> s.quorumUp() ? 1 : 0));
+            out.add(gauge(r, "lvs.service.in.kernel", t, "1 while the IPVS table has the service", v,
+                    s -> s.inKernel() ? 1 : 0));
+            statsCounters(r, "lvs.service", t, out, f -> v.applyAsDouble(s -> f.applyAsDouble(s.stats())));
+        } else if (key instanceof ServerKey rk) {
+            Tags t = commonTags.and(serviceTags(rk.service)).and(serverTags(rk.endpoint));
+            ToDoubleFunction<ToDoubleFunction<DirectorState.Server>> v = f -> {
+                DirectorState.Server s = index().servers.get(rk);
+                return s == null ? Double.NaN : f.applyAsDouble(s);
+            };
+            out.add(gauge(r, "lvs.backend.connections.active", t, "Active connections (node_ipvs_backend_connections_active)",
+                    v, s -> s.activeConnections()));
+            out.add(gauge(r, "lvs.backend.connections.inactive", t,
+                    "Inactive connections (node_ipvs_backend_connections_inactive)", v, s -> s.inactiveConnections()));
+            out.add(gauge(r, "lvs.backend.weight", t,
+                    "The weight the IPVS table has (node_ipvs_backend_weight); -1 when not in the table", v,
+                    s -> s.kernelWeight()));
+            out.add(gauge(r, "lvs.backend.weight.configured", t, "The configured weight", v,
+                    s -> s.configured().weight()));
+            out.add(gauge(r, "lvs.backend.weight.desired", t,
+                    "The weight health wants (configured or dynamic, 0 when inhibited); -1 when it should be out", v,
+                    s -> s.desiredWeight()));
+            out.add(gauge(r, "lvs.backend.up", t, "1 while its checks pass (or it has none), 0 when down", v,
+                    s -> s.health() == DirectorState.Health.DOWN ? 0 : 1));
+            out.add(gauge(r, "lvs.backend.checked", t, "1 when health checks decide about it", v,
+                    s -> s.health() == DirectorState.Health.UNCHECKED ? 0 : 1));
+            out.add(gauge(r, "lvs.backend.in.kernel", t, "1 while the IPVS table has it", v, s -> s.inKernel() ? 1 : 0));
+            statsCounters(r, "lvs.backend", t, out, f -> v.applyAsDouble(s -> f.applyAsDouble(s.stats())));
+        } else if (key instanceof InstanceKey ik) {
+            Tags t = commonTags.and("iname", ik.name);
+            ToDoubleFunction<ToDoubleFunction<DirectorState.Instance>> v = f -> {
+                DirectorState.Instance s = index().instances.get(ik.name);
+                return s == null ? Double.NaN : f.applyAsDouble(s);
+            };
+            out.add(gauge(r, "lvs.vrrp.state", t, "0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT (keepalived_vrrp_state)", v,
+                    s -> VRRP_STATE_VALUES.get(s.state().name())));
+            out.add(gauge(r, "lvs.vrrp.priority", t, "The configured priority", v, s -> s.priority()));
+            out.add(gauge(r, "lvs.vrrp.priority.effective", t, "The priority after tracked scripts and interfaces", v,
+                    s -> s.effectivePriority()));
+            out.add(gauge(r, "lvs.vrrp.addresses.held", t, "1 while this director holds the instance's VIPs", v,
+                    s -> s.addressesHeld() ? 1 : 0));
+        }
+        return out;
+    }
+
+    private <T> Gauge gauge(MeterRegistry r, String name, Tags tags, String description,
+            ToDoubleFunction<ToDoubleFunction<T>> value, ToDoubleFunction<T> f) {
+        return Gauge.builder(name, this, m -> value.applyAsDouble(f)).tags(tags).description(description)
+                .register(r);
+    }
+
+    private void statsCounters(MeterRegistry r, String prefix, Tags t, List<Meter> out,
+            ToDoubleFunction<ToDoubleFunction<IpvsStats>> v) {
+        out.add(FunctionCounter.builder(prefix + ".connections", this, m -> v.applyAsDouble(IpvsStats::connections))
+                .tags(t).description("Connections scheduled (IPVS conns)").register(r));
+        out.add(FunctionCounter.builder(prefix + ".incoming.packets", this, m -> v.applyAsDouble(IpvsStats::packetsIn))
+                .tags(t).description("Packets in (IPVS inpkts)").register(r));
+        out.add(FunctionCounter.builder(prefix + ".outgoing.packets", this, m -> v.applyAsDouble(IpvsStats::packetsOut))
+                .tags(t).description("Packets out (IPVS outpkts)").register(r));
+        out.add(FunctionCounter.builder(prefix + ".incoming", this, m -> v.applyAsDouble(IpvsStats::bytesIn))
+                .tags(t).baseUnit("bytes").description("Bytes in (IPVS inbytes)").register(r));
+        out.add(FunctionCounter.builder(prefix + ".outgoing", this, m -> v.applyAsDouble(IpvsStats::bytesOut))
+                .tags(t).baseUnit("bytes").description("Bytes out (IPVS outbytes)").register(r));
+    }
+
+    /** node_exporter's service labels. */
+    static Tags serviceTags(ServiceKey k) {
+        if (k.isFwmark()) {
+            return Tags.of("local_address", "", "local_port", "", "proto", "", "local_mark", Long.toString(k.fwmark()));
+        }
+        return Tags.of("local_address", Addresses.format(k.address()), "local_port", Integer.toString(k.port()),
+                "proto", k.protocol().name(), "local_mark", "");
+    }
+
+    /** node_exporter's real server labels, from {@code 10.0.0.2:80} or {@code [2001:db8::2]:80}. */
+    static Tags serverTags(String endpoint) {
+        int colon = endpoint.lastIndexOf(':');
+        String address = endpoint.substring(0, colon);
+        if (address.startsWith("[")) {
+            address = address.substring(1, address.length() - 1);
+        }
+        return Tags.of("remote_address", address, "remote_port", endpoint.substring(colon + 1));
+    }
+
+    // ---- the snapshot, indexed once per published state ----------------------------------------
+
+    private record ServerKey(ServiceKey service, String endpoint) {}
+
+    private record InstanceKey(String name) {}
+
+    private static final class Index {
+        final DirectorState state;
+        final Map<ServiceKey, DirectorState.Service> services = new HashMap<>();
+        final Map<ServerKey, DirectorState.Server> servers = new HashMap<>();
+        final Map<String, DirectorState.Instance> instances = new HashMap<>();
+        final List<Object> shape = new ArrayList<>();
+        final java.util.Set<Object> keys = new java.util.HashSet<>();
+
+        Index(DirectorState s) {
+            this.state = s;
+            for (DirectorState.Instance i : s.instances()) {
+                instances.put(i.name(), i);
+                shape.add(new InstanceKey(i.name()));
+            }
+            for (DirectorState.Service v : s.services()) {
+                services.put(v.key(), v);
+                shape.add(v.key());
+                for (DirectorState.Server r : v.realServers()) {
+                    ServerKey k = new ServerKey(v.key(), r.configured().endpoint());
+                    if (servers.putIfAbsent(k, r) == null) {
+                        shape.add(k);
+                    }
+                }
+            }
+            keys.addAll(shape);
+        }
+    }
+
+    private Index index() {
+        DirectorState s = director.state();
+        Index i = index;
+        if (i == null || i.state != s) {
+            i = new Index(s);
+            index = i;
+            if (!i.shape.equals(shape)) {
+                update(); // a service or real server came or went: its meters show from the next scrape
+            }
+        }
+        return i;
+    }
+
+    // ---- events: counters, on the director's thread ---------------------------------------------
+
+    /** Holds the metrics strongly: the director keeps its listeners, so the meters' objects stay. */
+    private static final class Listener implements DirectorListener {
+        private final LvsMetrics metrics;
+
+        Listener(LvsMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void onEvent(DirectorEvent event) {
+            metrics.onEvent(event);
+        }
+    }
+
+    private void onEvent(DirectorEvent e) {
+        lastSequence = e.sequence();
+        if (e instanceof DirectorEvent.VrrpTransition t) {
+            count("lvs.vrrp.transitions", "VRRP state changes (keepalived_become_master_total: to=MASTER)",
+                    Tags.of("iname", t.instance(), "from", t.from().name(), "to", t.to().name()));
+        } else if (e instanceof DirectorEvent.Health h) {
+            HealthEvent he = h.event();
+            count("lvs.health.events", "Health decisions by type", Tags.of("type", he.type().name()));
+            if (he.realServer() != null && he.type() == HealthEvent.Type.REAL_SERVER_DOWN) {
+                String reason = he.cause() == null ? "UNKNOWN" : he.cause().reason().name();
+                count("lvs.backend.check.failures",
+                        "Real servers taken down by their checks, by the failed check's reason",
+                        serviceTags(he.service()).and(serverTags(he.realServer().endpoint())).and("reason", reason));
+            }
+        } else if (e instanceof DirectorEvent.KernelChange k) {
+            count("lvs.reconciles", "Reconciles that changed the IPVS table", Tags.empty());
+            for (io.lvs4j.Change c : k.applied()) {
+                count("lvs.kernel.changes", "Changes applied to the IPVS table, by kind",
+                        Tags.of("kind", c.kind().name()));
+            }
+        } else if (e instanceof DirectorEvent.ConfigApplied) {
+            count("lvs.config.applied", "Configurations applied (reloads)", Tags.empty());
+        } else if (e instanceof DirectorEvent.Failure f) {
+            String op = f.operation();
+            boolean refused = op.equals("reconcile") || op.equals("draining");
+            count(refused ? "lvs.reconcile.refused" : "lvs.director.failures",
+                    refused ? "Reconciles the kernel refused in whole or part" : "Other failures, by operation",
+                    refused ? Tags.empty() : Tags.of("operation", op));
+        }
+    }
+
+    private void count(String name, String description, Tags tags) {
+        for (MeterRegistry r : registries) {
+            String id = System.identityHashCode(r) + " " + name + " " + tags;
+            eventCounters.computeIfAbsent(id, x -> Counter.builder(name).tags(commonTags.and(tags))
+                    .description(description).register(r)).increment();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "LvsMetrics[" + director.state().services().size() + " services, "
+                + director.state().instances().size() + " VRRP instances" + (commonTags.stream().findAny().isPresent()
+                        ? ", " + commonTags : "") + "]";
+    }
+}

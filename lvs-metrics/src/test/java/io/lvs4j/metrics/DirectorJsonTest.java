@@ -1,0 +1,101 @@
+package io.lvs4j.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lvs4j.RealServer;
+import io.lvs4j.VirtualService;
+import io.lvs4j.director.Director;
+import io.lvs4j.director.DirectorEvent;
+import io.lvs4j.table.InMemoryIpvs;
+import io.lvs4j.time.VirtualClock;
+import io.lvs4j.vrrp.RouterState;
+import io.lvs4j.vrrp.TransitionReason;
+import java.io.StringWriter;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** {@link DirectorJson} and its {@link JsonWriter}: expected texts written by hand. */
+class DirectorJsonTest {
+    private static String compact(String s) {
+        StringBuilder sb = new StringBuilder();
+        new JsonWriter(sb, false).value(s);
+        return sb.toString();
+    }
+
+    @Test
+    void string_quoteBackslashAndControls_escaped() {
+        assertThat(compact("a\"b\\c")).isEqualTo("\"a\\\"b\\\\c\"");
+        assertThat(compact("l1\nl2\r\t\b\f")).isEqualTo("\"l1\\nl2\\r\\t\\b\\f\"");
+        assertThat(compact("\u0000\u001f\u007f")).isEqualTo("\"\\u0000\\u001f\\u007f\"");
+    }
+
+    @Test
+    void string_lineSeparatorsAndLoneSurrogates_escapedPairsKept() {
+        assertThat(compact("\u2028\u2029")).isEqualTo("\"\\u2028\\u2029\"");
+        assertThat(compact("x\ud800y")).isEqualTo("\"x\\ud800y\"");
+        assertThat(compact("\udc00")).isEqualTo("\"\\udc00\"");
+        assertThat(compact("\ud83d\ude00 é")).isEqualTo("\"\ud83d\ude00 é\"");
+    }
+
+    @Test
+    void writer_nested_compactAndPretty() {
+        StringBuilder a = new StringBuilder();
+        new JsonWriter(a, false).beginObject().field("n", 1).name("l").beginArray().value("x").nullValue().endArray()
+                .name("e").beginArray().endArray().field("b", true).endObject();
+        assertThat(a).hasToString("{\"n\":1,\"l\":[\"x\",null],\"e\":[],\"b\":true}");
+        StringBuilder p = new StringBuilder();
+        new JsonWriter(p, true).beginObject().field("n", 1).name("l").beginArray().beginObject().field("k", "v")
+                .endObject().value("x").endArray().name("e").beginArray().endArray().name("o").beginObject().endObject()
+                .endObject();
+        assertThat(p).hasToString("{\n  \"n\" : 1,\n  \"l\" : [ {\n    \"k\" : \"v\"\n  }, \"x\" ],\n"
+                + "  \"e\" : [ ],\n  \"o\" : { }\n}");
+    }
+
+    @Test
+    void event_vrrpTransition_oneLineWithItsFields() {
+        String s = DirectorJson.event(new DirectorEvent.VrrpTransition(4, 1500, "VI_\"1", RouterState.BACKUP,
+                RouterState.MASTER, TransitionReason.MASTER_DOWN));
+        assertThat(s).isEqualTo("{\"sequence\":4,\"nanos\":1500,\"type\":\"vrrpTransition\",\"instance\":\"VI_\\\"1\","
+                + "\"from\":\"BACKUP\",\"to\":\"MASTER\",\"reason\":\"MASTER_DOWN\"}");
+    }
+
+    @Test
+    void event_failure_messageEscaped() {
+        String s = DirectorJson.event(new DirectorEvent.Failure(9, 2, "reconcile",
+                new IllegalStateException("line1\nline2")));
+        assertThat(s).isEqualTo("{\"sequence\":9,\"nanos\":2,\"type\":\"failure\",\"operation\":\"reconcile\","
+                + "\"error\":\"line1\\nline2\"}");
+    }
+
+    @Test
+    void ndjson_directorEvents_oneLinePerEventInOrder() throws Exception {
+        StringWriter out = new StringWriter();
+        VirtualService web = VirtualService.tcp("192.0.2.100", 80)
+                .realServer(RealServer.of("198.51.100.2", 80).weight(3).route()).build();
+        try (Director d = Director.builder().ipvs(new InMemoryIpvs()).virtualClock(new VirtualClock())
+                .listener(DirectorJson.ndjson(out)).service(web).start()) {
+            d.weight(web.key(), web.realServers().get(0).address(), 80, 5);
+        }
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSizeGreaterThanOrEqualTo(3); // add, weight, removal on close
+        for (int i = 0; i < lines.size(); i++) {
+            assertThat(lines.get(i)).startsWith("{\"sequence\":" + (i + 1) + ",").endsWith("}")
+                    .contains("\"type\":\"kernelChange\"");
+        }
+        assertThat(lines.get(1)).contains("\"kind\":\"EDIT_SERVER\"");
+    }
+
+    @Test
+    void state_inMemoryDirector_weightsHealthAndNullKernelWeight() throws Exception {
+        VirtualService web = VirtualService.tcp("192.0.2.100", 80)
+                .realServer(RealServer.of("198.51.100.2", 80).weight(3).route()).build();
+        try (Director d = Director.builder().ipvs(new InMemoryIpvs()).virtualClock(new VirtualClock()).service(web)
+                .start()) {
+            String json = DirectorJson.state(d.state());
+            assertThat(json).startsWith("{\n  \"instances\" : [ ],\n  \"services\" : [ {\n    \"key\" : ")
+                    .endsWith("} ],\n  \"syncDaemons\" : [ ]\n}\n")
+                    .contains("\"address\" : \"198.51.100.2\"", "\"weight\" : 3", "\"desiredWeight\" : 3",
+                            "\"kernelWeight\" : 3", "\"health\" : \"UNCHECKED\"", "\"syncDaemons\" : [ ]");
+        }
+    }
+}
