@@ -53,7 +53,7 @@ final class Control implements AutoCloseable {
     static final String DIRECTORY = "/run/lvs4j";
     static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
     static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(5);
-    private static final int MAX_REQUEST = 256;
+    static final int MAX_REQUEST = 256;
 
     /** What a request gets: an exit status and text. */
     record Answer(int status, String text) {}
@@ -233,13 +233,22 @@ final class Control implements AutoCloseable {
         } catch (IOException e) {
             n = -1;
         }
-        for (int i = 0; i < c.in.position(); i++) {
-            if (c.in.get(i) == '\n') {
-                return new String(c.in.array(), 0, i, StandardCharsets.UTF_8);
+        return line(c.in.array(), c.in.position(), n < 0);
+    }
+
+    /**
+     * The request in the first {@code length} bytes received into {@code in} (of
+     * {@link #MAX_REQUEST} bytes): the bytes before the first newline once one came; all of them
+     * when the buffer is full or the client has ended ({@code ended}); else null (more to come).
+     */
+    static String line(byte[] in, int length, boolean ended) {
+        for (int i = 0; i < length; i++) {
+            if (in[i] == '\n') {
+                return new String(in, 0, i, StandardCharsets.UTF_8);
             }
         }
-        if (n < 0 || !c.in.hasRemaining()) {
-            return new String(c.in.array(), 0, c.in.position(), StandardCharsets.UTF_8);
+        if (ended || length == in.length) {
+            return new String(in, 0, length, StandardCharsets.UTF_8);
         }
         return null;
     }
@@ -326,13 +335,28 @@ final class Control implements AutoCloseable {
                 all.write(b.array(), 0, b.limit());
                 b.clear();
             }
-            String s = all.toString(StandardCharsets.UTF_8);
-            int nl = s.indexOf('\n');
-            if (nl < 0) {
-                throw new IOException(path + ": no answer");
-            }
-            return new Answer(Integer.parseInt(s.substring(0, nl).trim()), s.substring(nl + 1));
+            return answer(all.toString(StandardCharsets.UTF_8), path);
         }
+    }
+
+    /**
+     * Reads an answer: an exit status (0..255) on the first line, then the text; anything else is
+     * an {@link IOException} (a peer that is not lvs4j run, or a cut answer).
+     */
+    static Answer answer(String s, Path path) throws IOException {
+        int nl = s.indexOf('\n');
+        if (nl < 0) {
+            throw new IOException(path + ": no answer");
+        }
+        String first = s.substring(0, nl).trim();
+        int status = -1;
+        if (!first.isEmpty() && first.length() <= 3 && first.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            status = Integer.parseInt(first);
+        }
+        if (status < 0 || status > 255) {
+            throw new IOException(path + ": not an answer (expected: an exit status 0..255 on the first line)");
+        }
+        return new Answer(status, s.substring(nl + 1));
     }
 
     @Override

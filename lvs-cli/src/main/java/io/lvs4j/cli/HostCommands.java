@@ -116,7 +116,8 @@ final class HostCommands {
             HostChanges record = changes;
             try {
                 if (Files.exists(file)) {
-                    record = HostChanges.fromState(Files.readString(file, StandardCharsets.UTF_8)).and(changes);
+                    record = HostChanges.fromState(file.toString(), Files.readString(file, StandardCharsets.UTF_8))
+                            .and(changes);
                 }
                 Path dir = file.toAbsolutePath().getParent();
                 if (dir != null) {
@@ -142,11 +143,13 @@ final class HostCommands {
                 Path file = statePath(ns);
                 HostChanges record;
                 try {
-                    record = HostChanges.fromState(Files.readString(file, StandardCharsets.UTF_8));
+                    record = HostChanges.fromState(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
                 } catch (NoSuchFileException e) {
                     throw new CliException(Main.FAILED, file + ": no record of changes (expected: the state file an earlier up wrote)");
-                } catch (IOException | IllegalArgumentException e) {
+                } catch (IOException e) {
                     throw new CliException(Main.FAILED, file + ": " + e.getMessage());
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(Main.FAILED, e.getMessage()); // names the file and line
                 }
                 try {
                     record.undo();

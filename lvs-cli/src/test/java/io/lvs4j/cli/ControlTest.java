@@ -165,4 +165,14 @@ class ControlTest {
         assertThat(Control.ask(sock, "reload").text()).isEqualTo("did reload\n");
         assertThat(reloads).hasValue(1);
     }
+
+    @Test
+    void answer_firstLineNotAnExitStatus_isAnIOException() throws IOException {
+        Path p = Path.of("/run/lvs4j/control");
+        for (String bad : new String[] {"HTTP/1.1 200 OK\nx", "99999999999\n", "256\n", "-1\n", "\n", "0"}) {
+            assertThatThrownBy(() -> Control.answer(bad, p)).as(bad).isInstanceOf(IOException.class)
+                    .hasMessageStartingWith("/run/lvs4j/control: ");
+        }
+        assertThat(Control.answer(" 2 \nunknown request\n", p)).isEqualTo(new Control.Answer(2, "unknown request\n"));
+    }
 }

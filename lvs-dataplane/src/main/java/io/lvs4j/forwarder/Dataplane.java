@@ -18,7 +18,9 @@ import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The userspace forwarder's engine: frames in from {@link PacketSocket}s, through a
@@ -27,8 +29,9 @@ import java.util.List;
  * answers for the virtual addresses. One thread calls everything.
  *
  * <p>Link addresses: a frame to a real server gets the real server's MAC (learnt from its ARP
- * replies) and the outgoing interface's MAC; a NAT reply to a client gets the MAC that client's
- * packets of the same connection came from (the client, or its router), out of the interface they
+ * replies and requests to this director, gratuitous ARP or valid neighbour advertisements; see
+ * {@link NeighbourRefusal}) and the outgoing interface's MAC; a NAT reply to a client gets the MAC
+ * that client's packets of the same connection came from (the client, or its router), out of the interface they
  * came in on. A real server joins its service's scheduler only once its MAC is known, so no
  * connection is scheduled to a destination the engine cannot reach.
  */
@@ -69,6 +72,8 @@ final class Dataplane {
     long arpAnswered;
     long arpRequests;
     long checksumsCompleted;
+    /** ARP and neighbour discovery frames refused, by {@link NeighbourRefusal} ordinal. */
+    final long[] neighbourRefused = new long[NeighbourRefusal.values().length];
 
     private static final class Svc {
         VirtualService settings;
@@ -778,16 +783,8 @@ final class Dataplane {
         ByteBuf b = s.frames();
         int off = PacketSocket.frameOffset(i);
         int len = s.length(i);
-        if (len >= 14 && b.getUnsignedShort(off + 12) == ETH_ARP) {
-            arp(k, s, b, off, len);
+        if (neighbourFrame(k, s, b, off, len)) {
             return;
-        }
-        if (len >= Ndp.LENGTH - 8 && b.getUnsignedShort(off + 12) == 0x86DD && b.getUnsignedByte(off + 20) == 58) {
-            int icmp = b.getUnsignedByte(off + 54);
-            if (icmp == Ndp.NS || icmp == Ndp.NA) {
-                nd(k, s, b, off, len, icmp);
-                return;
-            }
         }
         if (type != PacketSocket.PACKET_HOST) {
             notForUs++;
@@ -852,26 +849,130 @@ final class Dataplane {
         sockets[out].queue(from, e, b.readableBytes());
     }
 
+    /**
+     * Takes an ARP frame or an IPv6 neighbour solicitation or advertisement (Ethernet at {@code off},
+     * {@code len} bytes) received on interface {@code k}: learns a real server's MAC from it or
+     * answers it on {@code s}. Returns false, touching nothing, when the frame is neither.
+     */
+    boolean neighbourFrame(int k, PacketSocket s, ByteBuf b, int off, int len) {
+        if (len < 14) {
+            return false;
+        }
+        int type = b.getUnsignedShort(off + 12);
+        if (type == ETH_ARP) {
+            arp(k, s, b, off, len);
+            return true;
+        }
+        if (type == 0x86DD && len >= Ndp.LENGTH - 8 && b.getUnsignedByte(off + 20) == 58) {
+            int icmp = b.getUnsignedByte(off + 54);
+            if (icmp == Ndp.NS || icmp == Ndp.NA) {
+                nd(k, s, b, off, len, icmp);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The MAC learnt for a real server of a service, 0 while unknown, -1 when it is not there (for tests). */
+    long realServerMac(int service, InetAddress address, int port) {
+        Rs r = find(services.get(service), address, port);
+        return r == null ? -1 : r.mac;
+    }
+
+    /** A refused ARP or neighbour discovery frame: counted by reason. */
+    private void refuse(NeighbourRefusal reason) {
+        neighbourRefused[reason.ordinal()]++;
+    }
+
+    /** Whether an Ethernet destination is this interface's MAC or broadcast. */
+    private boolean toUsOrBroadcast(int k, long ethDst) {
+        return ethDst == ifMac[k] || ethDst == BROADCAST;
+    }
+
+    private static boolean unicastMac(long mac) {
+        return mac != 0 && (mac & 0x0100_0000_0000L) == 0;
+    }
+
+    /** The index of the first real server at IPv4 address {@code ip} behind interface {@code k}, or -1. */
+    private int server4(int k, int ip) {
+        for (int i = 0; i < servers.size(); i++) {
+            Rs r = servers.get(i);
+            if (!r.v6 && r.ip == ip && r.iface == k) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the first real server at IPv6 address {@code hi}/{@code lo} behind interface {@code k}, or -1. */
+    private int server6(int k, long hi, long lo) {
+        for (int i = 0; i < servers.size(); i++) {
+            Rs r = servers.get(i);
+            if (r.v6 && r.hi == hi && r.lo == lo && r.iface == k) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Takes {@code mac} for every real server at the address of server {@code from} on its interface. */
+    private void learn(int from, long mac) {
+        Rs first = servers.get(from);
+        for (int i = from; i < servers.size(); i++) {
+            Rs r = servers.get(i);
+            if (r.v6 == first.v6 && r.ip == first.ip && r.hi == first.hi && r.lo == first.lo && r.iface == first.iface
+                    && r.mac != mac) {
+                r.mac = mac;
+                if (r.handle == DestinationTable.NONE) {
+                    activate(r);
+                } else {
+                    learnt(r);
+                }
+            }
+        }
+    }
+
+    private boolean ownAddress(int k, int ip) {
+        for (int a : ifAddr[k]) {
+            if (a == ip) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * ARP: learn a real server's MAC from ARP that concerns this interface: a reply or request (RFC
+     * 826: the target of a request takes in the sender) for one of its addresses, to its MAC or to
+     * broadcast, or a gratuitous ARP (sender and target address the same); never from ARP between
+     * other hosts. Answer requests for virtual addresses.
+     */
     private void arp(int k, PacketSocket s, ByteBuf b, int off, int len) {
         if (len < 42 || b.getUnsignedShort(off + 14) != 1 || b.getUnsignedShort(off + 16) != 0x0800
                 || b.getUnsignedByte(off + 18) != 6 || b.getUnsignedByte(off + 19) != 4) {
+            refuse(NeighbourRefusal.MALFORMED);
             return;
         }
         int op = b.getUnsignedShort(off + 20);
+        long ethDst = (b.getUnsignedShort(off) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 2);
         long sha = (b.getUnsignedShort(off + 22) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 24);
         int spa = b.getInt(off + 28);
         int tpa = b.getInt(off + 38);
-        if (sha != 0 && (sha & 0x0100_0000_0000L) == 0) { // unicast sender
-            for (int i = 0; i < servers.size(); i++) {
-                Rs r = servers.get(i);
-                if (!r.v6 && r.ip == spa && r.iface == k && r.mac != sha) {
-                    r.mac = sha;
-                    if (r.handle == DestinationTable.NONE) {
-                        activate(r);
-                    } else {
-                        learnt(r);
-                    }
-                }
+        if (op != 1 && op != 2) {
+            refuse(NeighbourRefusal.MALFORMED);
+            return;
+        }
+        int rs = server4(k, spa);
+        if (rs >= 0) {
+            boolean gratuitous = spa == tpa;
+            if (!toUsOrBroadcast(k, ethDst)) {
+                refuse(NeighbourRefusal.NOT_FOR_US);
+            } else if (!unicastMac(sha)) {
+                refuse(NeighbourRefusal.BAD_LINK_ADDRESS);
+            } else if (!gratuitous && !ownAddress(k, tpa)) {
+                refuse(NeighbourRefusal.NOT_FOR_US);
+            } else {
+                learn(rs, sha);
             }
         }
         if (op == 1 && answerArp && contains(vips, tpa) && spa != tpa && sha != 0) {
@@ -882,43 +983,58 @@ final class Dataplane {
         }
     }
 
-    /** Neighbour discovery: learn real servers from advertisements, answer solicitations for virtual addresses. */
+    /**
+     * Neighbour discovery: learn real servers from valid advertisements, answer valid solicitations
+     * for virtual addresses (RFC 4861 7.1 validation, 7.2.5 for what an advertisement may change).
+     */
     private void nd(int k, PacketSocket s, ByteBuf b, int off, int len, int icmp) {
+        int ip = off + 14;
         long tHi = b.getLong(off + 62);
         long tLo = b.getLong(off + 70);
+        boolean na = icmp == Ndp.NA;
+        // only frames about a real server (advertisements) or a virtual address (solicitations) concern us
+        int rs = na ? server6(k, tHi, tLo) : -1;
+        if (na ? rs < 0 : !answerArp || !contains6(vips6, tHi, tLo)) {
+            return;
+        }
+        int reason = Ndp.check(b, ip, len - 14);
+        if (reason != Ndp.VALID) {
+            refuse(reason == Ndp.BAD_HOP_LIMIT ? NeighbourRefusal.HOP_LIMIT
+                    : reason == Ndp.BAD_CHECKSUM ? NeighbourRefusal.CHECKSUM
+                    : reason == Ndp.BAD_CODE ? NeighbourRefusal.CODE : NeighbourRefusal.MALFORMED);
+            return;
+        }
+        long ethDst = (b.getUnsignedShort(off) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 2);
+        if (ethDst != ifMac[k] && (ethDst & 0x0100_0000_0000L) == 0) {
+            refuse(NeighbourRefusal.NOT_FOR_US);
+            return;
+        }
         long src = (b.getUnsignedShort(off + 6) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 8);
-        if (icmp == Ndp.NA) {
-            long mac = src;
-            if (len >= Ndp.LENGTH && b.getUnsignedByte(off + 78) == 2 && b.getUnsignedByte(off + 79) == 1) {
-                mac = (b.getUnsignedShort(off + 80) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 82);
-            }
-            if (mac == 0 || (mac & 0x0100_0000_0000L) != 0) {
-                return;
-            }
-            for (int i = 0; i < servers.size(); i++) {
-                Rs r = servers.get(i);
-                if (r.v6 && r.hi == tHi && r.lo == tLo && r.iface == k && r.mac != mac) {
-                    r.mac = mac;
-                    if (r.handle == DestinationTable.NONE) {
-                        activate(r);
-                    } else {
-                        learnt(r);
-                    }
-                }
+        if (na) {
+            long mac = Ndp.linkAddressOption(b, ip, Ndp.OPTION_TARGET_LINK_ADDRESS);
+            int flags = b.getUnsignedByte(ip + 44);
+            Rs r = servers.get(rs);
+            if (mac < 0) {
+                refuse(NeighbourRefusal.NO_LINK_ADDRESS_OPTION);
+            } else if (!unicastMac(mac)) {
+                refuse(NeighbourRefusal.BAD_LINK_ADDRESS);
+            } else if (r.mac == 0 ? (flags & (Ndp.FLAG_SOLICITED | Ndp.FLAG_OVERRIDE)) == 0
+                    : r.mac != mac && (flags & Ndp.FLAG_OVERRIDE) == 0) {
+                refuse(NeighbourRefusal.NOT_OVERRIDE);
+            } else {
+                learn(rs, mac);
             }
             return;
         }
-        long sHi = b.getLong(off + 22);
-        long sLo = b.getLong(off + 30);
-        if (!answerArp || (sHi == 0 && sLo == 0) || src == 0 || (src & 0x0100_0000_0000L) != 0) {
+        long sHi = b.getLong(ip + 8);
+        long sLo = b.getLong(ip + 16);
+        if ((sHi == 0 && sLo == 0) || !unicastMac(src)) {
             return; // duplicate address detection, or a bad sender
         }
-        if (contains6(vips6, tHi, tLo)) {
-            int at = s.scratchSlot();
-            Ndp.advertise(s.scratch(), at, ifMac[k], tHi, tLo, src, sHi, sLo);
-            s.queueScratch(at, Ndp.LENGTH);
-            arpAnswered++;
-        }
+        int at = s.scratchSlot();
+        Ndp.advertise(s.scratch(), at, ifMac[k], tHi, tLo, src, sHi, sLo);
+        s.queueScratch(at, Ndp.LENGTH);
+        arpAnswered++;
     }
 
     /**
@@ -967,6 +1083,17 @@ final class Dataplane {
     public long[] counters() {
         return new long[] {received, toRealServer, toClient, truncated, notForUs, unresolved, arpRequests, arpAnswered,
             checksumsCompleted, sendErrors(), kernelDrops()};
+    }
+
+    /** The ARP and neighbour discovery frames refused so far, by reason (non-zero ones only). */
+    public Map<NeighbourRefusal, Long> neighbourRefused() {
+        Map<NeighbourRefusal, Long> m = new EnumMap<>(NeighbourRefusal.class);
+        for (int i = 0; i < neighbourRefused.length; i++) {
+            if (neighbourRefused[i] != 0) {
+                m.put(NeighbourRefusal.of(i), neighbourRefused[i]);
+            }
+        }
+        return m;
     }
 
     /** Closes the sockets. */

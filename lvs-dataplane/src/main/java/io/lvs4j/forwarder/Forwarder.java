@@ -60,7 +60,11 @@ import org.slf4j.LoggerFactory;
  *   <li>Each interface has an address of the real servers' family; every real server is in a
  *       connected subnet of one of them (no gateways between director and real servers). The
  *       forwarder finds the real servers' MACs with ARP or neighbour solicitations itself; a real
- *       server is scheduled only once its MAC is known.</li>
+ *       server is scheduled only once its MAC is known. It takes a MAC only from ARP that
+ *       concerns the interface (a reply or request for one of its addresses, or a gratuitous
+ *       ARP), never from ARP between other hosts, and from a neighbour advertisement valid by
+ *       RFC 4861 (see {@link NeighbourRefusal}); what it refuses is counted
+ *       ({@link ForwarderStats#neighbourRefused()}).</li>
  *   <li>The virtual address should <b>not</b> be on the director's interfaces, and IP forwarding
  *       should be off ({@code net.ipv4.ip_forward=0}, the default). The forwarder answers ARP for the
  *       virtual addresses ({@link Builder#answerArp}); the kernel, which still sees every frame
@@ -359,7 +363,7 @@ public final class Forwarder implements AutoCloseable {
             drops.putAll(plane.path().drops().snapshot());
             ConnectionTable t = plane.connectionTable();
             return new ForwarderStats(c, drops, plane.unresolvedServers(), t.size(), t.maxConnections(),
-                    t.halfOpenEvictions());
+                    t.halfOpenEvictions(), plane.neighbourRefused());
         });
     }
 

@@ -27,9 +27,10 @@ public final class ForwarderStats {
     private final int connections;
     private final int maxConnections;
     private final long halfOpenEvictions;
+    private final Map<NeighbourRefusal, Long> neighbourRefused;
 
     ForwarderStats(long[] c, Map<DropReason, Long> drops, int unresolvedRealServers, int connections,
-            int maxConnections, long halfOpenEvictions) {
+            int maxConnections, long halfOpenEvictions, Map<NeighbourRefusal, Long> neighbourRefused) {
         this.received = c[0];
         this.toRealServer = c[1];
         this.toClient = c[2];
@@ -46,6 +47,7 @@ public final class ForwarderStats {
         this.connections = connections;
         this.maxConnections = maxConnections;
         this.halfOpenEvictions = halfOpenEvictions;
+        this.neighbourRefused = Map.copyOf(neighbourRefused);
     }
 
     /** Frames read from the interfaces (the forwarder's own outgoing frames excluded). */
@@ -128,6 +130,21 @@ public final class ForwarderStats {
         return halfOpenEvictions;
     }
 
+    /**
+     * ARP and neighbour discovery frames refused by reason (non-zero ones only): those that may
+     * not set a real server's MAC (ARP between other hosts, an invalid or
+     * non-overriding advertisement, ...)
+     * and invalid solicitations for a virtual address, which are not answered.
+     */
+    public Map<NeighbourRefusal, Long> neighbourRefused() {
+        return neighbourRefused;
+    }
+
+    /** ARP and neighbour discovery frames refused for that reason. */
+    public long neighbourRefused(NeighbourRefusal reason) {
+        return neighbourRefused.getOrDefault(reason, 0L);
+    }
+
     /** Drops for that reason. */
     public long drops(DropReason reason) {
         return drops.getOrDefault(reason, 0L);
@@ -150,14 +167,15 @@ public final class ForwarderStats {
                 && arpAnswered == s.arpAnswered && checksumsCompleted == s.checksumsCompleted
                 && sendErrors == s.sendErrors && kernelDrops == s.kernelDrops && drops.equals(s.drops)
                 && unresolvedRealServers == s.unresolvedRealServers && connections == s.connections
-                && maxConnections == s.maxConnections && halfOpenEvictions == s.halfOpenEvictions;
+                && maxConnections == s.maxConnections && halfOpenEvictions == s.halfOpenEvictions
+                && neighbourRefused.equals(s.neighbourRefused);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(received, toRealServer, toClient, truncated, notForUs, unresolvedLinkAddress, arpRequests,
                 arpAnswered, checksumsCompleted, sendErrors, kernelDrops, drops, unresolvedRealServers, connections,
-                maxConnections, halfOpenEvictions);
+                maxConnections, halfOpenEvictions, neighbourRefused);
     }
 
     @Override
@@ -168,6 +186,6 @@ public final class ForwarderStats {
                 + ", checksumsCompleted=" + checksumsCompleted + ", sendErrors=" + sendErrors + ", kernelDrops="
                 + kernelDrops + ", drops=" + drops + ", unresolvedRealServers=" + unresolvedRealServers
                 + ", connections=" + connections + ", maxConnections=" + maxConnections + ", halfOpenEvictions="
-                + halfOpenEvictions + "]";
+                + halfOpenEvictions + ", neighbourRefused=" + neighbourRefused + "]";
     }
 }

@@ -12,7 +12,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * {@code FILE_CHECK}: reads an integer from a file (the first 64 bytes; blank or missing means 0).
+ * {@code FILE_CHECK}: reads an integer from a file (the first 64 bytes, as {@code strtol} reads
+ * them: beyond a long it saturates; no leading number, blank or missing means 0).
  * The value times {@code weight} ({@code reverse}: times -weight) is the outcome: 0 is up with the
  * configured weight; with {@code weight} 0, any other value is down; otherwise a positive product
  * is up and, with {@code dynamic}, sets the weight (bounded to 0..65535), and a negative one is
@@ -39,29 +40,50 @@ public final class FileChecker implements Checker {
     }
 
     static CheckResult judge(String text, int weight, boolean reverse, boolean dynamic, long latency) {
-        String t = text.strip();
-        int end = 0;
-        while (end < t.length() && (Character.isDigit(t.charAt(end)) || end == 0 && t.charAt(0) == '-')) {
-            end++;
-        }
-        long value;
-        try {
-            value = end == 0 ? 0 : Long.parseLong(t.substring(0, end));
-        } catch (NumberFormatException e) {
-            return CheckResult.down(FailureReason.BAD_RESPONSE, "not a number: " + HttpChecker.printable(t), latency);
-        }
+        long value = leadingNumber(text);
         if (value == 0) {
             return CheckResult.up(latency);
         }
         if (weight == 0) {
             return CheckResult.down(FailureReason.REPLY_MISMATCH, "file value " + value + " (expected: 0)", latency);
         }
-        long product = value * weight * (reverse ? -1 : 1);
+        long w = reverse ? -weight : weight;
+        long product;
+        try {
+            product = Math.multiplyExact(value, w);
+        } catch (ArithmeticException e) {
+            product = (value < 0) != (w < 0) ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
         if (product < 0) {
             return CheckResult.down(FailureReason.REPLY_MISMATCH, "file value " + value + " x weight "
-                    + (reverse ? -weight : weight) + " = " + product + " (expected: >= 0)", latency);
+                    + w + " = " + product + " (expected: >= 0)", latency);
         }
         return dynamic ? CheckResult.up(latency, (int) Math.min(RealServer.MAX_WEIGHT, product)) : CheckResult.up(latency);
+    }
+
+    /**
+     * The number the text starts with, as {@code strtol} reads it: blanks, an optional sign, ASCII
+     * digits; 0 when there are none; saturated at the bounds of a long.
+     */
+    static long leadingNumber(String text) {
+        String t = text.strip();
+        int i = 0;
+        boolean negative = false;
+        if (i < t.length() && (t.charAt(i) == '-' || t.charAt(i) == '+')) {
+            negative = t.charAt(i++) == '-';
+        }
+        long value = 0; // accumulated negatively: Long.MIN_VALUE has no positive counterpart
+        for (; i < t.length() && t.charAt(i) >= '0' && t.charAt(i) <= '9'; i++) {
+            int d = t.charAt(i) - '0';
+            if (value < (Long.MIN_VALUE + d) / 10) {
+                return negative ? Long.MIN_VALUE : Long.MAX_VALUE;
+            }
+            value = value * 10 - d;
+        }
+        if (negative) {
+            return value;
+        }
+        return value == Long.MIN_VALUE ? Long.MAX_VALUE : -value;
     }
 
     @Override

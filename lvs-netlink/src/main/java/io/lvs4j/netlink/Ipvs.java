@@ -132,6 +132,11 @@ public final class Ipvs implements IpvsTable, AutoCloseable {
             throw new IpvsException(e.syscall, namespace == null ? "netlink socket" : "network namespace " + namespace,
                     e.errno, e.errnoText, null, e.getMessage());
         }
+        return over(socket, namespace);
+    }
+
+    /** A handle over an open generic netlink socket (for tests: one whose peer never answers); closes it on failure. */
+    static Ipvs over(NetlinkSocket socket, String namespace) throws IpvsException {
         GenlClient client = new GenlClient(socket);
         try {
             GenlFamily fam = resolve(client);
@@ -552,9 +557,17 @@ public final class Ipvs implements IpvsTable, AutoCloseable {
     }
 
     static IpvsException io(String command, String object, NetlinkIoException e) {
-        return new IpvsException(command, object, e.errno, e.errnoText, null,
-                e.errno == ENOBUFS ? "ENOBUFS: the kernel dropped replies to this socket because its receive buffer "
-                        + "overflowed, so what was applied is unknown; re-read the state" : e.syscall + " failed");
+        String why;
+        if (e.errno == ENOBUFS) {
+            why = "ENOBUFS: the kernel dropped replies to this socket because its receive buffer "
+                    + "overflowed, so what was applied is unknown; re-read the state";
+        } else if (NetlinkSocket.isTimeout(e)) {
+            why = e.syscall + ": no reply from the kernel within the receive timeout, so what was applied is unknown;"
+                    + " re-read the state";
+        } else {
+            why = e.syscall + " failed";
+        }
+        return new IpvsException(command, object, e.errno, e.errnoText, null, why);
     }
 
     static IpvsException malformed(String command, String object, NetlinkFormatException e) {

@@ -38,6 +38,11 @@ public final class Rtnetlink implements AutoCloseable {
         this.socket = socket;
     }
 
+    /** Over an open request socket (for tests: one whose peer never answers). */
+    static Rtnetlink over(NetlinkSocket socket) {
+        return new Rtnetlink(socket);
+    }
+
     /** Opens rtnetlink in the caller's network namespace. */
     public static Rtnetlink open() throws InterfaceException {
         return open(null);
@@ -165,7 +170,7 @@ public final class Rtnetlink implements AutoCloseable {
             }
             throw new InterfaceException(op, object, 0, "no acknowledgement", null);
         } catch (NetlinkIoException e) {
-            throw wrap(e, object);
+            throw wrap(e, op, object);
         } catch (NetlinkFormatException e) {
             throw new InterfaceException(op, object, 74, "Bad message", e.getMessage());
         }
@@ -224,7 +229,7 @@ public final class Rtnetlink implements AutoCloseable {
             }
             throw new InterfaceException(op, null, 0, "dump without end", null);
         } catch (NetlinkIoException e) {
-            throw wrap(e, null);
+            throw wrap(e, op, null);
         } catch (NetlinkFormatException e) {
             throw new InterfaceException(op, null, 74, "Bad message", e.getMessage());
         }
@@ -232,6 +237,18 @@ public final class Rtnetlink implements AutoCloseable {
 
     static InterfaceException wrap(NetlinkIoException e, String object) {
         InterfaceException ie = new InterfaceException(e.syscall, object, e.errno, e.errnoText, null);
+        ie.initCause(e);
+        return ie;
+    }
+
+    /**
+     * A failed exchange of request {@code op} (e.g. {@code RTM_NEWADDR}): named by the request, with
+     * the syscall that failed; a receive timeout says that no reply came.
+     */
+    static InterfaceException wrap(NetlinkIoException e, String op, String object) {
+        String detail = NetlinkSocket.isTimeout(e) ? e.syscall + ": no reply from the kernel within the receive timeout"
+                : e.syscall + " failed";
+        InterfaceException ie = new InterfaceException(op, object, e.errno, e.errnoText, detail);
         ie.initCause(e);
         return ie;
     }

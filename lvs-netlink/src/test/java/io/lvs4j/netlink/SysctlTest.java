@@ -40,4 +40,13 @@ class SysctlTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("network namespace: \"../x\"");
     }
+
+    @Test
+    void read_missingSysctl_isTheCheckedExceptionWithErrno() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Rtnetlink.isAvailable());
+        assertThatThrownBy(() -> Sysctl.read(null, "net.ipv4.conf.no-such-if0.arp_ignore"))
+                .isInstanceOf(InterfaceException.class)
+                .hasMessageContaining("(errno 2) for sysctl net.ipv4.conf.no-such-if0.arp_ignore")
+                .hasCauseInstanceOf(io.lvs4j.netlink.internal.NetlinkIoException.class);
+    }
 }

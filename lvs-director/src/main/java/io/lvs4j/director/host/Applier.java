@@ -25,6 +25,8 @@ final class Applier {
 
     /** Sets a sysctl unless it has {@code value} already. */
     void sysctl(String name, String value) throws HostSetupException {
+        // a record is read back only with the sysctls lvs4j sets: keep the allow-list in step
+        Preconditions.checkState(HostChanges.knownSysctl(name), "sysctl", name, "one HostChanges.SYSCTLS allows");
         try {
             String previous = Sysctl.read(netns, name);
             if (!previous.equals(value)) {

@@ -121,17 +121,107 @@ public final class HostChanges implements AutoCloseable {
         return sb.toString();
     }
 
-    /** Reads {@link #toState()}'s text back; a malformed record is rejected with its line number. */
+    /**
+     * Reads {@link #toState()}'s text back; a malformed record is rejected naming its line
+     * ({@code state line 3: ...}). See {@link #fromState(String, String)} for what a record may hold.
+     */
     public static HostChanges fromState(String text) {
+        return parse(null, text);
+    }
+
+    /**
+     * Reads {@link #toState()}'s text back from the file {@code source}; a record that is malformed
+     * or holds a change lvs4j never makes is rejected naming the place, in the form {@code
+     * source:3: sysctl: "kernel.core_pattern" (expected: one of net.ipv4.ip_forward, ...)}.
+     *
+     * <p>Undoing a record writes its sysctls and removes its addresses as root, so only what
+     * {@link RealServerSetup} and {@link DirectorSetup} change is accepted: the sysctls in
+     * {@link #SYSCTLS} and {@code net.ipv4.conf.INTERFACE.send_redirects}, with integer values;
+     * addresses /32 or /128 on {@code lo}; the links {@code tunl0} and {@code ip6tnl0} set up.
+     */
+    public static HostChanges fromState(String source, String text) {
+        Preconditions.checkNotNull(source, "source");
+        return parse(source, text);
+    }
+
+    /**
+     * The sysctls lvs4j sets on a host (besides {@code net.ipv4.conf.INTERFACE.send_redirects}),
+     * the only ones a state record may name.
+     */
+    static final List<String> SYSCTLS = List.of("net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding",
+            "net.ipv4.conf.all.arp_ignore", "net.ipv4.conf.lo.arp_ignore", "net.ipv4.conf.all.arp_announce",
+            "net.ipv4.conf.lo.arp_announce", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.tunl0.rp_filter");
+    private static final String SEND_REDIRECTS = "net.ipv4.conf.INTERFACE.send_redirects";
+    private static final List<String> LINKS = List.of("tunl0", "ip6tnl0");
+
+    /** Whether lvs4j sets {@code name} (so a record may restore it). */
+    static boolean knownSysctl(String name) {
+        if (SYSCTLS.contains(name)) {
+            return true;
+        }
+        String dotted = between(name, "net.ipv4.conf.", ".send_redirects");
+        if (dotted != null) {
+            return dotted.indexOf('.') < 0 && interfaceName(dotted);
+        }
+        String slashed = between(name, "net/ipv4/conf/", "/send_redirects");
+        return slashed != null && interfaceName(slashed);
+    }
+
+    private static String between(String s, String prefix, String suffix) {
+        return s.length() > prefix.length() + suffix.length() && s.startsWith(prefix) && s.endsWith(suffix)
+                ? s.substring(prefix.length(), s.length() - suffix.length()) : null;
+    }
+
+    /** A Linux interface name: 1 to 15 printable characters, no '/', ':' or blank, not "." or "..". */
+    private static boolean interfaceName(String n) {
+        if (n.isEmpty() || n.length() > 15 || n.equals(".") || n.equals("..")) {
+            return false;
+        }
+        for (int i = 0; i < n.length(); i++) {
+            char c = n.charAt(i);
+            if (c <= ' ' || c >= 127 || c == '/' || c == ':') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean integer(String v) {
+        int start = v.startsWith("-") ? 1 : 0;
+        if (v.length() == start || v.length() > 11) {
+            return false;
+        }
+        for (int i = start; i < v.length(); i++) {
+            if (v.charAt(i) < '0' || v.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String at(String source, int line) {
+        return source == null ? "state line " + line : source + ":" + line;
+    }
+
+    private static HostChanges parse(String source, String text) {
         Preconditions.checkNotNull(text, "state");
         String[] lines = (text.endsWith("\n") ? text.substring(0, text.length() - 1) : text).split("\n", -1);
-        Preconditions.checkArgument(lines[0].equals("lvs4j-host-changes 1"), "state line 1", lines[0],
+        Preconditions.checkArgument(lines[0].equals("lvs4j-host-changes 1"), at(source, 1), lines[0],
                 "lvs4j-host-changes 1");
-        Preconditions.checkArgument(lines.length >= 2, "state line 2", null, "netns<TAB>NAME");
+        Preconditions.checkArgument(lines.length >= 2, at(source, 2), null, "netns<TAB>NAME");
         String[] ns = lines[1].split("\t", -1);
-        Preconditions.checkArgument(ns.length == 2 && ns[0].equals("netns"), "state line 2", lines[1], "netns<TAB>NAME");
+        Preconditions.checkArgument(ns.length == 2 && ns[0].equals("netns"), at(source, 2), lines[1], "netns<TAB>NAME");
+        String netns = ns[1].equals("-") ? null : ns[1];
+        if (netns != null) {
+            try {
+                Applier.checkNetns(netns);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(at(source, 2) + ": " + e.getMessage(), e);
+            }
+        }
         List<Step> steps = new ArrayList<>();
         for (int i = 2; i < lines.length; i++) {
+            String where = at(source, i + 1);
             String[] f = lines[i].split("\t", -1);
             Step.Kind kind = null;
             if (f.length == 4) {
@@ -141,11 +231,49 @@ public final class HostChanges implements AutoCloseable {
                     }
                 }
             }
-            Preconditions.checkArgument(kind != null, "state line " + (i + 1), lines[i],
+            Preconditions.checkArgument(kind != null, where, lines[i],
                     "sysctl|address|link_up<TAB>NAME<TAB>PREVIOUS<TAB>APPLIED");
-            steps.add(new Step(kind, f[1], f[2].equals("-") ? null : f[2], f[3]));
+            String previous = f[2].equals("-") ? null : f[2];
+            switch (kind) {
+                case SYSCTL -> {
+                    List<String> known = new ArrayList<>(SYSCTLS);
+                    known.add(SEND_REDIRECTS);
+                    Preconditions.checkArgument(knownSysctl(f[1]), where + ": sysctl", f[1], Preconditions.oneOf(known));
+                    Preconditions.checkArgument(previous != null && integer(previous), where + ": previous value",
+                            f[2], "an integer");
+                    Preconditions.checkArgument(integer(f[3]), where + ": applied value", f[3], "an integer");
+                }
+                case ADDRESS -> {
+                    Preconditions.checkArgument(f[1].equals("lo"), where + ": address interface", f[1], "lo");
+                    Preconditions.checkArgument(previous == null, where + ": previous address", f[2], "-");
+                    Preconditions.checkArgument(hostAddress(f[3]), where + ": address", f[3],
+                            "an IPv4 address/32 or an IPv6 address/128");
+                }
+                case LINK_UP -> {
+                    Preconditions.checkArgument(LINKS.contains(f[1]), where + ": link", f[1], Preconditions.oneOf(LINKS));
+                    Preconditions.checkArgument("down".equals(previous) && f[3].equals("up"), where + ": link state",
+                            f[2] + "\t" + f[3], "down<TAB>up");
+                }
+            }
+            steps.add(new Step(kind, f[1], previous, f[3]));
         }
-        return new HostChanges(ns[1].equals("-") ? null : ns[1], steps);
+        return new HostChanges(netns, steps);
+    }
+
+    /** {@code ADDR/32} for an IPv4 literal or {@code ADDR/128} for an IPv6 one. */
+    private static boolean hostAddress(String s) {
+        int slash = s.indexOf('/');
+        if (slash < 0) {
+            return false;
+        }
+        String prefix = s.substring(slash + 1);
+        InetAddress a;
+        try {
+            a = Addresses.parse(s.substring(0, slash), "address");
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return prefix.equals(a instanceof java.net.Inet4Address ? "32" : "128");
     }
 
     @Override

@@ -5,8 +5,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The state record {@code lvs4j realserver down} reads: any text gives a record or an
- * {@link IllegalArgumentException} naming the line, never another exception; a record read back
- * from its own text is the same record. Under plain {@code mvn test} this replays the seeds.
+ * {@link IllegalArgumentException} naming the line, never another exception; it never names a
+ * sysctl lvs4j does not set; a record read back from its own text is the same record. Under plain
+ * {@code mvn test} this replays the seeds.
  */
 class HostChangesFuzzTest {
     @FuzzTest(maxDuration = "20s")
@@ -20,6 +21,11 @@ class HostChangesFuzzTest {
                 throw new AssertionError("unlocated error " + e.getMessage() + " for:\n" + text);
             }
             return;
+        }
+        for (String line : c.describe()) {
+            if (line.startsWith("sysctl ") && !HostChanges.knownSysctl(line.substring(7, line.indexOf(": ")))) {
+                throw new AssertionError("a sysctl lvs4j never sets was accepted: " + line);
+            }
         }
         HostChanges back = HostChanges.fromState(c.toState());
         if (!back.describe().equals(c.describe()) || !java.util.Objects.equals(back.netns(), c.netns())) {

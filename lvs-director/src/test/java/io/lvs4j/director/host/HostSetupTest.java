@@ -86,6 +86,90 @@ class HostSetupTest {
                 .hasMessageStartingWith("state line 1:");
     }
 
+    private static final String HEAD = "lvs4j-host-changes 1\nnetns\t-\n";
+    private static final String KNOWN = "one of net.ipv4.ip_forward, net.ipv6.conf.all.forwarding, "
+            + "net.ipv4.conf.all.arp_ignore, net.ipv4.conf.lo.arp_ignore, net.ipv4.conf.all.arp_announce, "
+            + "net.ipv4.conf.lo.arp_announce, net.ipv4.conf.all.rp_filter, net.ipv4.conf.tunl0.rp_filter, "
+            + "net.ipv4.conf.INTERFACE.send_redirects";
+
+    @Test
+    void stateFile_sysctlLvs4jNeverSets_isRejectedNamingFileAndLine() {
+        assertThatThrownBy(() -> HostChanges.fromState("/run/lvs4j/x.state",
+                HEAD + "sysctl\tnet.ipv4.ip_forward\t0\t1\nsysctl\tkernel.core_pattern\t|/tmp/x\tcore\n"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("/run/lvs4j/x.state:4: sysctl: \"kernel.core_pattern\" (expected: " + KNOWN + ")");
+    }
+
+    @Test
+    void stateFile_sendRedirectsPathLeavingConf_isRejected() {
+        for (String name : List.of("net/ipv4/conf/../../../kernel/send_redirects", "net.ipv4.conf..send_redirects",
+                "net.ipv4.conf.eth0.1.send_redirects", "net/ipv4/conf/a-name-too-long-0/send_redirects",
+                "net.ipv4.conf.all.forwarding", "net/ipv4/ip_forward")) {
+            assertThatThrownBy(() -> HostChanges.fromState("f", HEAD + "sysctl\t" + name + "\t1\t0\n"))
+                    .as(name).hasMessageStartingWith("f:3: sysctl: ");
+        }
+    }
+
+    @Test
+    void stateFile_everySysctlTheSetupsWrite_isAccepted() {
+        List<String> names = new java.util.ArrayList<>(List.of("net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding"));
+        for (String ifname : List.of("all", "default", "eth0", "eth0.100", "veth-rs1")) {
+            names.add(Applier.ipv4Conf(ifname, "send_redirects"));
+        }
+        for (Forwarding m : List.of(Forwarding.ROUTE, Forwarding.TUNNEL)) {
+            for (String step : RealServerSetup.vip("192.0.2.100").method(m).plan()) {
+                if (step.startsWith("sysctl ")) {
+                    names.add(step.substring(7, step.indexOf('=')));
+                }
+            }
+        }
+        StringBuilder text = new StringBuilder(HEAD);
+        for (String n : names) {
+            text.append("sysctl\t").append(n).append("\t1\t0\n");
+        }
+        assertThat(HostChanges.fromState("f", text.toString()).describe()).hasSize(names.size());
+    }
+
+    @Test
+    void stateFile_nonIntegerValue_isRejected() {
+        assertThatThrownBy(() -> HostChanges.fromState("f", HEAD + "sysctl\tnet.ipv4.ip_forward\t1 2\t0\n"))
+                .hasMessage("f:3: previous value: \"1 2\" (expected: an integer)");
+        assertThatThrownBy(() -> HostChanges.fromState("f", HEAD + "sysctl\tnet.ipv4.ip_forward\t-\t0\n"))
+                .hasMessage("f:3: previous value: \"-\" (expected: an integer)");
+    }
+
+    @Test
+    void stateFile_addressOffLoOrNotAHostRoute_isRejected() {
+        assertThatThrownBy(() -> HostChanges.fromState("f", HEAD + "address\teth0\t-\t192.0.2.1/24\n"))
+                .hasMessage("f:3: address interface: \"eth0\" (expected: lo)");
+        assertThatThrownBy(() -> HostChanges.fromState("f", HEAD + "address\tlo\t-\t192.0.2.1/24\n"))
+                .hasMessage("f:3: address: \"192.0.2.1/24\" (expected: an IPv4 address/32 or an IPv6 address/128)");
+        assertThatThrownBy(() -> HostChanges.fromState("f", HEAD + "address\tlo\t-\t2001:db8::1/32\n"))
+                .hasMessageStartingWith("f:3: address: ");
+        assertThat(HostChanges.fromState("f", HEAD + "address\tlo\t-\t2001:db8::1/128\n").isEmpty()).isFalse();
+    }
+
+    @Test
+    void stateFile_linkOtherThanTheTunnels_isRejected() {
+        assertThatThrownBy(() -> HostChanges.fromState("f", HEAD + "link_up\teth0\tdown\tup\n"))
+                .hasMessage("f:3: link: \"eth0\" (expected: one of tunl0, ip6tnl0)");
+        assertThat(HostChanges.fromState("f", HEAD + "link_up\tip6tnl0\tdown\tup\n").describe())
+                .containsExactly("link ip6tnl0 set up");
+    }
+
+    @Test
+    void stateFile_netnsLeavingRunNetns_isRejected() {
+        assertThatThrownBy(() -> HostChanges.fromState("f", "lvs4j-host-changes 1\nnetns\t../../proc/1/ns/net\n"))
+                .hasMessage("f:2: netns: \"../../proc/1/ns/net\" (expected: a name under /run/netns, without '/')");
+    }
+
+    @Test
+    void applier_sysctlOutsideTheAllowList_failsBeforeTouchingTheHost() {
+        assertThatThrownBy(() -> new Applier("no-such-namespace").sysctl("kernel.core_pattern", "core"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("sysctl: \"kernel.core_pattern\"");
+    }
+
     @Test
     void and_otherNamespace_isRejected() {
         HostChanges a = new HostChanges("rs1", List.of());

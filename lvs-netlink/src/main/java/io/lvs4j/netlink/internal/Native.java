@@ -107,6 +107,7 @@ final class Native {
     static final int ENOBUFS = 105;
     static final int EAGAIN = 11;
     static final int ENODEV = 19;
+    static final int ETIMEDOUT = 110;
     static final int SO_RCVTIMEO = 20;
     static final int SO_BINDTODEVICE = 25;
     static final int AF_INET = 2;

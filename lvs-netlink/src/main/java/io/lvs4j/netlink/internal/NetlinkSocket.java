@@ -15,7 +15,15 @@ import jnr.ffi.byref.IntByReference;
  * drops EVERY further message to the socket, without another ENOBUFS, until its receive queue has
  * been emptied (netlink's congestion flag): so {@link #send} first discards what is still queued,
  * or the reply to the next request would be lost and its reader wait for ever. Dumps never
- * overrun: the kernel fills the next part only when the reader has made room. Not thread-safe.
+ * overrun: the kernel fills the next part only when the reader has made room.
+ *
+ * <p>A request socket (one joined to no multicast group) waits at most
+ * {@link #REQUEST_TIMEOUT_MILLIS} for each datagram ({@code SO_RCVTIMEO}): the kernel answers a
+ * request while it is being sent, and a dump's next part while the previous one is read, so a wait
+ * that long means the reply is lost or the kernel is stuck, and {@link #receive} fails with
+ * {@code ETIMEDOUT} instead of holding the caller's thread for ever. A late reply is skipped by its
+ * sequence number. An event socket (multicast groups) waits as long as it is told to
+ * ({@link #receiveTimeout(int)}). Not thread-safe.
  */
 public final class NetlinkSocket implements AutoCloseable {
     /** The receive buffer for one datagram; a dump part never exceeds it. */
@@ -23,16 +31,19 @@ public final class NetlinkSocket implements AutoCloseable {
     private static final int MSG_DONTWAIT = 0x40;
     /** At most this many queued datagrams are discarded before a send (bounds the loop). */
     private static final int DRAIN_LIMIT = 1 << 20;
+    /** How long a request socket waits for each datagram of a reply. */
+    public static final int REQUEST_TIMEOUT_MILLIS = 10_000;
 
     private final Native.LibC libc;
     private final int fd;
     private final int pid;
     private final ByteBuffer recvBuf = ByteBuffer.allocateDirect(RECV_SIZE).order(ByteOrder.nativeOrder());
     private ByteBuffer sendBuf = ByteBuffer.allocateDirect(64 * 1024).order(ByteOrder.nativeOrder());
-    private final ByteBuffer kernelAddr = sockaddrNl(0);
+    private ByteBuffer kernelAddr = sockaddrNl(0);
     private final ByteBuffer fromAddr = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
     private boolean closed;
     private boolean overrun;
+    private int timeoutMillis;
     private long discarded;
 
     private NetlinkSocket(Native.LibC libc, int fd) throws NetlinkIoException {
@@ -66,7 +77,8 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /**
      * Opens a bound netlink socket of {@code protocol} (e.g. {@code NETLINK_ROUTE}) joined to the
-     * multicast {@code groups} bitmask, with extended ACKs and capped ACKs on.
+     * multicast {@code groups} bitmask, with extended ACKs and capped ACKs on. Without groups it is a
+     * request socket: its receive timeout is {@link #REQUEST_TIMEOUT_MILLIS}.
      *
      * @param netns a name under {@code /run/netns}, or null for the caller's namespace
      */
@@ -84,6 +96,9 @@ public final class NetlinkSocket implements AutoCloseable {
                 s.setInt(Native.SOL_SOCKET, Native.SO_RCVBUF, 4 << 20, false);
             }
             s.setInt(Native.SOL_SOCKET, Native.SO_SNDBUF, 1 << 20, false);
+            if (groups == 0) {
+                s.receiveTimeout(REQUEST_TIMEOUT_MILLIS);
+            }
             return s;
         } catch (NetlinkIoException | RuntimeException e) {
             libc.close(fd);
@@ -109,15 +124,25 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /**
      * Makes {@link #receive()} give up after {@code millis} (0: wait forever) with errno
-     * {@code EAGAIN}, so a reader thread can notice that it should stop.
+     * {@code ETIMEDOUT} ({@link #isTimeout}), so a request does not wait for ever for a reply and
+     * a reader thread can notice that it should stop.
      */
     public void receiveTimeout(int millis) throws NetlinkIoException {
+        if (millis < 0) {
+            throw new IllegalArgumentException("receive timeout: " + millis + " (expected: 0 or more ms)");
+        }
         ByteBuffer tv = ByteBuffer.allocateDirect(16).order(ByteOrder.nativeOrder());
         tv.putLong(0, millis / 1000);
         tv.putLong(8, (millis % 1000) * 1000L);
         if (libc.setsockopt(fd, Native.SOL_SOCKET, Native.SO_RCVTIMEO, tv, 16) != 0) {
             throw failure("setsockopt", "SO_RCVTIMEO");
         }
+        timeoutMillis = millis;
+    }
+
+    /** The receive timeout in milliseconds (0: none). */
+    public int receiveTimeoutMillis() {
+        return timeoutMillis;
     }
 
     /**
@@ -131,7 +156,7 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Whether {@code e} is a receive timeout ({@link #receiveTimeout(int)}). */
     public static boolean isTimeout(NetlinkIoException e) {
-        return e.errno == Native.EAGAIN;
+        return e.errno == Native.ETIMEDOUT || e.errno == Native.EAGAIN;
     }
 
     private static ByteBuffer sockaddrNl(int pid) {
@@ -140,6 +165,15 @@ public final class NetlinkSocket implements AutoCloseable {
         b.putInt(4, pid);
         b.putInt(8, 0);
         return b;
+    }
+
+    /**
+     * Sends to the netlink socket with port id {@code portId} instead of the kernel (0): a test seam
+     * for a peer that never answers (sending to another process's socket needs CAP_NET_ADMIN).
+     * Replies are still taken only from the kernel.
+     */
+    public void peer(int portId) {
+        kernelAddr = sockaddrNl(portId);
     }
 
     /** The port id the kernel gave this socket ({@code nl_pid}). */
@@ -188,7 +222,8 @@ public final class NetlinkSocket implements AutoCloseable {
      * Receives one datagram. The returned buffer is valid until the next call.
      *
      * @throws NetlinkIoException with errno ENOBUFS when the kernel dropped replies, or when a
-     *     datagram was larger than the receive buffer
+     *     datagram was larger than the receive buffer; with errno ETIMEDOUT when nothing came
+     *     within the receive timeout
      */
     public ByteBuf receive() throws NetlinkIoException {
         for (int attempt = 0; ; attempt++) {
@@ -211,6 +246,10 @@ public final class NetlinkSocket implements AutoCloseable {
                 overrun = true;
                 throw new NetlinkIoException("recvfrom", e, Native.strerror(e),
                         "(the kernel dropped messages for this socket: its receive buffer overflowed)");
+            }
+            if (e == Native.EAGAIN && timeoutMillis > 0) {
+                throw new NetlinkIoException("recvfrom", Native.ETIMEDOUT, Native.strerror(Native.ETIMEDOUT),
+                        "(no reply from the kernel within " + timeoutMillis + " ms)");
             }
             if (e != Native.EINTR || attempt > 1000) {
                 throw new NetlinkIoException("recvfrom", e, Native.strerror(e), null);

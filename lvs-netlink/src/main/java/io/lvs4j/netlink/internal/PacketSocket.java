@@ -255,31 +255,51 @@ public final class PacketSocket implements AutoCloseable {
 
     /** Bytes of slot {@code i}'s frame that were stored (at most {@link #MAX_FRAME}). */
     public int length(int i) {
-        return meta.getInt(i * MMSG + 56);
+        return length(meta, i * MMSG);
     }
 
     /** Whether slot {@code i}'s frame was longer than {@link #MAX_FRAME}. */
     public boolean truncated(int i) {
-        return (meta.getInt(i * MMSG + 48) & Native.MSG_TRUNC) != 0;
+        return truncated(meta, i * MMSG);
     }
 
     /** Slot {@code i}'s {@code sll_pkttype} ({@link #PACKET_HOST}, ...). */
     public int packetType(int i) {
-        return meta.get(nameAt + i * NAME + 10) & 0xFF;
+        return packetType(meta, nameAt + i * NAME);
     }
 
     /** Whether slot {@code i}'s transport checksum was left to offload (a partial sum is in it). */
     public boolean checksumNotReady(int i) {
-        int c = controlAt + i * CONTROL;
-        long len = meta.getLong(i * MMSG + 40);
-        if (len < 16 + 4) {
-            return false;
-        }
-        if (meta.getInt(c + 8) != Native.SOL_PACKET || meta.getInt(c + 12) != Native.PACKET_AUXDATA) {
-            return false;
-        }
-        return (meta.getInt(c + 16) & TP_STATUS_CSUMNOTREADY) != 0;
+        return checksumNotReady(meta, i * MMSG, controlAt + i * CONTROL);
     }
+
+    // The metadata of one received frame, as recvmmsg left it in {@code meta}: its mmsghdr at
+    // {@code header} (msg_controllen at +40, msg_flags at +48, msg_len at +56), its sockaddr_ll at
+    // {@code name} (sll_pkttype at +10), its CONTROL bytes of ancillary data at {@code control}.
+
+    /** The stored length (msg_len), within 0..{@link #MAX_FRAME} whatever the slot holds. */
+    static int length(ByteBuffer meta, int header) {
+        return Math.max(0, Math.min(meta.getInt(header + 56), MAX_FRAME));
+    }
+
+    static boolean truncated(ByteBuffer meta, int header) {
+        return (meta.getInt(header + 48) & Native.MSG_TRUNC) != 0;
+    }
+
+    static int packetType(ByteBuffer meta, int name) {
+        return meta.get(name + 10) & 0xFF;
+    }
+
+    /** Whether a {@code PACKET_AUXDATA} message has {@code TP_STATUS_CSUMNOTREADY} in its {@code tp_status}. */
+    static boolean checksumNotReady(ByteBuffer meta, int header, int control) {
+        int d = Cmsg.find(meta, control, meta.getLong(header + 40), CONTROL, Native.SOL_PACKET, Native.PACKET_AUXDATA, 4);
+        return d >= 0 && (meta.getInt(d) & TP_STATUS_CSUMNOTREADY) != 0;
+    }
+
+    /** The sizes of one slot's metadata (for tests): mmsghdr, sockaddr_ll area, control area. */
+    static final int META_HEADER = MMSG;
+    static final int META_NAME = NAME;
+    static final int META_CONTROL = CONTROL;
 
     /** Queues a frame at that native address for the next {@link #flush()}; flushes when full. */
     public void queue(long address, int length) {

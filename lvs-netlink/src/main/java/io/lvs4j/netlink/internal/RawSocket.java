@@ -30,6 +30,7 @@ public final class RawSocket implements AutoCloseable {
     private final int ifindex;
     private final Pointer rx;
     private final byte[] rxCopy = new byte[DATA];
+    private final ByteBuffer controlCopy = ByteBuffer.allocate(CONTROL_LEN).order(ByteOrder.nativeOrder());
     private final ByteBuffer tx = ByteBuffer.allocateDirect(DATA).order(ByteOrder.nativeOrder());
     private final ByteBuffer txAddr = ByteBuffer.allocateDirect(32).order(ByteOrder.nativeOrder());
     private final ByteBuffer pollFd = ByteBuffer.allocateDirect(8).order(ByteOrder.nativeOrder());
@@ -319,24 +320,9 @@ public final class RawSocket implements AutoCloseable {
             int n = (int) r;
             if (family == Native.AF_INET6) {
                 rx.get(NAME + 8, source, 0, 16);
-                hopLimit = -1;
-                java.util.Arrays.fill(destination, (byte) 0);
                 long clen = rx.getLong(MSGHDR + 40);
-                int off = 0;
-                while (off + 16 <= clen) {
-                    long len = rx.getLong(CONTROL + off);
-                    int level = rx.getInt(CONTROL + off + 8);
-                    int type = rx.getInt(CONTROL + off + 12);
-                    if (len < 16 || off + len > clen) {
-                        break;
-                    }
-                    if (level == Native.IPPROTO_IPV6 && type == Native.IPV6_HOPLIMIT && len >= 20) {
-                        hopLimit = rx.getInt(CONTROL + off + 16);
-                    } else if (level == Native.IPPROTO_IPV6 && type == Native.IPV6_PKTINFO && len >= 32) {
-                        rx.get(CONTROL + off + 16, destination, 0, 16);
-                    }
-                    off += (int) ((len + 7) & ~7L);
-                }
+                rx.get(CONTROL, controlCopy.array(), 0, CONTROL_LEN);
+                hopLimit = ancillary6(controlCopy, clen, destination);
             } else {
                 rx.get(NAME + 4, source, 0, 4);
             }
@@ -345,6 +331,21 @@ public final class RawSocket implements AutoCloseable {
             return n;
         }
         return -1;
+    }
+
+    /**
+     * Reads IPv6 ancillary data ({@code msg_controllen} {@code controlLength} bytes at the start of
+     * {@code control}, native order): copies the {@code IPV6_PKTINFO} destination into
+     * {@code destination} (zeros when there is none) and returns the {@code IPV6_HOPLIMIT}, or -1.
+     */
+    static int ancillary6(ByteBuffer control, long controlLength, byte[] destination) {
+        java.util.Arrays.fill(destination, (byte) 0);
+        int p = Cmsg.find(control, 0, controlLength, control.capacity(), Native.IPPROTO_IPV6, Native.IPV6_PKTINFO, 20);
+        if (p >= 0) {
+            control.get(p, destination, 0, 16);
+        }
+        int h = Cmsg.find(control, 0, controlLength, control.capacity(), Native.IPPROTO_IPV6, Native.IPV6_HOPLIMIT, 4);
+        return h < 0 ? -1 : control.getInt(h);
     }
 
     /** The last IPv6 packet's source address (16 bytes; IPv4: 4 bytes). Valid until the next receive. */
