@@ -4,7 +4,6 @@ import static io.lvs4j.vrrp.Sim.S;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lvs4j.vrrp.config.VrrpScriptConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -34,9 +33,8 @@ class TrackingTest {
     }
 
     @Test
-    void script_fromConfig_keepalivedDefaults() {
-        ScriptTracker s = ScriptTracker.fromConfig(new VrrpScriptConfig("chk_nginx", "/bin/true", null, null, null,
-                false, null, null, null, null, false));
+    void script_ofVrrpScript_keepalivedDefaults() {
+        ScriptTracker s = ScriptTracker.of(VrrpScript.builder("chk_nginx").command("/bin/true").build());
         assertThat(s.rise()).isEqualTo(1);
         assertThat(s.fall()).isEqualTo(1);
         assertThat(s.weight()).isZero();

@@ -30,15 +30,15 @@ import io.lvs4j.director.config.StatusRange;
 import io.lvs4j.director.config.TcpCheck;
 import io.lvs4j.director.config.UdpCheck;
 import io.lvs4j.internal.Preconditions;
-import io.lvs4j.vrrp.config.AuthType;
-import io.lvs4j.vrrp.config.GarpSettings;
-import io.lvs4j.vrrp.config.TrackedObject;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
-import io.lvs4j.vrrp.config.VrrpAuthentication;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpScriptConfig;
-import io.lvs4j.vrrp.config.VrrpState;
-import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
+import io.lvs4j.director.config.AuthenticationConfig;
+import io.lvs4j.director.config.GarpConfig;
+import io.lvs4j.director.config.TrackedObject;
+import io.lvs4j.director.config.VirtualIpAddress;
+import io.lvs4j.director.config.VrrpInstanceConfig;
+import io.lvs4j.director.config.VrrpScriptConfig;
+import io.lvs4j.director.config.VrrpSyncGroupConfig;
+import io.lvs4j.vrrp.AuthType;
+import io.lvs4j.vrrp.InitialState;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -472,14 +472,14 @@ public final class Binder {
 
     private VrrpInstanceConfig vrrpInstance(Node in) {
         String name = in.arg(0).text();
-        VrrpState state = null;
+        InitialState state = null;
         String iface = null;
         Integer vrid = null;
         boolean vridSeen = false;
         Integer priority = null;
         Duration advert = null;
         Integer version = null;
-        VrrpAuthentication auth = null;
+        AuthenticationConfig auth = null;
         List<VirtualIpAddress> vips = new ArrayList<>();
         List<VirtualIpAddress> excluded = new ArrayList<>();
         List<String> routes = new ArrayList<>();
@@ -508,7 +508,7 @@ public final class Binder {
                 case "state": {
                     String s = v.oneOf(n, 0, List.of("MASTER", "BACKUP"));
                     if (s != null) {
-                        state = VrrpState.valueOf(s);
+                        state = InitialState.valueOf(s);
                     }
                     break;
                 }
@@ -639,7 +639,7 @@ public final class Binder {
         return new VrrpInstanceConfig(name, state, iface, vrid, priority, advert, version, auth, vips, excluded,
                 routes, rules, unicastSrc, peers, mcastSrc, nopreempt, preemptDelay, trackIf, trackScript, trackFile,
                 dontTrackPrimary, notify, smtpAlert, accept,
-                new GarpSettings(garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, garpLowerDelay, garpLowerRepeat),
+                new GarpConfig(garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, garpLowerDelay, garpLowerRepeat),
                 other);
     }
 
@@ -654,7 +654,7 @@ public final class Binder {
         return sb.toString();
     }
 
-    private VrrpAuthentication authentication(Node a) {
+    private AuthenticationConfig authentication(Node a) {
         if (!block(a)) {
             return null;
         }
@@ -684,7 +684,7 @@ public final class Binder {
             problems.error(a.keyword(), "authentication: missing auth_type (expected: auth_type PASS|AH)");
             return null;
         }
-        return new VrrpAuthentication(type, pass);
+        return new AuthenticationConfig(type, pass);
     }
 
     private List<VirtualIpAddress> vips(Node n) {

@@ -1,0 +1,83 @@
+package io.lvs4j.director;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lvs4j.table.InMemoryIpvs;
+import io.lvs4j.time.VirtualClock;
+import io.lvs4j.vrrp.RouterState;
+import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.VrrpScript;
+import io.lvs4j.vrrp.memory.InMemoryNetwork;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A director's in-memory VRRP is the node that runs on Linux, over an in-memory network: what a
+ * keepalived.conf says reaches the wire and the host the same way (the version, the notify
+ * commands), and typed instances work without any keepalived record.
+ */
+class DirectorInMemoryVrrpTest {
+    private final VirtualClock clock = new VirtualClock();
+    private final InMemoryNetwork network = new InMemoryNetwork(clock);
+    private final List<Director> started = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void closeAll() {
+        started.forEach(Director::close);
+    }
+
+    private Director start(Director.Builder b, String node, String address) throws Exception {
+        Director d = b.ipvs(new InMemoryIpvs()).virtualClock(clock)
+                .inMemoryVrrp(network, node, InetAddress.getByName(address)).start();
+        started.add(d);
+        return d;
+    }
+
+    private static RouterState state(Director d) {
+        return d.state().instance("VI_1").orElseThrow().state();
+    }
+
+    /** The in-memory VRRP ran no notify commands; the one node runs them wherever it runs. */
+    @Test
+    void notifyMaster_inMemory_runsTheCommand() throws Exception {
+        Path master = dir.resolve("master");
+        Director d = start(Director.builder().vrrpInstance(VrrpInstance.builder("VI_1").interfaceName("eth0")
+                .virtualRouterId(51).virtualAddress("192.0.2.100/24").virtualAddress("192.0.2.101/24")
+                .notifyMaster("/usr/bin/touch " + master).build()), "a", "192.0.2.1");
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(state(d)).isEqualTo(RouterState.MASTER);
+        assertThat(d.state().instance("VI_1").orElseThrow().virtualAddresses())
+                .containsExactly("192.0.2.100/24", "192.0.2.101/24");
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!Files.exists(master) && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(master).exists();
+    }
+
+    /** Typed scripts and instances, no keepalived record: the script's failure moves the priority. */
+    @Test
+    void typedScriptAndInstance_trackedScriptLowersPriority() throws Exception {
+        Path flag = dir.resolve("ok");
+        Files.writeString(flag, "");
+        Director d = start(Director.builder()
+                .vrrpScript(VrrpScript.builder("chk").command("/usr/bin/test -e " + flag).weight(-30).build())
+                .vrrpInstance(VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51)
+                        .virtualAddress("192.0.2.100/24").trackScript("chk").build()), "a", "192.0.2.1");
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(state(d)).isEqualTo(RouterState.MASTER);
+        Files.delete(flag);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(d.state().instance("VI_1").orElseThrow().effectivePriority()).isEqualTo(70);
+    }
+}
