@@ -2,10 +2,15 @@ package io.lvs4j.director;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.ReadOptions;
+import io.lvs4j.internal.Addresses;
 import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.time.VirtualClock;
+import io.lvs4j.vrrp.DropReason;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.VrrpRouter;
 import io.lvs4j.vrrp.VrrpScript;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
 import java.net.InetAddress;
@@ -43,8 +48,34 @@ class DirectorInMemoryVrrpTest {
         return d;
     }
 
+    private static KeepalivedConfig parse(String text) throws Exception {
+        return KeepalivedConfig.parse("keepalived.conf", text, ReadOptions.defaults()).config();
+    }
+
     private static RouterState state(Director d) {
         return d.state().instance("VI_1").orElseThrow().state();
+    }
+
+    /**
+     * {@code vrrp_version 3} in global_defs: the instance (no version of its own) speaks VRRPv3, so
+     * a VRRPv3 peer of lower priority hears the director and stays backup; lvs4j used to send VRRPv2
+     * here, which the peer dropped ("wrong version"), and both held the VIP.
+     */
+    @Test
+    void globalVrrpVersion3_instanceSpeaksV3_aV3PeerHearsIt() throws Exception {
+        Director d = start(Director.builder(parse("global_defs {\n vrrp_version 3\n}\n"
+                + "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 200\n"
+                + " virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n")), "a", "192.0.2.1");
+        VrrpInstance peerInstance = VrrpInstance.builder("peer").interfaceName("eth0").virtualRouterId(51)
+                .version(3).priority(100).sourceAddress("192.0.2.2").virtualAddress("192.0.2.100/24").build();
+        VrrpRouter peer = VrrpRouter.create(peerInstance, network.attach("b", Addresses.parse("192.0.2.2", "a")),
+                clock);
+        peer.start();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(state(d)).isEqualTo(RouterState.MASTER);
+        assertThat(peer.state()).isEqualTo(RouterState.BACKUP);
+        assertThat(peer.statistics().dropped(DropReason.VERSION_MISMATCH)).isZero();
+        assertThat(peer.statistics().advertisementsAccepted()).isPositive();
     }
 
     /** The in-memory VRRP ran no notify commands; the one node runs them wherever it runs. */

@@ -1,5 +1,6 @@
 package io.lvs4j.director.config;
 
+import static io.lvs4j.director.config.Configs.errors;
 import static io.lvs4j.director.config.Configs.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -124,5 +125,53 @@ class VrrpMappingTest {
                         + " global, site, link, host, nowhere or 0..255)");
         assertThatThrownBy(() -> instance(VI + " advert_int 0.5\n}\n"))
                 .hasMessage("vrrp_instance VI_1 advert_int: PT0.5S (expected: whole seconds 1..255 for VRRPv2)");
+    }
+
+    // ---- conformance: vrrp_version in global_defs
+
+    /** keepalived: "default is global parameter vrrp_version"; lvs4j only warned about it and sent VRRPv2. */
+    @Test
+    void globalVrrpVersion3_isTheVersionOfInstancesThatGiveNone() throws Exception {
+        ConfigResult r = parse("global_defs {\n vrrp_version 3\n}\n" + VI + " advert_int 0.5\n}\n"
+                + VI.replace("VI_1", "VI_2").replace("51", "52") + " version 2\n}\n");
+        VrrpMapper.Vrrp v = VrrpMapper.map(r.config());
+        assertThat(v.instances()).extracting(VrrpInstance::version).containsExactly(3, 2);
+        assertThat(v.instances().get(0).advertInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(r.config().globalDefs().vrrpVersion()).isEqualTo(3);
+        assertThat(r.warnings()).extracting(ConfigProblem::message).noneMatch(m -> m.contains("vrrp_version"));
+    }
+
+    @Test
+    void globalVrrpVersion2OrNone_isVersion2_ipv6InstancesUse3() throws Exception {
+        String v6 = "vrrp_instance VI_6 {\n interface eth0\n virtual_router_id 6\n virtual_ipaddress {\n"
+                + "  2001:db8::6/64\n }\n}\n";
+        assertThat(map(VI + "}\n" + v6).instances()).extracting(VrrpInstance::version).containsExactly(2, 3);
+        assertThat(map("global_defs {\n vrrp_version 2\n}\n" + VI + "}\n" + v6).instances())
+                .extracting(VrrpInstance::version).containsExactly(2, 3);
+    }
+
+    @Test
+    void globalVrrpVersion_badValue_isALocatedError_andRoundTrips() throws Exception {
+        assertThat(errors("global_defs {\n vrrp_version 4\n}\n").errors()).extracting(ConfigProblem::toString)
+                .containsExactly("keepalived.conf:2:15: vrrp_version: \"4\" (expected: one of 2, 3)");
+        KeepalivedConfig c = parse("global_defs {\n vrrp_version 3\n}\n" + VI + "}\n").config();
+        assertThat(parse(c.toKeepalivedConf()).config()).isEqualTo(c);
+    }
+
+    // ---- conformance: a vrrp_script without script
+
+    /** keepalived 2.2.7: "No script set for vrrp_script chk - removing", then "track script chk not found, ignoring". */
+    @Test
+    void vrrpScriptWithoutScript_droppedWithALocatedWarning_trackingItIgnored() throws Exception {
+        ConfigResult r = parse("vrrp_script chk {\n interval 1\n}\n" + VI + " track_script {\n  chk\n }\n}\n");
+        assertThat(r.config().vrrpScripts()).isEmpty();
+        assertThat(r.warnings()).extracting(ConfigProblem::toString).containsExactly(
+                "keepalived.conf:1:1: vrrp_script chk: missing script (expected: a script keyword in the block)"
+                        + " - dropped, as keepalived does",
+                "keepalived.conf:11:3: track_script: \"chk\" (expected: a vrrp_script defined in the configuration)"
+                        + " - ignored, as keepalived does");
+        VrrpMapper.Vrrp v = VrrpMapper.map(r.config());
+        assertThat(v.scripts()).isEmpty();
+        assertThat(v.instances().get(0).trackedScripts()).extracting(Track::name).containsExactly("chk");
     }
 }

@@ -100,7 +100,7 @@ public final class Binder {
             "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
             "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_down_timer_adverts",
             "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl",
-            "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert", "vrrp_version", "vrrp_iptables",
+            "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert", "vrrp_iptables",
             "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex", "nftables_ipvs",
             "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "nftables_counters", "vrrp_check_unicast_src",
             "vrrp_skip_check_adv_addr", "vrrp_priority", "vrrp_no_swap", "vrrp_rt_priority", "vrrp_cpu_affinity",
@@ -328,6 +328,7 @@ public final class Binder {
         boolean strict = false;
         boolean security = false;
         String scriptUser = null;
+        Integer vrrpVersion = null;
         Map<String, List<String>> other = new LinkedHashMap<>();
         for (Node n : children(g)) {
             switch (n.name()) {
@@ -393,6 +394,14 @@ public final class Binder {
                 case "script_user":
                     scriptUser = v.string(n, 0, "a user name [group name]");
                     break;
+                case "vrrp_version": {
+                    // the version of instances that give none: it changes what goes on the wire
+                    String s = v.oneOf(n, 0, List.of("2", "3"));
+                    if (s != null) {
+                        vrrpVersion = Integer.valueOf(s);
+                    }
+                    break;
+                }
                 default:
                     if (GLOBAL_OTHER.contains(n.name())) {
                         putOther(other, n);
@@ -405,7 +414,7 @@ public final class Binder {
             }
         }
         return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, smtpAlert, tcp, tcpfin, udp, flush,
-                strict, security, scriptUser, other);
+                strict, security, scriptUser, vrrpVersion, other);
     }
 
     // ---------------------------------------------------------------- vrrp
@@ -464,7 +473,9 @@ public final class Binder {
             }
         }
         if (script == null) {
-            problems.error(s.keyword(), "vrrp_script " + name + ": missing script (expected: a script keyword in the block)");
+            // keepalived drops such a script with a warning; instances tracking it ignore it
+            problems.warning(s.keyword(), "vrrp_script " + name
+                    + ": missing script (expected: a script keyword in the block) - dropped, as keepalived does");
             return null;
         }
         return new VrrpScriptConfig(name, script, interval, timeout, weight, reverse, rise, fall, user, group, initFail);

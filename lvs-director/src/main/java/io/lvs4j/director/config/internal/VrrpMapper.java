@@ -15,6 +15,7 @@ import io.lvs4j.vrrp.VrrpAuthentication;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpScript;
 import io.lvs4j.vrrp.VrrpSyncGroup;
+import java.net.Inet6Address;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,9 @@ import java.util.function.Consumer;
  * The one place where the VRRP blocks of a keepalived.conf become what lvs-vrrp runs: each
  * {@code vrrp_instance} a {@link VrrpInstance}, each {@code vrrp_script} a {@link VrrpScript}, each
  * {@code vrrp_sync_group} a {@link VrrpSyncGroup}, with keepalived's defaults for what the file
- * leaves out.
+ * leaves out. Global settings that change an instance are applied here: {@code vrrp_version} is
+ * the version of every instance that gives none (an IPv6 instance uses version 3, as keepalived
+ * does).
  *
  * <p>Keywords read but not run (a {@code track_file}, {@code virtual_routes}, {@code use_vmac}, the
  * options of a virtual address other than {@code brd}, {@code dev}, {@code scope}, {@code label})
@@ -49,9 +52,10 @@ public final class VrrpMapper {
      *     message names the block and the setting)
      */
     public static Vrrp map(KeepalivedConfig c) {
+        Integer globalVersion = c.globalDefs().vrrpVersion();
         List<VrrpInstance> instances = new ArrayList<>();
         for (VrrpInstanceConfig i : c.vrrpInstances()) {
-            instances.add(instance(i, 2));
+            instances.add(instance(i, globalVersion == null ? 2 : globalVersion));
         }
         List<VrrpScript> scripts = new ArrayList<>();
         for (VrrpScriptConfig s : c.vrrpScripts()) {
@@ -68,7 +72,9 @@ public final class VrrpMapper {
     static VrrpInstance instance(VrrpInstanceConfig c, int defaultVersion) {
         VrrpInstance.Builder b = VrrpInstance.builder(c.name()).virtualRouterId(c.virtualRouterId());
         ifSet(c.interfaceName(), b::interfaceName);
-        b.version(c.version() != null ? c.version() : defaultVersion);
+        boolean ipv6 = !c.virtualIpAddresses().isEmpty()
+                && c.virtualIpAddresses().get(0).address() instanceof Inet6Address;
+        b.version(c.version() != null ? c.version() : ipv6 ? 3 : defaultVersion);
         ifSet(c.priority(), b::priority);
         ifSet(c.advertInterval(), b::advertInterval);
         ifSet(c.state(), b::initialState);

@@ -167,6 +167,7 @@ public final class Writer {
         flag("vrrp_strict", g.vrrpStrict());
         flag("enable_script_security", g.enableScriptSecurity());
         kv("script_user", g.scriptUser());
+        kv("vrrp_version", g.vrrpVersion());
         other(g.otherSettings());
         close();
     }
