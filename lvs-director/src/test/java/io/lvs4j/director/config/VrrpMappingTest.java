@@ -115,6 +115,13 @@ class VrrpMappingTest {
         assertThat(g.notifyAny()).contains("/bin/gn");
     }
 
+    /** As lvs4j always ran it (a map by name): the last block of a name wins. */
+    @Test
+    void vrrpScriptDefinedTwice_theLastWins() throws Exception {
+        VrrpMapper.Vrrp v = map("vrrp_script chk {\n script /bin/a\n}\nvrrp_script chk {\n script /bin/b\n}\n");
+        assertThat(v.scripts()).extracting(VrrpScript::command).containsExactly("/bin/b");
+    }
+
     @Test
     void builderRefusals_nameTheInstanceAndSetting() {
         assertThatThrownBy(() -> instance("vrrp_instance VI_1 {\n virtual_router_id 51\n virtual_ipaddress {\n"

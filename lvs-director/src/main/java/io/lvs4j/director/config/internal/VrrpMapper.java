@@ -17,6 +17,7 @@ import io.lvs4j.vrrp.VrrpScript;
 import io.lvs4j.vrrp.VrrpSyncGroup;
 import java.net.Inet6Address;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -57,15 +58,17 @@ public final class VrrpMapper {
         for (VrrpInstanceConfig i : c.vrrpInstances()) {
             instances.add(instance(i, globalVersion == null ? 2 : globalVersion));
         }
-        List<VrrpScript> scripts = new ArrayList<>();
+        // a name defined twice: the last block wins, as lvs4j has always run it
+        Map<String, VrrpScript> scripts = new LinkedHashMap<>();
         for (VrrpScriptConfig s : c.vrrpScripts()) {
-            scripts.add(script(s));
+            scripts.remove(s.name());
+            scripts.put(s.name(), script(s));
         }
         List<VrrpSyncGroup> groups = new ArrayList<>();
         for (VrrpSyncGroupConfig g : c.vrrpSyncGroups()) {
             groups.add(group(g));
         }
-        return new Vrrp(instances, scripts, groups);
+        return new Vrrp(instances, new ArrayList<>(scripts.values()), groups);
     }
 
     /** A {@code vrrp_instance}; {@code defaultVersion} applies when it gives no {@code version}. */
