@@ -424,7 +424,7 @@ public final class VrrpNode implements AutoCloseable {
     private void track(VrrpRouter r, String owner, List<Track> trackedInterfaces, List<Track> trackedScripts,
             Map<String, VrrpScript> scriptsByName, Map<String, ScriptTracker> trackers) {
         for (Track t : trackedInterfaces) {
-            r.track(interfaceTracker(t.name()), t.weight().isPresent() ? t.weight().getAsInt() : null, t.reverse());
+            track(r, interfaceTracker(t.name()), t);
         }
         for (Track t : trackedScripts) {
             VrrpScript s = scriptsByName.get(t.name());
@@ -433,8 +433,16 @@ public final class VrrpNode implements AutoCloseable {
                         "a vrrp_script defined in the configuration"));
                 continue;
             }
-            r.track(trackers.computeIfAbsent(t.name(), n -> ScriptTracker.of(s)),
-                    t.weight().isPresent() ? t.weight().getAsInt() : null, t.reverse());
+            track(r, trackers.computeIfAbsent(t.name(), n -> ScriptTracker.of(s)), t);
+        }
+    }
+
+    /** With the weight given, or the tracker's own (the script's weight and reverse; 0 for an interface). */
+    private static void track(VrrpRouter r, Tracker tracker, Track t) {
+        if (t.weight().isPresent()) {
+            r.track(tracker, t.weight().getAsInt(), t.reverse());
+        } else {
+            r.track(tracker);
         }
     }
 

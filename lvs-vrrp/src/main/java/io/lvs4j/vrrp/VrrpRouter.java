@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class VrrpRouter {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpRouter.class);
 
-    private record Track(Tracker tracker, int weight, boolean reverse) {}
+    private record Tracking(Tracker tracker, int weight, boolean reverse) {}
 
     private final VrrpInstance instance;
     private final VrrpTransport transport;
@@ -44,7 +44,7 @@ public final class VrrpRouter {
     private final byte[][] destinationBytes;
     private final List<VrrpListener> listeners = new CopyOnWriteArrayList<>();
     private final VrrpStatistics statistics = new VrrpStatistics();
-    private final List<Track> tracks = new ArrayList<>();
+    private final List<Tracking> tracks = new ArrayList<>();
     /** The virtual addresses and the excluded ones: what a master holds and announces. */
     private final List<VirtualAddress> held;
     private final VrrpTransport.Receiver receiver = this::receive;
@@ -115,15 +115,24 @@ public final class VrrpRouter {
     }
 
     /**
-     * Tracks {@code tracker}: weight 0 means FAULT while it is down (reversed: while up); otherwise
-     * keepalived's weights (-253..253). {@code weight} null takes the tracker's own default.
+     * Tracks {@code tracker} with its own default: an interface with weight 0 (FAULT while down), a
+     * script with its weight and reverse.
      */
-    public VrrpRouter track(Tracker tracker, Integer weight, boolean reverse) {
+    public VrrpRouter track(Tracker tracker) {
         Preconditions.checkNotNull(tracker, "tracker");
-        int w = weight == null ? tracker.defaultWeight() : Preconditions.checkInRange(weight, -254, 254, "weight");
+        return track(tracker, tracker.defaultWeight(), tracker.defaultReverse());
+    }
+
+    /**
+     * Tracks {@code tracker}: weight 0 means FAULT while it is down (reversed: while up); otherwise
+     * keepalived's weights (-254..254, see {@link Track}).
+     */
+    public VrrpRouter track(Tracker tracker, int weight, boolean reverse) {
+        Preconditions.checkNotNull(tracker, "tracker");
+        int w = Preconditions.checkInRange(weight, -254, 254, "weight");
         Preconditions.checkState(w == 0 || instance.priority() != 255, "weight", w,
                 "0 for the address owner (keepalived)");
-        tracks.add(new Track(tracker, w, weight == null ? tracker.defaultReverse() : reverse));
+        tracks.add(new Tracking(tracker, w, reverse));
         tracker.attach(this);
         trackerChanged();
         return this;
@@ -392,7 +401,7 @@ public final class VrrpRouter {
     void trackerChanged() {
         int total = instance.priority();
         boolean fault = false;
-        for (Track t : tracks) {
+        for (Tracking t : tracks) {
             boolean up = t.tracker().isUp();
             int m = t.reverse() ? -1 : 1;
             if (t.weight() == 0) {

@@ -23,7 +23,7 @@ class SyncGroupTest {
     void start() {
         SyncGroup.of("G1", List.of(a1, a2));
         SyncGroup.of("G2", List.of(b1, b2));
-        a1.track(eth0, null, false);
+        a1.track(eth0);
         sim.startAll();
     }
 
@@ -67,7 +67,7 @@ class SyncGroupTest {
     @Test
     void onlyOneMemberWouldWin_groupStaysPut() {
         ScriptTracker script = ScriptTracker.of("chk", 1, 1, -150, false, false);
-        a1.track(script, null, false);
+        a1.track(script);
         start();
         sim.runTo(10 * S);
         script.recordResult(false);
@@ -81,8 +81,8 @@ class SyncGroupTest {
     @Test
     void preemptedMember_takesGroupToBackup() {
         ScriptTracker script = ScriptTracker.of("chk", 1, 1, 101, false, true);
-        b1.track(script, null, false);
-        b2.track(script, null, false);
+        b1.track(script);
+        b2.track(script);
         start();
         sim.runTo(10 * S);
         script.recordResult(true); // node 2 now 201 on both members
