@@ -1,13 +1,11 @@
 package io.lvs4j.vrrp;
 
 import io.lvs4j.time.Scheduler;
-import io.lvs4j.time.VirtualClock;
 import io.lvs4j.vrrp.internal.Argv;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -19,40 +17,37 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs a node's {@link VrrpScript}s: each command (argv, no shell, as its user when it names one)
  * at start and then {@code interval} after each result, killed after its timeout and then a
- * failure; exit status 0 is success. Results go to the script's {@link ScriptTracker} on the
- * node's scheduler thread.
+ * failure; exit status 0 is success. Runs take a thread of their own (at most four for the node)
+ * and hand their result to the script's {@link ScriptTracker} on the node's scheduler thread.
  *
- * <p>On a {@link VirtualClock} a run happens on the clock's thread and the clock waits for it, so
- * results arrive at the virtual time the run was due, whatever the command took in real time. On
- * any other scheduler runs take a thread of their own (at most four for the node) and hand their
- * result back.
+ * <p>Each run holds the scheduler ({@link Scheduler#hold}): a {@link io.lvs4j.time.VirtualClock}
+ * does not move past the time the run was due until its result is in, so in simulated time a
+ * result counts at the time its run was due, whatever the command took in real time; a real-time
+ * scheduler is not held at all. A run still going a second after its timeout is reported; its
+ * result counts when it ends.
  */
 final class Scripts implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Scripts.class);
+    private static final Duration HOLD_SLACK = Duration.ofSeconds(1);
 
     private final Scheduler scheduler;
     private final UnaryOperator<List<String>> host;
-    private final ExecutorService pool;
+    private final ThreadPoolExecutor pool;
     private final List<Process> running = new ArrayList<>();
-    /** Each script's next run (on the scheduler's thread). */
-    private final java.util.Map<String, Scheduler.Timer> timers = new java.util.HashMap<>();
+    /** Holds of runs not ended yet: released at close too, so a run dropped from the queue holds nothing. */
+    private final java.util.Set<Scheduler.Hold> holds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     Scripts(Scheduler scheduler, UnaryOperator<List<String>> host, int scripts) {
         this.scheduler = scheduler;
         this.host = host;
-        if (scheduler instanceof VirtualClock) {
-            this.pool = null;
-        } else {
-            ThreadPoolExecutor p = new ThreadPoolExecutor(Math.max(1, Math.min(4, scripts)),
-                    Math.max(1, Math.min(4, scripts)), 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-                        Thread t = new Thread(r, "lvs4j-vrrp-scripts");
-                        t.setDaemon(true);
-                        return t;
-                    });
-            p.allowCoreThreadTimeOut(true);
-            this.pool = p;
-        }
+        int threads = Math.max(1, Math.min(4, scripts));
+        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+            Thread t = new Thread(r, "lvs4j-vrrp-scripts");
+            t.setDaemon(true);
+            return t;
+        });
+        pool.allowCoreThreadTimeOut(true);
     }
 
     /** The argv a script runs with: its command, as its user (and group) through {@code runuser}. */
@@ -73,34 +68,35 @@ final class Scripts implements AutoCloseable {
         long every = script.interval().toNanos();
         Duration timeout = script.timeout();
         Runnable[] next = new Runnable[1];
-        if (pool == null) {
-            next[0] = () -> {
-                if (!closed) {
-                    tracker.recordResult(runOnce(script.name(), argv, timeout));
-                    timers.put(script.name(), scheduler.schedule(every, next[0]));
-                }
-            };
-        } else {
-            next[0] = () -> {
-                if (closed) {
-                    return;
-                }
-                try {
-                    pool.execute(() -> {
-                        boolean ok = runOnce(script.name(), argv, timeout);
+        next[0] = () -> {
+            if (closed) {
+                return;
+            }
+            Scheduler.Hold hold = scheduler.hold(0, timeout.plus(HOLD_SLACK), () -> LOG.warn(
+                    "Script {} still running {} after its start: its result counts when it ends", script.name(),
+                    timeout.plus(HOLD_SLACK)));
+            holds.add(hold);
+            try {
+                pool.execute(() -> {
+                    boolean ok = false;
+                    try {
+                        ok = runOnce(script.name(), argv, timeout);
+                    } finally {
+                        boolean result = ok;
                         scheduler.execute(() -> {
                             if (!closed) {
-                                tracker.recordResult(ok);
-                                timers.put(script.name(), scheduler.schedule(every, next[0]));
+                                tracker.recordResult(result);
+                                scheduler.schedule(every, next[0]);
                             }
                         });
-                    });
-                } catch (RejectedExecutionException e) {
-                    // closed meanwhile
-                }
-            };
-        }
-        timers.put(script.name(), scheduler.schedule(0, next[0]));
+                        release(hold);
+                    }
+                });
+            } catch (RejectedExecutionException e) {
+                release(hold); // closed meanwhile
+            }
+        };
+        scheduler.schedule(0, next[0]);
     }
 
     private boolean runOnce(String name, List<String> argv, Duration timeout) {
@@ -133,21 +129,23 @@ final class Scripts implements AutoCloseable {
         }
     }
 
-    /** Stops the runs: no more results, running commands killed. */
+    private void release(Scheduler.Hold hold) {
+        holds.remove(hold);
+        hold.release();
+    }
+
+    /** Stops the runs: no more results, running commands killed, the scheduler no longer held. */
     @Override
     public void close() {
         closed = true;
-        if (pool != null) {
-            pool.shutdownNow();
+        pool.shutdownNow();
+        for (Scheduler.Hold h : List.copyOf(holds)) {
+            release(h);
         }
         synchronized (running) {
             for (Process p : running) {
                 p.destroyForcibly();
             }
-        }
-        if (pool == null) {
-            // on a virtual clock the closing thread is the clock's: the timers can be cancelled here
-            timers.values().forEach(Scheduler.Timer::cancel);
         }
     }
 }

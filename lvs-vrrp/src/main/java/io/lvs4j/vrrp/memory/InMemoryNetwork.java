@@ -59,8 +59,8 @@ public final class InMemoryNetwork {
      * {@link #interfaceUp}, {@link #linkUp} and {@link #partition} use): its instances send from
      * their source address, or else {@code address}; its interfaces' links are this network's
      * simulated ones; it runs on this network's clock; address events change nothing (there is no
-     * kernel); notify commands and scripts run for real (scripts on the clock's thread, see
-     * {@link io.lvs4j.vrrp.VrrpNode}).
+     * kernel); notify commands and scripts run for real (a script's run holds the clock until
+     * its result is in, so the result counts at the virtual time the run was due).
      */
     public VrrpNetwork<RuntimeException> node(String node, InetAddress address) {
         return new Node(Preconditions.checkNotNull(node, "node"), Preconditions.checkNotNull(address, "address"));
