@@ -677,9 +677,10 @@ public final class VrrpInstance {
             if (priority == 255) {
                 for (List<Track> l : List.of(trackedInterfaces, trackedScripts)) {
                     for (Track t : l) {
-                        Preconditions.checkState(t.weight().orElse(0) == 0,
+                        int weight = t.weight().orElse(0); // unweighted: the tracked object's own, checked at start
+                        Preconditions.checkState(weight == 0,
                                 p((l == trackedInterfaces ? "track_interface " : "track_script ") + t.name() + " weight"),
-                                t.weight().getAsInt(), "0 for the address owner (priority 255)");
+                                weight, "0 for the address owner (priority 255)");
                     }
                 }
             }

@@ -137,6 +137,18 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void build_addressOwnerWithUnweightedTracking_accepted() {
+        VrrpInstance owner = base().priority(255).trackInterface("eth1").trackScript("chk").trackInterface("eth2", 0)
+                .build();
+        assertThat(owner.trackedInterfaces()).extracting(Track::toString).containsExactly("eth1", "eth2 weight 0");
+        assertThat(owner.trackedScripts()).extracting(Track::name).containsExactly("chk");
+        assertThatThrownBy(() -> base().priority(255).trackInterface("eth1").trackInterface("eth2", 5).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("vrrp_instance VI_1 track_interface eth2 weight: 5 (expected: 0 for the address owner"
+                        + " (priority 255))");
+    }
+
+    @Test
     void build_excludedAddressesOfTheOtherFamily_accepted() {
         VrrpInstance i = base().excludedAddress("2001:db8::10/64").excludedAddress("198.51.100.1").build();
         assertThat(i.excludedAddresses()).extracting(VirtualAddress::toString)
