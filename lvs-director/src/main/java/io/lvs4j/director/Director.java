@@ -1210,15 +1210,25 @@ public final class Director implements AutoCloseable {
             return this;
         }
 
-        /** A script VRRP instances and sync groups track by name. */
+        /** A script VRRP instances and sync groups track by name; names are unique. */
         public Builder vrrpScript(VrrpScript script) {
-            scripts.add(Preconditions.checkNotNull(script, "vrrp_script"));
+            Preconditions.checkNotNull(script, "vrrp_script");
+            for (VrrpScript s : scripts) {
+                Preconditions.checkArgument(!s.name().equals(script.name()), "vrrp_script", script.name(),
+                        "each name once");
+            }
+            scripts.add(script);
             return this;
         }
 
-        /** VRRP instances that change state together. */
+        /** VRRP instances that change state together; names are unique. */
         public Builder vrrpSyncGroup(VrrpSyncGroup group) {
-            groups.add(Preconditions.checkNotNull(group, "vrrp_sync_group"));
+            Preconditions.checkNotNull(group, "vrrp_sync_group");
+            for (VrrpSyncGroup g : groups) {
+                Preconditions.checkArgument(!g.name().equals(group.name()), "vrrp_sync_group", group.name(),
+                        "each name once");
+            }
+            groups.add(group);
             return this;
         }
 
@@ -1289,9 +1299,19 @@ public final class Director implements AutoCloseable {
          * tracked scripts and notify commands run for real.
          */
         public Builder inMemoryVrrp(InMemoryNetwork network, String node, InetAddress address) {
+            inMemoryVrrp(network, node);
+            this.nodeAddress = Preconditions.checkNotNull(address, "address");
+            return this;
+        }
+
+        /**
+         * {@link #inMemoryVrrp(InMemoryNetwork, String, InetAddress)} for instances that each give
+         * their {@link VrrpInstance.Builder#sourceAddress source address}.
+         */
+        public Builder inMemoryVrrp(InMemoryNetwork network, String node) {
             this.network = Preconditions.checkNotNull(network, "network");
             this.node = Preconditions.checkNotNull(node, "node");
-            this.nodeAddress = address;
+            this.nodeAddress = null;
             return this;
         }
 

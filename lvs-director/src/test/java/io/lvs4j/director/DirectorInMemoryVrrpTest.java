@@ -1,6 +1,7 @@
 package io.lvs4j.director;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.ReadOptions;
@@ -12,6 +13,7 @@ import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpRouter;
 import io.lvs4j.vrrp.VrrpScript;
+import io.lvs4j.vrrp.VrrpSyncGroup;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -110,5 +112,34 @@ class DirectorInMemoryVrrpTest {
         Files.delete(flag);
         clock.advance(Duration.ofSeconds(2));
         assertThat(d.state().instance("VI_1").orElseThrow().effectivePriority()).isEqualTo(70);
+    }
+
+    /** Names given twice fail where they are given, naming the block, not at start(). */
+    @Test
+    void builder_scriptOrSyncGroupNameTwice_rejectedAtOnce() {
+        VrrpScript chk = VrrpScript.builder("chk").command("/bin/true").build();
+        Director.Builder b = Director.builder().vrrpScript(chk);
+        assertThatThrownBy(() -> b.vrrpScript(chk.toBuilder().weight(-10).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vrrp_script: \"chk\" (expected: each name once)");
+        VrrpSyncGroup g = VrrpSyncGroup.builder("G1").member("VI_1").member("VI_2").build();
+        b.vrrpSyncGroup(g);
+        assertThatThrownBy(() -> b.vrrpSyncGroup(g))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vrrp_sync_group: \"G1\" (expected: each name once)");
+    }
+
+    /** No null needed: a node whose instances give their source address takes no node address. */
+    @Test
+    void inMemoryVrrp_withoutNodeAddress_instanceSendsFromItsSourceAddress() throws Exception {
+        assertThatThrownBy(() -> Director.builder().inMemoryVrrp(network, "a", null))
+                .isInstanceOf(NullPointerException.class).hasMessage("address: null (expected: non-null)");
+        Director d = Director.builder().ipvs(new InMemoryIpvs()).virtualClock(clock).inMemoryVrrp(network, "a")
+                .vrrpInstance(VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51)
+                        .sourceAddress("192.0.2.1").virtualAddress("192.0.2.100/24").build())
+                .start();
+        started.add(d);
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(state(d)).isEqualTo(RouterState.MASTER);
     }
 }
