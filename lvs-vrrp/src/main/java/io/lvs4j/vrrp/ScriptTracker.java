@@ -27,8 +27,8 @@ public final class ScriptTracker extends Tracker {
         this.result = initFail ? 0 : rise - 1;
     }
 
-    /** A script with keepalived's defaults for what is not given (rise 1, fall 1, weight 0). */
-    public static ScriptTracker of(String name, int rise, int fall, int weight, boolean reverse, boolean initFail) {
+    /** A tracker from its settings in order, for tests; {@link #of(VrrpScript)} is the API. */
+    static ScriptTracker of(String name, int rise, int fall, int weight, boolean reverse, boolean initFail) {
         return new ScriptTracker(name, rise, fall, weight, reverse, initFail);
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * happens on the scheduler's thread. {@link #deliverPending()} does the same from a timer, so an
  * expired Master_Down_Timer sees adverts that arrived while the JVM was stalled.
  */
-public final class RawVrrpTransport implements VrrpTransport {
+final class RawVrrpTransport implements VrrpTransport {
     private static final Logger LOG = LoggerFactory.getLogger(RawVrrpTransport.class);
     static final int PROTOCOL_VRRP = 112;
     static final int PROTOCOL_AH = 51;
@@ -64,7 +64,7 @@ public final class RawVrrpTransport implements VrrpTransport {
      * Opens the socket for {@code instance} on {@code interfaceName} in {@code /run/netns/NAME}
      * (null: this namespace). {@code executor} runs tasks on the scheduler's thread.
      */
-    public static RawVrrpTransport open(String netns, String interfaceName, VrrpInstance instance, Executor executor)
+    static RawVrrpTransport open(String netns, String interfaceName, VrrpInstance instance, Executor executor)
             throws InterfaceException {
         Preconditions.checkNotNull(instance, "instance");
         Preconditions.checkNotNull(executor, "executor");
