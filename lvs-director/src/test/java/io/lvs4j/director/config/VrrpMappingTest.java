@@ -148,6 +148,28 @@ class VrrpMappingTest {
         assertThat(r.warnings()).extracting(ConfigProblem::message).noneMatch(m -> m.contains("vrrp_version"));
     }
 
+    /**
+     * keepalived: "VRRP version 3 does not support authentication. Ignoring." An authentication
+     * block left in a file that turns on vrrp_version 3 failed the whole file once the version was
+     * acted on; it is ignored with a located warning, and an instance of version 2 keeps it.
+     */
+    @Test
+    void authenticationOfAVersion3Instance_ignoredWithALocatedWarning() throws Exception {
+        String auth = " authentication {\n  auth_type PASS\n  auth_pass secret\n }\n";
+        ConfigResult r = parse("global_defs {\n vrrp_version 3\n}\n" + VI + auth + "}\n"
+                + VI.replace("VI_1", "VI_2").replace("51", "52") + " version 2\n" + auth + "}\n"
+                + VI.replace("VI_1", "VI_3").replace("51", "53") + " version 3\n" + auth + "}\n");
+        assertThat(r.warnings()).extracting(ConfigProblem::toString).containsExactly(
+                "keepalived.conf:10:2: vrrp_instance VI_1 authentication: \"PASS\" (expected: none for VRRPv3"
+                        + " (RFC 5798 removed it)) - ignored, as keepalived does",
+                "keepalived.conf:34:2: vrrp_instance VI_3 authentication: \"PASS\" (expected: none for VRRPv3"
+                        + " (RFC 5798 removed it)) - ignored, as keepalived does");
+        VrrpMapper.Vrrp v = VrrpMapper.map(r.config());
+        assertThat(v.instances()).extracting(VrrpInstance::version).containsExactly(3, 2, 3);
+        assertThat(v.instances()).extracting(i -> i.authentication().isPresent()).containsExactly(false, true, false);
+        assertThat(r.config().vrrpInstances().get(0).authentication()).isNotNull(); // as written, for the writer
+    }
+
     @Test
     void globalVrrpVersion2OrNone_isVersion2_ipv6InstancesUse3() throws Exception {
         String v6 = "vrrp_instance VI_6 {\n interface eth0\n virtual_router_id 6\n virtual_ipaddress {\n"

@@ -207,6 +207,7 @@ public final class Binder {
             }
         }
         checkCrossReferences();
+        checkAuthenticationVersions();
         return new KeepalivedConfig(globalDefs, scripts, instances, syncGroups, groups, servers, ssl);
     }
 
@@ -245,6 +246,25 @@ public final class Binder {
         }
     }
 
+    /**
+     * keepalived ignores the authentication of a VRRPv3 instance ("VRRP version 3 does not support
+     * authentication. Ignoring."): so does the mapping onto the engine ({@link VrrpMapper}), after
+     * this located warning. The version is known only now: global_defs may come after the instance.
+     */
+    private void checkAuthenticationVersions() {
+        int defaultVersion = globalDefs.vrrpVersion() == null ? 2 : globalDefs.vrrpVersion();
+        for (VrrpInstanceConfig i : instances) {
+            Token at = authAt.get(i.name());
+            if (i.authentication() != null && at != null && VrrpMapper.version(i, defaultVersion) == 3) {
+                problems.warning(at, Preconditions.message("vrrp_instance " + i.name() + " authentication",
+                        i.authentication().type().name(), "none for VRRPv3 (RFC 5798 removed it)")
+                        + " - ignored, as keepalived does");
+            }
+        }
+    }
+
+    /** Where each instance's authentication block is, by instance name. */
+    private final Map<String, Token> authAt = new HashMap<>();
     private final Map<Token, String> groupRefs = new LinkedHashMap<>();
     private final Map<Token, String> instanceRefs = new LinkedHashMap<>();
     private final Map<Token, String> scriptRefs = new LinkedHashMap<>();
@@ -545,6 +565,7 @@ public final class Binder {
                 }
                 case "authentication":
                     auth = authentication(n);
+                    authAt.put(name, n.keyword());
                     break;
                 case "virtual_ipaddress":
                     vips.addAll(vips(n));

@@ -71,20 +71,33 @@ public final class VrrpMapper {
         return new Vrrp(instances, new ArrayList<>(scripts.values()), groups);
     }
 
-    /** A {@code vrrp_instance}; {@code defaultVersion} applies when it gives no {@code version}. */
+    /**
+     * The VRRP version {@code c} runs: its own {@code version}, else 3 for an IPv6 instance, else
+     * {@code defaultVersion} (global_defs' {@code vrrp_version}, 2 when not given).
+     */
+    static int version(VrrpInstanceConfig c, int defaultVersion) {
+        boolean ipv6 = !c.virtualIpAddresses().isEmpty()
+                && c.virtualIpAddresses().get(0).address() instanceof Inet6Address;
+        return c.version() != null ? c.version() : ipv6 ? 3 : defaultVersion;
+    }
+
+    /**
+     * A {@code vrrp_instance}; {@code defaultVersion} applies when it gives no {@code version}. An
+     * {@code authentication} block of a VRRPv3 instance is left out, as keepalived ignores it (the
+     * reader warned, see {@link Binder}).
+     */
     static VrrpInstance instance(VrrpInstanceConfig c, int defaultVersion) {
         VrrpInstance.Builder b = VrrpInstance.builder(c.name()).virtualRouterId(c.virtualRouterId());
         ifSet(c.interfaceName(), b::interfaceName);
-        boolean ipv6 = !c.virtualIpAddresses().isEmpty()
-                && c.virtualIpAddresses().get(0).address() instanceof Inet6Address;
-        b.version(c.version() != null ? c.version() : ipv6 ? 3 : defaultVersion);
+        int version = version(c, defaultVersion);
+        b.version(version);
         ifSet(c.priority(), b::priority);
         ifSet(c.advertInterval(), b::advertInterval);
         ifSet(c.state(), b::initialState);
         b.nopreempt(c.nopreempt());
         ifSet(c.preemptDelay(), b::preemptDelay);
         ifSet(c.accept(), b::acceptMode);
-        if (c.authentication() != null) {
+        if (c.authentication() != null && version == 2) {
             b.authentication(authentication(c.name(), c.authentication()));
         }
         ifSet(c.unicastSourceIp() != null ? c.unicastSourceIp() : c.multicastSourceIp(), b::sourceAddress);
