@@ -1,4 +1,4 @@
-/** lvs4j vrrp module: a VRRP v2/v3 engine with pluggable transports. */
+/** lvs4j vrrp module: a VRRP v2/v3 engine with typed, validated inputs and pluggable networks. */
 module io.lvs4j.vrrp {
     requires transitive io.lvs4j.api;
     requires transitive io.lvs4j.netlink; // InterfaceException in signatures
@@ -6,7 +6,6 @@ module io.lvs4j.vrrp {
     requires org.slf4j;
 
     exports io.lvs4j.vrrp;
-    exports io.lvs4j.vrrp.config;
     exports io.lvs4j.vrrp.spi;
     exports io.lvs4j.vrrp.memory;
     exports io.lvs4j.vrrp.linux;

@@ -13,10 +13,7 @@ import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.health.TcpChecker;
 import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.table.ReconcileResult;
-import io.lvs4j.vrrp.config.GarpSettings;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
 import io.lvs4j.time.VirtualClock;
 import java.io.IOException;
@@ -26,8 +23,6 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -151,16 +146,10 @@ public final class EmbeddedDirector {
         out.println("== closed");
     }
 
-    /** The VRRP instance keepalived.conf would write as {@code vrrp_instance NAME { interface IF; virtual_router_id ID; ... }}. */
-    static VrrpInstanceConfig vrrpInstance(String name, String interfaceName, int routerId, int priority, String vip)
-            throws IOException {
-        String[] addressAndPrefix = vip.split("/");
-        VirtualIpAddress address = new VirtualIpAddress(InetAddress.getByName(addressAndPrefix[0]),
-                Integer.parseInt(addressAndPrefix[1]), null, null, null, null, List.of());
-        return new VrrpInstanceConfig(name, VrrpState.BACKUP, interfaceName, routerId, priority,
-                Duration.ofSeconds(1), null, null, List.of(address), List.of(), List.of(), List.of(), null, List.of(),
-                null, false, null, List.of(), List.of(), List.of(), false, Map.of(), null, null, GarpSettings.DEFAULTS,
-                Map.of());
+    /** A VRRP instance on {@code interfaceName}: keepalived's {@code vrrp_instance NAME { ... }} with its defaults. */
+    static VrrpInstance vrrpInstance(String name, String interfaceName, int routerId, int priority, String vip) {
+        return VrrpInstance.builder(name).interfaceName(interfaceName).virtualRouterId(routerId).priority(priority)
+                .virtualAddress(vip).build();
     }
 
     /**

@@ -15,7 +15,7 @@ import io.lvs4j.table.IpvsTable;
 import io.lvs4j.table.IpvsException;
 import io.lvs4j.table.ReconcileException;
 import io.lvs4j.table.ReconcileResult;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.VirtualAddress;
 import io.lvs4j.vrrp.spi.AddressDelegate;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -330,26 +330,26 @@ public final class RunCommand implements Callable<Integer> {
         }
 
         @Override
-        public boolean handles(String instance, VirtualIpAddress address) {
+        public boolean handles(String instance, VirtualAddress address) {
             return addresses.contains(address.address());
         }
 
         @Override
-        public void take(String instance, VirtualIpAddress address) {
+        public void take(String instance, VirtualAddress address) {
             forwarder.standby(address.address(), false);
             out.println("(" + instance + ") " + address.address().getHostAddress()
                     + " answered by the userspace forwarder");
         }
 
         @Override
-        public void release(String instance, VirtualIpAddress address) {
+        public void release(String instance, VirtualAddress address) {
             forwarder.standby(address.address(), true);
             out.println("(" + instance + ") " + address.address().getHostAddress()
                     + " in standby on the userspace forwarder");
         }
 
         @Override
-        public void announce(String instance, VirtualIpAddress address, int repeat) {
+        public void announce(String instance, VirtualAddress address, int repeat) {
             for (int i = 0; i < repeat; i++) {
                 forwarder.announce(address.address());
             }

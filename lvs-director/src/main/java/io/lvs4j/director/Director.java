@@ -32,11 +32,13 @@ import io.lvs4j.table.Reconciler;
 import io.lvs4j.table.ServiceState;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.VrrpEvent;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpScriptConfig;
-import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
+import io.lvs4j.director.config.internal.VrrpMapper;
+import io.lvs4j.vrrp.VirtualAddress;
+import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.VrrpScript;
+import io.lvs4j.vrrp.VrrpSyncGroup;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
+import io.lvs4j.vrrp.spi.VrrpNetwork;
 import io.lvs4j.time.VirtualClock;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -117,14 +119,14 @@ public final class Director implements AutoCloseable {
     private final Ipvs ownedIpvs;
     private final Reconciler reconciler;
     private final HealthMonitor monitor;
-    private final VrrpUnit.Transport vrrpTransport;
+    private final VrrpNetwork<?> vrrpNetwork;
     private final List<DirectorListener> listeners = new CopyOnWriteArrayList<>();
     private final boolean keepRulesOnClose;
     private final boolean flushOnClose;
     private final long refreshNanos;
-    private final List<VrrpInstanceConfig> startInstances;
-    private final List<VrrpSyncGroupConfig> startGroups;
-    private final List<VrrpScriptConfig> startScripts;
+    private final List<VrrpInstance> startInstances;
+    private final List<VrrpSyncGroup> startGroups;
+    private final List<VrrpScript> startScripts;
     /** The namespace's lock and ownership record, or null when the director runs without them. */
     private final RunDirectory runDir;
     private final AddressRemover addressRemover;
@@ -164,15 +166,15 @@ public final class Director implements AutoCloseable {
     private final LoopHeartbeat heartbeat = new LoopHeartbeat(); // issue 13: liveness for systemd's watchdog
 
     private static final class InstanceView {
-        final VrrpInstanceConfig config;
+        final VrrpInstance config;
         RouterState state = RouterState.INIT;
         int priority;
         int effectivePriority;
         boolean held;
 
-        InstanceView(VrrpInstanceConfig config) {
+        InstanceView(VrrpInstance config) {
             this.config = config;
-            this.priority = config.priority() == null ? 100 : config.priority();
+            this.priority = config.priority();
             this.effectivePriority = priority;
         }
     }
@@ -223,8 +225,8 @@ public final class Director implements AutoCloseable {
             configured.put(sh.service().key(), sh);
         }
         this.monitor = mb.build();
-        this.vrrpTransport = b.network != null
-                ? VrrpUnit.inMemory(b.network, b.clock, b.node, b.nodeAddress)
+        this.vrrpNetwork = b.network != null
+                ? VrrpUnit.inMemory(b.network, b.node, b.nodeAddress)
                 : VrrpUnit.linux(b.netns, b.addressDelegate);
     }
 
@@ -426,7 +428,8 @@ public final class Director implements AutoCloseable {
         List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies, netns);
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
         Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
-        List<VrrpUnit.Spec> specs = VrrpUnit.specs(config.vrrpInstances(), config.vrrpSyncGroups(), config.vrrpScripts());
+        VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
+        List<VrrpUnit.Spec> specs = VrrpUnit.specs(vrrp.instances(), vrrp.syncGroups(), vrrp.scripts());
         InterfaceException[] vrrpFailure = new InterfaceException[1];
         // VRRP first, off the director's thread for real sockets (a stopping unit posts its events to it)
         List<String> restarted = new ArrayList<>();
@@ -637,11 +640,11 @@ public final class Director implements AutoCloseable {
     }
 
     private void startUnit(VrrpUnit.Spec s) throws InterfaceException {
-        for (VrrpInstanceConfig c : s.instances()) {
+        for (VrrpInstance c : s.instances()) {
             instances.put(c.name(), new InstanceView(c));
         }
         recordOwnership(); // before VRRP can put a VIP up: a crash from now on leaves it recorded
-        VrrpUnit u = vrrpTransport.start(s, e -> loop.execute(() -> onVrrp(e)));
+        VrrpUnit u = VrrpUnit.start(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(e)));
         units.put(s.name(), u);
         for (Map.Entry<String, int[]> e : u.states().entrySet()) {
             InstanceView v = instances.get(e.getKey());
@@ -916,14 +919,14 @@ public final class Director implements AutoCloseable {
         List<OwnershipRecord.Vip> vips = new ArrayList<>();
         for (Map.Entry<String, InstanceView> e : instances.entrySet()) {
             InstanceView v = e.getValue();
-            for (VirtualIpAddress a : v.config.virtualIpAddresses()) {
+            List<VirtualAddress> held = new ArrayList<>(v.config.virtualAddresses());
+            held.addAll(v.config.excludedAddresses()); // a master holds those too
+            for (VirtualAddress a : held) {
                 if (addressDelegate != null && addressDelegate.handles(e.getKey(), a)) {
                     continue; // the forwarder answers for it: never on an interface
                 }
-                String dev = a.device() != null ? a.device() : v.config.interfaceName();
-                int prefix = a.prefixLength() >= 0 ? a.prefixLength()
-                        : a.address() instanceof java.net.Inet4Address ? 32 : 128;
-                vips.add(new OwnershipRecord.Vip(e.getKey(), a.address(), prefix, dev == null ? "-" : dev, v.held));
+                String dev = a.device().orElse(v.config.interfaceName());
+                vips.add(new OwnershipRecord.Vip(e.getKey(), a.address(), a.prefixLength(), dev, v.held));
             }
         }
         java.util.Set<ServiceKey> services = new java.util.HashSet<>(owned);
@@ -977,9 +980,9 @@ public final class Director implements AutoCloseable {
         publish();
     }
 
-    private static List<String> texts(List<VirtualIpAddress> addresses) {
+    private static List<String> texts(List<VirtualAddress> addresses) {
         List<String> out = new ArrayList<>();
-        for (VirtualIpAddress a : addresses) {
+        for (VirtualAddress a : addresses) {
             out.add(Addresses.format(a.address()) + "/" + a.prefixLength());
         }
         return out;
@@ -1047,7 +1050,7 @@ public final class Director implements AutoCloseable {
         for (Map.Entry<String, InstanceView> e : instances.entrySet()) {
             InstanceView v = e.getValue();
             is.add(new DirectorState.Instance(e.getKey(), v.state, v.priority, v.effectivePriority,
-                    texts(v.config.virtualIpAddresses()), v.held));
+                    texts(v.config.virtualAddresses()), v.held));
         }
         Map<ServiceKey, ServiceState> byKey = new HashMap<>();
         for (ServiceState s : kernel) {
@@ -1135,9 +1138,9 @@ public final class Director implements AutoCloseable {
     public static final class Builder {
         private final Map<ServiceKey, ServiceHealth> services = new LinkedHashMap<>();
         private final List<DirectorListener> listeners = new ArrayList<>();
-        private List<VrrpInstanceConfig> instances = new ArrayList<>();
-        private List<VrrpScriptConfig> scripts = new ArrayList<>();
-        private List<VrrpSyncGroupConfig> groups = new ArrayList<>();
+        private List<VrrpInstance> instances = new ArrayList<>();
+        private List<VrrpScript> scripts = new ArrayList<>();
+        private List<VrrpSyncGroup> groups = new ArrayList<>();
         private Timeouts timeouts = Timeouts.UNCHANGED;
         private KeepalivedMapping.Sync sync;
         private String netns;
@@ -1175,9 +1178,10 @@ public final class Director implements AutoCloseable {
             List<String> flush = c.globalDefs().otherSettings().getOrDefault("lvs_flush_on_stop",
                     c.globalDefs().otherSettings().get("lvs_flush_onstop"));
             flushOnClose = flush != null && flush.isEmpty();
-            instances = new ArrayList<>(c.vrrpInstances());
-            scripts = new ArrayList<>(c.vrrpScripts());
-            groups = new ArrayList<>(c.vrrpSyncGroups());
+            VrrpMapper.Vrrp vrrp = VrrpMapper.map(c); // the VRRP blocks as lvs-vrrp's typed values
+            instances = new ArrayList<>(vrrp.instances());
+            scripts = new ArrayList<>(vrrp.scripts());
+            groups = new ArrayList<>(vrrp.syncGroups());
         }
 
         /** A service whose real servers are always in (no checks). */
@@ -1195,10 +1199,10 @@ public final class Director implements AutoCloseable {
             return this;
         }
 
-        /** A VRRP instance (VIPs, priority, tracking, notify commands) as keepalived.conf's {@code vrrp_instance}. */
-        public Builder vrrpInstance(VrrpInstanceConfig instance) {
+        /** A VRRP instance (VIPs, priority, tracking, notify commands); names are unique. */
+        public Builder vrrpInstance(VrrpInstance instance) {
             Preconditions.checkNotNull(instance, "vrrp_instance");
-            for (VrrpInstanceConfig c : instances) {
+            for (VrrpInstance c : instances) {
                 Preconditions.checkArgument(!c.name().equals(instance.name()), "vrrp_instance", instance.name(),
                         "each name once");
             }
@@ -1206,13 +1210,25 @@ public final class Director implements AutoCloseable {
             return this;
         }
 
-        public Builder vrrpScript(VrrpScriptConfig script) {
-            scripts.add(Preconditions.checkNotNull(script, "vrrp_script"));
+        /** A script VRRP instances and sync groups track by name; names are unique. */
+        public Builder vrrpScript(VrrpScript script) {
+            Preconditions.checkNotNull(script, "vrrp_script");
+            for (VrrpScript s : scripts) {
+                Preconditions.checkArgument(!s.name().equals(script.name()), "vrrp_script", script.name(),
+                        "each name once");
+            }
+            scripts.add(script);
             return this;
         }
 
-        public Builder vrrpSyncGroup(VrrpSyncGroupConfig group) {
-            groups.add(Preconditions.checkNotNull(group, "vrrp_sync_group"));
+        /** VRRP instances that change state together; names are unique. */
+        public Builder vrrpSyncGroup(VrrpSyncGroup group) {
+            Preconditions.checkNotNull(group, "vrrp_sync_group");
+            for (VrrpSyncGroup g : groups) {
+                Preconditions.checkArgument(!g.name().equals(group.name()), "vrrp_sync_group", group.name(),
+                        "each name once");
+            }
+            groups.add(group);
             return this;
         }
 
@@ -1277,13 +1293,25 @@ public final class Director implements AutoCloseable {
 
         /**
          * VRRP over an in-memory network (on the {@link #virtualClock}, which must be the
-         * network's): each instance attaches as {@code node} with its {@code unicast_src_ip} or
-         * {@code mcast_src_ip}, else {@code address}. Tracked scripts and interfaces do not run.
+         * network's): the same {@link io.lvs4j.vrrp.VrrpNode} as on Linux, on the host
+         * {@link InMemoryNetwork#node node} of the network; each instance sends from its source
+         * address, else {@code address}. Tracked interfaces follow the network's simulated links,
+         * tracked scripts and notify commands run for real.
          */
         public Builder inMemoryVrrp(InMemoryNetwork network, String node, InetAddress address) {
+            inMemoryVrrp(network, node);
+            this.nodeAddress = Preconditions.checkNotNull(address, "address");
+            return this;
+        }
+
+        /**
+         * {@link #inMemoryVrrp(InMemoryNetwork, String, InetAddress)} for instances that each give
+         * their {@link VrrpInstance.Builder#sourceAddress source address}.
+         */
+        public Builder inMemoryVrrp(InMemoryNetwork network, String node) {
             this.network = Preconditions.checkNotNull(network, "network");
             this.node = Preconditions.checkNotNull(node, "node");
-            this.nodeAddress = address;
+            this.nodeAddress = null;
             return this;
         }
 

@@ -220,7 +220,7 @@ class DirectorRecoveryTest {
         assertThat(Director.builder().exclusiveNow()).isTrue(); // the kernel's table
         assertThat(Director.builder().ipvs(table).exclusiveNow()).isFalse();
         assertThat(Director.builder().ipvs(table).vrrpInstance(HostLab.lvs4jInstance("VI_1",
-                io.lvs4j.vrrp.config.VrrpState.BACKUP, 1, 100, "192.0.2.9/32")).exclusiveNow()).isTrue(); // raw VRRP
+                io.lvs4j.vrrp.InitialState.BACKUP, 1, 100, "192.0.2.9/32")).exclusiveNow()).isTrue(); // raw VRRP
         assertThat(Director.builder().virtualClock(clock).exclusiveNow()).isFalse();
         assertThat(Director.builder().ipvs(table).runDirectory(run).exclusiveNow()).isTrue();
         assertThat(Director.builder().runDirectory(run).exclusive(false).exclusiveNow()).isFalse();

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.TransitionReason;
-import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.vrrp.InitialState;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +25,7 @@ class DirectorVrrpStartIT {
             List<DirectorEvent> events = new ArrayList<>();
             String vip;
             try (Director d = Director.builder().netns(lab.j).ipvs(new InMemoryIpvs())
-                    .vrrpInstance(HostLab.lvs4jInstance("VI_1", VrrpState.MASTER, 81, 100, "192.0.2.111/24"))
+                    .vrrpInstance(HostLab.lvs4jInstance("VI_1", InitialState.MASTER, 81, 100, "192.0.2.111/24"))
                     .listener(e -> {
                         synchronized (events) {
                             events.add(e);

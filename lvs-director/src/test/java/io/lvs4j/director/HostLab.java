@@ -1,19 +1,15 @@
 package io.lvs4j.director;
 
-import io.lvs4j.internal.Addresses;
 import io.lvs4j.lab.NetnsLab;
 import io.lvs4j.lab.NginxServer;
-import io.lvs4j.vrrp.config.GarpSettings;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.vrrp.InitialState;
+import io.lvs4j.vrrp.VrrpInstance;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -127,14 +123,10 @@ final class HostLab implements AutoCloseable {
                 + "\n  }\n}\n";
     }
 
-    /** The lvs4j side's instance on {@link #J_IF}, advert_int 1 s, as keepalived.conf's reader would make it. */
-    static VrrpInstanceConfig lvs4jInstance(String name, VrrpState state, int vrid, int priority, String vip) {
-        String[] a = vip.split("/");
-        VirtualIpAddress v = new VirtualIpAddress(Addresses.parse(a[0], "vip"), Integer.parseInt(a[1]), null, null,
-                null, null, List.of());
-        return new VrrpInstanceConfig(name, state, J_IF, vrid, priority, Duration.ofSeconds(1), null, null, List.of(v),
-                List.of(), List.of(), List.of(), null, List.of(), null, false, null, List.of(), List.of(), List.of(),
-                false, Map.of(), null, null, GarpSettings.DEFAULTS, Map.of());
+    /** The lvs4j side's instance on {@link #J_IF}, advert_int 1 s. */
+    static VrrpInstance lvs4jInstance(String name, InitialState state, int vrid, int priority, String vip) {
+        return VrrpInstance.builder(name).initialState(state).interfaceName(J_IF).virtualRouterId(vrid)
+                .priority(priority).virtualAddress(vip).build();
     }
 
     @Override

@@ -18,7 +18,7 @@ import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.health.TcpChecker;
 import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.vrrp.RouterState;
-import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.vrrp.InitialState;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,8 +101,8 @@ class StarvedDirectorIT {
             List<DirectorEvent> events = new ArrayList<>();
             InMemoryIpvs table = new InMemoryIpvs();
             try (Director d = Director.builder().netns(lab.j).ipvs(table).service(web)
-                    .vrrpInstance(HostLab.lvs4jInstance("VI_1", VrrpState.MASTER, 71, 150, "192.0.2.101/24"))
-                    .vrrpInstance(HostLab.lvs4jInstance("VI_2", VrrpState.BACKUP, 72, 100, "192.0.2.102/24"))
+                    .vrrpInstance(HostLab.lvs4jInstance("VI_1", InitialState.MASTER, 71, 150, "192.0.2.101/24"))
+                    .vrrpInstance(HostLab.lvs4jInstance("VI_2", InitialState.BACKUP, 72, 100, "192.0.2.102/24"))
                     .listener(e -> {
                         synchronized (events) {
                             events.add(e);

@@ -1,11 +1,10 @@
 package io.lvs4j.vrrp;
 
 import io.lvs4j.internal.Preconditions;
-import io.lvs4j.vrrp.config.VrrpScriptConfig;
 
 /**
- * A check whose results arrive one by one (keepalived's {@code vrrp_script}; running the command on
- * its interval with its timeout is the caller's job). keepalived's counting: the state is OK after
+ * A check whose results arrive one by one (a {@link VrrpScript}; {@link VrrpNode} runs the command on
+ * its interval with its timeout). keepalived's counting: the state is OK after
  * {@code rise} consecutive successes and failed after {@code fall} consecutive failures. Before the
  * first result a script counts as OK for priority purposes unless {@code initFail}, and the first
  * result decides (one success suffices, as keepalived sets the counter to rise - 1).
@@ -28,16 +27,15 @@ public final class ScriptTracker extends Tracker {
         this.result = initFail ? 0 : rise - 1;
     }
 
-    /** A script with keepalived's defaults for what is not given (rise 1, fall 1, weight 0). */
-    public static ScriptTracker of(String name, int rise, int fall, int weight, boolean reverse, boolean initFail) {
+    /** A tracker from its settings in order, for tests; {@link #of(VrrpScript)} is the API. */
+    static ScriptTracker of(String name, int rise, int fall, int weight, boolean reverse, boolean initFail) {
         return new ScriptTracker(name, rise, fall, weight, reverse, initFail);
     }
 
-    /** From a parsed {@code vrrp_script} block. */
-    public static ScriptTracker fromConfig(VrrpScriptConfig config) {
-        return new ScriptTracker(config.name(), config.rise() == null ? 1 : config.rise(),
-                config.fall() == null ? 1 : config.fall(), config.weight() == null ? 0 : config.weight(),
-                config.weightReverse(), config.initFail());
+    /** The tracker of {@code script}: its name, rise, fall, weight, reverse and init_fail. */
+    public static ScriptTracker of(VrrpScript script) {
+        return new ScriptTracker(script.name(), script.rise(), script.fall(), script.weight(), script.reverse(),
+                script.initFail());
     }
 
     /** Records one run: exit status 0 is {@code success}. */

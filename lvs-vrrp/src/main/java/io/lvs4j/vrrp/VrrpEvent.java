@@ -1,6 +1,5 @@
 package io.lvs4j.vrrp;
 
-import io.lvs4j.vrrp.config.VirtualIpAddress;
 import java.time.Duration;
 import java.util.List;
 
@@ -18,17 +17,20 @@ public sealed interface VrrpEvent {
     record StateChanged(String instance, long nanos, RouterState from, RouterState to, TransitionReason reason)
             implements VrrpEvent {}
 
-    /** Add the virtual addresses; {@code acceptMode} false means drop traffic to them (unless owner). */
-    record AddressesAdded(String instance, long nanos, List<VirtualIpAddress> addresses, boolean acceptMode)
+    /**
+     * Add the addresses (the virtual ones, then the excluded ones); {@code acceptMode} false means
+     * drop traffic to them (unless owner).
+     */
+    record AddressesAdded(String instance, long nanos, List<VirtualAddress> addresses, boolean acceptMode)
             implements VrrpEvent {}
 
-    record AddressesRemoved(String instance, long nanos, List<VirtualIpAddress> addresses) implements VrrpEvent {}
+    record AddressesRemoved(String instance, long nanos, List<VirtualAddress> addresses) implements VrrpEvent {}
 
     /**
      * Send gratuitous ARP (IPv4) or unsolicited neighbour advertisements (IPv6) for the addresses:
      * {@code repeat} times now, then {@code repeat} more after {@code delay} (zero: none).
      */
-    record GratuitousArpRequested(String instance, long nanos, List<VirtualIpAddress> addresses, GarpReason reason,
+    record GratuitousArpRequested(String instance, long nanos, List<VirtualAddress> addresses, GarpReason reason,
             int repeat, Duration delay) implements VrrpEvent {}
 
     record PriorityChanged(String instance, long nanos, int from, int to) implements VrrpEvent {}

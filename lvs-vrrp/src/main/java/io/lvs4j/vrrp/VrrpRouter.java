@@ -11,7 +11,6 @@ import io.lvs4j.vrrp.spi.VrrpTransport;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -31,10 +30,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class VrrpRouter {
     private static final Logger LOG = LoggerFactory.getLogger(VrrpRouter.class);
-    private static final int KEEPALIVED_GARP_REPEAT = 5;
-    private static final Duration KEEPALIVED_GARP_DELAY = Duration.ofSeconds(5);
 
-    private record Track(Tracker tracker, int weight, boolean reverse) {}
+    private record Tracking(Tracker tracker, int weight, boolean reverse) {}
 
     private final VrrpInstance instance;
     private final VrrpTransport transport;
@@ -47,7 +44,9 @@ public final class VrrpRouter {
     private final byte[][] destinationBytes;
     private final List<VrrpListener> listeners = new CopyOnWriteArrayList<>();
     private final VrrpStatistics statistics = new VrrpStatistics();
-    private final List<Track> tracks = new ArrayList<>();
+    private final List<Tracking> tracks = new ArrayList<>();
+    /** The virtual addresses and the excluded ones: what a master holds and announces. */
+    private final List<VirtualAddress> held;
     private final VrrpTransport.Receiver receiver = this::receive;
     private final Runnable adverTask = this::adverTimerExpired;
     private final Runnable downTask = this::masterDownTimerExpired;
@@ -61,13 +60,16 @@ public final class VrrpRouter {
     private long preemptUntil;
     private boolean ownFault;
     boolean wantMaster;
-    VrrpSyncGroup group;
+    SyncGroup group;
 
     private VrrpRouter(VrrpInstance instance, VrrpTransport transport, Scheduler scheduler) {
         this.instance = instance;
         this.transport = transport;
         this.scheduler = scheduler;
-        this.primary = instance.primaryAddress().getAddress();
+        this.primary = instance.sourceAddress().orElseThrow().getAddress();
+        List<VirtualAddress> all = new ArrayList<>(instance.virtualAddresses());
+        all.addAll(instance.excludedAddresses());
+        this.held = List.copyOf(all);
         this.effectivePriority = instance.priority();
         this.masterAdverCentis = instance.advertIntervalCentis();
         boolean unicast = !instance.unicastPeers().isEmpty();
@@ -89,13 +91,21 @@ public final class VrrpRouter {
         }
         this.codec = new AdvertCodec(new AdvertCodec.Config(instance.ipv6(), instance.version(),
                 instance.virtualRouterId(), instance.advertIntervalCentis(),
-                VrrpInstance.authType(instance.authentication()), VrrpInstance.key(instance.authentication()), primary,
+                VrrpInstance.authType(instance.authentication().orElse(null)),
+                VrrpInstance.key(instance.authentication().orElse(null)), primary,
                 vips, unicast, List.copyOf(peers)));
     }
 
-    /** A router in INIT; {@link #start()} starts it. */
+    /**
+     * A router in INIT; {@link #start()} starts it. {@code instance} must have its source address
+     * ({@link VrrpNode} sets the interface's when the instance has none).
+     */
     public static VrrpRouter create(VrrpInstance instance, VrrpTransport transport, Scheduler scheduler) {
-        return new VrrpRouter(Preconditions.checkNotNull(instance, "instance"),
+        Preconditions.checkNotNull(instance, "instance");
+        Preconditions.checkArgument(instance.sourceAddress().isPresent(),
+                "vrrp_instance " + instance.name() + " source address", null,
+                "an address (VrrpNode takes the interface's)");
+        return new VrrpRouter(instance,
                 Preconditions.checkNotNull(transport, "transport"), Preconditions.checkNotNull(scheduler, "scheduler"));
     }
 
@@ -105,15 +115,24 @@ public final class VrrpRouter {
     }
 
     /**
-     * Tracks {@code tracker}: weight 0 means FAULT while it is down (reversed: while up); otherwise
-     * keepalived's weights (-253..253). {@code weight} null takes the tracker's own default.
+     * Tracks {@code tracker} with its own default: an interface with weight 0 (FAULT while down), a
+     * script with its weight and reverse.
      */
-    public VrrpRouter track(Tracker tracker, Integer weight, boolean reverse) {
+    public VrrpRouter track(Tracker tracker) {
         Preconditions.checkNotNull(tracker, "tracker");
-        int w = weight == null ? tracker.defaultWeight() : Preconditions.checkInRange(weight, -254, 254, "weight");
+        return track(tracker, tracker.defaultWeight(), tracker.defaultReverse());
+    }
+
+    /**
+     * Tracks {@code tracker}: weight 0 means FAULT while it is down (reversed: while up); otherwise
+     * keepalived's weights (-254..254, see {@link Track}).
+     */
+    public VrrpRouter track(Tracker tracker, int weight, boolean reverse) {
+        Preconditions.checkNotNull(tracker, "tracker");
+        int w = Preconditions.checkInRange(weight, -254, 254, "weight");
         Preconditions.checkState(w == 0 || instance.priority() != 255, "weight", w,
                 "0 for the address owner (keepalived)");
-        tracks.add(new Track(tracker, w, weight == null ? tracker.defaultReverse() : reverse));
+        tracks.add(new Tracking(tracker, w, reverse));
         tracker.attach(this);
         trackerChanged();
         return this;
@@ -162,7 +181,7 @@ public final class VrrpRouter {
         wantMaster = false;
         if (ownFault || (group != null && group.anyFault())) {
             transition(RouterState.FAULT, TransitionReason.FAULT);
-        } else if (instance.priority() == 255 || instance.initialState() == io.lvs4j.vrrp.config.VrrpState.MASTER) {
+        } else if (instance.priority() == 255 || instance.initialState() == InitialState.MASTER) {
             becomeMaster(TransitionReason.STARTUP_AS_MASTER);
         } else {
             transition(RouterState.BACKUP, TransitionReason.STARTUP);
@@ -179,7 +198,7 @@ public final class VrrpRouter {
         if (state == RouterState.MASTER) {
             sendAdvert(0);
             transition(RouterState.INIT, TransitionReason.SHUTDOWN);
-            emit(new VrrpEvent.AddressesRemoved(instance.name(), scheduler.nanos(), instance.virtualAddresses()));
+            emit(new VrrpEvent.AddressesRemoved(instance.name(), scheduler.nanos(), held));
         } else {
             transition(RouterState.INIT, TransitionReason.SHUTDOWN);
         }
@@ -261,9 +280,9 @@ public final class VrrpRouter {
         } else if (cmp != 0) {
             // a lower-priority master exists (split brain healing): assert ourselves again
             sendAdvert(effectivePriority);
-            GarpSettingsView g = garp();
-            emit(new VrrpEvent.GratuitousArpRequested(instance.name(), scheduler.nanos(), instance.virtualAddresses(),
-                    GarpReason.LOWER_PRIORITY_MASTER_SEEN, g.lowerPrioRepeat, g.lowerPrioDelay));
+            GarpSettings g = instance.garp();
+            emit(new VrrpEvent.GratuitousArpRequested(instance.name(), scheduler.nanos(), held,
+                    GarpReason.LOWER_PRIORITY_MASTER_SEEN, g.lowerPrioRepeat(), g.lowerPrioDelay()));
         }
     }
 
@@ -329,10 +348,10 @@ public final class VrrpRouter {
         cancelTimers();
         sendAdvert(effectivePriority);
         transition(RouterState.MASTER, reason);
-        emit(new VrrpEvent.AddressesAdded(instance.name(), scheduler.nanos(), instance.virtualAddresses(), instance.acceptMode()));
-        GarpSettingsView g = garp();
-        emit(new VrrpEvent.GratuitousArpRequested(instance.name(), scheduler.nanos(), instance.virtualAddresses(),
-                GarpReason.BECAME_MASTER, g.masterRepeat, g.masterDelay));
+        emit(new VrrpEvent.AddressesAdded(instance.name(), scheduler.nanos(), held, instance.acceptMode()));
+        GarpSettings g = instance.garp();
+        emit(new VrrpEvent.GratuitousArpRequested(instance.name(), scheduler.nanos(), held,
+                GarpReason.BECAME_MASTER, g.masterRepeat(), g.masterDelay()));
         preemptUntil = 0;
         startAdverTimer();
     }
@@ -341,7 +360,7 @@ public final class VrrpRouter {
         cancelTimers();
         wantMaster = false;
         transition(RouterState.BACKUP, reason);
-        emit(new VrrpEvent.AddressesRemoved(instance.name(), scheduler.nanos(), instance.virtualAddresses()));
+        emit(new VrrpEvent.AddressesRemoved(instance.name(), scheduler.nanos(), held));
         startDownTimer(masterDownIntervalMicros());
     }
 
@@ -354,7 +373,7 @@ public final class VrrpRouter {
         }
         transition(RouterState.FAULT, reason);
         if (from == RouterState.MASTER) {
-            emit(new VrrpEvent.AddressesRemoved(instance.name(), scheduler.nanos(), instance.virtualAddresses()));
+            emit(new VrrpEvent.AddressesRemoved(instance.name(), scheduler.nanos(), held));
         }
     }
 
@@ -382,7 +401,7 @@ public final class VrrpRouter {
     void trackerChanged() {
         int total = instance.priority();
         boolean fault = false;
-        for (Track t : tracks) {
+        for (Tracking t : tracks) {
             boolean up = t.tracker().isUp();
             int m = t.reverse() ? -1 : 1;
             if (t.weight() == 0) {
@@ -442,21 +461,9 @@ public final class VrrpRouter {
         }
     }
 
-    private record GarpSettingsView(int masterRepeat, Duration masterDelay, int lowerPrioRepeat,
-            Duration lowerPrioDelay) {}
-
-    /** keepalived's defaults: garp_master_repeat 5, garp_master_delay 5s; lower_prio_* default to the master ones. */
-    private GarpSettingsView garp() {
-        var g = instance.garp();
-        int repeat = g.masterRepeat() == null ? KEEPALIVED_GARP_REPEAT : g.masterRepeat();
-        Duration delay = g.masterDelay() == null ? KEEPALIVED_GARP_DELAY : g.masterDelay();
-        return new GarpSettingsView(repeat, delay, g.lowerPrioRepeat() == null ? repeat : g.lowerPrioRepeat(),
-                g.lowerPrioDelay() == null ? delay : g.lowerPrioDelay());
-    }
-
     @Override
     public String toString() {
         return "VrrpRouter[" + instance.name() + " " + state + " prio=" + effectivePriority + " primary="
-                + Addresses.format(instance.primaryAddress()) + "]";
+                + Addresses.format(instance.sourceAddress().orElseThrow()) + "]";
     }
 }

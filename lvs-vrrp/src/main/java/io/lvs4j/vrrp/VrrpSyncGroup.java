@@ -1,102 +1,221 @@
 package io.lvs4j.vrrp;
 
 import io.lvs4j.internal.Preconditions;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 
 /**
- * Routers that change state together (keepalived's {@code vrrp_sync_group}): a member goes master
- * only when every member wants to (its Master_Down_Timer fired, or it is master already), and then
- * all go; a member preempted to backup takes the others to backup; a member in fault takes the
- * others to FAULT until every member's own faults have cleared.
+ * VRRP instances that change state together (keepalived's {@code vrrp_sync_group}), immutable: a
+ * member goes master only when every member would, a member preempted to backup takes the others
+ * with it, and a member in FAULT takes them all to FAULT until every member's faults have cleared.
+ * The group's tracked interfaces and scripts apply to every member; its notify commands run on the
+ * group's transitions with {@code GROUP NAME STATE PRIORITY} appended to {@link #notifyAny}.
+ *
+ * <pre>{@code
+ * VrrpSyncGroup g = VrrpSyncGroup.builder("G1").member("VI_1").member("VI_2")
+ *         .notifyMaster("/usr/local/bin/group-master").build();
+ * }</pre>
  */
 public final class VrrpSyncGroup {
     private final String name;
-    private final List<VrrpRouter> members;
+    private final List<String> members;
+    private final VrrpInstance.Notify notify;
+    private final List<Track> trackedInterfaces;
+    private final List<Track> trackedScripts;
 
-    private VrrpSyncGroup(String name, List<VrrpRouter> members) {
-        this.name = name;
-        this.members = members;
+    private VrrpSyncGroup(Builder b) {
+        this.name = b.name;
+        this.members = List.copyOf(b.members);
+        this.notify = b.notify.copy();
+        this.trackedInterfaces = List.copyOf(b.trackedInterfaces);
+        this.trackedScripts = List.copyOf(b.trackedScripts);
     }
 
-    /** Groups routers that are still in INIT and in no other group. */
-    public static VrrpSyncGroup of(String name, List<VrrpRouter> members) {
-        Preconditions.checkNotNull(name, "name");
-        Preconditions.checkArgument(members != null && members.size() >= 2, "vrrp_sync_group " + name + " group",
-                members == null ? null : members.size(), "at least 2 instances");
-        List<VrrpRouter> copy = List.copyOf(members);
-        for (VrrpRouter r : copy) {
-            Preconditions.checkArgument(r.group == null, "vrrp_sync_group " + name + " group", r.instance().name(),
-                    "an instance in no other sync group");
-            Preconditions.checkArgument(r.state() == RouterState.INIT, "vrrp_sync_group " + name + " group",
-                    r.instance().name(), "an instance not started yet");
-        }
-        VrrpSyncGroup g = new VrrpSyncGroup(name, copy);
-        for (VrrpRouter r : copy) {
-            r.group = g;
-        }
-        return g;
+    public static Builder builder(String name) {
+        return new Builder(name);
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder(name);
+        b.members.addAll(members);
+        b.notify = notify.copy();
+        b.trackedInterfaces.addAll(trackedInterfaces);
+        b.trackedScripts.addAll(trackedScripts);
+        return b;
     }
 
     public String name() {
         return name;
     }
 
-    public List<VrrpRouter> members() {
+    /** The member instances' names, at least two, each once. */
+    public List<String> members() {
         return members;
     }
 
-    boolean anyFault() {
-        for (VrrpRouter m : members) {
-            if (m.ownFault()) {
-                return true;
-            }
-        }
-        return false;
+    public List<Track> trackedInterfaces() {
+        return trackedInterfaces;
     }
 
-    void memberWantsMaster(VrrpRouter trigger) {
-        for (VrrpRouter m : members) {
-            boolean ready = m.state() == RouterState.MASTER || (m.state() == RouterState.BACKUP && m.wantMaster);
-            if (!ready) {
-                return;
-            }
-        }
-        for (VrrpRouter m : members) {
-            if (m.state() == RouterState.BACKUP) {
-                m.becomeMaster(m == trigger ? TransitionReason.MASTER_DOWN : TransitionReason.SYNC_GROUP);
-            }
-        }
+    public List<Track> trackedScripts() {
+        return trackedScripts;
     }
 
-    void memberSteppedDown(VrrpRouter trigger) {
-        for (VrrpRouter m : members) {
-            if (m != trigger && m.state() == RouterState.MASTER) {
-                m.stepDown(TransitionReason.SYNC_GROUP);
-            }
-        }
+    public Optional<String> notifyMaster() {
+        return Optional.ofNullable(notify.master);
     }
 
-    void memberFault(VrrpRouter trigger) {
-        for (VrrpRouter m : members) {
-            if (m.state() == RouterState.BACKUP || m.state() == RouterState.MASTER) {
-                m.enterFault(m == trigger ? TransitionReason.FAULT : TransitionReason.SYNC_GROUP);
-            }
-        }
+    public Optional<String> notifyBackup() {
+        return Optional.ofNullable(notify.backup);
     }
 
-    void memberRecovered(VrrpRouter trigger) {
-        if (anyFault()) {
-            return;
-        }
-        for (VrrpRouter m : members) {
-            if (m.state() == RouterState.FAULT) {
-                m.leaveFault(m == trigger ? TransitionReason.FAULT_CLEARED : TransitionReason.SYNC_GROUP);
-            }
-        }
+    public Optional<String> notifyFault() {
+        return Optional.ofNullable(notify.fault);
+    }
+
+    public Optional<String> notifyStop() {
+        return Optional.ofNullable(notify.stop);
+    }
+
+    /** The command run on every transition, with {@code GROUP NAME STATE PRIORITY} appended. */
+    public Optional<String> notifyAny() {
+        return Optional.ofNullable(notify.any);
+    }
+
+    VrrpInstance.Notify notifyCommands() {
+        return notify;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VrrpSyncGroup g && name.equals(g.name) && members.equals(g.members)
+                && notify.equals(g.notify) && trackedInterfaces.equals(g.trackedInterfaces)
+                && trackedScripts.equals(g.trackedScripts);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, members, notify, trackedInterfaces, trackedScripts);
     }
 
     @Override
     public String toString() {
-        return "VrrpSyncGroup[" + name + " " + members + "]";
+        return "VrrpSyncGroup[" + name + " " + members
+                + (trackedInterfaces.isEmpty() ? "" : " track_interface=" + trackedInterfaces)
+                + (trackedScripts.isEmpty() ? "" : " track_script=" + trackedScripts) + "]";
+    }
+
+    /** Builder: each setter checks its argument at once; {@link #build()} needs two members or more. */
+    public static final class Builder {
+        private final String name;
+        private final List<String> members = new ArrayList<>();
+        private VrrpInstance.Notify notify = new VrrpInstance.Notify();
+        private final List<Track> trackedInterfaces = new ArrayList<>();
+        private final List<Track> trackedScripts = new ArrayList<>();
+
+        private Builder(String name) {
+            Preconditions.checkNotNull(name, "vrrp_sync_group");
+            Preconditions.checkArgument(!name.isBlank() && name.chars().noneMatch(Character::isWhitespace),
+                    "vrrp_sync_group", name, "a name without blanks");
+            this.name = name;
+        }
+
+        private String p(String setting) {
+            return "vrrp_sync_group " + name + " " + setting;
+        }
+
+        /** Adds the instance of this name. */
+        public Builder member(String instance) {
+            Preconditions.checkNotNull(instance, p("group"));
+            Preconditions.checkArgument(!instance.isBlank(), p("group"), instance, "an instance name");
+            Preconditions.checkArgument(!members.contains(instance), p("group"), instance, "each instance once");
+            members.add(instance);
+            return this;
+        }
+
+        /** Adds the instances of these names, in order. */
+        public Builder members(List<String> instances) {
+            Preconditions.checkNotNull(instances, p("group"));
+            for (String i : instances) {
+                member(i);
+            }
+            return this;
+        }
+
+        /** Every member tracks the interface: FAULT while its link is down. */
+        public Builder trackInterface(String interfaceName) {
+            VirtualAddress.checkInterfaceName(interfaceName, p("track_interface"));
+            trackedInterfaces.add(Track.of(p("track_interface"), interfaceName));
+            return this;
+        }
+
+        /** Every member tracks the interface with a weight -254..254 (0: FAULT while down). */
+        public Builder trackInterface(String interfaceName, int weight) {
+            return trackInterface(interfaceName, weight, false);
+        }
+
+        /** Every member tracks the interface with a weight -254..254, reversed or not. */
+        public Builder trackInterface(String interfaceName, int weight, boolean reverse) {
+            VirtualAddress.checkInterfaceName(interfaceName, p("track_interface"));
+            trackedInterfaces.add(Track.of(p("track_interface"), interfaceName, weight, reverse));
+            return this;
+        }
+
+        /** Every member tracks the {@link VrrpScript} of this name with its weight. */
+        public Builder trackScript(String script) {
+            trackedScripts.add(Track.of(p("track_script"), script));
+            return this;
+        }
+
+        /** Every member tracks the {@link VrrpScript} of this name with a weight -254..254 instead of its own. */
+        public Builder trackScript(String script, int weight) {
+            return trackScript(script, weight, false);
+        }
+
+        /** Every member tracks the {@link VrrpScript} of this name with a weight -254..254, reversed or not. */
+        public Builder trackScript(String script, int weight, boolean reverse) {
+            trackedScripts.add(Track.of(p("track_script"), script, weight, reverse));
+            return this;
+        }
+
+        public Builder notifyMaster(String command) {
+            notify.master = VrrpInstance.Notify.check(command, p("notify_master"));
+            return this;
+        }
+
+        public Builder notifyBackup(String command) {
+            notify.backup = VrrpInstance.Notify.check(command, p("notify_backup"));
+            return this;
+        }
+
+        public Builder notifyFault(String command) {
+            notify.fault = VrrpInstance.Notify.check(command, p("notify_fault"));
+            return this;
+        }
+
+        public Builder notifyStop(String command) {
+            notify.stop = VrrpInstance.Notify.check(command, p("notify_stop"));
+            return this;
+        }
+
+        /** The command run on every transition, with {@code GROUP NAME STATE PRIORITY} appended ({@code notify}). */
+        public Builder notifyAny(String command) {
+            notify.any = VrrpInstance.Notify.check(command, p("notify"));
+            return this;
+        }
+
+        /**
+         * The group.
+         *
+         * @throws IllegalStateException with fewer than two members
+         */
+        public VrrpSyncGroup build() {
+            Preconditions.checkState(new LinkedHashSet<>(members).size() >= 2, p("group"), members.size(),
+                    "at least 2 instances");
+            return new VrrpSyncGroup(this);
+        }
     }
 }

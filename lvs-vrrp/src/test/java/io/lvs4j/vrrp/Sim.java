@@ -29,8 +29,14 @@ final class Sim {
     }
 
     VrrpRouter router(String name, String node, String address, int priority, Consumer<VrrpInstance.Builder> tweak) {
-        VrrpInstance.Builder b = VrrpInstance.builder(name).virtualRouterId(51).version(3).priority(priority)
-                .primaryAddress(ip(address)).virtualAddresses(ip(address.contains(":") ? "2001:db8::100" : "192.0.2.100"));
+        return router(name, node, address, priority, address.contains(":") ? "2001:db8::100" : "192.0.2.100", tweak);
+    }
+
+    /** A router with virtual address {@code vip} instead of the default one. */
+    VrrpRouter router(String name, String node, String address, int priority, String vip,
+            Consumer<VrrpInstance.Builder> tweak) {
+        VrrpInstance.Builder b = VrrpInstance.builder(name).interfaceName("eth0").virtualRouterId(51).version(3)
+                .priority(priority).sourceAddress(ip(address)).virtualAddress(vip);
         tweak.accept(b);
         VrrpRouter r = VrrpRouter.create(b.build(), net.attach(node, ip(address)), clock);
         r.addListener(events::add);

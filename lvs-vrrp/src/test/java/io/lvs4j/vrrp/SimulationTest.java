@@ -4,8 +4,6 @@ import static io.lvs4j.vrrp.Sim.S;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.vrrp.VrrpEvent.GarpReason;
-import io.lvs4j.vrrp.config.AuthType;
-import io.lvs4j.vrrp.config.VrrpAuthentication;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -297,9 +295,9 @@ class SimulationTest {
     void v2PassMismatch_droppedAndCounted_bothBecomeMaster() {
         Sim sim = new Sim();
         VrrpRouter a = sim.router("A", "192.0.2.1", 200,
-                b -> b.version(2).authentication(new VrrpAuthentication(AuthType.PASS, "secret1")));
+                b -> b.version(2).authentication(VrrpAuthentication.pass("secret1")));
         VrrpRouter b = sim.router("B", "192.0.2.2", 100,
-                x -> x.version(2).authentication(new VrrpAuthentication(AuthType.PASS, "other")));
+                x -> x.version(2).authentication(VrrpAuthentication.pass("other")));
         VrrpRouter c = sim.router("C", "192.0.2.3", 50, x -> x.version(2));
         sim.startAll();
         sim.runTo(20 * S);
@@ -316,8 +314,8 @@ class SimulationTest {
     @Test
     void v2PassMatch_oneMaster() {
         Sim sim = new Sim();
-        sim.router("A", "192.0.2.1", 200, b -> b.version(2).authentication(new VrrpAuthentication(AuthType.PASS, "pw")));
-        sim.router("B", "192.0.2.2", 100, b -> b.version(2).authentication(new VrrpAuthentication(AuthType.PASS, "pw")));
+        sim.router("A", "192.0.2.1", 200, b -> b.version(2).authentication(VrrpAuthentication.pass("pw")));
+        sim.router("B", "192.0.2.2", 100, b -> b.version(2).authentication(VrrpAuthentication.pass("pw")));
         sim.startAll();
         sim.runTo(20 * S);
         assertThat(sim.masters()).containsExactly("A");
@@ -326,11 +324,11 @@ class SimulationTest {
     @Test
     void v2Ah_election_and_wrongKeyDropped() {
         Sim sim = new Sim();
-        sim.router("A", "192.0.2.1", 200, b -> b.version(2).authentication(new VrrpAuthentication(AuthType.AH, "k")));
+        sim.router("A", "192.0.2.1", 200, b -> b.version(2).authentication(VrrpAuthentication.ah("k")));
         VrrpRouter b = sim.router("B", "192.0.2.2", 100,
-                x -> x.version(2).authentication(new VrrpAuthentication(AuthType.AH, "k")));
+                x -> x.version(2).authentication(VrrpAuthentication.ah("k")));
         VrrpRouter c = sim.router("C", "192.0.2.3", 50,
-                x -> x.version(2).authentication(new VrrpAuthentication(AuthType.AH, "wrong")));
+                x -> x.version(2).authentication(VrrpAuthentication.ah("wrong")));
         sim.startAll();
         sim.runTo(20 * S);
         assertThat(sim.entered("A", RouterState.MASTER)).containsExactly(3_218_750L);

@@ -88,10 +88,10 @@ class StalledDeliveryTest {
 
     private static VrrpInstance instance(String name, String address, int priority, boolean master) {
         InetAddress a = Addresses.parse(address, "address");
-        VrrpInstance.Builder b = VrrpInstance.builder(name).virtualRouterId(51).version(2).priority(priority)
-                .primaryAddress(a).virtualAddresses(Addresses.parse("192.0.2.100", "vip"));
+        VrrpInstance.Builder b = VrrpInstance.builder(name).interfaceName("eth0").virtualRouterId(51).version(2)
+                .priority(priority).sourceAddress(a).virtualAddress("192.0.2.100");
         if (master) {
-            b.initialState(io.lvs4j.vrrp.config.VrrpState.MASTER);
+            b.initialState(InitialState.MASTER);
         }
         return b.build();
     }

@@ -1,7 +1,6 @@
 package io.lvs4j.vrrp;
 
 import static io.lvs4j.vrrp.Sim.S;
-import static io.lvs4j.vrrp.Sim.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,14 +17,13 @@ class SyncGroupTest {
     final InterfaceTracker eth0 = new InterfaceTracker("eth0", true);
 
     VrrpRouter member(String name, String node, String address, int vrid, int priority) {
-        return sim.router(name, node, address, priority,
-                b -> b.virtualRouterId(vrid).virtualAddresses(ip("192.0.2." + (100 + vrid))));
+        return sim.router(name, node, address, priority, "192.0.2." + (100 + vrid), b -> b.virtualRouterId(vrid));
     }
 
     void start() {
-        VrrpSyncGroup.of("G1", List.of(a1, a2));
-        VrrpSyncGroup.of("G2", List.of(b1, b2));
-        a1.track(eth0, null, false);
+        SyncGroup.of("G1", List.of(a1, a2));
+        SyncGroup.of("G2", List.of(b1, b2));
+        a1.track(eth0);
         sim.startAll();
     }
 
@@ -69,7 +67,7 @@ class SyncGroupTest {
     @Test
     void onlyOneMemberWouldWin_groupStaysPut() {
         ScriptTracker script = ScriptTracker.of("chk", 1, 1, -150, false, false);
-        a1.track(script, null, false);
+        a1.track(script);
         start();
         sim.runTo(10 * S);
         script.recordResult(false);
@@ -83,8 +81,8 @@ class SyncGroupTest {
     @Test
     void preemptedMember_takesGroupToBackup() {
         ScriptTracker script = ScriptTracker.of("chk", 1, 1, 101, false, true);
-        b1.track(script, null, false);
-        b2.track(script, null, false);
+        b1.track(script);
+        b2.track(script);
         start();
         sim.runTo(10 * S);
         script.recordResult(true); // node 2 now 201 on both members
@@ -101,10 +99,10 @@ class SyncGroupTest {
 
     @Test
     void of_startedOrGroupedTwice_rejected() {
-        VrrpSyncGroup.of("G1", List.of(a1, a2));
-        assertThatThrownBy(() -> VrrpSyncGroup.of("G3", List.of(a1, b1)))
+        SyncGroup.of("G1", List.of(a1, a2));
+        assertThatThrownBy(() -> SyncGroup.of("G3", List.of(a1, b1)))
                 .hasMessage("vrrp_sync_group G3 group: \"A1\" (expected: an instance in no other sync group)");
-        assertThatThrownBy(() -> VrrpSyncGroup.of("G4", List.of(b1)))
+        assertThatThrownBy(() -> SyncGroup.of("G4", List.of(b1)))
                 .hasMessage("vrrp_sync_group G4 group: 1 (expected: at least 2 instances)");
     }
 }

@@ -4,7 +4,6 @@ import static io.lvs4j.vrrp.Sim.S;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lvs4j.vrrp.config.VrrpScriptConfig;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -34,9 +33,8 @@ class TrackingTest {
     }
 
     @Test
-    void script_fromConfig_keepalivedDefaults() {
-        ScriptTracker s = ScriptTracker.fromConfig(new VrrpScriptConfig("chk_nginx", "/bin/true", null, null, null,
-                false, null, null, null, null, false));
+    void script_ofVrrpScript_keepalivedDefaults() {
+        ScriptTracker s = ScriptTracker.of(VrrpScript.builder("chk_nginx").command("/bin/true").build());
         assertThat(s.rise()).isEqualTo(1);
         assertThat(s.fall()).isEqualTo(1);
         assertThat(s.weight()).isZero();
@@ -55,7 +53,7 @@ class TrackingTest {
         ScriptTracker plus = ScriptTracker.of("plus", 1, 1, 20, false, false);
         ScriptTracker minus = ScriptTracker.of("minus", 1, 1, -30, false, false);
         ScriptTracker reversed = ScriptTracker.of("rev", 1, 1, 20, true, false);
-        VrrpRouter r = router(100).track(plus, null, false).track(minus, null, false).track(reversed, null, false);
+        VrrpRouter r = router(100).track(plus).track(minus).track(reversed);
         // up: +20 (plus), 0 (minus), -20 (reversed positive weight is subtracted while up)
         assertThat(r.effectivePriority()).isEqualTo(100);
         plus.recordResult(false);
@@ -71,12 +69,12 @@ class TrackingTest {
     @Test
     void weights_clampedTo1And254_ownerUnchanged() {
         ScriptTracker up = ScriptTracker.of("up", 1, 1, 50, false, false);
-        assertThat(router(250).track(up, null, false).effectivePriority()).isEqualTo(254);
+        assertThat(router(250).track(up).effectivePriority()).isEqualTo(254);
         ScriptTracker down = ScriptTracker.of("down", 1, 1, -50, false, true);
-        assertThat(router(10).track(down, null, false).effectivePriority()).isEqualTo(1);
-        assertThatThrownBy(() -> router(255).track(up, null, false))
+        assertThat(router(10).track(down).effectivePriority()).isEqualTo(1);
+        assertThatThrownBy(() -> router(255).track(up))
                 .hasMessage("weight: 50 (expected: 0 for the address owner (keepalived))");
-        assertThat(router(255).track(new InterfaceTracker("eth0", true), null, false).effectivePriority())
+        assertThat(router(255).track(new InterfaceTracker("eth0", true)).effectivePriority())
                 .isEqualTo(255);
     }
 
@@ -84,7 +82,7 @@ class TrackingTest {
     void interfaceWeightZero_downGivesFault_upGivesBackup() {
         Sim sim = new Sim();
         InterfaceTracker eth0 = new InterfaceTracker("eth0", true);
-        VrrpRouter r = sim.router("R", "192.0.2.1", 100).track(eth0, null, false);
+        VrrpRouter r = sim.router("R", "192.0.2.1", 100).track(eth0);
         r.start();
         eth0.linkUp(false);
         assertThat(r.state()).isEqualTo(RouterState.FAULT);
@@ -121,7 +119,7 @@ class TrackingTest {
     void masterInterfaceDown_sendsPriorityZero_backupTakesOverAfterSkew() {
         Sim sim = new Sim();
         InterfaceTracker eth0 = new InterfaceTracker("eth0", true);
-        sim.router("A", "192.0.2.1", 200).track(eth0, null, false);
+        sim.router("A", "192.0.2.1", 200).track(eth0);
         sim.router("B", "192.0.2.2", 100);
         sim.startAll();
         sim.runTo(10 * S);
@@ -136,7 +134,7 @@ class TrackingTest {
     void nginxCheckFailsOnMaster_priorityDrops_backupTakesOver() {
         Sim sim = new Sim();
         ScriptTracker nginx = ScriptTracker.of("chk_nginx", 2, 2, -150, false, false);
-        VrrpRouter a = sim.router("A", "192.0.2.1", 200).track(nginx, null, false);
+        VrrpRouter a = sim.router("A", "192.0.2.1", 200).track(nginx);
         sim.router("B", "192.0.2.2", 100);
         sim.startAll();
         sim.runTo(10 * S);

@@ -4,21 +4,18 @@ import static io.lvs4j.vrrp.Sim.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.lvs4j.vrrp.config.AuthType;
-import io.lvs4j.vrrp.config.GarpSettings;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
-import io.lvs4j.vrrp.config.VrrpAuthentication;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.time.VirtualClock;
+import io.lvs4j.vrrp.memory.InMemoryNetwork;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 class VrrpInstanceTest {
     static VrrpInstance.Builder base() {
-        return VrrpInstance.builder("VI_1").virtualRouterId(51).primaryAddress(ip("192.0.2.1"))
-                .virtualAddresses(ip("192.0.2.100"));
+        return VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51).sourceAddress(ip("192.0.2.1"))
+                .virtualAddress("192.0.2.100");
     }
 
     @Test
@@ -27,69 +24,230 @@ class VrrpInstanceTest {
         assertThat(i.version()).isEqualTo(2);
         assertThat(i.priority()).isEqualTo(100);
         assertThat(i.advertInterval()).isEqualTo(Duration.ofSeconds(1));
-        assertThat(i.initialState()).isEqualTo(VrrpState.BACKUP);
+        assertThat(i.initialState()).isEqualTo(InitialState.BACKUP);
         assertThat(i.nopreempt()).isFalse();
+        assertThat(i.preemptDelay()).isZero();
         assertThat(i.acceptMode()).isFalse();
+        assertThat(i.authentication()).isEmpty();
+        assertThat(i.unicastPeers()).isEmpty();
+        assertThat(i.excludedAddresses()).isEmpty();
+        assertThat(i.garp()).isEqualTo(GarpSettings.DEFAULTS);
+        assertThat(i.trackedInterfaces()).isEmpty();
+        assertThat(i.trackedScripts()).isEmpty();
+        assertThat(i.dontTrackPrimary()).isFalse();
+        assertThat(i.notifyMaster()).isEmpty();
+        assertThat(i.useVmac()).isFalse();
         assertThat(base().priority(255).build().acceptMode()).isTrue();
     }
 
     @Test
-    void setters_rejectOutOfRange() {
-        assertThatThrownBy(() -> base().priority(0)).hasMessage("priority: 0 (expected: 1..255)");
-        assertThatThrownBy(() -> base().virtualRouterId(256)).hasMessage("virtual_router_id: 256 (expected: 1..255)");
-        assertThatThrownBy(() -> base().version(4)).hasMessage("version: 4 (expected: 2..3)");
+    void setters_rejectOutOfRange_namingTheInstanceAndSetting() {
+        assertThatThrownBy(() -> base().priority(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vrrp_instance VI_1 priority: 0 (expected: 1..255)");
+        assertThatThrownBy(() -> base().virtualRouterId(300))
+                .hasMessage("vrrp_instance VI_1 virtual_router_id: 300 (expected: 1..255)");
+        assertThatThrownBy(() -> base().version(4)).hasMessage("vrrp_instance VI_1 version: 4 (expected: 2..3)");
         assertThatThrownBy(() -> base().advertInterval(Duration.ofMillis(15)))
-                .hasMessage("advert_int: PT0.015S (expected: a multiple of 10ms from 10ms to 255s)");
+                .hasMessage("vrrp_instance VI_1 advert_int: PT0.015S (expected: a multiple of 10ms from 10ms to 255s)");
+        assertThatThrownBy(() -> base().advertInterval(Duration.ofSeconds(256)))
+                .hasMessage("vrrp_instance VI_1 advert_int: PT4M16S (expected: a multiple of 10ms from 10ms to 255s)");
+        assertThatThrownBy(() -> base().preemptDelay(Duration.ofSeconds(1001)))
+                .hasMessage("vrrp_instance VI_1 preempt_delay: PT16M41S (expected: 0s..1000s)");
+        assertThatThrownBy(() -> base().interfaceName("a/b"))
+                .hasMessage("vrrp_instance VI_1 interface: \"a/b\" (expected: an interface name of 1 to 15 characters"
+                        + " without '/' or blanks)");
+        assertThatThrownBy(() -> base().interfaceName("sixteen-chars-xx")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> base().virtualAddress("192.0.2.300/24"))
+                .hasMessage("vrrp_instance VI_1 virtual_ipaddress: \"192.0.2.300/24\" (expected: an IPv4 or IPv6"
+                        + " address literal with an optional /prefix length)");
+        assertThatThrownBy(() -> base().virtualAddress("192.0.2.1/33"))
+                .hasMessage("vrrp_instance VI_1 virtual_ipaddress: \"192.0.2.1/33\" (expected: a prefix length 0..32)");
+        assertThatThrownBy(() -> base().excludedAddress("2001:db8::1/129"))
+                .hasMessage("vrrp_instance VI_1 virtual_ipaddress: \"2001:db8::1/129\" (expected: a prefix length"
+                        + " 0..128)");
+        assertThatThrownBy(() -> base().unicastPeer("peer.example"))
+                .hasMessageStartingWith("vrrp_instance VI_1 unicast_peer: \"peer.example\"");
+        assertThatThrownBy(() -> base().sourceAddress("192.0.2"))
+                .hasMessageStartingWith("vrrp_instance VI_1 unicast_src_ip: \"192.0.2\"");
+        assertThatThrownBy(() -> base().trackInterface("eth1", 255))
+                .hasMessage("vrrp_instance VI_1 track_interface eth1 weight: 255 (expected: -254..254)");
+        assertThatThrownBy(() -> base().trackScript("chk", -255, true))
+                .hasMessage("vrrp_instance VI_1 track_script chk weight: -255 (expected: -254..254)");
+        assertThatThrownBy(() -> base().trackScript(" "))
+                .hasMessage("vrrp_instance VI_1 track_script: \" \" (expected: a name)");
+        assertThatThrownBy(() -> base().notifyMaster("/bin/x \"y"))
+                .hasMessage("vrrp_instance VI_1 notify_master: \"/bin/x \"y\" (expected: a program and its arguments,"
+                        + " quotes balanced)");
+        assertThatThrownBy(() -> base().notifyAny(" ")).hasMessageStartingWith("vrrp_instance VI_1 notify: ");
+        assertThatThrownBy(() -> base().vmacInterface("")).hasMessageStartingWith("vrrp_instance VI_1 use_vmac: \"\"");
+        assertThatThrownBy(() -> VrrpInstance.builder("VI 1")).hasMessage(
+                "vrrp_instance: \"VI 1\" (expected: a name without blanks)");
     }
 
     @Test
-    void build_rejectsConflicts() {
+    void setters_rejectNull_namingTheInstanceAndSetting() {
+        assertThatThrownBy(() -> base().interfaceName(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("vrrp_instance VI_1 interface: null (expected: non-null)");
+        assertThatThrownBy(() -> base().virtualAddress((VirtualAddress) null))
+                .hasMessage("vrrp_instance VI_1 virtual_ipaddress: null (expected: non-null)");
+        assertThatThrownBy(() -> base().virtualAddresses(java.util.Arrays.asList(VirtualAddress.of("192.0.2.2"), null)))
+                .hasMessage("vrrp_instance VI_1 virtual_ipaddress: null (expected: non-null)");
+        assertThatThrownBy(() -> base().authentication(null))
+                .hasMessage("vrrp_instance VI_1 authentication: null (expected: non-null)");
+        assertThatThrownBy(() -> base().garp(null)).hasMessage("vrrp_instance VI_1 garp: null (expected: non-null)");
+        assertThatThrownBy(() -> base().initialState(null))
+                .hasMessage("vrrp_instance VI_1 state: null (expected: non-null)");
+    }
+
+    @Test
+    void build_rejectsConflictsAndMissingSettings() {
         assertThatThrownBy(() -> base().advertInterval(Duration.ofMillis(1500)).build())
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessage("advert_int: PT1.5S (expected: whole seconds 1..255 for VRRPv2)");
+                .hasMessage("vrrp_instance VI_1 advert_int: PT1.5S (expected: whole seconds 1..255 for VRRPv2)");
         assertThatThrownBy(() -> base().version(3).advertInterval(Duration.ofSeconds(41)).build())
-                .hasMessage("advert_int: PT41S (expected: 10ms..40.95s for VRRPv3)");
-        assertThatThrownBy(() -> base().version(3).authentication(new VrrpAuthentication(AuthType.PASS, "x")).build())
-                .hasMessage("authentication: VrrpAuthentication[type=PASS, password=<redacted>]"
+                .hasMessage("vrrp_instance VI_1 advert_int: PT41S (expected: 10ms..40.95s for VRRPv3)");
+        assertThatThrownBy(() -> base().version(3).authentication(VrrpAuthentication.ah("x")).build())
+                .hasMessage("vrrp_instance VI_1 authentication: VrrpAuthentication[type=AH, password=<redacted>]"
                         + " (expected: none for VRRPv3 (RFC 5798 removed it))");
-        assertThatThrownBy(() -> base().primaryAddress(ip("fe80::1")).virtualAddresses(ip("2001:db8::1")).build())
-                .hasMessage("version: 2 (expected: 3 for IPv6 (RFC 3768 is IPv4 only))");
-        assertThatThrownBy(() -> base().virtualAddresses(ip("2001:db8::1")).build())
-                .hasMessage("virtual_ipaddress: \"2001:db8::1\" (expected: IPv4 like the primary address)");
-        assertThatThrownBy(() -> base().nopreempt(true).initialState(VrrpState.MASTER).build())
-                .hasMessage("nopreempt: \"with state MASTER\" (expected: initial state BACKUP (keepalived: nopreempt needs it))");
-        assertThatThrownBy(() -> VrrpInstance.builder("x").virtualRouterId(1).virtualAddresses(ip("192.0.2.1")).build())
-                .hasMessage("primary address: null (expected: the interface address, or unicast_src_ip)");
+        VrrpInstance.Builder v6 = VrrpInstance.builder("VI_6").interfaceName("eth0").virtualRouterId(6)
+                .virtualAddress("2001:db8::1/64");
+        assertThatThrownBy(v6::build)
+                .hasMessage("vrrp_instance VI_6 version: 2 (expected: 3 for IPv6 (RFC 3768 is IPv4 only))");
+        assertThat(v6.version(3).build().ipv6()).isTrue();
+        assertThatThrownBy(() -> base().virtualAddress("2001:db8::1").build())
+                .hasMessage("vrrp_instance VI_1 virtual_ipaddress: \"2001:db8::1\" (expected: IPv4 like the first"
+                        + " virtual address (other families: excludedAddress))");
+        assertThatThrownBy(() -> base().sourceAddress("fe80::1").build())
+                .hasMessage("vrrp_instance VI_1 unicast_src_ip: \"fe80::1\" (expected: IPv4 like the virtual addresses)");
+        assertThatThrownBy(() -> base().unicastPeer("2001:db8::2").build())
+                .hasMessage("vrrp_instance VI_1 unicast_peer: \"2001:db8::2\" (expected: IPv4 like the virtual"
+                        + " addresses)");
+        assertThatThrownBy(() -> base().nopreempt(true).initialState(InitialState.MASTER).build())
+                .hasMessage("vrrp_instance VI_1 nopreempt: \"with state MASTER\" (expected: initial state BACKUP"
+                        + " (keepalived: nopreempt needs it))");
+        assertThatThrownBy(() -> base().priority(255).trackScript("chk", -10).build())
+                .hasMessage("vrrp_instance VI_1 track_script chk weight: -10 (expected: 0 for the address owner"
+                        + " (priority 255))");
+        assertThatThrownBy(() -> VrrpInstance.builder("x").virtualRouterId(1).virtualAddress("192.0.2.1").build())
+                .hasMessage("vrrp_instance x interface: null (expected: an interface name)");
+        assertThatThrownBy(() -> VrrpInstance.builder("x").interfaceName("eth0").virtualAddress("192.0.2.1").build())
+                .hasMessage("vrrp_instance x virtual_router_id: null (expected: 1..255)");
+        assertThatThrownBy(() -> VrrpInstance.builder("x").interfaceName("eth0").virtualRouterId(1).build())
+                .hasMessage("vrrp_instance x virtual_ipaddress: \"[]\" (expected: at least one address)");
     }
 
     @Test
-    void toString_redactsPassword() {
-        String s = base().authentication(new VrrpAuthentication(AuthType.PASS, "hunter2")).build().toString();
+    void build_addressOwnerWithUnweightedTracking_accepted() {
+        VrrpInstance owner = base().priority(255).trackInterface("eth1").trackScript("chk").trackInterface("eth2", 0)
+                .build();
+        assertThat(owner.trackedInterfaces()).extracting(Track::toString).containsExactly("eth1", "eth2 weight 0");
+        assertThat(owner.trackedScripts()).extracting(Track::name).containsExactly("chk");
+        assertThatThrownBy(() -> base().priority(255).trackInterface("eth1").trackInterface("eth2", 5).build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("vrrp_instance VI_1 track_interface eth2 weight: 5 (expected: 0 for the address owner"
+                        + " (priority 255))");
+    }
+
+    @Test
+    void build_excludedAddressesOfTheOtherFamily_accepted() {
+        VrrpInstance i = base().excludedAddress("2001:db8::10/64").excludedAddress("198.51.100.1").build();
+        assertThat(i.excludedAddresses()).extracting(VirtualAddress::toString)
+                .containsExactly("2001:db8::10/64", "198.51.100.1/32");
+    }
+
+    @Test
+    void authentication_passwordChecked_andRedacted() {
+        assertThatThrownBy(() -> VrrpAuthentication.pass("123456789"))
+                .hasMessage("auth_pass: \"<redacted>\" (expected: 1 to 8 ISO-8859-1 characters)");
+        assertThatThrownBy(() -> VrrpAuthentication.ah("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> VrrpAuthentication.pass(null))
+                .hasMessage("auth_pass: null (expected: a password of 1 to 8 characters)");
+        String s = base().authentication(VrrpAuthentication.pass("hunter2")).build().toString();
         assertThat(s).doesNotContain("hunter2").contains("<redacted>");
+        assertThat(VrrpAuthentication.ah("hunter2").toString()).doesNotContain("hunter2");
     }
 
     @Test
-    void fromConfig_mapsKeepalivedFields() {
-        VrrpInstanceConfig c = new VrrpInstanceConfig("VI_9", VrrpState.BACKUP, "eth0", 9, 150, Duration.ofMillis(500),
-                3, null, List.of(new VirtualIpAddress(ip("192.0.2.9"), 24, null, "eth0", null, "eth0:9", List.of())),
-                List.of(), List.of(), List.of(), ip("192.0.2.1"), List.of(ip("192.0.2.2")), null, true,
-                Duration.ofSeconds(3), List.of(), List.of(), List.of(), false, Map.of(), null, Boolean.TRUE,
-                new GarpSettings(Duration.ofSeconds(1), 3, null, null, null, null),
-                Map.of("higher_prio_send_advert", List.of()));
-        VrrpInstance i = VrrpInstance.fromConfig(c).build();
+    void everySetting_keptAndRebuiltByToBuilder() {
+        VrrpInstance i = VrrpInstance.builder("VI_9").interfaceName("eth0").virtualRouterId(9).version(3).priority(150)
+                .advertInterval(Duration.ofMillis(500)).initialState(InitialState.BACKUP).nopreempt(true)
+                .preemptDelay(Duration.ofSeconds(3)).acceptMode(true).sourceAddress("192.0.2.1")
+                .virtualAddress(VirtualAddress.builder("192.0.2.9/24").device("eth1").label("eth1:9").scope("link")
+                        .broadcast("192.0.2.255").build())
+                .virtualAddress("192.0.2.10").excludedAddress("2001:db8::9/64").unicastPeer("192.0.2.2")
+                .garp(GarpSettings.builder().masterDelay(Duration.ofSeconds(1)).masterRepeat(3).build())
+                .higherPrioritySendAdvert(true).trackInterface("eth1").trackInterface("eth2", -20, true)
+                .trackScript("chk").trackScript("chk2", 0).dontTrackPrimary(true).notifyMaster("/bin/m")
+                .notifyBackup("/bin/b").notifyFault("/bin/f").notifyStop("/bin/s").notifyAny("/bin/n x")
+                .build();
         assertThat(i.virtualRouterId()).isEqualTo(9);
         assertThat(i.priority()).isEqualTo(150);
         assertThat(i.advertIntervalCentis()).isEqualTo(50);
-        assertThat(i.version()).isEqualTo(3);
         assertThat(i.nopreempt()).isTrue();
-        assertThat(i.preemptDelay()).isEqualTo(Duration.ofSeconds(3));
         assertThat(i.acceptMode()).isTrue();
-        assertThat(i.primaryAddress()).isEqualTo(ip("192.0.2.1"));
+        assertThat(i.sourceAddress()).contains(ip("192.0.2.1"));
         assertThat(i.unicastPeers()).containsExactly(ip("192.0.2.2"));
-        assertThat(i.virtualAddresses().get(0).label()).isEqualTo("eth0:9");
+        VirtualAddress v = i.virtualAddresses().get(0);
+        assertThat(v.prefixLength()).isEqualTo(24);
+        assertThat(v.device()).contains("eth1");
+        assertThat(v.label()).contains("eth1:9");
+        assertThat(v.scope()).isEqualTo(VirtualAddress.SCOPE_LINK);
+        assertThat(v.broadcast()).contains(ip("192.0.2.255"));
+        assertThat(i.virtualAddresses().get(1).prefixLength()).isEqualTo(32);
         assertThat(i.garp().masterRepeat()).isEqualTo(3);
+        assertThat(i.garp().lowerPrioRepeat()).isEqualTo(3);
         assertThat(i.higherPrioritySendAdvert()).isTrue();
+        assertThat(i.trackedInterfaces()).extracting(Track::toString).containsExactly("eth1", "eth2 weight -20 reverse");
+        assertThat(i.trackedScripts().get(0).weight()).isEqualTo(OptionalInt.empty());
+        assertThat(i.trackedScripts().get(1).weight()).isEqualTo(OptionalInt.of(0));
+        assertThat(i.notifyAny()).contains("/bin/n x");
+        assertThat(i.notifyStop()).contains("/bin/s");
+        assertThat(i.toBuilder().build()).isEqualTo(i).hasSameHashCodeAs(i);
+        assertThat(i.toBuilder().priority(151).build()).isNotEqualTo(i);
         assertThat(i.toBuilder().build().toString()).isEqualTo(i.toString());
+    }
+
+    @Test
+    void toBuilder_acceptModeLeftToDefault_followsANewPriority() {
+        VrrpInstance owner = base().priority(255).build();
+        assertThat(owner.toBuilder().priority(100).build().acceptMode()).isFalse();
+    }
+
+    @Test
+    void vmac_setByEitherSetter() {
+        assertThat(base().useVmac().build().useVmac()).isTrue();
+        VrrpInstance named = base().vmacInterface("vrrp.51").build();
+        assertThat(named.useVmac()).isTrue();
+        assertThat(named.vmacInterface()).contains("vrrp.51");
+    }
+
+    @Test
+    void router_instanceWithoutSourceAddress_rejected() {
+        VirtualClock clock = new VirtualClock();
+        VrrpInstance i = VrrpInstance.builder("x").interfaceName("eth0").virtualRouterId(1).virtualAddress("192.0.2.1")
+                .build();
+        assertThatThrownBy(() -> VrrpRouter.create(i, new InMemoryNetwork(clock).attach("n", ip("192.0.2.2")), clock))
+                .hasMessage("vrrp_instance x source address: null (expected: an address (VrrpNode takes the"
+                        + " interface's))");
+    }
+
+    @Test
+    void excludedAddresses_heldAndAnnouncedButNotAdvertised() {
+        Sim sim = new Sim();
+        VrrpRouter a = sim.router("A", "192.0.2.1", 200, b -> b.excludedAddress("2001:db8::10/64"));
+        VrrpRouter b = sim.router("B", "192.0.2.2", 100);
+        sim.startAll();
+        sim.runTo(5 * Sim.S);
+        assertThat(sim.masters()).containsExactly("A");
+        List<String> added = new ArrayList<>();
+        sim.events.stream().filter(e -> e instanceof VrrpEvent.AddressesAdded).map(e -> (VrrpEvent.AddressesAdded) e)
+                .forEach(e -> e.addresses().forEach(x -> added.add(x.toString())));
+        assertThat(added).containsExactly("192.0.2.100/32", "2001:db8::10/64");
+        assertThat(sim.garps("A", VrrpEvent.GarpReason.BECAME_MASTER).get(0).addresses()).hasSize(2);
+        // the adverts carry only the virtual address: B, advertising 192.0.2.100 alone, sees the same list
+        assertThat(b.statistics().addressListMismatches()).isZero();
+        assertThat(b.statistics().advertisementsAccepted()).isPositive();
+        assertThat(a.instance().excludedAddresses()).hasSize(1);
     }
 
     @Test

@@ -11,7 +11,8 @@ import java.util.Map;
  * warning when read.
  *
  * <p>{@code lvsTimeouts*} are {@code lvs_timeouts tcp N tcpfin N udp N} in seconds ({@code null}:
- * not given).
+ * not given). {@code vrrpVersion} is {@code vrrp_version}: the VRRP version of the instances that
+ * give none ({@code null}: 2, keepalived's default; IPv6 instances use 3 whatever it says).
  */
 public record GlobalDefs(
         String routerId,
@@ -27,10 +28,12 @@ public record GlobalDefs(
         boolean vrrpStrict,
         boolean enableScriptSecurity,
         String scriptUser,
+        Integer vrrpVersion,
         Map<String, List<String>> otherSettings) {
 
     public static final GlobalDefs EMPTY =
-            new GlobalDefs(null, List.of(), null, null, null, null, null, null, null, false, false, false, null, Map.of());
+            new GlobalDefs(null, List.of(), null, null, null, null, null, null, null, false, false, false, null, null,
+                    Map.of());
 
     public GlobalDefs {
         notificationEmail = List.copyOf(notificationEmail);

@@ -9,16 +9,15 @@ import io.lvs4j.director.config.internal.Token;
 import io.lvs4j.director.config.internal.TreeBuilder;
 import io.lvs4j.director.config.internal.Writer;
 import io.lvs4j.internal.Preconditions;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpScriptConfig;
-import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A keepalived.conf, typed: global definitions, the VRRP part (lvs-vrrp's configuration types),
- * the LVS part (virtual servers and groups, with lvs-health's checker types).
+ * A keepalived.conf, typed: global definitions, the VRRP part (its blocks as written; the director
+ * runs them as lvs-vrrp's {@link io.lvs4j.vrrp.VrrpInstance}s, {@link io.lvs4j.vrrp.VrrpScript}s and
+ * {@link io.lvs4j.vrrp.VrrpSyncGroup}s, mapped in one place), the LVS part (virtual servers and
+ * groups, with lvs-health's checker types).
  *
  * <pre>{@code
  * ConfigResult r = KeepalivedConfig.read(Path.of("/etc/keepalived/keepalived.conf"));

@@ -34,7 +34,6 @@ class ErrorMessagesTest {
         "vrrp_instance V {\\n virtual_router_id 1\\n virtual_ipaddress {\\n  192.0.2.1/33\\n }\\n}|keepalived.conf:4:3: virtual_ipaddress: \"192.0.2.1/33\" (expected: an IP address with an optional /prefix length)",
         "vrrp_instance V {\\n virtual_router_id 1\\n authentication {\\n  auth_type MD5\\n }\\n}|keepalived.conf:4:13: auth_type: \"MD5\" (expected: one of PASS, AH)",
         "vrrp_instance V {\\n virtual_router_id 1\\n advert_int\\n}|keepalived.conf:3:2: advert_int: missing value (expected: seconds 0.01..255)",
-        "vrrp_script S {\\n interval 1\\n}|keepalived.conf:1:1: vrrp_script S: missing script (expected: a script keyword in the block)",
         "virtual_server 192.0.2.1 80 {\\n real_server 10.0.0.1 80 {\\n  HTTP_GET {\\n   url {\\n    digest xyz\\n   }\\n  }\\n }\\n}|keepalived.conf:5:12: digest: \"xyz\" (expected: 32 hex digits (an MD5 digest))",
         "virtual_server 192.0.2.1 80 {\\n real_server 10.0.0.1 80 {\\n  HTTP_GET {\\n   url {\\n    path /\\n    status_code 200-99\\n   }\\n  }\\n }\\n}|keepalived.conf:6:17: status_code: \"200-99\" (expected: codes 100..999 or ranges such as 200-299)",
         "virtual_server 192.0.2.1 80 {\\n real_server 10.0.0.1 80 {\\n  DNS_CHECK {\\n   type AXFR\\n  }\\n }\\n}|keepalived.conf:4:9: type: \"AXFR\" (expected: one of A, NS, CNAME, SOA, MX, TXT, AAAA)",

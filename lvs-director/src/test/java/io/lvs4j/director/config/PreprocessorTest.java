@@ -3,7 +3,6 @@ package io.lvs4j.director.config;
 import static io.lvs4j.director.config.Configs.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

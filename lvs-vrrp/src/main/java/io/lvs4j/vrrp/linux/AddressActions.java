@@ -7,14 +7,12 @@ import io.lvs4j.netlink.Rtnetlink;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.VrrpEvent;
 import io.lvs4j.vrrp.VrrpListener;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.VirtualAddress;
 import io.lvs4j.vrrp.spi.AddressDelegate;
 import io.lvs4j.time.Scheduler;
-import java.net.Inet4Address;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,7 +41,7 @@ final class AddressActions implements VrrpListener {
     private final AddressDelegate delegate;
     private boolean master;
     private Scheduler.Timer refreshTimer;
-    private List<VirtualIpAddress> held = List.of();
+    private List<VirtualAddress> held = List.of();
     private boolean frozen;
 
     AddressActions(String netns, Rtnetlink rtnetlink, Scheduler scheduler, String defaultInterface,
@@ -72,11 +70,11 @@ final class AddressActions implements VrrpListener {
         }
         if (event instanceof VrrpEvent.AddressesAdded a) {
             held = a.addresses();
-            for (VirtualIpAddress v : a.addresses()) {
+            for (VirtualAddress v : a.addresses()) {
                 change(event.instance(), v, true);
             }
         } else if (event instanceof VrrpEvent.AddressesRemoved r) {
-            for (VirtualIpAddress v : r.addresses()) {
+            for (VirtualAddress v : r.addresses()) {
                 change(event.instance(), v, false);
             }
         } else if (event instanceof VrrpEvent.GratuitousArpRequested g) {
@@ -109,7 +107,7 @@ final class AddressActions implements VrrpListener {
         });
     }
 
-    private void change(String instance, VirtualIpAddress v, boolean add) {
+    private void change(String instance, VirtualAddress v, boolean add) {
         if (delegated(instance, v)) {
             try {
                 if (add) {
@@ -123,7 +121,7 @@ final class AddressActions implements VrrpListener {
             }
             return;
         }
-        String dev = v.device() != null ? v.device() : defaultInterface;
+        String dev = v.device().orElse(defaultInterface);
         InterfaceAddress a;
         try {
             a = toInterfaceAddress(v, index(dev));
@@ -153,41 +151,14 @@ final class AddressActions implements VrrpListener {
         return i;
     }
 
-    static InterfaceAddress toInterfaceAddress(VirtualIpAddress v, int index) {
-        boolean v4 = v.address() instanceof Inet4Address;
-        int prefix = v.prefixLength() >= 0 ? v.prefixLength() : v4 ? 32 : 128;
-        return new InterfaceAddress(index, v.address(), prefix, v4 ? v.broadcast() : null, v4 ? v.label() : null,
-                scope(v.scope()), v4 ? 0 : InterfaceAddress.NODAD);
+    static InterfaceAddress toInterfaceAddress(VirtualAddress v, int index) {
+        boolean v4 = !v.ipv6();
+        return new InterfaceAddress(index, v.address(), v.prefixLength(), v4 ? v.broadcast().orElse(null) : null,
+                v4 ? v.label().orElse(null) : null, v.scope(), v4 ? 0 : InterfaceAddress.NODAD);
     }
 
-    static int scope(String s) {
-        if (s == null) {
-            return InterfaceAddress.SCOPE_UNIVERSE;
-        }
-        switch (s.toLowerCase(Locale.ROOT)) {
-            case "global":
-            case "universe":
-                return InterfaceAddress.SCOPE_UNIVERSE;
-            case "site":
-                return InterfaceAddress.SCOPE_SITE;
-            case "link":
-                return InterfaceAddress.SCOPE_LINK;
-            case "host":
-                return InterfaceAddress.SCOPE_HOST;
-            case "nowhere":
-                return InterfaceAddress.SCOPE_NOWHERE;
-            default:
-                try {
-                    return Integer.parseInt(s);
-                } catch (NumberFormatException e) {
-                    throw io.lvs4j.internal.Preconditions.invalid("scope", s,
-                            "one of global, site, link, host, nowhere or 0..255");
-                }
-        }
-    }
-
-    private void announce(String instance, List<VirtualIpAddress> addresses, int repeat) {
-        for (VirtualIpAddress v : addresses) {
+    private void announce(String instance, List<VirtualAddress> addresses, int repeat) {
+        for (VirtualAddress v : addresses) {
             if (delegated(instance, v)) {
                 try {
                     delegate.announce(instance, v, repeat);
@@ -196,7 +167,7 @@ final class AddressActions implements VrrpListener {
                 }
                 continue;
             }
-            String dev = v.device() != null ? v.device() : defaultInterface;
+            String dev = v.device().orElse(defaultInterface);
             try {
                 NeighbourAnnouncer a = announcers.get(dev);
                 if (a == null) {
@@ -212,7 +183,7 @@ final class AddressActions implements VrrpListener {
         }
     }
 
-    private boolean delegated(String instance, VirtualIpAddress v) {
+    private boolean delegated(String instance, VirtualAddress v) {
         return delegate != null && delegate.handles(instance, v);
     }
 }

@@ -4,7 +4,7 @@ import io.lvs4j.internal.Preconditions;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.RawIpSocket;
 import io.lvs4j.vrrp.VrrpInstance;
-import io.lvs4j.vrrp.config.AuthType;
+import io.lvs4j.vrrp.AuthType;
 import io.lvs4j.vrrp.spi.Ipv6Ancillary;
 import io.lvs4j.vrrp.spi.VrrpTransport;
 import io.netty.buffer.ByteBuf;
@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * happens on the scheduler's thread. {@link #deliverPending()} does the same from a timer, so an
  * expired Master_Down_Timer sees adverts that arrived while the JVM was stalled.
  */
-public final class RawVrrpTransport implements VrrpTransport {
+final class RawVrrpTransport implements VrrpTransport {
     private static final Logger LOG = LoggerFactory.getLogger(RawVrrpTransport.class);
     static final int PROTOCOL_VRRP = 112;
     static final int PROTOCOL_AH = 51;
@@ -64,16 +64,16 @@ public final class RawVrrpTransport implements VrrpTransport {
      * Opens the socket for {@code instance} on {@code interfaceName} in {@code /run/netns/NAME}
      * (null: this namespace). {@code executor} runs tasks on the scheduler's thread.
      */
-    public static RawVrrpTransport open(String netns, String interfaceName, VrrpInstance instance, Executor executor)
+    static RawVrrpTransport open(String netns, String interfaceName, VrrpInstance instance, Executor executor)
             throws InterfaceException {
         Preconditions.checkNotNull(instance, "instance");
         Preconditions.checkNotNull(executor, "executor");
         boolean multicast = instance.unicastPeers().isEmpty();
         // with AH authentication every advert is an IP protocol 51 packet (AH, then VRRP)
-        boolean ah = instance.authentication() != null && instance.authentication().type() == AuthType.AH;
+        boolean ah = instance.authentication().isPresent() && instance.authentication().get().type() == AuthType.AH;
         RawIpSocket s = instance.ipv6()
                 ? RawIpSocket.openIpv6(netns, interfaceName, PROTOCOL_VRRP, multicast ? VrrpInstance.GROUP_IPV6 : null,
-                        instance.primaryAddress(), POLL_MILLIS)
+                        instance.sourceAddress().orElseThrow(), POLL_MILLIS)
                 : RawIpSocket.openIpv4(netns, interfaceName, ah ? PROTOCOL_AH : PROTOCOL_VRRP,
                         multicast ? VrrpInstance.GROUP_IPV4 : null, POLL_MILLIS);
         return new RawVrrpTransport(s, executor, instance.name());
@@ -84,8 +84,8 @@ public final class RawVrrpTransport implements VrrpTransport {
      * interface (each has its own socket): they are skipped here rather than counted as
      * {@code VRID_MISMATCH} drops, as keepalived demultiplexes by VRID. Call before {@link #open}.
      */
-    void ignoreVrids(java.util.BitSet vrids) {
-        siblingVrids.or(vrids);
+    void ignoreVrids(java.util.Set<Integer> vrids) {
+        vrids.forEach(siblingVrids::set);
     }
 
     @Override

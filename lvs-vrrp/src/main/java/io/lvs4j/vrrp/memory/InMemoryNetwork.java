@@ -2,10 +2,14 @@ package io.lvs4j.vrrp.memory;
 
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
+import io.lvs4j.time.Scheduler;
 import io.lvs4j.time.VirtualClock;
-import java.time.Duration;
+import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.VrrpListener;
 import io.lvs4j.vrrp.spi.Ipv6Ancillary;
+import io.lvs4j.vrrp.spi.VrrpNetwork;
 import io.lvs4j.vrrp.spi.VrrpTransport;
+import java.time.Duration;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -15,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * One simulated link (an Ethernet segment) on a {@link VirtualClock}: multicast goes to every other
@@ -23,6 +28,9 @@ import java.util.Set;
  * engine encoded, so the codec's checks apply on receive. Apart from that, each node's interfaces
  * have a simulated link state ({@link #interfaceUp}) for {@code track_interface}: what rtnetlink
  * would report on a real host.
+ *
+ * <p>{@link #node} makes a host on this link for a {@link io.lvs4j.vrrp.VrrpNode}: the same node as
+ * on Linux, over this network and its clock.
  */
 public final class InMemoryNetwork {
     private final VirtualClock clock;
@@ -44,6 +52,23 @@ public final class InMemoryNetwork {
 
     public InMemoryNetwork(VirtualClock clock) {
         this.clock = Preconditions.checkNotNull(clock, "clock");
+    }
+
+    /**
+     * A host on this link for a {@link io.lvs4j.vrrp.VrrpNode}, named {@code node} (the name
+     * {@link #interfaceUp}, {@link #linkUp} and {@link #partition} use): its instances send from
+     * their source address, or else {@code address}; its interfaces' links are this network's
+     * simulated ones; it runs on this network's clock; address events change nothing (there is no
+     * kernel); notify commands and scripts run for real (a script's run holds the clock until
+     * its result is in, so the result counts at the virtual time the run was due).
+     */
+    public VrrpNetwork<RuntimeException> node(String node, InetAddress address) {
+        return new Node(Preconditions.checkNotNull(node, "node"), Preconditions.checkNotNull(address, "address"));
+    }
+
+    /** A host named {@code node} whose instances all give their source address. */
+    public VrrpNetwork<RuntimeException> node(String node) {
+        return new Node(Preconditions.checkNotNull(node, "node"), null);
     }
 
     /** A transport for router on node {@code node} with address {@code address}. */
@@ -164,6 +189,7 @@ public final class InMemoryNetwork {
         final InetAddress address;
         Receiver receiver;
         boolean linkUp = true;
+        boolean closed;
 
         Endpoint(String node, InetAddress address) {
             this.node = node;
@@ -173,21 +199,113 @@ public final class InMemoryNetwork {
         @Override
         public void open(Receiver r) {
             this.receiver = Preconditions.checkNotNull(r, "receiver");
+            this.closed = false;
         }
 
         @Override
         public void send(ByteBuf packet, InetAddress destination) {
-            InMemoryNetwork.this.send(this, packet, destination);
+            if (!closed) {
+                InMemoryNetwork.this.send(this, packet, destination);
+            }
         }
 
         @Override
         public void close() {
             receiver = null;
+            closed = true;
         }
 
         @Override
         public String toString() {
             return node + "/" + Addresses.format(address);
+        }
+    }
+
+    private final class Node implements VrrpNetwork<RuntimeException> {
+        private final String name;
+        private final InetAddress address;
+
+        Node(String name, InetAddress address) {
+            this.name = name;
+            this.address = address;
+        }
+
+        @Override
+        public Scheduler defaultScheduler(String threadName) {
+            return clock;
+        }
+
+        @Override
+        public void checkScheduler(Scheduler scheduler) {
+            Preconditions.checkArgument(scheduler == clock, "scheduler", scheduler,
+                    "the in-memory network's VirtualClock");
+        }
+
+        @Override
+        public Host<RuntimeException> open(Scheduler scheduler) {
+            checkScheduler(scheduler);
+            return new Host<>() {
+                private final List<VrrpTransport> transports = new ArrayList<>();
+                private InterfaceListener links;
+
+                @Override
+                public InetAddress sourceAddress(VrrpInstance instance) {
+                    Preconditions.checkState(address != null, "vrrp_instance " + instance.name() + " source address",
+                            null, "unicast_src_ip, or the in-memory node's address");
+                    return address;
+                }
+
+                @Override
+                public VrrpTransport open(VrrpInstance instance, Set<Integer> siblingVrids) {
+                    VrrpTransport t = attach(name, instance.sourceAddress().orElseThrow());
+                    transports.add(t);
+                    return t;
+                }
+
+                @Override
+                public boolean linkUp(String interfaceName) {
+                    return isInterfaceUp(name, interfaceName);
+                }
+
+                @Override
+                public void watchLinks(BiConsumer<String, Boolean> listener) {
+                    // interfaceUp is called on the clock's thread, the node's scheduler thread
+                    links = (n, interfaceName, up) -> {
+                        if (n.equals(name)) {
+                            listener.accept(interfaceName, up);
+                        }
+                    };
+                    addInterfaceListener(links);
+                }
+
+                @Override
+                public VrrpListener addressActions(VrrpInstance instance) {
+                    return e -> { };
+                }
+
+                @Override
+                public List<String> command(List<String> argv) {
+                    return argv;
+                }
+
+                @Override
+                public void abort() {
+                    transports.forEach(VrrpTransport::close);
+                }
+
+                @Override
+                public void close() {
+                    if (links != null) {
+                        removeInterfaceListener(links);
+                    }
+                    transports.forEach(VrrpTransport::close);
+                }
+            };
+        }
+
+        @Override
+        public String toString() {
+            return "InMemoryNetwork.node[" + name + (address == null ? "" : " " + Addresses.format(address)) + "]";
         }
     }
 

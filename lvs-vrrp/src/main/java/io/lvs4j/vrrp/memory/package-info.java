@@ -1,2 +1,2 @@
-/** In-memory VRRP network and virtual clock for deterministic tests. */
+/** An in-memory VRRP network on a virtual clock, for deterministic tests and simulations. */
 package io.lvs4j.vrrp.memory;

@@ -1,6 +1,6 @@
 package io.lvs4j.vrrp.spi;
 
-import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.VirtualAddress;
 
 /**
  * Takes over what a master does with some of its virtual addresses instead of putting them on an
@@ -18,14 +18,14 @@ import io.lvs4j.vrrp.config.VirtualIpAddress;
  */
 public interface AddressDelegate {
     /** Whether this delegate, not the interface, carries {@code address} of {@code instance}. */
-    boolean handles(String instance, VirtualIpAddress address);
+    boolean handles(String instance, VirtualAddress address);
 
     /** {@code instance} became master: start answering for {@code address}. */
-    void take(String instance, VirtualIpAddress address);
+    void take(String instance, VirtualAddress address);
 
     /** {@code instance} is no longer master: stop answering for {@code address} and drop its packets. */
-    void release(String instance, VirtualIpAddress address);
+    void release(String instance, VirtualAddress address);
 
     /** Send {@code repeat} gratuitous ARPs / unsolicited neighbour advertisements for {@code address}. */
-    void announce(String instance, VirtualIpAddress address, int repeat);
+    void announce(String instance, VirtualAddress address, int repeat);
 }

@@ -5,7 +5,8 @@ import java.net.InetAddress;
 
 /**
  * Moves encoded advertisements between VRRP routers. Implementations: the in-memory network
- * ({@link io.lvs4j.vrrp.memory.InMemoryNetwork}) and {@link io.lvs4j.vrrp.linux.RawVrrpTransport}: raw IPv4 protocol 112 sockets
+ * ({@link io.lvs4j.vrrp.memory.InMemoryNetwork}) and the transport of
+ * {@link io.lvs4j.vrrp.linux.LinuxNetwork}: raw IPv4 protocol 112 sockets
  * ({@code IP_HDRINCL}, TTL 255, joined to 224.0.0.18 on one interface) and raw IPv6 sockets
  * (hop limit 255, {@code IPV6_RECVHOPLIMIT}/{@code IPV6_RECVPKTINFO}, joined to ff02::12), with
  * unicast peers as keepalived's {@code unicast_peer}.

@@ -1,24 +1,18 @@
 package io.lvs4j.vrrp.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.netlink.InterfaceAddress;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
-import java.util.List;
+import io.lvs4j.vrrp.VirtualAddress;
 import org.junit.jupiter.api.Test;
 
-/** virtual_ipaddress lines to rtnetlink addresses, with keepalived's defaults. */
+/** Virtual addresses to rtnetlink addresses, with keepalived's defaults. */
 class AddressActionsTest {
-    private static VirtualIpAddress vip(String a, int prefix, String brd, String scope, String label) {
-        return new VirtualIpAddress(Addresses.parse(a, "vip"), prefix, brd == null ? null : Addresses.parse(brd, "brd"),
-                null, scope, label, List.of());
-    }
-
     @Test
     void ipv4WithoutPrefix_isHostRouteWithLabelAndBroadcast() {
-        InterfaceAddress a = AddressActions.toInterfaceAddress(vip("192.0.2.100", -1, "192.0.2.255", null, "eth0:1"), 3);
+        InterfaceAddress a = AddressActions.toInterfaceAddress(VirtualAddress.builder("192.0.2.100")
+                .broadcast("192.0.2.255").label("eth0:1").build(), 3);
         assertThat(a.prefixLength()).isEqualTo(32);
         assertThat(a.label()).isEqualTo("eth0:1");
         assertThat(a.broadcast()).isEqualTo(Addresses.parse("192.0.2.255", "brd"));
@@ -28,21 +22,19 @@ class AddressActionsTest {
     }
 
     @Test
-    void ipv6_isNodadWith128DefaultPrefix() {
-        InterfaceAddress a = AddressActions.toInterfaceAddress(vip("2001:db8::100", -1, null, null, null), 2);
+    void ipv6_isNodadWith128DefaultPrefix_labelIgnored() {
+        InterfaceAddress a = AddressActions.toInterfaceAddress(VirtualAddress.builder("2001:db8::100").label("x")
+                .build(), 2);
         assertThat(a.prefixLength()).isEqualTo(128);
         assertThat(a.flags()).isEqualTo(InterfaceAddress.NODAD);
+        assertThat(a.label()).isNull();
     }
 
     @Test
-    void scope_namesAndNumbers() {
-        assertThat(AddressActions.scope("host")).isEqualTo(254);
-        assertThat(AddressActions.scope("link")).isEqualTo(253);
-        assertThat(AddressActions.scope("site")).isEqualTo(200);
-        assertThat(AddressActions.scope("global")).isZero();
-        assertThat(AddressActions.scope("nowhere")).isEqualTo(255);
-        assertThat(AddressActions.scope("17")).isEqualTo(17);
-        assertThatThrownBy(() -> AddressActions.scope("galaxy")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("scope: \"galaxy\" (expected: one of global, site, link, host, nowhere or 0..255)");
+    void scope_goesToTheKernelAsItsNumber() {
+        assertThat(AddressActions.toInterfaceAddress(VirtualAddress.builder("192.0.2.1").scope("host").build(), 1)
+                .scope()).isEqualTo(254);
+        assertThat(AddressActions.toInterfaceAddress(VirtualAddress.builder("192.0.2.1").scope(17).build(), 1)
+                .scope()).isEqualTo(17);
     }
 }

@@ -6,7 +6,7 @@ import io.lvs4j.internal.Addresses;
 import io.lvs4j.vrrp.VrrpEvent;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpRouter;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
+import io.lvs4j.vrrp.VirtualAddress;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
 import io.lvs4j.time.VirtualClock;
 import io.lvs4j.vrrp.spi.AddressDelegate;
@@ -32,22 +32,22 @@ class AddressDelegateTest {
 
     private final AddressDelegate recorder = new AddressDelegate() {
         @Override
-        public boolean handles(String instance, VirtualIpAddress address) {
+        public boolean handles(String instance, VirtualAddress address) {
             return address.address().equals(VIP);
         }
 
         @Override
-        public void take(String instance, VirtualIpAddress address) {
+        public void take(String instance, VirtualAddress address) {
             log.add(at() + " take " + address.address().getHostAddress());
         }
 
         @Override
-        public void release(String instance, VirtualIpAddress address) {
+        public void release(String instance, VirtualAddress address) {
             log.add(at() + " release " + address.address().getHostAddress());
         }
 
         @Override
-        public void announce(String instance, VirtualIpAddress address, int repeat) {
+        public void announce(String instance, VirtualAddress address, int repeat) {
             log.add(at() + " announce " + address.address().getHostAddress() + " x" + repeat);
         }
     };
@@ -57,8 +57,8 @@ class AddressDelegateTest {
     }
 
     private VrrpRouter router(String name, String address, int priority, AddressActions actions) {
-        VrrpInstance instance = VrrpInstance.builder(name).virtualRouterId(51).version(2).priority(priority)
-                .primaryAddress(Addresses.parse(address, "address")).virtualAddresses(VIP).build();
+        VrrpInstance instance = VrrpInstance.builder(name).interfaceName("eth0").virtualRouterId(51).version(2)
+                .priority(priority).sourceAddress(address).virtualAddress(VirtualAddress.of(VIP)).build();
         VrrpRouter r = VrrpRouter.create(instance, net.attach(name, Addresses.parse(address, "address")), clock);
         if (actions != null) {
             r.addListener(e -> {

@@ -10,11 +10,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.lvs4j.vrrp.DropReason;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.VrrpRouter;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.vrrp.InitialState;
+import io.lvs4j.vrrp.NodeAccess;
+import io.lvs4j.vrrp.VrrpNode;
+import io.lvs4j.vrrp.VrrpSyncGroup;
 import io.lvs4j.netlink.RawIpSocket;
 import io.lvs4j.vrrp.VrrpInstance;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
 import io.lvs4j.vrrp.internal.Advert;
 import io.lvs4j.vrrp.internal.AdvertCodec;
 import io.lvs4j.vrrp.spi.Ipv6Ancillary;
@@ -59,8 +60,8 @@ class KeepalivedInteropIT {
         }
     }
 
-    private VrrpNode start(VrrpInstanceConfig c) throws Exception {
-        node = VrrpNode.builder().namespace(lab.j).instances(List.of(c)).start();
+    private VrrpNode start(VrrpInstance c) throws Exception {
+        node = VrrpNode.builder(lab.network()).instance(c).start();
         return node;
     }
 
@@ -79,7 +80,7 @@ class KeepalivedInteropIT {
                 2, null, "192.0.2.100/24", "")));
         assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100")))
                 .as("keepalived master holds the VIP; log:%n%s", k.log()).isTrue();
-        start(lvs4jInstance("VI_1", VrrpState.BACKUP, 51, 100, Duration.ofSeconds(1), 2, null,
+        start(lvs4jInstance("VI_1", InitialState.BACKUP, 51, 100, Duration.ofSeconds(1), 2, null,
                 List.of(vip("192.0.2.100", 24)), List.of(), null));
         VrrpRouter r = node.router("VI_1");
         assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> node.call(() -> r.statistics().advertisementsAccepted()) >= 2))
@@ -112,7 +113,7 @@ class KeepalivedInteropIT {
         lab = new Lab("b");
         Lab.Keepalived k = lab.keepalived("kb", keepalivedConf("kb", keepalivedInstance("VI_1", "BACKUP", 51, 100, "1",
                 2, null, "192.0.2.100/24", "")));
-        VrrpInstanceConfig master = lvs4jInstance("VI_1", VrrpState.MASTER, 51, 150, Duration.ofSeconds(1), 2, null,
+        VrrpInstance master = lvs4jInstance("VI_1", InitialState.MASTER, 51, 150, Duration.ofSeconds(1), 2, null,
                 List.of(vip("192.0.2.100", 24)), List.of(), null);
         start(master);
         assertThat(Lab.waitUntil(Duration.ofSeconds(2), () -> has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
@@ -122,7 +123,7 @@ class KeepalivedInteropIT {
         assertThat(has(lab.ka, Lab.KA_IF, "192.0.2.100")).as("keepalived log:%n%s", k.log()).isFalse();
 
         long crashed = System.nanoTime();
-        node.abort();
+        NodeAccess.abort(node);
         node = null;
         assertThat(Lab.waitUntil(Duration.ofSeconds(6), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100"))).isTrue();
         System.out.printf("keepalived takeover after lvs4j crash: %.1f ms%n", (System.nanoTime() - crashed) / 1e6);
@@ -172,7 +173,7 @@ class KeepalivedInteropIT {
         return unicast ? "  unicast_src_ip " + Lab.KA_ADDR + "\n  unicast_peer {\n    " + Lab.J_ADDR + "\n  }\n" : "";
     }
 
-    private VrrpInstanceConfig lvs4jSide(Variant v, VrrpState state, int priority) {
+    private VrrpInstance lvs4jSide(Variant v, InitialState state, int priority) {
         Duration advert = Duration.ofMillis((long) (Double.parseDouble(v.advert()) * 1000));
         return lvs4jInstance("VI_1", state, 51, priority, advert, v.version(), v.auth(),
                 List.of(vip(v.vipAddress(), v.prefix())),
@@ -193,7 +194,7 @@ class KeepalivedInteropIT {
         if (!v.unicast() && !ah) {
             captureAndCheck(v);
         }
-        start(lvs4jSide(v, VrrpState.BACKUP, 100));
+        start(lvs4jSide(v, InitialState.BACKUP, 100));
         VrrpRouter r = node.router("VI_1");
         assertThat(Lab.waitUntil(Duration.ofSeconds(4), () -> node.call(() -> r.statistics().advertisementsAccepted()) >= 3))
                 .as("%s", node.call(r::statistics)).isTrue();
@@ -231,7 +232,7 @@ class KeepalivedInteropIT {
         assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100")))
                 .as("keepalived log:%n%s", k.log()).isTrue();
         boolean auth = what.equals("auth");
-        start(lvs4jInstance("VI_1", VrrpState.BACKUP, auth ? 51 : 52, 100, Duration.ofSeconds(1), 2,
+        start(lvs4jInstance("VI_1", InitialState.BACKUP, auth ? 51 : 52, 100, Duration.ofSeconds(1), 2,
                 auth ? "wrong" : "secret", List.of(vip("192.0.2.100", 24)), List.of(), null));
         VrrpRouter r = node.router("VI_1");
         DropReason reason = auth ? DropReason.AUTH_FAILURE : DropReason.VRID_MISMATCH;
@@ -306,14 +307,13 @@ class KeepalivedInteropIT {
                 + keepalivedInstance("VI_2", "MASTER", 52, 150, "0.1", 3, null, "192.0.2.101/24", "")));
         assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100")
                 && has(lab.ka, Lab.KA_IF, "192.0.2.101"))).as("keepalived log:%n%s", k.log()).isTrue();
-        node = VrrpNode.builder().namespace(lab.j)
+        node = VrrpNode.builder(lab.network())
                 .instances(List.of(
-                        lvs4jInstance("VI_1", VrrpState.BACKUP, 51, 100, Duration.ofMillis(100), 3, null,
+                        lvs4jInstance("VI_1", InitialState.BACKUP, 51, 100, Duration.ofMillis(100), 3, null,
                                 List.of(vip("192.0.2.100", 24)), List.of(), null),
-                        lvs4jInstance("VI_2", VrrpState.BACKUP, 52, 100, Duration.ofMillis(100), 3, null,
+                        lvs4jInstance("VI_2", InitialState.BACKUP, 52, 100, Duration.ofMillis(100), 3, null,
                                 List.of(vip("192.0.2.101", 24)), List.of(), null)))
-                .syncGroups(List.of(new io.lvs4j.vrrp.config.VrrpSyncGroupConfig("G1", List.of("VI_1", "VI_2"),
-                        java.util.Map.of(), null, List.of(), List.of(), false)))
+                .syncGroup(VrrpSyncGroup.builder("G1").member("VI_1").member("VI_2").build())
                 .start();
         assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> node.call(() -> node.router("VI_2").statistics()
                 .advertisementsAccepted()) >= 10)).isTrue();

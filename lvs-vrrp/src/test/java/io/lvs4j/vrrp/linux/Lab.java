@@ -1,12 +1,10 @@
 package io.lvs4j.vrrp.linux;
 
 import io.lvs4j.lab.NetnsLab;
-import io.lvs4j.vrrp.config.AuthType;
-import io.lvs4j.vrrp.config.GarpSettings;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
-import io.lvs4j.vrrp.config.VrrpAuthentication;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.vrrp.InitialState;
+import io.lvs4j.vrrp.VirtualAddress;
+import io.lvs4j.vrrp.VrrpAuthentication;
+import io.lvs4j.vrrp.VrrpInstance;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
@@ -14,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -182,20 +179,37 @@ final class Lab implements AutoCloseable {
         return "global_defs {\n  router_id " + routerId + "\n  vrrp_garp_master_delay 0\n}\n" + instances;
     }
 
-    /** The lvs4j side's instance, as the keepalived.conf reader would produce it. */
-    static VrrpInstanceConfig lvs4jInstance(String name, VrrpState state, int vrid, int priority, Duration advert,
-            int version, String auth, List<VirtualIpAddress> vips, List<InetAddress> unicastPeers,
-            InetAddress unicastSource) {
-        return new VrrpInstanceConfig(name, state, J_IF, vrid, priority, advert, version,
-                auth == null ? null : new VrrpAuthentication(authType(auth).equals("AH") ? AuthType.AH : AuthType.PASS,
-                        authPass(auth)), vips, List.of(), List.of(), List.of(),
-                unicastSource, unicastPeers, null, false, null, List.of(), List.of(), List.of(), false, Map.of(), null,
-                null, GarpSettings.DEFAULTS, Map.of());
+    /** The lvs4j side's network: raw sockets in the "j" namespace. */
+    LinuxNetwork network() {
+        return LinuxNetwork.builder().namespace(j).build();
     }
 
-    static VirtualIpAddress vip(String address, int prefix) {
-        return new VirtualIpAddress(io.lvs4j.internal.Addresses.parse(address, "vip"), prefix, null, null, null, null,
-                List.of());
+    /** The lvs4j side's instance on {@link #J_IF}. */
+    static VrrpInstance lvs4jInstance(String name, InitialState state, int vrid, int priority, Duration advert,
+            int version, String auth, List<VirtualAddress> vips, List<InetAddress> unicastPeers,
+            InetAddress unicastSource) {
+        return lvs4jBuilder(name, state, vrid, priority, advert, version, auth, vips, unicastPeers, unicastSource)
+                .build();
+    }
+
+    static VrrpInstance.Builder lvs4jBuilder(String name, InitialState state, int vrid, int priority, Duration advert,
+            int version, String auth, List<VirtualAddress> vips, List<InetAddress> unicastPeers,
+            InetAddress unicastSource) {
+        VrrpInstance.Builder b = VrrpInstance.builder(name).initialState(state).interfaceName(J_IF)
+                .virtualRouterId(vrid).priority(priority).advertInterval(advert).version(version)
+                .virtualAddresses(vips).unicastPeers(unicastPeers);
+        if (auth != null) {
+            b.authentication(authType(auth).equals("AH") ? VrrpAuthentication.ah(authPass(auth))
+                    : VrrpAuthentication.pass(authPass(auth)));
+        }
+        if (unicastSource != null) {
+            b.sourceAddress(unicastSource);
+        }
+        return b;
+    }
+
+    static VirtualAddress vip(String address, int prefix) {
+        return VirtualAddress.of(address + "/" + prefix);
     }
 
     @Override

@@ -4,9 +4,8 @@ import static io.lvs4j.vrrp.linux.Lab.sh;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.lvs4j.vrrp.config.GarpSettings;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.VrrpNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -117,10 +116,9 @@ class TakeoverComparisonIT {
             Files.writeString(dir.resolve("k.conf"), String.format(inst, 1, 71, 100, VIP));
             processes.add(keepalived(k, dir, "k"));
             Duration adv = Duration.ofMillis((long) (Double.parseDouble(advert) * 1000));
-            VrrpInstanceConfig c = new VrrpInstanceConfig("VI_2", VrrpState.BACKUP, "eth0", 72, 100, adv, version, null,
-                    List.of(Lab.vip(VIP_J, 24)), List.of(), List.of(), List.of(), null, List.of(), null, false, null,
-                    List.of(), List.of(), List.of(), false, Map.of(), null, null, GarpSettings.DEFAULTS, Map.of());
-            node = VrrpNode.builder().namespace(j).instances(List.of(c)).start();
+            VrrpInstance c = VrrpInstance.builder("VI_2").interfaceName("eth0").virtualRouterId(72).priority(100)
+                    .advertInterval(adv).version(version).virtualAddress(Lab.vip(VIP_J, 24)).build();
+            node = VrrpNode.builder(LinuxNetwork.builder().namespace(j).build()).instance(c).start();
             long[][] result = new long[2][rounds];
             for (int round = 0; round < rounds; round++) {
                 int round_ = round;

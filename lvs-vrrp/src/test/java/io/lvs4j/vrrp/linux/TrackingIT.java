@@ -7,16 +7,15 @@ import static io.lvs4j.vrrp.linux.Lab.vip;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.lvs4j.vrrp.InitialState;
 import io.lvs4j.vrrp.RouterState;
-import io.lvs4j.vrrp.config.TrackedObject;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpScriptConfig;
-import io.lvs4j.vrrp.config.VrrpState;
+import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.VrrpNode;
+import io.lvs4j.vrrp.VrrpScript;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -54,13 +53,8 @@ class TrackingIT {
         return node.call(() -> node.router("VI_1").state());
     }
 
-    private static VrrpInstanceConfig withScript(VrrpInstanceConfig c, String script, int weight) {
-        return new VrrpInstanceConfig(c.name(), c.state(), c.interfaceName(), c.virtualRouterId(), c.priority(),
-                c.advertInterval(), c.version(), c.authentication(), c.virtualIpAddresses(),
-                c.excludedVirtualIpAddresses(), c.virtualRoutes(), c.virtualRules(), c.unicastSourceIp(),
-                c.unicastPeers(), c.multicastSourceIp(), c.nopreempt(), c.preemptDelay(), c.trackInterfaces(),
-                List.of(new TrackedObject(script, weight, false)), c.trackFiles(), c.dontTrackPrimary(),
-                c.notifyScripts(), c.smtpAlert(), c.accept(), c.garp(), c.otherSettings());
+    private static VrrpInstance withScript(VrrpInstance c, String script, int weight) {
+        return c.toBuilder().trackScript(script, weight).build();
     }
 
     @Test
@@ -70,10 +64,10 @@ class TrackingIT {
         Files.writeString(ok, "");
         Lab.Keepalived k = lab.keepalived("ks", keepalivedConf("ks", keepalivedInstance("VI_1", "BACKUP", 51, 100,
                 "0.1", 3, null, "192.0.2.100/24", "")));
-        VrrpScriptConfig chk = new VrrpScriptConfig("chk_nginx", "/usr/bin/test -f " + ok, Duration.ofMillis(200),
-                Duration.ofSeconds(1), -60, false, 2, 2, null, null, false);
-        node = VrrpNode.builder().namespace(lab.j).scripts(List.of(chk)).instances(List.of(withScript(lvs4jInstance(
-                "VI_1", VrrpState.MASTER, 51, 150, Duration.ofMillis(100), 3, null, List.of(vip("192.0.2.100", 24)),
+        VrrpScript chk = VrrpScript.builder("chk_nginx").command("/usr/bin/test -f " + ok)
+                .interval(Duration.ofMillis(200)).timeout(Duration.ofSeconds(1)).weight(-60).rise(2).fall(2).build();
+        node = VrrpNode.builder(lab.network()).scripts(List.of(chk)).instances(List.of(withScript(lvs4jInstance(
+                "VI_1", InitialState.MASTER, 51, 150, Duration.ofMillis(100), 3, null, List.of(vip("192.0.2.100", 24)),
                 List.of(), null), "chk_nginx", -60))).start();
         assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
         assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> k.log().contains("Entering BACKUP STATE"))).isTrue();
@@ -95,7 +89,7 @@ class TrackingIT {
     @Test
     void trackScriptWithoutItsVrrpScript_isIgnored_instanceStartsAndTakesVip() throws Exception {
         lab = new Lab("u");
-        node = VrrpNode.builder().namespace(lab.j).instances(List.of(withScript(lvs4jInstance("VI_1", VrrpState.MASTER,
+        node = VrrpNode.builder(lab.network()).instances(List.of(withScript(lvs4jInstance("VI_1", InitialState.MASTER,
                 51, 150, Duration.ofMillis(100), 3, null, List.of(vip("192.0.2.100", 24)), List.of(), null),
                 "no_such_script", -60))).start();
         assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
@@ -106,7 +100,7 @@ class TrackingIT {
     @Test
     void linkDown_givesFaultAndDropsVip_linkUpRecovers() throws Exception {
         lab = new Lab("l");
-        node = VrrpNode.builder().namespace(lab.j).instances(List.of(lvs4jInstance("VI_1", VrrpState.MASTER, 51, 150,
+        node = VrrpNode.builder(lab.network()).instances(List.of(lvs4jInstance("VI_1", InitialState.MASTER, 51, 150,
                 Duration.ofMillis(100), 3, null, List.of(vip("192.0.2.100", 24)), List.of(), null))).start();
         assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> state() == RouterState.MASTER)).isTrue();
         Lab.sh("ip", "-n", lab.j, "link", "set", Lab.J_IF, "down");
@@ -125,10 +119,10 @@ class TrackingIT {
         // RFC 9131: only a router (forwarding on) creates an entry from an unsolicited NA
         Lab.sh("ip", "netns", "exec", lab.ka, "sysctl", "-q", "-w", "net.ipv6.conf." + Lab.KA_IF + ".forwarding=1");
         String mac = Lab.sh("ip", "-n", lab.j, "-br", "link", "show", "dev", Lab.J_IF).trim().split("\\s+")[2];
-        node = VrrpNode.builder().namespace(lab.j).instances(List.of(
-                lvs4jInstance("VI_1", VrrpState.MASTER, 51, 150, Duration.ofMillis(100), 3, null,
+        node = VrrpNode.builder(lab.network()).instances(List.of(
+                lvs4jInstance("VI_1", InitialState.MASTER, 51, 150, Duration.ofMillis(100), 3, null,
                         List.of(vip("192.0.2.100", 24)), List.of(), null),
-                lvs4jInstance("VI_6", VrrpState.MASTER, 52, 150, Duration.ofMillis(100), 3, null,
+                lvs4jInstance("VI_6", InitialState.MASTER, 52, 150, Duration.ofMillis(100), 3, null,
                         List.of(vip("2001:db8::100", 64)), List.of(), null))).start();
         assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> neigh(lab.ka).contains("192.0.2.100 dev " + Lab.KA_IF
                 + " lladdr " + mac))).as(neigh(lab.ka)).isTrue();

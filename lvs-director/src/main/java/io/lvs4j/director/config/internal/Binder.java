@@ -30,15 +30,15 @@ import io.lvs4j.director.config.StatusRange;
 import io.lvs4j.director.config.TcpCheck;
 import io.lvs4j.director.config.UdpCheck;
 import io.lvs4j.internal.Preconditions;
-import io.lvs4j.vrrp.config.AuthType;
-import io.lvs4j.vrrp.config.GarpSettings;
-import io.lvs4j.vrrp.config.TrackedObject;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
-import io.lvs4j.vrrp.config.VrrpAuthentication;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpScriptConfig;
-import io.lvs4j.vrrp.config.VrrpState;
-import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
+import io.lvs4j.director.config.AuthenticationConfig;
+import io.lvs4j.director.config.GarpConfig;
+import io.lvs4j.director.config.TrackedObject;
+import io.lvs4j.director.config.VirtualIpAddress;
+import io.lvs4j.director.config.VrrpInstanceConfig;
+import io.lvs4j.director.config.VrrpScriptConfig;
+import io.lvs4j.director.config.VrrpSyncGroupConfig;
+import io.lvs4j.vrrp.AuthType;
+import io.lvs4j.vrrp.InitialState;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -100,7 +100,7 @@ public final class Binder {
             "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
             "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_down_timer_adverts",
             "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl",
-            "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert", "vrrp_version", "vrrp_iptables",
+            "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert", "vrrp_iptables",
             "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex", "nftables_ipvs",
             "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "nftables_counters", "vrrp_check_unicast_src",
             "vrrp_skip_check_adv_addr", "vrrp_priority", "vrrp_no_swap", "vrrp_rt_priority", "vrrp_cpu_affinity",
@@ -207,6 +207,7 @@ public final class Binder {
             }
         }
         checkCrossReferences();
+        checkAuthenticationVersions();
         return new KeepalivedConfig(globalDefs, scripts, instances, syncGroups, groups, servers, ssl);
     }
 
@@ -245,6 +246,25 @@ public final class Binder {
         }
     }
 
+    /**
+     * keepalived ignores the authentication of a VRRPv3 instance ("VRRP version 3 does not support
+     * authentication. Ignoring."): so does the mapping onto the engine ({@link VrrpMapper}), after
+     * this located warning. The version is known only now: global_defs may come after the instance.
+     */
+    private void checkAuthenticationVersions() {
+        int defaultVersion = globalDefs.vrrpVersion() == null ? 2 : globalDefs.vrrpVersion();
+        for (VrrpInstanceConfig i : instances) {
+            Token at = authAt.get(i.name());
+            if (i.authentication() != null && at != null && VrrpMapper.version(i, defaultVersion) == 3) {
+                problems.warning(at, Preconditions.message("vrrp_instance " + i.name() + " authentication",
+                        i.authentication().type().name(), "none for VRRPv3 (RFC 5798 removed it)")
+                        + " - ignored, as keepalived does");
+            }
+        }
+    }
+
+    /** Where each instance's authentication block is, by instance name. */
+    private final Map<String, Token> authAt = new HashMap<>();
     private final Map<Token, String> groupRefs = new LinkedHashMap<>();
     private final Map<Token, String> instanceRefs = new LinkedHashMap<>();
     private final Map<Token, String> scriptRefs = new LinkedHashMap<>();
@@ -344,6 +364,7 @@ public final class Binder {
         boolean strict = false;
         boolean security = false;
         String scriptUser = null;
+        Integer vrrpVersion = null;
         Map<String, List<String>> other = new LinkedHashMap<>();
         for (Node n : children(g)) {
             switch (n.name()) {
@@ -421,6 +442,14 @@ public final class Binder {
                         }
                     }
                     break;
+                case "vrrp_version": {
+                    // the version of instances that give none: it changes what goes on the wire
+                    String s = v.oneOf(n, 0, List.of("2", "3"));
+                    if (s != null) {
+                        vrrpVersion = Integer.valueOf(s);
+                    }
+                    break;
+                }
                 default:
                     if (GLOBAL_OTHER.contains(n.name())) {
                         putOther(other, n);
@@ -433,7 +462,7 @@ public final class Binder {
             }
         }
         return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, smtpAlert, tcp, tcpfin, udp, flush,
-                strict, security, scriptUser, other);
+                strict, security, scriptUser, vrrpVersion, other);
     }
 
     // ---------------------------------------------------------------- vrrp
@@ -492,7 +521,9 @@ public final class Binder {
             }
         }
         if (script == null) {
-            problems.error(s.keyword(), "vrrp_script " + name + ": missing script (expected: a script keyword in the block)");
+            // keepalived drops such a script with a warning; instances tracking it ignore it
+            problems.warning(s.keyword(), "vrrp_script " + name
+                    + ": missing script (expected: a script keyword in the block) - dropped, as keepalived does");
             return null;
         }
         return new VrrpScriptConfig(name, script, interval, timeout, weight, reverse, rise, fall, user, group, initFail);
@@ -500,14 +531,14 @@ public final class Binder {
 
     private VrrpInstanceConfig vrrpInstance(Node in) {
         String name = in.arg(0).text();
-        VrrpState state = null;
+        InitialState state = null;
         String iface = null;
         Integer vrid = null;
         boolean vridSeen = false;
         Integer priority = null;
         Duration advert = null;
         Integer version = null;
-        VrrpAuthentication auth = null;
+        AuthenticationConfig auth = null;
         List<VirtualIpAddress> vips = new ArrayList<>();
         List<VirtualIpAddress> excluded = new ArrayList<>();
         List<String> routes = new ArrayList<>();
@@ -536,7 +567,7 @@ public final class Binder {
                 case "state": {
                     String s = v.oneOf(n, 0, List.of("MASTER", "BACKUP"));
                     if (s != null) {
-                        state = VrrpState.valueOf(s);
+                        state = InitialState.valueOf(s);
                     }
                     break;
                 }
@@ -562,6 +593,7 @@ public final class Binder {
                 }
                 case "authentication":
                     auth = authentication(n);
+                    authAt.put(name, n.keyword());
                     break;
                 case "virtual_ipaddress":
                     vips.addAll(vips(n));
@@ -667,7 +699,7 @@ public final class Binder {
         return new VrrpInstanceConfig(name, state, iface, vrid, priority, advert, version, auth, vips, excluded,
                 routes, rules, unicastSrc, peers, mcastSrc, nopreempt, preemptDelay, trackIf, trackScript, trackFile,
                 dontTrackPrimary, notify, smtpAlert, accept,
-                new GarpSettings(garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, garpLowerDelay, garpLowerRepeat),
+                new GarpConfig(garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, garpLowerDelay, garpLowerRepeat),
                 other);
     }
 
@@ -682,7 +714,7 @@ public final class Binder {
         return sb.toString();
     }
 
-    private VrrpAuthentication authentication(Node a) {
+    private AuthenticationConfig authentication(Node a) {
         if (!block(a)) {
             return null;
         }
@@ -712,7 +744,7 @@ public final class Binder {
             problems.error(a.keyword(), "authentication: missing auth_type (expected: auth_type PASS|AH)");
             return null;
         }
-        return new VrrpAuthentication(type, pass);
+        return new AuthenticationConfig(type, pass);
     }
 
     private List<VirtualIpAddress> vips(Node n) {

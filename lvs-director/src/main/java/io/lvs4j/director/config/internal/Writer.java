@@ -22,11 +22,11 @@ import io.lvs4j.director.config.SslConfig;
 import io.lvs4j.director.config.StatusRange;
 import io.lvs4j.director.config.UdpCheck;
 import io.lvs4j.internal.Addresses;
-import io.lvs4j.vrrp.config.TrackedObject;
-import io.lvs4j.vrrp.config.VirtualIpAddress;
-import io.lvs4j.vrrp.config.VrrpInstanceConfig;
-import io.lvs4j.vrrp.config.VrrpScriptConfig;
-import io.lvs4j.vrrp.config.VrrpSyncGroupConfig;
+import io.lvs4j.director.config.TrackedObject;
+import io.lvs4j.director.config.VirtualIpAddress;
+import io.lvs4j.director.config.VrrpInstanceConfig;
+import io.lvs4j.director.config.VrrpScriptConfig;
+import io.lvs4j.director.config.VrrpSyncGroupConfig;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -167,6 +167,7 @@ public final class Writer {
         flag("vrrp_strict", g.vrrpStrict());
         flag("enable_script_security", g.enableScriptSecurity());
         kv("script_user", g.scriptUser());
+        kv("vrrp_version", g.vrrpVersion());
         other(g.otherSettings());
         close();
     }

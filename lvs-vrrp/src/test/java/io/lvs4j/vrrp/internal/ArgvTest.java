@@ -1,4 +1,4 @@
-package io.lvs4j.vrrp.linux;
+package io.lvs4j.vrrp.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

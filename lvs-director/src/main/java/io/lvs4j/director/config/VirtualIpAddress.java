@@ -1,4 +1,4 @@
-package io.lvs4j.vrrp.config;
+package io.lvs4j.director.config;
 
 import java.net.InetAddress;
 import java.util.List;

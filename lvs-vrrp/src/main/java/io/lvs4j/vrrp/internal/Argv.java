@@ -1,4 +1,4 @@
-package io.lvs4j.vrrp.linux;
+package io.lvs4j.vrrp.internal;
 
 import io.lvs4j.internal.Preconditions;
 import java.util.ArrayList;
@@ -9,10 +9,10 @@ import java.util.List;
  * into argv without a shell: words separated by blanks, single and double quotes group, a
  * backslash escapes the next character; see {@link #command(String)} for keepalived's quoting.
  */
-final class Argv {
+public final class Argv {
     private Argv() {}
 
-    static List<String> split(String command) {
+    public static List<String> split(String command) {
         Preconditions.checkNotNull(command, "command");
         List<String> argv = new ArrayList<>();
         StringBuilder word = new StringBuilder();
@@ -58,7 +58,7 @@ final class Argv {
      * quoted string ({@code "/bin/check nginx"}) is split again into program and arguments, as
      * keepalived does.
      */
-    static List<String> command(String command) {
+    public static List<String> command(String command) {
         List<String> argv = split(command);
         if (argv.size() == 1 && argv.get(0).strip().chars().anyMatch(Character::isWhitespace)) {
             return split(argv.get(0));
@@ -67,7 +67,7 @@ final class Argv {
     }
 
     /** Prefixes {@code ip netns exec NS} when {@code netns} is set, so the command runs in that namespace. */
-    static List<String> inNamespace(String netns, List<String> argv) {
+    public static List<String> inNamespace(String netns, List<String> argv) {
         if (netns == null) {
             return argv;
         }

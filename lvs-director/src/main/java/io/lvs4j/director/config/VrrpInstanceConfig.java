@@ -1,5 +1,6 @@
-package io.lvs4j.vrrp.config;
+package io.lvs4j.director.config;
 
+import io.lvs4j.vrrp.InitialState;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -7,8 +8,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A {@code vrrp_instance} block. {@code null} and empty mean "not given", so keepalived's default
- * applies (state BACKUP, priority 100, advert_int 1s, version 2, preempt on).
+ * A {@code vrrp_instance} block as written. {@code null} and empty mean "not given", so keepalived's
+ * default applies (state BACKUP, priority 100, advert_int 1s, version 2, preempt on). What the VRRP
+ * engine runs is the {@link io.lvs4j.vrrp.VrrpInstance} the reader maps this onto.
  *
  * <p>{@code notifyScripts} maps the keyword ({@code notify_master}, {@code notify_backup},
  * {@code notify_fault}, {@code notify_stop}, {@code notify_deleted}, {@code notify}) to the command.
@@ -17,13 +19,13 @@ import java.util.Objects;
  */
 public record VrrpInstanceConfig(
         String name,
-        VrrpState state,
+        InitialState state,
         String interfaceName,
         int virtualRouterId,
         Integer priority,
         Duration advertInterval,
         Integer version,
-        VrrpAuthentication authentication,
+        AuthenticationConfig authentication,
         List<VirtualIpAddress> virtualIpAddresses,
         List<VirtualIpAddress> excludedVirtualIpAddresses,
         List<String> virtualRoutes,
@@ -40,7 +42,7 @@ public record VrrpInstanceConfig(
         Map<String, String> notifyScripts,
         Boolean smtpAlert,
         Boolean accept,
-        GarpSettings garp,
+        GarpConfig garp,
         Map<String, List<String>> otherSettings) {
 
     public VrrpInstanceConfig {

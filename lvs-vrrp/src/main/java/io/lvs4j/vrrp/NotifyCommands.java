@@ -1,36 +1,34 @@
-package io.lvs4j.vrrp.linux;
+package io.lvs4j.vrrp;
 
-import io.lvs4j.vrrp.RouterState;
-import io.lvs4j.vrrp.TransitionReason;
-import io.lvs4j.vrrp.VrrpEvent;
-import io.lvs4j.vrrp.VrrpListener;
+import io.lvs4j.vrrp.internal.Argv;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutorService;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * keepalived's notify commands, run without a shell on a thread of their own (never blocking the
- * VRRP thread): {@code notify_master}/{@code notify_backup}/{@code notify_fault}/{@code notify_stop}
- * on the matching transition, and {@code notify} with the arguments
- * {@code INSTANCE|GROUP NAME MASTER|BACKUP|FAULT|STOP PRIORITY} appended, as keepalived does.
+ * VRRP thread): the master/backup/fault/stop command on the matching transition, then the "any"
+ * command with {@code INSTANCE|GROUP NAME MASTER|BACKUP|FAULT|STOP PRIORITY} appended, as
+ * keepalived does.
  */
 final class NotifyCommands implements VrrpListener {
     private static final Logger LOG = LoggerFactory.getLogger(NotifyCommands.class);
 
-    private final String netns;
+    private final UnaryOperator<List<String>> host;
     private final String kind;
     private final String name;
-    private final Map<String, String> commands;
+    private final VrrpInstance.Notify commands;
     private final ExecutorService executor;
     private int priority;
 
-    NotifyCommands(String netns, String kind, String name, Map<String, String> commands, int priority,
-            ExecutorService executor) {
-        this.netns = netns;
+    /** {@code host} turns argv into what runs on the node's host (e.g. in its network namespace). */
+    NotifyCommands(UnaryOperator<List<String>> host, String kind, String name, VrrpInstance.Notify commands,
+            int priority, ExecutorService executor) {
+        this.host = host;
         this.kind = kind;
         this.name = name;
         this.commands = commands;
@@ -59,20 +57,19 @@ final class NotifyCommands implements VrrpListener {
         } else {
             return;
         }
-        String specific = commands.get("notify_" + state.toLowerCase(java.util.Locale.ROOT));
+        String specific = commands.forState(state);
         if (specific != null) {
             run(Argv.command(specific));
         }
-        String generic = commands.get("notify");
-        if (generic != null) {
-            List<String> argv = new ArrayList<>(Argv.command(generic));
+        if (commands.any != null) {
+            List<String> argv = new ArrayList<>(Argv.command(commands.any));
             argv.addAll(List.of(kind, name, state, Integer.toString(priority)));
             run(argv);
         }
     }
 
     private void run(List<String> argv) {
-        List<String> full = Argv.inNamespace(netns, argv);
+        List<String> full = host.apply(argv);
         executor.execute(() -> {
             try {
                 Process p = new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -1,0 +1,206 @@
+package io.lvs4j.director.config;
+
+import static io.lvs4j.director.config.Configs.errors;
+import static io.lvs4j.director.config.Configs.parse;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lvs4j.director.config.internal.VrrpMapper;
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.vrrp.AuthType;
+import io.lvs4j.vrrp.InitialState;
+import io.lvs4j.vrrp.Track;
+import io.lvs4j.vrrp.VirtualAddress;
+import io.lvs4j.vrrp.VrrpInstance;
+import io.lvs4j.vrrp.VrrpScript;
+import io.lvs4j.vrrp.VrrpSyncGroup;
+import java.time.Duration;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** The VRRP blocks of a keepalived.conf onto lvs-vrrp's builders, in the reader's one mapping. */
+class VrrpMappingTest {
+    private static final String VI = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+            + " virtual_ipaddress {\n  192.0.2.100/24\n }\n";
+
+    private static VrrpMapper.Vrrp map(String text) throws Exception {
+        return VrrpMapper.map(parse(text).config());
+    }
+
+    private static VrrpInstance instance(String text) throws Exception {
+        return map(text).instances().get(0);
+    }
+
+    @Test
+    void everyKeyword_mapsOntoTheBuilder() throws Exception {
+        VrrpInstance i = instance("vrrp_instance VI_9 {\n state BACKUP\n interface eth0\n virtual_router_id 9\n"
+                + " priority 150\n advert_int 0.5\n version 3\n nopreempt\n preempt_delay 3\n accept\n"
+                + " unicast_src_ip 192.0.2.1\n unicast_peer {\n  192.0.2.2\n }\n"
+                + " virtual_ipaddress {\n  192.0.2.9/24 brd 192.0.2.255 dev eth1 scope link label eth1:9\n  192.0.2.10\n }\n"
+                + " virtual_ipaddress_excluded {\n  2001:db8::9/64\n }\n"
+                + " track_interface {\n  eth1\n  eth2 weight -20 reverse\n }\n"
+                + " track_script {\n  chk\n  chk2 weight 5\n }\n dont_track_primary\n"
+                + " notify_master \"/bin/m x\"\n notify_backup /bin/b\n notify_fault /bin/f\n notify_stop /bin/s\n"
+                + " notify /bin/n\n garp_master_delay 1\n garp_master_repeat 3\n garp_master_refresh 60\n"
+                + " garp_master_refresh_repeat 2\n garp_lower_prio_delay 2\n garp_lower_prio_repeat 4\n"
+                + " higher_prio_send_advert\n}\n");
+        assertThat(i.name()).isEqualTo("VI_9");
+        assertThat(i.interfaceName()).isEqualTo("eth0");
+        assertThat(i.initialState()).isEqualTo(InitialState.BACKUP);
+        assertThat(i.virtualRouterId()).isEqualTo(9);
+        assertThat(i.priority()).isEqualTo(150);
+        assertThat(i.advertIntervalCentis()).isEqualTo(50);
+        assertThat(i.version()).isEqualTo(3);
+        assertThat(i.nopreempt()).isTrue();
+        assertThat(i.preemptDelay()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(i.acceptMode()).isTrue();
+        assertThat(i.sourceAddress()).contains(Addresses.parse("192.0.2.1", "a"));
+        assertThat(i.unicastPeers()).containsExactly(Addresses.parse("192.0.2.2", "a"));
+        assertThat(i.virtualAddresses()).containsExactly(VirtualAddress.builder("192.0.2.9/24").broadcast("192.0.2.255")
+                .device("eth1").scope("link").label("eth1:9").build(), VirtualAddress.of("192.0.2.10"));
+        assertThat(i.excludedAddresses()).containsExactly(VirtualAddress.of("2001:db8::9/64"));
+        assertThat(i.trackedInterfaces()).extracting(Track::toString).containsExactly("eth1", "eth2 weight -20 reverse");
+        assertThat(i.trackedScripts()).extracting(Track::toString).containsExactly("chk", "chk2 weight 5");
+        assertThat(i.dontTrackPrimary()).isTrue();
+        assertThat(i.notifyMaster()).contains("\"/bin/m x\"");
+        assertThat(i.notifyBackup()).contains("/bin/b");
+        assertThat(i.notifyFault()).contains("/bin/f");
+        assertThat(i.notifyStop()).contains("/bin/s");
+        assertThat(i.notifyAny()).contains("/bin/n");
+        assertThat(i.garp().masterDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(i.garp().masterRepeat()).isEqualTo(3);
+        assertThat(i.garp().masterRefresh()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(i.garp().masterRefreshRepeat()).isEqualTo(2);
+        assertThat(i.garp().lowerPrioDelay()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(i.garp().lowerPrioRepeat()).isEqualTo(4);
+        assertThat(i.higherPrioritySendAdvert()).isTrue();
+    }
+
+    @Test
+    void keepalivedDefaults_forWhatTheFileLeavesOut() throws Exception {
+        VrrpInstance i = instance(VI + "}\n");
+        assertThat(i).isEqualTo(VrrpInstance.builder("VI_1").interfaceName("eth0").virtualRouterId(51)
+                .virtualAddress("192.0.2.100/24").build());
+        assertThat(i.sourceAddress()).isEmpty();
+        assertThat(instance(VI + " mcast_src_ip 192.0.2.7\n}\n").sourceAddress())
+                .contains(Addresses.parse("192.0.2.7", "a"));
+    }
+
+    @Test
+    void authentication_passAndAh() throws Exception {
+        VrrpInstance pass = instance(VI + " authentication {\n  auth_type PASS\n  auth_pass secret\n }\n}\n");
+        assertThat(pass.authentication().orElseThrow().type()).isEqualTo(AuthType.PASS);
+        assertThat(pass.authentication().orElseThrow().password()).isEqualTo("secret");
+        VrrpInstance ah = instance(VI + " authentication {\n  auth_type AH\n  auth_pass k\n }\n}\n");
+        assertThat(ah.authentication().orElseThrow().type()).isEqualTo(AuthType.AH);
+        assertThatThrownBy(() -> instance(VI + " authentication {\n  auth_type PASS\n }\n}\n"))
+                .hasMessage("vrrp_instance VI_1 auth_pass: null (expected: a password)");
+    }
+
+    @Test
+    void scriptAndSyncGroup_mapOntoTheirBuilders() throws Exception {
+        VrrpMapper.Vrrp v = map("vrrp_script chk {\n script \"/bin/check nginx\"\n interval 2\n timeout 3\n"
+                + " weight -20 reverse\n rise 3\n fall 2\n user nobody nogroup\n init_fail\n}\n"
+                + VI + "}\n" + VI.replace("VI_1", "VI_2").replace("51", "52") + "}\n"
+                + "vrrp_sync_group G1 {\n group {\n  VI_1\n  VI_2\n }\n track_script {\n  chk weight 0\n }\n"
+                + " track_interface {\n  eth1\n }\n notify_master /bin/gm\n notify /bin/gn\n}\n");
+        assertThat(v.scripts()).containsExactly(VrrpScript.builder("chk").command("\"/bin/check nginx\"")
+                .interval(Duration.ofSeconds(2)).timeout(Duration.ofSeconds(3)).weight(-20).reverse(true).rise(3)
+                .fall(2).user("nobody").group("nogroup").initFail(true).build());
+        VrrpSyncGroup g = v.syncGroups().get(0);
+        assertThat(g.members()).containsExactly("VI_1", "VI_2");
+        assertThat(g.trackedScripts().get(0).weight()).isEqualTo(OptionalInt.of(0));
+        assertThat(g.trackedInterfaces()).extracting(Track::name).containsExactly("eth1");
+        assertThat(g.notifyMaster()).contains("/bin/gm");
+        assertThat(g.notifyAny()).contains("/bin/gn");
+    }
+
+    /** As lvs4j always ran it (a map by name): the last block of a name wins. */
+    @Test
+    void vrrpScriptDefinedTwice_theLastWins() throws Exception {
+        VrrpMapper.Vrrp v = map("vrrp_script chk {\n script /bin/a\n}\nvrrp_script chk {\n script /bin/b\n}\n");
+        assertThat(v.scripts()).extracting(VrrpScript::command).containsExactly("/bin/b");
+    }
+
+    @Test
+    void builderRefusals_nameTheInstanceAndSetting() {
+        assertThatThrownBy(() -> instance("vrrp_instance VI_1 {\n virtual_router_id 51\n virtual_ipaddress {\n"
+                + "  192.0.2.100/24\n }\n}\n")).isInstanceOf(IllegalStateException.class)
+                .hasMessage("vrrp_instance VI_1 interface: null (expected: an interface name)");
+        assertThatThrownBy(() -> instance(VI.replace("192.0.2.100/24", "192.0.2.100/24 scope galaxy") + "}\n"))
+                .hasMessage("vrrp_instance VI_1 virtual_ipaddress 192.0.2.100 scope: \"galaxy\" (expected: one of"
+                        + " global, site, link, host, nowhere or 0..255)");
+        assertThatThrownBy(() -> instance(VI + " advert_int 0.5\n}\n"))
+                .hasMessage("vrrp_instance VI_1 advert_int: PT0.5S (expected: whole seconds 1..255 for VRRPv2)");
+    }
+
+    // ---- conformance: vrrp_version in global_defs
+
+    /** keepalived: "default is global parameter vrrp_version"; lvs4j only warned about it and sent VRRPv2. */
+    @Test
+    void globalVrrpVersion3_isTheVersionOfInstancesThatGiveNone() throws Exception {
+        ConfigResult r = parse("global_defs {\n vrrp_version 3\n}\n" + VI + " advert_int 0.5\n}\n"
+                + VI.replace("VI_1", "VI_2").replace("51", "52") + " version 2\n}\n");
+        VrrpMapper.Vrrp v = VrrpMapper.map(r.config());
+        assertThat(v.instances()).extracting(VrrpInstance::version).containsExactly(3, 2);
+        assertThat(v.instances().get(0).advertInterval()).isEqualTo(Duration.ofMillis(500));
+        assertThat(r.config().globalDefs().vrrpVersion()).isEqualTo(3);
+        assertThat(r.warnings()).extracting(ConfigProblem::message).noneMatch(m -> m.contains("vrrp_version"));
+    }
+
+    /**
+     * keepalived: "VRRP version 3 does not support authentication. Ignoring." An authentication
+     * block left in a file that turns on vrrp_version 3 failed the whole file once the version was
+     * acted on; it is ignored with a located warning, and an instance of version 2 keeps it.
+     */
+    @Test
+    void authenticationOfAVersion3Instance_ignoredWithALocatedWarning() throws Exception {
+        String auth = " authentication {\n  auth_type PASS\n  auth_pass secret\n }\n";
+        ConfigResult r = parse("global_defs {\n vrrp_version 3\n}\n" + VI + auth + "}\n"
+                + VI.replace("VI_1", "VI_2").replace("51", "52") + " version 2\n" + auth + "}\n"
+                + VI.replace("VI_1", "VI_3").replace("51", "53") + " version 3\n" + auth + "}\n");
+        assertThat(r.warnings()).extracting(ConfigProblem::toString).containsExactly(
+                "keepalived.conf:10:2: vrrp_instance VI_1 authentication: \"PASS\" (expected: none for VRRPv3"
+                        + " (RFC 5798 removed it)) - ignored, as keepalived does",
+                "keepalived.conf:34:2: vrrp_instance VI_3 authentication: \"PASS\" (expected: none for VRRPv3"
+                        + " (RFC 5798 removed it)) - ignored, as keepalived does");
+        VrrpMapper.Vrrp v = VrrpMapper.map(r.config());
+        assertThat(v.instances()).extracting(VrrpInstance::version).containsExactly(3, 2, 3);
+        assertThat(v.instances()).extracting(i -> i.authentication().isPresent()).containsExactly(false, true, false);
+        assertThat(r.config().vrrpInstances().get(0).authentication()).isNotNull(); // as written, for the writer
+    }
+
+    @Test
+    void globalVrrpVersion2OrNone_isVersion2_ipv6InstancesUse3() throws Exception {
+        String v6 = "vrrp_instance VI_6 {\n interface eth0\n virtual_router_id 6\n virtual_ipaddress {\n"
+                + "  2001:db8::6/64\n }\n}\n";
+        assertThat(map(VI + "}\n" + v6).instances()).extracting(VrrpInstance::version).containsExactly(2, 3);
+        assertThat(map("global_defs {\n vrrp_version 2\n}\n" + VI + "}\n" + v6).instances())
+                .extracting(VrrpInstance::version).containsExactly(2, 3);
+    }
+
+    @Test
+    void globalVrrpVersion_badValue_isALocatedError_andRoundTrips() throws Exception {
+        assertThat(errors("global_defs {\n vrrp_version 4\n}\n").errors()).extracting(ConfigProblem::toString)
+                .containsExactly("keepalived.conf:2:15: vrrp_version: \"4\" (expected: one of 2, 3)");
+        KeepalivedConfig c = parse("global_defs {\n vrrp_version 3\n}\n" + VI + "}\n").config();
+        assertThat(parse(c.toKeepalivedConf()).config()).isEqualTo(c);
+    }
+
+    // ---- conformance: a vrrp_script without script
+
+    /** keepalived 2.2.7: "No script set for vrrp_script chk - removing", then "track script chk not found, ignoring". */
+    @Test
+    void vrrpScriptWithoutScript_droppedWithALocatedWarning_trackingItIgnored() throws Exception {
+        ConfigResult r = parse("vrrp_script chk {\n interval 1\n}\n" + VI + " track_script {\n  chk\n }\n}\n");
+        assertThat(r.config().vrrpScripts()).isEmpty();
+        assertThat(r.warnings()).extracting(ConfigProblem::toString).containsExactly(
+                "keepalived.conf:1:1: vrrp_script chk: missing script (expected: a script keyword in the block)"
+                        + " - dropped, as keepalived does",
+                "keepalived.conf:11:3: track_script: \"chk\" (expected: a vrrp_script defined in the configuration)"
+                        + " - ignored, as keepalived does");
+        VrrpMapper.Vrrp v = VrrpMapper.map(r.config());
+        assertThat(v.scripts()).isEmpty();
+        assertThat(v.instances().get(0).trackedScripts()).extracting(Track::name).containsExactly("chk");
+    }
+}
