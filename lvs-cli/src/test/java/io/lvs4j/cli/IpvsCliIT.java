@@ -83,7 +83,7 @@ class IpvsCliIT {
         StringBuilder s = new StringBuilder();
         s.append("set -u\nexport LVS4J_JAR='").append(jar).append("' LVS4J_CDS=off\n");
         s.append("cd '").append(repo).append("'\n");
-        s.append("L=bin/lvs4j PROVOKE='").append(PROVOKE).append("'\n");
+        s.append("L=bin/lvs4j\n");
         // sec NAME CMD...: a section with the command's stdout, then its stderr and exit status
         s.append("sec() { local n=$1; shift; echo \"== $n\"; \"$@\" 2>/tmp/err; local rc=$?;"
                 + " echo \"== $n.err\"; cat /tmp/err; echo \"== $n.rc\"; echo $rc; }\n");
@@ -97,6 +97,8 @@ class IpvsCliIT {
         // a UDP datagram (IPv4 and IPv6) and a TCP connection attempt through the VIPs, then the
         // kernel's estimator stopped once it has counted them (rich-state.sh)
         s.append("traffic\n");
+        // provoked changes (if asked for) only here: a datagram before the traffic would change its counts
+        s.append("PROVOKE='").append(PROVOKE).append("'\n");
         for (String[] l : AFTER_TRAFFIC) {
             // the connection entries must include a TCP one, which expires after 60 s: made again
             // before an attempt when it is gone
