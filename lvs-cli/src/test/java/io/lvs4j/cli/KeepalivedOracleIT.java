@@ -38,6 +38,9 @@ import org.junit.jupiter.api.Test;
 @RequiresUmlLab
 class KeepalivedOracleIT {
     private static final Path RESOURCES = Path.of("src/test/resources/keepalived").toAbsolutePath();
+    /** keepalived's sample configs: with the reader's own tests (SeedsTest) in lvs-director. */
+    private static final Path SEEDS = Path.of("../lvs-director/src/test/resources/keepalived/seeds").toAbsolutePath()
+            .normalize();
     private static final String ERROR_MARK = "# lvs4j-error: ";
     private static final String KERNEL_MARK = "# lab-kernel-lacks: ";
 
@@ -48,7 +51,7 @@ class KeepalivedOracleIT {
     void render_equalsWhatKeepalivedInstalls(UmlLab lab) throws Exception {
         List<Case> cases = new ArrayList<>();
         for (String dir : List.of("seeds", "oracle")) {
-            try (Stream<Path> s = Files.list(RESOURCES.resolve(dir))) {
+            try (Stream<Path> s = Files.list(dir.equals("seeds") ? SEEDS : RESOURCES.resolve(dir))) {
                 for (Path f : s.filter(p -> p.toString().endsWith(".conf")).sorted().toList()) {
                     String first = Files.readAllLines(f).get(0);
                     String name = (dir.equals("seeds") ? "seed-" : "") + f.getFileName().toString().replace(".conf", "");
