@@ -58,8 +58,10 @@ provoke_before() {
     expiry)
       case " $2 " in
         *" -Lnc "*|*" -c "*)
-          local i
-          for i in $(seq 400); do
+          # the entry lives 60 s from the traffic step: wait for its last second by the clock (400
+          # polls of 0.1 s could end before it where ipvsadm runs quickly)
+          local end=$((SECONDS + 75))
+          while [ $SECONDS -lt $end ]; do
             ipvsadm -Lnc | grep -Eq '^TCP 00:0[01] +SYN_RECV ' && return 0
             sleep 0.1
           done
