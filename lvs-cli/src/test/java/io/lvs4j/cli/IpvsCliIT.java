@@ -290,6 +290,13 @@ class IpvsCliIT {
                 }
             }
         }
+        if (!PROVOKE.isEmpty()) {
+            // a provoked run proves something only if the provoked change happened and was seen: an
+            // entry expired (expiry) or came (traffic) between the first two reads of -Lnc
+            Reads provoked = attempts("connections").get(0);
+            assertThat(provoked.stable()).as("provoked (%s) change not seen: %s\n%s", PROVOKE, provoked,
+                    transcript).isFalse();
+        }
         System.out.println("[IpvsCliIT] attempts per comparison"
                 + (PROVOKE.isEmpty() ? "" : " (provoked: " + PROVOKE + ")") + ": " + attempts + "; the probe's: "
                 + attempts("probe").size());

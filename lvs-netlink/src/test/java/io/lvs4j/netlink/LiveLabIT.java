@@ -243,6 +243,11 @@ class LiveLabIT {
     @Test
     void serviceStates_afterTraffic_countersAndConnectionsAsIpvsadmShows() {
         int attempt = stableAttempt();
+        if (PROVOKE.equals("traffic")) {
+            // the provoked round trips between the first two reads must have shown in the third
+            assertThat(section("again-stats#1")).as("provoked traffic not seen: " + out)
+                    .isNotEqualTo(section("ipvsadm-stats#1"));
+        }
         System.out.println("[LiveLabIT] reads compared in attempt " + attempt
                 + (PROVOKE.isEmpty() ? "" : " (provoked: " + PROVOKE + ")"));
         Map<String, String> mine = new LinkedHashMap<>();
