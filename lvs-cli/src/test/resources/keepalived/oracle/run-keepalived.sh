@@ -5,12 +5,16 @@
 # For each FILE: `keepalived -t -f FILE` (exit status in OUTDIR/NAME.t-exit, output in NAME.t-log),
 # then `keepalived -n -l -D -C -f FILE` (checkers only), polled with `ipvsadm -Sn` every ~0.1 s
 # until keepalived has logged "Startup complete" and the rules have been the same for 1 s (at most
-# 15 s), then OUTDIR/NAME.sn (ipvsadm -Sn), NAME.thresholds (ipvsadm -Ln --thresholds), NAME.log
-# (keepalived's log), NAME.log-at-sn (the log just after -Sn: no checker may have failed by then);
-# keepalived gets SIGTERM, and IPVS is cleared before the next file.
+# 15 s); then its checker process is stopped (SIGSTOP) and OUTDIR/NAME.sn (ipvsadm -Sn),
+# NAME.thresholds (ipvsadm -Ln --thresholds), NAME.sn-again (ipvsadm -Sn again), NAME.log
+# (keepalived's log), NAME.log-at-sn (the log at the stop: no checker may have failed by then)
+# are written; keepalived gets SIGTERM, and IPVS is cleared before the next file. A run in which a
+# checker failed before the stop is made again (3 runs at most; NAME.runs says how many).
+# PROVOKE_DELAY=SECONDS sleeps between the two reads (a slow machine, on purpose).
 # Checkers that succeed here: MISC_CHECK /bin/true, TCP_CHECK to 192.0.2.250 or 2001:db8:ff::250
 # (on dummy ka0) ports 7000-7002, where a listener runs.
 set -u
+PROVOKE_DELAY=${PROVOKE_DELAY:-}
 out=${1:?usage: run-keepalived.sh OUTDIR NAME=FILE...}
 shift
 mkdir -p "$out"
@@ -49,29 +53,45 @@ for pair in "$@"; do
   file=${pair#*=}
   keepalived -t -f "$file" >"$out/$name.t-log" 2>&1
   echo $? >"$out/$name.t-exit"
-  rm -f /run/ka.pid /run/ka-check.pid
-  start=$(ms)
-  keepalived -n -l -D -C -f "$file" -p /run/ka.pid -c /run/ka-check.pid >"$out/$name.log" 2>&1 &
-  ka=$!
-  prev=""; since=$start
-  while :; do
-    sleep 0.1
-    now=$(ms)
-    cur=$(ipvsadm -Sn 2>&1)
-    if [ "$cur" != "$prev" ]; then prev=$cur; since=$now; fi
-    if grep -q 'Startup complete' "$out/$name.log" && [ $(( now - since )) -ge 1000 ]; then break; fi
-    if [ $(( now - start )) -ge 15000 ]; then break; fi
-    kill -0 $ka 2>/dev/null || { sleep 0.2; break; }
+  for run in 1 2 3; do
+    rm -f /run/ka.pid /run/ka-check.pid
+    start=$(ms)
+    keepalived -n -l -D -C -f "$file" -p /run/ka.pid -c /run/ka-check.pid >"$out/$name.log" 2>&1 &
+    ka=$!
+    prev=""; since=$start
+    while :; do
+      sleep 0.1
+      now=$(ms)
+      cur=$(ipvsadm -Sn 2>&1)
+      if [ "$cur" != "$prev" ]; then prev=$cur; since=$now; fi
+      if grep -q 'Startup complete' "$out/$name.log" && [ $(( now - since )) -ge 1000 ]; then break; fi
+      if [ $(( now - start )) -ge 15000 ]; then break; fi
+      kill -0 $ka 2>/dev/null || { sleep 0.2; break; }
+    done
+    # With -C only keepalived's checker process changes the rules: it is stopped (SIGSTOP) before
+    # the reads, so the rules, the thresholds and the log stand still while they are read, however
+    # slow the machine (a checker of an unreachable real server fails after its connect_timeout, a
+    # few seconds after the start); ipvsadm -Sn again after the thresholds shows that they did
+    chk=$(cat /run/ka-check.pid 2>/dev/null)
+    [ -n "$chk" ] && kill -STOP "$chk" 2>/dev/null
+    cp "$out/$name.log" "$out/$name.log-at-sn"
+    ipvsadm -Sn >"$out/$name.sn" 2>&1
+    [ -n "$PROVOKE_DELAY" ] && sleep "$PROVOKE_DELAY"
+    ipvsadm -Ln --thresholds >"$out/$name.thresholds" 2>&1
+    ipvsadm -Sn >"$out/$name.sn-again" 2>&1
+    echo "$(( now - start ))" >"$out/$name.ms"
+    kill -TERM $ka 2>/dev/null
+    [ -n "$chk" ] && kill -CONT "$chk" 2>/dev/null
+    for n in $(seq 1 50); do kill -0 $ka 2>/dev/null || break; sleep 0.1; done
+    kill -KILL $ka 2>/dev/null
+    [ -n "$chk" ] && kill -KILL "$chk" 2>/dev/null
+    wait $ka 2>/dev/null
+    ipvsadm -C
+    # a checker failed before it was stopped (the machine was slower than the config's connect_timeout):
+    # what was read is not keepalived's state after start-up; keepalived starts again (3 runs at most)
+    grep -Eq 'Removing service|Lost quorum' "$out/$name.log-at-sn" || break
   done
-  ipvsadm -Sn >"$out/$name.sn" 2>&1
-  cp "$out/$name.log" "$out/$name.log-at-sn"
-  ipvsadm -Ln --thresholds >"$out/$name.thresholds" 2>&1
-  echo "$(( now - start ))" >"$out/$name.ms"
-  kill -TERM $ka 2>/dev/null
-  for n in $(seq 1 50); do kill -0 $ka 2>/dev/null || break; sleep 0.1; done
-  kill -KILL $ka 2>/dev/null
-  wait $ka 2>/dev/null
-  ipvsadm -C
+  echo "$run" >"$out/$name.runs"
 done
 kill $listener 2>/dev/null
 exit 0

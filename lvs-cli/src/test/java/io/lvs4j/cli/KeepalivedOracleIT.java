@@ -29,17 +29,31 @@ import org.junit.jupiter.api.Test;
  * {@code keepalived/oracle/} runs with the real {@code keepalived -C} inside the lab (one boot for
  * all, {@code run-keepalived.sh}); its {@code ipvsadm -Sn} must equal, sorted,
  * {@code lvs4j config render FILE}, and the thresholds of {@code ipvsadm -Ln --thresholds} those
- * lvs4j computes. A config whose first line reads {@code # lvs4j-error: TEXT} is one lvs4j refuses
- * on purpose: {@code lvs4j config check} must fail with a located error containing TEXT (what
- * keepalived made of it is printed for the record). One whose first line reads
+ * lvs4j computes. keepalived's checker process is stopped (SIGSTOP) while the rules are read, so a
+ * checker failing on a slow machine cannot change them between the reads; a second
+ * {@code ipvsadm -Sn} after the thresholds must agree with the first, and a run in which a checker
+ * failed before the stop is made again (at most 3 runs). A config whose
+ * first line reads {@code # lvs4j-error: TEXT} is one lvs4j refuses on purpose: {@code lvs4j config
+ * check} must fail with a located error containing TEXT (what keepalived made of it is printed for
+ * the record). One whose first line reads
  * {@code # lab-kernel-lacks: TEXT} needs a scheduler the lab kernel has no module for: lvs4j must
  * render TEXT and keepalived must have asked the kernel for it.
  */
 @RequiresUmlLab
 class KeepalivedOracleIT {
     private static final Path RESOURCES = Path.of("src/test/resources/keepalived").toAbsolutePath();
+    /** keepalived's sample configs: with the reader's own tests (SeedsTest) in lvs-director. */
+    private static final Path SEEDS = Path.of("../lvs-director/src/test/resources/keepalived/seeds").toAbsolutePath()
+            .normalize();
     private static final String ERROR_MARK = "# lvs4j-error: ";
     private static final String KERNEL_MARK = "# lab-kernel-lacks: ";
+
+    /**
+     * {@code -Dlvs4j.it.provoke=delay}: 6 s between the two reads of each config's rules (a slow
+     * machine on purpose: longer than the seeds' failing checks take), to show that the rules stand
+     * still while they are read. Empty in ordinary runs.
+     */
+    private static final String PROVOKE = System.getProperty("lvs4j.it.provoke", "");
 
     private record Case(String name, Path file, String expectedError, String labKernelLacks) {
     }
@@ -48,7 +62,7 @@ class KeepalivedOracleIT {
     void render_equalsWhatKeepalivedInstalls(UmlLab lab) throws Exception {
         List<Case> cases = new ArrayList<>();
         for (String dir : List.of("seeds", "oracle")) {
-            try (Stream<Path> s = Files.list(RESOURCES.resolve(dir))) {
+            try (Stream<Path> s = Files.list(dir.equals("seeds") ? SEEDS : RESOURCES.resolve(dir))) {
                 for (Path f : s.filter(p -> p.toString().endsWith(".conf")).sorted().toList()) {
                     String first = Files.readAllLines(f).get(0);
                     String name = (dir.equals("seeds") ? "seed-" : "") + f.getFileName().toString().replace(".conf", "");
@@ -72,12 +86,18 @@ class KeepalivedOracleIT {
                 .resolve("keepalived-oracle");
         deleteTree(out);
         Files.createDirectories(out);
-        StringBuilder script = new StringBuilder("set -- ").append(quote(out.toString()));
+        StringBuilder script = new StringBuilder();
+        if (PROVOKE.equals("delay")) {
+            script.append("PROVOKE_DELAY=6\n");
+        }
+        script.append("set -- ").append(quote(out.toString()));
         for (Case c : cases) {
             script.append(' ').append(quote(c.name() + "=" + c.file()));
         }
         script.append('\n').append(Files.readString(RESOURCES.resolve("oracle/run-keepalived.sh")));
-        LabResult r = lab.run(Duration.ofMinutes(5), script.toString());
+        // 40 configs, each until keepalived's rules stand still: about 3 min on a quiet machine, more than
+        // 5 on a loaded one
+        LabResult r = lab.run(Duration.ofMinutes(12), script.toString());
         assertThat(r.succeeded()).as("lab run: %s", r).isTrue();
 
         List<String> mismatches = new ArrayList<>();
@@ -104,8 +124,16 @@ class KeepalivedOracleIT {
                 }
                 continue;
             }
+            String snAgain = Files.readString(out.resolve(c.name() + ".sn-again"));
+            if (!snAgain.equals(sn)) {
+                // run-keepalived.sh stops keepalived's checker process before it reads: this must not happen
+                mismatches.add(c.name() + ": the rules changed while they were read, not comparable:\n" + sn
+                        + "then:\n" + snAgain + Files.readString(out.resolve(c.name() + ".log")));
+                continue;
+            }
             if (log.contains("Removing service") || log.contains("Lost quorum")) {
-                mismatches.add(c.name() + ": a checker failed in the lab before ipvsadm -Sn, not comparable:\n" + log);
+                mismatches.add(c.name() + ": a checker failed in the lab before ipvsadm -Sn in each of "
+                        + Files.readString(out.resolve(c.name() + ".runs")).trim() + " runs, not comparable:\n" + log);
                 continue;
             }
             if (ourRun.exit() != 0) {

@@ -92,3 +92,36 @@ ipvs --set 100 20 3600   # UDP entries must outlive the run
 ip addr add 192.0.2.254/24 dev d0
 ip -6 addr add 2001:db8::fe/64 dev d0 nodad
 ipvs -a -u [2001:db8::10]:53 -r [2001:db8:1::53]:53 -m
+
+# Traffic for counters, rates and the connection table, called by the test once the idle state has
+# been compared. Nothing answers (the real servers are on the dummy interface), so each packet leaves
+# one connection entry: UDP (3600 s, --set above) and a TCP SYN_RECV entry, which the kernel keeps
+# only 60 s (not settable with ipvsadm --set; ensure_synrecv makes a new one when it is gone).
+
+# synrecv: a TCP connection attempt through 192.0.2.1:8001; once its entry is in the table the
+# connector is stopped and reaped, so no retransmission follows
+synrecv() {
+  timeout 5 bash -c 'echo >/dev/tcp/192.0.2.1/8001' 2>/dev/null & local c=$! i
+  for i in $(seq 50); do ipvsadm -Lnc | grep -q ' 192.0.2.1:8001 ' && break; sleep 0.1; done
+  kill $c 2>/dev/null; wait $c 2>/dev/null
+}
+
+# ensure_synrecv: synrecv unless a TCP SYN_RECV entry is in the table
+ensure_synrecv() { ipvsadm -Lnc | grep -Eq '^TCP [0-9:]+ +SYN_RECV ' || synrecv; }
+
+# traffic: a UDP datagram through each UDP VIP (IPv4 and IPv6) and a TCP connection attempt; then,
+# once the kernel reports all three (it folds its per-CPU counters into what it reports on its
+# 2-second estimator tick), the estimator is stopped: counters and rates stand still from then on
+# (until estimator_on), whatever a late packet does
+traffic() {
+  echo x >/dev/udp/192.0.2.3/53; echo x >/dev/udp/2001:db8::10/53
+  synrecv
+  counted() { ipvsadm -Ln --stats $1 | awk '$1 ~ /^(TCP|UDP)$/ {n = $3} END {exit !(n > 0)}'; }
+  local i
+  for i in $(seq 60); do
+    counted '-t 192.0.2.1:8001' && counted '-u 192.0.2.3:53' && counted '-u [2001:db8::10]:53' && break
+    sleep 0.1
+  done
+  sysctl -qw net.ipv4.vs.run_estimation=0 || echo "SETUP FAILED: net.ipv4.vs.run_estimation=0" >&2
+}
+estimator_on() { sysctl -qw net.ipv4.vs.run_estimation=1; }

@@ -105,10 +105,20 @@ class LiveLabIT {
 
     private static String out;
 
+    /**
+     * {@code -Dlvs4j.it.provoke=traffic}: the client runs between the first two reads of the
+     * counters' comparison (see {@link LiveLabMain#compareReads}), to show that the change is detected
+     * and the reads repeated. Empty in ordinary runs.
+     */
+    private static final String PROVOKE = System.getProperty("lvs4j.it.provoke", "");
+
     private static String java(String... args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(UmlLab.DEFAULT_JVM_OPTIONS);
+        if (!PROVOKE.isEmpty()) {
+            cmd.add("-Dlvs4j.it.provoke=" + PROVOKE);
+        }
         cmd.add("-cp");
         cmd.add("'" + System.getProperty("java.class.path") + "'");
         cmd.add(LiveLabMain.class.getName());
@@ -193,10 +203,33 @@ class LiveLabIT {
         return Integer.parseInt(line.split(" ")[2]);
     }
 
+    /**
+     * The attempt of {@link LiveLabMain#compareReads} to compare: the last, whose two reads by ipvsadm
+     * (before and after lvs4j's) must agree; else the table never stood still, and this fails
+     * showing every attempt.
+     */
+    private static int stableAttempt() {
+        int n = Integer.parseInt(section("reads.attempts").trim());
+        assertThat(n).as(out).isBetween(1, LiveLabMain.ATTEMPTS);
+        boolean agree = section("ipvsadm-stats#" + n).equals(section("again-stats#" + n))
+                && section("ipvsadm-ln#" + n).equals(section("again-ln#" + n));
+        if (!agree) {
+            StringBuilder all = new StringBuilder();
+            for (int k = 1; k <= n; k++) {
+                for (String name : List.of("ipvsadm-stats#", "ipvsadm-ln#", "states#", "again-stats#", "again-ln#")) {
+                    all.append("== ").append(name).append(k).append('\n').append(section(name + k));
+                }
+            }
+            throw new AssertionError("ipvsadm read the table differently before and after lvs4j in all " + n
+                    + " attempts:\n" + all);
+        }
+        return n;
+    }
+
     /** {@code svc|rs endpoint conns inpkts outpkts inbytes outbytes} from ipvsadm -Ln --stats --exact. */
-    private static Map<String, String> ipvsadmStats() {
+    private static Map<String, String> ipvsadmStats(int attempt) {
         Map<String, String> m = new LinkedHashMap<>();
-        for (String l : section("ipvsadm-stats").lines().toList()) {
+        for (String l : section("ipvsadm-stats#" + attempt).lines().toList()) {
             String[] t = l.trim().split("\\s+");
             if (t.length == 7 && t[0].equals("TCP")) {
                 m.put("svc " + t[1], String.join(" ", List.of(t).subList(2, 7)));
@@ -209,9 +242,17 @@ class LiveLabIT {
 
     @Test
     void serviceStates_afterTraffic_countersAndConnectionsAsIpvsadmShows() {
+        int attempt = stableAttempt();
+        if (PROVOKE.equals("traffic")) {
+            // the provoked round trips between the first two reads must have shown in the third
+            assertThat(section("again-stats#1")).as("provoked traffic not seen: " + out)
+                    .isNotEqualTo(section("ipvsadm-stats#1"));
+        }
+        System.out.println("[LiveLabIT] reads compared in attempt " + attempt
+                + (PROVOKE.isEmpty() ? "" : " (provoked: " + PROVOKE + ")"));
         Map<String, String> mine = new LinkedHashMap<>();
         Map<String, String> conns = new LinkedHashMap<>();
-        for (String l : section("states").lines().toList()) {
+        for (String l : section("states#" + attempt).lines().toList()) {
             String[] t = l.split(" ");
             if (t[0].equals("limits")) {
                 continue;
@@ -222,14 +263,14 @@ class LiveLabIT {
                 mine.put(t[0] + " " + t[1], String.join(" ", List.of(t).subList(2, 7)));
             }
         }
-        Map<String, String> theirs = ipvsadmStats();
+        Map<String, String> theirs = ipvsadmStats(attempt);
         assertThat(theirs).as(out).hasSize(3);
         assertThat(mine).as(out).isEqualTo(theirs);
         String connected = line("live", "connected ").substring("connected ".length());
         assertThat(mine.get("rs " + connected + ":8080")).as(out).startsWith("1 ");
         // ActiveConn InActConn of ipvsadm -Ln
         Map<String, String> ln = new LinkedHashMap<>();
-        Matcher m = Pattern.compile("-> (\\S+) +Masq +\\d+ +(\\d+) +(\\d+)").matcher(section("ipvsadm-ln"));
+        Matcher m = Pattern.compile("-> (\\S+) +Masq +\\d+ +(\\d+) +(\\d+)").matcher(section("ipvsadm-ln#" + attempt));
         while (m.find()) {
             ln.put(m.group(1), m.group(2) + " " + m.group(3));
         }
@@ -239,7 +280,7 @@ class LiveLabIT {
     @Test
     void nestLimits_learnedFromKernel61Replies_areItsMaxima() {
         // IPVS_SVC_ATTR_MAX and IPVS_DEST_ATTR_MAX of Linux 6.1's linux/ip_vs.h
-        assertThat(line("states", "limits ")).as(out).isEqualTo("limits 12 15");
+        assertThat(line("states#1", "limits ")).as(out).isEqualTo("limits 12 15");
     }
 
     @Test
