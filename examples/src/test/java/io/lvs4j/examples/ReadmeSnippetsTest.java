@@ -52,4 +52,18 @@ class ReadmeSnippetsTest {
         assertThat(regions).hasSize(3);
         assertThat(blocks).containsExactlyElementsOf(regions);
     }
+
+    @Test
+    void readme_gettingStarted_showsQuickStartVerbatim() throws Exception {
+        String source = Files.readString(Path.of("src/main/java/io/lvs4j/examples/QuickStart.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        int start = readme.indexOf("## Getting started\n");
+        assertThat(start).as("README section").isNotNegative();
+        int end = readme.indexOf("\n## ", start + 1);
+        Matcher b = JAVA_BLOCK.matcher(readme.substring(start, end < 0 ? readme.length() : end));
+        Matcher r = REGION.matcher(source);
+        assertThat(r.find()).as("tagged region in QuickStart").isTrue();
+        assertThat(b.find()).as("a java block in Getting started").isTrue();
+        assertThat(b.group(1)).isEqualTo(dedent(r.group(2)));
+    }
 }

@@ -1,0 +1,33 @@
+package io.lvs4j.examples;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.lvs4j.Protocol;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.director.Director;
+import io.lvs4j.director.DirectorState;
+import io.lvs4j.table.InMemoryIpvs;
+import io.lvs4j.time.VirtualClock;
+import io.lvs4j.vrrp.memory.InMemoryNetwork;
+import java.net.InetAddress;
+import org.junit.jupiter.api.Test;
+
+/** README's shortest embedding starts, in memory, with its service and its VRRP instance. */
+class QuickStartTest {
+    @Test
+    void director_startedInMemory_installsTheServiceWithBothRealServersAndRunsVi1() throws Exception {
+        VirtualClock clock = new VirtualClock();
+        InMemoryIpvs ipvs = new InMemoryIpvs();
+        try (Director director = QuickStart.director("eth0").ipvs(ipvs).virtualClock(clock)
+                .inMemoryVrrp(new InMemoryNetwork(clock), "director-1", InetAddress.getByName("192.0.2.2")).start()) {
+            DirectorState state = director.state();
+            DirectorState.Service web = state.service(ServiceKey.of(Protocol.TCP, "192.0.2.10", 80)).orElseThrow();
+            assertThat(web.inKernel()).isTrue();
+            assertThat(web.realServer("10.0.0.2:80").orElseThrow().kernelWeight()).isEqualTo(3);
+            assertThat(web.realServer("10.0.0.3:80").orElseThrow().kernelWeight()).isEqualTo(1);
+            assertThat(state.instance("VI_1")).isPresent();
+            assertThat(ipvs.serviceStates()).hasSize(1);
+        }
+        assertThat(ipvs.serviceStates()).isEmpty(); // close() removed the director's service
+    }
+}
