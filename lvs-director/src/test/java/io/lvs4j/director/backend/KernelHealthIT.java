@@ -197,6 +197,7 @@ class KernelHealthIT {
         Map<Integer, String> answers = new LinkedHashMap<>();
         int failedTries = 0;
         int afterBack = 0;
+        int whileOut = 0;
         for (String line : part(name, "client").lines().toList()) {
             Matcher m = TRY.matcher(line);
             assertThat(m.matches()).as("client line " + line).isTrue();
@@ -215,12 +216,18 @@ class KernelHealthIT {
             if (t > gone + 100 && t < start) {
                 assertThat(answer).as("answer at " + t + " while rs1 is out\n" + out).isEqualTo("rs2");
             }
+            if (t > gone + 100 && t < back) {
+                whileOut++; // rs1 out of the table (from the start it listens again, not yet back in)
+            }
             if (t > back + 100 && answer.equals("rs1")) {
                 afterBack++;
             }
         }
         int requests = answers.keySet().stream().mapToInt(Integer::intValue).max().orElse(0);
-        assertThat(requests).as(out).isGreaterThanOrEqualTo(8);
+        // how many requests fit depends on how fast UML forks curl (about 1-3 s a try under load):
+        // what counts is that requests ran while rs1 was out and again after it came back
+        assertThat(requests).as(out).isGreaterThanOrEqualTo(3);
+        assertThat(whileOut).as("requests answered while rs1 was out\n" + out).isPositive();
         assertThat(answers).as("every request answered\n" + out).hasSize(requests);
         assertThat(afterBack).as("rs1 answers again after it came back\n" + out).isPositive();
         System.out.println(name + ": " + requests + " requests, " + failedTries + " failed tries, rs1 out for "
