@@ -1203,35 +1203,31 @@ public final class Director implements AutoCloseable {
 
         /** A VRRP instance (VIPs, priority, tracking, notify commands); names are unique. */
         public Builder vrrpInstance(VrrpInstance instance) {
-            Preconditions.checkNotNull(instance, "vrrp_instance");
-            for (VrrpInstance c : instances) {
-                Preconditions.checkArgument(!c.name().equals(instance.name()), "vrrp_instance", instance.name(),
-                        "each name once");
-            }
-            instances.add(instance);
+            addNamed(instances, instance, VrrpInstance::name, "vrrp_instance");
             return this;
         }
 
         /** A script VRRP instances and sync groups track by name; names are unique. */
         public Builder vrrpScript(VrrpScript script) {
-            Preconditions.checkNotNull(script, "vrrp_script");
-            for (VrrpScript s : scripts) {
-                Preconditions.checkArgument(!s.name().equals(script.name()), "vrrp_script", script.name(),
-                        "each name once");
-            }
-            scripts.add(script);
+            addNamed(scripts, script, VrrpScript::name, "vrrp_script");
             return this;
         }
 
         /** VRRP instances that change state together; names are unique. */
         public Builder vrrpSyncGroup(VrrpSyncGroup group) {
-            Preconditions.checkNotNull(group, "vrrp_sync_group");
-            for (VrrpSyncGroup g : groups) {
-                Preconditions.checkArgument(!g.name().equals(group.name()), "vrrp_sync_group", group.name(),
-                        "each name once");
-            }
-            groups.add(group);
+            addNamed(groups, group, VrrpSyncGroup::name, "vrrp_sync_group");
             return this;
+        }
+
+        /** Adds {@code item} to {@code items}, refusing null and a name already there. */
+        private static <T> void addNamed(List<T> items, T item, java.util.function.Function<T, String> name,
+                String setting) {
+            Preconditions.checkNotNull(item, setting);
+            String n = name.apply(item);
+            for (T t : items) {
+                Preconditions.checkArgument(!name.apply(t).equals(n), setting, n, "each name once");
+            }
+            items.add(item);
         }
 
         /** The IPVS TCP, TCP FIN and UDP timeouts ({@code lvs_timeouts}); 0 leaves one unchanged. */
