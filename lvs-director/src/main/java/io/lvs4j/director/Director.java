@@ -702,9 +702,9 @@ public final class Director implements AutoCloseable {
     }
 
     /** What the view wants for the service's real servers and sorry server, by endpoint. */
-    private Map<String, RealServer> wanted(ServiceKey key) {
+    private static Map<String, RealServer> wanted(Optional<ServiceView> view) {
         Map<String, RealServer> in = new HashMap<>();
-        monitor.view().service(key).ifPresent(v -> v.inService().forEach(r -> in.put(r.endpoint(), r)));
+        view.ifPresent(v -> v.inService().forEach(r -> in.put(r.endpoint(), r)));
         return in;
     }
 
@@ -1057,16 +1057,18 @@ public final class Director implements AutoCloseable {
             byKey.put(s.service().key(), s);
         }
         List<Drain> drains = reconciler.drains();
+        HealthView health = monitor.view();
         List<DirectorState.Service> ss = new ArrayList<>();
         for (ServiceHealth sh : configured.values()) {
             ServiceKey key = sh.service().key();
             ServiceState k = byKey.get(key);
-            Map<String, RealServer> in = wanted(key);
+            Optional<ServiceView> view = health.service(key);
+            Map<String, RealServer> in = wanted(view);
             List<DirectorState.Server> servers = new ArrayList<>();
             long active = 0;
             long inactive = 0;
             for (RealServer r : sh.service().realServers()) {
-                DirectorState.Server s = server(r, DirectorState.Role.REAL_SERVER, health(sh, key, r), in, k);
+                DirectorState.Server s = server(r, DirectorState.Role.REAL_SERVER, health(sh, view, r), in, k);
                 servers.add(s);
             }
             RealServer sorry = sh.sorryServer();
@@ -1082,18 +1084,18 @@ public final class Director implements AutoCloseable {
                 active += s.activeConnections();
                 inactive += s.inactiveConnections();
             }
-            boolean quorumMet = monitor.view().service(key).map(ServiceView::quorumMet).orElse(true);
+            boolean quorumMet = view.map(ServiceView::quorumMet).orElse(true);
             ss.add(new DirectorState.Service(sh.service(), k == null ? null : k.service(), quorumMet, servers, active,
                     inactive, k == null ? IpvsStats.ZERO : k.stats()));
         }
         snapshot = new DirectorState(is, ss, daemons, refreshedNanos);
     }
 
-    private DirectorState.Health health(ServiceHealth sh, ServiceKey key, RealServer r) {
+    private static DirectorState.Health health(ServiceHealth sh, Optional<ServiceView> view, RealServer r) {
         if (!sh.checked(r)) {
             return DirectorState.Health.UNCHECKED;
         }
-        return monitor.view().service(key).flatMap(v -> v.realServer(r.address(), r.port())).map(RealServerView::up)
+        return view.flatMap(v -> v.realServer(r.address(), r.port())).map(RealServerView::up)
                 .orElse(true) // not started yet: keepalived starts real servers as up
                 ? DirectorState.Health.UP : DirectorState.Health.DOWN;
     }
@@ -1201,35 +1203,31 @@ public final class Director implements AutoCloseable {
 
         /** A VRRP instance (VIPs, priority, tracking, notify commands); names are unique. */
         public Builder vrrpInstance(VrrpInstance instance) {
-            Preconditions.checkNotNull(instance, "vrrp_instance");
-            for (VrrpInstance c : instances) {
-                Preconditions.checkArgument(!c.name().equals(instance.name()), "vrrp_instance", instance.name(),
-                        "each name once");
-            }
-            instances.add(instance);
+            addNamed(instances, instance, VrrpInstance::name, "vrrp_instance");
             return this;
         }
 
         /** A script VRRP instances and sync groups track by name; names are unique. */
         public Builder vrrpScript(VrrpScript script) {
-            Preconditions.checkNotNull(script, "vrrp_script");
-            for (VrrpScript s : scripts) {
-                Preconditions.checkArgument(!s.name().equals(script.name()), "vrrp_script", script.name(),
-                        "each name once");
-            }
-            scripts.add(script);
+            addNamed(scripts, script, VrrpScript::name, "vrrp_script");
             return this;
         }
 
         /** VRRP instances that change state together; names are unique. */
         public Builder vrrpSyncGroup(VrrpSyncGroup group) {
-            Preconditions.checkNotNull(group, "vrrp_sync_group");
-            for (VrrpSyncGroup g : groups) {
-                Preconditions.checkArgument(!g.name().equals(group.name()), "vrrp_sync_group", group.name(),
-                        "each name once");
-            }
-            groups.add(group);
+            addNamed(groups, group, VrrpSyncGroup::name, "vrrp_sync_group");
             return this;
+        }
+
+        /** Adds {@code item} to {@code items}, refusing null and a name already there. */
+        private static <T> void addNamed(List<T> items, T item, java.util.function.Function<T, String> name,
+                String setting) {
+            Preconditions.checkNotNull(item, setting);
+            String n = name.apply(item);
+            for (T t : items) {
+                Preconditions.checkArgument(!name.apply(t).equals(n), setting, n, "each name once");
+            }
+            items.add(item);
         }
 
         /** The IPVS TCP, TCP FIN and UDP timeouts ({@code lvs_timeouts}); 0 leaves one unchanged. */

@@ -64,7 +64,6 @@ public final class LvsMetrics implements MeterBinder {
     private final Tags commonTags;
     private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
     private final Map<MeterRegistry, Map<Object, List<Meter>>> bound = new HashMap<>();
-    private final Map<String, Counter> eventCounters = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Index index;
     private volatile long lastSequence;
     private volatile List<Object> shape = List.of();
@@ -354,10 +353,10 @@ public final class LvsMetrics implements MeterBinder {
     }
 
     private void count(String name, String description, Tags tags) {
+        Tags all = commonTags.and(tags);
         for (MeterRegistry r : registries) {
-            String id = System.identityHashCode(r) + " " + name + " " + tags;
-            eventCounters.computeIfAbsent(id, x -> Counter.builder(name).tags(commonTags.and(tags))
-                    .description(description).register(r)).increment();
+            // the registry hands back the counter it already has under this name and these tags
+            Counter.builder(name).tags(all).description(description).register(r).increment();
         }
     }
 

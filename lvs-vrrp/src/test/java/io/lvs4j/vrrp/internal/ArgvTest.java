@@ -24,9 +24,15 @@ class ArgvTest {
     }
 
     @Test
-    void split_unbalancedQuote_isRejected() {
-        assertThatThrownBy(() -> Argv.split("/bin/x \"y")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("expected: balanced quotes");
+    void command_unbalancedQuote_isRejected() {
+        assertThatThrownBy(() -> Argv.command("/bin/x \"y")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: closing \" quote");
+    }
+
+    @Test
+    void command_blank_isRejected() {
+        assertThatThrownBy(() -> Argv.command("  ")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("expected: a program and its arguments");
     }
 
     @Test

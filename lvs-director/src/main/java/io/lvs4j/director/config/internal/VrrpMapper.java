@@ -114,20 +114,8 @@ public final class VrrpMapper {
             b.higherPrioritySendAdvert(hp.isEmpty() || hp.get(0).equalsIgnoreCase("true") || hp.get(0).equals("1")
                     || hp.get(0).equalsIgnoreCase("yes") || hp.get(0).equalsIgnoreCase("on"));
         }
-        for (TrackedObject t : c.trackInterfaces()) {
-            if (t.weight() == null) {
-                b.trackInterface(t.name());
-            } else {
-                b.trackInterface(t.name(), t.weight(), t.reverse());
-            }
-        }
-        for (TrackedObject t : c.trackScripts()) {
-            if (t.weight() == null) {
-                b.trackScript(t.name());
-            } else {
-                b.trackScript(t.name(), t.weight(), t.reverse());
-            }
-        }
+        track(c.trackInterfaces(), b::trackInterface, b::trackInterface);
+        track(c.trackScripts(), b::trackScript, b::trackScript);
         b.dontTrackPrimary(c.dontTrackPrimary());
         notify(c.notifyScripts(), b::notifyMaster, b::notifyBackup, b::notifyFault, b::notifyStop, b::notifyAny);
         return b.build();
@@ -150,20 +138,8 @@ public final class VrrpMapper {
     /** A {@code vrrp_sync_group}. */
     static VrrpSyncGroup group(VrrpSyncGroupConfig g) {
         VrrpSyncGroup.Builder b = VrrpSyncGroup.builder(g.name()).members(g.instances());
-        for (TrackedObject t : g.trackInterfaces()) {
-            if (t.weight() == null) {
-                b.trackInterface(t.name());
-            } else {
-                b.trackInterface(t.name(), t.weight(), t.reverse());
-            }
-        }
-        for (TrackedObject t : g.trackScripts()) {
-            if (t.weight() == null) {
-                b.trackScript(t.name());
-            } else {
-                b.trackScript(t.name(), t.weight(), t.reverse());
-            }
-        }
+        track(g.trackInterfaces(), b::trackInterface, b::trackInterface);
+        track(g.trackScripts(), b::trackScript, b::trackScript);
         notify(g.notifyScripts(), b::notifyMaster, b::notifyBackup, b::notifyFault, b::notifyStop, b::notifyAny);
         return b.build();
     }
@@ -200,6 +176,22 @@ public final class VrrpMapper {
         ifSet(g.lowerPrioDelay(), b::lowerPrioDelay);
         ifSet(g.lowerPrioRepeat(), b::lowerPrioRepeat);
         return b.build();
+    }
+
+    /** A weighted track setter of a builder: {@code trackInterface(name, weight, reverse)}, ... */
+    private interface WeightedTrack {
+        void track(String name, int weight, boolean reverse);
+    }
+
+    /** Tracks each object: with the weight it gives, else with the tracked object's own. */
+    private static void track(List<TrackedObject> objects, Consumer<String> plain, WeightedTrack weighted) {
+        for (TrackedObject t : objects) {
+            if (t.weight() == null) {
+                plain.accept(t.name());
+            } else {
+                weighted.track(t.name(), t.weight(), t.reverse());
+            }
+        }
     }
 
     private static void notify(Map<String, String> commands, Consumer<String> master, Consumer<String> backup,
