@@ -35,6 +35,11 @@ import java.util.function.Consumer;
  * <p>Keywords read but not run (a {@code track_file}, {@code virtual_routes}, {@code use_vmac}, the
  * options of a virtual address other than {@code brd}, {@code dev}, {@code scope}, {@code label})
  * were reported as warnings by the reader, or are left out here as before.
+ *
+ * <p>The reader runs this mapping too ({@link KeepalivedConfig#read}, hence {@code lvs4j config
+ * check}), with the locations the {@link Binder} kept: what a typed builder refuses is a located
+ * error there rather than a failure at start, and what keepalived 2.2.7 corrects with a warning is
+ * corrected here with a located warning.
  */
 public final class VrrpMapper {
 
@@ -63,7 +68,8 @@ public final class VrrpMapper {
 
     /**
      * Maps the VRRP blocks of {@code c}, as the director does at start: what keepalived corrects
-     * with a warning is corrected the same way (the warnings are logged by the caller, if at all).
+     * with a warning is corrected the same way, without the warnings (a configuration read with
+     * {@link KeepalivedConfig#read} had them, located, from this same mapping).
      *
      * @throws IllegalArgumentException or {@link IllegalStateException} if a block cannot run (the
      *     message names the block and the setting)
