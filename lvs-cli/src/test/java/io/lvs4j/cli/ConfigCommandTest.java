@@ -63,6 +63,34 @@ class ConfigCommandTest {
                 "lvs4j: " + f + ": 3 errors");
     }
 
+    /**
+     * A file the typed VRRP builders refuse: {@code config check} reports it as {@code run} does at
+     * start (the same mapping), located, exit 2, before anything starts.
+     */
+    @Test
+    void check_vrrpInstanceTheBuildersRefuse_sameLocatedErrorAsRun_exit2() throws Exception {
+        // keepalived refuses it too: "No VIP specified; at least one is required" for VRRPv3
+        Path f = file("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    version 3\n}\n");
+        String located = f + ":1:1: vrrp_instance VI_1 virtual_ipaddress: \"[]\" (expected: at least one address)";
+        Run check = lvs4j("config", "check", f.toString());
+        assertThat(check.exit()).isEqualTo(2);
+        assertThat(check.err().lines()).containsExactly(located, "lvs4j: " + f + ": 1 error");
+        Run run = lvs4j("run", f.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err().lines()).contains(located).doesNotContain("Exception");
+    }
+
+    /** What keepalived corrects with a warning is a located warning, not a failure at start. */
+    @Test
+    void check_nopreemptWithStateMaster_locatedWarning_exit0() throws Exception {
+        Path f = file("vrrp_instance VI_1 {\n    state MASTER\n    nopreempt\n    interface eth0\n"
+                + "    virtual_router_id 51\n    virtual_ipaddress {\n        192.0.2.100/24\n    }\n}\n");
+        Run r = lvs4j("config", "check", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEqualTo(f + ":3:5: warning: vrrp_instance VI_1 nopreempt: with state MASTER"
+                + " (expected: state BACKUP) - cleared, as keepalived does\n");
+    }
+
     @Test
     void check_missingFile_exit1() {
         Run r = lvs4j("config", "check", dir.resolve("none.conf").toString());

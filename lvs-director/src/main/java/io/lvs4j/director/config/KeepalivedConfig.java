@@ -7,6 +7,7 @@ import io.lvs4j.director.config.internal.Preprocessor;
 import io.lvs4j.director.config.internal.Problems;
 import io.lvs4j.director.config.internal.Token;
 import io.lvs4j.director.config.internal.TreeBuilder;
+import io.lvs4j.director.config.internal.VrrpMapper;
 import io.lvs4j.director.config.internal.Writer;
 import io.lvs4j.internal.Preconditions;
 import java.io.IOException;
@@ -85,6 +86,8 @@ public record KeepalivedConfig(
         Binder binder = new Binder(problems);
         KeepalivedConfig config = binder.bind(new TreeBuilder(tokens, problems).build());
         LvsMapper.map(config, problems, binder.locations());
+        // what the director runs, mapped here too: what it would refuse at start is a located error now
+        VrrpMapper.map(config, problems, binder.locations(), binder.keywordLocations());
         if (problems.hasErrors()) {
             throw new ConfigException(problems.errors(), problems.warnings());
         }

@@ -35,7 +35,7 @@ class PreprocessorTest {
     @Test
     void conditional_matchesConfigId_andNegation() throws Exception {
         String text = "global_defs {\n @main router_id M\n @backup router_id B\n}\n"
-                + "vrrp_instance V {\n virtual_router_id 1\n unicast_peer {\n @^main 192.0.2.1\n @^backup 192.0.2.2\n }\n}\n";
+                + "vrrp_instance V {\n virtual_router_id 1\n interface eth0\n virtual_ipaddress {\n  192.0.2.100\n }\n unicast_peer {\n @^main 192.0.2.1\n @^backup 192.0.2.2\n }\n}\n";
         KeepalivedConfig c = parse(text).config();
         assertThat(c.globalDefs().routerId()).isEqualTo("M");
         assertThat(c.vrrpInstances().get(0).unicastPeers()).extracting(a -> a.getHostAddress()).containsExactly("192.0.2.2");
@@ -64,7 +64,7 @@ class PreprocessorTest {
 
     @Test
     void conditionalDefinition_appliesOnlyForThatId() throws Exception {
-        String text = "@main $PRI=240\n@backup $PRI=200\nvrrp_instance V {\n virtual_router_id 1\n priority $PRI\n}\n";
+        String text = "@main $PRI=240\n@backup $PRI=200\nvrrp_instance V {\n virtual_router_id 1\n interface eth0\n virtual_ipaddress {\n  192.0.2.100\n }\n priority $PRI\n}\n";
         VrrpInstanceConfig i = parse(text).config().vrrpInstances().get(0);
         assertThat(i.priority()).isEqualTo(240);
     }
@@ -81,7 +81,7 @@ class PreprocessorTest {
 
     @Test
     void lst_withBraces_setsSeveralVariables() throws Exception {
-        String text = "vrrp_instance V {\n virtual_router_id 1\n virtual_ipaddress {\n"
+        String text = "vrrp_instance V {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n"
                 + "  ~LST({A, B}, {10,1},{20,4}) 192.168.${A}.${B}\n }\n}\n";
         assertThat(parse(text).config().vrrpInstances().get(0).virtualIpAddresses())
                 .extracting(v -> v.address().getHostAddress()).containsExactly("192.168.10.1", "192.168.20.4");
@@ -132,7 +132,7 @@ class PreprocessorTest {
 
     @Test
     void quotedWord_keepsSpacesAndBraces() throws Exception {
-        String text = "vrrp_instance V {\n virtual_router_id 1\n notify_master \"/bin/x { y }\"\n}\n";
+        String text = "vrrp_instance V {\n virtual_router_id 1\n interface eth0\n virtual_ipaddress {\n  192.0.2.100\n }\n notify_master \"/bin/x { y }\"\n}\n";
         assertThat(parse(text).config().vrrpInstances().get(0).notifyScripts().get("notify_master"))
                 .isEqualTo("\"/bin/x { y }\"");
     }

@@ -93,8 +93,6 @@ class VrrpMappingTest {
         assertThat(pass.authentication().orElseThrow().password()).isEqualTo("secret");
         VrrpInstance ah = instance(VI + " authentication {\n  auth_type AH\n  auth_pass k\n }\n}\n");
         assertThat(ah.authentication().orElseThrow().type()).isEqualTo(AuthType.AH);
-        assertThatThrownBy(() -> instance(VI + " authentication {\n  auth_type PASS\n }\n}\n"))
-                .hasMessage("vrrp_instance VI_1 auth_pass: null (expected: a password)");
     }
 
     @Test
@@ -122,16 +120,135 @@ class VrrpMappingTest {
         assertThat(v.scripts()).extracting(VrrpScript::command).containsExactly("/bin/b");
     }
 
+    /** What the typed builders refuse is a located error at the block when the file is read. */
     @Test
-    void builderRefusals_nameTheInstanceAndSetting() {
-        assertThatThrownBy(() -> instance("vrrp_instance VI_1 {\n virtual_router_id 51\n virtual_ipaddress {\n"
-                + "  192.0.2.100/24\n }\n}\n")).isInstanceOf(IllegalStateException.class)
-                .hasMessage("vrrp_instance VI_1 interface: null (expected: an interface name)");
-        assertThatThrownBy(() -> instance(VI.replace("192.0.2.100/24", "192.0.2.100/24 scope galaxy") + "}\n"))
-                .hasMessage("vrrp_instance VI_1 virtual_ipaddress 192.0.2.100 scope: \"galaxy\" (expected: one of"
-                        + " global, site, link, host, nowhere or 0..255)");
-        assertThatThrownBy(() -> instance(VI + " advert_int 0.5\n}\n"))
-                .hasMessage("vrrp_instance VI_1 advert_int: PT0.5S (expected: whole seconds 1..255 for VRRPv2)");
+    void builderRefusals_locatedAtTheInstance_nameTheInstanceAndSetting() {
+        assertThat(errors("vrrp_instance VI_1 {\n virtual_router_id 51\n virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n")
+                .errors()).extracting(ConfigProblem::toString)
+                .containsExactly("keepalived.conf:1:1: vrrp_instance VI_1 interface: null (expected: an interface name)");
+        assertThat(errors(VI.replace("192.0.2.100/24", "192.0.2.100/24 scope galaxy") + "}\n").errors())
+                .extracting(ConfigProblem::toString)
+                .containsExactly("keepalived.conf:1:1: vrrp_instance VI_1 virtual_ipaddress 192.0.2.100 scope: \"galaxy\""
+                        + " (expected: one of global, site, link, host, nowhere or 0..255)");
+    }
+
+    /** The director maps a configuration it is handed the same way: the same refusal, the same message. */
+    @Test
+    void builderRefusal_directorStart_sameMessageAsTheReader() throws Exception {
+        // keepalived refuses it too: "No VIP specified; at least one is required" for VRRPv3
+        String text = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n version 3\n}\n";
+        ConfigProblem located = errors(text).errors().get(0);
+        assertThat(located.toString()).isEqualTo("keepalived.conf:1:1: vrrp_instance VI_1 virtual_ipaddress: \"[]\""
+                + " (expected: at least one address)");
+        KeepalivedConfig good = parse(VI + " version 3\n}\n").config();
+        VrrpInstanceConfig i = good.vrrpInstances().get(0);
+        VrrpInstanceConfig refused = new VrrpInstanceConfig(i.name(), i.state(), i.interfaceName(), i.virtualRouterId(),
+                i.priority(), i.advertInterval(), i.version(), i.authentication(), java.util.List.of(),
+                i.excludedVirtualIpAddresses(), i.virtualRoutes(), i.virtualRules(), i.unicastSourceIp(),
+                i.unicastPeers(), i.multicastSourceIp(), i.nopreempt(),
+                i.preemptDelay(), i.trackInterfaces(), i.trackScripts(), i.trackFiles(), i.dontTrackPrimary(),
+                i.notifyScripts(), i.smtpAlert(), i.accept(), i.garp(), i.otherSettings());
+        KeepalivedConfig c = new KeepalivedConfig(good.globalDefs(), good.vrrpScripts(), java.util.List.of(refused),
+                good.vrrpSyncGroups(), good.virtualServerGroups(), good.virtualServers(), good.ssl());
+        assertThatThrownBy(() -> io.lvs4j.director.Director.builder(c)).isInstanceOf(IllegalStateException.class)
+                .hasMessage(located.message());
+    }
+
+    // ---- what keepalived 2.2.7 corrects with a warning (vrrp.c, vrrp_complete_instance): corrected, located
+
+    private static java.util.List<String> warnings(ConfigResult r) {
+        return r.warnings().stream().map(ConfigProblem::toString).toList();
+    }
+
+    @Test
+    void nopreempt_withStateMaster_clearedWithLocatedWarning() throws Exception {
+        ConfigResult r = parse(VI + " state MASTER\n nopreempt\n}\n");
+        assertThat(VrrpMapper.map(r.config()).instances().get(0).nopreempt()).isFalse();
+        assertThat(warnings(r)).containsExactly("keepalived.conf:8:2: vrrp_instance VI_1 nopreempt: with state MASTER"
+                + " (expected: state BACKUP) - cleared, as keepalived does");
+    }
+
+    @Test
+    void nopreempt_withPriority255_clearedWithLocatedWarning() throws Exception {
+        ConfigResult r = parse(VI + " priority 255\n nopreempt\n}\n");
+        assertThat(VrrpMapper.map(r.config()).instances().get(0).nopreempt()).isFalse();
+        assertThat(warnings(r)).containsExactly("keepalived.conf:8:2: vrrp_instance VI_1 nopreempt: with priority 255"
+                + " (expected: a priority below 255, the address owner always preempts) - cleared, as keepalived does");
+    }
+
+    @Test
+    void advertInt_fractionalOnVrrp2_roundedHalfUpWithLocatedWarning() throws Exception {
+        ConfigResult r = parse(VI + " advert_int 1.5\n}\n" + VI.replace("VI_1", "VI_2").replace("51", "52")
+                + " advert_int 0.4\n}\n");
+        assertThat(VrrpMapper.map(r.config()).instances()).extracting(VrrpInstance::advertInterval)
+                .containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(1));
+        assertThat(warnings(r)).containsExactly(
+                "keepalived.conf:7:2: vrrp_instance VI_1 advert_int: \"1.5s\" (expected: whole seconds for VRRPv2)"
+                        + " - rounded to 2s, as keepalived does",
+                "keepalived.conf:15:2: vrrp_instance VI_2 advert_int: \"0.4s\" (expected: whole seconds for VRRPv2)"
+                        + " - rounded to 1s, as keepalived does");
+    }
+
+    @Test
+    void advertInt_vrrp3OffTheTenMillisecondGridOrAbove40950ms_roundedOrSetWithLocatedWarning() throws Exception {
+        ConfigResult r = parse(VI + " version 3\n advert_int 0.015\n}\n" + VI.replace("VI_1", "VI_2").replace("51", "52")
+                + " version 3\n advert_int 50\n}\n");
+        assertThat(VrrpMapper.map(r.config()).instances()).extracting(VrrpInstance::advertInterval)
+                .containsExactly(Duration.ofMillis(20), Duration.ofMillis(40_950));
+        assertThat(warnings(r)).containsExactly(
+                "keepalived.conf:8:2: vrrp_instance VI_1 advert_int: \"0.015s\" (expected: a multiple of 10ms for VRRPv3)"
+                        + " - rounded to 0.02s, as keepalived does",
+                "keepalived.conf:17:2: vrrp_instance VI_2 advert_int: \"50s\" (expected: at most 40.95s for VRRPv3)"
+                        + " - set to 40.95s, as keepalived does");
+    }
+
+    @Test
+    void authentication_withoutAuthPass_ignoredWithLocatedWarning() throws Exception {
+        ConfigResult r = parse(VI + " authentication {\n  auth_type PASS\n }\n}\n");
+        assertThat(VrrpMapper.map(r.config()).instances().get(0).authentication()).isEmpty();
+        assertThat(warnings(r)).containsExactly("keepalived.conf:7:2: vrrp_instance VI_1 authentication auth_pass: null"
+                + " (expected: a password) - authentication ignored, as keepalived does");
+    }
+
+    @Test
+    void addressOwner_weightedTracking_notTrackedWithLocatedWarning() throws Exception {
+        ConfigResult r = parse("vrrp_script chk {\n script /bin/true\n}\n" + VI + " priority 255\n"
+                + " track_interface {\n  eth1 weight -10\n  eth2\n }\n track_script {\n  chk weight 5\n }\n}\n");
+        VrrpInstance i = VrrpMapper.map(r.config()).instances().get(0);
+        assertThat(i.trackedInterfaces()).extracting(Track::name).containsExactly("eth2");
+        assertThat(i.trackedScripts()).isEmpty();
+        assertThat(warnings(r)).containsExactly(
+                "keepalived.conf:12:3: vrrp_instance VI_1 track_interface eth1 weight: -10 (expected: 0 for the address"
+                        + " owner (priority 255)) - the interface is not tracked, as keepalived does",
+                "keepalived.conf:16:3: vrrp_instance VI_1 track_script chk weight: 5 (expected: 0 for the address"
+                        + " owner (priority 255)) - the script is not tracked, as keepalived does");
+    }
+
+    /** The track_script gives no weight: the vrrp_script's own applies, so keepalived drops it too. */
+    @Test
+    void addressOwner_tracksScriptWithItsOwnWeight_notTrackedWithLocatedWarning() throws Exception {
+        ConfigResult r = parse("vrrp_script chk {\n script /bin/true\n weight -20\n}\n" + VI + " priority 255\n"
+                + " track_script {\n  chk\n }\n}\n");
+        assertThat(VrrpMapper.map(r.config()).instances().get(0).trackedScripts()).isEmpty();
+        assertThat(warnings(r)).containsExactly("keepalived.conf:13:3: vrrp_instance VI_1 track_script chk weight: -20"
+                + " (expected: 0 for the address owner (priority 255)) - the script (its vrrp_script's weight) is not"
+                + " tracked, as keepalived does");
+    }
+
+    @Test
+    void syncGroupWithAddressOwner_weightedTracking_weight0WithLocatedWarning() throws Exception {
+        ConfigResult r = parse("vrrp_script chk {\n script /bin/true\n weight 10\n}\n" + VI + " priority 255\n}\n"
+                + VI.replace("VI_1", "VI_2").replace("51", "52") + "}\n"
+                + "vrrp_sync_group G {\n group {\n  VI_1\n  VI_2\n }\n track_script {\n  chk\n }\n"
+                + " track_interface {\n  eth1 weight 7\n }\n}\n");
+        VrrpSyncGroup g = VrrpMapper.map(r.config()).syncGroups().get(0);
+        assertThat(g.trackedScripts()).extracting(t -> t.weight()).containsExactly(OptionalInt.of(0));
+        assertThat(g.trackedInterfaces()).extracting(t -> t.weight()).containsExactly(OptionalInt.of(0));
+        assertThat(warnings(r)).containsExactlyInAnyOrder(
+                "keepalived.conf:26:3: vrrp_sync_group G track_script chk weight: 10 (expected: 0 with a member of"
+                        + " priority 255) - weight set to 0, as keepalived does",
+                "keepalived.conf:29:3: vrrp_sync_group G track_interface eth1 weight: 7 (expected: 0 with a member of"
+                        + " priority 255) - weight set to 0, as keepalived does");
     }
 
     // ---- conformance: vrrp_version in global_defs

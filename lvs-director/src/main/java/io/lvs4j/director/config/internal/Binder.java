@@ -74,9 +74,19 @@ public final class Binder {
 
     private final Map<Object, Token> locations = new java.util.IdentityHashMap<>();
 
-    /** Where each virtual and real server was read, for later located messages. */
+    private final Map<Object, Map<String, Token>> keywords = new java.util.IdentityHashMap<>();
+
+    /**
+     * Where each virtual and real server, VRRP block ({@code vrrp_instance}, {@code vrrp_script},
+     * {@code vrrp_sync_group}) and tracked object was read, for later located messages.
+     */
     public Map<Object, Token> locations() {
         return locations;
+    }
+
+    /** For each {@code vrrp_instance}: where each of its keywords was read (the last one given). */
+    public Map<Object, Map<String, Token>> keywordLocations() {
+        return keywords;
     }
 
     public Binder(Problems problems) {
@@ -159,6 +169,7 @@ public final class Binder {
                     if (named(n) && block(n)) {
                         VrrpScriptConfig s = vrrpScript(n);
                         if (s != null) {
+                            locations.put(s, n.keyword());
                             scripts.add(s);
                         }
                     }
@@ -167,13 +178,21 @@ public final class Binder {
                     if (named(n) && block(n)) {
                         VrrpInstanceConfig i = vrrpInstance(n);
                         if (i != null) {
+                            locations.put(i, n.keyword());
+                            Map<String, Token> at = new HashMap<>();
+                            for (Node k : children(n)) {
+                                at.put(k.name(), k.keyword());
+                            }
+                            keywords.put(i, at);
                             instances.add(i);
                         }
                     }
                     break;
                 case "vrrp_sync_group":
                     if (named(n) && block(n)) {
-                        syncGroups.add(syncGroup(n));
+                        VrrpSyncGroupConfig g = syncGroup(n);
+                        locations.put(g, n.keyword());
+                        syncGroups.add(g);
                     }
                     break;
                 case "virtual_server_group":
@@ -856,7 +875,9 @@ public final class Binder {
             if (scripts) {
                 scriptRefs.put(name, name.text());
             }
-            r.add(new TrackedObject(name.text(), weight, reverse));
+            TrackedObject t = new TrackedObject(name.text(), weight, reverse);
+            locations.put(t, name);
+            r.add(t);
         }
         return r;
     }

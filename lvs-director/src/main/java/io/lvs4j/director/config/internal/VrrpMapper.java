@@ -1,6 +1,5 @@
 package io.lvs4j.director.config.internal;
 
-import io.lvs4j.director.config.AuthenticationConfig;
 import io.lvs4j.director.config.GarpConfig;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.TrackedObject;
@@ -10,13 +9,16 @@ import io.lvs4j.director.config.VrrpScriptConfig;
 import io.lvs4j.director.config.VrrpSyncGroupConfig;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.vrrp.GarpSettings;
+import io.lvs4j.vrrp.InitialState;
 import io.lvs4j.vrrp.VirtualAddress;
 import io.lvs4j.vrrp.VrrpAuthentication;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpScript;
 import io.lvs4j.vrrp.VrrpSyncGroup;
 import java.net.Inet6Address;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +35,13 @@ import java.util.function.Consumer;
  * <p>Keywords read but not run (a {@code track_file}, {@code virtual_routes}, {@code use_vmac}, the
  * options of a virtual address other than {@code brd}, {@code dev}, {@code scope}, {@code label})
  * were reported as warnings by the reader, or are left out here as before.
+ *
+ * <p>The reader runs this mapping too ({@link KeepalivedConfig#read}, hence {@code lvs4j config
+ * check}), with the locations the {@link Binder} kept: what a typed builder refuses is a located
+ * error there rather than a failure at start, and what keepalived 2.2.7 corrects with a warning is
+ * corrected here with a located warning.
  */
 public final class VrrpMapper {
-    private VrrpMapper() {}
 
     /** The VRRP part of a configuration, typed. */
     public record Vrrp(List<VrrpInstance> instances, List<VrrpScript> scripts, List<VrrpSyncGroup> syncGroups) {
@@ -46,29 +52,108 @@ public final class VrrpMapper {
         }
     }
 
+    private static final Token UNKNOWN = new Token(Token.Kind.WORD, "", false, "<config>", 0, 0);
+
+    private final Problems problems;
+    private final Map<Object, Token> locations;
+    private final Map<Object, Map<String, Token>> keywords;
+    /** The first refusal of a typed builder, for the callers that take no located errors. */
+    private RuntimeException firstRefusal;
+
+    private VrrpMapper(Problems problems, Map<Object, Token> locations, Map<Object, Map<String, Token>> keywords) {
+        this.problems = problems;
+        this.locations = locations;
+        this.keywords = keywords;
+    }
+
     /**
-     * Maps the VRRP blocks of {@code c}.
+     * Maps the VRRP blocks of {@code c}, as the director does at start: what keepalived corrects
+     * with a warning is corrected the same way, without the warnings (a configuration read with
+     * {@link KeepalivedConfig#read} had them, located, from this same mapping).
      *
      * @throws IllegalArgumentException or {@link IllegalStateException} if a block cannot run (the
      *     message names the block and the setting)
      */
     public static Vrrp map(KeepalivedConfig c) {
+        return map(c, new Problems(), Map.of(), Map.of(), true);
+    }
+
+    /**
+     * Maps the VRRP blocks of {@code c} read from a file, as {@link #map(KeepalivedConfig)} does,
+     * reporting what keepalived corrects as located warnings and each block a typed builder
+     * refuses as a located error (that block is left out of the result).
+     */
+    public static Vrrp map(KeepalivedConfig c, Problems problems, Map<Object, Token> locations,
+            Map<Object, Map<String, Token>> keywords) {
+        return map(c, problems, locations, keywords, false);
+    }
+
+    private static Vrrp map(KeepalivedConfig c, Problems problems, Map<Object, Token> locations,
+            Map<Object, Map<String, Token>> keywords, boolean throwRefusal) {
+        VrrpMapper m = new VrrpMapper(problems, locations, keywords);
+        Vrrp vrrp = m.mapAll(c);
+        if (throwRefusal && m.firstRefusal != null) {
+            throw m.firstRefusal;
+        }
+        return vrrp;
+    }
+
+    private Vrrp mapAll(KeepalivedConfig c) {
         Integer globalVersion = c.globalDefs().vrrpVersion();
+        // a name defined twice: the last block wins, as lvs4j has always run it
+        Map<String, VrrpScriptConfig> scriptConfigs = new LinkedHashMap<>();
+        for (VrrpScriptConfig s : c.vrrpScripts()) {
+            scriptConfigs.remove(s.name());
+            scriptConfigs.put(s.name(), s);
+        }
+        Map<String, Integer> priorities = new HashMap<>();
         List<VrrpInstance> instances = new ArrayList<>();
         for (VrrpInstanceConfig i : c.vrrpInstances()) {
-            instances.add(instance(i, globalVersion == null ? 2 : globalVersion));
+            VrrpInstance built = refused(i, () -> instance(i, globalVersion == null ? 2 : globalVersion, scriptConfigs));
+            if (built != null) {
+                instances.add(built);
+                priorities.put(built.name(), built.priority());
+            }
         }
-        // a name defined twice: the last block wins, as lvs4j has always run it
-        Map<String, VrrpScript> scripts = new LinkedHashMap<>();
-        for (VrrpScriptConfig s : c.vrrpScripts()) {
-            scripts.remove(s.name());
-            scripts.put(s.name(), script(s));
+        List<VrrpScript> scripts = new ArrayList<>();
+        for (VrrpScriptConfig s : scriptConfigs.values()) {
+            VrrpScript built = refused(s, () -> script(s));
+            if (built != null) {
+                scripts.add(built);
+            }
         }
         List<VrrpSyncGroup> groups = new ArrayList<>();
         for (VrrpSyncGroupConfig g : c.vrrpSyncGroups()) {
-            groups.add(group(g));
+            VrrpSyncGroup built = refused(g, () -> group(g, priorities, scriptConfigs));
+            if (built != null) {
+                groups.add(built);
+            }
         }
-        return new Vrrp(instances, new ArrayList<>(scripts.values()), groups);
+        return new Vrrp(instances, scripts, groups);
+    }
+
+    /** Builds, or reports the builder's refusal as an error at the block and returns null. */
+    private <T> T refused(Object block, java.util.function.Supplier<T> build) {
+        try {
+            return build.get();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            if (firstRefusal == null) {
+                firstRefusal = e;
+            }
+            problems.error(at(block), e.getMessage());
+            return null;
+        }
+    }
+
+    private Token at(Object block) {
+        Token t = locations.get(block);
+        return t != null ? t : UNKNOWN;
+    }
+
+    private Token at(Object block, String keyword) {
+        Map<String, Token> k = keywords.get(block);
+        Token t = k == null ? null : k.get(keyword);
+        return t != null ? t : at(block);
     }
 
     /**
@@ -82,23 +167,45 @@ public final class VrrpMapper {
     }
 
     /**
-     * A {@code vrrp_instance}; {@code defaultVersion} applies when it gives no {@code version}. An
-     * {@code authentication} block of a VRRPv3 instance is left out, as keepalived ignores it (the
-     * reader warned, see {@link Binder}).
+     * A {@code vrrp_instance}; {@code defaultVersion} applies when it gives no {@code version}. What
+     * keepalived 2.2.7 corrects with a warning when it completes an instance is corrected here, with
+     * a located warning: {@code nopreempt} with {@code state MASTER} or priority 255 is cleared; a
+     * VRRPv2 {@code advert_int} is rounded to whole seconds (half up, at least 1 s), a VRRPv3 one to
+     * 10 ms and at most 40.95 s; an {@code authentication} without {@code auth_pass} is ignored; the
+     * address owner (priority 255) stops tracking the interfaces and scripts it tracks with a weight
+     * (a script tracked without one has the script's own). An {@code authentication} block of a
+     * VRRPv3 instance is left out, as keepalived ignores it (the reader warned, see {@link Binder}).
      */
-    static VrrpInstance instance(VrrpInstanceConfig c, int defaultVersion) {
+    private VrrpInstance instance(VrrpInstanceConfig c, int defaultVersion, Map<String, VrrpScriptConfig> scripts) {
+        String where = "vrrp_instance " + c.name();
         VrrpInstance.Builder b = VrrpInstance.builder(c.name()).virtualRouterId(c.virtualRouterId());
         ifSet(c.interfaceName(), b::interfaceName);
         int version = version(c, defaultVersion);
         b.version(version);
         ifSet(c.priority(), b::priority);
-        ifSet(c.advertInterval(), b::advertInterval);
+        boolean owner = c.priority() != null && c.priority() == OWNER;
+        ifSet(advertInterval(c, version), b::advertInterval);
         ifSet(c.state(), b::initialState);
-        b.nopreempt(c.nopreempt());
+        boolean nopreempt = c.nopreempt();
+        if (nopreempt && owner) {
+            problems.warning(at(c, "nopreempt"), where + " nopreempt: with priority 255 (expected: a priority below 255,"
+                    + " the address owner always preempts) - cleared, as keepalived does");
+            nopreempt = false;
+        } else if (nopreempt && c.state() == InitialState.MASTER) {
+            problems.warning(at(c, "nopreempt"), where + " nopreempt: with state MASTER (expected: state BACKUP)"
+                    + " - cleared, as keepalived does");
+            nopreempt = false;
+        }
+        b.nopreempt(nopreempt);
         ifSet(c.preemptDelay(), b::preemptDelay);
         ifSet(c.accept(), b::acceptMode);
         if (c.authentication() != null && version == 2) {
-            b.authentication(authentication(c.name(), c.authentication()));
+            if (c.authentication().password() == null) {
+                problems.warning(at(c, "authentication"), Preconditions.message(where + " authentication auth_pass",
+                        null, "a password") + " - authentication ignored, as keepalived does");
+            } else {
+                b.authentication(VrrpAuthentication.of(c.authentication().type(), c.authentication().password()));
+            }
         }
         ifSet(c.unicastSourceIp() != null ? c.unicastSourceIp() : c.multicastSourceIp(), b::sourceAddress);
         for (VirtualIpAddress v : c.virtualIpAddresses()) {
@@ -114,11 +221,67 @@ public final class VrrpMapper {
             b.higherPrioritySendAdvert(hp.isEmpty() || hp.get(0).equalsIgnoreCase("true") || hp.get(0).equals("1")
                     || hp.get(0).equalsIgnoreCase("yes") || hp.get(0).equalsIgnoreCase("on"));
         }
-        track(c.trackInterfaces(), b::trackInterface, b::trackInterface);
-        track(c.trackScripts(), b::trackScript, b::trackScript);
+        for (TrackedObject t : c.trackInterfaces()) {
+            if (owner && t.weight() != null && t.weight() != 0) {
+                problems.warning(at(t), ownerWeight(where + " track_interface " + t.name(), t.weight(), "interface"));
+            } else {
+                track(t, b::trackInterface, b::trackInterface);
+            }
+        }
+        for (TrackedObject t : c.trackScripts()) {
+            VrrpScriptConfig s = scripts.get(t.name());
+            int weight = t.weight() != null ? t.weight() : s != null && s.weight() != null ? s.weight() : 0;
+            if (owner && weight != 0) {
+                problems.warning(at(t), ownerWeight(where + " track_script " + t.name(), weight,
+                        t.weight() != null ? "script" : "script (its vrrp_script's weight)"));
+            } else {
+                track(t, b::trackScript, b::trackScript);
+            }
+        }
         b.dontTrackPrimary(c.dontTrackPrimary());
         notify(c.notifyScripts(), b::notifyMaster, b::notifyBackup, b::notifyFault, b::notifyStop, b::notifyAny);
         return b.build();
+    }
+
+    private static final int OWNER = 255;
+
+    private static String ownerWeight(String what, int weight, String kind) {
+        return Preconditions.message(what + " weight", weight, "0 for the address owner (priority 255)")
+                + " - the " + kind + " is not tracked, as keepalived does";
+    }
+
+    /**
+     * The advert interval keepalived runs: VRRPv2 whole seconds (rounded half up, at least 1 s),
+     * VRRPv3 10 ms steps (rounded half up, at least 10 ms, at most 40.95 s); warned where changed.
+     */
+    private Duration advertInterval(VrrpInstanceConfig c, int version) {
+        Duration d = c.advertInterval();
+        if (d == null) {
+            return null;
+        }
+        String where = "vrrp_instance " + c.name() + " advert_int";
+        long micros = d.toNanos() / 1000;
+        long step = version == 2 ? 1_000_000 : 10_000;
+        long max = version == 2 ? 255_000_000 : 40_950_000;
+        long r = micros;
+        String expected;
+        if (micros > max) {
+            r = max;
+            expected = version == 2 ? "at most 255s for VRRPv2" : "at most 40.95s for VRRPv3";
+        } else if (micros % step != 0) {
+            r = Math.max(step, (micros + step / 2) / step * step);
+            expected = version == 2 ? "whole seconds for VRRPv2" : "a multiple of 10ms for VRRPv3";
+        } else {
+            return d;
+        }
+        Duration out = Duration.ofNanos(r * 1000);
+        problems.warning(at(c, "advert_int"), Preconditions.message(where, seconds(d), expected) + " - "
+                + (micros > max ? "set to " : "rounded to ") + seconds(out) + ", as keepalived does");
+        return out;
+    }
+
+    private static String seconds(Duration d) {
+        return java.math.BigDecimal.valueOf(d.toNanos(), 9).stripTrailingZeros().toPlainString() + "s";
     }
 
     /** A {@code vrrp_script} (one without {@code script} was dropped by the reader). */
@@ -135,19 +298,40 @@ public final class VrrpMapper {
         return b.build();
     }
 
-    /** A {@code vrrp_sync_group}. */
-    static VrrpSyncGroup group(VrrpSyncGroupConfig g) {
+    /**
+     * A {@code vrrp_sync_group}. When a member is the address owner (priority 255) its weighted
+     * tracking is kept with weight 0, with a warning, as keepalived does.
+     */
+    private VrrpSyncGroup group(VrrpSyncGroupConfig g, Map<String, Integer> priorities,
+            Map<String, VrrpScriptConfig> scripts) {
+        String where = "vrrp_sync_group " + g.name();
+        boolean owner = g.instances().stream().anyMatch(n -> Integer.valueOf(OWNER).equals(priorities.get(n)));
         VrrpSyncGroup.Builder b = VrrpSyncGroup.builder(g.name()).members(g.instances());
-        track(g.trackInterfaces(), b::trackInterface, b::trackInterface);
-        track(g.trackScripts(), b::trackScript, b::trackScript);
+        for (TrackedObject t : g.trackInterfaces()) {
+            if (owner && t.weight() != null && t.weight() != 0) {
+                problems.warning(at(t), groupOwnerWeight(where + " track_interface " + t.name(), t.weight()));
+                b.trackInterface(t.name(), 0, t.reverse());
+            } else {
+                track(t, b::trackInterface, b::trackInterface);
+            }
+        }
+        for (TrackedObject t : g.trackScripts()) {
+            VrrpScriptConfig s = scripts.get(t.name());
+            int weight = t.weight() != null ? t.weight() : s != null && s.weight() != null ? s.weight() : 0;
+            if (owner && weight != 0) {
+                problems.warning(at(t), groupOwnerWeight(where + " track_script " + t.name(), weight));
+                b.trackScript(t.name(), 0, t.reverse());
+            } else {
+                track(t, b::trackScript, b::trackScript);
+            }
+        }
         notify(g.notifyScripts(), b::notifyMaster, b::notifyBackup, b::notifyFault, b::notifyStop, b::notifyAny);
         return b.build();
     }
 
-    private static VrrpAuthentication authentication(String instance, AuthenticationConfig a) {
-        Preconditions.checkArgument(a.password() != null, "vrrp_instance " + instance + " auth_pass", null,
-                "a password");
-        return VrrpAuthentication.of(a.type(), a.password());
+    private static String groupOwnerWeight(String what, int weight) {
+        return Preconditions.message(what + " weight", weight, "0 with a member of priority 255")
+                + " - weight set to 0, as keepalived does";
     }
 
     private static VirtualAddress address(String instance, VirtualIpAddress v) {
@@ -183,14 +367,12 @@ public final class VrrpMapper {
         void track(String name, int weight, boolean reverse);
     }
 
-    /** Tracks each object: with the weight it gives, else with the tracked object's own. */
-    private static void track(List<TrackedObject> objects, Consumer<String> plain, WeightedTrack weighted) {
-        for (TrackedObject t : objects) {
-            if (t.weight() == null) {
-                plain.accept(t.name());
-            } else {
-                weighted.track(t.name(), t.weight(), t.reverse());
-            }
+    /** Tracks one object: with the weight it gives, else with the tracked object's own. */
+    private static void track(TrackedObject t, Consumer<String> plain, WeightedTrack weighted) {
+        if (t.weight() == null) {
+            plain.accept(t.name());
+        } else {
+            weighted.track(t.name(), t.weight(), t.reverse());
         }
     }
 
