@@ -21,6 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  * script moves its priority.
  */
 public abstract class VrrpNodeContract {
+    /**
+     * A script's timeout defaults to its interval (100 ms here); a fork and exec on a loaded machine
+     * can take longer, which fails the check and lowers the priority before the test changes anything.
+     */
+    private static final Duration SCRIPT_TIMEOUT = Duration.ofSeconds(2);
+
     @TempDir
     protected Path dir;
 
@@ -85,7 +91,7 @@ public abstract class VrrpNodeContract {
         Path flag = dir.resolve("healthy");
         Files.writeString(flag, "");
         VrrpScript chk = VrrpScript.builder("chk").command("/usr/bin/test -e " + flag)
-                .interval(Duration.ofMillis(100)).weight(-10).build();
+                .interval(Duration.ofMillis(100)).timeout(SCRIPT_TIMEOUT).weight(-10).build();
         VrrpNode n = start(builder().script(chk).instance(instance("VI_1", 62).virtualAddress("192.0.2.100/24")
                 .trackScript("chk").build()));
         assertThat(await(Duration.ofSeconds(3), () -> state(n, "VI_1") == RouterState.MASTER)).isTrue();
@@ -109,7 +115,7 @@ public abstract class VrrpNodeContract {
         Path flag = dir.resolve("up");
         Files.writeString(flag, "");
         VrrpScript chk = VrrpScript.builder("chk").command("/usr/bin/test -e " + flag)
-                .interval(Duration.ofMillis(100)).build();
+                .interval(Duration.ofMillis(100)).timeout(SCRIPT_TIMEOUT).build();
         VrrpNode n = start(builder().script(chk)
                 .instance(instance("VI_1", 64).virtualAddress("192.0.2.100/24").build())
                 .instance(instance("VI_2", 65).virtualAddress("192.0.2.101/24").build())
