@@ -131,6 +131,8 @@ public final class Director implements AutoCloseable {
     private final RunDirectory runDir;
     private final AddressRemover addressRemover;
     private final io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
+    /** Route health injection, or null (then no class of lvs-bgp is ever loaded). */
+    private final RouteInjector injector;
 
     // ---- on the director's thread ----
     private final Map<ServiceKey, ServiceHealth> configured = new LinkedHashMap<>();
@@ -228,6 +230,19 @@ public final class Director implements AutoCloseable {
         this.vrrpNetwork = b.network != null
                 ? VrrpUnit.inMemory(b.network, b.node, b.nodeAddress)
                 : VrrpUnit.linux(b.netns, b.addressDelegate);
+        this.injector = b.rhi == null ? null : new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
+                new RouteInjector.Sink() {
+                    @Override
+                    public void routes(List<String> announced, List<String> withdrawn) {
+                        long seq = ++sequence;
+                        emit(new DirectorEvent.Routes(seq, loop.nanos(), announced, withdrawn));
+                    }
+
+                    @Override
+                    public void failure(String operation, Exception e) {
+                        Director.this.failure(operation, e);
+                    }
+                });
     }
 
     /** Moves a health-check thread into the director's namespace; a thread that cannot runs nothing. */
@@ -308,6 +323,24 @@ public final class Director implements AutoCloseable {
             return null;
         });
         return snapshot;
+    }
+
+    /**
+     * The BGP sessions of {@link Builder#routeHealthInjection route health injection}, one per
+     * neighbour (state, uptime, what is announced to it); empty without it.
+     */
+    public List<io.lvs4j.bgp.BgpSession> bgpSessions() {
+        RouteInjector i = injector;
+        return i == null ? List.of() : i.sessions();
+    }
+
+    /**
+     * The addresses route health injection announces now (to every neighbour whose session is
+     * up): those of the services that have quorum. Empty without it.
+     */
+    public List<InetAddress> announcedAddresses() {
+        RouteInjector i = injector;
+        return i == null ? List.of() : i.announced();
     }
 
     public void addListener(DirectorListener listener) {
@@ -525,6 +558,17 @@ public final class Director implements AutoCloseable {
             }
             closed = true;
         }
+        if (injector != null) {
+            // a planned stop withdraws first and lets the routers move the traffic away
+            try {
+                injector.withdrawAndDrain(() -> run(() -> {
+                    injector.withdrawAll();
+                    return null;
+                }));
+            } catch (RuntimeException e) {
+                LOG.warn("withdrawing the routes: {}", e.toString());
+            }
+        }
         monitor.close();
         if (ownedChecks != null) {
             ownedChecks.close();
@@ -564,6 +608,9 @@ public final class Director implements AutoCloseable {
                 return null;
             });
         } finally {
+            if (injector != null) {
+                injector.close(); // the sessions end, the addresses leave the device
+            }
             loop.shutdown();
             commands.shutdown();
             if (ownedIpvs != null) {
@@ -600,6 +647,9 @@ public final class Director implements AutoCloseable {
     }
 
     private void start(boolean flush) throws IpvsException, InterfaceException {
+        if (injector != null) {
+            injector.start(); // the BGP listener and dials; routes follow the first reconcile
+        }
         run(() -> {
             if (runDir != null) {
                 recover();
@@ -741,6 +791,14 @@ public final class Director implements AutoCloseable {
             readBefore = null;
             recordOwnership();
             publish();
+            routes();
+        }
+    }
+
+    /** Route health injection follows the services and the health view (model, desired, difference, speaker). */
+    private void routes() {
+        if (injector != null && !closing) {
+            injector.update(configured.keySet(), monitor.view());
         }
     }
 
@@ -1161,6 +1219,7 @@ public final class Director implements AutoCloseable {
         private java.nio.file.Path runDirectory = RunDirectory.DEFAULT;
         private Boolean exclusive; // null: when the director touches the kernel
         private AddressRemover addressRemover;
+        private RouteHealthInjection rhi;
 
         private Builder() {}
 
@@ -1402,6 +1461,17 @@ public final class Director implements AutoCloseable {
          */
         public Builder exclusive(boolean exclusive) {
             this.exclusive = exclusive;
+            return this;
+        }
+
+        /**
+         * Route health injection: announces each virtual service's address over BGP while the
+         * service has quorum, withdraws it when quorum is lost and on stop (see
+         * {@link RouteHealthInjection}). Needs {@code io.lvs4j:lvs-bgp} (an optional dependency of
+         * lvs-director).
+         */
+        public Builder routeHealthInjection(RouteHealthInjection settings) {
+            this.rhi = Preconditions.checkNotNull(settings, "routeHealthInjection");
             return this;
         }
 
