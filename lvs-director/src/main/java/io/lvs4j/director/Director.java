@@ -1239,6 +1239,9 @@ public final class Director implements AutoCloseable {
             List<String> flush = c.globalDefs().otherSettings().getOrDefault("lvs_flush_on_stop",
                     c.globalDefs().otherSettings().get("lvs_flush_onstop"));
             flushOnClose = flush != null && flush.isEmpty();
+            if (c.bgpSpeaker() != null) {
+                rhi = BgpMapping.map(c); // route health injection: lvs4j's bgp_speaker block
+            }
             VrrpMapper.Vrrp vrrp = VrrpMapper.map(c); // the VRRP blocks as lvs-vrrp's typed values
             instances = new ArrayList<>(vrrp.instances());
             scripts = new ArrayList<>(vrrp.scripts());

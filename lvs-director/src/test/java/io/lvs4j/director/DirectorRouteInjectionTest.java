@@ -186,6 +186,100 @@ class DirectorRouteInjectionTest {
     }
 
     @Test
+    void fluentAndFile_sameSettingsSameRoutesSameServices() throws Exception {
+        BgpTestPeer filePeer = peer();
+        BgpTestPeer fluentPeer = peer();
+        String conf = """
+                virtual_server 198.51.100.10 80 {
+                    lb_algo mh
+                    lb_kind DR
+                    protocol TCP
+                    real_server 10.0.0.2 80 {
+                    }
+                }
+                virtual_server 198.51.100.20 80 {
+                    lb_algo mh
+                    lb_kind DR
+                    protocol TCP
+                    no_announce
+                    real_server 10.0.0.2 80 {
+                    }
+                }
+                virtual_server fwmark 7 {
+                    lb_algo mh
+                    lb_kind DR
+                    announce 198.51.100.40
+                    real_server 10.0.0.2 0 {
+                    }
+                }
+                virtual_server_group G {
+                    198.51.100.50-51 80
+                }
+                virtual_server group G {
+                    lb_algo mh
+                    lb_kind DR
+                    protocol TCP
+                    real_server 10.0.0.2 80 {
+                    }
+                }
+                bgp_speaker {
+                    router_id 192.0.2.11
+                    local_as 65001
+                    listen_port 0
+                    stop_drain 0
+                    neighbor 127.0.0.1 {
+                        remote_as 65000
+                        port PORT
+                    }
+                }
+                """.replace("PORT", String.valueOf(filePeer.port()));
+        io.lvs4j.director.config.KeepalivedConfig config = io.lvs4j.director.config.KeepalivedConfig.parse(
+                "keepalived.conf", conf, io.lvs4j.director.config.ReadOptions.defaults()).config();
+        InMemoryIpvs fileTable = new InMemoryIpvs();
+        Director fromFile = Director.builder(config).ipvs(fileTable).virtualClock(clock).start();
+        open.add(0, fromFile);
+
+        VirtualService mark = VirtualService.builder(ServiceKey.fwmark(7)).scheduler("mh")
+                .realServer(RealServer.of("10.0.0.2", 0).route()).build();
+        VirtualService hidden = service("198.51.100.20", 80, "10.0.0.2");
+        java.util.function.IntFunction<RouteHealthInjection> settings = port -> RouteHealthInjection.builder(
+                BgpSpeaker.builder().routerId("192.0.2.11").localAs(65001).listen(false)
+                        .neighbor(BgpNeighbor.builder("127.0.0.1").remoteAs(65000).port(port).build()).build())
+                .stopDrain(Duration.ZERO).noAnnounce(hidden.key())
+                .announce(mark.key(), ip("198.51.100.40")).build();
+        RouteHealthInjection rhi = settings.apply(fluentPeer.port());
+        assertThat(BgpMapping.map(config)).isEqualTo(settings.apply(filePeer.port()));
+        InMemoryIpvs fluentTable = new InMemoryIpvs();
+        Director fluent = Director.builder().service(service("198.51.100.10", 80, "10.0.0.2")).service(hidden)
+                .service(mark).service(service("198.51.100.50", 80, "10.0.0.2"))
+                .service(service("198.51.100.51", 80, "10.0.0.2")).routeHealthInjection(rhi).ipvs(fluentTable)
+                .virtualClock(clock).start();
+        open.add(0, fluent);
+
+        Set<String> expected = Set.of("198.51.100.10/32", "198.51.100.40/32", "198.51.100.50/32", "198.51.100.51/32");
+        assertThat(waitUntil(() -> filePeer.routes().equals(expected))).as("file: %s", filePeer.routes()).isTrue();
+        assertThat(waitUntil(() -> fluentPeer.routes().equals(expected))).as("fluent: %s", fluentPeer.routes()).isTrue();
+        assertThat(keys(fileTable)).isEqualTo(keys(fluentTable)).hasSize(5);
+        assertThat(fromFile.announcedAddresses()).containsExactlyInAnyOrderElementsOf(fluent.announcedAddresses());
+    }
+
+    private static InetAddress ip(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Set<String> keys(InMemoryIpvs t) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (io.lvs4j.table.ServiceState s : t.serviceStates()) {
+            out.add(s.service().key().toString());
+        }
+        return out;
+    }
+
+    @Test
     void settings_badValuesFailInTheSetterNamingThem() {
         RouteHealthInjection.Builder b = RouteHealthInjection.builder(speaker(179));
         assertThatThrownBy(() -> b.stopDrain(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
