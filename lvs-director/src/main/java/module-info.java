@@ -4,9 +4,7 @@ module io.lvs4j.director {
     requires transitive io.lvs4j.netlink;
     requires transitive io.lvs4j.vrrp;
     requires transitive io.lvs4j.health;
-    // route health injection: optional (RouteHealthInjection's signatures name lvs-bgp's types,
-    // loaded only when it is used; an embedder that uses it adds io.lvs4j:lvs-bgp)
-    requires static transitive io.lvs4j.bgp;
+    requires transitive io.lvs4j.bgp; // route health injection: BgpSpeaker in RouteHealthInjection
     requires org.slf4j;
     exports io.lvs4j.director;
     exports io.lvs4j.director.config;

@@ -12,29 +12,15 @@ import java.util.List;
 /**
  * From keepalived.conf's {@code bgp_speaker} block and the virtual servers' {@code announce} /
  * {@code no_announce} to {@link RouteHealthInjection}: the same builders the fluent API uses.
- * Loaded only when the file has the block (lvs-bgp stays optional).
  */
 final class BgpMapping {
     private BgpMapping() {}
 
-    /**
-     * The settings, or null when the file has no {@code bgp_speaker}.
-     *
-     * @throws IllegalArgumentException when lvs-bgp is not on the class path
-     */
+    /** The settings, or null when the file has no {@code bgp_speaker}. */
     static RouteHealthInjection map(KeepalivedConfig c) {
         if (c.bgpSpeaker() == null) {
             return null;
         }
-        try {
-            return build(c);
-        } catch (NoClassDefFoundError e) {
-            throw new IllegalArgumentException("bgp_speaker: needs io.lvs4j:lvs-bgp on the class path (" + e.getMessage()
-                    + ")", e);
-        }
-    }
-
-    private static RouteHealthInjection build(KeepalivedConfig c) {
         BgpSpeakerConfig b = c.bgpSpeaker();
         BgpSpeaker.Builder s = BgpSpeaker.builder().routerId(b.routerId()).localAs(b.localAs());
         if (b.listenPort() != null) {

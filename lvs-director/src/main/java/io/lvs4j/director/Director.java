@@ -131,7 +131,7 @@ public final class Director implements AutoCloseable {
     private final RunDirectory runDir;
     private final AddressRemover addressRemover;
     private final io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
-    /** Route health injection, or null (then no class of lvs-bgp is ever loaded). */
+    /** Route health injection, or null (then no BGP speaker runs). */
     private final RouteInjector injector;
 
     // ---- on the director's thread ----
@@ -1470,8 +1470,7 @@ public final class Director implements AutoCloseable {
         /**
          * Route health injection: announces each virtual service's address over BGP while the
          * service has quorum, withdraws it when quorum is lost and on stop (see
-         * {@link RouteHealthInjection}). Needs {@code io.lvs4j:lvs-bgp} (an optional dependency of
-         * lvs-director).
+         * {@link RouteHealthInjection}).
          */
         public Builder routeHealthInjection(RouteHealthInjection settings) {
             this.rhi = Preconditions.checkNotNull(settings, "routeHealthInjection");

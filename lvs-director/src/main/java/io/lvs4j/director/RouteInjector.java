@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Route health injection at work, on the director's thread: from the configured services and the
  * health view the addresses to announce (desired), the difference to what is announced, and the
- * speaker (and the device) brought to it. Loaded only when {@link RouteHealthInjection} is used,
- * so lvs-bgp stays optional.
+ * speaker (and the device) brought to it.
  */
 final class RouteInjector {
     private static final Logger LOG = LoggerFactory.getLogger(RouteInjector.class);
