@@ -133,6 +133,7 @@ public final class Director implements AutoCloseable {
     private final io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
     /** Route health injection, or null (then no BGP speaker runs). */
     private final RouteInjector injector;
+    private final RouteHealthInjection rhi;
 
     // ---- on the director's thread ----
     private final Map<ServiceKey, ServiceHealth> configured = new LinkedHashMap<>();
@@ -230,6 +231,7 @@ public final class Director implements AutoCloseable {
         this.vrrpNetwork = b.network != null
                 ? VrrpUnit.inMemory(b.network, b.node, b.nodeAddress)
                 : VrrpUnit.linux(b.netns, b.addressDelegate);
+        this.rhi = b.rhi;
         this.injector = b.rhi == null ? null : new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
                 new RouteInjector.Sink() {
                     @Override
@@ -448,7 +450,9 @@ public final class Director implements AutoCloseable {
      * its instances, or a lone instance) whose configuration is unchanged keep running untouched,
      * changed ones restart, new ones start, removed ones stop gracefully; services and real
      * servers change as with {@link #putService}, so unchanged real servers keep their health
-     * state; timeouts and the sync daemon follow.
+     * state; timeouts and the sync daemon follow; routes (route health injection) follow the new
+     * services, but a changed {@code bgp_speaker} or {@code announce}/{@code no_announce} takes
+     * effect at the next start (reported as a {@link DirectorEvent.Failure}, the rest applied).
      *
      * @throws IllegalArgumentException if the configuration cannot run (nothing was changed)
      * @throws InterfaceException if a new VRRP instance could not start (it is reported, the rest applied)
@@ -462,6 +466,7 @@ public final class Director implements AutoCloseable {
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
         Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
         VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
+        RouteHealthInjection newRhi = BgpMapping.map(config);
         List<VrrpUnit.Spec> specs = VrrpUnit.specs(vrrp.instances(), vrrp.syncGroups(), vrrp.scripts());
         InterfaceException[] vrrpFailure = new InterfaceException[1];
         // VRRP first, off the director's thread for real sockets (a stopping unit posts its events to it)
@@ -537,6 +542,11 @@ public final class Director implements AutoCloseable {
             syncDaemons();
             long seq = ++sequence;
             emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, kept, changedServices));
+            if (!java.util.Objects.equals(newRhi, rhi)) {
+                // the speaker keeps its sessions; the services' routes follow the new services
+                failure("bgp_speaker", new IllegalStateException("bgp_speaker and announce/no_announce changes take"
+                        + " effect at the next start (the running speaker and its settings are kept)"));
+            }
             return reconcileNow();
         });
         if (vrrpFailure[0] != null) {

@@ -263,6 +263,48 @@ class DirectorRouteInjectionTest {
         assertThat(fromFile.announcedAddresses()).containsExactlyInAnyOrderElementsOf(fluent.announcedAddresses());
     }
 
+    @Test
+    void reload_bgpSpeakerChanged_reportedAndKeptServicesFollowed() throws Exception {
+        BgpTestPeer peer = peer();
+        String conf = """
+                virtual_server 198.51.100.10 80 {
+                    lb_algo mh
+                    lb_kind DR
+                    protocol TCP
+                    real_server 10.0.0.2 80 {
+                    }
+                }
+                bgp_speaker {
+                    router_id 192.0.2.11
+                    local_as 65001
+                    listen_port 0
+                    stop_drain 0
+                    neighbor 127.0.0.1 {
+                        remote_as 65000
+                        port PORT
+                    }
+                }
+                """.replace("PORT", String.valueOf(peer.port()));
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(conf)), events);
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+
+        d.apply(parse(conf)); // the same: nothing to report
+        assertThat(events).noneMatch(e -> e instanceof DirectorEvent.Failure);
+        // another service, and a hold time the running speaker cannot take
+        d.apply(parse(conf.replace("198.51.100.10", "198.51.100.11").replace("port " + peer.port(),
+                "port " + peer.port() + "\n hold_time 3")));
+        assertThat(events).filteredOn(e -> e instanceof DirectorEvent.Failure).singleElement()
+                .satisfies(e -> assertThat(((DirectorEvent.Failure) e).operation()).isEqualTo("bgp_speaker"));
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.11/32")))).as("%s", peer.routes())
+                .isTrue();
+    }
+
+    private static io.lvs4j.director.config.KeepalivedConfig parse(String text) throws Exception {
+        return io.lvs4j.director.config.KeepalivedConfig.parse("keepalived.conf", text,
+                io.lvs4j.director.config.ReadOptions.defaults()).config();
+    }
+
     private static InetAddress ip(String s) {
         try {
             return InetAddress.getByName(s);
