@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class DirectorBirdIT {
     private static final String VIP = "198.51.100.10";
+    private static final String VIP6 = "2001:db8:100::10";
 
     private NetnsLab lab;
     private String router;
@@ -60,6 +61,8 @@ class DirectorBirdIT {
         NetnsLab.veth(router, "eth0", director, "eth0");
         NetnsLab.addr(router, "eth0", "192.0.2.1/24");
         NetnsLab.addr(director, "eth0", "192.0.2.11/24");
+        NetnsLab.addr(router, "eth0", "2001:db8::1/64");
+        NetnsLab.addr(director, "eth0", "2001:db8::11/64");
         NetnsLab.up(router, "eth0");
         NetnsLab.up(director, "eth0");
         NetnsLab.up(director, "lo");
@@ -87,6 +90,7 @@ class DirectorBirdIT {
                 + "protocol device { scan time 1; }\n"
                 + "protocol direct { ipv4; ipv6; interface \"eth0\"; }\n"
                 + "protocol kernel k4 { ipv4 { export where source = RTS_BGP; }; merge paths on; }\n"
+                + "protocol kernel k6 { ipv6 { export where source = RTS_BGP; }; merge paths on; }\n"
                 + "filter from_directors {\n"
                 + "  if net.len != 32 && net.len != 128 then reject;\n"
                 + "  if (65535, 0) ~ bgp_community then bgp_local_pref = 0;\n"
@@ -97,6 +101,7 @@ class DirectorBirdIT {
                 + "  neighbor 192.0.2.11 as 65001;\n"
                 + "  hold time 3;\n"
                 + "  ipv4 { import filter from_directors; export none; };\n"
+                + "  ipv6 { import filter from_directors; export none; };\n"
                 + "}\n");
         birdSocket = dir.resolve("bird.ctl").toString();
         Path pid = dir.resolve("bird.pid");
@@ -112,23 +117,37 @@ class DirectorBirdIT {
 
     /** A TCP listener on 127.0.0.1:port in the director's namespace, accepting and closing. */
     private void startBackend(int port) throws IOException, InterruptedException {
+        startBackend(port, false);
+    }
+
+    /** The same on [::1] when {@code v6}. */
+    private void startBackend(int port, boolean v6) throws IOException, InterruptedException {
         String py = "import socket\n"
-                + "s = socket.socket()\n"
+                + "s = socket.socket(socket." + (v6 ? "AF_INET6" : "AF_INET") + ")\n"
                 + "s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)\n"
-                + "s.bind(('127.0.0.1', " + port + "))\n"
+                + "s.bind(('" + (v6 ? "::1" : "127.0.0.1") + "', " + port + "))\n"
                 + "s.listen(16)\n"
                 + "while True:\n"
                 + "    c, a = s.accept()\n"
                 + "    c.close()\n";
         backend = lab.track(new ProcessBuilder("ip", "netns", "exec", director, "python3", "-c", py)
                 .redirectErrorStream(true).redirectOutput(lab.dir().resolve("backend.log").toFile()).start());
-        assertThat(NetnsLab.waitUntil(Duration.ofSeconds(5), Duration.ofMillis(20),
-                () -> NetnsLab.canConnect(director, port))).as("backend listening").isTrue();
+        Path log = lab.dir().resolve("backend.log");
+        assertThat(NetnsLab.waitUntil(Duration.ofSeconds(5), Duration.ofMillis(20), () -> {
+            try {
+                return NetnsLab.sh("ip", "netns", "exec", director, "ss", "-Hltn").contains(":" + port + " ");
+            } catch (IOException e) {
+                return false;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        })).as("backend listening: %s", NetnsLab.read(log)).isTrue();
     }
 
     private String route(String prefix) {
         try {
-            return NetnsLab.sh("ip", "-4", "-n", router, "route", "show", prefix).trim();
+            return NetnsLab.sh("ip", prefix.contains(":") ? "-6" : "-4", "-n", router, "route", "show", prefix).trim();
         } catch (IOException e) {
             return "ERR " + e.getMessage();
         } catch (InterruptedException e) {
@@ -139,7 +158,7 @@ class DirectorBirdIT {
 
     private String vipOnLo() {
         try {
-            return NetnsLab.sh("ip", "-4", "-n", director, "-o", "addr", "show", "dev", "lo");
+            return NetnsLab.sh("ip", "-n", director, "-o", "addr", "show", "dev", "lo");
         } catch (IOException e) {
             return "ERR " + e.getMessage();
         } catch (InterruptedException e) {
@@ -150,15 +169,19 @@ class DirectorBirdIT {
 
     /** Milliseconds until the router's route for the VIP satisfies {@code condition} (polled every 10 ms), or -1. */
     private long waitRoute(Predicate<String> condition, Duration max) throws InterruptedException {
+        return waitRoute(VIP, condition, max);
+    }
+
+    private long waitRoute(String prefix, Predicate<String> condition, Duration max) throws InterruptedException {
         long t0 = System.nanoTime();
         long end = t0 + max.toNanos();
         while (System.nanoTime() < end) {
-            if (condition.test(route(VIP))) {
+            if (condition.test(route(prefix))) {
                 return (System.nanoTime() - t0) / 1_000_000;
             }
             Thread.sleep(10);
         }
-        return condition.test(route(VIP)) ? (System.nanoTime() - t0) / 1_000_000 : -1;
+        return condition.test(route(prefix)) ? (System.nanoTime() - t0) / 1_000_000 : -1;
     }
 
     private String diagnostics() {
@@ -228,5 +251,46 @@ class DirectorBirdIT {
                 (System.nanoTime() - stop) / 1_000_000);
         assertThat(vipOnLo()).doesNotContain(VIP);
         assertThat(events).filteredOn(e -> e instanceof DirectorEvent.Routes).hasSize(4);
+    }
+
+    @Test
+    void ipv6Service_128InBirdsKernelTableFollowsHealthAndStop() throws Exception {
+        int port = 18081;
+        startBackend(port, true);
+        RealServer rs = RealServer.of("::1", port).masquerade().build();
+        VirtualService web = VirtualService.tcp(VIP6, 80).scheduler("mh").realServer(rs).build();
+        CheckPolicy policy = CheckPolicy.builder().interval(Duration.ofMillis(500)).retry(0)
+                .delayBeforeRetry(Duration.ofMillis(500)).build();
+        BgpSpeaker bgp = BgpSpeaker.builder().routerId("192.0.2.11").localAs(65001)
+                .neighbor(BgpNeighbor.builder("192.0.2.1").remoteAs(65000).holdTime(Duration.ofSeconds(3))
+                        .ipv6NextHop("2001:db8::11").build())
+                .build();
+        Director d = Director.builder().netns(director).ipvs(new InMemoryIpvs())
+                .service(ServiceHealth.builder(web).check(rs, TcpChecker.of(Endpoint.of("::1", port)), policy).build())
+                .routeHealthInjection(RouteHealthInjection.builder(bgp).addressOnDevice(true)
+                        .stopDrain(Duration.ZERO).build())
+                .start();
+        directors.add(d);
+
+        assertThat(waitRoute(VIP6, r -> r.contains("via 2001:db8::11"), Duration.ofSeconds(20)))
+                .as("/128 installed by BIRD: %s", diagnostics()).isGreaterThanOrEqualTo(0);
+        assertThat(route(VIP6)).startsWith(VIP6 + " via 2001:db8::11 dev eth0 proto bird");
+        assertThat(vipOnLo()).contains(VIP6 + "/128");
+
+        long killed = System.nanoTime();
+        backend.destroyForcibly().waitFor();
+        assertThat(waitRoute(VIP6, String::isEmpty, Duration.ofSeconds(10)))
+                .as("/128 withdrawn after the check failed: %s", diagnostics()).isGreaterThanOrEqualTo(0);
+        System.out.printf("IPv6: backend killed to the /128 gone from BIRD's kernel table: %d ms%n",
+                (System.nanoTime() - killed) / 1_000_000);
+        assertThat(vipOnLo()).doesNotContain(VIP6);
+
+        startBackend(port, true);
+        assertThat(waitRoute(VIP6, r -> r.contains("via 2001:db8::11"), Duration.ofSeconds(10)))
+                .as("/128 back: %s", diagnostics()).isGreaterThanOrEqualTo(0);
+        d.close();
+        assertThat(waitRoute(VIP6, String::isEmpty, Duration.ofSeconds(5))).as("/128 withdrawn on stop")
+                .isGreaterThanOrEqualTo(0);
+        assertThat(vipOnLo()).doesNotContain(VIP6);
     }
 }
