@@ -4,6 +4,7 @@ module io.lvs4j.director {
     requires transitive io.lvs4j.netlink;
     requires transitive io.lvs4j.vrrp;
     requires transitive io.lvs4j.health;
+    requires transitive io.lvs4j.bgp; // route health injection: BgpSpeaker in RouteHealthInjection
     requires org.slf4j;
     exports io.lvs4j.director;
     exports io.lvs4j.director.config;

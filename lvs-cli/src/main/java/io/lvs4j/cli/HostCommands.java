@@ -279,6 +279,10 @@ final class HostCommands {
         @Option(names = "--ipv6", description = "NAT: also net.ipv6.conf.all.forwarding=1")
         boolean ipv6;
 
+        @Option(names = "--active-active", description = "several directors behind ECMP announcing by BGP"
+                + " (bgp_speaker): also net.ipv4.vs.sloppy_tcp=1")
+        boolean activeActive;
+
         @Override
         public Integer call() throws CliException {
             Forwarding f = switch (mode.toLowerCase()) {
@@ -290,7 +294,7 @@ final class HostCommands {
             List<String> namespaces = namespaces();
             List<DirectorSetup> setups = new ArrayList<>();
             for (String ns : namespaces) {
-                DirectorSetup setup = DirectorSetup.method(f).ipv6(ipv6);
+                DirectorSetup setup = DirectorSetup.method(f).ipv6(ipv6).activeActive(activeActive);
                 try {
                     setups.add(ns == null ? setup : setup.netns(ns));
                 } catch (IllegalArgumentException e) {

@@ -58,6 +58,13 @@ final class KeepalivedLog {
             for (ServiceKey k : r.servicesAdopted()) {
                 out.println("Adopting VS " + vs(k) + " as it is in the kernel (its connections kept)");
             }
+        } else if (e instanceof DirectorEvent.Routes r) {
+            if (!r.announced().isEmpty()) {
+                out.println("BGP: announcing " + String.join(" ", r.announced()));
+            }
+            if (!r.withdrawn().isEmpty()) {
+                out.println("BGP: withdrawing " + String.join(" ", r.withdrawn()));
+            }
         } else if (e instanceof DirectorEvent.ConfigApplied c) {
             out.println("Reloaded: VRRP kept " + c.vrrpKept() + ", restarted " + c.vrrpRestarted() + "; services changed "
                     + c.servicesChanged());

@@ -470,6 +470,7 @@ public final class RunCommand implements Callable<Integer> {
             case "status": {
                 Forwarder f = forwarder;
                 return new Control.Answer(Main.OK, StateFormat.text(director.refresh())
+                        + StateFormat.bgp(director.announcedAddresses(), director.bgpSessions())
                         + (f == null ? "" : forwarderLine(f)));
             }
             case "status json":

@@ -50,6 +50,40 @@ final class StateFormat {
         return sb.toString();
     }
 
+    /**
+     * Route health injection's part of {@code lvs4j status}: what the director announces, and each
+     * BGP session's state and what went to that neighbour. Empty without a {@code bgp_speaker}.
+     */
+    static String bgp(java.util.List<java.net.InetAddress> announced, java.util.List<io.lvs4j.bgp.BgpSession> sessions) {
+        if (sessions.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("BGP (route health injection): announcing ")
+                .append(announced.isEmpty() ? "nothing" : addresses(announced)).append('\n');
+        for (io.lvs4j.bgp.BgpSession s : sessions) {
+            sb.append("  neighbor ").append(io.lvs4j.internal.Addresses.format(s.neighbor().address())).append(" AS")
+                    .append(s.neighbor().remoteAs()).append("  ").append(s.state());
+            if (s.state() == io.lvs4j.bgp.SessionState.ESTABLISHED) {
+                sb.append("  up ").append(s.uptime().toSeconds()).append(" s");
+            }
+            sb.append("  announced ").append(s.announced().isEmpty() ? "nothing" : addresses(s.announced()));
+            if (s.gracefulShutdown()) {
+                sb.append(" (graceful shutdown)");
+            }
+            s.lastNotificationReceived().ifPresent(n -> sb.append("  last received ").append(n));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String addresses(java.util.List<java.net.InetAddress> as) {
+        StringBuilder sb = new StringBuilder();
+        for (java.net.InetAddress a : as) {
+            sb.append(sb.length() == 0 ? "" : " ").append(io.lvs4j.internal.Addresses.format(a));
+        }
+        return sb.toString();
+    }
+
     /** What {@code lvs4j status --json} prints and {@code /status} serves: {@link DirectorJson#state}. */
     static String json(DirectorState s) {
         return DirectorJson.state(s);

@@ -44,7 +44,7 @@ class HostCommandsTest {
         assertThat(err).isEqualTo("lvs4j: " + state + ":4: sysctl: \"kernel.core_pattern\" (expected: one of "
                 + "net.ipv4.ip_forward, net.ipv6.conf.all.forwarding, net.ipv4.conf.all.arp_ignore, "
                 + "net.ipv4.conf.lo.arp_ignore, net.ipv4.conf.all.arp_announce, net.ipv4.conf.lo.arp_announce, "
-                + "net.ipv4.conf.all.rp_filter, net.ipv4.conf.tunl0.rp_filter, net.ipv4.conf.INTERFACE.send_redirects)\n");
+                + "net.ipv4.conf.all.rp_filter, net.ipv4.conf.tunl0.rp_filter, net.ipv4.vs.sloppy_tcp, net.ipv4.conf.INTERFACE.send_redirects)\n");
         assertThat(Files.readString(state)).as("the record is kept").isEqualTo(text);
     }
 

@@ -43,6 +43,15 @@ class KeepalivedLogTest {
     }
 
     @Test
+    void routes_oneLineEachWay() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        KeepalivedLog.print(new DirectorEvent.Routes(1, 0, java.util.List.of("198.51.100.10", "198.51.100.11"),
+                java.util.List.of("198.51.100.12")), new PrintStream(b, true, StandardCharsets.UTF_8));
+        assertThat(b.toString(StandardCharsets.UTF_8).lines()).containsExactly(
+                "BGP: announcing 198.51.100.10 198.51.100.11", "BGP: withdrawing 198.51.100.12");
+    }
+
+    @Test
     void recovered_saysWhoCrashedAndWhatWasRemovedAndAdopted() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         KeepalivedLog.print(new DirectorEvent.Recovered(1, 0, 4242, java.util.List.of("192.0.2.50/32 dev eth0"),

@@ -131,6 +131,9 @@ public final class Director implements AutoCloseable {
     private final RunDirectory runDir;
     private final AddressRemover addressRemover;
     private final io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
+    /** Route health injection, or null (then no BGP speaker runs). */
+    private final RouteInjector injector;
+    private final RouteHealthInjection rhi;
 
     // ---- on the director's thread ----
     private final Map<ServiceKey, ServiceHealth> configured = new LinkedHashMap<>();
@@ -228,6 +231,20 @@ public final class Director implements AutoCloseable {
         this.vrrpNetwork = b.network != null
                 ? VrrpUnit.inMemory(b.network, b.node, b.nodeAddress)
                 : VrrpUnit.linux(b.netns, b.addressDelegate);
+        this.rhi = b.rhi;
+        this.injector = b.rhi == null ? null : new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
+                new RouteInjector.Sink() {
+                    @Override
+                    public void routes(List<String> announced, List<String> withdrawn) {
+                        long seq = ++sequence;
+                        emit(new DirectorEvent.Routes(seq, loop.nanos(), announced, withdrawn));
+                    }
+
+                    @Override
+                    public void failure(String operation, Exception e) {
+                        Director.this.failure(operation, e);
+                    }
+                });
     }
 
     /** Moves a health-check thread into the director's namespace; a thread that cannot runs nothing. */
@@ -308,6 +325,24 @@ public final class Director implements AutoCloseable {
             return null;
         });
         return snapshot;
+    }
+
+    /**
+     * The BGP sessions of {@link Builder#routeHealthInjection route health injection}, one per
+     * neighbour (state, uptime, what is announced to it); empty without it.
+     */
+    public List<io.lvs4j.bgp.BgpSession> bgpSessions() {
+        RouteInjector i = injector;
+        return i == null ? List.of() : i.sessions();
+    }
+
+    /**
+     * The addresses route health injection announces now (to every neighbour whose session is
+     * up): those of the services that have quorum. Empty without it.
+     */
+    public List<InetAddress> announcedAddresses() {
+        RouteInjector i = injector;
+        return i == null ? List.of() : i.announced();
     }
 
     public void addListener(DirectorListener listener) {
@@ -415,7 +450,9 @@ public final class Director implements AutoCloseable {
      * its instances, or a lone instance) whose configuration is unchanged keep running untouched,
      * changed ones restart, new ones start, removed ones stop gracefully; services and real
      * servers change as with {@link #putService}, so unchanged real servers keep their health
-     * state; timeouts and the sync daemon follow.
+     * state; timeouts and the sync daemon follow; routes (route health injection) follow the new
+     * services, but a changed {@code bgp_speaker} or {@code announce}/{@code no_announce} takes
+     * effect at the next start (reported as a {@link DirectorEvent.Failure}, the rest applied).
      *
      * @throws IllegalArgumentException if the configuration cannot run (nothing was changed)
      * @throws InterfaceException if a new VRRP instance could not start (it is reported, the rest applied)
@@ -429,6 +466,7 @@ public final class Director implements AutoCloseable {
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
         Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
         VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
+        RouteHealthInjection newRhi = BgpMapping.map(config);
         List<VrrpUnit.Spec> specs = VrrpUnit.specs(vrrp.instances(), vrrp.syncGroups(), vrrp.scripts());
         InterfaceException[] vrrpFailure = new InterfaceException[1];
         // VRRP first, off the director's thread for real sockets (a stopping unit posts its events to it)
@@ -504,6 +542,11 @@ public final class Director implements AutoCloseable {
             syncDaemons();
             long seq = ++sequence;
             emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, kept, changedServices));
+            if (!java.util.Objects.equals(newRhi, rhi)) {
+                // the speaker keeps its sessions; the services' routes follow the new services
+                failure("bgp_speaker", new IllegalStateException("bgp_speaker and announce/no_announce changes take"
+                        + " effect at the next start (the running speaker and its settings are kept)"));
+            }
             return reconcileNow();
         });
         if (vrrpFailure[0] != null) {
@@ -524,6 +567,17 @@ public final class Director implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        if (injector != null) {
+            // a planned stop withdraws first and lets the routers move the traffic away
+            try {
+                injector.withdrawAndDrain(() -> run(() -> {
+                    injector.withdrawAll();
+                    return null;
+                }));
+            } catch (RuntimeException e) {
+                LOG.warn("withdrawing the routes: {}", e.toString());
+            }
         }
         monitor.close();
         if (ownedChecks != null) {
@@ -564,6 +618,9 @@ public final class Director implements AutoCloseable {
                 return null;
             });
         } finally {
+            if (injector != null) {
+                injector.close(); // the sessions end, the addresses leave the device
+            }
             loop.shutdown();
             commands.shutdown();
             if (ownedIpvs != null) {
@@ -600,6 +657,9 @@ public final class Director implements AutoCloseable {
     }
 
     private void start(boolean flush) throws IpvsException, InterfaceException {
+        if (injector != null) {
+            injector.start(); // the BGP listener and dials; routes follow the first reconcile
+        }
         run(() -> {
             if (runDir != null) {
                 recover();
@@ -741,6 +801,14 @@ public final class Director implements AutoCloseable {
             readBefore = null;
             recordOwnership();
             publish();
+            routes();
+        }
+    }
+
+    /** Route health injection follows the services and the health view (model, desired, difference, speaker). */
+    private void routes() {
+        if (injector != null && !closing) {
+            injector.update(configured.keySet(), monitor.view());
         }
     }
 
@@ -1161,6 +1229,7 @@ public final class Director implements AutoCloseable {
         private java.nio.file.Path runDirectory = RunDirectory.DEFAULT;
         private Boolean exclusive; // null: when the director touches the kernel
         private AddressRemover addressRemover;
+        private RouteHealthInjection rhi;
 
         private Builder() {}
 
@@ -1180,6 +1249,9 @@ public final class Director implements AutoCloseable {
             List<String> flush = c.globalDefs().otherSettings().getOrDefault("lvs_flush_on_stop",
                     c.globalDefs().otherSettings().get("lvs_flush_onstop"));
             flushOnClose = flush != null && flush.isEmpty();
+            if (c.bgpSpeaker() != null) {
+                rhi = BgpMapping.map(c); // route health injection: lvs4j's bgp_speaker block
+            }
             VrrpMapper.Vrrp vrrp = VrrpMapper.map(c); // the VRRP blocks as lvs-vrrp's typed values
             instances = new ArrayList<>(vrrp.instances());
             scripts = new ArrayList<>(vrrp.scripts());
@@ -1402,6 +1474,16 @@ public final class Director implements AutoCloseable {
          */
         public Builder exclusive(boolean exclusive) {
             this.exclusive = exclusive;
+            return this;
+        }
+
+        /**
+         * Route health injection: announces each virtual service's address over BGP while the
+         * service has quorum, withdraws it when quorum is lost and on stop (see
+         * {@link RouteHealthInjection}).
+         */
+        public Builder routeHealthInjection(RouteHealthInjection settings) {
+            this.rhi = Preconditions.checkNotNull(settings, "routeHealthInjection");
             return this;
         }
 

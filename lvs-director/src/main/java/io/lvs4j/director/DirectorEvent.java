@@ -111,4 +111,20 @@ public sealed interface DirectorEvent {
             return "#" + sequence + " " + operation + " failed: " + error.getMessage();
         }
     }
+
+    /**
+     * Route health injection ({@link RouteHealthInjection}) changed what the director announces
+     * over BGP: the addresses (host routes) it started and stopped announcing, as text.
+     */
+    record Routes(long sequence, long nanos, List<String> announced, List<String> withdrawn) implements DirectorEvent {
+        public Routes {
+            announced = List.copyOf(announced);
+            withdrawn = List.copyOf(withdrawn);
+        }
+
+        @Override
+        public String toString() {
+            return "#" + sequence + " BGP announced " + announced + " withdrew " + withdrawn;
+        }
+    }
 }

@@ -176,6 +176,6 @@ final class KeepalivedMapping {
                 v.schedulerFlags(), v.ops(), v.hashed(), v.method(), v.persistenceTimeout(), v.persistenceGranularity(),
                 v.persistenceEngine(), v.ipFamily(), null, null, v.quorumUp(), v.quorumDown(), null, v.haSuspend(),
                 v.alpha(), v.omega(), v.inhibitOnFailure(), v.weight(), v.delayLoop(), v.connectTimeout(), v.retry(),
-                v.delayBeforeRetry(), v.warmup(), v.virtualhost(), v.smtpAlert(), v.realServers());
+                v.delayBeforeRetry(), v.warmup(), v.virtualhost(), v.smtpAlert(), v.realServers(), v.announce());
     }
 }

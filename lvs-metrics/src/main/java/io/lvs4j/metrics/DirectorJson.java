@@ -146,6 +146,8 @@ public final class DirectorJson {
             return "kernelChange";
         } else if (e instanceof DirectorEvent.ConfigApplied) {
             return "configApplied";
+        } else if (e instanceof DirectorEvent.Routes) {
+            return "routes";
         }
         return "failure";
     }
@@ -209,6 +211,13 @@ public final class DirectorJson {
             g.endArray();
             g.name("servicesChanged").beginArray();
             c.servicesChanged().forEach(g::value);
+            g.endArray();
+        } else if (e instanceof DirectorEvent.Routes r) {
+            g.name("announced").beginArray();
+            r.announced().forEach(g::value);
+            g.endArray();
+            g.name("withdrawn").beginArray();
+            r.withdrawn().forEach(g::value);
             g.endArray();
         } else if (e instanceof DirectorEvent.Failure f) {
             g.field("operation", f.operation());

@@ -60,6 +60,14 @@ class DirectorJsonTest {
     }
 
     @Test
+    void event_routes_announcedAndWithdrawn() {
+        String s = DirectorJson.event(new DirectorEvent.Routes(5, 7, List.of("198.51.100.10"),
+                List.of("2001:db8::10")));
+        assertThat(s).isEqualTo("{\"sequence\":5,\"nanos\":7,\"type\":\"routes\",\"announced\":[\"198.51.100.10\"],"
+                + "\"withdrawn\":[\"2001:db8::10\"]}");
+    }
+
+    @Test
     void event_failure_messageEscaped() {
         String s = DirectorJson.event(new DirectorEvent.Failure(9, 2, "reconcile",
                 new IllegalStateException("line1\nline2")));

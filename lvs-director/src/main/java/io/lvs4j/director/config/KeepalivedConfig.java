@@ -34,7 +34,16 @@ public record KeepalivedConfig(
         List<VrrpSyncGroupConfig> vrrpSyncGroups,
         List<VirtualServerGroupConfig> virtualServerGroups,
         List<VirtualServerConfig> virtualServers,
-        SslConfig ssl) {
+        SslConfig ssl,
+        BgpSpeakerConfig bgpSpeaker) {
+
+    /** Without lvs4j's {@code bgp_speaker} block. */
+    public KeepalivedConfig(GlobalDefs globalDefs, List<VrrpScriptConfig> vrrpScripts,
+            List<VrrpInstanceConfig> vrrpInstances, List<VrrpSyncGroupConfig> vrrpSyncGroups,
+            List<VirtualServerGroupConfig> virtualServerGroups, List<VirtualServerConfig> virtualServers,
+            SslConfig ssl) {
+        this(globalDefs, vrrpScripts, vrrpInstances, vrrpSyncGroups, virtualServerGroups, virtualServers, ssl, null);
+    }
 
     public KeepalivedConfig {
         Preconditions.checkNotNull(globalDefs, "globalDefs");

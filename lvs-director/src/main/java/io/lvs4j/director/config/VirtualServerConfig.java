@@ -51,7 +51,19 @@ public record VirtualServerConfig(
         Duration warmup,
         String virtualhost,
         Boolean smtpAlert,
-        List<RealServerConfig> realServers) {
+        List<RealServerConfig> realServers,
+        Announce announce) {
+
+    /**
+     * lvs4j's {@code announce [ADDRESS...]} and {@code no_announce} (route health injection, see
+     * {@link BgpSpeakerConfig}): {@code enabled} false for {@code no_announce}; else the addresses
+     * announced instead of the service's own (none: its own; a fwmark service needs them).
+     */
+    public record Announce(boolean enabled, List<InetAddress> addresses) {
+        public Announce {
+            addresses = List.copyOf(addresses);
+        }
+    }
 
     public VirtualServerConfig {
         schedulerFlags = Set.copyOf(schedulerFlags);
@@ -79,7 +91,7 @@ public record VirtualServerConfig(
             List<RealServerConfig> realServers) {
         return new VirtualServerConfig(address, port, fwmark, group, null, null, Set.of(), false, false, null, null,
                 null, null, null, null, null, null, null, null, false, false, false, false, null, null, null, null,
-                null, null, null, null, realServers);
+                null, null, null, null, realServers, null);
     }
 
     static <T> T orElse(T value, T otherwise) {

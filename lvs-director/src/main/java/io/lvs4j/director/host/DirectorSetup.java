@@ -14,6 +14,12 @@ import java.util.List;
  * a director forwarding onto the interface a packet came in on would otherwise tell the client to
  * go to the real server directly.
  *
+ * <p>With {@link #activeActive(boolean)} (several directors behind routers' ECMP, each announcing
+ * the virtual addresses by BGP: route health injection) also {@code net.ipv4.vs.sloppy_tcp=1}, so
+ * that a director takes over a connection mid-flow when the routers move it there (a director
+ * that died, or came back). The virtual addresses themselves go on {@code lo} through the
+ * director, which adds each while it announces it; no helper puts them there for good.
+ *
  * <pre>{@code
  * try (HostChanges undo = DirectorSetup.method(Forwarding.MASQ).netns("lb1").apply()) {
  *     ... run the director ...
@@ -24,6 +30,7 @@ public final class DirectorSetup {
     private final Forwarding method;
     private String netns;
     private boolean ipv6;
+    private boolean activeActive;
 
     private DirectorSetup(Forwarding method) {
         this.method = method;
@@ -49,6 +56,15 @@ public final class DirectorSetup {
     }
 
     /**
+     * Also {@code net.ipv4.vs.sloppy_tcp=1}: several active directors behind ECMP (default
+     * false). IPVS must be loaded (its sysctls exist only then).
+     */
+    public DirectorSetup activeActive(boolean activeActive) {
+        this.activeActive = activeActive;
+        return this;
+    }
+
+    /**
      * Applies the settings, each only when needed (a second call changes nothing). On failure
      * what this call changed is undone and the exception says which sysctl failed, with errno.
      */
@@ -66,12 +82,15 @@ public final class DirectorSetup {
                 a.sysctl(Applier.ipv4Conf(n, "send_redirects"), "0");
             }
         }
+        if (activeActive) {
+            a.sysctl("net.ipv4.vs.sloppy_tcp", "1");
+        }
         return a.done();
     }
 
     @Override
     public String toString() {
         return "DirectorSetup[" + method.keepalivedName() + (netns != null ? " netns " + netns : "")
-                + (ipv6 ? " ipv6" : "") + "]";
+                + (ipv6 ? " ipv6" : "") + (activeActive ? " active-active" : "") + "]";
     }
 }

@@ -150,7 +150,8 @@ public final class HostChanges implements AutoCloseable {
      */
     static final List<String> SYSCTLS = List.of("net.ipv4.ip_forward", "net.ipv6.conf.all.forwarding",
             "net.ipv4.conf.all.arp_ignore", "net.ipv4.conf.lo.arp_ignore", "net.ipv4.conf.all.arp_announce",
-            "net.ipv4.conf.lo.arp_announce", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.tunl0.rp_filter");
+            "net.ipv4.conf.lo.arp_announce", "net.ipv4.conf.all.rp_filter", "net.ipv4.conf.tunl0.rp_filter",
+            "net.ipv4.vs.sloppy_tcp");
     private static final String SEND_REDIRECTS = "net.ipv4.conf.INTERFACE.send_redirects";
     private static final List<String> LINKS = List.of("tunl0", "ip6tnl0");
 

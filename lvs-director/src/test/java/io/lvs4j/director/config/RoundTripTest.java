@@ -44,7 +44,7 @@ class RoundTripTest {
         VirtualServerConfig vs = new VirtualServerConfig(InetAddress.getByName("192.0.2.1"), 80, 0, null,
                 io.lvs4j.Protocol.TCP, io.lvs4j.Scheduler.SH, Set.of(io.lvs4j.SchedulerFlag.SH_PORT), false, false,
                 LvsMethod.NAT, 600, "255.255.255.0", null, null, 1, 0, null, null, null, false, false, false, true, null,
-                Duration.ofSeconds(6), null, null, null, null, null, null, List.of(rs));
+                Duration.ofSeconds(6), null, null, null, null, null, null, List.of(rs), null);
         KeepalivedConfig c = KeepalivedConfig.ofLvs(List.of(), List.of(vs));
         KeepalivedConfig back = Configs.parse(c.toKeepalivedConf()).config();
         assertThat(back).isEqualTo(c);

@@ -89,7 +89,7 @@ class HostSetupTest {
     private static final String HEAD = "lvs4j-host-changes 1\nnetns\t-\n";
     private static final String KNOWN = "one of net.ipv4.ip_forward, net.ipv6.conf.all.forwarding, "
             + "net.ipv4.conf.all.arp_ignore, net.ipv4.conf.lo.arp_ignore, net.ipv4.conf.all.arp_announce, "
-            + "net.ipv4.conf.lo.arp_announce, net.ipv4.conf.all.rp_filter, net.ipv4.conf.tunl0.rp_filter, "
+            + "net.ipv4.conf.lo.arp_announce, net.ipv4.conf.all.rp_filter, net.ipv4.conf.tunl0.rp_filter, net.ipv4.vs.sloppy_tcp, "
             + "net.ipv4.conf.INTERFACE.send_redirects";
 
     @Test

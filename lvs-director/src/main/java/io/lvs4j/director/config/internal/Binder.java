@@ -7,6 +7,7 @@ import io.lvs4j.Scheduler;
 import io.lvs4j.SchedulerFlag;
 import io.lvs4j.TunnelChecksum;
 import io.lvs4j.TunnelType;
+import io.lvs4j.director.config.BgpSpeakerConfig;
 import io.lvs4j.director.config.GlobalDefs;
 import io.lvs4j.director.config.GroupEntry;
 import io.lvs4j.director.config.KeepalivedConfig;
@@ -71,6 +72,7 @@ public final class Binder {
     private final List<VirtualServerGroupConfig> groups = new ArrayList<>();
     private final List<VirtualServerConfig> servers = new ArrayList<>();
     private SslConfig ssl;
+    private BgpSpeakerConfig bgpSpeaker;
 
     private final Map<Object, Token> locations = new java.util.IdentityHashMap<>();
 
@@ -217,6 +219,16 @@ public final class Binder {
                         ssl = ssl(n);
                     }
                     break;
+                case "bgp_speaker":
+                    if (block(n)) {
+                        if (bgpSpeaker != null || bgpSeen) {
+                            problems.error(n.keyword(), "bgp_speaker: a second one (expected: one bgp_speaker block)");
+                        } else {
+                            bgpSeen = true;
+                            bgpSpeaker = bgpSpeaker(n);
+                        }
+                    }
+                    break;
                 default:
                     if (ROOT_NOT_ACTED.contains(n.name())) {
                         notActed(n);
@@ -227,7 +239,7 @@ public final class Binder {
         }
         checkCrossReferences();
         checkAuthenticationVersions();
-        return new KeepalivedConfig(globalDefs, scripts, instances, syncGroups, groups, servers, ssl);
+        return new KeepalivedConfig(globalDefs, scripts, instances, syncGroups, groups, servers, ssl, bgpSpeaker);
     }
 
     private void checkCrossReferences() {
@@ -1137,6 +1149,189 @@ public final class Binder {
         Boolean smtpAlert;
         List<RealServerConfig> realServers = new ArrayList<>();
         Token weightAt;
+        VirtualServerConfig.Announce announce;
+    }
+
+    // ---------------------------------------------------------------- bgp_speaker (lvs4j's own)
+
+    private boolean bgpSeen;
+
+    private BgpSpeakerConfig bgpSpeaker(Node b) {
+        InetAddress routerId = null;
+        Long localAs = null;
+        Integer listenPort = null;
+        String device = null;
+        Duration stopDrain = null;
+        List<BgpSpeakerConfig.Neighbor> neighbors = new ArrayList<>();
+        boolean ok = true;
+        for (Node n : children(b)) {
+            if (!n.name().equals("neighbor")) {
+                noBlock(n);
+            }
+            switch (n.name()) {
+                case "router_id": {
+                    InetAddress a = v.address(n, 0);
+                    if (a != null && (!(a instanceof java.net.Inet4Address) || a.isAnyLocalAddress())) {
+                        problems.invalid(n.keyword(), n.arg(0), "a non-zero IPv4 address");
+                        a = null;
+                    }
+                    routerId = a;
+                    ok &= a != null;
+                    break;
+                }
+                case "local_as":
+                    localAs = asNumber(n);
+                    ok &= localAs != null;
+                    break;
+                case "listen_port": {
+                    Long p = v.integer(n, 0, 0, 65535);
+                    listenPort = p == null ? null : (int) (long) p;
+                    ok &= p != null;
+                    break;
+                }
+                case "device":
+                    device = v.string(n, 0, "an interface name");
+                    if (device != null && (device.isEmpty() || device.length() > 15 || device.indexOf('/') >= 0)) {
+                        problems.invalid(n.keyword(), n.arg(0), "an interface name (1..15 characters, no '/')");
+                        device = null;
+                    }
+                    break;
+                case "stop_drain":
+                    stopDrain = v.timer(n, 0, 0, 3_600_000_000L);
+                    break;
+                case "neighbor": {
+                    BgpSpeakerConfig.Neighbor nb = neighbor(n, neighbors);
+                    if (nb != null) {
+                        neighbors.add(nb);
+                    } else {
+                        ok = false;
+                    }
+                    break;
+                }
+                default:
+                    problems.error(n.keyword(), Preconditions.message("bgp_speaker", n.name(),
+                            "one of router_id, local_as, listen_port, device, stop_drain, neighbor"));
+                    ok = false;
+            }
+        }
+        if (routerId == null && ok) {
+            problems.error(b.keyword(), "bgp_speaker router_id: missing (expected: router_id IPV4_ADDRESS)");
+            ok = false;
+        }
+        if (localAs == null && ok) {
+            problems.error(b.keyword(), "bgp_speaker local_as: missing (expected: local_as 1..4294967295)");
+            ok = false;
+        }
+        if (neighbors.isEmpty() && ok) {
+            problems.error(b.keyword(), "bgp_speaker neighbor: none (expected: at least one neighbor block)");
+            ok = false;
+        }
+        if (ok && listenPort != null && listenPort == 0) {
+            for (BgpSpeakerConfig.Neighbor nb : neighbors) {
+                if (nb.passive()) {
+                    problems.error(b.keyword(), "bgp_speaker listen_port: 0 (expected: a port to listen on, neighbor "
+                            + io.lvs4j.internal.Addresses.format(nb.address()) + " is passive)");
+                    ok = false;
+                    break;
+                }
+            }
+        }
+        return ok ? new BgpSpeakerConfig(routerId, localAs, listenPort, device, stopDrain, neighbors) : null;
+    }
+
+    private Long asNumber(Node n) {
+        Long as = v.integer(n, 0, 1, 0xFFFF_FFFFL);
+        if (as != null && as == 23456) {
+            problems.invalid(n.keyword(), n.arg(0), "an AS number other than 23456 (AS_TRANS)");
+            return null;
+        }
+        return as;
+    }
+
+    private BgpSpeakerConfig.Neighbor neighbor(Node n, List<BgpSpeakerConfig.Neighbor> before) {
+        if (!block(n)) {
+            return null;
+        }
+        InetAddress address = v.address(n, 0);
+        if (address == null) {
+            return null;
+        }
+        if (address.isAnyLocalAddress() || address.isMulticastAddress()) {
+            problems.invalid(n.keyword(), n.arg(0), "a unicast address");
+            return null;
+        }
+        for (BgpSpeakerConfig.Neighbor x : before) {
+            if (x.address().equals(address)) {
+                problems.invalid(n.keyword(), n.arg(0), "each neighbor address once");
+                return null;
+            }
+        }
+        Long remoteAs = null;
+        Integer hold = null;
+        Integer port = null;
+        String password = null;
+        InetAddress local = null;
+        boolean passive = false;
+        boolean ok = true;
+        for (Node c : children(n)) {
+            noBlock(c);
+            switch (c.name()) {
+                case "remote_as":
+                    remoteAs = asNumber(c);
+                    ok &= remoteAs != null;
+                    break;
+                case "hold_time": {
+                    Integer h = v.int32(c, 0, 0, 65535);
+                    if (h != null && h > 0 && h < 3) {
+                        problems.invalid(c.keyword(), c.arg(0), "0 or 3..65535 (seconds)");
+                        h = null;
+                    }
+                    hold = h;
+                    ok &= h != null;
+                    break;
+                }
+                case "port": {
+                    Long p = v.integer(c, 0, 1, 65535);
+                    port = p == null ? null : (int) (long) p;
+                    ok &= p != null;
+                    break;
+                }
+                case "password":
+                    password = v.string(c, 0, "a TCP MD5 key (1..80 bytes)");
+                    if (password != null && (password.isEmpty()
+                            || password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 80)) {
+                        problems.error(c.arg(0), "neighbor " + n.arg(0).text()
+                                + " password: (hidden) (expected: 1..80 bytes)");
+                        password = null;
+                    }
+                    ok &= password != null;
+                    break;
+                case "local_address": {
+                    InetAddress a = v.address(c, 0);
+                    if (a != null && ((a instanceof java.net.Inet4Address) != (address instanceof java.net.Inet4Address)
+                            || a.isAnyLocalAddress() || a.isMulticastAddress())) {
+                        problems.invalid(c.keyword(), c.arg(0), "a unicast address of the neighbor's family");
+                        a = null;
+                    }
+                    local = a;
+                    ok &= a != null;
+                    break;
+                }
+                case "passive":
+                    passive = true;
+                    break;
+                default:
+                    problems.error(c.keyword(), Preconditions.message("neighbor", c.name(),
+                            "one of remote_as, hold_time, port, password, local_address, passive"));
+                    ok = false;
+            }
+        }
+        if (remoteAs == null && ok) {
+            problems.error(n.keyword(), "neighbor " + n.arg(0).text()
+                    + " remote_as: missing (expected: remote_as 1..4294967295)");
+            ok = false;
+        }
+        return ok ? new BgpSpeakerConfig.Neighbor(address, remoteAs, hold, port, password, local, passive) : null;
     }
 
     private VirtualServerConfig virtualServer(Node node) {
@@ -1335,6 +1530,32 @@ public final class Binder {
                         }
                     }
                     break;
+                case "announce": {
+                    List<InetAddress> as = new ArrayList<>();
+                    for (Token t : n.args()) {
+                        InetAddress a = v.address(n.keyword(), t);
+                        if (a == null) {
+                            continue;
+                        }
+                        if (a.isAnyLocalAddress() || a.isMulticastAddress() || a.isLoopbackAddress() || as.contains(a)) {
+                            problems.invalid(n.keyword(), t, "a unicast address, not loopback, each once");
+                            continue;
+                        }
+                        as.add(a);
+                    }
+                    if (vs.fwmark != 0 && as.isEmpty() && n.args().isEmpty()) {
+                        problems.error(n.keyword(), "announce: no address for fwmark " + vs.fwmark
+                                + " (expected: announce ADDRESS... for a fwmark service)");
+                    }
+                    vs.announce = new VirtualServerConfig.Announce(true, as);
+                    break;
+                }
+                case "no_announce":
+                    if (!n.args().isEmpty()) {
+                        problems.invalid(n.keyword(), n.arg(0), "nothing after no_announce");
+                    }
+                    vs.announce = new VirtualServerConfig.Announce(false, List.of());
+                    break;
                 case "real_server": {
                     RealServerConfig rs = realServer(n, vs);
                     if (rs != null) {
@@ -1357,7 +1578,7 @@ public final class Binder {
                     vs.scheduler, vs.flags, vs.ops, vs.hashed, vs.method, vs.persistenceTimeout, vs.granularity,
                     vs.engine, vs.family, vs.quorum, vs.hysteresis, vs.quorumUp, vs.quorumDown, sorry, vs.haSuspend,
                     vs.alpha, vs.omega, vs.inhibit, vs.weight, vs.delayLoop, vs.connectTimeout, vs.retry,
-                    vs.delayBeforeRetry, vs.warmup, vs.virtualhost, vs.smtpAlert, vs.realServers);
+                    vs.delayBeforeRetry, vs.warmup, vs.virtualhost, vs.smtpAlert, vs.realServers, vs.announce);
             if (vs.weightAt != null) {
                 locations.put(new LvsMapper.WeightOf(c), vs.weightAt);
             }

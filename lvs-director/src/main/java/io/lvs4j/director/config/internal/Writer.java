@@ -2,6 +2,7 @@ package io.lvs4j.director.config.internal;
 
 import io.lvs4j.AddressFamily;
 import io.lvs4j.SchedulerFlag;
+import io.lvs4j.director.config.BgpSpeakerConfig;
 import io.lvs4j.director.config.GlobalDefs;
 import io.lvs4j.director.config.GroupEntry;
 import io.lvs4j.director.config.KeepalivedConfig;
@@ -61,6 +62,9 @@ public final class Writer {
         }
         for (VirtualServerConfig vs : c.virtualServers()) {
             w.virtualServer(vs);
+        }
+        if (c.bgpSpeaker() != null) {
+            w.bgp(c.bgpSpeaker());
         }
         return w.sb.toString();
     }
@@ -324,6 +328,26 @@ public final class Writer {
         close();
     }
 
+    private void bgp(BgpSpeakerConfig b) {
+        open("bgp_speaker");
+        kv("router_id", b.routerId());
+        kv("local_as", b.localAs());
+        kv("listen_port", b.listenPort());
+        kv("device", b.device());
+        kv("stop_drain", b.stopDrain());
+        for (BgpSpeakerConfig.Neighbor n : b.neighbors()) {
+            open("neighbor " + addr(n.address()));
+            kv("remote_as", n.remoteAs());
+            kv("hold_time", n.holdTime());
+            kv("port", n.port());
+            kv("password", n.password());
+            kv("local_address", n.localAddress());
+            flag("passive", n.passive());
+            close();
+        }
+        close();
+    }
+
     private void ssl(SslConfig s) {
         open("SSL");
         kv("password", s.password());
@@ -387,6 +411,13 @@ public final class Writer {
         kv("warmup", vs.warmup());
         kv("virtualhost", vs.virtualhost());
         bool("smtp_alert", vs.smtpAlert());
+        if (vs.announce() != null) {
+            StringBuilder a = new StringBuilder(vs.announce().enabled() ? "announce" : "no_announce");
+            for (InetAddress x : vs.announce().addresses()) {
+                a.append(' ').append(addr(x));
+            }
+            line(a.toString());
+        }
         SorryServer s = vs.sorryServer();
         if (s != null) {
             line("sorry_server " + addr(s.address()) + (s.port() != 0 ? " " + s.port() : ""));

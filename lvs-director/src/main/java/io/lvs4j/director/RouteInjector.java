@@ -1,0 +1,223 @@
+package io.lvs4j.director;
+
+import io.lvs4j.ServiceKey;
+import io.lvs4j.bgp.BgpSession;
+import io.lvs4j.bgp.BgpSpeaker;
+import io.lvs4j.health.HealthView;
+import io.lvs4j.health.ServiceView;
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.netlink.InterfaceAddress;
+import io.lvs4j.netlink.InterfaceException;
+import io.lvs4j.netlink.Rtnetlink;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Route health injection at work, on the director's thread: from the configured services and the
+ * health view the addresses to announce (desired), the difference to what is announced, and the
+ * speaker (and the device) brought to it.
+ */
+final class RouteInjector {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteInjector.class);
+
+    /** What the director is told of a change: announced, withdrawn (text), and failures. */
+    interface Sink {
+        void routes(List<String> announced, List<String> withdrawn);
+
+        void failure(String operation, Exception e);
+    }
+
+    private final RouteHealthInjection settings;
+    private final BgpSpeaker speaker;
+    private final boolean onDevice;
+    private final String netns;
+    private final Sink sink;
+    private final Set<InetAddress> announced = new LinkedHashSet<>();
+    private final Set<InetAddress> onDeviceNow = new LinkedHashSet<>();
+    private Rtnetlink rt;
+    private volatile boolean stopping;
+    private volatile List<InetAddress> announcedView = List.of();
+
+    RouteInjector(RouteHealthInjection settings, boolean kernelTable, String netns, Sink sink) {
+        this.settings = settings;
+        this.onDevice = settings.addressOnDevice().orElse(kernelTable);
+        this.netns = netns;
+        this.sink = sink;
+        BgpSpeaker.Builder b = settings.speaker().toBuilder();
+        if (netns != null) {
+            b.networkNamespace(netns); // the director's namespace: where its addresses and its routers are
+        }
+        this.speaker = b.build();
+    }
+
+    /** Starts the speaker (listener bound, neighbours dialled); nothing is announced yet. */
+    void start() throws InterfaceException {
+        speaker.start();
+    }
+
+    /**
+     * The addresses to announce now: each of a service's addresses while the service has quorum
+     * (a service the view does not know yet: none).
+     */
+    static Set<InetAddress> desired(RouteHealthInjection settings, Collection<ServiceKey> services, HealthView view) {
+        Set<InetAddress> out = new LinkedHashSet<>();
+        for (ServiceKey k : services) {
+            List<InetAddress> as = settings.addressesOf(k);
+            if (as.isEmpty()) {
+                continue;
+            }
+            if (view.service(k).map(ServiceView::quorumMet).orElse(false)) {
+                out.addAll(as);
+            }
+        }
+        return out;
+    }
+
+    /** Brings the announcements to the desired state (on the director's thread). */
+    void update(Collection<ServiceKey> services, HealthView view) {
+        if (stopping) {
+            return;
+        }
+        apply(desired(settings, services, view));
+    }
+
+    private void apply(Set<InetAddress> want) {
+        List<String> withdrawn = new ArrayList<>();
+        List<String> added = new ArrayList<>();
+        for (InetAddress a : new ArrayList<>(announced)) {
+            if (!want.contains(a)) {
+                speaker.withdraw(a);
+                announced.remove(a);
+                withdrawn.add(Addresses.format(a));
+                if (!stopping) {
+                    removeFromDevice(a);
+                }
+            }
+        }
+        for (InetAddress a : want) {
+            if (announced.contains(a)) {
+                continue;
+            }
+            if (onDevice && !addToDevice(a)) {
+                continue; // the kernel would not take its packets: not announced (reported)
+            }
+            speaker.announce(a);
+            announced.add(a);
+            added.add(Addresses.format(a));
+        }
+        announcedView = List.copyOf(announced);
+        if (!added.isEmpty() || !withdrawn.isEmpty()) {
+            LOG.info("route health injection: announced {} withdrew {}", added, withdrawn);
+            sink.routes(added, withdrawn);
+        }
+    }
+
+    /**
+     * A planned stop, first part (not on the director's thread): every route withdrawn and the
+     * sessions ended (the speaker's graceful shutdown with no wait: GRACEFUL_SHUTDOWN, withdraw,
+     * Cease), then the drain. The addresses stay on the device until {@link #close()}.
+     */
+    void withdrawAndDrain(Runnable onLoop) {
+        boolean had = !announcedView.isEmpty();
+        stopping = true;
+        onLoop.run(); // withdraws on the director's thread
+        try {
+            speaker.shutdown(java.time.Duration.ZERO).get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            LOG.warn("BGP speaker did not shut down within 5 s; closing it");
+            speaker.close();
+        }
+        long drain = settings.stopDrain().toMillis();
+        if (drain > 0 && had) {
+            LOG.info("route health injection: routes withdrawn, draining {} ms before the rules go", drain);
+            try {
+                Thread.sleep(drain);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** On the director's thread during a stop: every route withdrawn. */
+    void withdrawAll() {
+        apply(Set.of());
+    }
+
+    /** After the rules are gone: the speaker closed, the addresses off the device. */
+    void close() {
+        stopping = true;
+        speaker.close();
+        for (InetAddress a : new ArrayList<>(onDeviceNow)) {
+            removeFromDevice(a);
+        }
+        if (rt != null) {
+            rt.close();
+            rt = null;
+        }
+    }
+
+    List<BgpSession> sessions() {
+        return speaker.sessions();
+    }
+
+    /** What the director announces now (the speaker sends it to each neighbour whose session is up). */
+    List<InetAddress> announced() {
+        return announcedView;
+    }
+
+    private boolean addToDevice(InetAddress a) {
+        if (onDeviceNow.contains(a)) {
+            return true;
+        }
+        try {
+            Rtnetlink r = rtnetlink();
+            int index = r.linkIndex(settings.device());
+            boolean there = false;
+            for (InterfaceAddress x : r.addresses(index)) {
+                there |= x.address().equals(a);
+            }
+            if (!there) {
+                r.addAddress(InterfaceAddress.of(index, a, a instanceof Inet6Address ? 128 : 32));
+            }
+            onDeviceNow.add(a);
+            return true;
+        } catch (InterfaceException | RuntimeException e) {
+            sink.failure("adding " + Addresses.format(a) + " to " + settings.device() + " (not announced)", e);
+            return false;
+        }
+    }
+
+    private void removeFromDevice(InetAddress a) {
+        if (!onDeviceNow.remove(a)) {
+            return;
+        }
+        try {
+            Rtnetlink r = rtnetlink();
+            int index = r.linkIndex(settings.device());
+            for (InterfaceAddress x : r.addresses(index)) {
+                if (x.address().equals(a)) {
+                    r.removeAddress(x);
+                }
+            }
+        } catch (InterfaceException | RuntimeException e) {
+            sink.failure("removing " + Addresses.format(a) + " from " + settings.device(), e);
+        }
+    }
+
+    private Rtnetlink rtnetlink() throws InterfaceException {
+        if (rt == null) {
+            rt = netns == null ? Rtnetlink.open() : Rtnetlink.open(netns);
+        }
+        return rt;
+    }
+}

@@ -1,0 +1,346 @@
+package io.lvs4j.director;
+
+import static io.lvs4j.director.BgpTestPeer.waitUntil;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.VirtualService;
+import io.lvs4j.bgp.BgpNeighbor;
+import io.lvs4j.bgp.BgpSpeaker;
+import io.lvs4j.bgp.SessionState;
+import io.lvs4j.health.CheckPolicy;
+import io.lvs4j.health.ServiceHealth;
+import io.lvs4j.table.InMemoryIpvs;
+import io.lvs4j.time.VirtualClock;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Route health injection with the in-memory table, the director on a virtual clock (health from
+ * checkers the test sets) and a real BGP session over loopback to {@link BgpTestPeer}, whose RIB
+ * is what a router would install. With BIRD 2 in namespaces: {@code DirectorBirdIT}.
+ */
+class DirectorRouteInjectionTest {
+    static final CheckPolicy FAST = CheckPolicy.builder().interval(Duration.ofSeconds(1)).retry(1)
+            .delayBeforeRetry(Duration.ofSeconds(1)).build();
+    static final ServiceKey WEB = ServiceKey.of(io.lvs4j.Protocol.TCP, "198.51.100.10", 80);
+
+    private final VirtualClock clock = new VirtualClock();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    private BgpTestPeer peer() throws Exception {
+        BgpTestPeer p = new BgpTestPeer(65000);
+        open.add(0, p);
+        return p;
+    }
+
+    static BgpSpeaker speaker(int port) {
+        return BgpSpeaker.builder().routerId("192.0.2.11").localAs(65001).listen(false)
+                .connectRetry(Duration.ofMillis(50), Duration.ofMillis(200))
+                .neighbor(BgpNeighbor.builder("127.0.0.1").remoteAs(65000).port(port).build()).build();
+    }
+
+    private static VirtualService service(String address, int port, String... realServers) {
+        VirtualService.Builder b = VirtualService.tcp(address, port).scheduler("mh");
+        for (String r : realServers) {
+            b.realServer(RealServer.of(r, port).route());
+        }
+        return b.build();
+    }
+
+    private Director start(Director.Builder b, List<DirectorEvent> events) throws Exception {
+        if (events != null) {
+            b.listener(events::add);
+        }
+        Director d = b.ipvs(new InMemoryIpvs()).virtualClock(clock).start();
+        open.add(0, d);
+        return d;
+    }
+
+    @Test
+    void quorumLostAndBack_routeWithdrawnThenAnnouncedAgain() throws Exception {
+        BgpTestPeer peer = peer();
+        SettableChecker c1 = new SettableChecker("rs1");
+        SettableChecker c2 = new SettableChecker("rs2");
+        VirtualService web = service("198.51.100.10", 80, "10.0.0.2", "10.0.0.3");
+        ServiceHealth health = ServiceHealth.builder(web).check(web.realServers().get(0), c1, FAST)
+                .check(web.realServers().get(1), c2, FAST).build();
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder().service(health).routeHealthInjection(
+                RouteHealthInjection.builder(speaker(peer.port())).stopDrain(Duration.ZERO).build()), events);
+
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+        assertThat(d.announcedAddresses()).containsExactly(InetAddress.getByName("198.51.100.10"));
+        assertThat(d.bgpSessions()).singleElement().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(SessionState.ESTABLISHED);
+            assertThat(s.announced()).containsExactly(InetAddress.getByName("198.51.100.10"));
+        });
+
+        c1.up(false); // one of two down: quorum (1) still met
+        clock.advance(Duration.ofSeconds(3));
+        Thread.sleep(200);
+        assertThat(peer.routes()).containsExactly("198.51.100.10/32");
+
+        c2.up(false); // none left: quorum lost
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(waitUntil(() -> peer.routes().isEmpty())).isTrue();
+        assertThat(d.announcedAddresses()).isEmpty();
+        assertThat(peer.established()).isTrue(); // the session stays, only the route goes
+
+        c2.up(true);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+        assertThat(events).filteredOn(e -> e instanceof DirectorEvent.Routes).extracting(Object::toString)
+                .map(s -> s.replaceFirst("#\\d+ ", ""))
+                .containsExactly("BGP announced [198.51.100.10] withdrew []", "BGP announced [] withdrew [198.51.100.10]",
+                        "BGP announced [198.51.100.10] withdrew []");
+
+        d.close();
+        assertThat(waitUntil(() -> peer.routes().isEmpty() && !peer.established())).isTrue();
+        assertThat(peer.notifications()).containsExactly("6/2"); // Cease, Administrative Shutdown
+    }
+
+    @Test
+    void close_withdrawsFirstDrainsThenRemovesRules() throws Exception {
+        BgpTestPeer peer = peer();
+        InMemoryIpvs table = new InMemoryIpvs();
+        Director d = Director.builder().service(service("198.51.100.10", 80, "10.0.0.2")).ipvs(table)
+                .virtualClock(clock).routeHealthInjection(RouteHealthInjection.builder(speaker(peer.port()))
+                        .stopDrain(Duration.ofMillis(800)).build()).start();
+        open.add(0, d);
+        assertThat(waitUntil(() -> !peer.routes().isEmpty())).isTrue();
+
+        // while close() drains, the route is gone and the rules are still there
+        Thread closer = new Thread(d::close);
+        long t0 = System.nanoTime();
+        closer.start();
+        assertThat(waitUntil(() -> peer.routes().isEmpty())).isTrue();
+        long withdrawnMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(table.serviceStates()).hasSize(1);
+        closer.join(5000);
+        long closedMs = (System.nanoTime() - t0) / 1_000_000;
+        assertThat(table.serviceStates()).isEmpty();
+        assertThat(withdrawnMs).isLessThan(700);
+        assertThat(closedMs).isGreaterThanOrEqualTo(800);
+    }
+
+    @Test
+    void noAnnounceAndFwmarkAddresses_onlyWhatIsAsked() throws Exception {
+        BgpTestPeer peer = peer();
+        VirtualService mark = VirtualService.builder(ServiceKey.fwmark(7)).scheduler("mh")
+                .realServer(RealServer.of("10.0.0.2", 0).route()).build();
+        VirtualService plainFwmark = VirtualService.builder(ServiceKey.fwmark(8)).scheduler("mh")
+                .realServer(RealServer.of("10.0.0.2", 0).route()).build();
+        VirtualService hidden = service("198.51.100.20", 80, "10.0.0.2");
+        VirtualService shown = service("198.51.100.30", 443, "10.0.0.2");
+        Director d = start(Director.builder().service(mark).service(plainFwmark).service(hidden).service(shown)
+                .routeHealthInjection(RouteHealthInjection.builder(speaker(peer.port())).stopDrain(Duration.ZERO)
+                        .noAnnounce(hidden.key())
+                        .announce(mark.key(), InetAddress.getByName("198.51.100.40"),
+                                InetAddress.getByName("198.51.100.41"))
+                        .build()), null);
+
+        assertThat(waitUntil(() -> peer.routes().size() == 3)).isTrue();
+        Thread.sleep(200);
+        assertThat(peer.routes()).containsExactlyInAnyOrder("198.51.100.30/32", "198.51.100.40/32",
+                "198.51.100.41/32");
+        assertThat(d.announcedAddresses()).hasSize(3);
+    }
+
+    @Test
+    void twoServicesOneAddress_announcedWhileEitherHasQuorum() throws Exception {
+        BgpTestPeer peer = peer();
+        SettableChecker c80 = new SettableChecker("80");
+        SettableChecker c443 = new SettableChecker("443");
+        VirtualService http = service("198.51.100.10", 80, "10.0.0.2");
+        VirtualService https = service("198.51.100.10", 443, "10.0.0.2");
+        Director d = start(Director.builder()
+                .service(ServiceHealth.builder(http).check(http.realServers().get(0), c80, FAST).build())
+                .service(ServiceHealth.builder(https).check(https.realServers().get(0), c443, FAST).build())
+                .routeHealthInjection(RouteHealthInjection.builder(speaker(peer.port())).stopDrain(Duration.ZERO)
+                        .build()), null);
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+
+        c80.up(false);
+        clock.advance(Duration.ofSeconds(3));
+        Thread.sleep(200);
+        assertThat(peer.routes()).containsExactly("198.51.100.10/32");
+        c443.up(false);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(waitUntil(() -> peer.routes().isEmpty())).isTrue();
+        assertThat(d.announcedAddresses()).isEmpty();
+    }
+
+    @Test
+    void fluentAndFile_sameSettingsSameRoutesSameServices() throws Exception {
+        BgpTestPeer filePeer = peer();
+        BgpTestPeer fluentPeer = peer();
+        String conf = """
+                virtual_server 198.51.100.10 80 {
+                    lb_algo mh
+                    lb_kind DR
+                    protocol TCP
+                    real_server 10.0.0.2 80 {
+                    }
+                }
+                virtual_server 198.51.100.20 80 {
+                    lb_algo mh
+                    lb_kind DR
+                    protocol TCP
+                    no_announce
+                    real_server 10.0.0.2 80 {
+                    }
+                }
+                virtual_server fwmark 7 {
+                    lb_algo mh
+                    lb_kind DR
+                    announce 198.51.100.40
+                    real_server 10.0.0.2 0 {
+                    }
+                }
+                virtual_server_group G {
+                    198.51.100.50-51 80
+                }
+                virtual_server group G {
+                    lb_algo mh
+                    lb_kind DR
+                    protocol TCP
+                    real_server 10.0.0.2 80 {
+                    }
+                }
+                bgp_speaker {
+                    router_id 192.0.2.11
+                    local_as 65001
+                    listen_port 0
+                    stop_drain 0
+                    neighbor 127.0.0.1 {
+                        remote_as 65000
+                        port PORT
+                    }
+                }
+                """.replace("PORT", String.valueOf(filePeer.port()));
+        io.lvs4j.director.config.KeepalivedConfig config = io.lvs4j.director.config.KeepalivedConfig.parse(
+                "keepalived.conf", conf, io.lvs4j.director.config.ReadOptions.defaults()).config();
+        InMemoryIpvs fileTable = new InMemoryIpvs();
+        Director fromFile = Director.builder(config).ipvs(fileTable).virtualClock(clock).start();
+        open.add(0, fromFile);
+
+        VirtualService mark = VirtualService.builder(ServiceKey.fwmark(7)).scheduler("mh")
+                .realServer(RealServer.of("10.0.0.2", 0).route()).build();
+        VirtualService hidden = service("198.51.100.20", 80, "10.0.0.2");
+        java.util.function.IntFunction<RouteHealthInjection> settings = port -> RouteHealthInjection.builder(
+                BgpSpeaker.builder().routerId("192.0.2.11").localAs(65001).listen(false)
+                        .neighbor(BgpNeighbor.builder("127.0.0.1").remoteAs(65000).port(port).build()).build())
+                .stopDrain(Duration.ZERO).noAnnounce(hidden.key())
+                .announce(mark.key(), ip("198.51.100.40")).build();
+        RouteHealthInjection rhi = settings.apply(fluentPeer.port());
+        assertThat(BgpMapping.map(config)).isEqualTo(settings.apply(filePeer.port()));
+        InMemoryIpvs fluentTable = new InMemoryIpvs();
+        Director fluent = Director.builder().service(service("198.51.100.10", 80, "10.0.0.2")).service(hidden)
+                .service(mark).service(service("198.51.100.50", 80, "10.0.0.2"))
+                .service(service("198.51.100.51", 80, "10.0.0.2")).routeHealthInjection(rhi).ipvs(fluentTable)
+                .virtualClock(clock).start();
+        open.add(0, fluent);
+
+        Set<String> expected = Set.of("198.51.100.10/32", "198.51.100.40/32", "198.51.100.50/32", "198.51.100.51/32");
+        assertThat(waitUntil(() -> filePeer.routes().equals(expected))).as("file: %s", filePeer.routes()).isTrue();
+        assertThat(waitUntil(() -> fluentPeer.routes().equals(expected))).as("fluent: %s", fluentPeer.routes()).isTrue();
+        assertThat(keys(fileTable)).isEqualTo(keys(fluentTable)).hasSize(5);
+        assertThat(fromFile.announcedAddresses()).containsExactlyInAnyOrderElementsOf(fluent.announcedAddresses());
+    }
+
+    @Test
+    void reload_bgpSpeakerChanged_reportedAndKeptServicesFollowed() throws Exception {
+        BgpTestPeer peer = peer();
+        String conf = """
+                virtual_server 198.51.100.10 80 {
+                    lb_algo mh
+                    lb_kind DR
+                    protocol TCP
+                    real_server 10.0.0.2 80 {
+                    }
+                }
+                bgp_speaker {
+                    router_id 192.0.2.11
+                    local_as 65001
+                    listen_port 0
+                    stop_drain 0
+                    neighbor 127.0.0.1 {
+                        remote_as 65000
+                        port PORT
+                    }
+                }
+                """.replace("PORT", String.valueOf(peer.port()));
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(conf)), events);
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+
+        d.apply(parse(conf)); // the same: nothing to report
+        assertThat(events).noneMatch(e -> e instanceof DirectorEvent.Failure);
+        // another service, and a hold time the running speaker cannot take
+        d.apply(parse(conf.replace("198.51.100.10", "198.51.100.11").replace("port " + peer.port(),
+                "port " + peer.port() + "\n hold_time 3")));
+        assertThat(events).filteredOn(e -> e instanceof DirectorEvent.Failure).singleElement()
+                .satisfies(e -> assertThat(((DirectorEvent.Failure) e).operation()).isEqualTo("bgp_speaker"));
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.11/32")))).as("%s", peer.routes())
+                .isTrue();
+    }
+
+    private static io.lvs4j.director.config.KeepalivedConfig parse(String text) throws Exception {
+        return io.lvs4j.director.config.KeepalivedConfig.parse("keepalived.conf", text,
+                io.lvs4j.director.config.ReadOptions.defaults()).config();
+    }
+
+    private static InetAddress ip(String s) {
+        try {
+            return InetAddress.getByName(s);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static Set<String> keys(InMemoryIpvs t) {
+        Set<String> out = new java.util.TreeSet<>();
+        for (io.lvs4j.table.ServiceState s : t.serviceStates()) {
+            out.add(s.service().key().toString());
+        }
+        return out;
+    }
+
+    @Test
+    void settings_badValuesFailInTheSetterNamingThem() {
+        RouteHealthInjection.Builder b = RouteHealthInjection.builder(speaker(179));
+        assertThatThrownBy(() -> b.stopDrain(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("stopDrain: PT-1S (expected: 0..1 h)");
+        assertThatThrownBy(() -> b.device("a/b")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("device: \"a/b\" (expected: an interface name");
+        assertThatThrownBy(() -> b.announce(WEB, List.of())).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("announce TCP 198.51.100.10:80 addresses: \"none\" (expected: at least one)");
+        b.noAnnounce(WEB);
+        assertThatThrownBy(() -> b.announce(WEB, InetAddress.getLoopbackAddress()))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void settings_toStringHidesTheNeighborsPassword() {
+        BgpSpeaker s = BgpSpeaker.builder().routerId("192.0.2.11").localAs(65001)
+                .neighbor(BgpNeighbor.builder("192.0.2.1").remoteAs(65000).password("sesame").build()).build();
+        RouteHealthInjection r = RouteHealthInjection.builder(s).build();
+        assertThat(r.toString()).doesNotContain("sesame").contains("password=***");
+        assertThat(r.toBuilder().build()).isEqualTo(r);
+    }
+}
