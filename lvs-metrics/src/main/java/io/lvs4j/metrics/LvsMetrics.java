@@ -214,6 +214,10 @@ public final class LvsMetrics implements MeterBinder {
         writer.write(director.state(), out, contentType.startsWith("application/openmetrics-text"));
     }
 
+    SnapshotWriter writer() {
+        return writer;
+    }
+
     private List<Meter> register(MeterRegistry r, Object key) {
         List<Meter> out = new ArrayList<>();
         if (key instanceof ServiceKey sk) {

@@ -28,6 +28,8 @@ final class SnapshotWriter {
 
     private final Tags commonTags;
     private volatile Layout layout;
+    /** Label sets encoded, for the test that they are not encoded again while the shape stays. */
+    private volatile int encoded;
 
     SnapshotWriter(Tags commonTags) {
         this.commonTags = commonTags;
@@ -62,6 +64,10 @@ final class SnapshotWriter {
             }
         }
         b.flush();
+    }
+
+    int encoded() {
+        return encoded;
     }
 
     // ---- the shape of a state: which samples there are and their encoded labels -----------------
@@ -198,7 +204,12 @@ final class SnapshotWriter {
         if (l != null && l.state == s) {
             return l;
         }
-        l = l != null && l.sameShape(s) ? new Layout(s, l) : new Layout(s, commonTags);
+        if (l != null && l.sameShape(s)) {
+            l = new Layout(s, l);
+        } else {
+            l = new Layout(s, commonTags);
+            encoded++;
+        }
         layout = l;
         return l;
     }

@@ -169,6 +169,55 @@ class SnapshotWriterTest {
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("lvs_backend_connections_active{local_address="
                 + "\"192.0.2.100\",local_mark=\"\",local_port=\"80\",proto=\"TCP\",remote_address=\"198.51.100.3\","
                 + "remote_port=\"80\"} 42.0");
+        director.weight(director.state().services().get(0).key(), InetAddress.getByName("198.51.100.3"), 80, 9);
+        out.reset();
+        m.writeSnapshotMeters(out, LvsMetrics.PROMETHEUS_CONTENT_TYPE);
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("lvs_backend_weight_configured{local_address="
+                + "\"192.0.2.100\",local_mark=\"\",local_port=\"80\",proto=\"TCP\",remote_address=\"198.51.100.3\","
+                + "remote_port=\"80\"} 9.0");
+        assertThat(m.writer().encoded()).as("label sets encoded").isEqualTo(1);
+    }
+
+    @Test
+    void writeSnapshotMeters_directorLoopBlocked_writesTheLastStateAtOnce() throws Exception {
+        VirtualService web = VirtualService.tcp("192.0.2.100", 80)
+                .realServer(RealServer.of("198.51.100.2", 80).weight(3).route()).build();
+        director = Director.builder().ipvs(new InMemoryIpvs()).service(web).start(); // its own thread
+        LvsMetrics m = LvsMetrics.builder(director).registerSnapshotMeters(false).build();
+        java.util.concurrent.CountDownLatch inListener = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        director.addListener(e -> {
+            if (e instanceof io.lvs4j.director.DirectorEvent.KernelChange) {
+                inListener.countDown();
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS); // the loop stalls here
+                } catch (InterruptedException x) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        Thread changer = new Thread(() -> {
+            try {
+                director.weight(web.key(), InetAddress.getByName("198.51.100.2"), 80, 5);
+            } catch (Exception x) {
+                // the test looks at the exposition only
+            }
+        });
+        changer.start();
+        try {
+            assertThat(inListener.await(5, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            String text = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(1), () -> {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                m.writeSnapshotMeters(out, LvsMetrics.PROMETHEUS_CONTENT_TYPE);
+                return out.toString(StandardCharsets.UTF_8);
+            });
+            // the published state: the change is not through
+            assertThat(text).contains("\nlvs_backend_weight{local_address=\"192.0.2.100\",local_mark=\"\",local_port="
+                    + "\"80\",proto=\"TCP\",remote_address=\"198.51.100.2\",remote_port=\"80\"} 3.0\n");
+        } finally {
+            release.countDown();
+            changer.join(5000);
+        }
     }
 
     @Test
