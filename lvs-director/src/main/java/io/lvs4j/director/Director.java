@@ -162,6 +162,7 @@ public final class Director implements AutoCloseable {
     private long sequence;
 
     private volatile DirectorState snapshot = new DirectorState(List.of(), List.of(), List.of(), 0);
+    private volatile Reconciles reconciles = new Reconciles(0, 0);
     private volatile boolean closed;
     private final LoopHeartbeat heartbeat = new LoopHeartbeat(); // issue 13: liveness for systemd's watchdog
 
@@ -295,6 +296,22 @@ public final class Director implements AutoCloseable {
      */
     public Heartbeat heartbeat() {
         return new Heartbeat(heartbeat.count(), monitor.heartbeat());
+    }
+
+    /**
+     * How many reconciles of the IPVS table the director has run (at start, after each change
+     * of configuration or health) and the time they took in total, by the director's clock:
+     * reading the table, computing and applying the changes. Refused ones count too. Cheap (one
+     * volatile read), from any thread; for a timer such as {@code lvs_reconcile_seconds}.
+     *
+     * @param count the reconciles run
+     * @param nanos their time in total
+     */
+    public record Reconciles(long count, long nanos) {}
+
+    /** The reconciles run so far and their total time; see {@link Reconciles}. */
+    public Reconciles reconciles() {
+        return reconciles;
     }
 
     /** Reads the IPVS table now and returns the state with fresh counters. */
@@ -714,6 +731,7 @@ public final class Director implements AutoCloseable {
         recordOwnership(); // before the kernel gets them
         boolean changed = true;
         readBefore = null;
+        long started = loop.nanos();
         try {
             ReconcileResult r = reconciler.reconcile(desired());
             changed = !r.applied().isEmpty();
@@ -732,6 +750,8 @@ public final class Director implements AutoCloseable {
             failure("reconcile", e);
             throw e;
         } finally {
+            Reconciles was = reconciles;
+            reconciles = new Reconciles(was.count() + 1, was.nanos() + (loop.nanos() - started));
             if (!changed && readBefore != null) {
                 kernel = readBefore; // nothing changed: the table as read just before, no third dump
                 refreshedNanos = loop.nanos();
