@@ -10,6 +10,7 @@ import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.DoubleSupplier;
 
 /**
@@ -144,6 +146,9 @@ public final class LvsMetrics implements MeterBinder {
             registries.add(registry);
             Gauge.builder("lvs.director.events.sequence", this, m -> m.lastSequence).tags(commonTags)
                     .description("The sequence number of the director's last event").register(registry);
+            FunctionTimer.builder("lvs.reconcile", director, d -> d.reconciles().count(),
+                    d -> d.reconciles().nanos(), TimeUnit.NANOSECONDS).tags(commonTags)
+                    .description("Reconciles of the IPVS table (read, compare, apply) and their time").register(registry);
             shape = List.of(); // register every current meter on this registry too
             update();
         }

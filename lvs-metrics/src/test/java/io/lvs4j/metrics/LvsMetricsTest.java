@@ -217,6 +217,20 @@ class LvsMetricsTest {
     }
 
     @Test
+    void reconcileTimer_weightChanges_countAndTimeFromTheDirector() throws Exception {
+        VirtualService web = web();
+        Director d = Director.builder().ipvs(new InMemoryIpvs()).service(web).start(); // real clock
+        started.add(d);
+        LvsMetrics.builder(d).registerSnapshotMeters(false).build().bindTo(registry);
+        d.weight(web.key(), InetAddress.getByName("198.51.100.2"), 80, 5);
+        d.weight(web.key(), InetAddress.getByName("198.51.100.2"), 80, 6);
+        var timer = registry.get("lvs.reconcile").functionTimer();
+        assertThat(timer.count()).isEqualTo(3); // start, then the two changes
+        assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(d.reconciles().nanos()).isPositive();
+        assertThat(registry.find("lvs.backend.up").gauge()).as("left to writeSnapshotMeters").isNull();
+    }
+
+    @Test
     void builder_nullDirector_rejectedNamingIt() {
         assertThatThrownBy(() -> LvsMetrics.builder(null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("director");
