@@ -209,6 +209,7 @@ final class HttpFront implements AutoCloseable {
             x.close();
             return;
         }
+        metrics.update(); // a VRRP instance a reload added gets its packet counters in this scrape
         x.sendResponseHeaders(200, 0); // chunked: written as it is formatted, never held whole
         try (OutputStream o = x.getResponseBody()) {
             metrics.writeSnapshotMeters(o, type); // the services, real servers and VRRP instances

@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -79,6 +80,7 @@ public final class LvsMetrics implements MeterBinder {
         this.snapshotMeters = b.registerSnapshotMeters;
         this.writer = new SnapshotWriter(b.tags);
         director.addListener(new Listener(this));
+        director.addCheckListener(new Checks(this));
     }
 
     /** Meters for that director. */
@@ -129,7 +131,7 @@ public final class LvsMetrics implements MeterBinder {
     }
 
     private static final List<String> RESERVED = List.of("local_address", "local_port", "proto", "local_mark",
-            "remote_address", "remote_port", "iname", "from", "to", "reason", "type", "kind", "operation", "role");
+            "remote_address", "remote_port", "iname", "from", "to", "reason", "type", "kind", "operation", "role", "check");
 
     private static boolean isReserved(String key) {
         return RESERVED.contains(key);
@@ -160,11 +162,19 @@ public final class LvsMetrics implements MeterBinder {
      * changed; call it before a scrape.
      */
     public synchronized void update() {
-        if (!snapshotMeters) {
-            return;
+        List<Object> now;
+        java.util.Set<Object> keys;
+        if (snapshotMeters) {
+            Index i = index();
+            now = i.shape;
+            keys = i.keys;
+        } else { // the VRRP instances' packet counters still go in the registries
+            now = new ArrayList<>();
+            for (DirectorState.Instance in : director.state().instances()) {
+                now.add(new InstanceKey(in.name()));
+            }
+            keys = new java.util.HashSet<>(now);
         }
-        Index i = index();
-        List<Object> now = i.shape;
         if (now.equals(shape)) {
             return;
         }
@@ -172,7 +182,7 @@ public final class LvsMetrics implements MeterBinder {
             MeterRegistry r = e.getKey();
             Map<Object, List<Meter>> have = e.getValue();
             for (Object k : new ArrayList<>(have.keySet())) {
-                if (!i.keys.contains(k)) {
+                if (!keys.contains(k)) {
                     for (Meter m : have.remove(k)) {
                         r.remove(m);
                     }
@@ -247,8 +257,9 @@ public final class LvsMetrics implements MeterBinder {
             }
         } else if (key instanceof InstanceKey ik) {
             Tags t = commonTags.and("iname", ik.name);
+            vrrpCounters(r, ik.name, t, out);
             for (SnapshotMeter m : SnapshotMeter.values()) {
-                if (m.scope == SnapshotMeter.Scope.INSTANCE) {
+                if (snapshotMeters && m.scope == SnapshotMeter.Scope.INSTANCE) {
                     out.add(meter(r, m, t, () -> {
                         DirectorState.Instance s = index().instances.get(ik.name);
                         return s == null ? Double.NaN : m.value(s);
@@ -257,6 +268,25 @@ public final class LvsMetrics implements MeterBinder {
             }
         }
         return out;
+    }
+
+    /** The VRRP engine's packet counters of one instance, as the director last copied them. */
+    private void vrrpCounters(MeterRegistry r, String instance, Tags t, List<Meter> out) {
+        out.add(FunctionCounter.builder("lvs.vrrp.adverts.sent", this, m -> m.vrrp(instance, s -> s.advertisementsSent()))
+                .tags(t).description("VRRP adverts sent (keepalived_advertisements_sent_total)").register(r));
+        out.add(FunctionCounter.builder("lvs.vrrp.adverts.received", this,
+                m -> m.vrrp(instance, s -> s.advertisementsAccepted())).tags(t)
+                .description("Valid VRRP adverts received for the instance (dropped ones: lvs_vrrp_adverts_dropped_total)")
+                .register(r));
+        for (io.lvs4j.vrrp.DropReason reason : io.lvs4j.vrrp.DropReason.values()) {
+            out.add(FunctionCounter.builder("lvs.vrrp.adverts.dropped", this, m -> m.vrrp(instance, s -> s.dropped(reason)))
+                    .tags(t).tag("reason", reason.name()).description("VRRP packets dropped, by reason").register(r));
+        }
+    }
+
+    private double vrrp(String instance, java.util.function.ToLongFunction<io.lvs4j.vrrp.VrrpStatistics> f) {
+        io.lvs4j.vrrp.VrrpStatistics s = director.vrrpStatistics().get(instance);
+        return s == null ? Double.NaN : f.applyAsLong(s);
     }
 
     private Meter meter(MeterRegistry r, SnapshotMeter m, Tags tags, DoubleSupplier value) {
@@ -346,6 +376,34 @@ public final class LvsMetrics implements MeterBinder {
         @Override
         public void onEvent(DirectorEvent event) {
             metrics.onEvent(event);
+        }
+    }
+
+    /** Every check's result: on the director's thread (the checks' results are handed to it). */
+    private static final class Checks implements io.lvs4j.health.CheckListener {
+        private final LvsMetrics metrics;
+
+        Checks(LvsMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void onCheck(String kind, io.lvs4j.health.CheckResult result) {
+            metrics.onCheck(kind, result);
+        }
+    }
+
+    private void onCheck(String kind, io.lvs4j.health.CheckResult r) {
+        Tags tags = commonTags.and("check", kind);
+        for (MeterRegistry reg : registries) {
+            Timer.builder("lvs.check").tags(tags)
+                    .description("Health checks run and their latency, by kind (TCP_CHECK, HTTP_GET, ...)")
+                    .register(reg).record(r.latencyNanos(), TimeUnit.NANOSECONDS);
+            if (!r.isUp()) {
+                Counter.builder("lvs.check.failures").tags(tags).tag("reason", r.reason().name())
+                        .description("Failed health checks, by kind and reason (each failed check, not only those that took a real server down)")
+                        .register(reg).increment();
+            }
         }
     }
 
