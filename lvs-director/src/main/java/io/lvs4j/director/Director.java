@@ -9,6 +9,7 @@ import io.lvs4j.Timeouts;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.health.CheckContext;
+import io.lvs4j.health.CheckListener;
 import io.lvs4j.health.CheckRuntime;
 import io.lvs4j.health.HealthEvent;
 import io.lvs4j.health.HealthMonitor;
@@ -121,6 +122,7 @@ public final class Director implements AutoCloseable {
     private final HealthMonitor monitor;
     private final VrrpNetwork<?> vrrpNetwork;
     private final List<DirectorListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<CheckListener> checkListeners = new CopyOnWriteArrayList<>();
     private final boolean keepRulesOnClose;
     private final boolean flushOnClose;
     private final long refreshNanos;
@@ -165,6 +167,8 @@ public final class Director implements AutoCloseable {
     private long sequence;
 
     private volatile DirectorState snapshot = new DirectorState(List.of(), List.of(), List.of(), 0);
+    private volatile Reconciles reconciles = new Reconciles(0, 0);
+    private volatile Map<String, io.lvs4j.vrrp.VrrpStatistics> vrrpStatistics = Map.of();
     private volatile boolean closed;
     private final LoopHeartbeat heartbeat = new LoopHeartbeat(); // issue 13: liveness for systemd's watchdog
 
@@ -201,7 +205,8 @@ public final class Director implements AutoCloseable {
         this.timeouts = b.timeouts;
         this.sync = b.sync;
         this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
-        HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth);
+        HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
+                .checkListener(this::onCheck);
         if (b.checkRuntime != null) {
             mb.runtime(b.checkRuntime);
             this.ownedChecks = null;
@@ -314,6 +319,31 @@ public final class Director implements AutoCloseable {
         return new Heartbeat(heartbeat.count(), monitor.heartbeat());
     }
 
+    /**
+     * How many reconciles of the IPVS table the director has run (at start, after each change
+     * of configuration or health) and the time they took in total, by the director's clock:
+     * reading the table, computing and applying the changes. Refused ones count too. Cheap (one
+     * volatile read), from any thread; for a timer such as {@code lvs_reconcile_seconds}.
+     *
+     * @param count the reconciles run
+     * @param nanos their time in total
+     */
+    public record Reconciles(long count, long nanos) {}
+
+    /**
+     * The VRRP engines' packet counters by instance name (adverts sent and accepted, drops by
+     * reason), copied when the director publishes its state ({@link #state()}: after every
+     * change and at every refresh interval). Cheap (one volatile read), from any thread.
+     */
+    public Map<String, io.lvs4j.vrrp.VrrpStatistics> vrrpStatistics() {
+        return vrrpStatistics;
+    }
+
+    /** The reconciles run so far and their total time; see {@link Reconciles}. */
+    public Reconciles reconciles() {
+        return reconciles;
+    }
+
     /** Reads the IPVS table now and returns the state with fresh counters. */
     public DirectorState refresh() {
         if (closed) {
@@ -347,6 +377,29 @@ public final class Director implements AutoCloseable {
 
     public void addListener(DirectorListener listener) {
         listeners.add(Preconditions.checkNotNull(listener, "listener"));
+    }
+
+    /**
+     * Receives every completed health check's result (its kind, latency and failure reason), on
+     * the director's thread; must return quickly and not throw. For meters: the events carry the
+     * state changes only.
+     */
+    public void addCheckListener(CheckListener listener) {
+        checkListeners.add(Preconditions.checkNotNull(listener, "check listener"));
+    }
+
+    public void removeCheckListener(CheckListener listener) {
+        checkListeners.remove(listener);
+    }
+
+    private void onCheck(String kind, io.lvs4j.health.CheckResult result) {
+        for (CheckListener l : checkListeners) {
+            try {
+                l.onCheck(kind, result);
+            } catch (RuntimeException e) {
+                LOG.warn("check listener threw on {} {}", kind, result, e);
+            }
+        }
     }
 
     public void removeListener(DirectorListener listener) {
@@ -774,6 +827,7 @@ public final class Director implements AutoCloseable {
         recordOwnership(); // before the kernel gets them
         boolean changed = true;
         readBefore = null;
+        long started = loop.nanos();
         try {
             ReconcileResult r = reconciler.reconcile(desired());
             changed = !r.applied().isEmpty();
@@ -792,6 +846,8 @@ public final class Director implements AutoCloseable {
             failure("reconcile", e);
             throw e;
         } finally {
+            Reconciles was = reconciles;
+            reconciles = new Reconciles(was.count() + 1, was.nanos() + (loop.nanos() - started));
             if (!changed && readBefore != null) {
                 kernel = readBefore; // nothing changed: the table as read just before, no third dump
                 refreshedNanos = loop.nanos();
@@ -1114,6 +1170,11 @@ public final class Director implements AutoCloseable {
     }
 
     private void publish() {
+        Map<String, io.lvs4j.vrrp.VrrpStatistics> counters = new LinkedHashMap<>();
+        for (VrrpUnit u : units.values()) {
+            u.statistics(counters);
+        }
+        vrrpStatistics = java.util.Collections.unmodifiableMap(counters);
         List<DirectorState.Instance> is = new ArrayList<>();
         for (Map.Entry<String, InstanceView> e : instances.entrySet()) {
             InstanceView v = e.getValue();

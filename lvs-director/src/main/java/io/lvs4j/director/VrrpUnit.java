@@ -158,6 +158,13 @@ final class VrrpUnit implements AutoCloseable {
         return out;
     }
 
+    /** A copy of each of the unit's routers' packet counters, by instance name (racy reads: see VrrpStatistics). */
+    void statistics(Map<String, io.lvs4j.vrrp.VrrpStatistics> into) {
+        for (Map.Entry<String, VrrpRouter> e : node.routers().entrySet()) {
+            into.put(e.getKey(), e.getValue().statistics().copy());
+        }
+    }
+
     static int[] state(VrrpRouter r) {
         return new int[] {r.state().ordinal(), r.instance().priority(), r.effectivePriority()};
     }

@@ -99,6 +99,19 @@ class DirectorTest {
     }
 
     @Test
+    void reconciles_startThenWeightChange_countedWithTheirTime() throws Exception {
+        Director d = Director.builder().ipvs(new InMemoryIpvs()).service(web(3, 1)).start(); // real clock, own thread
+        started.add(d);
+        long atStart = d.reconciles().count();
+        assertThat(atStart).isEqualTo(1);
+        d.weight(WEB, ip("198.51.100.2"), 80, 5);
+        d.weight(WEB, ip("198.51.100.3"), 80, 5);
+        Director.Reconciles r = d.reconciles();
+        assertThat(r.count()).isEqualTo(atStart + 2);
+        assertThat(r.nanos()).isPositive().isLessThan(Duration.ofSeconds(10).toNanos());
+    }
+
+    @Test
     void failover_masterCloses_backupTakesVipsAndBothKeptRules() throws Exception {
         InMemoryIpvs ta = new InMemoryIpvs();
         InMemoryIpvs tb = new InMemoryIpvs();

@@ -58,6 +58,7 @@ public final class HealthMonitor implements AutoCloseable {
     private final Ticker ticker;
     private final DoubleSupplier random;
     private final List<HealthListener> listeners;
+    private final List<CheckListener> checkListeners;
     private final List<Svc> services = new ArrayList<>();
     private final Map<Object, Probe> probes = new LinkedHashMap<>();
     private long sequence;
@@ -98,6 +99,7 @@ public final class HealthMonitor implements AutoCloseable {
         this.heartbeat = new EventLoopHeartbeat(base.eventLoop());
         this.random = b.random == null ? new SplittableRandom()::nextDouble : b.random;
         this.listeners = List.copyOf(b.listeners);
+        this.checkListeners = List.copyOf(b.checkListeners);
         for (ServiceHealth sh : b.services) {
             services.add(newSvc(sh, null));
         }
@@ -532,6 +534,7 @@ public final class HealthMonitor implements AutoCloseable {
         final CheckPolicy policy;
         final ProbeState state;
         final List<Member> members = new ArrayList<>();
+        final String kind;
         long generation;
         boolean stopped;
 
@@ -539,6 +542,8 @@ public final class HealthMonitor implements AutoCloseable {
             this.checker = checker;
             this.policy = policy;
             this.state = new ProbeState(policy);
+            String d = String.valueOf(checker.describe()).strip();
+            this.kind = d.isEmpty() ? "UNKNOWN" : d.split("\\s+", 2)[0];
         }
 
         void run() {
@@ -601,6 +606,13 @@ public final class HealthMonitor implements AutoCloseable {
                 return; // a late or duplicate completion, or a probe no service uses any more
             }
             generation++;
+            for (CheckListener l : checkListeners) {
+                try {
+                    l.onCheck(kind, r);
+                } catch (RuntimeException e) {
+                    LOG.warn("check listener threw on {} {}", kind, r, e);
+                }
+            }
             int weightBefore = state.weight();
             ProbeState.State changed = state.record(r);
             boolean weightChanged = state.weight() != weightBefore;
@@ -743,6 +755,7 @@ public final class HealthMonitor implements AutoCloseable {
         private Scheduler scheduler;
         private DoubleSupplier random;
         private final List<HealthListener> listeners = new ArrayList<>();
+        private final List<CheckListener> checkListeners = new ArrayList<>();
         private final List<ServiceHealth> services = new ArrayList<>();
 
         private Builder() {}
@@ -773,6 +786,12 @@ public final class HealthMonitor implements AutoCloseable {
         /** Receives each new view with its events (repeatable). */
         public Builder listener(HealthListener listener) {
             listeners.add(Preconditions.checkNotNull(listener, "listener"));
+            return this;
+        }
+
+        /** Receives every completed check's result (repeatable). */
+        public Builder checkListener(CheckListener listener) {
+            checkListeners.add(Preconditions.checkNotNull(listener, "check listener"));
             return this;
         }
 

@@ -67,6 +67,9 @@ class HealthMonitorTest {
         }
     }
 
+    /** Every completed check as the check listener got it: "kind UP|REASON latencyNanos". */
+    final List<String> checks = new ArrayList<>();
+
     static final RealServer RS1 = RealServer.of("10.0.0.1", 80).weight(5).build();
     static final RealServer RS2 = RealServer.of("10.0.0.2", 80).weight(3).build();
     static final RealServer RS3 = RealServer.of("10.0.0.3", 80).weight(1).build();
@@ -76,7 +79,8 @@ class HealthMonitorTest {
     HealthMonitor monitor(ServiceHealth... services) {
         runtime = CheckRuntime.create();
         HealthMonitor.Builder b = HealthMonitor.builder().runtime(runtime).scheduler(clock)
-                .random(() -> 0.5).listener(table).listener(this::record);
+                .random(() -> 0.5).listener(table).listener(this::record)
+                .checkListener((kind, r) -> checks.add(kind + " " + (r.isUp() ? "UP" : r.reason()) + " " + r.latencyNanos()));
         for (ServiceHealth s : services) {
             b.service(s);
         }
@@ -145,6 +149,17 @@ class HealthMonitorTest {
         assertThat(c.runs).isEqualTo(4);
         clock.advance(Duration.ofSeconds(1));
         assertThat(c.runs).isEqualTo(5); // t=22
+    }
+
+    @Test
+    void checkListener_everyResult_kindReasonAndLatencyOncePerSharedCheck() {
+        Scripted c = new Scripted("a");
+        VirtualService other = VirtualService.tcp("192.0.2.11", 80).realServer(RS1).build();
+        monitor(ServiceHealth.builder(VS).check(RS1, c, keepalived(10, 1, 1)).build(),
+                ServiceHealth.builder(other).check(RS1, c, keepalived(10, 1, 1)).build()); // one check, two users
+        c.fail(FailureReason.STATUS, "status 503 (expected: 200-299)");
+        clock.advance(Duration.ofSeconds(11)); // t=10 fails, t=11 fails again: down
+        assertThat(checks).containsExactly("scripted UP 1000", "scripted STATUS 2000", "scripted STATUS 2000");
     }
 
     @Test

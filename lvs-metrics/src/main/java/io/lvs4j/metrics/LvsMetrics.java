@@ -8,22 +8,26 @@ import io.lvs4j.director.DirectorState;
 import io.lvs4j.health.HealthEvent;
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
-import io.lvs4j.table.IpvsStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.ToDoubleFunction;
+import java.util.concurrent.TimeUnit;
+import java.util.function.DoubleSupplier;
 
 /**
  * A {@link Director}'s meters for an application's Micrometer registry: per virtual service and
@@ -67,11 +71,16 @@ public final class LvsMetrics implements MeterBinder {
     private volatile Index index;
     private volatile long lastSequence;
     private volatile List<Object> shape = List.of();
+    private final boolean snapshotMeters;
+    private final SnapshotWriter writer;
 
     private LvsMetrics(Builder b) {
         this.director = b.director;
         this.commonTags = b.tags;
+        this.snapshotMeters = b.registerSnapshotMeters;
+        this.writer = new SnapshotWriter(b.tags);
         director.addListener(new Listener(this));
+        director.addCheckListener(new Checks(this));
     }
 
     /** Meters for that director. */
@@ -84,6 +93,7 @@ public final class LvsMetrics implements MeterBinder {
     public static final class Builder {
         private final Director director;
         private Tags tags = Tags.empty();
+        private boolean registerSnapshotMeters = true;
 
         private Builder(Director director) {
             this.director = director;
@@ -103,13 +113,25 @@ public final class LvsMetrics implements MeterBinder {
             return this;
         }
 
+        /**
+         * Whether the per-service, per-real-server and per-VRRP-instance meters go into the
+         * registries (true, the default) or are left to {@link #writeSnapshotMeters} (false): the
+         * registries then get the counters of events only. A director of 1,000 services × 10 real
+         * servers has 139,000 such samples; Micrometer's Prometheus registry takes seconds to
+         * scrape them, {@code writeSnapshotMeters} milliseconds.
+         */
+        public Builder registerSnapshotMeters(boolean register) {
+            this.registerSnapshotMeters = register;
+            return this;
+        }
+
         public LvsMetrics build() {
             return new LvsMetrics(this);
         }
     }
 
     private static final List<String> RESERVED = List.of("local_address", "local_port", "proto", "local_mark",
-            "remote_address", "remote_port", "iname", "from", "to", "reason", "type", "kind", "operation", "role");
+            "remote_address", "remote_port", "iname", "from", "to", "reason", "type", "kind", "operation", "role", "check");
 
     private static boolean isReserved(String key) {
         return RESERVED.contains(key);
@@ -126,6 +148,9 @@ public final class LvsMetrics implements MeterBinder {
             registries.add(registry);
             Gauge.builder("lvs.director.events.sequence", this, m -> m.lastSequence).tags(commonTags)
                     .description("The sequence number of the director's last event").register(registry);
+            FunctionTimer.builder("lvs.reconcile", director, d -> d.reconciles().count(),
+                    d -> d.reconciles().nanos(), TimeUnit.NANOSECONDS).tags(commonTags)
+                    .description("Reconciles of the IPVS table (read, compare, apply) and their time").register(registry);
             shape = List.of(); // register every current meter on this registry too
             update();
         }
@@ -137,8 +162,19 @@ public final class LvsMetrics implements MeterBinder {
      * changed; call it before a scrape.
      */
     public synchronized void update() {
-        Index i = index();
-        List<Object> now = i.shape;
+        List<Object> now;
+        java.util.Set<Object> keys;
+        if (snapshotMeters) {
+            Index i = index();
+            now = i.shape;
+            keys = i.keys;
+        } else { // the VRRP instances' packet counters still go in the registries
+            now = new ArrayList<>();
+            for (DirectorState.Instance in : director.state().instances()) {
+                now.add(new InstanceKey(in.name()));
+            }
+            keys = new java.util.HashSet<>(now);
+        }
         if (now.equals(shape)) {
             return;
         }
@@ -146,7 +182,7 @@ public final class LvsMetrics implements MeterBinder {
             MeterRegistry r = e.getKey();
             Map<Object, List<Meter>> have = e.getValue();
             for (Object k : new ArrayList<>(have.keySet())) {
-                if (!i.keys.contains(k)) {
+                if (!keys.contains(k)) {
                     for (Meter m : have.remove(k)) {
                         r.remove(m);
                     }
@@ -161,82 +197,104 @@ public final class LvsMetrics implements MeterBinder {
         shape = now;
     }
 
+    /** The content type of OpenMetrics, which {@link #writeSnapshotMeters} writes when asked. */
+    public static final String OPENMETRICS_CONTENT_TYPE = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    /** The content type of the Prometheus text format 0.0.4. */
+    public static final String PROMETHEUS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    /**
+     * Writes the per-service, per-real-server and per-VRRP-instance meters of the director's last
+     * published state ({@link Director#state()}, never waiting on its loop) straight to
+     * {@code out}: the same families, samples, labels and values that Micrometer's Prometheus
+     * registry writes for them, in the Prometheus text format 0.0.4, or in OpenMetrics 1.0 when
+     * {@code contentType} starts with {@code application/openmetrics-text}. It writes no
+     * closing {@code # EOF}: follow it with the registry's scrape, which has the counters of
+     * events and ends the exposition. Use it with {@link Builder#registerSnapshotMeters
+     * registerSnapshotMeters(false)} (else the registry writes the same families again).
+     *
+     * <pre>{@code
+     * LvsMetrics metrics = LvsMetrics.builder(director).registerSnapshotMeters(false).build();
+     * metrics.bindTo(prometheusRegistry);
+     * // a /metrics handler:
+     * metrics.writeSnapshotMeters(body, contentType);
+     * prometheusRegistry.scrape(body, contentType);
+     * }</pre>
+     *
+     * Cheap: the label sets are encoded once per set of services, real servers and instances; a
+     * scrape formats the values into a 64 KiB buffer that it writes to {@code out} as it fills.
+     */
+    public void writeSnapshotMeters(OutputStream out, String contentType) throws IOException {
+        Preconditions.checkNotNull(out, "out");
+        Preconditions.checkNotNull(contentType, "contentType");
+        writer.write(director.state(), out, contentType.startsWith("application/openmetrics-text"));
+    }
+
+    SnapshotWriter writer() {
+        return writer;
+    }
+
     private List<Meter> register(MeterRegistry r, Object key) {
         List<Meter> out = new ArrayList<>();
         if (key instanceof ServiceKey sk) {
             Tags t = commonTags.and(serviceTags(sk));
-            ToDoubleFunction<ToDoubleFunction<DirectorState.Service>> v = f -> {
-                DirectorState.Service s = index().services.get(sk);
-                return s == null ? Double.NaN : f.applyAsDouble(s);
-            };
-            out.add(gauge(r, "lvs.service.connections.active", t, "Active connections of the service's real servers",
-                    v, s -> s.activeConnections()));
-            out.add(gauge(r, "lvs.service.connections.inactive", t,
-                    "Inactive connections of the service's real servers", v, s -> s.inactiveConnections()));
-            out.add(gauge(r, "lvs.service.quorum.up", t, "1 while the live weight meets the quorum", v,
-                    s -> s.quorumUp() ? 1 : 0));
-            out.add(gauge(r, "lvs.service.in.kernel", t, "1 while the IPVS table has the service", v,
-                    s -> s.inKernel() ? 1 : 0));
-            statsCounters(r, "lvs.service", t, out, f -> v.applyAsDouble(s -> f.applyAsDouble(s.stats())));
+            for (SnapshotMeter m : SnapshotMeter.values()) {
+                if (m.scope == SnapshotMeter.Scope.SERVICE) {
+                    out.add(meter(r, m, t, () -> {
+                        DirectorState.Service s = index().services.get(sk);
+                        return s == null ? Double.NaN : m.value(s);
+                    }));
+                }
+            }
         } else if (key instanceof ServerKey rk) {
             Tags t = commonTags.and(serviceTags(rk.service)).and(serverTags(rk.endpoint));
-            ToDoubleFunction<ToDoubleFunction<DirectorState.Server>> v = f -> {
-                DirectorState.Server s = index().servers.get(rk);
-                return s == null ? Double.NaN : f.applyAsDouble(s);
-            };
-            out.add(gauge(r, "lvs.backend.connections.active", t, "Active connections (node_ipvs_backend_connections_active)",
-                    v, s -> s.activeConnections()));
-            out.add(gauge(r, "lvs.backend.connections.inactive", t,
-                    "Inactive connections (node_ipvs_backend_connections_inactive)", v, s -> s.inactiveConnections()));
-            out.add(gauge(r, "lvs.backend.weight", t,
-                    "The weight the IPVS table has (node_ipvs_backend_weight); -1 when not in the table", v,
-                    s -> s.kernelWeight()));
-            out.add(gauge(r, "lvs.backend.weight.configured", t, "The configured weight", v,
-                    s -> s.configured().weight()));
-            out.add(gauge(r, "lvs.backend.weight.desired", t,
-                    "The weight health wants (configured or dynamic, 0 when inhibited); -1 when it should be out", v,
-                    s -> s.desiredWeight()));
-            out.add(gauge(r, "lvs.backend.up", t, "1 while its checks pass (or it has none), 0 when down", v,
-                    s -> s.health() == DirectorState.Health.DOWN ? 0 : 1));
-            out.add(gauge(r, "lvs.backend.checked", t, "1 when health checks decide about it", v,
-                    s -> s.health() == DirectorState.Health.UNCHECKED ? 0 : 1));
-            out.add(gauge(r, "lvs.backend.in.kernel", t, "1 while the IPVS table has it", v, s -> s.inKernel() ? 1 : 0));
-            statsCounters(r, "lvs.backend", t, out, f -> v.applyAsDouble(s -> f.applyAsDouble(s.stats())));
+            for (SnapshotMeter m : SnapshotMeter.values()) {
+                if (m.scope == SnapshotMeter.Scope.SERVER) {
+                    out.add(meter(r, m, t, () -> {
+                        DirectorState.Server s = index().servers.get(rk);
+                        return s == null ? Double.NaN : m.value(s);
+                    }));
+                }
+            }
         } else if (key instanceof InstanceKey ik) {
             Tags t = commonTags.and("iname", ik.name);
-            ToDoubleFunction<ToDoubleFunction<DirectorState.Instance>> v = f -> {
-                DirectorState.Instance s = index().instances.get(ik.name);
-                return s == null ? Double.NaN : f.applyAsDouble(s);
-            };
-            out.add(gauge(r, "lvs.vrrp.state", t, "0 INIT, 1 BACKUP, 2 MASTER, 3 FAULT (keepalived_vrrp_state)", v,
-                    s -> VRRP_STATE_VALUES.get(s.state().name())));
-            out.add(gauge(r, "lvs.vrrp.priority", t, "The configured priority", v, s -> s.priority()));
-            out.add(gauge(r, "lvs.vrrp.priority.effective", t, "The priority after tracked scripts and interfaces", v,
-                    s -> s.effectivePriority()));
-            out.add(gauge(r, "lvs.vrrp.addresses.held", t, "1 while this director holds the instance's VIPs", v,
-                    s -> s.addressesHeld() ? 1 : 0));
+            vrrpCounters(r, ik.name, t, out);
+            for (SnapshotMeter m : SnapshotMeter.values()) {
+                if (snapshotMeters && m.scope == SnapshotMeter.Scope.INSTANCE) {
+                    out.add(meter(r, m, t, () -> {
+                        DirectorState.Instance s = index().instances.get(ik.name);
+                        return s == null ? Double.NaN : m.value(s);
+                    }));
+                }
+            }
         }
         return out;
     }
 
-    private <T> Gauge gauge(MeterRegistry r, String name, Tags tags, String description,
-            ToDoubleFunction<ToDoubleFunction<T>> value, ToDoubleFunction<T> f) {
-        return Gauge.builder(name, this, m -> value.applyAsDouble(f)).tags(tags).description(description)
-                .register(r);
+    /** The VRRP engine's packet counters of one instance, as the director last copied them. */
+    private void vrrpCounters(MeterRegistry r, String instance, Tags t, List<Meter> out) {
+        out.add(FunctionCounter.builder("lvs.vrrp.adverts.sent", this, m -> m.vrrp(instance, s -> s.advertisementsSent()))
+                .tags(t).description("VRRP adverts sent (keepalived_advertisements_sent_total)").register(r));
+        out.add(FunctionCounter.builder("lvs.vrrp.adverts.received", this,
+                m -> m.vrrp(instance, s -> s.advertisementsAccepted())).tags(t)
+                .description("Valid VRRP adverts received for the instance (dropped ones: lvs_vrrp_adverts_dropped_total)")
+                .register(r));
+        for (io.lvs4j.vrrp.DropReason reason : io.lvs4j.vrrp.DropReason.values()) {
+            out.add(FunctionCounter.builder("lvs.vrrp.adverts.dropped", this, m -> m.vrrp(instance, s -> s.dropped(reason)))
+                    .tags(t).tag("reason", reason.name()).description("VRRP packets dropped, by reason").register(r));
+        }
     }
 
-    private void statsCounters(MeterRegistry r, String prefix, Tags t, List<Meter> out,
-            ToDoubleFunction<ToDoubleFunction<IpvsStats>> v) {
-        out.add(FunctionCounter.builder(prefix + ".connections", this, m -> v.applyAsDouble(IpvsStats::connections))
-                .tags(t).description("Connections scheduled (IPVS conns)").register(r));
-        out.add(FunctionCounter.builder(prefix + ".incoming.packets", this, m -> v.applyAsDouble(IpvsStats::packetsIn))
-                .tags(t).description("Packets in (IPVS inpkts)").register(r));
-        out.add(FunctionCounter.builder(prefix + ".outgoing.packets", this, m -> v.applyAsDouble(IpvsStats::packetsOut))
-                .tags(t).description("Packets out (IPVS outpkts)").register(r));
-        out.add(FunctionCounter.builder(prefix + ".incoming", this, m -> v.applyAsDouble(IpvsStats::bytesIn))
-                .tags(t).baseUnit("bytes").description("Bytes in (IPVS inbytes)").register(r));
-        out.add(FunctionCounter.builder(prefix + ".outgoing", this, m -> v.applyAsDouble(IpvsStats::bytesOut))
-                .tags(t).baseUnit("bytes").description("Bytes out (IPVS outbytes)").register(r));
+    private double vrrp(String instance, java.util.function.ToLongFunction<io.lvs4j.vrrp.VrrpStatistics> f) {
+        io.lvs4j.vrrp.VrrpStatistics s = director.vrrpStatistics().get(instance);
+        return s == null ? Double.NaN : f.applyAsLong(s);
+    }
+
+    private Meter meter(MeterRegistry r, SnapshotMeter m, Tags tags, DoubleSupplier value) {
+        if (m.counter) {
+            return FunctionCounter.builder(m.name, this, x -> value.getAsDouble()).tags(tags).baseUnit(m.baseUnit)
+                    .description(m.help).register(r);
+        }
+        return Gauge.builder(m.name, this, x -> value.getAsDouble()).tags(tags).description(m.help).register(r);
     }
 
     /** node_exporter's service labels. */
@@ -318,6 +376,34 @@ public final class LvsMetrics implements MeterBinder {
         @Override
         public void onEvent(DirectorEvent event) {
             metrics.onEvent(event);
+        }
+    }
+
+    /** Every check's result: on the director's thread (the checks' results are handed to it). */
+    private static final class Checks implements io.lvs4j.health.CheckListener {
+        private final LvsMetrics metrics;
+
+        Checks(LvsMetrics metrics) {
+            this.metrics = metrics;
+        }
+
+        @Override
+        public void onCheck(String kind, io.lvs4j.health.CheckResult result) {
+            metrics.onCheck(kind, result);
+        }
+    }
+
+    private void onCheck(String kind, io.lvs4j.health.CheckResult r) {
+        Tags tags = commonTags.and("check", kind);
+        for (MeterRegistry reg : registries) {
+            Timer.builder("lvs.check").tags(tags)
+                    .description("Health checks run and their latency, by kind (TCP_CHECK, HTTP_GET, ...)")
+                    .register(reg).record(r.latencyNanos(), TimeUnit.NANOSECONDS);
+            if (!r.isUp()) {
+                Counter.builder("lvs.check.failures").tags(tags).tag("reason", r.reason().name())
+                        .description("Failed health checks, by kind and reason (each failed check, not only those that took a real server down)")
+                        .register(reg).increment();
+            }
         }
     }
 

@@ -132,6 +132,12 @@ class LvsMetricsTest {
                 .count()).isEqualTo(1);
         assertThat(registry.get("lvs.health.events").tag("type", "REAL_SERVER_DOWN").counter().count()).isEqualTo(1);
         assertThat(registry.get("lvs.kernel.changes").tag("kind", "REMOVE_SERVER").counter().count()).isEqualTo(1);
+        // each check: the timer has them all with Settable's 1000 ns; failures by kind and reason
+        var checks = registry.get("lvs.check").tag("check", "SETTABLE").timer();
+        assertThat(checks.count()).isGreaterThanOrEqualTo(3);
+        assertThat(checks.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(checks.count() * 1000.0);
+        assertThat(registry.get("lvs.check.failures").tags("check", "SETTABLE", "reason", "REFUSED").counter().count())
+                .isGreaterThanOrEqualTo(2); // retry 1: two failed checks take it down
     }
 
     @Test
@@ -146,6 +152,27 @@ class LvsMetricsTest {
         assertThat(registry.get("lvs.vrrp.priority").tags("iname", "VI_1").gauge().value()).isEqualTo(100);
         assertThat(registry.get("lvs.vrrp.transitions").tags("iname", "VI_1", "from", "BACKUP", "to", "MASTER")
                 .counter().count()).isEqualTo(1);
+    }
+
+    @Test
+    void vrrpAdverts_masterAndBackup_sentByOneReceivedByTheOther() throws Exception {
+        Director a = start(Director.builder(parse(VRRP.replace("priority 100", "priority 150"))));
+        Director b = Director.builder(parse(VRRP)).ipvs(new InMemoryIpvs()).virtualClock(clock)
+                .inMemoryVrrp(network, "b", InetAddress.getByName("192.0.2.2")).start();
+        started.add(b);
+        MeterRegistry ra = new SimpleMeterRegistry();
+        LvsMetrics.builder(a).registerSnapshotMeters(false).build().bindTo(ra);
+        LvsMetrics.builder(b).build().bindTo(registry);
+        clock.advance(Duration.ofSeconds(10)); // a becomes master and advertises every second
+
+        double sent = ra.get("lvs.vrrp.adverts.sent").tag("iname", "VI_1").functionCounter().count();
+        assertThat(sent).isGreaterThanOrEqualTo(5);
+        assertThat(registry.get("lvs.vrrp.adverts.sent").tag("iname", "VI_1").functionCounter().count()).isZero();
+        double received = registry.get("lvs.vrrp.adverts.received").tag("iname", "VI_1").functionCounter().count();
+        assertThat(received).isGreaterThanOrEqualTo(sent - 2).isLessThanOrEqualTo(sent); // as of b's last publish
+        assertThat(registry.get("lvs.vrrp.adverts.dropped").tags("iname", "VI_1", "reason", "VRID_MISMATCH")
+                .functionCounter().count()).isZero();
+        assertThat(registry.get("lvs.vrrp.state").tag("iname", "VI_1").gauge().value()).isEqualTo(1); // b: BACKUP
     }
 
     @Test
@@ -214,6 +241,20 @@ class LvsMetricsTest {
             release.countDown();
             changer.join(5000);
         }
+    }
+
+    @Test
+    void reconcileTimer_weightChanges_countAndTimeFromTheDirector() throws Exception {
+        VirtualService web = web();
+        Director d = Director.builder().ipvs(new InMemoryIpvs()).service(web).start(); // real clock
+        started.add(d);
+        LvsMetrics.builder(d).registerSnapshotMeters(false).build().bindTo(registry);
+        d.weight(web.key(), InetAddress.getByName("198.51.100.2"), 80, 5);
+        d.weight(web.key(), InetAddress.getByName("198.51.100.2"), 80, 6);
+        var timer = registry.get("lvs.reconcile").functionTimer();
+        assertThat(timer.count()).isEqualTo(3); // start, then the two changes
+        assertThat(timer.totalTime(TimeUnit.NANOSECONDS)).isEqualTo(d.reconciles().nanos()).isPositive();
+        assertThat(registry.find("lvs.backend.up").gauge()).as("left to writeSnapshotMeters").isNull();
     }
 
     @Test

@@ -15,6 +15,20 @@ public final class VrrpStatistics {
     private long addressListMismatches;
     private long priorityZeroReceived;
 
+    /**
+     * A copy of the counters now, to hand to another thread (a director publishing its state, a
+     * meter): read on the router's thread it is exact, elsewhere racy as any read.
+     */
+    public VrrpStatistics copy() {
+        VrrpStatistics c = new VrrpStatistics();
+        System.arraycopy(drops, 0, c.drops, 0, drops.length);
+        c.sent = sent;
+        c.accepted = accepted;
+        c.addressListMismatches = addressListMismatches;
+        c.priorityZeroReceived = priorityZeroReceived;
+        return c;
+    }
+
     void countDrop(DropReason reason) {
         drops[reason.ordinal()]++;
     }
