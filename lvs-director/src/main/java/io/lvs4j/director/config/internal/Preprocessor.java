@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 
 /**
@@ -686,9 +687,13 @@ public final class Preprocessor {
         List<Path> files;
         try {
             files = glob(t.dir == null ? Path.of("").toAbsolutePath() : t.dir, pattern);
+        } catch (PatternSyntaxException e) {
+            problems.error(t.file, t.line, col, "include: " + quoteOf(pattern) + " (expected: a glob; "
+                    + e.getDescription() + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) + " of the path" : "") + ")");
+            return true;
         } catch (IOException | RuntimeException e) {
             problems.error(t.file, t.line, col, "include: " + quoteOf(pattern) + " (expected: a readable file or glob; "
-                    + e.getMessage() + ")");
+                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
             return true;
         }
         if (files.isEmpty()) {
