@@ -2,6 +2,7 @@ package io.lvs4j.director.config.internal;
 
 import io.lvs4j.director.config.ReadOptions;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -35,6 +36,10 @@ public final class Preprocessor {
     static final int MAX_SUBSTITUTIONS_PER_LINE = 1000;
     static final int MAX_GENERATED_LINES = 100_000;
     static final int MAX_RECURSION = 64;
+    /** The largest file read, the configuration or one include (keepalived.conf files are kilobytes). */
+    static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+    /** The most read in all, the configuration and everything it includes. */
+    static final long MAX_TOTAL_BYTES = 16L * 1024 * 1024;
 
     private final ReadOptions options;
     private final Problems problems;
@@ -44,6 +49,7 @@ public final class Preprocessor {
     private final Random random;
     private Definition collecting;
     private int generated;
+    private long totalBytes;
     private boolean aborted;
 
     private static final class Definition {
@@ -132,11 +138,28 @@ public final class Preprocessor {
     /** The words of a file and everything it includes. */
     public List<Token> readFile(Path file) throws IOException {
         Path abs = file.toAbsolutePath().normalize();
-        String content = Files.readString(abs, StandardCharsets.ISO_8859_1);
-        includeStack.push(abs);
+        String content = readBounded(abs);
+        if (content == null) {
+            problems.error(file.toString(), 1, 1, "file: " + quoteOf(file.toString()) + " (expected: at most "
+                    + MAX_FILE_BYTES + " bytes)");
+            return finish(file.toString());
+        }
+        totalBytes += content.length();
+        includeStack.push(abs.toRealPath());
         readText(file.toString(), content, abs.getParent());
         includeStack.pop();
         return finish(file.toString());
+    }
+
+    /**
+     * The file's bytes as ISO-8859-1 text, or null if it holds more than {@link #MAX_FILE_BYTES}
+     * (read as a stream, so that a device or a file still growing cannot exhaust the heap).
+     */
+    private static String readBounded(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(MAX_FILE_BYTES + 1);
+            return b.length > MAX_FILE_BYTES ? null : new String(b, StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** The words of text, includes resolving against {@code dir}. */
@@ -707,19 +730,35 @@ public final class Preprocessor {
         }
         for (Path f : files) {
             Path abs = f.toAbsolutePath().normalize();
-            if (includeStack.contains(abs)) {
-                problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: a file not already being read)");
-                continue;
-            }
+            Path real;
             String content;
             try {
-                content = Files.readString(abs, StandardCharsets.ISO_8859_1);
+                // the real path: a file reached again through a symbolic link is the same file
+                real = abs.toRealPath();
+                if (includeStack.contains(real)) {
+                    problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: a file not already being read"
+                            + (real.equals(abs) ? "" : "; it is " + real) + ")");
+                    continue;
+                }
+                content = readBounded(abs);
             } catch (IOException e) {
                 problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: a readable file; "
                         + e.getClass().getSimpleName() + ")");
                 continue;
             }
-            includeStack.push(abs);
+            if (content == null) {
+                problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: a file of at most "
+                        + MAX_FILE_BYTES + " bytes)");
+                continue;
+            }
+            totalBytes += content.length();
+            if (totalBytes > MAX_TOTAL_BYTES) {
+                problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: at most "
+                        + MAX_TOTAL_BYTES + " bytes read in all, the configuration and its includes)");
+                aborted = true;
+                return true;
+            }
+            includeStack.push(real);
             Definition saved = collecting;
             collecting = null;
             readText(f.toString(), content, abs.getParent());
