@@ -95,14 +95,6 @@ class IgnoredSettingsTest {
     }
 
     @Test
-    void vrrpStrict_noVirtualAddress_locatedError() {
-        ConfigException e = errors(STRICT + "vrrp_instance V {\n interface eth0\n virtual_router_id 5\n}\n");
-        assertThat(e.errors()).extracting(Object::toString).containsExactly(
-                "keepalived.conf:4:1: vrrp_instance V virtual_ipaddress: \"none\" (expected: at least one virtual address "
-                        + "in strict mode)");
-    }
-
-    @Test
     void vrrpStrict_plainInstance_readsWithTheFirewallWarning() throws Exception {
         ConfigResult r = parse(STRICT + VI + "}\n");
         assertThat(r.warnings()).extracting(Object::toString).contains("keepalived.conf:2:2: vrrp_strict: traffic to the "

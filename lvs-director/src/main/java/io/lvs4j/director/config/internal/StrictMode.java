@@ -17,7 +17,8 @@ import java.util.Objects;
 /**
  * keepalived's strict mode ({@code vrrp_strict} in global_defs, or an instance's
  * {@code strict_mode}) as keepalived 2.2.7 applies it to an instance: where keepalived refuses the
- * instance (no virtual address, unicast peers) this is a located error; where it overrides a
+ * instance (unicast peers; an instance without a virtual address {@link VrrpMapper} refuses in any
+ * mode) this is a located error; where it overrides a
  * setting (drops the authentication, resets {@code preempt_delay}, {@code down_timer_adverts},
  * the initial state that does not match the priority, accept mode in VRRP version 2, version 2
  * with IPv6) the setting is overridden the same way, with a located warning.
@@ -59,10 +60,6 @@ public final class StrictMode {
         boolean ipv6 = i.virtualIpAddresses().stream().map(VirtualIpAddress::address).anyMatch(a -> a instanceof Inet6Address);
         Integer version = i.version();
         int effective = version != null ? version : ipv6 ? 3 : globalVersion != null ? globalVersion : 2;
-        if (i.virtualIpAddresses().isEmpty()) {
-            problems.error(block, name + " " + Preconditions.message("virtual_ipaddress", "none",
-                    "at least one virtual address in strict mode"));
-        }
         if (!i.unicastPeers().isEmpty()) {
             problems.error(at(keywords, "unicast_peer", block), name + " " + Preconditions.message("unicast_peer", i.unicastPeers().get(0).getHostAddress(),
                     "no unicast peers in strict mode"));
