@@ -196,4 +196,12 @@ class PreprocessorTest {
             assertThat(p.message()).startsWith("include: \"inc/[a-\" (expected: a glob; ").doesNotContain("\n");
         });
     }
+
+    @Test
+    void include_nulInThePath_locatedErrorInWords(@TempDir Path dir) throws Exception {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> parse("include a\u0000b.conf\n", dir));
+        assertThat(e.errors()).extracting(Object::toString).containsExactly(
+                "keepalived.conf:1:1: include: \"a\\x00b.conf\" (expected: a path; Nul character not allowed)");
+    }
 }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayDeque;
@@ -714,9 +715,12 @@ public final class Preprocessor {
             problems.error(t.file, t.line, col, "include: " + quoteOf(pattern) + " (expected: a glob; "
                     + e.getDescription() + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) + " of the path" : "") + ")");
             return true;
+        } catch (InvalidPathException e) {
+            problems.error(t.file, t.line, col, "include: " + quoteOf(pattern) + " (expected: a path; " + e.getReason() + ")");
+            return true;
         } catch (IOException | RuntimeException e) {
             problems.error(t.file, t.line, col, "include: " + quoteOf(pattern) + " (expected: a readable file or glob; "
-                    + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()) + ")");
+                    + reason(e) + ")");
             return true;
         }
         if (files.isEmpty()) {
@@ -743,7 +747,7 @@ public final class Preprocessor {
                 content = readBounded(abs);
             } catch (IOException e) {
                 problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: a readable file; "
-                        + e.getClass().getSimpleName() + ")");
+                        + reason(e) + ")");
                 continue;
             }
             if (content == null) {
@@ -767,6 +771,20 @@ public final class Preprocessor {
             includeStack.pop();
         }
         return true;
+    }
+
+    /** Why a file could not be read, in words rather than the JDK's exception names. */
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        } else if (e instanceof java.nio.file.FileSystemLoopException) {
+            return "a loop of symbolic links";
+        } else if (e instanceof java.io.UncheckedIOException u) {
+            return reason(u.getCause());
+        }
+        return e.getMessage() == null ? "cannot be read" : e.getMessage();
     }
 
     /** glob(3) as keepalived uses it: sorted matches, brace expressions, relative to {@code dir}. */
