@@ -7,6 +7,7 @@ import io.lvs4j.SyncDaemon;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.config.CheckerConfig;
 import io.lvs4j.director.config.CheckerMapping;
+import io.lvs4j.director.config.SslConfig;
 import io.lvs4j.director.config.GlobalDefs;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.LvsMethod;
@@ -88,13 +89,13 @@ final class KeepalivedMapping {
             List<VirtualService> installed = KeepalivedConfig.ofLvs(c.virtualServerGroups(), List.of(healthy))
                     .virtualServices();
             for (VirtualService s : installed) {
-                out.add(health(vs, s, commands, notifies, netns));
+                out.add(health(vs, s, c.ssl(), commands, notifies, netns));
             }
         }
         return out;
     }
 
-    private static ServiceHealth health(VirtualServerConfig vs, VirtualService s,
+    private static ServiceHealth health(VirtualServerConfig vs, VirtualService s, SslConfig ssl,
             java.util.function.Consumer<String> commands, Map<ServiceKey, Map<String, Notify>> notifies,
             String netns) {
         ServiceHealth.Builder b = ServiceHealth.builder(s);
@@ -128,7 +129,7 @@ final class KeepalivedMapping {
                 b.inhibitOnFailure(r); // the real server's own setting, else the virtual server's
             }
             for (CheckerConfig cc : rc.checkers()) {
-                b.check(r, netns == null ? CheckerMapping.check(cc) : CheckerMapping.check(cc, netns),
+                b.check(r, CheckerMapping.check(cc, ssl, netns),
                         CheckerMapping.policy(cc.options(), rc, vs));
             }
         }

@@ -277,6 +277,9 @@ public final class Checks {
         private boolean tls;
         private boolean verifyCertificate;
         private String trustCertificates;
+        private String clientCertificate;
+        private String clientKey;
+        private String clientKeyPassword;
         private boolean sni;
         private HttpChecker.Protocol protocol = HttpChecker.Protocol.HTTP_1_0;
         private String virtualhost;
@@ -346,6 +349,22 @@ public final class Checks {
             return this;
         }
 
+        /**
+         * Present this client certificate (PEM chain) and key (PKCS#8 PEM) when the server asks for
+         * one (keepalived's {@code SSL { certificate; key }}; needs {@link #tls}).
+         */
+        public HttpBuilder clientCertificate(String certificatePemFile, String keyPemFile) {
+            this.clientCertificate = Preconditions.checkNotNull(certificatePemFile, "certificate");
+            this.clientKey = Preconditions.checkNotNull(keyPemFile, "key");
+            return this;
+        }
+
+        /** The password of an encrypted client key (keepalived's {@code SSL { password }}). */
+        public HttpBuilder clientKeyPassword(String password) {
+            this.clientKeyPassword = Preconditions.checkNotNull(password, "password");
+            return this;
+        }
+
         /** Send the virtual host as TLS SNI (keepalived's {@code enable_sni}; needs {@link #tls}). */
         public HttpBuilder sni() {
             this.sni = true;
@@ -381,6 +400,12 @@ public final class Checks {
                 b.trustCertificates(trustCertificates);
             } else if (verifyCertificate) {
                 b.verifyCertificate();
+            }
+            if (clientCertificate != null) {
+                b.clientCertificate(clientCertificate, clientKey);
+            }
+            if (clientKeyPassword != null) {
+                b.clientKeyPassword(clientKeyPassword);
             }
             if (sni) {
                 b.sni();

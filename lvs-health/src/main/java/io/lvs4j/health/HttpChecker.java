@@ -64,6 +64,9 @@ public final class HttpChecker implements Checker {
     private final boolean tls;
     private final boolean verifyCertificate;
     private final String trustCertificates;
+    private final String clientCertificate;
+    private final String clientKey;
+    private final String clientKeyPassword;
     private final boolean sni;
     private final Protocol protocol;
     private final String virtualhost;
@@ -76,12 +79,16 @@ public final class HttpChecker implements Checker {
         this.tls = b.tls;
         this.verifyCertificate = b.verifyCertificate;
         this.trustCertificates = b.trustCertificates;
+        this.clientCertificate = b.clientCertificate;
+        this.clientKey = b.clientKey;
+        this.clientKeyPassword = b.clientKeyPassword;
         this.sni = b.sni;
         this.protocol = b.protocol;
         this.virtualhost = b.virtualhost;
         this.maxBytes = b.maxBytes;
         this.urls = List.copyOf(b.urls);
-        this.sslContext = tls ? sslContext(verifyCertificate, trustCertificates) : null;
+        this.sslContext = tls ? sslContext(verifyCertificate, trustCertificates, clientCertificate, clientKey,
+                clientKeyPassword) : null;
     }
 
     /** The same check of another endpoint, sharing the TLS context. */
@@ -90,6 +97,9 @@ public final class HttpChecker implements Checker {
         this.tls = c.tls;
         this.verifyCertificate = c.verifyCertificate;
         this.trustCertificates = c.trustCertificates;
+        this.clientCertificate = c.clientCertificate;
+        this.clientKey = c.clientKey;
+        this.clientKeyPassword = c.clientKeyPassword;
         this.sni = c.sni;
         this.protocol = c.protocol;
         this.virtualhost = c.virtualhost;
@@ -103,18 +113,36 @@ public final class HttpChecker implements Checker {
         return new HttpChecker(this, Preconditions.checkNotNull(endpoint, "endpoint"));
     }
 
-    private static SslContext sslContext(boolean verify, String trust) {
+    private static SslContext sslContext(boolean verify, String trust, String cert, String key, String password) {
+        SslContextBuilder b = SslContextBuilder.forClient();
         try {
-            SslContextBuilder b = SslContextBuilder.forClient();
             if (!verify) {
                 b.trustManager(InsecureTrustManagerFactory.INSTANCE);
             } else if (trust != null) {
                 b.trustManager(new File(trust));
             }
-            return b.build();
-        } catch (SSLException | IllegalArgumentException e) {
+        } catch (IllegalArgumentException e) {
             throw Preconditions.invalid("ca", trust, "a readable PEM file of certificates (" + e.getMessage() + ")");
         }
+        try {
+            if (cert != null) {
+                b.keyManager(new File(cert), new File(key), password);
+            }
+        } catch (IllegalArgumentException e) {
+            throw Preconditions.invalid("certificate", cert + " with key " + key, "a readable PEM certificate chain and its "
+                    + "PKCS#8 PEM key" + (password == null ? "" : ", encrypted with the password") + " (" + oneLine(e) + ")");
+        }
+        try {
+            return b.build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw Preconditions.invalid(cert != null ? "certificate" : "ca", cert != null ? cert : trust,
+                    "readable PEM files (" + oneLine(e) + ")");
+        }
+    }
+
+    private static String oneLine(Exception e) {
+        String m = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage() : e.getMessage();
+        return String.valueOf(m).replaceAll("\\s+", " ");
     }
 
     /** An HTTP_GET (or, with {@link Builder#tls}, SSL_GET) of the endpoint. */
@@ -127,6 +155,9 @@ public final class HttpChecker implements Checker {
         b.tls = tls;
         b.verifyCertificate = verifyCertificate;
         b.trustCertificates = trustCertificates;
+        b.clientCertificate = clientCertificate;
+        b.clientKey = clientKey;
+        b.clientKeyPassword = clientKeyPassword;
         b.sni = sni;
         b.protocol = protocol;
         b.virtualhost = virtualhost;
@@ -295,13 +326,15 @@ public final class HttpChecker implements Checker {
     public boolean equals(Object o) {
         return o instanceof HttpChecker h && endpoint.equals(h.endpoint) && tls == h.tls
                 && verifyCertificate == h.verifyCertificate && Objects.equals(trustCertificates, h.trustCertificates)
+                && Objects.equals(clientCertificate, h.clientCertificate) && Objects.equals(clientKey, h.clientKey)
+                && Objects.equals(clientKeyPassword, h.clientKeyPassword)
                 && sni == h.sni && protocol == h.protocol && Objects.equals(virtualhost, h.virtualhost)
                 && maxBytes == h.maxBytes && urls.equals(h.urls);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(endpoint, tls, verifyCertificate, trustCertificates, sni, protocol, virtualhost, maxBytes, urls);
+        return Objects.hash(endpoint, tls, verifyCertificate, trustCertificates, clientCertificate, clientKey, sni, protocol, virtualhost, maxBytes, urls);
     }
 
     @Override
@@ -315,6 +348,9 @@ public final class HttpChecker implements Checker {
         private boolean tls;
         private boolean verifyCertificate;
         private String trustCertificates;
+        private String clientCertificate;
+        private String clientKey;
+        private String clientKeyPassword;
         private boolean sni;
         private Protocol protocol = Protocol.HTTP_1_0;
         private String virtualhost;
@@ -342,6 +378,23 @@ public final class HttpChecker implements Checker {
             Preconditions.checkNotNull(pemFile, "ca");
             this.trustCertificates = pemFile;
             this.verifyCertificate = true;
+            return this;
+        }
+
+        /**
+         * Present this client certificate (a PEM chain) with its key (a PKCS#8 PEM file) when the
+         * server asks for one, as keepalived's {@code SSL} block's {@code certificate} and
+         * {@code key} do. The files are read when the check is built.
+         */
+        public Builder clientCertificate(String certificatePemFile, String keyPemFile) {
+            this.clientCertificate = Preconditions.checkNotNull(certificatePemFile, "certificate");
+            this.clientKey = Preconditions.checkNotNull(keyPemFile, "key");
+            return this;
+        }
+
+        /** The password of an encrypted client key (keepalived's {@code password}); never printed. */
+        public Builder clientKeyPassword(String password) {
+            this.clientKeyPassword = Preconditions.checkNotNull(password, "password");
             return this;
         }
 
@@ -382,6 +435,9 @@ public final class HttpChecker implements Checker {
             Preconditions.checkArgument(!urls.isEmpty(), "url", "none", "at least one url");
             Preconditions.checkArgument(!sni || tls, "enable_sni", true, "only with SSL_GET");
             Preconditions.checkArgument(!verifyCertificate || tls, "verify_certificate", true, "only with SSL_GET");
+            Preconditions.checkArgument(clientCertificate == null || tls, "certificate", clientCertificate, "only with SSL_GET");
+            Preconditions.checkArgument(clientKeyPassword == null || clientCertificate != null, "password", "<redacted>",
+                    "only with a client certificate and key");
             return new HttpChecker(this);
         }
     }

@@ -1,6 +1,7 @@
 package io.lvs4j.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -149,6 +150,41 @@ class HttpCheckerIT {
     void httpGet_missingFile_status404() throws Exception {
         CheckResult r = run(HttpChecker.builder(http()).url("/no-such-file").build());
         assertThat(r.detail()).contains("status 404");
+    }
+
+    static Endpoint mtls() {
+        return Endpoint.of("127.0.0.1", nginx.mtlsPort).withConnectTimeout(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void sslGet_serverRequiresAClientCertificate_noneSent_down() throws Exception {
+        CheckResult r = run(HttpChecker.builder(mtls()).tls().url("/index.html").build());
+        assertThat(r.isUp()).isFalse();
+    }
+
+    @Test
+    void sslGet_clientCertificate_presentedAndAccepted_up() throws Exception {
+        CheckResult r = run(HttpChecker.builder(mtls()).tls()
+                .clientCertificate(dir.resolve("client-cert.pem").toString(), dir.resolve("client-key.pem").toString())
+                .url(url("/index.html").digest(indexMd5).build()).build());
+        assertThat(r.isUp()).as("%s", r).isTrue();
+    }
+
+    @Test
+    void sslGet_encryptedClientKeyWithItsPassword_up() throws Exception {
+        CheckResult r = run(HttpChecker.builder(mtls()).tls()
+                .clientCertificate(dir.resolve("client-cert.pem").toString(), dir.resolve("client-key-enc.pem").toString())
+                .clientKeyPassword(Nginx.KEY_PASSWORD).url("/index.html").build());
+        assertThat(r.isUp()).as("%s", r).isTrue();
+    }
+
+    @Test
+    void sslGet_encryptedClientKeyWrongPassword_refusedWhenBuilt() {
+        assertThatThrownBy(() -> HttpChecker.builder(mtls()).tls()
+                .clientCertificate(dir.resolve("client-cert.pem").toString(), dir.resolve("client-key-enc.pem").toString())
+                .clientKeyPassword("wrong").url("/index.html").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("certificate: ")
+                .hasMessageNotContaining("wrong");
     }
 
     @Test

@@ -58,12 +58,34 @@ public final class CheckerMapping {
         return map(config, netns);
     }
 
+    /**
+     * The check of a checker block, an SSL_GET presenting the client certificate of the
+     * configuration's {@code SSL} block ({@code ssl} null: none), in the network namespace
+     * {@code /run/netns/NETNS} ({@code netns} null: this process's).
+     *
+     * <p>As in keepalived 2.2.7, SSL_GET does not verify the server's certificate: the block's
+     * {@code ca} is read (a file that cannot be read is refused) but no certificate is checked
+     * against it; the reader warns about it.
+     */
+    public static Check check(CheckerConfig config, SslConfig ssl, String netns) {
+        Preconditions.checkNotNull(config, "checker");
+        return map(config, ssl, netns);
+    }
+
     private static Check map(CheckerConfig config, String netns) {
+        return map(config, null, netns);
+    }
+
+    private static Check map(CheckerConfig config, SslConfig ssl, String netns) {
         CheckOptions o = config.options();
         if (config instanceof TcpCheck) {
             return network(Checks.tcp(), o).build();
         } else if (config instanceof HttpCheck h) {
-            return http(h).build();
+            Checks.HttpBuilder b = http(h);
+            if (h.ssl() && ssl != null) {
+                ssl(b, ssl);
+            }
+            return b.build();
         } else if (config instanceof MiscCheck m) {
             Duration timeout = m.timeout() != null ? m.timeout()
                     : o.delayLoop() != null ? o.delayLoop() : CheckPolicy.DEFAULT_INTERVAL;
@@ -191,6 +213,29 @@ public final class CheckerMapping {
             b.connectTimeout(o.connectTimeout());
         }
         return b;
+    }
+
+    private static void ssl(Checks.HttpBuilder b, SslConfig ssl) {
+        if (ssl.ca() != null) {
+            try {
+                java.security.cert.CertificateFactory f = java.security.cert.CertificateFactory.getInstance("X.509");
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(ssl.ca()))) {
+                    if (f.generateCertificates(in).isEmpty()) {
+                        throw new java.security.cert.CertificateException("no certificate");
+                    }
+                }
+            } catch (java.io.IOException | java.security.cert.CertificateException | RuntimeException e) {
+                throw Preconditions.invalid("ca", ssl.ca(), "a readable PEM file of certificates (" + e + ")");
+            }
+        }
+        if (ssl.certificate() != null) {
+            // the reader refuses a certificate without its key; a typed SslConfig may still have one
+            Preconditions.checkArgument(ssl.key() != null, "key", "none", "a key file with the certificate");
+            b.clientCertificate(ssl.certificate(), ssl.key());
+            if (ssl.password() != null) {
+                b.clientKeyPassword(ssl.password());
+            }
+        }
     }
 
     private static Checks.HttpBuilder http(HttpCheck h) {

@@ -5,6 +5,7 @@ import io.lvs4j.director.config.internal.Binder;
 import io.lvs4j.director.config.internal.LvsMapper;
 import io.lvs4j.director.config.internal.Preprocessor;
 import io.lvs4j.director.config.internal.Problems;
+import io.lvs4j.director.config.internal.StrictMode;
 import io.lvs4j.director.config.internal.Token;
 import io.lvs4j.director.config.internal.TreeBuilder;
 import io.lvs4j.director.config.internal.VrrpMapper;
@@ -93,7 +94,8 @@ public record KeepalivedConfig(
 
     private static ConfigResult finish(List<Token> tokens, Problems problems) throws ConfigException {
         Binder binder = new Binder(problems);
-        KeepalivedConfig config = binder.bind(new TreeBuilder(tokens, problems).build());
+        KeepalivedConfig config = StrictMode.apply(binder.bind(new TreeBuilder(tokens, problems).build()), problems,
+                binder.locations(), binder.keywordLocations());
         LvsMapper.map(config, problems, binder.locations());
         // what the director runs, mapped here too: what it would refuse at start is a located error now
         VrrpMapper.map(config, problems, binder.locations(), binder.keywordLocations());

@@ -122,6 +122,30 @@ class CheckerMappingTest {
         assertThat(c.describe()).isEqualTo("SSL_GET 192.0.2.21:8080 /a");
     }
 
+    private static final HttpCheck SSL_GET = new HttpCheck(true, CheckOptions.NONE, null, null, false, null,
+            List.of(new HttpUrl("/", null, List.of(), null, null, false, List.of(), null, null)));
+
+    @Test
+    void check_sslBlockClientCertificate_isRead_aMissingFileRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String cert = dir.resolve("client.pem").toString();
+        assertThatThrownBy(() -> CheckerMapping.check(SSL_GET, new SslConfig(null, null, cert, dir.resolve("key.pem").toString()), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("certificate: \"" + cert + " with key ");
+    }
+
+    @Test
+    void check_sslBlockCa_isRead_aMissingFileRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        String ca = dir.resolve("ca.pem").toString();
+        assertThatThrownBy(() -> CheckerMapping.check(SSL_GET, new SslConfig(null, ca, null, null), null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ca: \"" + ca + "\" (expected: a readable PEM file");
+    }
+
+    @Test
+    void check_sslBlock_httpGetUnaffected(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        HttpCheck plain = new HttpCheck(false, CheckOptions.NONE, null, null, false, null, SSL_GET.urls());
+        assertThat(CheckerMapping.check(plain, new SslConfig(null, null, dir.resolve("no.pem").toString(), "k"), null)
+                .describe()).startsWith("HTTP_GET");
+    }
+
     @Test
     void check_httpCheckWithoutUrl_clearError() {
         HttpCheck cfg = new HttpCheck(false, CheckOptions.NONE, null, null, false, null, List.of());

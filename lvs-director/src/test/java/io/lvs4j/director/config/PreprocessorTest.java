@@ -136,4 +136,72 @@ class PreprocessorTest {
         assertThat(parse(text).config().vrrpInstances().get(0).notifyScripts().get("notify_master"))
                 .isEqualTo("\"/bin/x { y }\"");
     }
+
+    @Test
+    void include_symlinkLoop_isALocatedErrorAtOnce(@TempDir Path dir) throws Exception {
+        // link -> . : link/a.conf is a.conf again under another normalised name
+        Files.createSymbolicLink(dir.resolve("link"), Path.of("."));
+        Files.writeString(dir.resolve("a.conf"), VS + "include link/a.conf\n");
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> KeepalivedConfig.read(dir.resolve("a.conf"), Configs.options().toBuilder().includes(true).build()));
+        assertThat(e.errors()).singleElement().satisfies(p -> {
+            assertThat(p.location()).isEqualTo(dir.resolve("a.conf") + ":8:1");
+            assertThat(p.message()).startsWith("include: \"" + dir.resolve("link/a.conf") + "\" (expected: a file not already being read");
+        });
+    }
+
+    @Test
+    void read_fileOverTheLimit_isALocatedError(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.conf");
+        Files.writeString(big, "# " + "x".repeat(4 * 1024 * 1024) + "\n");
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> KeepalivedConfig.read(big, Configs.options()));
+        assertThat(e.errors()).singleElement().satisfies(p -> {
+            assertThat(p.location()).isEqualTo(big + ":1:1");
+            assertThat(p.message()).contains("(expected: at most 4194304 bytes)");
+        });
+        ConfigException included = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> parse("\ninclude big.conf\n", dir));
+        assertThat(included.errors()).singleElement().satisfies(p -> {
+            assertThat(p.location()).isEqualTo("keepalived.conf:2:1");
+            assertThat(p.message()).contains("(expected: a file of at most 4194304 bytes)");
+        });
+    }
+
+    @Test
+    void include_moreThanTheTotalLimit_isALocatedError(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("part.conf"), ("# " + "x".repeat(1022) + "\n").repeat(3 * 1024));
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> parse("include part.conf\n".repeat(6), dir));
+        assertThat(e.errors()).singleElement().satisfies(p -> {
+            assertThat(p.location()).isEqualTo("keepalived.conf:6:1");
+            assertThat(p.message()).contains("(expected: at most 16777216 bytes read in all");
+        });
+    }
+
+    @Test
+    void problem_controlCharactersInAWord_escapedOnOneLine() throws Exception {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> parse("virtual_server 192.0.2.1 80 {\n lb_algo w\rr\u0085r\n}\n"));
+        assertThat(e.errors().get(0).toString()).isEqualTo(
+                "keepalived.conf:2:10: lb_algo: \"w\\x0dr\\x85r\" (expected: one of rr, wrr, lc, wlc, lblc, sh, mh, dh, fo, ovf, lblcr, sed, nq, twos)");
+    }
+
+    @Test
+    void include_badGlob_oneLineLocatedError(@TempDir Path dir) throws Exception {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> parse("include inc/[a-\n", Files.createDirectories(dir.resolve("inc")).getParent()));
+        assertThat(e.errors()).singleElement().satisfies(p -> {
+            assertThat(p.location()).isEqualTo("keepalived.conf:1:1");
+            assertThat(p.message()).startsWith("include: \"inc/[a-\" (expected: a glob; ").doesNotContain("\n");
+        });
+    }
+
+    @Test
+    void include_nulInThePath_locatedErrorInWords(@TempDir Path dir) throws Exception {
+        ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
+                () -> parse("include a\u0000b.conf\n", dir));
+        assertThat(e.errors()).extracting(Object::toString).containsExactly(
+                "keepalived.conf:1:1: include: \"a\\x00b.conf\" (expected: a path; Nul character not allowed)");
+    }
 }

@@ -454,6 +454,9 @@ public final class Binder {
                     break;
                 case "vrrp_strict":
                     strict = true;
+                    problems.warning(n.keyword(), "vrrp_strict: traffic to the virtual addresses is not blocked: keepalived "
+                            + "adds firewall rules dropping it on instances not in accept mode, lvs4j adds none "
+                            + "(strict mode's other rules are applied as keepalived applies them)");
                     break;
                 case "enable_script_security":
                     security = true;
@@ -654,6 +657,7 @@ public final class Binder {
                         if (a != null) {
                             peers.add(a);
                         }
+                        peerOptions(line);
                     }
                     break;
                 case "nopreempt":
@@ -939,6 +943,25 @@ public final class Binder {
         return new VrrpSyncGroupConfig(name, members, notify, smtpAlert, trackScript, trackIf, global);
     }
 
+    /**
+     * The options after a unicast peer's address. keepalived 2.2.7 drops adverts from the peer whose
+     * TTL (hop limit) lies outside {@code min_ttl}..{@code max_ttl}; lvs4j's VRRP engine does not
+     * check the TTL of unicast adverts yet, so the bounds are refused rather than ignored.
+     */
+    private void peerOptions(List<Token> line) {
+        for (int i = 1; i < line.size(); i += 2) {
+            Token option = line.get(i);
+            if (!option.text().equals("min_ttl") && !option.text().equals("max_ttl")) {
+                problems.warning(option, "unicast_peer: " + Preconditions.render(option.text())
+                        + " (expected: min_ttl or max_ttl) - the rest of the line ignored, as keepalived does");
+                return;
+            }
+            problems.error(option, Preconditions.message("unicast_peer " + line.get(0).text() + " " + option.text(),
+                    i + 1 < line.size() ? line.get(i + 1).text() : "none",
+                    "no TTL bounds: lvs4j does not check the TTL of unicast adverts; remove min_ttl and max_ttl"));
+        }
+    }
+
     // ---------------------------------------------------------------- LVS
 
     private SslConfig ssl(Node s) {
@@ -946,6 +969,8 @@ public final class Binder {
         String ca = null;
         String cert = null;
         String key = null;
+        Node certAt = null;
+        Node keyAt = null;
         for (Node n : children(s)) {
             switch (n.name()) {
                 case "password":
@@ -953,16 +978,29 @@ public final class Binder {
                     break;
                 case "ca":
                     ca = v.string(n, 0, "a file name");
+                    // keepalived 2.2.7 loads the file but never asks OpenSSL to verify the peer
+                    problems.warning(n.keyword(), "ca: \"" + ca + "\" is read but SSL_GET does not verify the real "
+                            + "server's certificate against it, as keepalived 2.2.7 does not (lvs4j's typed "
+                            + "Checks.http(...).tls().trustCertificates(file) verifies)");
                     break;
                 case "certificate":
                     cert = v.string(n, 0, "a file name");
+                    certAt = n;
                     break;
                 case "key":
                     key = v.string(n, 0, "a file name");
+                    keyAt = n;
                     break;
                 default:
                     unknown(n, "SSL");
             }
+        }
+        if (cert != null && key == null) {
+            problems.error(certAt.keyword(), Preconditions.message("certificate", cert,
+                    "with a key, the client certificate's private key file"));
+        } else if (key != null && cert == null) {
+            problems.error(keyAt.keyword(), Preconditions.message("key", key,
+                    "with a certificate, the client certificate the key belongs to"));
         }
         return new SslConfig(password, ca, cert, key);
     }

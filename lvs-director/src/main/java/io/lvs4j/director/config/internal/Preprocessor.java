@@ -2,9 +2,11 @@ package io.lvs4j.director.config.internal;
 
 import io.lvs4j.director.config.ReadOptions;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayDeque;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.regex.PatternSyntaxException;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +37,10 @@ public final class Preprocessor {
     static final int MAX_SUBSTITUTIONS_PER_LINE = 1000;
     static final int MAX_GENERATED_LINES = 100_000;
     static final int MAX_RECURSION = 64;
+    /** The largest file read, the configuration or one include (keepalived.conf files are kilobytes). */
+    static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+    /** The most read in all, the configuration and everything it includes. */
+    static final long MAX_TOTAL_BYTES = 16L * 1024 * 1024;
 
     private final ReadOptions options;
     private final Problems problems;
@@ -43,6 +50,7 @@ public final class Preprocessor {
     private final Random random;
     private Definition collecting;
     private int generated;
+    private long totalBytes;
     private boolean aborted;
 
     private static final class Definition {
@@ -131,11 +139,28 @@ public final class Preprocessor {
     /** The words of a file and everything it includes. */
     public List<Token> readFile(Path file) throws IOException {
         Path abs = file.toAbsolutePath().normalize();
-        String content = Files.readString(abs, StandardCharsets.ISO_8859_1);
-        includeStack.push(abs);
+        String content = readBounded(abs);
+        if (content == null) {
+            problems.error(file.toString(), 1, 1, "file: " + quoteOf(file.toString()) + " (expected: at most "
+                    + MAX_FILE_BYTES + " bytes)");
+            return finish(file.toString());
+        }
+        totalBytes += content.length();
+        includeStack.push(abs.toRealPath());
         readText(file.toString(), content, abs.getParent());
         includeStack.pop();
         return finish(file.toString());
+    }
+
+    /**
+     * The file's bytes as ISO-8859-1 text, or null if it holds more than {@link #MAX_FILE_BYTES}
+     * (read as a stream, so that a device or a file still growing cannot exhaust the heap).
+     */
+    private static String readBounded(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(MAX_FILE_BYTES + 1);
+            return b.length > MAX_FILE_BYTES ? null : new String(b, StandardCharsets.ISO_8859_1);
+        }
     }
 
     /** The words of text, includes resolving against {@code dir}. */
@@ -686,9 +711,16 @@ public final class Preprocessor {
         List<Path> files;
         try {
             files = glob(t.dir == null ? Path.of("").toAbsolutePath() : t.dir, pattern);
+        } catch (PatternSyntaxException e) {
+            problems.error(t.file, t.line, col, "include: " + quoteOf(pattern) + " (expected: a glob; "
+                    + e.getDescription() + (e.getIndex() >= 0 ? " at character " + (e.getIndex() + 1) + " of the path" : "") + ")");
+            return true;
+        } catch (InvalidPathException e) {
+            problems.error(t.file, t.line, col, "include: " + quoteOf(pattern) + " (expected: a path; " + e.getReason() + ")");
+            return true;
         } catch (IOException | RuntimeException e) {
             problems.error(t.file, t.line, col, "include: " + quoteOf(pattern) + " (expected: a readable file or glob; "
-                    + e.getMessage() + ")");
+                    + reason(e) + ")");
             return true;
         }
         if (files.isEmpty()) {
@@ -702,19 +734,35 @@ public final class Preprocessor {
         }
         for (Path f : files) {
             Path abs = f.toAbsolutePath().normalize();
-            if (includeStack.contains(abs)) {
-                problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: a file not already being read)");
-                continue;
-            }
+            Path real;
             String content;
             try {
-                content = Files.readString(abs, StandardCharsets.ISO_8859_1);
+                // the real path: a file reached again through a symbolic link is the same file
+                real = abs.toRealPath();
+                if (includeStack.contains(real)) {
+                    problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: a file not already being read"
+                            + (real.equals(abs) ? "" : "; it is " + real) + ")");
+                    continue;
+                }
+                content = readBounded(abs);
             } catch (IOException e) {
                 problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: a readable file; "
-                        + e.getClass().getSimpleName() + ")");
+                        + reason(e) + ")");
                 continue;
             }
-            includeStack.push(abs);
+            if (content == null) {
+                problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: a file of at most "
+                        + MAX_FILE_BYTES + " bytes)");
+                continue;
+            }
+            totalBytes += content.length();
+            if (totalBytes > MAX_TOTAL_BYTES) {
+                problems.error(t.file, t.line, col, "include: " + quoteOf(f.toString()) + " (expected: at most "
+                        + MAX_TOTAL_BYTES + " bytes read in all, the configuration and its includes)");
+                aborted = true;
+                return true;
+            }
+            includeStack.push(real);
             Definition saved = collecting;
             collecting = null;
             readText(f.toString(), content, abs.getParent());
@@ -723,6 +771,20 @@ public final class Preprocessor {
             includeStack.pop();
         }
         return true;
+    }
+
+    /** Why a file could not be read, in words rather than the JDK's exception names. */
+    static String reason(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        } else if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        } else if (e instanceof java.nio.file.FileSystemLoopException) {
+            return "a loop of symbolic links";
+        } else if (e instanceof java.io.UncheckedIOException u) {
+            return reason(u.getCause());
+        }
+        return e.getMessage() == null ? "cannot be read" : e.getMessage();
     }
 
     /** glob(3) as keepalived uses it: sorted matches, brace expressions, relative to {@code dir}. */
