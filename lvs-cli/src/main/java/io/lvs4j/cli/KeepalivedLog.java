@@ -45,6 +45,9 @@ final class KeepalivedLog {
             for (Change c : k.applied()) {
                 out.println("IPVS: " + c);
             }
+        } else if (e instanceof DirectorEvent.Repaired r) {
+            out.println("IPVS table drifted from the configuration (flushed or changed behind our back):"
+                    + " repairing with " + r.applied().size() + " changes");
         } else if (e instanceof DirectorEvent.Failure f) {
             out.println("Error: " + f.operation() + ": " + f.error().getMessage());
         } else if (e instanceof DirectorEvent.Recovered r) {

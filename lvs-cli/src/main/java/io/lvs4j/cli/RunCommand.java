@@ -109,6 +109,12 @@ public final class RunCommand implements Callable<Integer> {
                 + " long (default 0: delete at once, as keepalived)")
     long drainSeconds;
 
+    @Option(names = "--repair-interval", paramLabel = "SECONDS", defaultValue = "10",
+            description = "how often the IPVS table is compared with the configuration and what the director owns"
+                + " repaired (flushed by ipvsadm -C, changed behind its back, refused before); 0: never"
+                + " (default 10; keepalived has no such pass)")
+    long repairSeconds;
+
     @Option(names = "--keep-rules", description = "leave the IPVS services in the kernel on exit")
     boolean keepRules;
 
@@ -148,11 +154,15 @@ public final class RunCommand implements Callable<Integer> {
         if (drainSeconds < 0 || drainSeconds > 365L * 86400) {
             throw new CliException(Main.USAGE, "--drain-timeout: " + drainSeconds + " (expected: 0..31536000)");
         }
+        if (repairSeconds < 0 || repairSeconds > 86400) {
+            throw new CliException(Main.USAGE, "--repair-interval: " + repairSeconds + " (expected: 0..86400)");
+        }
         InetSocketAddress httpAddress = httpAddress(c);
         EventFeed feed = httpAddress == null ? null : new EventFeed(EVENTS_KEPT, EVENTS_KEPT);
         Director.Builder b;
         try {
             b = Director.builder(c).drainTimeout(Duration.ofSeconds(drainSeconds)).keepRulesOnClose(keepRules)
+                    .repairInterval(Duration.ofSeconds(repairSeconds))
                     .runDirectory(runDir) // one run per namespace, also with --userspace and VRRP only
                     .listener(e -> KeepalivedLog.print(e, out));
             if (netns != null) {
@@ -542,7 +552,9 @@ public final class RunCommand implements Callable<Integer> {
                 w.println("Reload applied in part: " + e.getMessage());
                 status = Main.FAILED;
             } catch (InterfaceException e) {
-                w.println("Reload applied except a VRRP instance that could not start: " + e.getMessage());
+                // a new VRRP unit the host refused: the director built it before stopping anything
+                w.println(file + ": " + e.getMessage());
+                w.println("Reload failed: keeping the running configuration");
                 status = Main.FAILED;
             } catch (IpvsException e) {
                 w.println("Reload failed: " + e.getMessage());

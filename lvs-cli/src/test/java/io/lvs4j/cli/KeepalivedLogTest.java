@@ -52,6 +52,15 @@ class KeepalivedLogTest {
     }
 
     @Test
+    void repaired_saysTheTableDriftedAndHowManyChanges() {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        KeepalivedLog.print(new DirectorEvent.Repaired(1, 0, java.util.List.of(io.lvs4j.Change.addService(
+                io.lvs4j.VirtualService.tcp("192.0.2.50", 80).build()))), new PrintStream(b, true, StandardCharsets.UTF_8));
+        assertThat(b.toString(StandardCharsets.UTF_8).lines()).containsExactly("IPVS table drifted from the"
+                + " configuration (flushed or changed behind our back): repairing with 1 changes");
+    }
+
+    @Test
     void recovered_saysWhoCrashedAndWhatWasRemovedAndAdopted() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         KeepalivedLog.print(new DirectorEvent.Recovered(1, 0, 4242, java.util.List.of("192.0.2.50/32 dev eth0"),

@@ -126,6 +126,7 @@ public final class Director implements AutoCloseable {
     private final boolean keepRulesOnClose;
     private final boolean flushOnClose;
     private final long refreshNanos;
+    private final long repairNanos; // 0: no periodic repair
     private final List<VrrpInstance> startInstances;
     private final List<VrrpSyncGroup> startGroups;
     private final List<VrrpScript> startScripts;
@@ -160,6 +161,7 @@ public final class Director implements AutoCloseable {
     private List<OwnershipRecord.Daemon> ownDaemons = List.of(); // the sync daemons this director started
     private OwnershipRecord recorded; // the record last written
     private String recordProblem; // the last failure to write it, reported once
+    private String repairProblem; // the last repair's failure, reported once while it repeats
     private long refreshedNanos;
     private boolean dirty;
     private boolean reconcileQueued;
@@ -179,8 +181,12 @@ public final class Director implements AutoCloseable {
         int effectivePriority;
         boolean held;
 
-        InstanceView(VrrpInstance config) {
+        /** The unit's: events of another unit (a stopped one of the same name) are not this one's. */
+        final Object token;
+
+        InstanceView(VrrpInstance config, Object token) {
             this.config = config;
+            this.token = token;
             this.priority = config.priority();
             this.effectivePriority = priority;
         }
@@ -201,6 +207,7 @@ public final class Director implements AutoCloseable {
         this.startGroups = List.copyOf(b.groups);
         this.startScripts = List.copyOf(b.scripts);
         this.refreshNanos = b.refreshInterval.toNanos();
+        this.repairNanos = b.repairInterval.toNanos();
         this.listeners.addAll(b.listeners);
         this.timeouts = b.timeouts;
         this.sync = b.sync;
@@ -507,13 +514,24 @@ public final class Director implements AutoCloseable {
      * services, but a changed {@code bgp_speaker} or {@code announce}/{@code no_announce} takes
      * effect at the next start (reported as a {@link DirectorEvent.Failure}, the rest applied).
      *
-     * @throws IllegalArgumentException if the configuration cannot run (nothing was changed)
-     * @throws InterfaceException if a new VRRP instance could not start (it is reported, the rest applied)
-     * @throws ReconcileException if the kernel refused some changes
+     * <p>Nothing is half-applied: the configuration is mapped and checked, and every new or
+     * changed VRRP unit is built (its sockets opened, its interfaces looked up) before anything
+     * running is stopped or changed. If any of that fails, nothing was changed and the exception
+     * names the unit. Only then do the old units stop, the new ones start and the IPVS table
+     * follow; a kernel refusal there is a {@link ReconcileException} naming what was applied and
+     * what failed, and the periodic repair ({@link Builder#repairInterval}) retries the rest.
+     *
+     * @throws IllegalArgumentException if the configuration cannot run, e.g. a VRRP unit the
+     *     network refuses ({@code VRRP VI_1 cannot start: ...}); nothing was changed
+     * @throws VrrpUnitException if the host refused a new VRRP unit's socket or interface; nothing
+     *     was changed
+     * @throws ReconcileException if the kernel refused some IPVS changes (the VRRP part and the
+     *     rest were applied; the exception names what was and what was not)
      */
     public ReconcileResult apply(KeepalivedConfig config) throws IpvsException, InterfaceException {
         Preconditions.checkNotNull(config, "config");
         Preconditions.checkState(!closed, "director", "closed", "running");
+        // 1. map and check everything: a configuration that cannot run changes nothing
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
         List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies, netns);
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
@@ -521,10 +539,14 @@ public final class Director implements AutoCloseable {
         VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
         RouteHealthInjection newRhi = BgpMapping.map(config);
         List<VrrpUnit.Spec> specs = VrrpUnit.specs(vrrp.instances(), vrrp.syncGroups(), vrrp.scripts());
-        InterfaceException[] vrrpFailure = new InterfaceException[1];
-        // VRRP first, off the director's thread for real sockets (a stopping unit posts its events to it)
-        List<String> restarted = new ArrayList<>();
+        if (newSync != null) {
+            boolean known = vrrp.instances().stream().anyMatch(i -> i.name().equals(newSync.instance()));
+            Preconditions.checkArgument(known, "lvs_sync_daemon instance", newSync.instance(),
+                    "one of the vrrp_instances");
+        }
+        // 2. which units stay, which are new or changed, which go
         List<String> kept = new ArrayList<>();
+        List<VrrpUnit.Spec> toBuild = new ArrayList<>();
         List<VrrpUnit> stop = run(() -> {
             List<VrrpUnit> out = new ArrayList<>();
             for (VrrpUnit u : units.values()) {
@@ -532,30 +554,58 @@ public final class Director implements AutoCloseable {
                     out.add(u);
                 }
             }
-            for (VrrpUnit u : out) {
-                units.remove(u.spec.name());
+            for (VrrpUnit.Spec s : specs) {
+                VrrpUnit u = units.get(s.name());
+                if (u != null && u.spec.equals(s)) {
+                    kept.add(s.name());
+                } else {
+                    toBuild.add(s);
+                }
             }
             return out;
+        });
+        // 3. build every new unit before anything running stops: what can fail fails now
+        Map<String, Built> built = new LinkedHashMap<>();
+        try {
+            for (VrrpUnit.Spec s : toBuild) {
+                built.put(s.name(), build(s));
+            }
+        } catch (VrrpUnitException | RuntimeException e) {
+            for (Built b : built.values()) {
+                b.unit.close(); // never started: sends nothing, touches no address
+            }
+            run(() -> {
+                failure("reload", e);
+                return null;
+            });
+            throw e;
+        }
+        // 4. stop the units that go, off the director's thread (a stopping unit posts its events to
+        // it); the empty call then lets their last events (INIT, addresses removed) through
+        run(() -> {
+            for (VrrpUnit u : stop) {
+                units.remove(u.spec.name());
+            }
+            return null;
         });
         for (VrrpUnit u : stop) {
             u.close();
         }
-        ReconcileResult r = change(() -> {
+        run(() -> null);
+        // 5. start the new units; the services, timeouts and sync daemon follow
+        List<String> restarted = new ArrayList<>();
+        return change(() -> {
             for (VrrpUnit u : stop) {
                 for (String n : u.spec.instanceNames()) {
                     instances.remove(n);
                 }
             }
-            for (VrrpUnit.Spec s : specs) {
-                if (units.containsKey(s.name()) && units.get(s.name()).spec.equals(s)) {
-                    kept.add(s.name());
-                    continue;
-                }
+            for (VrrpUnit.Spec s : toBuild) {
                 try {
-                    startUnit(s);
+                    startBuilt(s, built.get(s.name()));
                     restarted.add(s.name());
-                } catch (InterfaceException e) {
-                    vrrpFailure[0] = e;
+                } catch (RuntimeException e) {
+                    // built, so only a bug gets here: reported, the rest is applied
                     failure("starting VRRP " + s.name(), e);
                 }
             }
@@ -602,10 +652,28 @@ public final class Director implements AutoCloseable {
             }
             return reconcileNow();
         });
-        if (vrrpFailure[0] != null) {
-            throw vrrpFailure[0];
+    }
+
+    /** A VRRP unit built, not yet started, with the token its events carry. */
+    private record Built(VrrpUnit unit, Object token) {}
+
+    /**
+     * Builds {@code s} (not started); its events reach {@link #onVrrp} tagged with its own token, so
+     * a stopped unit's late events never touch the view of the unit that replaced it.
+     *
+     * @throws IllegalArgumentException naming the unit, if it cannot run here
+     * @throws VrrpUnitException naming the unit, if the host refused a socket or an interface
+     */
+    private Built build(VrrpUnit.Spec s) throws VrrpUnitException {
+        Object token = new Object();
+        try {
+            return new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e))), token);
+        } catch (InterfaceException e) {
+            throw new VrrpUnitException(s.name(), e);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new IllegalArgumentException("VRRP " + s.name() + " cannot start: " + e.getMessage()
+                    + "; nothing was changed", e);
         }
-        return r;
     }
 
     /**
@@ -747,17 +815,36 @@ public final class Director implements AutoCloseable {
             syncDaemons();
             publish();
             loop.schedule(refreshNanos, this::tick);
+            if (repairNanos > 0) {
+                loop.schedule(repairNanos, this::repairTick);
+            }
             heartbeat.start(loop); // issue 13
             return null;
         });
     }
 
     private void startUnit(VrrpUnit.Spec s) throws InterfaceException {
+        Object token = new Object();
+        startBuilt(s, new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e))), token));
+    }
+
+    /** Starts a built unit (on the director's thread); a unit that fails to start is closed. */
+    private void startBuilt(VrrpUnit.Spec s, Built b) {
         for (VrrpInstance c : s.instances()) {
-            instances.put(c.name(), new InstanceView(c));
+            instances.put(c.name(), new InstanceView(c, b.token));
         }
         recordOwnership(); // before VRRP can put a VIP up: a crash from now on leaves it recorded
-        VrrpUnit u = VrrpUnit.start(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(e)));
+        VrrpUnit u = b.unit;
+        try {
+            u.start();
+        } catch (RuntimeException e) {
+            u.close();
+            for (VrrpInstance c : s.instances()) {
+                instances.remove(c.name());
+            }
+            recordOwnership();
+            throw e;
+        }
         units.put(s.name(), u);
         for (Map.Entry<String, int[]> e : u.states().entrySet()) {
             InstanceView v = instances.get(e.getKey());
@@ -787,6 +874,59 @@ public final class Director implements AutoCloseable {
         refreshKernel();
         publish();
         loop.schedule(refreshNanos, this::tick);
+    }
+
+    /** Every {@link Builder#repairInterval}: the anti-entropy pass, unless a reconcile is pending anyway. */
+    private void repairTick() {
+        if (closing) {
+            return;
+        }
+        if (!dirty) {
+            repair();
+        }
+        loop.schedule(repairNanos, this::repairTick);
+    }
+
+    /**
+     * Compares the table with the desired one and puts back what differs in the services the
+     * director owns (flushed, removed or changed behind its back, or refused by the kernel before);
+     * services it does not own are left as they are. What it applied is a
+     * {@link DirectorEvent.Repaired}, followed by the usual {@link DirectorEvent.KernelChange}. A
+     * failure is a {@link DirectorEvent.Failure} ("repair"), reported again only when it changes.
+     */
+    private void repair() {
+        owned.addAll(configured.keySet());
+        List<Change> applied = List.of();
+        List<Drain> draining = reconciler.drains();
+        try {
+            ReconcileResult r = reconciler.reconcile(desired());
+            applied = r.applied();
+            draining = r.draining();
+            repairProblem = null;
+        } catch (ReconcileException e) {
+            applied = e.applied();
+            repairFailed(e);
+        } catch (IpvsException e) {
+            repairFailed(e);
+        } finally {
+            readBefore = null;
+        }
+        if (!applied.isEmpty()) {
+            long seq = ++sequence;
+            emit(new DirectorEvent.Repaired(seq, loop.nanos(), applied));
+            kernelChanged(applied, draining);
+            refreshKernel();
+            recordOwnership();
+            publish();
+        }
+    }
+
+    private void repairFailed(IpvsException e) {
+        String problem = e.getMessage();
+        if (!problem.equals(repairProblem)) {
+            repairProblem = problem;
+            failure("repair", e);
+        }
     }
 
     /** The desired table: the configured services with the real servers the health view lets in, at the weights it wants. */
@@ -1075,10 +1215,10 @@ public final class Director implements AutoCloseable {
     private static final long PID = ProcessHandle.current().pid();
     private static final String BOOT_ID = RunDirectory.bootId();
 
-    private void onVrrp(VrrpEvent e) {
+    private void onVrrp(Object token, VrrpEvent e) {
         InstanceView v = instances.get(e.instance());
-        if (v == null) {
-            return; // a unit stopped by a reload
+        if (v == null || v.token != token) {
+            return; // a unit stopped by a reload (maybe replaced by one of the same name)
         }
         long seq;
         if (e instanceof VrrpEvent.StateChanged s) {
@@ -1283,6 +1423,7 @@ public final class Director implements AutoCloseable {
         private CheckContext checkRuntime;
         private Duration drainTimeout = Duration.ZERO;
         private Duration refreshInterval = Duration.ofSeconds(2);
+        private Duration repairInterval = Duration.ofSeconds(10);
         private boolean keepRulesOnClose;
         private boolean flushOnClose;
         private boolean flushOnStart;
@@ -1475,6 +1616,23 @@ public final class Director implements AutoCloseable {
             Preconditions.checkArgument(interval.compareTo(Duration.ofMillis(10)) >= 0
                     && interval.compareTo(Duration.ofHours(1)) <= 0, "refresh interval", interval, "10 ms to 1 hour");
             this.refreshInterval = interval;
+            return this;
+        }
+
+        /**
+         * How often the director compares the IPVS table with the one it wants and repairs the
+         * difference in the services it owns (default 10 s; {@link Duration#ZERO} turns it off):
+         * services or real servers flushed ({@code ipvsadm -C}), removed or changed behind its
+         * back come back, and changes the kernel refused are tried again. Each repair is a
+         * {@link DirectorEvent.Repaired}. Services the director does not own are never touched.
+         * keepalived has no such pass (it re-applies only on its own events).
+         */
+        public Builder repairInterval(Duration interval) {
+            Preconditions.checkNotNull(interval, "repair interval");
+            Preconditions.checkArgument(interval.isZero() || interval.compareTo(Duration.ofMillis(100)) >= 0
+                    && interval.compareTo(Duration.ofDays(1)) <= 0, "repair interval", interval,
+                    "0 (off) or 100 ms to 1 day");
+            this.repairInterval = interval;
             return this;
         }
 

@@ -77,6 +77,23 @@ public sealed interface DirectorEvent {
     }
 
     /**
+     * The periodic repair ({@link Director.Builder#repairInterval}) found the IPVS table differing
+     * from what the director wants in the services it owns (flushed, e.g. {@code ipvsadm -C},
+     * changed behind its back, or a change the kernel had refused) and applied {@code applied}
+     * to put it back; a {@link KernelChange} with the same changes follows.
+     */
+    record Repaired(long sequence, long nanos, List<Change> applied) implements DirectorEvent {
+        public Repaired {
+            applied = List.copyOf(applied);
+        }
+
+        @Override
+        public String toString() {
+            return "#" + sequence + " repaired the IPVS table: " + applied;
+        }
+    }
+
+    /**
      * At start, the director cleaned up after a predecessor in its network namespace that ended
      * without doing so (killed, crashed; PID {@code previousPid}): it removed the virtual addresses
      * that were still up ({@code addressesRemoved}, as {@code 192.0.2.10/32 dev eth0}), deletes the

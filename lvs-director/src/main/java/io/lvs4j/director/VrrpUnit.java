@@ -53,17 +53,40 @@ final class VrrpUnit implements AutoCloseable {
      * start (an instance starting as master becomes master, and adds its VIPs, during start).
      */
     static VrrpUnit start(VrrpNetwork<?> network, Spec spec, VrrpListener listener) throws InterfaceException {
+        VrrpUnit u = build(network, spec, listener);
+        try {
+            u.start();
+        } catch (RuntimeException e) {
+            u.close();
+            throw e;
+        }
+        return u;
+    }
+
+    /**
+     * Opens the unit's sockets and builds its routers without starting them (see
+     * {@link VrrpNode.Builder#build()}): what can fail fails here, and nothing is sent yet.
+     *
+     * @throws IllegalStateException if the unit cannot run here
+     * @throws InterfaceException if the host refused a socket or an interface
+     */
+    static VrrpUnit build(VrrpNetwork<?> network, Spec spec, VrrpListener listener) throws InterfaceException {
         VrrpNode.Builder<?> b = VrrpNode.builder(network).instances(spec.instances()).scripts(spec.scripts())
                 .listener(listener);
         if (spec.group() != null) {
             b.syncGroup(spec.group());
         }
-        return new VrrpUnit(spec, start(b));
+        return new VrrpUnit(spec, build(b));
     }
 
-    private static <X extends Exception> VrrpNode start(VrrpNode.Builder<X> b) throws InterfaceException {
+    /** Starts a unit made by {@link #build}. */
+    void start() {
+        node.start();
+    }
+
+    private static <X extends Exception> VrrpNode build(VrrpNode.Builder<X> b) throws InterfaceException {
         try {
-            return b.start();
+            return b.build();
         } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {

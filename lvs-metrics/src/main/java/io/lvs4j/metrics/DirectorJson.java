@@ -148,6 +148,8 @@ public final class DirectorJson {
             return "configApplied";
         } else if (e instanceof DirectorEvent.Routes) {
             return "routes";
+        } else if (e instanceof DirectorEvent.Repaired) {
+            return "repaired";
         }
         return "failure";
     }
@@ -218,6 +220,15 @@ public final class DirectorJson {
             g.endArray();
             g.name("withdrawn").beginArray();
             r.withdrawn().forEach(g::value);
+            g.endArray();
+        } else if (e instanceof DirectorEvent.Repaired rp) {
+            g.name("applied").beginArray();
+            for (Change c : rp.applied()) {
+                g.beginObject();
+                g.field("kind", c.kind().name());
+                g.field("change", c.toString());
+                g.endObject();
+            }
             g.endArray();
         } else if (e instanceof DirectorEvent.Failure f) {
             g.field("operation", f.operation());

@@ -427,6 +427,9 @@ public final class LvsMetrics implements MeterBinder {
                 count("lvs.kernel.changes", "Changes applied to the IPVS table, by kind",
                         Tags.of("kind", c.kind().name()));
             }
+        } else if (e instanceof DirectorEvent.Repaired) {
+            count("lvs.repairs", "Periodic repairs of an IPVS table that had drifted (flushed, changed behind the"
+                    + " director's back, or refused before)", Tags.empty());
         } else if (e instanceof DirectorEvent.ConfigApplied) {
             count("lvs.config.applied", "Configurations applied (reloads)", Tags.empty());
         } else if (e instanceof DirectorEvent.Failure f) {

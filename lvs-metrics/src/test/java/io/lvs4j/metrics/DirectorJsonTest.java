@@ -52,6 +52,14 @@ class DirectorJsonTest {
     }
 
     @Test
+    void event_repaired_typeRepairedWithTheChangesApplied() {
+        VirtualService vs = VirtualService.tcp("192.0.2.100", 80).build();
+        String s = DirectorJson.event(new DirectorEvent.Repaired(7, 20, List.of(io.lvs4j.Change.addService(vs))));
+        assertThat(s).startsWith("{\"sequence\":7,\"nanos\":20,\"type\":\"repaired\",\"applied\":[{\"kind\":"
+                + "\"ADD_SERVICE\",\"change\":");
+    }
+
+    @Test
     void event_vrrpTransition_oneLineWithItsFields() {
         String s = DirectorJson.event(new DirectorEvent.VrrpTransition(4, 1500, "VI_\"1", RouterState.BACKUP,
                 RouterState.MASTER, TransitionReason.MASTER_DOWN));

@@ -13,4 +13,9 @@ public class InterfaceException extends OsException {
     public InterfaceException(String operation, String object, int errno, String errnoText, String kernelMessage) {
         super(operation, object, errno, errnoText, kernelMessage);
     }
+
+    /** For subclasses that word their own message around {@code cause}'s operation, object and errno. */
+    protected InterfaceException(String message, InterfaceException cause) {
+        super(message, cause.operation(), cause.object(), cause.errno(), cause.detail(), cause);
+    }
 }

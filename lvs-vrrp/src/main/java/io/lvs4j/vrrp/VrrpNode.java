@@ -65,6 +65,9 @@ public final class VrrpNode implements AutoCloseable {
     private final Map<String, InterfaceTracker> interfaces = new HashMap<>();
     private ExecutorService notifyExecutor;
     private Scripts scripts;
+    private Map<String, ScriptTracker> trackersToStart; // between build and start
+    private Map<String, VrrpScript> scriptsToStart;
+    private boolean started;
     private boolean closed;
 
     private VrrpNode(Scheduler scheduler, boolean ownsScheduler, VrrpNetwork.Host<?> host) {
@@ -291,7 +294,8 @@ public final class VrrpNode implements AutoCloseable {
         }
 
         /**
-         * Opens the host's side, builds and starts the routers and the scripts.
+         * Opens the host's side, builds and starts the routers and the scripts: {@link #build()},
+         * then {@link VrrpNode#start()}.
          *
          * @throws IllegalStateException if the configuration cannot run (a sync group naming an
          *     unknown instance, an instance in two groups, {@code use_vmac}, a tracked interface the
@@ -300,6 +304,27 @@ public final class VrrpNode implements AutoCloseable {
          *     cannot be opened); nothing is left running
          */
         public VrrpNode start() throws X {
+            VrrpNode node = build();
+            try {
+                node.start();
+            } catch (RuntimeException e) {
+                node.close();
+                throw e;
+            }
+            return node;
+        }
+
+        /**
+         * Opens the host's side (sockets, link state) and builds the routers, trackers and sync
+         * groups without starting them: nothing is sent, no address or script is touched until
+         * {@link VrrpNode#start()}; {@link VrrpNode#close()} releases a node never started. What
+         * can fail fails here, so a caller replacing a running node (a reload) can build the new
+         * one before it stops the old one.
+         *
+         * @throws IllegalStateException as {@link #start()}; nothing is left open
+         * @throws X as {@link #start()}; nothing is left open
+         */
+        public VrrpNode build() throws X {
             Preconditions.checkState(!instances.isEmpty(), "vrrp_instance", "[]", "at least one instance");
             Set<String> grouped = new HashSet<>();
             for (VrrpSyncGroup g : groups.values()) {
@@ -400,12 +425,31 @@ public final class VrrpNode implements AutoCloseable {
             }
             return null;
         });
+        // link changes before start() only update the routers' trackers (a router in INIT sends nothing)
         host.watchLinks((name, up) -> {
             InterfaceTracker t = interfaces.get(name);
             if (t != null) {
                 t.linkUp(up);
             }
         });
+        this.scriptsToStart = scriptsByName;
+        this.trackersToStart = trackers;
+    }
+
+    /**
+     * Starts a node made by {@link Builder#build()}: starts the routers (an
+     * instance starting as master sends and adds its addresses now) and the scripts.
+     *
+     * @throws IllegalStateException if the node was started or closed already
+     */
+    public synchronized void start() {
+        Preconditions.checkState(!started && !closed, "vrrp node", closed ? "closed" : "started",
+                "built, not yet started");
+        started = true;
+        Map<String, ScriptTracker> trackers = trackersToStart;
+        Map<String, VrrpScript> scriptsByName = scriptsToStart;
+        trackersToStart = null;
+        scriptsToStart = null;
         call(() -> {
             routers.values().forEach(VrrpRouter::start);
             if (!trackers.isEmpty()) {

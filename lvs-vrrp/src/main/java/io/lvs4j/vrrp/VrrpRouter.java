@@ -224,6 +224,7 @@ public final class VrrpRouter {
             statistics.countPriorityZero();
         }
         if (state == RouterState.BACKUP) {
+            codec.acceptedAsBackup();
             backupReceived();
         } else {
             masterReceived();
@@ -346,6 +347,7 @@ public final class VrrpRouter {
 
     void becomeMaster(TransitionReason reason) {
         cancelTimers();
+        codec.becomingMaster();
         sendAdvert(effectivePriority);
         transition(RouterState.MASTER, reason);
         emit(new VrrpEvent.AddressesAdded(instance.name(), scheduler.nanos(), held, instance.acceptMode()));

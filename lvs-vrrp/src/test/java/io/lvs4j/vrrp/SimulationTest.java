@@ -335,4 +335,36 @@ class SimulationTest {
         assertThat(b.statistics().advertisementsAccepted()).isEqualTo(17);
         assertThat(c.statistics().dropped(DropReason.AUTH_FAILURE)).isEqualTo(17);
     }
+
+    /**
+     * Issue 16, point 6: the AH master dies after a minute and comes back with its counter at 0.
+     * The backup, now master, had accepted sequence numbers up to about 60; it used to drop the
+     * restarted router's adverts as replays until their numbers passed that, while the restarted
+     * router (hearing the lower priority) made itself master too: two masters for a minute. With
+     * keepalived's one counter per instance the restarted router takes the counter from the first
+     * advert it accepts, and is accepted in turn.
+     */
+    @Test
+    void v2Ah_masterRestartsWithItsCounterAtZero_acceptedAndOneMaster() {
+        Sim sim = new Sim();
+        sim.router("A", "192.0.2.1", 200, b -> b.version(2).authentication(VrrpAuthentication.ah("k")));
+        VrrpRouter b = sim.router("B", "192.0.2.2", 100, x -> x.version(2).authentication(VrrpAuthentication.ah("k")));
+        sim.startAll();
+        sim.runTo(60 * S);
+        assertThat(sim.masters()).containsExactly("A");
+        sim.net.linkUp("A", false); // killed: no priority 0
+        sim.routers.remove("A");
+        sim.runTo(65 * S);
+        assertThat(sim.masters()).containsExactly("B");
+
+        VrrpRouter a2 = sim.router("A2", "A2", "192.0.2.1", 200,
+                x -> x.version(2).authentication(VrrpAuthentication.ah("k")));
+        a2.start();
+        sim.runTo(75 * S);
+
+        assertThat(sim.masters()).containsExactly("A2");
+        assertThat(b.state()).isEqualTo(RouterState.BACKUP);
+        assertThat(b.statistics().dropped(DropReason.AH_REPLAY)).isLessThanOrEqualTo(2);
+        assertThat(a2.statistics().advertisementsAccepted()).isPositive();
+    }
 }

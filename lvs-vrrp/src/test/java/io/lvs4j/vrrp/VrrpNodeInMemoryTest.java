@@ -91,4 +91,44 @@ class VrrpNodeInMemoryTest extends VrrpNodeContract {
         assertThat(a.call(() -> a.router("VI_1").state())).isEqualTo(RouterState.FAULT);
         assertThat(b.call(() -> b.router("VI_1").state())).isEqualTo(RouterState.MASTER);
     }
+
+    @Test
+    void build_notStarted_sendsNothingUntilStart() {
+        java.util.List<RouterState> seen = new java.util.ArrayList<>();
+        VrrpNode peer = VrrpNode.builder(network.node("n2", Addresses.parse("192.0.2.2", "address")))
+                .instance(instance("VI_1", 70).priority(100).virtualAddress("192.0.2.100/24").build()).start();
+        VrrpNode built = VrrpNode.builder(network.node("n1", Addresses.parse("192.0.2.1", "address")))
+                .instance(instance("VI_1", 70).priority(200).virtualAddress("192.0.2.100/24")
+                .build()).listener(e -> {
+                    if (e instanceof VrrpEvent.StateChanged s) {
+                        seen.add(s.to());
+                    }
+                }).build();
+        try {
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(peer.call(() -> peer.router("VI_1").state())).isEqualTo(RouterState.MASTER);
+            assertThat(built.call(() -> built.router("VI_1").state())).isEqualTo(RouterState.INIT);
+            assertThat(seen).isEmpty();
+            long delivered = network.delivered();
+            built.start();
+            clock.advance(Duration.ofSeconds(2));
+            assertThat(built.call(() -> built.router("VI_1").state())).isEqualTo(RouterState.MASTER);
+            assertThat(peer.call(() -> peer.router("VI_1").state())).isEqualTo(RouterState.BACKUP);
+            assertThat(network.delivered()).isGreaterThan(delivered);
+            assertThatThrownBy(built::start).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("vrrp node: \"started\" (expected: built, not yet started)");
+        } finally {
+            built.close();
+            peer.close();
+        }
+    }
+
+    @Test
+    void build_closedWithoutStart_releasesAndCannotStart() {
+        VrrpNode built = VrrpNode.builder(network.node("n1", Addresses.parse("192.0.2.1", "address")))
+                .instance(instance("VI_1", 70).virtualAddress("192.0.2.100/24").build()).build();
+        built.close();
+        assertThatThrownBy(built::start).isInstanceOf(IllegalStateException.class)
+                .hasMessage("vrrp node: \"closed\" (expected: built, not yet started)");
+    }
 }

@@ -39,8 +39,15 @@ public final class AdvertCodec {
     private final byte[] digest = new byte[16];
     private final byte[] received = new byte[16];
     private int ipId;
-    private long txSequence;
-    private long rxSequence;
+    /**
+     * The AH sequence counter, one per instance for sending and receiving, as keepalived keeps it:
+     * the highest sequence number sent or accepted. A router that restarts from 0 takes the
+     * segment's counter from the first advert it accepts, so what it sends next is newer than
+     * anything its peers accepted before, and its peers accept it (issue 16, point 6).
+     */
+    private long ahCounter;
+    /** The counter reached 0xFFFFFFFE: sending stops counting until a reset on becoming master. */
+    private boolean ahCycled;
 
     public AdvertCodec(Config config) {
         this.config = config;
@@ -66,9 +73,30 @@ public final class AdvertCodec {
         this.ipId = id;
     }
 
-    /** Sets the last AH sequence number sent (the next packet carries one more). */
+    /** Sets the AH sequence counter: the next packet sent carries one more; one received must carry more. */
     public void txSequence(long sequence) {
-        this.txSequence = sequence;
+        this.ahCounter = sequence;
+    }
+
+    /** The AH sequence counter: the highest sequence number sent or accepted. */
+    public long ahCounter() {
+        return ahCounter;
+    }
+
+    /**
+     * The router becomes master: a counter that reached its end starts again from 0 (keepalived
+     * resets the anti-replay state only then).
+     */
+    public void becomingMaster() {
+        if (ahCycled) {
+            ahCycled = false;
+            ahCounter = 0;
+        }
+    }
+
+    /** A backup accepted an AH advert: its counter is the master's again, no longer at its end. */
+    public void acceptedAsBackup() {
+        ahCycled = false;
     }
 
     /** VRRP part length: 8 + addresses (+ 8 authentication bytes for v2). */
@@ -109,12 +137,16 @@ public final class AdvertCodec {
         out.writeBytes(destination);
         int ahStart = out.writerIndex();
         if (ah) {
-            txSequence++;
+            if (ahCounter > 0xFFFFFFFDL) {
+                ahCycled = true; // keepalived stops counting here rather than wrap
+            } else {
+                ahCounter++;
+            }
             out.writeByte(PROTO_VRRP);
             out.writeByte(4);
             out.writeShort(0);
             out.writeBytes(config.source());
-            out.writeInt((int) txSequence);
+            out.writeInt((int) ahCounter);
             out.writeZero(12);
         }
         int vrrp = out.writerIndex();
@@ -329,10 +361,10 @@ public final class AdvertCodec {
                 return DropReason.AH_SPI_MISMATCH;
             }
         }
-        if (out.ahSequence <= rxSequence) {
+        if (out.ahSequence <= ahCounter) {
             return DropReason.AH_REPLAY;
         }
-        rxSequence = out.ahSequence;
+        ahCounter = out.ahSequence;
         return null;
     }
 

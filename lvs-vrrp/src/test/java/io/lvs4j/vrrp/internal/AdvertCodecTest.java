@@ -273,6 +273,40 @@ class AdvertCodecTest {
         assertThat(codec.decode(bytes(V2_AH), null, new Advert())).isEqualTo(DropReason.AH_REPLAY);
     }
 
+    /** keepalived's one counter: what a restarted router accepts sets what it sends next. */
+    @Test
+    void ahCounter_acceptedSequenceTakenOver_nextSentIsNewerForThePeer() {
+        AdvertCodec peer = new AdvertCodec(v2Ah("ahkey"));
+        peer.txSequence(41);
+        ByteBuf fromPeer = Unpooled.buffer();
+        peer.encode(fromPeer, 200, GROUP);
+        assertThat(fromPeer.getUnsignedInt(20 + 8)).isEqualTo(42);
+        AdvertCodec restarted = new AdvertCodec(v2Ah("ahkey"));
+
+        assertThat(restarted.decode(fromPeer, null, new Advert())).isNull();
+
+        assertThat(restarted.ahCounter()).isEqualTo(42);
+        ByteBuf next = Unpooled.buffer();
+        restarted.encode(next, 100, GROUP);
+        assertThat(next.getUnsignedInt(20 + 8)).isEqualTo(43);
+        assertThat(peer.decode(next, null, new Advert())).isNull();
+    }
+
+    @Test
+    void ahCounter_atItsEnd_stopsCountingUntilBecomingMaster() {
+        AdvertCodec codec = new AdvertCodec(v2Ah("ahkey"));
+        codec.txSequence(0xFFFFFFFDL);
+        for (int i = 0; i < 2; i++) {
+            ByteBuf out = Unpooled.buffer();
+            codec.encode(out, 100, GROUP);
+            assertThat(out.getUnsignedInt(20 + 8)).isEqualTo(0xFFFFFFFEL);
+        }
+        codec.becomingMaster();
+        ByteBuf out = Unpooled.buffer();
+        codec.encode(out, 100, GROUP);
+        assertThat(out.getUnsignedInt(20 + 8)).isEqualTo(1);
+    }
+
     @Test
     void decode_ahNextHeaderNotVrrp_notVrrp() {
         assertThat(decode(v2Ah("ahkey"), patch(V2_AH, 20, 6))).isEqualTo(DropReason.NOT_VRRP);
