@@ -1,11 +1,10 @@
 package io.lvs4j.time;
 
+import io.lvs4j.internal.ExecutorScheduler;
 import io.lvs4j.internal.Preconditions;
-import java.lang.System.Logger.Level;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
@@ -16,9 +15,8 @@ import java.util.concurrent.TimeUnit;
  * {@link #close()} new tasks are dropped.
  */
 public final class ThreadScheduler implements Scheduler, AutoCloseable {
-    private static final System.Logger LOG = System.getLogger(ThreadScheduler.class.getName());
-
     private final ScheduledThreadPoolExecutor executor;
+    private final ExecutorScheduler scheduler;
     private final String name;
     private volatile Thread thread;
 
@@ -33,6 +31,7 @@ public final class ThreadScheduler implements Scheduler, AutoCloseable {
         });
         executor.setRemoveOnCancelPolicy(true);
         executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        this.scheduler = new ExecutorScheduler(executor, this::inSchedulerThread, threadName);
     }
 
     @Override
@@ -42,20 +41,12 @@ public final class ThreadScheduler implements Scheduler, AutoCloseable {
 
     @Override
     public Timer schedule(long delayNanos, Runnable task) {
-        Preconditions.checkNotNull(task, "task");
-        if (executor.isShutdown()) {
-            return () -> {};
-        }
-        ScheduledFuture<?> f = executor.schedule(guarded(task), Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
-        return () -> f.cancel(false);
+        return scheduler.schedule(delayNanos, task);
     }
 
     @Override
     public void execute(Runnable task) {
-        Preconditions.checkNotNull(task, "task");
-        if (!executor.isShutdown()) {
-            executor.execute(guarded(task));
-        }
+        scheduler.execute(task);
     }
 
     @Override
@@ -96,16 +87,6 @@ public final class ThreadScheduler implements Scheduler, AutoCloseable {
     /** Whether {@link #close()} was called. */
     public boolean isClosed() {
         return executor.isShutdown();
-    }
-
-    private Runnable guarded(Runnable task) {
-        return () -> {
-            try {
-                task.run();
-            } catch (RuntimeException | Error e) {
-                LOG.log(Level.ERROR, "task on " + name + " failed", e);
-            }
-        };
     }
 
     /** Stops the thread, waiting up to 2 s for the running task; queued tasks and timers are dropped. */

@@ -351,7 +351,7 @@ final class Session {
         if (m instanceof Message.Malformed bad) {
             MessageError e = bad.error();
             LOG.warn("BGP {}: malformed {} ({}): sending NOTIFICATION", name(), Bgp.typeName(bad.type()), e.reason());
-            protocolError(e.code(), e.subcode(), e.data());
+            protocolError(e.notification());
             return;
         }
         if (m instanceof Message.Notification) {
@@ -379,10 +379,9 @@ final class Session {
                 if (m instanceof Update u) {
                     updatesReceived++;
                     for (MessageError e : u.errors()) {
-                        BgpNotification bn = BgpNotification.of(e.code(), e.subcode(), e.data());
                         LOG.warn("BGP {}: UPDATE error tolerated ({}): {}", name(), e.action(), e.reason());
-                        core.emit(new BgpEvent.UpdateErrorTolerated(neighbor.address(), scheduler.nanos(), bn,
-                                e.reason()));
+                        core.emit(new BgpEvent.UpdateErrorTolerated(neighbor.address(), scheduler.nanos(),
+                                e.notification(), e.reason()));
                     }
                 } else if (m instanceof Message.Open) {
                     protocolError(Bgp.FSM_ERROR, Bgp.UNEXPECTED_IN_ESTABLISHED, new byte[] {Bgp.OPEN});
@@ -422,7 +421,7 @@ final class Session {
         if (m instanceof Message.Open open) {
             MessageError e = checkOpen(open);
             if (e != null) {
-                notifyAndClose(rival, e.code(), e.subcode(), e.data());
+                notifyAndClose(rival, e.notification());
                 rival = null;
                 return;
             }
@@ -452,7 +451,7 @@ final class Session {
             rival.c.close();
             rival = null;
         } else if (m instanceof Message.Malformed bad) {
-            notifyAndClose(rival, bad.error().code(), bad.error().subcode(), bad.error().data());
+            notifyAndClose(rival, bad.error().notification());
             rival = null;
         } else {
             notifyAndClose(rival, Bgp.FSM_ERROR, Bgp.UNEXPECTED_IN_OPEN_SENT, new byte[] {(byte) typeOf(m)});
@@ -517,7 +516,7 @@ final class Session {
         MessageError e = checkOpen(open);
         if (e != null) {
             LOG.warn("BGP {}: OPEN refused: {}", name(), e.reason());
-            protocolError(e.code(), e.subcode(), e.data());
+            protocolError(e.notification());
             return;
         }
         // a second connection waiting for its OPEN stays: the collision is resolved if one comes
@@ -625,7 +624,11 @@ final class Session {
 
     /** The peer sent something wrong: NOTIFICATION, close, IDLE. */
     private void protocolError(int code, int subcode, byte[] data) {
-        notifyAndClose(conn, code, subcode, data);
+        protocolError(BgpNotification.of(code, subcode, data));
+    }
+
+    private void protocolError(BgpNotification bn) {
+        notifyAndClose(conn, bn);
         conn = null;
         goIdle(TransitionReason.PROTOCOL_ERROR);
     }
@@ -642,11 +645,15 @@ final class Session {
     }
 
     private void notifyAndClose(Conn k, int code, int subcode, byte[] data) {
+        notifyAndClose(k, BgpNotification.of(code, subcode, data));
+    }
+
+    private void notifyAndClose(Conn k, BgpNotification bn) {
+        byte[] data = bn.data();
         ByteBuf out = Unpooled.buffer(21 + data.length);
-        Encoder.writeNotification(out, code, subcode, data);
+        Encoder.writeNotification(out, bn.code(), bn.subcode(), data);
         send(k, out, 1);
         k.c.close();
-        BgpNotification bn = BgpNotification.of(code, subcode, data);
         lastSentNotification = bn;
         LOG.warn("BGP {}: sent NOTIFICATION {}", name(), bn);
         core.emit(new BgpEvent.NotificationSent(neighbor.address(), scheduler.nanos(), bn));

@@ -810,11 +810,19 @@ public final class ConnectionTable {
             fullDrops++;
             return FULL;
         }
-        if (random.nextInt(maxEntries - defenseAt) < used - defenseAt) {
+        if (defenceDrops(used)) {
             earlyDrops++;
             return EARLY_DROP;
         }
         return 0;
+    }
+
+    /**
+     * The flood defence's draw at a fill of {@code used} (at or past the threshold): true at the
+     * limit, else with a probability that rises linearly from 0 at the threshold to 1 at the limit.
+     */
+    private boolean defenceDrops(int used) {
+        return used >= maxEntries || random.nextInt(maxEntries - defenseAt) < used - defenseAt;
     }
 
     private boolean templateValid(Svc s, int template) {
@@ -1105,21 +1113,18 @@ public final class ConnectionTable {
             next = ev < 0 ? TcpState.CLOSE.ordinal() : StateTables.TCP[dir][ev][old];
             timeout = tcpTicks[next];
             established = next == TcpState.ESTABLISHED.ordinal();
-            if ((HALF_OPEN_TCP >>> next & 1) != 0 && timeout > halfOpenTicks && used() >= defenseAt) {
-                timeout = halfOpenTicks;
-            }
         } else if (proto == 132) {
             next = StateTables.SCTP[dir][StateTables.sctpEvent(arg & 0xFF)][old];
             timeout = sctpTicks[next];
             established = next == SctpState.ESTABLISHED.ordinal();
-            if ((HALF_OPEN_SCTP >>> next & 1) != 0 && timeout > halfOpenTicks && used() >= defenseAt) {
-                timeout = halfOpenTicks;
-            }
         } else {
             next = 0;
             timeout = udpTicks;
             established = false;
             old = 0;
+        }
+        if (timeout > halfOpenTicks && halfOpen(proto, next) && used() >= defenseAt) {
+            timeout = halfOpenTicks; // under pressure a half-open connection waits less
         }
         if (next != old) {
             int f = e[entryBase(id) + E_FLAGS];
@@ -1253,7 +1258,7 @@ public final class ConnectionTable {
      * The kernel's {@code drop_entry} under pressure: examines the next {@link #SWEEP_DIVISOR}th of
      * the index for each tick that passed (so all of it in 32 s) and drops each half-open connection
      * found there (TCP before ESTABLISHED, SCTP before ESTABLISHED; not UDP, not templates) with
-     * the probability of {@link #admit}'s early drop, stopping once the table is back under its
+     * the probability of {@link #defenceDrops}, stopping once the table is back under its
      * threshold. Established connections are never dropped. Returns how many entries went.
      */
     private int sweep(long ticks) {
@@ -1271,8 +1276,7 @@ public final class ConnectionTable {
             long sm = s[b + S_META];
             if (sm != 0 && (sm & 2) == 0) { // a connection, not a template
                 int id = (int) s[b + S_ID];
-                if (halfOpen(id) && (used >= maxEntries
-                        || random.nextInt(maxEntries - defenseAt) < used - defenseAt)) {
+                if (halfOpen(id) && defenceDrops(used)) {
                     removed += expireNow(id);
                     evictions++;
                     continue; // the deletion may have moved a later entry into this slot: look again
@@ -1287,9 +1291,12 @@ public final class ConnectionTable {
 
     /** Whether a connection is TCP or SCTP and has not reached ESTABLISHED (or has left it for NONE). */
     private boolean halfOpen(int id) {
-        int proto = (int) (keys[keyBase(id) + K_META] >>> 56);
-        int st = e[entryBase(id) + E_STATE];
-        return proto == 6 ? (HALF_OPEN_TCP >>> st & 1) != 0 : proto == 132 && (HALF_OPEN_SCTP >>> st & 1) != 0;
+        return halfOpen((int) (keys[keyBase(id) + K_META] >>> 56), e[entryBase(id) + E_STATE]);
+    }
+
+    /** Whether {@code state} (an ordinal) of a {@code proto} connection is before ESTABLISHED (TCP, SCTP). */
+    private static boolean halfOpen(int proto, int state) {
+        return proto == 6 ? (HALF_OPEN_TCP >>> state & 1) != 0 : proto == 132 && (HALF_OPEN_SCTP >>> state & 1) != 0;
     }
 
     /**

@@ -797,7 +797,7 @@ final class Dataplane {
         if (s.checksumNotReady(i) && L4Checksum.complete(b, off, len)) {
             checksumsCompleted++;
         }
-        long src = len >= 12 ? (b.getUnsignedShort(off + 6) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 8) : 0;
+        long src = len >= 12 ? macAt(b, off + 6) : 0;
         b.setIndex(off, off + len);
         Verdict v = path.processFrame(b);
         if (v == Verdict.TO_REAL_SERVER) {
@@ -889,8 +889,18 @@ final class Dataplane {
         return ethDst == ifMac[k] || ethDst == BROADCAST;
     }
 
+    /** The 48-bit MAC at {@code at}, in the low bits. */
+    private static long macAt(ByteBuf b, int at) {
+        return (b.getUnsignedShort(at) & 0xFFFFL) << 32 | b.getUnsignedInt(at + 2);
+    }
+
+    /** Whether a MAC has the group bit (multicast or broadcast). */
+    private static boolean multicastMac(long mac) {
+        return (mac & 0x0100_0000_0000L) != 0;
+    }
+
     private static boolean unicastMac(long mac) {
-        return mac != 0 && (mac & 0x0100_0000_0000L) == 0;
+        return mac != 0 && !multicastMac(mac);
     }
 
     /** The index of the first real server at IPv4 address {@code ip} behind interface {@code k}, or -1. */
@@ -954,8 +964,8 @@ final class Dataplane {
             return;
         }
         int op = b.getUnsignedShort(off + 20);
-        long ethDst = (b.getUnsignedShort(off) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 2);
-        long sha = (b.getUnsignedShort(off + 22) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 24);
+        long ethDst = macAt(b, off);
+        long sha = macAt(b, off + 22);
         int spa = b.getInt(off + 28);
         int tpa = b.getInt(off + 38);
         if (op != 1 && op != 2) {
@@ -1004,12 +1014,12 @@ final class Dataplane {
                     : reason == Ndp.BAD_CODE ? NeighbourRefusal.CODE : NeighbourRefusal.MALFORMED);
             return;
         }
-        long ethDst = (b.getUnsignedShort(off) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 2);
-        if (ethDst != ifMac[k] && (ethDst & 0x0100_0000_0000L) == 0) {
+        long ethDst = macAt(b, off);
+        if (ethDst != ifMac[k] && !multicastMac(ethDst)) {
             refuse(NeighbourRefusal.NOT_FOR_US);
             return;
         }
-        long src = (b.getUnsignedShort(off + 6) & 0xFFFFL) << 32 | b.getUnsignedInt(off + 8);
+        long src = macAt(b, off + 6);
         if (na) {
             long mac = Ndp.linkAddressOption(b, ip, Ndp.OPTION_TARGET_LINK_ADDRESS);
             int flags = b.getUnsignedByte(ip + 44);

@@ -2,11 +2,13 @@ package io.lvs4j.health;
 
 import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
+import io.lvs4j.internal.ExecutorScheduler;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.time.Scheduler;
 import io.lvs4j.time.Ticker;
 import io.lvs4j.time.VirtualClock;
 import io.netty.channel.EventLoopGroup;
+import io.netty.util.concurrent.EventExecutor;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -95,7 +97,12 @@ public final class HealthMonitor implements AutoCloseable {
                 return ticker;
             }
         };
-        this.timer = b.scheduler == null ? new EventLoopScheduler(base.eventLoop().next()) : b.scheduler;
+        if (b.scheduler == null) {
+            EventExecutor loop = base.eventLoop().next();
+            this.timer = new ExecutorScheduler(loop, loop::inEventLoop, "health monitor");
+        } else {
+            this.timer = b.scheduler;
+        }
         this.heartbeat = new EventLoopHeartbeat(base.eventLoop());
         this.random = b.random == null ? new SplittableRandom()::nextDouble : b.random;
         this.listeners = List.copyOf(b.listeners);

@@ -1,6 +1,6 @@
 package io.lvs4j.bgp.internal;
 
-import java.util.Arrays;
+import io.lvs4j.bgp.BgpNotification;
 
 /**
  * What is wrong with a received message: the NOTIFICATION's error code, subcode and data (RFC 4271
@@ -17,30 +17,31 @@ public final class MessageError {
         ATTRIBUTE_DISCARD
     }
 
-    private final int code;
-    private final int subcode;
-    private final byte[] data;
+    private final BgpNotification notification;
     private final Action action;
     private final String reason;
 
     public MessageError(int code, int subcode, byte[] data, Action action, String reason) {
-        this.code = code;
-        this.subcode = subcode;
-        this.data = data.clone();
+        this.notification = BgpNotification.of(code, subcode, data);
         this.action = action;
         this.reason = reason;
     }
 
+    /** The NOTIFICATION that answers the error. */
+    public BgpNotification notification() {
+        return notification;
+    }
+
     public int code() {
-        return code;
+        return notification.code();
     }
 
     public int subcode() {
-        return subcode;
+        return notification.subcode();
     }
 
     public byte[] data() {
-        return data.clone();
+        return notification.data();
     }
 
     public Action action() {
@@ -54,18 +55,18 @@ public final class MessageError {
 
     @Override
     public String toString() {
-        return code + "/" + subcode + " " + action + " (" + reason + ")" + (data.length == 0 ? ""
+        byte[] data = notification.data();
+        return code() + "/" + subcode() + " " + action + " (" + reason + ")" + (data.length == 0 ? ""
                 : " data=" + io.netty.buffer.ByteBufUtil.hexDump(data));
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof MessageError e && e.code == code && e.subcode == subcode && e.action == action
-                && Arrays.equals(e.data, data);
+        return o instanceof MessageError e && e.notification.equals(notification) && e.action == action;
     }
 
     @Override
     public int hashCode() {
-        return (code * 31 + subcode) * 31 + Arrays.hashCode(data);
+        return notification.hashCode();
     }
 }

@@ -1,6 +1,7 @@
 package io.lvs4j.bgp.internal;
 
 import io.lvs4j.internal.Addresses;
+import io.lvs4j.internal.ExecutorScheduler;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.NetworkNamespace;
 import io.lvs4j.time.Scheduler;
@@ -84,7 +85,7 @@ public final class NettyTransport implements Transport {
 
     /** A scheduler on the transport's own thread (real time). */
     public Scheduler scheduler() {
-        return new LoopScheduler(loop);
+        return new ExecutorScheduler(loop, loop::inEventLoop, "BGP speaker");
     }
 
     @Override

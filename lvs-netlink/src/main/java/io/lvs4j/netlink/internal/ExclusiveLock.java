@@ -29,10 +29,7 @@ public final class ExclusiveLock implements AutoCloseable {
      * @throws NetlinkIoException if the file cannot be created, opened or locked (errno and path)
      */
     public static ExclusiveLock tryLock(Path path) throws NetlinkIoException {
-        Native.LibC libc = Native.libc();
-        if (libc == null) {
-            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
-        }
+        Native.LibC libc = Native.boundLibc();
         try {
             Files.createFile(path, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (FileAlreadyExistsException e) {

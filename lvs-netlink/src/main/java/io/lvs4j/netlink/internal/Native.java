@@ -152,6 +152,14 @@ final class Native {
         return LIBC;
     }
 
+    /** The binding; fails, with {@link #loadFailure()} as the detail, when libc could not be bound. */
+    static LibC boundLibc() throws NetlinkIoException {
+        if (LIBC == null) {
+            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(LOAD_FAILURE));
+        }
+        return LIBC;
+    }
+
     static Throwable loadFailure() {
         return LOAD_FAILURE;
     }

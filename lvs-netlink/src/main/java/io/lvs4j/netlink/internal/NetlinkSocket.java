@@ -83,10 +83,7 @@ public final class NetlinkSocket implements AutoCloseable {
      * @param netns a name under {@code /run/netns}, or null for the caller's namespace
      */
     public static NetlinkSocket open(String netns, int protocol, int groups) throws NetlinkIoException {
-        Native.LibC libc = Native.libc();
-        if (libc == null) {
-            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
-        }
+        Native.LibC libc = Native.boundLibc();
         int fd = Netns.call(netns, () -> openFd(libc, protocol, groups));
         try {
             NetlinkSocket s = new NetlinkSocket(libc, fd);

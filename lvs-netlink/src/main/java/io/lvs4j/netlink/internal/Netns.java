@@ -31,10 +31,7 @@ public final class Netns {
             return body.call();
         }
         checkName(netns);
-        Native.LibC libc = Native.libc();
-        if (libc == null) {
-            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
-        }
+        Native.LibC libc = Native.boundLibc();
         AtomicReference<Object> result = new AtomicReference<>();
         Thread t = new Thread(() -> {
             try {
@@ -69,10 +66,7 @@ public final class Netns {
      */
     public static void enter(String netns) throws NetlinkIoException {
         checkName(netns);
-        Native.LibC libc = Native.libc();
-        if (libc == null) {
-            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
-        }
+        Native.LibC libc = Native.boundLibc();
         setns(libc, "/run/netns/" + netns);
     }
 

@@ -123,14 +123,6 @@ public final class PacketSocket implements AutoCloseable {
         }
     }
 
-    private static Native.LibC libc() throws NetlinkIoException {
-        Native.LibC libc = Native.libc();
-        if (libc == null) {
-            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
-        }
-        return libc;
-    }
-
     /** Whether libc could be bound. */
     public static boolean nativeAvailable() {
         return Native.libc() != null;
@@ -147,7 +139,7 @@ public final class PacketSocket implements AutoCloseable {
      */
     public static PacketSocket open(String netns, String ifname, int batch, int receiveBufferBytes)
             throws NetlinkIoException {
-        Native.LibC libc = libc();
+        Native.LibC libc = Native.boundLibc();
         return Netns.call(netns, () -> {
             int index = libc.if_nametoindex(ifname);
             if (index == 0) {
@@ -394,7 +386,7 @@ public final class PacketSocket implements AutoCloseable {
         private final int n;
 
         public Poller(PacketSocket... sockets) throws NetlinkIoException {
-            this.libc = libc();
+            this.libc = Native.boundLibc();
             this.n = sockets.length;
             fds = ByteBuffer.allocateDirect(8 * n).order(ByteOrder.nativeOrder());
             pointer = Pointer.wrap(Native.runtime(), fds);

@@ -50,21 +50,13 @@ public final class RawSocket implements AutoCloseable {
         this.destination = new byte[family == Native.AF_INET6 ? 16 : 4];
     }
 
-    private static Native.LibC libc() throws NetlinkIoException {
-        Native.LibC libc = Native.libc();
-        if (libc == null) {
-            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
-        }
-        return libc;
-    }
-
     /**
      * IPv4 raw socket for {@code protocol}: {@code IP_HDRINCL}, bound to {@code ifname}, TTL 255,
      * multicast out of that interface without loopback, joined to {@code group} when not null.
      */
     public static RawSocket ipv4(String netns, String ifname, int protocol, byte[] group, int receiveTimeoutMillis)
             throws NetlinkIoException {
-        Native.LibC libc = libc();
+        Native.LibC libc = Native.boundLibc();
         return Netns.call(netns, () -> {
             int index = index(libc, ifname);
             int fd = socket(libc, Native.AF_INET, protocol);
@@ -96,7 +88,7 @@ public final class RawSocket implements AutoCloseable {
      */
     public static RawSocket ipv6(String netns, String ifname, int protocol, byte[] group, byte[] bindAddress,
             int receiveTimeoutMillis) throws NetlinkIoException {
-        Native.LibC libc = libc();
+        Native.LibC libc = Native.boundLibc();
         return Netns.call(netns, () -> {
             int index = index(libc, ifname);
             int fd = socket(libc, Native.AF_INET6, protocol);
@@ -132,7 +124,7 @@ public final class RawSocket implements AutoCloseable {
 
     /** {@code AF_PACKET} socket sending Ethernet frames of {@code ethertype} out of {@code ifname}. */
     public static RawSocket packet(String netns, String ifname, int ethertype) throws NetlinkIoException {
-        Native.LibC libc = libc();
+        Native.LibC libc = Native.boundLibc();
         return Netns.call(netns, () -> {
             int index = index(libc, ifname);
             int fd = socket(libc, Native.AF_PACKET, Short.toUnsignedInt(Short.reverseBytes((short) ethertype)));

@@ -13,7 +13,7 @@ public final class SysctlFiles {
 
     /** The file's content without its trailing newline. */
     public static String read(String path) throws NetlinkIoException {
-        Native.LibC libc = libc();
+        Native.LibC libc = Native.boundLibc();
         int fd = libc.open(path, Native.O_RDONLY | Native.O_CLOEXEC);
         if (fd < 0) {
             int e = Native.errno();
@@ -37,7 +37,7 @@ public final class SysctlFiles {
 
     /** Writes {@code value} and a newline in one write(2), as sysctl(8) does. */
     public static void write(String path, String value) throws NetlinkIoException {
-        Native.LibC libc = libc();
+        Native.LibC libc = Native.boundLibc();
         int fd = libc.open(path, Native.O_WRONLY | Native.O_CLOEXEC);
         if (fd < 0) {
             int e = Native.errno();
@@ -57,11 +57,4 @@ public final class SysctlFiles {
         }
     }
 
-    private static Native.LibC libc() throws NetlinkIoException {
-        Native.LibC libc = Native.libc();
-        if (libc == null) {
-            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
-        }
-        return libc;
-    }
 }

@@ -44,10 +44,7 @@ public final class UnixDatagram implements AutoCloseable {
     public static UnixDatagram open(String name) throws NetlinkIoException {
         ByteBuffer a = ByteBuffer.allocateDirect(2 + SUN_PATH).order(ByteOrder.nativeOrder());
         int length = sockaddr(name, a);
-        Native.LibC libc = Native.libc();
-        if (libc == null) {
-            throw new NetlinkIoException("dlopen", 0, "libc could not be bound", String.valueOf(Native.loadFailure()));
-        }
+        Native.LibC libc = Native.boundLibc();
         int fd = libc.socket(Native.AF_UNIX, Native.SOCK_DGRAM | Native.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             int e = Native.errno();
