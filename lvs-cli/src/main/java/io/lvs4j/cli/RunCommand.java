@@ -149,7 +149,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new CliException(Main.USAGE, "--drain-timeout: " + drainSeconds + " (expected: 0..31536000)");
         }
         InetSocketAddress httpAddress = httpAddress(c);
-        EventFeed feed = httpAddress == null ? null : new EventFeed(EVENTS_KEPT, EVENTS_KEPT);
+        EventFeed feed = httpAddress == null ? null : new EventFeed(EVENTS_KEPT);
         Director.Builder b;
         try {
             b = Director.builder(c).drainTimeout(Duration.ofSeconds(drainSeconds)).keepRulesOnClose(keepRules)
