@@ -216,7 +216,7 @@ public final class RunCommand implements Callable<Integer> {
         HttpFront front = null;
         if (httpAddress != null) {
             try {
-                front = HttpFront.start(httpAddress, director, feed, () -> this.forwarder);
+                front = HttpFront.start(httpAddress, director, feed, forwarder);
                 InetSocketAddress a = front.address();
                 String host = a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress()
                         + "]" : a.getAddress().getHostAddress();

@@ -37,7 +37,7 @@ class HttpFrontTest {
     @BeforeEach
     void start() throws Exception {
         director = Director.builder().ipvs(table).service(web).listener(feed).start();
-        front = HttpFront.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), director, feed, () -> null);
+        front = HttpFront.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), director, feed, null);
         base = "http://127.0.0.1:" + front.address().getPort();
     }
 
