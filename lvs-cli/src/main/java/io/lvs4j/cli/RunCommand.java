@@ -192,10 +192,7 @@ public final class RunCommand implements Callable<Integer> {
             IpvsException cause = Ipvs.unavailabilityCause();
             throw new CliException(cause != null ? Main.UNAVAILABLE : Main.FAILED,
                     cause != null ? cause.getMessage() : e.getMessage());
-        } catch (InterfaceException e) {
-            closeQuietly(forwarder);
-            throw new CliException(Main.FAILED, e.getMessage());
-        } catch (DirectorLockException e) {
+        } catch (InterfaceException | DirectorLockException e) {
             closeQuietly(forwarder);
             throw new CliException(Main.FAILED, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
