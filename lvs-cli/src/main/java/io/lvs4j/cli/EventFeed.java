@@ -13,22 +13,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The director's events for {@code /events}: the last {@code capacity} kept for a replay, and
- * handed to each subscriber's bounded queue. It never blocks the director's thread: a subscriber
- * whose queue is full is cut off ({@link Subscription#overflowed()}); it may reconnect with the
- * last sequence it saw and get the rest from the replay.
+ * handed to each subscriber's queue of as many (a whole replay fits). It never blocks the
+ * director's thread: a subscriber whose queue is full is cut off ({@link Subscription#overflowed()});
+ * it may reconnect with the last sequence it saw and get the rest from the replay.
  */
 final class EventFeed implements DirectorListener {
     /** One event: its sequence, type and one-line JSON. */
     record Entry(long sequence, String type, String json) {}
 
     private final int capacity;
-    private final int queueSize;
     private final ArrayDeque<Entry> recent = new ArrayDeque<>();
     private final List<Subscription> subscriptions = new CopyOnWriteArrayList<>();
 
-    EventFeed(int capacity, int queueSize) {
+    EventFeed(int capacity) {
         this.capacity = capacity;
-        this.queueSize = queueSize;
     }
 
     @Override
@@ -61,7 +59,7 @@ final class EventFeed implements DirectorListener {
 
     /** A subscription that first yields the kept events after {@code after}, then the new ones, without gap. */
     synchronized Subscription subscribe(long after) {
-        Subscription s = new Subscription(Math.max(queueSize, capacity));
+        Subscription s = new Subscription(capacity);
         for (Entry x : recent(after)) {
             s.queue.add(x);
         }

@@ -24,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 
 /**
  * {@code lvs4j run --http ADDR:PORT}: read-only HTTP on the JDK's server.
@@ -59,10 +58,11 @@ final class HttpFront implements AutoCloseable {
     private final PrometheusMeterRegistry registry;
     private final Semaphore streams = new Semaphore(MAX_STREAMS);
     private final byte[] page;
-    private final Supplier<Forwarder> forwarder;
+    /** The userspace forwarder, or null (the kernel's IPVS). */
+    private final Forwarder forwarder;
     private volatile boolean closing;
 
-    private HttpFront(HttpServer server, Director director, EventFeed feed, Supplier<Forwarder> forwarder) {
+    private HttpFront(HttpServer server, Director director, EventFeed feed, Forwarder forwarder) {
         this.server = server;
         this.director = director;
         this.feed = feed;
@@ -72,7 +72,7 @@ final class HttpFront implements AutoCloseable {
         this.metrics = LvsMetrics.builder(director).registerSnapshotMeters(false).build();
         metrics.bindTo(registry);
         this.forwarder = forwarder;
-        if (forwarder.get() != null) {
+        if (forwarder != null) {
             bindForwarder(registry);
         }
         this.page = resource("status.html");
@@ -88,8 +88,11 @@ final class HttpFront implements AutoCloseable {
         server.createContext("/events", this::events);
     }
 
-    /** Serves on {@code address}; {@code feed} must be a listener of the director from its start. */
-    static HttpFront start(InetSocketAddress address, Director director, EventFeed feed, Supplier<Forwarder> forwarder)
+    /**
+     * Serves on {@code address}; {@code feed} must be a listener of the director from its start;
+     * {@code forwarder} is the userspace forwarder whose counters /metrics adds, or null.
+     */
+    static HttpFront start(InetSocketAddress address, Director director, EventFeed feed, Forwarder forwarder)
             throws IOException {
         HttpServer s = HttpServer.create(address, 32);
         HttpFront f = new HttpFront(s, director, feed, forwarder);
@@ -113,7 +116,7 @@ final class HttpFront implements AutoCloseable {
     }
 
     private ForwarderStats forwarderStats() {
-        return forwarder.get().stats();
+        return forwarder.stats();
     }
 
     /** The userspace forwarder's counters, read at scrape time (the meters hold this front strongly). */

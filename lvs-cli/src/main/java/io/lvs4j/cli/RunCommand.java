@@ -158,7 +158,7 @@ public final class RunCommand implements Callable<Integer> {
             throw new CliException(Main.USAGE, "--repair-interval: " + repairSeconds + " (expected: 0..86400)");
         }
         InetSocketAddress httpAddress = httpAddress(c);
-        EventFeed feed = httpAddress == null ? null : new EventFeed(EVENTS_KEPT, EVENTS_KEPT);
+        EventFeed feed = httpAddress == null ? null : new EventFeed(EVENTS_KEPT);
         Director.Builder b;
         try {
             b = Director.builder(c).drainTimeout(Duration.ofSeconds(drainSeconds)).keepRulesOnClose(keepRules)
@@ -202,10 +202,7 @@ public final class RunCommand implements Callable<Integer> {
             IpvsException cause = Ipvs.unavailabilityCause();
             throw new CliException(cause != null ? Main.UNAVAILABLE : Main.FAILED,
                     cause != null ? cause.getMessage() : e.getMessage());
-        } catch (InterfaceException e) {
-            closeQuietly(forwarder);
-            throw new CliException(Main.FAILED, e.getMessage());
-        } catch (DirectorLockException e) {
+        } catch (InterfaceException | DirectorLockException e) {
             closeQuietly(forwarder);
             throw new CliException(Main.FAILED, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -226,7 +223,7 @@ public final class RunCommand implements Callable<Integer> {
         HttpFront front = null;
         if (httpAddress != null) {
             try {
-                front = HttpFront.start(httpAddress, director, feed, () -> this.forwarder);
+                front = HttpFront.start(httpAddress, director, feed, forwarder);
                 InetSocketAddress a = front.address();
                 String host = a.getAddress() instanceof java.net.Inet6Address ? "[" + a.getAddress().getHostAddress()
                         + "]" : a.getAddress().getHostAddress();
@@ -507,62 +504,61 @@ public final class RunCommand implements Callable<Integer> {
         }
     }
 
+    /** Under {@code reloading}, taken by {@link #reload}. */
     private Control.Answer reloadFile(Director director) {
-        synchronized (reloading) {
-            StringWriter text = new StringWriter();
-            PrintWriter w = new PrintWriter(text);
-            w.println("Reloading " + file);
-            KeepalivedConfig c;
-            try {
-                c = ConfigCommand.read(file, w, true).config();
-            } catch (CliException e) {
-                for (String line : e.lines()) {
-                    w.println(line);
-                }
-                w.println("Reload failed: keeping the running configuration");
-                w.flush();
-                return new Control.Answer(e.exitCode(), text.toString());
+        StringWriter text = new StringWriter();
+        PrintWriter w = new PrintWriter(text);
+        w.println("Reloading " + file);
+        KeepalivedConfig c;
+        try {
+            c = ConfigCommand.read(file, w, true).config();
+        } catch (CliException e) {
+            for (String line : e.lines()) {
+                w.println(line);
             }
-            String problem = userspace ? userspaceProblem(c) : null;
-            if (problem == null && userspace) {
-                problem = sharedVipsChange(vips.addresses(), c);
-            }
-            if (problem != null) {
-                w.println(file + ": " + problem);
-                w.println("Reload failed: keeping the running configuration");
-                w.flush();
-                return new Control.Answer(Main.USAGE, text.toString());
-            }
-            if (vrrpOnly && needsIpvs(c)) {
-                w.println(file + ": virtual servers, lvs_timeouts or lvs_sync_daemon need IPVS, which is not available"
-                        + " here");
-                w.println("Reload failed: keeping the running configuration");
-                w.flush();
-                return new Control.Answer(Main.USAGE, text.toString());
-            }
-            int status = Main.OK;
-            try {
-                ReconcileResult r = director.apply(c);
-                w.println("Reload done: " + r.applied().size() + " IPVS changes");
-            } catch (IllegalArgumentException | IllegalStateException e) {
-                w.println(file + ": " + e.getMessage());
-                w.println("Reload failed: keeping the running configuration");
-                status = Main.USAGE;
-            } catch (ReconcileException e) {
-                w.println("Reload applied in part: " + e.getMessage());
-                status = Main.FAILED;
-            } catch (InterfaceException e) {
-                // a new VRRP unit the host refused: the director built it before stopping anything
-                w.println(file + ": " + e.getMessage());
-                w.println("Reload failed: keeping the running configuration");
-                status = Main.FAILED;
-            } catch (IpvsException e) {
-                w.println("Reload failed: " + e.getMessage());
-                status = Main.FAILED;
-            }
+            w.println("Reload failed: keeping the running configuration");
             w.flush();
-            return new Control.Answer(status, text.toString());
+            return new Control.Answer(e.exitCode(), text.toString());
         }
+        String problem = userspace ? userspaceProblem(c) : null;
+        if (problem == null && userspace) {
+            problem = sharedVipsChange(vips.addresses(), c);
+        }
+        if (problem != null) {
+            w.println(file + ": " + problem);
+            w.println("Reload failed: keeping the running configuration");
+            w.flush();
+            return new Control.Answer(Main.USAGE, text.toString());
+        }
+        if (vrrpOnly && needsIpvs(c)) {
+            w.println(file + ": virtual servers, lvs_timeouts or lvs_sync_daemon need IPVS, which is not available"
+                    + " here");
+            w.println("Reload failed: keeping the running configuration");
+            w.flush();
+            return new Control.Answer(Main.USAGE, text.toString());
+        }
+        int status = Main.OK;
+        try {
+            ReconcileResult r = director.apply(c);
+            w.println("Reload done: " + r.applied().size() + " IPVS changes");
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            w.println(file + ": " + e.getMessage());
+            w.println("Reload failed: keeping the running configuration");
+            status = Main.USAGE;
+        } catch (ReconcileException e) {
+            w.println("Reload applied in part: " + e.getMessage());
+            status = Main.FAILED;
+        } catch (InterfaceException e) {
+            // a new VRRP unit the host refused: the director built it before stopping anything
+            w.println(file + ": " + e.getMessage());
+            w.println("Reload failed: keeping the running configuration");
+            status = Main.FAILED;
+        } catch (IpvsException e) {
+            w.println("Reload failed: " + e.getMessage());
+            status = Main.FAILED;
+        }
+        w.flush();
+        return new Control.Answer(status, text.toString());
     }
 
     @SuppressWarnings("restriction")

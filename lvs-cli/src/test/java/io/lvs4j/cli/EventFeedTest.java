@@ -23,7 +23,7 @@ class EventFeedTest {
 
     @Test
     void subscribe_afterSomeEvents_replayThenLiveWithoutGap() throws Exception {
-        EventFeed f = new EventFeed(100, 100);
+        EventFeed f = new EventFeed(100);
         for (long i = 1; i <= 5; i++) {
             f.onEvent(event(i));
         }
@@ -34,7 +34,7 @@ class EventFeedTest {
 
     @Test
     void replay_beyondCapacity_keepsTheLastOnly() {
-        EventFeed f = new EventFeed(3, 3);
+        EventFeed f = new EventFeed(3);
         for (long i = 1; i <= 5; i++) {
             f.onEvent(event(i));
         }
@@ -44,7 +44,7 @@ class EventFeedTest {
 
     @Test
     void slowSubscriber_queueFull_cutOffWithoutBlockingTheDirector() throws Exception {
-        EventFeed f = new EventFeed(2, 2);
+        EventFeed f = new EventFeed(2);
         EventFeed.Subscription s = f.subscribe(0);
         for (long i = 1; i <= 5; i++) {
             f.onEvent(event(i)); // returns at once although nobody reads

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 /** {@link HttpFront} on a loopback port in front of an in-memory director. */
 class HttpFrontTest {
     private final InMemoryIpvs table = new InMemoryIpvs();
-    private final EventFeed feed = new EventFeed(1000, 1000);
+    private final EventFeed feed = new EventFeed(1000);
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final VirtualService web = VirtualService.tcp("192.0.2.100", 80)
             .realServer(RealServer.of("198.51.100.2", 80).weight(3).route())
@@ -37,7 +37,7 @@ class HttpFrontTest {
     @BeforeEach
     void start() throws Exception {
         director = Director.builder().ipvs(table).service(web).listener(feed).start();
-        front = HttpFront.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), director, feed, () -> null);
+        front = HttpFront.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), director, feed, null);
         base = "http://127.0.0.1:" + front.address().getPort();
     }
 

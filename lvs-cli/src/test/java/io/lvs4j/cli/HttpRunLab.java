@@ -27,8 +27,8 @@ import java.util.List;
  */
 final class HttpRunLab implements AutoCloseable {
     static final String VIP = "192.0.2.10";
-    static final String RS1 = "198.51.100.2";
-    static final String RS2 = "198.51.100.18";
+    static final String RS1 = UserspaceNet.RS1;
+    static final String RS2 = UserspaceNet.RS2;
 
     final UserspaceNet net;
     final String client;
@@ -49,25 +49,11 @@ final class HttpRunLab implements AutoCloseable {
             String r1 = net.ns("r1");
             String r2 = net.ns("r2");
             String p = net.ns("p"); // the VRRP link's far end: nothing answers there
-            NetnsLab.veth(client, "eth0", d, "c0");
-            NetnsLab.veth(r1, "eth0", d, "e1");
-            NetnsLab.veth(r2, "eth0", d, "e2");
+            UserspaceNet.clientAndTwoRealServers(client, d, r1, r2);
             NetnsLab.veth(p, "eth0", d, "v0");
-            for (String[] l : new String[][] {{client, "eth0"}, {d, "c0"}, {d, "e1"}, {d, "e2"}, {r1, "eth0"},
-                {r2, "eth0"}, {p, "eth0"}, {d, "v0"}}) {
-                NetnsLab.up(l[0], l[1]);
-            }
-            sh("ip", "-n", client, "addr", "add", "203.0.113.2/24", "dev", "eth0");
-            sh("ip", "-n", client, "route", "add", "192.0.2.0/24", "via", "203.0.113.1");
-            sh("ip", "-n", d, "addr", "add", "203.0.113.1/24", "dev", "c0");
-            sh("ip", "-n", d, "addr", "add", "198.51.100.1/28", "dev", "e1");
-            sh("ip", "-n", d, "addr", "add", "198.51.100.17/28", "dev", "e2");
+            NetnsLab.up(p, "eth0");
+            NetnsLab.up(d, "v0");
             sh("ip", "-n", d, "addr", "add", "203.0.113.129/25", "dev", "v0");
-            sh("ip", "netns", "exec", d, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
-            sh("ip", "-n", r1, "addr", "add", RS1 + "/28", "dev", "eth0");
-            sh("ip", "-n", r1, "route", "add", "default", "via", "198.51.100.1");
-            sh("ip", "-n", r2, "addr", "add", RS2 + "/28", "dev", "eth0");
-            sh("ip", "-n", r2, "route", "add", "default", "via", "198.51.100.17");
             net.nginx(r1, "rs1");
             nginx2 = net.nginx(r2, "rs2").process();
 

@@ -10,11 +10,9 @@ import io.lvs4j.lab.NotifySocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -64,29 +62,6 @@ class RunSystemdNotifyIT {
         }
     }
 
-    private NotifySocket.Message await(Predicate<NotifySocket.Message> p, Duration max) throws InterruptedException {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < end) {
-            NotifySocket.Message m = systemd.next(Duration.ofNanos(Math.max(1, end - System.nanoTime())));
-            if (m != null && p.test(m)) {
-                return m;
-            }
-        }
-        return null;
-    }
-
-    /** Every message that arrives within {@code d}. */
-    private List<NotifySocket.Message> collect(Duration d) throws InterruptedException {
-        List<NotifySocket.Message> got = new ArrayList<>();
-        long end = System.nanoTime() + d.toNanos();
-        while (System.nanoTime() < end) {
-            NotifySocket.Message m = systemd.next(Duration.ofMillis(50));
-            if (m != null) {
-                got.add(m);
-            }
-        }
-        return got;
-    }
 
     private static String conf() {
         return "vrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 51\n priority 100\n"
@@ -105,10 +80,10 @@ class RunSystemdNotifyIT {
     private void stall(String threads, String what, Path log) throws Exception {
         List<String> names = debugger.suspend(threads); // returns once they are suspended
         long suspended = System.nanoTime();
-        List<NotifySocket.Message> during = collect(Duration.ofMillis(4500));
+        List<NotifySocket.Message> during = systemd.during(Duration.ofMillis(4500));
         long resumed = System.nanoTime();
         debugger.resume(threads);
-        NotifySocket.Message back = await(m -> m.has("WATCHDOG=1"), Duration.ofMillis(2500));
+        NotifySocket.Message back = systemd.await("WATCHDOG=1", Duration.ofMillis(2500));
 
         List<Long> late = during.stream().filter(m -> m.has("WATCHDOG=1"))
                 .filter(m -> m.monotonicNanos() > suspended + SECOND + SECOND / 2 && m.monotonicNanos() < resumed)
@@ -156,11 +131,11 @@ class RunSystemdNotifyIT {
                 .contains("IPVS: ADD_SERVER TCP 192.0.2.100:80 -> 192.0.2.51:80")
                 .contains("(VI_1) Entering BACKUP STATE")
                 .contains("Control socket " + control);
-        assertThat(await(m -> m.value("STATUS").orElse("").startsWith("VI_1 MASTER"), Duration.ofSeconds(15)))
+        assertThat(systemd.await(m -> m.value("STATUS").orElse("").startsWith("VI_1 MASTER"), Duration.ofSeconds(15)))
                 .as("STATUS=VI_1 MASTER; log:\n%s", read(log)).isNotNull();
 
-        List<NotifySocket.Message> pings = collect(Duration.ofMillis(5500)).stream().filter(m -> m.has("WATCHDOG=1"))
-                .toList();
+        List<NotifySocket.Message> pings = systemd.during(Duration.ofMillis(5500)).stream()
+                .filter(m -> m.has("WATCHDOG=1")).toList();
         assertThat(pings).as("a ping about every second; log:\n%s", read(log)).hasSizeBetween(4, 7);
         for (int i = 1; i < pings.size(); i++) {
             assertThat(pings.get(i).monotonicNanos() - pings.get(i - 1).monotonicNanos()).as("gap %d", i)
@@ -176,18 +151,18 @@ class RunSystemdNotifyIT {
         debugger = null;
 
         sh("kill", "-HUP", Long.toString(run.pid()));
-        NotifySocket.Message reloading = await(m -> m.has("RELOADING=1"), Duration.ofSeconds(20));
+        NotifySocket.Message reloading = systemd.await("RELOADING=1", Duration.ofSeconds(20));
         assertThat(reloading).as("RELOADING=1 on SIGHUP; log:\n%s", read(log)).isNotNull();
         assertThat(reloading.value("MONOTONIC_USEC")).isPresent();
-        assertThat(await(m -> m.has("READY=1"), Duration.ofSeconds(20))).as("READY=1 after the reload").isNotNull();
+        assertThat(systemd.await("READY=1", Duration.ofSeconds(20))).as("READY=1 after the reload").isNotNull();
 
         String answer = Lvs4jCli.run(jar, "reload", "--control", control.toString());
         assertThat(answer).contains("Reload done");
-        assertThat(await(m -> m.has("RELOADING=1"), Duration.ofSeconds(5))).as("RELOADING=1 on lvs4j reload").isNotNull();
-        assertThat(await(m -> m.has("READY=1"), Duration.ofSeconds(5))).as("READY=1 after it").isNotNull();
+        assertThat(systemd.await("RELOADING=1", Duration.ofSeconds(5))).as("RELOADING=1 on lvs4j reload").isNotNull();
+        assertThat(systemd.await("READY=1", Duration.ofSeconds(5))).as("READY=1 after it").isNotNull();
 
         sh("kill", "-TERM", Long.toString(run.pid()));
-        assertThat(await(m -> m.has("STOPPING=1"), Duration.ofSeconds(20))).as("STOPPING=1; log:\n%s", read(log))
+        assertThat(systemd.await("STOPPING=1", Duration.ofSeconds(20))).as("STOPPING=1; log:\n%s", read(log))
                 .isNotNull();
         assertThat(run.waitFor(30, TimeUnit.SECONDS)).isTrue();
         assertThat(run.exitValue()).as("log:\n%s", read(log)).isZero();

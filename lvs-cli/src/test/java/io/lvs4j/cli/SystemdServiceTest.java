@@ -110,29 +110,9 @@ class SystemdServiceTest {
         return closeLater(SystemdService.start(n, d::heartbeat, d::state, out, err));
     }
 
-    /** Takes messages until one matches, at most {@code max}; null if none did. */
-    private NotifySocket.Message await(Predicate<NotifySocket.Message> p, Duration max) throws Exception {
-        long end = System.nanoTime() + max.toNanos();
-        while (System.nanoTime() < end) {
-            NotifySocket.Message m = systemd.next(Duration.ofNanos(Math.max(1, end - System.nanoTime())));
-            if (m != null && p.test(m)) {
-                return m;
-            }
-        }
-        return null;
-    }
-
     /** The WATCHDOG=1 messages that arrive during {@code d}. */
     private List<NotifySocket.Message> pingsDuring(Duration d) throws Exception {
-        List<NotifySocket.Message> pings = new ArrayList<>();
-        long end = System.nanoTime() + d.toNanos();
-        while (System.nanoTime() < end) {
-            NotifySocket.Message m = systemd.next(Duration.ofNanos(Math.max(1, end - System.nanoTime())));
-            if (m != null && m.has("WATCHDOG=1")) {
-                pings.add(m);
-            }
-        }
-        return pings;
+        return systemd.during(d).stream().filter(m -> m.has("WATCHDOG=1")).toList();
     }
 
     private static Predicate<NotifySocket.Message> status(String text) {
@@ -155,7 +135,7 @@ class SystemdServiceTest {
         assertThat(outBytes.toString(StandardCharsets.UTF_8)).contains("systemd: READY=1 sent; WATCHDOG=1 every 0.5 s");
 
         down.up = true;
-        assertThat(await(status("2 services, 4/4 real servers up"), Duration.ofSeconds(10)))
+        assertThat(systemd.await(status("2 services, 4/4 real servers up"), Duration.ofSeconds(10)))
                 .as("STATUS follows the check").isNotNull();
     }
 
@@ -194,14 +174,14 @@ class SystemdServiceTest {
         assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
         try {
             // within one interval the pinger sees it; from then on nothing for longer than the timeout
-            assertThat(await(status("Stalled: no progress in the director's loop"), Duration.ofSeconds(3)))
+            assertThat(systemd.await(status("Stalled: no progress in the director's loop"), Duration.ofSeconds(3)))
                     .as("a STATUS naming the stalled loop").isNotNull();
             assertThat(pingsDuring(WATCHDOG.multipliedBy(2))).as("no WATCHDOG=1 while the loop is stuck").isEmpty();
             assertThat(errText.toString()).contains("lvs4j: watchdog: no progress in the director's loop for ");
         } finally {
             release.countDown();
         }
-        assertThat(await(m -> m.has("WATCHDOG=1"), Duration.ofSeconds(3))).as("pings again").isNotNull();
+        assertThat(systemd.await("WATCHDOG=1", Duration.ofSeconds(3))).as("pings again").isNotNull();
         adder.join(10_000);
     }
 
@@ -222,13 +202,14 @@ class SystemdServiceTest {
         });
         assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
         try {
-            assertThat(await(status("Stalled: no progress in the health checks' event loop"), Duration.ofSeconds(3)))
+            assertThat(systemd.await(status("Stalled: no progress in the health checks' event loop"),
+                    Duration.ofSeconds(3)))
                     .as("a STATUS naming the stalled loop").isNotNull();
             assertThat(pingsDuring(WATCHDOG.multipliedBy(2))).as("no WATCHDOG=1 while the loop is stuck").isEmpty();
         } finally {
             release.countDown();
         }
-        assertThat(await(m -> m.has("WATCHDOG=1"), Duration.ofSeconds(3))).as("pings again").isNotNull();
+        assertThat(systemd.await("WATCHDOG=1", Duration.ofSeconds(3))).as("pings again").isNotNull();
         assertThat(errText.toString()).contains("lvs4j: watchdog: progress again after ");
     }
 
@@ -236,18 +217,18 @@ class SystemdServiceTest {
     void reload_reloadingWithTheMonotonicClockThenReady() throws Exception {
         Director d = closeLater(Director.builder().ipvs(new InMemoryIpvs()).service(service("192.0.2.10")).start());
         SystemdService s = service(d);
-        assertThat(await(m -> m.has("READY=1"), Duration.ofSeconds(10))).isNotNull();
+        assertThat(systemd.await("READY=1", Duration.ofSeconds(10))).isNotNull();
         s.reloading();
-        NotifySocket.Message r = await(m -> m.has("RELOADING=1"), Duration.ofSeconds(5));
+        NotifySocket.Message r = systemd.await("RELOADING=1", Duration.ofSeconds(5));
         assertThat(r).isNotNull();
         long usec = Long.parseLong(r.value("MONOTONIC_USEC").orElseThrow());
         assertThat(usec).isLessThanOrEqualTo(r.monotonicNanos() / 1000).isGreaterThan(r.monotonicNanos() / 1000 - 5_000_000);
         s.reloaded(true);
-        assertThat(await(m -> m.has("READY=1"), Duration.ofSeconds(5)).value("STATUS"))
+        assertThat(systemd.await("READY=1", Duration.ofSeconds(5)).value("STATUS"))
                 .contains("1 service, 2/2 real servers up");
         s.reloading();
         s.reloaded(false);
-        assertThat(await(m -> m.has("READY=1"), Duration.ofSeconds(5)).value("STATUS")).contains(
+        assertThat(systemd.await("READY=1", Duration.ofSeconds(5)).value("STATUS")).contains(
                 "last reload failed (see the log), running the configuration before it; 1 service, 2/2 real servers up");
     }
 
@@ -255,9 +236,9 @@ class SystemdServiceTest {
     void stopping_stoppingSentAndNoMorePings() throws Exception {
         Director d = closeLater(Director.builder().ipvs(new InMemoryIpvs()).start());
         SystemdService s = service(d);
-        assertThat(await(m -> m.has("WATCHDOG=1"), Duration.ofSeconds(3))).isNotNull();
+        assertThat(systemd.await("WATCHDOG=1", Duration.ofSeconds(3))).isNotNull();
         s.stopping();
-        assertThat(await(m -> m.has("STOPPING=1"), Duration.ofSeconds(3))).isNotNull();
+        assertThat(systemd.await("STOPPING=1", Duration.ofSeconds(3))).isNotNull();
         assertThat(pingsDuring(WATCHDOG.multipliedBy(2))).isEmpty();
     }
 

@@ -9,12 +9,16 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * The host-namespace set-up {@link UserspaceRunIT} and {@link UserspaceVrrpIT} share, over
- * lvs-lab's {@link NetnsLab}: namespaces with IPv6 off, nginx real servers answering their name on
- * port 80 (one process each), curls to the virtual address (2 s each), 200 ms polls. At close every
- * process is SIGKILLed by PID, the namespaces and the directory deleted.
+ * The host-namespace set-up {@link UserspaceRunIT}, {@link UserspaceVrrpIT} and {@link HttpRunLab}
+ * share, over lvs-lab's {@link NetnsLab}: namespaces with IPv6 off, nginx real servers answering
+ * their name on port 80 (one process each), curls to the virtual address (2 s each), 200 ms polls.
+ * At close every process is SIGKILLed by PID, the namespaces and the directory deleted.
  */
 final class UserspaceNet implements AutoCloseable {
+    /** The real servers of {@link #clientAndTwoRealServers}. */
+    static final String RS1 = "198.51.100.2";
+    static final String RS2 = "198.51.100.18";
+
     private final NetnsLab lab;
     private final String url;
 
@@ -36,6 +40,33 @@ final class UserspaceNet implements AutoCloseable {
         String n = lab.namespace(name);
         NetnsLab.disableIpv6(n);
         return n;
+    }
+
+    /**
+     * The lab {@link UserspaceRunIT} and {@link HttpRunLab} share: a client {@code c} (203.0.113.2,
+     * routed to 192.0.2.0/24 through the director) and two real servers {@code r1} ({@link #RS1})
+     * and {@code r2} ({@link #RS2}), each on its own link to the director {@code d} ({@code c0}
+     * 203.0.113.1/24, {@code e1} 198.51.100.1/28, {@code e2} 198.51.100.17/28, IP forwarding off)
+     * and routing back through it. Every link is up; nothing listens yet.
+     */
+    static void clientAndTwoRealServers(String c, String d, String r1, String r2)
+            throws IOException, InterruptedException {
+        NetnsLab.veth(c, "eth0", d, "c0");
+        NetnsLab.veth(r1, "eth0", d, "e1");
+        NetnsLab.veth(r2, "eth0", d, "e2");
+        for (String[] l : new String[][] {{c, "eth0"}, {d, "c0"}, {d, "e1"}, {d, "e2"}, {r1, "eth0"}, {r2, "eth0"}}) {
+            NetnsLab.up(l[0], l[1]);
+        }
+        NetnsLab.sh("ip", "-n", c, "addr", "add", "203.0.113.2/24", "dev", "eth0");
+        NetnsLab.sh("ip", "-n", c, "route", "add", "192.0.2.0/24", "via", "203.0.113.1");
+        NetnsLab.sh("ip", "-n", d, "addr", "add", "203.0.113.1/24", "dev", "c0");
+        NetnsLab.sh("ip", "-n", d, "addr", "add", "198.51.100.1/28", "dev", "e1");
+        NetnsLab.sh("ip", "-n", d, "addr", "add", "198.51.100.17/28", "dev", "e2");
+        NetnsLab.sh("ip", "netns", "exec", d, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
+        NetnsLab.sh("ip", "-n", r1, "addr", "add", RS1 + "/28", "dev", "eth0");
+        NetnsLab.sh("ip", "-n", r1, "route", "add", "default", "via", "198.51.100.1");
+        NetnsLab.sh("ip", "-n", r2, "addr", "add", RS2 + "/28", "dev", "eth0");
+        NetnsLab.sh("ip", "-n", r2, "route", "add", "default", "via", "198.51.100.17");
     }
 
     /** nginx in {@code ns} answering {@code body} on port 80 ({@code master_process off}, stopped by PID). */

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 class UserspaceRunIT {
     private static final String ID = Long.toString(ProcessHandle.current().pid() % 100000);
     private static final String VIP = "192.0.2.10";
-    private static final String RS1 = "198.51.100.2";
-    private static final String RS2 = "198.51.100.18";
+    private static final String RS1 = UserspaceNet.RS1;
+    private static final String RS2 = UserspaceNet.RS2;
 
     private UserspaceNet net;
 
@@ -64,22 +64,7 @@ class UserspaceRunIT {
         String d = net.ns("d");
         String r1 = net.ns("r1");
         String r2 = net.ns("r2");
-        NetnsLab.veth(c, "eth0", d, "c0");
-        NetnsLab.veth(r1, "eth0", d, "e1");
-        NetnsLab.veth(r2, "eth0", d, "e2");
-        for (String[] l : new String[][] {{c, "eth0"}, {d, "c0"}, {d, "e1"}, {d, "e2"}, {r1, "eth0"}, {r2, "eth0"}}) {
-            NetnsLab.up(l[0], l[1]);
-        }
-        sh("ip", "-n", c, "addr", "add", "203.0.113.2/24", "dev", "eth0");
-        sh("ip", "-n", c, "route", "add", "192.0.2.0/24", "via", "203.0.113.1");
-        sh("ip", "-n", d, "addr", "add", "203.0.113.1/24", "dev", "c0");
-        sh("ip", "-n", d, "addr", "add", "198.51.100.1/28", "dev", "e1");
-        sh("ip", "-n", d, "addr", "add", "198.51.100.17/28", "dev", "e2");
-        sh("ip", "netns", "exec", d, "sysctl", "-q", "-w", "net.ipv4.ip_forward=0");
-        sh("ip", "-n", r1, "addr", "add", RS1 + "/28", "dev", "eth0");
-        sh("ip", "-n", r1, "route", "add", "default", "via", "198.51.100.1");
-        sh("ip", "-n", r2, "addr", "add", RS2 + "/28", "dev", "eth0");
-        sh("ip", "-n", r2, "route", "add", "default", "via", "198.51.100.17");
+        UserspaceNet.clientAndTwoRealServers(c, d, r1, r2);
         net.nginx(r1, "rs1");
         Process nginx2 = net.nginx(r2, "rs2").process();
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A stand-in for systemd's notification socket: an {@code AF_UNIX} datagram socket bound by a
@@ -155,6 +156,14 @@ public final class NotifySocket implements AutoCloseable {
      * {@code timeout} in all; null if none came.
      */
     public Message await(String assignment, Duration timeout) throws InterruptedException {
+        return await(m -> m.has(assignment), timeout);
+    }
+
+    /**
+     * Takes messages until one matches {@code p} and returns it, waiting at most {@code timeout}
+     * in all; null if none did.
+     */
+    public Message await(Predicate<Message> p, Duration timeout) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
         while (true) {
             long left = end - System.nanoTime();
@@ -165,10 +174,23 @@ public final class NotifySocket implements AutoCloseable {
             if (m == null) {
                 return null;
             }
-            if (m.has(assignment)) {
+            if (p.test(m)) {
                 return m;
             }
         }
+    }
+
+    /** Takes every message that arrives within {@code d} from now, in order. */
+    public List<Message> during(Duration d) throws InterruptedException {
+        List<Message> got = new ArrayList<>();
+        long end = System.nanoTime() + d.toNanos();
+        for (long left = d.toNanos(); left > 0; left = end - System.nanoTime()) {
+            Message m = messages.poll(left, TimeUnit.NANOSECONDS);
+            if (m != null) {
+                got.add(m);
+            }
+        }
+        return got;
     }
 
     /** Every message received so far, taken or not, in order. */
