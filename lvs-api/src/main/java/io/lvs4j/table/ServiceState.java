@@ -25,12 +25,17 @@ public record ServiceState(VirtualService service, IpvsStats stats, List<RealSer
         Preconditions.checkNotNull(stats, "stats");
         realServers = List.copyOf(Preconditions.checkNotNull(realServers, "real server states"));
         List<RealServer> own = service.realServers();
-        Preconditions.checkArgument(own.size() == realServers.size(), "number of real server states",
-                realServers.size(), own.size() + ", one per real server of " + service.key());
+        // the messages are built only on failure: a table dump makes one ServiceState per service
+        if (own.size() != realServers.size()) {
+            throw Preconditions.invalid("number of real server states", realServers.size(),
+                    own.size() + ", one per real server of " + service.key());
+        }
         for (int i = 0; i < own.size(); i++) {
             RealServer r = realServers.get(i).server();
-            Preconditions.checkArgument(own.get(i).equals(r), "real server state #" + (i + 1), r.endpoint(),
-                    own.get(i).endpoint() + " as in " + service.key());
+            if (!own.get(i).equals(r)) {
+                throw Preconditions.invalid("real server state #" + (i + 1), r.endpoint(),
+                        own.get(i).endpoint() + " as in " + service.key());
+            }
         }
     }
 

@@ -954,10 +954,17 @@ public final class Director implements AutoCloseable {
         return sh.service().toBuilder().clearRealServers().realServers(in).build();
     }
 
-    /** What the view wants for the service's real servers and sorry server, by endpoint. */
-    private static Map<String, RealServer> wanted(Optional<ServiceView> view) {
-        Map<String, RealServer> in = new HashMap<>();
-        view.ifPresent(v -> v.inService().forEach(r -> in.put(r.endpoint(), r)));
+    /** A real server's address and port: a map key that costs no string (publish() makes one per real server). */
+    private record Endpoint(InetAddress address, int port) {
+        static Endpoint of(RealServer r) {
+            return new Endpoint(r.address(), r.port());
+        }
+    }
+
+    /** What the view wants for the service's real servers and sorry server, by address and port. */
+    private static Map<Endpoint, RealServer> wanted(Optional<ServiceView> view) {
+        Map<Endpoint, RealServer> in = new HashMap<>();
+        view.ifPresent(v -> v.inService().forEach(r -> in.put(Endpoint.of(r), r)));
         return in;
     }
 
@@ -1332,7 +1339,7 @@ public final class Director implements AutoCloseable {
             ServiceKey key = sh.service().key();
             ServiceState k = byKey.get(key);
             Optional<ServiceView> view = health.service(key);
-            Map<String, RealServer> in = wanted(view);
+            Map<Endpoint, RealServer> in = wanted(view);
             List<DirectorState.Server> servers = new ArrayList<>();
             long active = 0;
             long inactive = 0;
@@ -1341,7 +1348,7 @@ public final class Director implements AutoCloseable {
                 servers.add(s);
             }
             RealServer sorry = sh.sorryServer();
-            if (sorry != null && (in.containsKey(sorry.endpoint()) || kernelState(k, sorry).isPresent())) {
+            if (sorry != null && (in.containsKey(Endpoint.of(sorry)) || kernelState(k, sorry).isPresent())) {
                 servers.add(server(sorry, DirectorState.Role.SORRY_SERVER, DirectorState.Health.UNCHECKED, in, k));
             }
             for (Drain d : drains) {
@@ -1374,8 +1381,8 @@ public final class Director implements AutoCloseable {
     }
 
     private static DirectorState.Server server(RealServer r, DirectorState.Role role, DirectorState.Health health,
-            Map<String, RealServer> in, ServiceState k) {
-        RealServer want = in.get(r.endpoint());
+            Map<Endpoint, RealServer> in, ServiceState k) {
+        RealServer want = in.get(Endpoint.of(r));
         Optional<RealServerState> ks = kernelState(k, r);
         return new DirectorState.Server(r, role, health, want == null ? -1 : want.weight(),
                 ks.map(x -> x.server().weight()).orElse(-1), ks.map(RealServerState::activeConnections).orElse(0),

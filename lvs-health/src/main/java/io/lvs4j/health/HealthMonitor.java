@@ -764,6 +764,7 @@ public final class HealthMonitor implements AutoCloseable {
         private final List<HealthListener> listeners = new ArrayList<>();
         private final List<CheckListener> checkListeners = new ArrayList<>();
         private final List<ServiceHealth> services = new ArrayList<>();
+        private final java.util.Set<io.lvs4j.ServiceKey> keys = new java.util.HashSet<>();
 
         private Builder() {}
 
@@ -805,9 +806,9 @@ public final class HealthMonitor implements AutoCloseable {
         /** A service to watch (repeatable, each key once). */
         public Builder service(ServiceHealth service) {
             Preconditions.checkNotNull(service, "service");
-            for (ServiceHealth s : services) {
-                Preconditions.checkArgument(!s.service().key().equals(service.service().key()), "service",
-                        service.service().key().toString(), "each service once");
+            // a set, not a scan of the list: 10,000 services took seconds (issue 15)
+            if (!keys.add(service.service().key())) {
+                throw Preconditions.invalid("service", service.service().key().toString(), "each service once");
             }
             services.add(service);
             return this;

@@ -71,8 +71,10 @@ public final class RealServerView {
 
     /** The real server with the weight health wants ({@link #realServer()} at {@link #weight()}); only when {@link #inService()}. */
     public RealServer wanted() {
-        io.lvs4j.internal.Preconditions.checkState(inService(), "real server " + realServer.endpoint(), "out of the service",
-                "in the service");
+        if (!inService()) { // the message only on failure: publishing a view calls this per real server
+            io.lvs4j.internal.Preconditions.checkState(false, "real server " + realServer.endpoint(),
+                    "out of the service", "in the service");
+        }
         return weight == realServer.weight() ? realServer : realServer.withWeight(weight);
     }
 

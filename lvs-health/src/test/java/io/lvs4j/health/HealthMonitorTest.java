@@ -121,6 +121,19 @@ class HealthMonitorTest {
     }
 
     @Test
+    void builder_sameServiceTwiceAmongMany_refusedNamingIt() {
+        HealthMonitor.Builder b = HealthMonitor.builder();
+        for (int i = 0; i < 300; i++) {
+            b.service(ServiceHealth.builder(VirtualService.tcp("192.0.2." + (i % 250 + 1), 1000 + i)
+                    .realServer(RealServer.of("10.0.0.1", 80).build()).build()).build());
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> b.service(ServiceHealth.builder(
+                VirtualService.tcp("192.0.2.8", 1007).realServer(RealServer.of("10.0.0.2", 80).build()).build()).build()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("TCP 192.0.2.8:1007").hasMessageContaining("each service once");
+    }
+
+    @Test
     void failure_downAfterRetryPlusOneFailuresAtDelayBeforeRetry_thenRemoved() {
         Scripted c = new Scripted("a");
         monitor(ServiceHealth.builder(VS).check(RS1, c, keepalived(10, 2, 1)).build());

@@ -70,6 +70,29 @@ class PreprocessorTest {
     }
 
     @Test
+    void largeFile_moreLiteralLinesThanExpansionMayMake_read() throws Exception {
+        // issue 15: 10,000 virtual servers x 4 checked real servers is about 400,000 lines; here 110,000
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 10_000; i++) {
+            text.append("virtual_server 172.16.").append(i / 250).append('.').append(i % 250 + 1)
+                    .append(" 80 {\n lb_algo wlc\n lb_kind NAT\n protocol TCP\n");
+            for (int j = 1; j <= 2; j++) {
+                text.append(" real_server 10.0.0.").append(j).append(" 80 {\n  weight 2\n }\n");
+            }
+            text.append("}\n");
+        }
+        assertThat(text.chars().filter(c -> c == '\n').count()).isGreaterThan(100_000);
+        assertThat(parse(text.toString()).config().virtualServers()).hasSize(10_000);
+    }
+
+    @Test
+    void seq_expandingPastTheLimit_refused() {
+        String text = "global_defs {\n ~SEQ(N, 1, 200000) router_id r$N\n}\n";
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse(text))
+                .hasMessageContaining("expands to too many lines");
+    }
+
+    @Test
     void seq_repeatsTheLine() throws Exception {
         String text = "virtual_server 192.0.2.1 80 {\n protocol TCP\n ~SEQ(N, 1, 2, 5) real_server 10.0.0.$N 80 {\n }\n}\n";
         // each generated line opens a block closed by nothing: keepalived needs the block on the line
