@@ -176,29 +176,29 @@ class PreprocessorTest {
     @Test
     void read_fileOverTheLimit_isALocatedError(@TempDir Path dir) throws Exception {
         Path big = dir.resolve("big.conf");
-        Files.writeString(big, "# " + "x".repeat(4 * 1024 * 1024) + "\n");
+        Files.writeString(big, "# " + "x".repeat(16 * 1024 * 1024) + "\n");
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 () -> KeepalivedConfig.read(big, Configs.options()));
         assertThat(e.errors()).singleElement().satisfies(p -> {
             assertThat(p.location()).isEqualTo(big + ":1:1");
-            assertThat(p.message()).contains("(expected: at most 4194304 bytes)");
+            assertThat(p.message()).contains("(expected: at most 16777216 bytes)");
         });
         ConfigException included = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 () -> parse("\ninclude big.conf\n", dir));
         assertThat(included.errors()).singleElement().satisfies(p -> {
             assertThat(p.location()).isEqualTo("keepalived.conf:2:1");
-            assertThat(p.message()).contains("(expected: a file of at most 4194304 bytes)");
+            assertThat(p.message()).contains("(expected: a file of at most 16777216 bytes)");
         });
     }
 
     @Test
     void include_moreThanTheTotalLimit_isALocatedError(@TempDir Path dir) throws Exception {
-        Files.writeString(dir.resolve("part.conf"), ("# " + "x".repeat(1022) + "\n").repeat(3 * 1024));
+        Files.writeString(dir.resolve("part.conf"), ("# " + "x".repeat(1022) + "\n").repeat(12 * 1024));
         ConfigException e = org.junit.jupiter.api.Assertions.assertThrows(ConfigException.class,
                 () -> parse("include part.conf\n".repeat(6), dir));
         assertThat(e.errors()).singleElement().satisfies(p -> {
             assertThat(p.location()).isEqualTo("keepalived.conf:6:1");
-            assertThat(p.message()).contains("(expected: at most 16777216 bytes read in all");
+            assertThat(p.message()).contains("(expected: at most 67108864 bytes read in all");
         });
     }
 

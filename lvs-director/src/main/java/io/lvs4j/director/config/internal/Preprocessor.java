@@ -43,10 +43,13 @@ public final class Preprocessor {
      */
     static final int MAX_LINES = 4_000_000;
     static final int MAX_RECURSION = 64;
-    /** The largest file read, the configuration or one include (keepalived.conf files are kilobytes). */
-    static final int MAX_FILE_BYTES = 4 * 1024 * 1024;
+    /**
+     * The largest file read, the configuration or one include: keepalived.conf files are kilobytes, but
+     * one of 10,000 virtual servers with 4 checked real servers each is about 6 MB (issue 15).
+     */
+    static final int MAX_FILE_BYTES = 16 * 1024 * 1024;
     /** The most read in all, the configuration and everything it includes. */
-    static final long MAX_TOTAL_BYTES = 16L * 1024 * 1024;
+    static final long MAX_TOTAL_BYTES = 64L * 1024 * 1024;
 
     private final ReadOptions options;
     private final Problems problems;
