@@ -150,6 +150,8 @@ public final class DirectorJson {
             return "routes";
         } else if (e instanceof DirectorEvent.Repaired) {
             return "repaired";
+        } else if (e instanceof DirectorEvent.Recovered) {
+            return "recovered";
         }
         return "failure";
     }
@@ -229,6 +231,17 @@ public final class DirectorJson {
                 g.field("change", c.toString());
                 g.endObject();
             }
+            g.endArray();
+        } else if (e instanceof DirectorEvent.Recovered rc) {
+            g.field("previousPid", rc.previousPid());
+            g.name("addressesRemoved").beginArray();
+            rc.addressesRemoved().forEach(g::value);
+            g.endArray();
+            g.name("servicesRemoved").beginArray();
+            rc.servicesRemoved().forEach(k -> g.value(k.toString()));
+            g.endArray();
+            g.name("servicesAdopted").beginArray();
+            rc.servicesAdopted().forEach(k -> g.value(k.toString()));
             g.endArray();
         } else if (e instanceof DirectorEvent.Failure f) {
             g.field("operation", f.operation());

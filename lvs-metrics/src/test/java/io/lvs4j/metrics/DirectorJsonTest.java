@@ -76,6 +76,17 @@ class DirectorJsonTest {
     }
 
     @Test
+    void event_recovered_typeRecoveredWithWhatWasRemovedAndAdopted() {
+        io.lvs4j.ServiceKey gone = VirtualService.tcp("192.0.2.100", 80).build().key();
+        io.lvs4j.ServiceKey kept = VirtualService.udp("192.0.2.101", 53).build().key();
+        String s = DirectorJson.event(new DirectorEvent.Recovered(3, 11, 4242, List.of("192.0.2.10/32 dev eth0"),
+                List.of(gone), List.of(kept)));
+        assertThat(s).isEqualTo("{\"sequence\":3,\"nanos\":11,\"type\":\"recovered\",\"previousPid\":4242,"
+                + "\"addressesRemoved\":[\"192.0.2.10/32 dev eth0\"],\"servicesRemoved\":[\"TCP 192.0.2.100:80\"],"
+                + "\"servicesAdopted\":[\"UDP 192.0.2.101:53\"]}");
+    }
+
+    @Test
     void event_failure_messageEscaped() {
         String s = DirectorJson.event(new DirectorEvent.Failure(9, 2, "reconcile",
                 new IllegalStateException("line1\nline2")));
