@@ -75,6 +75,8 @@ public final class ScriptLauncher implements AutoCloseable {
     private final ScheduledExecutorService timers;
     private final Set<ProcessHandle> running = new LinkedHashSet<>();
     private final Map<Object, ArrayDeque<Runnable>> queues = new HashMap<>();
+    /** Runs asked for and not ended (queued or running): what {@link #close(Duration)} waits for. */
+    private final Set<CompletableFuture<Result>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private ScriptLauncher(UnaryOperator<List<String>> host) {
@@ -115,7 +117,7 @@ public final class ScriptLauncher implements AutoCloseable {
     /** Starts {@code script} now; the future completes when it exits or is killed. */
     public CompletableFuture<Result> run(Script script) {
         Preconditions.checkNotNull(script, "script");
-        CompletableFuture<Result> done = new CompletableFuture<>();
+        CompletableFuture<Result> done = track(new CompletableFuture<>());
         submit(() -> start(script, done));
         return done;
     }
@@ -127,7 +129,7 @@ public final class ScriptLauncher implements AutoCloseable {
     public CompletableFuture<Result> runInOrder(Object orderKey, Script script) {
         Preconditions.checkNotNull(orderKey, "order key");
         Preconditions.checkNotNull(script, "script");
-        CompletableFuture<Result> done = new CompletableFuture<>();
+        CompletableFuture<Result> done = track(new CompletableFuture<>());
         Runnable task = () -> submit(() -> start(script, done));
         boolean first;
         synchronized (queues) {
@@ -152,6 +154,12 @@ public final class ScriptLauncher implements AutoCloseable {
         if (first) {
             task.run();
         }
+        return done;
+    }
+
+    private CompletableFuture<Result> track(CompletableFuture<Result> done) {
+        pending.add(done);
+        done.whenComplete((r, t) -> pending.remove(done));
         return done;
     }
 
@@ -267,6 +275,27 @@ public final class ScriptLauncher implements AutoCloseable {
             }
         }
         return Path.of(command);
+    }
+
+    /**
+     * Lets the scripts asked for so far (running or queued, e.g. the notifies of a stopping VRRP
+     * instance) run for at most {@code grace}, then {@link #close()}s.
+     */
+    public void close(Duration grace) {
+        Preconditions.checkNotNull(grace, "grace");
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!closed && !pending.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                        .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
     }
 
     /** Kills every running script's group and stops taking new ones. Idempotent. */

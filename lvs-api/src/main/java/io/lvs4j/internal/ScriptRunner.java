@@ -150,6 +150,11 @@ public final class ScriptRunner implements AutoCloseable {
         return new ScriptLauncher.Script(p.name(), p.argv(), p.user(), p.group(), timeout, env);
     }
 
+    /** Lets what was asked for run for at most {@code grace}, then kills every running script's group. */
+    public void close(Duration grace) {
+        launcher.close(grace);
+    }
+
     /** Kills every running script's group. */
     @Override
     public void close() {

@@ -754,7 +754,7 @@ public final class Director implements AutoCloseable {
                 injector.close(); // the sessions end, the addresses leave the device
             }
             loop.shutdown();
-            commands.close(); // kills what still runs, with its process group
+            commands.close(Duration.ofSeconds(2)); // then kills what still runs, with its process group
             if (ownedIpvs != null) {
                 ownedIpvs.close();
             }

@@ -10,6 +10,7 @@ import io.lvs4j.time.ThreadScheduler;
 import io.lvs4j.vrrp.linux.LinuxNetwork;
 import io.lvs4j.vrrp.spi.VrrpNetwork;
 import io.lvs4j.vrrp.spi.VrrpTransport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -198,8 +199,9 @@ public final class VrrpNode implements AutoCloseable {
                 LOG.warn("closing the scheduler: {}", e.toString());
             }
         }
-        // after the routers stopped: their STOP notifies are queued; the runner kills what still runs
-        runner.close();
+        // after the routers stopped: their STOP notifies are queued and get two seconds, as before;
+        // then the runner kills what still runs, with its process group
+        runner.close(Duration.ofSeconds(2));
     }
 
     @Override
