@@ -18,6 +18,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Runs the director's scripts (MISC_CHECK, vrrp_script, notify, quorum_up/down) as keepalived runs
@@ -69,15 +70,17 @@ public final class ScriptLauncher implements AutoCloseable {
         }
     }
 
-    private final String netns;
+    private final UnaryOperator<List<String>> host;
     private final ExecutorService launcher;
     private final ScheduledExecutorService timers;
     private final Set<ProcessHandle> running = new LinkedHashSet<>();
     private final Map<Object, ArrayDeque<Runnable>> queues = new HashMap<>();
+    /** Runs asked for and not ended (queued or running): what {@link #close(Duration)} waits for. */
+    private final Set<CompletableFuture<Result>> pending = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private ScriptLauncher(String netns) {
-        this.netns = netns;
+    private ScriptLauncher(UnaryOperator<List<String>> host) {
+        this.host = host;
         this.launcher = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "lvs4j-script-launcher");
             t.setDaemon(true);
@@ -92,13 +95,29 @@ public final class ScriptLauncher implements AutoCloseable {
 
     /** A launcher for scripts in the current network namespace, or in {@code /run/netns/NETNS}. */
     public static ScriptLauncher create(String netns) {
-        return new ScriptLauncher(netns);
+        if (netns == null) {
+            return new ScriptLauncher(UnaryOperator.identity());
+        }
+        return new ScriptLauncher(argv -> {
+            List<String> out = new ArrayList<>(List.of("ip", "netns", "exec", netns));
+            out.addAll(argv);
+            return out;
+        });
+    }
+
+    /**
+     * A launcher whose commands run on a host {@code host} describes: it turns the launcher's argv
+     * into what runs there (e.g. prefixed with {@code ip netns exec NETNS}); the credentials change
+     * inside it.
+     */
+    public static ScriptLauncher onHost(UnaryOperator<List<String>> host) {
+        return new ScriptLauncher(Preconditions.checkNotNull(host, "host"));
     }
 
     /** Starts {@code script} now; the future completes when it exits or is killed. */
     public CompletableFuture<Result> run(Script script) {
         Preconditions.checkNotNull(script, "script");
-        CompletableFuture<Result> done = new CompletableFuture<>();
+        CompletableFuture<Result> done = track(new CompletableFuture<>());
         submit(() -> start(script, done));
         return done;
     }
@@ -110,7 +129,7 @@ public final class ScriptLauncher implements AutoCloseable {
     public CompletableFuture<Result> runInOrder(Object orderKey, Script script) {
         Preconditions.checkNotNull(orderKey, "order key");
         Preconditions.checkNotNull(script, "script");
-        CompletableFuture<Result> done = new CompletableFuture<>();
+        CompletableFuture<Result> done = track(new CompletableFuture<>());
         Runnable task = () -> submit(() -> start(script, done));
         boolean first;
         synchronized (queues) {
@@ -138,6 +157,12 @@ public final class ScriptLauncher implements AutoCloseable {
         return done;
     }
 
+    private CompletableFuture<Result> track(CompletableFuture<Result> done) {
+        pending.add(done);
+        done.whenComplete((r, t) -> pending.remove(done));
+        return done;
+    }
+
     private void submit(Runnable start) {
         try {
             launcher.execute(start);
@@ -149,9 +174,6 @@ public final class ScriptLauncher implements AutoCloseable {
     /** The argv that runs {@code script}: namespace, credentials, process group, death signal, command. */
     List<String> argv(Script script) {
         List<String> argv = new ArrayList<>();
-        if (netns != null) {
-            argv.addAll(List.of("ip", "netns", "exec", netns));
-        }
         argv.add("setsid");
         argv.add("setpriv");
         if (script.user() != null) {
@@ -161,11 +183,18 @@ public final class ScriptLauncher implements AutoCloseable {
             argv.add("--regid=" + (script.group() != null ? script.group() : primaryGroup(script.user())));
             argv.add("--clear-groups");
         }
-        argv.add("--pdeathsig=KILL");
+        // the death signal is not inherited by the script's children: a guard (a shell that only
+        // waits, never parses the script's words) takes TERM when the director dies and kills the
+        // whole group, the script's children included
+        argv.add("--pdeathsig=TERM");
         argv.add("--");
+        argv.addAll(List.of("/bin/sh", "-c", GUARD, "lvs4j-script"));
         argv.addAll(script.argv());
-        return argv;
+        return host.apply(argv);
     }
+
+    /** Runs "$@" in the background and waits for it; on TERM (the director died) kills the group. */
+    static final String GUARD = "trap 'kill -KILL 0' TERM; \"$@\" & wait $!";
 
     private static String primaryGroup(String user) {
         return UserDatabase.primaryGroup(user).orElse(user);
@@ -246,6 +275,27 @@ public final class ScriptLauncher implements AutoCloseable {
             }
         }
         return Path.of(command);
+    }
+
+    /**
+     * Lets the scripts asked for so far (running or queued, e.g. the notifies of a stopping VRRP
+     * instance) run for at most {@code grace}, then {@link #close()}s.
+     */
+    public void close(Duration grace) {
+        Preconditions.checkNotNull(grace, "grace");
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!closed && !pending.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                        .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+                break;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
     }
 
     /** Kills every running script's group and stops taking new ones. Idempotent. */

@@ -86,10 +86,19 @@ class ScriptLauncherIT {
 
     @Test
     void directorKilled_scriptsDieWithIt() throws Exception {
+        directorKilled("echo $$ > %s; exec sleep 300");
+    }
+
+    @Test
+    void directorKilled_scriptsChildrenDieToo() throws Exception {
+        directorKilled("sleep 300 & echo $! > %s; wait");
+    }
+
+    private void directorKilled(String command) throws Exception {
         Path pid = dir.resolve("pid");
         // a JVM that starts a long script and waits; SIGKILL it as a crash would
         Process jvm = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), Holder.class.getName(), pid.toString())
+                System.getProperty("java.class.path"), Holder.class.getName(), String.format(command, pid), "nobody")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("jvm.log").toFile()).start();
         try {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -110,7 +119,7 @@ class ScriptLauncherIT {
     public static final class Holder {
         public static void main(String[] args) throws Exception {
             ScriptLauncher l = ScriptLauncher.create(null);
-            l.run(sh("hold", "echo $$ > " + args[0] + "; exec sleep 300", null, Duration.ofSeconds(600)));
+            l.run(sh("hold", args[0], args[1], Duration.ofSeconds(600)));
             Thread.sleep(600_000);
         }
     }

@@ -3,6 +3,7 @@ package io.lvs4j.director;
 import io.lvs4j.Change;
 import io.lvs4j.DirectorConfig;
 import io.lvs4j.RealServer;
+import io.lvs4j.ScriptPolicy;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
 import io.lvs4j.Timeouts;
@@ -19,6 +20,8 @@ import io.lvs4j.health.ServiceView;
 import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
+import io.lvs4j.internal.ScriptLauncher;
+import io.lvs4j.internal.ScriptRunner;
 import io.lvs4j.table.Drain;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.Ipvs;
@@ -145,12 +148,10 @@ public final class Director implements AutoCloseable {
     /** The check runtime the director made for its namespace (null: the monitor's own, or the builder's). */
     private final CheckRuntime ownedChecks;
     private Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
-    private final java.util.concurrent.ExecutorService commands = java.util.concurrent.Executors
-            .newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "lvs4j-director-notify");
-                t.setDaemon(true);
-                return t;
-            });
+    /** quorum_up/down and real servers' notify_up/down: run as the policy says, in order per service. */
+    private final ScriptRunner commands;
+    private final ScriptPolicy scriptPolicy;
+    private final Map<String, ScriptRunner.Prepared> preparedCommands = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, VrrpUnit> units = new LinkedHashMap<>();
     private final Map<String, InstanceView> instances = new LinkedHashMap<>();
     private Timeouts timeouts;
@@ -212,8 +213,13 @@ public final class Director implements AutoCloseable {
         this.timeouts = b.timeouts;
         this.sync = b.sync;
         this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
+        this.scriptPolicy = b.scriptPolicy;
+        this.commands = ScriptRunner.create(b.scriptPolicy, ScriptLauncher.create(b.netns));
         HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
-                .checkListener(this::onCheck);
+                .checkListener(this::onCheck).scriptPolicy(b.scriptPolicy);
+        if (b.netns != null) {
+            mb.scriptNamespace(b.netns); // MISC_CHECK programs run in the director's namespace
+        }
         if (b.checkRuntime != null) {
             mb.runtime(b.checkRuntime);
             this.ownedChecks = null;
@@ -535,6 +541,10 @@ public final class Director implements AutoCloseable {
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
         List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies, netns);
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
+        if (!KeepalivedMapping.scriptPolicy(config.globalDefs()).equals(scriptPolicy)) {
+            LOG.warn("script_user and enable_script_security are read at start: the running director keeps {}",
+                    scriptPolicy);
+        }
         Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
         VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
         RouteHealthInjection newRhi = BgpMapping.map(config);
@@ -667,7 +677,8 @@ public final class Director implements AutoCloseable {
     private Built build(VrrpUnit.Spec s) throws VrrpUnitException {
         Object token = new Object();
         try {
-            return new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e))), token);
+            return new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e)), scriptPolicy),
+                    token);
         } catch (InterfaceException e) {
             throw new VrrpUnitException(s.name(), e);
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -743,7 +754,7 @@ public final class Director implements AutoCloseable {
                 injector.close(); // the sessions end, the addresses leave the device
             }
             loop.shutdown();
-            commands.shutdown();
+            commands.close(Duration.ofSeconds(2)); // then kills what still runs, with its process group
             if (ownedIpvs != null) {
                 ownedIpvs.close();
             }
@@ -825,7 +836,8 @@ public final class Director implements AutoCloseable {
 
     private void startUnit(VrrpUnit.Spec s) throws InterfaceException {
         Object token = new Object();
-        startBuilt(s, new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e))), token));
+        startBuilt(s, new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e)), scriptPolicy),
+                token));
     }
 
     /** Starts a built unit (on the director's thread); a unit that fails to start is closed. */
@@ -1269,41 +1281,45 @@ public final class Director implements AutoCloseable {
                 KeepalivedMapping.Notify n = notifies.getOrDefault(e.service(), Map.of()).get(e.realServer().endpoint());
                 String cmd = n == null ? null : e.type() == HealthEvent.Type.REAL_SERVER_UP ? n.up() : n.down();
                 if (cmd != null) {
-                    runCommand(cmd);
+                    runCommand(e.service(), cmd);
                 }
             }
         }
         markDirty();
     }
 
-    /** A keepalived command (quorum_up, notify_down, ...): split as keepalived does, no shell, on its own thread, in the namespace. */
-    private void runCommand(String command) {
-        List<String> argv = new ArrayList<>();
-        if (netns != null) {
-            argv.addAll(List.of("ip", "netns", "exec", netns));
-        }
+    /** How long a quorum_up/down or notify_up/down command may run before its process group is killed. */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * A keepalived command of {@code service} (quorum_up, notify_down, ...): split as keepalived
+     * does, no shell, as the script policy says (checked once, refused by script security: never
+     * run), in the director's namespace, after the service's earlier commands.
+     */
+    private void runCommand(ServiceKey service, String command) {
         List<String> words = io.lvs4j.health.MiscChecker.command(command);
         if (words.isEmpty()) {
             return;
         }
-        argv.addAll(words);
-        try {
-            commands.execute(() -> {
-                try {
-                    Process p = new ProcessBuilder(argv).redirectErrorStream(true)
-                            .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                    if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                        p.destroyForcibly();
-                    }
-                } catch (java.io.IOException e) {
-                    LOG.warn("command {} cannot start: {}", command, e.getMessage());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.warn("command {} not run: the director is closed", command);
+        ScriptRunner.Prepared p = preparedCommands.computeIfAbsent(command, c -> {
+            ScriptRunner.Prepared x = commands.prepare("virtual_server " + service + " command " + words.get(0), words,
+                    null, null);
+            x.warnings().forEach(w -> LOG.warn("{}", w));
+            if (x.refused()) {
+                LOG.error("{}", x.refusal());
+            }
+            return x;
+        });
+        if (p.refused()) {
+            return;
         }
+        commands.runInOrder(service, p, COMMAND_TIMEOUT, Map.of()).thenAccept(r -> {
+            if (r.failure() != null) {
+                LOG.warn("command {} not run: {}", command, r.failure());
+            } else if (r.timedOut()) {
+                LOG.warn("command {} killed after {}", command, COMMAND_TIMEOUT);
+            }
+        });
     }
 
     private void emit(DirectorEvent e) {
@@ -1439,8 +1455,37 @@ public final class Director implements AutoCloseable {
         private Boolean exclusive; // null: when the director touches the kernel
         private AddressRemover addressRemover;
         private RouteHealthInjection rhi;
+        private ScriptPolicy scriptPolicy = ScriptPolicy.defaults();
 
         private Builder() {}
+
+        /**
+         * keepalived's {@code script_user USER}: scripts that name no user of their own (notify,
+         * quorum_up/down, MISC_CHECKs and vrrp_scripts without {@code user}) run as {@code user},
+         * a user on this host, in its primary group. Without it: {@code keepalived_script} if that
+         * user exists, else root, as keepalived does.
+         */
+        public Builder scriptUser(String user) {
+            this.scriptPolicy = scriptPolicy.toBuilder().scriptUser(user).build();
+            return this;
+        }
+
+        /** keepalived's {@code script_user USER GROUP}: as {@link #scriptUser(String)}, in {@code group}. */
+        public Builder scriptUser(String user, String group) {
+            this.scriptPolicy = scriptPolicy.toBuilder().scriptUser(user, group).build();
+            return this;
+        }
+
+        /**
+         * keepalived's {@code enable_script_security}: a script that would run as root and that a
+         * non-root user could change (the file, or a directory on its path, owned or writable by
+         * another user) is disabled, with the reason logged; without it, such a script runs and is
+         * warned about. Off by default.
+         */
+        public Builder scriptSecurity(boolean enabled) {
+            this.scriptPolicy = scriptPolicy.toBuilder().scriptSecurity(enabled).build();
+            return this;
+        }
 
         private KeepalivedConfig keepalived;
         private final java.util.Set<ServiceKey> fromConfig = new java.util.HashSet<>();
@@ -1450,6 +1495,7 @@ public final class Director implements AutoCloseable {
                 fromConfig.add(sh.service().key());
             }
             this.keepalived = c;
+            scriptPolicy = KeepalivedMapping.scriptPolicy(c.globalDefs());
             timeouts = c.globalDefs().lvsTimeouts();
             sync = KeepalivedMapping.sync(c.globalDefs());
             flushOnStart = c.globalDefs().lvsFlush();

@@ -2,6 +2,7 @@ package io.lvs4j.director;
 
 import io.lvs4j.Forwarding;
 import io.lvs4j.RealServer;
+import io.lvs4j.ScriptPolicy;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
 import io.lvs4j.VirtualService;
@@ -33,6 +34,25 @@ final class KeepalivedMapping {
 
     /** {@code lvs_sync_daemon INTERFACE INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]}. */
     record Sync(SyncDaemon template, String instance) {}
+
+    /**
+     * {@code script_user USER [GROUP]} and {@code enable_script_security} as a {@link ScriptPolicy}.
+     *
+     * @throws IllegalArgumentException if the user or group is not on this host
+     */
+    static ScriptPolicy scriptPolicy(GlobalDefs g) {
+        ScriptPolicy.Builder b = ScriptPolicy.builder().scriptSecurity(g.enableScriptSecurity());
+        if (g.scriptUser() != null) {
+            List<String> ug = List.of(g.scriptUser().strip().split("\\s+"));
+            Preconditions.checkArgument(ug.size() <= 2, "script_user", g.scriptUser(), "a user name [group name]");
+            if (ug.size() == 2) {
+                b.scriptUser(ug.get(0), ug.get(1));
+            } else {
+                b.scriptUser(ug.get(0));
+            }
+        }
+        return b.build();
+    }
 
     static Sync sync(GlobalDefs g) {
         List<String> a = g.otherSettings().get("lvs_sync_daemon");
@@ -81,7 +101,7 @@ final class KeepalivedMapping {
      * {@code notifies} (service key, endpoint), and PING_CHECK's socket is in the network namespace
      * {@code netns} (null: this process's).
      */
-    static List<ServiceHealth> services(KeepalivedConfig c, java.util.function.Consumer<String> commands,
+    static List<ServiceHealth> services(KeepalivedConfig c, java.util.function.BiConsumer<ServiceKey, String> commands,
             Map<ServiceKey, Map<String, Notify>> notifies, String netns) {
         List<ServiceHealth> out = new ArrayList<>();
         for (VirtualServerConfig vs : c.virtualServers()) {
@@ -96,16 +116,16 @@ final class KeepalivedMapping {
     }
 
     private static ServiceHealth health(VirtualServerConfig vs, VirtualService s, SslConfig ssl,
-            java.util.function.Consumer<String> commands, Map<ServiceKey, Map<String, Notify>> notifies,
+            java.util.function.BiConsumer<ServiceKey, String> commands, Map<ServiceKey, Map<String, Notify>> notifies,
             String netns) {
         ServiceHealth.Builder b = ServiceHealth.builder(s);
         if (commands != null && vs.quorumUp() != null) {
             String cmd = vs.quorumUp();
-            b.onQuorumUp(() -> commands.accept(cmd));
+            b.onQuorumUp(() -> commands.accept(s.key(), cmd));
         }
         if (commands != null && vs.quorumDown() != null) {
             String cmd = vs.quorumDown();
-            b.onQuorumDown(() -> commands.accept(cmd));
+            b.onQuorumDown(() -> commands.accept(s.key(), cmd));
         }
         List<RealServerConfig> unused = new ArrayList<>(vs.realServers());
         for (RealServer r : s.realServers()) {

@@ -1,5 +1,6 @@
 package io.lvs4j.director;
 
+import io.lvs4j.ScriptPolicy;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.vrrp.RouterState;
@@ -52,8 +53,9 @@ final class VrrpUnit implements AutoCloseable {
      * Starts the unit's node on {@code network}; {@code listener} is attached before the routers
      * start (an instance starting as master becomes master, and adds its VIPs, during start).
      */
-    static VrrpUnit start(VrrpNetwork<?> network, Spec spec, VrrpListener listener) throws InterfaceException {
-        VrrpUnit u = build(network, spec, listener);
+    static VrrpUnit start(VrrpNetwork<?> network, Spec spec, VrrpListener listener, ScriptPolicy policy)
+            throws InterfaceException {
+        VrrpUnit u = build(network, spec, listener, policy);
         try {
             u.start();
         } catch (RuntimeException e) {
@@ -70,9 +72,10 @@ final class VrrpUnit implements AutoCloseable {
      * @throws IllegalStateException if the unit cannot run here
      * @throws InterfaceException if the host refused a socket or an interface
      */
-    static VrrpUnit build(VrrpNetwork<?> network, Spec spec, VrrpListener listener) throws InterfaceException {
+    static VrrpUnit build(VrrpNetwork<?> network, Spec spec, VrrpListener listener, ScriptPolicy policy)
+            throws InterfaceException {
         VrrpNode.Builder<?> b = VrrpNode.builder(network).instances(spec.instances()).scripts(spec.scripts())
-                .listener(listener);
+                .listener(listener).scriptPolicy(policy);
         if (spec.group() != null) {
             b.syncGroup(spec.group());
         }

@@ -525,6 +525,8 @@ public final class Checks {
         private final List<String> argv;
         private Duration timeout;
         private boolean dynamic;
+        private String user;
+        private String group;
 
         MiscBuilder(List<String> argv) {
             this.argv = argv;
@@ -533,6 +535,21 @@ public final class Checks {
         /** How long the program may run ({@code misc_timeout}): 1 ns..1 h; by default the policy's interval, as keepalived's {@code delay_loop}. */
         public MiscBuilder timeout(Duration timeout) {
             this.timeout = Endpoint.checkTimeout(timeout, "misc_timeout");
+            return this;
+        }
+
+        /** Runs the program as {@code user} and its primary group (keepalived's {@code user USER}). */
+        public MiscBuilder user(String user) {
+            this.user = MiscChecker.checkAccount(user, "MISC_CHECK user");
+            this.group = null;
+            return this;
+        }
+
+        /** Runs the program as {@code user} in {@code group} (keepalived's {@code user USER GROUP}). */
+        public MiscBuilder user(String user, String group) {
+            String u = MiscChecker.checkAccount(user, "MISC_CHECK user");
+            this.group = MiscChecker.checkAccount(group, "MISC_CHECK user " + user + " group");
+            this.user = u;
             return this;
         }
 
@@ -547,9 +564,13 @@ public final class Checks {
             List<String> a = argv;
             Duration t = timeout;
             boolean d = dynamic;
-            return new LocalCheck(policy -> MiscChecker.of(a, t != null ? t
-                    : policy.interval().compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : policy.interval(), d),
-                    "MISC_CHECK " + String.join(" ", a));
+            String u = user;
+            String g = group;
+            return new LocalCheck(policy -> {
+                MiscChecker m = MiscChecker.of(a, t != null ? t
+                        : policy.interval().compareTo(Duration.ofHours(1)) > 0 ? Duration.ofHours(1) : policy.interval(), d);
+                return u == null ? m : m.runAs(u, g);
+            }, "MISC_CHECK " + String.join(" ", a) + (u == null ? "" : " user " + u + (g == null ? "" : " " + g)));
         }
     }
 

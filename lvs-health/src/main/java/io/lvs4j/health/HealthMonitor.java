@@ -2,6 +2,7 @@ package io.lvs4j.health;
 
 import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
+import io.lvs4j.ScriptPolicy;
 import io.lvs4j.internal.ExecutorScheduler;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.time.Scheduler;
@@ -56,6 +57,9 @@ public final class HealthMonitor implements AutoCloseable {
 
     private final CheckContext context;
     private final CheckRuntime ownedRuntime;
+    private final MonitorScripts scripts;
+
+    private interface ScriptsContext extends CheckContext, MonitorScripts.Context {}
     private final Scheduler timer;
     private final Ticker ticker;
     private final DoubleSupplier random;
@@ -81,7 +85,14 @@ public final class HealthMonitor implements AutoCloseable {
         this.ownedRuntime = b.context == null ? CheckRuntime.create() : null;
         CheckContext base = b.context == null ? ownedRuntime : b.context;
         this.ticker = b.scheduler == null ? base.ticker() : b.scheduler;
-        this.context = new CheckContext() {
+        MonitorScripts scripts = new MonitorScripts(b.scriptPolicy, b.scriptNamespace);
+        this.scripts = scripts;
+        this.context = new ScriptsContext() {
+            @Override
+            public MonitorScripts scripts() {
+                return scripts;
+            }
+
             @Override
             public EventLoopGroup eventLoop() {
                 return base.eventLoop();
@@ -180,6 +191,7 @@ public final class HealthMonitor implements AutoCloseable {
     public void close() {
         closed = true;
         heartbeat.stop();
+        scripts.close(); // every MISC_CHECK still running is killed with its process group
         if (ownedRuntime != null) {
             ownedRuntime.close();
         }
@@ -765,8 +777,27 @@ public final class HealthMonitor implements AutoCloseable {
         private final List<CheckListener> checkListeners = new ArrayList<>();
         private final List<ServiceHealth> services = new ArrayList<>();
         private final java.util.Set<io.lvs4j.ServiceKey> keys = new java.util.HashSet<>();
+        private ScriptPolicy scriptPolicy = ScriptPolicy.defaults();
+        private String scriptNamespace;
 
         private Builder() {}
+
+        /**
+         * How MISC_CHECK programs run: the user they run as unless they name one, and script
+         * security ({@link ScriptPolicy}); keepalived's defaults unless given.
+         */
+        public Builder scriptPolicy(ScriptPolicy policy) {
+            this.scriptPolicy = Preconditions.checkNotNull(policy, "script policy");
+            return this;
+        }
+
+        /** MISC_CHECK programs run in the network namespace {@code /run/netns/NAME} (default: this process's). */
+        public Builder scriptNamespace(String netns) {
+            Preconditions.checkNotNull(netns, "netns");
+            Preconditions.checkArgument(!netns.isEmpty() && !netns.contains("/"), "netns", netns, "a namespace name");
+            this.scriptNamespace = netns;
+            return this;
+        }
 
         /** The runtime to share (e.g. one {@link CheckRuntime} for several monitors); else the monitor makes one. */
         public Builder runtime(CheckContext context) {

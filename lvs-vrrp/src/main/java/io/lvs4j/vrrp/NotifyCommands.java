@@ -1,39 +1,60 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.internal.ScriptRunner;
 import io.lvs4j.vrrp.internal.Argv;
-import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.function.UnaryOperator;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * keepalived's notify commands, run without a shell on a thread of their own (never blocking the
- * VRRP thread): the master/backup/fault/stop command on the matching transition, then the "any"
- * command with {@code INSTANCE|GROUP NAME MASTER|BACKUP|FAULT|STOP PRIORITY} appended, as
- * keepalived does.
+ * keepalived's notify commands, run without a shell through the node's {@link ScriptRunner} (never
+ * blocking the VRRP thread): the master/backup/fault/stop command on the matching transition, then
+ * the "any" command with {@code INSTANCE|GROUP NAME MASTER|BACKUP|FAULT|STOP PRIORITY} appended, as
+ * keepalived does. One instance's (or group's) commands run one after another in the order of its
+ * transitions; other instances' are not held up. Each is checked once, when the node starts; one
+ * refused by script security never runs.
  */
 final class NotifyCommands implements VrrpListener {
     private static final Logger LOG = LoggerFactory.getLogger(NotifyCommands.class);
+    /** How long a notify command may run before its process group is killed. */
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-    private final UnaryOperator<List<String>> host;
+    private final ScriptRunner runner;
     private final String kind;
     private final String name;
     private final VrrpInstance.Notify commands;
-    private final ExecutorService executor;
+    private final Map<String, ScriptRunner.Prepared> prepared = new HashMap<>();
     private int priority;
 
-    /** {@code host} turns argv into what runs on the node's host (e.g. in its network namespace). */
-    NotifyCommands(UnaryOperator<List<String>> host, String kind, String name, VrrpInstance.Notify commands,
-            int priority, ExecutorService executor) {
-        this.host = host;
+    NotifyCommands(ScriptRunner runner, String kind, String name, VrrpInstance.Notify commands, int priority) {
+        this.runner = runner;
         this.kind = kind;
         this.name = name;
         this.commands = commands;
         this.priority = priority;
-        this.executor = executor;
+        for (String state : List.of("MASTER", "BACKUP", "FAULT", "STOP")) {
+            String c = commands.forState(state);
+            if (c != null) {
+                prepared.put(state, prepare("notify_" + state.toLowerCase(java.util.Locale.ROOT), c));
+            }
+        }
+        if (commands.any != null) {
+            prepared.put("any", prepare("notify", commands.any));
+        }
+    }
+
+    private ScriptRunner.Prepared prepare(String keyword, String command) {
+        String what = (kind.equals("GROUP") ? "vrrp_sync_group " : "vrrp_instance ") + name + " " + keyword;
+        ScriptRunner.Prepared p = runner.prepare(what, Argv.command(command), null, null);
+        p.warnings().forEach(w -> LOG.warn("{}", w));
+        if (p.refused()) {
+            LOG.error("{}", p.refusal());
+        }
+        return p;
     }
 
     @Override
@@ -57,28 +78,27 @@ final class NotifyCommands implements VrrpListener {
         } else {
             return;
         }
-        String specific = commands.forState(state);
+        ScriptRunner.Prepared specific = prepared.get(state);
         if (specific != null) {
-            run(Argv.command(specific));
+            run(specific);
         }
-        if (commands.any != null) {
-            List<String> argv = new ArrayList<>(Argv.command(commands.any));
+        ScriptRunner.Prepared any = prepared.get("any");
+        if (any != null) {
+            List<String> argv = new ArrayList<>(any.argv());
             argv.addAll(List.of(kind, name, state, Integer.toString(priority)));
-            run(argv);
+            run(new ScriptRunner.Prepared(any.name(), argv, any.user(), any.group(), any.refusal(), List.of()));
         }
     }
 
-    private void run(List<String> argv) {
-        List<String> full = host.apply(argv);
-        executor.execute(() -> {
-            try {
-                Process p = new ProcessBuilder(full).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                        .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                p.waitFor();
-            } catch (IOException e) {
-                LOG.warn("({}) notify {} cannot start: {}", name, argv.get(0), e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+    private void run(ScriptRunner.Prepared p) {
+        if (p.refused()) {
+            return; // said so at start
+        }
+        runner.runInOrder(kind + " " + name, p, TIMEOUT, Map.of()).thenAccept(r -> {
+            if (r.failure() != null) {
+                LOG.warn("({}) {} cannot start: {}", name, p.name(), r.failure());
+            } else if (r.timedOut()) {
+                LOG.warn("({}) {} killed after {}", name, p.name(), TIMEOUT);
             }
         });
     }

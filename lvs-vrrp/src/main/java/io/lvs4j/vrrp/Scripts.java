@@ -1,24 +1,19 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.internal.ScriptRunner;
 import io.lvs4j.time.Scheduler;
 import io.lvs4j.vrrp.internal.Argv;
-import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs a node's {@link VrrpScript}s: each command (argv, no shell, as its user when it names one)
- * at start and then {@code interval} after each result, killed after its timeout and then a
- * failure; exit status 0 is success. Runs take a thread of their own (at most four for the node)
- * and hand their result to the script's {@link ScriptTracker} on the node's scheduler thread.
+ * Runs a node's {@link VrrpScript}s through the node's {@link ScriptRunner} (no shell; as its user,
+ * else the node's script user; in a process group of its own): at start and then {@code interval}
+ * after each result, its group killed after its timeout and then a failure; exit status 0 is
+ * success. Results go to the script's {@link ScriptTracker} on the node's scheduler thread.
  *
  * <p>Each run holds the scheduler ({@link Scheduler#hold}): a {@link io.lvs4j.time.VirtualClock}
  * does not move past the time the run was due until its result is in, so in simulated time a
@@ -31,40 +26,32 @@ final class Scripts implements AutoCloseable {
     private static final Duration HOLD_SLACK = Duration.ofSeconds(1);
 
     private final Scheduler scheduler;
-    private final UnaryOperator<List<String>> host;
-    private final ThreadPoolExecutor pool;
-    private final List<Process> running = new ArrayList<>();
+    private final ScriptRunner runner;
     /** Holds of runs not ended yet: released at close too, so a run dropped from the queue holds nothing. */
     private final java.util.Set<Scheduler.Hold> holds = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    Scripts(Scheduler scheduler, UnaryOperator<List<String>> host, int scripts) {
+    Scripts(Scheduler scheduler, ScriptRunner runner) {
         this.scheduler = scheduler;
-        this.host = host;
-        int threads = Math.max(1, Math.min(4, scripts));
-        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-            Thread t = new Thread(r, "lvs4j-vrrp-scripts");
-            t.setDaemon(true);
-            return t;
-        });
-        pool.allowCoreThreadTimeOut(true);
+        this.runner = runner;
     }
 
-    /** The argv a script runs with: its command, as its user (and group) through {@code runuser}. */
-    static List<String> argv(VrrpScript script) {
-        List<String> argv = new ArrayList<>();
-        if (script.user().isPresent()) {
-            argv.addAll(List.of("runuser", "-u", script.user().get()));
-            script.group().ifPresent(g -> argv.addAll(List.of("-g", g)));
-            argv.add("--");
+    /**
+     * {@code script} checked for running (its user, script security); what that found is logged.
+     * A refused script must not be tracked.
+     */
+    static ScriptRunner.Prepared prepare(ScriptRunner runner, VrrpScript script) {
+        ScriptRunner.Prepared p = runner.prepare("vrrp_script " + script.name(), Argv.command(script.command()),
+                script.user().orElse(null), script.group().orElse(null));
+        p.warnings().forEach(w -> LOG.warn("{}", w));
+        if (p.refused()) {
+            LOG.error("{}: no instance tracks it, as keepalived disables it", p.refusal());
         }
-        argv.addAll(Argv.command(script.command()));
-        return argv;
+        return p;
     }
 
-    /** Starts running {@code script} for {@code tracker}; call on the scheduler's thread. */
-    void start(VrrpScript script, ScriptTracker tracker) {
-        List<String> argv = host.apply(argv(script));
+    /** Starts running {@code script} ({@link #prepare prepared}) for {@code tracker}; call on the scheduler's thread. */
+    void start(VrrpScript script, ScriptRunner.Prepared prepared, ScriptTracker tracker) {
         long every = script.interval().toNanos();
         Duration timeout = script.timeout();
         Runnable[] next = new Runnable[1];
@@ -76,57 +63,30 @@ final class Scripts implements AutoCloseable {
                     "Script {} still running {} after its start: its result counts when it ends", script.name(),
                     timeout.plus(HOLD_SLACK)));
             holds.add(hold);
-            try {
-                pool.execute(() -> {
-                    boolean ok = false;
-                    try {
-                        ok = runOnce(script.name(), argv, timeout);
-                    } finally {
-                        boolean result = ok;
-                        scheduler.execute(() -> {
-                            if (!closed) {
-                                tracker.recordResult(result);
-                                scheduler.schedule(every, next[0]);
-                            }
-                        });
-                        release(hold);
-                    }
-                });
-            } catch (RejectedExecutionException e) {
-                release(hold); // closed meanwhile
-            }
+            runner.run(prepared, timeout, Map.of()).whenComplete((r, t) -> {
+                boolean ok = false;
+                if (t != null) {
+                    LOG.warn("Script {} failed: {}", script.name(), t.toString());
+                } else if (r.failure() != null) {
+                    LOG.warn("Script {} cannot start: {}", script.name(), r.failure());
+                } else if (r.timedOut()) {
+                    LOG.warn("Script {} timed out after {}: its process group is killed", script.name(), timeout);
+                } else {
+                    ok = r.exitStatus() == 0;
+                }
+                boolean result = ok;
+                if (!closed) {
+                    scheduler.execute(() -> {
+                        if (!closed) {
+                            tracker.recordResult(result);
+                            scheduler.schedule(every, next[0]);
+                        }
+                    });
+                }
+                release(hold);
+            });
         };
         scheduler.schedule(0, next[0]);
-    }
-
-    private boolean runOnce(String name, List<String> argv, Duration timeout) {
-        Process p;
-        try {
-            p = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        } catch (IOException e) {
-            LOG.warn("Script {} cannot start: {}", name, e.getMessage());
-            return false;
-        }
-        synchronized (running) {
-            running.add(p);
-        }
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("Script {} timed out after {}", name, timeout);
-                p.destroyForcibly();
-                return false;
-            }
-            return p.exitValue() == 0;
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            synchronized (running) {
-                running.remove(p);
-            }
-        }
     }
 
     private void release(Scheduler.Hold hold) {
@@ -134,18 +94,12 @@ final class Scripts implements AutoCloseable {
         hold.release();
     }
 
-    /** Stops the runs: no more results, running commands killed, the scheduler no longer held. */
+    /** Stops the runs: no more results, the scheduler no longer held (the node's runner kills running ones). */
     @Override
     public void close() {
         closed = true;
-        pool.shutdownNow();
         for (Scheduler.Hold h : List.copyOf(holds)) {
             release(h);
-        }
-        synchronized (running) {
-            for (Process p : running) {
-                p.destroyForcibly();
-            }
         }
     }
 }

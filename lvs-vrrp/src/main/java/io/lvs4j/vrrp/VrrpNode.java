@@ -1,12 +1,16 @@
 package io.lvs4j.vrrp;
 
+import io.lvs4j.ScriptPolicy;
 import io.lvs4j.internal.Preconditions;
+import io.lvs4j.internal.ScriptLauncher;
+import io.lvs4j.internal.ScriptRunner;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.time.Scheduler;
 import io.lvs4j.time.ThreadScheduler;
 import io.lvs4j.vrrp.linux.LinuxNetwork;
 import io.lvs4j.vrrp.spi.VrrpNetwork;
 import io.lvs4j.vrrp.spi.VrrpTransport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -63,17 +67,20 @@ public final class VrrpNode implements AutoCloseable {
     private final VrrpNetwork.Host<?> host;
     private final Map<String, VrrpRouter> routers = new LinkedHashMap<>();
     private final Map<String, InterfaceTracker> interfaces = new HashMap<>();
-    private ExecutorService notifyExecutor;
+    private final ScriptRunner runner;
     private Scripts scripts;
     private Map<String, ScriptTracker> trackersToStart; // between build and start
     private Map<String, VrrpScript> scriptsToStart;
+    private Map<String, ScriptRunner.Prepared> preparedToStart;
     private boolean started;
     private boolean closed;
 
-    private VrrpNode(Scheduler scheduler, boolean ownsScheduler, VrrpNetwork.Host<?> host) {
+    private VrrpNode(Scheduler scheduler, boolean ownsScheduler, VrrpNetwork.Host<?> host, ScriptPolicy policy) {
         this.scheduler = scheduler;
         this.ownsScheduler = ownsScheduler;
         this.host = host;
+        // commands run on the node's host (e.g. in its namespace), as the policy's user there
+        this.runner = ScriptRunner.create(policy, ScriptLauncher.onHost(host::command));
     }
 
     /** A node on this Linux host, in the JVM's network namespace ({@link LinuxNetwork#host()}). */
@@ -192,14 +199,9 @@ public final class VrrpNode implements AutoCloseable {
                 LOG.warn("closing the scheduler: {}", e.toString());
             }
         }
-        if (notifyExecutor != null) {
-            notifyExecutor.shutdown();
-            try {
-                notifyExecutor.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        // after the routers stopped: their STOP notifies are queued and get two seconds, as before;
+        // then the runner kills what still runs, with its process group
+        runner.close(Duration.ofSeconds(2));
     }
 
     @Override
@@ -219,9 +221,19 @@ public final class VrrpNode implements AutoCloseable {
         private final Map<String, VrrpSyncGroup> groups = new LinkedHashMap<>();
         private final List<VrrpListener> listeners = new ArrayList<>();
         private Scheduler scheduler;
+        private ScriptPolicy scriptPolicy = ScriptPolicy.defaults();
 
         private Builder(VrrpNetwork<X> network) {
             this.network = network;
+        }
+
+        /**
+         * How vrrp_scripts and notify commands run: the user a script without its own runs as and
+         * script security ({@link ScriptPolicy}); keepalived's defaults unless given.
+         */
+        public Builder<X> scriptPolicy(ScriptPolicy policy) {
+            this.scriptPolicy = Preconditions.checkNotNull(policy, "script policy");
+            return this;
         }
 
         /** Adds an instance; names are unique. */
@@ -351,7 +363,7 @@ public final class VrrpNode implements AutoCloseable {
                 }
                 throw e;
             }
-            VrrpNode node = new VrrpNode(s, owns, host);
+            VrrpNode node = new VrrpNode(s, owns, host, scriptPolicy);
             try {
                 node.build(host, List.copyOf(instances.values()), Map.copyOf(scripts), List.copyOf(groups.values()),
                         List.copyOf(listeners));
@@ -391,20 +403,29 @@ public final class VrrpNode implements AutoCloseable {
             transports.add(host.open(i, Set.copyOf(siblings)));
         }
         Map<String, ScriptTracker> trackers = new LinkedHashMap<>();
+        Map<String, ScriptRunner.Prepared> prepared = new HashMap<>();
+        Set<String> disabled = new HashSet<>();
+        for (VrrpScript s : scriptsByName.values()) {
+            ScriptRunner.Prepared p = Scripts.prepare(runner, s);
+            prepared.put(s.name(), p);
+            if (p.refused()) {
+                disabled.add(s.name());
+            }
+        }
         call(() -> {
             for (int n = 0; n < instances.size(); n++) {
                 VrrpInstance i = instances.get(n);
                 VrrpRouter r = VrrpRouter.create(i, transports.get(n), scheduler);
                 r.addListener(host.addressActions(i));
                 if (!i.notifyCommands().isEmpty()) {
-                    r.addListener(new NotifyCommands(host::command, "INSTANCE", i.name(), i.notifyCommands(),
-                            i.priority(), notifyExecutor()));
+                    r.addListener(new NotifyCommands(runner, "INSTANCE", i.name(), i.notifyCommands(),
+                            i.priority()));
                 }
                 if (!i.dontTrackPrimary()) {
                     r.track(interfaceTracker(i.interfaceName()), 0, false);
                 }
                 track(r, "vrrp_instance " + i.name(), i.trackedInterfaces(), i.trackedScripts(), scriptsByName,
-                        trackers);
+                        disabled, trackers);
                 listeners.forEach(r::addListener);
                 routers.put(i.name(), r);
             }
@@ -416,11 +437,11 @@ public final class VrrpNode implements AutoCloseable {
                 SyncGroup.of(g.name(), members);
                 for (VrrpRouter m : members) {
                     track(m, "vrrp_sync_group " + g.name(), g.trackedInterfaces(), g.trackedScripts(),
-                            scriptsByName, trackers);
+                            scriptsByName, disabled, trackers);
                 }
                 if (!g.notifyCommands().isEmpty()) {
-                    members.get(0).addListener(new NotifyCommands(host::command, "GROUP", g.name(),
-                            g.notifyCommands(), 0, notifyExecutor()));
+                    members.get(0).addListener(new NotifyCommands(runner, "GROUP", g.name(),
+                            g.notifyCommands(), 0));
                 }
             }
             return null;
@@ -434,6 +455,7 @@ public final class VrrpNode implements AutoCloseable {
         });
         this.scriptsToStart = scriptsByName;
         this.trackersToStart = trackers;
+        this.preparedToStart = prepared;
     }
 
     /**
@@ -450,11 +472,13 @@ public final class VrrpNode implements AutoCloseable {
         Map<String, VrrpScript> scriptsByName = scriptsToStart;
         trackersToStart = null;
         scriptsToStart = null;
+        Map<String, ScriptRunner.Prepared> prepared = preparedToStart;
+        preparedToStart = null;
         call(() -> {
             routers.values().forEach(VrrpRouter::start);
             if (!trackers.isEmpty()) {
-                scripts = new Scripts(scheduler, host::command, trackers.size());
-                trackers.forEach((name, tracker) -> scripts.start(scriptsByName.get(name), tracker));
+                scripts = new Scripts(scheduler, runner);
+                trackers.forEach((name, tracker) -> scripts.start(scriptsByName.get(name), prepared.get(name), tracker));
             }
             return null;
         });
@@ -466,11 +490,14 @@ public final class VrrpNode implements AutoCloseable {
      * {@link VrrpScript} defines is ignored with a warning.
      */
     private void track(VrrpRouter r, String owner, List<Track> trackedInterfaces, List<Track> trackedScripts,
-            Map<String, VrrpScript> scriptsByName, Map<String, ScriptTracker> trackers) {
+            Map<String, VrrpScript> scriptsByName, Set<String> disabled, Map<String, ScriptTracker> trackers) {
         for (Track t : trackedInterfaces) {
             track(r, interfaceTracker(t.name()), t);
         }
         for (Track t : trackedScripts) {
+            if (disabled.contains(t.name())) {
+                continue; // refused at start (said so): keepalived stops tracking it
+            }
             VrrpScript s = scriptsByName.get(t.name());
             if (s == null) {
                 LOG.warn("{} - ignored, as keepalived does", Preconditions.message(owner + " track_script", t.name(),
@@ -492,16 +519,5 @@ public final class VrrpNode implements AutoCloseable {
 
     private InterfaceTracker interfaceTracker(String name) {
         return interfaces.computeIfAbsent(name, n -> new InterfaceTracker(n, host.linkUp(n)));
-    }
-
-    private ExecutorService notifyExecutor() {
-        if (notifyExecutor == null) {
-            notifyExecutor = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "lvs4j-vrrp-notify");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return notifyExecutor;
     }
 }

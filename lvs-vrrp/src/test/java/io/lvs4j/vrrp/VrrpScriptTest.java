@@ -3,6 +3,9 @@ package io.lvs4j.vrrp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.lvs4j.ScriptPolicy;
+import io.lvs4j.internal.ScriptLauncher;
+import io.lvs4j.internal.ScriptRunner;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -68,11 +71,15 @@ class VrrpScriptTest {
     }
 
     @Test
-    void argv_userAndGroup_runThroughRunuser() {
-        assertThat(Scripts.argv(base().command("\"/bin/check nginx\"").build())).containsExactly("/bin/check", "nginx");
-        assertThat(Scripts.argv(base().user("nobody").group("nogroup").build()))
-                .containsExactly("runuser", "-u", "nobody", "-g", "nogroup", "--", "/usr/bin/true");
-        assertThat(Scripts.argv(base().user("nobody").build()))
-                .containsExactly("runuser", "-u", "nobody", "--", "/usr/bin/true");
+    void prepare_userAndGroup_runAsThem() {
+        try (ScriptRunner runner = ScriptRunner.create(ScriptPolicy.defaults(), ScriptLauncher.create((String) null))) {
+            ScriptRunner.Prepared p = Scripts.prepare(runner, base().command("\"/usr/bin/true nginx\"").user("nobody")
+                    .group("nogroup").build());
+            assertThat(p.argv()).containsExactly("/usr/bin/true", "nginx");
+            assertThat(p.user()).isEqualTo("nobody");
+            assertThat(p.group()).isEqualTo("nogroup");
+            ScriptRunner.Prepared own = Scripts.prepare(runner, base().user("nobody").build());
+            assertThat(own.group()).isNull(); // the user's primary group
+        }
     }
 }

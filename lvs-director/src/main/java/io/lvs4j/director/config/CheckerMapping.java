@@ -93,6 +93,13 @@ public final class CheckerMapping {
             if (m.dynamic()) {
                 b.dynamic();
             }
+            if (m.user() != null) {
+                if (m.group() != null) {
+                    b.user(m.user(), m.group());
+                } else {
+                    b.user(m.user());
+                }
+            }
             return b.build();
         } else if (config instanceof UdpCheck u) {
             Checks.UdpBuilder b = network(Checks.udp(), o);

@@ -170,6 +170,18 @@ class CheckerMappingTest {
     }
 
     @Test
+    void check_miscCheckUser_checkerRunsAsThatUserAndGroup() {
+        MiscChecker c = (MiscChecker) bound(new MiscCheck(CheckOptions.NONE, "/usr/bin/true", null, false, "nobody",
+                "nogroup")).checker();
+        assertThat(c.user()).hasValue("nobody");
+        assertThat(c.group()).hasValue("nogroup");
+        MiscChecker own = (MiscChecker) bound(new MiscCheck(CheckOptions.NONE, "/usr/bin/true", null, false, "nobody",
+                null)).checker();
+        assertThat(own.user()).hasValue("nobody");
+        assertThat(own.group()).isEmpty();
+    }
+
+    @Test
     void check_pingCheckWithoutOptions_realServerAddressAndKeepalivedDefaults() {
         ServiceHealth.RealServerCheck c = bound(new PingCheck(CheckOptions.NONE));
         PingChecker p = (PingChecker) c.checker();

@@ -47,6 +47,10 @@ class ErrorMessagesTest {
         "~SEQ(N, 1, x) foo|keepalived.conf:1:1: ~SEQ: \"~SEQ(N, 1, x)\" (expected: ~SEQ(var, [start, [step,]] end) with integers)",
         "$A=${A}${A}\\nglobal_defs {\\n router_id $A\\n}|keepalived.conf:3:2: parameter substitution: does not terminate (expected: at most 1000 substitutions in a line)",
         "include x.conf|keepalived.conf:1:1: include: \"x.conf\" (expected: no include; includes are off)",
+        "global_defs {\\n script_user nosuch-lvs4j\\n}|keepalived.conf:2:14: script_user: \"nosuch-lvs4j\" (expected: a user on this host)",
+        "global_defs {\\n script_user nobody nosuch-lvs4j\\n}|keepalived.conf:2:21: script_user: \"nosuch-lvs4j\" (expected: a group on this host)",
+        "vrrp_script chk {\\n script /bin/true\\n user nosuch-lvs4j\\n}|keepalived.conf:3:7: user: \"nosuch-lvs4j\" (expected: a user on this host)",
+        "virtual_server 192.0.2.1 80 {\\n real_server 10.0.0.1 80 {\\n  MISC_CHECK {\\n   misc_path /bin/true\\n   user nosuch-lvs4j\\n  }\\n }\\n}|keepalived.conf:5:9: user: \"nosuch-lvs4j\" (expected: a user on this host)",
     })
     void error_isLocated(String text, String expected) {
         ConfigException e = errors(text.replace("\\n", "\n"));

@@ -31,6 +31,7 @@ import io.lvs4j.director.config.StatusRange;
 import io.lvs4j.director.config.TcpCheck;
 import io.lvs4j.director.config.UdpCheck;
 import io.lvs4j.internal.Preconditions;
+import io.lvs4j.internal.UserDatabase;
 import io.lvs4j.director.config.AuthenticationConfig;
 import io.lvs4j.director.config.GarpConfig;
 import io.lvs4j.director.config.TrackedObject;
@@ -462,7 +463,9 @@ public final class Binder {
                     security = true;
                     break;
                 case "script_user":
-                    scriptUser = v.string(n, 0, "a user name [group name]");
+                    if (account(n)) {
+                        scriptUser = n.joinedArgs(0);
+                    }
                     break;
                 case LVS4J_HTTP:
                     // an lvs4j extension (lvs4j run's --http): kept in otherSettings, checked here with its position
@@ -500,6 +503,30 @@ public final class Binder {
     }
 
     // ---------------------------------------------------------------- vrrp
+
+    /**
+     * {@code KEYWORD USER [GROUP]} (script_user, a vrrp_script's or MISC_CHECK's user): both must
+     * exist on this host, as keepalived requires (it refuses the setting, and the script or
+     * checker with it, as a configuration error); false when they do not.
+     */
+    private boolean account(Node n) {
+        if (!v.has(n, 0, "a user name [group name]")) {
+            return false;
+        }
+        if (n.args().size() > 2) {
+            problems.invalid(n.keyword(), n.arg(2), "a user name [group name]");
+            return false;
+        }
+        if (UserDatabase.user(n.arg(0).text()).isEmpty()) {
+            problems.invalid(n.keyword(), n.arg(0), "a user on this host");
+            return false;
+        }
+        if (n.args().size() > 1 && UserDatabase.group(n.arg(1).text()).isEmpty()) {
+            problems.invalid(n.keyword(), n.arg(1), "a group on this host");
+            return false;
+        }
+        return true;
+    }
 
     private VrrpScriptConfig vrrpScript(Node s) {
         String name = s.arg(0).text();
@@ -544,8 +571,10 @@ public final class Binder {
                     fall = v.int32(n, 0, 1, Integer.MAX_VALUE);
                     break;
                 case "user":
-                    user = v.string(n, 0, "a user name [group name]");
-                    group = n.args().size() > 1 ? n.arg(1).text() : null;
+                    if (account(n)) {
+                        user = n.arg(0).text();
+                        group = n.args().size() > 1 ? n.arg(1).text() : null;
+                    }
                     break;
                 case "init_fail":
                     initFail = true;
@@ -2016,8 +2045,10 @@ public final class Binder {
                     miscDynamic = true;
                     continue;
                 case "MISC_CHECK user":
-                    user = v.string(n, 0, "a user name [group name]");
-                    group = n.args().size() > 1 ? n.arg(1).text() : null;
+                    if (account(n)) {
+                        user = n.arg(0).text();
+                        group = n.args().size() > 1 ? n.arg(1).text() : null;
+                    }
                     continue;
                 case "UDP_CHECK payload":
                     payload = hex(n, 0, false);
