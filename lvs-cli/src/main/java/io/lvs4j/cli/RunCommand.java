@@ -242,7 +242,7 @@ public final class RunCommand implements Callable<Integer> {
         Control controlServer = server;
         Forwarder dataPlane = forwarder;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            int status = Main.OK;
+            int status = exitStatus;
             systemd.stopping(); // issue 13: STOPPING=1
             try {
                 if (controlServer != null) {
@@ -285,6 +285,24 @@ public final class RunCommand implements Callable<Integer> {
     }
 
     private volatile Forwarder forwarder;
+    /** What the process exits with after a stop: {@link Main#OK} for a signal, else why it stopped itself. */
+    private volatile int exitStatus = Main.OK;
+
+    /**
+     * The forwarder's thread died (issue 16): nothing reaches the real servers any more, so this
+     * director must not hold a VIP. It stops as SIGTERM stops it (VRRP sends priority 0 and gives
+     * the addresses up, the services are removed) and exits {@value Main#FAILED}, for a supervisor
+     * to restart it. Called on the dying thread: the stop runs on a thread of its own.
+     */
+    private void forwarderDied(Throwable cause) {
+        exitStatus = Main.FAILED;
+        System.err.println("lvs4j: the userspace forwarder's thread died (" + cause
+                + "): giving up mastership and exiting");
+        System.err.flush();
+        Thread exit = new Thread(() -> System.exit(Main.FAILED), "lvs4j-forwarder-died");
+        exit.setDaemon(false);
+        exit.start();
+    }
     private ForwarderVips vips;
     private volatile SystemdService systemd = SystemdService.none(); // issue 13
 
@@ -420,7 +438,8 @@ public final class RunCommand implements Callable<Integer> {
         checkNotRunning(); // a second run must not open a forwarder on the first one's interfaces
         Forwarder f = null;
         try {
-            Forwarder.Builder fb = Forwarder.builder().interfaces(interfaces.toArray(new String[0]));
+            Forwarder.Builder fb = Forwarder.builder().interfaces(interfaces.toArray(new String[0]))
+                    .failureListener((fwd, cause) -> forwarderDied(cause));
             if (netns != null) {
                 fb.netns(netns);
             }

@@ -1,11 +1,20 @@
 package io.lvs4j.cli;
 
 import com.sun.jdi.Bootstrap;
+import com.sun.jdi.ClassType;
+import com.sun.jdi.Method;
+import com.sun.jdi.ObjectReference;
+import com.sun.jdi.ReferenceType;
 import com.sun.jdi.ThreadReference;
 import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.connect.AttachingConnector;
 import com.sun.jdi.connect.Connector;
 import com.sun.jdi.connect.IllegalConnectorArgumentsException;
+import com.sun.jdi.event.BreakpointEvent;
+import com.sun.jdi.event.Event;
+import com.sun.jdi.event.EventSet;
+import com.sun.jdi.request.BreakpointRequest;
+import com.sun.jdi.request.EventRequest;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +67,54 @@ final class JvmThreads implements AutoCloseable {
                 t.resume();
             }
         });
+    }
+
+    /**
+     * Makes the thread named {@code threadName} die of an {@link Error} with {@code message}, thrown
+     * at the next entry of {@code className.methodName} on that thread, as if the method had thrown it
+     * (what a StackOverflowError or an OutOfMemoryError in that code looks like): a breakpoint stops
+     * the thread there, the error is made in that JVM and the thread resumes with it. Returns the
+     * thread's name once it resumed; waits at most {@code timeoutMillis} for the breakpoint.
+     */
+    String throwError(String threadName, String className, String methodName, String message, long timeoutMillis)
+            throws Exception {
+        ThreadReference thread = vm.allThreads().stream().filter(t -> t.name().equals(threadName)).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no thread named " + threadName));
+        List<ReferenceType> types = vm.classesByName(className);
+        if (types.isEmpty()) {
+            throw new IllegalStateException("class " + className + " is not loaded");
+        }
+        Method method = types.get(0).methodsByName(methodName).get(0);
+        BreakpointRequest bp = vm.eventRequestManager().createBreakpointRequest(method.location());
+        bp.addThreadFilter(thread);
+        bp.setSuspendPolicy(EventRequest.SUSPEND_EVENT_THREAD);
+        bp.enable();
+        try {
+            long end = System.currentTimeMillis() + timeoutMillis;
+            while (System.currentTimeMillis() < end) {
+                EventSet events = vm.eventQueue().remove(Math.max(1, end - System.currentTimeMillis()));
+                if (events == null) {
+                    break;
+                }
+                for (Event e : events) {
+                    if (e instanceof BreakpointEvent b && b.thread().equals(thread)) {
+                        bp.disable();
+                        ClassType error = (ClassType) vm.classesByName("java.lang.Error").get(0);
+                        Method constructor = error.concreteMethodByName("<init>", "(Ljava/lang/String;)V");
+                        ObjectReference thrown = error.newInstance(thread, constructor,
+                                List.of(vm.mirrorOf(message)), ClassType.INVOKE_SINGLE_THREADED);
+                        thread.stop(thrown);
+                        events.resume();
+                        return threadName;
+                    }
+                }
+                events.resume();
+            }
+            throw new IllegalStateException("thread " + threadName + " did not enter " + className + "."
+                    + methodName + " within " + timeoutMillis + " ms");
+        } finally {
+            vm.eventRequestManager().deleteEventRequest(bp);
+        }
     }
 
     /** Lets the JVM go: every thread suspended here runs again, the agent listens for the next debugger. */

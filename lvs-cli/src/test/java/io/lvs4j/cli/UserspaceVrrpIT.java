@@ -12,7 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.Test;
 class UserspaceVrrpIT {
     private static final String ID = Long.toString(ProcessHandle.current().pid() % 10000);
     private static final String VIP = "203.0.113.10";
+    private static final Pattern DEBUG_PORT = Pattern.compile("Listening for transport dt_socket at address: (\\d+)");
     private static final String CLIENT = "203.0.113.2";
     /** NAT: the real servers' subnet and their gateway, a second VIP of the same instance (on the interface). */
     private static final String GATEWAY = "198.51.100.1";
@@ -96,7 +100,8 @@ class UserspaceVrrpIT {
         scenario();
     }
 
-    private void scenario() throws Exception {
+    /** The client, both directors and both real servers (nginx) on one bridge; their namespaces. */
+    private String[] topology() throws Exception {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root for namespaces");
         jar = System.getProperty("lvs4j.cli.jar");
         assertThat(jar).as("system property lvs4j.cli.jar (set by failsafe)").isNotNull();
@@ -138,6 +143,65 @@ class UserspaceVrrpIT {
         }
         net.nginx(r1, "rs1");
         net.nginx(r2, "rs2");
+        return new String[] {c, d1, d2, r1, r2};
+    }
+
+    /**
+     * Issue 16: a director whose forwarder thread died must not hold the VIP. The master's
+     * forwarder thread is made to die of an Error (thrown in it through the JDK's debug agent, as a
+     * StackOverflowError would be): the master says so, stops as SIGTERM stops it (priority 0, the
+     * VIP given up) and exits 1; the backup takes over and the VIP answers through it.
+     */
+    @Test
+    void runUserspaceDr_masterForwarderThreadDies_givesUpMastershipAndExitsFailed() throws Exception {
+        nat = false;
+        String[] ns = topology();
+        String c = ns[0];
+        String d1 = ns[1];
+        String d2 = ns[2];
+        String mac2 = mac(d2);
+        Process run1 = net.track(Lvs4jCli.start(jar, log("1"), Map.of("LVS4J_JAVA_OPTS",
+                "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0"), "run",
+                writeConf("1", "MASTER", 100).toString(), "--netns", d1, "--userspace", "--interface", "eth0",
+                "--control", dir.resolve("lvs4j1.sock").toString()));
+        assertThat(waitUntil(Duration.ofSeconds(25), () -> net.curl(c).startsWith("rs")))
+                .as("the VIP answers through d1; log:\n%s", read(log("1"))).isTrue();
+        Process run2 = director(d2, "BACKUP", 90, "2");
+        assertThat(waitUntil(Duration.ofSeconds(25), () -> read(log("2")).contains("(VI_1) Entering BACKUP STATE")))
+                .as("d2 backup; log:\n%s", read(log("2"))).isTrue();
+        Matcher port = DEBUG_PORT.matcher(read(log("1")));
+        assertThat(port.find()).as("d1's debug agent port; log:\n%s", read(log("1"))).isTrue();
+
+        long thrown;
+        try (JvmThreads d1Threads = JvmThreads.attach(Integer.parseInt(port.group(1)))) {
+            d1Threads.throwError("lvs4j-forwarder", "io.lvs4j.forwarder.Dataplane", "timers",
+                    "injected by UserspaceVrrpIT", 10_000);
+            thrown = System.nanoTime();
+        }
+        assertThat(run1.waitFor(20, TimeUnit.SECONDS)).as("d1 exits; log:\n%s", read(log("1"))).isTrue();
+        double exited = (System.nanoTime() - thrown) / 1e9;
+        assertThat(run1.exitValue()).as("d1's exit status; log:\n%s", read(log("1"))).isEqualTo(1);
+        assertThat(read(log("1"))).contains("userspace forwarder's thread died")
+                .contains("injected by UserspaceVrrpIT")
+                .as("a graceful stop: priority 0 sent").contains("(VI_1) Entering INIT STATE (SHUTDOWN)");
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> read(log("2")).contains("(VI_1) Entering MASTER STATE")))
+                .as("d2 takes over; log:\n%s", read(log("2"))).isTrue();
+        double tookOver = (System.nanoTime() - thrown) / 1e9;
+        assertThat(waitUntil(Duration.ofSeconds(15), () -> mac2.equals(neighbour(c, VIP))))
+                .as("client's entry moves to d2's MAC %s", mac2).isTrue();
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
+                .isTrue();
+        System.out.printf("== DR forwarder thread killed: d1 exited after %.1f s, d2 master after %.1f s%n", exited,
+                tookOver);
+        assertThat(run2.isAlive()).isTrue();
+    }
+
+    private void scenario() throws Exception {
+        String[] ns = topology();
+        String c = ns[0];
+        String d1 = ns[1];
+        String d2 = ns[2];
+        String r1 = ns[3];
         String mac1 = mac(d1);
         String mac2 = mac(d2);
 
@@ -232,9 +296,14 @@ class UserspaceVrrpIT {
         return dir.resolve("run" + name + ".log");
     }
 
-    private Process director(String netns, String state, int priority, String name) throws IOException {
+    private Path writeConf(String name, String state, int priority) throws IOException {
         Path file = dir.resolve("keepalived" + name + ".conf");
         Files.writeString(file, conf(state, priority));
+        return file;
+    }
+
+    private Process director(String netns, String state, int priority, String name) throws IOException {
+        Path file = writeConf(name, state, priority);
         return net.track(Lvs4jCli.start(jar, log(name), "run", file.toString(), "--netns", netns, "--userspace",
                 "--interface", "eth0", "--control", dir.resolve("lvs4j" + name + ".sock").toString()));
     }
