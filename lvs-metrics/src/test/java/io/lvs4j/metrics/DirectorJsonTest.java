@@ -120,7 +120,7 @@ class DirectorJsonTest {
                 .start()) {
             String json = DirectorJson.state(d.state());
             assertThat(json).startsWith("{\n  \"instances\" : [ ],\n  \"services\" : [ {\n    \"key\" : ")
-                    .endsWith("} ],\n  \"syncDaemons\" : [ ]\n}\n")
+                    .endsWith("} ],\n  \"syncDaemons\" : [ ],\n  \"bgpSessions\" : [ ],\n  \"announcedAddresses\" : [ ]\n}\n")
                     .contains("\"address\" : \"198.51.100.2\"", "\"weight\" : 3", "\"desiredWeight\" : 3",
                             "\"kernelWeight\" : 3", "\"health\" : \"UNCHECKED\"", "\"syncDaemons\" : [ ]");
         }
