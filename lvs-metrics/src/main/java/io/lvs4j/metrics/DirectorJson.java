@@ -13,6 +13,7 @@ import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.table.Drain;
 import io.lvs4j.table.IpvsStats;
+import io.lvs4j.vrrp.TrackedObject;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +31,8 @@ import java.util.List;
  * }</pre>
  *
  * <p>The state: {@code instances} (name, state, priority, effectivePriority, virtualAddresses,
- * addressesHeld), {@code services} (key, protocol/address/port or fwmark, scheduler,
+ * addressesHeld, {@code trackedScripts} and {@code trackedInterfaces}: name, state UP or DOWN,
+ * weight, reverse), {@code services} (key, protocol/address/port or fwmark, scheduler,
  * configuredScheduler, inKernel, settingsApplied, quorumUp, connection counts, stats, and
  * {@code realServers} with address, port, forwarding, role, health, the configured
  * {@code weight}, the {@code desiredWeight} health wants and the {@code kernelWeight} the table
@@ -87,6 +89,8 @@ public final class DirectorJson {
             }
             g.endArray();
             g.field("addressesHeld", i.addressesHeld());
+            tracked(g, "trackedScripts", i.trackedScripts());
+            tracked(g, "trackedInterfaces", i.trackedInterfaces());
             g.endObject();
         }
         g.endArray();
@@ -174,6 +178,19 @@ public final class DirectorJson {
         g.endArray();
         g.endObject();
         return sb.append('\n').toString();
+    }
+
+    private static void tracked(JsonWriter g, String name, List<TrackedObject> tracked) {
+        g.name(name).beginArray();
+        for (TrackedObject t : tracked) {
+            g.beginObject();
+            g.field("name", t.name());
+            g.field("state", t.isUp() ? "UP" : "DOWN");
+            g.field("weight", t.weight());
+            g.field("reverse", t.reverse());
+            g.endObject();
+        }
+        g.endArray();
     }
 
     private static void stats(JsonWriter g, IpvsStats s) {
