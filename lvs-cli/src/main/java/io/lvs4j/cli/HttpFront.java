@@ -189,7 +189,7 @@ final class HttpFront implements AutoCloseable {
             events.append(events.length() > 1 ? "," : "").append(e.json());
         }
         String html = new String(page, StandardCharsets.UTF_8)
-                .replace("/*INITIAL_STATE*/null", DirectorJson.state(director.state()).replace("</", "<\\/"))
+                .replace("/*INITIAL_STATE*/null", StateFormat.json(director, director.state()).replace("</", "<\\/"))
                 .replace("/*INITIAL_EVENTS*/[]", events.append(']').toString().replace("</", "<\\/"));
         x.getResponseHeaders().set("Content-Security-Policy",
                 "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:");
@@ -226,7 +226,7 @@ final class HttpFront implements AutoCloseable {
         if (!readOnly(x)) {
             return;
         }
-        send(x, 200, "application/json", DirectorJson.state(director.state()).getBytes(StandardCharsets.UTF_8));
+        send(x, 200, "application/json", StateFormat.json(director, director.state()).getBytes(StandardCharsets.UTF_8));
     }
 
     private void events(HttpExchange x) throws IOException {

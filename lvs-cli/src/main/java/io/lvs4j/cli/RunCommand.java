@@ -500,7 +500,7 @@ public final class RunCommand implements Callable<Integer> {
                         + (f == null ? "" : forwarderLine(f)));
             }
             case "status json":
-                return new Control.Answer(Main.OK, StateFormat.json(director.refresh()));
+                return new Control.Answer(Main.OK, StateFormat.json(director, director.refresh()));
             case "reload": {
                 Control.Answer a = reload(director);
                 System.out.print(a.text());

@@ -84,8 +84,11 @@ final class StateFormat {
         return sb.toString();
     }
 
-    /** What {@code lvs4j status --json} prints and {@code /status} serves: {@link DirectorJson#state}. */
-    static String json(DirectorState s) {
-        return DirectorJson.state(s);
+    /**
+     * What {@code lvs4j status --json} prints and {@code /status} serves: {@link DirectorJson#state}
+     * of {@code s} with the director's BGP sessions and announced addresses now.
+     */
+    static String json(io.lvs4j.director.Director d, DirectorState s) {
+        return DirectorJson.state(s, d.bgpSessions(), d.announcedAddresses());
     }
 }

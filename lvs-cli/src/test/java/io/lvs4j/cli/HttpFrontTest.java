@@ -60,7 +60,7 @@ class HttpFrontTest {
         HttpResponse<String> r = get("/status");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type")).hasValue("application/json");
-        assertThat(r.body()).isEqualTo(StateFormat.json(director.state())).contains("\"address\" : \"198.51.100.3\"");
+        assertThat(r.body()).isEqualTo(StateFormat.json(director, director.state())).contains("\"address\" : \"198.51.100.3\"");
         int tokens = 0;
         try (com.fasterxml.jackson.core.JsonParser p = new com.fasterxml.jackson.core.JsonFactory()
                 .createParser(r.body())) {

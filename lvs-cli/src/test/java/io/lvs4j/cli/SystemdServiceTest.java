@@ -256,7 +256,8 @@ class SystemdServiceTest {
     }
 
     private static DirectorState.Instance instance(String name, RouterState state) {
-        return new DirectorState.Instance(name, state, 100, 100, List.of("192.0.2.100/24"), state == RouterState.MASTER);
+        return DirectorState.Instance.builder(name).state(state).virtualAddresses(List.of("192.0.2.100/24"))
+                .addressesHeld(state == RouterState.MASTER).build();
     }
 
     private static DirectorState.Service svc(boolean quorumUp, DirectorState.Health... health) {

@@ -1338,11 +1338,18 @@ public final class Director implements AutoCloseable {
             u.statistics(counters);
         }
         vrrpStatistics = java.util.Collections.unmodifiableMap(counters);
+        Map<String, List<io.lvs4j.vrrp.TrackedObject>> tracked = new HashMap<>();
+        for (VrrpUnit u : units.values()) {
+            u.tracked(tracked);
+        }
         List<DirectorState.Instance> is = new ArrayList<>();
         for (Map.Entry<String, InstanceView> e : instances.entrySet()) {
             InstanceView v = e.getValue();
-            is.add(new DirectorState.Instance(e.getKey(), v.state, v.priority, v.effectivePriority,
-                    texts(v.config.virtualAddresses()), v.held));
+            DirectorState.Instance.Builder ib = DirectorState.Instance.builder(e.getKey()).state(v.state)
+                    .priority(v.priority).effectivePriority(v.effectivePriority)
+                    .virtualAddresses(texts(v.config.virtualAddresses())).addressesHeld(v.held);
+            tracked.getOrDefault(e.getKey(), List.of()).forEach(ib::tracked);
+            is.add(ib.build());
         }
         Map<ServiceKey, ServiceState> byKey = new HashMap<>();
         for (ServiceState s : kernel) {

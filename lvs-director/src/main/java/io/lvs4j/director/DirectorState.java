@@ -5,8 +5,12 @@ import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
 import io.lvs4j.VirtualService;
 import io.lvs4j.table.IpvsStats;
+import io.lvs4j.internal.Preconditions;
 import io.lvs4j.vrrp.RouterState;
+import io.lvs4j.vrrp.TrackedObject;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -40,19 +44,149 @@ public record DirectorState(List<Instance> instances, List<Service> services, Li
     }
 
     /**
-     * A VRRP instance.
-     *
-     * @param name the {@code vrrp_instance} name
-     * @param state INIT, BACKUP, MASTER or FAULT
-     * @param priority the configured priority
-     * @param effectivePriority the priority after tracked scripts and interfaces
-     * @param virtualAddresses the VIPs, as written ({@code 192.0.2.10/24})
-     * @param addressesHeld whether this director holds the VIPs (they are added on the master only)
+     * A VRRP instance: its name, state, configured and effective priority, virtual addresses,
+     * whether it holds them, and the scripts and interfaces it tracks. Immutable; made with
+     * {@link #builder(String)}.
      */
-    public record Instance(String name, RouterState state, int priority, int effectivePriority,
-            List<String> virtualAddresses, boolean addressesHeld) {
-        public Instance {
-            virtualAddresses = List.copyOf(virtualAddresses);
+    public static final class Instance {
+        private final String name;
+        private final RouterState state;
+        private final int priority;
+        private final int effectivePriority;
+        private final List<String> virtualAddresses;
+        private final boolean addressesHeld;
+        private final List<TrackedObject> tracked;
+
+        private Instance(Builder b) {
+            this.name = b.name;
+            this.state = b.state;
+            this.priority = b.priority;
+            this.effectivePriority = b.effectivePriority;
+            this.virtualAddresses = List.copyOf(b.virtualAddresses);
+            this.addressesHeld = b.addressesHeld;
+            this.tracked = List.copyOf(b.tracked);
+        }
+
+        /** An instance of that {@code vrrp_instance} name: INIT, priority 100, no address, nothing tracked. */
+        public static Builder builder(String name) {
+            return new Builder(Preconditions.checkNotNull(name, "name"));
+        }
+
+        /** The {@code vrrp_instance} name. */
+        public String name() {
+            return name;
+        }
+
+        /** INIT, BACKUP, MASTER or FAULT. */
+        public RouterState state() {
+            return state;
+        }
+
+        /** The configured priority. */
+        public int priority() {
+            return priority;
+        }
+
+        /** The priority after tracked scripts and interfaces. */
+        public int effectivePriority() {
+            return effectivePriority;
+        }
+
+        /** The VIPs, as written ({@code 192.0.2.10/24}). */
+        public List<String> virtualAddresses() {
+            return virtualAddresses;
+        }
+
+        /** Whether this director holds the VIPs (they are added on the master only). */
+        public boolean addressesHeld() {
+            return addressesHeld;
+        }
+
+        /**
+         * The {@code vrrp_script}s it tracks (its own and its sync group's), each with its last
+         * result and the weight it is tracked with.
+         */
+        public List<TrackedObject> trackedScripts() {
+            return tracked.stream().filter(t -> t.kind() == TrackedObject.Kind.SCRIPT).toList();
+        }
+
+        /** The interfaces it tracks (its own unless {@code dont_track_primary}), each up or down, with its weight. */
+        public List<TrackedObject> trackedInterfaces() {
+            return tracked.stream().filter(t -> t.kind() == TrackedObject.Kind.INTERFACE).toList();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Instance i && name.equals(i.name) && state == i.state && priority == i.priority
+                    && effectivePriority == i.effectivePriority && virtualAddresses.equals(i.virtualAddresses)
+                    && addressesHeld == i.addressesHeld && tracked.equals(i.tracked);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name, state, priority, effectivePriority, virtualAddresses, addressesHeld, tracked);
+        }
+
+        @Override
+        public String toString() {
+            return "Instance[" + name + " " + state + " priority " + priority + " effective " + effectivePriority
+                    + " " + virtualAddresses + (addressesHeld ? " held" : "") + (tracked.isEmpty() ? "" : " " + tracked)
+                    + "]";
+        }
+
+        /** Settings of an {@link Instance}. */
+        public static final class Builder {
+            private final String name;
+            private RouterState state = RouterState.INIT;
+            private int priority = 100;
+            private int effectivePriority = 100;
+            private List<String> virtualAddresses = List.of();
+            private boolean addressesHeld;
+            private final List<TrackedObject> tracked = new ArrayList<>();
+
+            private Builder(String name) {
+                this.name = name;
+            }
+
+            public Builder state(RouterState state) {
+                this.state = Preconditions.checkNotNull(state, "state");
+                return this;
+            }
+
+            public Builder priority(int priority) {
+                this.priority = Preconditions.checkInRange(priority, 0, 255, "priority");
+                return this;
+            }
+
+            public Builder effectivePriority(int effectivePriority) {
+                this.effectivePriority = Preconditions.checkInRange(effectivePriority, 0, 255, "effectivePriority");
+                return this;
+            }
+
+            /** The VIPs as written; no null element. */
+            public Builder virtualAddresses(List<String> addresses) {
+                Preconditions.checkNotNull(addresses, "virtualAddresses");
+                for (String a : addresses) {
+                    Preconditions.checkNotNull(a, "virtualAddresses element");
+                }
+                this.virtualAddresses = List.copyOf(addresses);
+                return this;
+            }
+
+            public Builder addressesHeld(boolean held) {
+                this.addressesHeld = held;
+                return this;
+            }
+
+            /** A tracked script or interface; repeatable, in the order tracked. */
+            public Builder tracked(TrackedObject t) {
+                tracked.add(Preconditions.checkNotNull(t, "tracked"));
+                return this;
+            }
+
+            public Instance build() {
+                return new Instance(this);
+            }
         }
     }
 

@@ -191,6 +191,13 @@ final class VrrpUnit implements AutoCloseable {
         }
     }
 
+    /** Each of the unit's routers' tracked scripts and interfaces, by instance name. */
+    void tracked(Map<String, List<io.lvs4j.vrrp.TrackedObject>> into) {
+        for (Map.Entry<String, VrrpRouter> e : node.routers().entrySet()) {
+            into.put(e.getKey(), e.getValue().tracked());
+        }
+    }
+
     static int[] state(VrrpRouter r) {
         return new int[] {r.state().ordinal(), r.instance().priority(), r.effectivePriority()};
     }

@@ -138,4 +138,32 @@ class DirectorInMemoryTrackingTest {
         assertThat(a.state().instance("VI_1").orElseThrow().effectivePriority()).isEqualTo(100);
         assertThat(state(a)).isEqualTo(RouterState.MASTER);
     }
+
+    @Test
+    void state_scriptFailsInterfaceDown_trackedObjectsWithResultAndWeight() throws Exception {
+        Path flag = dir.resolve("healthy");
+        Files.writeString(flag, "");
+        String script = "vrrp_script chk {\n script \"/usr/bin/test -e " + flag + "\"\n interval 1\n weight -10\n"
+                + " fall 1\n rise 1\n}\n";
+        Director a = start(script + conf(100, " track_script {\n  chk\n }\n track_interface {\n  eth1 weight -5\n }\n"),
+                "a", "192.0.2.1");
+        advance(Duration.ofSeconds(3));
+        DirectorState.Instance up = a.state().instance("VI_1").orElseThrow();
+        assertThat(up.trackedScripts()).extracting(t -> t.name() + " " + t.isUp() + " " + t.weight())
+                .containsExactly("chk true -10");
+        assertThat(up.trackedInterfaces()).extracting(t -> t.name() + " " + t.isUp() + " " + t.weight())
+                .contains("eth1 true -5");
+
+        Files.delete(flag);
+        network.interfaceUp("a", "eth1", false);
+        advance(Duration.ofSeconds(3));
+        DirectorState.Instance down = a.state().instance("VI_1").orElseThrow();
+        assertThat(down.effectivePriority()).isEqualTo(85);
+        assertThat(down.trackedScripts()).singleElement().satisfies(t -> {
+            assertThat(t.isUp()).isFalse();
+            assertThat(t.kind()).isEqualTo(io.lvs4j.vrrp.TrackedObject.Kind.SCRIPT);
+        });
+        assertThat(down.trackedInterfaces()).extracting(t -> t.name() + " " + t.isUp() + " " + t.weight())
+                .contains("eth1 false -5");
+    }
 }

@@ -3,6 +3,8 @@ package io.lvs4j.metrics;
 import io.lvs4j.Change;
 import io.lvs4j.RealServer;
 import io.lvs4j.SyncDaemon;
+import io.lvs4j.bgp.BgpSession;
+import io.lvs4j.director.Director;
 import io.lvs4j.director.DirectorEvent;
 import io.lvs4j.director.DirectorListener;
 import io.lvs4j.director.DirectorState;
@@ -11,9 +13,12 @@ import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.table.Drain;
 import io.lvs4j.table.IpvsStats;
+import io.lvs4j.vrrp.TrackedObject;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.util.List;
 
 /**
  * A director's state as JSON and its events as JSON lines, for programs: what
@@ -21,16 +26,19 @@ import java.io.UncheckedIOException;
  * {@code /events} serve.
  *
  * <pre>{@code
- * String json = DirectorJson.state(director.state());
+ * String json = DirectorJson.state(director);
  * director.addListener(DirectorJson.ndjson(writer)); // one JSON object per event and line
  * }</pre>
  *
  * <p>The state: {@code instances} (name, state, priority, effectivePriority, virtualAddresses,
- * addressesHeld), {@code services} (key, protocol/address/port or fwmark, scheduler,
+ * addressesHeld, {@code trackedScripts} and {@code trackedInterfaces}: name, state UP or DOWN,
+ * weight, reverse), {@code services} (key, protocol/address/port or fwmark, scheduler,
  * configuredScheduler, inKernel, settingsApplied, quorumUp, connection counts, stats, and
  * {@code realServers} with address, port, forwarding, role, health, the configured
  * {@code weight}, the {@code desiredWeight} health wants and the {@code kernelWeight} the table
- * has, null when none), {@code syncDaemons}. An event: {@code sequence}, {@code nanos} (the
+ * has, null when none), {@code syncDaemons}, {@code bgpSessions} (neighbor, remoteAs, state,
+ * uptimeMillis, announced, messagesReceived, messagesSent, establishedTransitions) and
+ * {@code announcedAddresses} of route health injection. An event: {@code sequence}, {@code nanos} (the
  * director's clock), {@code type} ({@code vrrpTransition}, {@code virtualAddresses},
  * {@code health}, {@code kernelChange}, {@code configApplied}, {@code failure}) and the fields of
  * its kind.
@@ -38,9 +46,33 @@ import java.io.UncheckedIOException;
 public final class DirectorJson {
     private DirectorJson() {}
 
-    /** The state as indented JSON, ending with a newline. */
+    /**
+     * The state as indented JSON, ending with a newline, with empty {@code bgpSessions} and
+     * {@code announcedAddresses}: a director with route health injection is written by
+     * {@link #state(Director)} or {@link #state(DirectorState, List, List)}.
+     */
     public static String state(DirectorState s) {
+        return state(s, List.of(), List.of());
+    }
+
+    /**
+     * The director's last published state ({@link Director#state()}) and its BGP sessions and
+     * announced addresses now, as indented JSON ending with a newline.
+     */
+    public static String state(Director director) {
+        Preconditions.checkNotNull(director, "director");
+        return state(director.state(), director.bgpSessions(), director.announcedAddresses());
+    }
+
+    /**
+     * The state with the BGP sessions of route health injection ({@link Director#bgpSessions()})
+     * and the addresses it announces ({@link Director#announcedAddresses()}), as indented JSON
+     * ending with a newline.
+     */
+    public static String state(DirectorState s, List<BgpSession> bgpSessions, List<InetAddress> announcedAddresses) {
         Preconditions.checkNotNull(s, "state");
+        Preconditions.checkNotNull(bgpSessions, "bgpSessions");
+        Preconditions.checkNotNull(announcedAddresses, "announcedAddresses");
         StringBuilder sb = new StringBuilder();
         JsonWriter g = new JsonWriter(sb, true);
         g.beginObject();
@@ -57,6 +89,8 @@ public final class DirectorJson {
             }
             g.endArray();
             g.field("addressesHeld", i.addressesHeld());
+            tracked(g, "trackedScripts", i.trackedScripts());
+            tracked(g, "trackedInterfaces", i.trackedInterfaces());
             g.endObject();
         }
         g.endArray();
@@ -119,8 +153,44 @@ public final class DirectorJson {
             g.endObject();
         }
         g.endArray();
+        g.name("bgpSessions").beginArray();
+        for (BgpSession b : bgpSessions) {
+            g.beginObject();
+            g.field("neighbor", Addresses.format(b.neighbor().address()));
+            g.field("remoteAs", b.neighbor().remoteAs());
+            g.field("state", b.state().name());
+            g.field("uptimeMillis", b.uptime().toMillis());
+            g.name("announced").beginArray();
+            for (InetAddress a : b.announced()) {
+                g.value(Addresses.format(a));
+            }
+            g.endArray();
+            g.field("messagesReceived", b.messagesReceived());
+            g.field("messagesSent", b.messagesSent());
+            g.field("establishedTransitions", b.establishedTransitions());
+            g.endObject();
+        }
+        g.endArray();
+        g.name("announcedAddresses").beginArray();
+        for (InetAddress a : announcedAddresses) {
+            g.value(Addresses.format(a));
+        }
+        g.endArray();
         g.endObject();
         return sb.append('\n').toString();
+    }
+
+    private static void tracked(JsonWriter g, String name, List<TrackedObject> tracked) {
+        g.name(name).beginArray();
+        for (TrackedObject t : tracked) {
+            g.beginObject();
+            g.field("name", t.name());
+            g.field("state", t.isUp() ? "UP" : "DOWN");
+            g.field("weight", t.weight());
+            g.field("reverse", t.reverse());
+            g.endObject();
+        }
+        g.endArray();
     }
 
     private static void stats(JsonWriter g, IpvsStats s) {

@@ -32,7 +32,8 @@ import java.util.function.DoubleSupplier;
 /**
  * A {@link Director}'s meters for an application's Micrometer registry: per virtual service and
  * real server the connection gauges, the IPVS counters, the weights and the health; per VRRP
- * instance its state and priority; counters of VRRP transitions, health events, kernel changes
+ * instance its state and priority; per BGP session of route health injection its state and the
+ * prefixes announced; counters of VRRP transitions, health events, kernel changes
  * and failures.
  *
  * <pre>{@code
@@ -63,6 +64,14 @@ import java.util.function.DoubleSupplier;
 public final class LvsMetrics implements MeterBinder {
     /** The value of {@code lvs_vrrp_state} per state, as keepalived exporters have it. */
     static final Map<String, Integer> VRRP_STATE_VALUES = Map.of("INIT", 0, "BACKUP", 1, "MASTER", 2, "FAULT", 3);
+
+    /**
+     * The value of {@code lvs_bgp_session_state} per state: BGP4-MIB's {@code bgpPeerState}
+     * (RFC 4273), idle 1 to established 6.
+     */
+    static double bgpStateValue(io.lvs4j.bgp.SessionState s) {
+        return s.ordinal() + 1; // IDLE, CONNECT, ACTIVE, OPEN_SENT, OPEN_CONFIRM, ESTABLISHED
+    }
 
     private final Director director;
     private final Tags commonTags;
@@ -131,7 +140,8 @@ public final class LvsMetrics implements MeterBinder {
     }
 
     private static final List<String> RESERVED = List.of("local_address", "local_port", "proto", "local_mark",
-            "remote_address", "remote_port", "iname", "from", "to", "reason", "type", "kind", "operation", "role", "check");
+            "remote_address", "remote_port", "iname", "from", "to", "reason", "type", "kind", "operation", "role", "check",
+            "neighbor");
 
     private static boolean isReserved(String key) {
         return RESERVED.contains(key);
@@ -174,6 +184,16 @@ public final class LvsMetrics implements MeterBinder {
                 now.add(new InstanceKey(in.name()));
             }
             keys = new java.util.HashSet<>(now);
+        }
+        List<io.lvs4j.bgp.BgpSession> sessions = director.bgpSessions();
+        if (!sessions.isEmpty()) { // the sessions are not in the snapshot: their meters go in the registries
+            now = new ArrayList<>(now);
+            keys = new java.util.HashSet<>(keys);
+            for (io.lvs4j.bgp.BgpSession bs : sessions) {
+                BgpKey k = new BgpKey(Addresses.format(bs.neighbor().address()));
+                now.add(k);
+                keys.add(k);
+            }
         }
         if (now.equals(shape)) {
             return;
@@ -266,8 +286,30 @@ public final class LvsMetrics implements MeterBinder {
                     }));
                 }
             }
+        } else if (key instanceof BgpKey bk) {
+            Tags t = commonTags.and("neighbor", bk.neighbor);
+            out.add(Gauge.builder("lvs.bgp.session.state", this,
+                    m -> m.bgp(bk.neighbor, s -> bgpStateValue(s.state()))).tags(t)
+                    .description("The BGP session's state: 1 IDLE, 2 CONNECT, 3 ACTIVE, 4 OPEN_SENT, 5 OPEN_CONFIRM,"
+                            + " 6 ESTABLISHED (BGP4-MIB bgpPeerState)").register(r));
+            out.add(Gauge.builder("lvs.bgp.session.established", this,
+                    m -> m.bgp(bk.neighbor, s -> s.state() == io.lvs4j.bgp.SessionState.ESTABLISHED ? 1 : 0)).tags(t)
+                    .description("1 while the BGP session is established, else 0").register(r));
+            out.add(Gauge.builder("lvs.bgp.announced.prefixes", this,
+                    m -> m.bgp(bk.neighbor, s -> s.announced().size())).tags(t)
+                    .description("Prefixes announced to the neighbour now (route health injection)").register(r));
         }
         return out;
+    }
+
+    /** A value of the session with that neighbour now; NaN when there is none. */
+    private double bgp(String neighbor, java.util.function.ToDoubleFunction<io.lvs4j.bgp.BgpSession> f) {
+        for (io.lvs4j.bgp.BgpSession s : director.bgpSessions()) {
+            if (Addresses.format(s.neighbor().address()).equals(neighbor)) {
+                return f.applyAsDouble(s);
+            }
+        }
+        return Double.NaN;
     }
 
     /** The VRRP engine's packet counters of one instance, as the director last copied them. */
@@ -321,6 +363,8 @@ public final class LvsMetrics implements MeterBinder {
     private record ServerKey(ServiceKey service, String endpoint) {}
 
     private record InstanceKey(String name) {}
+
+    private record BgpKey(String neighbor) {}
 
     private static final class Index {
         final DirectorState state;

@@ -120,9 +120,38 @@ class DirectorJsonTest {
                 .start()) {
             String json = DirectorJson.state(d.state());
             assertThat(json).startsWith("{\n  \"instances\" : [ ],\n  \"services\" : [ {\n    \"key\" : ")
-                    .endsWith("} ],\n  \"syncDaemons\" : [ ]\n}\n")
+                    .endsWith("} ],\n  \"syncDaemons\" : [ ],\n  \"bgpSessions\" : [ ],\n  \"announcedAddresses\" : [ ]\n}\n")
                     .contains("\"address\" : \"198.51.100.2\"", "\"weight\" : 3", "\"desiredWeight\" : 3",
                             "\"kernelWeight\" : 3", "\"health\" : \"UNCHECKED\"", "\"syncDaemons\" : [ ]");
+        }
+    }
+
+    @Test
+    void state_trackedScriptFailedAndInterfaceDown_trackedObjectsPerInstance(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path flag = dir.resolve("healthy");
+        java.nio.file.Files.writeString(flag, "");
+        String text = "vrrp_script chk {\n script \"/usr/bin/test -e " + flag + "\"\n interval 1\n weight -10\n"
+                + " fall 1\n rise 1\n}\nvrrp_instance VI_1 {\n state BACKUP\n interface eth0\n virtual_router_id 51\n"
+                + " priority 100\n advert_int 1\n virtual_ipaddress {\n  192.0.2.100/24\n }\n track_script {\n  chk\n }\n"
+                + " track_interface {\n  eth1 weight -5\n }\n}\n";
+        VirtualClock clock = new VirtualClock();
+        io.lvs4j.vrrp.memory.InMemoryNetwork network = new io.lvs4j.vrrp.memory.InMemoryNetwork(clock);
+        io.lvs4j.director.config.KeepalivedConfig c = io.lvs4j.director.config.KeepalivedConfig.parse("keepalived.conf",
+                text, io.lvs4j.director.config.ReadOptions.defaults()).config();
+        try (Director d = Director.builder(c).ipvs(new InMemoryIpvs()).virtualClock(clock)
+                .inMemoryVrrp(network, "a", java.net.InetAddress.getByName("192.0.2.1")).start()) {
+            clock.advance(java.time.Duration.ofSeconds(3));
+            assertThat(DirectorJson.state(d.state())).contains("\"trackedScripts\" : [ {\n      \"name\" : \"chk\",\n"
+                    + "      \"state\" : \"UP\",\n      \"weight\" : -10,\n      \"reverse\" : false\n    } ]");
+
+            java.nio.file.Files.delete(flag);
+            network.interfaceUp("a", "eth1", false);
+            clock.advance(java.time.Duration.ofSeconds(3));
+            String json = DirectorJson.state(d.state());
+            assertThat(json).contains("\"name\" : \"chk\",\n      \"state\" : \"DOWN\"",
+                    "\"name\" : \"eth1\",\n      \"state\" : \"DOWN\",\n      \"weight\" : -5",
+                    "\"effectivePriority\" : 85");
         }
     }
 }

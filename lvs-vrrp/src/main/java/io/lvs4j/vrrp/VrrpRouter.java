@@ -45,6 +45,8 @@ public final class VrrpRouter {
     private final List<VrrpListener> listeners = new CopyOnWriteArrayList<>();
     private final VrrpStatistics statistics = new VrrpStatistics();
     private final List<Tracking> tracks = new ArrayList<>();
+    /** What {@link #tracked()} returns: rebuilt on the scheduler thread at each tracker change. */
+    private volatile List<TrackedObject> tracked = List.of();
     /** The virtual addresses and the excluded ones: what a master holds and announces. */
     private final List<VirtualAddress> held;
     private final VrrpTransport.Receiver receiver = this::receive;
@@ -144,6 +146,14 @@ public final class VrrpRouter {
 
     public RouterState state() {
         return state;
+    }
+
+    /**
+     * Each tracked script and interface, in the order tracked, with its state as of its last
+     * change. Readable from any thread.
+     */
+    public List<TrackedObject> tracked() {
+        return tracked;
     }
 
     /** The base priority adjusted by weighted trackers, 1..254 (255 stays 255). */
@@ -401,6 +411,13 @@ public final class VrrpRouter {
     // ---- tracking -----------------------------------------------------------------------------
 
     void trackerChanged() {
+        List<TrackedObject> view = new ArrayList<>(tracks.size());
+        for (Tracking t : tracks) {
+            view.add(new TrackedObject(t.tracker().name(), t.tracker() instanceof ScriptTracker
+                    ? TrackedObject.Kind.SCRIPT : TrackedObject.Kind.INTERFACE, t.tracker().isUp(), t.weight(),
+                    t.reverse()));
+        }
+        tracked = List.copyOf(view);
         int total = instance.priority();
         boolean fault = false;
         for (Tracking t : tracks) {

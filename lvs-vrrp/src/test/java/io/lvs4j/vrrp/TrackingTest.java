@@ -165,4 +165,17 @@ class TrackingTest {
         assertThat(r.instance().preemptDelay()).isEqualTo(Duration.ZERO);
         assertThat(r.instance().nopreempt()).isFalse();
     }
+
+    @Test
+    void tracked_scriptAndInterface_eachWithStateWeightAndKindAfterChange() {
+        ScriptTracker chk = ScriptTracker.of("chk", 1, 1, -10, false, false);
+        InterfaceTracker eth1 = new InterfaceTracker("eth1", true);
+        VrrpRouter r = router(100).track(chk).track(eth1, -5, true);
+        assertThat(r.tracked()).extracting(Object::toString)
+                .containsExactly("script chk up weight -10", "interface eth1 up weight -5 reverse");
+        chk.recordResult(false);
+        eth1.linkUp(false);
+        assertThat(r.tracked()).extracting(t -> t.name() + " " + t.kind() + " " + t.isUp() + " " + t.weight())
+                .containsExactly("chk SCRIPT false -10", "eth1 INTERFACE false -5");
+    }
 }
