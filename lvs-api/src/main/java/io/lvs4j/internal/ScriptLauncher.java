@@ -193,6 +193,31 @@ public final class ScriptLauncher implements AutoCloseable {
         return host.apply(argv);
     }
 
+    /**
+     * Why {@code program} cannot be started (a path that is not an executable file, a name not on
+     * {@link #PATH}), or null. Checked here because behind setsid, setpriv and the guard a missing
+     * program would only show as the shell's exit status 127.
+     */
+    static String notRunnable(String program) {
+        if (program.indexOf('/') >= 0) {
+            java.nio.file.Path p = java.nio.file.Path.of(program);
+            if (!java.nio.file.Files.exists(p)) {
+                return program + ": no such file";
+            }
+            if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isExecutable(p)) {
+                return program + ": not an executable file";
+            }
+            return null;
+        }
+        for (String dir : PATH.split(":")) {
+            java.nio.file.Path p = java.nio.file.Path.of(dir, program);
+            if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)) {
+                return null;
+            }
+        }
+        return program + ": not found in " + PATH;
+    }
+
     /** Runs "$@" in the background and waits for it; on TERM (the director died) kills the group. */
     static final String GUARD = "trap 'kill -KILL 0' TERM; \"$@\" & wait $!";
 
@@ -204,6 +229,12 @@ public final class ScriptLauncher implements AutoCloseable {
         long begin = System.nanoTime();
         if (closed) {
             done.complete(new Result(-1, false, Duration.ZERO, "the director is stopping"));
+            return;
+        }
+        String notRunnable = notRunnable(script.argv().get(0));
+        if (notRunnable != null) { // as before the launcher: a program that cannot start is not an exit status
+            done.complete(new Result(-1, false, Duration.ofNanos(System.nanoTime() - begin),
+                    script.name() + " cannot start: " + notRunnable));
             return;
         }
         ProcessBuilder pb = new ProcessBuilder(argv(script))

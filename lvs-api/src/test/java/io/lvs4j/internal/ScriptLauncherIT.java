@@ -52,6 +52,20 @@ class ScriptLauncherIT {
     }
 
     @Test
+    void run_programThatCannotStart_failureNotAnExitStatus() throws Exception {
+        Path plain = dir.resolve("plain");
+        Files.writeString(plain, "#!/bin/sh\nexit 0\n"); // not executable
+        for (String program : List.of(dir.resolve("nope").toString(), plain.toString(), "lvs4j-no-such-program")) {
+            ScriptLauncher.Result r = run(new ScriptLauncher.Script("p", List.of(program), null, null,
+                    Duration.ofSeconds(5), Map.of()));
+            assertThat(r.failure()).as(program).isNotNull().contains(program);
+            assertThat(r.succeeded()).isFalse();
+        }
+        assertThat(run(new ScriptLauncher.Script("t", List.of("true"), null, null, Duration.ofSeconds(5), Map.of()))
+                .succeeded()).as("a name found on PATH").isTrue();
+    }
+
+    @Test
     void run_minimalEnvironment_stdinFromDevNull() throws Exception {
         Path out = dir.resolve("env");
         Path in = dir.resolve("stdin");
