@@ -160,24 +160,45 @@ public final class DirectorJson {
             g.field("remoteAs", b.neighbor().remoteAs());
             g.field("state", b.state().name());
             g.field("uptimeMillis", b.uptime().toMillis());
-            g.name("announced").beginArray();
-            for (InetAddress a : b.announced()) {
-                g.value(Addresses.format(a));
-            }
-            g.endArray();
+            addresses(g, "announced", b.announced());
             g.field("messagesReceived", b.messagesReceived());
             g.field("messagesSent", b.messagesSent());
             g.field("establishedTransitions", b.establishedTransitions());
             g.endObject();
         }
         g.endArray();
-        g.name("announcedAddresses").beginArray();
-        for (InetAddress a : announcedAddresses) {
+        addresses(g, "announcedAddresses", announcedAddresses);
+        g.endObject();
+        return sb.append('\n').toString();
+    }
+
+    /** {@code name}: the items as strings ({@code toString()}). */
+    private static void strings(JsonWriter g, String name, List<?> items) {
+        g.name(name).beginArray();
+        for (Object o : items) {
+            g.value(o.toString());
+        }
+        g.endArray();
+    }
+
+    private static void addresses(JsonWriter g, String name, Iterable<InetAddress> addresses) {
+        g.name(name).beginArray();
+        for (InetAddress a : addresses) {
             g.value(Addresses.format(a));
         }
         g.endArray();
-        g.endObject();
-        return sb.append('\n').toString();
+    }
+
+    /** {@code applied}: each change's kind and text. */
+    private static void changes(JsonWriter g, List<Change> applied) {
+        g.name("applied").beginArray();
+        for (Change c : applied) {
+            g.beginObject();
+            g.field("kind", c.kind().name());
+            g.field("change", c.toString());
+            g.endObject();
+        }
+        g.endArray();
     }
 
     private static void tracked(JsonWriter g, String name, List<TrackedObject> tracked) {
@@ -243,9 +264,7 @@ public final class DirectorJson {
         } else if (e instanceof DirectorEvent.VirtualAddresses a) {
             g.field("instance", a.instance());
             g.field("held", a.held());
-            g.name("addresses").beginArray();
-            a.addresses().forEach(g::value);
-            g.endArray();
+            strings(g, "addresses", a.addresses());
         } else if (e instanceof DirectorEvent.Health h) {
             HealthEvent he = h.event();
             g.field("event", he.type().name());
@@ -263,56 +282,26 @@ public final class DirectorJson {
             }
             g.name("detail").value(he.detail());
         } else if (e instanceof DirectorEvent.KernelChange k) {
-            g.name("applied").beginArray();
-            for (Change c : k.applied()) {
-                g.beginObject();
-                g.field("kind", c.kind().name());
-                g.field("change", c.toString());
-                g.endObject();
-            }
-            g.endArray();
+            changes(g, k.applied());
             g.name("draining").beginArray();
             for (Drain d : k.draining()) {
                 g.value(d.service() + " " + d.server().endpoint());
             }
             g.endArray();
         } else if (e instanceof DirectorEvent.ConfigApplied c) {
-            g.name("vrrpRestarted").beginArray();
-            c.vrrpRestarted().forEach(g::value);
-            g.endArray();
-            g.name("vrrpKept").beginArray();
-            c.vrrpKept().forEach(g::value);
-            g.endArray();
-            g.name("servicesChanged").beginArray();
-            c.servicesChanged().forEach(g::value);
-            g.endArray();
+            strings(g, "vrrpRestarted", c.vrrpRestarted());
+            strings(g, "vrrpKept", c.vrrpKept());
+            strings(g, "servicesChanged", c.servicesChanged());
         } else if (e instanceof DirectorEvent.Routes r) {
-            g.name("announced").beginArray();
-            r.announced().forEach(g::value);
-            g.endArray();
-            g.name("withdrawn").beginArray();
-            r.withdrawn().forEach(g::value);
-            g.endArray();
+            strings(g, "announced", r.announced());
+            strings(g, "withdrawn", r.withdrawn());
         } else if (e instanceof DirectorEvent.Repaired rp) {
-            g.name("applied").beginArray();
-            for (Change c : rp.applied()) {
-                g.beginObject();
-                g.field("kind", c.kind().name());
-                g.field("change", c.toString());
-                g.endObject();
-            }
-            g.endArray();
+            changes(g, rp.applied());
         } else if (e instanceof DirectorEvent.Recovered rc) {
             g.field("previousPid", rc.previousPid());
-            g.name("addressesRemoved").beginArray();
-            rc.addressesRemoved().forEach(g::value);
-            g.endArray();
-            g.name("servicesRemoved").beginArray();
-            rc.servicesRemoved().forEach(k -> g.value(k.toString()));
-            g.endArray();
-            g.name("servicesAdopted").beginArray();
-            rc.servicesAdopted().forEach(k -> g.value(k.toString()));
-            g.endArray();
+            strings(g, "addressesRemoved", rc.addressesRemoved());
+            strings(g, "servicesRemoved", rc.servicesRemoved());
+            strings(g, "servicesAdopted", rc.servicesAdopted());
         } else if (e instanceof DirectorEvent.Failure f) {
             g.field("operation", f.operation());
             g.name("error").value(String.valueOf(f.error().getMessage()));
