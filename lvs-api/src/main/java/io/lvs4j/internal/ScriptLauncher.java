@@ -2,6 +2,7 @@ package io.lvs4j.internal;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -200,18 +201,18 @@ public final class ScriptLauncher implements AutoCloseable {
      */
     static String notRunnable(String program) {
         if (program.indexOf('/') >= 0) {
-            java.nio.file.Path p = java.nio.file.Path.of(program);
-            if (!java.nio.file.Files.exists(p)) {
+            Path p = Path.of(program);
+            if (!Files.exists(p)) {
                 return program + ": no such file";
             }
-            if (!java.nio.file.Files.isRegularFile(p) || !java.nio.file.Files.isExecutable(p)) {
+            if (!Files.isRegularFile(p) || !Files.isExecutable(p)) {
                 return program + ": not an executable file";
             }
             return null;
         }
         for (String dir : PATH.split(":")) {
-            java.nio.file.Path p = java.nio.file.Path.of(dir, program);
-            if (java.nio.file.Files.isRegularFile(p) && java.nio.file.Files.isExecutable(p)) {
+            Path p = Path.of(dir, program);
+            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
                 return null;
             }
         }
@@ -301,7 +302,7 @@ public final class ScriptLauncher implements AutoCloseable {
         }
         for (String dir : PATH.split(":")) {
             Path p = Path.of(dir, command);
-            if (java.nio.file.Files.isExecutable(p)) {
+            if (Files.isExecutable(p)) {
                 return p;
             }
         }

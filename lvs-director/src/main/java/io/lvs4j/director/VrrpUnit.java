@@ -50,24 +50,10 @@ final class VrrpUnit implements AutoCloseable {
     }
 
     /**
-     * Starts the unit's node on {@code network}; {@code listener} is attached before the routers
-     * start (an instance starting as master becomes master, and adds its VIPs, during start).
-     */
-    static VrrpUnit start(VrrpNetwork<?> network, Spec spec, VrrpListener listener, ScriptPolicy policy)
-            throws InterfaceException {
-        VrrpUnit u = build(network, spec, listener, policy);
-        try {
-            u.start();
-        } catch (RuntimeException e) {
-            u.close();
-            throw e;
-        }
-        return u;
-    }
-
-    /**
      * Opens the unit's sockets and builds its routers without starting them (see
      * {@link VrrpNode.Builder#build()}): what can fail fails here, and nothing is sent yet.
+     * {@code listener} is attached before {@link #start()} (an instance starting as master becomes
+     * master, and adds its VIPs, during start).
      *
      * @throws IllegalStateException if the unit cannot run here
      * @throws InterfaceException if the host refused a socket or an interface
