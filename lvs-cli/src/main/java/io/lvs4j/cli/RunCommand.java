@@ -528,56 +528,55 @@ public final class RunCommand implements Callable<Integer> {
         StringWriter text = new StringWriter();
         PrintWriter w = new PrintWriter(text);
         w.println("Reloading " + file);
+        int status = applyFile(director, w);
+        w.flush();
+        return new Control.Answer(status, text.toString());
+    }
+
+    /** Reads {@link #file} and applies it to {@code director}, saying what happened on {@code w}; the status. */
+    private int applyFile(Director director, PrintWriter w) {
         KeepalivedConfig c;
         try {
             c = ConfigCommand.read(file, w, true).config();
         } catch (CliException e) {
-            for (String line : e.lines()) {
-                w.println(line);
-            }
-            w.println("Reload failed: keeping the running configuration");
-            w.flush();
-            return new Control.Answer(e.exitCode(), text.toString());
+            e.lines().forEach(w::println);
+            return kept(w, e.exitCode());
         }
         String problem = userspace ? userspaceProblem(c) : null;
         if (problem == null && userspace) {
             problem = sharedVipsChange(vips.addresses(), c);
         }
+        if (problem == null && vrrpOnly && needsIpvs(c)) {
+            problem = "virtual servers, lvs_timeouts or lvs_sync_daemon need IPVS, which is not available here";
+        }
         if (problem != null) {
             w.println(file + ": " + problem);
-            w.println("Reload failed: keeping the running configuration");
-            w.flush();
-            return new Control.Answer(Main.USAGE, text.toString());
+            return kept(w, Main.USAGE);
         }
-        if (vrrpOnly && needsIpvs(c)) {
-            w.println(file + ": virtual servers, lvs_timeouts or lvs_sync_daemon need IPVS, which is not available"
-                    + " here");
-            w.println("Reload failed: keeping the running configuration");
-            w.flush();
-            return new Control.Answer(Main.USAGE, text.toString());
-        }
-        int status = Main.OK;
         try {
             ReconcileResult r = director.apply(c);
             w.println("Reload done: " + r.applied().size() + " IPVS changes");
+            return Main.OK;
         } catch (IllegalArgumentException | IllegalStateException e) {
             w.println(file + ": " + e.getMessage());
-            w.println("Reload failed: keeping the running configuration");
-            status = Main.USAGE;
+            return kept(w, Main.USAGE);
         } catch (ReconcileException e) {
             w.println("Reload applied in part: " + e.getMessage());
-            status = Main.FAILED;
+            return Main.FAILED;
         } catch (InterfaceException e) {
             // a new VRRP unit the host refused: the director built it before stopping anything
             w.println(file + ": " + e.getMessage());
-            w.println("Reload failed: keeping the running configuration");
-            status = Main.FAILED;
+            return kept(w, Main.FAILED);
         } catch (IpvsException e) {
             w.println("Reload failed: " + e.getMessage());
-            status = Main.FAILED;
+            return Main.FAILED;
         }
-        w.flush();
-        return new Control.Answer(status, text.toString());
+    }
+
+    /** Says that nothing changed; {@code status}. */
+    private static int kept(PrintWriter w, int status) {
+        w.println("Reload failed: keeping the running configuration");
+        return status;
     }
 
     @SuppressWarnings("restriction")
