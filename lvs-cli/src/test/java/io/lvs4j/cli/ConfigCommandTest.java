@@ -1,11 +1,8 @@
 package io.lvs4j.cli;
 
+import static io.lvs4j.cli.MainRun.lvs4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -16,17 +13,6 @@ class ConfigCommandTest {
     @TempDir
     Path dir;
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run lvs4j(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
-
     private Path file(String text) throws Exception {
         return Files.writeString(dir.resolve("keepalived.conf"), text);
     }
@@ -35,7 +21,7 @@ class ConfigCommandTest {
     void check_validFile_exits0_warningsOnStderr() throws Exception {
         Path f = file("virtual_server 192.0.2.1 80 {\n    protocol TCP\n    frobnicate 1\n"
                 + "    real_server 10.0.0.1 80 {\n    }\n}\n");
-        Run r = lvs4j("config", "check", f.toString());
+        MainRun r = lvs4j("config", "check", f.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains(f + ":3:5: warning: virtual_server: \"frobnicate\" (expected: a keyword");
@@ -44,7 +30,7 @@ class ConfigCommandTest {
     @Test
     void check_quiet_printsNothing() throws Exception {
         Path f = file("virtual_server 192.0.2.1 80 {\n    frobnicate 1\n    real_server 10.0.0.1 80 {\n    }\n}\n");
-        Run r = lvs4j("config", "check", "-q", f.toString());
+        MainRun r = lvs4j("config", "check", "-q", f.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.err()).isEmpty();
     }
@@ -53,7 +39,7 @@ class ConfigCommandTest {
     void check_errors_everyOneLocated_exit2() throws Exception {
         Path f = file("virtual_server 192.0.2.1 80 {\n    lb_algo wrrr\n    protocol XX\n"
                 + "    real_server 10.0.0.1 80 {\n        weight 70000\n    }\n}\n");
-        Run r = lvs4j("config", "check", f.toString());
+        MainRun r = lvs4j("config", "check", f.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err().lines()).contains(
@@ -72,10 +58,10 @@ class ConfigCommandTest {
         // keepalived refuses it too: "No VIP specified; at least one is required" for VRRPv3
         Path f = file("vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n    version 3\n}\n");
         String located = f + ":1:1: vrrp_instance VI_1 virtual_ipaddress: \"[]\" (expected: at least one address)";
-        Run check = lvs4j("config", "check", f.toString());
+        MainRun check = lvs4j("config", "check", f.toString());
         assertThat(check.exit()).isEqualTo(2);
         assertThat(check.err().lines()).containsExactly(located, "lvs4j: " + f + ": 1 error");
-        Run run = lvs4j("run", f.toString());
+        MainRun run = lvs4j("run", f.toString());
         assertThat(run.exit()).isEqualTo(2);
         assertThat(run.err().lines()).contains(located).doesNotContain("Exception");
     }
@@ -85,7 +71,7 @@ class ConfigCommandTest {
     void check_nopreemptWithStateMaster_locatedWarning_exit0() throws Exception {
         Path f = file("vrrp_instance VI_1 {\n    state MASTER\n    nopreempt\n    interface eth0\n"
                 + "    virtual_router_id 51\n    virtual_ipaddress {\n        192.0.2.100/24\n    }\n}\n");
-        Run r = lvs4j("config", "check", f.toString());
+        MainRun r = lvs4j("config", "check", f.toString());
         assertThat(r.exit()).isZero();
         assertThat(r.err()).isEqualTo(f + ":3:5: warning: vrrp_instance VI_1 nopreempt: with state MASTER"
                 + " (expected: state BACKUP) - cleared, as keepalived does\n");
@@ -93,7 +79,7 @@ class ConfigCommandTest {
 
     @Test
     void check_missingFile_exit1() {
-        Run r = lvs4j("config", "check", dir.resolve("none.conf").toString());
+        MainRun r = lvs4j("config", "check", dir.resolve("none.conf").toString());
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.err()).isEqualTo("lvs4j: " + dir.resolve("none.conf") + ": no such file\n");
     }
@@ -102,7 +88,7 @@ class ConfigCommandTest {
     void render_errors_nothingOnStdout_exit2() throws Exception {
         Path f = file("virtual_server 192.0.2.1 80 {\n    protocol TCP\n    real_server 10.0.0.1 80 {\n"
                 + "        weight 70000\n    }\n}\n");
-        Run r = lvs4j("config", "render", f.toString());
+        MainRun r = lvs4j("config", "render", f.toString());
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains(f + ":4:16: weight: 70000 (expected: 0..65535");
@@ -114,7 +100,7 @@ class ConfigCommandTest {
      */
     @Test
     void render_labSample_isWhatKeepalivedInstalled() {
-        Run r = lvs4j("config", "render", "-q", Path.of("../lab/oracle/keepalived-sample.conf").toString());
+        MainRun r = lvs4j("config", "render", "-q", Path.of("../lab/oracle/keepalived-sample.conf").toString());
         assertThat(r.exit()).isZero();
         assertThat(r.err()).isEmpty();
         assertThat(r.out()).isEqualTo("""
@@ -132,7 +118,7 @@ class ConfigCommandTest {
     @Test
     void render_defaults_udpWlcNat() throws Exception {
         Path f = file("virtual_server 192.0.2.180 80 {\n    real_server 198.51.100.180 80 {\n    }\n}\n");
-        Run r = lvs4j("config", "render", f.toString());
+        MainRun r = lvs4j("config", "render", f.toString());
         assertThat(r.exit()).isZero();
         // oracle 20-defaults: "no protocol set - defaulting to UDP", wlc, NAT
         assertThat(r.out()).isEqualTo("-A -u 192.0.2.180:80 -s wlc\n-a -u 192.0.2.180:80 -r 198.51.100.180:80 -m -w 1\n");

@@ -1,11 +1,9 @@
 package io.lvs4j.cli;
 
+import static io.lvs4j.cli.MainRun.lvs4j;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,17 +63,6 @@ class ConfigMutationTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run lvs4j(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = Main.run(args, new ByteArrayInputStream(new byte[0]), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     static List<String> seeds() throws IOException {
         List<String> seeds = new ArrayList<>();
@@ -168,7 +155,7 @@ class ConfigMutationTest {
             Files.writeString(f, text, StandardCharsets.ISO_8859_1);
             // render reads and reports exactly as check does, then maps and prints: check only now and then
             for (String command : i % 8 == 0 ? List.of("check", "render") : List.of("render")) {
-                Run r = lvs4j("config", command, f.toString());
+                MainRun r = lvs4j("config", command, f.toString());
                 String why = problem(r, f);
                 if (why != null && failures.size() < 20) {
                     String key = why.lines().findFirst().orElse("").replace(dir.toString(), "").replaceAll("\"[^\"]*\"", "Q")
@@ -189,7 +176,7 @@ class ConfigMutationTest {
     }
 
     /** Why this run is not a clean outcome, or null. */
-    static String problem(Run r, Path f) {
+    static String problem(MainRun r, Path f) {
         if (r.exit() != Main.OK && r.exit() != Main.USAGE) {
             return "exit " + r.exit() + ": " + r.err();
         }

@@ -33,11 +33,7 @@ class DirectorAhRestartIT {
     }
 
     private static boolean has(String ns, String dev) {
-        try {
-            return HostLab.sh("ip", "-n", ns, "-4", "addr", "show", "dev", dev).contains(" " + VIP + "/");
-        } catch (Exception e) {
-            return false;
-        }
+        return HostLab.holds(ns, dev, VIP);
     }
 
     @Test

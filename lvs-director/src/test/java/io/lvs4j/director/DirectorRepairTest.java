@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lvs4j.Change;
 import io.lvs4j.RealServer;
-import io.lvs4j.SyncDaemon;
-import io.lvs4j.Timeouts;
 import io.lvs4j.VirtualService;
 import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.table.IpvsException;
-import io.lvs4j.table.IpvsTable;
 import io.lvs4j.table.ServiceState;
 import io.lvs4j.time.VirtualClock;
 import java.time.Duration;
@@ -145,22 +142,11 @@ class DirectorRepairTest {
     }
 
     /** A table that refuses every change while {@link #refuse} is set, as a kernel without a module would. */
-    private static final class RefusingTable implements IpvsTable {
-        private final InMemoryIpvs table;
+    private static final class RefusingTable extends ForwardingTable {
         volatile boolean refuse;
 
         RefusingTable(InMemoryIpvs table) {
-            this.table = table;
-        }
-
-        @Override
-        public List<ServiceState> serviceStates() {
-            return table.serviceStates();
-        }
-
-        @Override
-        public Timeouts timeouts() {
-            return table.timeouts();
+            super(table);
         }
 
         @Override
@@ -170,26 +156,6 @@ class DirectorRepairTest {
                         "Cannot allocate memory", null, null);
             }
             table.apply(changes);
-        }
-
-        @Override
-        public List<SyncDaemon> daemons() {
-            return table.daemons();
-        }
-
-        @Override
-        public void startDaemon(SyncDaemon daemon) throws IpvsException {
-            table.startDaemon(daemon);
-        }
-
-        @Override
-        public void stopDaemon(SyncDaemon.Role role) throws IpvsException {
-            table.stopDaemon(role);
-        }
-
-        @Override
-        public void flush() {
-            table.flush();
         }
     }
 }

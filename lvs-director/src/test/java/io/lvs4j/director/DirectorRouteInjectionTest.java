@@ -42,6 +42,36 @@ class DirectorRouteInjectionTest {
         }
     }
 
+    /** keepalived.conf text: virtual server 198.51.100.10:80 with one real server, 10.0.0.2. */
+    private static final String WEB_CONF = """
+            virtual_server 198.51.100.10 80 {
+                lb_algo mh
+                lb_kind DR
+                protocol TCP
+                real_server 10.0.0.2 80 {
+                }
+            }
+            """;
+
+    /**
+     * keepalived.conf text: router 192.0.2.11 in AS 65001, no listener, no drain, one neighbor
+     * 127.0.0.1:{@code port} in AS 65000.
+     */
+    private static String bgpSpeakerConf(int port) {
+        return """
+                bgp_speaker {
+                    router_id 192.0.2.11
+                    local_as 65001
+                    listen_port 0
+                    stop_drain 0
+                    neighbor 127.0.0.1 {
+                        remote_as 65000
+                        port PORT
+                    }
+                }
+                """.replace("PORT", String.valueOf(port));
+    }
+
     private BgpTestPeer peer() throws Exception {
         BgpTestPeer p = new BgpTestPeer(65000);
         open.add(0, p);
@@ -189,14 +219,7 @@ class DirectorRouteInjectionTest {
     void fluentAndFile_sameSettingsSameRoutesSameServices() throws Exception {
         BgpTestPeer filePeer = peer();
         BgpTestPeer fluentPeer = peer();
-        String conf = """
-                virtual_server 198.51.100.10 80 {
-                    lb_algo mh
-                    lb_kind DR
-                    protocol TCP
-                    real_server 10.0.0.2 80 {
-                    }
-                }
+        String conf = WEB_CONF + """
                 virtual_server 198.51.100.20 80 {
                     lb_algo mh
                     lb_kind DR
@@ -222,19 +245,8 @@ class DirectorRouteInjectionTest {
                     real_server 10.0.0.2 80 {
                     }
                 }
-                bgp_speaker {
-                    router_id 192.0.2.11
-                    local_as 65001
-                    listen_port 0
-                    stop_drain 0
-                    neighbor 127.0.0.1 {
-                        remote_as 65000
-                        port PORT
-                    }
-                }
-                """.replace("PORT", String.valueOf(filePeer.port()));
-        io.lvs4j.director.config.KeepalivedConfig config = io.lvs4j.director.config.KeepalivedConfig.parse(
-                "keepalived.conf", conf, io.lvs4j.director.config.ReadOptions.defaults()).config();
+                """ + bgpSpeakerConf(filePeer.port());
+        io.lvs4j.director.config.KeepalivedConfig config = parse(conf);
         InMemoryIpvs fileTable = new InMemoryIpvs();
         Director fromFile = Director.builder(config).ipvs(fileTable).virtualClock(clock).start();
         open.add(0, fromFile);
@@ -266,25 +278,7 @@ class DirectorRouteInjectionTest {
     @Test
     void reload_bgpSpeakerChanged_reportedAndKeptServicesFollowed() throws Exception {
         BgpTestPeer peer = peer();
-        String conf = """
-                virtual_server 198.51.100.10 80 {
-                    lb_algo mh
-                    lb_kind DR
-                    protocol TCP
-                    real_server 10.0.0.2 80 {
-                    }
-                }
-                bgp_speaker {
-                    router_id 192.0.2.11
-                    local_as 65001
-                    listen_port 0
-                    stop_drain 0
-                    neighbor 127.0.0.1 {
-                        remote_as 65000
-                        port PORT
-                    }
-                }
-                """.replace("PORT", String.valueOf(peer.port()));
+        String conf = WEB_CONF + bgpSpeakerConf(peer.port());
         List<DirectorEvent> events = new ArrayList<>();
         Director d = start(Director.builder(parse(conf)), events);
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();

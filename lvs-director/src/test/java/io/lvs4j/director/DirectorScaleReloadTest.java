@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.Change;
 import io.lvs4j.RealServer;
-import io.lvs4j.SyncDaemon;
-import io.lvs4j.Timeouts;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.ReadOptions;
@@ -49,14 +47,13 @@ class DirectorScaleReloadTest {
     private int port;
 
     /** Counts what the director asks of the table: one kernel request per change in a batch. */
-    private static final class Counting implements IpvsTable {
-        final IpvsTable table;
+    private static final class Counting extends ForwardingTable {
         final List<Change> changes = new ArrayList<>();
         int batches;
         int dumps;
 
         Counting(IpvsTable table) {
-            this.table = table;
+            super(table);
         }
 
         @Override
@@ -66,35 +63,10 @@ class DirectorScaleReloadTest {
         }
 
         @Override
-        public Timeouts timeouts() throws IpvsException {
-            return table.timeouts();
-        }
-
-        @Override
         public void apply(List<Change> batch) throws IpvsException {
             batches++;
             changes.addAll(batch);
             table.apply(batch);
-        }
-
-        @Override
-        public List<SyncDaemon> daemons() throws IpvsException {
-            return table.daemons();
-        }
-
-        @Override
-        public void startDaemon(SyncDaemon daemon) throws IpvsException {
-            table.startDaemon(daemon);
-        }
-
-        @Override
-        public void stopDaemon(SyncDaemon.Role role) throws IpvsException {
-            table.stopDaemon(role);
-        }
-
-        @Override
-        public void flush() throws IpvsException {
-            table.flush();
         }
     }
 

@@ -64,6 +64,15 @@ final class HostLab implements AutoCloseable {
         return NetnsLab.sh(argv);
     }
 
+    /** Whether {@code dev} in namespace {@code ns} has the IPv4 {@code address}; false when ip fails. */
+    static boolean holds(String ns, String dev, String address) {
+        try {
+            return sh("ip", "-n", ns, "-4", "addr", "show", "dev", dev).contains(" " + address + "/");
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
     /** Polls {@code condition} every 10 ms until it holds or {@code max} passed; whether it held. */
     static boolean waitUntil(Duration max, BooleanSupplier condition) throws InterruptedException {
         return NetnsLab.waitUntil(max, Duration.ofMillis(10), condition);

@@ -106,8 +106,15 @@ class SnapshotWriterTest {
         clock.advance(Duration.ofSeconds(5)); // a refresh, and VI_1 becomes MASTER
     }
 
-    @Test
-    void writeSnapshotMeters_prometheusText_sameLinesAsRegistryWithEveryMeter() throws Exception {
+    /** The director's meters scraped from a registry with every meter, and written directly. */
+    private record Scrapes(String reference, String ours, PrometheusMeterRegistry events) {
+    }
+
+    /**
+     * Starts {@link #CONF}, binds every meter to one registry and the event meters only to
+     * another, makes {@link #traffic()}, and scrapes both ways in {@code contentType}.
+     */
+    private Scrapes scrapes(String contentType) throws Exception {
         start(CONF);
         PrometheusMeterRegistry all = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         tagged(director).build().bindTo(all);
@@ -115,28 +122,26 @@ class SnapshotWriterTest {
         LvsMetrics m = tagged(director).registerSnapshotMeters(false).build();
         m.bindTo(events);
         traffic();
+        return new Scrapes(registryScrape(all, contentType), direct(m, events, contentType), events);
+    }
 
-        String reference = registryScrape(all, LvsMetrics.PROMETHEUS_CONTENT_TYPE);
-        String ours = direct(m, events, LvsMetrics.PROMETHEUS_CONTENT_TYPE);
+    @Test
+    void writeSnapshotMeters_prometheusText_sameLinesAsRegistryWithEveryMeter() throws Exception {
+        Scrapes s = scrapes(LvsMetrics.PROMETHEUS_CONTENT_TYPE);
+        String reference = s.reference();
+        String ours = s.ours();
         assertThat(reference).contains("lvs_backend_outgoing_bytes_total{").contains("lvs_vrrp_state{")
                 .contains("dc_zone=\"eu\"");
         assertThat(sortedLines(ours)).isEqualTo(sortedLines(reference));
         assertFamiliesContiguous(ours, false);
-        assertThat(registryScrape(events, LvsMetrics.PROMETHEUS_CONTENT_TYPE)).doesNotContain("lvs_backend_up");
+        assertThat(registryScrape(s.events(), LvsMetrics.PROMETHEUS_CONTENT_TYPE)).doesNotContain("lvs_backend_up");
     }
 
     @Test
     void writeSnapshotMeters_openMetrics_sameLinesAsRegistryOneEofAtTheEnd() throws Exception {
-        start(CONF);
-        PrometheusMeterRegistry all = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        tagged(director).build().bindTo(all);
-        PrometheusMeterRegistry events = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        LvsMetrics m = tagged(director).registerSnapshotMeters(false).build();
-        m.bindTo(events);
-        traffic();
-
-        String reference = registryScrape(all, LvsMetrics.OPENMETRICS_CONTENT_TYPE);
-        String ours = direct(m, events, LvsMetrics.OPENMETRICS_CONTENT_TYPE);
+        Scrapes s = scrapes(LvsMetrics.OPENMETRICS_CONTENT_TYPE);
+        String reference = s.reference();
+        String ours = s.ours();
         assertThat(sortedLines(ours)).isEqualTo(sortedLines(reference));
         assertThat(ours).endsWith("\n# EOF\n").containsOnlyOnce("# EOF");
         assertFamiliesContiguous(ours, true);
