@@ -160,6 +160,26 @@ class VrrpMappingTest {
         return r.warnings().stream().map(ConfigProblem::toString).toList();
     }
 
+    /** keepalived 2.2.7 advertised priority 255 for this instance (tcpdump in a namespace, 2026-12-06). */
+    @Test
+    void priority_stateMasterWithoutPriority_isTheOwners255() throws Exception {
+        assertThat(VrrpMapper.map(parse(VI + " state MASTER\n}\n").config()).instances().get(0).priority())
+                .isEqualTo(255);
+    }
+
+    @Test
+    void priority_stateBackupOrNoStateWithoutPriority_is100() throws Exception {
+        assertThat(VrrpMapper.map(parse(VI + " state BACKUP\n}\n").config()).instances().get(0).priority())
+                .isEqualTo(100);
+        assertThat(VrrpMapper.map(parse(VI + "}\n").config()).instances().get(0).priority()).isEqualTo(100);
+    }
+
+    @Test
+    void priority_stateMasterWithPriority_keepsIt() throws Exception {
+        assertThat(VrrpMapper.map(parse(VI + " state MASTER\n priority 150\n}\n").config()).instances().get(0)
+                .priority()).isEqualTo(150);
+    }
+
     @Test
     void nopreempt_withStateMaster_clearedWithLocatedWarning() throws Exception {
         ConfigResult r = parse(VI + " state MASTER\n nopreempt\n}\n");

@@ -182,12 +182,14 @@ public final class VrrpMapper {
         ifSet(c.interfaceName(), b::interfaceName);
         int version = version(c, defaultVersion);
         b.version(version);
-        ifSet(c.priority(), b::priority);
-        boolean owner = c.priority() != null && c.priority() == OWNER;
+        // keepalived 2.2.7 gives state MASTER without a priority the owner's 255 (seen on the wire)
+        Integer priority = c.priority() != null ? c.priority() : c.state() == InitialState.MASTER ? OWNER : null;
+        ifSet(priority, b::priority);
+        boolean owner = priority != null && priority == OWNER;
         ifSet(advertInterval(c, version), b::advertInterval);
         ifSet(c.state(), b::initialState);
         boolean nopreempt = c.nopreempt();
-        if (nopreempt && owner) {
+        if (nopreempt && c.priority() != null && owner) {
             problems.warning(at(c, "nopreempt"), where + " nopreempt: with priority 255 (expected: a priority below 255,"
                     + " the address owner always preempts) - cleared, as keepalived does");
             nopreempt = false;
