@@ -4,50 +4,38 @@ import static io.lvs4j.lab.NetnsLab.read;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The status page of {@code lvs4j run} ({@link HttpRunLab}) in a real browser: Debian's Chromium,
- * headless, dumps the DOM the page's script rendered at load (the state and last events come
- * inside the page; polls and the event stream update it later) and takes screenshots (kept under
- * {@code target/status-page/}): VI_1 as master, both real servers up; after rs2's nginx stops,
- * rs2 down and rs1 still up, and the check's event in the page's list.
+ * The status page of {@code lvs4j run} ({@link HttpRunLab}) in a real browser: one headless
+ * Chromium (Debian's) stays on the page, driven over the DevTools protocol
+ * ({@link HeadlessChromium}). The rendered DOM shows VI_1 as master and both real servers up;
+ * then rs2's nginx stops and the SAME page, never reloaded, must show rs2 down (its poll of
+ * /status) and the check's event as a new line (its /events stream) within 20 s. Screenshots of
+ * the live page (desktop and phone width) are kept under {@code target/status-page/}.
  */
 class StatusPageIT {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Duration LIVE_UPDATE = Duration.ofSeconds(20);
     private HttpRunLab lab;
+    private HeadlessChromium browser;
 
     @AfterEach
     void cleanUp() {
+        if (browser != null) {
+            browser.close();
+        }
         if (lab != null) {
             lab.close();
         }
-    }
-
-    /** chromium --headless with ARGS on the page: its stdout. */
-    private String chromium(Path profile, String... args) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of(CHROMIUM.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-                "--no-first-run", "--user-data-dir=" + profile));
-        argv.addAll(List.of(args));
-        argv.add(lab.http + "/");
-        Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException("chromium did not finish in 60 s");
-        }
-        return new String(out, StandardCharsets.UTF_8);
     }
 
     /** data-NAME="..." data-VALUE="..." pairs in the DOM, as "name=value". */
@@ -60,38 +48,87 @@ class StatusPageIT {
         return out;
     }
 
+    /** The page's event lines, newest first, as "SEQUENCE TEXT". */
+    @SuppressWarnings("unchecked")
+    private List<String> eventLines() throws Exception {
+        return (List<String>) browser.evaluate("Array.from(document.querySelectorAll('#events li'))"
+                + ".map(function (li) { return li.getAttribute('data-sequence') + ' ' + li.textContent; })");
+    }
+
+    private static long sequence(String line) {
+        return Long.parseLong(line.substring(0, line.indexOf(' ')));
+    }
+
     @Test
-    void statusPage_inChromium_showsServersAndStates_thenTheFailedCheck() throws Exception {
+    void statusPage_inChromium_showsServersAndStates_thenUpdatesItselfWhenACheckFails() throws Exception {
         assumeTrue(ProcessHandle.current().info().user().orElse("").equals("root"), "needs root for namespaces");
         assumeTrue(Files.isExecutable(CHROMIUM), "needs Debian's chromium (lab/install-deps)");
         String jar = System.getProperty("lvs4j.cli.jar");
         assertThat(jar).as("system property lvs4j.cli.jar (set by failsafe)").isNotNull();
         lab = new HttpRunLab("page", jar);
-        Path shots = Path.of("target", "status-page");
+        Path shots = Path.of("target", "status-page").toAbsolutePath();
         Files.createDirectories(shots);
-        Path profile = lab.dir().resolve("chromium");
         lab.traffic(4);
-        assertThat(io.lvs4j.cli.UserspaceNet.waitUntil(Duration.ofSeconds(20),
+        assertThat(UserspaceNet.waitUntil(Duration.ofSeconds(20),
                 () -> lab.get("/status").contains("\"state\" : \"MASTER\""))).as("VI_1 master; log:\n%s", read(lab.log))
                 .isTrue();
 
-        String before = chromium(profile, "--dump-dom");
+        browser = new HeadlessChromium(CHROMIUM, lab.dir().resolve("chromium"), lab.http + "/", 1280, 800);
+        assertThat(UserspaceNet.waitUntil(Duration.ofSeconds(20), () -> {
+            try {
+                return "complete".equals(browser.evaluate("document.readyState"))
+                        && browser.dom().contains("data-endpoint=");
+            } catch (Exception e) {
+                return false;
+            }
+        })).as("the page loaded and rendered its real servers").isTrue();
+        String before = browser.dom();
         assertThat(pairs(before, "instance", "state")).containsExactly("VI_1=MASTER");
         assertThat(pairs(before, "endpoint", "health")).containsExactly(HttpRunLab.RS1 + ":80=UP",
                 HttpRunLab.RS2 + ":80=UP");
         assertThat(before).contains("TCP " + HttpRunLab.VIP + ":80");
-        chromium(profile, "--window-size=1280,800", "--screenshot=" + shots.toAbsolutePath().resolve("1-all-up.png"));
+        List<String> eventsBefore = eventLines();
+        assertThat(eventsBefore).as("events replayed into the page at load").isNotEmpty()
+                .noneMatch(l -> l.contains("REAL_SERVER_DOWN"));
+        long lastBefore = sequence(eventsBefore.get(0));
+        // a reload or a navigation would start a new document: this marker would be gone
+        Object origin = browser.evaluate("window.lvs4jLoaded = performance.timeOrigin; performance.timeOrigin");
+        browser.screenshot(shots.resolve("1-all-up.png"));
 
         lab.failRs2();
-        String after = chromium(profile, "--dump-dom");
-        assertThat(pairs(after, "endpoint", "health")).containsExactly(HttpRunLab.RS1 + ":80=UP",
+        long failedAt = System.nanoTime();
+        String down = "REAL_SERVER_DOWN TCP " + HttpRunLab.VIP + ":80 " + HttpRunLab.RS2 + ":80";
+        String[] after = new String[1];
+        boolean updated = UserspaceNet.waitUntil(LIVE_UPDATE, () -> {
+            try {
+                after[0] = browser.dom();
+                return pairs(after[0], "endpoint", "health").contains(HttpRunLab.RS2 + ":80=DOWN")
+                        && eventLines().stream().anyMatch(l -> l.contains(down));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        long tookMillis = (System.nanoTime() - failedAt) / 1_000_000;
+        assertThat(updated).as("the open page shows rs2 down and its event within %s, without a reload; DOM:\n%s",
+                LIVE_UPDATE, after[0]).isTrue();
+        System.out.println("== the open page showed rs2 down " + tookMillis + " ms after /status did");
+        assertThat(browser.evaluate("window.lvs4jLoaded")).as("the page was not reloaded").isEqualTo(origin);
+        assertThat(pairs(after[0], "instance", "state")).containsExactly("VI_1=MASTER");
+        assertThat(pairs(after[0], "endpoint", "health")).containsExactly(HttpRunLab.RS1 + ":80=UP",
                 HttpRunLab.RS2 + ":80=DOWN");
-        assertThat(after).contains("REAL_SERVER_DOWN TCP " + HttpRunLab.VIP + ":80 " + HttpRunLab.RS2 + ":80");
-        chromium(profile, "--window-size=1280,800", "--screenshot=" + shots.toAbsolutePath().resolve("2-rs2-down.png"));
-        chromium(profile, "--window-size=390,844", "--screenshot=" + shots.toAbsolutePath().resolve("3-phone.png"));
+        List<String> eventsAfter = eventLines();
+        assertThat(eventsAfter.stream().filter(l -> l.contains(down)).toList()).as("one new line for the failure")
+                .singleElement().satisfies(l -> assertThat(sequence(l)).isGreaterThan(lastBefore));
+        assertThat(eventsAfter).as("the lines seen at load are still there, below the new ones")
+                .containsSubsequence(eventsBefore.subList(0, Math.min(eventsBefore.size(), 5)));
+
+        browser.screenshot(shots.resolve("2-rs2-down.png"));
+        browser.viewport(390, 844, true);
+        browser.screenshot(shots.resolve("3-phone.png"));
+        assertThat(browser.evaluate("window.lvs4jLoaded")).as("still the same page").isEqualTo(origin);
         for (String s : new String[] {"1-all-up.png", "2-rs2-down.png", "3-phone.png"}) {
             assertThat(Files.size(shots.resolve(s))).as(s).isGreaterThan(5000);
         }
-        System.out.println("== status page screenshots in " + shots.toAbsolutePath());
+        System.out.println("== status page screenshots in " + shots);
     }
 }
