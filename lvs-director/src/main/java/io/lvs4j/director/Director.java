@@ -540,7 +540,6 @@ public final class Director implements AutoCloseable {
         // 1. map and check everything: a configuration that cannot run changes nothing
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
         List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies, netns);
-        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
         if (!KeepalivedMapping.scriptPolicy(config.globalDefs()).equals(scriptPolicy)) {
             LOG.warn("script_user and enable_script_security are read at start: the running director keeps {}",
                     scriptPolicy);
@@ -549,11 +548,7 @@ public final class Director implements AutoCloseable {
         VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
         RouteHealthInjection newRhi = BgpMapping.map(config);
         List<VrrpUnit.Spec> specs = VrrpUnit.specs(vrrp.instances(), vrrp.syncGroups(), vrrp.scripts());
-        if (newSync != null) {
-            boolean known = vrrp.instances().stream().anyMatch(i -> i.name().equals(newSync.instance()));
-            Preconditions.checkArgument(known, "lvs_sync_daemon instance", newSync.instance(),
-                    "one of the vrrp_instances");
-        }
+        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs(), vrrp.instances());
         // 2. which units stay, which are new or changed, which go
         List<String> kept = new ArrayList<>();
         List<VrrpUnit.Spec> toBuild = new ArrayList<>();
@@ -1504,7 +1499,6 @@ public final class Director implements AutoCloseable {
             this.keepalived = c;
             scriptPolicy = KeepalivedMapping.scriptPolicy(c.globalDefs());
             timeouts = c.globalDefs().lvsTimeouts();
-            sync = KeepalivedMapping.sync(c.globalDefs());
             flushOnStart = c.globalDefs().lvsFlush();
             // lvs_flush_on_stop alone flushes the whole table; "lvs_flush_on_stop VS" removes only the
             // virtual servers of the file, which close() does anyway
@@ -1516,6 +1510,7 @@ public final class Director implements AutoCloseable {
             }
             VrrpMapper.Vrrp vrrp = VrrpMapper.map(c); // the VRRP blocks as lvs-vrrp's typed values
             instances = new ArrayList<>(vrrp.instances());
+            sync = KeepalivedMapping.sync(c.globalDefs(), vrrp.instances());
             scripts = new ArrayList<>(vrrp.scripts());
             groups = new ArrayList<>(vrrp.syncGroups());
         }
