@@ -1156,7 +1156,8 @@ public final class Director implements AutoCloseable {
         } catch (IpvsException e) {
             failure("reading the IPVS table for the recovery", e);
         }
-        Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, sync != null);
+        Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, sync != null,
+                new java.util.HashSet<>(rhiRoutes()));
         List<String> removed = new ArrayList<>();
         for (OwnershipRecord.Vip v : plan.removeAddresses()) {
             try {
@@ -1165,6 +1166,18 @@ public final class Director implements AutoCloseable {
                 }
             } catch (InterfaceException | RuntimeException e) {
                 failure("removing the stale virtual address " + v.text(), e);
+            }
+        }
+        for (OwnershipRecord.Route r : plan.removeRoutes()) {
+            // not announced by this run: nothing would take it off the device (announced ones are adopted)
+            OwnershipRecord.Vip v = new OwnershipRecord.Vip("route health injection", r.address(), r.prefixLength(),
+                    r.device(), false);
+            try {
+                if (addressRemover.remove(v)) {
+                    removed.add(r.text());
+                }
+            } catch (InterfaceException | RuntimeException e) {
+                failure("removing the stale route health injection address " + r.text(), e);
             }
         }
         addressRemover.close();
@@ -1209,7 +1222,7 @@ public final class Director implements AutoCloseable {
         }
         java.util.Set<ServiceKey> services = new java.util.HashSet<>(owned);
         services.addAll(configured.keySet());
-        OwnershipRecord r = new OwnershipRecord(PID, BOOT_ID, netns, vips, services, ownDaemons);
+        OwnershipRecord r = new OwnershipRecord(PID, BOOT_ID, netns, vips, rhiRoutes(), services, ownDaemons);
         if (r.equals(recorded)) {
             return;
         }
@@ -1224,6 +1237,23 @@ public final class Director implements AutoCloseable {
                 failure("writing the ownership record " + runDir.recordFile(), e);
             }
         }
+    }
+
+    /**
+     * The addresses route health injection may put on its device: every configured service's
+     * announced addresses (recorded before any is added, as the VIPs are), none when it puts none there.
+     */
+    private List<OwnershipRecord.Route> rhiRoutes() {
+        if (injector == null || !injector.onDevice()) {
+            return List.of();
+        }
+        java.util.Set<OwnershipRecord.Route> out = new java.util.LinkedHashSet<>();
+        for (ServiceKey k : configured.keySet()) {
+            for (InetAddress a : rhi.addressesOf(k)) {
+                out.add(new OwnershipRecord.Route(a, rhi.device()));
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     private static final long PID = ProcessHandle.current().pid();
