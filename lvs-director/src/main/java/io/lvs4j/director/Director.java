@@ -540,7 +540,6 @@ public final class Director implements AutoCloseable {
         // 1. map and check everything: a configuration that cannot run changes nothing
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
         List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies, netns);
-        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
         if (!KeepalivedMapping.scriptPolicy(config.globalDefs()).equals(scriptPolicy)) {
             LOG.warn("script_user and enable_script_security are read at start: the running director keeps {}",
                     scriptPolicy);
@@ -549,11 +548,7 @@ public final class Director implements AutoCloseable {
         VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
         RouteHealthInjection newRhi = BgpMapping.map(config);
         List<VrrpUnit.Spec> specs = VrrpUnit.specs(vrrp.instances(), vrrp.syncGroups(), vrrp.scripts());
-        if (newSync != null) {
-            boolean known = vrrp.instances().stream().anyMatch(i -> i.name().equals(newSync.instance()));
-            Preconditions.checkArgument(known, "lvs_sync_daemon instance", newSync.instance(),
-                    "one of the vrrp_instances");
-        }
+        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs(), vrrp.instances());
         // 2. which units stay, which are new or changed, which go
         List<String> kept = new ArrayList<>();
         List<VrrpUnit.Spec> toBuild = new ArrayList<>();
@@ -1161,7 +1156,8 @@ public final class Director implements AutoCloseable {
         } catch (IpvsException e) {
             failure("reading the IPVS table for the recovery", e);
         }
-        Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, sync != null);
+        Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, sync != null,
+                new java.util.HashSet<>(rhiRoutes()));
         List<String> removed = new ArrayList<>();
         for (OwnershipRecord.Vip v : plan.removeAddresses()) {
             try {
@@ -1170,6 +1166,18 @@ public final class Director implements AutoCloseable {
                 }
             } catch (InterfaceException | RuntimeException e) {
                 failure("removing the stale virtual address " + v.text(), e);
+            }
+        }
+        for (OwnershipRecord.Route r : plan.removeRoutes()) {
+            // not announced by this run: nothing would take it off the device (announced ones are adopted)
+            OwnershipRecord.Vip v = new OwnershipRecord.Vip("route health injection", r.address(), r.prefixLength(),
+                    r.device(), false);
+            try {
+                if (addressRemover.remove(v)) {
+                    removed.add(r.text());
+                }
+            } catch (InterfaceException | RuntimeException e) {
+                failure("removing the stale route health injection address " + r.text(), e);
             }
         }
         addressRemover.close();
@@ -1214,7 +1222,7 @@ public final class Director implements AutoCloseable {
         }
         java.util.Set<ServiceKey> services = new java.util.HashSet<>(owned);
         services.addAll(configured.keySet());
-        OwnershipRecord r = new OwnershipRecord(PID, BOOT_ID, netns, vips, services, ownDaemons);
+        OwnershipRecord r = new OwnershipRecord(PID, BOOT_ID, netns, vips, rhiRoutes(), services, ownDaemons);
         if (r.equals(recorded)) {
             return;
         }
@@ -1229,6 +1237,23 @@ public final class Director implements AutoCloseable {
                 failure("writing the ownership record " + runDir.recordFile(), e);
             }
         }
+    }
+
+    /**
+     * The addresses route health injection may put on its device: every configured service's
+     * announced addresses (recorded before any is added, as the VIPs are), none when it puts none there.
+     */
+    private List<OwnershipRecord.Route> rhiRoutes() {
+        if (injector == null || !injector.onDevice()) {
+            return List.of();
+        }
+        java.util.Set<OwnershipRecord.Route> out = new java.util.LinkedHashSet<>();
+        for (ServiceKey k : configured.keySet()) {
+            for (InetAddress a : rhi.addressesOf(k)) {
+                out.add(new OwnershipRecord.Route(a, rhi.device()));
+            }
+        }
+        return new ArrayList<>(out);
     }
 
     private static final long PID = ProcessHandle.current().pid();
@@ -1504,7 +1529,6 @@ public final class Director implements AutoCloseable {
             this.keepalived = c;
             scriptPolicy = KeepalivedMapping.scriptPolicy(c.globalDefs());
             timeouts = c.globalDefs().lvsTimeouts();
-            sync = KeepalivedMapping.sync(c.globalDefs());
             flushOnStart = c.globalDefs().lvsFlush();
             // lvs_flush_on_stop alone flushes the whole table; "lvs_flush_on_stop VS" removes only the
             // virtual servers of the file, which close() does anyway
@@ -1516,6 +1540,7 @@ public final class Director implements AutoCloseable {
             }
             VrrpMapper.Vrrp vrrp = VrrpMapper.map(c); // the VRRP blocks as lvs-vrrp's typed values
             instances = new ArrayList<>(vrrp.instances());
+            sync = KeepalivedMapping.sync(c.globalDefs(), vrrp.instances());
             scripts = new ArrayList<>(vrrp.scripts());
             groups = new ArrayList<>(vrrp.syncGroups());
         }

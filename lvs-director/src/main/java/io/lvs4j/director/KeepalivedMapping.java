@@ -32,7 +32,10 @@ final class KeepalivedMapping {
     /** A real server's {@code notify_up}/{@code notify_down} commands (null: none). */
     record Notify(String up, String down) {}
 
-    /** {@code lvs_sync_daemon INTERFACE INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]}. */
+    /**
+     * {@code lvs_sync_daemon INTERFACE [inst] INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]};
+     * the sync id defaults to the instance's VRID, as keepalived's does.
+     */
     record Sync(SyncDaemon template, String instance) {}
 
     /**
@@ -54,19 +57,28 @@ final class KeepalivedMapping {
         return b.build();
     }
 
-    static Sync sync(GlobalDefs g) {
+    static Sync sync(GlobalDefs g, List<io.lvs4j.vrrp.VrrpInstance> instances) {
         List<String> a = g.otherSettings().get("lvs_sync_daemon");
         if (a == null) {
             return null;
         }
-        Preconditions.checkArgument(a.size() >= 2, "lvs_sync_daemon", String.join(" ", a),
-                "INTERFACE VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDRESS]");
+        int at = a.size() >= 3 && a.get(1).equals("inst") ? 2 : 1; // "inst" is optional in keepalived
+        Preconditions.checkArgument(a.size() > at, "lvs_sync_daemon", String.join(" ", a),
+                "INTERFACE [inst] VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDRESS]");
+        String instance = a.get(at);
+        io.lvs4j.vrrp.VrrpInstance vi = instances.stream().filter(i -> i.name().equals(instance)).findFirst()
+                .orElseThrow(() -> Preconditions.invalid("lvs_sync_daemon instance", instance,
+                        "one of the vrrp_instances"));
         SyncDaemon.Builder b = SyncDaemon.builder(SyncDaemon.Role.MASTER, a.get(0));
-        for (int i = 2; i < a.size(); i += 2) {
+        boolean id = false;
+        for (int i = at + 1; i < a.size(); i += 2) {
             Preconditions.checkArgument(i + 1 < a.size(), "lvs_sync_daemon " + a.get(i), null, "a value");
             String v = a.get(i + 1);
             switch (a.get(i)) {
-                case "id" -> b.syncId(parse(v, "id"));
+                case "id" -> {
+                    b.syncId(parse(v, "id"));
+                    id = true;
+                }
                 case "maxlen" -> b.maxLength(parse(v, "maxlen"));
                 case "port" -> b.port(parse(v, "port"));
                 case "ttl" -> b.ttl(parse(v, "ttl"));
@@ -75,7 +87,12 @@ final class KeepalivedMapping {
                         "one of id, maxlen, port, ttl, group");
             }
         }
-        return new Sync(b.build(), a.get(1));
+        if (!id) {
+            // keepalived's default: the VRID, so that pairs of different instances on one link (and a
+            // keepalived backup, which filters on its sync id) keep their connections apart
+            b.syncId(vi.virtualRouterId());
+        }
+        return new Sync(b.build(), instance);
     }
 
     private static int parse(String v, String name) {

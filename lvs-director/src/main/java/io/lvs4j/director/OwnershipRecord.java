@@ -15,8 +15,9 @@ import java.util.TreeSet;
 /**
  * What a running director owns in its network namespace, as written under its run directory so
  * that the next start can clean up after a crash: the VRRP virtual addresses it may put on
- * interfaces (with the interface and whether they are up now), the IPVS services it manages, and
- * the sync daemons it started. One line per item, e.g.
+ * interfaces (with the interface and whether they are up now), the addresses route health
+ * injection may put on its device, the IPVS services it manages, and the sync daemons it started.
+ * One line per item, e.g.
  *
  * <pre>
  * lvs4j-ownership 1
@@ -25,6 +26,7 @@ import java.util.TreeSet;
  * netns web
  * vip 192.0.2.10/32 dev eth0 held instance VI_1
  * vip 192.0.2.11/32 dev eth0 - instance VI_1
+ * rhi-address 198.51.100.10/32 dev lo
  * service TCP 192.0.2.10:80
  * service FWM 7 IPv6
  * sync-daemon MASTER dev eth0 syncid 51
@@ -46,6 +48,22 @@ final class OwnershipRecord {
         }
     }
 
+    /** An address route health injection may put on {@code device} (a host address: /32, /128). */
+    record Route(InetAddress address, String device) {
+        Route {
+            Objects.requireNonNull(address, "address");
+            Objects.requireNonNull(device, "device");
+        }
+
+        int prefixLength() {
+            return address.getAddress().length * 8;
+        }
+
+        String text() {
+            return Addresses.format(address) + "/" + prefixLength() + " dev " + device;
+        }
+    }
+
     /** A sync daemon the director started. */
     record Daemon(SyncDaemon.Role role, String interfaceName, int syncId) {}
 
@@ -53,12 +71,19 @@ final class OwnershipRecord {
     final String bootId;
     final String netns;
     final List<Vip> vips;
+    final List<Route> routes;
     final Set<ServiceKey> services;
     final List<Daemon> daemons;
 
     OwnershipRecord(long pid, String bootId, String netns, List<Vip> vips, Set<ServiceKey> services,
             List<Daemon> daemons) {
+        this(pid, bootId, netns, vips, List.of(), services, daemons);
+    }
+
+    OwnershipRecord(long pid, String bootId, String netns, List<Vip> vips, List<Route> routes,
+            Set<ServiceKey> services, List<Daemon> daemons) {
         this.pid = pid;
+        this.routes = List.copyOf(routes);
         this.bootId = bootId == null ? "" : bootId;
         this.netns = netns;
         this.vips = List.copyOf(vips);
@@ -68,7 +93,7 @@ final class OwnershipRecord {
 
     /** Nothing owned: a clean record for the namespace. */
     boolean isEmpty() {
-        return vips.isEmpty() && services.isEmpty() && daemons.isEmpty();
+        return vips.isEmpty() && routes.isEmpty() && services.isEmpty() && daemons.isEmpty();
     }
 
     String format() {
@@ -85,6 +110,9 @@ final class OwnershipRecord {
             sb.append("vip ").append(Addresses.format(v.address())).append('/').append(v.prefixLength())
                     .append(" dev ").append(v.device()).append(v.held() ? " held" : " -").append(" instance ")
                     .append(v.instance()).append('\n');
+        }
+        for (Route r : routes) {
+            sb.append("rhi-address ").append(r.text()).append('\n');
         }
         for (ServiceKey k : services) {
             sb.append("service ").append(k).append('\n');
@@ -111,6 +139,7 @@ final class OwnershipRecord {
         String bootId = "";
         String netns = null;
         List<Vip> vips = new ArrayList<>();
+        List<Route> routes = new ArrayList<>();
         Set<ServiceKey> services = new TreeSet<>();
         List<Daemon> daemons = new ArrayList<>();
         for (int i = 1; i < lines.length; i++) {
@@ -135,6 +164,7 @@ final class OwnershipRecord {
                         netns = w[1].equals("-") ? null : w[1];
                     }
                     case "vip" -> vips.add(vip(w));
+                    case "rhi-address" -> routes.add(route(w));
                     case "service" -> services.add(service(w));
                     case "sync-daemon" -> {
                         words(w, 6, "sync-daemon MASTER|BACKUP dev IF syncid N");
@@ -143,13 +173,27 @@ final class OwnershipRecord {
                         daemons.add(new Daemon(SyncDaemon.Role.valueOf(w[1]), w[3], Integer.parseInt(w[5])));
                     }
                     default -> throw new IllegalArgumentException(io.lvs4j.internal.Preconditions.message("keyword",
-                            w[0], "one of pid, boot-id, netns, vip, service, sync-daemon"));
+                            w[0], "one of pid, boot-id, netns, vip, rhi-address, service, sync-daemon"));
                 }
             } catch (IllegalArgumentException e) { // NumberFormatException too
                 throw new IllegalArgumentException(where + e.getMessage(), e);
             }
         }
-        return new OwnershipRecord(pid, bootId, netns, vips, services, daemons);
+        return new OwnershipRecord(pid, bootId, netns, vips, routes, services, daemons);
+    }
+
+    private static Route route(String[] w) {
+        words(w, 4, "rhi-address ADDRESS/PREFIX dev IF");
+        int slash = w[1].indexOf('/');
+        if (slash < 0) {
+            throw io.lvs4j.internal.Preconditions.invalid("rhi-address", w[1], "ADDRESS/PREFIX");
+        }
+        InetAddress a = Addresses.parse(w[1].substring(0, slash), "rhi-address");
+        int full = a.getAddress().length * 8;
+        io.lvs4j.internal.Preconditions.checkInRange(Integer.parseInt(w[1].substring(slash + 1)), full, full,
+                "rhi-address prefix");
+        expect(w[2], "dev");
+        return new Route(a, w[3]);
     }
 
     private static Vip vip(String[] w) {
@@ -206,12 +250,13 @@ final class OwnershipRecord {
     @Override
     public boolean equals(Object o) {
         return o instanceof OwnershipRecord r && pid == r.pid && bootId.equals(r.bootId) && Objects.equals(netns, r.netns)
-                && vips.equals(r.vips) && services.equals(r.services) && daemons.equals(r.daemons);
+                && vips.equals(r.vips) && routes.equals(r.routes) && services.equals(r.services)
+                && daemons.equals(r.daemons);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(pid, bootId, netns, vips, services, daemons);
+        return Objects.hash(pid, bootId, netns, vips, routes, services, daemons);
     }
 
     @Override

@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * recorded virtual address that it does not hold as master now goes; VRRP puts it back when this
  * director becomes master), and for the IPVS table no flush: the recorded services the new
  * configuration no longer has are deleted, the ones it still has are adopted as they are (their
- * connections live on; the reconcile then changes only what differs).
+ * connections live on; the reconcile then changes only what differs). The addresses route health
+ * injection put on its device go unless the new run puts them there too (it adopts those).
  */
 final class Recovery {
     /**
@@ -21,9 +22,11 @@ final class Recovery {
      * @param removeServices the recorded services in the table that the configuration no longer has
      * @param adoptServices the recorded services in the table that the configuration still has
      * @param stopDaemons the recorded sync daemons to stop (the configuration has none)
+     * @param removeRoutes the recorded route health injection addresses to take off their device
      */
     record Plan(List<OwnershipRecord.Vip> removeAddresses, Set<ServiceKey> removeServices,
-            Set<ServiceKey> adoptServices, List<OwnershipRecord.Daemon> stopDaemons) {}
+            Set<ServiceKey> adoptServices, List<OwnershipRecord.Daemon> stopDaemons,
+            List<OwnershipRecord.Route> removeRoutes) {}
 
     private Recovery() {}
 
@@ -33,9 +36,10 @@ final class Recovery {
      * @param configured the services of the new configuration
      * @param inTable the services in the IPVS table now
      * @param syncConfigured whether the new configuration runs a sync daemon (it then takes over the recorded ones)
+     * @param routesNow the route health injection addresses the new run may put on its device
      */
     static Plan plan(OwnershipRecord crashed, Set<InetAddress> heldNow, Set<ServiceKey> configured,
-            Set<ServiceKey> inTable, boolean syncConfigured) {
+            Set<ServiceKey> inTable, boolean syncConfigured, Set<OwnershipRecord.Route> routesNow) {
         List<OwnershipRecord.Vip> vips = new ArrayList<>();
         for (OwnershipRecord.Vip v : crashed.vips) {
             if (!heldNow.contains(v.address())) {
@@ -50,6 +54,12 @@ final class Recovery {
             }
             (configured.contains(k) ? adopt : remove).add(k);
         }
-        return new Plan(vips, remove, adopt, syncConfigured ? List.of() : crashed.daemons);
+        List<OwnershipRecord.Route> routes = new ArrayList<>();
+        for (OwnershipRecord.Route r : crashed.routes) {
+            if (!routesNow.contains(r)) {
+                routes.add(r);
+            }
+        }
+        return new Plan(vips, remove, adopt, syncConfigured ? List.of() : crashed.daemons, routes);
     }
 }

@@ -58,6 +58,11 @@ final class RouteInjector {
         this.speaker = b.build();
     }
 
+    /** Whether announced addresses go on the settings' device. */
+    boolean onDevice() {
+        return onDevice;
+    }
+
     /** Starts the speaker (listener bound, neighbours dialled); nothing is announced yet. */
     void start() throws InterfaceException {
         speaker.start();

@@ -9,6 +9,8 @@ import io.lvs4j.Protocol;
 import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.VirtualService;
+import io.lvs4j.bgp.BgpNeighbor;
+import io.lvs4j.bgp.BgpSpeaker;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.ReadOptions;
 import io.lvs4j.table.InMemoryIpvs;
@@ -224,5 +226,44 @@ class DirectorRecoveryTest {
         assertThat(Director.builder().virtualClock(clock).exclusiveNow()).isFalse();
         assertThat(Director.builder().ipvs(table).runDirectory(run).exclusiveNow()).isTrue();
         assertThat(Director.builder().runDirectory(run).exclusive(false).exclusiveNow()).isFalse();
+    }
+
+    private static RouteHealthInjection rhi(boolean onDevice) {
+        // a neighbour nobody listens for: the speaker only retries; nothing here needs a session
+        BgpSpeaker speaker = BgpSpeaker.builder().routerId("192.0.2.11").localAs(65001).listen(false)
+                .neighbor(BgpNeighbor.builder("127.0.0.1").remoteAs(65000).port(9).build()).build();
+        return RouteHealthInjection.builder(speaker).addressOnDevice(onDevice).stopDrain(Duration.ZERO).build();
+    }
+
+    @Test
+    void record_rhiAddressesOnTheDevice_recordedBeforeAnyIsAnnounced() throws Exception {
+        // no real server: no quorum, nothing announced, nothing put on lo by this test
+        VirtualService empty = VirtualService.tcp("198.51.100.10", 80).scheduler("rr").build();
+        start(Director.builder().ipvs(table).virtualClock(clock).runDirectory(run).service(empty)
+                .routeHealthInjection(rhi(true)));
+
+        assertThat(record().routes).containsExactly(new OwnershipRecord.Route(InetAddress.getByName("198.51.100.10"),
+                "lo"));
+        assertThat(Files.readString(recordFile())).contains("\nrhi-address 198.51.100.10/32 dev lo\n");
+    }
+
+    @Test
+    void start_afterCrash_recordedRhiAddressesTheNewRunDoesNotPutThere_removed() throws Exception {
+        Files.writeString(recordFile(), """
+                lvs4j-ownership 1
+                pid 4242
+                netns -
+                rhi-address 198.51.100.10/32 dev lo
+                rhi-address 2001:db8::20/128 dev lo
+                """);
+
+        start(builder().routeHealthInjection(rhi(false))); // this run puts no address on a device
+
+        assertThat(removedVips).extracting(v -> v.address().getHostAddress() + "/" + v.prefixLength() + " "
+                + v.device()).containsExactly("198.51.100.10/32 lo", "2001:db8:0:0:0:0:0:20/128 lo");
+        DirectorEvent.Recovered r = events.stream().filter(DirectorEvent.Recovered.class::isInstance)
+                .map(DirectorEvent.Recovered.class::cast).findFirst().orElseThrow();
+        assertThat(r.addressesRemoved()).containsExactly("198.51.100.10/32 dev lo", "2001:db8::20/128 dev lo");
+        assertThat(record().routes).isEmpty();
     }
 }

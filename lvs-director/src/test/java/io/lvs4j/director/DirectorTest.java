@@ -521,6 +521,55 @@ class DirectorTest {
     }
 
     @Test
+    void syncDaemon_withoutId_syncIdIsTheInstancesVrid() throws Exception {
+        // keepalived's default: two pairs on one link keep their connections apart, and a keepalived
+        // backup (which drops messages of another sync id) accepts what an lvs4j master sends
+        InMemoryIpvs t = new InMemoryIpvs();
+        Director d = start(Director.builder(parse(conf(100, " lvs_sync_daemon eth1 VI_1\n", "1"))).ipvs(t), "a",
+                "192.0.2.1", null);
+        assertThat(t.daemons()).singleElement().satisfies(s -> {
+            assertThat(s.role()).isEqualTo(SyncDaemon.Role.BACKUP);
+            assertThat(s.syncId()).isEqualTo(51);
+            assertThat(s.interfaceName()).isEqualTo("eth1");
+        });
+        advance(Duration.ofSeconds(5));
+        assertThat(t.daemons()).singleElement().satisfies(s -> {
+            assertThat(s.role()).isEqualTo(SyncDaemon.Role.MASTER);
+            assertThat(s.syncId()).isEqualTo(51);
+        });
+        d.close();
+    }
+
+    @Test
+    void syncDaemon_explicitIdZero_staysZero() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        start(Director.builder(parse(conf(100, " lvs_sync_daemon eth1 VI_1 id 0\n", "1"))).ipvs(t), "a",
+                "192.0.2.1", null);
+        assertThat(t.daemons()).singleElement().satisfies(s -> assertThat(s.syncId()).isZero());
+    }
+
+    @Test
+    void syncDaemon_instKeyword_namesTheInstance() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        start(Director.builder(parse(conf(100, " lvs_sync_daemon eth1 inst VI_1 port 8849\n", "1"))).ipvs(t), "a",
+                "192.0.2.1", null);
+        assertThat(t.daemons()).singleElement().satisfies(s -> {
+            assertThat(s.syncId()).isEqualTo(51);
+            assertThat(s.port()).isEqualTo(8849);
+        });
+    }
+
+    @Test
+    void syncDaemon_unknownInstance_rejectedNamingIt() throws Exception {
+        KeepalivedConfig c = parse(conf(100, " lvs_sync_daemon eth1 VI_9\n", "1"));
+        assertThatThrownBy(() -> Director.builder(c)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("lvs_sync_daemon instance: \"VI_9\" (expected: one of the vrrp_instances)");
+        KeepalivedConfig noInstance = parse(conf(100, " lvs_sync_daemon eth1\n", "1"));
+        assertThatThrownBy(() -> Director.builder(noInstance)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("lvs_sync_daemon: \"eth1\" (expected: INTERFACE [inst] VRRP_INSTANCE");
+    }
+
+    @Test
     void pureLvsConfig_withoutVrrp_installsServices() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
         String text = "virtual_server 192.0.2.100 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n"

@@ -21,6 +21,8 @@ class OwnershipRecordTest {
             netns web
             vip 192.0.2.10/24 dev eth0 held instance VI_1
             vip 2001:db8::10/64 dev eth1 - instance VI_6
+            rhi-address 198.51.100.10/32 dev lo
+            rhi-address 2001:db8::20/128 dev dummy0
             service TCP 192.0.2.10:80
             service UDP [2001:db8::10]:53
             service FWM 7 IPv6
@@ -38,10 +40,24 @@ class OwnershipRecordTest {
         assertThat(r.vips).containsExactly(
                 new OwnershipRecord.Vip("VI_1", InetAddress.getByName("192.0.2.10"), 24, "eth0", true),
                 new OwnershipRecord.Vip("VI_6", InetAddress.getByName("2001:db8::10"), 64, "eth1", false));
+        assertThat(r.routes).containsExactly(new OwnershipRecord.Route(InetAddress.getByName("198.51.100.10"), "lo"),
+                new OwnershipRecord.Route(InetAddress.getByName("2001:db8::20"), "dummy0"));
         assertThat(r.services).containsExactlyInAnyOrder(ServiceKey.of(Protocol.TCP, "192.0.2.10", 80),
                 ServiceKey.of(Protocol.UDP, "2001:db8::10", 53), ServiceKey.fwmark(7, AddressFamily.INET6),
                 ServiceKey.fwmark(8));
         assertThat(r.daemons).containsExactly(new OwnershipRecord.Daemon(SyncDaemon.Role.MASTER, "eth0", 51));
+    }
+
+    @Test
+    void format_rhiAddress_thenParse_sameRecord_notEmpty() throws Exception {
+        OwnershipRecord r = new OwnershipRecord(17, "", null, List.of(),
+                List.of(new OwnershipRecord.Route(InetAddress.getByName("2001:db8::20"), "lo")), Set.of(), List.of());
+
+        assertThat(r.format()).contains("\nrhi-address 2001:db8::20/128 dev lo\n");
+        assertThat(OwnershipRecord.parse("r", r.format())).isEqualTo(r);
+        assertThat(r.isEmpty()).isFalse();
+        assertThatThrownBy(() -> OwnershipRecord.parse("f", "lvs4j-ownership 1\nrhi-address 198.51.100.10/24 dev lo\n"))
+                .hasMessage("f:2: rhi-address prefix: 24 (expected: 32..32)");
     }
 
     @Test

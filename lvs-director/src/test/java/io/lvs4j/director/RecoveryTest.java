@@ -28,7 +28,7 @@ class RecoveryTest {
     void plan_atStart_everyRecordedVipRemovedHeldOrNot() throws Exception {
         OwnershipRecord r = crashed(List.of(vip("192.0.2.10", true), vip("192.0.2.11", false)), Set.of());
 
-        Recovery.Plan p = Recovery.plan(r, Set.of(), Set.of(), Set.of(), true);
+        Recovery.Plan p = Recovery.plan(r, Set.of(), Set.of(), Set.of(), true, Set.of());
 
         assertThat(p.removeAddresses()).containsExactly(vip("192.0.2.10", true), vip("192.0.2.11", false));
     }
@@ -37,7 +37,7 @@ class RecoveryTest {
     void plan_vipHeldAsMasterNow_kept() throws Exception {
         OwnershipRecord r = crashed(List.of(vip("192.0.2.10", true), vip("192.0.2.11", true)), Set.of());
 
-        Recovery.Plan p = Recovery.plan(r, Set.of(InetAddress.getByName("192.0.2.11")), Set.of(), Set.of(), true);
+        Recovery.Plan p = Recovery.plan(r, Set.of(InetAddress.getByName("192.0.2.11")), Set.of(), Set.of(), true, Set.of());
 
         assertThat(p.removeAddresses()).containsExactly(vip("192.0.2.10", true));
     }
@@ -47,7 +47,7 @@ class RecoveryTest {
         ServiceKey foreign = ServiceKey.of(Protocol.TCP, "192.0.2.99", 80);
         OwnershipRecord r = crashed(List.of(), Set.of(WEB, MAIL));
 
-        Recovery.Plan p = Recovery.plan(r, Set.of(), Set.of(WEB, DNS), Set.of(WEB, MAIL, foreign), true);
+        Recovery.Plan p = Recovery.plan(r, Set.of(), Set.of(WEB, DNS), Set.of(WEB, MAIL, foreign), true, Set.of());
 
         assertThat(p.removeServices()).containsExactly(MAIL);
         assertThat(p.adoptServices()).containsExactly(WEB);
@@ -57,7 +57,7 @@ class RecoveryTest {
     void plan_recordedServiceGoneFromTable_neitherRemovedNorAdopted() {
         OwnershipRecord r = crashed(List.of(), Set.of(WEB, MAIL));
 
-        Recovery.Plan p = Recovery.plan(r, Set.of(), Set.of(WEB), Set.of(), true);
+        Recovery.Plan p = Recovery.plan(r, Set.of(), Set.of(WEB), Set.of(), true, Set.of());
 
         assertThat(p.removeServices()).isEmpty();
         assertThat(p.adoptServices()).isEmpty();
@@ -67,7 +67,22 @@ class RecoveryTest {
     void plan_syncDaemonNoLongerConfigured_stopped_configured_keptForTakeover() {
         OwnershipRecord r = crashed(List.of(), Set.of());
 
-        assertThat(Recovery.plan(r, Set.of(), Set.of(), Set.of(), false).stopDaemons()).containsExactly(SYNC);
-        assertThat(Recovery.plan(r, Set.of(), Set.of(), Set.of(), true).stopDaemons()).isEmpty();
+        assertThat(Recovery.plan(r, Set.of(), Set.of(), Set.of(), false, Set.of()).stopDaemons()).containsExactly(SYNC);
+        assertThat(Recovery.plan(r, Set.of(), Set.of(), Set.of(), true, Set.of()).stopDaemons()).isEmpty();
+    }
+
+    @Test
+    void plan_rhiAddressNotOnTheDeviceInTheNewRun_removed_stillAnnouncedOneAdopted() throws Exception {
+        OwnershipRecord.Route kept = new OwnershipRecord.Route(InetAddress.getByName("198.51.100.10"), "lo");
+        OwnershipRecord.Route gone = new OwnershipRecord.Route(InetAddress.getByName("198.51.100.11"), "lo");
+        OwnershipRecord.Route moved = new OwnershipRecord.Route(InetAddress.getByName("198.51.100.10"), "dummy0");
+        OwnershipRecord r = new OwnershipRecord(99, "", null, List.of(), List.of(kept, gone, moved), Set.of(),
+                List.of());
+
+        Recovery.Plan p = Recovery.plan(r, Set.of(), Set.of(), Set.of(), true, Set.of(kept));
+
+        assertThat(p.removeRoutes()).containsExactly(gone, moved);
+        assertThat(Recovery.plan(r, Set.of(), Set.of(), Set.of(), true, Set.of()).removeRoutes())
+                .containsExactly(kept, gone, moved);
     }
 }
