@@ -18,6 +18,7 @@ public final class ServiceKey implements Comparable<ServiceKey> {
     private final int port;
     private final long fwmark;
     private final AddressFamily family;
+    private final int hash; // a key is looked up in maps of every service on each reconcile
 
     private ServiceKey(Protocol protocol, InetAddress address, int port, long fwmark, AddressFamily family) {
         this.protocol = protocol;
@@ -25,6 +26,7 @@ public final class ServiceKey implements Comparable<ServiceKey> {
         this.port = port;
         this.fwmark = fwmark;
         this.family = family;
+        this.hash = Objects.hash(protocol, address, port, fwmark, family);
     }
 
     /** A key by protocol, address and port (port 0 only for persistent services). */
@@ -96,7 +98,7 @@ public final class ServiceKey implements Comparable<ServiceKey> {
 
     @Override
     public int hashCode() {
-        return Objects.hash(protocol, address, port, fwmark, family);
+        return hash;
     }
 
     /** Orders firewall marks after addressed keys, like ipvsadm's sorted listing. */

@@ -86,7 +86,22 @@ public final class Reconciler {
      */
     public ReconcileResult reconcile(DirectorConfig desired) throws IpvsException {
         Preconditions.checkNotNull(desired, "desired configuration");
-        List<ServiceState> states = backend.serviceStates();
+        return reconcile(desired, backend.serviceStates());
+    }
+
+    /**
+     * Like {@link #reconcile(DirectorConfig)}, with the table's services as the caller has just
+     * read them ({@link IpvsTable#serviceStates()} of this reconciler's table, nothing applied
+     * since): a caller that reads the table to build {@code desired} (to keep services it does not
+     * manage, say) spares the table a second dump.
+     *
+     * @param states the table's services, read just before from the same table
+     * @throws ReconcileException if the kernel refused some changes
+     * @throws IpvsException if the timeouts could not be read (nothing was changed)
+     */
+    public ReconcileResult reconcile(DirectorConfig desired, List<ServiceState> states) throws IpvsException {
+        Preconditions.checkNotNull(desired, "desired configuration");
+        Preconditions.checkNotNull(states, "current services");
         Timeouts currentTimeouts = desired.timeouts().equals(Timeouts.UNCHANGED) ? Timeouts.UNCHANGED : backend.timeouts();
         List<VirtualService> current = new ArrayList<>(states.size());
         Map<ServiceKey, ServiceState> byKey = new HashMap<>();

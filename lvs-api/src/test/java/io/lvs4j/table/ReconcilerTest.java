@@ -56,6 +56,56 @@ class ReconcilerTest {
     }
 
     @Test
+    void reconcile_withTheStatesJustRead_diffsAgainstThemWithoutReadingTheTable() throws Exception {
+        List<ServiceState> read = table.serviceStates();
+        int[] dumps = {0};
+        IpvsTable counting = new IpvsTable() {
+            public List<ServiceState> serviceStates() throws IpvsException {
+                dumps[0]++;
+                return table.serviceStates();
+            }
+
+            public io.lvs4j.Timeouts timeouts() throws IpvsException {
+                return table.timeouts();
+            }
+
+            public void apply(List<Change> changes) throws IpvsException {
+                table.apply(changes);
+            }
+
+            public List<io.lvs4j.SyncDaemon> daemons() throws IpvsException {
+                return table.daemons();
+            }
+
+            public void startDaemon(io.lvs4j.SyncDaemon daemon) throws IpvsException {
+                table.startDaemon(daemon);
+            }
+
+            public void stopDaemon(io.lvs4j.SyncDaemon.Role role) throws IpvsException {
+                table.stopDaemon(role);
+            }
+
+            public void flush() throws IpvsException {
+                table.flush();
+            }
+        };
+        VirtualService heavier = THREE.toBuilder().clearRealServers()
+                .realServer(RealServer.of("10.0.0.1", 80).masquerade().weight(7))
+                .realServer(RealServer.of("10.0.0.2", 80).masquerade().weight(3))
+                .realServer(RealServer.of("10.0.0.3", 80).masquerade().weight(0))
+                .build();
+
+        ReconcileResult r = Reconciler.of(counting).reconcile(config(heavier), read);
+
+        assertThat(dumps[0]).isZero();
+        assertThat(r.applied()).singleElement().satisfies(c -> {
+            assertThat(c.kind()).isEqualTo(Change.Kind.EDIT_SERVER);
+            assertThat(c.server().weight()).isEqualTo(7);
+        });
+        assertThat(server("10.0.0.1").server().weight()).isEqualTo(7);
+    }
+
+    @Test
     void drain_serverWithConnections_weightZeroFirstThenDeletedWhenIdle() throws Exception {
         table.connections(KEY, "10.0.0.2", 80, 1, 4);
         ReconcileResult r = rec.reconcile(config(without("10.0.0.2")));

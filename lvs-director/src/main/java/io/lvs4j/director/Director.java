@@ -148,6 +148,8 @@ public final class Director implements AutoCloseable {
     /** The check runtime the director made for its namespace (null: the monitor's own, or the builder's). */
     private final CheckRuntime ownedChecks;
     private Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
+    /** The keepalived.conf as last mapped: apply() maps only the virtual_server blocks that differ from it. */
+    private volatile KeepalivedMapping.Mapped mapped = KeepalivedMapping.Mapped.NONE;
     /** quorum_up/down and real servers' notify_up/down: run as the policy says, in order per service. */
     private final ScriptRunner commands;
     private final ScriptPolicy scriptPolicy;
@@ -158,6 +160,8 @@ public final class Director implements AutoCloseable {
     private KeepalivedMapping.Sync sync;
     private List<ServiceState> kernel = List.of();
     private List<ServiceState> readBefore; // the table as desired() read it, during a reconcile
+    private Map<ServiceKey, Healthy> healthy = Map.of(); // what desired() made of each configured service
+    private Map<ServiceKey, Published> published = Map.of(); // what publish() made of each configured service
     private List<SyncDaemon> daemons = List.of();
     private List<OwnershipRecord.Daemon> ownDaemons = List.of(); // the sync daemons this director started
     private OwnershipRecord recorded; // the record last written
@@ -237,7 +241,8 @@ public final class Director implements AutoCloseable {
         }
         List<ServiceHealth> initial = new ArrayList<>(b.services.values());
         if (b.keepalived != null) {
-            initial.addAll(KeepalivedMapping.services(b.keepalived, this::runCommand, notifies, b.netns));
+            mapped = KeepalivedMapping.map(b.keepalived, this::runCommand, notifies, b.netns, KeepalivedMapping.Mapped.NONE);
+            initial.addAll(mapped.services());
         }
         for (ServiceHealth sh : initial) {
             Preconditions.checkArgument(!configured.containsKey(sh.service().key()), "service", sh.service().key(),
@@ -539,7 +544,8 @@ public final class Director implements AutoCloseable {
         Preconditions.checkState(!closed, "director", "closed", "running");
         // 1. map and check everything: a configuration that cannot run changes nothing
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
-        List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies, netns);
+        KeepalivedMapping.Mapped newMapped = KeepalivedMapping.map(config, this::runCommand, newNotifies, netns, mapped);
+        List<ServiceHealth> services = newMapped.services();
         if (!KeepalivedMapping.scriptPolicy(config.globalDefs()).equals(scriptPolicy)) {
             LOG.warn("script_user and enable_script_security are read at start: the running director keeps {}",
                     scriptPolicy);
@@ -628,7 +634,7 @@ public final class Director implements AutoCloseable {
             }
             for (ServiceHealth sh : services) {
                 ServiceHealth old = configured.get(sh.service().key());
-                if (old == null || !old.sameSettings(sh)) {
+                if (old == null || old != sh && !old.sameSettings(sh)) { // the same object: an unchanged block
                     putOnLoop(sh);
                     changedServices.add((old == null ? "+" : "~") + sh.service().key());
                 }
@@ -642,6 +648,7 @@ public final class Director implements AutoCloseable {
             configured.putAll(ordered);
             timeouts = newTimeouts;
             notifies = newNotifies;
+            mapped = newMapped;
             boolean syncChanged = !java.util.Objects.equals(sync, newSync);
             if (syncChanged) {
                 stopDaemons();
@@ -906,7 +913,8 @@ public final class Director implements AutoCloseable {
         List<Change> applied = List.of();
         List<Drain> draining = reconciler.drains();
         try {
-            ReconcileResult r = reconciler.reconcile(desired());
+            DirectorConfig want = desired(); // reads the table into readBefore: the reconcile's one dump
+            ReconcileResult r = reconciler.reconcile(want, readBefore);
             applied = r.applied();
             draining = r.draining();
             repairProblem = null;
@@ -949,15 +957,30 @@ public final class Director implements AutoCloseable {
             }
         }
         HealthView health = monitor.view();
+        Map<ServiceKey, Healthy> next = new HashMap<>(configured.size() * 2);
         for (ServiceHealth sh : configured.values()) {
-            b.service(healthy(sh, health));
+            ServiceKey k = sh.service().key();
+            ServiceView view = health.service(k).orElse(null);
+            Healthy h = healthy.get(k);
+            if (h == null || h.configured != sh || h.view != view) {
+                h = new Healthy(sh, view, healthy(sh, view));
+            }
+            next.put(k, h);
+            b.service(h.wanted);
         }
+        healthy = next;
         return b.build();
     }
 
+    /**
+     * A configured service as desired() last made it from the configuration and the health view;
+     * both are immutable, so while neither changed (the same objects) it is made no more.
+     */
+    private record Healthy(ServiceHealth configured, ServiceView view, VirtualService wanted) {}
+
     /** The configured service with the real servers (and sorry server) the view wants in, at their wanted weights. */
-    private static VirtualService healthy(ServiceHealth sh, HealthView health) {
-        List<RealServer> in = health.service(sh.service().key()).map(ServiceView::inService).orElse(List.of());
+    private static VirtualService healthy(ServiceHealth sh, ServiceView view) {
+        List<RealServer> in = view == null ? List.of() : view.inService();
         return sh.service().toBuilder().clearRealServers().realServers(in).build();
     }
 
@@ -979,12 +1002,13 @@ public final class Director implements AutoCloseable {
         dirty = false;
         owned.addAll(configured.keySet());
         recordOwnership(); // before the kernel gets them
-        boolean changed = true;
+        List<Change> applied = null; // known only when all went through
         readBefore = null;
         long started = loop.nanos();
         try {
-            ReconcileResult r = reconciler.reconcile(desired());
-            changed = !r.applied().isEmpty();
+            DirectorConfig want = desired(); // reads the table into readBefore: the reconcile's one dump
+            ReconcileResult r = reconciler.reconcile(want, readBefore);
+            applied = r.applied();
             kernelChanged(r.applied(), r.draining());
             for (Change c : r.applied()) {
                 if (c.kind() == Change.Kind.REMOVE_SERVICE && !configured.containsKey(c.key())) {
@@ -1002,8 +1026,11 @@ public final class Director implements AutoCloseable {
         } finally {
             Reconciles was = reconciles;
             reconciles = new Reconciles(was.count() + 1, was.nanos() + (loop.nanos() - started));
-            if (!changed && readBefore != null) {
-                kernel = readBefore; // nothing changed: the table as read just before, no third dump
+            List<ServiceState> edited = readBefore == null || applied == null ? null : edited(readBefore, applied);
+            if (edited != null) {
+                // nothing changed, or only real servers' settings (a weight): the table as read just
+                // before with those edits, instead of a second dump
+                kernel = edited;
                 refreshedNanos = loop.nanos();
             } else {
                 refreshKernel();
@@ -1013,6 +1040,56 @@ public final class Director implements AutoCloseable {
             publish();
             routes();
         }
+    }
+
+    /**
+     * The table as read before a reconcile that applied {@code applied}, if those are only edits of
+     * real servers' settings that keep their forwarding method (a weight change): the edited real
+     * servers as the kernel was given them, with their connections and counters as read. Null if
+     * any other change was applied (then the table is read again).
+     */
+    static List<ServiceState> edited(List<ServiceState> before, List<Change> applied) {
+        if (applied.isEmpty()) {
+            return before;
+        }
+        Map<ServiceKey, List<Change>> edits = new HashMap<>();
+        for (Change c : applied) {
+            if (c.kind() != Change.Kind.EDIT_SERVER || c.server().forwarding() != c.previous().forwarding()) {
+                return null;
+            }
+            edits.computeIfAbsent(c.key(), k -> new ArrayList<>()).add(c);
+        }
+        List<ServiceState> out = new ArrayList<>(before.size());
+        int done = 0;
+        for (ServiceState s : before) {
+            List<Change> cs = edits.get(s.service().key());
+            if (cs == null) {
+                out.add(s);
+                continue;
+            }
+            VirtualService.Builder vb = s.service().toBuilder().clearRealServers();
+            List<RealServerState> rs = new ArrayList<>(s.realServers().size());
+            int found = 0;
+            for (RealServerState r : s.realServers()) {
+                RealServer now = r.server();
+                for (Change c : cs) {
+                    if (c.previous().equals(now)) {
+                        now = c.server();
+                        found++;
+                        break;
+                    }
+                }
+                vb.realServer(now);
+                rs.add(now == r.server() ? r : new RealServerState(now, r.activeConnections(), r.inactiveConnections(),
+                        r.persistentConnections(), r.stats()));
+            }
+            if (found != cs.size()) {
+                return null; // not as read: read it again
+            }
+            out.add(new ServiceState(vb.build(), s.stats(), rs));
+            done++;
+        }
+        return done == edits.size() ? out : null;
     }
 
     /** Route health injection follows the services and the health view (model, desired, difference, speaker). */
@@ -1383,10 +1460,18 @@ public final class Director implements AutoCloseable {
         List<Drain> drains = reconciler.drains();
         HealthView health = monitor.view();
         List<DirectorState.Service> ss = new ArrayList<>();
+        Map<ServiceKey, Published> next = new HashMap<>(configured.size() * 2);
         for (ServiceHealth sh : configured.values()) {
             ServiceKey key = sh.service().key();
             ServiceState k = byKey.get(key);
             Optional<ServiceView> view = health.service(key);
+            Published was = published.get(key);
+            if (drains.isEmpty() && was != null && was.configured == sh && was.view == view.orElse(null)
+                    && (was.kernel == k || was.kernel != null && was.kernel.equals(k))) { // a dump makes new objects
+                ss.add(was.service);
+                next.put(key, was);
+                continue;
+            }
             Map<Endpoint, RealServer> in = wanted(view);
             List<DirectorState.Server> servers = new ArrayList<>();
             long active = 0;
@@ -1409,11 +1494,23 @@ public final class Director implements AutoCloseable {
                 inactive += s.inactiveConnections();
             }
             boolean quorumMet = view.map(ServiceView::quorumMet).orElse(true);
-            ss.add(new DirectorState.Service(sh.service(), k == null ? null : k.service(), quorumMet, servers, active,
-                    inactive, k == null ? IpvsStats.ZERO : k.stats()));
+            DirectorState.Service made = new DirectorState.Service(sh.service(), k == null ? null : k.service(), quorumMet,
+                    servers, active, inactive, k == null ? IpvsStats.ZERO : k.stats());
+            ss.add(made);
+            if (drains.isEmpty()) {
+                next.put(key, new Published(sh, view.orElse(null), k, made));
+            }
         }
+        published = next;
         snapshot = new DirectorState(is, ss, daemons, refreshedNanos);
     }
+
+    /**
+     * A service as publish() last made it from its configuration, health view and kernel state (all
+     * immutable): while all three are the same objects (and nothing drains) it is made no more.
+     */
+    private record Published(ServiceHealth configured, ServiceView view, ServiceState kernel,
+            DirectorState.Service service) {}
 
     private static DirectorState.Health health(ServiceHealth sh, Optional<ServiceView> view, RealServer r) {
         if (!sh.checked(r)) {

@@ -120,16 +120,113 @@ final class KeepalivedMapping {
      */
     static List<ServiceHealth> services(KeepalivedConfig c, java.util.function.BiConsumer<ServiceKey, String> commands,
             Map<ServiceKey, Map<String, Notify>> notifies, String netns) {
-        List<ServiceHealth> out = new ArrayList<>();
-        for (VirtualServerConfig vs : c.virtualServers()) {
-            VirtualServerConfig healthy = withoutQuorum(vs);
-            List<VirtualService> installed = KeepalivedConfig.ofLvs(c.virtualServerGroups(), List.of(healthy))
-                    .virtualServices();
-            for (VirtualService s : installed) {
-                out.add(health(vs, s, c.ssl(), commands, notifies, netns));
-            }
+        return map(c, commands, notifies, netns, Mapped.NONE).services();
+    }
+
+    /**
+     * What one virtual_server block maps to: its services (one per group member) and their real
+     * servers' notify commands. A pure function of the block, the groups, the SSL settings and the
+     * namespace, so an equal block under the same groups and SSL settings maps to the same.
+     */
+    private record Block(List<ServiceHealth> services, Map<ServiceKey, Map<String, Notify>> notifies) {}
+
+    /**
+     * A configuration's services as mapped, remembering each block's mapping so that the next
+     * mapping ({@link #map}) reuses the blocks that did not change: a reload of one changed weight
+     * maps one block, and its unchanged services are the same {@link ServiceHealth} objects.
+     */
+    static final class Mapped {
+        static final Mapped NONE = new Mapped(List.of(), List.of(), null, null, List.of(), List.of(), 0);
+
+        private final List<ServiceHealth> services;
+        private final List<io.lvs4j.director.config.VirtualServerGroupConfig> groups;
+        private final SslConfig ssl;
+        private final String netns;
+        private final List<VirtualServerConfig> configs; // the blocks in configuration order
+        private final List<Block> blocks; // what each of them mapped to
+        private final int mappedBlocks;
+
+        private Mapped(List<ServiceHealth> services, List<io.lvs4j.director.config.VirtualServerGroupConfig> groups,
+                SslConfig ssl, String netns, List<VirtualServerConfig> configs, List<Block> blocks, int mappedBlocks) {
+            this.services = services;
+            this.groups = groups;
+            this.ssl = ssl;
+            this.netns = netns;
+            this.configs = configs;
+            this.blocks = blocks;
+            this.mappedBlocks = mappedBlocks;
         }
-        return out;
+
+        /** The block mapped for a config equal to {@code vs}, or null: by position first (no hashing), then by value. */
+        private Block find(List<VirtualServerConfig> now, int i, Map<VirtualServerConfig, Block>[] byValue) {
+            VirtualServerConfig vs = now.get(i);
+            if (i < configs.size() && configs.get(i).equals(vs)) {
+                return blocks.get(i);
+            }
+            if (now.size() == configs.size() && (i + 1 == now.size() || configs.get(i + 1).equals(now.get(i + 1)))) {
+                return null; // changed in place (its neighbours did not move): map it
+            }
+            if (byValue[0] == null) { // blocks moved: find them by value
+                byValue[0] = new java.util.HashMap<>();
+                for (int j = 0; j < configs.size(); j++) {
+                    byValue[0].putIfAbsent(configs.get(j), blocks.get(j));
+                }
+            }
+            return byValue[0].get(vs);
+        }
+
+        /** The services with their health settings, in configuration order. */
+        List<ServiceHealth> services() {
+            return services;
+        }
+
+        /** How many blocks were mapped afresh rather than taken from the previous mapping. */
+        int mappedBlocks() {
+            return mappedBlocks;
+        }
+    }
+
+    /**
+     * Maps {@code c} like {@link #services(KeepalivedConfig, java.util.function.BiConsumer, Map, String)},
+     * taking each virtual_server block equal to one of {@code previous} (same groups, SSL settings
+     * and namespace) from it instead of mapping it again; {@code commands} must be the one
+     * {@code previous} was mapped with (its hooks are reused).
+     */
+    static Mapped map(KeepalivedConfig c, java.util.function.BiConsumer<ServiceKey, String> commands,
+            Map<ServiceKey, Map<String, Notify>> notifies, String netns, Mapped previous) {
+        boolean reuse = previous != Mapped.NONE && java.util.Objects.equals(previous.netns, netns)
+                && java.util.Objects.equals(previous.ssl, c.ssl()) && previous.groups.equals(c.virtualServerGroups());
+        List<VirtualServerConfig> configs = c.virtualServers();
+        List<Block> blocks = new ArrayList<>(configs.size());
+        @SuppressWarnings("unchecked")
+        Map<VirtualServerConfig, Block>[] byValue = new Map[1];
+        List<ServiceHealth> out = new ArrayList<>();
+        int mapped = 0;
+        for (int i = 0; i < configs.size(); i++) {
+            VirtualServerConfig vs = configs.get(i);
+            Block block = reuse ? previous.find(configs, i, byValue) : null;
+            if (block == null) {
+                block = block(c, vs, commands, netns);
+                mapped++;
+            }
+            blocks.add(block);
+            out.addAll(block.services());
+            block.notifies().forEach((k, m) -> notifies.computeIfAbsent(k, x -> new java.util.HashMap<>()).putAll(m));
+        }
+        return new Mapped(List.copyOf(out), c.virtualServerGroups(), c.ssl(), netns, configs, blocks, mapped);
+    }
+
+    private static Block block(KeepalivedConfig c, VirtualServerConfig vs,
+            java.util.function.BiConsumer<ServiceKey, String> commands, String netns) {
+        VirtualServerConfig healthy = withoutQuorum(vs);
+        List<VirtualService> installed = KeepalivedConfig.ofLvs(c.virtualServerGroups(), List.of(healthy))
+                .virtualServices();
+        Map<ServiceKey, Map<String, Notify>> notifies = new java.util.HashMap<>();
+        List<ServiceHealth> out = new ArrayList<>(installed.size());
+        for (VirtualService s : installed) {
+            out.add(health(vs, s, c.ssl(), commands, notifies, netns));
+        }
+        return new Block(List.copyOf(out), notifies);
     }
 
     private static ServiceHealth health(VirtualServerConfig vs, VirtualService s, SslConfig ssl,

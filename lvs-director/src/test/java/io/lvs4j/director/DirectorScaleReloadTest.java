@@ -3,7 +3,9 @@ package io.lvs4j.director;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.Change;
+import io.lvs4j.Protocol;
 import io.lvs4j.RealServer;
+import io.lvs4j.ServiceKey;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.ReadOptions;
@@ -181,6 +183,27 @@ class DirectorScaleReloadTest {
         before.put("TCP " + vip(117) + ":80", before.get("TCP " + vip(117) + ":80")
                 .replace(rip(117, 1) + ":80=1", rip(117, 1) + ":80=3"));
         assertThat(after).isEqualTo(before);
+    }
+
+    @Test
+    void keepalivedReload_oneWeightChanged_tableReadOnceAndStateShowsNewWeight() throws Exception {
+        Director d = start(Director.builder(parse(conf(-1, 1))));
+        KeepalivedConfig changed = parse(conf(42, 5));
+        int dumps = table.dumps;
+
+        d.apply(changed);
+
+        assertThat(table.dumps - dumps).isEqualTo(1);
+        DirectorState.Service s = d.state().service(ServiceKey.of(Protocol.TCP, vip(42), 80)).orElseThrow();
+        InetAddress first = InetAddress.getByName(rip(42, 1));
+        assertThat(s.realServers()).filteredOn(r -> r.configured().address().equals(first))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.kernelWeight()).isEqualTo(5);
+                    assertThat(r.desiredWeight()).isEqualTo(5);
+                });
+        assertThat(s.kernel().realServers()).extracting(RealServer::weight).containsExactlyInAnyOrder(5, 1, 1, 1);
+        DirectorState.Service other = d.state().service(ServiceKey.of(Protocol.TCP, vip(43), 80)).orElseThrow();
+        assertThat(other.realServers()).extracting(DirectorState.Server::kernelWeight).containsExactly(1, 1, 1, 1);
     }
 
     @Test
