@@ -229,17 +229,52 @@ final class KeepalivedMapping {
         return new Block(List.copyOf(out), notifies);
     }
 
+    /**
+     * A {@code quorum_up}/{@code quorum_down} hook: equal when it runs the same command for the same
+     * service, so a reload that changes only the command is a changed service (and one that changes
+     * nothing keeps the running one).
+     */
+    static final class QuorumCommand implements Runnable {
+        private final ServiceKey key;
+        private final String command;
+        private final java.util.function.BiConsumer<ServiceKey, String> commands;
+
+        QuorumCommand(ServiceKey key, String command, java.util.function.BiConsumer<ServiceKey, String> commands) {
+            this.key = key;
+            this.command = command;
+            this.commands = commands;
+        }
+
+        @Override
+        public void run() {
+            commands.accept(key, command);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof QuorumCommand q && key.equals(q.key) && command.equals(q.command);
+        }
+
+        @Override
+        public int hashCode() {
+            return key.hashCode() * 31 + command.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return command;
+        }
+    }
+
     private static ServiceHealth health(VirtualServerConfig vs, VirtualService s, SslConfig ssl,
             java.util.function.BiConsumer<ServiceKey, String> commands, Map<ServiceKey, Map<String, Notify>> notifies,
             String netns) {
         ServiceHealth.Builder b = ServiceHealth.builder(s);
         if (commands != null && vs.quorumUp() != null) {
-            String cmd = vs.quorumUp();
-            b.onQuorumUp(() -> commands.accept(s.key(), cmd));
+            b.onQuorumUp(new QuorumCommand(s.key(), vs.quorumUp(), commands));
         }
         if (commands != null && vs.quorumDown() != null) {
-            String cmd = vs.quorumDown();
-            b.onQuorumDown(() -> commands.accept(s.key(), cmd));
+            b.onQuorumDown(new QuorumCommand(s.key(), vs.quorumDown(), commands));
         }
         List<RealServerConfig> unused = new ArrayList<>(vs.realServers());
         for (RealServer r : s.realServers()) {

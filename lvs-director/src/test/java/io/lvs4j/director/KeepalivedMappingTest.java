@@ -106,4 +106,18 @@ class KeepalivedMappingTest {
             assertThat(second.services().get(i)).isSameAs(first.services().get(i));
         }
     }
+
+    private static ServiceHealth withQuorumUp(String command) throws Exception {
+        String text = "virtual_server 192.0.2.1 80 {\n lb_kind NAT\n protocol TCP\n quorum_up \"" + command + "\"\n"
+                + " real_server 10.0.0.1 80 {\n  weight 1\n }\n}\n";
+        return KeepalivedMapping.map(parse(text), (key, cmd) -> { }, new HashMap<>(), null,
+                KeepalivedMapping.Mapped.NONE).services().get(0);
+    }
+
+    /** A reload that changes only quorum_up must replace the running service, or the old command keeps running. */
+    @Test
+    void sameSettings_quorumCommandChanged_notTheSame_unchanged_theSame() throws Exception {
+        assertThat(withQuorumUp("/bin/echo up").sameSettings(withQuorumUp("/bin/echo up"))).isTrue();
+        assertThat(withQuorumUp("/bin/echo up").sameSettings(withQuorumUp("/bin/echo UP"))).isFalse();
+    }
 }

@@ -189,11 +189,15 @@ public final class ServiceHealth {
         return b;
     }
 
-    /** Whether both describe the same health settings (service, checks, inhibit, quorum, sorry server; hooks not compared). */
+    /**
+     * Whether both describe the same health settings (service, checks, inhibit, quorum, sorry server,
+     * and the quorum hooks by their own {@code equals}: a lambda equals only itself).
+     */
     public boolean sameSettings(ServiceHealth o) {
         return o != null && service.equals(o.service) && checks.equals(o.checks) && inhibitOnFailure == o.inhibitOnFailure
                 && inhibited.equals(o.inhibited) && quorum == o.quorum && hysteresis == o.hysteresis
-                && Objects.equals(sorryServer, o.sorryServer) && sorryServerInhibit == o.sorryServerInhibit;
+                && Objects.equals(sorryServer, o.sorryServer) && sorryServerInhibit == o.sorryServerInhibit
+                && Objects.equals(quorumUp, o.quorumUp) && Objects.equals(quorumDown, o.quorumDown);
     }
 
     @Override
