@@ -41,6 +41,7 @@ import io.lvs4j.director.config.VrrpScriptConfig;
 import io.lvs4j.director.config.VrrpSyncGroupConfig;
 import io.lvs4j.vrrp.AuthType;
 import io.lvs4j.vrrp.InitialState;
+import io.lvs4j.vrrp.UnicastPeer;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -607,7 +608,7 @@ public final class Binder {
         List<String> routes = new ArrayList<>();
         List<String> rules = new ArrayList<>();
         InetAddress unicastSrc = null;
-        List<InetAddress> peers = new ArrayList<>();
+        List<UnicastPeer> peers = new ArrayList<>();
         InetAddress mcastSrc = null;
         boolean nopreempt = false;
         Duration preemptDelay = null;
@@ -683,10 +684,10 @@ public final class Binder {
                 case "unicast_peer":
                     for (List<Token> line : valueLines(n)) {
                         InetAddress a = v.address(n.keyword(), line.get(0));
-                        if (a != null) {
-                            peers.add(a);
+                        UnicastPeer peer = peerOptions(a, line);
+                        if (peer != null) {
+                            peers.add(peer);
                         }
-                        peerOptions(line);
                     }
                     break;
                 case "nopreempt":
@@ -973,21 +974,55 @@ public final class Binder {
     }
 
     /**
-     * The options after a unicast peer's address. keepalived 2.2.7 drops adverts from the peer whose
-     * TTL (hop limit) lies outside {@code min_ttl}..{@code max_ttl}; lvs4j's VRRP engine does not
-     * check the TTL of unicast adverts yet, so the bounds are refused rather than ignored.
+     * A unicast peer and the options after its address: {@code min_ttl N} and {@code max_ttl M}
+     * (0..255), the bounds of the TTL (hop limit) its adverts may arrive with, as keepalived 2.2.7
+     * reads them. A bad or missing value, or min_ttl above max_ttl (keepalived: "all packets will be
+     * discarded"), is a located error; another word is warned about and the rest of the line
+     * ignored, as keepalived does. Null when {@code address} is null or an option is in error.
      */
-    private void peerOptions(List<Token> line) {
+    private UnicastPeer peerOptions(InetAddress address, List<Token> line) {
+        Integer min = null;
+        Integer max = null;
+        Token minAt = null;
+        boolean bad = false;
         for (int i = 1; i < line.size(); i += 2) {
             Token option = line.get(i);
-            if (!option.text().equals("min_ttl") && !option.text().equals("max_ttl")) {
+            boolean isMin = option.text().equals("min_ttl");
+            if (!isMin && !option.text().equals("max_ttl")) {
                 problems.warning(option, "unicast_peer: " + Preconditions.render(option.text())
                         + " (expected: min_ttl or max_ttl) - the rest of the line ignored, as keepalived does");
-                return;
+                break;
             }
-            problems.error(option, Preconditions.message("unicast_peer " + line.get(0).text() + " " + option.text(),
-                    i + 1 < line.size() ? line.get(i + 1).text() : "none",
-                    "no TTL bounds: lvs4j does not check the TTL of unicast adverts; remove min_ttl and max_ttl"));
+            if (i + 1 >= line.size()) {
+                problems.error(option, Preconditions.message(option.text(), null, "0..255"));
+                bad = true;
+                break;
+            }
+            Long ttl = v.integer(option, line.get(i + 1), 0, 255);
+            if (ttl == null) {
+                bad = true;
+            } else if (isMin) {
+                min = (int) (long) ttl;
+                minAt = line.get(i + 1);
+            } else {
+                max = (int) (long) ttl;
+            }
+        }
+        if (address == null || bad) {
+            return null;
+        }
+        UnicastPeer.Builder b = UnicastPeer.builder(address);
+        if (min != null) {
+            b.minTtl(min);
+        }
+        if (max != null) {
+            b.maxTtl(max);
+        }
+        try {
+            return b.build();
+        } catch (IllegalStateException e) {
+            problems.error(minAt, e.getMessage());
+            return null;
         }
     }
 
