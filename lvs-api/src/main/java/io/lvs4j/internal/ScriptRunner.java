@@ -54,6 +54,14 @@ public final class ScriptRunner implements AutoCloseable {
                 UserDatabase::group);
     }
 
+    /**
+     * A runner that only {@link #prepare}s: the start-time checks for a configuration check
+     * ({@code lvs4j config check}); running a script with it is an IllegalStateException.
+     */
+    public static ScriptRunner checker(ScriptPolicy policy) {
+        return new ScriptRunner(policy, null, UserDatabase::user, UserDatabase::group);
+    }
+
     public ScriptPolicy policy() {
         return policy;
     }
@@ -146,18 +154,23 @@ public final class ScriptRunner implements AutoCloseable {
         return launcher.runInOrder(orderKey, script(p, timeout, env));
     }
 
-    private static ScriptLauncher.Script script(Prepared p, Duration timeout, Map<String, String> env) {
+    private ScriptLauncher.Script script(Prepared p, Duration timeout, Map<String, String> env) {
+        Preconditions.checkState(launcher != null, "script runner", "a checker", "a runner with a launcher");
         return new ScriptLauncher.Script(p.name(), p.argv(), p.user(), p.group(), timeout, env);
     }
 
     /** Lets what was asked for run for at most {@code grace}, then kills every running script's group. */
     public void close(Duration grace) {
-        launcher.close(grace);
+        if (launcher != null) {
+            launcher.close(grace);
+        }
     }
 
     /** Kills every running script's group. */
     @Override
     public void close() {
-        launcher.close();
+        if (launcher != null) {
+            launcher.close();
+        }
     }
 }

@@ -93,6 +93,19 @@ public final class Binder {
         return keywords;
     }
 
+    /**
+     * A command the director would run: where its keyword is, what names it in messages, the
+     * command line, and its own user and group (null: the script policy's).
+     */
+    public record ScriptSite(Token at, String what, String command, String user, String group) {}
+
+    private final List<ScriptSite> scriptSites = new ArrayList<>();
+
+    /** The commands of the configuration bound, in file order: vrrp_script, notify, MISC_CHECK, quorum and notify_up/down. */
+    public List<ScriptSite> scriptSites() {
+        return scriptSites;
+    }
+
     public Binder(Problems problems) {
         this.problems = problems;
         this.v = new Values(problems);
@@ -541,12 +554,14 @@ public final class Binder {
         String user = null;
         String group = null;
         boolean initFail = false;
+        Token scriptAt = null;
         for (Node n : children(s)) {
             noBlock(n);
             switch (n.name()) {
                 case "script":
                     if (v.has(n, 0, "a command")) {
                         script = n.joinedArgs(0);
+                        scriptAt = n.keyword();
                     }
                     break;
                 case "interval":
@@ -590,6 +605,7 @@ public final class Binder {
                     + ": missing script (expected: a script keyword in the block) - dropped, as keepalived does");
             return null;
         }
+        scriptSites.add(new ScriptSite(scriptAt, "vrrp_script " + name, script, user, group));
         return new VrrpScriptConfig(name, script, interval, timeout, weight, reverse, rise, fall, user, group, initFail);
     }
 
@@ -742,6 +758,8 @@ public final class Binder {
                     if (NOTIFY.contains(n.name())) {
                         if (v.has(n, 0, "a command")) {
                             notify.put(n.name(), n.joinedArgs(0));
+                            scriptSites.add(new ScriptSite(n.keyword(), "vrrp_instance " + name + " " + n.name(),
+                                    n.joinedArgs(0), null, null));
                         }
                     } else if (INSTANCE_OTHER.contains(n.name())) {
                         putOther(other, n);
@@ -962,6 +980,8 @@ public final class Binder {
                     if (NOTIFY.contains(n.name()) && !n.name().equals("notify_deleted")) {
                         if (v.has(n, 0, "a command")) {
                             notify.put(n.name(), n.joinedArgs(0));
+                            scriptSites.add(new ScriptSite(n.keyword(), "vrrp_sync_group " + name + " " + n.name(),
+                                    n.joinedArgs(0), null, null));
                         }
                     } else if (SYNC_GROUP_OTHER.contains(n.name())) {
                         notActed(n);
@@ -1588,11 +1608,13 @@ public final class Binder {
                 case "quorum_up":
                     if (v.has(n, 0, "a command")) {
                         vs.quorumUp = n.joinedArgs(0);
+                        scriptSites.add(new ScriptSite(n.keyword(), "virtual_server quorum_up", vs.quorumUp, null, null));
                     }
                     break;
                 case "quorum_down":
                     if (v.has(n, 0, "a command")) {
                         vs.quorumDown = n.joinedArgs(0);
+                        scriptSites.add(new ScriptSite(n.keyword(), "virtual_server quorum_down", vs.quorumDown, null, null));
                     }
                     break;
                 case "quorum":
@@ -1863,11 +1885,13 @@ public final class Binder {
                 case "notify_up":
                     if (v.has(n, 0, "a command")) {
                         notifyUp = n.joinedArgs(0);
+                        scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_up", notifyUp, null, null));
                     }
                     break;
                 case "notify_down":
                     if (v.has(n, 0, "a command")) {
                         notifyDown = n.joinedArgs(0);
+                        scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_down", notifyDown, null, null));
                     }
                     break;
                 case "alpha":
@@ -1999,6 +2023,7 @@ public final class Binder {
         String dnsType = null;
         String dnsName = null;
         String miscPath = null;
+        Token miscAt = null;
         Duration miscTimeout = null;
         boolean miscDynamic = false;
         String user = null;
@@ -2071,6 +2096,7 @@ public final class Binder {
                 case "MISC_CHECK misc_path":
                     if (v.has(n, 0, "a command")) {
                         miscPath = n.joinedArgs(0);
+                        miscAt = n.keyword();
                     }
                     continue;
                 case "MISC_CHECK misc_timeout":
@@ -2149,6 +2175,7 @@ public final class Binder {
                     problems.error(c.keyword(), "MISC_CHECK: missing misc_path (expected: misc_path COMMAND in the block)");
                     return null;
                 }
+                scriptSites.add(new ScriptSite(miscAt, "MISC_CHECK", miscPath, user, group));
                 return new MiscCheck(o, miscPath, miscTimeout, miscDynamic, user, group);
             case "UDP_CHECK":
                 return new UdpCheck(o, payload, requireReply, replyPattern, minReply, maxReply);
