@@ -150,7 +150,8 @@ public final class Director implements AutoCloseable {
     private Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
     /** quorum_up/down and real servers' notify_up/down: run as the policy says, in order per service. */
     private final ScriptRunner commands;
-    private final ScriptPolicy scriptPolicy;
+    /** The script policy; a reload that changes it hands it to the runners (scripts started later). */
+    private volatile ScriptPolicy scriptPolicy;
     private final Map<String, ScriptRunner.Prepared> preparedCommands = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, VrrpUnit> units = new LinkedHashMap<>();
     private final Map<String, InstanceView> instances = new LinkedHashMap<>();
@@ -541,10 +542,7 @@ public final class Director implements AutoCloseable {
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
         List<ServiceHealth> services = KeepalivedMapping.services(config, this::runCommand, newNotifies, netns);
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs());
-        if (!KeepalivedMapping.scriptPolicy(config.globalDefs()).equals(scriptPolicy)) {
-            LOG.warn("script_user and enable_script_security are read at start: the running director keeps {}",
-                    scriptPolicy);
-        }
+        ScriptPolicy newPolicy = KeepalivedMapping.scriptPolicy(config.globalDefs());
         Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
         VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
         RouteHealthInjection newRhi = BgpMapping.map(config);
@@ -578,7 +576,7 @@ public final class Director implements AutoCloseable {
         Map<String, Built> built = new LinkedHashMap<>();
         try {
             for (VrrpUnit.Spec s : toBuild) {
-                built.put(s.name(), build(s));
+                built.put(s.name(), build(s, newPolicy));
             }
         } catch (VrrpUnitException | RuntimeException e) {
             for (Built b : built.values()) {
@@ -647,6 +645,15 @@ public final class Director implements AutoCloseable {
             configured.putAll(ordered);
             timeouts = newTimeouts;
             notifies = newNotifies;
+            if (!newPolicy.equals(scriptPolicy)) {
+                // scripts started from now on (checks, vrrp_scripts, notifies, commands) run under it
+                LOG.info("script policy now {} (was {})", newPolicy, scriptPolicy);
+                scriptPolicy = newPolicy;
+                commands.policy(newPolicy);
+                preparedCommands.clear();
+                monitor.scriptPolicy(newPolicy);
+                units.values().forEach(u -> u.scriptPolicy(newPolicy));
+            }
             boolean syncChanged = !java.util.Objects.equals(sync, newSync);
             if (syncChanged) {
                 stopDaemons();
@@ -674,10 +681,10 @@ public final class Director implements AutoCloseable {
      * @throws IllegalArgumentException naming the unit, if it cannot run here
      * @throws VrrpUnitException naming the unit, if the host refused a socket or an interface
      */
-    private Built build(VrrpUnit.Spec s) throws VrrpUnitException {
+    private Built build(VrrpUnit.Spec s, ScriptPolicy policy) throws VrrpUnitException {
         Object token = new Object();
         try {
-            return new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e)), scriptPolicy),
+            return new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e)), policy),
                     token);
         } catch (InterfaceException e) {
             throw new VrrpUnitException(s.name(), e);
