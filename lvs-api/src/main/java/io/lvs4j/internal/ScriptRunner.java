@@ -25,18 +25,32 @@ import java.util.function.Function;
  * This module does not log: what {@link #prepare} found comes back as text for the engine's log.
  */
 public final class ScriptRunner implements AutoCloseable {
-    private final ScriptPolicy policy;
+    private ScriptPolicy policy; // guarded by this
+    /** Counts {@link #policy(ScriptPolicy)} changes; a script prepared before one is prepared again. */
+    private int generation; // guarded by this
+    private final Map<List<Object>, Prepared> refreshed = new java.util.HashMap<>(); // guarded by this
     private final ScriptLauncher launcher;
     private final Function<String, Optional<UserDatabase.User>> users;
     private final Function<String, Optional<Integer>> groups;
     private boolean warnedDefault;
     private boolean warnedSecurity;
 
-    /** A script checked by {@link #prepare}: the argv, its user and group (null: root), why it may not run (null: it may). */
+    /**
+     * A script checked by {@link #prepare}: the argv, its user and group (null: root), why it may
+     * not run (null: it may); {@code ownUser}/{@code ownGroup} as asked (null: the policy's) and the
+     * policy generation it was checked under.
+     */
     public record Prepared(String name, List<String> argv, String user, String group, String refusal,
-            List<String> warnings) {
+            List<String> warnings, String ownUser, String ownGroup, int generation) {
         public boolean refused() {
             return refusal != null;
+        }
+
+        /** The same script with {@code arguments} appended (notify's state arguments). */
+        public Prepared withArguments(List<String> arguments) {
+            List<String> a = new ArrayList<>(argv);
+            a.addAll(arguments);
+            return new Prepared(name, List.copyOf(a), user, group, refusal, List.of(), ownUser, ownGroup, generation);
         }
     }
 
@@ -54,8 +68,41 @@ public final class ScriptRunner implements AutoCloseable {
                 UserDatabase::group);
     }
 
-    public ScriptPolicy policy() {
+    /**
+     * A runner that only {@link #prepare}s: the start-time checks for a configuration check
+     * ({@code lvs4j config check}); running a script with it is an IllegalStateException.
+     */
+    public static ScriptRunner checker(ScriptPolicy policy) {
+        return new ScriptRunner(policy, null, UserDatabase::user, UserDatabase::group);
+    }
+
+    public synchronized ScriptPolicy policy() {
         return policy;
+    }
+
+    /**
+     * Takes a new policy (a reload's {@code script_user}, {@code enable_script_security}): every
+     * script run from now on is checked again under it (once, as at start) and runs as it says;
+     * scripts already running finish as they are.
+     */
+    public synchronized void policy(ScriptPolicy newPolicy) {
+        Preconditions.checkNotNull(newPolicy, "script policy");
+        if (!newPolicy.equals(policy)) {
+            policy = newPolicy;
+            generation++;
+            refreshed.clear();
+            warnedDefault = false;
+            warnedSecurity = false;
+        }
+    }
+
+    /** {@code p}, checked again if the policy changed since it was prepared. */
+    private synchronized Prepared current(Prepared p) {
+        if (p.generation() == generation) {
+            return p;
+        }
+        return refreshed.computeIfAbsent(java.util.Arrays.asList(p.name(), p.argv(), p.ownUser(), p.ownGroup()),
+                k -> prepare(p.name(), p.argv(), p.ownUser(), p.ownGroup()));
     }
 
     /**
@@ -87,7 +134,7 @@ public final class ScriptRunner implements AutoCloseable {
             Optional<UserDatabase.User> found = users.apply(u);
             if (found.isEmpty()) {
                 return new Prepared(what, argv, u, g, what + ": user " + Preconditions.render(u)
-                        + " does not exist on this host - disabling", warnings);
+                        + " does not exist on this host - disabling", warnings, user, group, generation);
             }
             uid = found.get().uid();
             gid = found.get().gid();
@@ -96,7 +143,7 @@ public final class ScriptRunner implements AutoCloseable {
             Optional<Integer> found = groups.apply(g);
             if (found.isEmpty()) {
                 return new Prepared(what, argv, u, g, what + ": group " + Preconditions.render(g)
-                        + " does not exist on this host - disabling", warnings);
+                        + " does not exist on this host - disabling", warnings, user, group, generation);
             }
             gid = found.get();
         }
@@ -126,11 +173,12 @@ public final class ScriptRunner implements AutoCloseable {
             warnedSecurity = true;
             warnings.add("SECURITY VIOLATION - scripts are being executed but script_security not enabled");
         }
-        return new Prepared(what, List.copyOf(argv), u, g, refusal, List.copyOf(warnings));
+        return new Prepared(what, List.copyOf(argv), u, g, refusal, List.copyOf(warnings), user, group, generation);
     }
 
     /** Runs a prepared script now; one refused completes at once as not started. */
-    public CompletableFuture<ScriptLauncher.Result> run(Prepared p, Duration timeout, Map<String, String> env) {
+    public CompletableFuture<ScriptLauncher.Result> run(Prepared prepared, Duration timeout, Map<String, String> env) {
+        Prepared p = current(prepared);
         if (p.refused()) {
             return CompletableFuture.completedFuture(new ScriptLauncher.Result(-1, false, Duration.ZERO, p.refusal()));
         }
@@ -138,26 +186,32 @@ public final class ScriptRunner implements AutoCloseable {
     }
 
     /** Runs a prepared script after the earlier ones of {@code orderKey} (see {@link ScriptLauncher#runInOrder}). */
-    public CompletableFuture<ScriptLauncher.Result> runInOrder(Object orderKey, Prepared p, Duration timeout,
+    public CompletableFuture<ScriptLauncher.Result> runInOrder(Object orderKey, Prepared prepared, Duration timeout,
             Map<String, String> env) {
+        Prepared p = current(prepared);
         if (p.refused()) {
             return CompletableFuture.completedFuture(new ScriptLauncher.Result(-1, false, Duration.ZERO, p.refusal()));
         }
         return launcher.runInOrder(orderKey, script(p, timeout, env));
     }
 
-    private static ScriptLauncher.Script script(Prepared p, Duration timeout, Map<String, String> env) {
+    private ScriptLauncher.Script script(Prepared p, Duration timeout, Map<String, String> env) {
+        Preconditions.checkState(launcher != null, "script runner", "a checker", "a runner with a launcher");
         return new ScriptLauncher.Script(p.name(), p.argv(), p.user(), p.group(), timeout, env);
     }
 
     /** Lets what was asked for run for at most {@code grace}, then kills every running script's group. */
     public void close(Duration grace) {
-        launcher.close(grace);
+        if (launcher != null) {
+            launcher.close(grace);
+        }
     }
 
     /** Kills every running script's group. */
     @Override
     public void close() {
-        launcher.close();
+        if (launcher != null) {
+            launcher.close();
+        }
     }
 }

@@ -103,4 +103,44 @@ class ScriptRunnerTest {
         assertThat(p.refused()).isTrue();
         assertThat(p.refusal()).contains("not found on");
     }
+
+    @Test
+    void policy_changedAfterPrepare_nextRunCheckedAgainAndRunsAsTheNewUser() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root to run scripts as nobody");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // nobody passes
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx")); // nobody writes here
+        try (ScriptRunner r = ScriptRunner.create(ScriptPolicy.builder().scriptUser("root").build(),
+                ScriptLauncher.create(null))) {
+            ScriptRunner.Prepared p = r.prepare("vrrp_script chk",
+                    List.of("/bin/sh", "-c", "id -u > " + out + "/ran-$(id -u)"), null, null);
+            assertThat(p.user()).isEqualTo("root");
+            assertThat(r.run(p, java.time.Duration.ofSeconds(10), Map.of()).get().exitStatus()).isZero();
+            r.policy(ScriptPolicy.builder().scriptUser("nobody").build());
+            assertThat(r.policy().scriptUser()).hasValue("nobody");
+            assertThat(r.run(p, java.time.Duration.ofSeconds(10), Map.of()).get().exitStatus()).isZero();
+            assertThat(Files.readString(out.resolve("ran-0")).strip()).isEqualTo("0");
+            assertThat(Files.readString(out.resolve("ran-65534")).strip()).isEqualTo("65534");
+        }
+    }
+
+    @Test
+    void policy_changedToSecurity_unsafeScriptRefusedOnItsNextRun() throws Exception {
+        Path s = script("rwxrwxrwx");
+        ScriptRunner r = runner(ScriptPolicy.defaults(), false); // no keepalived_script: root
+        ScriptRunner.Prepared p = r.prepare("vrrp_script chk", List.of(s.toString()), null, null);
+        assertThat(p.refused()).isFalse();
+        r.policy(ScriptPolicy.builder().scriptSecurity(true).build());
+        // a runner without a launcher: a script allowed to run would be an IllegalStateException
+        ScriptLauncher.Result result = r.run(p, java.time.Duration.ofSeconds(1), Map.of()).get();
+        assertThat(result.failure()).startsWith("Unsafe permissions found for vrrp_script chk - disabling: ");
+    }
+
+    @Test
+    void policy_unchanged_preparedKept() throws Exception {
+        ScriptRunner r = runner(ScriptPolicy.builder().scriptUser("nobody").build(), false);
+        ScriptRunner.Prepared p = r.prepare("notify", List.of("/bin/true"), null, null);
+        r.policy(ScriptPolicy.builder().scriptUser("nobody").build());
+        assertThat(r.prepare("notify", List.of("/bin/true"), null, null).generation()).isEqualTo(p.generation());
+    }
 }

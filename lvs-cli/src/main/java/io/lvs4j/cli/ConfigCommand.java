@@ -4,6 +4,7 @@ import io.lvs4j.director.config.ConfigException;
 import io.lvs4j.director.config.ConfigProblem;
 import io.lvs4j.director.config.ConfigResult;
 import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.ReadOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;
@@ -21,7 +22,8 @@ import picocli.CommandLine.Spec;
  * {@code keepalived -t} does, and the IPVS rules it means printed as {@code ipvsadm -Sn} does.
  *
  * <p>Exit status: {@value Main#OK} when the file reads without errors (warnings go to stderr as
- * {@code file:line:column: warning: message}); {@value Main#USAGE} when it has errors, each printed
+ * {@code file:line:column: warning: message}, among them the scripts {@code check} finds the
+ * director would refuse or warn about at start on this host, as keepalived logs them); {@value Main#USAGE} when it has errors, each printed
  * on stderr as {@code file:line:column: message}, then {@code lvs4j: FILE: N errors};
  * {@value Main#FAILED} when the file cannot be read. Registered in {@link Main}.
  */
@@ -36,8 +38,13 @@ public final class ConfigCommand {
      *     it cannot be read
      */
     static ConfigResult read(Path file, PrintWriter err, boolean quiet) throws CliException {
+        return read(file, err, quiet, ReadOptions.defaults());
+    }
+
+    private static ConfigResult read(Path file, PrintWriter err, boolean quiet, ReadOptions options)
+            throws CliException {
         try {
-            ConfigResult r = KeepalivedConfig.read(file);
+            ConfigResult r = KeepalivedConfig.read(file, options);
             if (!quiet) {
                 r.warnings().forEach(w -> err.println(warning(w)));
             }
@@ -84,7 +91,8 @@ public final class ConfigCommand {
 
         @Override
         public Integer call() throws CliException {
-            read(input.file, spec.commandLine().getErr(), input.quiet);
+            // the scripts as the director checks them at start: enable_script_security, script_user
+            read(input.file, spec.commandLine().getErr(), input.quiet, ReadOptions.builder().checkScripts(true).build());
             return Main.OK;
         }
     }

@@ -2,9 +2,11 @@ package io.lvs4j.cli;
 
 import static io.lvs4j.cli.MainRun.lvs4j;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +27,61 @@ class ConfigCommandTest {
         assertThat(r.exit()).isZero();
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains(f + ":3:5: warning: virtual_server: \"frobnicate\" (expected: a keyword");
+    }
+
+    /** A script {@code name} with {@code mode} in a directory of its own with {@code dirMode}. */
+    private Path script(String name, String dirMode, String mode) throws Exception {
+        Path d = Files.createDirectories(dir.resolve(name + ".d"));
+        Files.setPosixFilePermissions(d, PosixFilePermissions.fromString(dirMode));
+        Path s = Files.writeString(d.resolve(name), "#!/bin/sh\nexit 0\n");
+        Files.setPosixFilePermissions(s, PosixFilePermissions.fromString(mode));
+        return s;
+    }
+
+    private String scriptsConf(boolean security, Path chk, Path misc, Path quorum) {
+        return "global_defs {\n    script_user root\n" + (security ? "    enable_script_security\n" : "") + "}\n"
+                + "vrrp_script chk {\n    script \"" + chk + " arg\"\n}\n"
+                + "virtual_server 192.0.2.1 80 {\n    protocol TCP\n    lvs_sched rr\n    lvs_method NAT\n    quorum_up " + quorum + "\n"
+                + "    real_server 10.0.0.1 80 {\n        MISC_CHECK {\n            misc_path " + misc + "\n"
+                + "        }\n    }\n}\n";
+    }
+
+    @Test
+    void check_scriptSecurity_changeableScriptsReportedAtTheirKeyword() throws Exception {
+        assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0), "files owned by root");
+        Path worldWritable = script("chk.sh", "rwxr-xr-x", "rwxrwxrwx");
+        Path inOpenDir = script("misc.sh", "rwxrwxrwx", "rwxr-xr-x"); // a directory anyone can change
+        Path safe = script("quorum.sh", "rwxr-xr-x", "rwxr-xr-x");
+        Path f = file(scriptsConf(true, worldWritable, inOpenDir, safe));
+        MainRun r = lvs4j("config", "check", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.err().lines()).containsExactly(
+                f + ":6:5: warning: Unsafe permissions found for vrrp_script chk - disabling: " + worldWritable + ": "
+                        + worldWritable + " is writable by every user (mode 0777)",
+                f + ":15:13: warning: Unsafe permissions found for MISC_CHECK - disabling: " + inOpenDir + ": "
+                        + inOpenDir.getParent() + " is writable by every user (mode 0777)");
+    }
+
+    @Test
+    void check_noScriptSecurity_changeableScriptWarnedAsNotSecure() throws Exception {
+        assumeTrue(Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0), "files owned by root");
+        Path worldWritable = script("chk.sh", "rwxr-xr-x", "rwxrwxrwx");
+        Path safe = script("safe.sh", "rwxr-xr-x", "rwxr-xr-x");
+        Path f = file(scriptsConf(false, worldWritable, safe, safe));
+        MainRun r = lvs4j("config", "check", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.err().lines()).containsExactly(f + ":5:5: warning: WARNING - vrrp_script chk is not secure "
+                + "(enable_script_security would disable it): " + worldWritable + ": " + worldWritable
+                + " is writable by every user (mode 0777)");
+    }
+
+    @Test
+    void render_scripts_notChecked() throws Exception {
+        Path worldWritable = script("chk.sh", "rwxr-xr-x", "rwxrwxrwx");
+        Path f = file(scriptsConf(true, worldWritable, worldWritable, worldWritable));
+        MainRun r = lvs4j("config", "render", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.err()).isEmpty();
     }
 
     @Test

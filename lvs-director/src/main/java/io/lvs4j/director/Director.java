@@ -152,7 +152,8 @@ public final class Director implements AutoCloseable {
     private volatile KeepalivedMapping.Mapped mapped = KeepalivedMapping.Mapped.NONE;
     /** quorum_up/down and real servers' notify_up/down: run as the policy says, in order per service. */
     private final ScriptRunner commands;
-    private final ScriptPolicy scriptPolicy;
+    /** The script policy; a reload that changes it hands it to the runners (scripts started later). */
+    private volatile ScriptPolicy scriptPolicy;
     private final Map<String, ScriptRunner.Prepared> preparedCommands = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, VrrpUnit> units = new LinkedHashMap<>();
     private final Map<String, InstanceView> instances = new LinkedHashMap<>();
@@ -546,10 +547,7 @@ public final class Director implements AutoCloseable {
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
         KeepalivedMapping.Mapped newMapped = KeepalivedMapping.map(config, this::runCommand, newNotifies, netns, mapped);
         List<ServiceHealth> services = newMapped.services();
-        if (!KeepalivedMapping.scriptPolicy(config.globalDefs()).equals(scriptPolicy)) {
-            LOG.warn("script_user and enable_script_security are read at start: the running director keeps {}",
-                    scriptPolicy);
-        }
+        ScriptPolicy newPolicy = KeepalivedMapping.scriptPolicy(config.globalDefs());
         Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
         VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
         RouteHealthInjection newRhi = BgpMapping.map(config);
@@ -579,7 +577,7 @@ public final class Director implements AutoCloseable {
         Map<String, Built> built = new LinkedHashMap<>();
         try {
             for (VrrpUnit.Spec s : toBuild) {
-                built.put(s.name(), build(s));
+                built.put(s.name(), build(s, newPolicy));
             }
         } catch (VrrpUnitException | RuntimeException e) {
             for (Built b : built.values()) {
@@ -649,6 +647,15 @@ public final class Director implements AutoCloseable {
             timeouts = newTimeouts;
             notifies = newNotifies;
             mapped = newMapped;
+            if (!newPolicy.equals(scriptPolicy)) {
+                // scripts started from now on (checks, vrrp_scripts, notifies, commands) run under it
+                LOG.info("script policy now {} (was {})", newPolicy, scriptPolicy);
+                scriptPolicy = newPolicy;
+                commands.policy(newPolicy);
+                preparedCommands.clear();
+                monitor.scriptPolicy(newPolicy);
+                units.values().forEach(u -> u.scriptPolicy(newPolicy));
+            }
             boolean syncChanged = !java.util.Objects.equals(sync, newSync);
             if (syncChanged) {
                 stopDaemons();
@@ -676,10 +683,10 @@ public final class Director implements AutoCloseable {
      * @throws IllegalArgumentException naming the unit, if it cannot run here
      * @throws VrrpUnitException naming the unit, if the host refused a socket or an interface
      */
-    private Built build(VrrpUnit.Spec s) throws VrrpUnitException {
+    private Built build(VrrpUnit.Spec s, ScriptPolicy policy) throws VrrpUnitException {
         Object token = new Object();
         try {
-            return new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e)), scriptPolicy),
+            return new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e)), policy),
                     token);
         } catch (InterfaceException e) {
             throw new VrrpUnitException(s.name(), e);

@@ -44,17 +44,7 @@ final class KeepalivedMapping {
      * @throws IllegalArgumentException if the user or group is not on this host
      */
     static ScriptPolicy scriptPolicy(GlobalDefs g) {
-        ScriptPolicy.Builder b = ScriptPolicy.builder().scriptSecurity(g.enableScriptSecurity());
-        if (g.scriptUser() != null) {
-            List<String> ug = List.of(g.scriptUser().strip().split("\\s+"));
-            Preconditions.checkArgument(ug.size() <= 2, "script_user", g.scriptUser(), "a user name [group name]");
-            if (ug.size() == 2) {
-                b.scriptUser(ug.get(0), ug.get(1));
-            } else {
-                b.scriptUser(ug.get(0));
-            }
-        }
-        return b.build();
+        return io.lvs4j.director.config.internal.ScriptCheck.policy(g);
     }
 
     static Sync sync(GlobalDefs g, List<io.lvs4j.vrrp.VrrpInstance> instances) {

@@ -44,6 +44,11 @@ final class VrrpUnit implements AutoCloseable {
     final Spec spec;
     private final VrrpNode node;
 
+    /** Scripts run from now on run under {@code policy}. */
+    void scriptPolicy(ScriptPolicy policy) {
+        node.scriptPolicy(policy);
+    }
+
     private VrrpUnit(Spec spec, VrrpNode node) {
         this.spec = spec;
         this.node = node;

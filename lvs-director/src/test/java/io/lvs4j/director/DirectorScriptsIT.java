@@ -72,6 +72,24 @@ class DirectorScriptsIT {
     }
 
     @Test
+    void reload_scriptUserChanged_scriptsStartedAfterItRunAsTheNewUser() throws Exception {
+        // the check writes ran-UID each time it runs; the reload changes only global_defs
+        String check = "   misc_path \"/bin/sh -c 'id -u > " + dir + "/ran-$(id -u)'\"\n";
+        String before = conf(" script_user root\n", check, null);
+        String after = conf(" script_user nobody\n", check, null);
+        InMemoryIpvs t = new InMemoryIpvs();
+        try (Director d = start(before, t)) {
+            assertThat(waitFor(15, () -> nonEmpty(dir.resolve("ran-0")))).isTrue();
+            assertThat(Files.exists(dir.resolve("ran-65534"))).isFalse();
+            d.apply(KeepalivedConfig.parse("keepalived.conf", after, ReadOptions.defaults()).config());
+            assertThat(waitFor(15, () -> nonEmpty(dir.resolve("ran-65534")))).as("a check run as nobody").isTrue();
+            assertThat(Files.readString(dir.resolve("ran-65534")).strip()).isEqualTo("65534");
+            // the same check, unchanged, kept its server all along
+            assertThat(t.serviceStates().get(0).realServers()).hasSize(1);
+        }
+    }
+
+    @Test
     void miscCheckUser_overridesTheDefault() throws Exception {
         Path misc = dir.resolve("misc");
         InMemoryIpvs t = new InMemoryIpvs();

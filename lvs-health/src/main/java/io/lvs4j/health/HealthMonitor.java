@@ -186,6 +186,15 @@ public final class HealthMonitor implements AutoCloseable {
         return probes.size();
     }
 
+    /**
+     * Takes a new script policy (a reload's {@code script_user}, {@code enable_script_security}):
+     * each MISC_CHECK run from now on is checked again under it, once, and runs as it says; runs
+     * in flight finish as they are.
+     */
+    public void scriptPolicy(ScriptPolicy policy) {
+        scripts.runner().policy(Preconditions.checkNotNull(policy, "script policy"));
+    }
+
     /** Stops scheduling; checks in flight finish unheeded. Closes the runtime if the monitor made it. */
     @Override
     public void close() {

@@ -14,7 +14,7 @@ public enum DropReason {
     NOT_VRRP,
     /** IPv6 packet given without its addresses and hop limit (the raw socket's ancillary data). */
     MISSING_ANCILLARY_DATA,
-    /** TTL (IPv4) or hop limit (IPv6) not 255 (not checked for unicast peers, as keepalived). */
+    /** Multicast advert whose TTL (IPv4) or hop limit (IPv6) is not 255 (unicast: {@link #TTL_OUT_OF_BOUNDS}). */
     TTL_NOT_255,
     /** Version field differs from the configured VRRP version. */
     VERSION_MISMATCH,
@@ -43,5 +43,10 @@ public enum DropReason {
     /** Multicast destination while configured for unicast peers, or the other way round. */
     DESTINATION_MISMATCH,
     /** Unicast source that is not one of the configured peers (keepalived's check_unicast_src). */
-    UNKNOWN_UNICAST_SOURCE
+    UNKNOWN_UNICAST_SOURCE,
+    /**
+     * Unicast advert whose TTL (IPv4) or hop limit (IPv6) lies outside its peer's
+     * {@link UnicastPeer#minTtl()}..{@link UnicastPeer#maxTtl()} (keepalived's {@code ip_ttl_err}).
+     */
+    TTL_OUT_OF_BOUNDS
 }

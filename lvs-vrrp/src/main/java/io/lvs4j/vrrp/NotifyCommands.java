@@ -84,9 +84,7 @@ final class NotifyCommands implements VrrpListener {
         }
         ScriptRunner.Prepared any = prepared.get("any");
         if (any != null) {
-            List<String> argv = new ArrayList<>(any.argv());
-            argv.addAll(List.of(kind, name, state, Integer.toString(priority)));
-            run(new ScriptRunner.Prepared(any.name(), argv, any.user(), any.group(), any.refusal(), List.of()));
+            run(any.withArguments(List.of(kind, name, state, Integer.toString(priority))));
         }
     }
 

@@ -58,7 +58,8 @@ public final class VrrpInstance {
     private final InetAddress sourceAddress;
     private final List<VirtualAddress> virtualAddresses;
     private final List<VirtualAddress> excludedAddresses;
-    private final List<InetAddress> unicastPeers;
+    private final List<UnicastPeer> unicastPeers;
+    private final List<InetAddress> unicastPeerAddresses;
     private final GarpSettings garp;
     private final boolean higherPrioritySendAdvert;
     private final List<Track> trackedInterfaces;
@@ -85,6 +86,7 @@ public final class VrrpInstance {
         this.virtualAddresses = List.copyOf(b.virtualAddresses);
         this.excludedAddresses = List.copyOf(b.excludedAddresses);
         this.unicastPeers = List.copyOf(b.unicastPeers);
+        this.unicastPeerAddresses = unicastPeers.stream().map(UnicastPeer::address).toList();
         this.garp = b.garp;
         this.higherPrioritySendAdvert = b.higherPrioritySendAdvert;
         this.trackedInterfaces = List.copyOf(b.trackedInterfaces);
@@ -208,8 +210,13 @@ public final class VrrpInstance {
         return excludedAddresses;
     }
 
-    /** Unicast peers; empty: multicast to 224.0.0.18 or ff02::12. */
+    /** The unicast peers' addresses; empty: multicast to 224.0.0.18 or ff02::12. */
     public List<InetAddress> unicastPeers() {
+        return unicastPeerAddresses;
+    }
+
+    /** The unicast peers with their TTL bounds, in the order of {@link #unicastPeers()}. */
+    public List<UnicastPeer> unicastPeerBounds() {
         return unicastPeers;
     }
 
@@ -386,7 +393,7 @@ public final class VrrpInstance {
         private InetAddress sourceAddress;
         private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
         private final List<VirtualAddress> excludedAddresses = new ArrayList<>();
-        private final List<InetAddress> unicastPeers = new ArrayList<>();
+        private final List<UnicastPeer> unicastPeers = new ArrayList<>();
         private GarpSettings garp = GarpSettings.DEFAULTS;
         private boolean higherPrioritySendAdvert;
         private final List<Track> trackedInterfaces = new ArrayList<>();
@@ -520,8 +527,19 @@ public final class VrrpInstance {
             return this;
         }
 
-        /** Adds a unicast peer ({@code unicast_peer}): adverts go to each peer instead of the multicast group. */
+        /**
+         * Adds a unicast peer ({@code unicast_peer}) that accepts any TTL: adverts go to each peer
+         * instead of the multicast group.
+         */
         public Builder unicastPeer(InetAddress peer) {
+            return unicastPeer(UnicastPeer.of(Preconditions.checkNotNull(peer, p("unicast_peer"))));
+        }
+
+        /**
+         * Adds a unicast peer with TTL bounds ({@code unicast_peer { ADDR min_ttl N max_ttl M }}):
+         * its adverts received with a TTL (hop limit) outside them are dropped.
+         */
+        public Builder unicastPeer(UnicastPeer peer) {
             unicastPeers.add(Preconditions.checkNotNull(peer, p("unicast_peer")));
             return this;
         }
@@ -658,9 +676,9 @@ public final class VrrpInstance {
                 Preconditions.checkState((sourceAddress instanceof Inet6Address) == v6, p("unicast_src_ip"),
                         Addresses.format(sourceAddress), family + " like the virtual addresses");
             }
-            for (InetAddress peer : unicastPeers) {
-                Preconditions.checkState((peer instanceof Inet6Address) == v6, p("unicast_peer"),
-                        Addresses.format(peer), family + " like the virtual addresses");
+            for (UnicastPeer peer : unicastPeers) {
+                Preconditions.checkState((peer.address() instanceof Inet6Address) == v6, p("unicast_peer"),
+                        Addresses.format(peer.address()), family + " like the virtual addresses");
             }
             Preconditions.checkState(!(v6 && version == 2), p("version"), 2, "3 for IPv6 (RFC 3768 is IPv4 only)");
             long ms = advertInterval.toMillis();

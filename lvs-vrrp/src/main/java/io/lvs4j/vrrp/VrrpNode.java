@@ -204,6 +204,15 @@ public final class VrrpNode implements AutoCloseable {
         runner.close(Duration.ofSeconds(2));
     }
 
+    /**
+     * Takes a new script policy (a reload's {@code script_user}, {@code enable_script_security}):
+     * each vrrp_script and notify command run from now on is checked again under it, once, and runs
+     * as it says; runs in flight finish as they are. A script refused at start stays refused.
+     */
+    public void scriptPolicy(ScriptPolicy policy) {
+        runner.policy(Preconditions.checkNotNull(policy, "script policy"));
+    }
+
     @Override
     public String toString() {
         return "VrrpNode" + routers.keySet();

@@ -88,14 +88,16 @@ public final class VrrpRouter {
                     addressLength);
         }
         List<byte[]> peers = new ArrayList<>();
-        for (InetAddress p : instance.unicastPeers()) {
-            peers.add(p.getAddress());
+        int[] peerTtls = new int[instance.unicastPeerBounds().size()];
+        for (UnicastPeer p : instance.unicastPeerBounds()) {
+            peerTtls[peers.size()] = p.minTtl() << 8 | p.maxTtl();
+            peers.add(p.address().getAddress());
         }
         this.codec = new AdvertCodec(new AdvertCodec.Config(instance.ipv6(), instance.version(),
                 instance.virtualRouterId(), instance.advertIntervalCentis(),
                 VrrpInstance.authType(instance.authentication().orElse(null)),
                 VrrpInstance.key(instance.authentication().orElse(null)), primary,
-                vips, unicast, List.copyOf(peers)));
+                vips, unicast, List.copyOf(peers), peerTtls));
     }
 
     /**

@@ -293,4 +293,71 @@ class VrrpInstanceTest {
         assertThat(c.statistics().advertisementsAccepted()).isEqualTo(17);
         assertThat(b.statistics().droppedTotal()).isZero();
     }
+
+    @Test
+    void unicastPeerTtl_outOfRange_refusedAtOnce() {
+        assertThatThrownBy(() -> UnicastPeer.builder("192.0.2.2").minTtl(300))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unicast_peer 192.0.2.2 min_ttl: 300 (expected: 0..255)");
+        assertThatThrownBy(() -> UnicastPeer.builder("192.0.2.2").maxTtl(-1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unicast_peer 192.0.2.2 max_ttl: -1 (expected: 0..255)");
+        assertThatThrownBy(() -> UnicastPeer.builder("peer.example"))
+                .hasMessageStartingWith("unicast_peer: \"peer.example\"");
+    }
+
+    @Test
+    void unicastPeerTtl_minAboveMax_refusedInBuild() {
+        UnicastPeer.Builder b = UnicastPeer.builder("192.0.2.2").minTtl(250).maxTtl(200);
+        assertThatThrownBy(b::build).isInstanceOf(IllegalStateException.class)
+                .hasMessage("unicast_peer 192.0.2.2 min_ttl: 250 (expected: at most max_ttl 200, else every advert is"
+                        + " dropped)");
+    }
+
+    @Test
+    void unicastPeerTtl_defaultsAndRoundTrip() {
+        UnicastPeer any = UnicastPeer.of(ip("192.0.2.2"));
+        assertThat(any.minTtl()).isZero();
+        assertThat(any.maxTtl()).isEqualTo(255);
+        assertThat(any.acceptsAnyTtl()).isTrue();
+        assertThat(any).hasToString("192.0.2.2");
+        UnicastPeer bounded = UnicastPeer.builder("192.0.2.2").minTtl(254).build();
+        assertThat(bounded).hasToString("192.0.2.2 min_ttl 254 max_ttl 255");
+        assertThat(bounded.accepts(253)).isFalse();
+        assertThat(bounded.accepts(254)).isTrue();
+        assertThat(bounded.toBuilder().build()).isEqualTo(bounded).isNotEqualTo(any);
+        VrrpInstance i = base().unicastPeer(bounded).unicastPeer("192.0.2.3").build();
+        assertThat(i.unicastPeers()).containsExactly(ip("192.0.2.2"), ip("192.0.2.3"));
+        assertThat(i.unicastPeerBounds()).containsExactly(bounded, UnicastPeer.of(ip("192.0.2.3")));
+        assertThat(i.toBuilder().build()).isEqualTo(i);
+        assertThat(base().unicastPeer("192.0.2.2").build()).isNotEqualTo(base().unicastPeer(bounded).build());
+    }
+
+    @Test
+    void unicastPeerTtl_advertOutsideBounds_droppedAndBothMaster() {
+        // the in-memory network delivers IPv4 adverts with TTL 255: bounds up to 254 refuse them all
+        Sim sim = new Sim();
+        VrrpRouter a = sim.router("A", "192.0.2.1", 200, b -> b.unicastPeer("192.0.2.2"));
+        VrrpRouter b = sim.router("B", "192.0.2.2", 100,
+                x -> x.unicastPeer(UnicastPeer.builder("192.0.2.1").minTtl(1).maxTtl(254).build()));
+        sim.startAll();
+        sim.runTo(20 * Sim.S);
+        assertThat(sim.masters()).containsExactlyInAnyOrder("A", "B");
+        assertThat(b.statistics().dropped(DropReason.TTL_OUT_OF_BOUNDS)).isGreaterThan(10);
+        assertThat(b.statistics().advertisementsAccepted()).isZero();
+        assertThat(a.statistics().dropped(DropReason.TTL_OUT_OF_BOUNDS)).isZero();
+    }
+
+    @Test
+    void unicastPeerTtl_advertInsideBounds_accepted() {
+        Sim sim = new Sim();
+        sim.router("A", "192.0.2.1", 200, b -> b.unicastPeer("192.0.2.2"));
+        VrrpRouter b = sim.router("B", "192.0.2.2", 100,
+                x -> x.unicastPeer(UnicastPeer.builder("192.0.2.1").minTtl(255).build()));
+        sim.startAll();
+        sim.runTo(20 * Sim.S);
+        assertThat(sim.masters()).containsExactly("A");
+        assertThat(b.statistics().droppedTotal()).isZero();
+        assertThat(b.statistics().advertisementsAccepted()).isGreaterThan(10);
+    }
 }

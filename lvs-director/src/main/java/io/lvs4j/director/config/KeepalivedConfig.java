@@ -2,6 +2,7 @@ package io.lvs4j.director.config;
 
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.config.internal.Binder;
+import io.lvs4j.director.config.internal.ScriptCheck;
 import io.lvs4j.director.config.internal.LvsMapper;
 import io.lvs4j.director.config.internal.Preprocessor;
 import io.lvs4j.director.config.internal.Problems;
@@ -76,7 +77,7 @@ public record KeepalivedConfig(
         Preconditions.checkNotNull(options, "options");
         Problems problems = new Problems();
         List<Token> tokens = new Preprocessor(options, problems).readFile(file);
-        return finish(tokens, problems);
+        return finish(tokens, problems, options);
     }
 
     /**
@@ -89,16 +90,20 @@ public record KeepalivedConfig(
         Preconditions.checkNotNull(options, "options");
         Problems problems = new Problems();
         List<Token> tokens = new Preprocessor(options, problems).readString(fileName, text, options.baseDirectory());
-        return finish(tokens, problems);
+        return finish(tokens, problems, options);
     }
 
-    private static ConfigResult finish(List<Token> tokens, Problems problems) throws ConfigException {
+    private static ConfigResult finish(List<Token> tokens, Problems problems, ReadOptions options)
+            throws ConfigException {
         Binder binder = new Binder(problems);
         KeepalivedConfig config = StrictMode.apply(binder.bind(new TreeBuilder(tokens, problems).build()), problems,
                 binder.locations(), binder.keywordLocations());
         LvsMapper.map(config, problems, binder.locations());
         // what the director runs, mapped here too: what it would refuse at start is a located error now
         VrrpMapper.map(config, problems, binder.locations(), binder.keywordLocations());
+        if (options.checkScripts() && !problems.hasErrors()) {
+            ScriptCheck.check(config.globalDefs(), binder.scriptSites(), problems);
+        }
         if (problems.hasErrors()) {
             throw new ConfigException(problems.errors(), problems.warnings());
         }

@@ -25,12 +25,14 @@ public final class ReadOptions {
     private final boolean includes;
     private final Path baseDirectory;
     private final long randomSeed;
+    private final boolean checkScripts;
 
     private ReadOptions(Builder b) {
         this.configId = b.configId;
         this.includes = b.includes;
         this.baseDirectory = b.baseDirectory;
         this.randomSeed = b.randomSeed;
+        this.checkScripts = b.checkScripts;
     }
 
     public static ReadOptions defaults() {
@@ -47,6 +49,7 @@ public final class ReadOptions {
         b.includes = includes;
         b.baseDirectory = baseDirectory;
         b.randomSeed = randomSeed;
+        b.checkScripts = checkScripts;
         return b;
     }
 
@@ -68,10 +71,18 @@ public final class ReadOptions {
         return randomSeed;
     }
 
+    /**
+     * Whether the scripts are checked on this host as the director checks them at start (script
+     * user, {@code enable_script_security}); what it would refuse or warn about is a located warning.
+     */
+    public boolean checkScripts() {
+        return checkScripts;
+    }
+
     @Override
     public String toString() {
         return "ReadOptions{configId=" + configId + ", includes=" + includes + ", baseDirectory="
-                + baseDirectory + ", randomSeed=" + randomSeed + "}";
+                + baseDirectory + ", randomSeed=" + randomSeed + ", checkScripts=" + checkScripts + "}";
     }
 
     /** keepalived's default config id: the node name up to its first dot. */
@@ -90,6 +101,7 @@ public final class ReadOptions {
         private boolean includes = true;
         private Path baseDirectory = Path.of("");
         private long randomSeed;
+        private boolean checkScripts;
 
         private Builder() {}
 
@@ -114,6 +126,12 @@ public final class ReadOptions {
 
         public Builder randomSeed(long randomSeed) {
             this.randomSeed = randomSeed;
+            return this;
+        }
+
+        /** Checks the scripts on this host as the director does at start; false. */
+        public Builder checkScripts(boolean check) {
+            this.checkScripts = check;
             return this;
         }
 

@@ -1,6 +1,7 @@
 package io.lvs4j.director.config;
 
 import io.lvs4j.vrrp.InitialState;
+import io.lvs4j.vrrp.UnicastPeer;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.Objects;
  * <p>{@code notifyScripts} maps the keyword ({@code notify_master}, {@code notify_backup},
  * {@code notify_fault}, {@code notify_stop}, {@code notify_deleted}, {@code notify}) to the command.
  * {@code otherSettings} holds the keywords keepalived accepts that have no typed field here, as
- * written (keyword to its arguments).
+ * written (keyword to its arguments). {@code unicastPeers} carry their {@code min_ttl}/{@code max_ttl}
+ * bounds (0..255 when not given).
  */
 public record VrrpInstanceConfig(
         String name,
@@ -31,7 +33,7 @@ public record VrrpInstanceConfig(
         List<String> virtualRoutes,
         List<String> virtualRules,
         InetAddress unicastSourceIp,
-        List<InetAddress> unicastPeers,
+        List<UnicastPeer> unicastPeers,
         InetAddress multicastSourceIp,
         boolean nopreempt,
         Duration preemptDelay,

@@ -4,6 +4,8 @@ import static io.lvs4j.director.config.Configs.errors;
 import static io.lvs4j.director.config.Configs.parse;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.lvs4j.internal.Addresses;
+import io.lvs4j.vrrp.UnicastPeer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -43,13 +45,36 @@ class IgnoredSettingsTest {
             + " priority 100\n virtual_ipaddress {\n  192.0.2.10\n }\n";
 
     @Test
-    void unicastPeer_ttlBounds_locatedErrorNotIgnored() {
-        ConfigException e = errors(VI + " unicast_peer {\n  10.0.0.2 min_ttl 250 max_ttl 255\n }\n}\n");
+    void unicastPeer_ttlBounds_readAndWrittenBack() throws Exception {
+        ConfigResult r = parse(VI + " unicast_peer {\n  10.0.0.2 min_ttl 250 max_ttl 254\n  10.0.0.3\n"
+                + "  10.0.0.4 max_ttl 9\n }\n}\n");
+        assertThat(r.warnings()).isEmpty();
+        assertThat(r.config().vrrpInstances().get(0).unicastPeers()).containsExactly(
+                UnicastPeer.builder("10.0.0.2").minTtl(250).maxTtl(254).build(),
+                UnicastPeer.of(Addresses.parse("10.0.0.3", "peer")), UnicastPeer.builder("10.0.0.4").maxTtl(9).build());
+        String written = r.config().toKeepalivedConf();
+        assertThat(written).contains("10.0.0.2 min_ttl 250 max_ttl 254\n", "10.0.0.4 min_ttl 0 max_ttl 9\n")
+                .doesNotContain("10.0.0.3 min_ttl");
+        assertThat(parse(written).config()).isEqualTo(r.config());
+    }
+
+    @Test
+    void unicastPeer_ttlOutOfRangeOrMissing_locatedError() {
+        ConfigException e = errors(VI + " unicast_peer {\n  10.0.0.2 min_ttl 300\n  10.0.0.3 max_ttl\n"
+                + "  10.0.0.4 max_ttl x\n }\n}\n");
         assertThat(e.errors()).extracting(Object::toString).containsExactly(
-                "keepalived.conf:10:12: unicast_peer 10.0.0.2 min_ttl: \"250\" (expected: no TTL bounds: lvs4j does not "
-                        + "check the TTL of unicast adverts; remove min_ttl and max_ttl)",
-                "keepalived.conf:10:24: unicast_peer 10.0.0.2 max_ttl: \"255\" (expected: no TTL bounds: lvs4j does not "
-                        + "check the TTL of unicast adverts; remove min_ttl and max_ttl)");
+                "keepalived.conf:10:20: min_ttl: \"300\" (expected: 0..255)",
+                "keepalived.conf:11:12: max_ttl: null (expected: 0..255)",
+                "keepalived.conf:12:20: max_ttl: \"x\" (expected: 0..255)");
+    }
+
+    @Test
+    void unicastPeer_minTtlAboveMaxTtl_locatedError() {
+        // keepalived 2.2.7 reports it ("all packets will be discarded") and runs on; lvs4j refuses
+        ConfigException e = errors(VI + " unicast_peer {\n  10.0.0.2 max_ttl 200 min_ttl 250\n }\n}\n");
+        assertThat(e.errors()).extracting(Object::toString).containsExactly(
+                "keepalived.conf:10:32: unicast_peer 10.0.0.2 min_ttl: 250 (expected: at most max_ttl 200, else every"
+                        + " advert is dropped)");
     }
 
     @Test

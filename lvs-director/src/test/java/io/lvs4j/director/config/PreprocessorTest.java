@@ -38,7 +38,7 @@ class PreprocessorTest {
                 + "vrrp_instance V {\n virtual_router_id 1\n interface eth0\n virtual_ipaddress {\n  192.0.2.100\n }\n unicast_peer {\n @^main 192.0.2.1\n @^backup 192.0.2.2\n }\n}\n";
         KeepalivedConfig c = parse(text).config();
         assertThat(c.globalDefs().routerId()).isEqualTo("M");
-        assertThat(c.vrrpInstances().get(0).unicastPeers()).extracting(a -> a.getHostAddress()).containsExactly("192.0.2.2");
+        assertThat(c.vrrpInstances().get(0).unicastPeers()).extracting(a -> a.address().getHostAddress()).containsExactly("192.0.2.2");
     }
 
     @Test

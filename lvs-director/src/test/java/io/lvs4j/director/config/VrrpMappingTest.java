@@ -10,6 +10,7 @@ import io.lvs4j.internal.Addresses;
 import io.lvs4j.vrrp.AuthType;
 import io.lvs4j.vrrp.InitialState;
 import io.lvs4j.vrrp.Track;
+import io.lvs4j.vrrp.UnicastPeer;
 import io.lvs4j.vrrp.VirtualAddress;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpScript;
@@ -29,6 +30,14 @@ class VrrpMappingTest {
 
     private static VrrpInstance instance(String text) throws Exception {
         return map(text).instances().get(0);
+    }
+
+    @Test
+    void unicastPeer_ttlBounds_onTheEngineInstance() throws Exception {
+        VrrpInstance i = instance("vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n"
+                + " virtual_ipaddress {\n  192.0.2.10\n }\n unicast_peer {\n  192.0.2.2 min_ttl 254\n  192.0.2.3\n }\n}\n");
+        assertThat(i.unicastPeerBounds()).containsExactly(UnicastPeer.builder("192.0.2.2").minTtl(254).build(),
+                UnicastPeer.builder("192.0.2.3").build());
     }
 
     @Test

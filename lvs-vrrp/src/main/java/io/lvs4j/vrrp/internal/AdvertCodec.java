@@ -28,9 +28,32 @@ public final class AdvertCodec {
     static final int IPV4_TOS = 0xc0;
     static final int ETHERNET_MIN_PAYLOAD = 46;
 
-    /** The settings of the instance the codec serves. {@code key} is the 8-byte, zero-padded password. */
+    /**
+     * The settings of the instance the codec serves. {@code key} is the 8-byte, zero-padded password.
+     * {@code peerTtls} holds, for each of {@code peers}, its TTL (hop limit) bounds as
+     * {@code min << 8 | max}.
+     */
     public record Config(boolean ipv6, int version, int vrid, int intervalCentis, int authType, byte[] key,
-            byte[] source, byte[] addresses, boolean unicast, List<byte[]> peers) {}
+            byte[] source, byte[] addresses, boolean unicast, List<byte[]> peers, int[] peerTtls) {
+        public Config {
+            if (peerTtls.length != peers.size()) {
+                throw new IllegalArgumentException("peerTtls: " + peerTtls.length + " (expected: one per peer)");
+            }
+        }
+
+        /** Peers that accept any TTL. */
+        public Config(boolean ipv6, int version, int vrid, int intervalCentis, int authType, byte[] key,
+                byte[] source, byte[] addresses, boolean unicast, List<byte[]> peers) {
+            this(ipv6, version, vrid, intervalCentis, authType, key, source, addresses, unicast, peers,
+                    anyTtl(peers.size()));
+        }
+
+        private static int[] anyTtl(int n) {
+            int[] t = new int[n];
+            java.util.Arrays.fill(t, 255);
+            return t;
+        }
+    }
 
     private final Config config;
     private final int addressLength;
@@ -344,8 +367,16 @@ public final class AdvertCodec {
         if (multicast == config.unicast()) {
             return DropReason.DESTINATION_MISMATCH;
         }
-        if (config.unicast() && !isPeer(out.source)) {
-            return DropReason.UNKNOWN_UNICAST_SOURCE;
+        if (config.unicast()) {
+            int peer = peerIndex(out.source);
+            if (peer < 0) {
+                return DropReason.UNKNOWN_UNICAST_SOURCE;
+            }
+            // keepalived checks the bounds of the first peer with the source address
+            int bounds = config.peerTtls()[peer];
+            if (out.ttl < bounds >>> 8 || out.ttl > (bounds & 0xff)) {
+                return DropReason.TTL_OUT_OF_BOUNDS;
+            }
         }
         return null;
     }
@@ -394,12 +425,13 @@ public final class AdvertCodec {
         return diff == 0;
     }
 
-    private boolean isPeer(byte[] source) {
-        for (byte[] p : config.peers()) {
-            if (java.util.Arrays.equals(p, 0, addressLength, source, 0, addressLength)) {
-                return true;
+    private int peerIndex(byte[] source) {
+        List<byte[]> peers = config.peers();
+        for (int i = 0; i < peers.size(); i++) {
+            if (java.util.Arrays.equals(peers.get(i), 0, addressLength, source, 0, addressLength)) {
+                return i;
             }
         }
-        return false;
+        return -1;
     }
 }

@@ -346,6 +346,57 @@ class AdvertCodecTest {
                 .isEqualTo(DropReason.UNKNOWN_UNICAST_SOURCE);
     }
 
+    /** v3 IPv4 unicast config whose one peer, 192.0.2.1 (the golden packet's source), has these bounds. */
+    static AdvertCodec.Config unicastBounds(int min, int max) {
+        return new AdvertCodec.Config(false, 3, 51, 100, 0, new byte[8], ip("192.0.2.2"), concat("192.0.2.100"), true,
+                List.of(SRC), new int[] {min << 8 | max});
+    }
+
+    @Test
+    void decode_unicastTtlOutsidePeerBounds_ttlOutOfBounds() {
+        // the golden unicast packet arrives with TTL 255 (byte 8); a router on the way lowers it
+        assertThat(decode(unicastBounds(0, 255), V3_IPV4_UNICAST)).isNull();
+        assertThat(decode(unicastBounds(250, 255), patch(V3_IPV4_UNICAST, 8, 250))).isNull();
+        assertThat(decode(unicastBounds(250, 255), patch(V3_IPV4_UNICAST, 8, 249)))
+                .isEqualTo(DropReason.TTL_OUT_OF_BOUNDS);
+        assertThat(decode(unicastBounds(0, 254), V3_IPV4_UNICAST)).isEqualTo(DropReason.TTL_OUT_OF_BOUNDS);
+        assertThat(decode(unicastBounds(0, 254), patch(V3_IPV4_UNICAST, 8, 1))).isNull();
+        // no bounds given: any TTL passes, as keepalived (the 255 check is for multicast only)
+        assertThat(decode(v3Ipv4(true, List.of(SRC)), patch(V3_IPV4_UNICAST, 8, 3))).isNull();
+    }
+
+    @Test
+    void decode_unicastTtlOfUnknownSource_unknownSourceFirst() {
+        AdvertCodec.Config other = new AdvertCodec.Config(false, 3, 51, 100, 0, new byte[8], ip("192.0.2.2"),
+                concat("192.0.2.100"), true, List.of(ip("192.0.2.9")), new int[] {255 << 8 | 255});
+        assertThat(decode(other, patch(V3_IPV4_UNICAST, 8, 7))).isEqualTo(DropReason.UNKNOWN_UNICAST_SOURCE);
+    }
+
+    @Test
+    void decode_unicastIpv6HopLimitOutsideBounds_ttlOutOfBounds() {
+        byte[] peer = ip("2001:db8::1");
+        byte[] me = ip("2001:db8::2");
+        AdvertCodec.Config sender = new AdvertCodec.Config(true, 3, 1, 100, 0, new byte[8], peer,
+                concat("2001:db8::100"), true, List.of(me));
+        AdvertCodec.Config receiver = new AdvertCodec.Config(true, 3, 1, 100, 0, new byte[8], me,
+                concat("2001:db8::100"), true, List.of(peer), new int[] {254 << 8 | 255});
+        ByteBuf out = Unpooled.buffer();
+        new AdvertCodec(sender).encode(out, 100, me);
+        for (int hop : new int[] {255, 254, 253, 64}) {
+            Ipv6Ancillary a = new Ipv6Ancillary((Inet6Address) addr("2001:db8::1"), (Inet6Address) addr("2001:db8::2"),
+                    hop);
+            assertThat(new AdvertCodec(receiver).decode(out.duplicate(), a, new Advert())).as("hop limit %d", hop)
+                    .isEqualTo(hop >= 254 ? null : DropReason.TTL_OUT_OF_BOUNDS);
+        }
+    }
+
+    @Test
+    void config_peerTtlsOfOtherLength_refused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AdvertCodec.Config(false, 3, 51, 100, 0,
+                new byte[8], SRC, concat("192.0.2.100"), true, List.of(SRC), new int[0]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("peerTtls: 0 (expected: one per peer)");
+    }
+
     @Test
     void decode_brokenIpHeader_dropped() {
         assertThat(decode(v2None(), V2_NONE.substring(0, 30))).isEqualTo(DropReason.TRUNCATED);

@@ -41,6 +41,7 @@ import io.lvs4j.director.config.VrrpScriptConfig;
 import io.lvs4j.director.config.VrrpSyncGroupConfig;
 import io.lvs4j.vrrp.AuthType;
 import io.lvs4j.vrrp.InitialState;
+import io.lvs4j.vrrp.UnicastPeer;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -90,6 +91,19 @@ public final class Binder {
     /** For each {@code vrrp_instance}: where each of its keywords was read (the last one given). */
     public Map<Object, Map<String, Token>> keywordLocations() {
         return keywords;
+    }
+
+    /**
+     * A command the director would run: where its keyword is, what names it in messages, the
+     * command line, and its own user and group (null: the script policy's).
+     */
+    public record ScriptSite(Token at, String what, String command, String user, String group) {}
+
+    private final List<ScriptSite> scriptSites = new ArrayList<>();
+
+    /** The commands of the configuration bound, in file order: vrrp_script, notify, MISC_CHECK, quorum and notify_up/down. */
+    public List<ScriptSite> scriptSites() {
+        return scriptSites;
     }
 
     public Binder(Problems problems) {
@@ -540,12 +554,14 @@ public final class Binder {
         String user = null;
         String group = null;
         boolean initFail = false;
+        Token scriptAt = null;
         for (Node n : children(s)) {
             noBlock(n);
             switch (n.name()) {
                 case "script":
                     if (v.has(n, 0, "a command")) {
                         script = n.joinedArgs(0);
+                        scriptAt = n.keyword();
                     }
                     break;
                 case "interval":
@@ -589,6 +605,7 @@ public final class Binder {
                     + ": missing script (expected: a script keyword in the block) - dropped, as keepalived does");
             return null;
         }
+        scriptSites.add(new ScriptSite(scriptAt, "vrrp_script " + name, script, user, group));
         return new VrrpScriptConfig(name, script, interval, timeout, weight, reverse, rise, fall, user, group, initFail);
     }
 
@@ -607,7 +624,7 @@ public final class Binder {
         List<String> routes = new ArrayList<>();
         List<String> rules = new ArrayList<>();
         InetAddress unicastSrc = null;
-        List<InetAddress> peers = new ArrayList<>();
+        List<UnicastPeer> peers = new ArrayList<>();
         InetAddress mcastSrc = null;
         boolean nopreempt = false;
         Duration preemptDelay = null;
@@ -683,10 +700,10 @@ public final class Binder {
                 case "unicast_peer":
                     for (List<Token> line : valueLines(n)) {
                         InetAddress a = v.address(n.keyword(), line.get(0));
-                        if (a != null) {
-                            peers.add(a);
+                        UnicastPeer peer = peerOptions(a, line);
+                        if (peer != null) {
+                            peers.add(peer);
                         }
-                        peerOptions(line);
                     }
                     break;
                 case "nopreempt":
@@ -741,6 +758,8 @@ public final class Binder {
                     if (NOTIFY.contains(n.name())) {
                         if (v.has(n, 0, "a command")) {
                             notify.put(n.name(), n.joinedArgs(0));
+                            scriptSites.add(new ScriptSite(n.keyword(), "vrrp_instance " + name + " " + n.name(),
+                                    n.joinedArgs(0), null, null));
                         }
                     } else if (INSTANCE_OTHER.contains(n.name())) {
                         putOther(other, n);
@@ -961,6 +980,8 @@ public final class Binder {
                     if (NOTIFY.contains(n.name()) && !n.name().equals("notify_deleted")) {
                         if (v.has(n, 0, "a command")) {
                             notify.put(n.name(), n.joinedArgs(0));
+                            scriptSites.add(new ScriptSite(n.keyword(), "vrrp_sync_group " + name + " " + n.name(),
+                                    n.joinedArgs(0), null, null));
                         }
                     } else if (SYNC_GROUP_OTHER.contains(n.name())) {
                         notActed(n);
@@ -973,21 +994,55 @@ public final class Binder {
     }
 
     /**
-     * The options after a unicast peer's address. keepalived 2.2.7 drops adverts from the peer whose
-     * TTL (hop limit) lies outside {@code min_ttl}..{@code max_ttl}; lvs4j's VRRP engine does not
-     * check the TTL of unicast adverts yet, so the bounds are refused rather than ignored.
+     * A unicast peer and the options after its address: {@code min_ttl N} and {@code max_ttl M}
+     * (0..255), the bounds of the TTL (hop limit) its adverts may arrive with, as keepalived 2.2.7
+     * reads them. A bad or missing value, or min_ttl above max_ttl (keepalived: "all packets will be
+     * discarded"), is a located error; another word is warned about and the rest of the line
+     * ignored, as keepalived does. Null when {@code address} is null or an option is in error.
      */
-    private void peerOptions(List<Token> line) {
+    private UnicastPeer peerOptions(InetAddress address, List<Token> line) {
+        Integer min = null;
+        Integer max = null;
+        Token minAt = null;
+        boolean bad = false;
         for (int i = 1; i < line.size(); i += 2) {
             Token option = line.get(i);
-            if (!option.text().equals("min_ttl") && !option.text().equals("max_ttl")) {
+            boolean isMin = option.text().equals("min_ttl");
+            if (!isMin && !option.text().equals("max_ttl")) {
                 problems.warning(option, "unicast_peer: " + Preconditions.render(option.text())
                         + " (expected: min_ttl or max_ttl) - the rest of the line ignored, as keepalived does");
-                return;
+                break;
             }
-            problems.error(option, Preconditions.message("unicast_peer " + line.get(0).text() + " " + option.text(),
-                    i + 1 < line.size() ? line.get(i + 1).text() : "none",
-                    "no TTL bounds: lvs4j does not check the TTL of unicast adverts; remove min_ttl and max_ttl"));
+            if (i + 1 >= line.size()) {
+                problems.error(option, Preconditions.message(option.text(), null, "0..255"));
+                bad = true;
+                break;
+            }
+            Long ttl = v.integer(option, line.get(i + 1), 0, 255);
+            if (ttl == null) {
+                bad = true;
+            } else if (isMin) {
+                min = (int) (long) ttl;
+                minAt = line.get(i + 1);
+            } else {
+                max = (int) (long) ttl;
+            }
+        }
+        if (address == null || bad) {
+            return null;
+        }
+        UnicastPeer.Builder b = UnicastPeer.builder(address);
+        if (min != null) {
+            b.minTtl(min);
+        }
+        if (max != null) {
+            b.maxTtl(max);
+        }
+        try {
+            return b.build();
+        } catch (IllegalStateException e) {
+            problems.error(minAt, e.getMessage());
+            return null;
         }
     }
 
@@ -1553,11 +1608,13 @@ public final class Binder {
                 case "quorum_up":
                     if (v.has(n, 0, "a command")) {
                         vs.quorumUp = n.joinedArgs(0);
+                        scriptSites.add(new ScriptSite(n.keyword(), "virtual_server quorum_up", vs.quorumUp, null, null));
                     }
                     break;
                 case "quorum_down":
                     if (v.has(n, 0, "a command")) {
                         vs.quorumDown = n.joinedArgs(0);
+                        scriptSites.add(new ScriptSite(n.keyword(), "virtual_server quorum_down", vs.quorumDown, null, null));
                     }
                     break;
                 case "quorum":
@@ -1828,11 +1885,13 @@ public final class Binder {
                 case "notify_up":
                     if (v.has(n, 0, "a command")) {
                         notifyUp = n.joinedArgs(0);
+                        scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_up", notifyUp, null, null));
                     }
                     break;
                 case "notify_down":
                     if (v.has(n, 0, "a command")) {
                         notifyDown = n.joinedArgs(0);
+                        scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_down", notifyDown, null, null));
                     }
                     break;
                 case "alpha":
@@ -1964,6 +2023,7 @@ public final class Binder {
         String dnsType = null;
         String dnsName = null;
         String miscPath = null;
+        Token miscAt = null;
         Duration miscTimeout = null;
         boolean miscDynamic = false;
         String user = null;
@@ -2036,6 +2096,7 @@ public final class Binder {
                 case "MISC_CHECK misc_path":
                     if (v.has(n, 0, "a command")) {
                         miscPath = n.joinedArgs(0);
+                        miscAt = n.keyword();
                     }
                     continue;
                 case "MISC_CHECK misc_timeout":
@@ -2114,6 +2175,7 @@ public final class Binder {
                     problems.error(c.keyword(), "MISC_CHECK: missing misc_path (expected: misc_path COMMAND in the block)");
                     return null;
                 }
+                scriptSites.add(new ScriptSite(miscAt, "MISC_CHECK", miscPath, user, group));
                 return new MiscCheck(o, miscPath, miscTimeout, miscDynamic, user, group);
             case "UDP_CHECK":
                 return new UdpCheck(o, payload, requireReply, replyPattern, minReply, maxReply);

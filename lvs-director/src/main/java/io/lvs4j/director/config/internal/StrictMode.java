@@ -61,7 +61,7 @@ public final class StrictMode {
         Integer version = i.version();
         int effective = version != null ? version : ipv6 ? 3 : globalVersion != null ? globalVersion : 2;
         if (!i.unicastPeers().isEmpty()) {
-            problems.error(at(keywords, "unicast_peer", block), name + " " + Preconditions.message("unicast_peer", i.unicastPeers().get(0).getHostAddress(),
+            problems.error(at(keywords, "unicast_peer", block), name + " " + Preconditions.message("unicast_peer", i.unicastPeers().get(0).address().getHostAddress(),
                     "no unicast peers in strict mode"));
         }
         if (ipv6 && effective == 2) {

@@ -216,7 +216,7 @@ public final class VrrpMapper {
         for (VirtualIpAddress v : c.excludedVirtualIpAddresses()) {
             b.excludedAddress(address(c.name(), v));
         }
-        b.unicastPeers(c.unicastPeers());
+        c.unicastPeers().forEach(b::unicastPeer);
         b.garp(garp(c.garp()));
         List<String> hp = c.otherSettings().get("higher_prio_send_advert");
         if (hp != null) {

@@ -28,6 +28,7 @@ import io.lvs4j.director.config.VirtualIpAddress;
 import io.lvs4j.director.config.VrrpInstanceConfig;
 import io.lvs4j.director.config.VrrpScriptConfig;
 import io.lvs4j.director.config.VrrpSyncGroupConfig;
+import io.lvs4j.vrrp.UnicastPeer;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
@@ -284,8 +285,8 @@ public final class Writer {
         kv("unicast_src_ip", i.unicastSourceIp());
         if (!i.unicastPeers().isEmpty()) {
             open("unicast_peer");
-            for (InetAddress a : i.unicastPeers()) {
-                line(addr(a));
+            for (UnicastPeer p : i.unicastPeers()) {
+                line(addr(p.address()) + (p.acceptsAnyTtl() ? "" : " min_ttl " + p.minTtl() + " max_ttl " + p.maxTtl()));
             }
             close();
         }
