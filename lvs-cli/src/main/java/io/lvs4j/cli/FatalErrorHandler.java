@@ -165,11 +165,14 @@ final class FatalErrorHandler implements Thread.UncaughtExceptionHandler {
         boolean first = fired.compareAndSet(false, true);
         try {
             write(line(what, cause, first));
-            if (first) {
-                cause.printStackTrace(err);
-            }
         } catch (Throwable ignored) { // still no memory
             err.write(FALLBACK, 0, FALLBACK.length);
+        }
+        if (first) {
+            try {
+                cause.printStackTrace(err);
+            } catch (Throwable ignored) { // the line above said what matters
+            }
         }
         err.flush();
         if (first) {
