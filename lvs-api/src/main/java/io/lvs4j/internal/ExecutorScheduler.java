@@ -11,8 +11,10 @@ import java.util.function.BooleanSupplier;
 /**
  * A real-time {@link Scheduler} over a single-threaded {@link ScheduledExecutorService} (a
  * {@link io.lvs4j.time.ThreadScheduler}'s executor, a Netty event loop): {@link System#nanoTime()};
- * a task that throws is reported to {@link System.Logger} and the thread goes on; once the
- * executor refuses work (it was shut down), new tasks and timers are dropped.
+ * a task that throws is reported to {@link System.Logger} and the thread goes on, but for an error
+ * of the JVM itself (an {@link OutOfMemoryError}), which goes to the thread's uncaught exception
+ * handler ({@link FatalErrors}); once the executor refuses work (it was shut down), new tasks and
+ * timers are dropped.
  */
 public final class ExecutorScheduler implements Scheduler {
     private static final System.Logger LOG = System.getLogger(ExecutorScheduler.class.getName());
@@ -68,6 +70,9 @@ public final class ExecutorScheduler implements Scheduler {
             try {
                 task.run();
             } catch (RuntimeException | Error e) {
+                if (FatalErrors.report(e)) {
+                    return;
+                }
                 LOG.log(Level.ERROR, "task on " + name + " failed", e);
             }
         };

@@ -11,8 +11,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The real-time {@link Scheduler}: one daemon thread and {@link System#nanoTime()}. Other threads
  * hand work to it with {@link #execute} (fire and forget) or {@link #call} (wait for the result).
- * A task that throws is reported to {@link System.Logger} and the thread goes on. After
- * {@link #close()} new tasks are dropped.
+ * A task that throws is reported to {@link System.Logger} and the thread goes on; an error of the
+ * JVM itself ({@link OutOfMemoryError}, {@link StackOverflowError}) goes to the thread's uncaught
+ * exception handler instead (by default {@link Thread#getDefaultUncaughtExceptionHandler()}: the
+ * application decides), and the thread goes on. After {@link #close()} new tasks are dropped.
  */
 public final class ThreadScheduler implements Scheduler, AutoCloseable {
     private final ScheduledThreadPoolExecutor executor;

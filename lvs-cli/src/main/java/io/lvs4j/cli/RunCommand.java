@@ -193,8 +193,10 @@ public final class RunCommand implements Callable<Integer> {
         }
         Director director;
         try {
+            installFatalHandler();
             director = b.start();
         } catch (IpvsException e) {
+            uninstallFatalHandler();
             closeQuietly(forwarder);
             if (forwarder != null) {
                 throw new CliException(Main.FAILED, e.getMessage());
@@ -203,9 +205,11 @@ public final class RunCommand implements Callable<Integer> {
             throw new CliException(cause != null ? Main.UNAVAILABLE : Main.FAILED,
                     cause != null ? cause.getMessage() : e.getMessage());
         } catch (InterfaceException | DirectorLockException e) {
+            uninstallFatalHandler();
             closeQuietly(forwarder);
             throw new CliException(Main.FAILED, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
+            uninstallFatalHandler();
             closeQuietly(forwarder);
             throw new CliException(Main.USAGE, file + ": " + e.getMessage());
         }
@@ -288,20 +292,44 @@ public final class RunCommand implements Callable<Integer> {
     /** What the process exits with after a stop: {@link Main#OK} for a signal, else why it stopped itself. */
     private volatile int exitStatus = Main.OK;
 
+    /** Stops the run when the JVM fails under it (issue 16); set before the first thread starts. */
+    private volatile FatalErrorHandler fatal;
+
+    /**
+     * Issue 16: from here on an OutOfMemoryError in any thread (or the forwarder's thread dying)
+     * stops the director as SIGTERM does and exits {@value Main#FAILED}. Once, before the first
+     * thread of the run starts.
+     */
+    private void installFatalHandler() {
+        if (fatal == null) {
+            fatal = FatalErrorHandler.install(() -> {
+                exitStatus = Main.FAILED;
+                System.exit(Main.FAILED);
+            });
+        }
+    }
+
+    /** The run did not start: no handler left behind (in-process callers, tests). */
+    private void uninstallFatalHandler() {
+        FatalErrorHandler f = fatal;
+        if (f != null) {
+            f.uninstall();
+            fatal = null;
+        }
+    }
+
     /**
      * The forwarder's thread died (issue 16): nothing reaches the real servers any more, so this
      * director must not hold a VIP. It stops as SIGTERM stops it (VRRP sends priority 0 and gives
      * the addresses up, the services are removed) and exits {@value Main#FAILED}, for a supervisor
-     * to restart it. Called on the dying thread: the stop runs on a thread of its own.
+     * to restart it ({@link FatalErrorHandler}). Called on the dying thread.
      */
     private void forwarderDied(Throwable cause) {
         exitStatus = Main.FAILED;
-        System.err.println("lvs4j: the userspace forwarder's thread died (" + cause
-                + "): giving up mastership and exiting");
-        System.err.flush();
-        Thread exit = new Thread(() -> System.exit(Main.FAILED), "lvs4j-forwarder-died");
-        exit.setDaemon(false);
-        exit.start();
+        FatalErrorHandler f = fatal;
+        if (f != null) { // null only once a failed start uninstalled it
+            f.fatal("the userspace forwarder's thread died", cause);
+        }
     }
     private ForwarderVips vips;
     private volatile SystemdService systemd = SystemdService.none(); // issue 13
@@ -447,11 +475,14 @@ public final class RunCommand implements Callable<Integer> {
             if (!t.equals(Timeouts.UNCHANGED)) {
                 fb.timeouts(t);
             }
+            installFatalHandler(); // before the forwarder's thread starts
             f = fb.open();
             return f.start();
         } catch (InterfaceException e) {
+            uninstallFatalHandler();
             throw new CliException(Main.FAILED, e.getMessage());
         } catch (IllegalArgumentException | IllegalStateException e) {
+            uninstallFatalHandler();
             closeQuietly(f);
             throw new CliException(Main.USAGE, "--interface: " + e.getMessage());
         }

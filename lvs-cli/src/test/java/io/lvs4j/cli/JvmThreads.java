@@ -1,11 +1,16 @@
 package io.lvs4j.cli;
 
+import com.sun.jdi.ArrayReference;
+import com.sun.jdi.ArrayType;
 import com.sun.jdi.Bootstrap;
 import com.sun.jdi.ClassType;
 import com.sun.jdi.Method;
 import com.sun.jdi.ObjectReference;
 import com.sun.jdi.ReferenceType;
+import com.sun.jdi.ObjectCollectedException;
 import com.sun.jdi.ThreadReference;
+import com.sun.jdi.VMDisconnectedException;
+import com.sun.jdi.VMOutOfMemoryException;
 import com.sun.jdi.VirtualMachine;
 import com.sun.jdi.connect.AttachingConnector;
 import com.sun.jdi.connect.Connector;
@@ -16,8 +21,10 @@ import com.sun.jdi.event.EventSet;
 import com.sun.jdi.request.BreakpointRequest;
 import com.sun.jdi.request.EventRequest;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Threads of another JVM, reached through its debug agent ({@code -agentlib:jdwp=transport=dt_socket,
@@ -117,9 +124,43 @@ final class JvmThreads implements AutoCloseable {
         }
     }
 
-    /** Lets the JVM go: every thread suspended here runs again, the agent listens for the next debugger. */
+    /**
+     * Fills that JVM's heap as a leak in it would: byte arrays made there through the debug agent
+     * and kept (their collection disabled, until {@link #close()}), {@code startBytes} each until one
+     * more cannot be made, then half that, down to 64 bytes; the JVM's own threads then run out of
+     * memory on their next allocations that a garbage collection cannot satisfy. Stops early once
+     * {@code enough} says so (checked between arrays). Returns the bytes kept.
+     */
+    long fillHeap(int startBytes, BooleanSupplier enough) {
+        ArrayType bytes = (ArrayType) vm.classesByName("byte[]").get(0);
+        long kept = 0;
+        for (int size = startBytes; size >= 64; size /= 2) {
+            while (!enough.getAsBoolean()) {
+                try {
+                    ArrayReference a = bytes.newInstance(size);
+                    a.disableCollection();
+                    leak.add(a);
+                    kept += size;
+                } catch (VMOutOfMemoryException | ObjectCollectedException e) {
+                    break; // this size no longer fits (or was collected before it was kept): a smaller one
+                }
+            }
+        }
+        return kept;
+    }
+
+    private final List<ArrayReference> leak = new ArrayList<>();
+
+    /**
+     * Lets the JVM go: every thread suspended here runs again, what {@link #fillHeap} kept may be
+     * collected, the agent listens for the next debugger. Nothing when the JVM has ended.
+     */
     @Override
     public void close() {
-        vm.dispose();
+        try {
+            vm.dispose();
+        } catch (VMDisconnectedException e) {
+            // the JVM ended
+        }
     }
 }

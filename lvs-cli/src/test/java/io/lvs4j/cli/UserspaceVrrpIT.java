@@ -196,6 +196,81 @@ class UserspaceVrrpIT {
         assertThat(run2.isAlive()).isTrue();
     }
 
+    /**
+     * Issue 16: a director whose heap runs out must give the VIP up at once, not leave the backup
+     * waiting for the master-down interval (3 x 1 s + skew). The master runs with a 64 MB heap;
+     * the test fills it through the JDK's debug agent as a leak would (arrays kept until the run
+     * ends), so that the run's own threads (whichever allocates first: the director's loop, VRRP,
+     * the health checks, the forwarder) get a real OutOfMemoryError from the JVM. The run drops its
+     * reserve, stops as SIGTERM stops it (priority 0, the VIP given up) and exits 1; the backup is
+     * master well within the master-down interval and the VIP answers through it.
+     */
+    @Test
+    void runUserspaceDr_masterHeapExhausted_givesUpMastershipAtOnceAndExitsFailed() throws Exception {
+        nat = false;
+        String[] ns = topology();
+        String c = ns[0];
+        String d1 = ns[1];
+        String d2 = ns[2];
+        String mac2 = mac(d2);
+        Process run1 = net.track(Lvs4jCli.start(jar, log("1"), Map.of("LVS4J_HEAP", "64m", "LVS4J_JAVA_OPTS",
+                "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
+                        + " -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0"), "run",
+                writeConf("1", "MASTER", 100).toString(), "--netns", d1, "--userspace", "--interface", "eth0",
+                "--control", dir.resolve("lvs4j1.sock").toString()));
+        assertThat(waitUntil(Duration.ofSeconds(25), () -> net.curl(c).startsWith("rs")))
+                .as("the VIP answers through d1; log:\n%s", read(log("1"))).isTrue();
+        Process run2 = director(d2, "BACKUP", 90, "2");
+        assertThat(waitUntil(Duration.ofSeconds(25), () -> read(log("2")).contains("(VI_1) Entering BACKUP STATE")))
+                .as("d2 backup; log:\n%s", read(log("2"))).isTrue();
+        Matcher port = DEBUG_PORT.matcher(read(log("1")));
+        assertThat(port.find()).as("d1's debug agent port; log:\n%s", read(log("1"))).isTrue();
+
+        long[] fatalAt = new long[1];
+        long filling = System.nanoTime();
+        long kept;
+        try (JvmThreads d1Threads = JvmThreads.attach(Integer.parseInt(port.group(1)))) {
+            // the leak grows until the run says it gives up (not after: a real leak stops with the thread
+            // that died of it; this one would otherwise eat the reserve the run just dropped)
+            kept = d1Threads.fillHeap(256 << 10, () -> {
+                if (read(log("1")).contains("giving up mastership")) {
+                    fatalAt[0] = System.nanoTime();
+                    return true;
+                }
+                return System.nanoTime() - filling > TimeUnit.SECONDS.toNanos(60);
+            });
+            if (fatalAt[0] == 0) {
+                assertThat(waitUntil(Duration.ofSeconds(20), () -> read(log("1")).contains("giving up mastership")))
+                        .as("d1 runs out of memory once its heap is full (%d bytes kept); log:\n%s", kept,
+                                read(log("1"))).isTrue();
+                fatalAt[0] = System.nanoTime();
+            }
+            long seen = fatalAt[0];
+            assertThat(waitUntil(Duration.ofSeconds(10), () -> read(log("2")).contains("(VI_1) Entering MASTER STATE")))
+                    .as("d2 takes over; log:\n%s", read(log("2"))).isTrue();
+            double tookOver = (System.nanoTime() - seen) / 1e9;
+            assertThat(run1.waitFor(20, TimeUnit.SECONDS)).as("d1 exits; log:\n%s", read(log("1"))).isTrue();
+            double exited = (System.nanoTime() - seen) / 1e9;
+            String log1 = read(log("1"));
+            assertThat(run1.exitValue()).as("d1's exit status; log:\n%s", log1).isEqualTo(1);
+            assertThat(log1).contains("java.lang.OutOfMemoryError").contains(": giving up mastership and exiting")
+                    .as("a graceful stop: priority 0 sent").contains("(VI_1) Entering INIT STATE (SHUTDOWN)")
+                    .doesNotContain("the stop did not end within");
+            // master down interval 3 x 1 s + (256 - 90) / 256 s = 3.65 s; priority 0 leaves only the skew (0.65 s)
+            assertThat(tookOver).as("d2 master after d1 gave up, s (master-down interval 3.65 s)").isLessThan(2.5);
+            System.out.printf("== DR heap exhausted: %.1f MB kept by the leak, d1 gave up %.1f s after the fill began,"
+                    + " d2 master %.2f s later, d1 exited %.2f s later%n", kept / 1e6, (seen - filling) / 1e9,
+                    tookOver, exited);
+            System.out.println("== d1's output\n" + log1.lines().filter(l -> !l.startsWith("\tat ")).limit(60)
+                    .reduce("", (a, b) -> a + b + "\n"));
+        }
+        assertThat(waitUntil(Duration.ofSeconds(15), () -> mac2.equals(neighbour(c, VIP))))
+                .as("client's entry moves to d2's MAC %s", mac2).isTrue();
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
+                .isTrue();
+        assertThat(run2.isAlive()).isTrue();
+    }
+
     private void scenario() throws Exception {
         String[] ns = topology();
         String c = ns[0];

@@ -1,5 +1,6 @@
 package io.lvs4j.health;
 
+import io.lvs4j.internal.FatalErrors;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -71,6 +72,7 @@ final class DatagramExchange {
 
                     @Override
                     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        FatalErrors.report(cause); // an OutOfMemoryError: the application's handler decides
                         fail(cause);
                     }
 

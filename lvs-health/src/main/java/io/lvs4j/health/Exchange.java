@@ -1,5 +1,6 @@
 package io.lvs4j.health;
 
+import io.lvs4j.internal.FatalErrors;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -186,6 +187,7 @@ abstract class Exchange extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        FatalErrors.report(cause); // an OutOfMemoryError: the application's handler decides; the check fails too
         failWith(cause, "read");
     }
 

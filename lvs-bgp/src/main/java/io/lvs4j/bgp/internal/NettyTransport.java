@@ -1,5 +1,6 @@
 package io.lvs4j.bgp.internal;
 
+import io.lvs4j.internal.FatalErrors;
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.ExecutorScheduler;
 import io.lvs4j.netlink.InterfaceException;
@@ -317,6 +318,7 @@ public final class NettyTransport implements Transport {
 
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable t) {
+            FatalErrors.report(t); // an OutOfMemoryError: the application's handler decides
             cause = t.getMessage();
             ctx.close();
         }
