@@ -182,28 +182,33 @@ final class OwnershipRecord {
         return new OwnershipRecord(pid, bootId, netns, vips, routes, services, daemons);
     }
 
+    /** The address of an {@code ADDRESS/PREFIX} word. */
+    private static InetAddress address(String word, String name) {
+        int slash = word.indexOf('/');
+        if (slash < 0) {
+            throw io.lvs4j.internal.Preconditions.invalid(name, word, "ADDRESS/PREFIX");
+        }
+        return Addresses.parse(word.substring(0, slash), name);
+    }
+
+    /** The prefix of an {@code ADDRESS/PREFIX} word that {@link #address} accepted. */
+    private static int prefix(String word) {
+        return Integer.parseInt(word.substring(word.indexOf('/') + 1));
+    }
+
     private static Route route(String[] w) {
         words(w, 4, "rhi-address ADDRESS/PREFIX dev IF");
-        int slash = w[1].indexOf('/');
-        if (slash < 0) {
-            throw io.lvs4j.internal.Preconditions.invalid("rhi-address", w[1], "ADDRESS/PREFIX");
-        }
-        InetAddress a = Addresses.parse(w[1].substring(0, slash), "rhi-address");
+        InetAddress a = address(w[1], "rhi-address");
         int full = a.getAddress().length * 8;
-        io.lvs4j.internal.Preconditions.checkInRange(Integer.parseInt(w[1].substring(slash + 1)), full, full,
-                "rhi-address prefix");
+        io.lvs4j.internal.Preconditions.checkInRange(prefix(w[1]), full, full, "rhi-address prefix");
         expect(w[2], "dev");
         return new Route(a, w[3]);
     }
 
     private static Vip vip(String[] w) {
         words(w, 7, "vip ADDRESS/PREFIX dev IF held|- instance NAME");
-        int slash = w[1].indexOf('/');
-        if (slash < 0) {
-            throw io.lvs4j.internal.Preconditions.invalid("vip", w[1], "ADDRESS/PREFIX");
-        }
-        InetAddress a = Addresses.parse(w[1].substring(0, slash), "vip");
-        int prefix = Integer.parseInt(w[1].substring(slash + 1));
+        InetAddress a = address(w[1], "vip");
+        int prefix = prefix(w[1]);
         io.lvs4j.internal.Preconditions.checkInRange(prefix, 0, a.getAddress().length * 8, "prefix");
         expect(w[2], "dev");
         if (!w[4].equals("held") && !w[4].equals("-")) {
