@@ -5,7 +5,6 @@ import static io.lvs4j.vrrp.linux.Lab.keepalivedInstance;
 import static io.lvs4j.vrrp.linux.Lab.lvs4jInstance;
 import static io.lvs4j.vrrp.linux.Lab.vip;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lvs4j.vrrp.DropReason;
 import io.lvs4j.vrrp.RouterState;
@@ -30,8 +29,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,25 +38,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * pair. keepalived runs as a process killed by PID; lvs4j runs in this JVM with its sockets created
  * in its namespace. VIPs are checked with {@code ip -n NS addr}.
  */
-class KeepalivedInteropIT {
-    private Lab lab;
-    private VrrpNode node;
-
-    @BeforeAll
-    static void needsRootAndKeepalived() {
-        assumeTrue(Lab.available(), "needs root and keepalived");
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
+class KeepalivedInteropIT extends LabFixture {
     private VrrpNode start(VrrpInstance c) throws Exception {
         node = VrrpNode.builder(lab.network()).instance(c).start();
         return node;

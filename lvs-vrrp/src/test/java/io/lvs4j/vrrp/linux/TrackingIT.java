@@ -5,7 +5,6 @@ import static io.lvs4j.vrrp.linux.Lab.keepalivedInstance;
 import static io.lvs4j.vrrp.linux.Lab.lvs4jInstance;
 import static io.lvs4j.vrrp.linux.Lab.vip;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lvs4j.vrrp.InitialState;
 import io.lvs4j.vrrp.RouterState;
@@ -16,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,25 +23,7 @@ import org.junit.jupiter.api.Test;
  * takes the VIP), link down giving FAULT through rtnetlink link events, and gratuitous ARP /
  * unsolicited NA updating the peer's neighbour table.
  */
-class TrackingIT {
-    private Lab lab;
-    private VrrpNode node;
-
-    @BeforeAll
-    static void needsRootAndKeepalived() {
-        assumeTrue(Lab.available(), "needs root and keepalived");
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
+class TrackingIT extends LabFixture {
     private static boolean has(String ns, String dev, String vip) {
         return Lab.addresses(ns, dev).contains(" " + vip + "/");
     }

@@ -5,7 +5,6 @@ import static io.lvs4j.vrrp.linux.Lab.keepalivedInstance;
 import static io.lvs4j.vrrp.linux.Lab.lvs4jBuilder;
 import static io.lvs4j.vrrp.linux.Lab.vip;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.vrrp.DropReason;
@@ -16,8 +15,6 @@ import io.lvs4j.vrrp.VrrpNode;
 import io.lvs4j.vrrp.VrrpRouter;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,25 +23,7 @@ import org.junit.jupiter.api.Test;
  * routers. The lvs4j backup in the other namespace drops them when its bounds for that peer exclude
  * 200 (and so becomes master itself), and follows keepalived when they include 200.
  */
-class UnicastTtlIT {
-    private Lab lab;
-    private VrrpNode node;
-
-    @BeforeAll
-    static void needsRootAndKeepalived() {
-        assumeTrue(Lab.available(), "needs root and keepalived");
-    }
-
-    @AfterEach
-    void cleanUp() throws Exception {
-        if (node != null) {
-            node.close();
-        }
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
+class UnicastTtlIT extends LabFixture {
     private VrrpRouter start(UnicastPeer peer) throws Exception {
         node = VrrpNode.builder(lab.network()).instance(lvs4jBuilder("VI_1", InitialState.BACKUP, 51, 100,
                 Duration.ofSeconds(1), 2, null, List.of(vip("192.0.2.100", 24)), List.of(),
