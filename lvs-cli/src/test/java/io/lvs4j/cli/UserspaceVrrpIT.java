@@ -154,26 +154,14 @@ class UserspaceVrrpIT {
      */
     @Test
     void runUserspaceDr_masterForwarderThreadDies_givesUpMastershipAndExitsFailed() throws Exception {
-        nat = false;
-        String[] ns = topology();
-        String c = ns[0];
-        String d1 = ns[1];
-        String d2 = ns[2];
-        String mac2 = mac(d2);
-        Process run1 = net.track(Lvs4jCli.start(jar, log("1"), Map.of("LVS4J_JAVA_OPTS",
-                "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0"), "run",
-                writeConf("1", "MASTER", 100).toString(), "--netns", d1, "--userspace", "--interface", "eth0",
-                "--control", dir.resolve("lvs4j1.sock").toString()));
-        assertThat(waitUntil(Duration.ofSeconds(25), () -> net.curl(c).startsWith("rs")))
-                .as("the VIP answers through d1; log:\n%s", read(log("1"))).isTrue();
-        Process run2 = director(d2, "BACKUP", 90, "2");
-        assertThat(waitUntil(Duration.ofSeconds(25), () -> read(log("2")).contains("(VI_1) Entering BACKUP STATE")))
-                .as("d2 backup; log:\n%s", read(log("2"))).isTrue();
-        Matcher port = DEBUG_PORT.matcher(read(log("1")));
-        assertThat(port.find()).as("d1's debug agent port; log:\n%s", read(log("1"))).isTrue();
+        DebuggedPair p = debuggedPair(Map.of("LVS4J_JAVA_OPTS", DEBUG_AGENT));
+        String c = p.client();
+        String mac2 = p.mac2();
+        Process run1 = p.run1();
+        Process run2 = p.run2();
 
         long thrown;
-        try (JvmThreads d1Threads = JvmThreads.attach(Integer.parseInt(port.group(1)))) {
+        try (JvmThreads d1Threads = JvmThreads.attach(p.debugPort())) {
             d1Threads.throwError("lvs4j-forwarder", "io.lvs4j.forwarder.Dataplane", "timers",
                     "injected by UserspaceVrrpIT", 10_000);
             thrown = System.nanoTime();
@@ -207,29 +195,17 @@ class UserspaceVrrpIT {
      */
     @Test
     void runUserspaceDr_masterHeapExhausted_givesUpMastershipAtOnceAndExitsFailed() throws Exception {
-        nat = false;
-        String[] ns = topology();
-        String c = ns[0];
-        String d1 = ns[1];
-        String d2 = ns[2];
-        String mac2 = mac(d2);
-        Process run1 = net.track(Lvs4jCli.start(jar, log("1"), Map.of("LVS4J_HEAP", "64m", "LVS4J_JAVA_OPTS",
-                "-XX:+UseSerialGC -XX:TieredStopAtLevel=1"
-                        + " -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0"), "run",
-                writeConf("1", "MASTER", 100).toString(), "--netns", d1, "--userspace", "--interface", "eth0",
-                "--control", dir.resolve("lvs4j1.sock").toString()));
-        assertThat(waitUntil(Duration.ofSeconds(25), () -> net.curl(c).startsWith("rs")))
-                .as("the VIP answers through d1; log:\n%s", read(log("1"))).isTrue();
-        Process run2 = director(d2, "BACKUP", 90, "2");
-        assertThat(waitUntil(Duration.ofSeconds(25), () -> read(log("2")).contains("(VI_1) Entering BACKUP STATE")))
-                .as("d2 backup; log:\n%s", read(log("2"))).isTrue();
-        Matcher port = DEBUG_PORT.matcher(read(log("1")));
-        assertThat(port.find()).as("d1's debug agent port; log:\n%s", read(log("1"))).isTrue();
+        DebuggedPair p = debuggedPair(Map.of("LVS4J_HEAP", "64m", "LVS4J_JAVA_OPTS",
+                "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 " + DEBUG_AGENT));
+        String c = p.client();
+        String mac2 = p.mac2();
+        Process run1 = p.run1();
+        Process run2 = p.run2();
 
         long[] fatalAt = new long[1];
         long filling = System.nanoTime();
         long kept;
-        try (JvmThreads d1Threads = JvmThreads.attach(Integer.parseInt(port.group(1)))) {
+        try (JvmThreads d1Threads = JvmThreads.attach(p.debugPort())) {
             // the leak grows until the run says it gives up (not after: a real leak stops with the thread
             // that died of it; this one would otherwise eat the reserve the run just dropped)
             kept = d1Threads.fillHeap(256 << 10, () -> {
@@ -269,6 +245,30 @@ class UserspaceVrrpIT {
         assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
                 .isTrue();
         assertThat(run2.isAlive()).isTrue();
+    }
+
+    private static final String DEBUG_AGENT = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0";
+
+    /** The DR pair of the fatal-error tests: d1 master with the JDK's debug agent (and {@code env}), d2 backup. */
+    private record DebuggedPair(String client, String mac2, Process run1, Process run2, int debugPort) {
+    }
+
+    private DebuggedPair debuggedPair(Map<String, String> env) throws Exception {
+        nat = false;
+        String[] ns = topology();
+        String c = ns[0];
+        String mac2 = mac(ns[2]);
+        Process run1 = net.track(Lvs4jCli.start(jar, log("1"), env, "run", writeConf("1", "MASTER", 100).toString(),
+                "--netns", ns[1], "--userspace", "--interface", "eth0", "--control",
+                dir.resolve("lvs4j1.sock").toString()));
+        assertThat(waitUntil(Duration.ofSeconds(25), () -> net.curl(c).startsWith("rs")))
+                .as("the VIP answers through d1; log:\n%s", read(log("1"))).isTrue();
+        Process run2 = director(ns[2], "BACKUP", 90, "2");
+        assertThat(waitUntil(Duration.ofSeconds(25), () -> read(log("2")).contains("(VI_1) Entering BACKUP STATE")))
+                .as("d2 backup; log:\n%s", read(log("2"))).isTrue();
+        Matcher port = DEBUG_PORT.matcher(read(log("1")));
+        assertThat(port.find()).as("d1's debug agent port; log:\n%s", read(log("1"))).isTrue();
+        return new DebuggedPair(c, mac2, run1, run2, Integer.parseInt(port.group(1)));
     }
 
     private void scenario() throws Exception {
