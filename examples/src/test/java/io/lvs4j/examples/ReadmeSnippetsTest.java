@@ -66,4 +66,24 @@ class ReadmeSnippetsTest {
         assertThat(b.find()).as("a java block in Getting started").isTrue();
         assertThat(b.group(1)).isEqualTo(dedent(r.group(2)));
     }
+
+    @Test
+    void readme_embeddingSection_showsTheInMemoryStartVerbatim() throws Exception {
+        String source = Files.readString(Path.of("src/main/java/io/lvs4j/examples/QuickStart.java"));
+        String readme = Files.readString(Path.of("../README.md"));
+        int start = readme.indexOf("## Embedding a director\n");
+        assertThat(start).as("README section").isNotNegative();
+        int end = readme.indexOf("\n## ", start + 1);
+        Matcher b = JAVA_BLOCK.matcher(readme.substring(start, end < 0 ? readme.length() : end));
+        Matcher r = REGION.matcher(source);
+        String inMemory = null;
+        while (r.find()) {
+            if (r.group(1).equals("inmemory")) {
+                inMemory = dedent(r.group(2));
+            }
+        }
+        assertThat(inMemory).as("the inmemory region in QuickStart").isNotNull();
+        assertThat(b.find()).as("a java block in Embedding a director").isTrue();
+        assertThat(b.group(1)).isEqualTo(inMemory);
+    }
 }
