@@ -1,5 +1,7 @@
 package io.lvs4j.internal;
 
+import java.util.function.BiConsumer;
+
 /**
  * Errors of the JVM itself ({@link VirtualMachineError}: {@link OutOfMemoryError},
  * {@link StackOverflowError}, ...) caught where a thread goes on (a scheduler's task, a Netty
@@ -43,5 +45,41 @@ public final class FatalErrors {
         } catch (Throwable ignored) { // the handler may need the memory that ran out
         }
         return true;
+    }
+
+    /**
+     * {@code task} for code that runs it and swallows what it throws (a Netty event loop, a
+     * future's listener, an executor of someone else's): a fatal error ({@link #isFatal}) is
+     * {@linkplain #report reported} to the running thread's handler and the task ends; anything
+     * else passes through as before.
+     */
+    public static Runnable guard(Runnable task) {
+        Preconditions.checkNotNull(task, "task");
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException | Error e) {
+                if (!report(e)) {
+                    throw e;
+                }
+            }
+        };
+    }
+
+    /**
+     * {@code action} for a {@link java.util.concurrent.CompletionStage}'s callbacks (which turn
+     * what they throw into a failed stage nobody reads): as {@link #guard(Runnable)}.
+     */
+    public static <T, U> BiConsumer<T, U> guard(BiConsumer<T, U> action) {
+        Preconditions.checkNotNull(action, "action");
+        return (t, u) -> {
+            try {
+                action.accept(t, u);
+            } catch (RuntimeException | Error e) {
+                if (!report(e)) {
+                    throw e;
+                }
+            }
+        };
     }
 }

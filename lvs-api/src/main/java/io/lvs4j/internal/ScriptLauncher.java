@@ -259,13 +259,16 @@ public final class ScriptLauncher implements AutoCloseable {
             running.add(h);
         }
         boolean[] killed = {false};
-        ScheduledFuture<?> timer = timers.schedule(() -> {
+        // guarded: a scheduled executor keeps what a task throws in its future, and an onExit
+        // callback's failure fails a stage nobody reads; an OutOfMemoryError there goes to the
+        // thread's handler instead (FatalErrors)
+        ScheduledFuture<?> timer = timers.schedule(FatalErrors.guard(() -> {
             synchronized (killed) {
                 killed[0] = true;
             }
             killGroup(h.pid());
-        }, script.timeout().toNanos(), TimeUnit.NANOSECONDS);
-        p.onExit().whenComplete((x, t) -> {
+        }), script.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        p.onExit().whenComplete(FatalErrors.guard((Process x, Throwable t) -> {
             timer.cancel(false);
             synchronized (running) {
                 running.remove(h);
@@ -277,7 +280,7 @@ public final class ScriptLauncher implements AutoCloseable {
             // whatever the script left running in its group goes with it
             killGroup(h.pid());
             done.complete(new Result(p.exitValue(), timedOut, Duration.ofNanos(System.nanoTime() - begin), null));
-        });
+        }));
     }
 
     /** SIGKILL to the whole process group {@code pgid} (the script's, made by setsid). */

@@ -76,4 +76,36 @@ class FatalErrorsTest {
         }
         assertThat(handed).containsExactly("fatal-test java.lang.OutOfMemoryError: Java heap space");
     }
+
+    @Test
+    void guard_runnableThrowsOutOfMemory_reportedAndNotRethrown() {
+        capture();
+        FatalErrors.guard((Runnable) () -> {
+            throw new OutOfMemoryError("in a task");
+        }).run();
+        assertThat(handed).containsExactly(Thread.currentThread().getName() + " java.lang.OutOfMemoryError: in a task");
+    }
+
+    @Test
+    void guard_runnableThrowsRuntimeException_rethrownNotReported() {
+        capture();
+        Runnable r = FatalErrors.guard((Runnable) () -> {
+            throw new IllegalStateException("ordinary");
+        });
+        org.assertj.core.api.Assertions.assertThatThrownBy(r::run).isInstanceOf(IllegalStateException.class)
+                .hasMessage("ordinary");
+        assertThat(handed).isEmpty();
+    }
+
+    @Test
+    void guard_completionCallbackThrowsOutOfMemory_reportedInsteadOfAFailedStageNobodyReads() {
+        capture();
+        java.util.concurrent.CompletableFuture<String> f = new java.util.concurrent.CompletableFuture<>();
+        f.whenComplete(FatalErrors.guard((String v, Throwable t) -> {
+            throw new OutOfMemoryError("in a callback " + v);
+        }));
+        f.complete("x");
+        assertThat(handed).containsExactly(Thread.currentThread().getName()
+                + " java.lang.OutOfMemoryError: in a callback x");
+    }
 }

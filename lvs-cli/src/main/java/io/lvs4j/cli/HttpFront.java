@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.lvs4j.director.Director;
 import io.lvs4j.forwarder.Forwarder;
 import io.lvs4j.forwarder.ForwarderStats;
+import io.lvs4j.internal.FatalErrors;
 import io.lvs4j.metrics.DirectorJson;
 import io.lvs4j.metrics.LvsMetrics;
 import io.lvs4j.packet.DropReason;
@@ -20,6 +21,7 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -81,7 +83,7 @@ final class HttpFront implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        server.setExecutor(threads);
+        server.setExecutor(guarded(threads));
         server.createContext("/", this::root);
         server.createContext("/metrics", this::metrics);
         server.createContext("/status", this::status);
@@ -98,6 +100,16 @@ final class HttpFront implements AutoCloseable {
         HttpFront f = new HttpFront(s, director, feed, forwarder);
         s.start();
         return f;
+    }
+
+    /**
+     * The server's executor: each exchange runs guarded ({@link FatalErrors#guard(Runnable)}), so an
+     * {@link OutOfMemoryError} in a handler, or in the JDK's exchange code around it, goes to the
+     * thread's uncaught exception handler (the run's fatal-error path) and the thread serves on,
+     * whatever the JDK's server does with an error (17.0.15 logs it at TRACE and rethrows).
+     */
+    static Executor guarded(Executor pool) {
+        return task -> pool.execute(FatalErrors.guard(task));
     }
 
     InetSocketAddress address() {

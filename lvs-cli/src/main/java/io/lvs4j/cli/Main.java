@@ -36,6 +36,7 @@ public final class Main {
 
     public static void main(String[] args) {
         Timing.mark(System.err, "main");
+        NettyFatalLog.install(); // before any Netty class takes its logger (issue 16)
         int code = run(args, System.in, System.out, System.err);
         System.out.flush();
         Timing.mark(System.err, "exit");

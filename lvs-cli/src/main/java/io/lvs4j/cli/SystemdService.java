@@ -3,6 +3,7 @@ package io.lvs4j.cli;
 import io.lvs4j.director.Director;
 import io.lvs4j.director.DirectorState;
 import io.lvs4j.director.Heartbeat;
+import io.lvs4j.internal.FatalErrors;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.SystemdNotifier;
 import io.lvs4j.vrrp.RouterState;
@@ -120,7 +121,7 @@ final class SystemdService implements AutoCloseable {
         String line = "systemd: READY=1 sent";
         if (timeout != null) {
             long every = Math.max(1, timeout.toNanos() / 2);
-            thread.scheduleAtFixedRate(this::watchdog, every, every, TimeUnit.NANOSECONDS);
+            thread.scheduleAtFixedRate(FatalErrors.guard(this::watchdog), every, every, TimeUnit.NANOSECONDS);
             line += "; WATCHDOG=1 every " + seconds(every) + " s while the director's loop and the health checks'"
                     + " event loop make progress";
             if (timeout.compareTo(Heartbeat.PERIOD.multipliedBy(5)) < 0) {
@@ -129,7 +130,7 @@ final class SystemdService implements AutoCloseable {
             }
         }
         long statusEvery = STATUS_INTERVAL.toNanos();
-        thread.scheduleWithFixedDelay(this::refreshStatus, statusEvery, statusEvery, TimeUnit.NANOSECONDS);
+        thread.scheduleWithFixedDelay(FatalErrors.guard(this::refreshStatus), statusEvery, statusEvery, TimeUnit.NANOSECONDS);
         out.println(line);
         out.flush();
     }

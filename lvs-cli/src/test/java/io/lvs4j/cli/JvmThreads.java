@@ -85,7 +85,17 @@ final class JvmThreads implements AutoCloseable {
      */
     String throwError(String threadName, String className, String methodName, String message, long timeoutMillis)
             throws Exception {
-        ThreadReference thread = vm.allThreads().stream().filter(t -> t.name().equals(threadName)).findFirst()
+        return throwError(threadName, className, methodName, "java.lang.Error", message, timeoutMillis);
+    }
+
+    /**
+     * As {@link #throwError(String, String, String, String, long)}, with an error of class {@code
+     * errorClass} (one with a constructor taking the message: {@code java.lang.OutOfMemoryError}) in
+     * the thread whose whole name matches the regular expression {@code threadName} (the first one).
+     */
+    String throwError(String threadName, String className, String methodName, String errorClass, String message,
+            long timeoutMillis) throws Exception {
+        ThreadReference thread = vm.allThreads().stream().filter(t -> t.name().matches(threadName)).findFirst()
                 .orElseThrow(() -> new IllegalStateException("no thread named " + threadName));
         List<ReferenceType> types = vm.classesByName(className);
         if (types.isEmpty()) {
@@ -106,13 +116,13 @@ final class JvmThreads implements AutoCloseable {
                 for (Event e : events) {
                     if (e instanceof BreakpointEvent b && b.thread().equals(thread)) {
                         bp.disable();
-                        ClassType error = (ClassType) vm.classesByName("java.lang.Error").get(0);
+                        ClassType error = (ClassType) vm.classesByName(errorClass).get(0);
                         Method constructor = error.concreteMethodByName("<init>", "(Ljava/lang/String;)V");
                         ObjectReference thrown = error.newInstance(thread, constructor,
                                 List.of(vm.mirrorOf(message)), ClassType.INVOKE_SINGLE_THREADED);
                         thread.stop(thrown);
                         events.resume();
-                        return threadName;
+                        return thread.name();
                     }
                 }
                 events.resume();

@@ -247,6 +247,50 @@ class UserspaceVrrpIT {
         assertThat(run2.isAlive()).isTrue();
     }
 
+    /**
+     * Issue 16: an OutOfMemoryError that Netty catches in its own code must not be a log line while
+     * the master keeps the VIP. The error is thrown (through the JDK's debug agent) in a task on the
+     * health checks' Netty event loop, inside Netty's {@code AbstractEventExecutor.runTask}, whose
+     * caller {@code safeExecute} catches every Throwable and logs it: the run's Netty logger hands
+     * it to the fatal-error path, so the master gives up at once (priority 0) and exits 1; the
+     * backup is master after the skew time (0.65 s), not the master-down interval (3.65 s).
+     */
+    @Test
+    void runUserspaceDr_outOfMemoryCaughtInNettysHealthCheckLoop_givesUpMastershipAtOnce() throws Exception {
+        DebuggedPair p = debuggedPair(Map.of("LVS4J_JAVA_OPTS", DEBUG_AGENT));
+        String c = p.client();
+        String mac2 = p.mac2();
+        Process run1 = p.run1();
+        Process run2 = p.run2();
+
+        long thrown;
+        String in;
+        try (JvmThreads d1Threads = JvmThreads.attach(p.debugPort())) {
+            in = d1Threads.throwError("lvs4j-health-\\d+-\\d+", "io.netty.util.concurrent.AbstractEventExecutor",
+                    "runTask", "java.lang.OutOfMemoryError", "injected by UserspaceVrrpIT in a Netty task", 10_000);
+            thrown = System.nanoTime();
+        }
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> read(log("2")).contains("(VI_1) Entering MASTER STATE")))
+                .as("d2 takes over; d1's log:\n%s", read(log("1"))).isTrue();
+        double tookOver = (System.nanoTime() - thrown) / 1e9;
+        assertThat(run1.waitFor(20, TimeUnit.SECONDS)).as("d1 exits; log:\n%s", read(log("1"))).isTrue();
+        double exited = (System.nanoTime() - thrown) / 1e9;
+        String log1 = read(log("1"));
+        assertThat(run1.exitValue()).as("d1's exit status; log:\n%s", log1).isEqualTo(1);
+        assertThat(log1).contains("thread " + in + " failed (java.lang.OutOfMemoryError: injected by UserspaceVrrpIT"
+                + " in a Netty task): giving up mastership and exiting")
+                .as("a graceful stop: priority 0 sent").contains("(VI_1) Entering INIT STATE (SHUTDOWN)");
+        // master down interval 3 x 1 s + (256 - 90) / 256 s = 3.65 s; priority 0 leaves only the skew (0.65 s)
+        assertThat(tookOver).as("d2 master after the error, s (master-down interval 3.65 s)").isLessThan(1.5);
+        assertThat(waitUntil(Duration.ofSeconds(15), () -> mac2.equals(neighbour(c, VIP))))
+                .as("client's entry moves to d2's MAC %s", mac2).isTrue();
+        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
+                .isTrue();
+        System.out.printf("== DR OOM in Netty's health-check loop (%s): d2 master after %.2f s, d1 exited after"
+                + " %.1f s%n", in, tookOver, exited);
+        assertThat(run2.isAlive()).isTrue();
+    }
+
     private static final String DEBUG_AGENT = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0";
 
     /** The DR pair of the fatal-error tests: d1 master with the JDK's debug agent (and {@code env}), d2 backup. */

@@ -35,7 +35,7 @@ final class DatagramExchange {
             if (loop.inEventLoop()) {
                 exchange(loop, context, endpoint, payload, judge, start, done);
             } else {
-                loop.execute(() -> exchange(loop, context, endpoint, payload, judge, start, done));
+                loop.execute(FatalErrors.guard(() -> exchange(loop, context, endpoint, payload, judge, start, done)));
             }
         } catch (RuntimeException e) {
             done.complete(CheckResult.down(FailureReason.IO_ERROR, "udp " + endpoint.hostPort() + ": " + e,
@@ -87,14 +87,14 @@ final class DatagramExchange {
                 });
         var cf = endpoint.bind() == null ? b.connect(endpoint.target()) : b.connect(endpoint.target(), endpoint.bind());
         ch[0] = cf.channel();
-        cf.addListener(f -> {
+        cf.addListener(Guarded.listener(f -> {
             if (!f.isSuccess()) {
                 done.complete(CheckResult.down(Exchange.classify(f.cause()), "udp " + endpoint.hostPort() + ": "
                         + Exchange.message(f.cause()), Math.max(0, context.ticker().nanos() - start)));
                 close.run();
                 return;
             }
-            deadline[0] = ch[0].eventLoop().schedule(() -> {
+            deadline[0] = ch[0].eventLoop().schedule(FatalErrors.guard(() -> {
                 if (done.isDone()) {
                     return;
                 }
@@ -103,14 +103,14 @@ final class DatagramExchange {
                 done.complete(judge == null ? CheckResult.up(latency)
                         : CheckResult.down(FailureReason.READ_TIMEOUT, "no reply from " + endpoint.hostPort()
                                 + " within " + endpoint.readTimeout().toMillis() + " ms", latency));
-            }, endpoint.readTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            ch[0].writeAndFlush(Unpooled.wrappedBuffer(payload)).addListener(w -> {
+            }), endpoint.readTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            ch[0].writeAndFlush(Unpooled.wrappedBuffer(payload)).addListener(Guarded.listener(w -> {
                 if (!w.isSuccess() && !done.isDone()) {
                     close.run();
                     done.complete(CheckResult.down(Exchange.classify(w.cause()), "udp " + endpoint.hostPort() + ": "
                             + Exchange.message(w.cause()), Math.max(0, context.ticker().nanos() - start)));
                 }
-            });
-        });
+            }));
+        }));
     }
 }

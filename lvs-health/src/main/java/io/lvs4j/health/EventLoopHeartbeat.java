@@ -1,5 +1,6 @@
 package io.lvs4j.health;
 
+import io.lvs4j.internal.FatalErrors;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import java.util.ArrayList;
@@ -53,7 +54,7 @@ final class EventLoopHeartbeat {
         pending.set(executors.size());
         for (EventExecutor e : executors) {
             try {
-                e.execute(() -> arrived(e));
+                e.execute(FatalErrors.guard(() -> arrived(e)));
             } catch (RejectedExecutionException x) {
                 return; // shutting down: no more beats
             }
@@ -66,7 +67,7 @@ final class EventLoopHeartbeat {
         }
         beats.incrementAndGet();
         try {
-            on.schedule(this::round, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+            on.schedule(FatalErrors.guard(this::round), PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException x) {
             // shutting down
         }

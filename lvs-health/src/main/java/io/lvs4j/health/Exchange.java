@@ -92,7 +92,7 @@ abstract class Exchange extends ChannelInboundHandlerAdapter {
         try {
             loop = context.eventLoop().next();
             if (!loop.inEventLoop()) {
-                loop.execute(() -> connect(loop, ssl, sni, verifyHost));
+                loop.execute(FatalErrors.guard(() -> connect(loop, ssl, sni, verifyHost)));
                 return future;
             }
         } catch (RuntimeException e) {
@@ -141,28 +141,28 @@ abstract class Exchange extends ChannelInboundHandlerAdapter {
         if (future.isDone()) {
             channel.close();
         }
-        cf.addListener(f -> {
+        cf.addListener(Guarded.listener(f -> {
             if (!f.isSuccess()) {
                 failWith(f.cause(), "connect");
                 return;
             }
             connected = true;
             long readNanos = endpoint.readTimeout().toNanos();
-            deadline = channel.eventLoop().schedule(() -> fail(FailureReason.READ_TIMEOUT,
+            deadline = channel.eventLoop().schedule(FatalErrors.guard(() -> fail(FailureReason.READ_TIMEOUT,
                     "no complete answer from " + endpoint.hostPort() + " within "
-                            + endpoint.readTimeout().toMillis() + " ms"), readNanos, TimeUnit.NANOSECONDS);
+                            + endpoint.readTimeout().toMillis() + " ms")), readNanos, TimeUnit.NANOSECONDS);
             if (ssl == null) {
                 onActive(channel.pipeline().context(this));
             } else {
-                channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(h -> {
+                channel.pipeline().get(SslHandler.class).handshakeFuture().addListener(Guarded.listener(h -> {
                     if (h.isSuccess()) {
                         onActive(channel.pipeline().context(this));
                     } else {
                         failWith(h.cause(), "TLS handshake");
                     }
-                });
+                }));
             }
-        });
+        }));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.lvs4j.health;
 
+import io.lvs4j.internal.FatalErrors;
 import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.ScriptPolicy;
@@ -601,14 +602,17 @@ public final class HealthMonitor implements AutoCloseable {
             Scheduler.Timer watchdog = timer.schedule(policy.watchdog().toNanos(), () -> task(() -> done(gen,
                     CheckResult.down(FailureReason.CHECKER_ERROR, "no result within the watchdog "
                             + policy.watchdog().toMillis() + " ms", Math.max(0, ticker.nanos() - start)))));
-            stage.whenComplete((r, t) -> {
+            stage.whenComplete(FatalErrors.guard((CheckResult r, Throwable t) -> {
+                // a checker whose own callback ran out of memory fails its stage with the error:
+                // the JVM failed, not the real server
+                FatalErrors.report(t);
                 timer.execute(() -> task(() -> {
                     watchdog.cancel();
                     done(gen, r != null ? r : CheckResult.down(FailureReason.CHECKER_ERROR, "check failed with " + t,
                             Math.max(0, ticker.nanos() - start)));
                 }));
                 hold.release(); // after the result is handed over: the clock takes it in before it moves on
-            });
+            }));
         }
 
         /** The clock could wait no longer for this check (see {@link HealthMonitor}): a failed check, reported. */

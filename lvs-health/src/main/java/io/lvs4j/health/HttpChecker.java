@@ -1,5 +1,6 @@
 package io.lvs4j.health;
 
+import io.lvs4j.internal.FatalErrors;
 import io.lvs4j.health.internal.HttpResponseReader;
 import io.lvs4j.internal.Preconditions;
 import io.netty.buffer.ByteBuf;
@@ -205,7 +206,7 @@ public final class HttpChecker implements Checker {
             return;
         }
         HttpUrlCheck url = urls.get(index);
-        one(context, url).whenComplete((r, t) -> {
+        one(context, url).whenComplete(FatalErrors.guard((CheckResult r, Throwable t) -> {
             if (t != null) {
                 done.complete(CheckResult.down(FailureReason.CHECKER_ERROR, url.path() + ": " + t,
                         Math.max(0, context.ticker().nanos() - start)));
@@ -215,7 +216,7 @@ public final class HttpChecker implements Checker {
             } else {
                 next(context, index + 1, start, done);
             }
-        });
+        }));
     }
 
     private CompletableFuture<CheckResult> one(CheckContext context, HttpUrlCheck url) {
@@ -230,11 +231,11 @@ public final class HttpChecker implements Checker {
         Exchange x = new Exchange(context, endpoint) {
             @Override
             void onActive(ChannelHandlerContext ctx) {
-                ctx.writeAndFlush(Unpooled.wrappedBuffer(request)).addListener(f -> {
+                ctx.writeAndFlush(Unpooled.wrappedBuffer(request)).addListener(Guarded.listener(f -> {
                     if (!f.isSuccess()) {
                         failWith(f.cause(), "write");
                     }
-                });
+                }));
             }
 
             @Override

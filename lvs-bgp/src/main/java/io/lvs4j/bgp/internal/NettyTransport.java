@@ -94,7 +94,7 @@ public final class NettyTransport implements Transport {
             throws InterfaceException {
         this.events = events;
         CompletableFuture<Object> done = new CompletableFuture<>();
-        loop.execute(() -> {
+        loop.execute(FatalErrors.guard(() -> {
             try {
                 if (threadFailure != null) {
                     throw threadFailure;
@@ -106,7 +106,7 @@ public final class NettyTransport implements Transport {
             } catch (InterfaceException | RuntimeException e) {
                 done.complete(e);
             }
-        });
+        }));
         Object r;
         try {
             r = done.get(START_LIMIT_SECONDS, TimeUnit.SECONDS);
@@ -192,7 +192,7 @@ public final class NettyTransport implements Transport {
     @Override
     public Connection connect(InetSocketAddress remote, InetAddress local, byte[] md5Key, Object attachment) {
         NettyConnection c = new NettyConnection(true, remote, attachment);
-        loop.execute(() -> dial(c, local, md5Key));
+        loop.execute(FatalErrors.guard(() -> dial(c, local, md5Key)));
         return c;
     }
 
@@ -233,7 +233,7 @@ public final class NettyTransport implements Transport {
         channels.add(ch);
         new Bootstrap().group(group).channelFactory(() -> ch).option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, Integer.MAX_VALUE).handler(new Handler(c))
-                .connect(remote).addListener((ChannelFutureListener) f -> {
+                .connect(remote).addListener((ChannelFutureListener) f -> FatalErrors.guard(() -> {
                     if (f.isSuccess()) {
                         if (c.closed) {
                             ch.close();
@@ -243,7 +243,7 @@ public final class NettyTransport implements Transport {
                     } else if (!c.closed) {
                         events.connectFailed(c, String.valueOf(f.cause() == null ? "cancelled" : f.cause().getMessage()));
                     }
-                });
+                }).run());
         if (c.closed) {
             ch.close();
         }
@@ -253,13 +253,13 @@ public final class NettyTransport implements Transport {
     public CompletableFuture<Void> close() {
         CompletableFuture<Void> done = new CompletableFuture<>();
         try {
-            loop.execute(() -> {
+            loop.execute(FatalErrors.guard(() -> {
                 for (Channel ch : channels) {
                     if (ch.isOpen()) {
                         ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
                     }
                 }
-            });
+            }));
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // already stopping
         }
