@@ -40,7 +40,9 @@ import org.slf4j.LoggerFactory;
  * the retry time goes back to the initial value once a
  * session has been ESTABLISHED for longer than the maximum. The hold timer is 4 minutes after our
  * OPEN, then the negotiated hold time (the smaller offer; zero: none); keepalives go out every
- * third of it.
+ * third of it with jitter (x0.75..1, drawn anew for each, RFC 4271 section 10): never later than
+ * hold/3 after the last message sent, often earlier, which leaves the peer's hold timer a margin
+ * when this side's thread is late.
  */
 final class Session {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
@@ -80,6 +82,7 @@ final class Session {
     private long retryNanos;
     private long holdNanos;
     private long keepaliveNanos;
+    private long keepaliveWait; // keepaliveNanos with this round's jitter
     private long lastReceived;
     private long lastSent;
     private Decoder.Options options = Decoder.Options.INITIAL;
@@ -550,7 +553,8 @@ final class Session {
         sendKeepalive();
         if (holdNanos > 0) {
             holdTimer = scheduler.schedule(holdNanos, this::holdTimerExpired);
-            keepaliveTimer = scheduler.schedule(keepaliveNanos, this::keepaliveTimerExpired);
+            keepaliveWait = jittered(keepaliveNanos);
+            keepaliveTimer = scheduler.schedule(keepaliveWait, this::keepaliveTimerExpired);
         }
     }
 
@@ -600,11 +604,12 @@ final class Session {
             return;
         }
         long since = scheduler.nanos() - lastSent;
-        if (since >= keepaliveNanos) {
+        if (since >= keepaliveWait) {
             sendKeepalive();
             since = 0;
+            keepaliveWait = jittered(keepaliveNanos);
         }
-        keepaliveTimer = scheduler.schedule(keepaliveNanos - since, this::keepaliveTimerExpired);
+        keepaliveTimer = scheduler.schedule(Math.max(1, keepaliveWait - since), this::keepaliveTimerExpired);
     }
 
     private void cancelTimers() {

@@ -149,6 +149,40 @@ class SessionTest extends SpeakerTestBase {
     }
 
     @Test
+    void keepaliveTimer_jitter_eachGapBetweenThreeQuartersAndAThirdOfTheHoldTime() throws Exception {
+        double[] draws = {0.0, 0.5, 1.0, 0.2};
+        int[] n = {0};
+        BgpSpeaker.Builder b = speakerBuilder(neighbor().build());
+        BgpSpeaker s = BgpSpeaker.create(b, t, () -> draws[n[0]++ % draws.length]);
+        s.start();
+        clock.runDue();
+        n[0] = 0; // the dial's retry jitter drew already: the keepalives draw from the start of the list
+        t.lastDial().up();
+        t.lastDial().deliver(Peer.open(65000, 3, PEER)); // hold 3 s: keepalives every 0.75..1 s
+        t.lastDial().deliver(Peer.keepalive());
+        FakeTransport.Conn c = t.lastDial();
+        long start = clock.nanos();
+        for (int i = 0; i < 60; i++) { // 3 s
+            clock.advance(Duration.ofMillis(50));
+            if (i % 10 == 9) {
+                c.deliver(Peer.keepalive());
+            }
+        }
+        List<Long> gaps = new ArrayList<>();
+        long prev = -1;
+        for (FakeTransport.Sent sent : c.sent) {
+            if (sent.message() instanceof Message.Keepalive && sent.nanos() >= start) {
+                if (prev >= 0) {
+                    gaps.add((sent.nanos() - prev) / 1_000_000);
+                }
+                prev = sent.nanos();
+            }
+        }
+        // draws 0.0, 0.5, 1.0: 750, 875, 1000 ms (x0.75 + 0.25 r of hold/3)
+        assertThat(gaps).startsWith(750L, 875L, 1000L);
+    }
+
+    @Test
     void holdTime_smallerOfTheTwoOffers() throws Exception {
         BgpSpeaker s = start(neighbor().holdTime(Duration.ofSeconds(4)).build());
         t.lastDial().up();

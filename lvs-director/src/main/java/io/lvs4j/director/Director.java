@@ -1242,6 +1242,9 @@ public final class Director implements AutoCloseable {
         }
         Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, sync != null,
                 new java.util.HashSet<>(rhiRoutes()));
+        if (injector != null) {
+            injector.adopt(crashed.routes); // those kept: off the device while not announced
+        }
         List<String> removed = new ArrayList<>();
         for (OwnershipRecord.Vip v : plan.removeAddresses()) {
             try {

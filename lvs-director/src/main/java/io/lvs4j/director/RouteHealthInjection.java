@@ -36,7 +36,20 @@ import java.util.Set;
  * {@link Builder#announce(ServiceKey, List)} gives it (which replace an address service's own).
  * An address is announced while at least one of the services announcing it has quorum: the
  * service's {@code quorum} (keepalived's default 1: a real server that is up, with a weight
- * above 0). Before the first check result a real server counts as up, as in keepalived.
+ * above 0). Before the first check result a real server counts as up, as in keepalived (down
+ * with {@code alpha}).
+ *
+ * <p><b>Only a settled table is announced.</b> An address that is not announced yet goes out only
+ * once its service is {@linkplain io.lvs4j.health.ServiceView#settled() settled}: every real
+ * server's checks have had a result (up or down) since the director started (or the service was
+ * added) and since its quorum last returned. Until then real servers may still be on their way
+ * into the table, and the kernel's {@code mh}, which maps a flow by the real servers in the table,
+ * would send the flows the routers move to this director to other real servers than the other
+ * directors do. A check that never reports holds the route back at most one warmup or interval
+ * (with its jitter), whichever is longer, plus one interval. An announced address stays while
+ * quorum holds (a real server added by a reload does not withdraw it). With
+ * {@code inhibit_on_failure} a failed real server stays in the table at weight 0, which {@code mh}
+ * leaves out of its table all the same, and the table keeps its order.
  *
  * <p><b>The address on a device.</b> IPVS only sees packets addressed to the host itself, so
  * while an address is announced it is also on {@link Builder#device} ({@code lo} unless set), in

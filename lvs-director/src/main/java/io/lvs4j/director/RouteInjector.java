@@ -70,17 +70,27 @@ final class RouteInjector {
 
     /**
      * The addresses to announce now: each of a service's addresses while the service has quorum
-     * (a service the view does not know yet: none).
+     * (a service the view does not know yet: none); an address not announced yet only once its
+     * service is {@linkplain ServiceView#settled() settled}, so that the table the routers send
+     * traffic to is the one the other directors hold (the kernel's {@code mh} maps a flow by the
+     * real servers in the table: one still on its way in sends moved flows to the wrong one).
      */
-    static Set<InetAddress> desired(RouteHealthInjection settings, Collection<ServiceKey> services, HealthView view) {
+    static Set<InetAddress> desired(RouteHealthInjection settings, Collection<ServiceKey> services, HealthView view,
+            Set<InetAddress> announced) {
         Set<InetAddress> out = new LinkedHashSet<>();
         for (ServiceKey k : services) {
             List<InetAddress> as = settings.addressesOf(k);
             if (as.isEmpty()) {
                 continue;
             }
-            if (view.service(k).map(ServiceView::quorumMet).orElse(false)) {
-                out.addAll(as);
+            ServiceView v = view.service(k).orElse(null);
+            if (v == null || !v.quorumMet()) {
+                continue;
+            }
+            for (InetAddress a : as) {
+                if (v.settled() || announced.contains(a)) {
+                    out.add(a);
+                }
             }
         }
         return out;
@@ -91,12 +101,35 @@ final class RouteInjector {
         if (stopping) {
             return;
         }
-        apply(desired(settings, services, view));
+        apply(desired(settings, services, view, announced));
+    }
+
+    /**
+     * The addresses a crashed run of this director left on the device (its ownership record):
+     * taken as on the device, they stay while announced and leave it when not (a restarted
+     * director announces only once its service is settled).
+     */
+    void adopt(Collection<OwnershipRecord.Route> left) {
+        if (!onDevice) {
+            return;
+        }
+        for (OwnershipRecord.Route r : left) {
+            if (r.device().equals(settings.device())) {
+                onDeviceNow.add(r.address());
+            }
+        }
     }
 
     private void apply(Set<InetAddress> want) {
         List<String> withdrawn = new ArrayList<>();
         List<String> added = new ArrayList<>();
+        if (!stopping) {
+            for (InetAddress a : new ArrayList<>(onDeviceNow)) {
+                if (!announced.contains(a) && !want.contains(a)) {
+                    removeFromDevice(a); // left by a crashed run and not announced by this one
+                }
+            }
+        }
         for (InetAddress a : new ArrayList<>(announced)) {
             if (!want.contains(a)) {
                 speaker.withdraw(a);

@@ -144,6 +144,52 @@ class DirectorRouteInjectionTest {
         assertThat(peer.notifications()).containsExactly("6/2"); // Cease, Administrative Shutdown
     }
 
+    /**
+     * The comeback defect (ScaleOutIT): quorum returns with the first real server whose check
+     * passes; announced then, the table holds that one alone and the kernel's mh sends every flow
+     * the routers move here to it. Announced only once the other's check reported too.
+     */
+    @Test
+    void quorumBackOneByOne_announcedOnlyOnceEveryRealServerReported() throws Exception {
+        BgpTestPeer peer = peer();
+        SettableChecker c1 = new SettableChecker("rs1");
+        SettableChecker c2 = new SettableChecker("rs2");
+        CheckPolicy every1s = CheckPolicy.builder().interval(Duration.ofSeconds(1)).retry(0).build();
+        CheckPolicy every4s = CheckPolicy.builder().interval(Duration.ofSeconds(4)).retry(0).build();
+        VirtualService web = service("198.51.100.10", 80, "10.0.0.2", "10.0.0.3");
+        ServiceHealth health = ServiceHealth.builder(web).check(web.realServers().get(0), c1, every1s)
+                .check(web.realServers().get(1), c2, every4s).build();
+        InMemoryIpvs table = new InMemoryIpvs();
+        List<Integer> inTableWhenAnnounced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Director d = Director.builder().service(health).ipvs(table).virtualClock(clock)
+                .listener(e -> {
+                    if (e instanceof DirectorEvent.Routes r && !r.announced().isEmpty()) {
+                        inTableWhenAnnounced.add(table.serviceStates().get(0).realServers().size());
+                    }
+                })
+                .routeHealthInjection(RouteHealthInjection.builder(speaker(peer.port())).stopDrain(Duration.ZERO)
+                        .build()).start();
+        open.add(0, d);
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+
+        c1.up(false); // both down (rs1 at 1 s, rs2 at 4 s): quorum lost, withdrawn
+        c2.up(false);
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(waitUntil(() -> peer.routes().isEmpty())).isTrue();
+
+        c1.up(true); // both reachable again; rs1 is checked at 5 s, rs2 not before 8 s
+        c2.up(true);
+        clock.advance(Duration.ofSeconds(1));
+        Thread.sleep(300);
+        assertThat(table.serviceStates().get(0).realServers()).hasSize(1); // quorum met with rs1 alone
+        assertThat(d.announcedAddresses()).as("announced with one of two real servers in the table").isEmpty();
+        assertThat(peer.routes()).isEmpty();
+
+        clock.advance(Duration.ofSeconds(3)); // rs2's check at 8 s: the table is whole, the route goes out
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+        assertThat(inTableWhenAnnounced).containsExactly(2, 2);
+    }
+
     @Test
     void close_withdrawsFirstDrainsThenRemovesRules() throws Exception {
         BgpTestPeer peer = peer();

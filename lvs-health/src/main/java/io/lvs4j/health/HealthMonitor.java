@@ -55,6 +55,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class HealthMonitor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitor.class);
+    private Probe reporting; // the probe whose result is being recorded (on the monitor's thread)
 
     private final CheckContext context;
     private final CheckRuntime ownedRuntime;
@@ -289,6 +290,7 @@ public final class HealthMonitor implements AutoCloseable {
                 hook(svc, svc.cfg.quorumDownHook(), "quorum_down");
             }
             settle(svc); // members as quorum and the sorry server allow, then the sorry server
+            beginSettle(svc);
         }
         for (Probe p : probes.values()) {
             schedule(p.state.firstDelayNanos(random.getAsDouble()), p::run);
@@ -342,6 +344,9 @@ public final class HealthMonitor implements AutoCloseable {
         }
         if (!started) {
             return; // start() makes the first view and schedules everything
+        }
+        if (old == null || old.settling) {
+            beginSettle(svc);
         }
         if (old == null) {
             svc.quorumUp = svc.aliveWeight() >= sh.quorum(); // before the members go in: a lost quorum keeps them out
@@ -492,6 +497,43 @@ public final class HealthMonitor implements AutoCloseable {
         });
     }
 
+    /**
+     * The service settles: {@link ServiceView#settled()} is false until every probe of its members
+     * has a result recorded after now (the one being recorded counts), or until the limit: for
+     * each probe, the longest wait until its next check (its warmup or its interval with the
+     * jitter, whichever is longer) plus one interval for the check itself; the longest of these.
+     */
+    private void beginSettle(Svc svc) {
+        svc.settling = true;
+        svc.unreported.clear();
+        long limit = 0;
+        for (Member m : svc.members) {
+            for (Probe p : m.probes) {
+                if (p != reporting) {
+                    svc.unreported.add(p);
+                }
+                CheckPolicy c = p.policy;
+                long wait = Math.max(c.warmup().toNanos(), (long) (c.interval().toNanos() * (1 + c.jitter())));
+                limit = Math.max(limit, wait + c.interval().toNanos());
+            }
+        }
+        dirty(svc);
+        if (svc.unreported.isEmpty()) {
+            svc.settling = false;
+            return;
+        }
+        long epoch = ++svc.settleEpoch;
+        long ms = limit / 1_000_000;
+        schedule(limit, () -> {
+            if (svc.settling && svc.settleEpoch == epoch && services.contains(svc)) {
+                LOG.info("{}: settled after {} ms without a result from every check", svc.cfg.service().key(), ms);
+                svc.settling = false;
+                svc.unreported.clear();
+                dirty(svc);
+            }
+        });
+    }
+
     private void quorum(Svc svc) {
         boolean wasServing = svc.sorryServing();
         long alive = svc.aliveWeight();
@@ -499,6 +541,7 @@ public final class HealthMonitor implements AutoCloseable {
         int h = svc.cfg.hysteresis();
         if (!svc.quorumUp && alive >= (long) q + h) {
             svc.quorumUp = true;
+            beginSettle(svc); // back from a loss: the others' next results before it counts as settled
             emit(HealthEvent.Type.QUORUM_UP, svc, null, -1, null, null, "alive weight " + alive + " >= quorum " + q
                     + " + hysteresis " + h);
             hook(svc, svc.cfg.quorumUpHook(), "quorum_up");
@@ -647,9 +690,18 @@ public final class HealthMonitor implements AutoCloseable {
             }
             int weightBefore = state.weight();
             ProbeState.State changed = state.record(r);
+            reporting = this; // a service whose quorum returns with this result counts it as reported
             boolean weightChanged = state.weight() != weightBefore;
             for (Member m : members) {
                 m.changed(changed != null || weightChanged, r, checker.describe());
+            }
+            reporting = null;
+            for (Member m : members) {
+                Svc svc = m.svc;
+                if (!m.retired && svc.settling && svc.unreported.remove(this) && svc.unreported.isEmpty()) {
+                    svc.settling = false;
+                    dirty(svc);
+                }
             }
             schedule(state.nextDelayNanos(random.getAsDouble()), this::run);
         }
@@ -736,6 +788,9 @@ public final class HealthMonitor implements AutoCloseable {
         final ServiceHealth cfg;
         final List<Member> members = new ArrayList<>();
         boolean quorumUp = true;
+        boolean settling; // see ServiceView#settled(): waiting for a result of every probe since settleFrom
+        final java.util.Set<Probe> unreported = new java.util.HashSet<>(); // while settling
+        long settleEpoch;
         int sorryWanted = -1; // the weight health wants for the sorry server; -1: out
         boolean dirty = true;
         ServiceView snapshot;
@@ -777,7 +832,7 @@ public final class HealthMonitor implements AutoCloseable {
             RealServerView sv = sorry == null ? null : new RealServerView(sorry, true, false, sorryWanted, sorry.weight(),
                     sorryWanted == 0 && quorumUp);
             return new ServiceView(cfg.service().key(), rs, sv, quorumUp, aliveWeight(), cfg.quorum(), cfg.hysteresis(),
-                    cfg.sorryServerInhibit());
+                    cfg.sorryServerInhibit(), !settling);
         }
     }
 

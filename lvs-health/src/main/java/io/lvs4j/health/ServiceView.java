@@ -20,9 +20,11 @@ public final class ServiceView {
     private final int quorum;
     private final int hysteresis;
     private final boolean sorryServerInhibit;
+    private final boolean settled;
 
     ServiceView(ServiceKey key, List<RealServerView> realServers, RealServerView sorryServer, boolean quorumMet,
-            long aliveWeight, int quorum, int hysteresis, boolean sorryServerInhibit) {
+            long aliveWeight, int quorum, int hysteresis, boolean sorryServerInhibit, boolean settled) {
+        this.settled = settled;
         this.key = key;
         this.realServers = List.copyOf(realServers);
         this.sorryServer = sorryServer;
@@ -60,6 +62,19 @@ public final class ServiceView {
     /** Whether quorum is met: keepalived's {@code quorum} with its {@code hysteresis}. */
     public boolean quorumMet() {
         return quorumMet;
+    }
+
+    /**
+     * Whether the service's table is settled: every check of its real servers has had a result
+     * since the service was added (or the monitor started) and since its quorum last returned; or
+     * the limit passed (for each check, its warmup when it starts or its interval with the jitter
+     * after quorum returns, plus one interval: the longest of these). Until then, real servers not
+     * checked yet count as up (or down with {@code alpha}) and some may still be on their way in:
+     * route health injection announces a service only once it is settled, so that its table is
+     * the one the other directors hold.
+     */
+    public boolean settled() {
+        return settled;
     }
 
     /** Whether the sorry server takes the traffic: quorum is lost and there is one (the real servers are then out). */
@@ -107,7 +122,7 @@ public final class ServiceView {
         return o instanceof ServiceView v && key.equals(v.key) && realServers.equals(v.realServers)
                 && java.util.Objects.equals(sorryServer, v.sorryServer) && quorumMet == v.quorumMet
                 && aliveWeight == v.aliveWeight && quorum == v.quorum && hysteresis == v.hysteresis
-                && sorryServerInhibit == v.sorryServerInhibit;
+                && sorryServerInhibit == v.sorryServerInhibit && settled == v.settled;
     }
 
     @Override
@@ -118,6 +133,6 @@ public final class ServiceView {
     @Override
     public String toString() {
         return key + " quorum " + (quorumMet ? "met" : "lost") + " (alive " + aliveWeight + ", quorum " + quorum + "/"
-                + hysteresis + ") " + realServers + (sorryServer == null ? "" : " sorry " + sorryServer);
+                + hysteresis + ")" + (settled ? " " : " settling ") + realServers + (sorryServer == null ? "" : " sorry " + sorryServer);
     }
 }
