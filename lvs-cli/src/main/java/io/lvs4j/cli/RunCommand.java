@@ -135,6 +135,11 @@ public final class RunCommand implements Callable<Integer> {
                 + " another address only when written out (default: global_defs lvs4j_http, else none)")
     String http;
 
+    @Option(names = "--active-active", description = "with --userspace: several active directors behind routers'"
+        + " ECMP (what lvs4j director-sysctl --active-active sets for the kernel: sloppy_tcp): the forwarder schedules"
+        + " a mid-flow TCP packet of a flow it does not know instead of dropping it; use mh for the services")
+    boolean activeActive;
+
     @Option(names = "--interface", paramLabel = "IF", split = ",",
             description = "with --userspace: the director's interfaces the forwarder serves")
     List<String> interfaces;
@@ -185,6 +190,9 @@ public final class RunCommand implements Callable<Integer> {
                     + " instead of the kernel's IPVS");
         } else if (interfaces != null) {
             throw new CliException(Main.USAGE, "--interface: only with --userspace");
+        } else if (activeActive) {
+            throw new CliException(Main.USAGE, "--active-active: only with --userspace (expected: for the kernel's"
+                    + " IPVS, lvs4j director-sysctl up --active-active)");
         } else if (!needsIpvs(c) && !Ipvs.isAvailable()) {
             vrrpOnly = true;
             out.println("IPVS is not available here (" + Ipvs.unavailabilityCause().getMessage()
@@ -467,7 +475,7 @@ public final class RunCommand implements Callable<Integer> {
         Forwarder f = null;
         try {
             Forwarder.Builder fb = Forwarder.builder().interfaces(interfaces.toArray(new String[0]))
-                    .failureListener((fwd, cause) -> forwarderDied(cause));
+                    .sloppyTcp(activeActive).failureListener((fwd, cause) -> forwarderDied(cause));
             if (netns != null) {
                 fb.netns(netns);
             }

@@ -54,6 +54,14 @@ class RunUserspaceTest {
     }
 
     @Test
+    void activeActive_withoutUserspace_exit2() throws Exception {
+        run(WEB, "--active-active");
+        assertThat(code).isEqualTo(Main.USAGE);
+        assertThat(err).isEqualTo("lvs4j: --active-active: only with --userspace (expected: for the kernel's IPVS,"
+                + " lvs4j director-sysctl up --active-active)\n");
+    }
+
+    @Test
     void userspace_withoutInterface_exit2() throws Exception {
         run(WEB, "--userspace");
         assertThat(code).isEqualTo(Main.USAGE);

@@ -160,6 +160,8 @@ public final class ConnectionTable {
     static final int F_INVALID = 16;
     static final int F_LIVE = 32;
     static final int F_DEST_V6 = 64;
+    /** Scheduled on a mid-flow packet (sloppy mode): half-open for the defence until the real server answers. */
+    static final int F_SLOPPY = 128;
 
     /**
      * Array elements before the first record or slot: a long[]'s elements start 16 bytes into the
@@ -1091,6 +1093,30 @@ public final class ConnectionTable {
         return again;
     }
 
+    /**
+     * Marks a connection just made by {@link #connectIpv4}/{@link #connectIpv6} for a packet that
+     * does not open one (a sloppy mode, as the kernel's {@code sloppy_tcp}/{@code sloppy_sctp}): call
+     * it before the packet's {@link #inbound}. The kernel's state tables then take the connection
+     * to CLOSE (TCP ACK or FIN) or ESTABLISHED (SCTP DATA); for the flood defence it stays half-open
+     * whatever its state until the real server sends a packet of it that is not a TCP RST or SCTP
+     * ABORT ({@link #outbound}): past the threshold it waits at most the half-open timeout for its
+     * next packet and the sweep may drop it, so a flood of spoofed mid-flow packets is held off like
+     * a SYN flood. A direct-routing or tunnelling connection (whose replies bypass the director)
+     * stays marked. Its admission ({@link #FULL}, {@link #EARLY_DROP}) was that of any new entry.
+     */
+    public void markSloppy(int id) {
+        checkConnection(id);
+        if (id != TRANSIENT) {
+            e[entryBase(id) + E_FLAGS] |= F_SLOPPY;
+        }
+    }
+
+    /** Whether a connection was made by a mid-flow packet and the real server has not answered it ({@link #markSloppy}). */
+    public boolean sloppy(int id) {
+        checkConnection(id);
+        return (flagsOf(id) & F_SLOPPY) != 0;
+    }
+
     /** A real server's packet of a connection: applies the state machine, restarts the timeout. */
     public void outbound(int id, int tcpFlagsOrChunk) {
         checkConnection(id);
@@ -1098,7 +1124,15 @@ public final class ConnectionTable {
     }
 
     void outboundU(int id, int tcpFlagsOrChunk) {
-        e[entryBase(id) + E_FLAGS] &= ~F_NOOUTPUT;
+        int b = entryBase(id) + E_FLAGS;
+        int f = e[b] & ~F_NOOUTPUT;
+        if ((f & F_SLOPPY) != 0) {
+            int proto = (int) (keys[keyBase(id) + K_META] >>> 56);
+            if (proto == 6 ? (tcpFlagsOrChunk & 0x04) == 0 : (tcpFlagsOrChunk & 0xFF) != 6) {
+                f &= ~F_SLOPPY; // the real server answered: a real flow
+            }
+        }
+        e[b] = f;
         transition(id, services[e[entryBase(id) + E_SERVICE]], StateTables.DIR_OUTPUT, tcpFlagsOrChunk);
     }
 
@@ -1123,7 +1157,8 @@ public final class ConnectionTable {
             established = false;
             old = 0;
         }
-        if (timeout > halfOpenTicks && halfOpen(proto, next) && used() >= defenseAt) {
+        if (timeout > halfOpenTicks && used() >= defenseAt
+                && (halfOpen(proto, next) || (e[entryBase(id) + E_FLAGS] & F_SLOPPY) != 0)) {
             timeout = halfOpenTicks; // under pressure a half-open connection waits less
         }
         if (next != old) {
@@ -1291,7 +1326,8 @@ public final class ConnectionTable {
 
     /** Whether a connection is TCP or SCTP and has not reached ESTABLISHED (or has left it for NONE). */
     private boolean halfOpen(int id) {
-        return halfOpen((int) (keys[keyBase(id) + K_META] >>> 56), e[entryBase(id) + E_STATE]);
+        return (e[entryBase(id) + E_FLAGS] & F_SLOPPY) != 0
+                || halfOpen((int) (keys[keyBase(id) + K_META] >>> 56), e[entryBase(id) + E_STATE]);
     }
 
     /** Whether {@code state} (an ordinal) of a {@code proto} connection is before ESTABLISHED (TCP, SCTP). */

@@ -6,6 +6,7 @@ import io.lvs4j.netlink.internal.PacketSocket;
 
 import io.lvs4j.Forwarding;
 import io.lvs4j.RealServer;
+import io.lvs4j.Scheduler;
 import io.lvs4j.VirtualService;
 import io.lvs4j.conn.ConnectionTable;
 import io.lvs4j.internal.Preconditions;
@@ -599,11 +600,35 @@ final class Dataplane {
     private void activate(Rs r) {
         Svc s = r.svc;
         RealServer rs = r.settings;
-        int h = s.dests.add(rs.address(), rs.port(), rs.weight(), rs.lowerThreshold(), rs.upperThreshold());
+        int h = s.dests.addAt(listIndex(r), rs.address(), rs.port(), rs.weight(), rs.lowerThreshold(),
+                rs.upperThreshold());
         table.forwarding(s.id, h, rs.forwarding());
         r.handle = h;
         tunnel(r);
         learnt(r);
+    }
+
+    /**
+     * Where a real server that has just resolved joins its service's list: the head (as {@code
+     * ipvsadm -a}), except for the hashing schedulers (mh, sh, dh), whose tables depend on the list
+     * order: there it goes after the resolved servers added to the service after it, so the list
+     * is the one the kernel would hold had the servers been added in the order they were given
+     * (whatever order their link addresses arrived in), and directors given the same real servers
+     * in the same order agree on every flow's real server.
+     */
+    private int listIndex(Rs r) {
+        Scheduler a = r.svc.settings.scheduler();
+        if (a != Scheduler.MH && a != Scheduler.SH && a != Scheduler.DH) {
+            return 0;
+        }
+        int later = 0;
+        for (int i = servers.size() - 1; i >= 0 && servers.get(i) != r; i--) {
+            Rs o = servers.get(i);
+            if (o.svc == r.svc && o.handle != DestinationTable.NONE) {
+                later++;
+            }
+        }
+        return later;
     }
 
     /**

@@ -553,6 +553,8 @@ public final class Forwarder implements AutoCloseable {
         private Duration halfOpenTimeout;
         private int receiveBuffer = 4 << 20;
         private boolean expireNodestConn;
+        private boolean sloppyTcp;
+        private boolean sloppySctp;
         private final List<FailureListener> failureListeners = new ArrayList<>();
 
         private Builder() {}
@@ -608,6 +610,27 @@ public final class Forwarder implements AutoCloseable {
          */
         public Builder expireNodestConn(boolean on) {
             this.expireNodestConn = on;
+            return this;
+        }
+
+        /**
+         * The kernel's {@code net.ipv4.vs.sloppy_tcp} (default off), for several active directors
+         * behind routers' ECMP: a TCP packet of a flow this forwarder does not know that is not a
+         * SYN (never a RST) is scheduled as a new connection instead of dropped, so a flow that
+         * moves here from another director mid-way goes on, and with {@code mh} (the same real
+         * servers in the same order on every director) to the same real server. Such connections
+         * are admitted and defended against floods like any new one ({@link
+         * io.lvs4j.packet.PacketPath#sloppyTcp}); what is still dropped counts as {@link
+         * DropReason#NOT_INITIAL}.
+         */
+        public Builder sloppyTcp(boolean on) {
+            this.sloppyTcp = on;
+            return this;
+        }
+
+        /** The kernel's {@code net.ipv4.vs.sloppy_sctp} (default off): as {@link #sloppyTcp} for SCTP (never an ABORT). */
+        public Builder sloppySctp(boolean on) {
+            this.sloppySctp = on;
             return this;
         }
 
@@ -774,6 +797,7 @@ public final class Forwarder implements AutoCloseable {
                 }
                 Dataplane plane = new Dataplane(sockets, macs, addrs, prefixes, hi6, lo6, prefixes6, answerArp,
                         connections);
+                plane.path().sloppyTcp(sloppyTcp).sloppySctp(sloppySctp);
                 for (VirtualService s : services) {
                     plane.addService(s);
                 }
@@ -807,7 +831,8 @@ public final class Forwarder implements AutoCloseable {
         @Override
         public String toString() {
             return "Forwarder.Builder[netns=" + netns + ", interfaces=" + interfaces + ", services="
-                    + services.stream().map(s -> Objects.toString(s.key())).toList() + "]";
+                    + services.stream().map(s -> Objects.toString(s.key())).toList()
+                    + (sloppyTcp ? ", sloppy_tcp" : "") + (sloppySctp ? ", sloppy_sctp" : "") + "]";
         }
     }
 }

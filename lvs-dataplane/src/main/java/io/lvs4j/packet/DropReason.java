@@ -20,8 +20,14 @@ public enum DropReason {
     UNSUPPORTED_PROTOCOL,
     /** An ICMP message that is not an error, or an error about a flow we do not know. */
     ICMP_NOT_OURS,
-    /** No connection and no service for the flow, or a non-initial packet of an unknown flow. */
+    /** No connection and no service for the flow (or a reply of a flow that takes none). */
     NO_SERVICE,
+    /**
+     * A packet of an unknown flow of a service that does not open a connection: TCP without SYN or
+     * with SYN and ACK, SCTP without an INIT chunk; with {@link PacketPath#sloppyTcp}/{@link
+     * PacketPath#sloppySctp} only a TCP RST or an SCTP ABORT.
+     */
+    NOT_INITIAL,
     /** The service has no destination available. */
     NO_DESTINATION,
     /** The connection's destination is gone ({@code expire_nodest_conn}). */

@@ -22,7 +22,9 @@ import java.util.Objects;
  * and client sides; only masquerading connections take replies), then as a new flow of a
  * service ({@link ConnectionTable#findServiceIpv4}): TCP only on a SYN without ACK, SCTP only on an
  * INIT chunk, UDP on any datagram, as the kernel's {@code conn_schedule} hooks do without
- * {@code sloppy_tcp}/{@code sloppy_sctp}; a new flow the table refuses is dropped as
+ * {@code sloppy_tcp}/{@code sloppy_sctp} (other packets are dropped as {@link DropReason#NOT_INITIAL});
+ * with {@link #sloppyTcp}/{@link #sloppySctp} any TCP packet but a RST and any SCTP packet but an
+ * ABORT schedules a new flow. A new flow the table refuses is dropped as
  * {@link DropReason#TABLE_FULL} (at its limit) or {@link DropReason#EARLY_DROP} (by its flood
  * defence), while packets of the connections it holds go on. A SYN or INIT that matches a closing connection is
  * scheduled afresh under {@code conn_reuse_mode} ({@link ConnectionTable#reuse}). Firewall-mark services are not matched here (userspace
@@ -65,6 +67,8 @@ public final class PacketPath {
     private int tunnelSource4;
     private long tunnelSourceHi;
     private long tunnelSourceLo;
+    private boolean sloppyTcp;
+    private boolean sloppySctp;
     private int lastConnection = ConnectionTable.NONE;
     private DropReason lastDrop;
     private final int[] prefetchSlots = new int[128];
@@ -144,6 +148,29 @@ public final class PacketPath {
         t[k] = meta;
         t[k + 1] = hi;
         t[k + 2] = lo;
+        return this;
+    }
+
+    /**
+     * The kernel's {@code net.ipv4.vs.sloppy_tcp} (default off): a TCP packet of an unknown flow of
+     * a service that is not a SYN (an ACK, a FIN, a SYN with ACK; never a RST) is scheduled as a new
+     * connection instead of dropped as {@link DropReason#NOT_INITIAL}, so a flow that several
+     * active directors share (ECMP, with {@code mh}) and that moves to this one mid-way goes on to
+     * the real server the others picked. Such a connection is admitted like any new one ({@link
+     * DropReason#TABLE_FULL}, {@link DropReason#EARLY_DROP}) and counts as half-open for the flood
+     * defence until the real server answers ({@link ConnectionTable#markSloppy}).
+     */
+    public PacketPath sloppyTcp(boolean on) {
+        this.sloppyTcp = on;
+        return this;
+    }
+
+    /**
+     * The kernel's {@code net.ipv4.vs.sloppy_sctp} (default off): as {@link #sloppyTcp} for an SCTP
+     * packet whose first chunk is not INIT (never an ABORT).
+     */
+    public PacketPath sloppySctp(boolean on) {
+        this.sloppySctp = on;
         return this;
     }
 
@@ -297,16 +324,29 @@ public final class PacketPath {
         }
         int svc = v6 ? table.findServiceIpv6(proto, h.dstHi, h.dstLo, h.dport)
                 : table.findServiceIpv4(proto, (int) h.dstLo, h.dport);
-        if (svc == ConnectionTable.NONE
-                || proto == PacketHeaders.TCP && (h.tcpFlags & 0x12) != 0x02
-                || proto == PacketHeaders.SCTP && h.sctpChunk != 1) {
+        if (svc == ConnectionTable.NONE) {
             return drop(DropReason.NO_SERVICE);
+        }
+        boolean midFlow = false;
+        if (proto == PacketHeaders.TCP && (h.tcpFlags & 0x12) != 0x02) {
+            if (!sloppyTcp || (h.tcpFlags & 0x04) != 0) {
+                return drop(DropReason.NOT_INITIAL);
+            }
+            midFlow = true;
+        } else if (proto == PacketHeaders.SCTP && h.sctpChunk != 1) {
+            if (!sloppySctp || h.sctpChunk == 6) {
+                return drop(DropReason.NOT_INITIAL);
+            }
+            midFlow = true;
         }
         id = v6 ? table.connectIpv6(svc, proto, h.srcHi, h.srcLo, h.sport, h.dstHi, h.dstLo, h.dport)
                 : table.connectIpv4(svc, proto, (int) h.srcLo, h.sport, (int) h.dstLo, h.dport);
         if (id < 0) {
             return drop(id == ConnectionTable.NONE ? DropReason.NO_DESTINATION
                     : id == ConnectionTable.FULL ? DropReason.TABLE_FULL : DropReason.EARLY_DROP);
+        }
+        if (midFlow) {
+            table.markSloppy(id);
         }
         return toRealServer(id, arg, false);
     }

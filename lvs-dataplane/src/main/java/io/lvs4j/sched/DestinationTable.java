@@ -95,6 +95,18 @@ public final class DestinationTable {
      *     listed
      */
     public int add(InetAddress address, int port, int weight, int lowerThreshold, int upperThreshold) {
+        return addAt(0, address, port, weight, lowerThreshold, upperThreshold);
+    }
+
+    /**
+     * As {@link #add(InetAddress, int, int, int, int)}, but at list index {@code index} (0 to
+     * {@link #size()}; 0 is the head, where {@code ipvsadm -a} adds) instead of the head. For a
+     * caller whose destinations become available in an order of their own but must be listed in a
+     * given one: the tables of mh, sh and dh depend on the list order, so directors that are to
+     * agree on them must list the same destinations in the same order.
+     */
+    public int addAt(int index, InetAddress address, int port, int weight, int lowerThreshold, int upperThreshold) {
+        Preconditions.checkInRange(index, 0, size, "list index");
         Preconditions.checkNotNull(address, "address");
         checkPort(port, "port");
         checkEdit(weight, lowerThreshold, upperThreshold);
@@ -136,10 +148,10 @@ public final class DestinationTable {
         if (size == order.length) {
             order = Arrays.copyOf(order, size * 2);
         }
-        System.arraycopy(order, 0, order, 1, size);
-        order[0] = h;
+        System.arraycopy(order, index, order, index + 1, size - index);
+        order[index] = h;
         size++;
-        for (int i = 0; i < size; i++) {
+        for (int i = index; i < size; i++) {
             pos[order[i]] = i;
         }
         if (2L * active[h] < weight) {

@@ -32,6 +32,7 @@ class ForwarderDrIT {
     static String d;
     static String r1;
     static String r2;
+    static String s;
     static Forwarder fwd;
 
     @BeforeAll
@@ -40,7 +41,7 @@ class ForwarderDrIT {
         net = new FwdNet("g");
         c = net.ns("c");
         d = net.ns("d");
-        String s = net.ns("s");
+        s = net.ns("s");
         r1 = net.ns("r1");
         r2 = net.ns("r2");
         net.bridge(s, "br0");
@@ -234,5 +235,122 @@ class ForwarderDrIT {
         }
         assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).isTrue();
         assertThat(curls("http://" + VIP + "/", 4)).contains("rs1", "rs2");
+    }
+
+    // ---- active-active: two forwarders with mh, a download moved from one to the other
+
+    static final String AA_VIP = "203.0.113.10";
+    static final int AA_PORT = 8080;
+    static final int AA_SIZE = 600 * 1024;
+    static String da;
+    static String db;
+
+    /**
+     * Two more directors (198.51.100.3 and .4) on the bridge, and a second nginx on each real server
+     * serving {@code /big} (600 KB of its own digit) at 150 KB/s on port 8080 for {@link #AA_VIP},
+     * which the real servers carry on {@code lo}. The client reaches the VIP through a route via one
+     * director (as a router's ECMP would send a flow to one); moving the route moves the flow.
+     */
+    static synchronized void activeActiveLab() throws Exception {
+        if (da != null) {
+            return;
+        }
+        String a = net.ns("da");
+        String b = net.ns("db");
+        net.link(a, "eth0", s, "da");
+        net.link(b, "eth0", s, "db");
+        net.port(s, "br0", "da");
+        net.port(s, "br0", "db");
+        net.addr(a, "eth0", "198.51.100.3/24");
+        net.addr(b, "eth0", "198.51.100.4/24");
+        net.sysctl(a, "net.ipv4.ip_forward=0");
+        net.sysctl(b, "net.ipv4.ip_forward=0");
+        String[] rs = {r1, r2};
+        for (int i = 0; i < 2; i++) {
+            java.nio.file.Path html = net.dir.resolve("aa-html-" + (i + 1));
+            java.nio.file.Files.createDirectories(html);
+            java.nio.file.Files.write(html.resolve("big"), ("" + (i + 1)).repeat(AA_SIZE).getBytes());
+            net.addr(rs[i], "lo", AA_VIP + "/32");
+            net.nginxServers(rs[i], "aa", "    server { listen " + AA_PORT + "; root " + html
+                    + "; location / { limit_rate 150k; } }\n", AA_PORT);
+        }
+        da = a;
+        db = b;
+    }
+
+    private static Forwarder activeActiveForwarder(String ns, boolean sloppy) throws Exception {
+        Forwarder f = Forwarder.builder().netns(ns).interfaces("eth0").sloppyTcp(sloppy)
+                .service(VirtualService.tcp(AA_VIP, AA_PORT).scheduler(Scheduler.MH)
+                        .flags(io.lvs4j.SchedulerFlag.MH_PORT)
+                        .realServer(RealServer.of("198.51.100.11", AA_PORT).route())
+                        .realServer(RealServer.of("198.51.100.12", AA_PORT).route()).build())
+                .open().start();
+        assertThat(f.awaitResolved(Duration.ofSeconds(5))).as("real servers answered ARP").isTrue();
+        return f;
+    }
+
+    /** Packets each real server (last address byte) got through a forwarder's service. */
+    private static java.util.Map<Integer, Long> packetsIn(Forwarder f) throws Exception {
+        java.util.Map<Integer, Long> m = new java.util.TreeMap<>();
+        for (var rs : f.table().serviceStates().get(0).realServers()) {
+            m.put(rs.server().address().getAddress()[3] & 0xFF, rs.stats().packetsIn());
+        }
+        return m;
+    }
+
+    /**
+     * Starts a download through forwarder A, moves the client's route to forwarder B once a sixth
+     * has arrived, and waits (at most 30 s) for curl; returns curl's exit status. The body is in
+     * {@code out}.
+     */
+    private static int movedDownload(java.nio.file.Path out) throws Exception {
+        FwdNet.sh("ip", "-n", c, "route", "replace", AA_VIP + "/32", "via", "198.51.100.3");
+        Process curl = net.start(c, "curl", "-s", "-o", out.toString(), "--speed-limit", "1", "--speed-time", "3",
+                "--max-time", "30", "http://" + AA_VIP + ":" + AA_PORT + "/big");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while ((!java.nio.file.Files.exists(out) || java.nio.file.Files.size(out) < AA_SIZE / 6)
+                && curl.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(curl.isAlive()).as("the download runs through A").isTrue();
+        assertThat(java.nio.file.Files.size(out)).isLessThan(AA_SIZE / 2);
+        FwdNet.sh("ip", "-n", c, "route", "replace", AA_VIP + "/32", "via", "198.51.100.4");
+        assertThat(curl.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return curl.exitValue();
+    }
+
+    @Test
+    void activeActive_mhWithSloppyTcp_downloadMovedToTheOtherForwarder_completesFromTheSameRealServer()
+            throws Exception {
+        activeActiveLab();
+        try (Forwarder a = activeActiveForwarder(da, true); Forwarder b = activeActiveForwarder(db, true)) {
+            java.nio.file.Path out = net.dir.resolve("aa-moved.bin");
+            assertThat(movedDownload(out)).as("curl's exit status").isZero();
+            byte[] body = java.nio.file.Files.readAllBytes(out);
+            assertThat(body).hasSize(AA_SIZE);
+            char digit = (char) body[0];
+            assertThat(new String(body, java.nio.charset.StandardCharsets.US_ASCII))
+                    .as("one real server sent it all").isEqualTo(("" + digit).repeat(AA_SIZE));
+            int server = 10 + (digit - '0');
+            java.util.Map<Integer, Long> viaA = packetsIn(a);
+            java.util.Map<Integer, Long> viaB = packetsIn(b);
+            assertThat(viaA.get(server)).as("A to %s: %s", server, viaA).isPositive();
+            assertThat(viaB.get(server)).as("B to %s: %s", server, viaB).isPositive();
+            assertThat(viaA.get(23 - server) + viaB.get(23 - server)).as("the other real server").isZero();
+            assertThat(b.stats().drops(io.lvs4j.packet.DropReason.NOT_INITIAL)).isZero();
+        }
+    }
+
+    @Test
+    void activeActive_sloppyTcpOff_downloadMovedToTheOtherForwarder_breaks() throws Exception {
+        activeActiveLab();
+        try (Forwarder a = activeActiveForwarder(da, true); Forwarder b = activeActiveForwarder(db, false)) {
+            java.nio.file.Path out = net.dir.resolve("aa-control.bin");
+            assertThat(movedDownload(out)).as("curl's exit status (28: stalled)").isNotZero();
+            assertThat(java.nio.file.Files.size(out)).isLessThan(AA_SIZE);
+            assertThat(b.stats().drops(io.lvs4j.packet.DropReason.NOT_INITIAL)).as("B dropped the moved flow")
+                    .isPositive();
+            assertThat(packetsIn(b).values()).containsOnly(0L);
+        }
     }
 }

@@ -102,6 +102,12 @@ final class FwdNet implements AutoCloseable {
         return lab.track(s.start(ports));
     }
 
+    /** As {@link #nginxServers(String, String, int...)}, a second nginx of {@code ns} in {@code dir/ns-name}. */
+    Process nginxServers(String ns, String name, String servers, int... ports) throws IOException, InterruptedException {
+        NginxServer s = NginxServer.configure(dir.resolve(ns + "-" + name), ns, false, 1024, List.of(), servers);
+        return lab.track(s.start(ports));
+    }
+
     /** Starts a command in a namespace (stopped by PID at close). */
     Process start(String ns, String... argv) throws IOException {
         return lab.start(ns, argv);

@@ -110,4 +110,83 @@ class PacketPathFloodTest {
         assertThat(p.processFrame(client("198.51.100.7", 40000, 0x10))).isEqualTo(Verdict.TO_REAL_SERVER);
         assertThat(p.lastConnection()).isEqualTo(a);
     }
+
+    @Test
+    void ackFlood_withSloppyTcp_pastTheLimit_isDroppedAsTableFull_andEstablishedFlowsGoOn() {
+        ConnectionTable t = ConnectionTable.builder().ticker(() -> clock[0]).maxConnections(8).defenseThreshold(8)
+                .build();
+        PacketPath p = path(t).sloppyTcp(true);
+        int a = handshake(p, t, "198.51.100.7", 40000);
+        int b = handshake(p, t, "198.51.100.8", 40000);
+        for (int i = 0; i < 100; i++) { // spoofed mid-flow packets, each of an unknown flow
+            p.processFrame(client("203.0.113." + (i + 1), 1024 + i, 0x10));
+        }
+        assertThat(t.size()).isEqualTo(8);
+        assertThat(p.drops().count(DropReason.TABLE_FULL)).isEqualTo(94);
+        assertThat(p.drops().total()).isEqualTo(94);
+        for (int round = 0; round < 3; round++) {
+            assertThat(p.processFrame(client("198.51.100.7", 40000, 0x18))).isEqualTo(Verdict.TO_REAL_SERVER);
+            assertThat(p.lastConnection()).isEqualTo(a);
+            assertThat(p.processFrame(server("198.51.100.8", 40000, 0x18))).isEqualTo(Verdict.TO_CLIENT);
+            assertThat(p.lastConnection()).isEqualTo(b);
+        }
+    }
+
+    @Test
+    void ackFlood_withSloppyTcp_pastTheThreshold_isDroppedEarly_whenTheDrawSaysSo() {
+        ConnectionTable t = ConnectionTable.builder().ticker(() -> clock[0]).maxConnections(100).defenseThreshold(4)
+                .random(dial).build();
+        PacketPath p = path(t).sloppyTcp(true);
+        handshake(p, t, "198.51.100.7", 40000);
+        for (int i = 0; i < 3; i++) {
+            assertThat(p.processFrame(client("203.0.113." + (i + 1), 1024, 0x10))).isEqualTo(Verdict.TO_REAL_SERVER);
+        }
+        draw = 0;
+        assertThat(p.processFrame(client("203.0.113.10", 1024, 0x10))).isEqualTo(Verdict.TO_REAL_SERVER);
+        assertThat(p.processFrame(client("203.0.113.11", 1024, 0x10))).isEqualTo(Verdict.DROP);
+        assertThat(p.lastDrop()).isEqualTo(DropReason.EARLY_DROP);
+        assertThat(t.earlyDrops()).isEqualTo(1);
+    }
+
+    @Test
+    void ackFlood_withSloppyTcp_underPressure_entriesWaitOnlyTheHalfOpenTimeout_andEstablishedStay() {
+        // CLOSE lasts 10 s and is not half-open by state; a sloppy entry is half-open until its server answers
+        ConnectionTable t = ConnectionTable.builder().ticker(() -> clock[0]).maxConnections(100).defenseThreshold(2)
+                .halfOpenTimeout(java.time.Duration.ofSeconds(2)).random(dial).build();
+        PacketPath p = path(t).sloppyTcp(true);
+        int a = handshake(p, t, "198.51.100.7", 40000);
+        for (int i = 0; i < 4; i++) {
+            assertThat(p.processFrame(client("203.0.113." + (i + 1), 1024, 0x10))).isEqualTo(Verdict.TO_REAL_SERVER);
+        }
+        int answered = p.lastConnection();
+        assertThat(p.processFrame(server("203.0.113.4", 1024, 0x10))).isEqualTo(Verdict.TO_CLIENT);
+        assertThat(t.size()).isEqualTo(5);
+        assertThat(t.underPressure()).isTrue();
+        clock[0] += 3_000_000_000L; // past the half-open timeout, within CLOSE's 10 s
+        t.advance();
+        assertThat(t.size()).isEqualTo(2); // the three unanswered sloppy entries went
+        assertThat(t.tcpState(a)).isEqualTo(TcpState.ESTABLISHED);
+        assertThat(t.sloppy(answered)).isFalse();
+        assertThat(p.processFrame(client("198.51.100.7", 40000, 0x10))).isEqualTo(Verdict.TO_REAL_SERVER);
+        assertThat(p.lastConnection()).isEqualTo(a);
+    }
+
+    @Test
+    void sloppyEntries_underPressure_areSweptLikeHalfOpenOnes() {
+        ConnectionTable t = ConnectionTable.builder().ticker(() -> clock[0]).maxConnections(40).defenseThreshold(4)
+                .random(dial).build();
+        PacketPath p = path(t).sloppyTcp(true);
+        int a = handshake(p, t, "198.51.100.7", 40000);
+        for (int i = 0; i < 20; i++) {
+            assertThat(p.processFrame(client("203.0.113." + (i + 1), 1024, 0x10))).isEqualTo(Verdict.TO_REAL_SERVER);
+        }
+        int before = t.size();
+        assertThat(before).isEqualTo(21);
+        draw = 0; // the sweep's draw: drop
+        clock[0] += 2_000_000_000L; // within every timeout: only the sweep can remove them
+        t.advance();
+        assertThat(t.halfOpenEvictions()).isPositive();
+        assertThat(t.size()).isLessThan(before);
+        assertThat(t.tcpState(a)).isEqualTo(TcpState.ESTABLISHED);
+    }
 }

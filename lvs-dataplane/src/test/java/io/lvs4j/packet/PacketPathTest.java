@@ -164,13 +164,94 @@ class PacketPathTest {
     }
 
     @Test
-    void unknownFlowWithoutSyn_isDroppedAsNoService() {
+    void unknownFlowWithoutSyn_isDroppedAsNotInitial() {
         ByteBuf ack = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x10, new byte[0])), 0);
         assertThat(path.processFrame(ack)).isEqualTo(Verdict.DROP);
-        assertThat(path.lastDrop()).isEqualTo(DropReason.NO_SERVICE);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.NOT_INITIAL);
+        ByteBuf synAck = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x12, new byte[0])), 0);
+        assertThat(path.processFrame(synAck)).isEqualTo(Verdict.DROP);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.NOT_INITIAL);
         ByteBuf other = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.99", Ref.tcp(40000, 80, 0x02, new byte[0])), 0);
         assertThat(path.processFrame(other)).isEqualTo(Verdict.DROP);
-        assertThat(path.drops().count(DropReason.NO_SERVICE)).isEqualTo(2);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.NO_SERVICE);
+        assertThat(path.drops().count(DropReason.NOT_INITIAL)).isEqualTo(2);
+        assertThat(path.drops().count(DropReason.NO_SERVICE)).isEqualTo(1);
+        assertThat(table.size()).isZero();
+    }
+
+    @Test
+    void sloppyTcp_ackOfAnUnknownNatFlow_isScheduledAndRewrittenToTheRealServer() {
+        path.sloppyTcp(true);
+        byte[] payload = "GET / HTTP/1.0\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        ByteBuf ack = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x18, payload)), 0);
+        assertThat(path.processFrame(ack)).isEqualTo(Verdict.TO_REAL_SERVER);
+        // golden: the same segment to 10.0.0.2:8080, checksums recomputed, MACs swapped to the real server
+        assertThat(bytes(ack)).isEqualTo(Ref.ethernet(RS_MAC, OUR_MAC, 0x0800,
+                Ref.ipv4(6, "198.51.100.7", "10.0.0.2", Ref.tcp(40000, 8080, 0x18, payload))));
+        int c = path.lastConnection();
+        assertThat(table.tcpState(c)).isEqualTo(TcpState.CLOSE); // the kernel's sNO + ack (input)
+        assertThat(table.sloppy(c)).isTrue();
+        assertThat(table.active(c)).isFalse();
+
+        ByteBuf next = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x10, new byte[0])), 0);
+        assertThat(path.processFrame(next)).isEqualTo(Verdict.TO_REAL_SERVER);
+        assertThat(path.lastConnection()).isEqualTo(c);
+        ByteBuf reply = frame(Ref.ipv4(6, "10.0.0.2", "198.51.100.7", Ref.tcp(8080, 40000, 0x10, new byte[0])), 0);
+        assertThat(path.processFrame(reply)).isEqualTo(Verdict.TO_CLIENT);
+        assertThat(Ref.slice(bytes(reply), 14, 40))
+                .isEqualTo(Ref.ipv4(6, "192.0.2.10", "198.51.100.7", Ref.tcp(80, 40000, 0x10, new byte[0])));
+        assertThat(table.sloppy(c)).isFalse(); // the real server answered
+        assertThat(table.size()).isEqualTo(1);
+        assertThat(path.drops().total()).isZero();
+    }
+
+    @Test
+    void sloppyTcp_ackOfAnUnknownDirectRoutingFlow_changesOnlyMacs() {
+        path.sloppyTcp(true);
+        byte[] ip = Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 81, 0x11, new byte[0]));
+        ByteBuf fin = frame(ip, 0);
+        assertThat(path.processFrame(fin)).isEqualTo(Verdict.TO_REAL_SERVER);
+        assertThat(bytes(fin)).isEqualTo(Ref.ethernet(RS_MAC, OUR_MAC, 0x0800, ip));
+        assertThat(table.destinationIpv4(path.lastConnection())).isEqualTo(Ref.v4("10.0.0.3"));
+    }
+
+    @Test
+    void sloppyTcp_rstOfAnUnknownFlow_isStillDroppedAsNotInitial() {
+        path.sloppyTcp(true);
+        for (int flags : new int[] {0x04, 0x14}) {
+            ByteBuf rst = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, flags, new byte[0])), 0);
+            assertThat(path.processFrame(rst)).isEqualTo(Verdict.DROP);
+            assertThat(path.lastDrop()).isEqualTo(DropReason.NOT_INITIAL);
+        }
+        assertThat(table.size()).isZero();
+    }
+
+    @Test
+    void sloppyTcp_off_sloppySctpOn_tcpAckStillDropped() {
+        path.sloppySctp(true);
+        ByteBuf ack = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x10, new byte[0])), 0);
+        assertThat(path.processFrame(ack)).isEqualTo(Verdict.DROP);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.NOT_INITIAL);
+    }
+
+    @Test
+    void sloppySctp_dataOfAnUnknownFlow_isScheduled_abortIsNot() {
+        DestinationTable d = DestinationTable.create(AddressFamily.INET);
+        d.add(Addresses.parse("10.0.0.7", "t"), 5000, 1);
+        table.addService(VirtualService.sctp("192.0.2.10", 5000)
+                .realServer(RealServer.of("10.0.0.7", 5000).masquerade().build()).build(), ServiceScheduler.of(Scheduler.RR, d));
+        ByteBuf data = frame(Ref.ipv4(132, "198.51.100.7", "192.0.2.10", Ref.sctp(40000, 5000, 0)), 0);
+        assertThat(path.processFrame(data.copy())).isEqualTo(Verdict.DROP);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.NOT_INITIAL);
+        path.sloppySctp(true);
+        ByteBuf abort = frame(Ref.ipv4(132, "198.51.100.7", "192.0.2.10", Ref.sctp(40000, 5000, 6)), 0);
+        assertThat(path.processFrame(abort)).isEqualTo(Verdict.DROP);
+        assertThat(path.lastDrop()).isEqualTo(DropReason.NOT_INITIAL);
+        assertThat(path.processFrame(data)).isEqualTo(Verdict.TO_REAL_SERVER);
+        byte[] ip = Ref.slice(bytes(data), 14, bytes(data).length - 14);
+        assertThat(Ref.slice(ip, 16, 4)).isEqualTo(Ref.a4("10.0.0.7"));
+        assertThat(Ref.sctpVerifies(Ref.slice(ip, 20, ip.length - 20))).isTrue();
+        assertThat(table.sloppy(path.lastConnection())).isTrue();
     }
 
     @Test

@@ -175,4 +175,55 @@ class MaglevTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("mh table size: \"set\" (expected: not set for sh)");
     }
+
+    @Test
+    void mh_twoIndependentInstances_sameServersSameOrder_pickTheSameServerForEveryFlow() {
+        for (boolean port : new boolean[] {false, true}) {
+            DestinationTable ta = v4Table();
+            DestinationTable tb = v4Table();
+            int[] la = threeServers(ta);
+            int[] lb = threeServers(tb);
+            ServiceScheduler.Builder ba = ServiceScheduler.builder(Scheduler.MH, ta);
+            ServiceScheduler.Builder bb = ServiceScheduler.builder(Scheduler.MH, tb);
+            if (port) {
+                ba.flags(SchedulerFlag.MH_PORT);
+                bb.flags(SchedulerFlag.MH_PORT);
+            }
+            ServiceScheduler a = ba.build();
+            ServiceScheduler b = bb.build();
+            SplittableRandom r = new SplittableRandom(7);
+            int[] seen = new int[3];
+            for (int i = 0; i < 5000; i++) {
+                int src = r.nextInt();
+                int sport = 1024 + r.nextInt(60000);
+                int pa = a.pickIpv4(src, sport, v4("192.0.2.10"), 80);
+                int pb = b.pickIpv4(src, sport, v4("192.0.2.10"), 80);
+                int ia = java.util.Arrays.stream(new int[] {0, 1, 2}).filter(k -> la[k] == pa).findFirst().orElse(-1);
+                int ib = java.util.Arrays.stream(new int[] {0, 1, 2}).filter(k -> lb[k] == pb).findFirst().orElse(-1);
+                assertThat(ia).as("flow %d port %s", i, port).isNotNegative().isEqualTo(ib);
+                assertThat(ta.address(pa)).isEqualTo(tb.address(pb));
+                seen[ia]++;
+            }
+            assertThat(java.util.Arrays.stream(seen).min().getAsInt()).isPositive();
+        }
+    }
+
+    @Test
+    void mh_sameServersInAnotherOrder_disagreesOnSomeFlows() {
+        DestinationTable ta = v4Table();
+        DestinationTable tb = v4Table();
+        threeServers(ta);
+        tb.add(ip("10.0.0.3"), 80, 3);
+        tb.add(ip("10.0.0.2"), 80, 2);
+        tb.add(ip("10.0.0.1"), 80, 1);
+        ServiceScheduler a = ServiceScheduler.of(Scheduler.MH, ta);
+        ServiceScheduler b = ServiceScheduler.of(Scheduler.MH, tb);
+        SplittableRandom r = new SplittableRandom(7);
+        int differ = 0;
+        for (int i = 0; i < 2000; i++) {
+            int src = r.nextInt();
+            differ += ta.address(a.pickIpv4(src, 5, 1, 80)).equals(tb.address(b.pickIpv4(src, 5, 1, 80))) ? 0 : 1;
+        }
+        assertThat(differ).isPositive(); // why directors must add their real servers in the same order
+    }
 }
