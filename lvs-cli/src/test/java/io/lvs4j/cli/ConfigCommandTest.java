@@ -181,4 +181,82 @@ class ConfigCommandTest {
         assertThat(r.out()).isEqualTo("-A -u 192.0.2.180:80 -s wlc\n-a -u 192.0.2.180:80 -r 198.51.100.180:80 -m -w 1\n");
         assertThat(r.err()).contains("warning: virtual_server 192.0.2.180 80: no protocol - UDP, as keepalived defaults");
     }
+
+    private static final String VI_1 = "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n"
+            + "    virtual_ipaddress {\n        192.0.2.100/24\n    }\n}\n";
+
+    /**
+     * {@code config check} refuses {@code text} with the one located error {@code at: message}, exit 2,
+     * and {@code run} refuses it with the same line before anything starts.
+     */
+    private void assertCheckAndRunRefuse(String text, String at, String message) throws Exception {
+        Path f = file(text);
+        String located = f + ":" + at + ": " + message;
+        MainRun check = lvs4j("config", "check", f.toString());
+        assertThat(check.exit()).isEqualTo(2);
+        assertThat(check.err().lines()).containsExactly(located, "lvs4j: " + f + ": 1 error");
+        MainRun run = lvs4j("run", f.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err().lines()).contains(located).doesNotContain("Exception");
+    }
+
+    @Test
+    void check_lvsSyncDaemonUnknownInstance_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    lvs_sync_daemon eth0 VI_9\n}\n" + VI_1, "2:26",
+                "lvs_sync_daemon instance: \"VI_9\" (expected: one of VI_1)");
+    }
+
+    @Test
+    void check_lvsSyncDaemonUnknownOption_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    lvs_sync_daemon eth0 VI_1 bogus 3\n}\n" + VI_1, "2:31",
+                "lvs_sync_daemon: \"bogus\" (expected: one of id, maxlen, port, ttl, group)");
+    }
+
+    @Test
+    void check_lvsSyncDaemonIdOutOfRange_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    lvs_sync_daemon eth0 inst VI_1 id 256\n}\n" + VI_1, "2:39",
+                "lvs_sync_daemon syncid: 256 (expected: 0..255)");
+    }
+
+    @Test
+    void check_lvsFlushOnStopUnknownArgument_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    lvs_flush_on_stop ALL\n}\n" + VI_1, "2:23",
+                "lvs_flush_on_stop: \"ALL\" (expected: nothing (the whole table) or VS)");
+    }
+
+    @Test
+    void check_higherPrioSendAdvertMaybe_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(VI_1.replace("    interface eth0\n", "    interface eth0\n    higher_prio_send_advert maybe\n"),
+                "3:29", "higher_prio_send_advert: \"maybe\" (expected: one of on, off, true, false, yes, no)");
+    }
+
+    private static final String VS_80 = "virtual_server 192.0.2.1 80 {\n    protocol TCP\n    lvs_sched rr\n"
+            + "    lvs_method NAT\n    real_server 10.0.0.1 80 {\n";
+
+    @Test
+    void check_bfdCheck_locatedErrorAtTheChecker_exit2() throws Exception {
+        assertCheckAndRunRefuse(VS_80 + "        BFD_CHECK {\n            name b\n        }\n    }\n}\n", "6:9",
+                "BFD_CHECK checker: \"BFD_CHECK\" (expected: one of TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, "
+                        + "UDP_CHECK, DNS_CHECK, SMTP_CHECK, FILE_CHECK, PING_CHECK; lvs4j has no BFD)");
+    }
+
+    @Test
+    void check_httpGetBadRegex_locatedErrorAtTheChecker_exit2() throws Exception {
+        assertCheckAndRunRefuse(VS_80 + "        HTTP_GET {\n            url {\n                path /\n"
+                + "                regex \"(\"\n            }\n        }\n    }\n}\n", "6:9",
+                "HTTP_GET regex: \"(\" (expected: a valid regular expression (Unclosed group))");
+    }
+
+    @Test
+    void check_zeroDelayBeforeRetry_locatedErrorAtTheChecker_exit2() throws Exception {
+        assertCheckAndRunRefuse(VS_80 + "        TCP_CHECK {\n            delay_before_retry 0\n        }\n    }\n}\n",
+                "6:9", "TCP_CHECK delay_before_retry: PT0S (expected: 1 ms..1 day)");
+    }
+
+    @Test
+    void check_tcpCheckOnFwmarkWithoutPort_locatedErrorAtTheChecker_exit2() throws Exception {
+        assertCheckAndRunRefuse("virtual_server fwmark 7 {\n    lvs_sched rr\n    lvs_method NAT\n"
+                + "    real_server 10.0.0.1 {\n        TCP_CHECK {\n        }\n    }\n}\n", "5:9", "TCP_CHECK port: 0 (expected: a connect_port: the real server "
+                + "10.0.0.1 is installed without a port (a firewall-mark or port-0 service))");
+    }
 }

@@ -156,7 +156,7 @@ class VrrpMappingTest {
                 i.excludedVirtualIpAddresses(), i.virtualRoutes(), i.virtualRules(), i.unicastSourceIp(),
                 i.unicastPeers(), i.multicastSourceIp(), i.nopreempt(),
                 i.preemptDelay(), i.trackInterfaces(), i.trackScripts(), i.trackFiles(), i.dontTrackPrimary(),
-                i.notifyScripts(), i.smtpAlert(), i.accept(), i.garp(), i.otherSettings());
+                i.notifyScripts(), i.smtpAlert(), i.accept(), i.garp(), i.higherPrioSendAdvert(), i.otherSettings());
         KeepalivedConfig c = new KeepalivedConfig(good.globalDefs(), good.vrrpScripts(), java.util.List.of(refused),
                 good.vrrpSyncGroups(), good.virtualServerGroups(), good.virtualServers(), good.ssl());
         assertThatThrownBy(() -> io.lvs4j.director.Director.builder(c)).isInstanceOf(IllegalStateException.class)

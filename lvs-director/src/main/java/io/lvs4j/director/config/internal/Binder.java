@@ -8,7 +8,9 @@ import io.lvs4j.SchedulerFlag;
 import io.lvs4j.TunnelChecksum;
 import io.lvs4j.TunnelType;
 import io.lvs4j.director.config.BgpSpeakerConfig;
+import io.lvs4j.SyncDaemon;
 import io.lvs4j.director.config.GlobalDefs;
+import io.lvs4j.director.config.LvsSyncDaemonConfig;
 import io.lvs4j.director.config.GroupEntry;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.LvsMethod;
@@ -122,8 +124,7 @@ public final class Binder {
             "checker_process_name", "lvs_process_name", "bfd_process_name", "smtp_helo_name", "startup_script",
             "startup_script_timeout", "shutdown_script", "shutdown_script_timeout", "max_auto_priority",
             "min_auto_priority_delay", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures",
-            "dynamic_interfaces", "no_email_faults", "default_interface", "disable_local_igmp", "lvs_flush_on_stop",
-            "lvs_flush_onstop", "lvs_sync_daemon", "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_garp_master_delay",
+            "dynamic_interfaces", "no_email_faults", "default_interface", "disable_local_igmp", "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_garp_master_delay",
             "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
             "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_down_timer_adverts",
             "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl",
@@ -147,21 +148,12 @@ public final class Binder {
             "include_check", "config_save_dir", "tmp_config_directory", "data_use_instance",
             "linkbeat_use_polling");
 
-    /**
-     * Keywords of {@link #GLOBAL_OTHER} and {@link #INSTANCE_OTHER} that lvs4j does act on from
-     * {@code otherSettings}: no warning for them. {@code lvs_sync_daemon}: the Director's sync daemon
-     * following its instance; {@code lvs_flush_on_stop} (and its old spelling): the Director's flush
-     * on close; {@code higher_prio_send_advert}: the VRRP instance's setting.
-     */
-    static final Set<String> GLOBAL_ACTED = Set.of("lvs_sync_daemon", "lvs_flush_on_stop", "lvs_flush_onstop");
-    static final Set<String> INSTANCE_ACTED = Set.of("higher_prio_send_advert");
-
     static final Set<String> INSTANCE_OTHER = Set.of("use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan",
             "unicast_fault_no_peer", "check_unicast_src", "old_unicast_checksum", "native_ipv6", "vrf",
             "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "unicast_ttl", "promote_secondaries",
             "linkbeat_use_polling", "skip_check_adv_addr", "strict_mode", "debug", "notify_master_rx_lower_pri",
             "notify_priority_changes", "lvs_sync_daemon_interface", "down_timer_adverts", "garp_extra_if",
-            "vmac_garp_intvl", "lower_prio_no_advert", "higher_prio_send_advert", "kernel_rx_buf_size");
+            "vmac_garp_intvl", "lower_prio_no_advert", "kernel_rx_buf_size");
 
     static final Set<String> SYNC_GROUP_OTHER = Set.of("track_file", "track_process", "track_bfd",
             "sync_group_tracking_weight", "notify_priority_changes");
@@ -280,6 +272,12 @@ public final class Binder {
                         "a vrrp_instance defined in the configuration"));
             }
         }
+        if (globalDefs.lvsSyncDaemon() != null && syncInstanceAt != null
+                && !instanceNames.contains(globalDefs.lvsSyncDaemon().instance())) {
+            problems.error(syncInstanceAt, Preconditions.message("lvs_sync_daemon instance",
+                    globalDefs.lvsSyncDaemon().instance(), instanceNames.isEmpty()
+                            ? "a vrrp_instance defined in the configuration" : Preconditions.oneOf(instanceNames)));
+        }
         Set<String> scriptNames = new HashSet<>();
         for (VrrpScriptConfig s : scripts) {
             scriptNames.add(s.name());
@@ -396,6 +394,94 @@ public final class Binder {
 
     // ---------------------------------------------------------------- global_defs
 
+    private static final String SYNC_EXPECTED =
+            "INTERFACE [inst] VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDRESS]";
+    /** Where lvs_sync_daemon names its instance, checked once every instance is read. */
+    private Token syncInstanceAt;
+
+    /**
+     * {@code lvs_sync_daemon}, each value checked as {@link SyncDaemon.Builder} checks it (what the
+     * director builds from it), at its word.
+     */
+    private LvsSyncDaemonConfig syncDaemon(Node n) {
+        List<Token> a = n.args();
+        int at = a.size() >= 3 && a.get(1).text().equals("inst") ? 2 : 1; // "inst" is optional in keepalived
+        if (a.size() <= at) {
+            problems.error(n.keyword(), "lvs_sync_daemon: missing " + (a.isEmpty() ? "interface" : "instance")
+                    + " (expected: " + SYNC_EXPECTED + ")");
+            return null;
+        }
+        boolean ok = true;
+        SyncDaemon.Builder b;
+        try {
+            b = SyncDaemon.builder(SyncDaemon.Role.MASTER, a.get(0).text());
+        } catch (IllegalArgumentException e) {
+            problems.error(a.get(0), "lvs_sync_daemon " + e.getMessage());
+            return null;
+        }
+        Integer id = null;
+        Integer maxlen = null;
+        Integer port = null;
+        Integer ttl = null;
+        String group = null;
+        for (int i = at + 1; i < a.size(); i += 2) {
+            Token k = a.get(i);
+            String key = k.text();
+            if (!List.of("id", "maxlen", "port", "ttl", "group").contains(key)) {
+                problems.invalid(n.keyword(), k, "one of id, maxlen, port, ttl, group");
+                ok = false;
+                continue;
+            }
+            if (i + 1 >= a.size()) {
+                problems.error(k, "lvs_sync_daemon " + key + ": missing value (expected: "
+                        + (key.equals("group") ? "a multicast address" : "a number") + ")");
+                ok = false;
+                break;
+            }
+            Token val = a.get(i + 1);
+            try {
+                if (key.equals("group")) {
+                    b.group(val.text());
+                    group = val.text();
+                    continue;
+                }
+                Long num = Values.parseLong(val.text());
+                if (num == null || num < Integer.MIN_VALUE || num > Integer.MAX_VALUE) {
+                    problems.error(val, Preconditions.message("lvs_sync_daemon " + key, val.text(), "a number"));
+                    ok = false;
+                    continue;
+                }
+                int x = (int) (long) num;
+                switch (key) {
+                    case "id" -> {
+                        b.syncId(x);
+                        id = x;
+                    }
+                    case "maxlen" -> {
+                        b.maxLength(x);
+                        maxlen = x;
+                    }
+                    case "port" -> {
+                        b.port(x);
+                        port = x;
+                    }
+                    default -> {
+                        b.ttl(x);
+                        ttl = x;
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                problems.error(val, "lvs_sync_daemon " + e.getMessage());
+                ok = false;
+            }
+        }
+        if (!ok) {
+            return null;
+        }
+        syncInstanceAt = a.get(at);
+        return new LvsSyncDaemonConfig(a.get(0).text(), a.get(at).text(), id, maxlen, port, ttl, group);
+    }
+
     private GlobalDefs globalDefs(Node g) {
         String routerId = null;
         List<String> emails = new ArrayList<>();
@@ -411,6 +497,9 @@ public final class Binder {
         boolean security = false;
         String scriptUser = null;
         Integer vrrpVersion = null;
+        LvsSyncDaemonConfig syncDaemon = null;
+        GlobalDefs.FlushOnStop flushOnStop = null;
+        String http = null;
         Map<String, List<String>> other = new LinkedHashMap<>();
         for (Node n : children(g)) {
             switch (n.name()) {
@@ -482,15 +571,30 @@ public final class Binder {
                     }
                     break;
                 case LVS4J_HTTP:
-                    // an lvs4j extension (lvs4j run's --http): kept in otherSettings, checked here with its position
+                    // an lvs4j extension (lvs4j run's --http)
                     if (v.has(n, 0, HTTP_EXPECTED)) {
                         if (n.args().size() > 1) {
                             problems.invalid(n.keyword(), n.arg(1), "one argument: " + HTTP_EXPECTED);
                         } else if (!isHttpAddress(n.arg(0).text())) {
                             problems.invalid(n.keyword(), n.arg(0), HTTP_EXPECTED);
                         } else {
-                            putOther(other, n);
+                            http = n.arg(0).text();
                         }
+                    }
+                    break;
+                case "lvs_sync_daemon":
+                    syncDaemon = syncDaemon(n);
+                    break;
+                case "lvs_flush_on_stop":
+                case "lvs_flush_onstop":
+                    if (n.args().isEmpty()) {
+                        flushOnStop = GlobalDefs.FlushOnStop.ALL;
+                    } else if (n.args().size() > 1) {
+                        problems.invalid(n.keyword(), n.arg(1), "at most one argument: VS");
+                    } else if (n.arg(0).text().equals("VS")) {
+                        flushOnStop = GlobalDefs.FlushOnStop.VIRTUAL_SERVERS;
+                    } else {
+                        problems.invalid(n.keyword(), n.arg(0), "nothing (the whole table) or VS");
                     }
                     break;
                 case "vrrp_version": {
@@ -504,16 +608,14 @@ public final class Binder {
                 default:
                     if (GLOBAL_OTHER.contains(n.name())) {
                         putOther(other, n);
-                        if (!GLOBAL_ACTED.contains(n.name())) {
-                            notActed(n);
-                        }
+                        notActed(n);
                     } else {
                         unknown(n, "global_defs");
                     }
             }
         }
         return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, smtpAlert, tcp, tcpfin, udp, flush,
-                strict, security, scriptUser, vrrpVersion, other);
+                strict, security, scriptUser, vrrpVersion, syncDaemon, flushOnStop, http, other);
     }
 
     // ---------------------------------------------------------------- vrrp
@@ -635,6 +737,7 @@ public final class Binder {
         Map<String, String> notify = new HashMap<>();
         Boolean smtpAlert = null;
         Boolean accept = null;
+        Boolean higherPrio = null;
         Duration garpDelay = null;
         Integer garpRepeat = null;
         Duration garpRefresh = null;
@@ -736,6 +839,9 @@ public final class Binder {
                 case "no_accept":
                     accept = Boolean.FALSE;
                     break;
+                case "higher_prio_send_advert":
+                    higherPrio = v.bool(n, 0);
+                    break;
                 case "garp_master_delay":
                     garpDelay = v.timer(n, 0, 0, 255_000_000);
                     break;
@@ -763,9 +869,7 @@ public final class Binder {
                         }
                     } else if (INSTANCE_OTHER.contains(n.name())) {
                         putOther(other, n);
-                        if (!INSTANCE_ACTED.contains(n.name())) {
-                            notActed(n);
-                        }
+                        notActed(n);
                     } else {
                         unknown(n, "vrrp_instance");
                     }
@@ -783,7 +887,7 @@ public final class Binder {
                 routes, rules, unicastSrc, peers, mcastSrc, nopreempt, preemptDelay, trackIf, trackScript, trackFile,
                 dontTrackPrimary, notify, smtpAlert, accept,
                 new GarpConfig(garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, garpLowerDelay, garpLowerRepeat),
-                other);
+                higherPrio, other);
     }
 
     private static String join(List<Token> line) {
@@ -1856,6 +1960,7 @@ public final class Binder {
             if (isChecker(n.name())) {
                 CheckerConfig c = checker(n);
                 if (c != null) {
+                    locations.put(c, n.keyword());
                     checkers.add(c);
                 }
                 continue;

@@ -218,11 +218,7 @@ public final class VrrpMapper {
         }
         c.unicastPeers().forEach(b::unicastPeer);
         b.garp(garp(c.garp()));
-        List<String> hp = c.otherSettings().get("higher_prio_send_advert");
-        if (hp != null) {
-            b.higherPrioritySendAdvert(hp.isEmpty() || hp.get(0).equalsIgnoreCase("true") || hp.get(0).equals("1")
-                    || hp.get(0).equalsIgnoreCase("yes") || hp.get(0).equalsIgnoreCase("on"));
-        }
+        ifSet(c.higherPrioSendAdvert(), b::higherPrioritySendAdvert);
         for (TrackedObject t : c.trackInterfaces()) {
             if (owner && t.weight() != null && t.weight() != 0) {
                 problems.warning(at(t), ownerWeight(where + " track_interface " + t.name(), t.weight(), "interface"));
