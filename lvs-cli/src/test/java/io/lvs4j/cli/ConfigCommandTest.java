@@ -259,4 +259,56 @@ class ConfigCommandTest {
                 + "    real_server 10.0.0.1 {\n        TCP_CHECK {\n        }\n    }\n}\n", "5:9", "TCP_CHECK port: 0 (expected: a connect_port: the real server "
                 + "10.0.0.1 is installed without a port (a firewall-mark or port-0 service))");
     }
+
+    // keywords that change what goes on the wire: acted on or refused, never warned past (issue 15)
+
+    private static String vi1With(String line) {
+        return VI_1.replace("    interface eth0\n", "    interface eth0\n" + line);
+    }
+
+    @Test
+    void check_otherIpv4MulticastGroup_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    vrrp_mcast_group4 224.0.0.19\n}\n" + VI_1, "2:23",
+                "vrrp_mcast_group4: \"224.0.0.19\" (expected: 224.0.0.18, not supported: lvs4j sends its multicast "
+                        + "adverts to the RFC's group only)");
+    }
+
+    @Test
+    void check_instanceMulticastDestination_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(vi1With("    mcast_dst_ip 224.0.0.20\n"), "3:18",
+                "mcast_dst_ip: \"224.0.0.20\" (expected: 224.0.0.18, not supported: lvs4j sends its multicast "
+                        + "adverts to the RFC's group only)");
+    }
+
+    @Test
+    void check_oldUnicastChecksum_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(vi1With("    old_unicast_checksum\n"), "3:5", "old_unicast_checksum: not supported "
+                + "(expected: left out): lvs4j's unicast adverts carry the RFC checksum, as keepalived's do without "
+                + "this keyword");
+    }
+
+    @Test
+    void check_lowerPrioNoAdvert_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(vi1With("    lower_prio_no_advert\n"), "3:5", "lower_prio_no_advert: not supported "
+                + "(expected: off, or left out): a master lvs4j runs always answers a lower-priority advert with its "
+                + "own, as keepalived does by default");
+    }
+
+    @Test
+    void check_useVmac_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(vi1With("    use_vmac\n"), "3:5", "use_vmac: not supported (expected: left out): "
+                + "lvs4j runs VRRP on the interface itself, with its own MAC address, and creates no macvlan/ipvlan "
+                + "device");
+    }
+
+    @Test
+    void check_garpInterval_zeroAcceptedOtherRefused() throws Exception {
+        Path f = file("global_defs {\n    vrrp_garp_interval 0\n    vrrp_mcast_group4 224.0.0.18\n"
+                + "    vrrp_garp_master_delay 1\n}\n" + VI_1);
+        MainRun ok = lvs4j("config", "check", f.toString());
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.err()).isEmpty();
+        assertCheckAndRunRefuse("global_defs {\n    vrrp_gna_interval 0.5\n}\n" + VI_1, "2:23",
+                "vrrp_gna_interval: \"0.5\" (expected: 0, not supported: lvs4j sends a round's announcements back to back)");
+    }
 }

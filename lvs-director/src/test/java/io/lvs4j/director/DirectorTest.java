@@ -575,7 +575,7 @@ class DirectorTest {
                 g.lvsTimeoutTcp(), g.lvsTimeoutTcpFin(), g.lvsTimeoutUdp(), g.lvsFlush(), g.vrrpStrict(),
                 g.enableScriptSecurity(), g.scriptUser(), g.vrrpVersion(),
                 new io.lvs4j.director.config.LvsSyncDaemonConfig("eth1", "VI_9", null, null, null, null, null),
-                null, null, g.otherSettings());
+                null, null, g.vrrpGarp(), g.otherSettings());
         KeepalivedConfig unknown = new KeepalivedConfig(byHand, c.vrrpScripts(), c.vrrpInstances(),
                 c.vrrpSyncGroups(), c.virtualServerGroups(), c.virtualServers(), c.ssl());
         assertThatThrownBy(() -> Director.builder(unknown)).isInstanceOf(IllegalArgumentException.class)

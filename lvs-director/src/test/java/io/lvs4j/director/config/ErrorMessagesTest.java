@@ -93,7 +93,6 @@ class ErrorMessagesTest {
                 + "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 100\n"
                 + " higher_prio_send_advert\n lvs_sync_daemon_interface eth0\n virtual_ipaddress {\n  192.0.2.100\n }\n}\n");
         assertThat(r.warnings()).extracting(ConfigProblem::toString).containsExactly(
-                "keepalived.conf:5:2: vrrp_garp_master_delay: accepted by keepalived but not acted on by lvs4j yet",
                 "keepalived.conf:6:2: vrrp_higher_prio_send_advert: accepted by keepalived but not acted on by lvs4j yet",
                 "keepalived.conf:13:2: lvs_sync_daemon_interface: accepted by keepalived but not acted on by lvs4j yet");
         GlobalDefs g = r.config().globalDefs();

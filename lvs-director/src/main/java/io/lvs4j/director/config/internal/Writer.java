@@ -189,6 +189,12 @@ public final class Writer {
             line(g.lvsFlushOnStop() == GlobalDefs.FlushOnStop.ALL ? "lvs_flush_on_stop" : "lvs_flush_on_stop VS");
         }
         kv("lvs4j_http", g.lvs4jHttp());
+        kv("vrrp_garp_master_delay", g.vrrpGarp().masterDelay());
+        kv("vrrp_garp_master_repeat", g.vrrpGarp().masterRepeat());
+        kv("vrrp_garp_master_refresh", g.vrrpGarp().masterRefresh());
+        kv("vrrp_garp_master_refresh_repeat", g.vrrpGarp().masterRefreshRepeat());
+        kv("vrrp_garp_lower_prio_delay", g.vrrpGarp().lowerPrioDelay());
+        kv("vrrp_garp_lower_prio_repeat", g.vrrpGarp().lowerPrioRepeat());
         other(g.otherSettings());
         close();
     }
