@@ -311,4 +311,21 @@ class ConfigCommandTest {
         assertCheckAndRunRefuse("global_defs {\n    vrrp_gna_interval 0.5\n}\n" + VI_1, "2:23",
                 "vrrp_gna_interval: \"0.5\" (expected: 0, not supported: lvs4j sends a round's announcements back to back)");
     }
+
+    /**
+     * keepalived 2.2.7 installs a group's services without persistence_granularity (each group entry
+     * resets the netmask before it talks to IPVS): render matches it and warns at the virtual_server.
+     */
+    @Test
+    void render_granularityInAGroup_noNetmask_locatedWarning() throws Exception {
+        Path f = file("virtual_server_group G {\n    192.0.2.1 80\n}\n"
+                + "virtual_server group G {\n    protocol TCP\n    lvs_sched rr\n    lvs_method NAT\n"
+                + "    persistence_timeout 60\n    persistence_granularity 255.255.255.0\n"
+                + "    real_server 10.0.0.1 80 {\n    }\n}\n");
+        MainRun r = lvs4j("config", "render", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("-A -t 192.0.2.1:80 -s rr -p 60\n-a -t 192.0.2.1:80 -r 10.0.0.1:80 -m -w 1\n");
+        assertThat(r.err()).isEqualTo(f + ":4:1: warning: virtual_server group G: persistence_granularity in a "
+                + "virtual_server group - ignored, as keepalived 2.2.7 installs group services with the full netmask\n");
+    }
 }
