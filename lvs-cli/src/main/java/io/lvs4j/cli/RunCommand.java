@@ -354,12 +354,12 @@ public final class RunCommand implements Callable<Integer> {
                 throw new CliException(Main.USAGE, "--http: " + e.getMessage());
             }
         }
-        List<String> conf = c.globalDefs().otherSettings().get("lvs4j_http");
-        if (conf == null || conf.isEmpty()) {
+        String conf = c.globalDefs().lvs4jHttp();
+        if (conf == null) {
             return null;
         }
         try {
-            return HttpAddress.parse(conf.get(0)); // checked with its position when the file was read
+            return HttpAddress.parse(conf); // checked with its position when the file was read
         } catch (IllegalArgumentException e) {
             throw new CliException(Main.USAGE, file + ": lvs4j_http: " + e.getMessage());
         }
@@ -498,7 +498,7 @@ public final class RunCommand implements Callable<Integer> {
 
     /** What in the file the userspace forwarder cannot run, or null. */
     static String userspaceProblem(KeepalivedConfig c) {
-        if (c.globalDefs().otherSettings().containsKey("lvs_sync_daemon")) {
+        if (c.globalDefs().lvsSyncDaemon() != null) {
             return "lvs_sync_daemon: (expected: none with --userspace, the forwarder has no connection synchronisation)";
         }
         for (VirtualServerConfig v : c.virtualServers()) {
@@ -527,7 +527,7 @@ public final class RunCommand implements Callable<Integer> {
     private static boolean needsIpvs(KeepalivedConfig c) {
         return !c.virtualServers().isEmpty() || c.globalDefs().lvsTimeoutTcp() != null
                 || c.globalDefs().lvsTimeoutTcpFin() != null || c.globalDefs().lvsTimeoutUdp() != null
-                || c.globalDefs().otherSettings().containsKey("lvs_sync_daemon");
+                || c.globalDefs().lvsSyncDaemon() != null;
     }
 
     private Control.Answer handle(Director director, String request) {

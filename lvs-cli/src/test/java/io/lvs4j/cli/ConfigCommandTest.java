@@ -181,4 +181,151 @@ class ConfigCommandTest {
         assertThat(r.out()).isEqualTo("-A -u 192.0.2.180:80 -s wlc\n-a -u 192.0.2.180:80 -r 198.51.100.180:80 -m -w 1\n");
         assertThat(r.err()).contains("warning: virtual_server 192.0.2.180 80: no protocol - UDP, as keepalived defaults");
     }
+
+    private static final String VI_1 = "vrrp_instance VI_1 {\n    interface eth0\n    virtual_router_id 51\n"
+            + "    virtual_ipaddress {\n        192.0.2.100/24\n    }\n}\n";
+
+    /**
+     * {@code config check} refuses {@code text} with the one located error {@code at: message}, exit 2,
+     * and {@code run} refuses it with the same line before anything starts.
+     */
+    private void assertCheckAndRunRefuse(String text, String at, String message) throws Exception {
+        Path f = file(text);
+        String located = f + ":" + at + ": " + message;
+        MainRun check = lvs4j("config", "check", f.toString());
+        assertThat(check.exit()).isEqualTo(2);
+        assertThat(check.err().lines()).containsExactly(located, "lvs4j: " + f + ": 1 error");
+        MainRun run = lvs4j("run", f.toString());
+        assertThat(run.exit()).isEqualTo(2);
+        assertThat(run.err().lines()).contains(located).doesNotContain("Exception");
+    }
+
+    @Test
+    void check_lvsSyncDaemonUnknownInstance_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    lvs_sync_daemon eth0 VI_9\n}\n" + VI_1, "2:26",
+                "lvs_sync_daemon instance: \"VI_9\" (expected: one of VI_1)");
+    }
+
+    @Test
+    void check_lvsSyncDaemonUnknownOption_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    lvs_sync_daemon eth0 VI_1 bogus 3\n}\n" + VI_1, "2:31",
+                "lvs_sync_daemon: \"bogus\" (expected: one of id, maxlen, port, ttl, group)");
+    }
+
+    @Test
+    void check_lvsSyncDaemonIdOutOfRange_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    lvs_sync_daemon eth0 inst VI_1 id 256\n}\n" + VI_1, "2:39",
+                "lvs_sync_daemon syncid: 256 (expected: 0..255)");
+    }
+
+    @Test
+    void check_lvsFlushOnStopUnknownArgument_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    lvs_flush_on_stop ALL\n}\n" + VI_1, "2:23",
+                "lvs_flush_on_stop: \"ALL\" (expected: nothing (the whole table) or VS)");
+    }
+
+    @Test
+    void check_higherPrioSendAdvertMaybe_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(VI_1.replace("    interface eth0\n", "    interface eth0\n    higher_prio_send_advert maybe\n"),
+                "3:29", "higher_prio_send_advert: \"maybe\" (expected: one of on, off, true, false, yes, no)");
+    }
+
+    private static final String VS_80 = "virtual_server 192.0.2.1 80 {\n    protocol TCP\n    lvs_sched rr\n"
+            + "    lvs_method NAT\n    real_server 10.0.0.1 80 {\n";
+
+    @Test
+    void check_bfdCheck_locatedErrorAtTheChecker_exit2() throws Exception {
+        assertCheckAndRunRefuse(VS_80 + "        BFD_CHECK {\n            name b\n        }\n    }\n}\n", "6:9",
+                "BFD_CHECK checker: \"BFD_CHECK\" (expected: one of TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, "
+                        + "UDP_CHECK, DNS_CHECK, SMTP_CHECK, FILE_CHECK, PING_CHECK; lvs4j has no BFD)");
+    }
+
+    @Test
+    void check_httpGetBadRegex_locatedErrorAtTheChecker_exit2() throws Exception {
+        assertCheckAndRunRefuse(VS_80 + "        HTTP_GET {\n            url {\n                path /\n"
+                + "                regex \"(\"\n            }\n        }\n    }\n}\n", "6:9",
+                "HTTP_GET regex: \"(\" (expected: a valid regular expression (Unclosed group))");
+    }
+
+    @Test
+    void check_zeroDelayBeforeRetry_locatedErrorAtTheChecker_exit2() throws Exception {
+        assertCheckAndRunRefuse(VS_80 + "        TCP_CHECK {\n            delay_before_retry 0\n        }\n    }\n}\n",
+                "6:9", "TCP_CHECK delay_before_retry: PT0S (expected: 1 ms..1 day)");
+    }
+
+    @Test
+    void check_tcpCheckOnFwmarkWithoutPort_locatedErrorAtTheChecker_exit2() throws Exception {
+        assertCheckAndRunRefuse("virtual_server fwmark 7 {\n    lvs_sched rr\n    lvs_method NAT\n"
+                + "    real_server 10.0.0.1 {\n        TCP_CHECK {\n        }\n    }\n}\n", "5:9", "TCP_CHECK port: 0 (expected: a connect_port: the real server "
+                + "10.0.0.1 is installed without a port (a firewall-mark or port-0 service))");
+    }
+
+    // keywords that change what goes on the wire: acted on or refused, never warned past (issue 15)
+
+    private static String vi1With(String line) {
+        return VI_1.replace("    interface eth0\n", "    interface eth0\n" + line);
+    }
+
+    @Test
+    void check_otherIpv4MulticastGroup_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    vrrp_mcast_group4 224.0.0.19\n}\n" + VI_1, "2:23",
+                "vrrp_mcast_group4: \"224.0.0.19\" (expected: 224.0.0.18, not supported: lvs4j sends its multicast "
+                        + "adverts to the RFC's group only)");
+    }
+
+    @Test
+    void check_instanceMulticastDestination_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(vi1With("    mcast_dst_ip 224.0.0.20\n"), "3:18",
+                "mcast_dst_ip: \"224.0.0.20\" (expected: 224.0.0.18, not supported: lvs4j sends its multicast "
+                        + "adverts to the RFC's group only)");
+    }
+
+    @Test
+    void check_oldUnicastChecksum_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(vi1With("    old_unicast_checksum\n"), "3:5", "old_unicast_checksum: not supported "
+                + "(expected: left out): lvs4j's unicast adverts carry the RFC checksum, as keepalived's do without "
+                + "this keyword");
+    }
+
+    @Test
+    void check_lowerPrioNoAdvert_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(vi1With("    lower_prio_no_advert\n"), "3:5", "lower_prio_no_advert: not supported "
+                + "(expected: off, or left out): a master lvs4j runs always answers a lower-priority advert with its "
+                + "own, as keepalived does by default");
+    }
+
+    @Test
+    void check_useVmac_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(vi1With("    use_vmac\n"), "3:5", "use_vmac: not supported (expected: left out): "
+                + "lvs4j runs VRRP on the interface itself, with its own MAC address, and creates no macvlan/ipvlan "
+                + "device");
+    }
+
+    @Test
+    void check_garpInterval_zeroAcceptedOtherRefused() throws Exception {
+        Path f = file("global_defs {\n    vrrp_garp_interval 0\n    vrrp_mcast_group4 224.0.0.18\n"
+                + "    vrrp_garp_master_delay 1\n}\n" + VI_1);
+        MainRun ok = lvs4j("config", "check", f.toString());
+        assertThat(ok.exit()).isZero();
+        assertThat(ok.err()).isEmpty();
+        assertCheckAndRunRefuse("global_defs {\n    vrrp_gna_interval 0.5\n}\n" + VI_1, "2:23",
+                "vrrp_gna_interval: \"0.5\" (expected: 0, not supported: lvs4j sends a round's announcements back to back)");
+    }
+
+    /**
+     * keepalived 2.2.7 installs a group's services without persistence_granularity (each group entry
+     * resets the netmask before it talks to IPVS): render matches it and warns at the virtual_server.
+     */
+    @Test
+    void render_granularityInAGroup_noNetmask_locatedWarning() throws Exception {
+        Path f = file("virtual_server_group G {\n    192.0.2.1 80\n}\n"
+                + "virtual_server group G {\n    protocol TCP\n    lvs_sched rr\n    lvs_method NAT\n"
+                + "    persistence_timeout 60\n    persistence_granularity 255.255.255.0\n"
+                + "    real_server 10.0.0.1 80 {\n    }\n}\n");
+        MainRun r = lvs4j("config", "render", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("-A -t 192.0.2.1:80 -s rr -p 60\n-a -t 192.0.2.1:80 -r 10.0.0.1:80 -m -w 1\n");
+        assertThat(r.err()).isEqualTo(f + ":4:1: warning: virtual_server group G: persistence_granularity in a "
+                + "virtual_server group - ignored, as keepalived 2.2.7 installs group services with the full netmask\n");
+    }
 }

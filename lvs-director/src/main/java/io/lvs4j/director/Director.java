@@ -1639,9 +1639,8 @@ public final class Director implements AutoCloseable {
             flushOnStart = c.globalDefs().lvsFlush();
             // lvs_flush_on_stop alone flushes the whole table; "lvs_flush_on_stop VS" removes only the
             // virtual servers of the file, which close() does anyway
-            List<String> flush = c.globalDefs().otherSettings().getOrDefault("lvs_flush_on_stop",
-                    c.globalDefs().otherSettings().get("lvs_flush_onstop"));
-            flushOnClose = flush != null && flush.isEmpty();
+            flushOnClose = c.globalDefs().lvsFlushOnStop()
+                    == io.lvs4j.director.config.GlobalDefs.FlushOnStop.ALL;
             if (c.bgpSpeaker() != null) {
                 rhi = BgpMapping.map(c); // route health injection: lvs4j's bgp_speaker block
             }

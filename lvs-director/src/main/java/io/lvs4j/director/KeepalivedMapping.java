@@ -12,6 +12,7 @@ import io.lvs4j.director.config.SslConfig;
 import io.lvs4j.director.config.GlobalDefs;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.LvsMethod;
+import io.lvs4j.director.config.LvsSyncDaemonConfig;
 import io.lvs4j.director.config.RealServerConfig;
 import io.lvs4j.director.config.SorryServer;
 import io.lvs4j.director.config.VirtualServerConfig;
@@ -47,50 +48,38 @@ final class KeepalivedMapping {
         return io.lvs4j.director.config.internal.ScriptCheck.policy(g);
     }
 
+    /**
+     * The sync daemon of {@code lvs_sync_daemon} (null: none), its values and instance checked by the
+     * reader with their locations.
+     *
+     * @throws IllegalArgumentException if the instance is not among {@code instances} (a
+     *     configuration not made by the reader)
+     */
     static Sync sync(GlobalDefs g, List<io.lvs4j.vrrp.VrrpInstance> instances) {
-        List<String> a = g.otherSettings().get("lvs_sync_daemon");
-        if (a == null) {
+        LvsSyncDaemonConfig s = g.lvsSyncDaemon();
+        if (s == null) {
             return null;
         }
-        int at = a.size() >= 3 && a.get(1).equals("inst") ? 2 : 1; // "inst" is optional in keepalived
-        Preconditions.checkArgument(a.size() > at, "lvs_sync_daemon", String.join(" ", a),
-                "INTERFACE [inst] VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDRESS]");
-        String instance = a.get(at);
-        io.lvs4j.vrrp.VrrpInstance vi = instances.stream().filter(i -> i.name().equals(instance)).findFirst()
-                .orElseThrow(() -> Preconditions.invalid("lvs_sync_daemon instance", instance,
+        io.lvs4j.vrrp.VrrpInstance vi = instances.stream().filter(i -> i.name().equals(s.instance())).findFirst()
+                .orElseThrow(() -> Preconditions.invalid("lvs_sync_daemon instance", s.instance(),
                         "one of the vrrp_instances"));
-        SyncDaemon.Builder b = SyncDaemon.builder(SyncDaemon.Role.MASTER, a.get(0));
-        boolean id = false;
-        for (int i = at + 1; i < a.size(); i += 2) {
-            Preconditions.checkArgument(i + 1 < a.size(), "lvs_sync_daemon " + a.get(i), null, "a value");
-            String v = a.get(i + 1);
-            switch (a.get(i)) {
-                case "id" -> {
-                    b.syncId(parse(v, "id"));
-                    id = true;
-                }
-                case "maxlen" -> b.maxLength(parse(v, "maxlen"));
-                case "port" -> b.port(parse(v, "port"));
-                case "ttl" -> b.ttl(parse(v, "ttl"));
-                case "group" -> b.group(v);
-                default -> throw Preconditions.invalid("lvs_sync_daemon option", a.get(i),
-                        "one of id, maxlen, port, ttl, group");
-            }
+        SyncDaemon.Builder b = SyncDaemon.builder(SyncDaemon.Role.MASTER, s.interfaceName());
+        // keepalived's default id: the VRID, so that pairs of different instances on one link (and a
+        // keepalived backup, which filters on its sync id) keep their connections apart
+        b.syncId(s.syncId() != null ? s.syncId() : vi.virtualRouterId());
+        if (s.maxLength() != null) {
+            b.maxLength(s.maxLength());
         }
-        if (!id) {
-            // keepalived's default: the VRID, so that pairs of different instances on one link (and a
-            // keepalived backup, which filters on its sync id) keep their connections apart
-            b.syncId(vi.virtualRouterId());
+        if (s.port() != null) {
+            b.port(s.port());
         }
-        return new Sync(b.build(), instance);
-    }
-
-    private static int parse(String v, String name) {
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw Preconditions.invalid("lvs_sync_daemon " + name, v, "a number");
+        if (s.ttl() != null) {
+            b.ttl(s.ttl());
         }
+        if (s.group() != null) {
+            b.group(s.group());
+        }
+        return new Sync(b.build(), s.instance());
     }
 
     /**

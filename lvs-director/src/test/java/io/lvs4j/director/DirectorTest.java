@@ -559,14 +559,27 @@ class DirectorTest {
         });
     }
 
+    /** The reader refuses an unknown instance at its word; a configuration built by hand is refused by the builder. */
     @Test
     void syncDaemon_unknownInstance_rejectedNamingIt() throws Exception {
-        KeepalivedConfig c = parse(conf(100, " lvs_sync_daemon eth1 VI_9\n", "1"));
-        assertThatThrownBy(() -> Director.builder(c)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> parse(conf(100, " lvs_sync_daemon eth1 VI_9\n", "1")))
+                .isInstanceOf(io.lvs4j.director.config.ConfigException.class)
+                .hasMessageContaining("keepalived.conf:3:23: lvs_sync_daemon instance: \"VI_9\" (expected: one of VI_1)");
+        assertThatThrownBy(() -> parse(conf(100, " lvs_sync_daemon eth1\n", "1")))
+                .isInstanceOf(io.lvs4j.director.config.ConfigException.class)
+                .hasMessageContaining("keepalived.conf:3:2: lvs_sync_daemon: missing instance (expected: INTERFACE [inst]");
+        KeepalivedConfig c = parse(conf(100, "", "1"));
+        io.lvs4j.director.config.GlobalDefs g = c.globalDefs();
+        io.lvs4j.director.config.GlobalDefs byHand = new io.lvs4j.director.config.GlobalDefs(g.routerId(),
+                g.notificationEmail(), g.notificationEmailFrom(), g.smtpServer(), g.smtpConnectTimeout(), g.smtpAlert(),
+                g.lvsTimeoutTcp(), g.lvsTimeoutTcpFin(), g.lvsTimeoutUdp(), g.lvsFlush(), g.vrrpStrict(),
+                g.enableScriptSecurity(), g.scriptUser(), g.vrrpVersion(),
+                new io.lvs4j.director.config.LvsSyncDaemonConfig("eth1", "VI_9", null, null, null, null, null),
+                null, null, g.vrrpGarp(), g.otherSettings());
+        KeepalivedConfig unknown = new KeepalivedConfig(byHand, c.vrrpScripts(), c.vrrpInstances(),
+                c.vrrpSyncGroups(), c.virtualServerGroups(), c.virtualServers(), c.ssl());
+        assertThatThrownBy(() -> Director.builder(unknown)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("lvs_sync_daemon instance: \"VI_9\" (expected: one of the vrrp_instances)");
-        KeepalivedConfig noInstance = parse(conf(100, " lvs_sync_daemon eth1\n", "1"));
-        assertThatThrownBy(() -> Director.builder(noInstance)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageStartingWith("lvs_sync_daemon: \"eth1\" (expected: INTERFACE [inst] VRRP_INSTANCE");
     }
 
     @Test

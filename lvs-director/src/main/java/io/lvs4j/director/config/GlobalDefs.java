@@ -13,6 +13,11 @@ import java.util.Map;
  * <p>{@code lvsTimeouts*} are {@code lvs_timeouts tcp N tcpfin N udp N} in seconds ({@code null}:
  * not given). {@code vrrpVersion} is {@code vrrp_version}: the VRRP version of the instances that
  * give none ({@code null}: 2, keepalived's default; IPv6 instances use 3 whatever it says).
+ * {@code lvsSyncDaemon} is {@code lvs_sync_daemon} ({@code null}: none), {@code lvsFlushOnStop}
+ * {@code lvs_flush_on_stop [VS]} ({@code null}: not given), {@code lvs4jHttp} lvs4j's own
+ * {@code lvs4j_http ADDRESS} (where {@code lvs4j run} serves HTTP, as its {@code --http}; {@code null}: not given).
+ * {@code vrrpGarp} holds the {@code vrrp_garp_*} keywords (and {@code vrrp_min_garp}'s effect): the
+ * defaults of the instances' own {@code garp_*}.
  */
 public record GlobalDefs(
         String routerId,
@@ -29,15 +34,26 @@ public record GlobalDefs(
         boolean enableScriptSecurity,
         String scriptUser,
         Integer vrrpVersion,
+        LvsSyncDaemonConfig lvsSyncDaemon,
+        FlushOnStop lvsFlushOnStop,
+        String lvs4jHttp,
+        GarpConfig vrrpGarp,
         Map<String, List<String>> otherSettings) {
+
+    /** {@code lvs_flush_on_stop}: the whole IPVS table, or ({@code VS}) only the file's virtual servers. */
+    public enum FlushOnStop {
+        ALL,
+        VIRTUAL_SERVERS
+    }
 
     public static final GlobalDefs EMPTY =
             new GlobalDefs(null, List.of(), null, null, null, null, null, null, null, false, false, false, null, null,
-                    Map.of());
+                    null, null, null, GarpConfig.DEFAULTS, Map.of());
 
     public GlobalDefs {
         notificationEmail = List.copyOf(notificationEmail);
         otherSettings = Map.copyOf(otherSettings);
+        vrrpGarp = vrrpGarp == null ? GarpConfig.DEFAULTS : vrrpGarp;
     }
 
     /**

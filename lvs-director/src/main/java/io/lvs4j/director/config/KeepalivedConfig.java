@@ -2,6 +2,7 @@ package io.lvs4j.director.config;
 
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.config.internal.Binder;
+import io.lvs4j.director.config.internal.CheckerCheck;
 import io.lvs4j.director.config.internal.ScriptCheck;
 import io.lvs4j.director.config.internal.LvsMapper;
 import io.lvs4j.director.config.internal.Preprocessor;
@@ -101,6 +102,9 @@ public record KeepalivedConfig(
         LvsMapper.map(config, problems, binder.locations());
         // what the director runs, mapped here too: what it would refuse at start is a located error now
         VrrpMapper.map(config, problems, binder.locations(), binder.keywordLocations());
+        if (!problems.hasErrors()) { // the checks as the director builds them: what it would refuse, located
+            CheckerCheck.check(config, problems, binder.locations());
+        }
         if (options.checkScripts() && !problems.hasErrors()) {
             ScriptCheck.check(config.globalDefs(), binder.scriptSites(), problems);
         }

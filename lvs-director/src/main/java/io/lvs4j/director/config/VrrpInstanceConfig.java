@@ -17,7 +17,8 @@ import java.util.Objects;
  * {@code notify_fault}, {@code notify_stop}, {@code notify_deleted}, {@code notify}) to the command.
  * {@code otherSettings} holds the keywords keepalived accepts that have no typed field here, as
  * written (keyword to its arguments). {@code unicastPeers} carry their {@code min_ttl}/{@code max_ttl}
- * bounds (0..255 when not given).
+ * bounds (0..255 when not given). {@code higherPrioSendAdvert} is {@code higher_prio_send_advert [BOOL]}
+ * ({@code null}: not given, off).
  */
 public record VrrpInstanceConfig(
         String name,
@@ -45,6 +46,7 @@ public record VrrpInstanceConfig(
         Boolean smtpAlert,
         Boolean accept,
         GarpConfig garp,
+        Boolean higherPrioSendAdvert,
         Map<String, List<String>> otherSettings) {
 
     public VrrpInstanceConfig {

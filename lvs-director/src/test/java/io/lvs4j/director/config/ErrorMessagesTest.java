@@ -83,22 +83,26 @@ class ErrorMessagesTest {
     }
 
     /**
-     * The keywords lvs4j acts on from the kept settings (the Director's sync daemon and flush on close,
-     * the VRRP instance's higher_prio_send_advert) give no warning; the ones it does not act on still do.
+     * The keywords lvs4j acts on (the Director's sync daemon and flush on close, the VRRP instance's
+     * higher_prio_send_advert) are typed fields and give no warning; the ones it does not act on still do.
      */
     @Test
-    void actedOnKeptKeywords_noWarning_unsupportedNeighboursStillWarn() throws Exception {
+    void actedOnKeywords_typedNoWarning_unsupportedNeighboursStillWarn() throws Exception {
         ConfigResult r = Configs.parse("global_defs {\n lvs_sync_daemon eth0 VI_1 id 7\n lvs_flush_on_stop\n"
                 + " lvs_flush_onstop\n vrrp_garp_master_delay 3\n vrrp_higher_prio_send_advert\n}\n"
                 + "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 100\n"
                 + " higher_prio_send_advert\n lvs_sync_daemon_interface eth0\n virtual_ipaddress {\n  192.0.2.100\n }\n}\n");
         assertThat(r.warnings()).extracting(ConfigProblem::toString).containsExactly(
-                "keepalived.conf:5:2: vrrp_garp_master_delay: accepted by keepalived but not acted on by lvs4j yet",
                 "keepalived.conf:6:2: vrrp_higher_prio_send_advert: accepted by keepalived but not acted on by lvs4j yet",
                 "keepalived.conf:13:2: lvs_sync_daemon_interface: accepted by keepalived but not acted on by lvs4j yet");
-        assertThat(r.config().globalDefs().otherSettings()).containsKeys("lvs_sync_daemon", "lvs_flush_on_stop",
-                "lvs_flush_onstop");
-        assertThat(r.config().vrrpInstances().get(0).otherSettings()).containsKey("higher_prio_send_advert");
+        GlobalDefs g = r.config().globalDefs();
+        assertThat(g.otherSettings()).doesNotContainKeys("lvs_sync_daemon", "lvs_flush_on_stop", "lvs_flush_onstop");
+        assertThat(g.lvsSyncDaemon()).isEqualTo(new LvsSyncDaemonConfig("eth0", "VI_1", 7, null, null, null, null));
+        assertThat(g.lvsFlushOnStop()).isEqualTo(GlobalDefs.FlushOnStop.ALL);
+        assertThat(r.config().vrrpInstances().get(0).otherSettings()).doesNotContainKey("higher_prio_send_advert");
+        assertThat(r.config().vrrpInstances().get(0).higherPrioSendAdvert()).isTrue();
+        assertThat(Configs.parse("global_defs {\n lvs_flush_on_stop VS\n}\n").config().globalDefs().lvsFlushOnStop())
+                .isEqualTo(GlobalDefs.FlushOnStop.VIRTUAL_SERVERS);
     }
 
     /** lvs4j's own global_defs keyword for lvs4j run --http: kept without a warning, checked at its value. */
@@ -106,9 +110,10 @@ class ErrorMessagesTest {
     void lvs4jHttp_goodAddressKeptQuietly_badOneAnErrorAtTheValue() throws Exception {
         ConfigResult r = Configs.parse("global_defs {\n lvs4j_http 127.0.0.1:9180\n}\n");
         assertThat(r.warnings()).isEmpty();
-        assertThat(r.config().globalDefs().otherSettings()).containsEntry("lvs4j_http", List.of("127.0.0.1:9180"));
-        assertThat(Configs.parse("global_defs {\n lvs4j_http [::1]:80\n}\n").config().globalDefs().otherSettings())
-                .containsEntry("lvs4j_http", List.of("[::1]:80"));
+        assertThat(r.config().globalDefs().lvs4jHttp()).isEqualTo("127.0.0.1:9180");
+        assertThat(r.config().globalDefs().otherSettings()).isEmpty();
+        assertThat(Configs.parse("global_defs {\n lvs4j_http [::1]:80\n}\n").config().globalDefs().lvs4jHttp())
+                .isEqualTo("[::1]:80");
         ConfigException e = errors("global_defs {\n router_id a\n lvs4j_http localhost:99999\n}\n");
         assertThat(e.errors()).extracting(ConfigProblem::toString).containsExactly("keepalived.conf:3:13: lvs4j_http:"
                 + " \"localhost:99999\" (expected: PORT, ADDR:PORT or [V6ADDR]:PORT, a numeric address, port 1..65535)");

@@ -36,7 +36,7 @@ class RoundTripTest {
     void builtConfig_roundTrips() throws Exception {
         CheckOptions o = new CheckOptions(null, 8080, null, null, null, null, Duration.ofMillis(2500), 3, null, null,
                 null, null, null);
-        HttpUrl url = new HttpUrl("/health check", "ff20ad2481f97b1754ef3e12ecd3a9cc",
+        HttpUrl url = new HttpUrl("/health#check", "ff20ad2481f97b1754ef3e12ecd3a9cc",
                 List.of(new StatusRange(200, 299), new StatusRange(301, 301)), null, null, false, List.of(), null, null);
         RealServerConfig rs = new RealServerConfig(InetAddress.getByName("10.0.0.1"), 8080, 5, LvsMethod.NAT, 100, 10,
                 true, "/bin/up x", null, null, null, null, null, null, null, null, null,

@@ -156,7 +156,7 @@ class VrrpMappingTest {
                 i.excludedVirtualIpAddresses(), i.virtualRoutes(), i.virtualRules(), i.unicastSourceIp(),
                 i.unicastPeers(), i.multicastSourceIp(), i.nopreempt(),
                 i.preemptDelay(), i.trackInterfaces(), i.trackScripts(), i.trackFiles(), i.dontTrackPrimary(),
-                i.notifyScripts(), i.smtpAlert(), i.accept(), i.garp(), i.otherSettings());
+                i.notifyScripts(), i.smtpAlert(), i.accept(), i.garp(), i.higherPrioSendAdvert(), i.otherSettings());
         KeepalivedConfig c = new KeepalivedConfig(good.globalDefs(), good.vrrpScripts(), java.util.List.of(refused),
                 good.vrrpSyncGroups(), good.virtualServerGroups(), good.virtualServers(), good.ssl());
         assertThatThrownBy(() -> io.lvs4j.director.Director.builder(c)).isInstanceOf(IllegalStateException.class)
@@ -348,5 +348,33 @@ class VrrpMappingTest {
         VrrpMapper.Vrrp v = VrrpMapper.map(r.config());
         assertThat(v.scripts()).isEmpty();
         assertThat(v.instances().get(0).trackedScripts()).extracting(Track::name).containsExactly("chk");
+    }
+
+    /** global_defs' vrrp_garp_* are the instances' defaults; an instance's own garp_* wins; vrrp_min_garp: 1 and no second round. */
+    @Test
+    void globalGarp_defaultsForInstances_ownSettingWins() throws Exception {
+        String two = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n garp_master_repeat 4\n"
+                + " virtual_ipaddress {\n  192.0.2.1\n }\n}\n"
+                + "vrrp_instance VI_2 {\n interface eth0\n virtual_router_id 2\n virtual_ipaddress {\n  192.0.2.2\n }\n}\n";
+        VrrpMapper.Vrrp v = map("global_defs {\n vrrp_garp_master_delay 0\n vrrp_garp_master_repeat 2\n"
+                + " vrrp_garp_master_refresh 30\n vrrp_garp_master_refresh_repeat 3\n vrrp_garp_lower_prio_delay 1\n"
+                + " vrrp_garp_lower_prio_repeat 6\n}\n" + two);
+        io.lvs4j.vrrp.GarpSettings own = v.instances().get(0).garp();
+        io.lvs4j.vrrp.GarpSettings inherited = v.instances().get(1).garp();
+        assertThat(own.masterRepeat()).isEqualTo(4);
+        assertThat(own.masterDelay()).isEqualTo(Duration.ZERO);
+        assertThat(inherited.masterRepeat()).isEqualTo(2);
+        assertThat(inherited.masterDelay()).isEqualTo(Duration.ZERO);
+        assertThat(inherited.masterRefresh()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(inherited.masterRefreshRepeat()).isEqualTo(3);
+        assertThat(inherited.lowerPrioDelay()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(inherited.lowerPrioRepeat()).isEqualTo(6);
+        io.lvs4j.vrrp.GarpSettings min = map("global_defs {\n vrrp_min_garp\n}\n" + two).instances().get(1).garp();
+        assertThat(min.masterRepeat()).isEqualTo(1);
+        assertThat(min.masterDelay()).isEqualTo(Duration.ZERO);
+        assertThat(map(two).instances().get(1).garp()).isEqualTo(io.lvs4j.vrrp.GarpSettings.DEFAULTS);
+        KeepalivedConfig c = parse("global_defs {\n vrrp_garp_master_delay 0\n vrrp_garp_lower_prio_repeat 6\n}\n" + two)
+                .config();
+        assertThat(parse(c.toKeepalivedConf()).config()).isEqualTo(c);
     }
 }

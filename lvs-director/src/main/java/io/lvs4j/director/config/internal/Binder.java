@@ -8,7 +8,9 @@ import io.lvs4j.SchedulerFlag;
 import io.lvs4j.TunnelChecksum;
 import io.lvs4j.TunnelType;
 import io.lvs4j.director.config.BgpSpeakerConfig;
+import io.lvs4j.SyncDaemon;
 import io.lvs4j.director.config.GlobalDefs;
+import io.lvs4j.director.config.LvsSyncDaemonConfig;
 import io.lvs4j.director.config.GroupEntry;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.LvsMethod;
@@ -122,12 +124,9 @@ public final class Binder {
             "checker_process_name", "lvs_process_name", "bfd_process_name", "smtp_helo_name", "startup_script",
             "startup_script_timeout", "shutdown_script", "shutdown_script_timeout", "max_auto_priority",
             "min_auto_priority_delay", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures",
-            "dynamic_interfaces", "no_email_faults", "default_interface", "disable_local_igmp", "lvs_flush_on_stop",
-            "lvs_flush_onstop", "lvs_sync_daemon", "vrrp_mcast_group4", "vrrp_mcast_group6", "vrrp_garp_master_delay",
-            "vrrp_garp_master_repeat", "vrrp_garp_master_refresh", "vrrp_garp_master_refresh_repeat",
-            "vrrp_garp_lower_prio_delay", "vrrp_garp_lower_prio_repeat", "vrrp_down_timer_adverts",
-            "vrrp_garp_interval", "vrrp_gna_interval", "vrrp_min_garp", "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl",
-            "vrrp_lower_prio_no_advert", "vrrp_higher_prio_send_advert", "vrrp_iptables",
+            "dynamic_interfaces", "no_email_faults", "default_interface", "disable_local_igmp", "vrrp_down_timer_adverts",
+            "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl",
+            "vrrp_higher_prio_send_advert", "vrrp_iptables",
             "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex", "nftables_ipvs",
             "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "nftables_counters", "vrrp_check_unicast_src",
             "vrrp_skip_check_adv_addr", "vrrp_priority", "vrrp_no_swap", "vrrp_rt_priority", "vrrp_cpu_affinity",
@@ -147,21 +146,11 @@ public final class Binder {
             "include_check", "config_save_dir", "tmp_config_directory", "data_use_instance",
             "linkbeat_use_polling");
 
-    /**
-     * Keywords of {@link #GLOBAL_OTHER} and {@link #INSTANCE_OTHER} that lvs4j does act on from
-     * {@code otherSettings}: no warning for them. {@code lvs_sync_daemon}: the Director's sync daemon
-     * following its instance; {@code lvs_flush_on_stop} (and its old spelling): the Director's flush
-     * on close; {@code higher_prio_send_advert}: the VRRP instance's setting.
-     */
-    static final Set<String> GLOBAL_ACTED = Set.of("lvs_sync_daemon", "lvs_flush_on_stop", "lvs_flush_onstop");
-    static final Set<String> INSTANCE_ACTED = Set.of("higher_prio_send_advert");
-
-    static final Set<String> INSTANCE_OTHER = Set.of("use_vmac", "use_vmac_addr", "vmac_xmit_base", "use_ipvlan",
-            "unicast_fault_no_peer", "check_unicast_src", "old_unicast_checksum", "native_ipv6", "vrf",
-            "track_process", "track_bfd", "mcast_dst_ip", "track_src_ip", "unicast_ttl", "promote_secondaries",
+    static final Set<String> INSTANCE_OTHER = Set.of("unicast_fault_no_peer", "check_unicast_src", "native_ipv6", "vrf",
+            "track_process", "track_bfd", "track_src_ip", "unicast_ttl", "promote_secondaries",
             "linkbeat_use_polling", "skip_check_adv_addr", "strict_mode", "debug", "notify_master_rx_lower_pri",
             "notify_priority_changes", "lvs_sync_daemon_interface", "down_timer_adverts", "garp_extra_if",
-            "vmac_garp_intvl", "lower_prio_no_advert", "higher_prio_send_advert", "kernel_rx_buf_size");
+            "vmac_garp_intvl", "kernel_rx_buf_size");
 
     static final Set<String> SYNC_GROUP_OTHER = Set.of("track_file", "track_process", "track_bfd",
             "sync_group_tracking_weight", "notify_priority_changes");
@@ -280,6 +269,12 @@ public final class Binder {
                         "a vrrp_instance defined in the configuration"));
             }
         }
+        if (globalDefs.lvsSyncDaemon() != null && syncInstanceAt != null
+                && !instanceNames.contains(globalDefs.lvsSyncDaemon().instance())) {
+            problems.error(syncInstanceAt, Preconditions.message("lvs_sync_daemon instance",
+                    globalDefs.lvsSyncDaemon().instance(), instanceNames.isEmpty()
+                            ? "a vrrp_instance defined in the configuration" : Preconditions.oneOf(instanceNames)));
+        }
         Set<String> scriptNames = new HashSet<>();
         for (VrrpScriptConfig s : scripts) {
             scriptNames.add(s.name());
@@ -396,6 +391,115 @@ public final class Binder {
 
     // ---------------------------------------------------------------- global_defs
 
+    /**
+     * {@code vrrp_mcast_group4}/{@code 6} and an instance's {@code mcast_dst_ip}: lvs4j sends to the
+     * RFC's group only, so another group is refused (it would change what goes on the wire).
+     */
+    private void multicastGroup(Node n, java.net.InetAddress group) {
+        java.net.InetAddress a = v.address(n, 0);
+        if (a != null && !a.equals(group)) {
+            problems.invalid(n.keyword(), n.arg(0), group.getHostAddress()
+                    + ", not supported: lvs4j sends its multicast adverts to the RFC's group only");
+        }
+    }
+
+    /** {@code [vrrp_]lower_prio_no_advert [BOOL]}: only off is supported (lvs4j answers a lower-priority master). */
+    private void lowerPrioNoAdvert(Node n) {
+        Boolean on = v.bool(n, 0);
+        if (Boolean.TRUE.equals(on)) {
+            problems.error(n.keyword(), n.name() + ": not supported (expected: off, or left out): a master "
+                    + "lvs4j runs always answers a lower-priority advert with its own, as keepalived does by default");
+        }
+    }
+
+    private static final String SYNC_EXPECTED =
+            "INTERFACE [inst] VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDRESS]";
+    /** Where lvs_sync_daemon names its instance, checked once every instance is read. */
+    private Token syncInstanceAt;
+
+    /**
+     * {@code lvs_sync_daemon}, each value checked as {@link SyncDaemon.Builder} checks it (what the
+     * director builds from it), at its word.
+     */
+    private LvsSyncDaemonConfig syncDaemon(Node n) {
+        List<Token> a = n.args();
+        int at = a.size() >= 3 && a.get(1).text().equals("inst") ? 2 : 1; // "inst" is optional in keepalived
+        if (a.size() <= at) {
+            problems.error(n.keyword(), "lvs_sync_daemon: missing " + (a.isEmpty() ? "interface" : "instance")
+                    + " (expected: " + SYNC_EXPECTED + ")");
+            return null;
+        }
+        boolean ok = true;
+        SyncDaemon.Builder b;
+        try {
+            b = SyncDaemon.builder(SyncDaemon.Role.MASTER, a.get(0).text());
+        } catch (IllegalArgumentException e) {
+            problems.error(a.get(0), "lvs_sync_daemon " + e.getMessage());
+            return null;
+        }
+        Integer id = null;
+        Integer maxlen = null;
+        Integer port = null;
+        Integer ttl = null;
+        String group = null;
+        for (int i = at + 1; i < a.size(); i += 2) {
+            Token k = a.get(i);
+            String key = k.text();
+            if (!List.of("id", "maxlen", "port", "ttl", "group").contains(key)) {
+                problems.invalid(n.keyword(), k, "one of id, maxlen, port, ttl, group");
+                ok = false;
+                continue;
+            }
+            if (i + 1 >= a.size()) {
+                problems.error(k, "lvs_sync_daemon " + key + ": missing value (expected: "
+                        + (key.equals("group") ? "a multicast address" : "a number") + ")");
+                ok = false;
+                break;
+            }
+            Token val = a.get(i + 1);
+            try {
+                if (key.equals("group")) {
+                    b.group(val.text());
+                    group = val.text();
+                    continue;
+                }
+                Long num = Values.parseLong(val.text());
+                if (num == null || num < Integer.MIN_VALUE || num > Integer.MAX_VALUE) {
+                    problems.error(val, Preconditions.message("lvs_sync_daemon " + key, val.text(), "a number"));
+                    ok = false;
+                    continue;
+                }
+                int x = (int) (long) num;
+                switch (key) {
+                    case "id" -> {
+                        b.syncId(x);
+                        id = x;
+                    }
+                    case "maxlen" -> {
+                        b.maxLength(x);
+                        maxlen = x;
+                    }
+                    case "port" -> {
+                        b.port(x);
+                        port = x;
+                    }
+                    default -> {
+                        b.ttl(x);
+                        ttl = x;
+                    }
+                }
+            } catch (IllegalArgumentException e) {
+                problems.error(val, "lvs_sync_daemon " + e.getMessage());
+                ok = false;
+            }
+        }
+        if (!ok) {
+            return null;
+        }
+        syncInstanceAt = a.get(at);
+        return new LvsSyncDaemonConfig(a.get(0).text(), a.get(at).text(), id, maxlen, port, ttl, group);
+    }
+
     private GlobalDefs globalDefs(Node g) {
         String routerId = null;
         List<String> emails = new ArrayList<>();
@@ -411,6 +515,16 @@ public final class Binder {
         boolean security = false;
         String scriptUser = null;
         Integer vrrpVersion = null;
+        LvsSyncDaemonConfig syncDaemon = null;
+        GlobalDefs.FlushOnStop flushOnStop = null;
+        String http = null;
+        Duration garpDelay = null;
+        Integer garpRepeat = null;
+        Duration garpRefresh = null;
+        Integer garpRefreshRepeat = null;
+        Duration garpLowerDelay = null;
+        Integer garpLowerRepeat = null;
+        boolean minGarp = false;
         Map<String, List<String>> other = new LinkedHashMap<>();
         for (Node n : children(g)) {
             switch (n.name()) {
@@ -482,15 +596,73 @@ public final class Binder {
                     }
                     break;
                 case LVS4J_HTTP:
-                    // an lvs4j extension (lvs4j run's --http): kept in otherSettings, checked here with its position
+                    // an lvs4j extension (lvs4j run's --http)
                     if (v.has(n, 0, HTTP_EXPECTED)) {
                         if (n.args().size() > 1) {
                             problems.invalid(n.keyword(), n.arg(1), "one argument: " + HTTP_EXPECTED);
                         } else if (!isHttpAddress(n.arg(0).text())) {
                             problems.invalid(n.keyword(), n.arg(0), HTTP_EXPECTED);
                         } else {
-                            putOther(other, n);
+                            http = n.arg(0).text();
                         }
+                    }
+                    break;
+                case "lvs_sync_daemon":
+                    syncDaemon = syncDaemon(n);
+                    break;
+                // the instances' garp_* defaults: they change what goes on the wire, so they are acted on
+                case "vrrp_garp_master_delay":
+                    garpDelay = v.timer(n, 0, 0, 255_000_000);
+                    break;
+                case "vrrp_garp_master_repeat":
+                    garpRepeat = v.int32(n, 0, 1, 255);
+                    break;
+                case "vrrp_garp_master_refresh":
+                    garpRefresh = v.timer(n, 0, 0, TIMER_MAX);
+                    break;
+                case "vrrp_garp_master_refresh_repeat":
+                    garpRefreshRepeat = v.int32(n, 0, 1, 255);
+                    break;
+                case "vrrp_garp_lower_prio_delay":
+                    garpLowerDelay = v.timer(n, 0, 0, 255_000_000);
+                    break;
+                case "vrrp_garp_lower_prio_repeat":
+                    garpLowerRepeat = v.int32(n, 0, 1, 255);
+                    break;
+                case "vrrp_min_garp":
+                    // keepalived: one announcement on becoming master, no second round, no refresh
+                    minGarp = Boolean.TRUE.equals(v.bool(n, 0));
+                    break;
+                case "vrrp_garp_interval":
+                case "vrrp_gna_interval": {
+                    // the pause between the announcements of a round: lvs4j sends them back to back,
+                    // which is keepalived's default (0); another pause is not supported
+                    Duration d = v.timer(n, 0, 0, TIMER_MAX);
+                    if (d != null && !d.isZero()) {
+                        problems.invalid(n.keyword(), n.arg(0), "0, not supported: lvs4j sends a round's "
+                                + "announcements back to back");
+                    }
+                    break;
+                }
+                case "vrrp_mcast_group4":
+                    multicastGroup(n, io.lvs4j.vrrp.VrrpInstance.GROUP_IPV4);
+                    break;
+                case "vrrp_mcast_group6":
+                    multicastGroup(n, io.lvs4j.vrrp.VrrpInstance.GROUP_IPV6);
+                    break;
+                case "vrrp_lower_prio_no_advert":
+                    lowerPrioNoAdvert(n);
+                    break;
+                case "lvs_flush_on_stop":
+                case "lvs_flush_onstop":
+                    if (n.args().isEmpty()) {
+                        flushOnStop = GlobalDefs.FlushOnStop.ALL;
+                    } else if (n.args().size() > 1) {
+                        problems.invalid(n.keyword(), n.arg(1), "at most one argument: VS");
+                    } else if (n.arg(0).text().equals("VS")) {
+                        flushOnStop = GlobalDefs.FlushOnStop.VIRTUAL_SERVERS;
+                    } else {
+                        problems.invalid(n.keyword(), n.arg(0), "nothing (the whole table) or VS");
                     }
                     break;
                 case "vrrp_version": {
@@ -504,16 +676,17 @@ public final class Binder {
                 default:
                     if (GLOBAL_OTHER.contains(n.name())) {
                         putOther(other, n);
-                        if (!GLOBAL_ACTED.contains(n.name())) {
-                            notActed(n);
-                        }
+                        notActed(n);
                     } else {
                         unknown(n, "global_defs");
                     }
             }
         }
         return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, smtpAlert, tcp, tcpfin, udp, flush,
-                strict, security, scriptUser, vrrpVersion, other);
+                strict, security, scriptUser, vrrpVersion, syncDaemon, flushOnStop, http,
+                new GarpConfig(garpDelay != null || !minGarp ? garpDelay : Duration.ZERO,
+                        garpRepeat != null || !minGarp ? garpRepeat : Integer.valueOf(1), garpRefresh,
+                        garpRefreshRepeat, garpLowerDelay, garpLowerRepeat), other);
     }
 
     // ---------------------------------------------------------------- vrrp
@@ -635,6 +808,7 @@ public final class Binder {
         Map<String, String> notify = new HashMap<>();
         Boolean smtpAlert = null;
         Boolean accept = null;
+        Boolean higherPrio = null;
         Duration garpDelay = null;
         Integer garpRepeat = null;
         Duration garpRefresh = null;
@@ -736,6 +910,31 @@ public final class Binder {
                 case "no_accept":
                     accept = Boolean.FALSE;
                     break;
+                case "higher_prio_send_advert":
+                    higherPrio = v.bool(n, 0);
+                    break;
+                case "lower_prio_no_advert":
+                    lowerPrioNoAdvert(n);
+                    break;
+                case "mcast_dst_ip": {
+                    java.net.InetAddress a = v.address(n, 0);
+                    if (a != null) {
+                        multicastGroup(n, a instanceof java.net.Inet6Address ? io.lvs4j.vrrp.VrrpInstance.GROUP_IPV6
+                                : io.lvs4j.vrrp.VrrpInstance.GROUP_IPV4);
+                    }
+                    break;
+                }
+                case "old_unicast_checksum":
+                    problems.error(n.keyword(), "old_unicast_checksum: not supported (expected: left out): lvs4j's "
+                            + "unicast adverts carry the RFC checksum, as keepalived's do without this keyword");
+                    break;
+                case "use_vmac":
+                case "use_vmac_addr":
+                case "vmac_xmit_base":
+                case "use_ipvlan":
+                    problems.error(n.keyword(), n.name() + ": not supported (expected: left out): lvs4j runs VRRP on "
+                            + "the interface itself, with its own MAC address, and creates no macvlan/ipvlan device");
+                    break;
                 case "garp_master_delay":
                     garpDelay = v.timer(n, 0, 0, 255_000_000);
                     break;
@@ -763,9 +962,7 @@ public final class Binder {
                         }
                     } else if (INSTANCE_OTHER.contains(n.name())) {
                         putOther(other, n);
-                        if (!INSTANCE_ACTED.contains(n.name())) {
-                            notActed(n);
-                        }
+                        notActed(n);
                     } else {
                         unknown(n, "vrrp_instance");
                     }
@@ -783,7 +980,7 @@ public final class Binder {
                 routes, rules, unicastSrc, peers, mcastSrc, nopreempt, preemptDelay, trackIf, trackScript, trackFile,
                 dontTrackPrimary, notify, smtpAlert, accept,
                 new GarpConfig(garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, garpLowerDelay, garpLowerRepeat),
-                other);
+                higherPrio, other);
     }
 
     private static String join(List<Token> line) {
@@ -1856,6 +2053,7 @@ public final class Binder {
             if (isChecker(n.name())) {
                 CheckerConfig c = checker(n);
                 if (c != null) {
+                    locations.put(c, n.keyword());
                     checkers.add(c);
                 }
                 continue;

@@ -309,13 +309,19 @@ public final class LvsMapper {
                 }
             }
         }
+        if (group != null && persistence != null && vs.persistenceGranularity() != null) {
+            // keepalived 2.2.7 sets the granularity in the service rule, then each group entry (address
+            // range or fwmark) resets the netmask to the whole address before it talks to IPVS
+            warn(vs, label(vs) + ": persistence_granularity in a virtual_server group - ignored, as keepalived "
+                    + "2.2.7 installs group services with the full netmask");
+        }
         for (int k = 0; k < keys.size(); k++) {
             ServiceKey key = keys.get(k);
             VirtualService.Builder b = VirtualService.builder(key).scheduler(scheduler).flags(flags)
                     .onePacket(ops && (key.isFwmark() || key.protocol() == Protocol.UDP));
             if (persistence != null) {
                 b.persistenceSeconds(persistence);
-                if (vs.persistenceGranularity() != null) {
+                if (vs.persistenceGranularity() != null && group == null) {
                     try {
                         b.persistenceNetmask(vs.persistenceGranularity());
                     } catch (IllegalArgumentException e) {

@@ -105,7 +105,7 @@ public final class StrictMode {
                 i.advertInterval(), version, auth, i.virtualIpAddresses(), i.excludedVirtualIpAddresses(), i.virtualRoutes(),
                 i.virtualRules(), i.unicastSourceIp(), i.unicastPeers(), i.multicastSourceIp(), i.nopreempt(), preemptDelay,
                 i.trackInterfaces(), i.trackScripts(), i.trackFiles(), i.dontTrackPrimary(), i.notifyScripts(), i.smtpAlert(),
-                accept, i.garp(), other);
+                accept, i.garp(), i.higherPrioSendAdvert(), other);
     }
 
     private static Token at(Map<String, Token> keywords, String keyword, Token block) {

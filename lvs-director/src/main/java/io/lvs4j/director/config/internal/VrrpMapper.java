@@ -98,8 +98,12 @@ public final class VrrpMapper {
         return vrrp;
     }
 
+    /** global_defs' vrrp_garp_*: the defaults of each instance's garp_*. */
+    private GarpConfig globalGarp = GarpConfig.DEFAULTS;
+
     private Vrrp mapAll(KeepalivedConfig c) {
         Integer globalVersion = c.globalDefs().vrrpVersion();
+        globalGarp = c.globalDefs().vrrpGarp();
         // a name defined twice: the last block wins, as lvs4j has always run it
         Map<String, VrrpScriptConfig> scriptConfigs = new LinkedHashMap<>();
         for (VrrpScriptConfig s : c.vrrpScripts()) {
@@ -217,12 +221,8 @@ public final class VrrpMapper {
             b.excludedAddress(address(c.name(), v));
         }
         c.unicastPeers().forEach(b::unicastPeer);
-        b.garp(garp(c.garp()));
-        List<String> hp = c.otherSettings().get("higher_prio_send_advert");
-        if (hp != null) {
-            b.higherPrioritySendAdvert(hp.isEmpty() || hp.get(0).equalsIgnoreCase("true") || hp.get(0).equals("1")
-                    || hp.get(0).equalsIgnoreCase("yes") || hp.get(0).equalsIgnoreCase("on"));
-        }
+        b.garp(garp(c.garp(), globalGarp));
+        ifSet(c.higherPrioSendAdvert(), b::higherPrioritySendAdvert);
         for (TrackedObject t : c.trackInterfaces()) {
             if (owner && t.weight() != null && t.weight() != 0) {
                 problems.warning(at(t), ownerWeight(where + " track_interface " + t.name(), t.weight(), "interface"));
@@ -353,15 +353,20 @@ public final class VrrpMapper {
     }
 
     /** keepalived's defaults for the {@code garp_*} keywords not given. */
-    static GarpSettings garp(GarpConfig g) {
+    /** An instance's garp_* settings, each else global_defs' vrrp_garp_* one, else keepalived's default. */
+    static GarpSettings garp(GarpConfig g, GarpConfig global) {
         GarpSettings.Builder b = GarpSettings.builder();
-        ifSet(g.masterDelay(), b::masterDelay);
-        ifSet(g.masterRepeat(), b::masterRepeat);
-        ifSet(g.masterRefresh(), b::masterRefresh);
-        ifSet(g.masterRefreshRepeat(), b::masterRefreshRepeat);
-        ifSet(g.lowerPrioDelay(), b::lowerPrioDelay);
-        ifSet(g.lowerPrioRepeat(), b::lowerPrioRepeat);
+        ifSet(or(g.masterDelay(), global.masterDelay()), b::masterDelay);
+        ifSet(or(g.masterRepeat(), global.masterRepeat()), b::masterRepeat);
+        ifSet(or(g.masterRefresh(), global.masterRefresh()), b::masterRefresh);
+        ifSet(or(g.masterRefreshRepeat(), global.masterRefreshRepeat()), b::masterRefreshRepeat);
+        ifSet(or(g.lowerPrioDelay(), global.lowerPrioDelay()), b::lowerPrioDelay);
+        ifSet(or(g.lowerPrioRepeat(), global.lowerPrioRepeat()), b::lowerPrioRepeat);
         return b.build();
+    }
+
+    private static <T> T or(T own, T global) {
+        return own != null ? own : global;
     }
 
     /** A weighted track setter of a builder: {@code trackInterface(name, weight, reverse)}, ... */

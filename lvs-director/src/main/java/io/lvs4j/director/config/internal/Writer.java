@@ -4,6 +4,7 @@ import io.lvs4j.AddressFamily;
 import io.lvs4j.SchedulerFlag;
 import io.lvs4j.director.config.BgpSpeakerConfig;
 import io.lvs4j.director.config.GlobalDefs;
+import io.lvs4j.director.config.LvsSyncDaemonConfig;
 import io.lvs4j.director.config.GroupEntry;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.RealServerConfig;
@@ -173,8 +174,35 @@ public final class Writer {
         flag("enable_script_security", g.enableScriptSecurity());
         kv("script_user", g.scriptUser());
         kv("vrrp_version", g.vrrpVersion());
+        if (g.lvsSyncDaemon() != null) {
+            LvsSyncDaemonConfig d = g.lvsSyncDaemon();
+            StringBuilder t = new StringBuilder("lvs_sync_daemon ").append(word(d.interfaceName())).append(' ')
+                    .append(word(d.instance()));
+            optional(t, "id", d.syncId());
+            optional(t, "maxlen", d.maxLength());
+            optional(t, "port", d.port());
+            optional(t, "ttl", d.ttl());
+            optional(t, "group", d.group());
+            line(t.toString());
+        }
+        if (g.lvsFlushOnStop() != null) {
+            line(g.lvsFlushOnStop() == GlobalDefs.FlushOnStop.ALL ? "lvs_flush_on_stop" : "lvs_flush_on_stop VS");
+        }
+        kv("lvs4j_http", g.lvs4jHttp());
+        kv("vrrp_garp_master_delay", g.vrrpGarp().masterDelay());
+        kv("vrrp_garp_master_repeat", g.vrrpGarp().masterRepeat());
+        kv("vrrp_garp_master_refresh", g.vrrpGarp().masterRefresh());
+        kv("vrrp_garp_master_refresh_repeat", g.vrrpGarp().masterRefreshRepeat());
+        kv("vrrp_garp_lower_prio_delay", g.vrrpGarp().lowerPrioDelay());
+        kv("vrrp_garp_lower_prio_repeat", g.vrrpGarp().lowerPrioRepeat());
         other(g.otherSettings());
         close();
+    }
+
+    private static void optional(StringBuilder t, String key, Object value) {
+        if (value != null) {
+            t.append(' ').append(key).append(' ').append(word(String.valueOf(value)));
+        }
     }
 
     private void other(Map<String, List<String>> other) {
@@ -308,6 +336,7 @@ public final class Writer {
         kv("garp_master_refresh_repeat", i.garp().masterRefreshRepeat());
         kv("garp_lower_prio_delay", i.garp().lowerPrioDelay());
         kv("garp_lower_prio_repeat", i.garp().lowerPrioRepeat());
+        bool("higher_prio_send_advert", i.higherPrioSendAdvert());
         other(i.otherSettings());
         close();
     }
