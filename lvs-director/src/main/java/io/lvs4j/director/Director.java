@@ -136,6 +136,7 @@ public final class Director implements AutoCloseable {
     /** The namespace's lock and ownership record, or null when the director runs without them. */
     private final RunDirectory runDir;
     private final AddressRemover addressRemover;
+    private final StrictFirewall firewall; // vrrp_strict's rules (StrictFirewall)
     private final io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
     /** Route health injection, or null (then no BGP speaker runs). */
     private final RouteInjector injector;
@@ -204,6 +205,8 @@ public final class Director implements AutoCloseable {
         this.addressDelegate = b.addressDelegate;
         this.addressRemover = b.addressRemover != null ? b.addressRemover
                 : b.network != null ? AddressRemover.NONE : AddressRemover.linux(b.netns);
+        this.firewall = b.network != null ? StrictFirewall.NONE : StrictFirewall.linux(b.netns, this::failure);
+        firewall.configure(b.keepalived);
         this.table = table;
         this.ownedIpvs = ownedIpvs;
         this.keepRulesOnClose = b.keepRulesOnClose;
@@ -647,6 +650,7 @@ public final class Director implements AutoCloseable {
             timeouts = newTimeouts;
             notifies = newNotifies;
             mapped = newMapped;
+            firewall.configure(config); // before the new units' events: they come after this task
             if (!newPolicy.equals(scriptPolicy)) {
                 // scripts started from now on (checks, vrrp_scripts, notifies, commands) run under it
                 LOG.info("script policy now {} (was {})", newPolicy, scriptPolicy);
@@ -754,6 +758,7 @@ public final class Director implements AutoCloseable {
                     removeOwnServices();
                 }
                 stopDaemons();
+                firewall.close();
                 refreshKernel();
                 publish();
                 return null;
@@ -1232,6 +1237,7 @@ public final class Director implements AutoCloseable {
             recordOwnership();
             return;
         }
+        firewall.recover();
         java.util.Set<ServiceKey> inTable = new java.util.HashSet<>();
         try {
             for (ServiceState s : table.serviceStates()) {
@@ -1348,6 +1354,9 @@ public final class Director implements AutoCloseable {
 
     private void onVrrp(Object token, VrrpEvent e) {
         InstanceView v = instances.get(e.instance());
+        if (e instanceof VrrpEvent.AddressesRemoved) {
+            firewall.removed(e.instance()); // also from a unit a reload stopped
+        }
         if (v == null || v.token != token) {
             return; // a unit stopped by a reload (maybe replaced by one of the same name)
         }
@@ -1361,6 +1370,7 @@ public final class Director implements AutoCloseable {
             }
         } else if (e instanceof VrrpEvent.AddressesAdded a) {
             v.held = true;
+            firewall.added(a.instance(), v.config.acceptMode(), a.addresses());
             recordOwnership();
             seq = ++sequence;
             emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), true, texts(a.addresses())));
@@ -1875,7 +1885,8 @@ public final class Director implements AutoCloseable {
          * that finds a record while the lock was free (its writer was killed) first removes the
          * recorded virtual addresses (VRRP adds them back if this director becomes master),
          * deletes the recorded services the configuration no longer has, adopts the rest without
-         * a flush, stops a recorded sync daemon the configuration no longer has, and reports it
+         * a flush, stops a recorded sync daemon the configuration no longer has, removes the nftables
+         * tables {@code lvs4j} of {@code vrrp_strict}, and reports it
          * as a {@link DirectorEvent.Recovered}.
          *
          * <p>Default: true when the director works on the kernel (the kernel's IPVS table, or

@@ -84,6 +84,19 @@ public final class RawIpSocket implements AutoCloseable {
         return socket.interfaceIndex();
     }
 
+    /**
+     * Sets the hop limit (TTL) of the unicast packets sent from now on, 1..255 (255 when opened). For
+     * IPv6 the kernel writes it; an IPv4 {@code IP_HDRINCL} packet carries the TTL its sender wrote.
+     */
+    public void unicastHops(int hops) throws InterfaceException {
+        Preconditions.checkInRange(hops, 1, 255, "unicast hops");
+        try {
+            socket.unicastHops(hops);
+        } catch (NetlinkIoException e) {
+            throw Rtnetlink.wrap(e, "unicast hops " + hops);
+        }
+    }
+
     /** Sends {@code packet}'s readable bytes (IPv4: a whole IP packet; IPv6: the payload) to {@code destination}. */
     public void send(ByteBuf packet, InetAddress destination) throws InterfaceException {
         try {

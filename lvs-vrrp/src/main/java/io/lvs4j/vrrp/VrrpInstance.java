@@ -60,6 +60,7 @@ public final class VrrpInstance {
     private final List<VirtualAddress> excludedAddresses;
     private final List<UnicastPeer> unicastPeers;
     private final List<InetAddress> unicastPeerAddresses;
+    private final int unicastTtl;
     private final GarpSettings garp;
     private final boolean higherPrioritySendAdvert;
     private final List<Track> trackedInterfaces;
@@ -87,6 +88,7 @@ public final class VrrpInstance {
         this.excludedAddresses = List.copyOf(b.excludedAddresses);
         this.unicastPeers = List.copyOf(b.unicastPeers);
         this.unicastPeerAddresses = unicastPeers.stream().map(UnicastPeer::address).toList();
+        this.unicastTtl = b.unicastTtl;
         this.garp = b.garp;
         this.higherPrioritySendAdvert = b.higherPrioritySendAdvert;
         this.trackedInterfaces = List.copyOf(b.trackedInterfaces);
@@ -118,6 +120,7 @@ public final class VrrpInstance {
         b.virtualAddresses.addAll(virtualAddresses);
         b.excludedAddresses.addAll(excludedAddresses);
         b.unicastPeers.addAll(unicastPeers);
+        b.unicastTtl = unicastTtl;
         b.garp = garp;
         b.higherPrioritySendAdvert = higherPrioritySendAdvert;
         b.trackedInterfaces.addAll(trackedInterfaces);
@@ -215,6 +218,14 @@ public final class VrrpInstance {
         return unicastPeerAddresses;
     }
 
+    /**
+     * The TTL (IPv4) or hop limit (IPv6) of the adverts sent to the unicast peers
+     * ({@code unicast_ttl}); 255 by default. Multicast adverts always carry 255 (RFC 5798 5.1.1.3).
+     */
+    public int unicastTtl() {
+        return unicastTtl;
+    }
+
     /** The unicast peers with their TTL bounds, in the order of {@link #unicastPeers()}. */
     public List<UnicastPeer> unicastPeerBounds() {
         return unicastPeers;
@@ -298,6 +309,7 @@ public final class VrrpInstance {
                 && acceptModeGiven == i.acceptModeGiven && Objects.equals(authentication, i.authentication)
                 && Objects.equals(sourceAddress, i.sourceAddress) && virtualAddresses.equals(i.virtualAddresses)
                 && excludedAddresses.equals(i.excludedAddresses) && unicastPeers.equals(i.unicastPeers)
+                && unicastTtl == i.unicastTtl
                 && garp.equals(i.garp) && higherPrioritySendAdvert == i.higherPrioritySendAdvert
                 && trackedInterfaces.equals(i.trackedInterfaces) && trackedScripts.equals(i.trackedScripts)
                 && dontTrackPrimary == i.dontTrackPrimary && notify.equals(i.notify) && useVmac == i.useVmac
@@ -319,7 +331,8 @@ public final class VrrpInstance {
                 + (nopreempt ? " nopreempt" : "") + (preemptDelay.isZero() ? "" : " preempt_delay=" + preemptDelay)
                 + (authentication == null ? "" : " auth=" + authentication) + " vips=" + virtualAddresses
                 + (excludedAddresses.isEmpty() ? "" : " excluded=" + excludedAddresses)
-                + (unicastPeers.isEmpty() ? "" : " peers=" + unicastPeers.size()) + "]";
+                + (unicastPeers.isEmpty() ? "" : " peers=" + unicastPeers.size())
+                + (unicastTtl == 255 ? "" : " unicast_ttl=" + unicastTtl) + "]";
     }
 
     /** The notify commands of an instance or a sync group (command lines, or null). */
@@ -394,6 +407,7 @@ public final class VrrpInstance {
         private final List<VirtualAddress> virtualAddresses = new ArrayList<>();
         private final List<VirtualAddress> excludedAddresses = new ArrayList<>();
         private final List<UnicastPeer> unicastPeers = new ArrayList<>();
+        private int unicastTtl = 255;
         private GarpSettings garp = GarpSettings.DEFAULTS;
         private boolean higherPrioritySendAdvert;
         private final List<Track> trackedInterfaces = new ArrayList<>();
@@ -558,6 +572,15 @@ public final class VrrpInstance {
             return this;
         }
 
+        /**
+         * The TTL (IPv4) or hop limit (IPv6) of the adverts sent to the unicast peers
+         * ({@code unicast_ttl}), 1..255; 255. Only with unicast peers ({@link #build()} checks).
+         */
+        public Builder unicastTtl(int ttl) {
+            this.unicastTtl = Preconditions.checkInRange(ttl, 1, 255, p("unicast_ttl"));
+            return this;
+        }
+
         /** Gratuitous ARP settings ({@code garp_*}); {@link GarpSettings#DEFAULTS}. */
         public Builder garp(GarpSettings garp) {
             this.garp = Preconditions.checkNotNull(garp, p("garp"));
@@ -681,6 +704,8 @@ public final class VrrpInstance {
                         Addresses.format(peer.address()), family + " like the virtual addresses");
             }
             Preconditions.checkState(!(v6 && version == 2), p("version"), 2, "3 for IPv6 (RFC 3768 is IPv4 only)");
+            Preconditions.checkState(unicastTtl == 255 || !unicastPeers.isEmpty(), p("unicast_ttl"), unicastTtl,
+                    "255 without unicast peers (multicast adverts carry 255)");
             long ms = advertInterval.toMillis();
             if (version == 2) {
                 Preconditions.checkState(ms % 1000 == 0, p("advert_int"), advertInterval,

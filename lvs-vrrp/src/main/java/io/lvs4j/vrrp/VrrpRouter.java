@@ -97,7 +97,7 @@ public final class VrrpRouter {
                 instance.virtualRouterId(), instance.advertIntervalCentis(),
                 VrrpInstance.authType(instance.authentication().orElse(null)),
                 VrrpInstance.key(instance.authentication().orElse(null)), primary,
-                vips, unicast, List.copyOf(peers), peerTtls));
+                vips, unicast, List.copyOf(peers), peerTtls, instance.unicastTtl()));
     }
 
     /**

@@ -222,6 +222,51 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void unicastTtl_outOfRangeOrWithoutPeers_rejected() {
+        assertThatThrownBy(() -> base().unicastTtl(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("vrrp_instance VI_1 unicast_ttl: 0 (expected: 1..255)");
+        assertThatThrownBy(() -> base().unicastTtl(256))
+                .hasMessage("vrrp_instance VI_1 unicast_ttl: 256 (expected: 1..255)");
+        assertThatThrownBy(() -> base().unicastTtl(200).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("vrrp_instance VI_1 unicast_ttl: 200 (expected: 255 without unicast peers (multicast"
+                        + " adverts carry 255))");
+        VrrpInstance i = base().unicastPeer("192.0.2.2").unicastTtl(200).build();
+        assertThat(i.unicastTtl()).isEqualTo(200);
+        assertThat(i.toBuilder().build()).isEqualTo(i).isNotEqualTo(base().unicastPeer("192.0.2.2").build());
+        assertThat(base().build().unicastTtl()).isEqualTo(255);
+    }
+
+    @Test
+    void router_unicastTtl_sentInTheIpv4HeaderOfEachUnicastAdvert() {
+        VirtualClock clock = new VirtualClock();
+        List<byte[]> sent = new ArrayList<>();
+        io.lvs4j.vrrp.spi.VrrpTransport capture = new io.lvs4j.vrrp.spi.VrrpTransport() {
+            @Override
+            public void open(Receiver receiver) {}
+
+            @Override
+            public void send(io.netty.buffer.ByteBuf packet, java.net.InetAddress destination) {
+                byte[] b = new byte[packet.readableBytes()];
+                packet.getBytes(packet.readerIndex(), b);
+                sent.add(b);
+            }
+
+            @Override
+            public void close() {}
+        };
+        for (int ttl : new int[] {200, 255, 1}) {
+            sent.clear();
+            VrrpRouter r = VrrpRouter.create(base().priority(255).initialState(InitialState.MASTER)
+                    .unicastPeer("192.0.2.2").unicastTtl(ttl).build(), capture, clock);
+            r.start();
+            clock.advance(Duration.ofSeconds(3));
+            assertThat(sent).as("adverts at TTL %d", ttl).hasSizeGreaterThanOrEqualTo(2);
+            assertThat(sent).allSatisfy(p -> assertThat(p[8] & 0xff).isEqualTo(ttl));
+            r.stop();
+        }
+    }
+
+    @Test
     void router_instanceWithoutSourceAddress_rejected() {
         VirtualClock clock = new VirtualClock();
         VrrpInstance i = VrrpInstance.builder("x").interfaceName("eth0").virtualRouterId(1).virtualAddress("192.0.2.1")

@@ -122,11 +122,36 @@ class IgnoredSettingsTest {
     }
 
     @Test
-    void vrrpStrict_plainInstance_readsWithTheFirewallWarning() throws Exception {
+    void vrrpStrict_plainInstance_readsWithoutTheOldFirewallWarning() throws Exception {
+        // the director now drops the traffic as keepalived does (StrictFirewall): nothing to warn about
+        // (this host has nft; StrictModeFirewallTest covers a host without it)
         ConfigResult r = parse(STRICT + VI + "}\n");
-        assertThat(r.warnings()).extracting(Object::toString).contains("keepalived.conf:2:2: vrrp_strict: traffic to the "
-                + "virtual addresses is not blocked: keepalived adds firewall rules dropping it on instances not in accept "
-                + "mode, lvs4j adds none (strict mode's other rules are applied as keepalived applies them)");
+        assertThat(r.warnings()).extracting(ConfigProblem::message).noneMatch(m -> m.startsWith("vrrp_strict"));
+    }
+
+    @Test
+    void unicastTtl_outOfRange_locatedError() {
+        ConfigException e = errors(VI + " unicast_ttl 0\n unicast_peer {\n  10.0.0.2\n }\n}\n");
+        assertThat(e.errors()).extracting(Object::toString).containsExactly(
+                "keepalived.conf:9:2: vrrp_instance VI_1 unicast_ttl: \"0\" (expected: 1..255)");
+        assertThat(errors(VI + " unicast_ttl 256\n unicast_peer {\n  10.0.0.2\n }\n}\n").errors())
+                .extracting(ConfigProblem::message).containsExactly("vrrp_instance VI_1 unicast_ttl: \"256\" (expected: 1..255)");
+    }
+
+    @Test
+    void unicastTtl_withoutUnicastPeers_locatedWarning() throws Exception {
+        ConfigResult r = parse(VI + " unicast_ttl 64\n}\n");
+        assertThat(r.warnings()).extracting(Object::toString).contains("keepalived.conf:9:2: vrrp_instance VI_1 "
+                + "unicast_ttl: 64 (expected: unicast peers) - ignored: multicast adverts carry TTL 255, as keepalived "
+                + "sends them");
+    }
+
+    @Test
+    void unicastTtl_withUnicastPeer_noWarning_andTheInstanceSendsIt() throws Exception {
+        ConfigResult r = parse(VI + " unicast_ttl 64\n unicast_peer {\n  10.0.0.2\n }\n}\n");
+        assertThat(r.warnings()).extracting(ConfigProblem::message).noneMatch(m -> m.contains("unicast_ttl"));
+        assertThat(io.lvs4j.director.config.internal.VrrpMapper.map(r.config()).instances().get(0).unicastTtl())
+                .isEqualTo(64);
     }
 
     @Test

@@ -183,6 +183,15 @@ public final class RawSocket implements AutoCloseable {
         setBytes(Native.SOL_SOCKET, Native.SO_RCVTIMEO, tv, "SO_RCVTIMEO");
     }
 
+    /** The hop limit of unicast packets (IPv6 {@code IPV6_UNICAST_HOPS}; IPv4 {@code IP_TTL}, which IP_HDRINCL overrides). */
+    public void unicastHops(int hops) throws NetlinkIoException {
+        if (family == Native.AF_INET6) {
+            setInt(Native.IPPROTO_IPV6, Native.IPV6_UNICAST_HOPS, hops, "IPV6_UNICAST_HOPS");
+        } else {
+            setInt(Native.IPPROTO_IP, Native.IP_TTL, hops, "IP_TTL");
+        }
+    }
+
     private void setInt(int level, int opt, int value, String name) throws NetlinkIoException {
         if (libc.setsockopt(fd, level, opt, new IntByReference(value), 4) != 0) {
             throw failure("setsockopt", name);

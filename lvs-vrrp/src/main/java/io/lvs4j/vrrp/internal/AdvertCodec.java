@@ -31,14 +31,24 @@ public final class AdvertCodec {
     /**
      * The settings of the instance the codec serves. {@code key} is the 8-byte, zero-padded password.
      * {@code peerTtls} holds, for each of {@code peers}, its TTL (hop limit) bounds as
-     * {@code min << 8 | max}.
+     * {@code min << 8 | max}. {@code unicastTtl} is the TTL of IPv4 unicast adverts (1..255; multicast
+     * ones carry 255); IPv6's hop limit is the socket's.
      */
     public record Config(boolean ipv6, int version, int vrid, int intervalCentis, int authType, byte[] key,
-            byte[] source, byte[] addresses, boolean unicast, List<byte[]> peers, int[] peerTtls) {
+            byte[] source, byte[] addresses, boolean unicast, List<byte[]> peers, int[] peerTtls, int unicastTtl) {
         public Config {
             if (peerTtls.length != peers.size()) {
                 throw new IllegalArgumentException("peerTtls: " + peerTtls.length + " (expected: one per peer)");
             }
+            if (unicastTtl < 1 || unicastTtl > 255) {
+                throw new IllegalArgumentException("unicastTtl: " + unicastTtl + " (expected: 1..255)");
+            }
+        }
+
+        /** Unicast adverts with TTL 255. */
+        public Config(boolean ipv6, int version, int vrid, int intervalCentis, int authType, byte[] key,
+                byte[] source, byte[] addresses, boolean unicast, List<byte[]> peers, int[] peerTtls) {
+            this(ipv6, version, vrid, intervalCentis, authType, key, source, addresses, unicast, peers, peerTtls, 255);
         }
 
         /** Peers that accept any TTL. */
@@ -153,7 +163,7 @@ public final class AdvertCodec {
         out.writeShort(total);
         out.writeShort(ipId);
         out.writeShort(0);
-        out.writeByte(255);
+        out.writeByte(config.unicast() ? config.unicastTtl() : 255);
         out.writeByte(ah ? PROTO_AH : PROTO_VRRP);
         out.writeShort(0);
         out.writeBytes(config.source());

@@ -76,6 +76,14 @@ final class RawVrrpTransport implements VrrpTransport {
                         instance.sourceAddress().orElseThrow(), POLL_MILLIS)
                 : RawIpSocket.openIpv4(netns, interfaceName, ah ? PROTOCOL_AH : PROTOCOL_VRRP,
                         multicast ? VrrpInstance.GROUP_IPV4 : null, POLL_MILLIS);
+        if (instance.ipv6() && instance.unicastTtl() != 255) {
+            try {
+                s.unicastHops(instance.unicastTtl()); // IPv4 packets carry the TTL the codec writes
+            } catch (InterfaceException | RuntimeException e) {
+                s.close();
+                throw e;
+            }
+        }
         return new RawVrrpTransport(s, executor, instance.name());
     }
 

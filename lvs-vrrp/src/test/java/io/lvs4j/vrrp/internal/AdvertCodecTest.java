@@ -366,6 +366,28 @@ class AdvertCodecTest {
     }
 
     @Test
+    void encode_unicastTtl_inTheIpv4Header_multicastAlways255() {
+        List<byte[]> peer = List.of(ip("192.0.2.1"));
+        for (boolean unicast : new boolean[] {true, false}) {
+            AdvertCodec.Config c = new AdvertCodec.Config(false, 3, 51, 100, 0, new byte[8], ip("192.0.2.2"),
+                    concat("192.0.2.100"), unicast, unicast ? peer : List.of(), unicast ? new int[] {255} : new int[0], 64);
+            ByteBuf out = Unpooled.buffer();
+            new AdvertCodec(c).encode(out, 100, unicast ? ip("192.0.2.1") : ip("224.0.0.18"));
+            assertThat((int) out.getUnsignedByte(8)).as("unicast %s", unicast).isEqualTo(unicast ? 64 : 255);
+            // the header checksum covers the TTL: a peer's decoder accepts the packet, within its bounds
+            AdvertCodec.Config receiver = new AdvertCodec.Config(false, 3, 51, 100, 0, new byte[8], ip("192.0.2.1"),
+                    concat("192.0.2.100"), unicast, unicast ? List.of(ip("192.0.2.2")) : List.of(),
+                    unicast ? new int[] {64 << 8 | 64} : new int[0]);
+            if (unicast) {
+                assertThat(new AdvertCodec(receiver).decode(out.duplicate(), null, new Advert())).isNull();
+            }
+        }
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new AdvertCodec.Config(false, 3, 51, 100, 0,
+                new byte[8], SRC, concat("192.0.2.100"), true, List.of(SRC), new int[] {255}, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("unicastTtl: 0 (expected: 1..255)");
+    }
+
+    @Test
     void decode_unicastTtlOfUnknownSource_unknownSourceFirst() {
         AdvertCodec.Config other = new AdvertCodec.Config(false, 3, 51, 100, 0, new byte[8], ip("192.0.2.2"),
                 concat("192.0.2.100"), true, List.of(ip("192.0.2.9")), new int[] {255 << 8 | 255});

@@ -86,4 +86,46 @@ class UnicastTtlIT extends LabFixture {
         assertThat(has(lab.j, Lab.J_IF, "192.0.2.100")).isFalse();
         assertThat(has(lab.ka, Lab.KA_IF, "192.0.2.100")).isTrue();
     }
+
+    /**
+     * The sending side: keepalived, the lower priority, accepts lvs4j's adverts only at TTL 200
+     * ({@code min_ttl 200 max_ttl 200}). lvs4j at the default TTL 255 is not heard (keepalived
+     * becomes master too); lvs4j with {@code unicastTtl(200)} is, and keepalived steps back.
+     */
+    @Test
+    void lvs4jUnicastTtl_keepalivedPeerBounds200_defaultDroppedThen200Followed() throws Exception {
+        lab = new Lab("u");
+        String unicast = "  unicast_src_ip " + Lab.KA_ADDR + "\n  unicast_peer {\n    " + Lab.J_ADDR
+                + " min_ttl 200 max_ttl 200\n  }\n";
+        Lab.Keepalived k = lab.keepalived("ku", keepalivedConf("ku", keepalivedInstance("VI_1", "BACKUP", 52, 100, "1",
+                2, null, "192.0.2.100/24", unicast)));
+        java.util.function.IntFunction<VrrpRouter> lvs4j = ttl -> {
+            try {
+                node = VrrpNode.builder(lab.network()).instance(lvs4jBuilder("VI_1", InitialState.MASTER, 52, 150,
+                        Duration.ofSeconds(1), 2, null, List.of(vip("192.0.2.100", 24)), List.of(),
+                        Addresses.parse(Lab.J_ADDR, "src")).unicastPeer(Lab.KA_ADDR).unicastTtl(ttl).build()).start();
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+            return node.router("VI_1");
+        };
+
+        // TTL 255: keepalived drops every advert, hears no master and takes the address as well
+        VrrpRouter r = lvs4j.apply(255);
+        assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> state(r) == RouterState.MASTER)).isTrue();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(8), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100")))
+                .as("keepalived log:%n%s", k.log()).isTrue();
+        node.close();
+        node = null;
+
+        // TTL 200: keepalived accepts the higher priority's adverts and gives the address up
+        VrrpRouter fits = lvs4j.apply(200);
+        assertThat(Lab.waitUntil(Duration.ofSeconds(6), () -> !has(lab.ka, Lab.KA_IF, "192.0.2.100")))
+                .as("keepalived log:%n%s", k.log()).isTrue();
+        assertThat(state(fits)).isEqualTo(RouterState.MASTER);
+        assertThat(has(lab.j, Lab.J_IF, "192.0.2.100")).isTrue();
+        // and stays backup: still without the address two adverts later
+        Thread.sleep(2_000);
+        assertThat(has(lab.ka, Lab.KA_IF, "192.0.2.100")).as("keepalived log:%n%s", k.log()).isFalse();
+    }
 }

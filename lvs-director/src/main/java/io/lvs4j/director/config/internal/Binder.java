@@ -146,6 +146,13 @@ public final class Binder {
             "include_check", "config_save_dir", "tmp_config_directory", "data_use_instance",
             "linkbeat_use_polling");
 
+    /**
+     * Keywords of {@link #INSTANCE_OTHER} that lvs4j does act on from {@code otherSettings}: no
+     * warning for them. {@code unicast_ttl}: the VRRP instance's setting ({@link VrrpMapper});
+     * {@code strict_mode}: {@link StrictMode}.
+     */
+    static final Set<String> INSTANCE_ACTED = Set.of("unicast_ttl", "strict_mode");
+
     static final Set<String> INSTANCE_OTHER = Set.of("unicast_fault_no_peer", "check_unicast_src", "native_ipv6", "vrf",
             "track_process", "track_bfd", "track_src_ip", "unicast_ttl", "promote_secondaries",
             "linkbeat_use_polling", "skip_check_adv_addr", "strict_mode", "debug", "notify_master_rx_lower_pri",
@@ -583,9 +590,7 @@ public final class Binder {
                     break;
                 case "vrrp_strict":
                     strict = true;
-                    problems.warning(n.keyword(), "vrrp_strict: traffic to the virtual addresses is not blocked: keepalived "
-                            + "adds firewall rules dropping it on instances not in accept mode, lvs4j adds none "
-                            + "(strict mode's other rules are applied as keepalived applies them)");
+                    StrictMode.requireFirewall(problems, n.keyword(), "vrrp_strict");
                     break;
                 case "enable_script_security":
                     security = true;
@@ -962,7 +967,9 @@ public final class Binder {
                         }
                     } else if (INSTANCE_OTHER.contains(n.name())) {
                         putOther(other, n);
-                        notActed(n);
+                        if (!INSTANCE_ACTED.contains(n.name())) {
+                            notActed(n);
+                        }
                     } else {
                         unknown(n, "vrrp_instance");
                     }

@@ -4,6 +4,7 @@ import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.VirtualIpAddress;
 import io.lvs4j.director.config.VrrpInstanceConfig;
 import io.lvs4j.director.config.AuthenticationConfig;
+import io.lvs4j.director.host.VipFirewall;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.vrrp.InitialState;
 import java.net.Inet6Address;
@@ -26,7 +27,23 @@ import java.util.Objects;
 public final class StrictMode {
     private static final int OWNER = 255;
 
+    /** Whether this host has the nft program the director's firewall needs; replaced by tests. */
+    static java.util.function.BooleanSupplier nftPresent = () -> VipFirewall.nftProgram().isPresent();
+
     private StrictMode() {}
+
+    /**
+     * A located error at {@code at} when this host has no {@code nft} program: the director drops the
+     * traffic of a non-accept master's virtual addresses with it (keepalived's firewall rules), and
+     * a strict mode that cannot do that is refused rather than run half.
+     */
+    static void requireFirewall(Problems problems, Token at, String setting) {
+        if (!nftPresent.getAsBoolean()) {
+            problems.error(at, Preconditions.message(setting, "nft not found", "the nftables program (Debian: "
+                    + "apt-get install nftables): strict mode drops the traffic of a master's virtual addresses "
+                    + "without accept mode, as keepalived does"));
+        }
+    }
 
     /**
      * The configuration with strict mode applied; the new instances are located where the old ones
@@ -38,6 +55,11 @@ public final class StrictMode {
         boolean changed = false;
         for (VrrpInstanceConfig i : config.vrrpInstances()) {
             Token at = locations.get(i);
+            if (at != null && !config.globalDefs().vrrpStrict() && strict(i, false, new Problems(), at)) {
+                // strict_mode of the instance alone (vrrp_strict was checked where it stands)
+                requireFirewall(problems, at(keywords.getOrDefault(i, Map.of()), "strict_mode", at),
+                        "vrrp_instance " + i.name() + " strict_mode");
+            }
             VrrpInstanceConfig n = at == null || !strict(i, config.globalDefs().vrrpStrict(), problems, at) ? i
                     : apply(i, config.globalDefs().vrrpVersion(), problems, at, keywords.getOrDefault(i, Map.of()));
             if (n != i) {
@@ -114,6 +136,23 @@ public final class StrictMode {
 
     private static void override(Problems problems, Token at, String name, String setting, String instead) {
         problems.warning(at, name + ": " + setting + " overridden in strict mode, as keepalived does: " + instead);
+    }
+
+    /**
+     * The names of the instances that run in strict mode (their own {@code strict_mode}, else the
+     * global {@code vrrp_strict}): the director drops the traffic of their virtual addresses while
+     * they are master without accept mode, as keepalived does.
+     */
+    public static java.util.Set<String> strictInstances(KeepalivedConfig config) {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        Problems ignored = new Problems();
+        Token none = new Token(Token.Kind.WORD, "", false, "<config>", 0, 0);
+        for (VrrpInstanceConfig i : config.vrrpInstances()) {
+            if (strict(i, config.globalDefs().vrrpStrict(), ignored, none)) {
+                out.add(i.name());
+            }
+        }
+        return out;
     }
 
     /** Whether the instance runs in strict mode: its own strict_mode, else the global vrrp_strict. */

@@ -149,6 +149,33 @@ public final class VrrpMapper {
         }
     }
 
+    /**
+     * {@code unicast_ttl N}: the TTL of the unicast adverts, 1..255 (a located error otherwise); without
+     * unicast peers a located warning and ignored, as keepalived ignores it for multicast.
+     */
+    private void unicastTtl(VrrpInstanceConfig c, String where, VrrpInstance.Builder b) {
+        List<String> v = c.otherSettings().get("unicast_ttl");
+        if (v == null) {
+            return;
+        }
+        String text = v.isEmpty() ? "" : v.get(0);
+        int ttl;
+        try {
+            ttl = v.size() == 1 ? Integer.parseInt(text) : -1;
+        } catch (NumberFormatException e) {
+            ttl = -1;
+        }
+        if (ttl < 1 || ttl > 255) {
+            problems.error(at(c, "unicast_ttl"), Preconditions.message(where + " unicast_ttl", String.join(" ", v),
+                    "1..255"));
+        } else if (c.unicastPeers().isEmpty()) {
+            problems.warning(at(c, "unicast_ttl"), Preconditions.message(where + " unicast_ttl", ttl,
+                    "unicast peers") + " - ignored: multicast adverts carry TTL 255, as keepalived sends them");
+        } else {
+            b.unicastTtl(ttl);
+        }
+    }
+
     private Token at(Object block) {
         Token t = locations.get(block);
         return t != null ? t : UNKNOWN;
@@ -221,6 +248,7 @@ public final class VrrpMapper {
             b.excludedAddress(address(c.name(), v));
         }
         c.unicastPeers().forEach(b::unicastPeer);
+        unicastTtl(c, where, b);
         b.garp(garp(c.garp(), globalGarp));
         ifSet(c.higherPrioSendAdvert(), b::higherPrioritySendAdvert);
         for (TrackedObject t : c.trackInterfaces()) {
