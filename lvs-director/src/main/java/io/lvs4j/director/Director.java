@@ -99,11 +99,14 @@ import org.slf4j.LoggerFactory;
  * overlaid with the health view; every change reconciles through {@link Reconciler}: the smallest
  * change, weight changes as SET (connections live on), removed real servers drained for
  * {@link Builder#drainTimeout} when they still have connections. Services in the table that the
- * director never managed are left as they are (also on close). A change the kernel refuses is
- * reported (the
- * {@link ReconcileException} names what was applied and what failed, and a
- * {@link DirectorEvent.Failure} is emitted); the director then re-reads the table, so its state
- * shows the kernel as it is.
+ * director never managed are left as they are (also on close). A change diffs only the services
+ * whose configuration or health changed against the table as the director last read it plus what
+ * it applied since, and reads nothing (a one-weight reload is one request); the periodic repair
+ * ({@link Builder#repairInterval}) reads the whole table and repairs drift. A change the kernel
+ * refuses is followed by a full read and reconcile in the same call; if that is refused too it is
+ * reported (the {@link ReconcileException} names what was applied and what failed, and a
+ * {@link DirectorEvent.Failure} is emitted), the director re-reads the table, so its state shows
+ * the kernel as it is, and its next change reads the table again.
  *
  * <p><b>One director per network namespace, and crash recovery.</b> A director on the kernel
  * first takes its namespace's lock under {@code /run/lvs4j} (a second one fails with a
