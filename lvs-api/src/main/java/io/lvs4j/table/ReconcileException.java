@@ -90,6 +90,23 @@ public final class ReconcileException extends IpvsException {
         return sb.toString();
     }
 
+    /**
+     * This failure as the end of a longer reconcile that had applied {@code earlier} first (a
+     * director that retries a refused change with a full reconcile reports both): the same
+     * failures, {@code earlier} followed by {@link #applied()} as the applied changes.
+     */
+    public ReconcileException afterApplying(List<Change> earlier) {
+        if (earlier.isEmpty()) {
+            return this;
+        }
+        List<Change> all = new ArrayList<>(earlier);
+        all.addAll(applied);
+        IpvsBatchException cause = (IpvsBatchException) getCause();
+        ReconcileException e = new ReconcileException(getMessage(), cause, failures, all, notSent, inDoubt);
+        e.setStackTrace(getStackTrace());
+        return e;
+    }
+
     /** The changes the kernel refused, in order, each with its error. */
     public List<Failure> failures() {
         return failures;

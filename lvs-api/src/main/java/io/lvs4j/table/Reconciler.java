@@ -102,6 +102,39 @@ public final class Reconciler {
     public ReconcileResult reconcile(DirectorConfig desired, List<ServiceState> states) throws IpvsException {
         Preconditions.checkNotNull(desired, "desired configuration");
         Preconditions.checkNotNull(states, "current services");
+        return reconcile(desired, states, null);
+    }
+
+    /**
+     * Reconciles only some services: those {@code desired} names and those of {@code states}
+     * (the table's state of those services as the caller knows it, without reading the table).
+     * A service of {@code states} that {@code desired} lacks is removed; every other service of
+     * the table, and its drains, is left as it is. The caller vouches for {@code states}: a
+     * director that keeps the table as it last read and changed it, and repairs drift with a
+     * full {@link #reconcile(DirectorConfig)} now and then, sends only what changed.
+     *
+     * @param desired the services wanted, of those to reconcile (the timeouts too, if not
+     *     {@link Timeouts#UNCHANGED})
+     * @param states the table's services among those to reconcile (absent: not in the table)
+     * @throws ReconcileException if the table refused some changes
+     * @throws IpvsException if the timeouts could not be read (nothing was changed)
+     */
+    public ReconcileResult reconcileServices(DirectorConfig desired, List<ServiceState> states) throws IpvsException {
+        Preconditions.checkNotNull(desired, "desired configuration");
+        Preconditions.checkNotNull(states, "current services");
+        java.util.Set<ServiceKey> scope = new java.util.HashSet<>();
+        for (VirtualService s : desired.services()) {
+            scope.add(s.key());
+        }
+        for (ServiceState s : states) {
+            scope.add(s.service().key());
+        }
+        return reconcile(desired, states, scope);
+    }
+
+    /** {@code scope}: the services reconciled (null: all of the table). */
+    private ReconcileResult reconcile(DirectorConfig desired, List<ServiceState> states, java.util.Set<ServiceKey> scope)
+            throws IpvsException {
         Timeouts currentTimeouts = desired.timeouts().equals(Timeouts.UNCHANGED) ? Timeouts.UNCHANGED : backend.timeouts();
         List<VirtualService> current = new ArrayList<>(states.size());
         Map<ServiceKey, ServiceState> byKey = new HashMap<>();
@@ -114,6 +147,9 @@ public final class Reconciler {
         // a drain ends without deleting when its server is wanted again, or its service or server is gone
         for (Iterator<DrainKey> it = drains.keySet().iterator(); it.hasNext(); ) {
             DrainKey k = it.next();
+            if (scope != null && !scope.contains(k.service())) {
+                continue; // not reconciled now: its drain goes on
+            }
             Optional<VirtualService> want = desired.service(k.service());
             if (want.isEmpty() || want.get().realServer(k.address(), k.port()).isPresent()
                     || state(byKey, k) == null) {

@@ -99,11 +99,14 @@ import org.slf4j.LoggerFactory;
  * overlaid with the health view; every change reconciles through {@link Reconciler}: the smallest
  * change, weight changes as SET (connections live on), removed real servers drained for
  * {@link Builder#drainTimeout} when they still have connections. Services in the table that the
- * director never managed are left as they are (also on close). A change the kernel refuses is
- * reported (the
- * {@link ReconcileException} names what was applied and what failed, and a
- * {@link DirectorEvent.Failure} is emitted); the director then re-reads the table, so its state
- * shows the kernel as it is.
+ * director never managed are left as they are (also on close). A change diffs only the services
+ * whose configuration or health changed against the table as the director last read it plus what
+ * it applied since, and reads nothing (a one-weight reload is one request); the periodic repair
+ * ({@link Builder#repairInterval}) reads the whole table and repairs drift. A change the kernel
+ * refuses is followed by a full read and reconcile in the same call; if that is refused too it is
+ * reported (the {@link ReconcileException} names what was applied and what failed, and a
+ * {@link DirectorEvent.Failure} is emitted), the director re-reads the table, so its state shows
+ * the kernel as it is, and its next change reads the table again.
  *
  * <p><b>One director per network namespace, and crash recovery.</b> A director on the kernel
  * first takes its namespace's lock under {@code /run/lvs4j} (a second one fails with a
@@ -160,9 +163,7 @@ public final class Director implements AutoCloseable {
     private final Map<String, InstanceView> instances = new LinkedHashMap<>();
     private Timeouts timeouts;
     private KeepalivedMapping.Sync sync;
-    private List<ServiceState> kernel = List.of();
-    private List<ServiceState> readBefore; // the table as desired() read it, during a reconcile
-    private Map<ServiceKey, Healthy> healthy = Map.of(); // what desired() made of each configured service
+    private final TableSync tables; // the desired table and the known one: a change diffs only what changed
     private Map<ServiceKey, Published> published = Map.of(); // what publish() made of each configured service
     private List<SyncDaemon> daemons = List.of();
     private List<OwnershipRecord.Daemon> ownDaemons = List.of(); // the sync daemons this director started
@@ -221,6 +222,7 @@ public final class Director implements AutoCloseable {
         this.timeouts = b.timeouts;
         this.sync = b.sync;
         this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
+        this.tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
         this.scriptPolicy = b.scriptPolicy;
         this.commands = ScriptRunner.create(b.scriptPolicy, ScriptLauncher.create(b.netns));
         HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
@@ -925,8 +927,7 @@ public final class Director implements AutoCloseable {
         List<Change> applied = List.of();
         List<Drain> draining = reconciler.drains();
         try {
-            DirectorConfig want = desired(); // reads the table into readBefore: the reconcile's one dump
-            ReconcileResult r = reconciler.reconcile(want, readBefore);
+            ReconcileResult r = tables.full(configured.values(), owned, monitor.view(), timeouts); // the one dump
             applied = r.applied();
             draining = r.draining();
             repairProblem = null;
@@ -935,14 +936,14 @@ public final class Director implements AutoCloseable {
             repairFailed(e);
         } catch (IpvsException e) {
             repairFailed(e);
-        } finally {
-            readBefore = null;
         }
         if (!applied.isEmpty()) {
             long seq = ++sequence;
             emit(new DirectorEvent.Repaired(seq, loop.nanos(), applied));
             kernelChanged(applied, draining);
-            refreshKernel();
+            if (!tables.trusted()) {
+                refreshKernel();
+            }
             recordOwnership();
             publish();
         }
@@ -954,46 +955,6 @@ public final class Director implements AutoCloseable {
             repairProblem = problem;
             failure("repair", e);
         }
-    }
-
-    /** The desired table: the configured services with the real servers the health view lets in, at the weights it wants. */
-    private DirectorConfig desired() throws IpvsException {
-        DirectorConfig.Builder b = DirectorConfig.builder().timeouts(timeouts);
-        // services the director never managed stay as the table has them now
-        List<ServiceState> now = table.serviceStates();
-        readBefore = now;
-        for (ServiceState s : now) {
-            ServiceKey k = s.service().key();
-            if (!configured.containsKey(k) && !owned.contains(k)) {
-                b.service(s.service());
-            }
-        }
-        HealthView health = monitor.view();
-        Map<ServiceKey, Healthy> next = new HashMap<>(configured.size() * 2);
-        for (ServiceHealth sh : configured.values()) {
-            ServiceKey k = sh.service().key();
-            ServiceView view = health.service(k).orElse(null);
-            Healthy h = healthy.get(k);
-            if (h == null || h.configured != sh || h.view != view) {
-                h = new Healthy(sh, view, healthy(sh, view));
-            }
-            next.put(k, h);
-            b.service(h.wanted);
-        }
-        healthy = next;
-        return b.build();
-    }
-
-    /**
-     * A configured service as desired() last made it from the configuration and the health view;
-     * both are immutable, so while neither changed (the same objects) it is made no more.
-     */
-    private record Healthy(ServiceHealth configured, ServiceView view, VirtualService wanted) {}
-
-    /** The configured service with the real servers (and sorry server) the view wants in, at their wanted weights. */
-    private static VirtualService healthy(ServiceHealth sh, ServiceView view) {
-        List<RealServer> in = view == null ? List.of() : view.inService();
-        return sh.service().toBuilder().clearRealServers().realServers(in).build();
     }
 
     /** A real server's address and port: a map key that costs no string (publish() makes one per real server). */
@@ -1014,13 +975,11 @@ public final class Director implements AutoCloseable {
         dirty = false;
         owned.addAll(configured.keySet());
         recordOwnership(); // before the kernel gets them
-        List<Change> applied = null; // known only when all went through
-        readBefore = null;
         long started = loop.nanos();
         try {
-            DirectorConfig want = desired(); // reads the table into readBefore: the reconcile's one dump
-            ReconcileResult r = reconciler.reconcile(want, readBefore);
-            applied = r.applied();
+            // only what changed, against the table as last known; a full pass (one dump) at start,
+            // after a refusal, when the timeouts change
+            ReconcileResult r = tables.reconcile(configured.values(), owned, monitor.view(), timeouts);
             kernelChanged(r.applied(), r.draining());
             for (Change c : r.applied()) {
                 if (c.kind() == Change.Kind.REMOVE_SERVICE && !configured.containsKey(c.key())) {
@@ -1038,70 +997,16 @@ public final class Director implements AutoCloseable {
         } finally {
             Reconciles was = reconciles;
             reconciles = new Reconciles(was.count() + 1, was.nanos() + (loop.nanos() - started));
-            List<ServiceState> edited = readBefore == null || applied == null ? null : edited(readBefore, applied);
-            if (edited != null) {
-                // nothing changed, or only real servers' settings (a weight): the table as read just
-                // before with those edits, instead of a second dump
-                kernel = edited;
+            if (tables.trusted()) {
+                // the table as last read with what was applied since, instead of a dump
                 refreshedNanos = loop.nanos();
             } else {
                 refreshKernel();
             }
-            readBefore = null;
             recordOwnership();
             publish();
             routes();
         }
-    }
-
-    /**
-     * The table as read before a reconcile that applied {@code applied}, if those are only edits of
-     * real servers' settings that keep their forwarding method (a weight change): the edited real
-     * servers as the kernel was given them, with their connections and counters as read. Null if
-     * any other change was applied (then the table is read again).
-     */
-    static List<ServiceState> edited(List<ServiceState> before, List<Change> applied) {
-        if (applied.isEmpty()) {
-            return before;
-        }
-        Map<ServiceKey, List<Change>> edits = new HashMap<>();
-        for (Change c : applied) {
-            if (c.kind() != Change.Kind.EDIT_SERVER || c.server().forwarding() != c.previous().forwarding()) {
-                return null;
-            }
-            edits.computeIfAbsent(c.key(), k -> new ArrayList<>()).add(c);
-        }
-        List<ServiceState> out = new ArrayList<>(before.size());
-        int done = 0;
-        for (ServiceState s : before) {
-            List<Change> cs = edits.get(s.service().key());
-            if (cs == null) {
-                out.add(s);
-                continue;
-            }
-            VirtualService.Builder vb = s.service().toBuilder().clearRealServers();
-            List<RealServerState> rs = new ArrayList<>(s.realServers().size());
-            int found = 0;
-            for (RealServerState r : s.realServers()) {
-                RealServer now = r.server();
-                for (Change c : cs) {
-                    if (c.previous().equals(now)) {
-                        now = c.server();
-                        found++;
-                        break;
-                    }
-                }
-                vb.realServer(now);
-                rs.add(now == r.server() ? r : new RealServerState(now, r.activeConnections(), r.inactiveConnections(),
-                        r.persistentConnections(), r.stats()));
-            }
-            if (found != cs.size()) {
-                return null; // not as read: read it again
-            }
-            out.add(new ServiceState(vb.build(), s.stats(), rs));
-            done++;
-        }
-        return done == edits.size() ? out : null;
     }
 
     /** Route health injection follows the services and the health view (model, desired, difference, speaker). */
@@ -1145,7 +1050,7 @@ public final class Director implements AutoCloseable {
 
     private void refreshKernel() {
         try {
-            kernel = table.serviceStates();
+            tables.read();
             daemons = table.daemons();
             refreshedNanos = loop.nanos();
         } catch (IpvsException e) {
@@ -1473,17 +1378,13 @@ public final class Director implements AutoCloseable {
             tracked.getOrDefault(e.getKey(), List.of()).forEach(ib::tracked);
             is.add(ib.build());
         }
-        Map<ServiceKey, ServiceState> byKey = new HashMap<>();
-        for (ServiceState s : kernel) {
-            byKey.put(s.service().key(), s);
-        }
         List<Drain> drains = reconciler.drains();
         HealthView health = monitor.view();
         List<DirectorState.Service> ss = new ArrayList<>();
         Map<ServiceKey, Published> next = new HashMap<>(configured.size() * 2);
         for (ServiceHealth sh : configured.values()) {
             ServiceKey key = sh.service().key();
-            ServiceState k = byKey.get(key);
+            ServiceState k = tables.state(key);
             Optional<ServiceView> view = health.service(key);
             Published was = published.get(key);
             if (drains.isEmpty() && was != null && was.configured == sh && was.view == view.orElse(null)

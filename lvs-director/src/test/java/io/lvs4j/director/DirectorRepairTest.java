@@ -8,6 +8,7 @@ import io.lvs4j.RealServer;
 import io.lvs4j.VirtualService;
 import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.table.IpvsException;
+import io.lvs4j.table.ReconcileResult;
 import io.lvs4j.table.ServiceState;
 import io.lvs4j.time.VirtualClock;
 import java.time.Duration;
@@ -141,9 +142,78 @@ class DirectorRepairTest {
                 .isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void weight_tableDriftedBehindItsBack_changeSentAloneDriftRepairedByThePass() throws Exception {
+        start(Director.builder().service(OTHER).repairInterval(Duration.ofSeconds(10)));
+        table.apply(List.of(Change.editServer(WEB, WEB.realServers().get(1).withWeight(9), WEB.realServers().get(1))));
+        int dumps = table.dumps;
+        int sent = table.sent.size();
+
+        director.weight(OTHER.key(), OTHER.realServers().get(0).address(), 80, 5);
+
+        // the known table is trusted: one request, no dump, the drift in WEB not seen yet
+        assertThat(table.dumps - dumps).isZero();
+        assertThat(table.sent.subList(sent, table.sent.size())).singleElement()
+                .satisfies(c -> assertThat(c.kind()).isEqualTo(Change.Kind.EDIT_SERVER));
+        assertThat(rules()).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=9")
+                .containsEntry("TCP 192.0.2.200:80", "198.51.100.9:80=5");
+
+        clock.advance(Duration.ofSeconds(10)); // the anti-entropy pass reads the table
+
+        assertThat(rules()).isEqualTo(Map.of("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=4",
+                "TCP 192.0.2.200:80", "198.51.100.9:80=5"));
+        assertThat(repairs()).singleElement().satisfies(r -> assertThat(r.applied()).singleElement()
+                .satisfies(c -> assertThat(c.server().weight()).isEqualTo(4)));
+    }
+
+    @Test
+    void weight_changeFailsOnAStaleTable_fullReadAndReconcileInTheSameCall() throws Exception {
+        start(Director.builder().repairInterval(Duration.ZERO));
+        table.flush(); // ipvsadm -C, and no refresh since: the known table still has WEB
+        int dumps = table.dumps;
+
+        ReconcileResult r = director.weight(WEB.key(), WEB.realServers().get(0).address(), 80, 7);
+
+        assertThat(table.dumps - dumps).isEqualTo(1); // the fallback's one read
+        assertThat(rules()).isEqualTo(Map.of("TCP 192.0.2.100:80", "198.51.100.2:80=7 198.51.100.3:80=4"));
+        assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.ADD_SERVICE,
+                Change.Kind.ADD_SERVER, Change.Kind.ADD_SERVER);
+        assertThat(director.state().service(WEB.key()).orElseThrow().kernel().realServers())
+                .extracting(RealServer::weight).containsExactlyInAnyOrder(7, 4);
+    }
+
+    @Test
+    void weight_kernelRefusesTheChange_nextChangeIsAFullPassThatCatchesUp() throws Exception {
+        start(Director.builder().service(OTHER).repairInterval(Duration.ZERO));
+        table.refuse = true;
+        assertThatThrownBy(() -> director.weight(WEB.key(), WEB.realServers().get(0).address(), 80, 7))
+                .isInstanceOf(IpvsException.class);
+        assertThat(rules()).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=4");
+        table.refuse = false;
+        int dumps = table.dumps;
+
+        director.weight(OTHER.key(), OTHER.realServers().get(0).address(), 80, 2);
+
+        // the refused weight of WEB is sent with OTHER's: the change after a refusal reads the table
+        assertThat(table.dumps - dumps).isGreaterThanOrEqualTo(1);
+        assertThat(rules()).isEqualTo(Map.of("TCP 192.0.2.100:80", "198.51.100.2:80=7 198.51.100.3:80=4",
+                "TCP 192.0.2.200:80", "198.51.100.9:80=2"));
+        dumps = table.dumps;
+        director.weight(OTHER.key(), OTHER.realServers().get(0).address(), 80, 3);
+        assertThat(table.dumps - dumps).isZero(); // trusted again
+    }
+
     /** A table that refuses every change while {@link #refuse} is set, as a kernel without a module would. */
     private static final class RefusingTable extends ForwardingTable {
         volatile boolean refuse;
+        int dumps;
+        final List<Change> sent = new ArrayList<>();
+
+        @Override
+        public List<ServiceState> serviceStates() throws IpvsException {
+            dumps++;
+            return table.serviceStates();
+        }
 
         RefusingTable(InMemoryIpvs table) {
             super(table);
@@ -155,6 +225,7 @@ class DirectorRepairTest {
                 throw new IpvsException("IPVS_CMD_NEW_SERVICE", changes.get(0).key().toString(), 12,
                         "Cannot allocate memory", null, null);
             }
+            sent.addAll(changes);
             table.apply(changes);
         }
     }
