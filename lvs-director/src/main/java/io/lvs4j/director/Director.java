@@ -54,7 +54,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -127,8 +126,10 @@ public final class Director implements AutoCloseable {
     private final Reconciler reconciler;
     private final HealthMonitor monitor;
     private final VrrpNetwork<?> vrrpNetwork;
-    private final List<DirectorListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<CheckListener> checkListeners = new CopyOnWriteArrayList<>();
+    private final Events events;
+    /** The table as last read. */
+    private final LastRead read;
+    private final StatePublisher publisher = new StatePublisher();
     private final boolean keepRulesOnClose;
     private final boolean flushOnClose;
     private final long refreshNanos;
@@ -164,21 +165,15 @@ public final class Director implements AutoCloseable {
     private Timeouts timeouts;
     private KeepalivedMapping.Sync sync;
     private final TableSync tables; // the desired table and the known one: a change diffs only what changed
-    private Map<ServiceKey, Published> published = Map.of(); // what publish() made of each configured service
-    private List<SyncDaemon> daemons = List.of();
     private List<OwnershipRecord.Daemon> ownDaemons = List.of(); // the sync daemons this director started
     private OwnershipRecord recorded; // the record last written
     private String recordProblem; // the last failure to write it, reported once
     private String repairProblem; // the last repair's failure, reported once while it repeats
-    private long refreshedNanos;
     private boolean dirty;
     private boolean reconcileQueued;
     private boolean closing;
-    private long sequence;
 
-    private volatile DirectorState snapshot = new DirectorState(List.of(), List.of(), List.of(), 0);
     private volatile Reconciles reconciles = new Reconciles(0, 0);
-    private volatile Map<String, io.lvs4j.vrrp.VrrpStatistics> vrrpStatistics = Map.of();
     private volatile boolean closed;
     private final LoopHeartbeat heartbeat = new LoopHeartbeat(); // issue 13: liveness for systemd's watchdog
 
@@ -202,11 +197,12 @@ public final class Director implements AutoCloseable {
 
     private Director(Builder b, Loop loop, IpvsTable table, Ipvs ownedIpvs, RunDirectory runDir) {
         this.loop = loop;
+        this.events = new Events(loop, b.listeners);
         this.runDir = runDir;
         this.addressDelegate = b.addressDelegate;
         this.addressRemover = b.addressRemover != null ? b.addressRemover
                 : b.network != null ? AddressRemover.NONE : AddressRemover.linux(b.netns);
-        this.firewall = b.network != null ? StrictFirewall.NONE : StrictFirewall.linux(b.netns, this::failure);
+        this.firewall = b.network != null ? StrictFirewall.NONE : StrictFirewall.linux(b.netns, events::failure);
         firewall.configure(b.keepalived);
         this.table = table;
         this.ownedIpvs = ownedIpvs;
@@ -218,15 +214,15 @@ public final class Director implements AutoCloseable {
         this.startScripts = List.copyOf(b.scripts);
         this.refreshNanos = b.refreshInterval.toNanos();
         this.repairNanos = b.repairInterval.toNanos();
-        this.listeners.addAll(b.listeners);
         this.timeouts = b.timeouts;
         this.sync = b.sync;
         this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
         this.tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
+        this.read = new LastRead(tables, table, loop, events);
         this.scriptPolicy = b.scriptPolicy;
         this.commands = ScriptRunner.create(b.scriptPolicy, ScriptLauncher.create(b.netns));
         HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
-                .checkListener(this::onCheck).scriptPolicy(b.scriptPolicy);
+                .checkListener(events::onCheck).scriptPolicy(b.scriptPolicy);
         if (b.netns != null) {
             mb.scriptNamespace(b.netns); // MISC_CHECK programs run in the director's namespace
         }
@@ -265,13 +261,13 @@ public final class Director implements AutoCloseable {
                 new RouteInjector.Sink() {
                     @Override
                     public void routes(List<String> announced, List<String> withdrawn) {
-                        long seq = ++sequence;
-                        emit(new DirectorEvent.Routes(seq, loop.nanos(), announced, withdrawn));
+                        long seq = events.next();
+                        events.emit(new DirectorEvent.Routes(seq, loop.nanos(), announced, withdrawn));
                     }
 
                     @Override
                     public void failure(String operation, Exception e) {
-                        Director.this.failure(operation, e);
+                        events.failure(operation, e);
                     }
                 });
     }
@@ -330,7 +326,7 @@ public final class Director implements AutoCloseable {
 
     /** The last published state: cheap to poll (no netlink round trip); counters are as of {@link DirectorState#refreshedNanos()}. */
     public DirectorState state() {
-        return snapshot;
+        return publisher.state();
     }
 
     /**
@@ -360,7 +356,7 @@ public final class Director implements AutoCloseable {
      * change and at every refresh interval). Cheap (one volatile read), from any thread.
      */
     public Map<String, io.lvs4j.vrrp.VrrpStatistics> vrrpStatistics() {
-        return vrrpStatistics;
+        return publisher.vrrpStatistics();
     }
 
     /** The reconciles run so far and their total time; see {@link Reconciles}. */
@@ -371,14 +367,14 @@ public final class Director implements AutoCloseable {
     /** Reads the IPVS table now and returns the state with fresh counters. */
     public DirectorState refresh() {
         if (closed) {
-            return snapshot;
+            return publisher.state();
         }
         run(() -> {
-            refreshKernel();
+            read.refresh();
             publish();
             return null;
         });
-        return snapshot;
+        return publisher.state();
     }
 
     /**
@@ -400,7 +396,7 @@ public final class Director implements AutoCloseable {
     }
 
     public void addListener(DirectorListener listener) {
-        listeners.add(Preconditions.checkNotNull(listener, "listener"));
+        events.addListener(listener);
     }
 
     /**
@@ -409,25 +405,15 @@ public final class Director implements AutoCloseable {
      * state changes only.
      */
     public void addCheckListener(CheckListener listener) {
-        checkListeners.add(Preconditions.checkNotNull(listener, "check listener"));
+        events.addCheckListener(listener);
     }
 
     public void removeCheckListener(CheckListener listener) {
-        checkListeners.remove(listener);
-    }
-
-    private void onCheck(String kind, io.lvs4j.health.CheckResult result) {
-        for (CheckListener l : checkListeners) {
-            try {
-                l.onCheck(kind, result);
-            } catch (RuntimeException e) {
-                LOG.warn("check listener threw on {} {}", kind, result, e);
-            }
-        }
+        events.removeCheckListener(listener);
     }
 
     public void removeListener(DirectorListener listener) {
-        listeners.remove(listener);
+        events.removeListener(listener);
     }
 
     /**
@@ -589,7 +575,7 @@ public final class Director implements AutoCloseable {
                 b.unit.close(); // never started: sends nothing, touches no address
             }
             run(() -> {
-                failure("reload", e);
+                events.failure("reload", e);
                 return null;
             });
             throw e;
@@ -620,7 +606,7 @@ public final class Director implements AutoCloseable {
                     restarted.add(s.name());
                 } catch (RuntimeException e) {
                     // built, so only a bug gets here: reported, the rest is applied
-                    failure("starting VRRP " + s.name(), e);
+                    events.failure("starting VRRP " + s.name(), e);
                 }
             }
             List<String> changedServices = new ArrayList<>();
@@ -668,11 +654,11 @@ public final class Director implements AutoCloseable {
                 sync = newSync;
             }
             syncDaemons();
-            long seq = ++sequence;
-            emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, kept, changedServices));
+            long seq = events.next();
+            events.emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, kept, changedServices));
             if (!java.util.Objects.equals(newRhi, rhi)) {
                 // the speaker keeps its sessions; the services' routes follow the new services
-                failure("bgp_speaker", new IllegalStateException("bgp_speaker and announce/no_announce changes take"
+                events.failure("bgp_speaker", new IllegalStateException("bgp_speaker and announce/no_announce changes take"
                         + " effect at the next start (the running speaker and its settings are kept)"));
             }
             return reconcileNow();
@@ -754,14 +740,14 @@ public final class Director implements AutoCloseable {
                     try {
                         table.flush();
                     } catch (IpvsException e) {
-                        failure("flushing the IPVS table", e);
+                        events.failure("flushing the IPVS table", e);
                     }
                 } else if (!keepRulesOnClose) {
                     removeOwnServices();
                 }
                 stopDaemons();
                 firewall.close();
-                refreshKernel();
+                read.refresh();
                 publish();
                 return null;
             });
@@ -891,15 +877,15 @@ public final class Director implements AutoCloseable {
         try {
             if (!reconciler.drains().isEmpty()) {
                 ReconcileResult r = reconciler.progressDrains();
-                kernelChanged(r.applied(), r.draining());
+                events.kernelChanged(r.applied(), r.draining());
             }
         } catch (ReconcileException e) {
-            kernelChanged(e.applied(), reconciler.drains());
-            failure("draining", e);
+            events.kernelChanged(e.applied(), reconciler.drains());
+            events.failure("draining", e);
         } catch (IpvsException e) {
-            failure("draining", e);
+            events.failure("draining", e);
         }
-        refreshKernel();
+        read.refresh();
         publish();
         loop.schedule(refreshNanos, this::tick);
     }
@@ -938,11 +924,11 @@ public final class Director implements AutoCloseable {
             repairFailed(e);
         }
         if (!applied.isEmpty()) {
-            long seq = ++sequence;
-            emit(new DirectorEvent.Repaired(seq, loop.nanos(), applied));
-            kernelChanged(applied, draining);
+            long seq = events.next();
+            events.emit(new DirectorEvent.Repaired(seq, loop.nanos(), applied));
+            events.kernelChanged(applied, draining);
             if (!tables.trusted()) {
-                refreshKernel();
+                read.refresh();
             }
             recordOwnership();
             publish();
@@ -953,22 +939,8 @@ public final class Director implements AutoCloseable {
         String problem = e.getMessage();
         if (!problem.equals(repairProblem)) {
             repairProblem = problem;
-            failure("repair", e);
+            events.failure("repair", e);
         }
-    }
-
-    /** A real server's address and port: a map key that costs no string (publish() makes one per real server). */
-    private record Endpoint(InetAddress address, int port) {
-        static Endpoint of(RealServer r) {
-            return new Endpoint(r.address(), r.port());
-        }
-    }
-
-    /** What the view wants for the service's real servers and sorry server, by address and port. */
-    private static Map<Endpoint, RealServer> wanted(Optional<ServiceView> view) {
-        Map<Endpoint, RealServer> in = new HashMap<>();
-        view.ifPresent(v -> v.inService().forEach(r -> in.put(Endpoint.of(r), r)));
-        return in;
     }
 
     private ReconcileResult reconcileNow() throws IpvsException {
@@ -980,7 +952,7 @@ public final class Director implements AutoCloseable {
             // only what changed, against the table as last known; a full pass (one dump) at start,
             // after a refusal, when the timeouts change
             ReconcileResult r = tables.reconcile(configured.values(), owned, monitor.view(), timeouts);
-            kernelChanged(r.applied(), r.draining());
+            events.kernelChanged(r.applied(), r.draining());
             for (Change c : r.applied()) {
                 if (c.kind() == Change.Kind.REMOVE_SERVICE && !configured.containsKey(c.key())) {
                     owned.remove(c.key());
@@ -988,20 +960,20 @@ public final class Director implements AutoCloseable {
             }
             return r;
         } catch (ReconcileException e) {
-            kernelChanged(e.applied(), reconciler.drains());
-            failure("reconcile", e);
+            events.kernelChanged(e.applied(), reconciler.drains());
+            events.failure("reconcile", e);
             throw e;
         } catch (IpvsException e) {
-            failure("reconcile", e);
+            events.failure("reconcile", e);
             throw e;
         } finally {
             Reconciles was = reconciles;
             reconciles = new Reconciles(was.count() + 1, was.nanos() + (loop.nanos() - started));
             if (tables.trusted()) {
                 // the table as last read with what was applied since, instead of a dump
-                refreshedNanos = loop.nanos();
+                read.known();
             } else {
-                refreshKernel();
+                read.refresh();
             }
             recordOwnership();
             publish();
@@ -1036,28 +1008,6 @@ public final class Director implements AutoCloseable {
         }
     }
 
-    private void kernelChanged(List<Change> applied, List<Drain> draining) {
-        if (!applied.isEmpty()) {
-            long seq = ++sequence;
-            emit(new DirectorEvent.KernelChange(seq, loop.nanos(), applied, draining));
-        }
-    }
-
-    private void failure(String operation, Exception e) {
-        long seq = ++sequence;
-        emit(new DirectorEvent.Failure(seq, loop.nanos(), operation, e));
-    }
-
-    private void refreshKernel() {
-        try {
-            tables.read();
-            daemons = table.daemons();
-            refreshedNanos = loop.nanos();
-        } catch (IpvsException e) {
-            failure("reading the IPVS table", e);
-        }
-    }
-
     private void removeOwnServices() {
         try {
             DirectorConfig.Builder others = DirectorConfig.builder();
@@ -1067,9 +1017,9 @@ public final class Director implements AutoCloseable {
                 }
             }
             ReconcileResult r = Reconciler.builder(table).build().reconcile(others.build());
-            kernelChanged(r.applied(), List.of());
+            events.kernelChanged(r.applied(), List.of());
         } catch (IpvsException e) {
-            failure("removing the director's services", e);
+            events.failure("removing the director's services", e);
         }
     }
 
@@ -1108,9 +1058,9 @@ public final class Director implements AutoCloseable {
                 recordOwnership(); // before it runs
                 table.startDaemon(b.build());
             }
-            daemons = table.daemons();
+            read.daemons(table.daemons());
         } catch (IpvsException | RuntimeException e) {
-            failure("sync daemon", e);
+            events.failure("sync daemon", e);
         }
     }
 
@@ -1125,7 +1075,7 @@ public final class Director implements AutoCloseable {
             ownDaemons = List.of();
             recordOwnership();
         } catch (IpvsException e) {
-            failure("stopping the sync daemon", e);
+            events.failure("stopping the sync daemon", e);
         }
     }
 
@@ -1135,7 +1085,7 @@ public final class Director implements AutoCloseable {
      */
     private void recover() {
         if (runDir.previousProblem() != null) {
-            failure("reading the ownership record", new java.io.IOException(runDir.previousProblem()));
+            events.failure("reading the ownership record", new java.io.IOException(runDir.previousProblem()));
         }
         OwnershipRecord crashed = runDir.previous();
         if (crashed == null) {
@@ -1149,7 +1099,7 @@ public final class Director implements AutoCloseable {
                 inTable.add(s.service().key());
             }
         } catch (IpvsException e) {
-            failure("reading the IPVS table for the recovery", e);
+            events.failure("reading the IPVS table for the recovery", e);
         }
         Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, sync != null,
                 new java.util.HashSet<>(rhiRoutes()));
@@ -1163,7 +1113,7 @@ public final class Director implements AutoCloseable {
                     removed.add(v.text());
                 }
             } catch (InterfaceException | RuntimeException e) {
-                failure("removing the stale virtual address " + v.text(), e);
+                events.failure("removing the stale virtual address " + v.text(), e);
             }
         }
         for (OwnershipRecord.Route r : plan.removeRoutes()) {
@@ -1175,7 +1125,7 @@ public final class Director implements AutoCloseable {
                     removed.add(r.text());
                 }
             } catch (InterfaceException | RuntimeException e) {
-                failure("removing the stale route health injection address " + r.text(), e);
+                events.failure("removing the stale route health injection address " + r.text(), e);
             }
         }
         addressRemover.close();
@@ -1191,11 +1141,11 @@ public final class Director implements AutoCloseable {
                     }
                 }
             } catch (IpvsException e) {
-                failure("stopping the crashed run's sync daemon", e);
+                events.failure("stopping the crashed run's sync daemon", e);
             }
         }
-        long seq = ++sequence;
-        emit(new DirectorEvent.Recovered(seq, loop.nanos(), crashed.pid, removed,
+        long seq = events.next();
+        events.emit(new DirectorEvent.Recovered(seq, loop.nanos(), crashed.pid, removed,
                 new ArrayList<>(plan.removeServices()), new ArrayList<>(plan.adoptServices())));
         recordOwnership();
     }
@@ -1232,7 +1182,7 @@ public final class Director implements AutoCloseable {
             String problem = e.toString();
             if (!problem.equals(recordProblem)) {
                 recordProblem = problem;
-                failure("writing the ownership record " + runDir.recordFile(), e);
+                events.failure("writing the ownership record " + runDir.recordFile(), e);
             }
         }
     }
@@ -1268,8 +1218,8 @@ public final class Director implements AutoCloseable {
         long seq;
         if (e instanceof VrrpEvent.StateChanged s) {
             v.state = s.to();
-            seq = ++sequence;
-            emit(new DirectorEvent.VrrpTransition(seq, loop.nanos(), s.instance(), s.from(), s.to(), s.reason()));
+            seq = events.next();
+            events.emit(new DirectorEvent.VrrpTransition(seq, loop.nanos(), s.instance(), s.from(), s.to(), s.reason()));
             if (sync != null && sync.instance().equals(s.instance())) {
                 syncDaemons();
             }
@@ -1277,13 +1227,13 @@ public final class Director implements AutoCloseable {
             v.held = true;
             firewall.added(a.instance(), v.config.acceptMode(), a.addresses());
             recordOwnership();
-            seq = ++sequence;
-            emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), true, texts(a.addresses())));
+            seq = events.next();
+            events.emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), true, texts(a.addresses())));
         } else if (e instanceof VrrpEvent.AddressesRemoved a) {
             v.held = false;
             recordOwnership();
-            seq = ++sequence;
-            emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), false, texts(a.addresses())));
+            seq = events.next();
+            events.emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), false, texts(a.addresses())));
         } else if (e instanceof VrrpEvent.PriorityChanged p) {
             v.effectivePriority = p.to();
         }
@@ -1299,10 +1249,10 @@ public final class Director implements AutoCloseable {
     }
 
     /** A new health view (on the director's thread, the monitor's): its events go out, the table follows the view. */
-    private void onHealth(HealthView view, List<HealthEvent> events) {
-        for (HealthEvent e : events) {
-            long seq = ++sequence;
-            emit(new DirectorEvent.Health(seq, loop.nanos(), e));
+    private void onHealth(HealthView view, List<HealthEvent> changes) {
+        for (HealthEvent e : changes) {
+            long seq = events.next();
+            events.emit(new DirectorEvent.Health(seq, loop.nanos(), e));
             if (e.realServer() != null && (e.type() == HealthEvent.Type.REAL_SERVER_UP
                     || e.type() == HealthEvent.Type.REAL_SERVER_DOWN)) {
                 KeepalivedMapping.Notify n = notifies.getOrDefault(e.service(), Map.of()).get(e.realServer().endpoint());
@@ -1349,22 +1299,11 @@ public final class Director implements AutoCloseable {
         });
     }
 
-    private void emit(DirectorEvent e) {
-        for (DirectorListener l : listeners) {
-            try {
-                l.onEvent(e);
-            } catch (RuntimeException ex) {
-                LOG.warn("director listener threw on {}", e, ex);
-            }
-        }
-    }
-
     private void publish() {
         Map<String, io.lvs4j.vrrp.VrrpStatistics> counters = new LinkedHashMap<>();
         for (VrrpUnit u : units.values()) {
             u.statistics(counters);
         }
-        vrrpStatistics = java.util.Collections.unmodifiableMap(counters);
         Map<String, List<io.lvs4j.vrrp.TrackedObject>> tracked = new HashMap<>();
         for (VrrpUnit u : units.values()) {
             u.tracked(tracked);
@@ -1378,82 +1317,7 @@ public final class Director implements AutoCloseable {
             tracked.getOrDefault(e.getKey(), List.of()).forEach(ib::tracked);
             is.add(ib.build());
         }
-        List<Drain> drains = reconciler.drains();
-        HealthView health = monitor.view();
-        List<DirectorState.Service> ss = new ArrayList<>();
-        Map<ServiceKey, Published> next = new HashMap<>(configured.size() * 2);
-        for (ServiceHealth sh : configured.values()) {
-            ServiceKey key = sh.service().key();
-            ServiceState k = tables.state(key);
-            Optional<ServiceView> view = health.service(key);
-            Published was = published.get(key);
-            if (drains.isEmpty() && was != null && was.configured == sh && was.view == view.orElse(null)
-                    && (was.kernel == k || was.kernel != null && was.kernel.equals(k))) { // a dump makes new objects
-                ss.add(was.service);
-                next.put(key, was);
-                continue;
-            }
-            Map<Endpoint, RealServer> in = wanted(view);
-            List<DirectorState.Server> servers = new ArrayList<>();
-            long active = 0;
-            long inactive = 0;
-            for (RealServer r : sh.service().realServers()) {
-                DirectorState.Server s = server(r, DirectorState.Role.REAL_SERVER, health(sh, view, r), in, k);
-                servers.add(s);
-            }
-            RealServer sorry = sh.sorryServer();
-            if (sorry != null && (in.containsKey(Endpoint.of(sorry)) || kernelState(k, sorry).isPresent())) {
-                servers.add(server(sorry, DirectorState.Role.SORRY_SERVER, DirectorState.Health.UNCHECKED, in, k));
-            }
-            for (Drain d : drains) {
-                if (d.service().equals(key) && sh.service().realServer(d.server().address(), d.server().port()).isEmpty()) {
-                    servers.add(server(d.server(), DirectorState.Role.DRAINING, DirectorState.Health.UNCHECKED, in, k));
-                }
-            }
-            for (DirectorState.Server s : servers) {
-                active += s.activeConnections();
-                inactive += s.inactiveConnections();
-            }
-            boolean quorumMet = view.map(ServiceView::quorumMet).orElse(true);
-            DirectorState.Service made = new DirectorState.Service(sh.service(), k == null ? null : k.service(), quorumMet,
-                    servers, active, inactive, k == null ? IpvsStats.ZERO : k.stats());
-            ss.add(made);
-            if (drains.isEmpty()) {
-                next.put(key, new Published(sh, view.orElse(null), k, made));
-            }
-        }
-        published = next;
-        snapshot = new DirectorState(is, ss, daemons, refreshedNanos);
-    }
-
-    /**
-     * A service as publish() last made it from its configuration, health view and kernel state (all
-     * immutable): while all three are the same objects (and nothing drains) it is made no more.
-     */
-    private record Published(ServiceHealth configured, ServiceView view, ServiceState kernel,
-            DirectorState.Service service) {}
-
-    private static DirectorState.Health health(ServiceHealth sh, Optional<ServiceView> view, RealServer r) {
-        if (!sh.checked(r)) {
-            return DirectorState.Health.UNCHECKED;
-        }
-        return view.flatMap(v -> v.realServer(r.address(), r.port())).map(RealServerView::up)
-                .orElse(true) // not started yet: keepalived starts real servers as up
-                ? DirectorState.Health.UP : DirectorState.Health.DOWN;
-    }
-
-    private static Optional<RealServerState> kernelState(ServiceState k, RealServer r) {
-        return k == null ? Optional.empty() : k.realServer(r.address(), r.port());
-    }
-
-    private static DirectorState.Server server(RealServer r, DirectorState.Role role, DirectorState.Health health,
-            Map<Endpoint, RealServer> in, ServiceState k) {
-        RealServer want = in.get(Endpoint.of(r));
-        Optional<RealServerState> ks = kernelState(k, r);
-        return new DirectorState.Server(r, role, health, want == null ? -1 : want.weight(),
-                ks.map(x -> x.server().weight()).orElse(-1), ks.map(RealServerState::activeConnections).orElse(0),
-                ks.map(RealServerState::inactiveConnections).orElse(0), ks.map(RealServerState::stats)
-                        .orElse(IpvsStats.ZERO));
+        publisher.publish(is, counters, configured.values(), read, reconciler.drains(), monitor.view());
     }
 
     /** Runs on the director's thread; unchecked failures pass through, checked ones are wrapped. */
