@@ -124,6 +124,7 @@ public final class Director implements AutoCloseable {
     private final IpvsTable table;
     private final Ipvs ownedIpvs;
     private final Reconciler reconciler;
+    private final ReconcileCycle cycle;
     private final HealthMonitor monitor;
     private final VrrpNetwork<?> vrrpNetwork;
     private final Events events;
@@ -162,18 +163,13 @@ public final class Director implements AutoCloseable {
     private final Map<String, ScriptRunner.Prepared> preparedCommands = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, VrrpUnit> units = new LinkedHashMap<>();
     private final Map<String, InstanceView> instances = new LinkedHashMap<>();
-    private Timeouts timeouts;
     private KeepalivedMapping.Sync sync;
     private final TableSync tables; // the desired table and the known one: a change diffs only what changed
     private List<OwnershipRecord.Daemon> ownDaemons = List.of(); // the sync daemons this director started
     private OwnershipRecord recorded; // the record last written
     private String recordProblem; // the last failure to write it, reported once
-    private String repairProblem; // the last repair's failure, reported once while it repeats
-    private boolean dirty;
-    private boolean reconcileQueued;
     private boolean closing;
 
-    private volatile Reconciles reconciles = new Reconciles(0, 0);
     private volatile boolean closed;
     private final LoopHeartbeat heartbeat = new LoopHeartbeat(); // issue 13: liveness for systemd's watchdog
 
@@ -214,7 +210,6 @@ public final class Director implements AutoCloseable {
         this.startScripts = List.copyOf(b.scripts);
         this.refreshNanos = b.refreshInterval.toNanos();
         this.repairNanos = b.repairInterval.toNanos();
-        this.timeouts = b.timeouts;
         this.sync = b.sync;
         this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
         this.tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
@@ -253,6 +248,23 @@ public final class Director implements AutoCloseable {
             configured.put(sh.service().key(), sh);
         }
         this.monitor = mb.build();
+        this.cycle = new ReconcileCycle(loop, table, reconciler, tables, b.timeouts,
+                monitor, configured, owned, read, events, new ReconcileCycle.Hooks() {
+                    @Override
+                    public void recordOwnership() {
+                        Director.this.recordOwnership();
+                    }
+
+                    @Override
+                    public void publish() {
+                        Director.this.publish();
+                    }
+
+                    @Override
+                    public void routes() {
+                        Director.this.routes();
+                    }
+                }, () -> closing);
         this.vrrpNetwork = b.network != null
                 ? VrrpUnit.inMemory(b.network, b.node, b.nodeAddress)
                 : VrrpUnit.linux(b.netns, b.addressDelegate);
@@ -361,7 +373,7 @@ public final class Director implements AutoCloseable {
 
     /** The reconciles run so far and their total time; see {@link Reconciles}. */
     public Reconciles reconciles() {
-        return reconciles;
+        return cycle.reconciles();
     }
 
     /** Reads the IPVS table now and returns the state with fresh counters. */
@@ -428,7 +440,7 @@ public final class Director implements AutoCloseable {
         Preconditions.checkNotNull(service, "service");
         return change(() -> {
             putOnLoop(service);
-            return reconcileNow();
+            return cycle.reconcileNow();
         });
     }
 
@@ -438,7 +450,7 @@ public final class Director implements AutoCloseable {
         return change(() -> {
             ServiceHealth old = configured.get(service.key());
             putOnLoop(old == null ? ServiceHealth.builder(service).build() : old.withService(service));
-            return reconcileNow();
+            return cycle.reconcileNow();
         });
     }
 
@@ -449,7 +461,7 @@ public final class Director implements AutoCloseable {
             if (configured.remove(key) != null) {
                 monitor.removeService(key);
             }
-            return reconcileNow();
+            return cycle.reconcileNow();
         });
     }
 
@@ -473,7 +485,7 @@ public final class Director implements AutoCloseable {
                 b.realServer(realServer);
             }
             putOnLoop(sh.withService(b.build()));
-            return reconcileNow();
+            return cycle.reconcileNow();
         });
     }
 
@@ -486,7 +498,7 @@ public final class Director implements AutoCloseable {
             Preconditions.checkArgument(sh.service().realServer(address, port).isPresent(), "real server",
                     Addresses.endpoint(address, port), "one of " + key + "'s");
             putOnLoop(sh.withService(sh.service().toBuilder().removeRealServer(address, port).build()));
-            return reconcileNow();
+            return cycle.reconcileNow();
         });
     }
 
@@ -504,7 +516,7 @@ public final class Director implements AutoCloseable {
                 b.realServer(r == rs ? r.withWeight(weight) : r);
             }
             putOnLoop(sh.withService(b.build()));
-            return reconcileNow();
+            return cycle.reconcileNow();
         });
     }
 
@@ -635,7 +647,7 @@ public final class Director implements AutoCloseable {
             }
             configured.clear();
             configured.putAll(ordered);
-            timeouts = newTimeouts;
+            cycle.timeouts(newTimeouts);
             notifies = newNotifies;
             mapped = newMapped;
             firewall.configure(config); // before the new units' events: they come after this task
@@ -661,7 +673,7 @@ public final class Director implements AutoCloseable {
                 events.failure("bgp_speaker", new IllegalStateException("bgp_speaker and announce/no_announce changes take"
                         + " effect at the next start (the running speaker and its settings are kept)"));
             }
-            return reconcileNow();
+            return cycle.reconcileNow();
         });
     }
 
@@ -743,7 +755,7 @@ public final class Director implements AutoCloseable {
                         events.failure("flushing the IPVS table", e);
                     }
                 } else if (!keepRulesOnClose) {
-                    removeOwnServices();
+                    cycle.removeOwnServices();
                 }
                 stopDaemons();
                 firewall.close();
@@ -803,7 +815,7 @@ public final class Director implements AutoCloseable {
             }
             monitor.start();
             try {
-                reconcileNow();
+                cycle.reconcileNow();
             } catch (IpvsException e) {
                 // reported; the director runs with what the kernel took
             }
@@ -827,10 +839,7 @@ public final class Director implements AutoCloseable {
         run(() -> {
             syncDaemons();
             publish();
-            loop.schedule(refreshNanos, this::tick);
-            if (repairNanos > 0) {
-                loop.schedule(repairNanos, this::repairTick);
-            }
+            cycle.startTimers(refreshNanos, repairNanos);
             heartbeat.start(loop); // issue 13
             return null;
         });
@@ -870,156 +879,10 @@ public final class Director implements AutoCloseable {
         }
     }
 
-    private void tick() {
-        if (closing) {
-            return;
-        }
-        try {
-            if (!reconciler.drains().isEmpty()) {
-                ReconcileResult r = reconciler.progressDrains();
-                events.kernelChanged(r.applied(), r.draining());
-            }
-        } catch (ReconcileException e) {
-            events.kernelChanged(e.applied(), reconciler.drains());
-            events.failure("draining", e);
-        } catch (IpvsException e) {
-            events.failure("draining", e);
-        }
-        read.refresh();
-        publish();
-        loop.schedule(refreshNanos, this::tick);
-    }
-
-    /** Every {@link Builder#repairInterval}: the anti-entropy pass, unless a reconcile is pending anyway. */
-    private void repairTick() {
-        if (closing) {
-            return;
-        }
-        if (!dirty) {
-            repair();
-        }
-        loop.schedule(repairNanos, this::repairTick);
-    }
-
-    /**
-     * Compares the table with the desired one and puts back what differs in the services the
-     * director owns (flushed, removed or changed behind its back, or refused by the kernel before);
-     * services it does not own are left as they are. What it applied is a
-     * {@link DirectorEvent.Repaired}, followed by the usual {@link DirectorEvent.KernelChange}. A
-     * failure is a {@link DirectorEvent.Failure} ("repair"), reported again only when it changes.
-     */
-    private void repair() {
-        owned.addAll(configured.keySet());
-        List<Change> applied = List.of();
-        List<Drain> draining = reconciler.drains();
-        try {
-            ReconcileResult r = tables.full(configured.values(), owned, monitor.view(), timeouts); // the one dump
-            applied = r.applied();
-            draining = r.draining();
-            repairProblem = null;
-        } catch (ReconcileException e) {
-            applied = e.applied();
-            repairFailed(e);
-        } catch (IpvsException e) {
-            repairFailed(e);
-        }
-        if (!applied.isEmpty()) {
-            long seq = events.next();
-            events.emit(new DirectorEvent.Repaired(seq, loop.nanos(), applied));
-            events.kernelChanged(applied, draining);
-            if (!tables.trusted()) {
-                read.refresh();
-            }
-            recordOwnership();
-            publish();
-        }
-    }
-
-    private void repairFailed(IpvsException e) {
-        String problem = e.getMessage();
-        if (!problem.equals(repairProblem)) {
-            repairProblem = problem;
-            events.failure("repair", e);
-        }
-    }
-
-    private ReconcileResult reconcileNow() throws IpvsException {
-        dirty = false;
-        owned.addAll(configured.keySet());
-        recordOwnership(); // before the kernel gets them
-        long started = loop.nanos();
-        try {
-            // only what changed, against the table as last known; a full pass (one dump) at start,
-            // after a refusal, when the timeouts change
-            ReconcileResult r = tables.reconcile(configured.values(), owned, monitor.view(), timeouts);
-            events.kernelChanged(r.applied(), r.draining());
-            for (Change c : r.applied()) {
-                if (c.kind() == Change.Kind.REMOVE_SERVICE && !configured.containsKey(c.key())) {
-                    owned.remove(c.key());
-                }
-            }
-            return r;
-        } catch (ReconcileException e) {
-            events.kernelChanged(e.applied(), reconciler.drains());
-            events.failure("reconcile", e);
-            throw e;
-        } catch (IpvsException e) {
-            events.failure("reconcile", e);
-            throw e;
-        } finally {
-            Reconciles was = reconciles;
-            reconciles = new Reconciles(was.count() + 1, was.nanos() + (loop.nanos() - started));
-            if (tables.trusted()) {
-                // the table as last read with what was applied since, instead of a dump
-                read.known();
-            } else {
-                read.refresh();
-            }
-            recordOwnership();
-            publish();
-            routes();
-        }
-    }
-
     /** Route health injection follows the services and the health view (model, desired, difference, speaker). */
     private void routes() {
         if (injector != null && !closing) {
             injector.update(configured.keySet(), monitor.view());
-        }
-    }
-
-    private void reconcileIfDirty() {
-        reconcileQueued = false;
-        if (!dirty || closing) {
-            return;
-        }
-        try {
-            reconcileNow();
-        } catch (IpvsException e) {
-            // reported as a Failure event
-        }
-    }
-
-    private void markDirty() {
-        dirty = true;
-        if (!reconcileQueued) {
-            reconcileQueued = true;
-            loop.execute(this::reconcileIfDirty);
-        }
-    }
-
-    private void removeOwnServices() {
-        try {
-            DirectorConfig.Builder others = DirectorConfig.builder();
-            for (ServiceState s : table.serviceStates()) {
-                if (!configured.containsKey(s.service().key()) && !owned.contains(s.service().key())) {
-                    others.service(s.service());
-                }
-            }
-            ReconcileResult r = Reconciler.builder(table).build().reconcile(others.build());
-            events.kernelChanged(r.applied(), List.of());
-        } catch (IpvsException e) {
-            events.failure("removing the director's services", e);
         }
     }
 
@@ -1262,7 +1125,7 @@ public final class Director implements AutoCloseable {
                 }
             }
         }
-        markDirty();
+        cycle.markDirty();
     }
 
     /** How long a quorum_up/down or notify_up/down command may run before its process group is killed. */
@@ -1317,7 +1180,7 @@ public final class Director implements AutoCloseable {
             tracked.getOrDefault(e.getKey(), List.of()).forEach(ib::tracked);
             is.add(ib.build());
         }
-        publisher.publish(is, counters, configured.values(), read, reconciler.drains(), monitor.view());
+        publisher.publish(is, counters, configured.values(), read, cycle.drains(), monitor.view());
     }
 
     /** Runs on the director's thread; unchecked failures pass through, checked ones are wrapped. */
