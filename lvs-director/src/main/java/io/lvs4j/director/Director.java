@@ -126,7 +126,6 @@ public final class Director implements AutoCloseable {
     private final Reconciler reconciler;
     private final ReconcileCycle cycle;
     private final HealthMonitor monitor;
-    private final VrrpNetwork<?> vrrpNetwork;
     private final Events events;
     /** The table as last read. */
     private final LastRead read;
@@ -161,8 +160,7 @@ public final class Director implements AutoCloseable {
     /** The script policy; a reload that changes it hands it to the runners (scripts started later). */
     private volatile ScriptPolicy scriptPolicy;
     private final Map<String, ScriptRunner.Prepared> preparedCommands = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, VrrpUnit> units = new LinkedHashMap<>();
-    private final Map<String, InstanceView> instances = new LinkedHashMap<>();
+    private final VrrpUnits vrrp;
     private KeepalivedMapping.Sync sync;
     private final TableSync tables; // the desired table and the known one: a change diffs only what changed
     private List<OwnershipRecord.Daemon> ownDaemons = List.of(); // the sync daemons this director started
@@ -172,24 +170,6 @@ public final class Director implements AutoCloseable {
 
     private volatile boolean closed;
     private final LoopHeartbeat heartbeat = new LoopHeartbeat(); // issue 13: liveness for systemd's watchdog
-
-    private static final class InstanceView {
-        final VrrpInstance config;
-        RouterState state = RouterState.INIT;
-        int priority;
-        int effectivePriority;
-        boolean held;
-
-        /** The unit's: events of another unit (a stopped one of the same name) are not this one's. */
-        final Object token;
-
-        InstanceView(VrrpInstance config, Object token) {
-            this.config = config;
-            this.token = token;
-            this.priority = config.priority();
-            this.effectivePriority = priority;
-        }
-    }
 
     private Director(Builder b, Loop loop, IpvsTable table, Ipvs ownedIpvs, RunDirectory runDir) {
         this.loop = loop;
@@ -265,9 +245,26 @@ public final class Director implements AutoCloseable {
                         Director.this.routes();
                     }
                 }, () -> closing);
-        this.vrrpNetwork = b.network != null
+        this.vrrp = new VrrpUnits(b.network != null
                 ? VrrpUnit.inMemory(b.network, b.node, b.nodeAddress)
-                : VrrpUnit.linux(b.netns, b.addressDelegate);
+                : VrrpUnit.linux(b.netns, b.addressDelegate), loop, events, firewall, new VrrpUnits.Hooks() {
+                    @Override
+                    public void recordOwnership() {
+                        Director.this.recordOwnership();
+                    }
+
+                    @Override
+                    public void stateChanged(String instance) {
+                        if (sync != null && sync.instance().equals(instance)) {
+                            syncDaemons();
+                        }
+                    }
+
+                    @Override
+                    public void publish() {
+                        Director.this.publish();
+                    }
+                });
         this.rhi = b.rhi;
         this.injector = b.rhi == null ? null : new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
                 new RouteInjector.Sink() {
@@ -552,39 +549,23 @@ public final class Director implements AutoCloseable {
         List<ServiceHealth> services = newMapped.services();
         ScriptPolicy newPolicy = KeepalivedMapping.scriptPolicy(config.globalDefs());
         Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
-        VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
+        VrrpMapper.Vrrp mappedVrrp = VrrpMapper.map(config);
         RouteHealthInjection newRhi = BgpMapping.map(config);
-        List<VrrpUnit.Spec> specs = VrrpUnit.specs(vrrp.instances(), vrrp.syncGroups(), vrrp.scripts());
-        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs(), vrrp.instances());
+        List<VrrpUnit.Spec> specs = VrrpUnit.specs(mappedVrrp.instances(), mappedVrrp.syncGroups(),
+                mappedVrrp.scripts());
+        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs(), mappedVrrp.instances());
         // 2. which units stay, which are new or changed, which go
-        List<String> kept = new ArrayList<>();
-        List<VrrpUnit.Spec> toBuild = new ArrayList<>();
-        List<VrrpUnit> stop = run(() -> {
-            List<VrrpUnit> out = new ArrayList<>();
-            for (VrrpUnit u : units.values()) {
-                if (!specs.contains(u.spec)) {
-                    out.add(u);
-                }
-            }
-            for (VrrpUnit.Spec s : specs) {
-                VrrpUnit u = units.get(s.name());
-                if (u != null && u.spec.equals(s)) {
-                    kept.add(s.name());
-                } else {
-                    toBuild.add(s);
-                }
-            }
-            return out;
-        });
+        VrrpUnits.Plan plan = run(() -> vrrp.plan(specs));
+        List<VrrpUnit> stop = plan.stop();
         // 3. build every new unit before anything running stops: what can fail fails now
-        Map<String, Built> built = new LinkedHashMap<>();
+        Map<String, VrrpUnits.Built> built = new LinkedHashMap<>();
         try {
-            for (VrrpUnit.Spec s : toBuild) {
-                built.put(s.name(), build(s, newPolicy));
+            for (VrrpUnit.Spec s : plan.build()) {
+                built.put(s.name(), vrrp.build(s, newPolicy));
             }
         } catch (VrrpUnitException | RuntimeException e) {
-            for (Built b : built.values()) {
-                b.unit.close(); // never started: sends nothing, touches no address
+            for (VrrpUnits.Built b : built.values()) {
+                b.unit().close(); // never started: sends nothing, touches no address
             }
             run(() -> {
                 events.failure("reload", e);
@@ -595,9 +576,7 @@ public final class Director implements AutoCloseable {
         // 4. stop the units that go, off the director's thread (a stopping unit posts its events to
         // it); the empty call then lets their last events (INIT, addresses removed) through
         run(() -> {
-            for (VrrpUnit u : stop) {
-                units.remove(u.spec.name());
-            }
+            vrrp.detach(stop);
             return null;
         });
         for (VrrpUnit u : stop) {
@@ -607,14 +586,10 @@ public final class Director implements AutoCloseable {
         // 5. start the new units; the services, timeouts and sync daemon follow
         List<String> restarted = new ArrayList<>();
         return change(() -> {
-            for (VrrpUnit u : stop) {
-                for (String n : u.spec.instanceNames()) {
-                    instances.remove(n);
-                }
-            }
-            for (VrrpUnit.Spec s : toBuild) {
+            vrrp.forget(stop);
+            for (VrrpUnit.Spec s : plan.build()) {
                 try {
-                    startBuilt(s, built.get(s.name()));
+                    vrrp.start(s, built.get(s.name()));
                     restarted.add(s.name());
                 } catch (RuntimeException e) {
                     // built, so only a bug gets here: reported, the rest is applied
@@ -658,7 +633,7 @@ public final class Director implements AutoCloseable {
                 commands.policy(newPolicy);
                 preparedCommands.clear();
                 monitor.scriptPolicy(newPolicy);
-                units.values().forEach(u -> u.scriptPolicy(newPolicy));
+                vrrp.scriptPolicy(newPolicy);
             }
             boolean syncChanged = !java.util.Objects.equals(sync, newSync);
             if (syncChanged) {
@@ -667,7 +642,7 @@ public final class Director implements AutoCloseable {
             }
             syncDaemons();
             long seq = events.next();
-            events.emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, kept, changedServices));
+            events.emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, plan.kept(), changedServices));
             if (!java.util.Objects.equals(newRhi, rhi)) {
                 // the speaker keeps its sessions; the services' routes follow the new services
                 events.failure("bgp_speaker", new IllegalStateException("bgp_speaker and announce/no_announce changes take"
@@ -675,29 +650,6 @@ public final class Director implements AutoCloseable {
             }
             return cycle.reconcileNow();
         });
-    }
-
-    /** A VRRP unit built, not yet started, with the token its events carry. */
-    private record Built(VrrpUnit unit, Object token) {}
-
-    /**
-     * Builds {@code s} (not started); its events reach {@link #onVrrp} tagged with its own token, so
-     * a stopped unit's late events never touch the view of the unit that replaced it.
-     *
-     * @throws IllegalArgumentException naming the unit, if it cannot run here
-     * @throws VrrpUnitException naming the unit, if the host refused a socket or an interface
-     */
-    private Built build(VrrpUnit.Spec s, ScriptPolicy policy) throws VrrpUnitException {
-        Object token = new Object();
-        try {
-            return new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e)), policy),
-                    token);
-        } catch (InterfaceException e) {
-            throw new VrrpUnitException(s.name(), e);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IllegalArgumentException("VRRP " + s.name() + " cannot start: " + e.getMessage()
-                    + "; nothing was changed", e);
-        }
     }
 
     /**
@@ -732,9 +684,7 @@ public final class Director implements AutoCloseable {
         try {
             stop = run(() -> {
                 closing = true;
-                List<VrrpUnit> out = new ArrayList<>(units.values());
-                units.clear();
-                return out;
+                return vrrp.takeAll();
             });
         } catch (RuntimeException e) {
             stop = List.of();
@@ -826,7 +776,7 @@ public final class Director implements AutoCloseable {
         for (VrrpUnit.Spec s : VrrpUnit.specs(startInstances, startGroups, startScripts)) {
             try {
                 run(() -> {
-                    startUnit(s);
+                    vrrp.start(s, scriptPolicy);
                     return null;
                 });
             } catch (RuntimeException e) {
@@ -845,40 +795,6 @@ public final class Director implements AutoCloseable {
         });
     }
 
-    private void startUnit(VrrpUnit.Spec s) throws InterfaceException {
-        Object token = new Object();
-        startBuilt(s, new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e)), scriptPolicy),
-                token));
-    }
-
-    /** Starts a built unit (on the director's thread); a unit that fails to start is closed. */
-    private void startBuilt(VrrpUnit.Spec s, Built b) {
-        for (VrrpInstance c : s.instances()) {
-            instances.put(c.name(), new InstanceView(c, b.token));
-        }
-        recordOwnership(); // before VRRP can put a VIP up: a crash from now on leaves it recorded
-        VrrpUnit u = b.unit;
-        try {
-            u.start();
-        } catch (RuntimeException e) {
-            u.close();
-            for (VrrpInstance c : s.instances()) {
-                instances.remove(c.name());
-            }
-            recordOwnership();
-            throw e;
-        }
-        units.put(s.name(), u);
-        for (Map.Entry<String, int[]> e : u.states().entrySet()) {
-            InstanceView v = instances.get(e.getKey());
-            if (v != null && v.state == RouterState.INIT) {
-                v.state = VrrpUnit.stateOf(e.getValue());
-                v.priority = e.getValue()[1];
-                v.effectivePriority = e.getValue()[2];
-            }
-        }
-    }
-
     /** Route health injection follows the services and the health view (model, desired, difference, speaker). */
     private void routes() {
         if (injector != null && !closing) {
@@ -891,8 +807,7 @@ public final class Director implements AutoCloseable {
         if (sync == null || closing) {
             return;
         }
-        InstanceView v = instances.get(sync.instance());
-        SyncDaemon.Role want = v != null && v.state == RouterState.MASTER ? SyncDaemon.Role.MASTER : SyncDaemon.Role.BACKUP;
+        SyncDaemon.Role want = vrrp.isMaster(sync.instance()) ? SyncDaemon.Role.MASTER : SyncDaemon.Role.BACKUP;
         SyncDaemon.Role other = want == SyncDaemon.Role.MASTER ? SyncDaemon.Role.BACKUP : SyncDaemon.Role.MASTER;
         try {
             List<SyncDaemon> running = table.daemons();
@@ -1019,8 +934,8 @@ public final class Director implements AutoCloseable {
             return;
         }
         List<OwnershipRecord.Vip> vips = new ArrayList<>();
-        for (Map.Entry<String, InstanceView> e : instances.entrySet()) {
-            InstanceView v = e.getValue();
+        for (Map.Entry<String, VrrpUnits.InstanceView> e : vrrp.instances().entrySet()) {
+            VrrpUnits.InstanceView v = e.getValue();
             List<VirtualAddress> held = new ArrayList<>(v.config.virtualAddresses());
             held.addAll(v.config.excludedAddresses()); // a master holds those too
             for (VirtualAddress a : held) {
@@ -1069,47 +984,6 @@ public final class Director implements AutoCloseable {
 
     private static final long PID = ProcessHandle.current().pid();
     private static final String BOOT_ID = RunDirectory.bootId();
-
-    private void onVrrp(Object token, VrrpEvent e) {
-        InstanceView v = instances.get(e.instance());
-        if (e instanceof VrrpEvent.AddressesRemoved) {
-            firewall.removed(e.instance()); // also from a unit a reload stopped
-        }
-        if (v == null || v.token != token) {
-            return; // a unit stopped by a reload (maybe replaced by one of the same name)
-        }
-        long seq;
-        if (e instanceof VrrpEvent.StateChanged s) {
-            v.state = s.to();
-            seq = events.next();
-            events.emit(new DirectorEvent.VrrpTransition(seq, loop.nanos(), s.instance(), s.from(), s.to(), s.reason()));
-            if (sync != null && sync.instance().equals(s.instance())) {
-                syncDaemons();
-            }
-        } else if (e instanceof VrrpEvent.AddressesAdded a) {
-            v.held = true;
-            firewall.added(a.instance(), v.config.acceptMode(), a.addresses());
-            recordOwnership();
-            seq = events.next();
-            events.emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), true, texts(a.addresses())));
-        } else if (e instanceof VrrpEvent.AddressesRemoved a) {
-            v.held = false;
-            recordOwnership();
-            seq = events.next();
-            events.emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), false, texts(a.addresses())));
-        } else if (e instanceof VrrpEvent.PriorityChanged p) {
-            v.effectivePriority = p.to();
-        }
-        publish();
-    }
-
-    private static List<String> texts(List<VirtualAddress> addresses) {
-        List<String> out = new ArrayList<>();
-        for (VirtualAddress a : addresses) {
-            out.add(Addresses.format(a.address()) + "/" + a.prefixLength());
-        }
-        return out;
-    }
 
     /** A new health view (on the director's thread, the monitor's): its events go out, the table follows the view. */
     private void onHealth(HealthView view, List<HealthEvent> changes) {
@@ -1164,22 +1038,7 @@ public final class Director implements AutoCloseable {
 
     private void publish() {
         Map<String, io.lvs4j.vrrp.VrrpStatistics> counters = new LinkedHashMap<>();
-        for (VrrpUnit u : units.values()) {
-            u.statistics(counters);
-        }
-        Map<String, List<io.lvs4j.vrrp.TrackedObject>> tracked = new HashMap<>();
-        for (VrrpUnit u : units.values()) {
-            u.tracked(tracked);
-        }
-        List<DirectorState.Instance> is = new ArrayList<>();
-        for (Map.Entry<String, InstanceView> e : instances.entrySet()) {
-            InstanceView v = e.getValue();
-            DirectorState.Instance.Builder ib = DirectorState.Instance.builder(e.getKey()).state(v.state)
-                    .priority(v.priority).effectivePriority(v.effectivePriority)
-                    .virtualAddresses(texts(v.config.virtualAddresses())).addressesHeld(v.held);
-            tracked.getOrDefault(e.getKey(), List.of()).forEach(ib::tracked);
-            is.add(ib.build());
-        }
+        List<DirectorState.Instance> is = vrrp.publish(counters);
         publisher.publish(is, counters, configured.values(), read, cycle.drains(), monitor.view());
     }
 
