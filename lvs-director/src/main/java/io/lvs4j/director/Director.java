@@ -161,9 +161,8 @@ public final class Director implements AutoCloseable {
     private volatile ScriptPolicy scriptPolicy;
     private final Map<String, ScriptRunner.Prepared> preparedCommands = new java.util.concurrent.ConcurrentHashMap<>();
     private final VrrpUnits vrrp;
-    private KeepalivedMapping.Sync sync;
     private final TableSync tables; // the desired table and the known one: a change diffs only what changed
-    private List<OwnershipRecord.Daemon> ownDaemons = List.of(); // the sync daemons this director started
+    private final SyncFollower syncDaemon;
     private OwnershipRecord recorded; // the record last written
     private String recordProblem; // the last failure to write it, reported once
     private boolean closing;
@@ -190,7 +189,6 @@ public final class Director implements AutoCloseable {
         this.startScripts = List.copyOf(b.scripts);
         this.refreshNanos = b.refreshInterval.toNanos();
         this.repairNanos = b.repairInterval.toNanos();
-        this.sync = b.sync;
         this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
         this.tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
         this.read = new LastRead(tables, table, loop, events);
@@ -255,9 +253,7 @@ public final class Director implements AutoCloseable {
 
                     @Override
                     public void stateChanged(String instance) {
-                        if (sync != null && sync.instance().equals(instance)) {
-                            syncDaemons();
-                        }
+                        syncDaemon.stateChanged(instance);
                     }
 
                     @Override
@@ -265,6 +261,8 @@ public final class Director implements AutoCloseable {
                         Director.this.publish();
                     }
                 });
+        this.syncDaemon = new SyncFollower(b.sync, table, read, events, vrrp::isMaster, this::recordOwnership,
+                () -> closing);
         this.rhi = b.rhi;
         this.injector = b.rhi == null ? null : new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
                 new RouteInjector.Sink() {
@@ -635,12 +633,7 @@ public final class Director implements AutoCloseable {
                 monitor.scriptPolicy(newPolicy);
                 vrrp.scriptPolicy(newPolicy);
             }
-            boolean syncChanged = !java.util.Objects.equals(sync, newSync);
-            if (syncChanged) {
-                stopDaemons();
-                sync = newSync;
-            }
-            syncDaemons();
+            syncDaemon.replace(newSync);
             long seq = events.next();
             events.emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, plan.kept(), changedServices));
             if (!java.util.Objects.equals(newRhi, rhi)) {
@@ -707,7 +700,7 @@ public final class Director implements AutoCloseable {
                 } else if (!keepRulesOnClose) {
                     cycle.removeOwnServices();
                 }
-                stopDaemons();
+                syncDaemon.stop();
                 firewall.close();
                 read.refresh();
                 publish();
@@ -769,7 +762,7 @@ public final class Director implements AutoCloseable {
             } catch (IpvsException e) {
                 // reported; the director runs with what the kernel took
             }
-            syncDaemons();
+            syncDaemon.follow();
             publish();
             return null;
         });
@@ -787,7 +780,7 @@ public final class Director implements AutoCloseable {
             }
         }
         run(() -> {
-            syncDaemons();
+            syncDaemon.follow();
             publish();
             cycle.startTimers(refreshNanos, repairNanos);
             heartbeat.start(loop); // issue 13
@@ -799,61 +792,6 @@ public final class Director implements AutoCloseable {
     private void routes() {
         if (injector != null && !closing) {
             injector.update(configured.keySet(), monitor.view());
-        }
-    }
-
-    /** The sync daemon follows its VRRP instance: master while it is master, backup otherwise. */
-    private void syncDaemons() {
-        if (sync == null || closing) {
-            return;
-        }
-        SyncDaemon.Role want = vrrp.isMaster(sync.instance()) ? SyncDaemon.Role.MASTER : SyncDaemon.Role.BACKUP;
-        SyncDaemon.Role other = want == SyncDaemon.Role.MASTER ? SyncDaemon.Role.BACKUP : SyncDaemon.Role.MASTER;
-        try {
-            List<SyncDaemon> running = table.daemons();
-            boolean has = false;
-            for (SyncDaemon d : running) {
-                if (d.role() == other) {
-                    table.stopDaemon(other);
-                } else if (d.role() == want) {
-                    has = true;
-                }
-            }
-            if (!has) {
-                SyncDaemon t = sync.template();
-                SyncDaemon.Builder b = SyncDaemon.builder(want, t.interfaceName()).syncId(t.syncId());
-                if (t.maxLength() != 0) {
-                    b.maxLength(t.maxLength());
-                }
-                if (t.port() != 0) {
-                    b.port(t.port());
-                }
-                if (t.ttl() != 0) {
-                    b.ttl(t.ttl());
-                }
-                t.group().ifPresent(g -> b.group(Addresses.format(g)));
-                ownDaemons = List.of(new OwnershipRecord.Daemon(want, t.interfaceName(), t.syncId()));
-                recordOwnership(); // before it runs
-                table.startDaemon(b.build());
-            }
-            read.daemons(table.daemons());
-        } catch (IpvsException | RuntimeException e) {
-            events.failure("sync daemon", e);
-        }
-    }
-
-    private void stopDaemons() {
-        if (sync == null) {
-            return;
-        }
-        try {
-            for (SyncDaemon d : table.daemons()) {
-                table.stopDaemon(d.role());
-            }
-            ownDaemons = List.of();
-            recordOwnership();
-        } catch (IpvsException e) {
-            events.failure("stopping the sync daemon", e);
         }
     }
 
@@ -879,7 +817,7 @@ public final class Director implements AutoCloseable {
         } catch (IpvsException e) {
             events.failure("reading the IPVS table for the recovery", e);
         }
-        Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, sync != null,
+        Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, syncDaemon.configured(),
                 new java.util.HashSet<>(rhiRoutes()));
         if (injector != null) {
             injector.adopt(crashed.routes); // those kept: off the device while not announced
@@ -948,7 +886,7 @@ public final class Director implements AutoCloseable {
         }
         java.util.Set<ServiceKey> services = new java.util.HashSet<>(owned);
         services.addAll(configured.keySet());
-        OwnershipRecord r = new OwnershipRecord(PID, BOOT_ID, netns, vips, rhiRoutes(), services, ownDaemons);
+        OwnershipRecord r = new OwnershipRecord(PID, BOOT_ID, netns, vips, rhiRoutes(), services, syncDaemon.own());
         if (r.equals(recorded)) {
             return;
         }
