@@ -138,10 +138,8 @@ public final class Director implements AutoCloseable {
     private final List<VrrpSyncGroup> startGroups;
     private final List<VrrpScript> startScripts;
     /** The namespace's lock and ownership record, or null when the director runs without them. */
-    private final RunDirectory runDir;
-    private final AddressRemover addressRemover;
+    private final Ownership ownership;
     private final StrictFirewall firewall; // vrrp_strict's rules (StrictFirewall)
-    private final io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
     /** Route health injection, or null (then no BGP speaker runs). */
     private final RouteInjector injector;
     private final RouteHealthInjection rhi;
@@ -163,8 +161,6 @@ public final class Director implements AutoCloseable {
     private final VrrpUnits vrrp;
     private final TableSync tables; // the desired table and the known one: a change diffs only what changed
     private final SyncFollower syncDaemon;
-    private OwnershipRecord recorded; // the record last written
-    private String recordProblem; // the last failure to write it, reported once
     private boolean closing;
 
     private volatile boolean closed;
@@ -173,9 +169,7 @@ public final class Director implements AutoCloseable {
     private Director(Builder b, Loop loop, IpvsTable table, Ipvs ownedIpvs, RunDirectory runDir) {
         this.loop = loop;
         this.events = new Events(loop, b.listeners);
-        this.runDir = runDir;
-        this.addressDelegate = b.addressDelegate;
-        this.addressRemover = b.addressRemover != null ? b.addressRemover
+        AddressRemover addressRemover = b.addressRemover != null ? b.addressRemover
                 : b.network != null ? AddressRemover.NONE : AddressRemover.linux(b.netns);
         this.firewall = b.network != null ? StrictFirewall.NONE : StrictFirewall.linux(b.netns, events::failure);
         firewall.configure(b.keepalived);
@@ -277,6 +271,8 @@ public final class Director implements AutoCloseable {
                         events.failure(operation, e);
                     }
                 });
+        this.ownership = new Ownership(runDir, addressRemover, b.addressDelegate, b.netns, table, events, vrrp,
+                syncDaemon, configured, owned, injector, rhi, firewall, () -> closing);
     }
 
     /** Moves a health-check thread into the director's namespace; a thread that cannot runs nothing. */
@@ -715,15 +711,7 @@ public final class Director implements AutoCloseable {
             if (ownedIpvs != null) {
                 ownedIpvs.close();
             }
-            addressRemover.close();
-            if (runDir != null) {
-                try {
-                    runDir.removeRecord(); // a clean stop: nothing is left to recover
-                } catch (java.io.IOException e) {
-                    LOG.warn("cannot remove the ownership record {}: {}", runDir.recordFile(), e.toString());
-                }
-                runDir.close();
-            }
+            ownership.close();
         }
     }
 
@@ -750,9 +738,7 @@ public final class Director implements AutoCloseable {
             injector.start(); // the BGP listener and dials; routes follow the first reconcile
         }
         run(() -> {
-            if (runDir != null) {
-                recover();
-            }
+            ownership.recover();
             if (flush) {
                 table.flush();
             }
@@ -795,133 +781,10 @@ public final class Director implements AutoCloseable {
         }
     }
 
-    /**
-     * At start, before anything else touches the kernel: cleans up after a run that ended without
-     * doing so (its record is there, its lock was free). See {@link Recovery}.
-     */
-    private void recover() {
-        if (runDir.previousProblem() != null) {
-            events.failure("reading the ownership record", new java.io.IOException(runDir.previousProblem()));
-        }
-        OwnershipRecord crashed = runDir.previous();
-        if (crashed == null) {
-            recordOwnership();
-            return;
-        }
-        firewall.recover();
-        java.util.Set<ServiceKey> inTable = new java.util.HashSet<>();
-        try {
-            for (ServiceState s : table.serviceStates()) {
-                inTable.add(s.service().key());
-            }
-        } catch (IpvsException e) {
-            events.failure("reading the IPVS table for the recovery", e);
-        }
-        Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, syncDaemon.configured(),
-                new java.util.HashSet<>(rhiRoutes()));
-        if (injector != null) {
-            injector.adopt(crashed.routes); // those kept: off the device while not announced
-        }
-        List<String> removed = new ArrayList<>();
-        for (OwnershipRecord.Vip v : plan.removeAddresses()) {
-            try {
-                if (addressRemover.remove(v)) {
-                    removed.add(v.text());
-                }
-            } catch (InterfaceException | RuntimeException e) {
-                events.failure("removing the stale virtual address " + v.text(), e);
-            }
-        }
-        for (OwnershipRecord.Route r : plan.removeRoutes()) {
-            // not announced by this run: nothing would take it off the device (announced ones are adopted)
-            OwnershipRecord.Vip v = new OwnershipRecord.Vip("route health injection", r.address(), r.prefixLength(),
-                    r.device(), false);
-            try {
-                if (addressRemover.remove(v)) {
-                    removed.add(r.text());
-                }
-            } catch (InterfaceException | RuntimeException e) {
-                events.failure("removing the stale route health injection address " + r.text(), e);
-            }
-        }
-        addressRemover.close();
-        owned.addAll(plan.removeServices()); // not configured: the first reconcile deletes them
-        owned.addAll(plan.adoptServices()); // configured: reconciled in place, no flush
-        if (!plan.stopDaemons().isEmpty()) {
-            try {
-                for (SyncDaemon d : table.daemons()) {
-                    for (OwnershipRecord.Daemon o : plan.stopDaemons()) {
-                        if (o.role() == d.role()) {
-                            table.stopDaemon(d.role());
-                        }
-                    }
-                }
-            } catch (IpvsException e) {
-                events.failure("stopping the crashed run's sync daemon", e);
-            }
-        }
-        long seq = events.next();
-        events.emit(new DirectorEvent.Recovered(seq, loop.nanos(), crashed.pid, removed,
-                new ArrayList<>(plan.removeServices()), new ArrayList<>(plan.adoptServices())));
-        recordOwnership();
-    }
-
     /** Writes what the director owns now to its run directory when it changed (on the director's thread). */
     private void recordOwnership() {
-        if (runDir == null || closing) {
-            return;
-        }
-        List<OwnershipRecord.Vip> vips = new ArrayList<>();
-        for (Map.Entry<String, VrrpUnits.InstanceView> e : vrrp.instances().entrySet()) {
-            VrrpUnits.InstanceView v = e.getValue();
-            List<VirtualAddress> held = new ArrayList<>(v.config.virtualAddresses());
-            held.addAll(v.config.excludedAddresses()); // a master holds those too
-            for (VirtualAddress a : held) {
-                if (addressDelegate != null && addressDelegate.handles(e.getKey(), a)) {
-                    continue; // the forwarder answers for it: never on an interface
-                }
-                String dev = a.device().orElse(v.config.interfaceName());
-                vips.add(new OwnershipRecord.Vip(e.getKey(), a.address(), a.prefixLength(), dev, v.held));
-            }
-        }
-        java.util.Set<ServiceKey> services = new java.util.HashSet<>(owned);
-        services.addAll(configured.keySet());
-        OwnershipRecord r = new OwnershipRecord(PID, BOOT_ID, netns, vips, rhiRoutes(), services, syncDaemon.own());
-        if (r.equals(recorded)) {
-            return;
-        }
-        try {
-            runDir.write(r);
-            recorded = r;
-            recordProblem = null;
-        } catch (java.io.IOException | RuntimeException e) {
-            String problem = e.toString();
-            if (!problem.equals(recordProblem)) {
-                recordProblem = problem;
-                events.failure("writing the ownership record " + runDir.recordFile(), e);
-            }
-        }
+        ownership.record();
     }
-
-    /**
-     * The addresses route health injection may put on its device: every configured service's
-     * announced addresses (recorded before any is added, as the VIPs are), none when it puts none there.
-     */
-    private List<OwnershipRecord.Route> rhiRoutes() {
-        if (injector == null || !injector.onDevice()) {
-            return List.of();
-        }
-        java.util.Set<OwnershipRecord.Route> out = new java.util.LinkedHashSet<>();
-        for (ServiceKey k : configured.keySet()) {
-            for (InetAddress a : rhi.addressesOf(k)) {
-                out.add(new OwnershipRecord.Route(a, rhi.device()));
-            }
-        }
-        return new ArrayList<>(out);
-    }
-
-    private static final long PID = ProcessHandle.current().pid();
-    private static final String BOOT_ID = RunDirectory.bootId();
 
     /** A new health view (on the director's thread, the monitor's): its events go out, the table follows the view. */
     private void onHealth(HealthView view, List<HealthEvent> changes) {
