@@ -137,7 +137,7 @@ public final class Director implements AutoCloseable {
     private final List<VrrpInstance> startInstances;
     private final List<VrrpSyncGroup> startGroups;
     private final List<VrrpScript> startScripts;
-    /** The namespace's lock and ownership record, or null when the director runs without them. */
+    /** The namespace's lock and ownership record, and the recovery after a crash. */
     private final Ownership ownership;
     private final StrictFirewall firewall; // vrrp_strict's rules (StrictFirewall)
     /** Route health injection, or null (then no BGP speaker runs). */
@@ -150,14 +150,12 @@ public final class Director implements AutoCloseable {
     private final String netns;
     /** The check runtime the director made for its namespace (null: the monitor's own, or the builder's). */
     private final CheckRuntime ownedChecks;
-    private Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
     /** The keepalived.conf as last mapped: apply() maps only the virtual_server blocks that differ from it. */
     private volatile KeepalivedMapping.Mapped mapped = KeepalivedMapping.Mapped.NONE;
     /** quorum_up/down and real servers' notify_up/down: run as the policy says, in order per service. */
-    private final ScriptRunner commands;
+    private final ServiceCommands commands;
     /** The script policy; a reload that changes it hands it to the runners (scripts started later). */
     private volatile ScriptPolicy scriptPolicy;
-    private final Map<String, ScriptRunner.Prepared> preparedCommands = new java.util.concurrent.ConcurrentHashMap<>();
     private final VrrpUnits vrrp;
     private final TableSync tables; // the desired table and the known one: a change diffs only what changed
     private final SyncFollower syncDaemon;
@@ -187,7 +185,7 @@ public final class Director implements AutoCloseable {
         this.tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
         this.read = new LastRead(tables, table, loop, events);
         this.scriptPolicy = b.scriptPolicy;
-        this.commands = ScriptRunner.create(b.scriptPolicy, ScriptLauncher.create(b.netns));
+        this.commands = new ServiceCommands(b.scriptPolicy, b.netns);
         HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
                 .checkListener(events::onCheck).scriptPolicy(b.scriptPolicy);
         if (b.netns != null) {
@@ -210,7 +208,9 @@ public final class Director implements AutoCloseable {
         }
         List<ServiceHealth> initial = new ArrayList<>(b.services.values());
         if (b.keepalived != null) {
-            mapped = KeepalivedMapping.map(b.keepalived, this::runCommand, notifies, b.netns, KeepalivedMapping.Mapped.NONE);
+            Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
+            mapped = KeepalivedMapping.map(b.keepalived, commands::run, notifies, b.netns, KeepalivedMapping.Mapped.NONE);
+            commands.notifies(notifies);
             initial.addAll(mapped.services());
         }
         for (ServiceHealth sh : initial) {
@@ -539,7 +539,7 @@ public final class Director implements AutoCloseable {
         Preconditions.checkState(!closed, "director", "closed", "running");
         // 1. map and check everything: a configuration that cannot run changes nothing
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
-        KeepalivedMapping.Mapped newMapped = KeepalivedMapping.map(config, this::runCommand, newNotifies, netns, mapped);
+        KeepalivedMapping.Mapped newMapped = KeepalivedMapping.map(config, commands::run, newNotifies, netns, mapped);
         List<ServiceHealth> services = newMapped.services();
         ScriptPolicy newPolicy = KeepalivedMapping.scriptPolicy(config.globalDefs());
         Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
@@ -617,7 +617,7 @@ public final class Director implements AutoCloseable {
             configured.clear();
             configured.putAll(ordered);
             cycle.timeouts(newTimeouts);
-            notifies = newNotifies;
+            commands.notifies(newNotifies);
             mapped = newMapped;
             firewall.configure(config); // before the new units' events: they come after this task
             if (!newPolicy.equals(scriptPolicy)) {
@@ -625,7 +625,6 @@ public final class Director implements AutoCloseable {
                 LOG.info("script policy now {} (was {})", newPolicy, scriptPolicy);
                 scriptPolicy = newPolicy;
                 commands.policy(newPolicy);
-                preparedCommands.clear();
                 monitor.scriptPolicy(newPolicy);
                 vrrp.scriptPolicy(newPolicy);
             }
@@ -791,50 +790,9 @@ public final class Director implements AutoCloseable {
         for (HealthEvent e : changes) {
             long seq = events.next();
             events.emit(new DirectorEvent.Health(seq, loop.nanos(), e));
-            if (e.realServer() != null && (e.type() == HealthEvent.Type.REAL_SERVER_UP
-                    || e.type() == HealthEvent.Type.REAL_SERVER_DOWN)) {
-                KeepalivedMapping.Notify n = notifies.getOrDefault(e.service(), Map.of()).get(e.realServer().endpoint());
-                String cmd = n == null ? null : e.type() == HealthEvent.Type.REAL_SERVER_UP ? n.up() : n.down();
-                if (cmd != null) {
-                    runCommand(e.service(), cmd);
-                }
-            }
+            commands.onHealth(e);
         }
         cycle.markDirty();
-    }
-
-    /** How long a quorum_up/down or notify_up/down command may run before its process group is killed. */
-    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
-
-    /**
-     * A keepalived command of {@code service} (quorum_up, notify_down, ...): split as keepalived
-     * does, no shell, as the script policy says (checked once, refused by script security: never
-     * run), in the director's namespace, after the service's earlier commands.
-     */
-    private void runCommand(ServiceKey service, String command) {
-        List<String> words = io.lvs4j.health.MiscChecker.command(command);
-        if (words.isEmpty()) {
-            return;
-        }
-        ScriptRunner.Prepared p = preparedCommands.computeIfAbsent(command, c -> {
-            ScriptRunner.Prepared x = commands.prepare("virtual_server " + service + " command " + words.get(0), words,
-                    null, null);
-            x.warnings().forEach(w -> LOG.warn("{}", w));
-            if (x.refused()) {
-                LOG.error("{}", x.refusal());
-            }
-            return x;
-        });
-        if (p.refused()) {
-            return;
-        }
-        commands.runInOrder(service, p, COMMAND_TIMEOUT, Map.of()).thenAccept(r -> {
-            if (r.failure() != null) {
-                LOG.warn("command {} not run: {}", command, r.failure());
-            } else if (r.timedOut()) {
-                LOG.warn("command {} killed after {}", command, COMMAND_TIMEOUT);
-            }
-        });
     }
 
     private void publish() {
