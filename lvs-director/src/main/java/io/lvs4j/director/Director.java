@@ -145,8 +145,7 @@ public final class Director implements AutoCloseable {
     private final RouteHealthInjection rhi;
 
     // ---- on the director's thread ----
-    private final Map<ServiceKey, ServiceHealth> configured = new LinkedHashMap<>();
-    private final java.util.Set<ServiceKey> owned = new java.util.HashSet<>(); // configured now or before, maybe in the table
+    private final ConfiguredServices services;
     private final String netns;
     /** The check runtime the director made for its namespace (null: the monitor's own, or the builder's). */
     private final CheckRuntime ownedChecks;
@@ -206,20 +205,24 @@ public final class Director implements AutoCloseable {
         if (b.clock != null) {
             mb.random(new SplittableRandom(0)::nextDouble);
         }
-        List<ServiceHealth> initial = new ArrayList<>(b.services.values());
+        List<ServiceHealth> given = new ArrayList<>(b.services.values());
         if (b.keepalived != null) {
             Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
             mapped = KeepalivedMapping.map(b.keepalived, commands::run, notifies, b.netns, KeepalivedMapping.Mapped.NONE);
             commands.notifies(notifies);
-            initial.addAll(mapped.services());
+            given.addAll(mapped.services());
         }
-        for (ServiceHealth sh : initial) {
-            Preconditions.checkArgument(!configured.containsKey(sh.service().key()), "service", sh.service().key(),
+        Map<ServiceKey, ServiceHealth> initial = new LinkedHashMap<>();
+        for (ServiceHealth sh : given) {
+            Preconditions.checkArgument(!initial.containsKey(sh.service().key()), "service", sh.service().key(),
                     "each service once");
             mb.service(sh);
-            configured.put(sh.service().key(), sh);
+            initial.put(sh.service().key(), sh);
         }
         this.monitor = mb.build();
+        this.services = new ConfiguredServices(monitor, initial);
+        Map<ServiceKey, ServiceHealth> configured = services.map();
+        java.util.Set<ServiceKey> owned = services.owned();
         this.cycle = new ReconcileCycle(loop, table, reconciler, tables, b.timeouts,
                 monitor, configured, owned, read, events, new ReconcileCycle.Hooks() {
                     @Override
@@ -430,7 +433,7 @@ public final class Director implements AutoCloseable {
     public ReconcileResult putService(ServiceHealth service) throws IpvsException {
         Preconditions.checkNotNull(service, "service");
         return change(() -> {
-            putOnLoop(service);
+            services.put(service);
             return cycle.reconcileNow();
         });
     }
@@ -439,8 +442,7 @@ public final class Director implements AutoCloseable {
     public ReconcileResult putService(VirtualService service) throws IpvsException {
         Preconditions.checkNotNull(service, "service");
         return change(() -> {
-            ServiceHealth old = configured.get(service.key());
-            putOnLoop(old == null ? ServiceHealth.builder(service).build() : old.withService(service));
+            services.put(service);
             return cycle.reconcileNow();
         });
     }
@@ -449,9 +451,7 @@ public final class Director implements AutoCloseable {
     public ReconcileResult removeService(ServiceKey key) throws IpvsException {
         Preconditions.checkNotNull(key, "service key");
         return change(() -> {
-            if (configured.remove(key) != null) {
-                monitor.removeService(key);
-            }
+            services.remove(key);
             return cycle.reconcileNow();
         });
     }
@@ -461,21 +461,7 @@ public final class Director implements AutoCloseable {
         Preconditions.checkNotNull(key, "service key");
         Preconditions.checkNotNull(realServer, "real server");
         return change(() -> {
-            ServiceHealth sh = service(key);
-            VirtualService.Builder b = sh.service().toBuilder().clearRealServers();
-            boolean replaced = false;
-            for (RealServer r : sh.service().realServers()) {
-                if (r.address().equals(realServer.address()) && r.port() == realServer.port()) {
-                    b.realServer(realServer);
-                    replaced = true;
-                } else {
-                    b.realServer(r);
-                }
-            }
-            if (!replaced) {
-                b.realServer(realServer);
-            }
-            putOnLoop(sh.withService(b.build()));
+            services.putRealServer(key, realServer);
             return cycle.reconcileNow();
         });
     }
@@ -485,10 +471,7 @@ public final class Director implements AutoCloseable {
         Preconditions.checkNotNull(key, "service key");
         Preconditions.checkNotNull(address, "address");
         return change(() -> {
-            ServiceHealth sh = service(key);
-            Preconditions.checkArgument(sh.service().realServer(address, port).isPresent(), "real server",
-                    Addresses.endpoint(address, port), "one of " + key + "'s");
-            putOnLoop(sh.withService(sh.service().toBuilder().removeRealServer(address, port).build()));
+            services.removeRealServer(key, address, port);
             return cycle.reconcileNow();
         });
     }
@@ -499,14 +482,7 @@ public final class Director implements AutoCloseable {
         Preconditions.checkNotNull(address, "address");
         Preconditions.checkInRange(weight, 0, RealServer.MAX_WEIGHT, "weight");
         return change(() -> {
-            ServiceHealth sh = service(key);
-            RealServer rs = sh.service().realServer(address, port).orElseThrow(() -> Preconditions.invalid(
-                    "real server", Addresses.endpoint(address, port), "one of " + key + "'s"));
-            VirtualService.Builder b = sh.service().toBuilder().clearRealServers();
-            for (RealServer r : sh.service().realServers()) {
-                b.realServer(r == rs ? r.withWeight(weight) : r);
-            }
-            putOnLoop(sh.withService(b.build()));
+            services.weight(key, address, port, weight);
             return cycle.reconcileNow();
         });
     }
@@ -540,7 +516,7 @@ public final class Director implements AutoCloseable {
         // 1. map and check everything: a configuration that cannot run changes nothing
         Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
         KeepalivedMapping.Mapped newMapped = KeepalivedMapping.map(config, commands::run, newNotifies, netns, mapped);
-        List<ServiceHealth> services = newMapped.services();
+        List<ServiceHealth> newServices = newMapped.services();
         ScriptPolicy newPolicy = KeepalivedMapping.scriptPolicy(config.globalDefs());
         Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
         VrrpMapper.Vrrp mappedVrrp = VrrpMapper.map(config);
@@ -590,32 +566,7 @@ public final class Director implements AutoCloseable {
                     events.failure("starting VRRP " + s.name(), e);
                 }
             }
-            List<String> changedServices = new ArrayList<>();
-            Map<ServiceKey, ServiceHealth> wanted = new LinkedHashMap<>();
-            for (ServiceHealth sh : services) {
-                wanted.put(sh.service().key(), sh);
-            }
-            for (ServiceKey k : new ArrayList<>(configured.keySet())) {
-                if (!wanted.containsKey(k)) {
-                    configured.remove(k);
-                    monitor.removeService(k);
-                    changedServices.add("-" + k);
-                }
-            }
-            for (ServiceHealth sh : services) {
-                ServiceHealth old = configured.get(sh.service().key());
-                if (old == null || old != sh && !old.sameSettings(sh)) { // the same object: an unchanged block
-                    putOnLoop(sh);
-                    changedServices.add((old == null ? "+" : "~") + sh.service().key());
-                }
-            }
-            // keep the configuration's order
-            Map<ServiceKey, ServiceHealth> ordered = new LinkedHashMap<>();
-            for (ServiceHealth sh : services) {
-                ordered.put(sh.service().key(), configured.get(sh.service().key()));
-            }
-            configured.clear();
-            configured.putAll(ordered);
+            List<String> changedServices = services.replace(newServices);
             cycle.timeouts(newTimeouts);
             commands.notifies(newNotifies);
             mapped = newMapped;
@@ -721,17 +672,6 @@ public final class Director implements AutoCloseable {
 
     // ---- on the director's thread ---------------------------------------------------------------
 
-    private ServiceHealth service(ServiceKey key) {
-        ServiceHealth sh = configured.get(key);
-        Preconditions.checkArgument(sh != null, "service", key, "one of the director's services " + configured.keySet());
-        return sh;
-    }
-
-    private void putOnLoop(ServiceHealth sh) {
-        configured.put(sh.service().key(), sh);
-        monitor.putService(sh); // on this thread: acts at once
-    }
-
     private void start(boolean flush) throws IpvsException, InterfaceException {
         if (injector != null) {
             injector.start(); // the BGP listener and dials; routes follow the first reconcile
@@ -776,7 +716,7 @@ public final class Director implements AutoCloseable {
     /** Route health injection follows the services and the health view (model, desired, difference, speaker). */
     private void routes() {
         if (injector != null && !closing) {
-            injector.update(configured.keySet(), monitor.view());
+            injector.update(services.map().keySet(), monitor.view());
         }
     }
 
@@ -798,7 +738,7 @@ public final class Director implements AutoCloseable {
     private void publish() {
         Map<String, io.lvs4j.vrrp.VrrpStatistics> counters = new LinkedHashMap<>();
         List<DirectorState.Instance> is = vrrp.publish(counters);
-        publisher.publish(is, counters, configured.values(), read, cycle.drains(), monitor.view());
+        publisher.publish(is, counters, services.map().values(), read, cycle.drains(), monitor.view());
     }
 
     /** Runs on the director's thread; unchecked failures pass through, checked ones are wrapped. */
