@@ -149,12 +149,10 @@ public final class Director implements AutoCloseable {
     private final String netns;
     /** The check runtime the director made for its namespace (null: the monitor's own, or the builder's). */
     private final CheckRuntime ownedChecks;
-    /** The keepalived.conf as last mapped: apply() maps only the virtual_server blocks that differ from it. */
-    private volatile KeepalivedMapping.Mapped mapped = KeepalivedMapping.Mapped.NONE;
     /** quorum_up/down and real servers' notify_up/down: run as the policy says, in order per service. */
     private final ServiceCommands commands;
-    /** The script policy; a reload that changes it hands it to the runners (scripts started later). */
-    private volatile ScriptPolicy scriptPolicy;
+    /** apply(): the keepalived.conf as last mapped and the script policy. */
+    private final Reload reload;
     private final VrrpUnits vrrp;
     private final TableSync tables; // the desired table and the known one: a change diffs only what changed
     private final SyncFollower syncDaemon;
@@ -183,7 +181,6 @@ public final class Director implements AutoCloseable {
         this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
         this.tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
         this.read = new LastRead(tables, table, loop, events);
-        this.scriptPolicy = b.scriptPolicy;
         this.commands = new ServiceCommands(b.scriptPolicy, b.netns);
         HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
                 .checkListener(events::onCheck).scriptPolicy(b.scriptPolicy);
@@ -206,6 +203,7 @@ public final class Director implements AutoCloseable {
             mb.random(new SplittableRandom(0)::nextDouble);
         }
         List<ServiceHealth> given = new ArrayList<>(b.services.values());
+        KeepalivedMapping.Mapped mapped = KeepalivedMapping.Mapped.NONE;
         if (b.keepalived != null) {
             Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
             mapped = KeepalivedMapping.map(b.keepalived, commands::run, notifies, b.netns, KeepalivedMapping.Mapped.NONE);
@@ -276,6 +274,8 @@ public final class Director implements AutoCloseable {
                 });
         this.ownership = new Ownership(runDir, addressRemover, b.addressDelegate, b.netns, table, events, vrrp,
                 syncDaemon, configured, owned, injector, rhi, firewall, () -> closing);
+        this.reload = new Reload(loop, events, vrrp, services, cycle, commands, monitor, syncDaemon, firewall, rhi,
+                b.netns, () -> closed, mapped, b.scriptPolicy);
     }
 
     /** Moves a health-check thread into the director's namespace; a thread that cannot runs nothing. */
@@ -375,7 +375,7 @@ public final class Director implements AutoCloseable {
         if (closed) {
             return publisher.state();
         }
-        run(() -> {
+        loop.run(() -> {
             read.refresh();
             publish();
             return null;
@@ -513,82 +513,7 @@ public final class Director implements AutoCloseable {
     public ReconcileResult apply(KeepalivedConfig config) throws IpvsException, InterfaceException {
         Preconditions.checkNotNull(config, "config");
         Preconditions.checkState(!closed, "director", "closed", "running");
-        // 1. map and check everything: a configuration that cannot run changes nothing
-        Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
-        KeepalivedMapping.Mapped newMapped = KeepalivedMapping.map(config, commands::run, newNotifies, netns, mapped);
-        List<ServiceHealth> newServices = newMapped.services();
-        ScriptPolicy newPolicy = KeepalivedMapping.scriptPolicy(config.globalDefs());
-        Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
-        VrrpMapper.Vrrp mappedVrrp = VrrpMapper.map(config);
-        RouteHealthInjection newRhi = BgpMapping.map(config);
-        List<VrrpUnit.Spec> specs = VrrpUnit.specs(mappedVrrp.instances(), mappedVrrp.syncGroups(),
-                mappedVrrp.scripts());
-        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs(), mappedVrrp.instances());
-        // 2. which units stay, which are new or changed, which go
-        VrrpUnits.Plan plan = run(() -> vrrp.plan(specs));
-        List<VrrpUnit> stop = plan.stop();
-        // 3. build every new unit before anything running stops: what can fail fails now
-        Map<String, VrrpUnits.Built> built = new LinkedHashMap<>();
-        try {
-            for (VrrpUnit.Spec s : plan.build()) {
-                built.put(s.name(), vrrp.build(s, newPolicy));
-            }
-        } catch (VrrpUnitException | RuntimeException e) {
-            for (VrrpUnits.Built b : built.values()) {
-                b.unit().close(); // never started: sends nothing, touches no address
-            }
-            run(() -> {
-                events.failure("reload", e);
-                return null;
-            });
-            throw e;
-        }
-        // 4. stop the units that go, off the director's thread (a stopping unit posts its events to
-        // it); the empty call then lets their last events (INIT, addresses removed) through
-        run(() -> {
-            vrrp.detach(stop);
-            return null;
-        });
-        for (VrrpUnit u : stop) {
-            u.close();
-        }
-        run(() -> null);
-        // 5. start the new units; the services, timeouts and sync daemon follow
-        List<String> restarted = new ArrayList<>();
-        return change(() -> {
-            vrrp.forget(stop);
-            for (VrrpUnit.Spec s : plan.build()) {
-                try {
-                    vrrp.start(s, built.get(s.name()));
-                    restarted.add(s.name());
-                } catch (RuntimeException e) {
-                    // built, so only a bug gets here: reported, the rest is applied
-                    events.failure("starting VRRP " + s.name(), e);
-                }
-            }
-            List<String> changedServices = services.replace(newServices);
-            cycle.timeouts(newTimeouts);
-            commands.notifies(newNotifies);
-            mapped = newMapped;
-            firewall.configure(config); // before the new units' events: they come after this task
-            if (!newPolicy.equals(scriptPolicy)) {
-                // scripts started from now on (checks, vrrp_scripts, notifies, commands) run under it
-                LOG.info("script policy now {} (was {})", newPolicy, scriptPolicy);
-                scriptPolicy = newPolicy;
-                commands.policy(newPolicy);
-                monitor.scriptPolicy(newPolicy);
-                vrrp.scriptPolicy(newPolicy);
-            }
-            syncDaemon.replace(newSync);
-            long seq = events.next();
-            events.emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, plan.kept(), changedServices));
-            if (!java.util.Objects.equals(newRhi, rhi)) {
-                // the speaker keeps its sessions; the services' routes follow the new services
-                events.failure("bgp_speaker", new IllegalStateException("bgp_speaker and announce/no_announce changes take"
-                        + " effect at the next start (the running speaker and its settings are kept)"));
-            }
-            return cycle.reconcileNow();
-        });
+        return reload.apply(config);
     }
 
     /**
@@ -607,7 +532,7 @@ public final class Director implements AutoCloseable {
         if (injector != null) {
             // a planned stop withdraws first and lets the routers move the traffic away
             try {
-                injector.withdrawAndDrain(() -> run(() -> {
+                injector.withdrawAndDrain(() -> loop.run(() -> {
                     injector.withdrawAll();
                     return null;
                 }));
@@ -621,7 +546,7 @@ public final class Director implements AutoCloseable {
         }
         List<VrrpUnit> stop;
         try {
-            stop = run(() -> {
+            stop = loop.run(() -> {
                 closing = true;
                 return vrrp.takeAll();
             });
@@ -636,7 +561,7 @@ public final class Director implements AutoCloseable {
             }
         }
         try {
-            run(() -> {
+            loop.run(() -> {
                 if (flushOnClose) {
                     try {
                         table.flush();
@@ -676,7 +601,7 @@ public final class Director implements AutoCloseable {
         if (injector != null) {
             injector.start(); // the BGP listener and dials; routes follow the first reconcile
         }
-        run(() -> {
+        loop.run(() -> {
             ownership.recover();
             if (flush) {
                 table.flush();
@@ -693,8 +618,8 @@ public final class Director implements AutoCloseable {
         });
         for (VrrpUnit.Spec s : VrrpUnit.specs(startInstances, startGroups, startScripts)) {
             try {
-                run(() -> {
-                    vrrp.start(s, scriptPolicy);
+                loop.run(() -> {
+                    vrrp.start(s, reload.scriptPolicy());
                     return null;
                 });
             } catch (RuntimeException e) {
@@ -704,7 +629,7 @@ public final class Director implements AutoCloseable {
                 throw e;
             }
         }
-        run(() -> {
+        loop.run(() -> {
             syncDaemon.follow();
             publish();
             cycle.startTimers(refreshNanos, repairNanos);
@@ -741,26 +666,10 @@ public final class Director implements AutoCloseable {
         publisher.publish(is, counters, services.map().values(), read, cycle.drains(), monitor.view());
     }
 
-    /** Runs on the director's thread; unchecked failures pass through, checked ones are wrapped. */
-    private <T> T run(Callable<T> body) {
-        try {
-            return loop.call(body);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
+    /** A change on the director's thread, while it runs. */
     private ReconcileResult change(Callable<ReconcileResult> body) throws IpvsException {
         Preconditions.checkState(!closed, "director", "closed", "running");
-        try {
-            return loop.call(body);
-        } catch (IpvsException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return loop.change(body);
     }
 
     /** Settings of a {@link Director}; each is checked when set. */
