@@ -1,7 +1,5 @@
 package io.lvs4j.director;
 
-import io.lvs4j.Change;
-import io.lvs4j.DirectorConfig;
 import io.lvs4j.RealServer;
 import io.lvs4j.ScriptPolicy;
 import io.lvs4j.ServiceKey;
@@ -15,34 +13,21 @@ import io.lvs4j.health.CheckRuntime;
 import io.lvs4j.health.HealthEvent;
 import io.lvs4j.health.HealthMonitor;
 import io.lvs4j.health.HealthView;
-import io.lvs4j.health.RealServerView;
-import io.lvs4j.health.ServiceView;
 import io.lvs4j.health.ServiceHealth;
-import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
-import io.lvs4j.internal.ScriptLauncher;
-import io.lvs4j.internal.ScriptRunner;
-import io.lvs4j.table.Drain;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.Ipvs;
 import io.lvs4j.table.IpvsTable;
 import io.lvs4j.table.IpvsException;
-import io.lvs4j.table.IpvsStats;
 import io.lvs4j.netlink.NetworkNamespace;
-import io.lvs4j.table.RealServerState;
 import io.lvs4j.table.ReconcileException;
 import io.lvs4j.table.ReconcileResult;
 import io.lvs4j.table.Reconciler;
-import io.lvs4j.table.ServiceState;
-import io.lvs4j.vrrp.RouterState;
-import io.lvs4j.vrrp.VrrpEvent;
 import io.lvs4j.director.config.internal.VrrpMapper;
-import io.lvs4j.vrrp.VirtualAddress;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpScript;
 import io.lvs4j.vrrp.VrrpSyncGroup;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
-import io.lvs4j.vrrp.spi.VrrpNetwork;
 import io.lvs4j.time.VirtualClock;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -51,7 +36,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -123,7 +107,6 @@ public final class Director implements AutoCloseable {
     private final Loop loop;
     private final IpvsTable table;
     private final Ipvs ownedIpvs;
-    private final Reconciler reconciler;
     private final ReconcileCycle cycle;
     private final HealthMonitor monitor;
     private final Events events;
@@ -142,11 +125,9 @@ public final class Director implements AutoCloseable {
     private final StrictFirewall firewall; // vrrp_strict's rules (StrictFirewall)
     /** Route health injection, or null (then no BGP speaker runs). */
     private final RouteInjector injector;
-    private final RouteHealthInjection rhi;
 
     // ---- on the director's thread ----
     private final ConfiguredServices services;
-    private final String netns;
     /** The check runtime the director made for its namespace (null: the monitor's own, or the builder's). */
     private final CheckRuntime ownedChecks;
     /** quorum_up/down and real servers' notify_up/down: run as the policy says, in order per service. */
@@ -154,7 +135,6 @@ public final class Director implements AutoCloseable {
     /** apply(): the keepalived.conf as last mapped and the script policy. */
     private final Reload reload;
     private final VrrpUnits vrrp;
-    private final TableSync tables; // the desired table and the known one: a change diffs only what changed
     private final SyncFollower syncDaemon;
     private boolean closing;
 
@@ -171,15 +151,15 @@ public final class Director implements AutoCloseable {
         this.table = table;
         this.ownedIpvs = ownedIpvs;
         this.keepRulesOnClose = b.keepRulesOnClose;
-        this.netns = b.netns;
         this.flushOnClose = b.flushOnClose;
         this.startInstances = List.copyOf(b.instances);
         this.startGroups = List.copyOf(b.groups);
         this.startScripts = List.copyOf(b.scripts);
         this.refreshNanos = b.refreshInterval.toNanos();
         this.repairNanos = b.repairInterval.toNanos();
-        this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
-        this.tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
+        Reconciler reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
+        // the desired table and the known one: a change diffs only what changed
+        TableSync tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
         this.read = new LastRead(tables, table, loop, events);
         this.commands = new ServiceCommands(b.scriptPolicy, b.netns);
         HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
@@ -221,44 +201,14 @@ public final class Director implements AutoCloseable {
         this.services = new ConfiguredServices(monitor, initial);
         Map<ServiceKey, ServiceHealth> configured = services.map();
         java.util.Set<ServiceKey> owned = services.owned();
+        Hooks hooks = new Hooks();
         this.cycle = new ReconcileCycle(loop, table, reconciler, tables, b.timeouts,
-                monitor, configured, owned, read, events, new ReconcileCycle.Hooks() {
-                    @Override
-                    public void recordOwnership() {
-                        Director.this.recordOwnership();
-                    }
-
-                    @Override
-                    public void publish() {
-                        Director.this.publish();
-                    }
-
-                    @Override
-                    public void routes() {
-                        Director.this.routes();
-                    }
-                }, () -> closing);
+                monitor, configured, owned, read, events, hooks, () -> closing);
         this.vrrp = new VrrpUnits(b.network != null
                 ? VrrpUnit.inMemory(b.network, b.node, b.nodeAddress)
-                : VrrpUnit.linux(b.netns, b.addressDelegate), loop, events, firewall, new VrrpUnits.Hooks() {
-                    @Override
-                    public void recordOwnership() {
-                        Director.this.recordOwnership();
-                    }
-
-                    @Override
-                    public void stateChanged(String instance) {
-                        syncDaemon.stateChanged(instance);
-                    }
-
-                    @Override
-                    public void publish() {
-                        Director.this.publish();
-                    }
-                });
-        this.syncDaemon = new SyncFollower(b.sync, table, read, events, vrrp::isMaster, this::recordOwnership,
+                : VrrpUnit.linux(b.netns, b.addressDelegate), loop, events, firewall, hooks);
+        this.syncDaemon = new SyncFollower(b.sync, table, read, events, vrrp::isMaster, hooks::recordOwnership,
                 () -> closing);
-        this.rhi = b.rhi;
         this.injector = b.rhi == null ? null : new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
                 new RouteInjector.Sink() {
                     @Override
@@ -273,9 +223,32 @@ public final class Director implements AutoCloseable {
                     }
                 });
         this.ownership = new Ownership(runDir, addressRemover, b.addressDelegate, b.netns, table, events, vrrp,
-                syncDaemon, configured, owned, injector, rhi, firewall, () -> closing);
-        this.reload = new Reload(loop, events, vrrp, services, cycle, commands, monitor, syncDaemon, firewall, rhi,
+                syncDaemon, configured, owned, injector, b.rhi, firewall, () -> closing);
+        this.reload = new Reload(loop, events, vrrp, services, cycle, commands, monitor, syncDaemon, firewall, b.rhi,
                 b.netns, () -> closed, mapped, b.scriptPolicy);
+    }
+
+    /** What the parts call back into: the ownership record, the state, the routes, the sync daemon. */
+    private final class Hooks implements ReconcileCycle.Hooks, VrrpUnits.Hooks {
+        @Override
+        public void recordOwnership() {
+            ownership.record();
+        }
+
+        @Override
+        public void publish() {
+            Director.this.publish();
+        }
+
+        @Override
+        public void routes() {
+            Director.this.routes();
+        }
+
+        @Override
+        public void stateChanged(String instance) {
+            syncDaemon.stateChanged(instance);
+        }
     }
 
     /** Moves a health-check thread into the director's namespace; a thread that cannot runs nothing. */
@@ -643,11 +616,6 @@ public final class Director implements AutoCloseable {
         if (injector != null && !closing) {
             injector.update(services.map().keySet(), monitor.view());
         }
-    }
-
-    /** Writes what the director owns now to its run directory when it changed (on the director's thread). */
-    private void recordOwnership() {
-        ownership.record();
     }
 
     /** A new health view (on the director's thread, the monitor's): its events go out, the table follows the view. */

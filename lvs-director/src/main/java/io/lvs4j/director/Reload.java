@@ -49,7 +49,8 @@ final class Reload {
 
     Reload(Loop loop, Events events, VrrpUnits vrrp, ConfiguredServices services, ReconcileCycle cycle,
             ServiceCommands commands, HealthMonitor monitor, SyncFollower syncDaemon, StrictFirewall firewall,
-            RouteHealthInjection rhi, String netns, BooleanSupplier closed, KeepalivedMapping.Mapped mapped, ScriptPolicy scriptPolicy) {
+            RouteHealthInjection rhi, String netns, BooleanSupplier closed, KeepalivedMapping.Mapped mapped,
+            ScriptPolicy scriptPolicy) {
         this.loop = loop;
         this.events = events;
         this.vrrp = vrrp;
