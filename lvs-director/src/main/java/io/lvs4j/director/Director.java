@@ -1,7 +1,5 @@
 package io.lvs4j.director;
 
-import io.lvs4j.Change;
-import io.lvs4j.DirectorConfig;
 import io.lvs4j.RealServer;
 import io.lvs4j.ScriptPolicy;
 import io.lvs4j.ServiceKey;
@@ -15,34 +13,21 @@ import io.lvs4j.health.CheckRuntime;
 import io.lvs4j.health.HealthEvent;
 import io.lvs4j.health.HealthMonitor;
 import io.lvs4j.health.HealthView;
-import io.lvs4j.health.RealServerView;
-import io.lvs4j.health.ServiceView;
 import io.lvs4j.health.ServiceHealth;
-import io.lvs4j.internal.Addresses;
 import io.lvs4j.internal.Preconditions;
-import io.lvs4j.internal.ScriptLauncher;
-import io.lvs4j.internal.ScriptRunner;
-import io.lvs4j.table.Drain;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.Ipvs;
 import io.lvs4j.table.IpvsTable;
 import io.lvs4j.table.IpvsException;
-import io.lvs4j.table.IpvsStats;
 import io.lvs4j.netlink.NetworkNamespace;
-import io.lvs4j.table.RealServerState;
 import io.lvs4j.table.ReconcileException;
 import io.lvs4j.table.ReconcileResult;
 import io.lvs4j.table.Reconciler;
-import io.lvs4j.table.ServiceState;
-import io.lvs4j.vrrp.RouterState;
-import io.lvs4j.vrrp.VrrpEvent;
 import io.lvs4j.director.config.internal.VrrpMapper;
-import io.lvs4j.vrrp.VirtualAddress;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpScript;
 import io.lvs4j.vrrp.VrrpSyncGroup;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
-import io.lvs4j.vrrp.spi.VrrpNetwork;
 import io.lvs4j.time.VirtualClock;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -51,10 +36,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -124,11 +107,12 @@ public final class Director implements AutoCloseable {
     private final Loop loop;
     private final IpvsTable table;
     private final Ipvs ownedIpvs;
-    private final Reconciler reconciler;
+    private final ReconcileCycle cycle;
     private final HealthMonitor monitor;
-    private final VrrpNetwork<?> vrrpNetwork;
-    private final List<DirectorListener> listeners = new CopyOnWriteArrayList<>();
-    private final List<CheckListener> checkListeners = new CopyOnWriteArrayList<>();
+    private final Events events;
+    /** The table as last read. */
+    private final LastRead read;
+    private final StatePublisher publisher = new StatePublisher();
     private final boolean keepRulesOnClose;
     private final boolean flushOnClose;
     private final long refreshNanos;
@@ -136,97 +120,50 @@ public final class Director implements AutoCloseable {
     private final List<VrrpInstance> startInstances;
     private final List<VrrpSyncGroup> startGroups;
     private final List<VrrpScript> startScripts;
-    /** The namespace's lock and ownership record, or null when the director runs without them. */
-    private final RunDirectory runDir;
-    private final AddressRemover addressRemover;
+    /** The namespace's lock and ownership record, and the recovery after a crash. */
+    private final Ownership ownership;
     private final StrictFirewall firewall; // vrrp_strict's rules (StrictFirewall)
-    private final io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
     /** Route health injection, or null (then no BGP speaker runs). */
     private final RouteInjector injector;
-    private final RouteHealthInjection rhi;
 
     // ---- on the director's thread ----
-    private final Map<ServiceKey, ServiceHealth> configured = new LinkedHashMap<>();
-    private final java.util.Set<ServiceKey> owned = new java.util.HashSet<>(); // configured now or before, maybe in the table
-    private final String netns;
+    private final ConfiguredServices services;
     /** The check runtime the director made for its namespace (null: the monitor's own, or the builder's). */
     private final CheckRuntime ownedChecks;
-    private Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
-    /** The keepalived.conf as last mapped: apply() maps only the virtual_server blocks that differ from it. */
-    private volatile KeepalivedMapping.Mapped mapped = KeepalivedMapping.Mapped.NONE;
     /** quorum_up/down and real servers' notify_up/down: run as the policy says, in order per service. */
-    private final ScriptRunner commands;
-    /** The script policy; a reload that changes it hands it to the runners (scripts started later). */
-    private volatile ScriptPolicy scriptPolicy;
-    private final Map<String, ScriptRunner.Prepared> preparedCommands = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<String, VrrpUnit> units = new LinkedHashMap<>();
-    private final Map<String, InstanceView> instances = new LinkedHashMap<>();
-    private Timeouts timeouts;
-    private KeepalivedMapping.Sync sync;
-    private final TableSync tables; // the desired table and the known one: a change diffs only what changed
-    private Map<ServiceKey, Published> published = Map.of(); // what publish() made of each configured service
-    private List<SyncDaemon> daemons = List.of();
-    private List<OwnershipRecord.Daemon> ownDaemons = List.of(); // the sync daemons this director started
-    private OwnershipRecord recorded; // the record last written
-    private String recordProblem; // the last failure to write it, reported once
-    private String repairProblem; // the last repair's failure, reported once while it repeats
-    private long refreshedNanos;
-    private boolean dirty;
-    private boolean reconcileQueued;
+    private final ServiceCommands commands;
+    /** apply(): the keepalived.conf as last mapped and the script policy. */
+    private final Reload reload;
+    private final VrrpUnits vrrp;
+    private final SyncFollower syncDaemon;
     private boolean closing;
-    private long sequence;
 
-    private volatile DirectorState snapshot = new DirectorState(List.of(), List.of(), List.of(), 0);
-    private volatile Reconciles reconciles = new Reconciles(0, 0);
-    private volatile Map<String, io.lvs4j.vrrp.VrrpStatistics> vrrpStatistics = Map.of();
     private volatile boolean closed;
     private final LoopHeartbeat heartbeat = new LoopHeartbeat(); // issue 13: liveness for systemd's watchdog
 
-    private static final class InstanceView {
-        final VrrpInstance config;
-        RouterState state = RouterState.INIT;
-        int priority;
-        int effectivePriority;
-        boolean held;
-
-        /** The unit's: events of another unit (a stopped one of the same name) are not this one's. */
-        final Object token;
-
-        InstanceView(VrrpInstance config, Object token) {
-            this.config = config;
-            this.token = token;
-            this.priority = config.priority();
-            this.effectivePriority = priority;
-        }
-    }
-
     private Director(Builder b, Loop loop, IpvsTable table, Ipvs ownedIpvs, RunDirectory runDir) {
         this.loop = loop;
-        this.runDir = runDir;
-        this.addressDelegate = b.addressDelegate;
-        this.addressRemover = b.addressRemover != null ? b.addressRemover
+        this.events = new Events(loop, b.listeners);
+        AddressRemover addressRemover = b.addressRemover != null ? b.addressRemover
                 : b.network != null ? AddressRemover.NONE : AddressRemover.linux(b.netns);
-        this.firewall = b.network != null ? StrictFirewall.NONE : StrictFirewall.linux(b.netns, this::failure);
+        this.firewall = b.network != null ? StrictFirewall.NONE : StrictFirewall.linux(b.netns, events::failure);
         firewall.configure(b.keepalived);
         this.table = table;
         this.ownedIpvs = ownedIpvs;
         this.keepRulesOnClose = b.keepRulesOnClose;
-        this.netns = b.netns;
         this.flushOnClose = b.flushOnClose;
         this.startInstances = List.copyOf(b.instances);
         this.startGroups = List.copyOf(b.groups);
         this.startScripts = List.copyOf(b.scripts);
         this.refreshNanos = b.refreshInterval.toNanos();
         this.repairNanos = b.repairInterval.toNanos();
-        this.listeners.addAll(b.listeners);
-        this.timeouts = b.timeouts;
-        this.sync = b.sync;
-        this.reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
-        this.tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
-        this.scriptPolicy = b.scriptPolicy;
-        this.commands = ScriptRunner.create(b.scriptPolicy, ScriptLauncher.create(b.netns));
+        Reconciler reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
+        // the desired table and the known one: a change diffs only what changed
+        TableSync tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
+        this.read = new LastRead(tables, table, loop, events);
+        this.commands = new ServiceCommands(b.scriptPolicy, b.netns);
         HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
-                .checkListener(this::onCheck).scriptPolicy(b.scriptPolicy);
+                .checkListener(events::onCheck).scriptPolicy(b.scriptPolicy);
         if (b.netns != null) {
             mb.scriptNamespace(b.netns); // MISC_CHECK programs run in the director's namespace
         }
@@ -245,35 +182,73 @@ public final class Director implements AutoCloseable {
         if (b.clock != null) {
             mb.random(new SplittableRandom(0)::nextDouble);
         }
-        List<ServiceHealth> initial = new ArrayList<>(b.services.values());
+        List<ServiceHealth> given = new ArrayList<>(b.services.values());
+        KeepalivedMapping.Mapped mapped = KeepalivedMapping.Mapped.NONE;
         if (b.keepalived != null) {
-            mapped = KeepalivedMapping.map(b.keepalived, this::runCommand, notifies, b.netns, KeepalivedMapping.Mapped.NONE);
-            initial.addAll(mapped.services());
+            Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
+            mapped = KeepalivedMapping.map(b.keepalived, commands::run, notifies, b.netns, KeepalivedMapping.Mapped.NONE);
+            commands.notifies(notifies);
+            given.addAll(mapped.services());
         }
-        for (ServiceHealth sh : initial) {
-            Preconditions.checkArgument(!configured.containsKey(sh.service().key()), "service", sh.service().key(),
+        Map<ServiceKey, ServiceHealth> initial = new LinkedHashMap<>();
+        for (ServiceHealth sh : given) {
+            Preconditions.checkArgument(!initial.containsKey(sh.service().key()), "service", sh.service().key(),
                     "each service once");
             mb.service(sh);
-            configured.put(sh.service().key(), sh);
+            initial.put(sh.service().key(), sh);
         }
         this.monitor = mb.build();
-        this.vrrpNetwork = b.network != null
+        this.services = new ConfiguredServices(monitor, initial);
+        Map<ServiceKey, ServiceHealth> configured = services.map();
+        java.util.Set<ServiceKey> owned = services.owned();
+        Hooks hooks = new Hooks();
+        this.cycle = new ReconcileCycle(loop, table, reconciler, tables, b.timeouts,
+                monitor, configured, owned, read, events, hooks, () -> closing);
+        this.vrrp = new VrrpUnits(b.network != null
                 ? VrrpUnit.inMemory(b.network, b.node, b.nodeAddress)
-                : VrrpUnit.linux(b.netns, b.addressDelegate);
-        this.rhi = b.rhi;
+                : VrrpUnit.linux(b.netns, b.addressDelegate), loop, events, firewall, hooks);
+        this.syncDaemon = new SyncFollower(b.sync, table, read, events, vrrp::isMaster, hooks::recordOwnership,
+                () -> closing);
         this.injector = b.rhi == null ? null : new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
                 new RouteInjector.Sink() {
                     @Override
                     public void routes(List<String> announced, List<String> withdrawn) {
-                        long seq = ++sequence;
-                        emit(new DirectorEvent.Routes(seq, loop.nanos(), announced, withdrawn));
+                        long seq = events.next();
+                        events.emit(new DirectorEvent.Routes(seq, loop.nanos(), announced, withdrawn));
                     }
 
                     @Override
                     public void failure(String operation, Exception e) {
-                        Director.this.failure(operation, e);
+                        events.failure(operation, e);
                     }
                 });
+        this.ownership = new Ownership(runDir, addressRemover, b.addressDelegate, b.netns, table, events, vrrp,
+                syncDaemon, configured, owned, injector, b.rhi, firewall, () -> closing);
+        this.reload = new Reload(loop, events, vrrp, services, cycle, commands, monitor, syncDaemon, firewall, b.rhi,
+                b.netns, () -> closed, mapped, b.scriptPolicy);
+    }
+
+    /** What the parts call back into: the ownership record, the state, the routes, the sync daemon. */
+    private final class Hooks implements ReconcileCycle.Hooks, VrrpUnits.Hooks {
+        @Override
+        public void recordOwnership() {
+            ownership.record();
+        }
+
+        @Override
+        public void publish() {
+            Director.this.publish();
+        }
+
+        @Override
+        public void routes() {
+            Director.this.routes();
+        }
+
+        @Override
+        public void stateChanged(String instance) {
+            syncDaemon.stateChanged(instance);
+        }
     }
 
     /** Moves a health-check thread into the director's namespace; a thread that cannot runs nothing. */
@@ -330,7 +305,7 @@ public final class Director implements AutoCloseable {
 
     /** The last published state: cheap to poll (no netlink round trip); counters are as of {@link DirectorState#refreshedNanos()}. */
     public DirectorState state() {
-        return snapshot;
+        return publisher.state();
     }
 
     /**
@@ -360,25 +335,25 @@ public final class Director implements AutoCloseable {
      * change and at every refresh interval). Cheap (one volatile read), from any thread.
      */
     public Map<String, io.lvs4j.vrrp.VrrpStatistics> vrrpStatistics() {
-        return vrrpStatistics;
+        return publisher.vrrpStatistics();
     }
 
     /** The reconciles run so far and their total time; see {@link Reconciles}. */
     public Reconciles reconciles() {
-        return reconciles;
+        return cycle.reconciles();
     }
 
     /** Reads the IPVS table now and returns the state with fresh counters. */
     public DirectorState refresh() {
         if (closed) {
-            return snapshot;
+            return publisher.state();
         }
-        run(() -> {
-            refreshKernel();
+        loop.run(() -> {
+            read.refresh();
             publish();
             return null;
         });
-        return snapshot;
+        return publisher.state();
     }
 
     /**
@@ -400,7 +375,7 @@ public final class Director implements AutoCloseable {
     }
 
     public void addListener(DirectorListener listener) {
-        listeners.add(Preconditions.checkNotNull(listener, "listener"));
+        events.addListener(listener);
     }
 
     /**
@@ -409,25 +384,15 @@ public final class Director implements AutoCloseable {
      * state changes only.
      */
     public void addCheckListener(CheckListener listener) {
-        checkListeners.add(Preconditions.checkNotNull(listener, "check listener"));
+        events.addCheckListener(listener);
     }
 
     public void removeCheckListener(CheckListener listener) {
-        checkListeners.remove(listener);
-    }
-
-    private void onCheck(String kind, io.lvs4j.health.CheckResult result) {
-        for (CheckListener l : checkListeners) {
-            try {
-                l.onCheck(kind, result);
-            } catch (RuntimeException e) {
-                LOG.warn("check listener threw on {} {}", kind, result, e);
-            }
-        }
+        events.removeCheckListener(listener);
     }
 
     public void removeListener(DirectorListener listener) {
-        listeners.remove(listener);
+        events.removeListener(listener);
     }
 
     /**
@@ -441,8 +406,8 @@ public final class Director implements AutoCloseable {
     public ReconcileResult putService(ServiceHealth service) throws IpvsException {
         Preconditions.checkNotNull(service, "service");
         return change(() -> {
-            putOnLoop(service);
-            return reconcileNow();
+            services.put(service);
+            return cycle.reconcileNow();
         });
     }
 
@@ -450,9 +415,8 @@ public final class Director implements AutoCloseable {
     public ReconcileResult putService(VirtualService service) throws IpvsException {
         Preconditions.checkNotNull(service, "service");
         return change(() -> {
-            ServiceHealth old = configured.get(service.key());
-            putOnLoop(old == null ? ServiceHealth.builder(service).build() : old.withService(service));
-            return reconcileNow();
+            services.put(service);
+            return cycle.reconcileNow();
         });
     }
 
@@ -460,10 +424,8 @@ public final class Director implements AutoCloseable {
     public ReconcileResult removeService(ServiceKey key) throws IpvsException {
         Preconditions.checkNotNull(key, "service key");
         return change(() -> {
-            if (configured.remove(key) != null) {
-                monitor.removeService(key);
-            }
-            return reconcileNow();
+            services.remove(key);
+            return cycle.reconcileNow();
         });
     }
 
@@ -472,22 +434,8 @@ public final class Director implements AutoCloseable {
         Preconditions.checkNotNull(key, "service key");
         Preconditions.checkNotNull(realServer, "real server");
         return change(() -> {
-            ServiceHealth sh = service(key);
-            VirtualService.Builder b = sh.service().toBuilder().clearRealServers();
-            boolean replaced = false;
-            for (RealServer r : sh.service().realServers()) {
-                if (r.address().equals(realServer.address()) && r.port() == realServer.port()) {
-                    b.realServer(realServer);
-                    replaced = true;
-                } else {
-                    b.realServer(r);
-                }
-            }
-            if (!replaced) {
-                b.realServer(realServer);
-            }
-            putOnLoop(sh.withService(b.build()));
-            return reconcileNow();
+            services.putRealServer(key, realServer);
+            return cycle.reconcileNow();
         });
     }
 
@@ -496,11 +444,8 @@ public final class Director implements AutoCloseable {
         Preconditions.checkNotNull(key, "service key");
         Preconditions.checkNotNull(address, "address");
         return change(() -> {
-            ServiceHealth sh = service(key);
-            Preconditions.checkArgument(sh.service().realServer(address, port).isPresent(), "real server",
-                    Addresses.endpoint(address, port), "one of " + key + "'s");
-            putOnLoop(sh.withService(sh.service().toBuilder().removeRealServer(address, port).build()));
-            return reconcileNow();
+            services.removeRealServer(key, address, port);
+            return cycle.reconcileNow();
         });
     }
 
@@ -510,15 +455,8 @@ public final class Director implements AutoCloseable {
         Preconditions.checkNotNull(address, "address");
         Preconditions.checkInRange(weight, 0, RealServer.MAX_WEIGHT, "weight");
         return change(() -> {
-            ServiceHealth sh = service(key);
-            RealServer rs = sh.service().realServer(address, port).orElseThrow(() -> Preconditions.invalid(
-                    "real server", Addresses.endpoint(address, port), "one of " + key + "'s"));
-            VirtualService.Builder b = sh.service().toBuilder().clearRealServers();
-            for (RealServer r : sh.service().realServers()) {
-                b.realServer(r == rs ? r.withWeight(weight) : r);
-            }
-            putOnLoop(sh.withService(b.build()));
-            return reconcileNow();
+            services.weight(key, address, port, weight);
+            return cycle.reconcileNow();
         });
     }
 
@@ -548,158 +486,7 @@ public final class Director implements AutoCloseable {
     public ReconcileResult apply(KeepalivedConfig config) throws IpvsException, InterfaceException {
         Preconditions.checkNotNull(config, "config");
         Preconditions.checkState(!closed, "director", "closed", "running");
-        // 1. map and check everything: a configuration that cannot run changes nothing
-        Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
-        KeepalivedMapping.Mapped newMapped = KeepalivedMapping.map(config, this::runCommand, newNotifies, netns, mapped);
-        List<ServiceHealth> services = newMapped.services();
-        ScriptPolicy newPolicy = KeepalivedMapping.scriptPolicy(config.globalDefs());
-        Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
-        VrrpMapper.Vrrp vrrp = VrrpMapper.map(config);
-        RouteHealthInjection newRhi = BgpMapping.map(config);
-        List<VrrpUnit.Spec> specs = VrrpUnit.specs(vrrp.instances(), vrrp.syncGroups(), vrrp.scripts());
-        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs(), vrrp.instances());
-        // 2. which units stay, which are new or changed, which go
-        List<String> kept = new ArrayList<>();
-        List<VrrpUnit.Spec> toBuild = new ArrayList<>();
-        List<VrrpUnit> stop = run(() -> {
-            List<VrrpUnit> out = new ArrayList<>();
-            for (VrrpUnit u : units.values()) {
-                if (!specs.contains(u.spec)) {
-                    out.add(u);
-                }
-            }
-            for (VrrpUnit.Spec s : specs) {
-                VrrpUnit u = units.get(s.name());
-                if (u != null && u.spec.equals(s)) {
-                    kept.add(s.name());
-                } else {
-                    toBuild.add(s);
-                }
-            }
-            return out;
-        });
-        // 3. build every new unit before anything running stops: what can fail fails now
-        Map<String, Built> built = new LinkedHashMap<>();
-        try {
-            for (VrrpUnit.Spec s : toBuild) {
-                built.put(s.name(), build(s, newPolicy));
-            }
-        } catch (VrrpUnitException | RuntimeException e) {
-            for (Built b : built.values()) {
-                b.unit.close(); // never started: sends nothing, touches no address
-            }
-            run(() -> {
-                failure("reload", e);
-                return null;
-            });
-            throw e;
-        }
-        // 4. stop the units that go, off the director's thread (a stopping unit posts its events to
-        // it); the empty call then lets their last events (INIT, addresses removed) through
-        run(() -> {
-            for (VrrpUnit u : stop) {
-                units.remove(u.spec.name());
-            }
-            return null;
-        });
-        for (VrrpUnit u : stop) {
-            u.close();
-        }
-        run(() -> null);
-        // 5. start the new units; the services, timeouts and sync daemon follow
-        List<String> restarted = new ArrayList<>();
-        return change(() -> {
-            for (VrrpUnit u : stop) {
-                for (String n : u.spec.instanceNames()) {
-                    instances.remove(n);
-                }
-            }
-            for (VrrpUnit.Spec s : toBuild) {
-                try {
-                    startBuilt(s, built.get(s.name()));
-                    restarted.add(s.name());
-                } catch (RuntimeException e) {
-                    // built, so only a bug gets here: reported, the rest is applied
-                    failure("starting VRRP " + s.name(), e);
-                }
-            }
-            List<String> changedServices = new ArrayList<>();
-            Map<ServiceKey, ServiceHealth> wanted = new LinkedHashMap<>();
-            for (ServiceHealth sh : services) {
-                wanted.put(sh.service().key(), sh);
-            }
-            for (ServiceKey k : new ArrayList<>(configured.keySet())) {
-                if (!wanted.containsKey(k)) {
-                    configured.remove(k);
-                    monitor.removeService(k);
-                    changedServices.add("-" + k);
-                }
-            }
-            for (ServiceHealth sh : services) {
-                ServiceHealth old = configured.get(sh.service().key());
-                if (old == null || old != sh && !old.sameSettings(sh)) { // the same object: an unchanged block
-                    putOnLoop(sh);
-                    changedServices.add((old == null ? "+" : "~") + sh.service().key());
-                }
-            }
-            // keep the configuration's order
-            Map<ServiceKey, ServiceHealth> ordered = new LinkedHashMap<>();
-            for (ServiceHealth sh : services) {
-                ordered.put(sh.service().key(), configured.get(sh.service().key()));
-            }
-            configured.clear();
-            configured.putAll(ordered);
-            timeouts = newTimeouts;
-            notifies = newNotifies;
-            mapped = newMapped;
-            firewall.configure(config); // before the new units' events: they come after this task
-            if (!newPolicy.equals(scriptPolicy)) {
-                // scripts started from now on (checks, vrrp_scripts, notifies, commands) run under it
-                LOG.info("script policy now {} (was {})", newPolicy, scriptPolicy);
-                scriptPolicy = newPolicy;
-                commands.policy(newPolicy);
-                preparedCommands.clear();
-                monitor.scriptPolicy(newPolicy);
-                units.values().forEach(u -> u.scriptPolicy(newPolicy));
-            }
-            boolean syncChanged = !java.util.Objects.equals(sync, newSync);
-            if (syncChanged) {
-                stopDaemons();
-                sync = newSync;
-            }
-            syncDaemons();
-            long seq = ++sequence;
-            emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, kept, changedServices));
-            if (!java.util.Objects.equals(newRhi, rhi)) {
-                // the speaker keeps its sessions; the services' routes follow the new services
-                failure("bgp_speaker", new IllegalStateException("bgp_speaker and announce/no_announce changes take"
-                        + " effect at the next start (the running speaker and its settings are kept)"));
-            }
-            return reconcileNow();
-        });
-    }
-
-    /** A VRRP unit built, not yet started, with the token its events carry. */
-    private record Built(VrrpUnit unit, Object token) {}
-
-    /**
-     * Builds {@code s} (not started); its events reach {@link #onVrrp} tagged with its own token, so
-     * a stopped unit's late events never touch the view of the unit that replaced it.
-     *
-     * @throws IllegalArgumentException naming the unit, if it cannot run here
-     * @throws VrrpUnitException naming the unit, if the host refused a socket or an interface
-     */
-    private Built build(VrrpUnit.Spec s, ScriptPolicy policy) throws VrrpUnitException {
-        Object token = new Object();
-        try {
-            return new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e)), policy),
-                    token);
-        } catch (InterfaceException e) {
-            throw new VrrpUnitException(s.name(), e);
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            throw new IllegalArgumentException("VRRP " + s.name() + " cannot start: " + e.getMessage()
-                    + "; nothing was changed", e);
-        }
+        return reload.apply(config);
     }
 
     /**
@@ -718,7 +505,7 @@ public final class Director implements AutoCloseable {
         if (injector != null) {
             // a planned stop withdraws first and lets the routers move the traffic away
             try {
-                injector.withdrawAndDrain(() -> run(() -> {
+                injector.withdrawAndDrain(() -> loop.run(() -> {
                     injector.withdrawAll();
                     return null;
                 }));
@@ -732,11 +519,9 @@ public final class Director implements AutoCloseable {
         }
         List<VrrpUnit> stop;
         try {
-            stop = run(() -> {
+            stop = loop.run(() -> {
                 closing = true;
-                List<VrrpUnit> out = new ArrayList<>(units.values());
-                units.clear();
-                return out;
+                return vrrp.takeAll();
             });
         } catch (RuntimeException e) {
             stop = List.of();
@@ -749,19 +534,19 @@ public final class Director implements AutoCloseable {
             }
         }
         try {
-            run(() -> {
+            loop.run(() -> {
                 if (flushOnClose) {
                     try {
                         table.flush();
                     } catch (IpvsException e) {
-                        failure("flushing the IPVS table", e);
+                        events.failure("flushing the IPVS table", e);
                     }
                 } else if (!keepRulesOnClose) {
-                    removeOwnServices();
+                    cycle.removeOwnServices();
                 }
-                stopDaemons();
+                syncDaemon.stop();
                 firewall.close();
-                refreshKernel();
+                read.refresh();
                 publish();
                 return null;
             });
@@ -774,15 +559,7 @@ public final class Director implements AutoCloseable {
             if (ownedIpvs != null) {
                 ownedIpvs.close();
             }
-            addressRemover.close();
-            if (runDir != null) {
-                try {
-                    runDir.removeRecord(); // a clean stop: nothing is left to recover
-                } catch (java.io.IOException e) {
-                    LOG.warn("cannot remove the ownership record {}: {}", runDir.recordFile(), e.toString());
-                }
-                runDir.close();
-            }
+            ownership.close();
         }
     }
 
@@ -793,42 +570,29 @@ public final class Director implements AutoCloseable {
 
     // ---- on the director's thread ---------------------------------------------------------------
 
-    private ServiceHealth service(ServiceKey key) {
-        ServiceHealth sh = configured.get(key);
-        Preconditions.checkArgument(sh != null, "service", key, "one of the director's services " + configured.keySet());
-        return sh;
-    }
-
-    private void putOnLoop(ServiceHealth sh) {
-        configured.put(sh.service().key(), sh);
-        monitor.putService(sh); // on this thread: acts at once
-    }
-
     private void start(boolean flush) throws IpvsException, InterfaceException {
         if (injector != null) {
             injector.start(); // the BGP listener and dials; routes follow the first reconcile
         }
-        run(() -> {
-            if (runDir != null) {
-                recover();
-            }
+        loop.run(() -> {
+            ownership.recover();
             if (flush) {
                 table.flush();
             }
             monitor.start();
             try {
-                reconcileNow();
+                cycle.reconcileNow();
             } catch (IpvsException e) {
                 // reported; the director runs with what the kernel took
             }
-            syncDaemons();
+            syncDaemon.follow();
             publish();
             return null;
         });
         for (VrrpUnit.Spec s : VrrpUnit.specs(startInstances, startGroups, startScripts)) {
             try {
-                run(() -> {
-                    startUnit(s);
+                loop.run(() -> {
+                    vrrp.start(s, reload.scriptPolicy());
                     return null;
                 });
             } catch (RuntimeException e) {
@@ -838,644 +602,42 @@ public final class Director implements AutoCloseable {
                 throw e;
             }
         }
-        run(() -> {
-            syncDaemons();
+        loop.run(() -> {
+            syncDaemon.follow();
             publish();
-            loop.schedule(refreshNanos, this::tick);
-            if (repairNanos > 0) {
-                loop.schedule(repairNanos, this::repairTick);
-            }
+            cycle.startTimers(refreshNanos, repairNanos);
             heartbeat.start(loop); // issue 13
             return null;
         });
     }
 
-    private void startUnit(VrrpUnit.Spec s) throws InterfaceException {
-        Object token = new Object();
-        startBuilt(s, new Built(VrrpUnit.build(vrrpNetwork, s, e -> loop.execute(() -> onVrrp(token, e)), scriptPolicy),
-                token));
-    }
-
-    /** Starts a built unit (on the director's thread); a unit that fails to start is closed. */
-    private void startBuilt(VrrpUnit.Spec s, Built b) {
-        for (VrrpInstance c : s.instances()) {
-            instances.put(c.name(), new InstanceView(c, b.token));
-        }
-        recordOwnership(); // before VRRP can put a VIP up: a crash from now on leaves it recorded
-        VrrpUnit u = b.unit;
-        try {
-            u.start();
-        } catch (RuntimeException e) {
-            u.close();
-            for (VrrpInstance c : s.instances()) {
-                instances.remove(c.name());
-            }
-            recordOwnership();
-            throw e;
-        }
-        units.put(s.name(), u);
-        for (Map.Entry<String, int[]> e : u.states().entrySet()) {
-            InstanceView v = instances.get(e.getKey());
-            if (v != null && v.state == RouterState.INIT) {
-                v.state = VrrpUnit.stateOf(e.getValue());
-                v.priority = e.getValue()[1];
-                v.effectivePriority = e.getValue()[2];
-            }
-        }
-    }
-
-    private void tick() {
-        if (closing) {
-            return;
-        }
-        try {
-            if (!reconciler.drains().isEmpty()) {
-                ReconcileResult r = reconciler.progressDrains();
-                kernelChanged(r.applied(), r.draining());
-            }
-        } catch (ReconcileException e) {
-            kernelChanged(e.applied(), reconciler.drains());
-            failure("draining", e);
-        } catch (IpvsException e) {
-            failure("draining", e);
-        }
-        refreshKernel();
-        publish();
-        loop.schedule(refreshNanos, this::tick);
-    }
-
-    /** Every {@link Builder#repairInterval}: the anti-entropy pass, unless a reconcile is pending anyway. */
-    private void repairTick() {
-        if (closing) {
-            return;
-        }
-        if (!dirty) {
-            repair();
-        }
-        loop.schedule(repairNanos, this::repairTick);
-    }
-
-    /**
-     * Compares the table with the desired one and puts back what differs in the services the
-     * director owns (flushed, removed or changed behind its back, or refused by the kernel before);
-     * services it does not own are left as they are. What it applied is a
-     * {@link DirectorEvent.Repaired}, followed by the usual {@link DirectorEvent.KernelChange}. A
-     * failure is a {@link DirectorEvent.Failure} ("repair"), reported again only when it changes.
-     */
-    private void repair() {
-        owned.addAll(configured.keySet());
-        List<Change> applied = List.of();
-        List<Drain> draining = reconciler.drains();
-        try {
-            ReconcileResult r = tables.full(configured.values(), owned, monitor.view(), timeouts); // the one dump
-            applied = r.applied();
-            draining = r.draining();
-            repairProblem = null;
-        } catch (ReconcileException e) {
-            applied = e.applied();
-            repairFailed(e);
-        } catch (IpvsException e) {
-            repairFailed(e);
-        }
-        if (!applied.isEmpty()) {
-            long seq = ++sequence;
-            emit(new DirectorEvent.Repaired(seq, loop.nanos(), applied));
-            kernelChanged(applied, draining);
-            if (!tables.trusted()) {
-                refreshKernel();
-            }
-            recordOwnership();
-            publish();
-        }
-    }
-
-    private void repairFailed(IpvsException e) {
-        String problem = e.getMessage();
-        if (!problem.equals(repairProblem)) {
-            repairProblem = problem;
-            failure("repair", e);
-        }
-    }
-
-    /** A real server's address and port: a map key that costs no string (publish() makes one per real server). */
-    private record Endpoint(InetAddress address, int port) {
-        static Endpoint of(RealServer r) {
-            return new Endpoint(r.address(), r.port());
-        }
-    }
-
-    /** What the view wants for the service's real servers and sorry server, by address and port. */
-    private static Map<Endpoint, RealServer> wanted(Optional<ServiceView> view) {
-        Map<Endpoint, RealServer> in = new HashMap<>();
-        view.ifPresent(v -> v.inService().forEach(r -> in.put(Endpoint.of(r), r)));
-        return in;
-    }
-
-    private ReconcileResult reconcileNow() throws IpvsException {
-        dirty = false;
-        owned.addAll(configured.keySet());
-        recordOwnership(); // before the kernel gets them
-        long started = loop.nanos();
-        try {
-            // only what changed, against the table as last known; a full pass (one dump) at start,
-            // after a refusal, when the timeouts change
-            ReconcileResult r = tables.reconcile(configured.values(), owned, monitor.view(), timeouts);
-            kernelChanged(r.applied(), r.draining());
-            for (Change c : r.applied()) {
-                if (c.kind() == Change.Kind.REMOVE_SERVICE && !configured.containsKey(c.key())) {
-                    owned.remove(c.key());
-                }
-            }
-            return r;
-        } catch (ReconcileException e) {
-            kernelChanged(e.applied(), reconciler.drains());
-            failure("reconcile", e);
-            throw e;
-        } catch (IpvsException e) {
-            failure("reconcile", e);
-            throw e;
-        } finally {
-            Reconciles was = reconciles;
-            reconciles = new Reconciles(was.count() + 1, was.nanos() + (loop.nanos() - started));
-            if (tables.trusted()) {
-                // the table as last read with what was applied since, instead of a dump
-                refreshedNanos = loop.nanos();
-            } else {
-                refreshKernel();
-            }
-            recordOwnership();
-            publish();
-            routes();
-        }
-    }
-
     /** Route health injection follows the services and the health view (model, desired, difference, speaker). */
     private void routes() {
         if (injector != null && !closing) {
-            injector.update(configured.keySet(), monitor.view());
+            injector.update(services.map().keySet(), monitor.view());
         }
-    }
-
-    private void reconcileIfDirty() {
-        reconcileQueued = false;
-        if (!dirty || closing) {
-            return;
-        }
-        try {
-            reconcileNow();
-        } catch (IpvsException e) {
-            // reported as a Failure event
-        }
-    }
-
-    private void markDirty() {
-        dirty = true;
-        if (!reconcileQueued) {
-            reconcileQueued = true;
-            loop.execute(this::reconcileIfDirty);
-        }
-    }
-
-    private void kernelChanged(List<Change> applied, List<Drain> draining) {
-        if (!applied.isEmpty()) {
-            long seq = ++sequence;
-            emit(new DirectorEvent.KernelChange(seq, loop.nanos(), applied, draining));
-        }
-    }
-
-    private void failure(String operation, Exception e) {
-        long seq = ++sequence;
-        emit(new DirectorEvent.Failure(seq, loop.nanos(), operation, e));
-    }
-
-    private void refreshKernel() {
-        try {
-            tables.read();
-            daemons = table.daemons();
-            refreshedNanos = loop.nanos();
-        } catch (IpvsException e) {
-            failure("reading the IPVS table", e);
-        }
-    }
-
-    private void removeOwnServices() {
-        try {
-            DirectorConfig.Builder others = DirectorConfig.builder();
-            for (ServiceState s : table.serviceStates()) {
-                if (!configured.containsKey(s.service().key()) && !owned.contains(s.service().key())) {
-                    others.service(s.service());
-                }
-            }
-            ReconcileResult r = Reconciler.builder(table).build().reconcile(others.build());
-            kernelChanged(r.applied(), List.of());
-        } catch (IpvsException e) {
-            failure("removing the director's services", e);
-        }
-    }
-
-    /** The sync daemon follows its VRRP instance: master while it is master, backup otherwise. */
-    private void syncDaemons() {
-        if (sync == null || closing) {
-            return;
-        }
-        InstanceView v = instances.get(sync.instance());
-        SyncDaemon.Role want = v != null && v.state == RouterState.MASTER ? SyncDaemon.Role.MASTER : SyncDaemon.Role.BACKUP;
-        SyncDaemon.Role other = want == SyncDaemon.Role.MASTER ? SyncDaemon.Role.BACKUP : SyncDaemon.Role.MASTER;
-        try {
-            List<SyncDaemon> running = table.daemons();
-            boolean has = false;
-            for (SyncDaemon d : running) {
-                if (d.role() == other) {
-                    table.stopDaemon(other);
-                } else if (d.role() == want) {
-                    has = true;
-                }
-            }
-            if (!has) {
-                SyncDaemon t = sync.template();
-                SyncDaemon.Builder b = SyncDaemon.builder(want, t.interfaceName()).syncId(t.syncId());
-                if (t.maxLength() != 0) {
-                    b.maxLength(t.maxLength());
-                }
-                if (t.port() != 0) {
-                    b.port(t.port());
-                }
-                if (t.ttl() != 0) {
-                    b.ttl(t.ttl());
-                }
-                t.group().ifPresent(g -> b.group(Addresses.format(g)));
-                ownDaemons = List.of(new OwnershipRecord.Daemon(want, t.interfaceName(), t.syncId()));
-                recordOwnership(); // before it runs
-                table.startDaemon(b.build());
-            }
-            daemons = table.daemons();
-        } catch (IpvsException | RuntimeException e) {
-            failure("sync daemon", e);
-        }
-    }
-
-    private void stopDaemons() {
-        if (sync == null) {
-            return;
-        }
-        try {
-            for (SyncDaemon d : table.daemons()) {
-                table.stopDaemon(d.role());
-            }
-            ownDaemons = List.of();
-            recordOwnership();
-        } catch (IpvsException e) {
-            failure("stopping the sync daemon", e);
-        }
-    }
-
-    /**
-     * At start, before anything else touches the kernel: cleans up after a run that ended without
-     * doing so (its record is there, its lock was free). See {@link Recovery}.
-     */
-    private void recover() {
-        if (runDir.previousProblem() != null) {
-            failure("reading the ownership record", new java.io.IOException(runDir.previousProblem()));
-        }
-        OwnershipRecord crashed = runDir.previous();
-        if (crashed == null) {
-            recordOwnership();
-            return;
-        }
-        firewall.recover();
-        java.util.Set<ServiceKey> inTable = new java.util.HashSet<>();
-        try {
-            for (ServiceState s : table.serviceStates()) {
-                inTable.add(s.service().key());
-            }
-        } catch (IpvsException e) {
-            failure("reading the IPVS table for the recovery", e);
-        }
-        Recovery.Plan plan = Recovery.plan(crashed, java.util.Set.of(), configured.keySet(), inTable, sync != null,
-                new java.util.HashSet<>(rhiRoutes()));
-        if (injector != null) {
-            injector.adopt(crashed.routes); // those kept: off the device while not announced
-        }
-        List<String> removed = new ArrayList<>();
-        for (OwnershipRecord.Vip v : plan.removeAddresses()) {
-            try {
-                if (addressRemover.remove(v)) {
-                    removed.add(v.text());
-                }
-            } catch (InterfaceException | RuntimeException e) {
-                failure("removing the stale virtual address " + v.text(), e);
-            }
-        }
-        for (OwnershipRecord.Route r : plan.removeRoutes()) {
-            // not announced by this run: nothing would take it off the device (announced ones are adopted)
-            OwnershipRecord.Vip v = new OwnershipRecord.Vip("route health injection", r.address(), r.prefixLength(),
-                    r.device(), false);
-            try {
-                if (addressRemover.remove(v)) {
-                    removed.add(r.text());
-                }
-            } catch (InterfaceException | RuntimeException e) {
-                failure("removing the stale route health injection address " + r.text(), e);
-            }
-        }
-        addressRemover.close();
-        owned.addAll(plan.removeServices()); // not configured: the first reconcile deletes them
-        owned.addAll(plan.adoptServices()); // configured: reconciled in place, no flush
-        if (!plan.stopDaemons().isEmpty()) {
-            try {
-                for (SyncDaemon d : table.daemons()) {
-                    for (OwnershipRecord.Daemon o : plan.stopDaemons()) {
-                        if (o.role() == d.role()) {
-                            table.stopDaemon(d.role());
-                        }
-                    }
-                }
-            } catch (IpvsException e) {
-                failure("stopping the crashed run's sync daemon", e);
-            }
-        }
-        long seq = ++sequence;
-        emit(new DirectorEvent.Recovered(seq, loop.nanos(), crashed.pid, removed,
-                new ArrayList<>(plan.removeServices()), new ArrayList<>(plan.adoptServices())));
-        recordOwnership();
-    }
-
-    /** Writes what the director owns now to its run directory when it changed (on the director's thread). */
-    private void recordOwnership() {
-        if (runDir == null || closing) {
-            return;
-        }
-        List<OwnershipRecord.Vip> vips = new ArrayList<>();
-        for (Map.Entry<String, InstanceView> e : instances.entrySet()) {
-            InstanceView v = e.getValue();
-            List<VirtualAddress> held = new ArrayList<>(v.config.virtualAddresses());
-            held.addAll(v.config.excludedAddresses()); // a master holds those too
-            for (VirtualAddress a : held) {
-                if (addressDelegate != null && addressDelegate.handles(e.getKey(), a)) {
-                    continue; // the forwarder answers for it: never on an interface
-                }
-                String dev = a.device().orElse(v.config.interfaceName());
-                vips.add(new OwnershipRecord.Vip(e.getKey(), a.address(), a.prefixLength(), dev, v.held));
-            }
-        }
-        java.util.Set<ServiceKey> services = new java.util.HashSet<>(owned);
-        services.addAll(configured.keySet());
-        OwnershipRecord r = new OwnershipRecord(PID, BOOT_ID, netns, vips, rhiRoutes(), services, ownDaemons);
-        if (r.equals(recorded)) {
-            return;
-        }
-        try {
-            runDir.write(r);
-            recorded = r;
-            recordProblem = null;
-        } catch (java.io.IOException | RuntimeException e) {
-            String problem = e.toString();
-            if (!problem.equals(recordProblem)) {
-                recordProblem = problem;
-                failure("writing the ownership record " + runDir.recordFile(), e);
-            }
-        }
-    }
-
-    /**
-     * The addresses route health injection may put on its device: every configured service's
-     * announced addresses (recorded before any is added, as the VIPs are), none when it puts none there.
-     */
-    private List<OwnershipRecord.Route> rhiRoutes() {
-        if (injector == null || !injector.onDevice()) {
-            return List.of();
-        }
-        java.util.Set<OwnershipRecord.Route> out = new java.util.LinkedHashSet<>();
-        for (ServiceKey k : configured.keySet()) {
-            for (InetAddress a : rhi.addressesOf(k)) {
-                out.add(new OwnershipRecord.Route(a, rhi.device()));
-            }
-        }
-        return new ArrayList<>(out);
-    }
-
-    private static final long PID = ProcessHandle.current().pid();
-    private static final String BOOT_ID = RunDirectory.bootId();
-
-    private void onVrrp(Object token, VrrpEvent e) {
-        InstanceView v = instances.get(e.instance());
-        if (e instanceof VrrpEvent.AddressesRemoved) {
-            firewall.removed(e.instance()); // also from a unit a reload stopped
-        }
-        if (v == null || v.token != token) {
-            return; // a unit stopped by a reload (maybe replaced by one of the same name)
-        }
-        long seq;
-        if (e instanceof VrrpEvent.StateChanged s) {
-            v.state = s.to();
-            seq = ++sequence;
-            emit(new DirectorEvent.VrrpTransition(seq, loop.nanos(), s.instance(), s.from(), s.to(), s.reason()));
-            if (sync != null && sync.instance().equals(s.instance())) {
-                syncDaemons();
-            }
-        } else if (e instanceof VrrpEvent.AddressesAdded a) {
-            v.held = true;
-            firewall.added(a.instance(), v.config.acceptMode(), a.addresses());
-            recordOwnership();
-            seq = ++sequence;
-            emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), true, texts(a.addresses())));
-        } else if (e instanceof VrrpEvent.AddressesRemoved a) {
-            v.held = false;
-            recordOwnership();
-            seq = ++sequence;
-            emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), false, texts(a.addresses())));
-        } else if (e instanceof VrrpEvent.PriorityChanged p) {
-            v.effectivePriority = p.to();
-        }
-        publish();
-    }
-
-    private static List<String> texts(List<VirtualAddress> addresses) {
-        List<String> out = new ArrayList<>();
-        for (VirtualAddress a : addresses) {
-            out.add(Addresses.format(a.address()) + "/" + a.prefixLength());
-        }
-        return out;
     }
 
     /** A new health view (on the director's thread, the monitor's): its events go out, the table follows the view. */
-    private void onHealth(HealthView view, List<HealthEvent> events) {
-        for (HealthEvent e : events) {
-            long seq = ++sequence;
-            emit(new DirectorEvent.Health(seq, loop.nanos(), e));
-            if (e.realServer() != null && (e.type() == HealthEvent.Type.REAL_SERVER_UP
-                    || e.type() == HealthEvent.Type.REAL_SERVER_DOWN)) {
-                KeepalivedMapping.Notify n = notifies.getOrDefault(e.service(), Map.of()).get(e.realServer().endpoint());
-                String cmd = n == null ? null : e.type() == HealthEvent.Type.REAL_SERVER_UP ? n.up() : n.down();
-                if (cmd != null) {
-                    runCommand(e.service(), cmd);
-                }
-            }
+    private void onHealth(HealthView view, List<HealthEvent> changes) {
+        for (HealthEvent e : changes) {
+            long seq = events.next();
+            events.emit(new DirectorEvent.Health(seq, loop.nanos(), e));
+            commands.onHealth(e);
         }
-        markDirty();
-    }
-
-    /** How long a quorum_up/down or notify_up/down command may run before its process group is killed. */
-    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
-
-    /**
-     * A keepalived command of {@code service} (quorum_up, notify_down, ...): split as keepalived
-     * does, no shell, as the script policy says (checked once, refused by script security: never
-     * run), in the director's namespace, after the service's earlier commands.
-     */
-    private void runCommand(ServiceKey service, String command) {
-        List<String> words = io.lvs4j.health.MiscChecker.command(command);
-        if (words.isEmpty()) {
-            return;
-        }
-        ScriptRunner.Prepared p = preparedCommands.computeIfAbsent(command, c -> {
-            ScriptRunner.Prepared x = commands.prepare("virtual_server " + service + " command " + words.get(0), words,
-                    null, null);
-            x.warnings().forEach(w -> LOG.warn("{}", w));
-            if (x.refused()) {
-                LOG.error("{}", x.refusal());
-            }
-            return x;
-        });
-        if (p.refused()) {
-            return;
-        }
-        commands.runInOrder(service, p, COMMAND_TIMEOUT, Map.of()).thenAccept(r -> {
-            if (r.failure() != null) {
-                LOG.warn("command {} not run: {}", command, r.failure());
-            } else if (r.timedOut()) {
-                LOG.warn("command {} killed after {}", command, COMMAND_TIMEOUT);
-            }
-        });
-    }
-
-    private void emit(DirectorEvent e) {
-        for (DirectorListener l : listeners) {
-            try {
-                l.onEvent(e);
-            } catch (RuntimeException ex) {
-                LOG.warn("director listener threw on {}", e, ex);
-            }
-        }
+        cycle.markDirty();
     }
 
     private void publish() {
         Map<String, io.lvs4j.vrrp.VrrpStatistics> counters = new LinkedHashMap<>();
-        for (VrrpUnit u : units.values()) {
-            u.statistics(counters);
-        }
-        vrrpStatistics = java.util.Collections.unmodifiableMap(counters);
-        Map<String, List<io.lvs4j.vrrp.TrackedObject>> tracked = new HashMap<>();
-        for (VrrpUnit u : units.values()) {
-            u.tracked(tracked);
-        }
-        List<DirectorState.Instance> is = new ArrayList<>();
-        for (Map.Entry<String, InstanceView> e : instances.entrySet()) {
-            InstanceView v = e.getValue();
-            DirectorState.Instance.Builder ib = DirectorState.Instance.builder(e.getKey()).state(v.state)
-                    .priority(v.priority).effectivePriority(v.effectivePriority)
-                    .virtualAddresses(texts(v.config.virtualAddresses())).addressesHeld(v.held);
-            tracked.getOrDefault(e.getKey(), List.of()).forEach(ib::tracked);
-            is.add(ib.build());
-        }
-        List<Drain> drains = reconciler.drains();
-        HealthView health = monitor.view();
-        List<DirectorState.Service> ss = new ArrayList<>();
-        Map<ServiceKey, Published> next = new HashMap<>(configured.size() * 2);
-        for (ServiceHealth sh : configured.values()) {
-            ServiceKey key = sh.service().key();
-            ServiceState k = tables.state(key);
-            Optional<ServiceView> view = health.service(key);
-            Published was = published.get(key);
-            if (drains.isEmpty() && was != null && was.configured == sh && was.view == view.orElse(null)
-                    && (was.kernel == k || was.kernel != null && was.kernel.equals(k))) { // a dump makes new objects
-                ss.add(was.service);
-                next.put(key, was);
-                continue;
-            }
-            Map<Endpoint, RealServer> in = wanted(view);
-            List<DirectorState.Server> servers = new ArrayList<>();
-            long active = 0;
-            long inactive = 0;
-            for (RealServer r : sh.service().realServers()) {
-                DirectorState.Server s = server(r, DirectorState.Role.REAL_SERVER, health(sh, view, r), in, k);
-                servers.add(s);
-            }
-            RealServer sorry = sh.sorryServer();
-            if (sorry != null && (in.containsKey(Endpoint.of(sorry)) || kernelState(k, sorry).isPresent())) {
-                servers.add(server(sorry, DirectorState.Role.SORRY_SERVER, DirectorState.Health.UNCHECKED, in, k));
-            }
-            for (Drain d : drains) {
-                if (d.service().equals(key) && sh.service().realServer(d.server().address(), d.server().port()).isEmpty()) {
-                    servers.add(server(d.server(), DirectorState.Role.DRAINING, DirectorState.Health.UNCHECKED, in, k));
-                }
-            }
-            for (DirectorState.Server s : servers) {
-                active += s.activeConnections();
-                inactive += s.inactiveConnections();
-            }
-            boolean quorumMet = view.map(ServiceView::quorumMet).orElse(true);
-            DirectorState.Service made = new DirectorState.Service(sh.service(), k == null ? null : k.service(), quorumMet,
-                    servers, active, inactive, k == null ? IpvsStats.ZERO : k.stats());
-            ss.add(made);
-            if (drains.isEmpty()) {
-                next.put(key, new Published(sh, view.orElse(null), k, made));
-            }
-        }
-        published = next;
-        snapshot = new DirectorState(is, ss, daemons, refreshedNanos);
+        List<DirectorState.Instance> is = vrrp.publish(counters);
+        publisher.publish(is, counters, services.map().values(), read, cycle.drains(), monitor.view());
     }
 
-    /**
-     * A service as publish() last made it from its configuration, health view and kernel state (all
-     * immutable): while all three are the same objects (and nothing drains) it is made no more.
-     */
-    private record Published(ServiceHealth configured, ServiceView view, ServiceState kernel,
-            DirectorState.Service service) {}
-
-    private static DirectorState.Health health(ServiceHealth sh, Optional<ServiceView> view, RealServer r) {
-        if (!sh.checked(r)) {
-            return DirectorState.Health.UNCHECKED;
-        }
-        return view.flatMap(v -> v.realServer(r.address(), r.port())).map(RealServerView::up)
-                .orElse(true) // not started yet: keepalived starts real servers as up
-                ? DirectorState.Health.UP : DirectorState.Health.DOWN;
-    }
-
-    private static Optional<RealServerState> kernelState(ServiceState k, RealServer r) {
-        return k == null ? Optional.empty() : k.realServer(r.address(), r.port());
-    }
-
-    private static DirectorState.Server server(RealServer r, DirectorState.Role role, DirectorState.Health health,
-            Map<Endpoint, RealServer> in, ServiceState k) {
-        RealServer want = in.get(Endpoint.of(r));
-        Optional<RealServerState> ks = kernelState(k, r);
-        return new DirectorState.Server(r, role, health, want == null ? -1 : want.weight(),
-                ks.map(x -> x.server().weight()).orElse(-1), ks.map(RealServerState::activeConnections).orElse(0),
-                ks.map(RealServerState::inactiveConnections).orElse(0), ks.map(RealServerState::stats)
-                        .orElse(IpvsStats.ZERO));
-    }
-
-    /** Runs on the director's thread; unchecked failures pass through, checked ones are wrapped. */
-    private <T> T run(Callable<T> body) {
-        try {
-            return loop.call(body);
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
+    /** A change on the director's thread, while it runs. */
     private ReconcileResult change(Callable<ReconcileResult> body) throws IpvsException {
         Preconditions.checkState(!closed, "director", "closed", "running");
-        try {
-            return loop.call(body);
-        } catch (IpvsException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        return loop.change(body);
     }
 
     /** Settings of a {@link Director}; each is checked when set. */

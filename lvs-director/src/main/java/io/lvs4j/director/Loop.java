@@ -1,5 +1,7 @@
 package io.lvs4j.director;
 
+import io.lvs4j.table.IpvsException;
+import io.lvs4j.table.ReconcileResult;
 import io.lvs4j.time.Scheduler;
 import io.lvs4j.time.ThreadScheduler;
 import io.lvs4j.time.VirtualClock;
@@ -16,6 +18,28 @@ abstract class Loop implements Scheduler {
     abstract <T> T call(Callable<T> body) throws Exception;
 
     abstract void shutdown();
+
+    /** {@link #call}, for callers that throw nothing checked: unchecked failures pass through, checked ones are wrapped. */
+    final <T> T run(Callable<T> body) {
+        try {
+            return call(body);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@link #call} for a change of the table: an {@link IpvsException} passes through too. */
+    final ReconcileResult change(Callable<ReconcileResult> body) throws IpvsException {
+        try {
+            return call(body);
+        } catch (IpvsException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     static Loop thread(String name) {
         return new ThreadLoop(name);

@@ -1,0 +1,155 @@
+package io.lvs4j.director;
+
+import io.lvs4j.ScriptPolicy;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.Timeouts;
+import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.internal.VrrpMapper;
+import io.lvs4j.health.HealthMonitor;
+import io.lvs4j.health.ServiceHealth;
+import io.lvs4j.internal.Preconditions;
+import io.lvs4j.netlink.InterfaceException;
+import io.lvs4j.table.IpvsException;
+import io.lvs4j.table.ReconcileResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link Director#apply}: a new keepalived.conf, mapped and checked, its new VRRP units built
+ * before anything running changes, then the difference applied (units, services, timeouts,
+ * commands, script policy, sync daemon). Holds the configuration as last mapped and the script
+ * policy. Called from any thread; the changes run on the director's.
+ */
+final class Reload {
+    private static final Logger LOG = LoggerFactory.getLogger(Director.class);
+
+    private final Loop loop;
+    private final Events events;
+    private final VrrpUnits vrrp;
+    private final ConfiguredServices services;
+    private final ReconcileCycle cycle;
+    private final ServiceCommands commands;
+    private final HealthMonitor monitor;
+    private final SyncFollower syncDaemon;
+    private final StrictFirewall firewall; // vrrp_strict's rules follow the configuration
+    private final RouteHealthInjection rhi; // as started: a reload does not change it
+    private final String netns;
+    private final BooleanSupplier closed;
+    /** The keepalived.conf as last mapped: apply() maps only the virtual_server blocks that differ from it. */
+    private volatile KeepalivedMapping.Mapped mapped;
+    /** The script policy; a reload that changes it hands it to the runners (scripts started later). */
+    private volatile ScriptPolicy scriptPolicy;
+
+    Reload(Loop loop, Events events, VrrpUnits vrrp, ConfiguredServices services, ReconcileCycle cycle,
+            ServiceCommands commands, HealthMonitor monitor, SyncFollower syncDaemon, StrictFirewall firewall,
+            RouteHealthInjection rhi, String netns, BooleanSupplier closed, KeepalivedMapping.Mapped mapped,
+            ScriptPolicy scriptPolicy) {
+        this.loop = loop;
+        this.events = events;
+        this.vrrp = vrrp;
+        this.services = services;
+        this.cycle = cycle;
+        this.commands = commands;
+        this.monitor = monitor;
+        this.syncDaemon = syncDaemon;
+        this.firewall = firewall;
+        this.rhi = rhi;
+        this.netns = netns;
+        this.closed = closed;
+        this.mapped = mapped;
+        this.scriptPolicy = scriptPolicy;
+    }
+
+    /** The script policy scripts started now run under. */
+    ScriptPolicy scriptPolicy() {
+        return scriptPolicy;
+    }
+
+    /** See {@link Director#apply}. */
+    ReconcileResult apply(KeepalivedConfig config) throws IpvsException, InterfaceException {
+        // 1. map and check everything: a configuration that cannot run changes nothing
+        Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
+        KeepalivedMapping.Mapped newMapped = KeepalivedMapping.map(config, commands::run, newNotifies, netns, mapped);
+        List<ServiceHealth> newServices = newMapped.services();
+        ScriptPolicy newPolicy = KeepalivedMapping.scriptPolicy(config.globalDefs());
+        Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
+        VrrpMapper.Vrrp mappedVrrp = VrrpMapper.map(config);
+        RouteHealthInjection newRhi = BgpMapping.map(config);
+        List<VrrpUnit.Spec> specs = VrrpUnit.specs(mappedVrrp.instances(), mappedVrrp.syncGroups(),
+                mappedVrrp.scripts());
+        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs(), mappedVrrp.instances());
+        // 2. which units stay, which are new or changed, which go
+        VrrpUnits.Plan plan = loop.run(() -> vrrp.plan(specs));
+        List<VrrpUnit> stop = plan.stop();
+        // 3. build every new unit before anything running stops: what can fail fails now
+        Map<String, VrrpUnits.Built> built = new LinkedHashMap<>();
+        try {
+            for (VrrpUnit.Spec s : plan.build()) {
+                built.put(s.name(), vrrp.build(s, newPolicy));
+            }
+        } catch (VrrpUnitException | RuntimeException e) {
+            for (VrrpUnits.Built b : built.values()) {
+                b.unit().close(); // never started: sends nothing, touches no address
+            }
+            loop.run(() -> {
+                events.failure("reload", e);
+                return null;
+            });
+            throw e;
+        }
+        // 4. stop the units that go, off the director's thread (a stopping unit posts its events to
+        // it); the empty call then lets their last events (INIT, addresses removed) through
+        loop.run(() -> {
+            vrrp.detach(stop);
+            return null;
+        });
+        for (VrrpUnit u : stop) {
+            u.close();
+        }
+        loop.run(() -> null);
+        // 5. start the new units; the services, timeouts and sync daemon follow
+        List<String> restarted = new ArrayList<>();
+        Preconditions.checkState(!closed.getAsBoolean(), "director", "closed", "running");
+        return loop.change(() -> {
+            vrrp.forget(stop);
+            for (VrrpUnit.Spec s : plan.build()) {
+                try {
+                    vrrp.start(s, built.get(s.name()));
+                    restarted.add(s.name());
+                } catch (RuntimeException e) {
+                    // built, so only a bug gets here: reported, the rest is applied
+                    events.failure("starting VRRP " + s.name(), e);
+                }
+            }
+            List<String> changedServices = services.replace(newServices);
+            cycle.timeouts(newTimeouts);
+            commands.notifies(newNotifies);
+            mapped = newMapped;
+            firewall.configure(config); // before the new units' events: they come after this task
+            if (!newPolicy.equals(scriptPolicy)) {
+                // scripts started from now on (checks, vrrp_scripts, notifies, commands) run under it
+                LOG.info("script policy now {} (was {})", newPolicy, scriptPolicy);
+                scriptPolicy = newPolicy;
+                commands.policy(newPolicy);
+                monitor.scriptPolicy(newPolicy);
+                vrrp.scriptPolicy(newPolicy);
+            }
+            syncDaemon.replace(newSync);
+            long seq = events.next();
+            events.emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, plan.kept(), changedServices));
+            if (!Objects.equals(newRhi, rhi)) {
+                // the speaker keeps its sessions; the services' routes follow the new services
+                events.failure("bgp_speaker", new IllegalStateException("bgp_speaker and announce/no_announce changes take"
+                        + " effect at the next start (the running speaker and its settings are kept)"));
+            }
+            return cycle.reconcileNow();
+        });
+    }
+}
