@@ -115,6 +115,9 @@ class DirectorRouteInjectionTest {
 
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
         assertThat(d.announcedAddresses()).containsExactly(InetAddress.getByName("198.51.100.10"));
+        // the session records what it announced after sending it: the peer may have the route first
+        assertThat(waitUntil(() -> d.bgpSessions().size() == 1 && !d.bgpSessions().get(0).announced().isEmpty()))
+                .isTrue();
         assertThat(d.bgpSessions()).singleElement().satisfies(s -> {
             assertThat(s.state()).isEqualTo(SessionState.ESTABLISHED);
             assertThat(s.announced()).containsExactly(InetAddress.getByName("198.51.100.10"));
