@@ -93,7 +93,8 @@ public final class ReconcileException extends IpvsException {
     /**
      * This failure as the end of a longer reconcile that had applied {@code earlier} first (a
      * director that retries a refused change with a full reconcile reports both): the same
-     * failures, {@code earlier} followed by {@link #applied()} as the applied changes.
+     * failures, {@code earlier} followed by {@link #applied()} as the applied changes, and a message
+     * that counts them all ("reconcile of 8 changes: 3 failed, 5 applied, ...", not the retry's 3).
      */
     public ReconcileException afterApplying(List<Change> earlier) {
         if (earlier.isEmpty()) {
@@ -102,7 +103,9 @@ public final class ReconcileException extends IpvsException {
         List<Change> all = new ArrayList<>(earlier);
         all.addAll(applied);
         IpvsBatchException cause = (IpvsBatchException) getCause();
-        ReconcileException e = new ReconcileException(getMessage(), cause, failures, all, notSent, inDoubt);
+        int total = earlier.size() + failures.size() + applied.size() + notSent.size() + inDoubt.size();
+        ReconcileException e = new ReconcileException(message(total, failures, all, notSent, inDoubt, cause), cause,
+                failures, all, notSent, inDoubt);
         e.setStackTrace(getStackTrace());
         return e;
     }

@@ -264,4 +264,20 @@ class ReconcilerTest {
         assertThat(e.getMessage()).isEqualTo("reconcile of 4 changes: 1 applied, 2 in doubt, 1 not sent: "
                 + "recvmsg failed: No buffer space available (errno 105) (lost)");
     }
+
+    @Test
+    void reconcileException_afterApplying_countsTheEarlierChangesInItsMessage() {
+        List<Change> plan = List.of(Change.addService(THREE), Change.addServer(THREE, THREE.realServers().get(0)),
+                Change.addServer(THREE, THREE.realServers().get(1)), Change.addServer(THREE, THREE.realServers().get(2)));
+        IpvsException io = new IpvsException("recvmsg", null, 105, "No buffer space available", null, "lost");
+        ReconcileException retry = ReconcileException.of(plan, new IpvsBatchException(io, List.of("a"), 1, 2, 4));
+        List<Change> earlier = List.of(Change.addServer(THREE, THREE.realServers().get(1)), Change.addService(THREE));
+        ReconcileException e = retry.afterApplying(earlier);
+        assertThat(e.applied()).containsExactly(earlier.get(0), earlier.get(1), plan.get(0));
+        assertThat(e.inDoubt()).isEqualTo(retry.inDoubt());
+        assertThat(e.notSent()).isEqualTo(retry.notSent());
+        assertThat(e.getMessage()).isEqualTo("reconcile of 6 changes: 3 applied, 2 in doubt, 1 not sent: "
+                + "recvmsg failed: No buffer space available (errno 105) (lost)");
+        assertThat(retry.afterApplying(List.of())).isSameAs(retry);
+    }
 }
