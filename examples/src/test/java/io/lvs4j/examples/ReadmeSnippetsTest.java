@@ -53,37 +53,35 @@ class ReadmeSnippetsTest {
         assertThat(blocks).containsExactlyElementsOf(regions);
     }
 
-    @Test
-    void readme_gettingStarted_showsQuickStartVerbatim() throws Exception {
-        String source = Files.readString(Path.of("src/main/java/io/lvs4j/examples/QuickStart.java"));
+    /** README's first java block under {@code heading}. */
+    private static String firstJavaBlock(String heading) throws Exception {
         String readme = Files.readString(Path.of("../README.md"));
-        int start = readme.indexOf("## Getting started\n");
-        assertThat(start).as("README section").isNotNegative();
+        int start = readme.indexOf(heading + "\n");
+        assertThat(start).as("README section " + heading).isNotNegative();
         int end = readme.indexOf("\n## ", start + 1);
         Matcher b = JAVA_BLOCK.matcher(readme.substring(start, end < 0 ? readme.length() : end));
-        Matcher r = REGION.matcher(source);
-        assertThat(r.find()).as("tagged region in QuickStart").isTrue();
-        assertThat(b.find()).as("a java block in Getting started").isTrue();
-        assertThat(b.group(1)).isEqualTo(dedent(r.group(2)));
+        assertThat(b.find()).as("a java block in " + heading).isTrue();
+        return b.group(1);
+    }
+
+    /** QuickStart's region tagged {@code tag}, dedented. */
+    private static String quickStartRegion(String tag) throws Exception {
+        Matcher r = REGION.matcher(Files.readString(Path.of("src/main/java/io/lvs4j/examples/QuickStart.java")));
+        while (r.find()) {
+            if (r.group(1).equals(tag)) {
+                return dedent(r.group(2));
+            }
+        }
+        throw new AssertionError("no region tagged " + tag + " in QuickStart");
+    }
+
+    @Test
+    void readme_gettingStarted_showsQuickStartVerbatim() throws Exception {
+        assertThat(firstJavaBlock("## Getting started")).isEqualTo(quickStartRegion("quickstart"));
     }
 
     @Test
     void readme_embeddingSection_showsTheInMemoryStartVerbatim() throws Exception {
-        String source = Files.readString(Path.of("src/main/java/io/lvs4j/examples/QuickStart.java"));
-        String readme = Files.readString(Path.of("../README.md"));
-        int start = readme.indexOf("## Embedding a director\n");
-        assertThat(start).as("README section").isNotNegative();
-        int end = readme.indexOf("\n## ", start + 1);
-        Matcher b = JAVA_BLOCK.matcher(readme.substring(start, end < 0 ? readme.length() : end));
-        Matcher r = REGION.matcher(source);
-        String inMemory = null;
-        while (r.find()) {
-            if (r.group(1).equals("inmemory")) {
-                inMemory = dedent(r.group(2));
-            }
-        }
-        assertThat(inMemory).as("the inmemory region in QuickStart").isNotNull();
-        assertThat(b.find()).as("a java block in Embedding a director").isTrue();
-        assertThat(b.group(1)).isEqualTo(inMemory);
+        assertThat(firstJavaBlock("## Embedding a director")).isEqualTo(quickStartRegion("inmemory"));
     }
 }

@@ -70,6 +70,13 @@ final class NettyFatalLog extends InternalLoggerFactory {
         }
     }
 
+    /** {@link #seen} of a varargs call's last argument, where Netty passes the Throwable. */
+    private static void seenLast(Object[] arguments) {
+        if (arguments != null && arguments.length > 0) {
+            seen(arguments[arguments.length - 1]);
+        }
+    }
+
     private static void seen(Object o) {
         if (o instanceof Throwable t) {
             FatalErrors.report(t);
@@ -113,9 +120,7 @@ final class NettyFatalLog extends InternalLoggerFactory {
 
         @Override
         public void trace(String format, Object... arguments) {
-            if (arguments != null && arguments.length > 0) {
-                seen(arguments[arguments.length - 1]);
-            }
+            seenLast(arguments);
             delegate.trace(format, arguments);
         }
 
@@ -156,9 +161,7 @@ final class NettyFatalLog extends InternalLoggerFactory {
 
         @Override
         public void debug(String format, Object... arguments) {
-            if (arguments != null && arguments.length > 0) {
-                seen(arguments[arguments.length - 1]);
-            }
+            seenLast(arguments);
             delegate.debug(format, arguments);
         }
 
@@ -199,9 +202,7 @@ final class NettyFatalLog extends InternalLoggerFactory {
 
         @Override
         public void info(String format, Object... arguments) {
-            if (arguments != null && arguments.length > 0) {
-                seen(arguments[arguments.length - 1]);
-            }
+            seenLast(arguments);
             delegate.info(format, arguments);
         }
 
@@ -242,9 +243,7 @@ final class NettyFatalLog extends InternalLoggerFactory {
 
         @Override
         public void warn(String format, Object... arguments) {
-            if (arguments != null && arguments.length > 0) {
-                seen(arguments[arguments.length - 1]);
-            }
+            seenLast(arguments);
             delegate.warn(format, arguments);
         }
 
@@ -285,9 +284,7 @@ final class NettyFatalLog extends InternalLoggerFactory {
 
         @Override
         public void error(String format, Object... arguments) {
-            if (arguments != null && arguments.length > 0) {
-                seen(arguments[arguments.length - 1]);
-            }
+            seenLast(arguments);
             delegate.error(format, arguments);
         }
 
@@ -328,9 +325,7 @@ final class NettyFatalLog extends InternalLoggerFactory {
 
         @Override
         public void log(InternalLogLevel level, String format, Object... arguments) {
-            if (arguments != null && arguments.length > 0) {
-                seen(arguments[arguments.length - 1]);
-            }
+            seenLast(arguments);
             delegate.log(level, format, arguments);
         }
 

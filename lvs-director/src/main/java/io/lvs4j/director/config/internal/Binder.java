@@ -525,15 +525,14 @@ public final class Binder {
         LvsSyncDaemonConfig syncDaemon = null;
         GlobalDefs.FlushOnStop flushOnStop = null;
         String http = null;
-        Duration garpDelay = null;
-        Integer garpRepeat = null;
-        Duration garpRefresh = null;
-        Integer garpRefreshRepeat = null;
-        Duration garpLowerDelay = null;
-        Integer garpLowerRepeat = null;
+        Garp garp = new Garp();
         boolean minGarp = false;
         Map<String, List<String>> other = new LinkedHashMap<>();
         for (Node n : children(g)) {
+            // the instances' garp_* defaults: they change what goes on the wire, so they are acted on
+            if (n.name().startsWith("vrrp_garp_") && garp.bind(n.name().substring("vrrp_".length()), n, v)) {
+                continue;
+            }
             switch (n.name()) {
                 case "router_id":
                     routerId = v.string(n, 0, "a name");
@@ -615,25 +614,6 @@ public final class Binder {
                 case "lvs_sync_daemon":
                     syncDaemon = syncDaemon(n);
                     break;
-                // the instances' garp_* defaults: they change what goes on the wire, so they are acted on
-                case "vrrp_garp_master_delay":
-                    garpDelay = v.timer(n, 0, 0, 255_000_000);
-                    break;
-                case "vrrp_garp_master_repeat":
-                    garpRepeat = v.int32(n, 0, 1, 255);
-                    break;
-                case "vrrp_garp_master_refresh":
-                    garpRefresh = v.timer(n, 0, 0, TIMER_MAX);
-                    break;
-                case "vrrp_garp_master_refresh_repeat":
-                    garpRefreshRepeat = v.int32(n, 0, 1, 255);
-                    break;
-                case "vrrp_garp_lower_prio_delay":
-                    garpLowerDelay = v.timer(n, 0, 0, 255_000_000);
-                    break;
-                case "vrrp_garp_lower_prio_repeat":
-                    garpLowerRepeat = v.int32(n, 0, 1, 255);
-                    break;
                 case "vrrp_min_garp":
                     // keepalived: one announcement on becoming master, no second round, no refresh
                     minGarp = Boolean.TRUE.equals(v.bool(n, 0));
@@ -689,9 +669,7 @@ public final class Binder {
         }
         return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, smtpAlert, tcp, tcpfin, udp, flush,
                 strict, security, scriptUser, vrrpVersion, syncDaemon, flushOnStop, http,
-                new GarpConfig(garpDelay != null || !minGarp ? garpDelay : Duration.ZERO,
-                        garpRepeat != null || !minGarp ? garpRepeat : Integer.valueOf(1), garpRefresh,
-                        garpRefreshRepeat, garpLowerDelay, garpLowerRepeat), other);
+                garp.config(minGarp), other);
     }
 
     // ---------------------------------------------------------------- vrrp
@@ -814,14 +792,12 @@ public final class Binder {
         Boolean smtpAlert = null;
         Boolean accept = null;
         Boolean higherPrio = null;
-        Duration garpDelay = null;
-        Integer garpRepeat = null;
-        Duration garpRefresh = null;
-        Integer garpRefreshRepeat = null;
-        Duration garpLowerDelay = null;
-        Integer garpLowerRepeat = null;
+        Garp garp = new Garp();
         Map<String, List<String>> other = new LinkedHashMap<>();
         for (Node n : children(in)) {
+            if (garp.bind(n.name(), n, v)) {
+                continue;
+            }
             switch (n.name()) {
                 case "state": {
                     String s = v.oneOf(n, 0, List.of("MASTER", "BACKUP"));
@@ -940,24 +916,6 @@ public final class Binder {
                     problems.error(n.keyword(), n.name() + ": not supported (expected: left out): lvs4j runs VRRP on "
                             + "the interface itself, with its own MAC address, and creates no macvlan/ipvlan device");
                     break;
-                case "garp_master_delay":
-                    garpDelay = v.timer(n, 0, 0, 255_000_000);
-                    break;
-                case "garp_master_repeat":
-                    garpRepeat = v.int32(n, 0, 1, 255);
-                    break;
-                case "garp_master_refresh":
-                    garpRefresh = v.timer(n, 0, 0, TIMER_MAX);
-                    break;
-                case "garp_master_refresh_repeat":
-                    garpRefreshRepeat = v.int32(n, 0, 1, 255);
-                    break;
-                case "garp_lower_prio_delay":
-                    garpLowerDelay = v.timer(n, 0, 0, 255_000_000);
-                    break;
-                case "garp_lower_prio_repeat":
-                    garpLowerRepeat = v.int32(n, 0, 1, 255);
-                    break;
                 default:
                     if (NOTIFY.contains(n.name())) {
                         if (v.has(n, 0, "a command")) {
@@ -986,7 +944,7 @@ public final class Binder {
         return new VrrpInstanceConfig(name, state, iface, vrid, priority, advert, version, auth, vips, excluded,
                 routes, rules, unicastSrc, peers, mcastSrc, nopreempt, preemptDelay, trackIf, trackScript, trackFile,
                 dontTrackPrimary, notify, smtpAlert, accept,
-                new GarpConfig(garpDelay, garpRepeat, garpRefresh, garpRefreshRepeat, garpLowerDelay, garpLowerRepeat),
+                garp.config(false),
                 higherPrio, other);
     }
 
@@ -1438,6 +1396,52 @@ public final class Binder {
     }
 
     /** Mutable state of a virtual_server while its block is read. */
+    /**
+     * An instance's six {@code garp_*} settings, or in global_defs their {@code vrrp_garp_*}
+     * defaults for every instance: one reader for both blocks.
+     */
+    private static final class Garp {
+        private Duration delay;
+        private Integer repeat;
+        private Duration refresh;
+        private Integer refreshRepeat;
+        private Duration lowerDelay;
+        private Integer lowerRepeat;
+
+        /** Reads {@code n} when {@code name} (without global_defs' {@code vrrp_}) is a garp_* keyword; whether it was. */
+        boolean bind(String name, Node n, Values v) {
+            switch (name) {
+                case "garp_master_delay":
+                    delay = v.timer(n, 0, 0, 255_000_000);
+                    return true;
+                case "garp_master_repeat":
+                    repeat = v.int32(n, 0, 1, 255);
+                    return true;
+                case "garp_master_refresh":
+                    refresh = v.timer(n, 0, 0, TIMER_MAX);
+                    return true;
+                case "garp_master_refresh_repeat":
+                    refreshRepeat = v.int32(n, 0, 1, 255);
+                    return true;
+                case "garp_lower_prio_delay":
+                    lowerDelay = v.timer(n, 0, 0, 255_000_000);
+                    return true;
+                case "garp_lower_prio_repeat":
+                    lowerRepeat = v.int32(n, 0, 1, 255);
+                    return true;
+                default:
+                    return false;
+            }
+        }
+
+        /** The settings; with {@code vrrp_min_garp}, one announcement and no delay unless given. */
+        GarpConfig config(boolean minGarp) {
+            return new GarpConfig(delay != null || !minGarp ? delay : Duration.ZERO,
+                    repeat != null || !minGarp ? repeat : Integer.valueOf(1), refresh, refreshRepeat, lowerDelay,
+                    lowerRepeat);
+        }
+    }
+
     private static final class Vs {
         InetAddress address;
         int port;
