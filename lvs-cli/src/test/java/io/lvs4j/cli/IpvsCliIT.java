@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * fails showing every read). A change between the reads can thus neither fail nor pass a comparison.
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class IpvsCliIT {
     private static final Path RESOURCES = Paths.get("src/test/resources/io/lvs4j/cli").toAbsolutePath();
     private static Map<String, String> sections;
