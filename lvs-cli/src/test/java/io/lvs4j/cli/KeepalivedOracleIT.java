@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +41,7 @@ import org.junit.jupiter.api.Test;
  * render TEXT and keepalived must have asked the kernel for it.
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class KeepalivedOracleIT {
     private static final Path RESOURCES = Path.of("src/test/resources/keepalived").toAbsolutePath();
     /** keepalived's sample configs: with the reader's own tests (SeedsTest) in lvs-director. */

@@ -7,6 +7,7 @@ import io.lvs4j.lab.RequiresUmlLab;
 import io.lvs4j.lab.UmlLab;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
  * {@code sysctl}, then {@code down}.
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class RealServerTunLabIT {
     @Test
     void realserverUp_tun_setsTunl0UpRpFilterOffAndDownRestoresEverything(UmlLab lab) throws Exception {

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * pure LVS director.
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class RunCommandLabIT {
     private static final String VRRP = """
             vrrp_instance VI_1 {

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.TestInstance;
  * destinations back from the kernel's trash, connection counts and all.
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SchedulerParityIT {
     private static final String[] RS = {"203.0.113.2", "203.0.113.6", "203.0.113.10", "203.0.113.14"};

@@ -6,10 +6,12 @@ import io.lvs4j.lab.LabResult;
 import io.lvs4j.lab.RequiresUmlLab;
 import io.lvs4j.lab.UmlLab;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** {@link DirectorContract} against the kernel's IPVS inside User-Mode Linux (one boot, every scenario). */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class DirectorContractIT {
     @Test
     void contract_kernel(UmlLab lab) throws Exception {

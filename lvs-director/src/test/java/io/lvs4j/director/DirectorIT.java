@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * lost and under both the sorry server serves alone at weight 1 (the real server still alive leaves).
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class DirectorIT {
     static final String CONF = """
             global_defs {

@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * with its VIP on the interface, the IPVS rules as before (the bad file also changes a weight).
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class DirectorRepairIT {
     private static final String VRRP = """
             vrrp_instance VI_1 {

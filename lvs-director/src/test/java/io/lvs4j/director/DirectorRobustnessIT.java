@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * </ul>
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class DirectorRobustnessIT {
     private static final Pattern SERVICE = Pattern.compile("-A -t (\\S+) -s (\\S+)");
     private static final Pattern SERVER = Pattern.compile("-a -t (\\S+) -r (\\S+) -m -w (\\d+)");

@@ -10,6 +10,7 @@ import io.lvs4j.lab.UmlLab;
 import java.net.InetAddress;
 import java.net.StandardProtocolFamily;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.Test;
  * group is allowed, with {@link IcmpEcho#echo} and with {@link IcmpEcho#send}/{@link IcmpEcho#receive}.
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class IcmpEchoIT {
     /** Runs inside the guest: one line per attempt. */
     public static void main(String[] args) throws Exception {

@@ -12,6 +12,7 @@ import io.lvs4j.lab.RequiresUmlLab;
 import io.lvs4j.lab.UmlLab;
 import java.nio.file.Paths;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * buffer is complete (dumps are paced by the reader), and ipvsadm agrees on the count afterwards.
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class IpvsOverrunIT {
     /** Runs inside the guest. */
     public static void main(String[] args) throws Exception {

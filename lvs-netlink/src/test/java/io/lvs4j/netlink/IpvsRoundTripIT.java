@@ -11,6 +11,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
  * printout of the same rules entered with ipvsadm itself.
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class IpvsRoundTripIT {
     /** The ipvsadm commands equivalent to {@link IpvsLabMain#write}. */
     static final String IPVSADM_RULES = String.join("\n",

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * network namespace.
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class LiveLabIT {
     private static final String ECHO = String.join("\n",
             "import socket, sys, threading",

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * answer, then rs1 ignores echo requests and its check times out.
  */
 @RequiresUmlLab
+@Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
 class KernelHealthIT {
     private static final String VIP = "198.51.100.1";
     private static final Pattern TRY = Pattern.compile("(\\d+) (\\d+) (\\d+) (\\d+) (\\S+)");
