@@ -635,7 +635,7 @@ class DirectorTest {
         io.lvs4j.director.config.GlobalDefs byHand = new io.lvs4j.director.config.GlobalDefs(g.routerId(),
                 g.notificationEmail(), g.notificationEmailFrom(), g.smtpServer(), g.smtpConnectTimeout(), g.smtpAlert(),
                 g.lvsTimeoutTcp(), g.lvsTimeoutTcpFin(), g.lvsTimeoutUdp(), g.lvsFlush(), g.vrrpStrict(),
-                g.enableScriptSecurity(), g.scriptUser(), g.vrrpVersion(),
+                g.enableScriptSecurity(), g.scriptUser(), g.vrrpVersion(), g.vrrpHigherPrioSendAdvert(),
                 new io.lvs4j.director.config.LvsSyncDaemonConfig("eth1", "VI_9", null, null, null, null, null),
                 null, null, g.vrrpGarp(), g.otherSettings());
         KeepalivedConfig unknown = new KeepalivedConfig(byHand, c.vrrpScripts(), c.vrrpInstances(),

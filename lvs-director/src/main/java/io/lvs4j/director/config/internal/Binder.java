@@ -126,7 +126,7 @@ public final class Binder {
             "min_auto_priority_delay", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures",
             "dynamic_interfaces", "no_email_faults", "default_interface", "disable_local_igmp", "vrrp_down_timer_adverts",
             "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl",
-            "vrrp_higher_prio_send_advert", "vrrp_iptables",
+            "vrrp_iptables",
             "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex", "nftables_ipvs",
             "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "nftables_counters", "vrrp_check_unicast_src",
             "vrrp_skip_check_adv_addr", "vrrp_priority", "vrrp_no_swap", "vrrp_rt_priority", "vrrp_cpu_affinity",
@@ -522,6 +522,7 @@ public final class Binder {
         boolean security = false;
         String scriptUser = null;
         Integer vrrpVersion = null;
+        Boolean higherPrio = null;
         LvsSyncDaemonConfig syncDaemon = null;
         GlobalDefs.FlushOnStop flushOnStop = null;
         String http = null;
@@ -650,6 +651,10 @@ public final class Binder {
                         problems.invalid(n.keyword(), n.arg(0), "nothing (the whole table) or VS");
                     }
                     break;
+                case "vrrp_higher_prio_send_advert":
+                    // the instances' default: it changes what goes on the wire, so it is acted on
+                    higherPrio = v.bool(n, 0);
+                    break;
                 case "vrrp_version": {
                     // the version of instances that give none: it changes what goes on the wire
                     String s = v.oneOf(n, 0, List.of("2", "3"));
@@ -668,7 +673,7 @@ public final class Binder {
             }
         }
         return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, smtpAlert, tcp, tcpfin, udp, flush,
-                strict, security, scriptUser, vrrpVersion, syncDaemon, flushOnStop, http,
+                strict, security, scriptUser, vrrpVersion, higherPrio, syncDaemon, flushOnStop, http,
                 garp.config(minGarp), other);
     }
 
