@@ -333,7 +333,7 @@ public final class Binder {
         return true;
     }
 
-    private void unknown(Node n, String where) {
+    void unknown(Node n, String where) {
         problems.warning(n.keyword(), Preconditions.message(where, n.name(), "a keyword keepalived 2.2 knows here")
                 + " - ignored, as keepalived does");
     }
@@ -964,37 +964,19 @@ public final class Binder {
         return sb.toString();
     }
 
-    private AuthenticationConfig authentication(Node a) {
-        if (!block(a)) {
+    private AuthenticationConfig authentication(Node block) {
+        if (!block(block)) {
             return null;
         }
-        AuthType type = null;
-        String pass = null;
-        for (Node n : children(a)) {
-            switch (n.name()) {
-                case "auth_type": {
-                    String s = v.oneOf(n, 0, List.of("PASS", "AH"));
-                    if (s != null) {
-                        type = AuthType.valueOf(s);
-                    }
-                    break;
-                }
-                case "auth_pass":
-                    pass = v.string(n, 0, "a password");
-                    if (pass != null && pass.length() > 8) {
-                        problems.warning(n.arg(0), "auth_pass: longer than 8 characters - truncated to 8, as keepalived does");
-                        pass = pass.substring(0, 8);
-                    }
-                    break;
-                default:
-                    unknown(n, "authentication");
-            }
+        AuthBlock a = new AuthBlock();
+        for (Node n : children(block)) {
+            AUTHENTICATION.bind(this, a, n);
         }
-        if (type == null) {
-            problems.error(a.keyword(), "authentication: missing auth_type (expected: auth_type PASS|AH)");
+        if (a.type == null) {
+            problems.error(block.keyword(), "authentication: missing auth_type (expected: auth_type PASS|AH)");
             return null;
         }
-        return new AuthenticationConfig(type, pass);
+        return new AuthenticationConfig(a.type, a.pass);
     }
 
     private List<VirtualIpAddress> vips(Node n) {
@@ -1215,46 +1197,63 @@ public final class Binder {
 
     // ---------------------------------------------------------------- LVS
 
-    private SslConfig ssl(Node s) {
-        String password = null;
-        String ca = null;
-        String cert = null;
-        String key = null;
-        Node certAt = null;
-        Node keyAt = null;
-        for (Node n : children(s)) {
-            switch (n.name()) {
-                case "password":
-                    password = v.string(n, 0, "a password");
-                    break;
-                case "ca":
-                    ca = v.string(n, 0, "a file name");
-                    // keepalived 2.2.7 loads the file but never asks OpenSSL to verify the peer
-                    problems.warning(n.keyword(), "ca: \"" + ca + "\" is read but SSL_GET does not verify the real "
-                            + "server's certificate against it, as keepalived 2.2.7 does not (lvs4j's typed "
-                            + "Checks.http(...).tls().trustCertificates(file) verifies)");
-                    break;
-                case "certificate":
-                    cert = v.string(n, 0, "a file name");
-                    certAt = n;
-                    break;
-                case "key":
-                    key = v.string(n, 0, "a file name");
-                    keyAt = n;
-                    break;
-                default:
-                    unknown(n, "SSL");
-            }
+    /** {@code SSL}'s settings as read. */
+    private static final class SslBlock extends KeywordTable.BlockBuilder {
+        String password;
+        String ca;
+        String cert;
+        String key;
+    }
+
+    private static final KeywordTable<SslBlock> SSL = KeywordTable.<SslBlock>of("SSL")
+            .on((b, s, n) -> s.password = b.v.string(n, 0, "a password"), "password")
+            .on((b, s, n) -> {
+                s.ca = b.v.string(n, 0, "a file name");
+                // keepalived 2.2.7 loads the file but never asks OpenSSL to verify the peer
+                b.problems.warning(n.keyword(), "ca: \"" + s.ca + "\" is read but SSL_GET does not verify the real "
+                        + "server's certificate against it, as keepalived 2.2.7 does not (lvs4j's typed "
+                        + "Checks.http(...).tls().trustCertificates(file) verifies)");
+            }, "ca")
+            .on((b, s, n) -> s.cert = b.v.string(n, 0, "a file name"), "certificate")
+            .on((b, s, n) -> s.key = b.v.string(n, 0, "a file name"), "key")
+            .build();
+
+    private SslConfig ssl(Node block) {
+        SslBlock s = new SslBlock();
+        for (Node n : children(block)) {
+            SSL.bind(this, s, n);
         }
-        if (cert != null && key == null) {
-            problems.error(certAt.keyword(), Preconditions.message("certificate", cert,
+        if (s.cert != null && s.key == null) {
+            problems.error(s.at.get("certificate"), Preconditions.message("certificate", s.cert,
                     "with a key, the client certificate's private key file"));
-        } else if (key != null && cert == null) {
-            problems.error(keyAt.keyword(), Preconditions.message("key", key,
+        } else if (s.key != null && s.cert == null) {
+            problems.error(s.at.get("key"), Preconditions.message("key", s.key,
                     "with a certificate, the client certificate the key belongs to"));
         }
-        return new SslConfig(password, ca, cert, key);
+        return new SslConfig(s.password, s.ca, s.cert, s.key);
     }
+
+    /** {@code authentication}'s settings as read. */
+    private static final class AuthBlock extends KeywordTable.BlockBuilder {
+        AuthType type;
+        String pass;
+    }
+
+    private static final KeywordTable<AuthBlock> AUTHENTICATION = KeywordTable.<AuthBlock>of("authentication")
+            .on((b, a, n) -> {
+                String s = b.v.oneOf(n, 0, List.of("PASS", "AH"));
+                if (s != null) {
+                    a.type = AuthType.valueOf(s);
+                }
+            }, "auth_type")
+            .on((b, a, n) -> {
+                a.pass = b.v.string(n, 0, "a password");
+                if (a.pass != null && a.pass.length() > 8) {
+                    b.problems.warning(n.arg(0), "auth_pass: longer than 8 characters - truncated to 8, as keepalived does");
+                    a.pass = a.pass.substring(0, 8);
+                }
+            }, "auth_pass")
+            .build();
 
     private VirtualServerGroupConfig group(Node g) {
         String name = g.arg(0).text();
