@@ -703,71 +703,67 @@ public final class Binder {
         return true;
     }
 
-    private VrrpScriptConfig vrrpScript(Node s) {
-        String name = s.arg(0).text();
-        String script = null;
-        Duration interval = null;
-        Duration timeout = null;
-        Integer weight = null;
-        boolean reverse = false;
-        Integer rise = null;
-        Integer fall = null;
-        String user = null;
-        String group = null;
-        boolean initFail = false;
-        Token scriptAt = null;
-        for (Node n : children(s)) {
+    /** {@code vrrp_script}'s settings as read. */
+    private static final class ScriptBlock extends KeywordTable.BlockBuilder {
+        String script;
+        Token scriptAt;
+        Duration interval;
+        Duration timeout;
+        Integer weight;
+        boolean reverse;
+        Integer rise;
+        Integer fall;
+        String user;
+        String group;
+        boolean initFail;
+    }
+
+    private static final KeywordTable<ScriptBlock> VRRP_SCRIPT = KeywordTable.<ScriptBlock>of("vrrp_script")
+            .on((b, s, n) -> {
+                if (b.v.has(n, 0, "a command")) {
+                    s.script = n.joinedArgs(0);
+                    s.scriptAt = n.keyword();
+                }
+            }, "script")
+            .on((b, s, n) -> s.interval = b.v.timer(n, 0, 1_000_000, TIMER_MAX), "interval")
+            .on((b, s, n) -> s.timeout = b.v.timer(n, 0, 1_000_000, TIMER_MAX), "timeout")
+            .on((b, s, n) -> {
+                s.weight = b.v.int32(n, 0, -253, 253);
+                if (n.args().size() > 1) {
+                    if (n.arg(1).text().equals("reverse")) {
+                        s.reverse = true;
+                    } else {
+                        b.problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
+                    }
+                }
+            }, "weight")
+            .on((b, s, n) -> s.rise = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "rise")
+            .on((b, s, n) -> s.fall = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "fall")
+            .on((b, s, n) -> {
+                if (b.account(n)) {
+                    s.user = n.arg(0).text();
+                    s.group = n.args().size() > 1 ? n.arg(1).text() : null;
+                }
+            }, "user")
+            .on((b, s, n) -> s.initFail = true, "init_fail")
+            .build();
+
+    private VrrpScriptConfig vrrpScript(Node block) {
+        String name = block.arg(0).text();
+        ScriptBlock s = new ScriptBlock();
+        for (Node n : children(block)) {
             noBlock(n);
-            switch (n.name()) {
-                case "script":
-                    if (v.has(n, 0, "a command")) {
-                        script = n.joinedArgs(0);
-                        scriptAt = n.keyword();
-                    }
-                    break;
-                case "interval":
-                    interval = v.timer(n, 0, 1_000_000, TIMER_MAX);
-                    break;
-                case "timeout":
-                    timeout = v.timer(n, 0, 1_000_000, TIMER_MAX);
-                    break;
-                case "weight":
-                    weight = v.int32(n, 0, -253, 253);
-                    if (n.args().size() > 1) {
-                        if (n.arg(1).text().equals("reverse")) {
-                            reverse = true;
-                        } else {
-                            problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
-                        }
-                    }
-                    break;
-                case "rise":
-                    rise = v.int32(n, 0, 1, Integer.MAX_VALUE);
-                    break;
-                case "fall":
-                    fall = v.int32(n, 0, 1, Integer.MAX_VALUE);
-                    break;
-                case "user":
-                    if (account(n)) {
-                        user = n.arg(0).text();
-                        group = n.args().size() > 1 ? n.arg(1).text() : null;
-                    }
-                    break;
-                case "init_fail":
-                    initFail = true;
-                    break;
-                default:
-                    unknown(n, "vrrp_script");
-            }
+            VRRP_SCRIPT.bind(this, s, n);
         }
-        if (script == null) {
+        if (s.script == null) {
             // keepalived drops such a script with a warning; instances tracking it ignore it
-            problems.warning(s.keyword(), "vrrp_script " + name
+            problems.warning(block.keyword(), "vrrp_script " + name
                     + ": missing script (expected: a script keyword in the block) - dropped, as keepalived does");
             return null;
         }
-        scriptSites.add(new ScriptSite(scriptAt, "vrrp_script " + name, script, user, group));
-        return new VrrpScriptConfig(name, script, interval, timeout, weight, reverse, rise, fall, user, group, initFail);
+        scriptSites.add(new ScriptSite(s.scriptAt, "vrrp_script " + name, s.script, s.user, s.group));
+        return new VrrpScriptConfig(name, s.script, s.interval, s.timeout, s.weight, s.reverse, s.rise, s.fall, s.user,
+                s.group, s.initFail);
     }
 
     private VrrpInstanceConfig vrrpInstance(Node in) {
