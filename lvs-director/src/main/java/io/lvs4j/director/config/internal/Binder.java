@@ -1091,51 +1091,56 @@ public final class Binder {
         return r;
     }
 
-    private VrrpSyncGroupConfig syncGroup(Node g) {
-        String name = g.arg(0).text();
-        List<String> members = new ArrayList<>();
-        Map<String, String> notify = new HashMap<>();
-        Boolean smtpAlert = null;
-        List<TrackedObject> trackScript = new ArrayList<>();
-        List<TrackedObject> trackIf = new ArrayList<>();
-        boolean global = false;
-        for (Node n : children(g)) {
-            switch (n.name()) {
-                case "group":
-                    for (List<Token> line : valueLines(n)) {
-                        for (Token t : line) {
-                            members.add(t.text());
-                            instanceRefs.put(t, t.text());
-                        }
-                    }
-                    break;
-                case "smtp_alert":
-                    smtpAlert = v.bool(n, 0);
-                    break;
-                case "track_script":
-                    trackScript.addAll(tracked(n, true));
-                    break;
-                case "track_interface":
-                    trackIf.addAll(tracked(n, false));
-                    break;
-                case "global_tracking":
-                    global = true;
-                    break;
-                default:
-                    if (NOTIFY.contains(n.name()) && !n.name().equals("notify_deleted")) {
-                        if (v.has(n, 0, "a command")) {
-                            notify.put(n.name(), n.joinedArgs(0));
-                            scriptSites.add(new ScriptSite(n.keyword(), "vrrp_sync_group " + name + " " + n.name(),
-                                    n.joinedArgs(0), null, null));
-                        }
-                    } else if (SYNC_GROUP_OTHER.contains(n.name())) {
-                        notActed(n);
-                    } else {
-                        unknown(n, "vrrp_sync_group");
-                    }
-            }
+    /** {@code vrrp_sync_group}'s settings as read. */
+    private static final class SyncGroupBlock extends KeywordTable.BlockBuilder {
+        final String name;
+        final List<String> members = new ArrayList<>();
+        final Map<String, String> notify = new HashMap<>();
+        Boolean smtpAlert;
+        final List<TrackedObject> trackScript = new ArrayList<>();
+        final List<TrackedObject> trackIf = new ArrayList<>();
+        boolean global;
+
+        SyncGroupBlock(String name) {
+            this.name = name;
         }
-        return new VrrpSyncGroupConfig(name, members, notify, smtpAlert, trackScript, trackIf, global);
+    }
+
+    private static final KeywordTable<SyncGroupBlock> SYNC_GROUP = KeywordTable.<SyncGroupBlock>of("vrrp_sync_group")
+            .on((b, g, n) -> {
+                for (List<Token> line : b.valueLines(n)) {
+                    for (Token t : line) {
+                        g.members.add(t.text());
+                        b.instanceRefs.put(t, t.text());
+                    }
+                }
+            }, "group")
+            .on((b, g, n) -> g.smtpAlert = b.v.bool(n, 0), "smtp_alert")
+            .on((b, g, n) -> g.trackScript.addAll(b.tracked(n, true)), "track_script")
+            .on((b, g, n) -> g.trackIf.addAll(b.tracked(n, false)), "track_interface")
+            .on((b, g, n) -> g.global = true, "global_tracking")
+            .otherwise((b, g, n) -> {
+                if (NOTIFY.contains(n.name()) && !n.name().equals("notify_deleted")) {
+                    g.at.put(n.name(), n.keyword());
+                    if (b.v.has(n, 0, "a command")) {
+                        g.notify.put(n.name(), n.joinedArgs(0));
+                        b.scriptSites.add(new ScriptSite(n.keyword(), "vrrp_sync_group " + g.name + " " + n.name(),
+                                n.joinedArgs(0), null, null));
+                    }
+                } else if (SYNC_GROUP_OTHER.contains(n.name())) {
+                    b.notActed(n);
+                } else {
+                    b.unknown(n, "vrrp_sync_group");
+                }
+            })
+            .build();
+
+    private VrrpSyncGroupConfig syncGroup(Node block) {
+        SyncGroupBlock g = new SyncGroupBlock(block.arg(0).text());
+        for (Node n : children(block)) {
+            SYNC_GROUP.bind(this, g, n);
+        }
+        return new VrrpSyncGroupConfig(g.name, g.members, g.notify, g.smtpAlert, g.trackScript, g.trackIf, g.global);
     }
 
     /**
