@@ -2422,81 +2422,71 @@ public final class Binder {
         return s;
     }
 
-    private HttpUrl url(Node u) {
-        if (!block(u)) {
-            return null;
-        }
-        String path = null;
-        String digest = null;
-        List<StatusRange> codes = new ArrayList<>();
-        String vhost = null;
-        String regex = null;
-        boolean noMatch = false;
-        List<String> regexOptions = new ArrayList<>();
-        Long minOff = null;
-        Long maxOff = null;
-        for (Node n : children(u)) {
-            noBlock(n);
-            switch (n.name()) {
-                case "path":
-                    path = v.string(n, 0, "a URL path");
-                    break;
-                case "digest": {
-                    String d = v.string(n, 0, "32 hex digits (an MD5 digest)");
-                    if (d != null && !(d.length() == 32 && d.chars().allMatch(ch -> Character.digit(ch, 16) >= 0))) {
-                        problems.invalid(n.keyword(), n.arg(0), "32 hex digits (an MD5 digest)");
-                        d = null;
-                    }
-                    digest = d;
-                    break;
+    /** A {@code url} block's settings as read. */
+    private static final class UrlBlock extends KeywordTable.BlockBuilder {
+        String path;
+        String digest;
+        final List<StatusRange> codes = new ArrayList<>();
+        String vhost;
+        String regex;
+        boolean noMatch;
+        final List<String> regexOptions = new ArrayList<>();
+        Long minOff;
+        Long maxOff;
+    }
+
+    private static final KeywordTable<UrlBlock> URL = KeywordTable.<UrlBlock>of("url")
+            .on((b, u, n) -> u.path = b.v.string(n, 0, "a URL path"), "path")
+            .on((b, u, n) -> {
+                String d = b.v.string(n, 0, "32 hex digits (an MD5 digest)");
+                if (d != null && !(d.length() == 32 && d.chars().allMatch(ch -> Character.digit(ch, 16) >= 0))) {
+                    b.problems.invalid(n.keyword(), n.arg(0), "32 hex digits (an MD5 digest)");
+                    d = null;
                 }
-                case "status_code":
-                    if (!v.has(n, 0, "status codes or ranges such as 200-299")) {
-                        break;
+                u.digest = d;
+            }, "digest")
+            .on((b, u, n) -> {
+                if (!b.v.has(n, 0, "status codes or ranges such as 200-299")) {
+                    return;
+                }
+                for (Token t : n.args()) {
+                    String s = t.text();
+                    int dash = s.indexOf('-');
+                    Long from = Values.parseLong(dash < 0 ? s : s.substring(0, dash));
+                    Long to = dash < 0 ? from : Values.parseLong(s.substring(dash + 1));
+                    if (from == null || to == null || from < 100 || to > 999 || from > to) {
+                        b.problems.invalid(n.keyword(), t, "codes 100..999 or ranges such as 200-299");
+                    } else {
+                        u.codes.add(new StatusRange((int) (long) from, (int) (long) to));
                     }
-                    for (Token t : n.args()) {
-                        String s = t.text();
-                        int dash = s.indexOf('-');
-                        Long a = Values.parseLong(dash < 0 ? s : s.substring(0, dash));
-                        Long b = dash < 0 ? a : Values.parseLong(s.substring(dash + 1));
-                        if (a == null || b == null || a < 100 || b > 999 || a > b) {
-                            problems.invalid(n.keyword(), t, "codes 100..999 or ranges such as 200-299");
-                        } else {
-                            codes.add(new StatusRange((int) (long) a, (int) (long) b));
-                        }
-                    }
-                    break;
-                case "virtualhost":
-                    vhost = v.string(n, 0, "a host name");
-                    break;
-                case "regex":
-                    regex = v.string(n, 0, "a regular expression");
-                    break;
-                case "regex_no_match":
-                    noMatch = true;
-                    break;
-                case "regex_options":
-                    for (Token t : n.args()) {
-                        regexOptions.add(t.text());
-                    }
-                    break;
-                case "regex_min_offset":
-                    minOff = v.integer(n, 0, 0, Integer.MAX_VALUE);
-                    break;
-                case "regex_max_offset":
-                    maxOff = v.integer(n, 0, 0, Integer.MAX_VALUE);
-                    break;
-                case "regex_stack":
-                    notActed(n);
-                    break;
-                default:
-                    unknown(n, "url");
-            }
-        }
-        if (path == null) {
-            problems.error(u.keyword(), "url: missing path (expected: path PATH in the block)");
+                }
+            }, "status_code")
+            .on((b, u, n) -> u.vhost = b.v.string(n, 0, "a host name"), "virtualhost")
+            .on((b, u, n) -> u.regex = b.v.string(n, 0, "a regular expression"), "regex")
+            .on((b, u, n) -> u.noMatch = true, "regex_no_match")
+            .on((b, u, n) -> {
+                for (Token t : n.args()) {
+                    u.regexOptions.add(t.text());
+                }
+            }, "regex_options")
+            .on((b, u, n) -> u.minOff = b.v.integer(n, 0, 0, Integer.MAX_VALUE), "regex_min_offset")
+            .on((b, u, n) -> u.maxOff = b.v.integer(n, 0, 0, Integer.MAX_VALUE), "regex_max_offset")
+            .on((b, u, n) -> b.notActed(n), "regex_stack")
+            .build();
+
+    private HttpUrl url(Node block) {
+        if (!block(block)) {
             return null;
         }
-        return new HttpUrl(path, digest, codes, vhost, regex, noMatch, regexOptions, minOff, maxOff);
+        UrlBlock u = new UrlBlock();
+        for (Node n : children(block)) {
+            noBlock(n);
+            URL.bind(this, u, n);
+        }
+        if (u.path == null) {
+            problems.error(block.keyword(), "url: missing path (expected: path PATH in the block)");
+            return null;
+        }
+        return new HttpUrl(u.path, u.digest, u.codes, u.vhost, u.regex, u.noMatch, u.regexOptions, u.minOff, u.maxOff);
     }
 }
