@@ -2039,6 +2039,68 @@ public final class Binder {
         }
     }
 
+    /** A {@code real_server}'s settings as read (its checkers aside). */
+    private static final class RealServerBlock extends KeywordTable.BlockBuilder {
+        final Vs vs;
+        Integer weight;
+        Token weightAt;
+        LvsMethod method;
+        Integer upper;
+        Integer lower;
+        Boolean inhibit;
+        String notifyUp;
+        String notifyDown;
+        Boolean alpha;
+        Integer retry;
+        Duration connectTimeout;
+        Duration delayBeforeRetry;
+        Duration warmup;
+        Duration delayLoop;
+        Boolean smtpAlert;
+        String virtualhost;
+
+        RealServerBlock(Vs vs) {
+            this.vs = vs;
+        }
+    }
+
+    private static final KeywordTable<RealServerBlock> REAL_SERVER = KeywordTable.<RealServerBlock>of("real_server")
+            .on((b, r, n) -> {
+                r.weight = b.v.int32(n, 0, 0, Integer.MAX_VALUE);
+                r.weightAt = n.args().isEmpty() ? n.keyword() : n.arg(0);
+            }, "weight")
+            .on((b, r, n) -> {
+                LvsMethod m = b.method(n, r.method != null ? r.method : r.vs.method);
+                if (m != null) {
+                    r.method = m;
+                }
+            }, "lvs_method")
+            .on((b, r, n) -> r.upper = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "uthreshold")
+            .on((b, r, n) -> r.lower = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "lthreshold")
+            .on((b, r, n) -> r.inhibit = b.v.bool(n, 0), "inhibit_on_failure")
+            .on((b, r, n) -> {
+                if (b.v.has(n, 0, "a command")) {
+                    r.notifyUp = n.joinedArgs(0);
+                    b.scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_up", r.notifyUp, null, null));
+                }
+            }, "notify_up")
+            .on((b, r, n) -> {
+                if (b.v.has(n, 0, "a command")) {
+                    r.notifyDown = n.joinedArgs(0);
+                    b.scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_down", r.notifyDown, null, null));
+                }
+            }, "notify_down")
+            .on((b, r, n) -> r.alpha = b.v.bool(n, 0), "alpha")
+            .on((b, r, n) -> r.retry = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "retry")
+            .on((b, r, n) -> r.delayBeforeRetry = b.v.timer(n, 0, 0, TIMER_MAX), "delay_before_retry")
+            .on((b, r, n) -> r.warmup = b.v.timer(n, 0, 0, TIMER_MAX), "warmup")
+            .on((b, r, n) -> r.connectTimeout = b.v.timer(n, 0, 1, TIMER_MAX), "connect_timeout")
+            .on((b, r, n) -> r.delayLoop = b.v.timer(n, 0, 1, TIMER_MAX), "delay_loop")
+            .on((b, r, n) -> r.smtpAlert = b.v.bool(n, 0), "smtp_alert")
+            .on((b, r, n) -> r.virtualhost = b.v.string(n, 0, "a host name"), "virtualhost")
+            .on((b, r, n) -> b.notActed(n), "snmp_name")
+            .build();
+
     private RealServerConfig realServer(Node node, Vs vs) {
         InetAddress address = v.address(node, 0);
         Integer port = v.port(node, 1);
@@ -2048,23 +2110,8 @@ public final class Binder {
         if (!node.hasBlock()) {
             return RealServerConfig.of(address, port);
         }
-        Integer weight = null;
-        LvsMethod method = null;
-        Integer upper = null;
-        Integer lower = null;
-        Boolean inhibit = null;
-        String notifyUp = null;
-        String notifyDown = null;
-        Boolean alpha = null;
-        Integer retry = null;
-        Duration connectTimeout = null;
-        Duration delayBeforeRetry = null;
-        Duration warmup = null;
-        Duration delayLoop = null;
-        Boolean smtpAlert = null;
-        String virtualhost = null;
+        RealServerBlock r = new RealServerBlock(vs);
         List<CheckerConfig> checkers = new ArrayList<>();
-        Token weightAt = null;
         for (Node n : children(node)) {
             if (isChecker(n.name())) {
                 CheckerConfig c = checker(n);
@@ -2075,75 +2122,13 @@ public final class Binder {
                 continue;
             }
             noBlock(n);
-            switch (n.name()) {
-                case "weight":
-                    weight = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                    weightAt = n.args().isEmpty() ? n.keyword() : n.arg(0);
-                    break;
-                case "lvs_method": {
-                    LvsMethod m = method(n, method != null ? method : vs.method);
-                    if (m != null) {
-                        method = m;
-                    }
-                    break;
-                }
-                case "uthreshold":
-                    upper = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                    break;
-                case "lthreshold":
-                    lower = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                    break;
-                case "inhibit_on_failure":
-                    inhibit = v.bool(n, 0);
-                    break;
-                case "notify_up":
-                    if (v.has(n, 0, "a command")) {
-                        notifyUp = n.joinedArgs(0);
-                        scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_up", notifyUp, null, null));
-                    }
-                    break;
-                case "notify_down":
-                    if (v.has(n, 0, "a command")) {
-                        notifyDown = n.joinedArgs(0);
-                        scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_down", notifyDown, null, null));
-                    }
-                    break;
-                case "alpha":
-                    alpha = v.bool(n, 0);
-                    break;
-                case "retry":
-                    retry = v.int32(n, 0, 1, Integer.MAX_VALUE);
-                    break;
-                case "delay_before_retry":
-                    delayBeforeRetry = v.timer(n, 0, 0, TIMER_MAX);
-                    break;
-                case "warmup":
-                    warmup = v.timer(n, 0, 0, TIMER_MAX);
-                    break;
-                case "connect_timeout":
-                    connectTimeout = v.timer(n, 0, 1, TIMER_MAX);
-                    break;
-                case "delay_loop":
-                    delayLoop = v.timer(n, 0, 1, TIMER_MAX);
-                    break;
-                case "smtp_alert":
-                    smtpAlert = v.bool(n, 0);
-                    break;
-                case "virtualhost":
-                    virtualhost = v.string(n, 0, "a host name");
-                    break;
-                case "snmp_name":
-                    notActed(n);
-                    break;
-                default:
-                    unknown(n, "real_server");
-            }
+            REAL_SERVER.bind(this, r, n);
         }
-        RealServerConfig rs = new RealServerConfig(address, port, weight, method, upper, lower, inhibit, notifyUp,
-                notifyDown, alpha, retry, connectTimeout, delayBeforeRetry, warmup, delayLoop, smtpAlert, virtualhost,
-                checkers);
-        if (weightAt != null) {
-            locations.put(new LvsMapper.WeightOf(rs), weightAt);
+        RealServerConfig rs = new RealServerConfig(address, port, r.weight, r.method, r.upper, r.lower, r.inhibit,
+                r.notifyUp, r.notifyDown, r.alpha, r.retry, r.connectTimeout, r.delayBeforeRetry, r.warmup, r.delayLoop,
+                r.smtpAlert, r.virtualhost, checkers);
+        if (r.weightAt != null) {
+            locations.put(new LvsMapper.WeightOf(rs), r.weightAt);
         }
         return rs;
     }
