@@ -1491,64 +1491,72 @@ public final class Binder {
 
     private boolean bgpSeen;
 
-    private BgpSpeakerConfig bgpSpeaker(Node b) {
-        InetAddress routerId = null;
-        Long localAs = null;
-        Integer listenPort = null;
-        String device = null;
-        Duration stopDrain = null;
-        List<BgpSpeakerConfig.Neighbor> neighbors = new ArrayList<>();
+    /** {@code bgp_speaker}'s settings as read; {@code ok} false once one of them is in error. */
+    private static final class BgpBlock extends KeywordTable.BlockBuilder {
+        InetAddress routerId;
+        Long localAs;
+        Integer listenPort;
+        String device;
+        Duration stopDrain;
+        final List<BgpSpeakerConfig.Neighbor> neighbors = new ArrayList<>();
         boolean ok = true;
+    }
+
+    private static final KeywordTable<BgpBlock> BGP_SPEAKER = KeywordTable.<BgpBlock>of("bgp_speaker")
+            .on((b, g, n) -> {
+                InetAddress a = b.v.address(n, 0);
+                if (a != null && (!(a instanceof java.net.Inet4Address) || a.isAnyLocalAddress())) {
+                    b.problems.invalid(n.keyword(), n.arg(0), "a non-zero IPv4 address");
+                    a = null;
+                }
+                g.routerId = a;
+                g.ok &= a != null;
+            }, "router_id")
+            .on((b, g, n) -> {
+                g.localAs = b.asNumber(n);
+                g.ok &= g.localAs != null;
+            }, "local_as")
+            .on((b, g, n) -> {
+                Long p = b.v.integer(n, 0, 0, 65535);
+                g.listenPort = p == null ? null : (int) (long) p;
+                g.ok &= p != null;
+            }, "listen_port")
+            .on((b, g, n) -> {
+                g.device = b.v.string(n, 0, "an interface name");
+                if (g.device != null && (g.device.isEmpty() || g.device.length() > 15 || g.device.indexOf('/') >= 0)) {
+                    b.problems.invalid(n.keyword(), n.arg(0), "an interface name (1..15 characters, no '/')");
+                    g.device = null;
+                }
+            }, "device")
+            .on((b, g, n) -> g.stopDrain = b.v.timer(n, 0, 0, 3_600_000_000L), "stop_drain")
+            .on((b, g, n) -> {
+                BgpSpeakerConfig.Neighbor nb = b.neighbor(n, g.neighbors);
+                if (nb != null) {
+                    g.neighbors.add(nb);
+                } else {
+                    g.ok = false;
+                }
+            }, "neighbor")
+            .otherwise((b, g, n) -> {
+                b.problems.error(n.keyword(), Preconditions.message("bgp_speaker", n.name(),
+                        "one of router_id, local_as, listen_port, device, stop_drain, neighbor"));
+                g.ok = false;
+            })
+            .build();
+
+    private BgpSpeakerConfig bgpSpeaker(Node b) {
+        BgpBlock g = new BgpBlock();
         for (Node n : children(b)) {
             if (!n.name().equals("neighbor")) {
                 noBlock(n);
             }
-            switch (n.name()) {
-                case "router_id": {
-                    InetAddress a = v.address(n, 0);
-                    if (a != null && (!(a instanceof java.net.Inet4Address) || a.isAnyLocalAddress())) {
-                        problems.invalid(n.keyword(), n.arg(0), "a non-zero IPv4 address");
-                        a = null;
-                    }
-                    routerId = a;
-                    ok &= a != null;
-                    break;
-                }
-                case "local_as":
-                    localAs = asNumber(n);
-                    ok &= localAs != null;
-                    break;
-                case "listen_port": {
-                    Long p = v.integer(n, 0, 0, 65535);
-                    listenPort = p == null ? null : (int) (long) p;
-                    ok &= p != null;
-                    break;
-                }
-                case "device":
-                    device = v.string(n, 0, "an interface name");
-                    if (device != null && (device.isEmpty() || device.length() > 15 || device.indexOf('/') >= 0)) {
-                        problems.invalid(n.keyword(), n.arg(0), "an interface name (1..15 characters, no '/')");
-                        device = null;
-                    }
-                    break;
-                case "stop_drain":
-                    stopDrain = v.timer(n, 0, 0, 3_600_000_000L);
-                    break;
-                case "neighbor": {
-                    BgpSpeakerConfig.Neighbor nb = neighbor(n, neighbors);
-                    if (nb != null) {
-                        neighbors.add(nb);
-                    } else {
-                        ok = false;
-                    }
-                    break;
-                }
-                default:
-                    problems.error(n.keyword(), Preconditions.message("bgp_speaker", n.name(),
-                            "one of router_id, local_as, listen_port, device, stop_drain, neighbor"));
-                    ok = false;
-            }
+            BGP_SPEAKER.bind(this, g, n);
         }
+        InetAddress routerId = g.routerId;
+        Long localAs = g.localAs;
+        Integer listenPort = g.listenPort;
+        List<BgpSpeakerConfig.Neighbor> neighbors = g.neighbors;
+        boolean ok = g.ok;
         if (routerId == null && ok) {
             problems.error(b.keyword(), "bgp_speaker router_id: missing (expected: router_id IPV4_ADDRESS)");
             ok = false;
@@ -1571,7 +1579,7 @@ public final class Binder {
                 }
             }
         }
-        return ok ? new BgpSpeakerConfig(routerId, localAs, listenPort, device, stopDrain, neighbors) : null;
+        return ok ? new BgpSpeakerConfig(routerId, localAs, listenPort, g.device, g.stopDrain, neighbors) : null;
     }
 
     private Long asNumber(Node n) {
