@@ -1591,6 +1591,72 @@ public final class Binder {
         return as;
     }
 
+    /** A {@code neighbor} block's settings as read; {@code ok} false once one of them is in error. */
+    private static final class NeighborBlock extends KeywordTable.BlockBuilder {
+        final Node block;
+        final InetAddress address;
+        Long remoteAs;
+        Integer hold;
+        Integer port;
+        String password;
+        InetAddress local;
+        boolean passive;
+        boolean ok = true;
+
+        NeighborBlock(Node block, InetAddress address) {
+            this.block = block;
+            this.address = address;
+        }
+    }
+
+    private static final KeywordTable<NeighborBlock> NEIGHBOR = KeywordTable.<NeighborBlock>of("neighbor")
+            .on((b, nb, c) -> {
+                nb.remoteAs = b.asNumber(c);
+                nb.ok &= nb.remoteAs != null;
+            }, "remote_as")
+            .on((b, nb, c) -> {
+                Integer h = b.v.int32(c, 0, 0, 65535);
+                if (h != null && h > 0 && h < 3) {
+                    b.problems.invalid(c.keyword(), c.arg(0), "0 or 3..65535 (seconds)");
+                    h = null;
+                }
+                nb.hold = h;
+                nb.ok &= h != null;
+            }, "hold_time")
+            .on((b, nb, c) -> {
+                Long p = b.v.integer(c, 0, 1, 65535);
+                nb.port = p == null ? null : (int) (long) p;
+                nb.ok &= p != null;
+            }, "port")
+            .on((b, nb, c) -> {
+                String password = b.v.string(c, 0, "a TCP MD5 key (1..80 bytes)");
+                if (password != null && (password.isEmpty()
+                        || password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 80)) {
+                    b.problems.error(c.arg(0), "neighbor " + nb.block.arg(0).text()
+                            + " password: (hidden) (expected: 1..80 bytes)");
+                    password = null;
+                }
+                nb.password = password;
+                nb.ok &= password != null;
+            }, "password")
+            .on((b, nb, c) -> {
+                InetAddress a = b.v.address(c, 0);
+                if (a != null && ((a instanceof java.net.Inet4Address) != (nb.address instanceof java.net.Inet4Address)
+                        || a.isAnyLocalAddress() || a.isMulticastAddress())) {
+                    b.problems.invalid(c.keyword(), c.arg(0), "a unicast address of the neighbor's family");
+                    a = null;
+                }
+                nb.local = a;
+                nb.ok &= a != null;
+            }, "local_address")
+            .on((b, nb, c) -> nb.passive = true, "passive")
+            .otherwise((b, nb, c) -> {
+                b.problems.error(c.keyword(), Preconditions.message("neighbor", c.name(),
+                        "one of remote_as, hold_time, port, password, local_address, passive"));
+                nb.ok = false;
+            })
+            .build();
+
     private BgpSpeakerConfig.Neighbor neighbor(Node n, List<BgpSpeakerConfig.Neighbor> before) {
         if (!block(n)) {
             return null;
@@ -1609,72 +1675,20 @@ public final class Binder {
                 return null;
             }
         }
-        Long remoteAs = null;
-        Integer hold = null;
-        Integer port = null;
-        String password = null;
-        InetAddress local = null;
-        boolean passive = false;
-        boolean ok = true;
+        NeighborBlock nb = new NeighborBlock(n, address);
         for (Node c : children(n)) {
             noBlock(c);
-            switch (c.name()) {
-                case "remote_as":
-                    remoteAs = asNumber(c);
-                    ok &= remoteAs != null;
-                    break;
-                case "hold_time": {
-                    Integer h = v.int32(c, 0, 0, 65535);
-                    if (h != null && h > 0 && h < 3) {
-                        problems.invalid(c.keyword(), c.arg(0), "0 or 3..65535 (seconds)");
-                        h = null;
-                    }
-                    hold = h;
-                    ok &= h != null;
-                    break;
-                }
-                case "port": {
-                    Long p = v.integer(c, 0, 1, 65535);
-                    port = p == null ? null : (int) (long) p;
-                    ok &= p != null;
-                    break;
-                }
-                case "password":
-                    password = v.string(c, 0, "a TCP MD5 key (1..80 bytes)");
-                    if (password != null && (password.isEmpty()
-                            || password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 80)) {
-                        problems.error(c.arg(0), "neighbor " + n.arg(0).text()
-                                + " password: (hidden) (expected: 1..80 bytes)");
-                        password = null;
-                    }
-                    ok &= password != null;
-                    break;
-                case "local_address": {
-                    InetAddress a = v.address(c, 0);
-                    if (a != null && ((a instanceof java.net.Inet4Address) != (address instanceof java.net.Inet4Address)
-                            || a.isAnyLocalAddress() || a.isMulticastAddress())) {
-                        problems.invalid(c.keyword(), c.arg(0), "a unicast address of the neighbor's family");
-                        a = null;
-                    }
-                    local = a;
-                    ok &= a != null;
-                    break;
-                }
-                case "passive":
-                    passive = true;
-                    break;
-                default:
-                    problems.error(c.keyword(), Preconditions.message("neighbor", c.name(),
-                            "one of remote_as, hold_time, port, password, local_address, passive"));
-                    ok = false;
-            }
+            NEIGHBOR.bind(this, nb, c);
         }
+        Long remoteAs = nb.remoteAs;
+        boolean ok = nb.ok;
         if (remoteAs == null && ok) {
             problems.error(n.keyword(), "neighbor " + n.arg(0).text()
                     + " remote_as: missing (expected: remote_as 1..4294967295)");
             ok = false;
         }
-        return ok ? new BgpSpeakerConfig.Neighbor(address, remoteAs, hold, port, password, local, passive) : null;
+        return ok ? new BgpSpeakerConfig.Neighbor(address, remoteAs, nb.hold, nb.port, nb.password, nb.local, nb.passive)
+                : null;
     }
 
     private VirtualServerConfig virtualServer(Node node) {
