@@ -2157,8 +2157,8 @@ public final class Binder {
 
     // ---------------------------------------------------------------- checkers
 
-    /** Common checker options; returns false if the keyword is not one of them. */
-    private final class Common {
+    /** The options every checker shares, as read: the connection's and the policy's. */
+    private static final class Common extends KeywordTable.BlockBuilder {
         InetAddress connectIp;
         Integer connectPort;
         InetAddress bindTo;
@@ -2173,56 +2173,34 @@ public final class Binder {
         Boolean alpha;
         Boolean logAllFailures;
 
-        boolean read(Node n, boolean connection) {
-            if (connection) {
-                switch (n.name()) {
-                    case "connect_ip":
-                        connectIp = v.address(n, 0);
-                        return true;
-                    case "connect_port":
-                        connectPort = v.int32(n, 0, 1, 65535);
-                        return true;
-                    case "bindto":
-                        bindTo = v.address(n, 0);
-                        return true;
-                    case "bind_port":
-                        bindPort = v.int32(n, 0, 1, 65535);
-                        return true;
-                    case "bind_if":
-                        bindIf = v.string(n, 0, "an interface name");
-                        return true;
-                    case "connect_timeout":
-                        connectTimeout = v.timer(n, 0, 1, TIMER_MAX);
-                        return true;
-                    case "fwmark":
-                        fwmark = v.integer(n, 0, 0, 0xFFFF_FFFFL);
-                        return true;
-                    default:
-                        break;
-                }
+        private static final KeywordTable<Common> CONNECTION = KeywordTable.<Common>of("checker")
+                .on((b, o, n) -> o.connectIp = b.v.address(n, 0), "connect_ip")
+                .on((b, o, n) -> o.connectPort = b.v.int32(n, 0, 1, 65535), "connect_port")
+                .on((b, o, n) -> o.bindTo = b.v.address(n, 0), "bindto")
+                .on((b, o, n) -> o.bindPort = b.v.int32(n, 0, 1, 65535), "bind_port")
+                .on((b, o, n) -> o.bindIf = b.v.string(n, 0, "an interface name"), "bind_if")
+                .on((b, o, n) -> o.connectTimeout = b.v.timer(n, 0, 1, TIMER_MAX), "connect_timeout")
+                .on((b, o, n) -> o.fwmark = b.v.integer(n, 0, 0, 0xFFFF_FFFFL), "fwmark")
+                .build();
+
+        private static final KeywordTable<Common> POLICY = KeywordTable.<Common>of("checker")
+                .on((b, o, n) -> o.retry = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "retry")
+                .on((b, o, n) -> o.delayBeforeRetry = b.v.timer(n, 0, 0, TIMER_MAX), "delay_before_retry")
+                .on((b, o, n) -> o.warmup = b.v.timer(n, 0, 0, TIMER_MAX), "warmup")
+                .on((b, o, n) -> o.delayLoop = b.v.timer(n, 0, 1, TIMER_MAX), "delay_loop")
+                .on((b, o, n) -> o.alpha = b.v.bool(n, 0), "alpha")
+                .on((b, o, n) -> o.logAllFailures = b.v.bool(n, 0), "log_all_failures")
+                .build();
+
+        /** Reads {@code n} if it is a shared option (the connection's only with {@code connection}); false if not. */
+        boolean read(Binder binder, Node n, boolean connection) {
+            KeywordTable<Common> t = connection && CONNECTION.knows(n.name()) ? CONNECTION
+                    : POLICY.knows(n.name()) ? POLICY : null;
+            if (t == null) {
+                return false;
             }
-            switch (n.name()) {
-                case "retry":
-                    retry = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                    return true;
-                case "delay_before_retry":
-                    delayBeforeRetry = v.timer(n, 0, 0, TIMER_MAX);
-                    return true;
-                case "warmup":
-                    warmup = v.timer(n, 0, 0, TIMER_MAX);
-                    return true;
-                case "delay_loop":
-                    delayLoop = v.timer(n, 0, 1, TIMER_MAX);
-                    return true;
-                case "alpha":
-                    alpha = v.bool(n, 0);
-                    return true;
-                case "log_all_failures":
-                    logAllFailures = v.bool(n, 0);
-                    return true;
-                default:
-                    return false;
-            }
+            t.bind(binder, this, n);
+            return true;
         }
 
         CheckOptions options() {
@@ -2269,7 +2247,7 @@ public final class Binder {
             if (!n.name().equals("url") && !n.name().equals("host")) {
                 noBlock(n);
             }
-            if (standard && common.read(n, connection)) {
+            if (standard && common.read(this, n, connection)) {
                 continue;
             }
             if (http) {
