@@ -507,174 +507,157 @@ public final class Binder {
         return new LvsSyncDaemonConfig(a.get(0).text(), a.get(at).text(), id, maxlen, port, ttl, group);
     }
 
-    private GlobalDefs globalDefs(Node g) {
-        String routerId = null;
-        List<String> emails = new ArrayList<>();
-        String from = null;
-        String smtpServer = null;
-        Duration smtpTimeout = null;
-        Boolean smtpAlert = null;
-        Integer tcp = null;
-        Integer tcpfin = null;
-        Integer udp = null;
-        boolean flush = false;
-        boolean strict = false;
-        boolean security = false;
-        String scriptUser = null;
-        Integer vrrpVersion = null;
-        Boolean higherPrio = null;
-        LvsSyncDaemonConfig syncDaemon = null;
-        GlobalDefs.FlushOnStop flushOnStop = null;
-        String http = null;
-        Garp garp = new Garp();
-        boolean minGarp = false;
-        Map<String, List<String>> other = new LinkedHashMap<>();
-        for (Node n : children(g)) {
-            // the instances' garp_* defaults: they change what goes on the wire, so they are acted on
-            if (n.name().startsWith("vrrp_garp_") && garp.bind(n.name().substring("vrrp_".length()), n, v)) {
+    /** {@code global_defs}'s settings as read. */
+    private static final class GlobalBlock extends KeywordTable.BlockBuilder {
+        String routerId;
+        final List<String> emails = new ArrayList<>();
+        String from;
+        String smtpServer;
+        Duration smtpTimeout;
+        Boolean smtpAlert;
+        Integer tcp;
+        Integer tcpfin;
+        Integer udp;
+        boolean flush;
+        boolean strict;
+        boolean security;
+        String scriptUser;
+        Integer vrrpVersion;
+        Boolean higherPrio;
+        LvsSyncDaemonConfig syncDaemon;
+        GlobalDefs.FlushOnStop flushOnStop;
+        String http;
+        final Garp garp = new Garp();
+        boolean minGarp;
+        final Map<String, List<String>> other = new LinkedHashMap<>();
+    }
+
+    private static final KeywordTable<GlobalBlock> GLOBAL_DEFS = KeywordTable.<GlobalBlock>of("global_defs")
+            .on((b, g, n) -> g.routerId = b.v.string(n, 0, "a name"), "router_id")
+            .on((b, g, n) -> {
+                for (List<Token> line : b.valueLines(n)) {
+                    for (Token t : line) {
+                        g.emails.add(t.text());
+                    }
+                }
+            }, "notification_email")
+            .on((b, g, n) -> g.from = b.v.string(n, 0, "an e-mail address"), "notification_email_from")
+            .on((b, g, n) -> {
+                if (b.v.has(n, 0, "an IP address or host name [port]")) {
+                    g.smtpServer = n.joinedArgs(0);
+                }
+            }, "smtp_server")
+            .on((b, g, n) -> g.smtpTimeout = b.v.timer(n, 0, 1_000_000, TIMER_MAX), "smtp_connect_timeout")
+            .on((b, g, n) -> g.smtpAlert = b.v.bool(n, 0), "smtp_alert")
+            .on(Binder::lvsTimeouts, "lvs_timeouts")
+            .on((b, g, n) -> g.flush = true, "lvs_flush")
+            .on((b, g, n) -> {
+                g.strict = true;
+                StrictMode.requireFirewall(b.problems, n.keyword(), "vrrp_strict");
+            }, "vrrp_strict")
+            .on((b, g, n) -> g.security = true, "enable_script_security")
+            .on((b, g, n) -> {
+                if (b.account(n)) {
+                    g.scriptUser = n.joinedArgs(0);
+                }
+            }, "script_user")
+            .on((b, g, n) -> {
+                // an lvs4j extension (lvs4j run's --http)
+                if (b.v.has(n, 0, HTTP_EXPECTED)) {
+                    if (n.args().size() > 1) {
+                        b.problems.invalid(n.keyword(), n.arg(1), "one argument: " + HTTP_EXPECTED);
+                    } else if (!isHttpAddress(n.arg(0).text())) {
+                        b.problems.invalid(n.keyword(), n.arg(0), HTTP_EXPECTED);
+                    } else {
+                        g.http = n.arg(0).text();
+                    }
+                }
+            }, LVS4J_HTTP)
+            .on((b, g, n) -> g.syncDaemon = b.syncDaemon(n), "lvs_sync_daemon")
+            // keepalived: one announcement on becoming master, no second round, no refresh
+            .on((b, g, n) -> g.minGarp = Boolean.TRUE.equals(b.v.bool(n, 0)), "vrrp_min_garp")
+            .on((b, g, n) -> {
+                // the pause between the announcements of a round: lvs4j sends them back to back,
+                // which is keepalived's default (0); another pause is not supported
+                Duration d = b.v.timer(n, 0, 0, TIMER_MAX);
+                if (d != null && !d.isZero()) {
+                    b.problems.invalid(n.keyword(), n.arg(0), "0, not supported: lvs4j sends a round's "
+                            + "announcements back to back");
+                }
+            }, "vrrp_garp_interval", "vrrp_gna_interval")
+            .on((b, g, n) -> b.multicastGroup(n, io.lvs4j.vrrp.VrrpInstance.GROUP_IPV4), "vrrp_mcast_group4")
+            .on((b, g, n) -> b.multicastGroup(n, io.lvs4j.vrrp.VrrpInstance.GROUP_IPV6), "vrrp_mcast_group6")
+            .on((b, g, n) -> b.lowerPrioNoAdvert(n), "vrrp_lower_prio_no_advert")
+            .on((b, g, n) -> {
+                if (n.args().isEmpty()) {
+                    g.flushOnStop = GlobalDefs.FlushOnStop.ALL;
+                } else if (n.args().size() > 1) {
+                    b.problems.invalid(n.keyword(), n.arg(1), "at most one argument: VS");
+                } else if (n.arg(0).text().equals("VS")) {
+                    g.flushOnStop = GlobalDefs.FlushOnStop.VIRTUAL_SERVERS;
+                } else {
+                    b.problems.invalid(n.keyword(), n.arg(0), "nothing (the whole table) or VS");
+                }
+            }, "lvs_flush_on_stop", "lvs_flush_onstop")
+            // the instances' default: it changes what goes on the wire, so it is acted on
+            .on((b, g, n) -> g.higherPrio = b.v.bool(n, 0), "vrrp_higher_prio_send_advert")
+            .on((b, g, n) -> {
+                // the version of instances that give none: it changes what goes on the wire
+                String v = b.v.oneOf(n, 0, List.of("2", "3"));
+                if (v != null) {
+                    g.vrrpVersion = Integer.valueOf(v);
+                }
+            }, "vrrp_version")
+            .otherwise((b, g, n) -> {
+                if (GLOBAL_OTHER.contains(n.name())) {
+                    putOther(g.other, n);
+                    b.notActed(n);
+                } else {
+                    b.unknown(n, "global_defs");
+                }
+            })
+            .build();
+
+    /** {@code lvs_timeouts [tcp N] [tcpfin N] [udp N]}, in seconds. */
+    private void lvsTimeouts(GlobalBlock g, Node n) {
+        for (int i = 0; i < n.args().size(); i += 2) {
+            Token k = n.arg(i);
+            if (!List.of("tcp", "tcpfin", "udp").contains(k.text())) {
+                problems.invalid(n.keyword(), k, "one of tcp, tcpfin, udp");
                 continue;
             }
-            switch (n.name()) {
-                case "router_id":
-                    routerId = v.string(n, 0, "a name");
-                    break;
-                case "notification_email":
-                    for (List<Token> line : valueLines(n)) {
-                        for (Token t : line) {
-                            emails.add(t.text());
-                        }
-                    }
-                    break;
-                case "notification_email_from":
-                    from = v.string(n, 0, "an e-mail address");
-                    break;
-                case "smtp_server":
-                    if (v.has(n, 0, "an IP address or host name [port]")) {
-                        smtpServer = n.joinedArgs(0);
-                    }
-                    break;
-                case "smtp_connect_timeout":
-                    smtpTimeout = v.timer(n, 0, 1_000_000, TIMER_MAX);
-                    break;
-                case "smtp_alert":
-                    smtpAlert = v.bool(n, 0);
-                    break;
-                case "lvs_timeouts":
-                    for (int i = 0; i < n.args().size(); i += 2) {
-                        Token k = n.arg(i);
-                        if (!List.of("tcp", "tcpfin", "udp").contains(k.text())) {
-                            problems.invalid(n.keyword(), k, "one of tcp, tcpfin, udp");
-                            continue;
-                        }
-                        if (i + 1 >= n.args().size()) {
-                            problems.error(k, "lvs_timeouts " + k.text() + ": missing value (expected: 0.." + LVS_MAX_TIMEOUT + ")");
-                            break;
-                        }
-                        Long t = v.integer(k, n.arg(i + 1), 0, LVS_MAX_TIMEOUT);
-                        if (t != null) {
-                            switch (k.text()) {
-                                case "tcp":
-                                    tcp = (int) (long) t;
-                                    break;
-                                case "tcpfin":
-                                    tcpfin = (int) (long) t;
-                                    break;
-                                default:
-                                    udp = (int) (long) t;
-                            }
-                        }
-                    }
-                    break;
-                case "lvs_flush":
-                    flush = true;
-                    break;
-                case "vrrp_strict":
-                    strict = true;
-                    StrictMode.requireFirewall(problems, n.keyword(), "vrrp_strict");
-                    break;
-                case "enable_script_security":
-                    security = true;
-                    break;
-                case "script_user":
-                    if (account(n)) {
-                        scriptUser = n.joinedArgs(0);
-                    }
-                    break;
-                case LVS4J_HTTP:
-                    // an lvs4j extension (lvs4j run's --http)
-                    if (v.has(n, 0, HTTP_EXPECTED)) {
-                        if (n.args().size() > 1) {
-                            problems.invalid(n.keyword(), n.arg(1), "one argument: " + HTTP_EXPECTED);
-                        } else if (!isHttpAddress(n.arg(0).text())) {
-                            problems.invalid(n.keyword(), n.arg(0), HTTP_EXPECTED);
-                        } else {
-                            http = n.arg(0).text();
-                        }
-                    }
-                    break;
-                case "lvs_sync_daemon":
-                    syncDaemon = syncDaemon(n);
-                    break;
-                case "vrrp_min_garp":
-                    // keepalived: one announcement on becoming master, no second round, no refresh
-                    minGarp = Boolean.TRUE.equals(v.bool(n, 0));
-                    break;
-                case "vrrp_garp_interval":
-                case "vrrp_gna_interval": {
-                    // the pause between the announcements of a round: lvs4j sends them back to back,
-                    // which is keepalived's default (0); another pause is not supported
-                    Duration d = v.timer(n, 0, 0, TIMER_MAX);
-                    if (d != null && !d.isZero()) {
-                        problems.invalid(n.keyword(), n.arg(0), "0, not supported: lvs4j sends a round's "
-                                + "announcements back to back");
-                    }
-                    break;
+            if (i + 1 >= n.args().size()) {
+                problems.error(k, "lvs_timeouts " + k.text() + ": missing value (expected: 0.." + LVS_MAX_TIMEOUT + ")");
+                break;
+            }
+            Long t = v.integer(k, n.arg(i + 1), 0, LVS_MAX_TIMEOUT);
+            if (t != null) {
+                switch (k.text()) {
+                    case "tcp":
+                        g.tcp = (int) (long) t;
+                        break;
+                    case "tcpfin":
+                        g.tcpfin = (int) (long) t;
+                        break;
+                    default:
+                        g.udp = (int) (long) t;
                 }
-                case "vrrp_mcast_group4":
-                    multicastGroup(n, io.lvs4j.vrrp.VrrpInstance.GROUP_IPV4);
-                    break;
-                case "vrrp_mcast_group6":
-                    multicastGroup(n, io.lvs4j.vrrp.VrrpInstance.GROUP_IPV6);
-                    break;
-                case "vrrp_lower_prio_no_advert":
-                    lowerPrioNoAdvert(n);
-                    break;
-                case "lvs_flush_on_stop":
-                case "lvs_flush_onstop":
-                    if (n.args().isEmpty()) {
-                        flushOnStop = GlobalDefs.FlushOnStop.ALL;
-                    } else if (n.args().size() > 1) {
-                        problems.invalid(n.keyword(), n.arg(1), "at most one argument: VS");
-                    } else if (n.arg(0).text().equals("VS")) {
-                        flushOnStop = GlobalDefs.FlushOnStop.VIRTUAL_SERVERS;
-                    } else {
-                        problems.invalid(n.keyword(), n.arg(0), "nothing (the whole table) or VS");
-                    }
-                    break;
-                case "vrrp_higher_prio_send_advert":
-                    // the instances' default: it changes what goes on the wire, so it is acted on
-                    higherPrio = v.bool(n, 0);
-                    break;
-                case "vrrp_version": {
-                    // the version of instances that give none: it changes what goes on the wire
-                    String s = v.oneOf(n, 0, List.of("2", "3"));
-                    if (s != null) {
-                        vrrpVersion = Integer.valueOf(s);
-                    }
-                    break;
-                }
-                default:
-                    if (GLOBAL_OTHER.contains(n.name())) {
-                        putOther(other, n);
-                        notActed(n);
-                    } else {
-                        unknown(n, "global_defs");
-                    }
             }
         }
-        return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, smtpAlert, tcp, tcpfin, udp, flush,
-                strict, security, scriptUser, vrrpVersion, higherPrio, syncDaemon, flushOnStop, http,
-                garp.config(minGarp), other);
+    }
+
+    private GlobalDefs globalDefs(Node block) {
+        GlobalBlock g = new GlobalBlock();
+        for (Node n : children(block)) {
+            // the instances' garp_* defaults: they change what goes on the wire, so they are acted on
+            if (n.name().startsWith("vrrp_garp_") && g.garp.bind(n.name().substring("vrrp_".length()), n, v)) {
+                continue;
+            }
+            GLOBAL_DEFS.bind(this, g, n);
+        }
+        return new GlobalDefs(g.routerId, g.emails, g.from, g.smtpServer, g.smtpTimeout, g.smtpAlert, g.tcp, g.tcpfin,
+                g.udp, g.flush, g.strict, g.security, g.scriptUser, g.vrrpVersion, g.higherPrio, g.syncDaemon,
+                g.flushOnStop, g.http, g.garp.config(g.minGarp), g.other);
     }
 
     // ---------------------------------------------------------------- vrrp
