@@ -267,6 +267,18 @@ class DirectorTest {
     }
 
     @Test
+    void quorumWithHysteresis_atStartBelowQuorumPlusHysteresis_sorryServerServes() throws Exception {
+        // keepalived's set_quorum_states: up at start only with quorum + hysteresis (here 2 < 2 + 1)
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService web = web(1, 1);
+        start(Director.builder().ipvs(t).service(ServiceHealth.builder(web)
+                .check(web.realServers().get(0), new SettableChecker("rs2"), FAST)
+                .check(web.realServers().get(1), new SettableChecker("rs3"), FAST).quorum(2, 1)
+                .sorryServer(RealServer.of("203.0.113.9", 80).route().build()).build()), "a", "192.0.2.1", null);
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "203.0.113.9:80=1");
+    }
+
+    @Test
     void quorumLost_sorryServerComesInAndLeavesWhenRegained() throws Exception {
         SettableChecker c2 = new SettableChecker("rs2");
         SettableChecker c3 = new SettableChecker("rs3");
