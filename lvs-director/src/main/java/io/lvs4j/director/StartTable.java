@@ -7,8 +7,11 @@ import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.health.ServiceView;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.time.VirtualClock;
+import io.lvs4j.ServiceKey;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The IPVS services a keepalived.conf installs at start, before any check has answered: what
@@ -17,8 +20,9 @@ import java.util.List;
  * with {@code inhibit_on_failure}; a service whose quorum is not met at start has its sorry server in.
  * Without {@code alpha} every real server is in at its configured weight.
  *
- * <p>Computed by the director's own health monitor, on a clock that never moves (no check runs,
- * no notify command, no quorum hook is run) and by the same mapping as the director's desired table.
+ * <p>A service with an alpha check is computed by the director's own health monitor, on a clock
+ * that never moves (no check, notify command or quorum hook runs), and the director's
+ * desired-table function; the others are the configured services, every real server up.
  */
 public final class StartTable {
     private StartTable() {}
@@ -30,16 +34,28 @@ public final class StartTable {
      */
     public static List<VirtualService> of(KeepalivedConfig config) {
         Preconditions.checkNotNull(config, "config");
-        List<ServiceHealth> services = KeepalivedMapping.services(config);
+        List<ServiceHealth> alpha = new ArrayList<>();
+        for (ServiceHealth sh : KeepalivedMapping.services(config)) {
+            if (sh.checks().stream().anyMatch(c -> c.policy().alpha())) {
+                alpha.add(sh);
+            }
+        }
+        if (alpha.isEmpty()) {
+            return config.virtualServices(); // every real server up: the configured table (quorum as keepalived)
+        }
+        Map<ServiceKey, VirtualService> atStart = new HashMap<>();
         HealthMonitor.Builder b = HealthMonitor.builder().scheduler(new VirtualClock());
-        services.forEach(b::service);
-        List<VirtualService> out = new ArrayList<>(services.size());
+        alpha.forEach(b::service);
         try (HealthMonitor m = b.build()) {
             m.start(); // on the clock's thread (this one): the first view before any check runs
-            for (ServiceHealth sh : services) {
+            for (ServiceHealth sh : alpha) {
                 ServiceView view = m.view().service(sh.service().key()).orElse(null);
-                out.add(TableSync.healthy(sh, view));
+                atStart.put(sh.service().key(), TableSync.healthy(sh, view));
             }
+        }
+        List<VirtualService> out = new ArrayList<>();
+        for (VirtualService s : config.virtualServices()) {
+            out.add(atStart.getOrDefault(s.key(), s));
         }
         return List.copyOf(out);
     }

@@ -43,6 +43,32 @@ class StartTableTest {
         assertThat(rules(StartTable.of(c))).isEqualTo("TCP 192.0.2.61:80: 198.51.100.69:80=1");
     }
 
+    /**
+     * Every configuration keepalived 2.2.7 was compared with (KeepalivedOracleIT: the seeds and the
+     * oracle cases, none with alpha): its start table is the configured table, so render prints what
+     * it printed when keepalived agreed, sorry servers and quorum included.
+     */
+    @Test
+    void withoutAlpha_oracleConfigs_startTableIsTheConfiguredOne() throws Exception {
+        int compared = 0;
+        for (java.nio.file.Path dir : List.of(java.nio.file.Path.of("src/test/resources/keepalived/seeds"),
+                java.nio.file.Path.of("../lvs-cli/src/test/resources/keepalived/oracle"))) {
+            try (var files = java.nio.file.Files.list(dir)) {
+                for (java.nio.file.Path f : files.filter(p -> p.toString().endsWith(".conf")).sorted().toList()) {
+                    KeepalivedConfig c;
+                    try {
+                        c = KeepalivedConfig.read(f).config();
+                    } catch (io.lvs4j.director.config.ConfigException e) {
+                        continue; // the cases lvs4j refuses on purpose
+                    }
+                    assertThat(rules(StartTable.of(c))).as("%s", f).isEqualTo(rules(c.virtualServices()));
+                    compared++;
+                }
+            }
+        }
+        assertThat(compared).isGreaterThan(30);
+    }
+
     @Test
     void withoutAlpha_everyRealServerAsConfigured() throws Exception {
         KeepalivedConfig c = parse("virtual_server 192.0.2.62 80 {\n lb_algo rr\n lb_kind DR\n protocol TCP\n"
