@@ -1,5 +1,6 @@
 package io.lvs4j.cli;
 
+import io.lvs4j.director.StartTable;
 import io.lvs4j.director.config.ConfigException;
 import io.lvs4j.director.config.ConfigProblem;
 import io.lvs4j.director.config.ConfigResult;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code lvs4j config check FILE} and {@code lvs4j config render FILE}: keepalived.conf checked as
- * {@code keepalived -t} does, and the IPVS rules it means printed as {@code ipvsadm -Sn} does.
+ * {@code keepalived -t} does, and the IPVS rules it installs at start ({@link StartTable}: with
+ * {@code alpha} no checked real server until its first good check) printed as {@code ipvsadm -Sn} does.
  *
  * <p>Exit status: {@value Main#OK} when the file reads without errors (warnings go to stderr as
  * {@code file:line:column: warning: message}, among them the scripts {@code check} finds the
@@ -98,8 +100,10 @@ public final class ConfigCommand {
     }
 
     @Command(name = "render", mixinStandardHelpOptions = true,
-            description = {"Print the IPVS rules a keepalived.conf means, every real server healthy,",
-                "in ipvsadm -Sn format (what keepalived 2.2.7 installs from it)."})
+            description = {"Print the IPVS rules a keepalived.conf installs at start, before any check",
+                "has answered, in ipvsadm -Sn format (what keepalived 2.2.7 installs from it): with alpha,",
+                "a checked real server is left out (at weight 0 with inhibit_on_failure) until its first",
+                "good check, and a service without quorum has its sorry server in."})
     static final class Render implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -111,7 +115,13 @@ public final class ConfigCommand {
         public Integer call() throws CliException {
             ConfigResult r = read(input.file, spec.commandLine().getErr(), input.quiet);
             PrintWriter out = spec.commandLine().getOut();
-            out.print(IpvsadmFormat.save(r.config().virtualServices()));
+            java.util.List<io.lvs4j.VirtualService> atStart;
+            try {
+                atStart = StartTable.of(r.config());
+            } catch (IllegalArgumentException e) { // a checker the director refuses to build
+                throw new CliException(Main.USAGE, input.file + ": " + e.getMessage());
+            }
+            out.print(IpvsadmFormat.save(atStart));
             out.flush();
             return Main.OK;
         }

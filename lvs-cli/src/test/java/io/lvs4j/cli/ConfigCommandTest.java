@@ -172,6 +172,67 @@ class ConfigCommandTest {
                 """);
     }
 
+    /**
+     * keepalived 2.2.7 at start with {@code alpha} (check/ipwrapper.c init_service_rs and the first
+     * quorum update): a checked real server is not installed until its first good check, with
+     * inhibit_on_failure it is installed at weight 0, one without checkers is installed, and a
+     * service whose quorum is not met gets its sorry server.
+     */
+    @Test
+    void render_alpha_checkedRealServersOutAtStart() throws Exception {
+        Path f = file("""
+                virtual_server 192.0.2.60 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    alpha
+                    real_server 198.51.100.61 80 {
+                        weight 2
+                        TCP_CHECK {
+                        }
+                    }
+                    real_server 198.51.100.62 80 {
+                        inhibit_on_failure
+                        TCP_CHECK {
+                        }
+                    }
+                    real_server 198.51.100.63 80 {
+                    }
+                }
+                virtual_server 192.0.2.61 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    alpha
+                    sorry_server 198.51.100.69 80
+                    real_server 198.51.100.64 80 {
+                        TCP_CHECK {
+                        }
+                    }
+                }
+                virtual_server 192.0.2.62 80 {
+                    lb_algo rr
+                    lb_kind NAT
+                    protocol TCP
+                    real_server 198.51.100.65 80 {
+                        TCP_CHECK {
+                        }
+                    }
+                }
+                """);
+        MainRun r = lvs4j("config", "render", "-q", f.toString());
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).isEqualTo("""
+                -A -t 192.0.2.60:80 -s rr
+                -a -t 192.0.2.60:80 -r 198.51.100.62:80 -m -w 0
+                -a -t 192.0.2.60:80 -r 198.51.100.63:80 -m -w 1
+                -A -t 192.0.2.61:80 -s rr
+                -a -t 192.0.2.61:80 -r 198.51.100.69:80 -m -w 1
+                -A -t 192.0.2.62:80 -s rr
+                -a -t 192.0.2.62:80 -r 198.51.100.65:80 -m -w 1
+                """);
+    }
+
     @Test
     void render_defaults_udpWlcNat() throws Exception {
         Path f = file("virtual_server 192.0.2.180 80 {\n    real_server 198.51.100.180 80 {\n    }\n}\n");

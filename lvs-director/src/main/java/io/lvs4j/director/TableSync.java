@@ -74,7 +74,7 @@ final class TableSync {
     private record Healthy(ServiceHealth configured, ServiceView view, VirtualService wanted) {}
 
     /** The configured service with the real servers (and sorry server) the view wants in, at their wanted weights. */
-    private static VirtualService healthy(ServiceHealth sh, ServiceView view) {
+    static VirtualService healthy(ServiceHealth sh, ServiceView view) {
         List<RealServer> in = view == null ? List.of() : view.inService();
         return sh.service().toBuilder().clearRealServers().realServers(in).build();
     }

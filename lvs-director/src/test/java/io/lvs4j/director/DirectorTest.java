@@ -204,6 +204,80 @@ class DirectorTest {
         assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=0");
     }
 
+    /** A checker whose answers the test gives, one per check, in order: none until it does. */
+    private static final class AnsweredChecker implements io.lvs4j.health.Checker {
+        final java.util.Deque<java.util.concurrent.CompletableFuture<io.lvs4j.health.CheckResult>> pending =
+                new java.util.ArrayDeque<>();
+
+        @Override
+        public java.util.concurrent.CompletionStage<io.lvs4j.health.CheckResult> check(io.lvs4j.health.CheckContext c) {
+            var f = new java.util.concurrent.CompletableFuture<io.lvs4j.health.CheckResult>();
+            pending.add(f);
+            return f;
+        }
+
+        void answer(boolean up) {
+            pending.remove().complete(up ? io.lvs4j.health.CheckResult.up(1000)
+                    : io.lvs4j.health.CheckResult.down(io.lvs4j.health.FailureReason.REFUSED, "test", 1000));
+        }
+
+        @Override
+        public String describe() {
+            return "ANSWERED";
+        }
+    }
+
+    private static final CheckPolicy ALPHA = CheckPolicy.builder().interval(Duration.ofSeconds(2)).retry(1)
+            .delayBeforeRetry(Duration.ofSeconds(1)).alpha().build();
+
+    @Test
+    void alpha_atStart_noRealServerUntilItsFirstGoodCheck() throws Exception {
+        // keepalived's init_service_rs: with alpha a checked real server is not added at start
+        AnsweredChecker c2 = new AnsweredChecker();
+        AnsweredChecker c3 = new AnsweredChecker();
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService web = web(3, 1);
+        start(Director.builder().ipvs(t).service(ServiceHealth.builder(web).check(web.realServers().get(0), c2, ALPHA)
+                .check(web.realServers().get(1), c3, ALPHA).build()), "a", "192.0.2.1", null);
+        assertThat(c2.pending).hasSize(1); // the first checks are out, unanswered (they hold the clock)
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "");
+        c2.answer(true);
+        c3.answer(false);
+        advance(Duration.ofMillis(100));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3");
+    }
+
+    @Test
+    void alpha_withInhibitAndSorryServer_atStartInhibitedAtZeroAndSorryServerIn() throws Exception {
+        // keepalived: inhibit_on_failure adds the not-yet-checked real server at weight 0; quorum is
+        // down at start, so the sorry server serves until a first good check
+        AnsweredChecker c2 = new AnsweredChecker();
+        AnsweredChecker c3 = new AnsweredChecker();
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService web = web(3, 1);
+        start(Director.builder().ipvs(t).service(ServiceHealth.builder(web).check(web.realServers().get(0), c2, ALPHA)
+                .check(web.realServers().get(1), c3, ALPHA).inhibitOnFailure(web.realServers().get(0))
+                .sorryServer(RealServer.of("203.0.113.9", 80).route().build()).build()), "a", "192.0.2.1", null);
+        assertThat(c3.pending).hasSize(1);
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=0 203.0.113.9:80=1");
+        c2.answer(false);
+        c3.answer(true);
+        advance(Duration.ofMillis(100));
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=0 198.51.100.3:80=1");
+    }
+
+    @Test
+    void quorumWithHysteresis_atStartBelowQuorumPlusHysteresis_sorryServerServes() throws Exception {
+        // keepalived's set_quorum_states: up at start only with quorum + hysteresis (here 2 < 2 + 1)
+        InMemoryIpvs t = new InMemoryIpvs();
+        VirtualService web = web(1, 1);
+        start(Director.builder().ipvs(t).service(ServiceHealth.builder(web)
+                .check(web.realServers().get(0), new SettableChecker("rs2"), FAST)
+                .check(web.realServers().get(1), new SettableChecker("rs3"), FAST).quorum(2, 1)
+                .sorryServer(RealServer.of("203.0.113.9", 80).route().build()).build()), "a", "192.0.2.1", null);
+        assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "203.0.113.9:80=1");
+    }
+
     @Test
     void quorumLost_sorryServerComesInAndLeavesWhenRegained() throws Exception {
         SettableChecker c2 = new SettableChecker("rs2");
@@ -573,7 +647,7 @@ class DirectorTest {
         io.lvs4j.director.config.GlobalDefs byHand = new io.lvs4j.director.config.GlobalDefs(g.routerId(),
                 g.notificationEmail(), g.notificationEmailFrom(), g.smtpServer(), g.smtpConnectTimeout(), g.smtpAlert(),
                 g.lvsTimeoutTcp(), g.lvsTimeoutTcpFin(), g.lvsTimeoutUdp(), g.lvsFlush(), g.vrrpStrict(),
-                g.enableScriptSecurity(), g.scriptUser(), g.vrrpVersion(),
+                g.enableScriptSecurity(), g.scriptUser(), g.vrrpVersion(), g.vrrpHigherPrioSendAdvert(),
                 new io.lvs4j.director.config.LvsSyncDaemonConfig("eth1", "VI_9", null, null, null, null, null),
                 null, null, g.vrrpGarp(), g.otherSettings());
         KeepalivedConfig unknown = new KeepalivedConfig(byHand, c.vrrpScripts(), c.vrrpInstances(),

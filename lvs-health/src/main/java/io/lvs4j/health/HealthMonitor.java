@@ -283,10 +283,12 @@ public final class HealthMonitor implements AutoCloseable {
                 m.up = m.computeUp();
                 m.upSince = now - m.slowStartNanos; // initial members start at full weight
             }
-            svc.quorumUp = svc.aliveWeight() >= svc.cfg.quorum();
+            // keepalived (set_quorum_states): up at start only with quorum + hysteresis
+            svc.quorumUp = svc.aliveWeight() >= (long) svc.cfg.quorum() + svc.cfg.hysteresis();
             if (!svc.quorumUp) {
                 emit(HealthEvent.Type.QUORUM_DOWN, svc, null, -1, null, null,
-                        "alive weight " + svc.aliveWeight() + " below quorum " + svc.cfg.quorum() + " at start");
+                        "alive weight " + svc.aliveWeight() + " below quorum " + svc.cfg.quorum() + " + hysteresis "
+                                + svc.cfg.hysteresis() + " at start");
                 hook(svc, svc.cfg.quorumDownHook(), "quorum_down");
             }
             settle(svc); // members as quorum and the sorry server allow, then the sorry server

@@ -13,6 +13,9 @@ import java.util.Map;
  * <p>{@code lvsTimeouts*} are {@code lvs_timeouts tcp N tcpfin N udp N} in seconds ({@code null}:
  * not given). {@code vrrpVersion} is {@code vrrp_version}: the VRRP version of the instances that
  * give none ({@code null}: 2, keepalived's default; IPv6 instances use 3 whatever it says).
+ * {@code vrrpHigherPrioSendAdvert} is {@code vrrp_higher_prio_send_advert [BOOL]}: the
+ * {@code higher_prio_send_advert} of the instances that give none and are not in strict mode
+ * ({@code null}: off, keepalived's default).
  * {@code lvsSyncDaemon} is {@code lvs_sync_daemon} ({@code null}: none), {@code lvsFlushOnStop}
  * {@code lvs_flush_on_stop [VS]} ({@code null}: not given), {@code lvs4jHttp} lvs4j's own
  * {@code lvs4j_http ADDRESS} (where {@code lvs4j run} serves HTTP, as its {@code --http}; {@code null}: not given).
@@ -34,6 +37,7 @@ public record GlobalDefs(
         boolean enableScriptSecurity,
         String scriptUser,
         Integer vrrpVersion,
+        Boolean vrrpHigherPrioSendAdvert,
         LvsSyncDaemonConfig lvsSyncDaemon,
         FlushOnStop lvsFlushOnStop,
         String lvs4jHttp,
@@ -48,7 +52,7 @@ public record GlobalDefs(
 
     public static final GlobalDefs EMPTY =
             new GlobalDefs(null, List.of(), null, null, null, null, null, null, null, false, false, false, null, null,
-                    null, null, null, GarpConfig.DEFAULTS, Map.of());
+                    null, null, null, null, GarpConfig.DEFAULTS, Map.of());
 
     public GlobalDefs {
         notificationEmail = List.copyOf(notificationEmail);

@@ -84,7 +84,7 @@ class ErrorMessagesTest {
 
     /**
      * The keywords lvs4j acts on (the Director's sync daemon and flush on close, the VRRP instance's
-     * higher_prio_send_advert) are typed fields and give no warning; the ones it does not act on still do.
+     * higher_prio_send_advert and its global default) are typed fields and give no warning; the ones it does not act on still do.
      */
     @Test
     void actedOnKeywords_typedNoWarning_unsupportedNeighboursStillWarn() throws Exception {
@@ -93,10 +93,11 @@ class ErrorMessagesTest {
                 + "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 100\n"
                 + " higher_prio_send_advert\n lvs_sync_daemon_interface eth0\n virtual_ipaddress {\n  192.0.2.100\n }\n}\n");
         assertThat(r.warnings()).extracting(ConfigProblem::toString).containsExactly(
-                "keepalived.conf:6:2: vrrp_higher_prio_send_advert: accepted by keepalived but not acted on by lvs4j yet",
                 "keepalived.conf:13:2: lvs_sync_daemon_interface: accepted by keepalived but not acted on by lvs4j yet");
         GlobalDefs g = r.config().globalDefs();
-        assertThat(g.otherSettings()).doesNotContainKeys("lvs_sync_daemon", "lvs_flush_on_stop", "lvs_flush_onstop");
+        assertThat(g.otherSettings()).doesNotContainKeys("lvs_sync_daemon", "lvs_flush_on_stop", "lvs_flush_onstop",
+                "vrrp_higher_prio_send_advert");
+        assertThat(g.vrrpHigherPrioSendAdvert()).isTrue();
         assertThat(g.lvsSyncDaemon()).isEqualTo(new LvsSyncDaemonConfig("eth0", "VI_1", 7, null, null, null, null));
         assertThat(g.lvsFlushOnStop()).isEqualTo(GlobalDefs.FlushOnStop.ALL);
         assertThat(r.config().vrrpInstances().get(0).otherSettings()).doesNotContainKey("higher_prio_send_advert");

@@ -40,6 +40,30 @@ class VrrpMappingTest {
                 UnicastPeer.builder("192.0.2.3").build());
     }
 
+    /**
+     * keepalived (vrrp_complete_instance): an instance without its own higher_prio_send_advert takes
+     * global_defs' vrrp_higher_prio_send_advert, unless in strict mode; its own wins.
+     */
+    @Test
+    void globalHigherPrioSendAdvert_defaultOfEveryInstance_ownWinsStrictClears() throws Exception {
+        String global = "global_defs {\n vrrp_higher_prio_send_advert\n}\n";
+        VrrpMapper.Vrrp m = map(global + VI + "}\n" + VI.replace("VI_1", "VI_2").replace(" 51\n", " 52\n")
+                + " higher_prio_send_advert off\n}\n");
+        assertThat(m.instances().get(0).higherPrioritySendAdvert()).isTrue();
+        assertThat(m.instances().get(1).higherPrioritySendAdvert()).isFalse();
+        assertThat(instance(VI + "}\n").higherPrioritySendAdvert()).isFalse(); // keepalived's default: off
+        assertThat(instance("global_defs {\n vrrp_higher_prio_send_advert no\n}\n" + VI
+                + " higher_prio_send_advert\n}\n").higherPrioritySendAdvert()).isTrue();
+        assertThat(instance(global + VI + " strict_mode\n}\n").higherPrioritySendAdvert()).isFalse();
+        String own = VI + " strict_mode\n higher_prio_send_advert\n}\n"; // keepalived resets it, and says so
+        assertThat(instance(own).higherPrioritySendAdvert()).isFalse();
+        assertThat(parse(own).warnings()).extracting(ConfigProblem::toString).contains("keepalived.conf:8:2: "
+                + "vrrp_instance VI_1: higher_prio_send_advert overridden in strict mode, as keepalived does: off");
+        assertThat(errors(global.replace("advert\n", "advert maybe\n") + VI + "}\n").errors())
+                .extracting(ConfigProblem::toString).containsExactly(
+                "keepalived.conf:2:31: vrrp_higher_prio_send_advert: \"maybe\" (expected: one of on, off, true, false, yes, no)");
+    }
+
     @Test
     void everyKeyword_mapsOntoTheBuilder() throws Exception {
         VrrpInstance i = instance("vrrp_instance VI_9 {\n state BACKUP\n interface eth0\n virtual_router_id 9\n"

@@ -126,7 +126,7 @@ public final class Binder {
             "min_auto_priority_delay", "smtp_alert_vrrp", "smtp_alert_checker", "checker_log_all_failures",
             "dynamic_interfaces", "no_email_faults", "default_interface", "disable_local_igmp", "vrrp_down_timer_adverts",
             "vrrp_garp_extra_if", "vrrp_vmac_garp_intvl",
-            "vrrp_higher_prio_send_advert", "vrrp_iptables",
+            "vrrp_iptables",
             "vrrp_ipsets", "nftables", "nftables_priority", "nftables_ifindex", "nftables_ipvs",
             "nftables_ipvs_priority", "nftables_ipvs_start_fwmark", "nftables_counters", "vrrp_check_unicast_src",
             "vrrp_skip_check_adv_addr", "vrrp_priority", "vrrp_no_swap", "vrrp_rt_priority", "vrrp_cpu_affinity",
@@ -333,7 +333,7 @@ public final class Binder {
         return true;
     }
 
-    private void unknown(Node n, String where) {
+    void unknown(Node n, String where) {
         problems.warning(n.keyword(), Preconditions.message(where, n.name(), "a keyword keepalived 2.2 knows here")
                 + " - ignored, as keepalived does");
     }
@@ -507,169 +507,157 @@ public final class Binder {
         return new LvsSyncDaemonConfig(a.get(0).text(), a.get(at).text(), id, maxlen, port, ttl, group);
     }
 
-    private GlobalDefs globalDefs(Node g) {
-        String routerId = null;
-        List<String> emails = new ArrayList<>();
-        String from = null;
-        String smtpServer = null;
-        Duration smtpTimeout = null;
-        Boolean smtpAlert = null;
-        Integer tcp = null;
-        Integer tcpfin = null;
-        Integer udp = null;
-        boolean flush = false;
-        boolean strict = false;
-        boolean security = false;
-        String scriptUser = null;
-        Integer vrrpVersion = null;
-        LvsSyncDaemonConfig syncDaemon = null;
-        GlobalDefs.FlushOnStop flushOnStop = null;
-        String http = null;
-        Garp garp = new Garp();
-        boolean minGarp = false;
-        Map<String, List<String>> other = new LinkedHashMap<>();
-        for (Node n : children(g)) {
-            // the instances' garp_* defaults: they change what goes on the wire, so they are acted on
-            if (n.name().startsWith("vrrp_garp_") && garp.bind(n.name().substring("vrrp_".length()), n, v)) {
+    /** {@code global_defs}'s settings as read. */
+    private static final class GlobalBlock extends KeywordTable.BlockBuilder {
+        String routerId;
+        final List<String> emails = new ArrayList<>();
+        String from;
+        String smtpServer;
+        Duration smtpTimeout;
+        Boolean smtpAlert;
+        Integer tcp;
+        Integer tcpfin;
+        Integer udp;
+        boolean flush;
+        boolean strict;
+        boolean security;
+        String scriptUser;
+        Integer vrrpVersion;
+        Boolean higherPrio;
+        LvsSyncDaemonConfig syncDaemon;
+        GlobalDefs.FlushOnStop flushOnStop;
+        String http;
+        final Garp garp = new Garp();
+        boolean minGarp;
+        final Map<String, List<String>> other = new LinkedHashMap<>();
+    }
+
+    private static final KeywordTable<GlobalBlock> GLOBAL_DEFS = KeywordTable.<GlobalBlock>of("global_defs")
+            .on((b, g, n) -> g.routerId = b.v.string(n, 0, "a name"), "router_id")
+            .on((b, g, n) -> {
+                for (List<Token> line : b.valueLines(n)) {
+                    for (Token t : line) {
+                        g.emails.add(t.text());
+                    }
+                }
+            }, "notification_email")
+            .on((b, g, n) -> g.from = b.v.string(n, 0, "an e-mail address"), "notification_email_from")
+            .on((b, g, n) -> {
+                if (b.v.has(n, 0, "an IP address or host name [port]")) {
+                    g.smtpServer = n.joinedArgs(0);
+                }
+            }, "smtp_server")
+            .on((b, g, n) -> g.smtpTimeout = b.v.timer(n, 0, 1_000_000, TIMER_MAX), "smtp_connect_timeout")
+            .on((b, g, n) -> g.smtpAlert = b.v.bool(n, 0), "smtp_alert")
+            .on(Binder::lvsTimeouts, "lvs_timeouts")
+            .on((b, g, n) -> g.flush = true, "lvs_flush")
+            .on((b, g, n) -> {
+                g.strict = true;
+                StrictMode.requireFirewall(b.problems, n.keyword(), "vrrp_strict");
+            }, "vrrp_strict")
+            .on((b, g, n) -> g.security = true, "enable_script_security")
+            .on((b, g, n) -> {
+                if (b.account(n)) {
+                    g.scriptUser = n.joinedArgs(0);
+                }
+            }, "script_user")
+            .on((b, g, n) -> {
+                // an lvs4j extension (lvs4j run's --http)
+                if (b.v.has(n, 0, HTTP_EXPECTED)) {
+                    if (n.args().size() > 1) {
+                        b.problems.invalid(n.keyword(), n.arg(1), "one argument: " + HTTP_EXPECTED);
+                    } else if (!isHttpAddress(n.arg(0).text())) {
+                        b.problems.invalid(n.keyword(), n.arg(0), HTTP_EXPECTED);
+                    } else {
+                        g.http = n.arg(0).text();
+                    }
+                }
+            }, LVS4J_HTTP)
+            .on((b, g, n) -> g.syncDaemon = b.syncDaemon(n), "lvs_sync_daemon")
+            // keepalived: one announcement on becoming master, no second round, no refresh
+            .on((b, g, n) -> g.minGarp = Boolean.TRUE.equals(b.v.bool(n, 0)), "vrrp_min_garp")
+            .on((b, g, n) -> {
+                // the pause between the announcements of a round: lvs4j sends them back to back,
+                // which is keepalived's default (0); another pause is not supported
+                Duration d = b.v.timer(n, 0, 0, TIMER_MAX);
+                if (d != null && !d.isZero()) {
+                    b.problems.invalid(n.keyword(), n.arg(0), "0, not supported: lvs4j sends a round's "
+                            + "announcements back to back");
+                }
+            }, "vrrp_garp_interval", "vrrp_gna_interval")
+            .on((b, g, n) -> b.multicastGroup(n, io.lvs4j.vrrp.VrrpInstance.GROUP_IPV4), "vrrp_mcast_group4")
+            .on((b, g, n) -> b.multicastGroup(n, io.lvs4j.vrrp.VrrpInstance.GROUP_IPV6), "vrrp_mcast_group6")
+            .on((b, g, n) -> b.lowerPrioNoAdvert(n), "vrrp_lower_prio_no_advert")
+            .on((b, g, n) -> {
+                if (n.args().isEmpty()) {
+                    g.flushOnStop = GlobalDefs.FlushOnStop.ALL;
+                } else if (n.args().size() > 1) {
+                    b.problems.invalid(n.keyword(), n.arg(1), "at most one argument: VS");
+                } else if (n.arg(0).text().equals("VS")) {
+                    g.flushOnStop = GlobalDefs.FlushOnStop.VIRTUAL_SERVERS;
+                } else {
+                    b.problems.invalid(n.keyword(), n.arg(0), "nothing (the whole table) or VS");
+                }
+            }, "lvs_flush_on_stop", "lvs_flush_onstop")
+            // the instances' default: it changes what goes on the wire, so it is acted on
+            .on((b, g, n) -> g.higherPrio = b.v.bool(n, 0), "vrrp_higher_prio_send_advert")
+            .on((b, g, n) -> {
+                // the version of instances that give none: it changes what goes on the wire
+                String v = b.v.oneOf(n, 0, List.of("2", "3"));
+                if (v != null) {
+                    g.vrrpVersion = Integer.valueOf(v);
+                }
+            }, "vrrp_version")
+            .otherwise((b, g, n) -> {
+                if (GLOBAL_OTHER.contains(n.name())) {
+                    putOther(g.other, n);
+                    b.notActed(n);
+                } else {
+                    b.unknown(n, "global_defs");
+                }
+            })
+            .build();
+
+    /** {@code lvs_timeouts [tcp N] [tcpfin N] [udp N]}, in seconds. */
+    private void lvsTimeouts(GlobalBlock g, Node n) {
+        for (int i = 0; i < n.args().size(); i += 2) {
+            Token k = n.arg(i);
+            if (!List.of("tcp", "tcpfin", "udp").contains(k.text())) {
+                problems.invalid(n.keyword(), k, "one of tcp, tcpfin, udp");
                 continue;
             }
-            switch (n.name()) {
-                case "router_id":
-                    routerId = v.string(n, 0, "a name");
-                    break;
-                case "notification_email":
-                    for (List<Token> line : valueLines(n)) {
-                        for (Token t : line) {
-                            emails.add(t.text());
-                        }
-                    }
-                    break;
-                case "notification_email_from":
-                    from = v.string(n, 0, "an e-mail address");
-                    break;
-                case "smtp_server":
-                    if (v.has(n, 0, "an IP address or host name [port]")) {
-                        smtpServer = n.joinedArgs(0);
-                    }
-                    break;
-                case "smtp_connect_timeout":
-                    smtpTimeout = v.timer(n, 0, 1_000_000, TIMER_MAX);
-                    break;
-                case "smtp_alert":
-                    smtpAlert = v.bool(n, 0);
-                    break;
-                case "lvs_timeouts":
-                    for (int i = 0; i < n.args().size(); i += 2) {
-                        Token k = n.arg(i);
-                        if (!List.of("tcp", "tcpfin", "udp").contains(k.text())) {
-                            problems.invalid(n.keyword(), k, "one of tcp, tcpfin, udp");
-                            continue;
-                        }
-                        if (i + 1 >= n.args().size()) {
-                            problems.error(k, "lvs_timeouts " + k.text() + ": missing value (expected: 0.." + LVS_MAX_TIMEOUT + ")");
-                            break;
-                        }
-                        Long t = v.integer(k, n.arg(i + 1), 0, LVS_MAX_TIMEOUT);
-                        if (t != null) {
-                            switch (k.text()) {
-                                case "tcp":
-                                    tcp = (int) (long) t;
-                                    break;
-                                case "tcpfin":
-                                    tcpfin = (int) (long) t;
-                                    break;
-                                default:
-                                    udp = (int) (long) t;
-                            }
-                        }
-                    }
-                    break;
-                case "lvs_flush":
-                    flush = true;
-                    break;
-                case "vrrp_strict":
-                    strict = true;
-                    StrictMode.requireFirewall(problems, n.keyword(), "vrrp_strict");
-                    break;
-                case "enable_script_security":
-                    security = true;
-                    break;
-                case "script_user":
-                    if (account(n)) {
-                        scriptUser = n.joinedArgs(0);
-                    }
-                    break;
-                case LVS4J_HTTP:
-                    // an lvs4j extension (lvs4j run's --http)
-                    if (v.has(n, 0, HTTP_EXPECTED)) {
-                        if (n.args().size() > 1) {
-                            problems.invalid(n.keyword(), n.arg(1), "one argument: " + HTTP_EXPECTED);
-                        } else if (!isHttpAddress(n.arg(0).text())) {
-                            problems.invalid(n.keyword(), n.arg(0), HTTP_EXPECTED);
-                        } else {
-                            http = n.arg(0).text();
-                        }
-                    }
-                    break;
-                case "lvs_sync_daemon":
-                    syncDaemon = syncDaemon(n);
-                    break;
-                case "vrrp_min_garp":
-                    // keepalived: one announcement on becoming master, no second round, no refresh
-                    minGarp = Boolean.TRUE.equals(v.bool(n, 0));
-                    break;
-                case "vrrp_garp_interval":
-                case "vrrp_gna_interval": {
-                    // the pause between the announcements of a round: lvs4j sends them back to back,
-                    // which is keepalived's default (0); another pause is not supported
-                    Duration d = v.timer(n, 0, 0, TIMER_MAX);
-                    if (d != null && !d.isZero()) {
-                        problems.invalid(n.keyword(), n.arg(0), "0, not supported: lvs4j sends a round's "
-                                + "announcements back to back");
-                    }
-                    break;
+            if (i + 1 >= n.args().size()) {
+                problems.error(k, "lvs_timeouts " + k.text() + ": missing value (expected: 0.." + LVS_MAX_TIMEOUT + ")");
+                break;
+            }
+            Long t = v.integer(k, n.arg(i + 1), 0, LVS_MAX_TIMEOUT);
+            if (t != null) {
+                switch (k.text()) {
+                    case "tcp":
+                        g.tcp = (int) (long) t;
+                        break;
+                    case "tcpfin":
+                        g.tcpfin = (int) (long) t;
+                        break;
+                    default:
+                        g.udp = (int) (long) t;
                 }
-                case "vrrp_mcast_group4":
-                    multicastGroup(n, io.lvs4j.vrrp.VrrpInstance.GROUP_IPV4);
-                    break;
-                case "vrrp_mcast_group6":
-                    multicastGroup(n, io.lvs4j.vrrp.VrrpInstance.GROUP_IPV6);
-                    break;
-                case "vrrp_lower_prio_no_advert":
-                    lowerPrioNoAdvert(n);
-                    break;
-                case "lvs_flush_on_stop":
-                case "lvs_flush_onstop":
-                    if (n.args().isEmpty()) {
-                        flushOnStop = GlobalDefs.FlushOnStop.ALL;
-                    } else if (n.args().size() > 1) {
-                        problems.invalid(n.keyword(), n.arg(1), "at most one argument: VS");
-                    } else if (n.arg(0).text().equals("VS")) {
-                        flushOnStop = GlobalDefs.FlushOnStop.VIRTUAL_SERVERS;
-                    } else {
-                        problems.invalid(n.keyword(), n.arg(0), "nothing (the whole table) or VS");
-                    }
-                    break;
-                case "vrrp_version": {
-                    // the version of instances that give none: it changes what goes on the wire
-                    String s = v.oneOf(n, 0, List.of("2", "3"));
-                    if (s != null) {
-                        vrrpVersion = Integer.valueOf(s);
-                    }
-                    break;
-                }
-                default:
-                    if (GLOBAL_OTHER.contains(n.name())) {
-                        putOther(other, n);
-                        notActed(n);
-                    } else {
-                        unknown(n, "global_defs");
-                    }
             }
         }
-        return new GlobalDefs(routerId, emails, from, smtpServer, smtpTimeout, smtpAlert, tcp, tcpfin, udp, flush,
-                strict, security, scriptUser, vrrpVersion, syncDaemon, flushOnStop, http,
-                garp.config(minGarp), other);
+    }
+
+    private GlobalDefs globalDefs(Node block) {
+        GlobalBlock g = new GlobalBlock();
+        for (Node n : children(block)) {
+            // the instances' garp_* defaults: they change what goes on the wire, so they are acted on
+            if (n.name().startsWith("vrrp_garp_") && g.garp.bind(n.name().substring("vrrp_".length()), n, v)) {
+                continue;
+            }
+            GLOBAL_DEFS.bind(this, g, n);
+        }
+        return new GlobalDefs(g.routerId, g.emails, g.from, g.smtpServer, g.smtpTimeout, g.smtpAlert, g.tcp, g.tcpfin,
+                g.udp, g.flush, g.strict, g.security, g.scriptUser, g.vrrpVersion, g.higherPrio, g.syncDaemon,
+                g.flushOnStop, g.http, g.garp.config(g.minGarp), g.other);
     }
 
     // ---------------------------------------------------------------- vrrp
@@ -698,71 +686,67 @@ public final class Binder {
         return true;
     }
 
-    private VrrpScriptConfig vrrpScript(Node s) {
-        String name = s.arg(0).text();
-        String script = null;
-        Duration interval = null;
-        Duration timeout = null;
-        Integer weight = null;
-        boolean reverse = false;
-        Integer rise = null;
-        Integer fall = null;
-        String user = null;
-        String group = null;
-        boolean initFail = false;
-        Token scriptAt = null;
-        for (Node n : children(s)) {
+    /** {@code vrrp_script}'s settings as read. */
+    private static final class ScriptBlock extends KeywordTable.BlockBuilder {
+        String script;
+        Token scriptAt;
+        Duration interval;
+        Duration timeout;
+        Integer weight;
+        boolean reverse;
+        Integer rise;
+        Integer fall;
+        String user;
+        String group;
+        boolean initFail;
+    }
+
+    private static final KeywordTable<ScriptBlock> VRRP_SCRIPT = KeywordTable.<ScriptBlock>of("vrrp_script")
+            .on((b, s, n) -> {
+                if (b.v.has(n, 0, "a command")) {
+                    s.script = n.joinedArgs(0);
+                    s.scriptAt = n.keyword();
+                }
+            }, "script")
+            .on((b, s, n) -> s.interval = b.v.timer(n, 0, 1_000_000, TIMER_MAX), "interval")
+            .on((b, s, n) -> s.timeout = b.v.timer(n, 0, 1_000_000, TIMER_MAX), "timeout")
+            .on((b, s, n) -> {
+                s.weight = b.v.int32(n, 0, -253, 253);
+                if (n.args().size() > 1) {
+                    if (n.arg(1).text().equals("reverse")) {
+                        s.reverse = true;
+                    } else {
+                        b.problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
+                    }
+                }
+            }, "weight")
+            .on((b, s, n) -> s.rise = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "rise")
+            .on((b, s, n) -> s.fall = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "fall")
+            .on((b, s, n) -> {
+                if (b.account(n)) {
+                    s.user = n.arg(0).text();
+                    s.group = n.args().size() > 1 ? n.arg(1).text() : null;
+                }
+            }, "user")
+            .on((b, s, n) -> s.initFail = true, "init_fail")
+            .build();
+
+    private VrrpScriptConfig vrrpScript(Node block) {
+        String name = block.arg(0).text();
+        ScriptBlock s = new ScriptBlock();
+        for (Node n : children(block)) {
             noBlock(n);
-            switch (n.name()) {
-                case "script":
-                    if (v.has(n, 0, "a command")) {
-                        script = n.joinedArgs(0);
-                        scriptAt = n.keyword();
-                    }
-                    break;
-                case "interval":
-                    interval = v.timer(n, 0, 1_000_000, TIMER_MAX);
-                    break;
-                case "timeout":
-                    timeout = v.timer(n, 0, 1_000_000, TIMER_MAX);
-                    break;
-                case "weight":
-                    weight = v.int32(n, 0, -253, 253);
-                    if (n.args().size() > 1) {
-                        if (n.arg(1).text().equals("reverse")) {
-                            reverse = true;
-                        } else {
-                            problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
-                        }
-                    }
-                    break;
-                case "rise":
-                    rise = v.int32(n, 0, 1, Integer.MAX_VALUE);
-                    break;
-                case "fall":
-                    fall = v.int32(n, 0, 1, Integer.MAX_VALUE);
-                    break;
-                case "user":
-                    if (account(n)) {
-                        user = n.arg(0).text();
-                        group = n.args().size() > 1 ? n.arg(1).text() : null;
-                    }
-                    break;
-                case "init_fail":
-                    initFail = true;
-                    break;
-                default:
-                    unknown(n, "vrrp_script");
-            }
+            VRRP_SCRIPT.bind(this, s, n);
         }
-        if (script == null) {
+        if (s.script == null) {
             // keepalived drops such a script with a warning; instances tracking it ignore it
-            problems.warning(s.keyword(), "vrrp_script " + name
+            problems.warning(block.keyword(), "vrrp_script " + name
                     + ": missing script (expected: a script keyword in the block) - dropped, as keepalived does");
             return null;
         }
-        scriptSites.add(new ScriptSite(scriptAt, "vrrp_script " + name, script, user, group));
-        return new VrrpScriptConfig(name, script, interval, timeout, weight, reverse, rise, fall, user, group, initFail);
+        scriptSites.add(new ScriptSite(s.scriptAt, "vrrp_script " + name, s.script, s.user, s.group));
+        return new VrrpScriptConfig(name, s.script, s.interval, s.timeout, s.weight, s.reverse, s.rise, s.fall, s.user,
+                s.group, s.initFail);
     }
 
     private VrrpInstanceConfig vrrpInstance(Node in) {
@@ -959,37 +943,19 @@ public final class Binder {
         return sb.toString();
     }
 
-    private AuthenticationConfig authentication(Node a) {
-        if (!block(a)) {
+    private AuthenticationConfig authentication(Node block) {
+        if (!block(block)) {
             return null;
         }
-        AuthType type = null;
-        String pass = null;
-        for (Node n : children(a)) {
-            switch (n.name()) {
-                case "auth_type": {
-                    String s = v.oneOf(n, 0, List.of("PASS", "AH"));
-                    if (s != null) {
-                        type = AuthType.valueOf(s);
-                    }
-                    break;
-                }
-                case "auth_pass":
-                    pass = v.string(n, 0, "a password");
-                    if (pass != null && pass.length() > 8) {
-                        problems.warning(n.arg(0), "auth_pass: longer than 8 characters - truncated to 8, as keepalived does");
-                        pass = pass.substring(0, 8);
-                    }
-                    break;
-                default:
-                    unknown(n, "authentication");
-            }
+        AuthBlock a = new AuthBlock();
+        for (Node n : children(block)) {
+            AUTHENTICATION.bind(this, a, n);
         }
-        if (type == null) {
-            problems.error(a.keyword(), "authentication: missing auth_type (expected: auth_type PASS|AH)");
+        if (a.type == null) {
+            problems.error(block.keyword(), "authentication: missing auth_type (expected: auth_type PASS|AH)");
             return null;
         }
-        return new AuthenticationConfig(type, pass);
+        return new AuthenticationConfig(a.type, a.pass);
     }
 
     private List<VirtualIpAddress> vips(Node n) {
@@ -1108,51 +1074,56 @@ public final class Binder {
         return r;
     }
 
-    private VrrpSyncGroupConfig syncGroup(Node g) {
-        String name = g.arg(0).text();
-        List<String> members = new ArrayList<>();
-        Map<String, String> notify = new HashMap<>();
-        Boolean smtpAlert = null;
-        List<TrackedObject> trackScript = new ArrayList<>();
-        List<TrackedObject> trackIf = new ArrayList<>();
-        boolean global = false;
-        for (Node n : children(g)) {
-            switch (n.name()) {
-                case "group":
-                    for (List<Token> line : valueLines(n)) {
-                        for (Token t : line) {
-                            members.add(t.text());
-                            instanceRefs.put(t, t.text());
-                        }
-                    }
-                    break;
-                case "smtp_alert":
-                    smtpAlert = v.bool(n, 0);
-                    break;
-                case "track_script":
-                    trackScript.addAll(tracked(n, true));
-                    break;
-                case "track_interface":
-                    trackIf.addAll(tracked(n, false));
-                    break;
-                case "global_tracking":
-                    global = true;
-                    break;
-                default:
-                    if (NOTIFY.contains(n.name()) && !n.name().equals("notify_deleted")) {
-                        if (v.has(n, 0, "a command")) {
-                            notify.put(n.name(), n.joinedArgs(0));
-                            scriptSites.add(new ScriptSite(n.keyword(), "vrrp_sync_group " + name + " " + n.name(),
-                                    n.joinedArgs(0), null, null));
-                        }
-                    } else if (SYNC_GROUP_OTHER.contains(n.name())) {
-                        notActed(n);
-                    } else {
-                        unknown(n, "vrrp_sync_group");
-                    }
-            }
+    /** {@code vrrp_sync_group}'s settings as read. */
+    private static final class SyncGroupBlock extends KeywordTable.BlockBuilder {
+        final String name;
+        final List<String> members = new ArrayList<>();
+        final Map<String, String> notify = new HashMap<>();
+        Boolean smtpAlert;
+        final List<TrackedObject> trackScript = new ArrayList<>();
+        final List<TrackedObject> trackIf = new ArrayList<>();
+        boolean global;
+
+        SyncGroupBlock(String name) {
+            this.name = name;
         }
-        return new VrrpSyncGroupConfig(name, members, notify, smtpAlert, trackScript, trackIf, global);
+    }
+
+    private static final KeywordTable<SyncGroupBlock> SYNC_GROUP = KeywordTable.<SyncGroupBlock>of("vrrp_sync_group")
+            .on((b, g, n) -> {
+                for (List<Token> line : b.valueLines(n)) {
+                    for (Token t : line) {
+                        g.members.add(t.text());
+                        b.instanceRefs.put(t, t.text());
+                    }
+                }
+            }, "group")
+            .on((b, g, n) -> g.smtpAlert = b.v.bool(n, 0), "smtp_alert")
+            .on((b, g, n) -> g.trackScript.addAll(b.tracked(n, true)), "track_script")
+            .on((b, g, n) -> g.trackIf.addAll(b.tracked(n, false)), "track_interface")
+            .on((b, g, n) -> g.global = true, "global_tracking")
+            .otherwise((b, g, n) -> {
+                if (NOTIFY.contains(n.name()) && !n.name().equals("notify_deleted")) {
+                    g.at.put(n.name(), n.keyword());
+                    if (b.v.has(n, 0, "a command")) {
+                        g.notify.put(n.name(), n.joinedArgs(0));
+                        b.scriptSites.add(new ScriptSite(n.keyword(), "vrrp_sync_group " + g.name + " " + n.name(),
+                                n.joinedArgs(0), null, null));
+                    }
+                } else if (SYNC_GROUP_OTHER.contains(n.name())) {
+                    b.notActed(n);
+                } else {
+                    b.unknown(n, "vrrp_sync_group");
+                }
+            })
+            .build();
+
+    private VrrpSyncGroupConfig syncGroup(Node block) {
+        SyncGroupBlock g = new SyncGroupBlock(block.arg(0).text());
+        for (Node n : children(block)) {
+            SYNC_GROUP.bind(this, g, n);
+        }
+        return new VrrpSyncGroupConfig(g.name, g.members, g.notify, g.smtpAlert, g.trackScript, g.trackIf, g.global);
     }
 
     /**
@@ -1210,46 +1181,63 @@ public final class Binder {
 
     // ---------------------------------------------------------------- LVS
 
-    private SslConfig ssl(Node s) {
-        String password = null;
-        String ca = null;
-        String cert = null;
-        String key = null;
-        Node certAt = null;
-        Node keyAt = null;
-        for (Node n : children(s)) {
-            switch (n.name()) {
-                case "password":
-                    password = v.string(n, 0, "a password");
-                    break;
-                case "ca":
-                    ca = v.string(n, 0, "a file name");
-                    // keepalived 2.2.7 loads the file but never asks OpenSSL to verify the peer
-                    problems.warning(n.keyword(), "ca: \"" + ca + "\" is read but SSL_GET does not verify the real "
-                            + "server's certificate against it, as keepalived 2.2.7 does not (lvs4j's typed "
-                            + "Checks.http(...).tls().trustCertificates(file) verifies)");
-                    break;
-                case "certificate":
-                    cert = v.string(n, 0, "a file name");
-                    certAt = n;
-                    break;
-                case "key":
-                    key = v.string(n, 0, "a file name");
-                    keyAt = n;
-                    break;
-                default:
-                    unknown(n, "SSL");
-            }
+    /** {@code SSL}'s settings as read. */
+    private static final class SslBlock extends KeywordTable.BlockBuilder {
+        String password;
+        String ca;
+        String cert;
+        String key;
+    }
+
+    private static final KeywordTable<SslBlock> SSL = KeywordTable.<SslBlock>of("SSL")
+            .on((b, s, n) -> s.password = b.v.string(n, 0, "a password"), "password")
+            .on((b, s, n) -> {
+                s.ca = b.v.string(n, 0, "a file name");
+                // keepalived 2.2.7 loads the file but never asks OpenSSL to verify the peer
+                b.problems.warning(n.keyword(), "ca: \"" + s.ca + "\" is read but SSL_GET does not verify the real "
+                        + "server's certificate against it, as keepalived 2.2.7 does not (lvs4j's typed "
+                        + "Checks.http(...).tls().trustCertificates(file) verifies)");
+            }, "ca")
+            .on((b, s, n) -> s.cert = b.v.string(n, 0, "a file name"), "certificate")
+            .on((b, s, n) -> s.key = b.v.string(n, 0, "a file name"), "key")
+            .build();
+
+    private SslConfig ssl(Node block) {
+        SslBlock s = new SslBlock();
+        for (Node n : children(block)) {
+            SSL.bind(this, s, n);
         }
-        if (cert != null && key == null) {
-            problems.error(certAt.keyword(), Preconditions.message("certificate", cert,
+        if (s.cert != null && s.key == null) {
+            problems.error(s.at.get("certificate"), Preconditions.message("certificate", s.cert,
                     "with a key, the client certificate's private key file"));
-        } else if (key != null && cert == null) {
-            problems.error(keyAt.keyword(), Preconditions.message("key", key,
+        } else if (s.key != null && s.cert == null) {
+            problems.error(s.at.get("key"), Preconditions.message("key", s.key,
                     "with a certificate, the client certificate the key belongs to"));
         }
-        return new SslConfig(password, ca, cert, key);
+        return new SslConfig(s.password, s.ca, s.cert, s.key);
     }
+
+    /** {@code authentication}'s settings as read. */
+    private static final class AuthBlock extends KeywordTable.BlockBuilder {
+        AuthType type;
+        String pass;
+    }
+
+    private static final KeywordTable<AuthBlock> AUTHENTICATION = KeywordTable.<AuthBlock>of("authentication")
+            .on((b, a, n) -> {
+                String s = b.v.oneOf(n, 0, List.of("PASS", "AH"));
+                if (s != null) {
+                    a.type = AuthType.valueOf(s);
+                }
+            }, "auth_type")
+            .on((b, a, n) -> {
+                a.pass = b.v.string(n, 0, "a password");
+                if (a.pass != null && a.pass.length() > 8) {
+                    b.problems.warning(n.arg(0), "auth_pass: longer than 8 characters - truncated to 8, as keepalived does");
+                    a.pass = a.pass.substring(0, 8);
+                }
+            }, "auth_pass")
+            .build();
 
     private VirtualServerGroupConfig group(Node g) {
         String name = g.arg(0).text();
@@ -1486,64 +1474,72 @@ public final class Binder {
 
     private boolean bgpSeen;
 
-    private BgpSpeakerConfig bgpSpeaker(Node b) {
-        InetAddress routerId = null;
-        Long localAs = null;
-        Integer listenPort = null;
-        String device = null;
-        Duration stopDrain = null;
-        List<BgpSpeakerConfig.Neighbor> neighbors = new ArrayList<>();
+    /** {@code bgp_speaker}'s settings as read; {@code ok} false once one of them is in error. */
+    private static final class BgpBlock extends KeywordTable.BlockBuilder {
+        InetAddress routerId;
+        Long localAs;
+        Integer listenPort;
+        String device;
+        Duration stopDrain;
+        final List<BgpSpeakerConfig.Neighbor> neighbors = new ArrayList<>();
         boolean ok = true;
+    }
+
+    private static final KeywordTable<BgpBlock> BGP_SPEAKER = KeywordTable.<BgpBlock>of("bgp_speaker")
+            .on((b, g, n) -> {
+                InetAddress a = b.v.address(n, 0);
+                if (a != null && (!(a instanceof java.net.Inet4Address) || a.isAnyLocalAddress())) {
+                    b.problems.invalid(n.keyword(), n.arg(0), "a non-zero IPv4 address");
+                    a = null;
+                }
+                g.routerId = a;
+                g.ok &= a != null;
+            }, "router_id")
+            .on((b, g, n) -> {
+                g.localAs = b.asNumber(n);
+                g.ok &= g.localAs != null;
+            }, "local_as")
+            .on((b, g, n) -> {
+                Long p = b.v.integer(n, 0, 0, 65535);
+                g.listenPort = p == null ? null : (int) (long) p;
+                g.ok &= p != null;
+            }, "listen_port")
+            .on((b, g, n) -> {
+                g.device = b.v.string(n, 0, "an interface name");
+                if (g.device != null && (g.device.isEmpty() || g.device.length() > 15 || g.device.indexOf('/') >= 0)) {
+                    b.problems.invalid(n.keyword(), n.arg(0), "an interface name (1..15 characters, no '/')");
+                    g.device = null;
+                }
+            }, "device")
+            .on((b, g, n) -> g.stopDrain = b.v.timer(n, 0, 0, 3_600_000_000L), "stop_drain")
+            .on((b, g, n) -> {
+                BgpSpeakerConfig.Neighbor nb = b.neighbor(n, g.neighbors);
+                if (nb != null) {
+                    g.neighbors.add(nb);
+                } else {
+                    g.ok = false;
+                }
+            }, "neighbor")
+            .otherwise((b, g, n) -> {
+                b.problems.error(n.keyword(), Preconditions.message("bgp_speaker", n.name(),
+                        "one of router_id, local_as, listen_port, device, stop_drain, neighbor"));
+                g.ok = false;
+            })
+            .build();
+
+    private BgpSpeakerConfig bgpSpeaker(Node b) {
+        BgpBlock g = new BgpBlock();
         for (Node n : children(b)) {
             if (!n.name().equals("neighbor")) {
                 noBlock(n);
             }
-            switch (n.name()) {
-                case "router_id": {
-                    InetAddress a = v.address(n, 0);
-                    if (a != null && (!(a instanceof java.net.Inet4Address) || a.isAnyLocalAddress())) {
-                        problems.invalid(n.keyword(), n.arg(0), "a non-zero IPv4 address");
-                        a = null;
-                    }
-                    routerId = a;
-                    ok &= a != null;
-                    break;
-                }
-                case "local_as":
-                    localAs = asNumber(n);
-                    ok &= localAs != null;
-                    break;
-                case "listen_port": {
-                    Long p = v.integer(n, 0, 0, 65535);
-                    listenPort = p == null ? null : (int) (long) p;
-                    ok &= p != null;
-                    break;
-                }
-                case "device":
-                    device = v.string(n, 0, "an interface name");
-                    if (device != null && (device.isEmpty() || device.length() > 15 || device.indexOf('/') >= 0)) {
-                        problems.invalid(n.keyword(), n.arg(0), "an interface name (1..15 characters, no '/')");
-                        device = null;
-                    }
-                    break;
-                case "stop_drain":
-                    stopDrain = v.timer(n, 0, 0, 3_600_000_000L);
-                    break;
-                case "neighbor": {
-                    BgpSpeakerConfig.Neighbor nb = neighbor(n, neighbors);
-                    if (nb != null) {
-                        neighbors.add(nb);
-                    } else {
-                        ok = false;
-                    }
-                    break;
-                }
-                default:
-                    problems.error(n.keyword(), Preconditions.message("bgp_speaker", n.name(),
-                            "one of router_id, local_as, listen_port, device, stop_drain, neighbor"));
-                    ok = false;
-            }
+            BGP_SPEAKER.bind(this, g, n);
         }
+        InetAddress routerId = g.routerId;
+        Long localAs = g.localAs;
+        Integer listenPort = g.listenPort;
+        List<BgpSpeakerConfig.Neighbor> neighbors = g.neighbors;
+        boolean ok = g.ok;
         if (routerId == null && ok) {
             problems.error(b.keyword(), "bgp_speaker router_id: missing (expected: router_id IPV4_ADDRESS)");
             ok = false;
@@ -1566,7 +1562,7 @@ public final class Binder {
                 }
             }
         }
-        return ok ? new BgpSpeakerConfig(routerId, localAs, listenPort, device, stopDrain, neighbors) : null;
+        return ok ? new BgpSpeakerConfig(routerId, localAs, listenPort, g.device, g.stopDrain, neighbors) : null;
     }
 
     private Long asNumber(Node n) {
@@ -1577,6 +1573,72 @@ public final class Binder {
         }
         return as;
     }
+
+    /** A {@code neighbor} block's settings as read; {@code ok} false once one of them is in error. */
+    private static final class NeighborBlock extends KeywordTable.BlockBuilder {
+        final Node block;
+        final InetAddress address;
+        Long remoteAs;
+        Integer hold;
+        Integer port;
+        String password;
+        InetAddress local;
+        boolean passive;
+        boolean ok = true;
+
+        NeighborBlock(Node block, InetAddress address) {
+            this.block = block;
+            this.address = address;
+        }
+    }
+
+    private static final KeywordTable<NeighborBlock> NEIGHBOR = KeywordTable.<NeighborBlock>of("neighbor")
+            .on((b, nb, c) -> {
+                nb.remoteAs = b.asNumber(c);
+                nb.ok &= nb.remoteAs != null;
+            }, "remote_as")
+            .on((b, nb, c) -> {
+                Integer h = b.v.int32(c, 0, 0, 65535);
+                if (h != null && h > 0 && h < 3) {
+                    b.problems.invalid(c.keyword(), c.arg(0), "0 or 3..65535 (seconds)");
+                    h = null;
+                }
+                nb.hold = h;
+                nb.ok &= h != null;
+            }, "hold_time")
+            .on((b, nb, c) -> {
+                Long p = b.v.integer(c, 0, 1, 65535);
+                nb.port = p == null ? null : (int) (long) p;
+                nb.ok &= p != null;
+            }, "port")
+            .on((b, nb, c) -> {
+                String password = b.v.string(c, 0, "a TCP MD5 key (1..80 bytes)");
+                if (password != null && (password.isEmpty()
+                        || password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 80)) {
+                    b.problems.error(c.arg(0), "neighbor " + nb.block.arg(0).text()
+                            + " password: (hidden) (expected: 1..80 bytes)");
+                    password = null;
+                }
+                nb.password = password;
+                nb.ok &= password != null;
+            }, "password")
+            .on((b, nb, c) -> {
+                InetAddress a = b.v.address(c, 0);
+                if (a != null && ((a instanceof java.net.Inet4Address) != (nb.address instanceof java.net.Inet4Address)
+                        || a.isAnyLocalAddress() || a.isMulticastAddress())) {
+                    b.problems.invalid(c.keyword(), c.arg(0), "a unicast address of the neighbor's family");
+                    a = null;
+                }
+                nb.local = a;
+                nb.ok &= a != null;
+            }, "local_address")
+            .on((b, nb, c) -> nb.passive = true, "passive")
+            .otherwise((b, nb, c) -> {
+                b.problems.error(c.keyword(), Preconditions.message("neighbor", c.name(),
+                        "one of remote_as, hold_time, port, password, local_address, passive"));
+                nb.ok = false;
+            })
+            .build();
 
     private BgpSpeakerConfig.Neighbor neighbor(Node n, List<BgpSpeakerConfig.Neighbor> before) {
         if (!block(n)) {
@@ -1596,72 +1658,20 @@ public final class Binder {
                 return null;
             }
         }
-        Long remoteAs = null;
-        Integer hold = null;
-        Integer port = null;
-        String password = null;
-        InetAddress local = null;
-        boolean passive = false;
-        boolean ok = true;
+        NeighborBlock nb = new NeighborBlock(n, address);
         for (Node c : children(n)) {
             noBlock(c);
-            switch (c.name()) {
-                case "remote_as":
-                    remoteAs = asNumber(c);
-                    ok &= remoteAs != null;
-                    break;
-                case "hold_time": {
-                    Integer h = v.int32(c, 0, 0, 65535);
-                    if (h != null && h > 0 && h < 3) {
-                        problems.invalid(c.keyword(), c.arg(0), "0 or 3..65535 (seconds)");
-                        h = null;
-                    }
-                    hold = h;
-                    ok &= h != null;
-                    break;
-                }
-                case "port": {
-                    Long p = v.integer(c, 0, 1, 65535);
-                    port = p == null ? null : (int) (long) p;
-                    ok &= p != null;
-                    break;
-                }
-                case "password":
-                    password = v.string(c, 0, "a TCP MD5 key (1..80 bytes)");
-                    if (password != null && (password.isEmpty()
-                            || password.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 80)) {
-                        problems.error(c.arg(0), "neighbor " + n.arg(0).text()
-                                + " password: (hidden) (expected: 1..80 bytes)");
-                        password = null;
-                    }
-                    ok &= password != null;
-                    break;
-                case "local_address": {
-                    InetAddress a = v.address(c, 0);
-                    if (a != null && ((a instanceof java.net.Inet4Address) != (address instanceof java.net.Inet4Address)
-                            || a.isAnyLocalAddress() || a.isMulticastAddress())) {
-                        problems.invalid(c.keyword(), c.arg(0), "a unicast address of the neighbor's family");
-                        a = null;
-                    }
-                    local = a;
-                    ok &= a != null;
-                    break;
-                }
-                case "passive":
-                    passive = true;
-                    break;
-                default:
-                    problems.error(c.keyword(), Preconditions.message("neighbor", c.name(),
-                            "one of remote_as, hold_time, port, password, local_address, passive"));
-                    ok = false;
-            }
+            NEIGHBOR.bind(this, nb, c);
         }
+        Long remoteAs = nb.remoteAs;
+        boolean ok = nb.ok;
         if (remoteAs == null && ok) {
             problems.error(n.keyword(), "neighbor " + n.arg(0).text()
                     + " remote_as: missing (expected: remote_as 1..4294967295)");
             ok = false;
         }
-        return ok ? new BgpSpeakerConfig.Neighbor(address, remoteAs, hold, port, password, local, passive) : null;
+        return ok ? new BgpSpeakerConfig.Neighbor(address, remoteAs, nb.hold, nb.port, nb.password, nb.local, nb.passive)
+                : null;
     }
 
     private VirtualServerConfig virtualServer(Node node) {
@@ -2034,6 +2044,68 @@ public final class Binder {
         }
     }
 
+    /** A {@code real_server}'s settings as read (its checkers aside). */
+    private static final class RealServerBlock extends KeywordTable.BlockBuilder {
+        final Vs vs;
+        Integer weight;
+        Token weightAt;
+        LvsMethod method;
+        Integer upper;
+        Integer lower;
+        Boolean inhibit;
+        String notifyUp;
+        String notifyDown;
+        Boolean alpha;
+        Integer retry;
+        Duration connectTimeout;
+        Duration delayBeforeRetry;
+        Duration warmup;
+        Duration delayLoop;
+        Boolean smtpAlert;
+        String virtualhost;
+
+        RealServerBlock(Vs vs) {
+            this.vs = vs;
+        }
+    }
+
+    private static final KeywordTable<RealServerBlock> REAL_SERVER = KeywordTable.<RealServerBlock>of("real_server")
+            .on((b, r, n) -> {
+                r.weight = b.v.int32(n, 0, 0, Integer.MAX_VALUE);
+                r.weightAt = n.args().isEmpty() ? n.keyword() : n.arg(0);
+            }, "weight")
+            .on((b, r, n) -> {
+                LvsMethod m = b.method(n, r.method != null ? r.method : r.vs.method);
+                if (m != null) {
+                    r.method = m;
+                }
+            }, "lvs_method")
+            .on((b, r, n) -> r.upper = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "uthreshold")
+            .on((b, r, n) -> r.lower = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "lthreshold")
+            .on((b, r, n) -> r.inhibit = b.v.bool(n, 0), "inhibit_on_failure")
+            .on((b, r, n) -> {
+                if (b.v.has(n, 0, "a command")) {
+                    r.notifyUp = n.joinedArgs(0);
+                    b.scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_up", r.notifyUp, null, null));
+                }
+            }, "notify_up")
+            .on((b, r, n) -> {
+                if (b.v.has(n, 0, "a command")) {
+                    r.notifyDown = n.joinedArgs(0);
+                    b.scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_down", r.notifyDown, null, null));
+                }
+            }, "notify_down")
+            .on((b, r, n) -> r.alpha = b.v.bool(n, 0), "alpha")
+            .on((b, r, n) -> r.retry = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "retry")
+            .on((b, r, n) -> r.delayBeforeRetry = b.v.timer(n, 0, 0, TIMER_MAX), "delay_before_retry")
+            .on((b, r, n) -> r.warmup = b.v.timer(n, 0, 0, TIMER_MAX), "warmup")
+            .on((b, r, n) -> r.connectTimeout = b.v.timer(n, 0, 1, TIMER_MAX), "connect_timeout")
+            .on((b, r, n) -> r.delayLoop = b.v.timer(n, 0, 1, TIMER_MAX), "delay_loop")
+            .on((b, r, n) -> r.smtpAlert = b.v.bool(n, 0), "smtp_alert")
+            .on((b, r, n) -> r.virtualhost = b.v.string(n, 0, "a host name"), "virtualhost")
+            .on((b, r, n) -> b.notActed(n), "snmp_name")
+            .build();
+
     private RealServerConfig realServer(Node node, Vs vs) {
         InetAddress address = v.address(node, 0);
         Integer port = v.port(node, 1);
@@ -2043,23 +2115,8 @@ public final class Binder {
         if (!node.hasBlock()) {
             return RealServerConfig.of(address, port);
         }
-        Integer weight = null;
-        LvsMethod method = null;
-        Integer upper = null;
-        Integer lower = null;
-        Boolean inhibit = null;
-        String notifyUp = null;
-        String notifyDown = null;
-        Boolean alpha = null;
-        Integer retry = null;
-        Duration connectTimeout = null;
-        Duration delayBeforeRetry = null;
-        Duration warmup = null;
-        Duration delayLoop = null;
-        Boolean smtpAlert = null;
-        String virtualhost = null;
+        RealServerBlock r = new RealServerBlock(vs);
         List<CheckerConfig> checkers = new ArrayList<>();
-        Token weightAt = null;
         for (Node n : children(node)) {
             if (isChecker(n.name())) {
                 CheckerConfig c = checker(n);
@@ -2070,83 +2127,21 @@ public final class Binder {
                 continue;
             }
             noBlock(n);
-            switch (n.name()) {
-                case "weight":
-                    weight = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                    weightAt = n.args().isEmpty() ? n.keyword() : n.arg(0);
-                    break;
-                case "lvs_method": {
-                    LvsMethod m = method(n, method != null ? method : vs.method);
-                    if (m != null) {
-                        method = m;
-                    }
-                    break;
-                }
-                case "uthreshold":
-                    upper = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                    break;
-                case "lthreshold":
-                    lower = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                    break;
-                case "inhibit_on_failure":
-                    inhibit = v.bool(n, 0);
-                    break;
-                case "notify_up":
-                    if (v.has(n, 0, "a command")) {
-                        notifyUp = n.joinedArgs(0);
-                        scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_up", notifyUp, null, null));
-                    }
-                    break;
-                case "notify_down":
-                    if (v.has(n, 0, "a command")) {
-                        notifyDown = n.joinedArgs(0);
-                        scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_down", notifyDown, null, null));
-                    }
-                    break;
-                case "alpha":
-                    alpha = v.bool(n, 0);
-                    break;
-                case "retry":
-                    retry = v.int32(n, 0, 1, Integer.MAX_VALUE);
-                    break;
-                case "delay_before_retry":
-                    delayBeforeRetry = v.timer(n, 0, 0, TIMER_MAX);
-                    break;
-                case "warmup":
-                    warmup = v.timer(n, 0, 0, TIMER_MAX);
-                    break;
-                case "connect_timeout":
-                    connectTimeout = v.timer(n, 0, 1, TIMER_MAX);
-                    break;
-                case "delay_loop":
-                    delayLoop = v.timer(n, 0, 1, TIMER_MAX);
-                    break;
-                case "smtp_alert":
-                    smtpAlert = v.bool(n, 0);
-                    break;
-                case "virtualhost":
-                    virtualhost = v.string(n, 0, "a host name");
-                    break;
-                case "snmp_name":
-                    notActed(n);
-                    break;
-                default:
-                    unknown(n, "real_server");
-            }
+            REAL_SERVER.bind(this, r, n);
         }
-        RealServerConfig rs = new RealServerConfig(address, port, weight, method, upper, lower, inhibit, notifyUp,
-                notifyDown, alpha, retry, connectTimeout, delayBeforeRetry, warmup, delayLoop, smtpAlert, virtualhost,
-                checkers);
-        if (weightAt != null) {
-            locations.put(new LvsMapper.WeightOf(rs), weightAt);
+        RealServerConfig rs = new RealServerConfig(address, port, r.weight, r.method, r.upper, r.lower, r.inhibit,
+                r.notifyUp, r.notifyDown, r.alpha, r.retry, r.connectTimeout, r.delayBeforeRetry, r.warmup, r.delayLoop,
+                r.smtpAlert, r.virtualhost, checkers);
+        if (r.weightAt != null) {
+            locations.put(new LvsMapper.WeightOf(rs), r.weightAt);
         }
         return rs;
     }
 
     // ---------------------------------------------------------------- checkers
 
-    /** Common checker options; returns false if the keyword is not one of them. */
-    private final class Common {
+    /** The options every checker shares, as read: the connection's and the policy's. */
+    private static final class Common extends KeywordTable.BlockBuilder {
         InetAddress connectIp;
         Integer connectPort;
         InetAddress bindTo;
@@ -2161,56 +2156,34 @@ public final class Binder {
         Boolean alpha;
         Boolean logAllFailures;
 
-        boolean read(Node n, boolean connection) {
-            if (connection) {
-                switch (n.name()) {
-                    case "connect_ip":
-                        connectIp = v.address(n, 0);
-                        return true;
-                    case "connect_port":
-                        connectPort = v.int32(n, 0, 1, 65535);
-                        return true;
-                    case "bindto":
-                        bindTo = v.address(n, 0);
-                        return true;
-                    case "bind_port":
-                        bindPort = v.int32(n, 0, 1, 65535);
-                        return true;
-                    case "bind_if":
-                        bindIf = v.string(n, 0, "an interface name");
-                        return true;
-                    case "connect_timeout":
-                        connectTimeout = v.timer(n, 0, 1, TIMER_MAX);
-                        return true;
-                    case "fwmark":
-                        fwmark = v.integer(n, 0, 0, 0xFFFF_FFFFL);
-                        return true;
-                    default:
-                        break;
-                }
+        private static final KeywordTable<Common> CONNECTION = KeywordTable.<Common>of("checker")
+                .on((b, o, n) -> o.connectIp = b.v.address(n, 0), "connect_ip")
+                .on((b, o, n) -> o.connectPort = b.v.int32(n, 0, 1, 65535), "connect_port")
+                .on((b, o, n) -> o.bindTo = b.v.address(n, 0), "bindto")
+                .on((b, o, n) -> o.bindPort = b.v.int32(n, 0, 1, 65535), "bind_port")
+                .on((b, o, n) -> o.bindIf = b.v.string(n, 0, "an interface name"), "bind_if")
+                .on((b, o, n) -> o.connectTimeout = b.v.timer(n, 0, 1, TIMER_MAX), "connect_timeout")
+                .on((b, o, n) -> o.fwmark = b.v.integer(n, 0, 0, 0xFFFF_FFFFL), "fwmark")
+                .build();
+
+        private static final KeywordTable<Common> POLICY = KeywordTable.<Common>of("checker")
+                .on((b, o, n) -> o.retry = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "retry")
+                .on((b, o, n) -> o.delayBeforeRetry = b.v.timer(n, 0, 0, TIMER_MAX), "delay_before_retry")
+                .on((b, o, n) -> o.warmup = b.v.timer(n, 0, 0, TIMER_MAX), "warmup")
+                .on((b, o, n) -> o.delayLoop = b.v.timer(n, 0, 1, TIMER_MAX), "delay_loop")
+                .on((b, o, n) -> o.alpha = b.v.bool(n, 0), "alpha")
+                .on((b, o, n) -> o.logAllFailures = b.v.bool(n, 0), "log_all_failures")
+                .build();
+
+        /** Reads {@code n} if it is a shared option (the connection's only with {@code connection}); false if not. */
+        boolean read(Binder binder, Node n, boolean connection) {
+            KeywordTable<Common> t = connection && CONNECTION.knows(n.name()) ? CONNECTION
+                    : POLICY.knows(n.name()) ? POLICY : null;
+            if (t == null) {
+                return false;
             }
-            switch (n.name()) {
-                case "retry":
-                    retry = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                    return true;
-                case "delay_before_retry":
-                    delayBeforeRetry = v.timer(n, 0, 0, TIMER_MAX);
-                    return true;
-                case "warmup":
-                    warmup = v.timer(n, 0, 0, TIMER_MAX);
-                    return true;
-                case "delay_loop":
-                    delayLoop = v.timer(n, 0, 1, TIMER_MAX);
-                    return true;
-                case "alpha":
-                    alpha = v.bool(n, 0);
-                    return true;
-                case "log_all_failures":
-                    logAllFailures = v.bool(n, 0);
-                    return true;
-                default:
-                    return false;
-            }
+            t.bind(binder, this, n);
+            return true;
         }
 
         CheckOptions options() {
@@ -2257,7 +2230,7 @@ public final class Binder {
             if (!n.name().equals("url") && !n.name().equals("host")) {
                 noBlock(n);
             }
-            if (standard && common.read(n, connection)) {
+            if (standard && common.read(this, n, connection)) {
                 continue;
             }
             if (http) {
@@ -2417,81 +2390,71 @@ public final class Binder {
         return s;
     }
 
-    private HttpUrl url(Node u) {
-        if (!block(u)) {
-            return null;
-        }
-        String path = null;
-        String digest = null;
-        List<StatusRange> codes = new ArrayList<>();
-        String vhost = null;
-        String regex = null;
-        boolean noMatch = false;
-        List<String> regexOptions = new ArrayList<>();
-        Long minOff = null;
-        Long maxOff = null;
-        for (Node n : children(u)) {
-            noBlock(n);
-            switch (n.name()) {
-                case "path":
-                    path = v.string(n, 0, "a URL path");
-                    break;
-                case "digest": {
-                    String d = v.string(n, 0, "32 hex digits (an MD5 digest)");
-                    if (d != null && !(d.length() == 32 && d.chars().allMatch(ch -> Character.digit(ch, 16) >= 0))) {
-                        problems.invalid(n.keyword(), n.arg(0), "32 hex digits (an MD5 digest)");
-                        d = null;
-                    }
-                    digest = d;
-                    break;
+    /** A {@code url} block's settings as read. */
+    private static final class UrlBlock extends KeywordTable.BlockBuilder {
+        String path;
+        String digest;
+        final List<StatusRange> codes = new ArrayList<>();
+        String vhost;
+        String regex;
+        boolean noMatch;
+        final List<String> regexOptions = new ArrayList<>();
+        Long minOff;
+        Long maxOff;
+    }
+
+    private static final KeywordTable<UrlBlock> URL = KeywordTable.<UrlBlock>of("url")
+            .on((b, u, n) -> u.path = b.v.string(n, 0, "a URL path"), "path")
+            .on((b, u, n) -> {
+                String d = b.v.string(n, 0, "32 hex digits (an MD5 digest)");
+                if (d != null && !(d.length() == 32 && d.chars().allMatch(ch -> Character.digit(ch, 16) >= 0))) {
+                    b.problems.invalid(n.keyword(), n.arg(0), "32 hex digits (an MD5 digest)");
+                    d = null;
                 }
-                case "status_code":
-                    if (!v.has(n, 0, "status codes or ranges such as 200-299")) {
-                        break;
+                u.digest = d;
+            }, "digest")
+            .on((b, u, n) -> {
+                if (!b.v.has(n, 0, "status codes or ranges such as 200-299")) {
+                    return;
+                }
+                for (Token t : n.args()) {
+                    String s = t.text();
+                    int dash = s.indexOf('-');
+                    Long from = Values.parseLong(dash < 0 ? s : s.substring(0, dash));
+                    Long to = dash < 0 ? from : Values.parseLong(s.substring(dash + 1));
+                    if (from == null || to == null || from < 100 || to > 999 || from > to) {
+                        b.problems.invalid(n.keyword(), t, "codes 100..999 or ranges such as 200-299");
+                    } else {
+                        u.codes.add(new StatusRange((int) (long) from, (int) (long) to));
                     }
-                    for (Token t : n.args()) {
-                        String s = t.text();
-                        int dash = s.indexOf('-');
-                        Long a = Values.parseLong(dash < 0 ? s : s.substring(0, dash));
-                        Long b = dash < 0 ? a : Values.parseLong(s.substring(dash + 1));
-                        if (a == null || b == null || a < 100 || b > 999 || a > b) {
-                            problems.invalid(n.keyword(), t, "codes 100..999 or ranges such as 200-299");
-                        } else {
-                            codes.add(new StatusRange((int) (long) a, (int) (long) b));
-                        }
-                    }
-                    break;
-                case "virtualhost":
-                    vhost = v.string(n, 0, "a host name");
-                    break;
-                case "regex":
-                    regex = v.string(n, 0, "a regular expression");
-                    break;
-                case "regex_no_match":
-                    noMatch = true;
-                    break;
-                case "regex_options":
-                    for (Token t : n.args()) {
-                        regexOptions.add(t.text());
-                    }
-                    break;
-                case "regex_min_offset":
-                    minOff = v.integer(n, 0, 0, Integer.MAX_VALUE);
-                    break;
-                case "regex_max_offset":
-                    maxOff = v.integer(n, 0, 0, Integer.MAX_VALUE);
-                    break;
-                case "regex_stack":
-                    notActed(n);
-                    break;
-                default:
-                    unknown(n, "url");
-            }
-        }
-        if (path == null) {
-            problems.error(u.keyword(), "url: missing path (expected: path PATH in the block)");
+                }
+            }, "status_code")
+            .on((b, u, n) -> u.vhost = b.v.string(n, 0, "a host name"), "virtualhost")
+            .on((b, u, n) -> u.regex = b.v.string(n, 0, "a regular expression"), "regex")
+            .on((b, u, n) -> u.noMatch = true, "regex_no_match")
+            .on((b, u, n) -> {
+                for (Token t : n.args()) {
+                    u.regexOptions.add(t.text());
+                }
+            }, "regex_options")
+            .on((b, u, n) -> u.minOff = b.v.integer(n, 0, 0, Integer.MAX_VALUE), "regex_min_offset")
+            .on((b, u, n) -> u.maxOff = b.v.integer(n, 0, 0, Integer.MAX_VALUE), "regex_max_offset")
+            .on((b, u, n) -> b.notActed(n), "regex_stack")
+            .build();
+
+    private HttpUrl url(Node block) {
+        if (!block(block)) {
             return null;
         }
-        return new HttpUrl(path, digest, codes, vhost, regex, noMatch, regexOptions, minOff, maxOff);
+        UrlBlock u = new UrlBlock();
+        for (Node n : children(block)) {
+            noBlock(n);
+            URL.bind(this, u, n);
+        }
+        if (u.path == null) {
+            problems.error(block.keyword(), "url: missing path (expected: path PATH in the block)");
+            return null;
+        }
+        return new HttpUrl(u.path, u.digest, u.codes, u.vhost, u.regex, u.noMatch, u.regexOptions, u.minOff, u.maxOff);
     }
 }

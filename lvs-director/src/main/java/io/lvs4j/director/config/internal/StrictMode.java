@@ -113,6 +113,14 @@ public final class StrictMode {
             override(problems, at(keywords, "accept", block), name, "accept in VRRP version 2 below priority 255", "no accept mode (RFC 3768)");
             accept = false;
         }
+        // keepalived: strict mode clears higher_prio_send_advert, the instance's (with this warning)
+        // and global_defs' default (silently: VrrpMapper asks strict() and does not apply it)
+        Boolean higherPrio = i.higherPrioSendAdvert();
+        if (Boolean.TRUE.equals(higherPrio)) {
+            override(problems, at(keywords, "higher_prio_send_advert", block), name, "higher_prio_send_advert",
+                    "off");
+            higherPrio = Boolean.FALSE;
+        }
         Map<String, List<String>> other = i.otherSettings();
         if (other.containsKey("down_timer_adverts")) {
             override(problems, at(keywords, "down_timer_adverts", block), name, "down_timer_adverts", "the default 3");
@@ -120,14 +128,15 @@ public final class StrictMode {
             other.remove("down_timer_adverts");
         }
         if (auth == i.authentication() && preemptDelay == i.preemptDelay() && state == i.state() && accept == i.accept()
-                && other == i.otherSettings() && Objects.equals(version, i.version())) {
+                && other == i.otherSettings() && Objects.equals(version, i.version())
+                && higherPrio == i.higherPrioSendAdvert()) {
             return i;
         }
         return new VrrpInstanceConfig(i.name(), state, i.interfaceName(), i.virtualRouterId(), i.priority(),
                 i.advertInterval(), version, auth, i.virtualIpAddresses(), i.excludedVirtualIpAddresses(), i.virtualRoutes(),
                 i.virtualRules(), i.unicastSourceIp(), i.unicastPeers(), i.multicastSourceIp(), i.nopreempt(), preemptDelay,
                 i.trackInterfaces(), i.trackScripts(), i.trackFiles(), i.dontTrackPrimary(), i.notifyScripts(), i.smtpAlert(),
-                accept, i.garp(), i.higherPrioSendAdvert(), other);
+                accept, i.garp(), higherPrio, other);
     }
 
     private static Token at(Map<String, Token> keywords, String keyword, Token block) {
@@ -156,6 +165,11 @@ public final class StrictMode {
     }
 
     /** Whether the instance runs in strict mode: its own strict_mode, else the global vrrp_strict. */
+    /** Whether the instance runs in strict mode: its own strict_mode, else vrrp_strict ({@code global}). */
+    static boolean strict(VrrpInstanceConfig i, boolean global) {
+        return strict(i, global, new Problems(), null);
+    }
+
     private static boolean strict(VrrpInstanceConfig i, boolean global, Problems problems, Token at) {
         List<String> own = i.otherSettings().get("strict_mode");
         if (own == null) {
@@ -170,6 +184,9 @@ public final class StrictMode {
             case "off", "false", "no":
                 return false;
             default:
+                if (at == null) { // asked by the mapping: the reader has reported it where it stands
+                    return false;
+                }
                 problems.error(at, "vrrp_instance " + i.name() + " strict_mode: \"" + own.get(0)
                         + "\" (expected: on or off, true or false, yes or no)");
                 return false;

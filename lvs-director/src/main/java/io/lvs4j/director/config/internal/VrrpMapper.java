@@ -101,9 +101,15 @@ public final class VrrpMapper {
     /** global_defs' vrrp_garp_*: the defaults of each instance's garp_*. */
     private GarpConfig globalGarp = GarpConfig.DEFAULTS;
 
+    /** global_defs' vrrp_higher_prio_send_advert: the default of each instance's higher_prio_send_advert. */
+    private Boolean globalHigherPrio;
+    private boolean globalStrict;
+
     private Vrrp mapAll(KeepalivedConfig c) {
         Integer globalVersion = c.globalDefs().vrrpVersion();
         globalGarp = c.globalDefs().vrrpGarp();
+        globalHigherPrio = c.globalDefs().vrrpHigherPrioSendAdvert();
+        globalStrict = c.globalDefs().vrrpStrict();
         // a name defined twice: the last block wins, as lvs4j has always run it
         Map<String, VrrpScriptConfig> scriptConfigs = new LinkedHashMap<>();
         for (VrrpScriptConfig s : c.vrrpScripts()) {
@@ -250,7 +256,11 @@ public final class VrrpMapper {
         c.unicastPeers().forEach(b::unicastPeer);
         unicastTtl(c, where, b);
         b.garp(garp(c.garp(), globalGarp));
-        ifSet(c.higherPrioSendAdvert(), b::higherPrioritySendAdvert);
+        // the instance's own, else global_defs' default unless in strict mode (keepalived's
+        // vrrp_complete_instance; StrictMode clears an instance's own in strict mode)
+        ifSet(c.higherPrioSendAdvert() != null ? c.higherPrioSendAdvert()
+                : StrictMode.strict(c, globalStrict) ? null : globalHigherPrio,
+                b::higherPrioritySendAdvert);
         for (TrackedObject t : c.trackInterfaces()) {
             if (owner && t.weight() != null && t.weight() != 0) {
                 problems.warning(at(t), ownerWeight(where + " track_interface " + t.name(), t.weight(), "interface"));

@@ -174,6 +174,7 @@ public final class Writer {
         flag("enable_script_security", g.enableScriptSecurity());
         kv("script_user", g.scriptUser());
         kv("vrrp_version", g.vrrpVersion());
+        bool("vrrp_higher_prio_send_advert", g.vrrpHigherPrioSendAdvert());
         if (g.lvsSyncDaemon() != null) {
             LvsSyncDaemonConfig d = g.lvsSyncDaemon();
             StringBuilder t = new StringBuilder("lvs_sync_daemon ").append(word(d.interfaceName())).append(' ')
