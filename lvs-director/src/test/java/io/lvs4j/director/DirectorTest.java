@@ -353,6 +353,30 @@ class DirectorTest {
     }
 
     @Test
+    void reload_serviceAddedChangedRemoved_configAppliedCarriesTypedChanges() throws Exception {
+        List<DirectorEvent> events = new ArrayList<>();
+        String mail = "virtual_server 192.0.2.101 25 {\n lb_algo rr\n lb_kind DR\n protocol TCP\n"
+                + " real_server 198.51.100.4 25 {\n  weight 1\n }\n}\n";
+        String dns = "virtual_server 192.0.2.102 53 {\n lb_algo rr\n lb_kind DR\n protocol UDP\n"
+                + " real_server 198.51.100.5 53 {\n  weight 1\n }\n}\n";
+        Director d = start(Director.builder(parse(conf(100, "", "1") + mail)).ipvs(new InMemoryIpvs()), "a",
+                "192.0.2.1", events);
+        advance(Duration.ofSeconds(5));
+        events.clear();
+
+        d.apply(parse(conf(100, "", "4") + dns));
+
+        DirectorEvent.ConfigApplied c = events.stream().filter(DirectorEvent.ConfigApplied.class::isInstance)
+                .map(DirectorEvent.ConfigApplied.class::cast).findFirst().orElseThrow();
+        ServiceKey mailKey = ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.101", 25);
+        ServiceKey dnsKey = ServiceKey.of(io.lvs4j.Protocol.UDP, "192.0.2.102", 53);
+        assertThat(c.servicesChanged()).containsExactly(new ServiceChange(ServiceChange.Kind.REMOVED, mailKey),
+                new ServiceChange(ServiceChange.Kind.CHANGED, WEB), new ServiceChange(ServiceChange.Kind.ADDED, dnsKey));
+        assertThat(c.servicesChanged()).extracting(Object::toString)
+                .containsExactly("-TCP 192.0.2.101:25", "~TCP 192.0.2.100:80", "+UDP 192.0.2.102:53");
+    }
+
+    @Test
     void reload_changesOnlyTheDifference_vrrpInstanceKeepsRunning() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
         List<DirectorEvent> events = new ArrayList<>();

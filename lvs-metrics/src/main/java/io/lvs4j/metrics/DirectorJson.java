@@ -14,6 +14,7 @@ import io.lvs4j.internal.Preconditions;
 import io.lvs4j.table.Drain;
 import io.lvs4j.table.IpvsStats;
 import io.lvs4j.vrrp.TrackedObject;
+import io.lvs4j.vrrp.VirtualAddress;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -264,7 +265,11 @@ public final class DirectorJson {
         } else if (e instanceof DirectorEvent.VirtualAddresses a) {
             g.field("instance", a.instance());
             g.field("held", a.held());
-            strings(g, "addresses", a.addresses());
+            g.name("addresses").beginArray();
+            for (VirtualAddress v : a.addresses()) {
+                g.value(Addresses.format(v.address()) + "/" + v.prefixLength());
+            }
+            g.endArray();
         } else if (e instanceof DirectorEvent.Health h) {
             HealthEvent he = h.event();
             g.field("event", he.type().name());
@@ -293,8 +298,8 @@ public final class DirectorJson {
             strings(g, "vrrpKept", c.vrrpKept());
             strings(g, "servicesChanged", c.servicesChanged());
         } else if (e instanceof DirectorEvent.Routes r) {
-            strings(g, "announced", r.announced());
-            strings(g, "withdrawn", r.withdrawn());
+            addresses(g, "announced", r.announced());
+            addresses(g, "withdrawn", r.withdrawn());
         } else if (e instanceof DirectorEvent.Repaired rp) {
             changes(g, rp.applied());
         } else if (e instanceof DirectorEvent.Recovered rc) {
