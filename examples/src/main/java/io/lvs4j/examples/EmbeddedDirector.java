@@ -178,10 +178,10 @@ public final class EmbeddedDirector {
         }
         for (DirectorState.Service s : state.services()) {
             out.println("    service " + s.key() + " " + s.configured().scheduler()
-                    + (s.inKernel() ? "" : " (not in the table)"));
+                    + (s.installed() ? "" : " (not in the table)"));
             for (DirectorState.Server r : s.realServers()) {
                 out.println("      " + r.configured().endpoint() + " " + r.health() + " configured weight "
-                        + r.configured().weight() + ", " + (r.inKernel() ? "in the table at weight " + r.kernelWeight()
+                        + r.configured().weight() + ", " + (r.installed() ? "in the table at weight " + r.appliedWeight()
                                 : "not in the table"));
             }
         }

@@ -28,9 +28,9 @@ class QuickStartTest {
                 .inMemoryVrrp(new InMemoryNetwork(clock), "director-1", InetAddress.getByName("192.0.2.2")).start()) {
             DirectorState state = director.state();
             DirectorState.Service web = state.service(ServiceKey.of(Protocol.TCP, "192.0.2.10", 80)).orElseThrow();
-            assertThat(web.inKernel()).isTrue();
-            assertThat(web.realServer("10.0.0.2:80").orElseThrow().kernelWeight()).isEqualTo(3);
-            assertThat(web.realServer("10.0.0.3:80").orElseThrow().kernelWeight()).isEqualTo(1);
+            assertThat(web.installed()).isTrue();
+            assertThat(web.realServer("10.0.0.2:80").orElseThrow().appliedWeight()).isEqualTo(3);
+            assertThat(web.realServer("10.0.0.3:80").orElseThrow().appliedWeight()).isEqualTo(1);
             assertThat(state.instance("VI_1")).isPresent();
             assertThat(ipvs.serviceStates()).hasSize(1);
         }

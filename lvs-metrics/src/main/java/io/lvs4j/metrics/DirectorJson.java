@@ -37,7 +37,9 @@ import java.util.List;
  * configuredScheduler, inKernel, settingsApplied, quorumUp, connection counts, stats, and
  * {@code realServers} with address, port, forwarding, role, health, the configured
  * {@code weight}, the {@code desiredWeight} health wants and the {@code kernelWeight} the table
- * has, null when none), {@code syncDaemons}, {@code bgpSessions} (neighbor, remoteAs, state,
+ * has, null when none; {@code inKernel} and {@code kernelWeight} keep their names for scripts
+ * that read them, and are {@code DirectorState}'s {@code installed()} and {@code appliedWeight()},
+ * whatever table the director programs), {@code syncDaemons}, {@code bgpSessions} (neighbor, remoteAs, state,
  * uptimeMillis, announced, messagesReceived, messagesSent, establishedTransitions) and
  * {@code announcedAddresses} of route health injection. An event: {@code sequence}, {@code nanos} (the
  * director's clock), {@code type} ({@code vrrpTransition}, {@code virtualAddresses},
@@ -108,7 +110,7 @@ public final class DirectorJson {
             }
             g.field("scheduler", v.scheduler().toString());
             g.field("configuredScheduler", v.configured().scheduler().toString());
-            g.field("inKernel", v.inKernel());
+            g.field("inKernel", v.installed());
             g.field("settingsApplied", v.settingsApplied());
             g.field("quorumUp", v.quorumUp());
             g.field("activeConnections", v.activeConnections());
@@ -131,8 +133,8 @@ public final class DirectorJson {
                     g.nullValue();
                 }
                 g.name("kernelWeight");
-                if (r.inKernel()) {
-                    g.value(r.kernelWeight());
+                if (r.installed()) {
+                    g.value(r.appliedWeight());
                 } else {
                     g.nullValue();
                 }
