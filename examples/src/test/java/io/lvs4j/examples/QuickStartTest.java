@@ -6,6 +6,7 @@ import io.lvs4j.Protocol;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.director.Director;
 import io.lvs4j.director.DirectorState;
+import io.lvs4j.director.InMemoryDirector;
 import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.time.VirtualClock;
 import io.lvs4j.vrrp.RouterState;
@@ -38,10 +39,11 @@ class QuickStartTest {
     }
 
     @Test
-    void startInMemory_asReadmeShows_vi1IsMasterAndTheServiceIsInTheTable() throws Exception {
+    void startInMemory_asReadmeShows_vi1IsMasterAndTheServiceIsInTheTable() {
         VirtualClock clock = new VirtualClock();
-        InMemoryIpvs ipvs = new InMemoryIpvs();
-        try (Director director = QuickStart.startInMemory(clock, ipvs)) {
+        InMemoryIpvs ipvs;
+        try (InMemoryDirector director = QuickStart.startInMemory(clock)) {
+            ipvs = director.table();
             assertThat(director.state().instance("VI_1").orElseThrow().state()).isEqualTo(RouterState.MASTER);
             assertThat(ipvs.serviceStates()).singleElement()
                     .satisfies(s -> assertThat(s.service().key()).isEqualTo(ServiceKey.of(Protocol.TCP, "192.0.2.10", 80)));
