@@ -4,7 +4,6 @@ import io.lvs4j.RealServer;
 import io.lvs4j.Scheduler;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.Director;
-import io.lvs4j.director.DirectorEvent;
 import io.lvs4j.director.DirectorState;
 import io.lvs4j.health.CheckPolicy;
 import io.lvs4j.health.Checker;
@@ -116,7 +115,7 @@ public final class EmbeddedDirector {
                 .service(web)
                 .service(admin)
                 .vrrpInstance(vrrpInstance("VI_1", interfaceName, 51, 100, "192.0.2.10/24"))
-                .listener(event -> out.println("  event " + describe(event)));
+                .listener(event -> out.println("  event " + event)); // every event reads as a line
         if (!kernel) {
             clock = new VirtualClock();
             builder.ipvs(new InMemoryIpvs())
@@ -179,24 +178,13 @@ public final class EmbeddedDirector {
         }
         for (DirectorState.Service s : state.services()) {
             out.println("    service " + s.key() + " " + s.configured().scheduler()
-                    + (s.inKernel() ? "" : " (not in the table)"));
+                    + (s.installed() ? "" : " (not in the table)"));
             for (DirectorState.Server r : s.realServers()) {
                 out.println("      " + r.configured().endpoint() + " " + r.health() + " configured weight "
-                        + r.configured().weight() + ", " + (r.inKernel() ? "in the table at weight " + r.kernelWeight()
+                        + r.configured().weight() + ", " + (r.installed() ? "in the table at weight " + r.appliedWeight()
                                 : "not in the table"));
             }
         }
-    }
-
-    private static String describe(DirectorEvent event) {
-        if (event instanceof DirectorEvent.VirtualAddresses v) {
-            return "#" + v.sequence() + " (" + v.instance() + ") " + (v.held() ? "added " : "removed ")
-                    + String.join(" ", v.addresses());
-        }
-        if (event instanceof DirectorEvent.ConfigApplied c) {
-            return "#" + c.sequence() + " configuration applied: " + c.servicesChanged();
-        }
-        return event.toString(); // VRRP transitions, health decisions, kernel changes, failures
     }
 
     /** A real server stand-in: a TCP listener on a loopback address that accepts and closes. */

@@ -4,13 +4,12 @@ import io.lvs4j.RealServer;
 import io.lvs4j.Scheduler;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.Director;
+import io.lvs4j.director.InMemoryDirector;
 import io.lvs4j.health.CheckPolicy;
 import io.lvs4j.health.Checks;
 import io.lvs4j.health.ServiceHealth;
-import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.time.VirtualClock;
 import io.lvs4j.vrrp.VrrpInstance;
-import io.lvs4j.vrrp.memory.InMemoryNetwork;
 import java.net.InetAddress;
 import java.time.Duration;
 
@@ -48,15 +47,11 @@ public final class QuickStart {
 
     /**
      * README's "Embedding a director": the same director started in memory, on a virtual clock (no
-     * root, no kernel; time moves only when the caller advances the clock).
+     * root, no kernel; time moves only when the caller advances the clock), in one call.
      */
-    static Director startInMemory(VirtualClock clock, InMemoryIpvs table) throws Exception {
+    static InMemoryDirector startInMemory(VirtualClock clock) {
         // tag::inmemory[]
-        Director running = director("eth0")
-                .ipvs(table)                                  // an InMemoryIpvs instead of the kernel's
-                .virtualClock(clock)                          // every timer on a VirtualClock
-                .inMemoryVrrp(new InMemoryNetwork(clock), "director-1", InetAddress.getByName("192.0.2.2"))
-                .start();
+        InMemoryDirector running = InMemoryDirector.start(director("eth0"), clock); // an InMemoryIpvs, VRRP in memory
         clock.advance(Duration.ofSeconds(4));                 // VI_1 has become master by now
         // end::inmemory[]
         return running;

@@ -6,6 +6,7 @@ import io.lvs4j.Protocol;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.director.Director;
 import io.lvs4j.director.DirectorState;
+import io.lvs4j.director.InMemoryDirector;
 import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.time.VirtualClock;
 import io.lvs4j.vrrp.RouterState;
@@ -28,9 +29,9 @@ class QuickStartTest {
                 .inMemoryVrrp(new InMemoryNetwork(clock), "director-1", InetAddress.getByName("192.0.2.2")).start()) {
             DirectorState state = director.state();
             DirectorState.Service web = state.service(ServiceKey.of(Protocol.TCP, "192.0.2.10", 80)).orElseThrow();
-            assertThat(web.inKernel()).isTrue();
-            assertThat(web.realServer("10.0.0.2:80").orElseThrow().kernelWeight()).isEqualTo(3);
-            assertThat(web.realServer("10.0.0.3:80").orElseThrow().kernelWeight()).isEqualTo(1);
+            assertThat(web.installed()).isTrue();
+            assertThat(web.realServer("10.0.0.2:80").orElseThrow().appliedWeight()).isEqualTo(3);
+            assertThat(web.realServer("10.0.0.3:80").orElseThrow().appliedWeight()).isEqualTo(1);
             assertThat(state.instance("VI_1")).isPresent();
             assertThat(ipvs.serviceStates()).hasSize(1);
         }
@@ -38,10 +39,11 @@ class QuickStartTest {
     }
 
     @Test
-    void startInMemory_asReadmeShows_vi1IsMasterAndTheServiceIsInTheTable() throws Exception {
+    void startInMemory_asReadmeShows_vi1IsMasterAndTheServiceIsInTheTable() {
         VirtualClock clock = new VirtualClock();
-        InMemoryIpvs ipvs = new InMemoryIpvs();
-        try (Director director = QuickStart.startInMemory(clock, ipvs)) {
+        InMemoryIpvs ipvs;
+        try (InMemoryDirector director = QuickStart.startInMemory(clock)) {
+            ipvs = director.table();
             assertThat(director.state().instance("VI_1").orElseThrow().state()).isEqualTo(RouterState.MASTER);
             assertThat(ipvs.serviceStates()).singleElement()
                     .satisfies(s -> assertThat(s.service().key()).isEqualTo(ServiceKey.of(Protocol.TCP, "192.0.2.10", 80)));

@@ -8,7 +8,10 @@ import io.lvs4j.health.HealthEvent;
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.vrrp.RouterState;
 import java.io.PrintStream;
+import java.net.InetAddress;
+import java.util.List;
 import java.util.Locale;
+import java.util.StringJoiner;
 
 /**
  * A director's events as keepalived 2.2.7 words them in its log (as observed in lab/oracle's
@@ -53,7 +56,7 @@ final class KeepalivedLog {
         } else if (e instanceof DirectorEvent.Recovered r) {
             out.println("Recovering after the lvs4j run (PID " + r.previousPid() + ") that ended without cleaning up");
             if (!r.addressesRemoved().isEmpty()) {
-                out.println("Removing stale VIPs: " + String.join(", ", r.addressesRemoved()));
+                out.println("Removing stale VIPs: " + joined(r.addressesRemoved(), ", "));
             }
             for (ServiceKey k : r.servicesRemoved()) {
                 out.println("Removing VS " + vs(k) + ": no longer in the configuration");
@@ -63,16 +66,32 @@ final class KeepalivedLog {
             }
         } else if (e instanceof DirectorEvent.Routes r) {
             if (!r.announced().isEmpty()) {
-                out.println("BGP: announcing " + String.join(" ", r.announced()));
+                out.println("BGP: announcing " + addresses(r.announced()));
             }
             if (!r.withdrawn().isEmpty()) {
-                out.println("BGP: withdrawing " + String.join(" ", r.withdrawn()));
+                out.println("BGP: withdrawing " + addresses(r.withdrawn()));
             }
         } else if (e instanceof DirectorEvent.ConfigApplied c) {
             out.println("Reloaded: VRRP kept " + c.vrrpKept() + ", restarted " + c.vrrpRestarted() + "; services changed "
                     + c.servicesChanged());
         }
         out.flush();
+    }
+
+    private static String joined(List<?> items, String separator) {
+        StringJoiner j = new StringJoiner(separator);
+        for (Object o : items) {
+            j.add(o.toString());
+        }
+        return j.toString();
+    }
+
+    private static String addresses(List<InetAddress> addresses) {
+        StringJoiner j = new StringJoiner(" ");
+        for (InetAddress a : addresses) {
+            j.add(Addresses.format(a));
+        }
+        return j.toString();
     }
 
     private static void health(HealthEvent e, PrintStream out) {

@@ -25,8 +25,8 @@ final class StateFormat {
         sb.append("Virtual services:").append(s.services().isEmpty() ? " none\n" : "\n");
         for (DirectorState.Service v : s.services()) {
             sb.append("  ").append(v.key()).append("  ").append(v.scheduler())
-                    .append(v.inKernel() ? "" : "  NOT IN KERNEL")
-                    .append(!v.inKernel() || v.settingsApplied() ? ""
+                    .append(v.installed() ? "" : "  NOT IN KERNEL")
+                    .append(!v.installed() || v.settingsApplied() ? ""
                             : "  NOT APPLIED (configured " + v.configured().scheduler() + ")").append(v.quorumUp() ? "" : "  QUORUM LOST")
                     .append("  conns ").append(v.activeConnections()).append(" active ").append(v.inactiveConnections())
                     .append(" inactive\n");
@@ -38,7 +38,7 @@ final class StateFormat {
                     sb.append(' ').append(r.role());
                 }
                 sb.append("  weight ").append(c.weight()).append(" kernel ")
-                        .append(r.inKernel() ? String.valueOf(r.kernelWeight()) : "-").append("  conns ")
+                        .append(r.installed() ? String.valueOf(r.appliedWeight()) : "-").append("  conns ")
                         .append(r.activeConnections()).append(" active ").append(r.inactiveConnections())
                         .append(" inactive\n");
             }

@@ -43,10 +43,11 @@ class KeepalivedLogTest {
     }
 
     @Test
-    void routes_oneLineEachWay() {
+    void routes_oneLineEachWay() throws Exception {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        KeepalivedLog.print(new DirectorEvent.Routes(1, 0, java.util.List.of("198.51.100.10", "198.51.100.11"),
-                java.util.List.of("198.51.100.12")), new PrintStream(b, true, StandardCharsets.UTF_8));
+        KeepalivedLog.print(new DirectorEvent.Routes(1, 0, java.util.List.of(
+                java.net.InetAddress.getByName("198.51.100.10"), java.net.InetAddress.getByName("198.51.100.11")),
+                java.util.List.of(java.net.InetAddress.getByName("198.51.100.12"))), new PrintStream(b, true, StandardCharsets.UTF_8));
         assertThat(b.toString(StandardCharsets.UTF_8).lines()).containsExactly(
                 "BGP: announcing 198.51.100.10 198.51.100.11", "BGP: withdrawing 198.51.100.12");
     }
@@ -63,7 +64,8 @@ class KeepalivedLogTest {
     @Test
     void recovered_saysWhoCrashedAndWhatWasRemovedAndAdopted() {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        KeepalivedLog.print(new DirectorEvent.Recovered(1, 0, 4242, java.util.List.of("192.0.2.50/32 dev eth0"),
+        KeepalivedLog.print(new DirectorEvent.Recovered(1, 0, 4242, java.util.List.of(
+                io.lvs4j.vrrp.VirtualAddress.builder("192.0.2.50/32").device("eth0").build()),
                 java.util.List.of(ServiceKey.of(Protocol.TCP, "192.0.2.50", 25)), java.util.List.of(VS)),
                 new PrintStream(b, true, StandardCharsets.UTF_8));
         assertThat(b.toString(StandardCharsets.UTF_8).lines()).containsExactly(

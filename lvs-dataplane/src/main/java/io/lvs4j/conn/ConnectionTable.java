@@ -10,12 +10,12 @@ import io.lvs4j.VirtualService;
 import io.lvs4j.internal.Preconditions;
 import io.lvs4j.sched.DestinationTable;
 import io.lvs4j.sched.ServiceScheduler;
+import io.lvs4j.time.Ticker;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -73,7 +73,7 @@ import java.util.random.RandomGenerator;
  * {@link Builder#random}, so tests can repeat a defence exactly.
  *
  * <h2>Time</h2>
- * The table's clock is a {@link Builder#ticker(LongSupplier) ticker} read only by {@link #advance()}.
+ * The table's clock is a {@link Builder#ticker(Ticker) ticker} read only by {@link #advance()}.
  * Packets refresh timeouts against the time of the last advance (as the kernel uses jiffies), in
  * ticks of {@value #TICK_MILLIS} ms. Expiry runs inside {@link #advance()} over a hashed timer
  * wheel: no thread, no per-entry timer object.
@@ -210,7 +210,7 @@ public final class ConnectionTable {
     private static final long OUT_META_MASK = HASH_BITS | S_PRESENT;
     private static final int MAX_SLOTS = 1 << 28;
 
-    private final LongSupplier ticker;
+    private final Ticker ticker;
     private final long epoch;
     private final boolean expireNodestConn;
     private final boolean expireQuiescentTemplate;
@@ -265,7 +265,7 @@ public final class ConnectionTable {
 
     private ConnectionTable(Builder b) {
         this.ticker = b.ticker;
-        this.epoch = b.ticker.getAsLong();
+        this.epoch = b.ticker.nanos();
         this.expireNodestConn = b.expireNodestConn;
         this.expireQuiescentTemplate = b.expireQuiescentTemplate;
         this.connReuseMode = b.connReuseMode;
@@ -1251,7 +1251,7 @@ public final class ConnectionTable {
      * (until then their timer restarts). Returns how many entries were removed.
      */
     public int advance() {
-        long nanos = ticker.getAsLong() - epoch;
+        long nanos = ticker.nanos() - epoch;
         long target = Math.floorDiv(nanos, TICK_NANOS) + 1; // keep tick 0 for "unlinked"
         if (target <= now) {
             return 0;
@@ -1746,7 +1746,7 @@ public final class ConnectionTable {
 
     /** Builds a {@link ConnectionTable}; every timeout defaults to the kernel's. */
     public static final class Builder {
-        private LongSupplier ticker = System::nanoTime;
+        private Ticker ticker = Ticker.system();
         private int expected = 1024;
         private boolean expireNodestConn;
         private boolean expireQuiescentTemplate;
@@ -1773,9 +1773,9 @@ public final class ConnectionTable {
             }
         }
 
-        /** The clock {@link #advance()} reads, in nanoseconds (default {@link System#nanoTime}). */
-        public Builder ticker(LongSupplier nanos) {
-            this.ticker = Preconditions.checkNotNull(nanos, "ticker");
+        /** The clock {@link #advance()} reads (default {@link Ticker#system()}; a {@code VirtualClock} in tests). */
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Preconditions.checkNotNull(ticker, "ticker");
             return this;
         }
 

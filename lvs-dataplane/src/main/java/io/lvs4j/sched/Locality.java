@@ -1,7 +1,7 @@
 package io.lvs4j.sched;
 
+import io.lvs4j.time.Ticker;
 import java.util.Arrays;
-import java.util.function.LongSupplier;
 
 /**
  * lblc and lblcr ({@code ip_vs_lblc.c}, {@code ip_vs_lblcr.c}): a cache from the flow's destination
@@ -21,7 +21,7 @@ abstract class Locality extends ServiceScheduler {
     static final int TAB_MASK = TAB_SIZE - 1;
     static final int MAX_SIZE = TAB_SIZE * 16;
 
-    private final LongSupplier ticker;
+    private final Ticker ticker;
     final long expiration;
     final SelectionTree wlc;
 
@@ -45,12 +45,12 @@ abstract class Locality extends ServiceScheduler {
         this.expiration = b.expirationNanos;
         this.wlc = new SelectionTree(b.table, SelectionTree.Kind.WLC);
         Arrays.fill(bucketHead, -1);
-        nextCheck = ticker.getAsLong() + CHECK_INTERVAL_NANOS;
+        nextCheck = ticker.nanos() + CHECK_INTERVAL_NANOS;
     }
 
     @Override
     final int pick(int srcFold, int srcPort, int dstFold, int d0, int d1, int d2, int d3) {
-        long now = ticker.getAsLong();
+        long now = ticker.nanos();
         while (now - nextCheck >= 0) {
             checkExpire(nextCheck);
             nextCheck += CHECK_INTERVAL_NANOS;

@@ -4,12 +4,12 @@ import io.lvs4j.AddressFamily;
 import io.lvs4j.Scheduler;
 import io.lvs4j.SchedulerFlag;
 import io.lvs4j.internal.Preconditions;
+import io.lvs4j.time.Ticker;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.function.LongSupplier;
 import java.util.random.RandomGenerator;
 
 /**
@@ -163,7 +163,7 @@ public abstract class ServiceScheduler implements AutoCloseable {
         final EnumSet<SchedulerFlag> flags = EnumSet.noneOf(SchedulerFlag.class);
         int mhTableSize = Maglev.DEFAULT_SIZE;
         boolean mhTableSizeSet;
-        LongSupplier ticker;
+        Ticker ticker;
         RandomGenerator random;
         long expirationNanos = Locality.DEFAULT_EXPIRATION_NANOS;
         boolean expirationSet;
@@ -208,11 +208,11 @@ public abstract class ServiceScheduler implements AutoCloseable {
         }
 
         /**
-         * lblc and lblcr (required there): the clock, in nanoseconds, for cache expiry. Read once per
-         * pick; e.g. {@code System::nanoTime}, or a fake in tests.
+         * lblc and lblcr (required there): the clock for cache expiry. Read once per pick; e.g.
+         * {@link Ticker#system()}, or a {@code VirtualClock} in tests.
          */
-        public Builder ticker(LongSupplier nanos) {
-            this.ticker = Preconditions.checkNotNull(nanos, "ticker");
+        public Builder ticker(Ticker ticker) {
+            this.ticker = Preconditions.checkNotNull(ticker, "ticker");
             return this;
         }
 

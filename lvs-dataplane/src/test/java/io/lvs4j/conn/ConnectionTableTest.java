@@ -75,6 +75,22 @@ class ConnectionTableTest {
     }
 
     @Test
+    void ticker_virtualClock_connectionExpiresOnTheClocksTime() {
+        io.lvs4j.time.VirtualClock vc = new io.lvs4j.time.VirtualClock();
+        ConnectionTable t = ConnectionTable.builder().ticker(vc).hashSeed(42).build(); // the house's one clock
+        Fixture f = tcp(t);
+        int c = f.connect(TCP, "198.51.100.1", 40000);
+        t.inbound(c, SYN); // SYN_RECV: 60 s
+        vc.advance(Duration.ofSeconds(59));
+        t.advance();
+        assertThat(t.size()).isEqualTo(1);
+        assertThat(t.remaining(c)).isLessThanOrEqualTo(Duration.ofSeconds(1)).isPositive();
+        vc.advance(Duration.ofSeconds(2));
+        t.advance();
+        assertThat(t.size()).isZero();
+    }
+
+    @Test
     void tcpHandshake_followsKernelTable_andMovesCountsToActive() {
         ConnectionTable t = builder().build();
         Fixture f = tcp(t);

@@ -71,11 +71,11 @@ final class Fixtures {
     }
 
     /** A settable clock for lblc/lblcr. */
-    static final class FakeTicker implements java.util.function.LongSupplier {
+    static final class FakeTicker implements io.lvs4j.time.Ticker {
         long now;
 
         @Override
-        public long getAsLong() {
+        public long nanos() {
             return now;
         }
 

@@ -110,10 +110,10 @@ final class ConfiguredServices {
      * A reload's services, in their order: the ones it no longer has are removed, new and changed
      * ones put; an unchanged one (the same object, or the same settings) keeps its health state.
      *
-     * @return what changed: {@code -KEY}, {@code +KEY}, {@code ~KEY}
+     * @return what changed: removed ones first, then added and changed ones in the services' order
      */
-    List<String> replace(List<ServiceHealth> services) {
-        List<String> changed = new ArrayList<>();
+    List<ServiceChange> replace(List<ServiceHealth> services) {
+        List<ServiceChange> changed = new ArrayList<>();
         Map<ServiceKey, ServiceHealth> wanted = new LinkedHashMap<>();
         for (ServiceHealth sh : services) {
             wanted.put(sh.service().key(), sh);
@@ -122,14 +122,15 @@ final class ConfiguredServices {
             if (!wanted.containsKey(k)) {
                 configured.remove(k);
                 monitor.removeService(k);
-                changed.add("-" + k);
+                changed.add(ServiceChange.removed(k));
             }
         }
         for (ServiceHealth sh : services) {
             ServiceHealth old = configured.get(sh.service().key());
             if (old == null || old != sh && !old.sameSettings(sh)) { // the same object: an unchanged block
                 put(sh);
-                changed.add((old == null ? "+" : "~") + sh.service().key());
+                ServiceKey k = sh.service().key();
+                changed.add(old == null ? ServiceChange.added(k) : ServiceChange.changed(k));
             }
         }
         // keep the configuration's order

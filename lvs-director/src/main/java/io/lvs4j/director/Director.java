@@ -212,7 +212,7 @@ public final class Director implements AutoCloseable {
         this.injector = b.rhi == null ? null : new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
                 new RouteInjector.Sink() {
                     @Override
-                    public void routes(List<String> announced, List<String> withdrawn) {
+                    public void routes(List<InetAddress> announced, List<InetAddress> withdrawn) {
                         long seq = events.next();
                         events.emit(new DirectorEvent.Routes(seq, loop.nanos(), announced, withdrawn));
                     }

@@ -2,10 +2,15 @@ package io.lvs4j.director;
 
 import io.lvs4j.Change;
 import io.lvs4j.health.HealthEvent;
+import io.lvs4j.ServiceKey;
+import io.lvs4j.internal.Addresses;
 import io.lvs4j.table.Drain;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.TransitionReason;
+import io.lvs4j.vrrp.VirtualAddress;
+import java.net.InetAddress;
 import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * What a {@link Director} did or saw, in one ordered stream: {@link #sequence()} grows by one per
@@ -27,11 +32,23 @@ public sealed interface DirectorEvent {
         }
     }
 
-    /** A VRRP instance added ({@code held}) or removed its virtual addresses. */
-    record VirtualAddresses(long sequence, long nanos, String instance, boolean held, List<String> addresses)
+    /**
+     * A VRRP instance added ({@code held}) or removed its virtual addresses, as configured (address,
+     * prefix length and, when given, device, scope, label).
+     */
+    record VirtualAddresses(long sequence, long nanos, String instance, boolean held, List<VirtualAddress> addresses)
             implements DirectorEvent {
         public VirtualAddresses {
             addresses = List.copyOf(addresses);
+        }
+
+        @Override
+        public String toString() {
+            StringJoiner j = new StringJoiner(", ");
+            for (VirtualAddress a : addresses) {
+                j.add(a.toString());
+            }
+            return "#" + sequence + " (" + instance + ") " + (held ? "added " : "removed ") + j;
         }
     }
 
@@ -68,11 +85,17 @@ public sealed interface DirectorEvent {
      * in the services.
      */
     record ConfigApplied(long sequence, long nanos, List<String> vrrpRestarted, List<String> vrrpKept,
-            List<String> servicesChanged) implements DirectorEvent {
+            List<ServiceChange> servicesChanged) implements DirectorEvent {
         public ConfigApplied {
             vrrpRestarted = List.copyOf(vrrpRestarted);
             vrrpKept = List.copyOf(vrrpKept);
             servicesChanged = List.copyOf(servicesChanged);
+        }
+
+        @Override
+        public String toString() {
+            return "#" + sequence + " configuration applied: VRRP restarted " + vrrpRestarted + ", kept " + vrrpKept
+                    + "; services changed " + servicesChanged;
         }
     }
 
@@ -96,13 +119,14 @@ public sealed interface DirectorEvent {
     /**
      * At start, the director cleaned up after a predecessor in its network namespace that ended
      * without doing so (killed, crashed; PID {@code previousPid}): it removed the virtual addresses
-     * that were still up ({@code addressesRemoved}, as {@code 192.0.2.10/32 dev eth0}), deletes the
+     * that were still up ({@code addressesRemoved}: address, prefix length and device; its
+     * {@code toString()} is {@code 192.0.2.10/32 dev eth0}), deletes the
      * recorded services its configuration no longer has ({@code servicesRemoved}; the
      * {@link KernelChange} follows) and adopted the others as they were, with their connections
      * ({@code servicesAdopted}). See {@link Director.Builder#exclusive}.
      */
-    record Recovered(long sequence, long nanos, long previousPid, List<String> addressesRemoved,
-            List<io.lvs4j.ServiceKey> servicesRemoved, List<io.lvs4j.ServiceKey> servicesAdopted)
+    record Recovered(long sequence, long nanos, long previousPid, List<VirtualAddress> addressesRemoved,
+            List<ServiceKey> servicesRemoved, List<ServiceKey> servicesAdopted)
             implements DirectorEvent {
         public Recovered {
             addressesRemoved = List.copyOf(addressesRemoved);
@@ -131,9 +155,10 @@ public sealed interface DirectorEvent {
 
     /**
      * Route health injection ({@link RouteHealthInjection}) changed what the director announces
-     * over BGP: the addresses (host routes) it started and stopped announcing, as text.
+     * over BGP: the addresses (host routes: /32, /128) it started and stopped announcing.
      */
-    record Routes(long sequence, long nanos, List<String> announced, List<String> withdrawn) implements DirectorEvent {
+    record Routes(long sequence, long nanos, List<InetAddress> announced, List<InetAddress> withdrawn)
+            implements DirectorEvent {
         public Routes {
             announced = List.copyOf(announced);
             withdrawn = List.copyOf(withdrawn);
@@ -141,7 +166,15 @@ public sealed interface DirectorEvent {
 
         @Override
         public String toString() {
-            return "#" + sequence + " BGP announced " + announced + " withdrew " + withdrawn;
+            return "#" + sequence + " BGP announced " + texts(announced) + " withdrew " + texts(withdrawn);
+        }
+
+        private static String texts(List<InetAddress> addresses) {
+            StringJoiner j = new StringJoiner(", ", "[", "]");
+            for (InetAddress a : addresses) {
+                j.add(Addresses.format(a));
+            }
+            return j.toString();
         }
     }
 }

@@ -194,9 +194,12 @@ public record DirectorState(List<Instance> instances, List<Service> services, Li
      * A virtual service.
      *
      * @param configured the service as configured, with every configured real server
-     * @param kernel the service as the IPVS table holds it (its scheduler, flags and persistence,
-     *     and the real servers the table has), or null when the table does not have it. After a change the kernel refused (a scheduler whose module it lacks), this
-     *     is what runs, and it differs from {@code configured}: see {@link #settingsApplied()}
+     * @param applied the service as the table holds it (its scheduler, flags and persistence, and
+     *     the real servers the table has), or null when the table does not have it. The table is
+     *     the kernel's IPVS table, an {@code InMemoryIpvs} or the userspace forwarder's, whichever
+     *     the director programs. After a change the table refused (a scheduler whose module the
+     *     kernel lacks), this is what runs, and it differs from {@code configured}: see
+     *     {@link #settingsApplied()}
      * @param quorumUp whether the live weight meets the quorum
      * @param realServers the configured real servers, then the sorry server when it is in use,
      *     then real servers being drained
@@ -204,7 +207,7 @@ public record DirectorState(List<Instance> instances, List<Service> services, Li
      * @param inactiveConnections the sum of its real servers' inactive connections
      * @param stats its counters in the table (zero when not in the table)
      */
-    public record Service(VirtualService configured, VirtualService kernel, boolean quorumUp,
+    public record Service(VirtualService configured, VirtualService applied, boolean quorumUp,
             List<Server> realServers, long activeConnections, long inactiveConnections, IpvsStats stats) {
         public Service {
             realServers = List.copyOf(realServers);
@@ -214,23 +217,23 @@ public record DirectorState(List<Instance> instances, List<Service> services, Li
             return configured.key();
         }
 
-        /** Whether the IPVS table has it. */
-        public boolean inKernel() {
-            return kernel != null;
+        /** Whether the table has it. */
+        public boolean installed() {
+            return applied != null;
         }
 
         /**
          * Whether the table holds the configured settings (scheduler, flags, persistence). False
          * when it is not in the table, or when the table still has other settings because the
-         * kernel refused the change; {@link #kernel()} then says what runs.
+         * table refused the change; {@link #applied()} then says what runs.
          */
         public boolean settingsApplied() {
-            return kernel != null && kernel.sameSettings(configured);
+            return applied != null && applied.sameSettings(configured);
         }
 
         /** The scheduler the table runs it with, or the configured one when it is not in the table. */
         public io.lvs4j.Scheduler scheduler() {
-            return kernel != null ? kernel.scheduler() : configured.scheduler();
+            return applied != null ? applied.scheduler() : configured.scheduler();
         }
 
         /** The real server at that endpoint ({@code 10.0.0.2:80}, {@code [2001:db8::2]:80}). */
@@ -267,16 +270,17 @@ public record DirectorState(List<Instance> instances, List<Service> services, Li
      * @param health what its checks say
      * @param desiredWeight the weight health wants in the table (the configured or dynamic weight,
      *     0 when inhibited), or -1 when it should not be there
-     * @param kernelWeight the weight the table has, or -1 when the table does not have it
+     * @param appliedWeight the weight the table has (the kernel's, an {@code InMemoryIpvs}'s or the
+     *     forwarder's), or -1 when the table does not have it
      * @param activeConnections its active connections in the table
      * @param inactiveConnections its inactive connections in the table
      * @param stats its counters in the table
      */
-    public record Server(RealServer configured, Role role, Health health, int desiredWeight, int kernelWeight,
+    public record Server(RealServer configured, Role role, Health health, int desiredWeight, int appliedWeight,
             int activeConnections, int inactiveConnections, IpvsStats stats) {
         /** Whether the table has it. */
-        public boolean inKernel() {
-            return kernelWeight >= 0;
+        public boolean installed() {
+            return appliedWeight >= 0;
         }
     }
 }

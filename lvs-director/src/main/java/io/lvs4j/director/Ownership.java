@@ -98,11 +98,11 @@ final class Ownership {
         if (injector != null) {
             injector.adopt(crashed.routes); // those kept: off the device while not announced
         }
-        List<String> removed = new ArrayList<>();
+        List<VirtualAddress> removed = new ArrayList<>();
         for (OwnershipRecord.Vip v : plan.removeAddresses()) {
             try {
                 if (addressRemover.remove(v)) {
-                    removed.add(v.text());
+                    removed.add(v.asVirtualAddress());
                 }
             } catch (InterfaceException | RuntimeException e) {
                 events.failure("removing the stale virtual address " + v.text(), e);
@@ -114,7 +114,7 @@ final class Ownership {
                     r.device(), false);
             try {
                 if (addressRemover.remove(v)) {
-                    removed.add(r.text());
+                    removed.add(v.asVirtualAddress());
                 }
             } catch (InterfaceException | RuntimeException e) {
                 events.failure("removing the stale route health injection address " + r.text(), e);

@@ -5,6 +5,7 @@ import io.lvs4j.Protocol;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
 import io.lvs4j.internal.Addresses;
+import io.lvs4j.vrrp.VirtualAddress;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,6 +46,11 @@ final class OwnershipRecord {
 
         String text() {
             return Addresses.format(address) + "/" + prefixLength + " dev " + device;
+        }
+
+        /** As a VRRP virtual address on its device ({@code toString()} is {@link #text()}). */
+        VirtualAddress asVirtualAddress() {
+            return VirtualAddress.builder(address).prefixLength(prefixLength).device(device).build();
         }
     }
 

@@ -128,7 +128,7 @@ final class Reload {
                     events.failure("starting VRRP " + s.name(), e);
                 }
             }
-            List<String> changedServices = services.replace(newServices);
+            List<ServiceChange> changedServices = services.replace(newServices);
             cycle.timeouts(newTimeouts);
             commands.notifies(newNotifies);
             mapped = newMapped;

@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
 final class RouteInjector {
     private static final Logger LOG = LoggerFactory.getLogger(RouteInjector.class);
 
-    /** What the director is told of a change: announced, withdrawn (text), and failures. */
+    /** What the director is told of a change: announced, withdrawn, and failures. */
     interface Sink {
-        void routes(List<String> announced, List<String> withdrawn);
+        void routes(List<InetAddress> announced, List<InetAddress> withdrawn);
 
         void failure(String operation, Exception e);
     }
@@ -120,9 +120,17 @@ final class RouteInjector {
         }
     }
 
+    private static List<String> texts(List<InetAddress> addresses) {
+        List<String> out = new ArrayList<>(addresses.size());
+        for (InetAddress a : addresses) {
+            out.add(Addresses.format(a));
+        }
+        return out;
+    }
+
     private void apply(Set<InetAddress> want) {
-        List<String> withdrawn = new ArrayList<>();
-        List<String> added = new ArrayList<>();
+        List<InetAddress> withdrawn = new ArrayList<>();
+        List<InetAddress> added = new ArrayList<>();
         if (!stopping) {
             for (InetAddress a : new ArrayList<>(onDeviceNow)) {
                 if (!announced.contains(a) && !want.contains(a)) {
@@ -134,7 +142,7 @@ final class RouteInjector {
             if (!want.contains(a)) {
                 speaker.withdraw(a);
                 announced.remove(a);
-                withdrawn.add(Addresses.format(a));
+                withdrawn.add(a);
                 if (!stopping) {
                     removeFromDevice(a);
                 }
@@ -149,11 +157,11 @@ final class RouteInjector {
             }
             speaker.announce(a);
             announced.add(a);
-            added.add(Addresses.format(a));
+            added.add(a);
         }
         announcedView = List.copyOf(announced);
         if (!added.isEmpty() || !withdrawn.isEmpty()) {
-            LOG.info("route health injection: announced {} withdrew {}", added, withdrawn);
+            LOG.info("route health injection: announced {} withdrew {}", texts(added), texts(withdrawn));
             sink.routes(added, withdrawn);
         }
     }

@@ -231,12 +231,12 @@ final class VrrpUnits {
             firewall.added(a.instance(), v.config.acceptMode(), a.addresses());
             hooks.recordOwnership();
             seq = events.next();
-            events.emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), true, texts(a.addresses())));
+            events.emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), true, a.addresses()));
         } else if (e instanceof VrrpEvent.AddressesRemoved a) {
             v.held = false;
             hooks.recordOwnership();
             seq = events.next();
-            events.emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), false, texts(a.addresses())));
+            events.emit(new DirectorEvent.VirtualAddresses(seq, loop.nanos(), a.instance(), false, a.addresses()));
         } else if (e instanceof VrrpEvent.PriorityChanged p) {
             v.effectivePriority = p.to();
         }

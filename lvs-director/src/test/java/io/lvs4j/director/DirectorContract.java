@@ -73,11 +73,11 @@ final class DirectorContract {
         List<ServiceState> table = t.serviceStates();
         for (DirectorState.Service s : d.state().services()) {
             Optional<ServiceState> k = table.stream().filter(x -> x.service().key().equals(s.key())).findFirst();
-            assertThat(s.inKernel()).as("%s in the table", s.key()).isEqualTo(k.isPresent());
+            assertThat(s.installed()).as("%s in the table", s.key()).isEqualTo(k.isPresent());
             for (DirectorState.Server r : s.realServers()) {
                 int w = k.flatMap(x -> x.realServer(r.configured().address(), r.configured().port()))
                         .map(x -> x.server().weight()).orElse(-1);
-                assertThat(r.kernelWeight()).as("%s %s weight in the table", s.key(), r.configured().endpoint())
+                assertThat(r.appliedWeight()).as("%s %s weight in the table", s.key(), r.configured().endpoint())
                         .isEqualTo(w);
             }
         }
@@ -149,7 +149,7 @@ final class DirectorContract {
             });
             assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.100:80", "UDP 192.0.2.100:53", "TCP 192.0.2.100:8080");
             assertThat(d.state().service(ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.100", 443)).orElseThrow()
-                    .inKernel()).isFalse();
+                    .installed()).isFalse();
             assertStateIsTheTables(d, t);
         }
     }

@@ -88,8 +88,8 @@ class DirectorContractForwarderIT {
                 assertThat(DirectorContract.rules(t)).containsOnlyKeys("TCP 192.0.2.100:80", "UDP 192.0.2.100:53",
                         "TCP 192.0.2.100:8080");
                 assertThat(d.state().services().stream().filter(s -> s.key().isFwmark()).findFirst().orElseThrow()
-                        .inKernel()).isFalse();
-                assertThat(d.state().service(ServiceKey.of(Protocol.TCP, "192.0.2.100", 8080)).orElseThrow().inKernel())
+                        .installed()).isFalse();
+                assertThat(d.state().service(ServiceKey.of(Protocol.TCP, "192.0.2.100", 8080)).orElseThrow().installed())
                         .isTrue();
                 DirectorContract.assertStateIsTheTables(d, t);
             }

@@ -95,7 +95,7 @@ class DirectorFlapTest {
             }
             clock.advance(Duration.ofMillis(100));
             assertThat(checker[0].calls).isGreaterThan(SCRIPT.length());
-            assertThat(d.state().service(KEY).get().realServer(RS.endpoint()).get().kernelWeight())
+            assertThat(d.state().service(KEY).get().realServer(RS.endpoint()).get().appliedWeight())
                     .isEqualTo(5);
         }
         return events;

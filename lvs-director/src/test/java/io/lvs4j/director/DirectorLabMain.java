@@ -56,7 +56,7 @@ public final class DirectorLabMain {
         for (DirectorState.Service v : s.services()) {
             for (DirectorState.Server r : v.realServers()) {
                 System.out.println("STATE " + v.key() + " " + r.configured().endpoint() + " " + r.health() + " "
-                        + r.kernelWeight());
+                        + r.appliedWeight());
             }
         }
         d.close();

@@ -178,8 +178,8 @@ class DirectorNetnsChecksIT {
             assertThat(health(d, tcp(84), "127.0.0.1:" + hostPort))
                     .as("TCP_CHECK of a listener only the host namespace has; events %s", health)
                     .isEqualTo(DirectorState.Health.DOWN);
-            assertThat(s.service(tcp(80)).orElseThrow().realServer(inNs).orElseThrow().kernelWeight()).isEqualTo(1);
-            assertThat(s.service(tcp(84)).orElseThrow().realServer("127.0.0.1:" + hostPort).orElseThrow().inKernel())
+            assertThat(s.service(tcp(80)).orElseThrow().realServer(inNs).orElseThrow().appliedWeight()).isEqualTo(1);
+            assertThat(s.service(tcp(84)).orElseThrow().realServer("127.0.0.1:" + hostPort).orElseThrow().installed())
                     .isFalse();
             synchronized (health) {
                 assertThat(health).filteredOn(e -> e.type() == HealthEvent.Type.REAL_SERVER_UP)

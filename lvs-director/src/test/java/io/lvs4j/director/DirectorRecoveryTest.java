@@ -161,7 +161,12 @@ class DirectorRecoveryTest {
         DirectorEvent.Recovered r = events.stream().filter(DirectorEvent.Recovered.class::isInstance)
                 .map(DirectorEvent.Recovered.class::cast).findFirst().orElseThrow();
         assertThat(r.previousPid()).isEqualTo(4242);
-        assertThat(r.addressesRemoved()).containsExactly("192.0.2.100/24 dev eth0");
+        assertThat(r.addressesRemoved()).singleElement().satisfies(a -> {
+            assertThat(a.address()).isEqualTo(InetAddress.getByName("192.0.2.100"));
+            assertThat(a.prefixLength()).isEqualTo(24);
+            assertThat(a.device()).contains("eth0");
+            assertThat(a).hasToString("192.0.2.100/24 dev eth0");
+        });
         assertThat(r.servicesRemoved()).containsExactly(MAIL);
         assertThat(r.servicesAdopted()).containsExactly(WEB);
         // the recovery came before any VRRP action and before the deletion
@@ -263,7 +268,8 @@ class DirectorRecoveryTest {
                 + v.device()).containsExactly("198.51.100.10/32 lo", "2001:db8:0:0:0:0:0:20/128 lo");
         DirectorEvent.Recovered r = events.stream().filter(DirectorEvent.Recovered.class::isInstance)
                 .map(DirectorEvent.Recovered.class::cast).findFirst().orElseThrow();
-        assertThat(r.addressesRemoved()).containsExactly("198.51.100.10/32 dev lo", "2001:db8::20/128 dev lo");
+        assertThat(r.addressesRemoved()).extracting(Object::toString)
+                .containsExactly("198.51.100.10/32 dev lo", "2001:db8::20/128 dev lo");
         assertThat(record().routes).isEmpty();
     }
 }

@@ -88,7 +88,7 @@ class DirectorRepairTest {
         int i = events.indexOf(repairs().get(0));
         assertThat(events.get(i + 1)).isInstanceOfSatisfying(DirectorEvent.KernelChange.class,
                 k -> assertThat(k.applied()).isEqualTo(repairs().get(0).applied()));
-        assertThat(director.state().service(WEB.key()).orElseThrow().inKernel()).isTrue();
+        assertThat(director.state().service(WEB.key()).orElseThrow().installed()).isTrue();
     }
 
     @Test
@@ -178,7 +178,7 @@ class DirectorRepairTest {
         assertThat(rules()).isEqualTo(Map.of("TCP 192.0.2.100:80", "198.51.100.2:80=7 198.51.100.3:80=4"));
         assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.ADD_SERVICE,
                 Change.Kind.ADD_SERVER, Change.Kind.ADD_SERVER);
-        assertThat(director.state().service(WEB.key()).orElseThrow().kernel().realServers())
+        assertThat(director.state().service(WEB.key()).orElseThrow().applied().realServers())
                 .extracting(RealServer::weight).containsExactlyInAnyOrder(7, 4);
     }
 

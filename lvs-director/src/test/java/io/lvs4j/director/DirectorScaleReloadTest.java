@@ -198,12 +198,12 @@ class DirectorScaleReloadTest {
         InetAddress first = InetAddress.getByName(rip(42, 1));
         assertThat(s.realServers()).filteredOn(r -> r.configured().address().equals(first))
                 .singleElement().satisfies(r -> {
-                    assertThat(r.kernelWeight()).isEqualTo(5);
+                    assertThat(r.appliedWeight()).isEqualTo(5);
                     assertThat(r.desiredWeight()).isEqualTo(5);
                 });
-        assertThat(s.kernel().realServers()).extracting(RealServer::weight).containsExactlyInAnyOrder(5, 1, 1, 1);
+        assertThat(s.applied().realServers()).extracting(RealServer::weight).containsExactlyInAnyOrder(5, 1, 1, 1);
         DirectorState.Service other = d.state().service(ServiceKey.of(Protocol.TCP, vip(43), 80)).orElseThrow();
-        assertThat(other.realServers()).extracting(DirectorState.Server::kernelWeight).containsExactly(1, 1, 1, 1);
+        assertThat(other.realServers()).extracting(DirectorState.Server::appliedWeight).containsExactly(1, 1, 1, 1);
     }
 
     @Test

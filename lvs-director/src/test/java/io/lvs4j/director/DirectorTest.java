@@ -173,7 +173,7 @@ class DirectorTest {
         assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=0 198.51.100.3:80=1");
         DirectorState.Server s = d.state().service(WEB).orElseThrow().realServer("198.51.100.2:80").orElseThrow();
         assertThat(s.health()).isEqualTo(DirectorState.Health.DOWN);
-        assertThat(s.kernelWeight()).isZero();
+        assertThat(s.appliedWeight()).isZero();
         assertThat(s.configured().weight()).isEqualTo(3);
         c2.up(true);
         advance(Duration.ofSeconds(3));
@@ -297,7 +297,7 @@ class DirectorTest {
         assertThat(s.quorumUp()).isFalse();
         assertThat(s.realServers()).anySatisfy(r -> {
             assertThat(r.role()).isEqualTo(DirectorState.Role.SORRY_SERVER);
-            assertThat(r.inKernel()).isTrue();
+            assertThat(r.installed()).isTrue();
         });
         c3.up(true);
         advance(Duration.ofSeconds(3));
@@ -316,7 +316,7 @@ class DirectorTest {
         assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 203.0.113.9:80=0");
         DirectorState.Server sorry = d.state().service(WEB).orElseThrow().realServer("203.0.113.9:80").orElseThrow();
         assertThat(sorry.role()).isEqualTo(DirectorState.Role.SORRY_SERVER);
-        assertThat(sorry.kernelWeight()).isZero();
+        assertThat(sorry.appliedWeight()).isZero();
         assertThat(d.state().service(WEB).orElseThrow().quorumUp()).isTrue();
 
         // without sorry_server_inhibit the sorry server is not in the table while quorum is met
@@ -379,7 +379,7 @@ class DirectorTest {
         assertThat(t.requests().subList(before, t.requests().size())).hasSize(1)
                 .allSatisfy(q -> assertThat(q).startsWith("EDIT_SERVER"));
         assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=5");
-        assertThat(d.state().service(WEB).orElseThrow().realServer("198.51.100.3:80").orElseThrow().kernelWeight())
+        assertThat(d.state().service(WEB).orElseThrow().realServer("198.51.100.3:80").orElseThrow().appliedWeight())
                 .isEqualTo(5);
     }
 
@@ -424,6 +424,30 @@ class DirectorTest {
         advance(Duration.ofSeconds(2));
         assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3");
         assertThat(d.state().service(WEB).orElseThrow().realServers()).hasSize(1);
+    }
+
+    @Test
+    void reload_serviceAddedChangedRemoved_configAppliedCarriesTypedChanges() throws Exception {
+        List<DirectorEvent> events = new ArrayList<>();
+        String mail = "virtual_server 192.0.2.101 25 {\n lb_algo rr\n lb_kind DR\n protocol TCP\n"
+                + " real_server 198.51.100.4 25 {\n  weight 1\n }\n}\n";
+        String dns = "virtual_server 192.0.2.102 53 {\n lb_algo rr\n lb_kind DR\n protocol UDP\n"
+                + " real_server 198.51.100.5 53 {\n  weight 1\n }\n}\n";
+        Director d = start(Director.builder(parse(conf(100, "", "1") + mail)).ipvs(new InMemoryIpvs()), "a",
+                "192.0.2.1", events);
+        advance(Duration.ofSeconds(5));
+        events.clear();
+
+        d.apply(parse(conf(100, "", "4") + dns));
+
+        DirectorEvent.ConfigApplied c = events.stream().filter(DirectorEvent.ConfigApplied.class::isInstance)
+                .map(DirectorEvent.ConfigApplied.class::cast).findFirst().orElseThrow();
+        ServiceKey mailKey = ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.101", 25);
+        ServiceKey dnsKey = ServiceKey.of(io.lvs4j.Protocol.UDP, "192.0.2.102", 53);
+        assertThat(c.servicesChanged()).containsExactly(new ServiceChange(ServiceChange.Kind.REMOVED, mailKey),
+                new ServiceChange(ServiceChange.Kind.CHANGED, WEB), new ServiceChange(ServiceChange.Kind.ADDED, dnsKey));
+        assertThat(c.servicesChanged()).extracting(Object::toString)
+                .containsExactly("-TCP 192.0.2.101:25", "~TCP 192.0.2.100:80", "+UDP 192.0.2.102:53");
     }
 
     @Test
@@ -477,9 +501,9 @@ class DirectorTest {
             assertThat(e.applied()).extracting(c -> c.key().toString()).contains("TCP 192.0.2.100:8080");
         });
         DirectorState s = d.state();
-        assertThat(s.service(ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.100", 443)).orElseThrow().inKernel())
+        assertThat(s.service(ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.100", 443)).orElseThrow().installed())
                 .isFalse();
-        assertThat(s.service(ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.100", 8080)).orElseThrow().inKernel())
+        assertThat(s.service(ServiceKey.of(io.lvs4j.Protocol.TCP, "192.0.2.100", 8080)).orElseThrow().installed())
                 .isTrue();
         assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.100:80", "TCP 192.0.2.100:8080");
         assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOf(DirectorEvent.Failure.class));
@@ -510,9 +534,9 @@ class DirectorTest {
                 .orElseThrow().service().scheduler();
         assertThat(inTable).isEqualTo(Scheduler.WRR);
         DirectorState.Service s = d.state().service(WEB).orElseThrow();
-        assertThat(s.inKernel()).isTrue();
+        assertThat(s.installed()).isTrue();
         assertThat(s.scheduler()).isEqualTo(inTable);
-        assertThat(s.kernel().scheduler()).isEqualTo(inTable);
+        assertThat(s.applied().scheduler()).isEqualTo(inTable);
         assertThat(s.configured().scheduler()).isEqualTo(Scheduler.TWOS);
         assertThat(s.settingsApplied()).isFalse();
 
@@ -664,7 +688,7 @@ class DirectorTest {
         Director d = start(Director.builder(parse(text)).ipvs(t), "a", "192.0.2.1", null);
         assertThat(rules(t)).isEqualTo(Map.of("TCP 192.0.2.100:80", "198.51.100.2:8080=2"));
         assertThat(d.state().instances()).isEmpty();
-        assertThat(d.state().services()).singleElement().satisfies(s -> assertThat(s.inKernel()).isTrue());
+        assertThat(d.state().services()).singleElement().satisfies(s -> assertThat(s.installed()).isTrue());
     }
 
     @Test

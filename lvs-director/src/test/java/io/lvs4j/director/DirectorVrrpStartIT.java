@@ -46,6 +46,7 @@ class DirectorVrrpStartIT {
                             });
                     assertThat(events).filteredOn(e -> e instanceof DirectorEvent.VirtualAddresses).singleElement()
                             .satisfies(e -> assertThat(((DirectorEvent.VirtualAddresses) e).addresses())
+                                    .extracting(a -> a.address().getHostAddress() + "/" + a.prefixLength())
                                     .containsExactly("192.0.2.111/24"));
                 }
             }

@@ -131,7 +131,7 @@ public final class RobustnessLabMain {
             events.clear();
         }
         for (DirectorState.Service s : d.state().services()) {
-            if (s.inKernel()) {
+            if (s.installed()) {
                 System.out.println("state-service " + s.key() + " " + s.scheduler().kernelName());
                 if (!s.settingsApplied()) {
                     System.out.println("state-not-applied " + s.key() + " configured "
@@ -139,9 +139,9 @@ public final class RobustnessLabMain {
                 }
             }
             for (DirectorState.Server r : s.realServers()) {
-                if (r.inKernel()) {
+                if (r.installed()) {
                     System.out.println("state-server " + s.key() + " " + r.configured().endpoint() + " "
-                            + r.kernelWeight());
+                            + r.appliedWeight());
                 }
             }
         }

@@ -14,6 +14,7 @@ import io.lvs4j.internal.Preconditions;
 import io.lvs4j.table.Drain;
 import io.lvs4j.table.IpvsStats;
 import io.lvs4j.vrrp.TrackedObject;
+import io.lvs4j.vrrp.VirtualAddress;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,7 +37,9 @@ import java.util.List;
  * configuredScheduler, inKernel, settingsApplied, quorumUp, connection counts, stats, and
  * {@code realServers} with address, port, forwarding, role, health, the configured
  * {@code weight}, the {@code desiredWeight} health wants and the {@code kernelWeight} the table
- * has, null when none), {@code syncDaemons}, {@code bgpSessions} (neighbor, remoteAs, state,
+ * has, null when none; {@code inKernel} and {@code kernelWeight} keep their names for scripts
+ * that read them, and are {@code DirectorState}'s {@code installed()} and {@code appliedWeight()},
+ * whatever table the director programs), {@code syncDaemons}, {@code bgpSessions} (neighbor, remoteAs, state,
  * uptimeMillis, announced, messagesReceived, messagesSent, establishedTransitions) and
  * {@code announcedAddresses} of route health injection. An event: {@code sequence}, {@code nanos} (the
  * director's clock), {@code type} ({@code vrrpTransition}, {@code virtualAddresses},
@@ -107,7 +110,7 @@ public final class DirectorJson {
             }
             g.field("scheduler", v.scheduler().toString());
             g.field("configuredScheduler", v.configured().scheduler().toString());
-            g.field("inKernel", v.inKernel());
+            g.field("inKernel", v.installed());
             g.field("settingsApplied", v.settingsApplied());
             g.field("quorumUp", v.quorumUp());
             g.field("activeConnections", v.activeConnections());
@@ -130,8 +133,8 @@ public final class DirectorJson {
                     g.nullValue();
                 }
                 g.name("kernelWeight");
-                if (r.inKernel()) {
-                    g.value(r.kernelWeight());
+                if (r.installed()) {
+                    g.value(r.appliedWeight());
                 } else {
                     g.nullValue();
                 }
@@ -264,7 +267,11 @@ public final class DirectorJson {
         } else if (e instanceof DirectorEvent.VirtualAddresses a) {
             g.field("instance", a.instance());
             g.field("held", a.held());
-            strings(g, "addresses", a.addresses());
+            g.name("addresses").beginArray();
+            for (VirtualAddress v : a.addresses()) {
+                g.value(Addresses.format(v.address()) + "/" + v.prefixLength());
+            }
+            g.endArray();
         } else if (e instanceof DirectorEvent.Health h) {
             HealthEvent he = h.event();
             g.field("event", he.type().name());
@@ -293,8 +300,8 @@ public final class DirectorJson {
             strings(g, "vrrpKept", c.vrrpKept());
             strings(g, "servicesChanged", c.servicesChanged());
         } else if (e instanceof DirectorEvent.Routes r) {
-            strings(g, "announced", r.announced());
-            strings(g, "withdrawn", r.withdrawn());
+            addresses(g, "announced", r.announced());
+            addresses(g, "withdrawn", r.withdrawn());
         } else if (e instanceof DirectorEvent.Repaired rp) {
             changes(g, rp.applied());
         } else if (e instanceof DirectorEvent.Recovered rc) {

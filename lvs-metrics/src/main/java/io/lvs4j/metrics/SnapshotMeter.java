@@ -94,7 +94,7 @@ enum SnapshotMeter {
             case SERVICE_CONNECTIONS_ACTIVE -> s.activeConnections();
             case SERVICE_CONNECTIONS_INACTIVE -> s.inactiveConnections();
             case SERVICE_QUORUM_UP -> s.quorumUp() ? 1 : 0;
-            case SERVICE_IN_KERNEL -> s.inKernel() ? 1 : 0;
+            case SERVICE_IN_KERNEL -> s.installed() ? 1 : 0;
             default -> stat(s.stats());
         };
     }
@@ -103,12 +103,12 @@ enum SnapshotMeter {
         return switch (this) {
             case BACKEND_CONNECTIONS_ACTIVE -> r.activeConnections();
             case BACKEND_CONNECTIONS_INACTIVE -> r.inactiveConnections();
-            case BACKEND_WEIGHT -> r.kernelWeight();
+            case BACKEND_WEIGHT -> r.appliedWeight();
             case BACKEND_WEIGHT_CONFIGURED -> r.configured().weight();
             case BACKEND_WEIGHT_DESIRED -> r.desiredWeight();
             case BACKEND_UP -> r.health() == DirectorState.Health.DOWN ? 0 : 1;
             case BACKEND_CHECKED -> r.health() == DirectorState.Health.UNCHECKED ? 0 : 1;
-            case BACKEND_IN_KERNEL -> r.inKernel() ? 1 : 0;
+            case BACKEND_IN_KERNEL -> r.installed() ? 1 : 0;
             default -> stat(r.stats());
         };
     }

@@ -6,11 +6,14 @@ import io.lvs4j.RealServer;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.Director;
 import io.lvs4j.director.DirectorEvent;
+import io.lvs4j.director.ServiceChange;
 import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.time.VirtualClock;
 import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.TransitionReason;
+import io.lvs4j.vrrp.VirtualAddress;
 import java.io.StringWriter;
+import java.net.InetAddress;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -68,18 +71,39 @@ class DirectorJsonTest {
     }
 
     @Test
-    void event_routes_announcedAndWithdrawn() {
-        String s = DirectorJson.event(new DirectorEvent.Routes(5, 7, List.of("198.51.100.10"),
-                List.of("2001:db8::10")));
+    void event_routes_announcedAndWithdrawn() throws Exception {
+        String s = DirectorJson.event(new DirectorEvent.Routes(5, 7, List.of(InetAddress.getByName("198.51.100.10")),
+                List.of(InetAddress.getByName("2001:db8::10"))));
         assertThat(s).isEqualTo("{\"sequence\":5,\"nanos\":7,\"type\":\"routes\",\"announced\":[\"198.51.100.10\"],"
                 + "\"withdrawn\":[\"2001:db8::10\"]}");
+    }
+
+    @Test
+    void event_configApplied_servicesChangedAsSignedKeys() {
+        io.lvs4j.ServiceKey web = VirtualService.tcp("192.0.2.100", 80).build().key();
+        io.lvs4j.ServiceKey dns = VirtualService.udp("192.0.2.101", 53).build().key();
+        String s = DirectorJson.event(new DirectorEvent.ConfigApplied(6, 8, List.of("VI_2"), List.of("VI_1"),
+                List.of(ServiceChange.removed(dns), ServiceChange.changed(web), ServiceChange.added(dns))));
+        assertThat(s).isEqualTo("{\"sequence\":6,\"nanos\":8,\"type\":\"configApplied\",\"vrrpRestarted\":[\"VI_2\"],"
+                + "\"vrrpKept\":[\"VI_1\"],\"servicesChanged\":[\"-UDP 192.0.2.101:53\",\"~TCP 192.0.2.100:80\","
+                + "\"+UDP 192.0.2.101:53\"]}");
+    }
+
+    @Test
+    void event_virtualAddresses_addressAndPrefixOnly() {
+        String s = DirectorJson.event(new DirectorEvent.VirtualAddresses(2, 3, "VI_1", true,
+                List.of(VirtualAddress.of("192.0.2.10/24"), VirtualAddress.builder("2001:db8::10/64").device("eth1")
+                        .build())));
+        assertThat(s).isEqualTo("{\"sequence\":2,\"nanos\":3,\"type\":\"virtualAddresses\",\"instance\":\"VI_1\","
+                + "\"held\":true,\"addresses\":[\"192.0.2.10/24\",\"2001:db8::10/64\"]}");
     }
 
     @Test
     void event_recovered_typeRecoveredWithWhatWasRemovedAndAdopted() {
         io.lvs4j.ServiceKey gone = VirtualService.tcp("192.0.2.100", 80).build().key();
         io.lvs4j.ServiceKey kept = VirtualService.udp("192.0.2.101", 53).build().key();
-        String s = DirectorJson.event(new DirectorEvent.Recovered(3, 11, 4242, List.of("192.0.2.10/32 dev eth0"),
+        String s = DirectorJson.event(new DirectorEvent.Recovered(3, 11, 4242,
+                List.of(VirtualAddress.builder("192.0.2.10/32").device("eth0").build()),
                 List.of(gone), List.of(kept)));
         assertThat(s).isEqualTo("{\"sequence\":3,\"nanos\":11,\"type\":\"recovered\",\"previousPid\":4242,"
                 + "\"addressesRemoved\":[\"192.0.2.10/32 dev eth0\"],\"servicesRemoved\":[\"TCP 192.0.2.100:80\"],"

@@ -54,6 +54,11 @@ public final class InMemoryNetwork {
         this.clock = Preconditions.checkNotNull(clock, "clock");
     }
 
+    /** The clock the network delivers on (the one its hosts' directors and routers run on). */
+    public VirtualClock clock() {
+        return clock;
+    }
+
     /**
      * A host on this link for a {@link io.lvs4j.vrrp.VrrpNode}, named {@code node} (the name
      * {@link #interfaceUp}, {@link #linkUp} and {@link #partition} use): its instances send from
