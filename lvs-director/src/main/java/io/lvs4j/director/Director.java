@@ -123,7 +123,7 @@ public final class Director implements AutoCloseable {
     /** The namespace's lock and ownership record, and the recovery after a crash. */
     private final Ownership ownership;
     private final StrictFirewall firewall; // vrrp_strict's rules (StrictFirewall)
-    /** Route health injection, or null (then no BGP speaker runs). */
+    /** Route health injection (without settings no BGP speaker runs; a reload may add them). */
     private final RouteInjector injector;
 
     // ---- on the director's thread ----
@@ -209,7 +209,7 @@ public final class Director implements AutoCloseable {
                 : VrrpUnit.linux(b.netns, b.addressDelegate), loop, events, firewall, hooks);
         this.syncDaemon = new SyncFollower(b.sync, table, read, events, vrrp::isMaster, hooks::recordOwnership,
                 () -> closing);
-        this.injector = b.rhi == null ? null : new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
+        this.injector = new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
                 new RouteInjector.Sink() {
                     @Override
                     public void routes(List<InetAddress> announced, List<InetAddress> withdrawn) {
@@ -223,8 +223,8 @@ public final class Director implements AutoCloseable {
                     }
                 });
         this.ownership = new Ownership(runDir, addressRemover, b.addressDelegate, b.netns, table, events, vrrp,
-                syncDaemon, configured, owned, injector, b.rhi, firewall, () -> closing);
-        this.reload = new Reload(loop, events, vrrp, services, cycle, commands, monitor, syncDaemon, firewall, b.rhi,
+                syncDaemon, configured, owned, injector, firewall, () -> closing);
+        this.reload = new Reload(loop, events, vrrp, services, cycle, commands, monitor, syncDaemon, firewall, injector,
                 b.netns, () -> closed, mapped, b.scriptPolicy);
     }
 
