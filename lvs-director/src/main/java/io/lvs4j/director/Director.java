@@ -785,6 +785,12 @@ public final class Director implements AutoCloseable {
             return this;
         }
 
+        /** A sync daemon as master and backup both, from the start ({@code lvs_sync_daemon} without an instance). */
+        public Builder syncDaemon(SyncDaemon daemon) {
+            this.sync = new KeepalivedMapping.Sync(Preconditions.checkNotNull(daemon, "sync daemon"), null);
+            return this;
+        }
+
         /**
          * Runs in the network namespace {@code /run/netns/NAME}: the IPVS table, VRRP sockets and
          * VIPs there, and the health checks (every check's socket, MISC_CHECK's processes, PING_CHECK's
@@ -1003,7 +1009,7 @@ public final class Director implements AutoCloseable {
             Preconditions.checkState(network == null || clock != null, "inMemoryVrrp", "without virtualClock",
                     "a virtual clock too");
             VrrpUnit.specs(instances, groups, scripts); // checks the sync groups
-            if (sync != null) {
+            if (sync != null && sync.instance() != null) {
                 boolean known = instances.stream().anyMatch(i -> i.name().equals(sync.instance()));
                 Preconditions.checkArgument(known, "lvs_sync_daemon instance", sync.instance(),
                         "one of the vrrp_instances");
