@@ -126,9 +126,9 @@ final class RouteInjector {
      * off the device), then the speaker's graceful shutdown. Changed: the running speaker
      * {@linkplain BgpSpeaker#reconfigure reconfigured} (sessions of unchanged neighbours stay), or,
      * when its listener changes, every route withdrawn and a new speaker started. A device that
-     * changes: every route withdrawn from the old one first. Failures (a port in use, a TCP MD5
-     * key refused) are reported; after a failed start route health injection is off (a later
-     * reload tries again).
+     * changes: every route withdrawn from the old one first. Failures are reported: a TCP MD5 key
+     * refused leaves the running settings as they were; after a failed start (a port in use)
+     * route health injection is off. A later reload tries again.
      */
     void reconfigure(Plan plan) {
         RouteHealthInjection now = settings;
@@ -151,7 +151,9 @@ final class RouteInjector {
                 try {
                     speaker.reconfigure(plan.speaker());
                 } catch (InterfaceException | RuntimeException e) {
-                    sink.failure("bgp_speaker", e); // the speaker keeps its settings; the rest follows
+                    // the speaker changed nothing: neither does the rest (a later reload tries again)
+                    sink.failure("bgp_speaker (the running settings are kept)", e);
+                    return;
                 }
                 if (!now.device().equals(plan.next().device())
                         || onDevice != plan.next().addressOnDevice().orElse(kernelTable)) {
