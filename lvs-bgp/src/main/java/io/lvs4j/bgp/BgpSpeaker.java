@@ -56,6 +56,9 @@ import org.slf4j.LoggerFactory;
  * called from any thread; the sessions run on the speaker's {@link Scheduler} (its own thread by
  * default, or the one given to the builder), where listeners are called too.
  *
+ * <p>{@link #reconfigure} changes the neighbours, router ID and AS of a running speaker: a
+ * neighbour whose settings stay keeps its session.
+ *
  * <p>It never advertises graceful restart: when the speaker's process dies, the kernel closes its
  * TCP connections and the routers withdraw its routes at once; when its host dies, within the hold
  * time.
@@ -67,14 +70,15 @@ public final class BgpSpeaker implements AutoCloseable {
     /** Where a speaker is in its life. */
     private enum Phase { NEW, RUNNING, SHUTTING_DOWN, CLOSED }
 
-    private final Inet4Address routerId;
-    private final long localAs;
-    private final List<BgpNeighbor> neighbors;
+    // the settings {@link #reconfigure} may change
+    private volatile Inet4Address routerId;
+    private volatile long localAs;
+    private volatile List<BgpNeighbor> neighbors;
+    private volatile Duration connectRetry;
+    private volatile Duration connectRetryMax;
     private final boolean listen;
     private final InetAddress listenAddress;
     private final int listenPort;
-    private final Duration connectRetry;
-    private final Duration connectRetryMax;
     private final Scheduler givenScheduler;
     private final String networkNamespace;
     private final List<BgpListener> listeners;
@@ -83,6 +87,8 @@ public final class BgpSpeaker implements AutoCloseable {
     private final DoubleSupplier givenRandom;
 
     private final Object lock = new Object();
+    /** Held by {@link #reconfigure} (one at a time). */
+    private final Object reconfigureLock = new Object();
     private final LinkedHashSet<InetAddress> routes = new LinkedHashSet<>();
     private boolean gracefulShutdown;
     private volatile Phase phase = Phase.NEW;
@@ -215,6 +221,180 @@ public final class BgpSpeaker implements AutoCloseable {
                 session.start();
             }
         });
+    }
+
+    /**
+     * Whether {@link #reconfigure} can bring this speaker to {@code settings}: the same listener
+     * (whether it listens, its address and port), network namespace and scheduler. Anything else
+     * a new speaker must change.
+     */
+    public boolean reconfigurable(BgpSpeaker settings) {
+        Preconditions.checkNotNull(settings, "settings");
+        return listen == settings.listen && java.util.Objects.equals(listenAddress, settings.listenAddress)
+                && listenPort == settings.listenPort && java.util.Objects.equals(networkNamespace, settings.networkNamespace)
+                && givenScheduler == settings.givenScheduler;
+    }
+
+    /**
+     * Brings this speaker to the router ID, local AS, neighbours and connect retry of
+     * {@code settings} (a speaker built for the purpose and never started) without disturbing
+     * what stays: a neighbour whose settings are equal keeps its session (no flap); a neighbour
+     * that is gone gets a Cease NOTIFICATION (RFC 4486 Peer De-configured) and its connection
+     * closes; a new neighbour's session starts; a neighbour whose settings changed (remote AS,
+     * hold time, password, port, local address, ...) is restarted (Cease, Other Configuration
+     * Change). A new router ID, local AS or connect retry restarts every session. The routes
+     * announced stay announced, to each session once it is up. The listeners are this speaker's.
+     * Works before {@link #start()} too (the settings are then the ones it starts with). The
+     * sessions change on the speaker's scheduler, after this returns.
+     *
+     * @throws IllegalArgumentException when {@code settings} are not {@link #reconfigurable} (a
+     *     new speaker must change those); nothing changed then
+     * @throws InterfaceException when the TCP MD5 key of a new or changed neighbour is refused on
+     *     the listening socket; nothing changed then
+     * @throws IllegalStateException after {@link #shutdown} or {@link #close()}
+     */
+    public void reconfigure(BgpSpeaker settings) throws InterfaceException {
+        Preconditions.checkNotNull(settings, "settings");
+        Preconditions.checkArgument(reconfigurable(settings), "settings", settings,
+                "the same listener, network namespace and scheduler (a new speaker otherwise)");
+        synchronized (reconfigureLock) {
+            Map<InetAddress, BgpNeighbor> before = new LinkedHashMap<>();
+            for (BgpNeighbor n : neighbors) {
+                before.put(n.address(), n);
+            }
+            boolean restartAll = !routerId.equals(settings.routerId) || localAs != settings.localAs
+                    || !connectRetry.equals(settings.connectRetry) || !connectRetryMax.equals(settings.connectRetryMax);
+            List<InetAddress> restart = new ArrayList<>();
+            List<InetAddress> added = new ArrayList<>();
+            for (BgpNeighbor n : settings.neighbors) {
+                BgpNeighbor was = before.get(n.address());
+                if (was == null) {
+                    added.add(n.address());
+                } else if (restartAll || !was.equals(n)) {
+                    restart.add(n.address());
+                }
+            }
+            List<InetAddress> removed = new ArrayList<>();
+            for (InetAddress a : before.keySet()) {
+                if (settings.neighbors.stream().noneMatch(n -> n.address().equals(a))) {
+                    removed.add(a);
+                }
+            }
+            Phase p;
+            synchronized (lock) {
+                checkOpen();
+                p = phase;
+            }
+            if (p == Phase.RUNNING) {
+                setKeys(settings, before, added, restart);
+            }
+            routerId = settings.routerId;
+            localAs = settings.localAs;
+            connectRetry = settings.connectRetry;
+            connectRetryMax = settings.connectRetryMax;
+            neighbors = settings.neighbors;
+            if (p != Phase.RUNNING) {
+                return;
+            }
+            for (InetAddress a : removed) {
+                if (before.get(a).hasPassword()) {
+                    try {
+                        transport.md5Key(a, null);
+                    } catch (InterfaceException | RuntimeException e) {
+                        LOG.warn("BGP: TCP MD5 key of removed neighbor {} left on the listener: {}", Addresses.format(a),
+                                e.getMessage());
+                    }
+                }
+            }
+            LOG.info("BGP speaker {} AS {} reconfigured: neighbors kept {}, added {}, restarted {}, removed {}",
+                    Addresses.format(routerId), localAs, settings.neighbors.size() - added.size() - restart.size(),
+                    format(added), format(restart), format(removed));
+            List<BgpNeighbor> next = settings.neighbors;
+            Inet4Address id = settings.routerId;
+            long as = settings.localAs;
+            onScheduler(() -> swapSessions(next, id, as, restartAll, removed, restart));
+        }
+    }
+
+    /**
+     * The TCP MD5 keys of new and changed neighbours on the listening socket, before any session
+     * changes; on a refusal those set are undone and nothing else changes.
+     */
+    private void setKeys(BgpSpeaker settings, Map<InetAddress, BgpNeighbor> before, List<InetAddress> added,
+            List<InetAddress> restart) throws InterfaceException {
+        if (!listen) {
+            return;
+        }
+        List<InetAddress> done = new ArrayList<>();
+        try {
+            for (BgpNeighbor n : settings.neighbors) {
+                if (!added.contains(n.address()) && !restart.contains(n.address())) {
+                    continue;
+                }
+                BgpNeighbor was = before.get(n.address());
+                if (n.hasPassword()) {
+                    transport.md5Key(n.address(), n.passwordBytes());
+                    done.add(n.address());
+                } else if (was != null && was.hasPassword()) {
+                    transport.md5Key(n.address(), null);
+                    done.add(n.address());
+                }
+            }
+        } catch (InterfaceException | RuntimeException e) {
+            for (InetAddress a : done) {
+                BgpNeighbor was = before.get(a);
+                try {
+                    transport.md5Key(a, was != null && was.hasPassword() ? was.passwordBytes() : null);
+                } catch (InterfaceException | RuntimeException undo) {
+                    e.addSuppressed(undo);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** On the scheduler: the sessions of the neighbours that go or change stop, the new ones start. */
+    private void swapSessions(List<BgpNeighbor> next, Inet4Address id, long as, boolean restartAll,
+            List<InetAddress> removed, List<InetAddress> restart) {
+        if (closed.isDone() || phase != Phase.RUNNING) {
+            return;
+        }
+        Map<InetAddress, Session> old = sessions;
+        Core c = core;
+        if (restartAll) {
+            c = new Core(Addresses.toInt(id), as, c.scheduler, c.transport, connectRetry.toNanos(),
+                    connectRetryMax.toNanos(), c.random, listeners);
+            pushRoutes(c);
+        }
+        for (InetAddress a : removed) {
+            old.get(a).stop(Bgp.PEER_DECONFIGURED);
+        }
+        for (InetAddress a : restart) {
+            old.get(a).stop(Bgp.OTHER_CONFIGURATION_CHANGE);
+        }
+        Map<InetAddress, Session> m = new LinkedHashMap<>();
+        List<Session> start = new ArrayList<>();
+        for (BgpNeighbor n : next) {
+            Session s = old.get(n.address());
+            if (s == null || restart.contains(n.address())) {
+                s = new Session(n, c);
+                start.add(s);
+            }
+            m.put(n.address(), s);
+        }
+        core = c;
+        sessions = m;
+        for (Session s : start) {
+            s.start();
+        }
+    }
+
+    private static List<String> format(List<InetAddress> as) {
+        List<String> out = new ArrayList<>();
+        for (InetAddress a : as) {
+            out.add(Addresses.format(a));
+        }
+        return out;
     }
 
     /**

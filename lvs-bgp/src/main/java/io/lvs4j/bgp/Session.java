@@ -135,13 +135,23 @@ final class Session {
 
     /** ManualStop: a Cease (Administrative Shutdown) if a session is being set up or up; then IDLE. */
     void stop() {
+        stop(Bgp.ADMINISTRATIVE_SHUTDOWN);
+    }
+
+    /**
+     * ManualStop with this Cease subcode (RFC 4486: Peer De-configured for a neighbour removed,
+     * Other Configuration Change for one restarted with new settings); the shutdown communication
+     * (RFC 8203) goes with Administrative Shutdown only.
+     */
+    void stop(int ceaseSubcode) {
         enabled = false;
+        byte[] data = ceaseSubcode == Bgp.ADMINISTRATIVE_SHUTDOWN ? shutdownCommunication() : NONE;
         if (rival != null) {
-            notifyAndClose(rival, Bgp.CEASE, Bgp.ADMINISTRATIVE_SHUTDOWN, shutdownCommunication());
+            notifyAndClose(rival, Bgp.CEASE, ceaseSubcode, data);
             rival = null;
         }
         if (conn != null && state.compareTo(SessionState.OPEN_SENT) >= 0) {
-            notifyAndClose(conn, Bgp.CEASE, Bgp.ADMINISTRATIVE_SHUTDOWN, shutdownCommunication());
+            notifyAndClose(conn, Bgp.CEASE, ceaseSubcode, data);
             conn = null;
         }
         if (state != SessionState.IDLE) {

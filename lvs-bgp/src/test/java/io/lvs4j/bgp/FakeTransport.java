@@ -41,6 +41,17 @@ final class FakeTransport implements Transport {
     }
 
     @Override
+    public void md5Key(InetAddress peer, byte[] key) {
+        java.util.Map<InetAddress, byte[]> m = new java.util.HashMap<>(keys);
+        if (key == null) {
+            m.remove(peer);
+        } else {
+            m.put(peer, key);
+        }
+        keys = m;
+    }
+
+    @Override
     public Connection connect(InetSocketAddress remote, InetAddress local, byte[] md5Key, Object attachment) {
         Conn c = new Conn(true, remote, new InetSocketAddress(local != null ? local : Addresses.parse("192.0.2.11",
                 "local"), nextPort++), attachment);

@@ -123,7 +123,7 @@ public final class Director implements AutoCloseable {
     /** The namespace's lock and ownership record, and the recovery after a crash. */
     private final Ownership ownership;
     private final StrictFirewall firewall; // vrrp_strict's rules (StrictFirewall)
-    /** Route health injection, or null (then no BGP speaker runs). */
+    /** Route health injection (without settings no BGP speaker runs; a reload may add them). */
     private final RouteInjector injector;
 
     // ---- on the director's thread ----
@@ -209,7 +209,7 @@ public final class Director implements AutoCloseable {
                 : VrrpUnit.linux(b.netns, b.addressDelegate), loop, events, firewall, hooks);
         this.syncDaemon = new SyncFollower(b.sync, table, read, events, vrrp::isMaster, hooks::recordOwnership,
                 () -> closing);
-        this.injector = b.rhi == null ? null : new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
+        this.injector = new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
                 new RouteInjector.Sink() {
                     @Override
                     public void routes(List<InetAddress> announced, List<InetAddress> withdrawn) {
@@ -223,8 +223,8 @@ public final class Director implements AutoCloseable {
                     }
                 });
         this.ownership = new Ownership(runDir, addressRemover, b.addressDelegate, b.netns, table, events, vrrp,
-                syncDaemon, configured, owned, injector, b.rhi, firewall, () -> closing);
-        this.reload = new Reload(loop, events, vrrp, services, cycle, commands, monitor, syncDaemon, firewall, b.rhi,
+                syncDaemon, configured, owned, injector, firewall, () -> closing);
+        this.reload = new Reload(loop, events, vrrp, services, cycle, commands, monitor, syncDaemon, firewall, injector,
                 b.netns, () -> closed, mapped, b.scriptPolicy);
     }
 
@@ -785,6 +785,12 @@ public final class Director implements AutoCloseable {
             return this;
         }
 
+        /** A sync daemon as master and backup both, from the start ({@code lvs_sync_daemon} without an instance). */
+        public Builder syncDaemon(SyncDaemon daemon) {
+            this.sync = new KeepalivedMapping.Sync(Preconditions.checkNotNull(daemon, "sync daemon"), null);
+            return this;
+        }
+
         /**
          * Runs in the network namespace {@code /run/netns/NAME}: the IPVS table, VRRP sockets and
          * VIPs there, and the health checks (every check's socket, MISC_CHECK's processes, PING_CHECK's
@@ -1003,7 +1009,7 @@ public final class Director implements AutoCloseable {
             Preconditions.checkState(network == null || clock != null, "inMemoryVrrp", "without virtualClock",
                     "a virtual clock too");
             VrrpUnit.specs(instances, groups, scripts); // checks the sync groups
-            if (sync != null) {
+            if (sync != null && sync.instance() != null) {
                 boolean known = instances.stream().anyMatch(i -> i.name().equals(sync.instance()));
                 Preconditions.checkArgument(known, "lvs_sync_daemon instance", sync.instance(),
                         "one of the vrrp_instances");

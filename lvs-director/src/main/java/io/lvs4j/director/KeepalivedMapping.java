@@ -34,8 +34,9 @@ final class KeepalivedMapping {
     record Notify(String up, String down) {}
 
     /**
-     * {@code lvs_sync_daemon INTERFACE [inst] INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDR]};
-     * the sync id defaults to the instance's VRID, as keepalived's does.
+     * {@code lvs_sync_daemon INTERFACE [[inst] INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]};
+     * the sync id defaults to the instance's VRID, as keepalived's does. {@code instance} null: no
+     * instance, master and backup both (keepalived's checker process does that; sync id 0 by default).
      */
     record Sync(SyncDaemon template, String instance) {}
 
@@ -60,13 +61,17 @@ final class KeepalivedMapping {
         if (s == null) {
             return null;
         }
-        io.lvs4j.vrrp.VrrpInstance vi = instances.stream().filter(i -> i.name().equals(s.instance())).findFirst()
-                .orElseThrow(() -> Preconditions.invalid("lvs_sync_daemon instance", s.instance(),
-                        "one of the vrrp_instances"));
+        int vrid = 0; // keepalived's default without an instance
+        if (s.instance() != null) {
+            io.lvs4j.vrrp.VrrpInstance vi = instances.stream().filter(i -> i.name().equals(s.instance())).findFirst()
+                    .orElseThrow(() -> Preconditions.invalid("lvs_sync_daemon instance", s.instance(),
+                            "one of the vrrp_instances"));
+            vrid = vi.virtualRouterId();
+        }
         SyncDaemon.Builder b = SyncDaemon.builder(SyncDaemon.Role.MASTER, s.interfaceName());
         // keepalived's default id: the VRID, so that pairs of different instances on one link (and a
         // keepalived backup, which filters on its sync id) keep their connections apart
-        b.syncId(s.syncId() != null ? s.syncId() : vi.virtualRouterId());
+        b.syncId(s.syncId() != null ? s.syncId() : vrid);
         if (s.maxLength() != null) {
             b.maxLength(s.maxLength());
         }

@@ -41,8 +41,7 @@ final class Ownership {
     private final SyncFollower syncDaemon;
     private final Map<ServiceKey, ServiceHealth> configured; // the director's, live
     private final Set<ServiceKey> owned; // the director's, live
-    private final RouteInjector injector; // null without route health injection
-    private final RouteHealthInjection rhi;
+    private final RouteInjector injector; // route health injection (its settings follow reloads)
     private final StrictFirewall firewall; // vrrp_strict's rules: a crashed run's are removed
     private final BooleanSupplier closing;
     private OwnershipRecord recorded; // the record last written
@@ -51,7 +50,7 @@ final class Ownership {
     Ownership(RunDirectory runDir, AddressRemover addressRemover, AddressDelegate addressDelegate, String netns,
             IpvsTable table, Events events, VrrpUnits vrrp, SyncFollower syncDaemon,
             Map<ServiceKey, ServiceHealth> configured, Set<ServiceKey> owned, RouteInjector injector,
-            RouteHealthInjection rhi, StrictFirewall firewall, BooleanSupplier closing) {
+            StrictFirewall firewall, BooleanSupplier closing) {
         this.runDir = runDir;
         this.addressRemover = addressRemover;
         this.addressDelegate = addressDelegate;
@@ -63,7 +62,6 @@ final class Ownership {
         this.configured = configured;
         this.owned = owned;
         this.injector = injector;
-        this.rhi = rhi;
         this.firewall = firewall;
         this.closing = closing;
     }
@@ -95,9 +93,7 @@ final class Ownership {
         }
         Recovery.Plan plan = Recovery.plan(crashed, Set.of(), configured.keySet(), inTable, syncDaemon.configured(),
                 new HashSet<>(rhiRoutes()));
-        if (injector != null) {
-            injector.adopt(crashed.routes); // those kept: off the device while not announced
-        }
+        injector.adopt(crashed.routes); // those kept: off the device while not announced
         List<VirtualAddress> removed = new ArrayList<>();
         for (OwnershipRecord.Vip v : plan.removeAddresses()) {
             try {
@@ -184,7 +180,8 @@ final class Ownership {
      * announced addresses (recorded before any is added, as the VIPs are), none when it puts none there.
      */
     private List<OwnershipRecord.Route> rhiRoutes() {
-        if (injector == null || !injector.onDevice()) {
+        RouteHealthInjection rhi = injector.settings();
+        if (rhi == null || !injector.onDevice()) {
             return List.of();
         }
         Set<OwnershipRecord.Route> out = new LinkedHashSet<>();

@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * {@link Director#apply}: a new keepalived.conf, mapped and checked, its new VRRP units built
  * before anything running changes, then the difference applied (units, services, timeouts,
- * commands, script policy, sync daemon). Holds the configuration as last mapped and the script
+ * commands, script policy, sync daemon, route health injection). Holds the configuration as last mapped and the script
  * policy. Called from any thread; the changes run on the director's.
  */
 final class Reload {
@@ -39,7 +38,7 @@ final class Reload {
     private final HealthMonitor monitor;
     private final SyncFollower syncDaemon;
     private final StrictFirewall firewall; // vrrp_strict's rules follow the configuration
-    private final RouteHealthInjection rhi; // as started: a reload does not change it
+    private final RouteInjector injector; // route health injection: a reload changes it live
     private final String netns;
     private final BooleanSupplier closed;
     /** The keepalived.conf as last mapped: apply() maps only the virtual_server blocks that differ from it. */
@@ -49,7 +48,7 @@ final class Reload {
 
     Reload(Loop loop, Events events, VrrpUnits vrrp, ConfiguredServices services, ReconcileCycle cycle,
             ServiceCommands commands, HealthMonitor monitor, SyncFollower syncDaemon, StrictFirewall firewall,
-            RouteHealthInjection rhi, String netns, BooleanSupplier closed, KeepalivedMapping.Mapped mapped,
+            RouteInjector injector, String netns, BooleanSupplier closed, KeepalivedMapping.Mapped mapped,
             ScriptPolicy scriptPolicy) {
         this.loop = loop;
         this.events = events;
@@ -60,7 +59,7 @@ final class Reload {
         this.monitor = monitor;
         this.syncDaemon = syncDaemon;
         this.firewall = firewall;
-        this.rhi = rhi;
+        this.injector = injector;
         this.netns = netns;
         this.closed = closed;
         this.mapped = mapped;
@@ -81,7 +80,7 @@ final class Reload {
         ScriptPolicy newPolicy = KeepalivedMapping.scriptPolicy(config.globalDefs());
         Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
         VrrpMapper.Vrrp mappedVrrp = VrrpMapper.map(config);
-        RouteHealthInjection newRhi = BgpMapping.map(config);
+        RouteInjector.Plan bgp = injector.plan(BgpMapping.map(config)); // the new speaker built and checked
         List<VrrpUnit.Spec> specs = VrrpUnit.specs(mappedVrrp.instances(), mappedVrrp.syncGroups(),
                 mappedVrrp.scripts());
         KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs(), mappedVrrp.instances());
@@ -144,11 +143,7 @@ final class Reload {
             syncDaemon.replace(newSync);
             long seq = events.next();
             events.emit(new DirectorEvent.ConfigApplied(seq, loop.nanos(), restarted, plan.kept(), changedServices));
-            if (!Objects.equals(newRhi, rhi)) {
-                // the speaker keeps its sessions; the services' routes follow the new services
-                events.failure("bgp_speaker", new IllegalStateException("bgp_speaker and announce/no_announce changes take"
-                        + " effect at the next start (the running speaker and its settings are kept)"));
-            }
+            injector.reconfigure(bgp); // sessions of unchanged neighbours stay; the routes follow the reconcile
             return cycle.reconcileNow();
         });
     }

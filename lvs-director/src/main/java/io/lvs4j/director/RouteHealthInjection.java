@@ -153,6 +153,7 @@ public final class RouteHealthInjection {
     public boolean equals(Object o) {
         return o instanceof RouteHealthInjection r && speaker.routerId().equals(r.speaker.routerId())
                 && speaker.localAs() == r.speaker.localAs() && speaker.neighbors().equals(r.speaker.neighbors())
+                && speaker.reconfigurable(r.speaker) // the same listener
                 && device.equals(r.device) && java.util.Objects.equals(addressOnDevice, r.addressOnDevice)
                 && stopDrain.equals(r.stopDrain) && noAnnounce.equals(r.noAnnounce) && addresses.equals(r.addresses);
     }

@@ -23,7 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Route health injection at work, on the director's thread: from the configured services and the
  * health view the addresses to announce (desired), the difference to what is announced, and the
- * speaker (and the device) brought to it.
+ * speaker (and the device) brought to it. Without settings (no {@code bgp_speaker}) it does
+ * nothing; a reload may give it settings, change them or take them away ({@link #plan},
+ * {@link #reconfigure}).
  */
 final class RouteInjector {
     private static final Logger LOG = LoggerFactory.getLogger(RouteInjector.class);
@@ -35,10 +37,15 @@ final class RouteInjector {
         void failure(String operation, Exception e);
     }
 
-    private final RouteHealthInjection settings;
-    private final BgpSpeaker speaker;
-    private final boolean onDevice;
+    private final boolean kernelTable;
     private final String netns;
+    /** The settings, or null: no route health injection (then no speaker either). */
+    private volatile RouteHealthInjection settings;
+    private volatile BgpSpeaker speaker;
+    private volatile boolean onDevice;
+    private boolean started;
+    /** The device the addresses in {@link #onDeviceNow} are on (the settings' at the time). */
+    private String device = RouteHealthInjection.DEFAULT_DEVICE;
     private final Sink sink;
     private final Set<InetAddress> announced = new LinkedHashSet<>();
     private final Set<InetAddress> onDeviceNow = new LinkedHashSet<>();
@@ -46,26 +53,145 @@ final class RouteInjector {
     private volatile boolean stopping;
     private volatile List<InetAddress> announcedView = List.of();
 
+    /** {@code settings} null: none (until a reload brings some). */
     RouteInjector(RouteHealthInjection settings, boolean kernelTable, String netns, Sink sink) {
-        this.settings = settings;
-        this.onDevice = settings.addressOnDevice().orElse(kernelTable);
+        this.kernelTable = kernelTable;
         this.netns = netns;
         this.sink = sink;
-        BgpSpeaker.Builder b = settings.speaker().toBuilder();
+        if (settings != null) {
+            this.settings = settings;
+            this.onDevice = settings.addressOnDevice().orElse(kernelTable);
+            this.device = settings.device();
+            this.speaker = speakerOf(settings);
+        }
+    }
+
+    /** A speaker (not started) with these settings, in the director's namespace unless they name one. */
+    private BgpSpeaker speakerOf(RouteHealthInjection s) {
+        BgpSpeaker.Builder b = s.speaker().toBuilder();
         if (netns != null) {
             b.networkNamespace(netns); // the director's namespace: where its addresses and its routers are
         }
-        this.speaker = b.build();
+        return b.build();
     }
 
-    /** Whether announced addresses go on the settings' device. */
+    /** The settings now, or null. */
+    RouteHealthInjection settings() {
+        return settings;
+    }
+
+    /** Whether announced addresses go on the settings' device (false without settings). */
     boolean onDevice() {
-        return onDevice;
+        return settings != null && onDevice;
     }
 
     /** Starts the speaker (listener bound, neighbours dialled); nothing is announced yet. */
     void start() throws InterfaceException {
-        speaker.start();
+        started = true;
+        if (speaker != null) {
+            speaker.start();
+        }
+    }
+
+    /** What a reload does to route health injection: worked out before anything changes. */
+    enum Change { NONE, ADD, REMOVE, RECONFIGURE, RESTART }
+
+    /** A reload's plan: the new settings, their speaker (not started; null without settings), the change. */
+    record Plan(RouteHealthInjection next, BgpSpeaker speaker, Change change) {}
+
+    /**
+     * The change to {@code next} (null: none), from any thread, before anything changes: the new
+     * speaker is built (and its settings checked) here. The settings' other parts (device,
+     * announce lists, drain) change along.
+     */
+    Plan plan(RouteHealthInjection next) {
+        RouteHealthInjection now = settings;
+        if (java.util.Objects.equals(now, next)) {
+            return new Plan(next, null, Change.NONE);
+        }
+        if (next == null) {
+            return new Plan(null, null, Change.REMOVE);
+        }
+        BgpSpeaker s = speakerOf(next);
+        BgpSpeaker running = speaker;
+        if (now == null || running == null) {
+            return new Plan(next, s, Change.ADD);
+        }
+        return new Plan(next, s, running.reconfigurable(s) ? Change.RECONFIGURE : Change.RESTART);
+    }
+
+    /**
+     * On the director's thread, during a reload: route health injection brought to the plan. Added:
+     * the speaker starts, the routes follow the next update. Removed: every route withdrawn (and
+     * off the device), then the speaker's graceful shutdown. Changed: the running speaker
+     * {@linkplain BgpSpeaker#reconfigure reconfigured} (sessions of unchanged neighbours stay), or,
+     * when its listener changes, every route withdrawn and a new speaker started. A device that
+     * changes: every route withdrawn from the old one first. Failures are reported: a TCP MD5 key
+     * refused leaves the running settings as they were; after a failed start (a port in use)
+     * route health injection is off. A later reload tries again.
+     */
+    void reconfigure(Plan plan) {
+        RouteHealthInjection now = settings;
+        switch (plan.change()) {
+            case NONE -> {
+                return;
+            }
+            case REMOVE -> {
+                apply(Set.of());
+                BgpSpeaker s = speaker;
+                settings = null;
+                speaker = null;
+                if (s != null) {
+                    s.shutdown(java.time.Duration.ZERO); // routes withdrawn, Cease; not waited for
+                }
+                LOG.info("route health injection: bgp_speaker removed, its routes withdrawn");
+            }
+            case ADD -> begin(plan);
+            case RECONFIGURE -> {
+                try {
+                    speaker.reconfigure(plan.speaker());
+                } catch (InterfaceException | RuntimeException e) {
+                    // the speaker changed nothing: neither does the rest (a later reload tries again)
+                    sink.failure("bgp_speaker (the running settings are kept)", e);
+                    return;
+                }
+                if (!now.device().equals(plan.next().device())
+                        || onDevice != plan.next().addressOnDevice().orElse(kernelTable)) {
+                    apply(Set.of()); // off the old device: the next update announces them from the new one
+                }
+                settings = plan.next();
+                onDevice = plan.next().addressOnDevice().orElse(kernelTable);
+                device = plan.next().device();
+            }
+            case RESTART -> {
+                apply(Set.of());
+                BgpSpeaker s = speaker;
+                speaker = null;
+                s.close(); // its listener closed: the new one may take the port
+                begin(plan);
+            }
+            default -> throw new IllegalStateException(plan.change().toString());
+        }
+    }
+
+    /** Settings and speaker from the plan; the speaker starts if the director has. */
+    private void begin(Plan plan) {
+        settings = plan.next();
+        onDevice = plan.next().addressOnDevice().orElse(kernelTable);
+        device = plan.next().device();
+        speaker = plan.speaker();
+        if (!started) {
+            return;
+        }
+        try {
+            plan.speaker().start();
+            LOG.info("route health injection: BGP speaker started by a reload");
+        } catch (InterfaceException | RuntimeException e) {
+            settings = null;
+            speaker = null;
+            announcedView = List.of();
+            sink.failure("starting the BGP speaker (route health injection off)", e);
+        }
     }
 
     /**
@@ -98,10 +224,11 @@ final class RouteInjector {
 
     /** Brings the announcements to the desired state (on the director's thread). */
     void update(Collection<ServiceKey> services, HealthView view) {
-        if (stopping) {
+        RouteHealthInjection s = settings;
+        if (stopping || s == null) {
             return;
         }
-        apply(desired(settings, services, view, announced));
+        apply(desired(s, services, view, announced));
     }
 
     /**
@@ -110,11 +237,11 @@ final class RouteInjector {
      * director announces only once its service is settled).
      */
     void adopt(Collection<OwnershipRecord.Route> left) {
-        if (!onDevice) {
+        if (!onDevice()) {
             return;
         }
         for (OwnershipRecord.Route r : left) {
-            if (r.device().equals(settings.device())) {
+            if (r.device().equals(device)) {
                 onDeviceNow.add(r.address());
             }
         }
@@ -140,7 +267,7 @@ final class RouteInjector {
         }
         for (InetAddress a : new ArrayList<>(announced)) {
             if (!want.contains(a)) {
-                speaker.withdraw(a);
+                speaker.withdraw(a); // not null while anything is announced
                 announced.remove(a);
                 withdrawn.add(a);
                 if (!stopping) {
@@ -175,6 +302,11 @@ final class RouteInjector {
         boolean had = !announcedView.isEmpty();
         stopping = true;
         onLoop.run(); // withdraws on the director's thread
+        BgpSpeaker speaker = this.speaker;
+        RouteHealthInjection settings = this.settings;
+        if (speaker == null || settings == null) {
+            return;
+        }
         try {
             speaker.shutdown(java.time.Duration.ZERO).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -202,7 +334,10 @@ final class RouteInjector {
     /** After the rules are gone: the speaker closed, the addresses off the device. */
     void close() {
         stopping = true;
-        speaker.close();
+        BgpSpeaker speaker = this.speaker;
+        if (speaker != null) {
+            speaker.close();
+        }
         for (InetAddress a : new ArrayList<>(onDeviceNow)) {
             removeFromDevice(a);
         }
@@ -213,7 +348,8 @@ final class RouteInjector {
     }
 
     List<BgpSession> sessions() {
-        return speaker.sessions();
+        BgpSpeaker s = speaker;
+        return s == null ? List.of() : s.sessions();
     }
 
     /** What the director announces now (the speaker sends it to each neighbour whose session is up). */
@@ -227,7 +363,7 @@ final class RouteInjector {
         }
         try {
             Rtnetlink r = rtnetlink();
-            int index = r.linkIndex(settings.device());
+            int index = r.linkIndex(device);
             boolean there = false;
             for (InterfaceAddress x : r.addresses(index)) {
                 there |= x.address().equals(a);
@@ -238,7 +374,7 @@ final class RouteInjector {
             onDeviceNow.add(a);
             return true;
         } catch (InterfaceException | RuntimeException e) {
-            sink.failure("adding " + Addresses.format(a) + " to " + settings.device() + " (not announced)", e);
+            sink.failure("adding " + Addresses.format(a) + " to " + device + " (not announced)", e);
             return false;
         }
     }
@@ -249,14 +385,14 @@ final class RouteInjector {
         }
         try {
             Rtnetlink r = rtnetlink();
-            int index = r.linkIndex(settings.device());
+            int index = r.linkIndex(device);
             for (InterfaceAddress x : r.addresses(index)) {
                 if (x.address().equals(a)) {
                     r.removeAddress(x);
                 }
             }
         } catch (InterfaceException | RuntimeException e) {
-            sink.failure("removing " + Addresses.format(a) + " from " + settings.device(), e);
+            sink.failure("removing " + Addresses.format(a) + " from " + device, e);
         }
     }
 

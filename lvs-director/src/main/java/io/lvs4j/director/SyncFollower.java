@@ -11,7 +11,9 @@ import java.util.function.Predicate;
 
 /**
  * The IPVS sync daemon ({@code lvs_sync_daemon}) follows its VRRP instance: master while the
- * instance is master, backup otherwise. On the director's thread.
+ * instance is master, backup otherwise. Without an instance, master and backup both run from the
+ * start (keepalived 2.2.7's checker process does that: every director sends its connections and
+ * takes the others'). On the director's thread.
  */
 final class SyncFollower {
     private final IpvsTable table;
@@ -50,7 +52,7 @@ final class SyncFollower {
 
     /** {@code instance} changed state: the daemon follows it if it is the daemon's. */
     void stateChanged(String instance) {
-        if (sync != null && sync.instance().equals(instance)) {
+        if (sync != null && instance.equals(sync.instance())) {
             follow();
         }
     }
@@ -69,9 +71,14 @@ final class SyncFollower {
         if (sync == null || closing.getAsBoolean()) {
             return;
         }
-        SyncDaemon.Role want = isMaster.test(sync.instance()) ? SyncDaemon.Role.MASTER : SyncDaemon.Role.BACKUP;
-        SyncDaemon.Role other = want == SyncDaemon.Role.MASTER ? SyncDaemon.Role.BACKUP : SyncDaemon.Role.MASTER;
+        SyncDaemon t = sync.template();
         try {
+            if (sync.instance() == null) {
+                both(t);
+                return;
+            }
+            SyncDaemon.Role want = isMaster.test(sync.instance()) ? SyncDaemon.Role.MASTER : SyncDaemon.Role.BACKUP;
+            SyncDaemon.Role other = want == SyncDaemon.Role.MASTER ? SyncDaemon.Role.BACKUP : SyncDaemon.Role.MASTER;
             List<SyncDaemon> running = table.daemons();
             boolean has = false;
             for (SyncDaemon d : running) {
@@ -82,26 +89,48 @@ final class SyncFollower {
                 }
             }
             if (!has) {
-                SyncDaemon t = sync.template();
-                SyncDaemon.Builder b = SyncDaemon.builder(want, t.interfaceName()).syncId(t.syncId());
-                if (t.maxLength() != 0) {
-                    b.maxLength(t.maxLength());
-                }
-                if (t.port() != 0) {
-                    b.port(t.port());
-                }
-                if (t.ttl() != 0) {
-                    b.ttl(t.ttl());
-                }
-                t.group().ifPresent(g -> b.group(Addresses.format(g)));
                 own = List.of(new OwnershipRecord.Daemon(want, t.interfaceName(), t.syncId()));
                 recordOwnership.run(); // before it runs
-                table.startDaemon(b.build());
+                table.startDaemon(daemon(want, t));
             }
             read.daemons(table.daemons());
         } catch (IpvsException | RuntimeException e) {
             events.failure("sync daemon", e);
         }
+    }
+
+    /** Without an instance: master and backup both, each started if it does not run. */
+    private void both(SyncDaemon t) throws IpvsException {
+        java.util.Set<SyncDaemon.Role> running = java.util.EnumSet.noneOf(SyncDaemon.Role.class);
+        for (SyncDaemon d : table.daemons()) {
+            running.add(d.role());
+        }
+        own = List.of(new OwnershipRecord.Daemon(SyncDaemon.Role.MASTER, t.interfaceName(), t.syncId()),
+                new OwnershipRecord.Daemon(SyncDaemon.Role.BACKUP, t.interfaceName(), t.syncId()));
+        if (!running.containsAll(java.util.EnumSet.allOf(SyncDaemon.Role.class))) {
+            recordOwnership.run(); // before they run
+        }
+        for (SyncDaemon.Role r : List.of(SyncDaemon.Role.MASTER, SyncDaemon.Role.BACKUP)) {
+            if (!running.contains(r)) {
+                table.startDaemon(daemon(r, t));
+            }
+        }
+        read.daemons(table.daemons());
+    }
+
+    private static SyncDaemon daemon(SyncDaemon.Role role, SyncDaemon t) {
+        SyncDaemon.Builder b = SyncDaemon.builder(role, t.interfaceName()).syncId(t.syncId());
+        if (t.maxLength() != 0) {
+            b.maxLength(t.maxLength());
+        }
+        if (t.port() != 0) {
+            b.port(t.port());
+        }
+        if (t.ttl() != 0) {
+            b.ttl(t.ttl());
+        }
+        t.group().ifPresent(g -> b.group(Addresses.format(g)));
+        return b.build();
     }
 
     /** Stops every sync daemon in the table, if one is configured. */

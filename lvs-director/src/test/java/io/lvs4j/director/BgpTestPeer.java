@@ -27,17 +27,30 @@ final class BgpTestPeer implements AutoCloseable {
     private final Thread thread;
     private final Set<String> routes = Collections.synchronizedSet(new LinkedHashSet<>());
     private final List<String> notifications = Collections.synchronizedList(new ArrayList<>());
+    /** What came, in order: "announce P", "withdraw P", "notification C/S". */
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private volatile boolean established;
     private volatile int sessions;
     private volatile Socket socket;
 
     BgpTestPeer(long as) throws IOException {
+        this(as, InetAddress.getLoopbackAddress());
+    }
+
+    /** A peer listening on {@code address} (a loopback address: 127.0.0.2 for a second peer). */
+    BgpTestPeer(long as, InetAddress address) throws IOException {
         this.as = as;
         this.server = new ServerSocket();
-        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        server.bind(new InetSocketAddress(address, 0));
         thread = new Thread(this::serve, "bgp-test-peer");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    List<String> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
     }
 
     int port() {
@@ -109,7 +122,10 @@ final class BgpTestPeer implements AutoCloseable {
                 }
                 case 4 -> established = true;
                 case 2 -> update(ByteBuffer.wrap(body));
-                case 3 -> notifications.add((body[0] & 0xff) + "/" + (body[1] & 0xff));
+                case 3 -> {
+                    notifications.add((body[0] & 0xff) + "/" + (body[1] & 0xff));
+                    log.add("notification " + (body[0] & 0xff) + "/" + (body[1] & 0xff));
+                }
                 default -> { }
             }
         }
@@ -119,12 +135,16 @@ final class BgpTestPeer implements AutoCloseable {
         int withdrawnLength = b.getShort() & 0xffff;
         int end = b.position() + withdrawnLength;
         while (b.position() < end) {
-            routes.remove(prefix(b));
+            String p = prefix(b);
+            routes.remove(p);
+            log.add("withdraw " + p);
         }
         int attributes = b.getShort() & 0xffff;
         b.position(b.position() + attributes);
         while (b.hasRemaining()) {
-            routes.add(prefix(b));
+            String p = prefix(b);
+            routes.add(p);
+            log.add("announce " + p);
         }
     }
 

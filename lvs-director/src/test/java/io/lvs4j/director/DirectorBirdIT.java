@@ -293,4 +293,61 @@ class DirectorBirdIT {
                 .isGreaterThanOrEqualTo(0);
         assertThat(vipOnLo()).doesNotContain(VIP6);
     }
+
+    /**
+     * A reload that adds a neighbour keeps BIRD's session up (no flap, the route stays); one that
+     * removes BIRD's neighbour block ends it with a Cease "Peer De-configured" BIRD reports, and
+     * the route goes.
+     */
+    @Test
+    void reload_neighborAddedThenBirdsRemoved_sessionStaysThenPeerDeconfigured() throws Exception {
+        int port = 18082;
+        startBackend(port);
+        String services = "virtual_server " + VIP + " 80 {\n delay_loop 1\n lb_algo mh\n lb_kind NAT\n protocol TCP\n"
+                + " real_server 127.0.0.1 " + port + " {\n  TCP_CHECK {\n   connect_timeout 1\n  }\n }\n}\n";
+        String bird = " neighbor 192.0.2.1 {\n  remote_as 65000\n  hold_time 3\n }\n";
+        String other = " neighbor 192.0.2.2 {\n  remote_as 65002\n }\n";
+        java.util.function.Function<String, io.lvs4j.director.config.KeepalivedConfig> conf = neighbors -> {
+            try {
+                return io.lvs4j.director.config.KeepalivedConfig.parse("keepalived.conf", services
+                        + "bgp_speaker {\n router_id 192.0.2.11\n local_as 65001\n stop_drain 0\n" + neighbors + "}\n",
+                        io.lvs4j.director.config.ReadOptions.defaults()).config();
+            } catch (io.lvs4j.director.config.ConfigException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        List<DirectorEvent> events = Collections.synchronizedList(new ArrayList<>());
+        Director d = Director.builder(conf.apply(bird)).netns(director).ipvs(new InMemoryIpvs()).listener(events::add)
+                .start();
+        directors.add(d);
+        assertThat(waitRoute(r -> r.contains("via 192.0.2.11"), Duration.ofSeconds(20)))
+                .as("route installed by BIRD: %s", diagnostics()).isGreaterThanOrEqualTo(0);
+        long ups = birdLog().lines().filter(l -> l.contains("director1: State changed to up")).count();
+
+        d.apply(conf.apply(bird + other));
+
+        Thread.sleep(4000); // longer than the hold time: a flap would show
+        assertThat(birdLog().lines().filter(l -> l.contains("director1: State changed to up")).count())
+                .as("BIRD's session came up again: %s", diagnostics()).isEqualTo(ups);
+        assertThat(route(VIP)).startsWith(VIP + " via 192.0.2.11 dev eth0 proto bird");
+        assertThat(d.bgpSessions()).hasSize(2).first().satisfies(s -> {
+            assertThat(s.state()).isEqualTo(io.lvs4j.bgp.SessionState.ESTABLISHED);
+            assertThat(s.establishedTransitions()).isEqualTo(1);
+        });
+
+        long t0 = System.nanoTime();
+        d.apply(conf.apply(other));
+
+        long gone = waitRoute(String::isEmpty, Duration.ofSeconds(5));
+        assertThat(gone).as("route gone after the neighbour was removed: %s", diagnostics()).isGreaterThanOrEqualTo(0);
+        System.out.printf("reload removing BIRD's neighbour to the /32 gone: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
+        assertThat(NetnsLab.waitUntil(Duration.ofSeconds(5), Duration.ofMillis(50),
+                () -> birdLog().toLowerCase(java.util.Locale.ROOT).contains("peer de-configured")))
+                .as("BIRD got the Cease: %s", diagnostics()).isTrue();
+        assertThat(events).noneMatch(e -> e instanceof DirectorEvent.Failure);
+    }
+
+    private String birdLog() {
+        return NetnsLab.read(lab.dir().resolve("bird/bird.log"));
+    }
 }

@@ -324,23 +324,160 @@ class DirectorRouteInjectionTest {
         assertThat(fromFile.announcedAddresses()).containsExactlyInAnyOrderElementsOf(fluent.announcedAddresses());
     }
 
+    /** A neighbor block for a {@link BgpTestPeer} at {@code address}:{@code port}, with {@code extra} lines. */
+    private static String neighbor(String address, int port, String extra) {
+        return "    neighbor " + address + " {\n        remote_as 65000\n        port " + port + "\n" + extra + "    }\n";
+    }
+
+    /** keepalived.conf text: bgp_speaker 192.0.2.11 AS 65001, no listener, no drain, these neighbor blocks. */
+    private static String bgpSpeaker(String routerId, String... neighbors) {
+        return "bgp_speaker {\n    router_id " + routerId + "\n    local_as 65001\n    listen_port 0\n"
+                + "    stop_drain 0\n" + String.join("", neighbors) + "}\n";
+    }
+
+    private BgpTestPeer peer(String address) throws Exception {
+        BgpTestPeer p = new BgpTestPeer(65000, InetAddress.getByName(address));
+        open.add(0, p);
+        return p;
+    }
+
+    private static List<DirectorEvent> failures(List<DirectorEvent> events) {
+        return events.stream().filter(e -> e instanceof DirectorEvent.Failure).toList();
+    }
+
     @Test
-    void reload_bgpSpeakerChanged_reportedAndKeptServicesFollowed() throws Exception {
+    void reload_sameBgpSpeaker_nothingChanges() throws Exception {
         BgpTestPeer peer = peer();
         String conf = WEB_CONF + bgpSpeakerConf(peer.port());
         List<DirectorEvent> events = new ArrayList<>();
         Director d = start(Director.builder(parse(conf)), events);
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
 
-        d.apply(parse(conf)); // the same: nothing to report
-        assertThat(events).noneMatch(e -> e instanceof DirectorEvent.Failure);
-        // another service, and a hold time the running speaker cannot take
+        d.apply(parse(conf));
+
+        Thread.sleep(300);
+        assertThat(failures(events)).isEmpty();
+        assertThat(peer.sessions()).isEqualTo(1);
+        assertThat(peer.notifications()).isEmpty();
+    }
+
+    @Test
+    void reload_neighborAdded_keptSessionStaysAndTheNewPeerGetsTheRoute() throws Exception {
+        BgpTestPeer one = peer();
+        BgpTestPeer two = peer("127.0.0.2");
+        String n1 = neighbor("127.0.0.1", one.port(), "");
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n1))), events);
+        assertThat(waitUntil(() -> one.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+
+        d.apply(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n1, neighbor("127.0.0.2", two.port(), ""))));
+
+        assertThat(waitUntil(() -> two.routes().equals(Set.of("198.51.100.10/32")))).as("%s", two.routes()).isTrue();
+        assertThat(d.bgpSessions()).extracting(s -> s.neighbor().address().getHostAddress())
+                .containsExactly("127.0.0.1", "127.0.0.2");
+        assertThat(one.sessions()).as("sessions the first peer accepted").isEqualTo(1);
+        assertThat(one.notifications()).isEmpty();
+        assertThat(one.routes()).containsExactly("198.51.100.10/32");
+        assertThat(failures(events)).isEmpty();
+    }
+
+    @Test
+    void reload_neighborRemoved_itGetsCeasePeerDeconfiguredAndTheOtherStays() throws Exception {
+        BgpTestPeer one = peer();
+        BgpTestPeer two = peer("127.0.0.2");
+        String n1 = neighbor("127.0.0.1", one.port(), "");
+        String n2 = neighbor("127.0.0.2", two.port(), "");
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n1, n2))), events);
+        assertThat(waitUntil(() -> one.routes().equals(Set.of("198.51.100.10/32"))
+                && two.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+
+        d.apply(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n2)));
+
+        assertThat(waitUntil(() -> one.notifications().contains("6/3"))).as("%s", one.notifications()).isTrue();
+        assertThat(waitUntil(() -> !one.established() && one.routes().isEmpty())).isTrue();
+        assertThat(two.sessions()).isEqualTo(1);
+        assertThat(two.notifications()).isEmpty();
+        assertThat(two.routes()).containsExactly("198.51.100.10/32");
+        assertThat(d.bgpSessions()).extracting(s -> s.neighbor().address().getHostAddress()).containsExactly("127.0.0.2");
+        assertThat(failures(events)).isEmpty();
+    }
+
+    @Test
+    void reload_holdTimeChangedAndServiceReplaced_thatSessionRestartsAndRoutesFollow() throws Exception {
+        BgpTestPeer peer = peer();
+        String conf = WEB_CONF + bgpSpeakerConf(peer.port());
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(conf)), events);
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+
         d.apply(parse(conf.replace("198.51.100.10", "198.51.100.11").replace("port " + peer.port(),
-                "port " + peer.port() + "\n hold_time 3")));
-        assertThat(events).filteredOn(e -> e instanceof DirectorEvent.Failure).singleElement()
-                .satisfies(e -> assertThat(((DirectorEvent.Failure) e).operation()).isEqualTo("bgp_speaker"));
-        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.11/32")))).as("%s", peer.routes())
-                .isTrue();
+                "port " + peer.port() + "\n hold_time 30")));
+
+        assertThat(waitUntil(() -> peer.notifications().contains("6/6"))).as("%s", peer.notifications()).isTrue();
+        assertThat(waitUntil(() -> peer.sessions() == 2 && peer.routes().equals(Set.of("198.51.100.11/32"))))
+                .as("%s", peer.routes()).isTrue();
+        assertThat(d.bgpSessions()).singleElement()
+                .satisfies(s -> assertThat(s.neighbor().holdTime()).isEqualTo(Duration.ofSeconds(30)));
+        assertThat(failures(events)).isEmpty();
+    }
+
+    @Test
+    void reload_bgpSpeakerAdded_speakerStartsAndAnnounces() throws Exception {
+        BgpTestPeer peer = peer();
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(WEB_CONF)), events);
+        assertThat(d.bgpSessions()).isEmpty();
+
+        d.apply(parse(WEB_CONF + bgpSpeakerConf(peer.port())));
+
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).as("%s", peer.routes()).isTrue();
+        assertThat(d.bgpSessions()).singleElement().satisfies(s ->
+                assertThat(s.neighbor().address().getHostAddress()).isEqualTo("127.0.0.1"));
+        assertThat(d.announcedAddresses()).containsExactly(InetAddress.getByName("198.51.100.10"));
+        assertThat(failures(events)).isEmpty();
+    }
+
+    @Test
+    void reload_bgpSpeakerRemoved_routesWithdrawnBeforeTheCease() throws Exception {
+        BgpTestPeer peer = peer();
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(WEB_CONF + bgpSpeakerConf(peer.port()))), events);
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+
+        d.apply(parse(WEB_CONF));
+
+        assertThat(waitUntil(() -> peer.notifications().contains("6/2"))).as("%s", peer.log()).isTrue();
+        List<String> log = peer.log();
+        assertThat(log).contains("withdraw 198.51.100.10/32");
+        assertThat(log.indexOf("withdraw 198.51.100.10/32")).isLessThan(log.indexOf("notification 6/2"));
+        assertThat(d.bgpSessions()).isEmpty();
+        assertThat(d.announcedAddresses()).isEmpty();
+        assertThat(events).filteredOn(e -> e instanceof DirectorEvent.Routes).last()
+                .satisfies(e -> assertThat(((DirectorEvent.Routes) e).withdrawn()).containsExactly(ip("198.51.100.10")));
+        assertThat(failures(events)).isEmpty();
+    }
+
+    @Test
+    void reload_listenPortChanged_newSpeakerAndTheRouteBack() throws Exception {
+        BgpTestPeer peer = peer();
+        String conf = WEB_CONF + bgpSpeakerConf(peer.port());
+        List<DirectorEvent> events = new ArrayList<>();
+        Director d = start(Director.builder(parse(conf)), events);
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+        int listen;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            listen = s.getLocalPort();
+        }
+
+        d.apply(parse(conf.replace("listen_port 0", "listen_port " + listen)));
+
+        assertThat(waitUntil(() -> peer.sessions() == 2 && peer.routes().equals(Set.of("198.51.100.10/32"))))
+                .as("%s", peer.log()).isTrue();
+        try (java.net.Socket s = new java.net.Socket(InetAddress.getByName("127.0.0.1"), listen)) {
+            assertThat(s.isConnected()).as("the new speaker listens").isTrue();
+        }
+        assertThat(failures(events)).isEmpty();
     }
 
     private static io.lvs4j.director.config.KeepalivedConfig parse(String text) throws Exception {

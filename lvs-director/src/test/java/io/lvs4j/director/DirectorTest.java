@@ -663,9 +663,10 @@ class DirectorTest {
         assertThatThrownBy(() -> parse(conf(100, " lvs_sync_daemon eth1 VI_9\n", "1")))
                 .isInstanceOf(io.lvs4j.director.config.ConfigException.class)
                 .hasMessageContaining("keepalived.conf:3:23: lvs_sync_daemon instance: \"VI_9\" (expected: one of VI_1)");
-        assertThatThrownBy(() -> parse(conf(100, " lvs_sync_daemon eth1\n", "1")))
+        assertThatThrownBy(() -> parse(conf(100, " lvs_sync_daemon eth1 inst\n", "1")))
                 .isInstanceOf(io.lvs4j.director.config.ConfigException.class)
-                .hasMessageContaining("keepalived.conf:3:2: lvs_sync_daemon: missing instance (expected: INTERFACE [inst]");
+                .hasMessageContaining("keepalived.conf:3:2: lvs_sync_daemon: missing instance (expected: INTERFACE"
+                        + " [[inst] VRRP_INSTANCE]");
         KeepalivedConfig c = parse(conf(100, "", "1"));
         io.lvs4j.director.config.GlobalDefs g = c.globalDefs();
         io.lvs4j.director.config.GlobalDefs byHand = new io.lvs4j.director.config.GlobalDefs(g.routerId(),
@@ -678,6 +679,45 @@ class DirectorTest {
                 c.vrrpSyncGroups(), c.virtualServerGroups(), c.virtualServers(), c.ssl());
         assertThatThrownBy(() -> Director.builder(unknown)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("lvs_sync_daemon instance: \"VI_9\" (expected: one of the vrrp_instances)");
+    }
+
+    /** keepalived 2.2.7 takes {@code lvs_sync_daemon IFACE} alone: master and backup both, not following VRRP. */
+    @Test
+    void syncDaemon_withoutInstance_masterAndBackupFromTheStartUntilClose() throws Exception {
+        InMemoryIpvs t = new InMemoryIpvs();
+        String text = "global_defs {\n lvs_sync_daemon eth1 id 9 port 8849\n}\n"
+                + "virtual_server 192.0.2.100 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n"
+                + " real_server 198.51.100.2 8080 {\n }\n}\n";
+        io.lvs4j.director.config.LvsSyncDaemonConfig read = parse(text).globalDefs().lvsSyncDaemon();
+        assertThat(read.instance()).isNull();
+        assertThat(parse(parse(text).toKeepalivedConf()).globalDefs().lvsSyncDaemon()).isEqualTo(read);
+        Director d = start(Director.builder(parse(text)).ipvs(t), "a", "192.0.2.1", null);
+
+        assertThat(t.daemons()).extracting(SyncDaemon::role)
+                .containsExactlyInAnyOrder(SyncDaemon.Role.MASTER, SyncDaemon.Role.BACKUP);
+        assertThat(t.daemons()).allSatisfy(s -> {
+            assertThat(s.syncId()).isEqualTo(9);
+            assertThat(s.port()).isEqualTo(8849);
+            assertThat(s.interfaceName()).isEqualTo("eth1");
+        });
+        advance(Duration.ofSeconds(5));
+        assertThat(t.daemons()).hasSize(2);
+        d.close();
+        assertThat(t.daemons()).isEmpty();
+    }
+
+    @Test
+    void syncDaemon_withoutInstanceWithVrrp_bothRunAndIdIsZero() throws Exception {
+        // an instance in the file changes nothing: without "inst NAME" the daemon follows none
+        InMemoryIpvs t = new InMemoryIpvs();
+        start(Director.builder(parse(conf(100, " lvs_sync_daemon eth1\n", "1"))).ipvs(t), "a", "192.0.2.1", null);
+
+        assertThat(t.daemons()).extracting(SyncDaemon::role)
+                .containsExactlyInAnyOrder(SyncDaemon.Role.MASTER, SyncDaemon.Role.BACKUP);
+        assertThat(t.daemons()).allSatisfy(s -> assertThat(s.syncId()).isZero());
+        advance(Duration.ofSeconds(5)); // VI_1 master now: both still run
+        assertThat(t.daemons()).extracting(SyncDaemon::role)
+                .containsExactlyInAnyOrder(SyncDaemon.Role.MASTER, SyncDaemon.Role.BACKUP);
     }
 
     @Test

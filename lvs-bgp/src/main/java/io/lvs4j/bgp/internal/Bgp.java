@@ -67,6 +67,7 @@ public final class Bgp {
     public static final int PEER_DECONFIGURED = 3;
     public static final int ADMINISTRATIVE_RESET = 4;
     public static final int CONNECTION_REJECTED = 5;
+    public static final int OTHER_CONFIGURATION_CHANGE = 6;
     public static final int CONNECTION_COLLISION_RESOLUTION = 7;
 
     // ROUTE-REFRESH message error subcodes (RFC 7313)

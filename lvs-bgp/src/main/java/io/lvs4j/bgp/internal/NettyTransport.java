@@ -56,6 +56,8 @@ public final class NettyTransport implements Transport {
     private final Set<Channel> channels = ConcurrentHashMap.newKeySet();
     private volatile Events events;
     private volatile Channel listener;
+    /** The listening socket itself (its TCP MD5 keys change with the neighbours), or null. */
+    private volatile ServerSocketChannel listening;
 
     /** A transport whose thread works in network namespace {@code netns} (null: this process's). */
     public NettyTransport(String netns) {
@@ -128,6 +130,14 @@ public final class NettyTransport implements Transport {
         }
     }
 
+    @Override
+    public void md5Key(InetAddress peer, byte[] key) throws InterfaceException {
+        ServerSocketChannel s = listening;
+        if (s != null) {
+            TcpMd5.setKey(s, peer, key == null ? new byte[0] : key);
+        }
+    }
+
     /** On the loop: a listening socket with its MD5 keys, accepting into this transport. */
     private Channel listen(InetSocketAddress at, Map<InetAddress, byte[]> md5Keys) throws InterfaceException {
         String object = "BGP listener " + (at.getAddress().isAnyLocalAddress() ? "*:" + at.getPort()
@@ -154,6 +164,7 @@ public final class NettyTransport implements Transport {
             close(ssc);
             throw e;
         }
+        listening = ssc;
         NioServerSocketChannel server = new NioServerSocketChannel(ssc);
         new ServerBootstrap().group(group).channelFactory(() -> server)
                 .childOption(ChannelOption.TCP_NODELAY, true)

@@ -40,6 +40,12 @@ public interface Transport {
     void start(Events events, InetSocketAddress listen, Map<InetAddress, byte[]> md5Keys) throws InterfaceException;
 
     /**
+     * Sets the TCP MD5 key for {@code peer} on the listening socket ({@code key} null: removes
+     * it); nothing without a listener. For a neighbour added or changed while running.
+     */
+    void md5Key(InetAddress peer, byte[] key) throws InterfaceException;
+
+    /**
      * Dials {@code remote} from {@code local} (null: the kernel's choice), signing with
      * {@code md5Key} if not null; the connection carries {@code attachment} from the start.
      */

@@ -420,7 +420,8 @@ public final class Binder {
     }
 
     private static final String SYNC_EXPECTED =
-            "INTERFACE [inst] VRRP_INSTANCE [id N] [maxlen N] [port N] [ttl N] [group ADDRESS]";
+            "INTERFACE [[inst] VRRP_INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDRESS]";
+    private static final List<String> SYNC_OPTIONS = List.of("id", "maxlen", "port", "ttl", "group");
     /** Where lvs_sync_daemon names its instance, checked once every instance is read. */
     private Token syncInstanceAt;
 
@@ -430,11 +431,21 @@ public final class Binder {
      */
     private LvsSyncDaemonConfig syncDaemon(Node n) {
         List<Token> a = n.args();
-        int at = a.size() >= 3 && a.get(1).text().equals("inst") ? 2 : 1; // "inst" is optional in keepalived
-        if (a.size() <= at) {
+        if (a.isEmpty() || a.size() == 2 && a.get(1).text().equals("inst")) {
             problems.error(n.keyword(), "lvs_sync_daemon: missing " + (a.isEmpty() ? "interface" : "instance")
                     + " (expected: " + SYNC_EXPECTED + ")");
             return null;
+        }
+        // keepalived 2.2.7: the instance is optional ("inst" before it too); without one the daemon
+        // runs as master and backup both, from the start, whatever VRRP does
+        Token instance = null;
+        int at = 0; // the last word before the options
+        if (a.size() >= 3 && a.get(1).text().equals("inst")) {
+            instance = a.get(2);
+            at = 2;
+        } else if (a.size() >= 2 && !SYNC_OPTIONS.contains(a.get(1).text())) {
+            instance = a.get(1);
+            at = 1;
         }
         boolean ok = true;
         SyncDaemon.Builder b;
@@ -452,7 +463,7 @@ public final class Binder {
         for (int i = at + 1; i < a.size(); i += 2) {
             Token k = a.get(i);
             String key = k.text();
-            if (!List.of("id", "maxlen", "port", "ttl", "group").contains(key)) {
+            if (!SYNC_OPTIONS.contains(key)) {
                 problems.invalid(n.keyword(), k, "one of id, maxlen, port, ttl, group");
                 ok = false;
                 continue;
@@ -503,8 +514,9 @@ public final class Binder {
         if (!ok) {
             return null;
         }
-        syncInstanceAt = a.get(at);
-        return new LvsSyncDaemonConfig(a.get(0).text(), a.get(at).text(), id, maxlen, port, ttl, group);
+        syncInstanceAt = instance;
+        return new LvsSyncDaemonConfig(a.get(0).text(), instance == null ? null : instance.text(), id, maxlen, port,
+                ttl, group);
     }
 
     /** {@code global_defs}'s settings as read. */

@@ -177,8 +177,10 @@ public final class Writer {
         bool("vrrp_higher_prio_send_advert", g.vrrpHigherPrioSendAdvert());
         if (g.lvsSyncDaemon() != null) {
             LvsSyncDaemonConfig d = g.lvsSyncDaemon();
-            StringBuilder t = new StringBuilder("lvs_sync_daemon ").append(word(d.interfaceName())).append(' ')
-                    .append(word(d.instance()));
+            StringBuilder t = new StringBuilder("lvs_sync_daemon ").append(word(d.interfaceName()));
+            if (d.instance() != null) {
+                t.append(' ').append(word(d.instance()));
+            }
             optional(t, "id", d.syncId());
             optional(t, "maxlen", d.maxLength());
             optional(t, "port", d.port());
