@@ -238,13 +238,39 @@ downloads crash crash_process
 for i in 1 2 3; do result "stats_inpkts_d$i" "$(ip netns exec "so-d$i" ipvsadm -Ln --stats | awk '$1 == "TCP" { print $4 }')"; done
 
 # --- 2: director 1 comes back --------------------------------------------------------------------------
-say "step 2: director 1 started again (it takes over the rules and the VIP on lo it left)"
+say "step 2: director 1 started again (it takes over the rules and the VIP on lo it left), its real"
+say "        servers unreachable from it (prohibit routes); then, while $N downloads run, reachable: it is"
+say "        announced again and takes its share without breaking them"
+ip -n so-d1 route add prohibit 192.0.2.21/32; ip -n so-d1 route add prohibit 192.0.2.22/32
+# up: one more "Control socket" line in its log (the killed run left the socket file behind)
+sockets() { grep -c '^Control socket' "$RUN/d1/log"; }
+n0=$(sockets)
 t=$(date +%s%N)
 director_start 1
-if wait_until 120 nexthops_are "192.0.2.11 192.0.2.12 192.0.2.13"; then
+started_again() { [ "$(sockets)" -gt "$n0" ]; }
+if wait_until 120 started_again; then
   result restart_ms $(( ($(date +%s%N) - t) / 1000000 ))
 else result restart_ms -1; fi
+vip_off_d1() { ! ip -n so-d1 -o addr show dev lo | grep -q " $VIP/"; }
+wait_until 20 vip_off_d1   # its checks failed: withdrawn (it left the VIP on lo when it was killed)
+result restart_route "$(nexthops | tr ' ' ,)"
+comeback() {
+  local t; t=$(date +%s%N)
+  # both at once (one process): removed one by one, the guest under load left 1 s between them,
+  # and d1 alone saw the second real server down while the others had it (a table of one)
+  printf 'route del prohibit 192.0.2.21/32\nroute del prohibit 192.0.2.22/32\n' | ip -n so-d1 -batch -
+  if wait_until 20 nexthops_are "192.0.2.11 192.0.2.12 192.0.2.13"; then
+    result comeback_ms $(( ($(date +%s%N) - t) / 1000000 ))
+  else result comeback_ms -1; fi
+  sleep 2
+  result comeback_conns_d1 "$(conns_est 1)"
+}
+downloads back comeback
 ip netns exec so-d1 ipvsadm -Ln | sed 's/^/    /'
+# the kernel's Maglev table depends on the order of the real servers: the same on every director
+# (the kernel's list order: --nosort; ipvsadm sorts by address otherwise)
+order() { ip netns exec "so-d$1" ipvsadm -Ln --nosort | awk '$1 == "->" && $2 ~ /^192/ { printf "%s,", $2 }'; }
+for i in 1 2 3; do result "order_back_d$i" "$(order $i)"; done
 
 # --- 3: quorum lost on director 3 only ---------------------------------------------------------
 say "step 3: director 3 cannot reach the real servers (prohibit routes): only its route goes"
@@ -254,6 +280,7 @@ else result quorum_route "$(nexthops | tr ' ' , ) (still)"; fi
 ip -n so-d3 -o addr show dev lo | grep -q " $VIP/" && result quorum_vip_on_d3_lo yes || result quorum_vip_on_d3_lo no
 ip -n so-d3 route del prohibit 192.0.2.21/32; ip -n so-d3 route del prohibit 192.0.2.22/32
 wait_until 20 nexthops_are "192.0.2.11 192.0.2.12 192.0.2.13" && result quorum_back yes || result quorum_back no
+for i in 1 2 3; do result "order_quorum_d$i" "$(order $i)"; done
 
 # --- 4: a director's host dies -------------------------------------------------------------------
 say "step 4: $N paced downloads; director 2's host dies (link down, then its process killed)"

@@ -142,6 +142,12 @@ public final class InMemoryIpvs implements IpvsTable {
         }
     }
 
+    /** True: like the kernel, a real server is added at the head of its service's list. */
+    @Override
+    public boolean listsNewestFirst() {
+        return true;
+    }
+
     @Override
     public synchronized void flush() {
         requests.add("FLUSH");

@@ -40,4 +40,15 @@ public interface IpvsTable {
 
     /** Removes every service. */
     void flush() throws IpvsException;
+
+    /**
+     * Whether the table, like the kernel's, puts a new real server at the head of its service's
+     * list, the list the {@code mh} and {@code sh} schedulers walk to build their lookup table: a
+     * {@link Reconciler} then adds those services' real servers in their configured order
+     * (re-adding later ones), so that the table does not depend on the order they came in.
+     * Default false (the userspace forwarder orders its tables itself).
+     */
+    default boolean listsNewestFirst() {
+        return false;
+    }
 }

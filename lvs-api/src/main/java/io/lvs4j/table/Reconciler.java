@@ -6,6 +6,7 @@ import io.lvs4j.Change;
 import io.lvs4j.ConfigDiff;
 import io.lvs4j.DirectorConfig;
 import io.lvs4j.RealServer;
+import io.lvs4j.Scheduler;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.Timeouts;
 import io.lvs4j.VirtualService;
@@ -13,12 +14,18 @@ import io.lvs4j.internal.Preconditions;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Brings the kernel's IPVS table to a desired {@link DirectorConfig} with the smallest change:
@@ -158,10 +165,13 @@ public final class Reconciler {
         }
 
         long now = ticker.nanos();
-        List<Change> plan = new ArrayList<>(diff.changes().size());
+        Set<Change> readding = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<Change> changes = backend.listsNewestFirst() ? inConfiguredOrder(diff.changes(), desired, byKey, readding)
+                : diff.changes();
+        List<Change> plan = new ArrayList<>(changes.size());
         Map<Integer, Pending> starting = new HashMap<>(); // plan index of the weight-0 step, or -1 - n if none needed
-        for (Change c : diff.changes()) {
-            if (c.kind() != Change.Kind.REMOVE_SERVER || drainNanos == 0) {
+        for (Change c : changes) {
+            if (c.kind() != Change.Kind.REMOVE_SERVER || drainNanos == 0 || readding.contains(c)) {
                 plan.add(c);
                 continue;
             }
@@ -181,6 +191,108 @@ public final class Reconciler {
             }
         }
         return apply(plan, starting);
+    }
+
+    /**
+     * Whether the service's scheduler builds its lookup table by walking the real servers in the
+     * order of the kernel's list ({@code mh} and {@code sh}): the kernel puts a new real server at
+     * the head of that list, so the table depends on the order the real servers were added in.
+     */
+    private static boolean orderSensitive(VirtualService s) {
+        return s.scheduler() == Scheduler.MH || s.scheduler() == Scheduler.SH;
+    }
+
+    /**
+     * {@code changes} with the real servers of an order-sensitive service ({@link #orderSensitive})
+     * added in their configured order (for a table that {@linkplain IpvsTable#listsNewestFirst()
+     * lists them newest first}, as the kernel's): adding one in front of others already in the table that
+     * come after it in the configuration removes those and adds them again after it, in one batch
+     * (their connections live on: the kernel keeps a removed real server while it has some, and
+     * takes it back when added again). So two directors whose real servers came up in different
+     * orders hold the same table, as one that added them all at once. The removals added for this
+     * are put in {@code readding} (they are not drained).
+     */
+    private static List<Change> inConfiguredOrder(List<Change> changes, DirectorConfig desired,
+            Map<ServiceKey, ServiceState> byKey, Set<Change> readding) {
+        Set<ServiceKey> adding = new LinkedHashSet<>();
+        for (Change c : changes) {
+            if (c.kind() == Change.Kind.ADD_SERVER) {
+                adding.add(c.key());
+            }
+        }
+        List<Change> out = changes;
+        for (ServiceKey k : adding) {
+            VirtualService want = desired.service(k).orElse(null);
+            ServiceState have = byKey.get(k);
+            if (want == null || have == null || !orderSensitive(want)) {
+                continue; // a new service gets its real servers in the configured order
+            }
+            List<RealServer> configured = want.realServers();
+            Set<Integer> added = new HashSet<>();
+            for (Change c : out) {
+                if (c.kind() == Change.Kind.ADD_SERVER && c.key().equals(k)) {
+                    added.add(indexOf(configured, c.server()));
+                }
+            }
+            int first = Collections.min(added);
+            TreeMap<Integer, RealServer> later = new TreeMap<>(); // configured index: the server as the table has it
+            for (RealServerState r : have.realServers()) {
+                int i = indexOf(configured, r.server());
+                if (i > first && !added.contains(i)) {
+                    later.put(i, r.server());
+                }
+            }
+            if (later.isEmpty()) {
+                continue; // the new ones come after every one in the table: added in order
+            }
+            List<Change> group = new ArrayList<>();
+            for (RealServer r : later.values()) {
+                Change remove = Change.removeServer(want, r);
+                readding.add(remove);
+                group.add(remove);
+            }
+            for (int i = 0; i < configured.size(); i++) {
+                if (added.contains(i) || later.containsKey(i)) {
+                    group.add(Change.addServer(want, configured.get(i)));
+                }
+            }
+            List<Change> next = new ArrayList<>(out.size() + group.size());
+            Change at = out.get(firstAddIndex(out, k));
+            for (Change c : out) {
+                boolean mine = k.equals(c.key());
+                if (c == at) {
+                    next.addAll(group);
+                }
+                if (mine && (c.kind() == Change.Kind.ADD_SERVER
+                        || c.kind() == Change.Kind.EDIT_SERVER && later.containsKey(indexOf(configured, c.server())))) {
+                    continue; // in the group (a real server edited and re-added: added with its new settings)
+                }
+                next.add(c);
+            }
+            out = next;
+        }
+        return out;
+    }
+
+    private static int firstAddIndex(List<Change> changes, ServiceKey k) {
+        for (int i = 0; i < changes.size(); i++) {
+            Change c = changes.get(i);
+            if (c.kind() == Change.Kind.ADD_SERVER && c.key().equals(k)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the real server with that address and port in {@code servers}, or -1. */
+    private static int indexOf(List<RealServer> servers, RealServer r) {
+        for (int i = 0; i < servers.size(); i++) {
+            RealServer x = servers.get(i);
+            if (x.port() == r.port() && x.address().equals(r.address())) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /**

@@ -105,6 +105,101 @@ class ReconcilerTest {
         assertThat(server("10.0.0.1").server().weight()).isEqualTo(7);
     }
 
+    private static VirtualService two(String scheduler, String... servers) {
+        VirtualService.Builder b = VirtualService.tcp("192.0.2.20", 80).scheduler(scheduler);
+        for (String a : servers) {
+            b.realServer(RealServer.of(a, 80).route().weight(1));
+        }
+        return b.build();
+    }
+
+    private List<String> order(ServiceKey key) throws Exception {
+        for (ServiceState s : table.serviceStates()) {
+            if (s.service().key().equals(key)) {
+                return s.realServers().stream().map(r -> r.server().address().getHostAddress()).toList();
+            }
+        }
+        throw new AssertionError("no service " + key);
+    }
+
+    @Test
+    void mh_serverAddedInFrontOfOneInTheTable_laterOnesReaddedInConfiguredOrder() throws Exception {
+        VirtualService both = two("mh", "10.0.1.1", "10.0.1.2");
+        rec.reconcile(DirectorConfig.builder().service(THREE).service(two("mh", "10.0.1.2")).build()); // 2 came up first
+        table.connections(both.key(), "10.0.1.2", 80, 3, 0); // connections: removed, not drained
+        ReconcileResult r = rec.reconcile(DirectorConfig.builder().service(THREE).service(both).build());
+        assertThat(names(r.applied())).containsExactly("REMOVE_SERVER TCP 192.0.2.20:80 -> 10.0.1.2:80",
+                "ADD_SERVER TCP 192.0.2.20:80 -> 10.0.1.1:80",
+                "ADD_SERVER TCP 192.0.2.20:80 -> 10.0.1.2:80");
+        assertThat(r.draining()).isEmpty();
+        // the kernel's list (the in-memory table's too): the last added first, as when added all at once
+        assertThat(order(both.key())).containsExactly("10.0.1.2", "10.0.1.1");
+        assertThat(rec.reconcile(DirectorConfig.builder().service(THREE).service(both).build()).applied()).isEmpty();
+    }
+
+    @Test
+    void mh_serverAddedAfterEveryOneInTheTable_justAdded() throws Exception {
+        VirtualService three = two("mh", "10.0.1.1", "10.0.1.2", "10.0.1.3");
+        rec.reconcile(config(two("mh", "10.0.1.1")));
+        ReconcileResult r = rec.reconcile(config(three.toBuilder().removeRealServer(InetAddress.getByName("10.0.1.2"), 80)
+                .build()));
+        assertThat(names(r.applied())).containsExactly("ADD_SERVER TCP 192.0.2.20:80 -> 10.0.1.3:80");
+        // 2 back, in front of 3 (edited meanwhile: re-added with its new weight)
+        VirtualService heavier = three.toBuilder().removeRealServer(InetAddress.getByName("10.0.1.3"), 80)
+                .realServer(RealServer.of("10.0.1.3", 80).route().weight(4)).build();
+        assertThat(names(rec.reconcile(config(heavier)).applied())).containsExactly(
+                "REMOVE_SERVER TCP 192.0.2.20:80 -> 10.0.1.3:80",
+                "ADD_SERVER TCP 192.0.2.20:80 -> 10.0.1.2:80",
+                "ADD_SERVER TCP 192.0.2.20:80 -> 10.0.1.3:80");
+        assertThat(order(three.key())).containsExactly("10.0.1.3", "10.0.1.2", "10.0.1.1");
+        assertThat(table.serviceStates().get(0).realServer(InetAddress.getByName("10.0.1.3"), 80).orElseThrow()
+                .server().weight()).isEqualTo(4);
+    }
+
+    @Test
+    void mh_tableNotListingNewestFirst_justAdded() throws Exception {
+        IpvsTable own = new IpvsTable() { // as the userspace forwarder: it orders its tables itself
+            public List<ServiceState> serviceStates() throws IpvsException {
+                return table.serviceStates();
+            }
+
+            public io.lvs4j.Timeouts timeouts() throws IpvsException {
+                return table.timeouts();
+            }
+
+            public void apply(List<Change> changes) throws IpvsException {
+                table.apply(changes);
+            }
+
+            public List<io.lvs4j.SyncDaemon> daemons() throws IpvsException {
+                return table.daemons();
+            }
+
+            public void startDaemon(io.lvs4j.SyncDaemon daemon) throws IpvsException {
+                table.startDaemon(daemon);
+            }
+
+            public void stopDaemon(io.lvs4j.SyncDaemon.Role role) throws IpvsException {
+                table.stopDaemon(role);
+            }
+
+            public void flush() throws IpvsException {
+                table.flush();
+            }
+        };
+        Reconciler r = Reconciler.of(own);
+        r.reconcile(config(two("mh", "10.0.1.2")));
+        assertThat(names(r.reconcile(config(two("mh", "10.0.1.1", "10.0.1.2"))).applied()))
+                .containsExactly("ADD_SERVER TCP 192.0.2.20:80 -> 10.0.1.1:80");
+    }
+
+    @Test
+    void wrr_serverAddedInFrontOfOneInTheTable_justAdded() throws Exception {
+        rec.reconcile(config(two("wrr", "10.0.1.2")));
+        ReconcileResult r = rec.reconcile(config(two("wrr", "10.0.1.1", "10.0.1.2")));
+        assertThat(names(r.applied())).containsExactly("ADD_SERVER TCP 192.0.2.20:80 -> 10.0.1.1:80");
+    }
+
     @Test
     void drain_serverWithConnections_weightZeroFirstThenDeletedWhenIdle() throws Exception {
         table.connections(KEY, "10.0.0.2", 80, 1, 4);

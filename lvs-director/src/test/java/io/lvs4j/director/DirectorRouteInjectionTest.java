@@ -193,6 +193,55 @@ class DirectorRouteInjectionTest {
         assertThat(inTableWhenAnnounced).containsExactly(2, 2);
     }
 
+    /**
+     * The comeback with the real servers back in the other order (ScaleOutIT): the kernel puts a
+     * new real server at the head of its list and mh builds its table in list order, so rs2 then
+     * rs1 would give another table than the other directors' (rs1, rs2 added at start) and a moved
+     * flow the wrong server. When announced, the table holds them as added in the configured order.
+     */
+    @Test
+    void quorumBackInTheOtherOrder_announcedWithTheRealServersInConfiguredOrder() throws Exception {
+        BgpTestPeer peer = peer();
+        SettableChecker c1 = new SettableChecker("rs1");
+        SettableChecker c2 = new SettableChecker("rs2");
+        CheckPolicy every4s = CheckPolicy.builder().interval(Duration.ofSeconds(4)).retry(0).build();
+        CheckPolicy every1s = CheckPolicy.builder().interval(Duration.ofSeconds(1)).retry(0).build();
+        VirtualService web = service("198.51.100.10", 80, "10.0.0.2", "10.0.0.3");
+        ServiceHealth health = ServiceHealth.builder(web).check(web.realServers().get(0), c1, every4s)
+                .check(web.realServers().get(1), c2, every1s).build();
+        InMemoryIpvs table = new InMemoryIpvs();
+        List<List<String>> orderWhenAnnounced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Director d = Director.builder().service(health).ipvs(table).virtualClock(clock)
+                .listener(e -> {
+                    if (e instanceof DirectorEvent.Routes r && !r.announced().isEmpty()) {
+                        orderWhenAnnounced.add(table.serviceStates().get(0).realServers().stream()
+                                .map(x -> x.server().address().getHostAddress()).toList());
+                    }
+                })
+                .routeHealthInjection(RouteHealthInjection.builder(speaker(peer.port())).stopDrain(Duration.ZERO)
+                        .build()).start();
+        open.add(0, d);
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+
+        c1.up(false); // both down: quorum lost, withdrawn, both out of the table
+        c2.up(false);
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(waitUntil(() -> peer.routes().isEmpty())).isTrue();
+        assertThat(waitUntil(() -> table.serviceStates().get(0).realServers().isEmpty())).isTrue();
+
+        c1.up(true); // both reachable again; rs2 is checked at 5 s, rs1 not before 8 s
+        c2.up(true);
+        clock.advance(Duration.ofSeconds(1));
+        Thread.sleep(300);
+        assertThat(peer.routes()).isEmpty();
+
+        clock.advance(Duration.ofSeconds(3)); // rs1's check at 8 s: added in front of rs2
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+        // listed as the kernel lists them, the last added first: rs2 after rs1, at start and now
+        assertThat(orderWhenAnnounced).containsExactly(List.of("10.0.0.3", "10.0.0.2"),
+                List.of("10.0.0.3", "10.0.0.2"));
+    }
+
     @Test
     void close_withdrawsFirstDrainsThenRemovesRules() throws Exception {
         BgpTestPeer peer = peer();

@@ -378,6 +378,12 @@ public final class Ipvs implements IpvsTable, AutoCloseable {
         run(CMD_ZERO, k.describe(), false, w -> IpvsCodec.service(w, k, false), m -> { });
     }
 
+    /** True: the kernel adds a real server at the head of its service's list. */
+    @Override
+    public boolean listsNewestFirst() {
+        return true;
+    }
+
     /** Deletes every service and real server. */
     public void flush() throws IpvsException {
         run(CMD_FLUSH, null, false, w -> { }, m -> { });
