@@ -356,10 +356,9 @@ class ConfigCommandTest {
     }
 
     @Test
-    void check_useVmac_locatedError_exit2() throws Exception {
-        assertCheckAndRunRefuse(vi1With("    use_vmac\n"), "3:5", "use_vmac: not supported (expected: left out): "
-                + "lvs4j runs VRRP on the interface itself, with its own MAC address, and creates no macvlan/ipvlan "
-                + "device");
+    void check_useIpvlan_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse(vi1With("    use_ipvlan\n"), "3:5", "use_ipvlan: not supported (expected: left out): "
+                + "lvs4j creates no ipvlan device and no macvlan per address (use_vmac on the instance is supported)");
     }
 
     @Test

@@ -152,7 +152,8 @@ final class Ownership {
                 if (addressDelegate != null && addressDelegate.handles(e.getKey(), a)) {
                     continue; // the forwarder answers for it: never on an interface
                 }
-                String dev = a.device().orElse(v.config.interfaceName());
+                // with use_vmac the addresses are on the macvlan
+                String dev = a.device().orElse(v.config.vmacName().orElse(v.config.interfaceName()));
                 vips.add(new OwnershipRecord.Vip(e.getKey(), a.address(), a.prefixLength(), dev, v.held));
             }
         }

@@ -1,10 +1,21 @@
 package io.lvs4j.netlink;
 
 /**
- * A network interface as rtnetlink reports it: index, name, {@code IFF_*} flags and hardware
- * address (null when the link has none).
+ * A network interface as rtnetlink reports it: index, name, {@code IFF_*} flags, hardware address
+ * (null when the link has none), kind ({@code IFLA_INFO_KIND}: {@code "macvlan"}, {@code "veth"};
+ * empty for a physical device) and lower link ({@code IFLA_LINK}: the index a macvlan or a veth
+ * sits on; 0 when none).
  */
-public record Link(int index, String name, int flags, byte[] hardwareAddress) {
+public record Link(int index, String name, int flags, byte[] hardwareAddress, String kind, int lowerIndex) {
+    public Link {
+        kind = kind == null ? "" : kind;
+    }
+
+    /** A link of no particular kind. */
+    public Link(int index, String name, int flags, byte[] hardwareAddress) {
+        this(index, name, flags, hardwareAddress, "", 0);
+    }
+
     static final int IFF_UP = 0x1;
     static final int IFF_RUNNING = 0x40;
     static final int IFF_LOWER_UP = 0x10000;

@@ -73,7 +73,7 @@ public final class Rtnetlink implements AutoCloseable {
         for (NlMessage m : dump(RtnlCodec.RTM_GETLINK, 0, "RTM_GETLINK")) {
             if (m.type == RtnlCodec.RTM_NEWLINK) {
                 RtnlCodec.LinkEntry e = RtnlCodec.parseLink(m);
-                links.add(new Link(e.index(), e.name(), e.flags(), e.hardwareAddress()));
+                links.add(new Link(e.index(), e.name(), e.flags(), e.hardwareAddress(), e.kind(), e.lowerIndex()));
             }
         }
         return links;
@@ -148,6 +148,34 @@ public final class Rtnetlink implements AutoCloseable {
         out.clear();
         RtnlCodec.linkUp(out, ++seq, index, up);
         request("RTM_NEWLINK", "ifindex " + index + (up ? " up" : " down"));
+    }
+
+    /**
+     * Creates a macvlan called {@code name} on link {@code lowerIndex} with hardware address
+     * {@code mac}, in private mode (no frames between macvlans of the same lower link), down: what
+     * {@code ip link add link LOWER name NAME address MAC type macvlan mode private} does and what
+     * keepalived's {@code use_vmac} creates. Fails with errno 17 (EEXIST) if a link of that name
+     * exists, 95 (EOPNOTSUPP) when the kernel has no macvlan support.
+     */
+    public synchronized void addMacvlan(String name, int lowerIndex, byte[] mac) throws InterfaceException {
+        Preconditions.checkNotNull(name, "interface");
+        Preconditions.checkArgument(!name.isEmpty() && name.length() <= 15 && name.indexOf('/') < 0
+                && name.chars().noneMatch(c -> c <= ' ' || c >= 127), "interface", name,
+                "1 to 15 printable characters, no '/' or blank");
+        Preconditions.checkArgument(lowerIndex > 0, "lower interface index", lowerIndex, "1 or more");
+        Preconditions.checkNotNull(mac, "hardware address");
+        Preconditions.checkArgument(mac.length == 6, "hardware address", mac.length + " bytes", "6 bytes");
+        out.clear();
+        RtnlCodec.newMacvlan(out, ++seq, name, lowerIndex, mac, RtnlCodec.MACVLAN_MODE_PRIVATE);
+        request("RTM_NEWLINK", "macvlan " + name + " on ifindex " + lowerIndex);
+    }
+
+    /** Deletes link {@code index} ({@code ip link del DEV}); fails with errno 19 (ENODEV) if there is none. */
+    public synchronized void deleteLink(int index) throws InterfaceException {
+        Preconditions.checkArgument(index > 0, "interface index", index, "1 or more");
+        out.clear();
+        RtnlCodec.deleteLink(out, ++seq, index);
+        request("RTM_DELLINK", "ifindex " + index);
     }
 
     private void request(String op, String object) throws InterfaceException {

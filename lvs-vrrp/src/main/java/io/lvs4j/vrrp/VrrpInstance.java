@@ -69,6 +69,7 @@ public final class VrrpInstance {
     private final Notify notify;
     private final boolean useVmac;
     private final String vmacInterface;
+    private final boolean vmacTransmitOnBase;
 
     private VrrpInstance(Builder b) {
         this.name = b.name;
@@ -97,6 +98,7 @@ public final class VrrpInstance {
         this.notify = b.notify.copy();
         this.useVmac = b.useVmac;
         this.vmacInterface = b.vmacInterface;
+        this.vmacTransmitOnBase = b.vmacTransmitOnBase;
     }
 
     /** A builder for the instance {@code name} (the name events, notify commands and logs carry). */
@@ -129,6 +131,7 @@ public final class VrrpInstance {
         b.notify = notify.copy();
         b.useVmac = useVmac;
         b.vmacInterface = vmacInterface;
+        b.vmacTransmitOnBase = vmacTransmitOnBase;
         return b;
     }
 
@@ -296,6 +299,25 @@ public final class VrrpInstance {
         return Optional.ofNullable(vmacInterface);
     }
 
+    /**
+     * The macvlan's name with {@link #useVmac()}: the one given, else keepalived's default
+     * {@code vrrp.VRID}; empty without {@code use_vmac}.
+     */
+    public Optional<String> vmacName() {
+        return !useVmac ? Optional.empty()
+                : Optional.of(vmacInterface != null ? vmacInterface : "vrrp." + virtualRouterId);
+    }
+
+    /** The virtual MAC of {@code use_vmac}: 00-00-5E-00-01-VRID (RFC 5798 section 7.3, IPv4). */
+    public byte[] virtualMac() {
+        return new byte[] {0, 0, 0x5e, 0, (byte) (ipv6() ? 2 : 1), (byte) virtualRouterId};
+    }
+
+    /** Whether adverts go out and are read on the base interface, not the macvlan ({@code vmac_xmit_base}). */
+    public boolean vmacTransmitOnBase() {
+        return vmacTransmitOnBase;
+    }
+
     Notify notifyCommands() {
         return notify;
     }
@@ -313,7 +335,8 @@ public final class VrrpInstance {
                 && garp.equals(i.garp) && higherPrioritySendAdvert == i.higherPrioritySendAdvert
                 && trackedInterfaces.equals(i.trackedInterfaces) && trackedScripts.equals(i.trackedScripts)
                 && dontTrackPrimary == i.dontTrackPrimary && notify.equals(i.notify) && useVmac == i.useVmac
-                && Objects.equals(vmacInterface, i.vmacInterface);
+                && Objects.equals(vmacInterface, i.vmacInterface)
+                && vmacTransmitOnBase == i.vmacTransmitOnBase;
     }
 
     @Override
@@ -416,6 +439,7 @@ public final class VrrpInstance {
         private Notify notify = new Notify();
         private boolean useVmac;
         private String vmacInterface;
+        private boolean vmacTransmitOnBase;
 
         private Builder(String name) {
             Preconditions.checkNotNull(name, "vrrp_instance");
@@ -663,9 +687,12 @@ public final class VrrpInstance {
         }
 
         /**
-         * Asks for keepalived's {@code use_vmac}: the addresses on a macvlan interface with the VRRP
-         * virtual MAC (00-00-5E-00-01-VRID). Not supported yet: {@link VrrpNode} refuses to start
-         * such an instance.
+         * keepalived's {@code use_vmac}: on a real host ({@link io.lvs4j.vrrp.linux.LinuxNetwork}) the
+         * node creates a macvlan ({@code vrrp.VRID} unless {@linkplain #vmacInterface named}, private
+         * mode) on the instance's interface with the virtual MAC 00-00-5E-00-01-VRID, puts the virtual
+         * addresses that name no other device on it, and sends adverts and gratuitous ARPs from it,
+         * so neighbours keep the same MAC for the addresses whichever router is master. The macvlan is
+         * made when the node is built and removed when it is closed. IPv4 instances only.
          */
         public Builder useVmac() {
             this.useVmac = true;
@@ -676,6 +703,16 @@ public final class VrrpInstance {
         public Builder vmacInterface(String interfaceName) {
             this.vmacInterface = VirtualAddress.checkInterfaceName(interfaceName, p("use_vmac"));
             this.useVmac = true;
+            return this;
+        }
+
+        /**
+         * With {@link #useVmac()}: adverts are sent and received on the base interface, with its
+         * own MAC ({@code vmac_xmit_base}); the addresses and gratuitous ARPs stay on the macvlan.
+         * Needed with unicast peers. Default false.
+         */
+        public Builder vmacTransmitOnBase(boolean onBase) {
+            this.vmacTransmitOnBase = onBase;
             return this;
         }
 
@@ -704,6 +741,10 @@ public final class VrrpInstance {
                         Addresses.format(peer.address()), family + " like the virtual addresses");
             }
             Preconditions.checkState(!(v6 && version == 2), p("version"), 2, "3 for IPv6 (RFC 3768 is IPv4 only)");
+            Preconditions.checkState(!vmacTransmitOnBase || useVmac, p("vmac_xmit_base"), true, "use_vmac as well");
+            Preconditions.checkState(!useVmac || unicastPeers.isEmpty() || vmacTransmitOnBase, p("use_vmac"),
+                    vmacInterface != null ? vmacInterface : "vrrp." + virtualRouterId,
+                    "vmac_xmit_base as well with unicast peers");
             Preconditions.checkState(unicastTtl == 255 || !unicastPeers.isEmpty(), p("unicast_ttl"), unicastTtl,
                     "255 without unicast peers (multicast adverts carry 255)");
             long ms = advertInterval.toMillis();

@@ -319,7 +319,7 @@ public final class VrrpNode implements AutoCloseable {
          * then {@link VrrpNode#start()}.
          *
          * @throws IllegalStateException if the configuration cannot run (a sync group naming an
-         *     unknown instance, an instance in two groups, {@code use_vmac}, a tracked interface the
+         *     unknown instance, an instance in two groups, {@code use_vmac} on an IPv6 instance, a tracked interface the
          *     host does not have, ...); nothing is left running
          * @throws X when the host's resources cannot be had (an interface is missing, a socket
          *     cannot be opened); nothing is left running
@@ -357,8 +357,8 @@ public final class VrrpNode implements AutoCloseable {
                 }
             }
             for (VrrpInstance i : instances.values()) {
-                Preconditions.checkState(!i.useVmac(), "vrrp_instance " + i.name() + " use_vmac",
-                        i.vmacInterface().orElse("(default name)"), "none: use_vmac is not supported yet");
+                Preconditions.checkState(!i.useVmac() || !i.ipv6(), "vrrp_instance " + i.name() + " use_vmac",
+                        i.vmacName().orElse(""), "an IPv4 instance: use_vmac with IPv6 is not supported yet");
             }
             String threadName = "lvs4j-vrrp-" + instances.keySet().iterator().next();
             Scheduler s = scheduler != null ? scheduler : network.defaultScheduler(threadName);

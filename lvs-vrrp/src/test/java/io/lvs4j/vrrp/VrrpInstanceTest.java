@@ -222,6 +222,42 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void vmacName_defaultOrGiven_isKeepalivedsName() {
+        assertThat(base().useVmac().build().vmacName()).contains("vrrp.51");
+        assertThat(base().vmacInterface("vip0").build().vmacName()).contains("vip0");
+        assertThat(base().build().vmacName()).isEmpty();
+    }
+
+    @Test
+    void virtualMac_ipv4_is00005e0001Vrid() {
+        assertThat(base().virtualRouterId(200).useVmac().build().virtualMac())
+                .containsExactly(0x00, 0x00, 0x5e, 0x00, 0x01, 0xc8);
+    }
+
+    @Test
+    void vmacTransmitOnBase_withoutUseVmac_rejected() {
+        assertThat(base().useVmac().vmacTransmitOnBase(true).build().vmacTransmitOnBase()).isTrue();
+        assertThat(base().useVmac().build().vmacTransmitOnBase()).isFalse();
+        assertThatThrownBy(() -> base().vmacTransmitOnBase(true).build()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("vrrp_instance VI_1 vmac_xmit_base: true (expected: use_vmac as well)");
+    }
+
+    @Test
+    void useVmac_withUnicastPeersButNoTransmitOnBase_rejectedAsKeepalivedDocuments() {
+        assertThatThrownBy(() -> base().useVmac().unicastPeer("192.0.2.2").build())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("vrrp_instance VI_1 use_vmac: \"vrrp.51\" (expected: vmac_xmit_base as well with unicast peers)");
+        assertThat(base().useVmac().vmacTransmitOnBase(true).unicastPeer("192.0.2.2").build().unicastPeers()).hasSize(1);
+    }
+
+    @Test
+    void toBuilder_keepsVmacSettings() {
+        VrrpInstance i = base().vmacInterface("vip0").vmacTransmitOnBase(true).build();
+        assertThat(i.toBuilder().build()).isEqualTo(i);
+        assertThat(i.toBuilder().vmacTransmitOnBase(false).build()).isNotEqualTo(i);
+    }
+
+    @Test
     void unicastTtl_outOfRangeOrWithoutPeers_rejected() {
         assertThatThrownBy(() -> base().unicastTtl(0)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("vrrp_instance VI_1 unicast_ttl: 0 (expected: 1..255)");

@@ -129,11 +129,12 @@ public abstract class VrrpNodeContract {
     }
 
     @Test
-    void start_useVmac_refusedUntilSupported() {
-        assertThatThrownBy(() -> start(builder().instance(instance("VI_1", 66).virtualAddress("192.0.2.100/24")
+    void start_useVmacOnIpv6_refused() {
+        assertThatThrownBy(() -> start(builder().instance(instance("VI_1", 66).version(3)
+                .sourceAddress(java.net.InetAddress.getByName("fe80::1")).virtualAddress("2001:db8::100/64")
                 .useVmac().build()))).isInstanceOf(IllegalStateException.class)
-                .hasMessage("vrrp_instance VI_1 use_vmac: \"(default name)\" (expected: none: use_vmac is not supported"
-                        + " yet)");
+                .hasMessage("vrrp_instance VI_1 use_vmac: \"vrrp.66\" (expected: an IPv4 instance: use_vmac with IPv6 is"
+                        + " not supported yet)");
     }
 
     @Test

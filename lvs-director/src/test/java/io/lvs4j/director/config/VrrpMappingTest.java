@@ -401,4 +401,53 @@ class VrrpMappingTest {
                 .config();
         assertThat(parse(c.toKeepalivedConf()).config()).isEqualTo(c);
     }
+
+    // ---- use_vmac (keepalived.conf.5 of 2.2.7: use_vmac [NAME] [MAC], vmac_xmit_base, vmac_prefix)
+
+    @Test
+    void useVmac_noName_isVrrpDotVrid() throws Exception {
+        VrrpInstance i = instance(VI + " use_vmac\n}\n");
+        assertThat(i.useVmac()).isTrue();
+        assertThat(i.vmacName()).contains("vrrp.51");
+        assertThat(i.vmacTransmitOnBase()).isFalse();
+        assertThat(instance(VI + "}\n").useVmac()).isFalse();
+    }
+
+    @Test
+    void useVmac_namedAndTransmitOnBase_mapped() throws Exception {
+        VrrpInstance i = instance(VI + " use_vmac vip51\n vmac_xmit_base\n}\n");
+        assertThat(i.vmacName()).contains("vip51");
+        assertThat(i.vmacTransmitOnBase()).isTrue();
+    }
+
+    @Test
+    void useVmac_globalVmacPrefix_namesTheDefault() throws Exception {
+        ConfigResult r = parse("global_defs {\n vmac_prefix vm\n}\n" + VI + " use_vmac\n}\n");
+        assertThat(VrrpMapper.map(r.config()).instances().get(0).vmacName()).contains("vm.51");
+        assertThat(warnings(r)).noneMatch(w -> w.contains("vmac"));
+    }
+
+    @Test
+    void useVmac_withMacAddressOrBadName_locatedError() {
+        assertThat(errors(VI + " use_vmac vrrp.51 00:00:5e:00:01:33\n}\n").errors()).extracting(ConfigProblem::toString)
+                .containsExactly("keepalived.conf:7:2: vrrp_instance VI_1 use_vmac: \"vrrp.51 00:00:5e:00:01:33\""
+                        + " (expected: at most an interface name: a MAC address of one's own is not supported)");
+        assertThat(errors(VI + " use_vmac a/b\n}\n").errors()).extracting(ConfigProblem::toString)
+                .singleElement().asString().startsWith("keepalived.conf:7:2: vrrp_instance VI_1 use_vmac: \"a/b\"");
+    }
+
+    @Test
+    void vmacXmitBase_withoutUseVmac_locatedWarningAndIgnored() throws Exception {
+        ConfigResult r = parse(VI + " vmac_xmit_base\n}\n");
+        assertThat(VrrpMapper.map(r.config()).instances().get(0).vmacTransmitOnBase()).isFalse();
+        assertThat(warnings(r)).contains("keepalived.conf:7:2: vrrp_instance VI_1 vmac_xmit_base: true (expected: use_vmac"
+                + " as well) - ignored, as keepalived does");
+    }
+
+    @Test
+    void useVmac_unicastWithoutXmitBase_locatedErrorAsKeepalivedDocuments() {
+        assertThat(errors(VI + " use_vmac\n unicast_peer {\n  192.0.2.2\n }\n}\n").errors())
+                .extracting(ConfigProblem::toString).containsExactly("keepalived.conf:1:1: vrrp_instance VI_1 use_vmac:"
+                        + " \"vrrp.51\" (expected: vmac_xmit_base as well with unicast peers)");
+    }
 }

@@ -38,8 +38,18 @@ public final class RtnlCodec {
 
     public static final int IFLA_ADDRESS = 1;
     public static final int IFLA_IFNAME = 3;
+    public static final int IFLA_LINK = 5;
+    public static final int IFLA_LINKINFO = 18;
     private static final int IFLA_MAX = 70;
-    private static final String[] IFLA_NAMES = {null, "IFLA_ADDRESS", "IFLA_BROADCAST", "IFLA_IFNAME"};
+    private static final String[] IFLA_NAMES = {null, "IFLA_ADDRESS", "IFLA_BROADCAST", "IFLA_IFNAME", null,
+        "IFLA_LINK"};
+    public static final int IFLA_INFO_KIND = 1;
+    public static final int IFLA_INFO_DATA = 2;
+    private static final int IFLA_INFO_MAX = 6;
+    private static final String[] IFLA_INFO_NAMES = {null, "IFLA_INFO_KIND", "IFLA_INFO_DATA"};
+    public static final int IFLA_MACVLAN_MODE = 1;
+    /** {@code MACVLAN_MODE_PRIVATE}: no frames between macvlans of the same lower link (keepalived's VMAC mode). */
+    public static final int MACVLAN_MODE_PRIVATE = 1;
 
     public static final int IFF_UP = 0x1;
     public static final int IFF_RUNNING = 0x40;
@@ -53,7 +63,7 @@ public final class RtnlCodec {
             String label) {}
 
     /** One link as the kernel reports it. */
-    public record LinkEntry(int index, int flags, String name, byte[] hardwareAddress) {}
+    public record LinkEntry(int index, int flags, String name, byte[] hardwareAddress, String kind, int lowerIndex) {}
 
     /**
      * An {@code RTM_NEWADDR} (add: create, exclusive) or {@code RTM_DELADDR} request: ifaddrmsg, then
@@ -102,6 +112,67 @@ public final class RtnlCodec {
         writeInt(out, up ? IFF_UP : 0); // ifi_flags
         writeInt(out, IFF_UP); // ifi_change
         end(out, start);
+    }
+
+    /**
+     * An {@code RTM_NEWLINK} request (create, exclusive) for a macvlan called {@code name} on link
+     * {@code lowerIndex} with hardware address {@code mac} and {@code mode}, laid out as iproute2
+     * lays out {@code ip link add link LOWER name NAME address MAC type macvlan mode MODE}:
+     * ifinfomsg, IFLA_ADDRESS, IFLA_LINK, IFLA_IFNAME (NUL-terminated), IFLA_LINKINFO {IFLA_INFO_KIND
+     * "macvlan", IFLA_INFO_DATA {IFLA_MACVLAN_MODE}}.
+     */
+    public static void newMacvlan(ByteBuf out, int seq, String name, int lowerIndex, byte[] mac, int mode) {
+        int start = header(out, RTM_NEWLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, seq);
+        out.writeZero(IFINFOMSG_LEN);
+        attr(out, IFLA_ADDRESS, mac);
+        attr(out, IFLA_LINK, u32(lowerIndex));
+        attr(out, IFLA_IFNAME, zeroTerminated(name));
+        int linkinfo = out.writerIndex();
+        writeShort(out, 0);
+        writeShort(out, IFLA_LINKINFO);
+        attr(out, IFLA_INFO_KIND, "macvlan".getBytes(StandardCharsets.US_ASCII)); // iproute2: no NUL
+        int data = out.writerIndex();
+        writeShort(out, 0);
+        writeShort(out, IFLA_INFO_DATA);
+        attr(out, IFLA_MACVLAN_MODE, u32(mode));
+        setShort(out, data, out.writerIndex() - data);
+        setShort(out, linkinfo, out.writerIndex() - linkinfo);
+        end(out, start);
+    }
+
+    /** An {@code RTM_DELLINK} request for link {@code index} ({@code ip link del DEV}). */
+    public static void deleteLink(ByteBuf out, int seq, int index) {
+        int start = header(out, RTM_DELLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, seq);
+        out.writeByte(0); // AF_UNSPEC
+        out.writeByte(0);
+        writeShort(out, 0);
+        writeInt(out, index);
+        writeInt(out, 0);
+        writeInt(out, 0);
+        end(out, start);
+    }
+
+    private static byte[] zeroTerminated(String s) {
+        byte[] l = s.getBytes(StandardCharsets.UTF_8);
+        byte[] z = new byte[l.length + 1];
+        System.arraycopy(l, 0, z, 0, l.length);
+        return z;
+    }
+
+    private static byte[] u32(int v) {
+        byte[] f = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            f[Nl.LITTLE_ENDIAN ? i : 3 - i] = (byte) (v >>> (8 * i));
+        }
+        return f;
+    }
+
+    private static void setShort(ByteBuf out, int at, int v) {
+        if (Nl.LITTLE_ENDIAN) {
+            out.setShortLE(at, v);
+        } else {
+            out.setShort(at, v);
+        }
     }
 
     /** A dump request: {@code RTM_GETADDR} (family 0: all) or {@code RTM_GETLINK}. */
@@ -155,7 +226,15 @@ public final class RtnlCodec {
         int flags = NlMessage.readInt(p, base + 8);
         NlAttrs a = NlAttrs.parse(p.slice(base + IFINFOMSG_LEN, p.readableBytes() - IFINFOMSG_LEN), "RTM_NEWLINK",
                 IFLA_NAMES, IFLA_MAX);
-        return new LinkEntry(index, flags, a.string(IFLA_IFNAME), a.has(IFLA_ADDRESS) ? a.bytes(IFLA_ADDRESS) : null);
+        String kind = "";
+        if (a.has(IFLA_LINKINFO)) {
+            NlAttrs info = a.nested(IFLA_LINKINFO, IFLA_INFO_NAMES, IFLA_INFO_MAX);
+            if (info.has(IFLA_INFO_KIND)) {
+                kind = info.string(IFLA_INFO_KIND);
+            }
+        }
+        return new LinkEntry(index, flags, a.string(IFLA_IFNAME), a.has(IFLA_ADDRESS) ? a.bytes(IFLA_ADDRESS) : null,
+                kind, a.has(IFLA_LINK) ? a.u32(IFLA_LINK) : 0);
     }
 
     private static int header(ByteBuf out, int type, int flags, int seq) {

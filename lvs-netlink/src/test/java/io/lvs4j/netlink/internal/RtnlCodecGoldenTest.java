@@ -120,4 +120,45 @@ class RtnlCodecGoldenTest {
         NeighbourFrames.neighbourAdvert(out, mac, ByteBufUtil.decodeHexDump("20010db8000000000000000000000010"));
         assertThat(hex(out)).isEqualTo("8800000020000000" + "20010db8000000000000000000000010" + "0201" + "0623dac569c1");
     }
+
+    /** iproute2 6.1's request, captured with strace -xx (lower link index 3). */
+    private static final String MACVLAN_ADD = header(92, 0x10, 0x605) + "00000000000000000000000000000000"
+            + "0a00010000005e0001330000" + "0800050003000000" + "0c00030076727270" + "2e353100"
+            + "1c001200" + "0b0001006d6163766c616e00" + "0c000200" + "0800010001000000";
+
+    @Test
+    void newMacvlan_privateVmac_matchesIproute2() {
+        // ip link add link d0 name vrrp.51 address 00:00:5e:00:01:33 type macvlan mode private
+        ByteBuf out = Unpooled.buffer();
+        RtnlCodec.newMacvlan(out, SEQ, "vrrp.51", 3, ByteBufUtil.decodeHexDump("00005e000133"),
+                RtnlCodec.MACVLAN_MODE_PRIVATE);
+        assertThat(hex(out)).isEqualTo(MACVLAN_ADD);
+    }
+
+    @Test
+    void deleteLink_index2_matchesIproute2() {
+        // ip link del d1 (index 2)
+        ByteBuf out = Unpooled.buffer();
+        RtnlCodec.deleteLink(out, SEQ, 2);
+        assertThat(hex(out)).isEqualTo(header(32, 0x11, 0x005) + "00000000020000000000000000000000");
+    }
+
+    @Test
+    void parseLink_macvlanMessage_givesKindLowerLinkAndAddress() {
+        RtnlCodec.LinkEntry e = RtnlCodec.parseLink(NlMessage.next(Unpooled.wrappedBuffer(
+                ByteBufUtil.decodeHexDump(MACVLAN_ADD))));
+        assertThat(e.name()).isEqualTo("vrrp.51");
+        assertThat(e.kind()).isEqualTo("macvlan");
+        assertThat(e.lowerIndex()).isEqualTo(3);
+        assertThat(e.hardwareAddress()).containsExactly(0, 0, 0x5e, 0, 1, 0x33);
+    }
+
+    @Test
+    void parseLink_noLinkInfo_givesEmptyKindAndNoLowerLink() {
+        ByteBuf d = Unpooled.wrappedBuffer(ByteBufUtil.decodeHexDump("30000000100000001a4a0b6b22320000"
+                + "00000100030000000310000000000000" + "0700030064300000" + "08000d00e8030000"));
+        RtnlCodec.LinkEntry e = RtnlCodec.parseLink(NlMessage.next(d));
+        assertThat(e.kind()).isEmpty();
+        assertThat(e.lowerIndex()).isZero();
+    }
 }

@@ -30,6 +30,8 @@ import java.util.function.BiConsumer;
  * one: adverts on raw protocol-112 sockets ({@link RawVrrpTransport}), virtual addresses added and
  * removed through rtnetlink, gratuitous ARPs and unsolicited neighbour advertisements, link state
  * from rtnetlink link events, commands run with {@code ip netns exec NS} in a named namespace.
+ * An instance with {@link VrrpInstance#useVmac() use_vmac} gets its macvlan here (see
+ * {@link VrrpInstance.Builder#useVmac()}): created when the node is built, deleted when it closes.
  *
  * <pre>{@code
  * VrrpNode.builder(LinuxNetwork.builder().namespace("blue").build()).instance(vi1).start();
@@ -121,8 +123,10 @@ public final class LinuxNetwork implements VrrpNetwork<InterfaceException> {
         private final Map<String, NeighbourAnnouncer> announcers = new HashMap<>();
         private final List<AddressActions> actions = new ArrayList<>();
         private final List<RawVrrpTransport> transports = new ArrayList<>();
+        private final List<VrrpInstance> vmacs = new ArrayList<>();
         private LinkMonitor monitor;
         private boolean closed;
+        private boolean aborted;
 
         LinuxHost(Scheduler scheduler, Rtnetlink rtnetlink, List<Link> links, List<InterfaceAddress> addresses) {
             this.scheduler = scheduler;
@@ -164,7 +168,15 @@ public final class LinuxNetwork implements VrrpNetwork<InterfaceException> {
         @Override
         public VrrpTransport open(VrrpInstance instance, Set<Integer> siblingVrids) throws InterfaceException {
             find(instance.interfaceName());
-            RawVrrpTransport t = RawVrrpTransport.open(netns, instance.interfaceName(), instance, scheduler::execute);
+            String dev = instance.interfaceName();
+            if (instance.useVmac()) {
+                Vmacs.acquire(netns, rtnetlink, instance);
+                vmacs.add(instance);
+                if (!instance.vmacTransmitOnBase()) {
+                    dev = instance.vmacName().orElseThrow();
+                }
+            }
+            RawVrrpTransport t = RawVrrpTransport.open(netns, dev, instance, scheduler::execute);
             t.ignoreVrids(siblingVrids);
             transports.add(t);
             return t;
@@ -189,7 +201,8 @@ public final class LinuxNetwork implements VrrpNetwork<InterfaceException> {
 
         @Override
         public VrrpListener addressActions(VrrpInstance instance) {
-            AddressActions a = new AddressActions(netns, rtnetlink, scheduler, instance.interfaceName(),
+            AddressActions a = new AddressActions(netns, rtnetlink, scheduler,
+                    instance.vmacName().orElse(instance.interfaceName()),
                     instance.garp().masterRefresh(), instance.garp().masterRefreshRepeat(), announcers, delegate);
             actions.add(a);
             return a;
@@ -202,6 +215,7 @@ public final class LinuxNetwork implements VrrpNetwork<InterfaceException> {
 
         @Override
         public void abort() {
+            aborted = true;
             actions.forEach(AddressActions::freeze);
             transports.forEach(RawVrrpTransport::close);
         }
@@ -218,6 +232,13 @@ public final class LinuxNetwork implements VrrpNetwork<InterfaceException> {
             actions.forEach(AddressActions::freeze);
             transports.forEach(RawVrrpTransport::close);
             announcers.values().forEach(NeighbourAnnouncer::close);
+            for (VrrpInstance i : vmacs) {
+                if (aborted) {
+                    Vmacs.forget(netns, i); // a crash leaves the macvlan; the next start takes it over
+                } else {
+                    Vmacs.release(netns, rtnetlink, i);
+                }
+            }
             rtnetlink.close();
         }
     }

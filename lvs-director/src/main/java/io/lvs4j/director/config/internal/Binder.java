@@ -149,15 +149,15 @@ public final class Binder {
     /**
      * Keywords of {@link #INSTANCE_OTHER} that lvs4j does act on from {@code otherSettings}: no
      * warning for them. {@code unicast_ttl}: the VRRP instance's setting ({@link VrrpMapper});
-     * {@code strict_mode}: {@link StrictMode}.
+     * {@code strict_mode}: {@link StrictMode}; {@code use_vmac}, {@code vmac_xmit_base}: {@link VrrpMapper}.
      */
-    static final Set<String> INSTANCE_ACTED = Set.of("unicast_ttl", "strict_mode");
+    static final Set<String> INSTANCE_ACTED = Set.of("unicast_ttl", "strict_mode", "use_vmac", "vmac_xmit_base");
 
     static final Set<String> INSTANCE_OTHER = Set.of("unicast_fault_no_peer", "check_unicast_src", "native_ipv6", "vrf",
             "track_process", "track_bfd", "track_src_ip", "unicast_ttl", "promote_secondaries",
             "linkbeat_use_polling", "skip_check_adv_addr", "strict_mode", "debug", "notify_master_rx_lower_pri",
             "notify_priority_changes", "lvs_sync_daemon_interface", "down_timer_adverts", "garp_extra_if",
-            "vmac_garp_intvl", "kernel_rx_buf_size");
+            "vmac_garp_intvl", "kernel_rx_buf_size", "use_vmac", "vmac_xmit_base");
 
     static final Set<String> SYNC_GROUP_OTHER = Set.of("track_file", "track_process", "track_bfd",
             "sync_group_tracking_weight", "notify_priority_changes");
@@ -623,7 +623,9 @@ public final class Binder {
             .otherwise((b, g, n) -> {
                 if (GLOBAL_OTHER.contains(n.name())) {
                     putOther(g.other, n);
-                    b.notActed(n);
+                    if (!n.name().equals("vmac_prefix")) { // the default use_vmac name (VrrpMapper)
+                        b.notActed(n);
+                    }
                 } else {
                     b.unknown(n, "global_defs");
                 }
@@ -905,12 +907,10 @@ public final class Binder {
                     problems.error(n.keyword(), "old_unicast_checksum: not supported (expected: left out): lvs4j's "
                             + "unicast adverts carry the RFC checksum, as keepalived's do without this keyword");
                     break;
-                case "use_vmac":
                 case "use_vmac_addr":
-                case "vmac_xmit_base":
                 case "use_ipvlan":
-                    problems.error(n.keyword(), n.name() + ": not supported (expected: left out): lvs4j runs VRRP on "
-                            + "the interface itself, with its own MAC address, and creates no macvlan/ipvlan device");
+                    problems.error(n.keyword(), n.name() + ": not supported (expected: left out): lvs4j creates no "
+                            + "ipvlan device and no macvlan per address (use_vmac on the instance is supported)");
                     break;
                 default:
                     if (NOTIFY.contains(n.name())) {

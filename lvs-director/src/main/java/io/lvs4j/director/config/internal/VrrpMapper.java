@@ -32,7 +32,7 @@ import java.util.function.Consumer;
  * the version of every instance that gives none (an IPv6 instance uses version 3, as keepalived
  * does).
  *
- * <p>Keywords read but not run (a {@code track_file}, {@code virtual_routes}, {@code use_vmac}, the
+ * <p>Keywords read but not run (a {@code track_file}, {@code virtual_routes}, the
  * options of a virtual address other than {@code brd}, {@code dev}, {@code scope}, {@code label})
  * were reported as warnings by the reader, or are left out here as before.
  *
@@ -104,12 +104,16 @@ public final class VrrpMapper {
     /** global_defs' vrrp_higher_prio_send_advert: the default of each instance's higher_prio_send_advert. */
     private Boolean globalHigherPrio;
     private boolean globalStrict;
+    /** global_defs' vmac_prefix: the default macvlan name of use_vmac is PREFIX.VRID. */
+    private String vmacPrefix = "vrrp";
 
     private Vrrp mapAll(KeepalivedConfig c) {
         Integer globalVersion = c.globalDefs().vrrpVersion();
         globalGarp = c.globalDefs().vrrpGarp();
         globalHigherPrio = c.globalDefs().vrrpHigherPrioSendAdvert();
         globalStrict = c.globalDefs().vrrpStrict();
+        List<String> prefix = c.globalDefs().otherSettings().get("vmac_prefix");
+        vmacPrefix = prefix != null && prefix.size() == 1 ? prefix.get(0) : "vrrp";
         // a name defined twice: the last block wins, as lvs4j has always run it
         Map<String, VrrpScriptConfig> scriptConfigs = new LinkedHashMap<>();
         for (VrrpScriptConfig s : c.vrrpScripts()) {
@@ -179,6 +183,36 @@ public final class VrrpMapper {
                     "unicast peers") + " - ignored: multicast adverts carry TTL 255, as keepalived sends them");
         } else {
             b.unicastTtl(ttl);
+        }
+    }
+
+    /**
+     * {@code use_vmac [NAME]}: the instance's addresses on a macvlan with the virtual MAC, named
+     * NAME or {@code vmac_prefix.VRID} ({@code vrrp.VRID} by default), as keepalived does. A second
+     * argument (keepalived's own MAC address) is a located error: lvs4j uses the RFC's virtual MAC.
+     * {@code vmac_xmit_base}: adverts on the base interface; without {@code use_vmac} a located
+     * warning and ignored, as keepalived ignores it.
+     */
+    private void vmac(VrrpInstanceConfig c, String where, VrrpInstance.Builder b) {
+        List<String> v = c.otherSettings().get("use_vmac");
+        boolean onBase = c.otherSettings().containsKey("vmac_xmit_base");
+        if (v != null) {
+            if (v.size() > 1) {
+                problems.error(at(c, "use_vmac"), Preconditions.message(where + " use_vmac", String.join(" ", v),
+                        "at most an interface name: a MAC address of one's own is not supported"));
+                return;
+            }
+            String name = v.isEmpty() ? vmacPrefix + "." + c.virtualRouterId() : v.get(0);
+            try {
+                b.vmacInterface(name);
+            } catch (IllegalArgumentException e) {
+                problems.error(at(c, "use_vmac"), e.getMessage());
+                return;
+            }
+            b.vmacTransmitOnBase(onBase);
+        } else if (onBase) {
+            problems.warning(at(c, "vmac_xmit_base"), Preconditions.message(where + " vmac_xmit_base", true,
+                    "use_vmac as well") + " - ignored, as keepalived does");
         }
     }
 
@@ -255,6 +289,7 @@ public final class VrrpMapper {
         }
         c.unicastPeers().forEach(b::unicastPeer);
         unicastTtl(c, where, b);
+        vmac(c, where, b);
         b.garp(garp(c.garp(), globalGarp));
         // the instance's own, else global_defs' default unless in strict mode (keepalived's
         // vrrp_complete_instance; StrictMode clears an instance's own in strict mode)

@@ -1,0 +1,198 @@
+package io.lvs4j.vrrp.linux;
+
+import io.lvs4j.netlink.InterfaceException;
+import io.lvs4j.netlink.Link;
+import io.lvs4j.netlink.Rtnetlink;
+import io.lvs4j.netlink.Sysctl;
+import io.lvs4j.vrrp.VrrpInstance;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The macvlans of {@code use_vmac}, shared by every node of this JVM (a reload builds the new node
+ * before it closes the old one, so both hold the same macvlan for a while): created by the first
+ * holder, deleted when the last lets go. keepalived 2.2.7's steps, read from its vrrp_vmac.c and
+ * vrrp_if_config.c: a macvlan in private mode with the virtual MAC on the instance's interface;
+ * one left by an earlier run with the right MAC and lower link is taken over, one with another MAC
+ * or lower link is replaced (never a link that is not a macvlan); on the macvlan
+ * {@code arp_ignore=1}, {@code accept_local=1}, {@code rp_filter=0}, {@code promote_secondaries=1}
+ * and IPv6 disabled when no virtual address is IPv6; on the base interface {@code arp_ignore=1} and
+ * {@code arp_filter=1}, the earlier values put back when its last macvlan goes; then the macvlan
+ * is set up.
+ */
+final class Vmacs {
+    private static final Logger LOG = LoggerFactory.getLogger(Vmacs.class);
+    private static final int EEXIST = 17;
+    private static final int ENODEV = 19;
+
+    /** Holders per macvlan, by "netns/name". */
+    private static final Map<String, Integer> HOLDERS = new HashMap<>();
+    /** The base interface's arp_ignore and arp_filter before its first macvlan, by "netns/base". */
+    private static final Map<String, String[]> BASE_SAVED = new HashMap<>();
+    /** Macvlans per base interface, by "netns/base". */
+    private static final Map<String, Integer> BASE_USERS = new HashMap<>();
+
+    private Vmacs() {}
+
+    private static String key(String netns, String name) {
+        return (netns == null ? "" : netns) + "/" + name;
+    }
+
+    /** Creates or takes over {@code instance}'s macvlan and sets it up. */
+    static synchronized void acquire(String netns, Rtnetlink rt, VrrpInstance instance) throws InterfaceException {
+        String name = instance.vmacName().orElseThrow();
+        String base = instance.interfaceName();
+        String k = key(netns, name);
+        Integer held = HOLDERS.get(k);
+        if (held != null) {
+            HOLDERS.put(k, held + 1);
+            return;
+        }
+        Link lower = rt.link(base);
+        byte[] mac = instance.virtualMac();
+        Link existing = null;
+        for (Link l : rt.links()) {
+            if (name.equals(l.name())) {
+                existing = l;
+            }
+        }
+        boolean create = true;
+        if (existing != null) {
+            if (!"macvlan".equals(existing.kind())) {
+                throw new InterfaceException("RTM_NEWLINK", "macvlan " + name, EEXIST, "File exists",
+                        "interface " + name + " exists and is not a macvlan (kind: "
+                                + (existing.kind().isEmpty() ? "none" : existing.kind()) + "); use_vmac leaves it alone");
+            }
+            if (Arrays.equals(existing.hardwareAddress(), mac) && existing.lowerIndex() == lower.index()) {
+                create = false;
+                LOG.info("({}) taking over the macvlan {} an earlier run left", instance.name(), name);
+            } else {
+                LOG.info("({}) replacing the macvlan {} (MAC {}, lower ifindex {}) an earlier run left",
+                        instance.name(), name, hex(existing.hardwareAddress()), existing.lowerIndex());
+                rt.deleteLink(existing.index());
+            }
+        }
+        if (create) {
+            rt.addMacvlan(name, lower.index(), mac);
+        }
+        Link vmac = rt.link(name);
+        try {
+            String conf = "net/ipv4/conf/" + name + "/";
+            Sysctl.write(netns, conf + "arp_ignore", "1");
+            Sysctl.write(netns, conf + "accept_local", "1");
+            Sysctl.write(netns, conf + "rp_filter", "0");
+            Sysctl.write(netns, conf + "promote_secondaries", "1");
+            if (instance.virtualAddresses().stream().noneMatch(v -> v.ipv6() && v.device().isEmpty())) {
+                try {
+                    Sysctl.write(netns, "net/ipv6/conf/" + name + "/disable_ipv6", "1");
+                } catch (InterfaceException e) {
+                    LOG.debug("({}) no IPv6 to disable on {}: {}", instance.name(), name, e.getMessage());
+                }
+            }
+            String all = Sysctl.read(netns, "net/ipv4/conf/all/rp_filter");
+            if ("1".equals(all)) {
+                LOG.warn("({}) net.ipv4.conf.all.rp_filter is 1 (strict): {} may drop the adverts it receives;"
+                        + " keepalived lowers it to 0 and raises each interface's own instead, lvs4j leaves it"
+                        + " (set it to 0 or 2)", instance.name(), name);
+            }
+            String bk = key(netns, base);
+            if (!BASE_USERS.containsKey(bk)) {
+                String bconf = "net/ipv4/conf/" + base + "/";
+                String[] saved = {Sysctl.read(netns, bconf + "arp_ignore"), Sysctl.read(netns, bconf + "arp_filter")};
+                Sysctl.write(netns, bconf + "arp_ignore", "1");
+                Sysctl.write(netns, bconf + "arp_filter", "1");
+                BASE_SAVED.put(bk, saved);
+            }
+            BASE_USERS.merge(bk, 1, Integer::sum);
+            rt.setLinkUp(vmac.index(), true);
+        } catch (InterfaceException | RuntimeException e) {
+            if (BASE_USERS.containsKey(key(netns, base))) {
+                releaseBase(netns, base);
+            }
+            deleteQuietly(rt, name);
+            throw e;
+        }
+        HOLDERS.put(k, 1);
+        LOG.info("({}) macvlan {} on {} with MAC {}", instance.name(), name, base, hex(mac));
+    }
+
+    /** Lets go of {@code instance}'s macvlan: the last holder deletes it and restores the base's settings. */
+    static synchronized void release(String netns, Rtnetlink rt, VrrpInstance instance) {
+        String name = instance.vmacName().orElseThrow();
+        String k = key(netns, name);
+        Integer held = HOLDERS.get(k);
+        if (held == null) {
+            return;
+        }
+        if (held > 1) {
+            HOLDERS.put(k, held - 1);
+            return;
+        }
+        HOLDERS.remove(k);
+        releaseBase(netns, instance.interfaceName());
+        deleteQuietly(rt, name);
+    }
+
+    /** After a simulated crash: lets go of the macvlan without deleting it or restoring anything. */
+    static synchronized void forget(String netns, VrrpInstance instance) {
+        String k = key(netns, instance.vmacName().orElseThrow());
+        Integer held = HOLDERS.get(k);
+        if (held == null) {
+            return;
+        }
+        if (held > 1) {
+            HOLDERS.put(k, held - 1);
+            return;
+        }
+        HOLDERS.remove(k);
+        String bk = key(netns, instance.interfaceName());
+        int users = BASE_USERS.getOrDefault(bk, 0);
+        if (users > 1) {
+            BASE_USERS.put(bk, users - 1);
+        } else {
+            BASE_USERS.remove(bk);
+            BASE_SAVED.remove(bk);
+        }
+    }
+
+    private static void releaseBase(String netns, String base) {
+        String bk = key(netns, base);
+        int users = BASE_USERS.getOrDefault(bk, 0);
+        if (users > 1) {
+            BASE_USERS.put(bk, users - 1);
+            return;
+        }
+        BASE_USERS.remove(bk);
+        String[] saved = BASE_SAVED.remove(bk);
+        if (saved != null) {
+            String bconf = "net/ipv4/conf/" + base + "/";
+            try {
+                Sysctl.write(netns, bconf + "arp_ignore", saved[0]);
+                Sysctl.write(netns, bconf + "arp_filter", saved[1]);
+            } catch (InterfaceException e) {
+                LOG.warn("cannot restore arp_ignore/arp_filter of {}: {}", base, e.getMessage());
+            }
+        }
+    }
+
+    private static void deleteQuietly(Rtnetlink rt, String name) {
+        try {
+            Link l = rt.link(name);
+            if ("macvlan".equals(l.kind())) {
+                rt.deleteLink(l.index());
+            }
+        } catch (InterfaceException e) {
+            if (e.errno() != ENODEV) {
+                LOG.warn("cannot delete macvlan {}: {}", name, e.getMessage());
+            }
+        }
+    }
+
+    private static String hex(byte[] mac) {
+        return mac == null ? "none" : HexFormat.ofDelimiter(":").formatHex(mac);
+    }
+}
