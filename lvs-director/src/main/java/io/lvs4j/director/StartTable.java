@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * The IPVS services a keepalived.conf installs at start, before any check has answered: what
- * {@code lvs4j config render} prints and what {@link Director#start()} installs first, as keepalived
+ * {@code lvs4j config render} prints and what {@link Director.Builder#start()} installs first, as keepalived
  * 2.2.7 does. A real server whose checks start down ({@code alpha}) is left out, or in at weight 0
  * with {@code inhibit_on_failure}; a service whose quorum is not met at start has its sorry server in.
  * Without {@code alpha} every real server is in at its configured weight.
