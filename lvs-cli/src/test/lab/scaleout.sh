@@ -255,10 +255,13 @@ vip_off_d1() { ! ip -n so-d1 -o addr show dev lo | grep -q " $VIP/"; }
 wait_until 20 vip_off_d1   # its checks failed: withdrawn (it left the VIP on lo when it was killed)
 result restart_route "$(nexthops | tr ' ' ,)"
 comeback() {
+  # a split view on purpose: rs1 reachable from d1 first, rs2 only 3 s later. Meanwhile d1 alone sees
+  # rs2 down while d2 and d3 have it; its table of one must not go out (partial_table_delay 10)
+  ip -n so-d1 route del prohibit 192.0.2.21/32
+  sleep 3
+  result comeback_split_route "$(nexthops | tr ' ' ,)"
   local t; t=$(date +%s%N)
-  # both at once (one process): removed one by one, the guest under load left 1 s between them,
-  # and d1 alone saw the second real server down while the others had it (a table of one)
-  printf 'route del prohibit 192.0.2.21/32\nroute del prohibit 192.0.2.22/32\n' | ip -n so-d1 -batch -
+  ip -n so-d1 route del prohibit 192.0.2.22/32
   if wait_until 20 nexthops_are "192.0.2.11 192.0.2.12 192.0.2.13"; then
     result comeback_ms $(( ($(date +%s%N) - t) / 1000000 ))
   else result comeback_ms -1; fi

@@ -53,6 +53,9 @@ final class BgpMapping {
         if (b.stopDrain() != null) {
             r.stopDrain(b.stopDrain());
         }
+        if (b.partialTableDelay() != null) {
+            r.partialTableDelay(b.partialTableDelay());
+        }
         for (VirtualServerConfig vs : c.virtualServers()) {
             VirtualServerConfig.Announce a = vs.announce();
             if (a == null || a.enabled() && a.addresses().isEmpty()) {

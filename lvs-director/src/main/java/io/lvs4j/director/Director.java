@@ -209,7 +209,7 @@ public final class Director implements AutoCloseable {
                 : VrrpUnit.linux(b.netns, b.addressDelegate), loop, events, firewall, hooks);
         this.syncDaemon = new SyncFollower(b.sync, table, read, events, vrrp::isMaster, hooks::recordOwnership,
                 () -> closing);
-        this.injector = new RouteInjector(b.rhi, table instanceof Ipvs, b.netns,
+        this.injector = new RouteInjector(b.rhi, table instanceof Ipvs, b.netns, loop, this::routes,
                 new RouteInjector.Sink() {
                     @Override
                     public void routes(List<InetAddress> announced, List<InetAddress> withdrawn) {

@@ -48,8 +48,15 @@ import java.util.Set;
  * directors do. A check that never reports holds the route back at most one warmup or interval
  * (with its jitter), whichever is longer, plus one interval. An announced address stays while
  * quorum holds (a real server added by a reload does not withdraw it). With
- * {@code inhibit_on_failure} a failed real server stays in the table at weight 0, which {@code mh}
- * leaves out of its table all the same, and the table keeps its order.
+ * {@code inhibit_on_failure} a failed real server stays in the table at weight 0 and the table
+ * keeps its order; the kernel's {@code mh} builds its table from each server's last weight above
+ * 0, so new flows it maps to that server find none unless {@code mh-fallback} is set.
+ *
+ * <p><b>A partial table waits.</b> A settled table that lacks some of the service's configured
+ * real servers goes out first only after it has held, unchanged, for
+ * {@link Builder#partialTableDelay} (10 s unless set); one with every real server goes out at
+ * once. A director that alone sees a real server down for a moment (its route or neighbour entry
+ * not back yet) would otherwise announce a table the other directors do not hold.
  *
  * <p><b>The address on a device.</b> IPVS only sees packets addressed to the host itself, so
  * while an address is announced it is also on {@link Builder#device} ({@code lo} unless set), in
@@ -70,11 +77,14 @@ public final class RouteHealthInjection {
     public static final String DEFAULT_DEVICE = "lo";
     /** How long a planned stop waits between withdrawing and removing the rules, unless set. */
     public static final Duration DEFAULT_STOP_DRAIN = Duration.ofSeconds(2);
+    /** How long a table without some of its real servers holds before it is first announced, unless set. */
+    public static final Duration DEFAULT_PARTIAL_TABLE_DELAY = Duration.ofSeconds(10);
 
     private final BgpSpeaker speaker;
     private final String device;
     private final Boolean addressOnDevice;
     private final Duration stopDrain;
+    private final Duration partialTableDelay;
     private final Set<ServiceKey> noAnnounce;
     private final Map<ServiceKey, List<InetAddress>> addresses;
 
@@ -83,6 +93,7 @@ public final class RouteHealthInjection {
         this.device = b.device;
         this.addressOnDevice = b.addressOnDevice;
         this.stopDrain = b.stopDrain;
+        this.partialTableDelay = b.partialTableDelay;
         this.noAnnounce = Set.copyOf(b.noAnnounce);
         Map<ServiceKey, List<InetAddress>> m = new LinkedHashMap<>();
         b.addresses.forEach((k, v) -> m.put(k, List.copyOf(v)));
@@ -117,6 +128,14 @@ public final class RouteHealthInjection {
         return stopDrain;
     }
 
+    /**
+     * How long a service's table that lacks some of its configured real servers must hold before
+     * its address is first announced (see {@link Builder#partialTableDelay}).
+     */
+    public Duration partialTableDelay() {
+        return partialTableDelay;
+    }
+
     /** The services whose address is never announced. */
     public Set<ServiceKey> noAnnounce() {
         return noAnnounce;
@@ -144,6 +163,7 @@ public final class RouteHealthInjection {
         b.device = device;
         b.addressOnDevice = addressOnDevice;
         b.stopDrain = stopDrain;
+        b.partialTableDelay = partialTableDelay;
         b.noAnnounce.addAll(noAnnounce);
         addresses.forEach((k, v) -> b.addresses.put(k, new ArrayList<>(v)));
         return b;
@@ -155,7 +175,8 @@ public final class RouteHealthInjection {
                 && speaker.localAs() == r.speaker.localAs() && speaker.neighbors().equals(r.speaker.neighbors())
                 && speaker.reconfigurable(r.speaker) // the same listener
                 && device.equals(r.device) && java.util.Objects.equals(addressOnDevice, r.addressOnDevice)
-                && stopDrain.equals(r.stopDrain) && noAnnounce.equals(r.noAnnounce) && addresses.equals(r.addresses);
+                && stopDrain.equals(r.stopDrain) && partialTableDelay.equals(r.partialTableDelay)
+                && noAnnounce.equals(r.noAnnounce) && addresses.equals(r.addresses);
     }
 
     @Override
@@ -168,7 +189,7 @@ public final class RouteHealthInjection {
     @Override
     public String toString() {
         return "RouteHealthInjection[" + speaker + " neighbors=" + speaker.neighbors() + " device=" + device
-                + " stopDrain=" + stopDrain + (noAnnounce.isEmpty() ? "" : " noAnnounce=" + noAnnounce)
+                + " stopDrain=" + stopDrain + " partialTableDelay=" + partialTableDelay + (noAnnounce.isEmpty() ? "" : " noAnnounce=" + noAnnounce)
                 + (addresses.isEmpty() ? "" : " addresses=" + addresses) + "]";
     }
 
@@ -178,6 +199,7 @@ public final class RouteHealthInjection {
         private String device = DEFAULT_DEVICE;
         private Boolean addressOnDevice;
         private Duration stopDrain = DEFAULT_STOP_DRAIN;
+        private Duration partialTableDelay = DEFAULT_PARTIAL_TABLE_DELAY;
         private final Set<ServiceKey> noAnnounce = new LinkedHashSet<>();
         private final Map<ServiceKey, List<InetAddress>> addresses = new LinkedHashMap<>();
 
@@ -211,6 +233,23 @@ public final class RouteHealthInjection {
             Preconditions.checkArgument(!drain.isNegative() && drain.compareTo(Duration.ofHours(1)) <= 0, "stopDrain",
                     drain, "0..1 h");
             this.stopDrain = drain;
+            return this;
+        }
+
+        /**
+         * How long a service's table that lacks some of its configured real servers must hold,
+         * unchanged, before the service's address is first announced (after the start, or after
+         * quorum came back): 0..1 h (10 s unless set; 0: at once). A table with every real server
+         * goes out at once. Without this, a director that alone sees a real server down for a
+         * moment (a route or neighbour entry not back yet) announces a table the other directors
+         * do not hold, and the kernel's {@code mh} sends the flows the routers move to it to the
+         * wrong real server. An address already announced is not affected.
+         */
+        public Builder partialTableDelay(Duration delay) {
+            Preconditions.checkNotNull(delay, "partialTableDelay");
+            Preconditions.checkArgument(!delay.isNegative() && delay.compareTo(Duration.ofHours(1)) <= 0,
+                    "partialTableDelay", delay, "0..1 h");
+            this.partialTableDelay = delay;
             return this;
         }
 

@@ -1,20 +1,25 @@
 package io.lvs4j.director;
 
+import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.bgp.BgpSession;
 import io.lvs4j.bgp.BgpSpeaker;
 import io.lvs4j.health.HealthView;
+import io.lvs4j.health.RealServerView;
 import io.lvs4j.health.ServiceView;
 import io.lvs4j.internal.Addresses;
 import io.lvs4j.netlink.InterfaceAddress;
 import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.netlink.Rtnetlink;
+import io.lvs4j.time.Scheduler;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -52,11 +57,24 @@ final class RouteInjector {
     private Rtnetlink rt;
     private volatile boolean stopping;
     private volatile List<InetAddress> announcedView = List.of();
+    /** The director's loop: the time, and a timer when a partial table's delay ends. */
+    private final Scheduler loop;
+    /** Run on the loop when a partial table's delay ends: the director's {@link #update} with its view then. */
+    private final Runnable again;
+    /** Services not announced yet whose settled table lacks some real servers: since when it holds, and what. */
+    private final Map<ServiceKey, Partial> partial = new HashMap<>();
+
+    /** A partial table (the real servers up, in order) seen unchanged since {@code sinceNanos}. */
+    private record Partial(long sinceNanos, List<RealServer> table) {
+    }
 
     /** {@code settings} null: none (until a reload brings some). */
-    RouteInjector(RouteHealthInjection settings, boolean kernelTable, String netns, Sink sink) {
+    RouteInjector(RouteHealthInjection settings, boolean kernelTable, String netns, Scheduler loop, Runnable again,
+            Sink sink) {
         this.kernelTable = kernelTable;
         this.netns = netns;
+        this.loop = loop;
+        this.again = again;
         this.sink = sink;
         if (settings != null) {
             this.settings = settings;
@@ -197,12 +215,14 @@ final class RouteInjector {
     /**
      * The addresses to announce now: each of a service's addresses while the service has quorum
      * (a service the view does not know yet: none); an address not announced yet only once its
-     * service is {@linkplain ServiceView#settled() settled}, so that the table the routers send
-     * traffic to is the one the other directors hold (the kernel's {@code mh} maps a flow by the
-     * real servers in the table: one still on its way in sends moved flows to the wrong one).
+     * service is {@linkplain ServiceView#settled() settled} and {@code firstOut} lets it go (a
+     * table without some real servers waits, see {@link RouteHealthInjection.Builder#partialTableDelay}),
+     * so that the table the routers send traffic to is the one the other directors hold (the
+     * kernel's {@code mh} maps a flow by the real servers in the table: one still on its way in
+     * sends moved flows to the wrong one).
      */
     static Set<InetAddress> desired(RouteHealthInjection settings, Collection<ServiceKey> services, HealthView view,
-            Set<InetAddress> announced) {
+            Set<InetAddress> announced, java.util.function.Predicate<ServiceView> firstOut) {
         Set<InetAddress> out = new LinkedHashSet<>();
         for (ServiceKey k : services) {
             List<InetAddress> as = settings.addressesOf(k);
@@ -213,13 +233,49 @@ final class RouteInjector {
             if (v == null || !v.quorumMet()) {
                 continue;
             }
+            Boolean first = null; // asked once per service, only if an address of it is not out yet
             for (InetAddress a : as) {
-                if (v.settled() || announced.contains(a)) {
+                if (announced.contains(a)) {
                     out.add(a);
+                } else if (v.settled()) {
+                    if (first == null) {
+                        first = firstOut.test(v);
+                    }
+                    if (first) {
+                        out.add(a);
+                    }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Whether a settled service's address may go out for the first time (since the start or since
+     * its quorum returned): at once with every configured real server up; a table without some
+     * only once it has held unchanged for the settings' delay (a timer then runs {@link #again}).
+     */
+    private boolean firstOut(ServiceView v, long delayNanos, Set<ServiceKey> waiting) {
+        List<RealServer> up = new ArrayList<>(); // as configured: a weight ramping up is no change
+        for (RealServerView r : v.realServers()) {
+            if (r.up()) {
+                up.add(r.realServer());
+            }
+        }
+        if (delayNanos == 0 || up.size() == v.realServers().size()) {
+            return true;
+        }
+        long now = loop.nanos();
+        Partial p = partial.get(v.key());
+        if (p == null || !p.table().equals(up)) {
+            p = new Partial(now, List.copyOf(up));
+            partial.put(v.key(), p);
+            LOG.info("route health injection: {} has {} of {} real servers up: announced in {} ms unless all are up",
+                    v.key(), up.size(), v.realServers().size(), TimeUnit.NANOSECONDS.toMillis(delayNanos));
+            loop.schedule(delayNanos, again);
+        }
+        waiting.add(v.key());
+        return now - p.sinceNanos() >= delayNanos;
     }
 
     /** Brings the announcements to the desired state (on the director's thread). */
@@ -228,7 +284,11 @@ final class RouteInjector {
         if (stopping || s == null) {
             return;
         }
-        apply(desired(s, services, view, announced));
+        long delay = s.partialTableDelay().toNanos();
+        Set<ServiceKey> waiting = new java.util.HashSet<>();
+        Set<InetAddress> want = desired(s, services, view, announced, v -> firstOut(v, delay, waiting));
+        partial.keySet().retainAll(waiting); // out, whole, or without quorum: its wait starts afresh next time
+        apply(want);
     }
 
     /**

@@ -134,8 +134,12 @@ class DirectorRouteInjectionTest {
         assertThat(d.announcedAddresses()).isEmpty();
         assertThat(peer.established()).isTrue(); // the session stays, only the route goes
 
-        c2.up(true);
+        c2.up(true); // quorum back with rs2 alone (rs1 still down): a partial table waits 10 s
         clock.advance(Duration.ofSeconds(3));
+        Thread.sleep(300);
+        assertThat(peer.routes()).isEmpty();
+        assertThat(d.announcedAddresses()).isEmpty();
+        clock.advance(Duration.ofSeconds(10)); // held unchanged for 10 s: out
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
         assertThat(events).filteredOn(e -> e instanceof DirectorEvent.Routes).extracting(Object::toString)
                 .map(s -> s.replaceFirst("#\\d+ ", ""))
@@ -189,6 +193,53 @@ class DirectorRouteInjectionTest {
         assertThat(peer.routes()).isEmpty();
 
         clock.advance(Duration.ofSeconds(3)); // rs2's check at 8 s: the table is whole, the route goes out
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+        assertThat(inTableWhenAnnounced).containsExactly(2, 2);
+    }
+
+    /**
+     * The comeback's split view (ScaleOutIT, before its routes went in one batch): quorum returns
+     * and the service settles while a real server the other directors have is down from here
+     * alone (its route not back yet). Announced then, this director's mh table holds one server
+     * and sends the flows the routers move here to it. The partial table waits; when the other
+     * comes back within the delay, the whole table goes out at once.
+     */
+    @Test
+    void quorumBackWithOneStillDownHereOnly_partialTableWaitsAndTheWholeOneGoesOut() throws Exception {
+        BgpTestPeer peer = peer();
+        SettableChecker c1 = new SettableChecker("rs1");
+        SettableChecker c2 = new SettableChecker("rs2");
+        CheckPolicy every1s = CheckPolicy.builder().interval(Duration.ofSeconds(1)).retry(0).build();
+        VirtualService web = service("198.51.100.10", 80, "10.0.0.2", "10.0.0.3");
+        ServiceHealth health = ServiceHealth.builder(web).check(web.realServers().get(0), c1, every1s)
+                .check(web.realServers().get(1), c2, every1s).build();
+        InMemoryIpvs table = new InMemoryIpvs();
+        List<Integer> inTableWhenAnnounced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Director d = Director.builder().service(health).ipvs(table).virtualClock(clock)
+                .listener(e -> {
+                    if (e instanceof DirectorEvent.Routes r && !r.announced().isEmpty()) {
+                        inTableWhenAnnounced.add(table.serviceStates().get(0).realServers().size());
+                    }
+                })
+                .routeHealthInjection(RouteHealthInjection.builder(speaker(peer.port())).stopDrain(Duration.ZERO)
+                        .partialTableDelay(Duration.ofSeconds(5)).build()).start();
+        open.add(0, d);
+        assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
+
+        c1.up(false); // both down: quorum lost, withdrawn
+        c2.up(false);
+        clock.advance(Duration.ofSeconds(2));
+        assertThat(waitUntil(() -> peer.routes().isEmpty())).isTrue();
+
+        c1.up(true); // rs1 back; rs2 still down from here: quorum met, settled, one of two in the table
+        clock.advance(Duration.ofSeconds(3));
+        Thread.sleep(300);
+        assertThat(table.serviceStates().get(0).realServers()).hasSize(1);
+        assertThat(d.announcedAddresses()).as("announced with one of two real servers in the table").isEmpty();
+        assertThat(peer.routes()).isEmpty();
+
+        c2.up(true); // back within the delay: the whole table goes out at its next check
+        clock.advance(Duration.ofSeconds(1));
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
         assertThat(inTableWhenAnnounced).containsExactly(2, 2);
     }
@@ -555,6 +606,8 @@ class DirectorRouteInjectionTest {
         RouteHealthInjection.Builder b = RouteHealthInjection.builder(speaker(179));
         assertThatThrownBy(() -> b.stopDrain(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("stopDrain: PT-1S (expected: 0..1 h)");
+        assertThatThrownBy(() -> b.partialTableDelay(Duration.ofHours(2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("partialTableDelay: PT2H (expected: 0..1 h)");
         assertThatThrownBy(() -> b.device("a/b")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("device: \"a/b\" (expected: an interface name");
         assertThatThrownBy(() -> b.announce(WEB, List.of())).isInstanceOf(IllegalArgumentException.class)

@@ -17,6 +17,7 @@ import java.util.List;
  *     listen_port 179      # the port neighbours connect to (179); 0: dial only, never listen
  *     device lo            # where announced addresses go (lo)
  *     stop_drain 2         # seconds between withdrawing and removing the rules on stop (2)
+ *     partial_table_delay 10  # seconds a table without some real servers holds before it is first announced (10)
  *     neighbor 192.0.2.1 {
  *         remote_as 65000
  *         hold_time 3      # 0 or 3..65535 (90)
@@ -29,7 +30,7 @@ import java.util.List;
  * </pre>
  */
 public record BgpSpeakerConfig(InetAddress routerId, long localAs, Integer listenPort, String device,
-        Duration stopDrain, List<Neighbor> neighbors) {
+        Duration stopDrain, Duration partialTableDelay, List<Neighbor> neighbors) {
     public BgpSpeakerConfig {
         neighbors = List.copyOf(neighbors);
     }

@@ -19,6 +19,7 @@ class BgpSpeakerConfigTest {
             + "    listen_port 1179\n"
             + "    device dummy0\n"
             + "    stop_drain 1.5\n"
+            + "    partial_table_delay 4\n"
             + "    neighbor 192.0.2.1 {\n"
             + "        remote_as 65000\n"
             + "        hold_time 3\n"
@@ -40,6 +41,7 @@ class BgpSpeakerConfigTest {
         assertThat(b.listenPort()).isEqualTo(1179);
         assertThat(b.device()).isEqualTo("dummy0");
         assertThat(b.stopDrain()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(b.partialTableDelay()).isEqualTo(Duration.ofSeconds(4));
         assertThat(b.neighbors()).containsExactly(
                 new BgpSpeakerConfig.Neighbor(InetAddress.getByName("192.0.2.1"), 65000, 3, 10179, "sesame",
                         InetAddress.getByName("192.0.2.11"), false),
@@ -70,6 +72,7 @@ class BgpSpeakerConfigTest {
     @CsvSource(delimiter = '|', value = {
         "bgp_speaker {\\n router_id 2001:db8::1\\n}|keepalived.conf:2:12: router_id: \"2001:db8::1\" (expected: a non-zero IPv4 address)",
         "bgp_speaker {\\n local_as 23456\\n}|keepalived.conf:2:11: local_as: \"23456\" (expected: an AS number other than 23456 (AS_TRANS))",
+        "bgp_speaker {\\n partial_table_delay -1\\n}|keepalived.conf:2:22: partial_table_delay: \"-1\" (expected: seconds 0..3600)",
         "bgp_speaker {\\n local_as 4294967296\\n}|keepalived.conf:2:11: local_as: \"4294967296\" (expected: 1..4294967295)",
         "bgp_speaker {\\n router_id 192.0.2.11\\n local_as 1\\n neighbor 192.0.2.1 {\\n  remote_as 2\\n  hold_time 2\\n }\\n}|keepalived.conf:6:13: hold_time: \"2\" (expected: 0 or 3..65535 (seconds))",
         "bgp_speaker {\\n router_id 192.0.2.11\\n local_as 1\\n neighbor 192.0.2.1 {\\n  hold_time 3\\n }\\n}|keepalived.conf:4:2: neighbor 192.0.2.1 remote_as: missing (expected: remote_as 1..4294967295)",

@@ -1493,6 +1493,7 @@ public final class Binder {
         Integer listenPort;
         String device;
         Duration stopDrain;
+        Duration partialTableDelay;
         final List<BgpSpeakerConfig.Neighbor> neighbors = new ArrayList<>();
         boolean ok = true;
     }
@@ -1524,6 +1525,7 @@ public final class Binder {
                 }
             }, "device")
             .on((b, g, n) -> g.stopDrain = b.v.timer(n, 0, 0, 3_600_000_000L), "stop_drain")
+            .on((b, g, n) -> g.partialTableDelay = b.v.timer(n, 0, 0, 3_600_000_000L), "partial_table_delay")
             .on((b, g, n) -> {
                 BgpSpeakerConfig.Neighbor nb = b.neighbor(n, g.neighbors);
                 if (nb != null) {
@@ -1534,7 +1536,7 @@ public final class Binder {
             }, "neighbor")
             .otherwise((b, g, n) -> {
                 b.problems.error(n.keyword(), Preconditions.message("bgp_speaker", n.name(),
-                        "one of router_id, local_as, listen_port, device, stop_drain, neighbor"));
+                        "one of router_id, local_as, listen_port, device, stop_drain, partial_table_delay, neighbor"));
                 g.ok = false;
             })
             .build();
@@ -1574,7 +1576,8 @@ public final class Binder {
                 }
             }
         }
-        return ok ? new BgpSpeakerConfig(routerId, localAs, listenPort, g.device, g.stopDrain, neighbors) : null;
+        return ok ? new BgpSpeakerConfig(routerId, localAs, listenPort, g.device, g.stopDrain,
+                g.partialTableDelay, neighbors) : null;
     }
 
     private Long asNumber(Node n) {

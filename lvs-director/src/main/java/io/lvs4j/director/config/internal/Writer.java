@@ -368,6 +368,7 @@ public final class Writer {
         kv("listen_port", b.listenPort());
         kv("device", b.device());
         kv("stop_drain", b.stopDrain());
+        kv("partial_table_delay", b.partialTableDelay());
         for (BgpSpeakerConfig.Neighbor n : b.neighbors()) {
             open("neighbor " + addr(n.address()));
             kv("remote_as", n.remoteAs());
