@@ -101,6 +101,34 @@ class DirectorRouteInjectionTest {
         return d;
     }
 
+    static final CheckPolicy EVERY_1S = CheckPolicy.builder().interval(Duration.ofSeconds(1)).retry(0).build();
+    static final CheckPolicy EVERY_4S = CheckPolicy.builder().interval(Duration.ofSeconds(4)).retry(0).build();
+
+    /**
+     * A started director on {@code table}: 198.51.100.10:80 (mh) with rs1 10.0.0.2 checked by
+     * {@code c1} and rs2 10.0.0.3 by {@code c2}, its route to {@code peer} (no drain, then
+     * {@code rhi}); at each announcement the table's real servers, as the table lists them, go into
+     * {@code whenAnnounced}.
+     */
+    private Director twoRealServers(BgpTestPeer peer, InMemoryIpvs table, SettableChecker c1, CheckPolicy p1,
+            SettableChecker c2, CheckPolicy p2, java.util.function.UnaryOperator<RouteHealthInjection.Builder> rhi,
+            List<List<String>> whenAnnounced) throws Exception {
+        VirtualService web = service("198.51.100.10", 80, "10.0.0.2", "10.0.0.3");
+        ServiceHealth health = ServiceHealth.builder(web).check(web.realServers().get(0), c1, p1)
+                .check(web.realServers().get(1), c2, p2).build();
+        Director d = Director.builder().service(health).ipvs(table).virtualClock(clock)
+                .listener(e -> {
+                    if (e instanceof DirectorEvent.Routes r && !r.announced().isEmpty()) {
+                        whenAnnounced.add(table.serviceStates().get(0).realServers().stream()
+                                .map(x -> x.server().address().getHostAddress()).toList());
+                    }
+                })
+                .routeHealthInjection(rhi.apply(RouteHealthInjection.builder(speaker(peer.port()))
+                        .stopDrain(Duration.ZERO)).build()).start();
+        open.add(0, d);
+        return d;
+    }
+
     @Test
     void quorumLostAndBack_routeWithdrawnThenAnnouncedAgain() throws Exception {
         BgpTestPeer peer = peer();
@@ -161,22 +189,9 @@ class DirectorRouteInjectionTest {
         BgpTestPeer peer = peer();
         SettableChecker c1 = new SettableChecker("rs1");
         SettableChecker c2 = new SettableChecker("rs2");
-        CheckPolicy every1s = CheckPolicy.builder().interval(Duration.ofSeconds(1)).retry(0).build();
-        CheckPolicy every4s = CheckPolicy.builder().interval(Duration.ofSeconds(4)).retry(0).build();
-        VirtualService web = service("198.51.100.10", 80, "10.0.0.2", "10.0.0.3");
-        ServiceHealth health = ServiceHealth.builder(web).check(web.realServers().get(0), c1, every1s)
-                .check(web.realServers().get(1), c2, every4s).build();
         InMemoryIpvs table = new InMemoryIpvs();
-        List<Integer> inTableWhenAnnounced = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Director d = Director.builder().service(health).ipvs(table).virtualClock(clock)
-                .listener(e -> {
-                    if (e instanceof DirectorEvent.Routes r && !r.announced().isEmpty()) {
-                        inTableWhenAnnounced.add(table.serviceStates().get(0).realServers().size());
-                    }
-                })
-                .routeHealthInjection(RouteHealthInjection.builder(speaker(peer.port())).stopDrain(Duration.ZERO)
-                        .build()).start();
-        open.add(0, d);
+        List<List<String>> whenAnnounced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Director d = twoRealServers(peer, table, c1, EVERY_1S, c2, EVERY_4S, r -> r, whenAnnounced);
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
 
         c1.up(false); // both down (rs1 at 1 s, rs2 at 4 s): quorum lost, withdrawn
@@ -194,7 +209,7 @@ class DirectorRouteInjectionTest {
 
         clock.advance(Duration.ofSeconds(3)); // rs2's check at 8 s: the table is whole, the route goes out
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
-        assertThat(inTableWhenAnnounced).containsExactly(2, 2);
+        assertThat(whenAnnounced).extracting(List::size).containsExactly(2, 2);
     }
 
     /**
@@ -209,21 +224,10 @@ class DirectorRouteInjectionTest {
         BgpTestPeer peer = peer();
         SettableChecker c1 = new SettableChecker("rs1");
         SettableChecker c2 = new SettableChecker("rs2");
-        CheckPolicy every1s = CheckPolicy.builder().interval(Duration.ofSeconds(1)).retry(0).build();
-        VirtualService web = service("198.51.100.10", 80, "10.0.0.2", "10.0.0.3");
-        ServiceHealth health = ServiceHealth.builder(web).check(web.realServers().get(0), c1, every1s)
-                .check(web.realServers().get(1), c2, every1s).build();
         InMemoryIpvs table = new InMemoryIpvs();
-        List<Integer> inTableWhenAnnounced = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Director d = Director.builder().service(health).ipvs(table).virtualClock(clock)
-                .listener(e -> {
-                    if (e instanceof DirectorEvent.Routes r && !r.announced().isEmpty()) {
-                        inTableWhenAnnounced.add(table.serviceStates().get(0).realServers().size());
-                    }
-                })
-                .routeHealthInjection(RouteHealthInjection.builder(speaker(peer.port())).stopDrain(Duration.ZERO)
-                        .partialTableDelay(Duration.ofSeconds(5)).build()).start();
-        open.add(0, d);
+        List<List<String>> whenAnnounced = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Director d = twoRealServers(peer, table, c1, EVERY_1S, c2, EVERY_1S,
+                r -> r.partialTableDelay(Duration.ofSeconds(5)), whenAnnounced);
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
 
         c1.up(false); // both down: quorum lost, withdrawn
@@ -241,7 +245,7 @@ class DirectorRouteInjectionTest {
         c2.up(true); // back within the delay: the whole table goes out at its next check
         clock.advance(Duration.ofSeconds(1));
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
-        assertThat(inTableWhenAnnounced).containsExactly(2, 2);
+        assertThat(whenAnnounced).extracting(List::size).containsExactly(2, 2);
     }
 
     /**
@@ -255,23 +259,9 @@ class DirectorRouteInjectionTest {
         BgpTestPeer peer = peer();
         SettableChecker c1 = new SettableChecker("rs1");
         SettableChecker c2 = new SettableChecker("rs2");
-        CheckPolicy every4s = CheckPolicy.builder().interval(Duration.ofSeconds(4)).retry(0).build();
-        CheckPolicy every1s = CheckPolicy.builder().interval(Duration.ofSeconds(1)).retry(0).build();
-        VirtualService web = service("198.51.100.10", 80, "10.0.0.2", "10.0.0.3");
-        ServiceHealth health = ServiceHealth.builder(web).check(web.realServers().get(0), c1, every4s)
-                .check(web.realServers().get(1), c2, every1s).build();
         InMemoryIpvs table = new InMemoryIpvs();
         List<List<String>> orderWhenAnnounced = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Director d = Director.builder().service(health).ipvs(table).virtualClock(clock)
-                .listener(e -> {
-                    if (e instanceof DirectorEvent.Routes r && !r.announced().isEmpty()) {
-                        orderWhenAnnounced.add(table.serviceStates().get(0).realServers().stream()
-                                .map(x -> x.server().address().getHostAddress()).toList());
-                    }
-                })
-                .routeHealthInjection(RouteHealthInjection.builder(speaker(peer.port())).stopDrain(Duration.ZERO)
-                        .build()).start();
-        open.add(0, d);
+        Director d = twoRealServers(peer, table, c1, EVERY_4S, c2, EVERY_1S, r -> r, orderWhenAnnounced);
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
 
         c1.up(false); // both down: quorum lost, withdrawn, both out of the table
