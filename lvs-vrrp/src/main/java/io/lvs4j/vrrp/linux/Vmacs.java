@@ -123,50 +123,46 @@ final class Vmacs {
     /** Lets go of {@code instance}'s macvlan: the last holder deletes it and restores the base's settings. */
     static synchronized void release(String netns, Rtnetlink rt, VrrpInstance instance) {
         String name = instance.vmacName().orElseThrow();
-        String k = key(netns, name);
-        Integer held = HOLDERS.get(k);
-        if (held == null) {
+        if (!lastOf(HOLDERS, key(netns, name))) {
             return;
         }
-        if (held > 1) {
-            HOLDERS.put(k, held - 1);
-            return;
-        }
-        HOLDERS.remove(k);
         releaseBase(netns, instance.interfaceName());
         deleteQuietly(rt, name);
     }
 
     /** After a simulated crash: lets go of the macvlan without deleting it or restoring anything. */
     static synchronized void forget(String netns, VrrpInstance instance) {
-        String k = key(netns, instance.vmacName().orElseThrow());
-        Integer held = HOLDERS.get(k);
-        if (held == null) {
+        if (!lastOf(HOLDERS, key(netns, instance.vmacName().orElseThrow()))) {
             return;
         }
-        if (held > 1) {
-            HOLDERS.put(k, held - 1);
-            return;
-        }
-        HOLDERS.remove(k);
         String bk = key(netns, instance.interfaceName());
-        int users = BASE_USERS.getOrDefault(bk, 0);
-        if (users > 1) {
-            BASE_USERS.put(bk, users - 1);
-        } else {
-            BASE_USERS.remove(bk);
+        if (!BASE_USERS.containsKey(bk) || lastOf(BASE_USERS, bk)) {
             BASE_SAVED.remove(bk);
         }
     }
 
+    /**
+     * Counts one user of {@code k} off {@code counts}: whether that was the last one (then the key is
+     * gone). A key with no count: false, nothing to let go of.
+     */
+    private static boolean lastOf(Map<String, Integer> counts, String k) {
+        Integer n = counts.get(k);
+        if (n == null) {
+            return false;
+        }
+        if (n > 1) {
+            counts.put(k, n - 1);
+            return false;
+        }
+        counts.remove(k);
+        return true;
+    }
+
     private static void releaseBase(String netns, String base) {
         String bk = key(netns, base);
-        int users = BASE_USERS.getOrDefault(bk, 0);
-        if (users > 1) {
-            BASE_USERS.put(bk, users - 1);
+        if (BASE_USERS.containsKey(bk) && !lastOf(BASE_USERS, bk)) {
             return;
         }
-        BASE_USERS.remove(bk);
         String[] saved = BASE_SAVED.remove(bk);
         if (saved != null) {
             String bconf = "net/ipv4/conf/" + base + "/";
