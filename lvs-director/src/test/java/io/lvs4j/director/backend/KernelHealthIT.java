@@ -81,6 +81,9 @@ class KernelHealthIT {
             table() { ipvsadm -Ln -t 198.51.100.1:$1 2>/dev/null; }
             has() { table $1 | grep -Eq -- "-> $2 +Masq +$3 "; }
             lacks() { ! table $1 | grep -q -- "-> $2 "; }
+            rs1after() { # rs1after MILLIS NAME: the client of NAME had an answer from rs1 that started after MILLIS + 100
+              awk -v b=$(( $1 + 100 )) '$3 > b && $5 == "rs1" { f = 1 } END { exit !f }' /tmp/client-$2.log
+            }
             serve 1; serve 2
             cat > /tmp/client.sh <<'END'
             # client PORT: requests through the VIP until /tmp/stop-client (at most 600);
@@ -110,9 +113,11 @@ class KernelHealthIT {
                 + "waitfor 10 " + downTest + "; echo \"MARK gone $(now)\"\n"
                 + "echo '-- down'; table " + port + "\n"
                 + "sleep 2\necho \"MARK start $(now)\"; serve 1\n"
-                + "waitfor 10 has " + port + " 203.0.113.2:80 2; echo \"MARK back $(now)\"\n"
+                + "waitfor 10 has " + port + " 203.0.113.2:80 2; back=$(now); echo \"MARK back $back\"\n"
                 + "echo '-- up'; table " + port + "\n"
-                + "sleep 2; touch /tmp/stop-client; wait $cli\n"
+                // the client runs on (bounded) until rs1 answered a request started after it came back:
+                // a fixed sleep let a slow guest fit only one request, which wrr may give to rs2
+                + "waitfor 30 rs1after $back " + name + "; touch /tmp/stop-client; wait $cli\n"
                 + "touch /tmp/stop-monitor; wait $mon; echo \"monitor exit $?\"\n"
                 + "echo '-- client'; cat /tmp/client-" + name + ".log\n"
                 + "echo '-- monitor'; cat /tmp/monitor-" + name + ".log\n";
