@@ -1,11 +1,11 @@
 package io.lvs4j.cli;
 
-import io.lvs4j.director.StartTable;
 import io.lvs4j.director.config.ConfigException;
 import io.lvs4j.director.config.ConfigProblem;
 import io.lvs4j.director.config.ConfigResult;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.ReadOptions;
+import io.lvs4j.director.config.StartTable;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.NoSuchFileException;

@@ -4,6 +4,7 @@ import io.lvs4j.director.Director;
 import io.lvs4j.director.DirectorLockException;
 import io.lvs4j.director.config.ConfigResult;
 import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.KeepalivedMapper;
 import io.lvs4j.Timeouts;
 import io.lvs4j.director.config.VirtualServerConfig;
 import io.lvs4j.forwarder.Forwarder;
@@ -146,6 +147,8 @@ public final class RunCommand implements Callable<Integer> {
 
     private final Object reloading = new Object();
     private boolean vrrpOnly;
+    /** keepalived.conf onto the director's configuration; a reload maps only the blocks that changed. */
+    private KeepalivedMapper mapper;
 
     @Override
     public Integer call() throws CliException, InterruptedException {
@@ -166,7 +169,9 @@ public final class RunCommand implements Callable<Integer> {
         EventFeed feed = httpAddress == null ? null : new EventFeed(EVENTS_KEPT);
         Director.Builder b;
         try {
-            b = Director.builder(c).drainTimeout(Duration.ofSeconds(drainSeconds)).keepRulesOnClose(keepRules)
+            mapper = netns == null ? KeepalivedMapper.create() : KeepalivedMapper.inNamespace(netns);
+            b = Director.builder().config(mapper.map(c)).drainTimeout(Duration.ofSeconds(drainSeconds))
+                    .keepRulesOnClose(keepRules)
                     .repairInterval(Duration.ofSeconds(repairSeconds))
                     .runDirectory(runDir) // one run per namespace, also with --userspace and VRRP only
                     .listener(e -> KeepalivedLog.print(e, out));
@@ -593,7 +598,7 @@ public final class RunCommand implements Callable<Integer> {
             return kept(w, Main.USAGE);
         }
         try {
-            ReconcileResult r = director.apply(c);
+            ReconcileResult r = director.apply(mapper.map(c));
             w.println("Reload done: " + r.applied().size() + " IPVS changes");
             return Main.OK;
         } catch (IllegalArgumentException | IllegalStateException e) {

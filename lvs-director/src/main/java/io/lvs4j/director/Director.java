@@ -1,12 +1,10 @@
 package io.lvs4j.director;
 
 import io.lvs4j.RealServer;
-import io.lvs4j.ScriptPolicy;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
 import io.lvs4j.Timeouts;
 import io.lvs4j.VirtualService;
-import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.health.CheckContext;
 import io.lvs4j.health.CheckListener;
 import io.lvs4j.health.CheckRuntime;
@@ -23,7 +21,6 @@ import io.lvs4j.netlink.NetworkNamespace;
 import io.lvs4j.table.ReconcileException;
 import io.lvs4j.table.ReconcileResult;
 import io.lvs4j.table.Reconciler;
-import io.lvs4j.director.config.internal.VrrpMapper;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.VrrpScript;
 import io.lvs4j.vrrp.VrrpSyncGroup;
@@ -32,7 +29,6 @@ import io.lvs4j.time.VirtualClock;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -66,8 +62,8 @@ import org.slf4j.LoggerFactory;
  *     d.weight(web.key(), rs.address(), rs.port(), 5);     // one SET, connections untouched
  *     d.state().services();                                // configured, health, kernel counters
  * }
- * // or from a keepalived.conf:
- * Director d = Director.builder(KeepalivedConfig.read(path).config()).start();
+ * // or from a keepalived.conf, mapped by its reader:
+ * Director d = Director.builder().config(KeepalivedConfig.read(path).config().toDirectorConfig()).start();
  * }</pre>
  *
  * <p><b>keepalived's semantics.</b> The IPVS rules are installed on master and backup alike; the
@@ -141,29 +137,31 @@ public final class Director implements AutoCloseable {
     private volatile boolean closed;
     private final LoopHeartbeat heartbeat = new LoopHeartbeat(); // issue 13: liveness for systemd's watchdog
 
-    private Director(Builder b, Loop loop, IpvsTable table, Ipvs ownedIpvs, RunDirectory runDir) {
+    private Director(Builder b, DirectorConfig config, Loop loop, IpvsTable table, Ipvs ownedIpvs,
+            RunDirectory runDir) {
         this.loop = loop;
         this.events = new Events(loop, b.listeners);
         AddressRemover addressRemover = b.addressRemover != null ? b.addressRemover
                 : b.network != null ? AddressRemover.NONE : AddressRemover.linux(b.netns);
         this.firewall = b.network != null ? StrictFirewall.NONE : StrictFirewall.linux(b.netns, events::failure);
-        firewall.configure(b.keepalived);
+        firewall.configure(config.strictFirewall());
         this.table = table;
         this.ownedIpvs = ownedIpvs;
         this.keepRulesOnClose = b.keepRulesOnClose;
-        this.flushOnClose = b.flushOnClose;
-        this.startInstances = List.copyOf(b.instances);
-        this.startGroups = List.copyOf(b.groups);
-        this.startScripts = List.copyOf(b.scripts);
+        this.flushOnClose = config.flushOnClose();
+        this.startInstances = config.vrrpInstances();
+        this.startGroups = config.vrrpSyncGroups();
+        this.startScripts = config.vrrpScripts();
         this.refreshNanos = b.refreshInterval.toNanos();
         this.repairNanos = b.repairInterval.toNanos();
         Reconciler reconciler = Reconciler.builder(table).drainTimeout(b.drainTimeout).ticker(loop).build();
         // the desired table and the known one: a change diffs only what changed
         TableSync tables = new TableSync(table, reconciler, !b.drainTimeout.isZero());
         this.read = new LastRead(tables, table, loop, events);
-        this.commands = new ServiceCommands(b.scriptPolicy, b.netns);
+        this.commands = new ServiceCommands(config.scriptPolicy(), b.netns);
+        commands.commands(config.commands());
         HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
-                .checkListener(events::onCheck).scriptPolicy(b.scriptPolicy);
+                .checkListener(events::onCheck).scriptPolicy(config.scriptPolicy());
         if (b.netns != null) {
             mb.scriptNamespace(b.netns); // MISC_CHECK programs run in the director's namespace
         }
@@ -182,18 +180,8 @@ public final class Director implements AutoCloseable {
         if (b.clock != null) {
             mb.random(new SplittableRandom(0)::nextDouble);
         }
-        List<ServiceHealth> given = new ArrayList<>(b.services.values());
-        KeepalivedMapping.Mapped mapped = KeepalivedMapping.Mapped.NONE;
-        if (b.keepalived != null) {
-            Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
-            mapped = KeepalivedMapping.map(b.keepalived, commands::run, notifies, b.netns, KeepalivedMapping.Mapped.NONE);
-            commands.notifies(notifies);
-            given.addAll(mapped.services());
-        }
         Map<ServiceKey, ServiceHealth> initial = new LinkedHashMap<>();
-        for (ServiceHealth sh : given) {
-            Preconditions.checkArgument(!initial.containsKey(sh.service().key()), "service", sh.service().key(),
-                    "each service once");
+        for (ServiceHealth sh : config.services()) { // each once: DirectorConfig checked it
             mb.service(sh);
             initial.put(sh.service().key(), sh);
         }
@@ -202,14 +190,15 @@ public final class Director implements AutoCloseable {
         Map<ServiceKey, ServiceHealth> configured = services.map();
         java.util.Set<ServiceKey> owned = services.owned();
         Hooks hooks = new Hooks();
-        this.cycle = new ReconcileCycle(loop, table, reconciler, tables, b.timeouts,
+        this.cycle = new ReconcileCycle(loop, table, reconciler, tables, config.timeouts(),
                 monitor, configured, owned, read, events, hooks, () -> closing);
         this.vrrp = new VrrpUnits(b.network != null
                 ? VrrpUnit.inMemory(b.network, b.node, b.nodeAddress)
                 : VrrpUnit.linux(b.netns, b.addressDelegate), loop, events, firewall, hooks);
-        this.syncDaemon = new SyncFollower(b.sync, table, read, events, vrrp::isMaster, hooks::recordOwnership,
+        this.syncDaemon = new SyncFollower(config.sync(), table, read, events, vrrp::isMaster, hooks::recordOwnership,
                 () -> closing);
-        this.injector = new RouteInjector(b.rhi, table instanceof Ipvs, b.netns, loop, this::routes,
+        this.injector = new RouteInjector(config.routeHealthInjection().orElse(null), table instanceof Ipvs, b.netns,
+                loop, this::routes,
                 new RouteInjector.Sink() {
                     @Override
                     public void routes(List<InetAddress> announced, List<InetAddress> withdrawn) {
@@ -225,7 +214,7 @@ public final class Director implements AutoCloseable {
         this.ownership = new Ownership(runDir, addressRemover, b.addressDelegate, b.netns, table, events, vrrp,
                 syncDaemon, configured, owned, injector, firewall, () -> closing);
         this.reload = new Reload(loop, events, vrrp, services, cycle, commands, monitor, syncDaemon, firewall, injector,
-                b.netns, () -> closed, mapped, b.scriptPolicy);
+                () -> closed, config.scriptPolicy());
     }
 
     /** What the parts call back into: the ownership record, the state, the routes, the sync daemon. */
@@ -285,20 +274,6 @@ public final class Director implements AutoCloseable {
     /** A builder with nothing configured: the kernel's IPVS table in the current namespace, VRRP on raw sockets. */
     public static Builder builder() {
         return new Builder();
-    }
-
-    /**
-     * A builder holding a whole keepalived.conf: its virtual servers (with their checkers, quorum
-     * and sorry servers), its VRRP instances, scripts and sync groups, {@code lvs_timeouts},
-     * {@code lvs_sync_daemon} and {@code lvs_flush}.
-     *
-     * @throws IllegalArgumentException if something in it cannot run (BFD_CHECK, a bad lvs_sync_daemon)
-     */
-    public static Builder builder(KeepalivedConfig config) {
-        Preconditions.checkNotNull(config, "config");
-        Builder b = new Builder();
-        b.keepalived(config);
-        return b;
     }
 
     // ---- API ---------------------------------------------------------------------------------
@@ -461,7 +436,7 @@ public final class Director implements AutoCloseable {
     }
 
     /**
-     * Applies a new keepalived.conf, changing only the difference: VRRP units (a sync group with
+     * Applies a new configuration, changing only the difference: VRRP units (a sync group with
      * its instances, or a lone instance) whose configuration is unchanged keep running untouched,
      * changed ones restart, new ones start, removed ones stop gracefully; services and real
      * servers change as with {@link #putService}, so unchanged real servers keep their health
@@ -469,7 +444,11 @@ public final class Director implements AutoCloseable {
      * services, but a changed {@code bgp_speaker} or {@code announce}/{@code no_announce} takes
      * effect at the next start (reported as a {@link DirectorEvent.Failure}, the rest applied).
      *
-     * <p>Nothing is half-applied: the configuration is mapped and checked, and every new or
+     * <p>A service given as the same {@link ServiceHealth} object as before (as keepalived.conf's
+     * reader gives the services of unchanged blocks) is compared by identity, others by their
+     * settings, so a reload that changes one weight of many services is one kernel request.
+     *
+     * <p>Nothing is half-applied: the configuration is checked, and every new or
      * changed VRRP unit is built (its sockets opened, its interfaces looked up) before anything
      * running is stopped or changed. If any of that fails, nothing was changed and the exception
      * names the unit. Only then do the old units stop, the new ones start and the IPVS table
@@ -483,7 +462,7 @@ public final class Director implements AutoCloseable {
      * @throws ReconcileException if the kernel refused some IPVS changes (the VRRP part and the
      *     rest were applied; the exception names what was and what was not)
      */
-    public ReconcileResult apply(KeepalivedConfig config) throws IpvsException, InterfaceException {
+    public ReconcileResult apply(DirectorConfig config) throws IpvsException, InterfaceException {
         Preconditions.checkNotNull(config, "config");
         Preconditions.checkState(!closed, "director", "closed", "running");
         return reload.apply(config);
@@ -642,13 +621,8 @@ public final class Director implements AutoCloseable {
 
     /** Settings of a {@link Director}; each is checked when set. */
     public static final class Builder {
-        private final Map<ServiceKey, ServiceHealth> services = new LinkedHashMap<>();
+        private DirectorConfig.Builder config = DirectorConfig.builder();
         private final List<DirectorListener> listeners = new ArrayList<>();
-        private List<VrrpInstance> instances = new ArrayList<>();
-        private List<VrrpScript> scripts = new ArrayList<>();
-        private List<VrrpSyncGroup> groups = new ArrayList<>();
-        private Timeouts timeouts = Timeouts.UNCHANGED;
-        private KeepalivedMapping.Sync sync;
         private String netns;
         private IpvsTable table;
         private InMemoryNetwork network;
@@ -660,16 +634,24 @@ public final class Director implements AutoCloseable {
         private Duration refreshInterval = Duration.ofSeconds(2);
         private Duration repairInterval = Duration.ofSeconds(10);
         private boolean keepRulesOnClose;
-        private boolean flushOnClose;
-        private boolean flushOnStart;
         private io.lvs4j.vrrp.spi.AddressDelegate addressDelegate;
         private java.nio.file.Path runDirectory = RunDirectory.DEFAULT;
         private Boolean exclusive; // null: when the director touches the kernel
         private AddressRemover addressRemover;
-        private RouteHealthInjection rhi;
-        private ScriptPolicy scriptPolicy = ScriptPolicy.defaults();
 
         private Builder() {}
+
+        /**
+         * What the director runs (services, VRRP, timeouts, sync daemon, flushing, script policy,
+         * route health injection, strict mode's firewall, the services' commands), replacing what
+         * the configuration setters below ({@link #service}, {@link #vrrpInstance}, ...) gave so far;
+         * they add to it afterwards. keepalived.conf's reader gives one:
+         * {@code KeepalivedConfig#toDirectorConfig()}.
+         */
+        public Builder config(DirectorConfig config) {
+            this.config = Preconditions.checkNotNull(config, "config").toBuilder();
+            return this;
+        }
 
         /**
          * keepalived's {@code script_user USER}: scripts that name no user of their own (notify,
@@ -678,13 +660,13 @@ public final class Director implements AutoCloseable {
          * user exists, else root, as keepalived does.
          */
         public Builder scriptUser(String user) {
-            this.scriptPolicy = scriptPolicy.toBuilder().scriptUser(user).build();
+            config.scriptPolicy(config.scriptPolicy().toBuilder().scriptUser(user).build());
             return this;
         }
 
         /** keepalived's {@code script_user USER GROUP}: as {@link #scriptUser(String)}, in {@code group}. */
         public Builder scriptUser(String user, String group) {
-            this.scriptPolicy = scriptPolicy.toBuilder().scriptUser(user, group).build();
+            config.scriptPolicy(config.scriptPolicy().toBuilder().scriptUser(user, group).build());
             return this;
         }
 
@@ -695,82 +677,43 @@ public final class Director implements AutoCloseable {
          * warned about. Off by default.
          */
         public Builder scriptSecurity(boolean enabled) {
-            this.scriptPolicy = scriptPolicy.toBuilder().scriptSecurity(enabled).build();
+            config.scriptPolicy(config.scriptPolicy().toBuilder().scriptSecurity(enabled).build());
             return this;
         }
 
-        private KeepalivedConfig keepalived;
-        private final java.util.Set<ServiceKey> fromConfig = new java.util.HashSet<>();
-
-        private void keepalived(KeepalivedConfig c) {
-            for (ServiceHealth sh : KeepalivedMapping.services(c)) { // checks that it can run; mapped again at start
-                fromConfig.add(sh.service().key());
-            }
-            this.keepalived = c;
-            scriptPolicy = KeepalivedMapping.scriptPolicy(c.globalDefs());
-            timeouts = c.globalDefs().lvsTimeouts();
-            flushOnStart = c.globalDefs().lvsFlush();
-            // lvs_flush_on_stop alone flushes the whole table; "lvs_flush_on_stop VS" removes only the
-            // virtual servers of the file, which close() does anyway
-            flushOnClose = c.globalDefs().lvsFlushOnStop()
-                    == io.lvs4j.director.config.GlobalDefs.FlushOnStop.ALL;
-            if (c.bgpSpeaker() != null) {
-                rhi = BgpMapping.map(c); // route health injection: lvs4j's bgp_speaker block
-            }
-            VrrpMapper.Vrrp vrrp = VrrpMapper.map(c); // the VRRP blocks as lvs-vrrp's typed values
-            instances = new ArrayList<>(vrrp.instances());
-            sync = KeepalivedMapping.sync(c.globalDefs(), vrrp.instances());
-            scripts = new ArrayList<>(vrrp.scripts());
-            groups = new ArrayList<>(vrrp.syncGroups());
-        }
-
-        /** A service whose real servers are always in (no checks). */
+        /** A service whose real servers are always in (no checks); each service once. */
         public Builder service(VirtualService service) {
-            return service(ServiceHealth.builder(Preconditions.checkNotNull(service, "service")).build());
+            config.service(service);
+            return this;
         }
 
-        /** A service with its checks, inhibit, quorum and sorry server. */
+        /** A service with its checks, inhibit, quorum and sorry server; each service once. */
         public Builder service(ServiceHealth service) {
-            Preconditions.checkNotNull(service, "service");
-            Preconditions.checkArgument(!services.containsKey(service.service().key())
-                    && !fromConfig.contains(service.service().key()), "service",
-                    service.service().key(), "each service once");
-            services.put(service.service().key(), service);
+            config.service(service);
             return this;
         }
 
         /** A VRRP instance (VIPs, priority, tracking, notify commands); names are unique. */
         public Builder vrrpInstance(VrrpInstance instance) {
-            addNamed(instances, instance, VrrpInstance::name, "vrrp_instance");
+            config.vrrpInstance(instance);
             return this;
         }
 
         /** A script VRRP instances and sync groups track by name; names are unique. */
         public Builder vrrpScript(VrrpScript script) {
-            addNamed(scripts, script, VrrpScript::name, "vrrp_script");
+            config.vrrpScript(script);
             return this;
         }
 
         /** VRRP instances that change state together; names are unique. */
         public Builder vrrpSyncGroup(VrrpSyncGroup group) {
-            addNamed(groups, group, VrrpSyncGroup::name, "vrrp_sync_group");
+            config.vrrpSyncGroup(group);
             return this;
-        }
-
-        /** Adds {@code item} to {@code items}, refusing null and a name already there. */
-        private static <T> void addNamed(List<T> items, T item, java.util.function.Function<T, String> name,
-                String setting) {
-            Preconditions.checkNotNull(item, setting);
-            String n = name.apply(item);
-            for (T t : items) {
-                Preconditions.checkArgument(!name.apply(t).equals(n), setting, n, "each name once");
-            }
-            items.add(item);
         }
 
         /** The IPVS TCP, TCP FIN and UDP timeouts ({@code lvs_timeouts}); 0 leaves one unchanged. */
         public Builder timeouts(Timeouts timeouts) {
-            this.timeouts = Preconditions.checkNotNull(timeouts, "timeouts");
+            config.timeouts(timeouts);
             return this;
         }
 
@@ -779,15 +722,13 @@ public final class Director implements AutoCloseable {
          * instance is master, backup otherwise. The daemon's role in {@code daemon} is ignored.
          */
         public Builder syncDaemon(SyncDaemon daemon, String vrrpInstance) {
-            Preconditions.checkNotNull(daemon, "sync daemon");
-            Preconditions.checkNotNull(vrrpInstance, "vrrp instance");
-            this.sync = new KeepalivedMapping.Sync(daemon, vrrpInstance);
+            config.syncDaemon(daemon, vrrpInstance);
             return this;
         }
 
         /** A sync daemon as master and backup both, from the start ({@code lvs_sync_daemon} without an instance). */
         public Builder syncDaemon(SyncDaemon daemon) {
-            this.sync = new KeepalivedMapping.Sync(Preconditions.checkNotNull(daemon, "sync daemon"), null);
+            config.syncDaemon(daemon);
             return this;
         }
 
@@ -795,7 +736,8 @@ public final class Director implements AutoCloseable {
          * Runs in the network namespace {@code /run/netns/NAME}: the IPVS table, VRRP sockets and
          * VIPs there, and the health checks (every check's socket, MISC_CHECK's processes, PING_CHECK's
          * socket), whose threads enter the namespace; unless a {@link #checkRuntime} is given, whose
-         * threads are used as they are.
+         * threads are used as they are. (A PING_CHECK opens its own socket in the namespace its
+         * checker was built for: a keepalived.conf's, as its {@code KeepalivedMapper.inNamespace} says.)
          */
         public Builder netns(String name) {
             Preconditions.checkNotNull(name, "netns");
@@ -914,13 +856,13 @@ public final class Director implements AutoCloseable {
 
         /** Whether {@link Director#close()} flushes the whole IPVS table ({@code lvs_flush_onstop}); wins over {@link #keepRulesOnClose}. */
         public Builder flushOnClose(boolean flush) {
-            this.flushOnClose = flush;
+            config.flushOnClose(flush);
             return this;
         }
 
         /** Whether to flush the whole IPVS table at start ({@code lvs_flush}). */
         public Builder flushOnStart(boolean flush) {
-            this.flushOnStart = flush;
+            config.flushOnStart(flush);
             return this;
         }
 
@@ -973,7 +915,7 @@ public final class Director implements AutoCloseable {
          * {@link RouteHealthInjection}).
          */
         public Builder routeHealthInjection(RouteHealthInjection settings) {
-            this.rhi = Preconditions.checkNotNull(settings, "routeHealthInjection");
+            config.routeHealthInjection(settings);
             return this;
         }
 
@@ -992,7 +934,7 @@ public final class Director implements AutoCloseable {
                 return false;
             }
             boolean kernelTable = table == null || table instanceof Ipvs;
-            boolean rawVrrp = network == null && !instances.isEmpty();
+            boolean rawVrrp = network == null && config.hasVrrp();
             return kernelTable || rawVrrp;
         }
 
@@ -1008,12 +950,7 @@ public final class Director implements AutoCloseable {
         public Director start() throws IpvsException, InterfaceException, DirectorLockException {
             Preconditions.checkState(network == null || clock != null, "inMemoryVrrp", "without virtualClock",
                     "a virtual clock too");
-            VrrpUnit.specs(instances, groups, scripts); // checks the sync groups
-            if (sync != null && sync.instance() != null) {
-                boolean known = instances.stream().anyMatch(i -> i.name().equals(sync.instance()));
-                Preconditions.checkArgument(known, "lvs_sync_daemon instance", sync.instance(),
-                        "one of the vrrp_instances");
-            }
+            DirectorConfig cfg = config.build(); // the references between the settings checked
             if (netns != null && clock == null && checkRuntime == null) {
                 NetworkNamespace.check(netns); // the health checks' threads will enter it
             }
@@ -1035,7 +972,7 @@ public final class Director implements AutoCloseable {
             Loop loop = clock != null ? Loop.virtual(clock) : Loop.thread("lvs4j-director");
             Director d;
             try {
-                d = new Director(this, loop, t, owned, runDir);
+                d = new Director(this, cfg, loop, t, owned, runDir);
             } catch (RuntimeException e) {
                 loop.shutdown();
                 if (owned != null) {
@@ -1047,7 +984,7 @@ public final class Director implements AutoCloseable {
                 throw e;
             }
             try {
-                d.start(flushOnStart);
+                d.start(cfg.flushOnStart());
             } catch (InterfaceException | IpvsException | RuntimeException e) {
                 d.close();
                 throw e;

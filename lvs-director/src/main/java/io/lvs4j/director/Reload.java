@@ -1,10 +1,7 @@
 package io.lvs4j.director;
 
 import io.lvs4j.ScriptPolicy;
-import io.lvs4j.ServiceKey;
 import io.lvs4j.Timeouts;
-import io.lvs4j.director.config.KeepalivedConfig;
-import io.lvs4j.director.config.internal.VrrpMapper;
 import io.lvs4j.health.HealthMonitor;
 import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.internal.Preconditions;
@@ -12,7 +9,6 @@ import io.lvs4j.netlink.InterfaceException;
 import io.lvs4j.table.IpvsException;
 import io.lvs4j.table.ReconcileResult;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +17,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Director#apply}: a new keepalived.conf, mapped and checked, its new VRRP units built
- * before anything running changes, then the difference applied (units, services, timeouts,
- * commands, script policy, sync daemon, route health injection). Holds the configuration as last mapped and the script
- * policy. Called from any thread; the changes run on the director's.
+ * {@link Director#apply}: a new {@link DirectorConfig}, its new VRRP units built before anything
+ * running changes, then the difference applied (units, services, timeouts, commands, script
+ * policy, sync daemon, route health injection, strict mode's firewall). Holds the script policy.
+ * Called from any thread; the changes run on the director's.
  */
 final class Reload {
     private static final Logger LOG = LoggerFactory.getLogger(Director.class);
@@ -39,17 +35,13 @@ final class Reload {
     private final SyncFollower syncDaemon;
     private final StrictFirewall firewall; // vrrp_strict's rules follow the configuration
     private final RouteInjector injector; // route health injection: a reload changes it live
-    private final String netns;
     private final BooleanSupplier closed;
-    /** The keepalived.conf as last mapped: apply() maps only the virtual_server blocks that differ from it. */
-    private volatile KeepalivedMapping.Mapped mapped;
     /** The script policy; a reload that changes it hands it to the runners (scripts started later). */
     private volatile ScriptPolicy scriptPolicy;
 
     Reload(Loop loop, Events events, VrrpUnits vrrp, ConfiguredServices services, ReconcileCycle cycle,
             ServiceCommands commands, HealthMonitor monitor, SyncFollower syncDaemon, StrictFirewall firewall,
-            RouteInjector injector, String netns, BooleanSupplier closed, KeepalivedMapping.Mapped mapped,
-            ScriptPolicy scriptPolicy) {
+            RouteInjector injector, BooleanSupplier closed, ScriptPolicy scriptPolicy) {
         this.loop = loop;
         this.events = events;
         this.vrrp = vrrp;
@@ -60,9 +52,7 @@ final class Reload {
         this.syncDaemon = syncDaemon;
         this.firewall = firewall;
         this.injector = injector;
-        this.netns = netns;
         this.closed = closed;
-        this.mapped = mapped;
         this.scriptPolicy = scriptPolicy;
     }
 
@@ -72,18 +62,16 @@ final class Reload {
     }
 
     /** See {@link Director#apply}. */
-    ReconcileResult apply(KeepalivedConfig config) throws IpvsException, InterfaceException {
-        // 1. map and check everything: a configuration that cannot run changes nothing
-        Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> newNotifies = new HashMap<>();
-        KeepalivedMapping.Mapped newMapped = KeepalivedMapping.map(config, commands::run, newNotifies, netns, mapped);
-        List<ServiceHealth> newServices = newMapped.services();
-        ScriptPolicy newPolicy = KeepalivedMapping.scriptPolicy(config.globalDefs());
-        Timeouts newTimeouts = config.globalDefs().lvsTimeouts();
-        VrrpMapper.Vrrp mappedVrrp = VrrpMapper.map(config);
-        RouteInjector.Plan bgp = injector.plan(BgpMapping.map(config)); // the new speaker built and checked
-        List<VrrpUnit.Spec> specs = VrrpUnit.specs(mappedVrrp.instances(), mappedVrrp.syncGroups(),
-                mappedVrrp.scripts());
-        KeepalivedMapping.Sync newSync = KeepalivedMapping.sync(config.globalDefs(), mappedVrrp.instances());
+    ReconcileResult apply(DirectorConfig config) throws IpvsException, InterfaceException {
+        // 1. check everything: a configuration that cannot run changes nothing
+        List<ServiceHealth> newServices = config.services();
+        ScriptPolicy newPolicy = config.scriptPolicy();
+        Timeouts newTimeouts = config.timeouts();
+        // the new speaker built and checked
+        RouteInjector.Plan bgp = injector.plan(config.routeHealthInjection().orElse(null));
+        List<VrrpUnit.Spec> specs = VrrpUnit.specs(config.vrrpInstances(), config.vrrpSyncGroups(),
+                config.vrrpScripts());
+        DirectorConfig.Sync newSync = config.sync();
         // 2. which units stay, which are new or changed, which go
         VrrpUnits.Plan plan = loop.run(() -> vrrp.plan(specs));
         List<VrrpUnit> stop = plan.stop();
@@ -127,11 +115,11 @@ final class Reload {
                     events.failure("starting VRRP " + s.name(), e);
                 }
             }
+            // the new commands first: the health events the new services cause run them
+            commands.commands(config.commands());
             List<ServiceChange> changedServices = services.replace(newServices);
             cycle.timeouts(newTimeouts);
-            commands.notifies(newNotifies);
-            mapped = newMapped;
-            firewall.configure(config); // before the new units' events: they come after this task
+            firewall.configure(config.strictFirewall()); // before the new units' events: they come after this task
             if (!newPolicy.equals(scriptPolicy)) {
                 // scripts started from now on (checks, vrrp_scripts, notifies, commands) run under it
                 LOG.info("script policy now {} (was {})", newPolicy, scriptPolicy);

@@ -7,7 +7,6 @@ import io.lvs4j.health.MiscChecker;
 import io.lvs4j.internal.ScriptLauncher;
 import io.lvs4j.internal.ScriptRunner;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,17 +25,17 @@ final class ServiceCommands {
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
     private final ScriptRunner runner;
-    private final Map<String, ScriptRunner.Prepared> prepared = new ConcurrentHashMap<>();
-    /** The real servers' notify_up/down by service and endpoint (on the director's thread). */
-    private Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
+    private final Map<DirectorConfig.Command, ScriptRunner.Prepared> prepared = new ConcurrentHashMap<>();
+    /** The services' commands by service (on the director's thread). */
+    private Map<ServiceKey, DirectorConfig.Commands> commands = Map.of();
 
     ServiceCommands(ScriptPolicy policy, String netns) {
         this.runner = ScriptRunner.create(policy, ScriptLauncher.create(netns));
     }
 
-    /** The real servers' notify commands, as a keepalived.conf was last mapped. */
-    void notifies(Map<ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies) {
-        this.notifies = notifies;
+    /** The services' commands, as the configuration last applied gives them. */
+    void commands(Map<ServiceKey, DirectorConfig.Commands> commands) {
+        this.commands = commands;
     }
 
     /** Commands started from now on run under {@code policy}. */
@@ -45,31 +44,40 @@ final class ServiceCommands {
         prepared.clear();
     }
 
-    /** A real server went up or down: its notify_up/down, if it has one. */
+    /**
+     * A real server went up or down: its notify_up/down, if it has one; a service gained or lost
+     * quorum: its quorum_up/down.
+     */
     void onHealth(HealthEvent e) {
-        if (e.realServer() != null && (e.type() == HealthEvent.Type.REAL_SERVER_UP
-                || e.type() == HealthEvent.Type.REAL_SERVER_DOWN)) {
-            KeepalivedMapping.Notify n = notifies.getOrDefault(e.service(), Map.of()).get(e.realServer().endpoint());
-            String cmd = n == null ? null : e.type() == HealthEvent.Type.REAL_SERVER_UP ? n.up() : n.down();
-            if (cmd != null) {
-                run(e.service(), cmd);
-            }
+        DirectorConfig.Commands c = commands.get(e.service());
+        if (c == null) {
+            return;
+        }
+        DirectorConfig.Command cmd = switch (e.type()) {
+            case REAL_SERVER_UP -> e.realServer() == null ? null : c.notifyCommand(e.realServer().endpoint(), true);
+            case REAL_SERVER_DOWN -> e.realServer() == null ? null : c.notifyCommand(e.realServer().endpoint(), false);
+            case QUORUM_UP -> c.quorumUp;
+            case QUORUM_DOWN -> c.quorumDown;
+            default -> null;
+        };
+        if (cmd != null) {
+            run(e.service(), cmd);
         }
     }
 
     /**
-     * A keepalived command of {@code service} (quorum_up, notify_down, ...): split as keepalived
+     * A command of {@code service} (quorum_up, notify_down, ...): split as keepalived
      * does, no shell, as the script policy says (checked once, refused by script security: never
      * run), in the director's namespace, after the service's earlier commands.
      */
-    void run(ServiceKey service, String command) {
-        List<String> words = MiscChecker.command(command);
+    void run(ServiceKey service, DirectorConfig.Command command) {
+        List<String> words = MiscChecker.command(command.line());
         if (words.isEmpty()) {
             return;
         }
         ScriptRunner.Prepared p = prepared.computeIfAbsent(command, c -> {
             ScriptRunner.Prepared x = runner.prepare("virtual_server " + service + " command " + words.get(0), words,
-                    null, null);
+                    command.user(), command.group());
             x.warnings().forEach(w -> LOG.warn("{}", w));
             if (x.refused()) {
                 LOG.error("{}", x.refusal());

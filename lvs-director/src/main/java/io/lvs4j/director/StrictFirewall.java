@@ -1,7 +1,5 @@
 package io.lvs4j.director;
 
-import io.lvs4j.director.config.KeepalivedConfig;
-import io.lvs4j.director.config.internal.StrictMode;
 import io.lvs4j.director.host.HostSetupException;
 import io.lvs4j.director.host.VipFirewall;
 import io.lvs4j.vrrp.VirtualAddress;
@@ -41,12 +39,12 @@ final class StrictFirewall {
         return new StrictFirewall(() -> VipFirewall.nft(netns), failure);
     }
 
-    /** The instances of {@code config} (null: none) that run in strict mode, from now on. */
-    void configure(KeepalivedConfig config) {
+    /** The instances that run in strict mode, from now on. */
+    void configure(Set<String> instances) {
         if (factory == null) {
             return;
         }
-        strict = config == null ? Set.of() : StrictMode.strictInstances(config);
+        strict = Set.copyOf(instances);
         held.keySet().retainAll(strict);
         apply();
     }

@@ -22,14 +22,14 @@ final class SyncFollower {
     private final Predicate<String> isMaster;
     private final Runnable recordOwnership;
     private final BooleanSupplier closing;
-    private KeepalivedMapping.Sync sync; // null: no sync daemon
+    private DirectorConfig.Sync sync; // null: no sync daemon
     private List<OwnershipRecord.Daemon> own = List.of(); // the sync daemons this director started
 
     /**
      * @param isMaster whether a VRRP instance, by name, is master now
      * @param recordOwnership writes the ownership record (before a daemon starts, after one stops)
      */
-    SyncFollower(KeepalivedMapping.Sync sync, IpvsTable table, LastRead read, Events events,
+    SyncFollower(DirectorConfig.Sync sync, IpvsTable table, LastRead read, Events events,
             Predicate<String> isMaster, Runnable recordOwnership, BooleanSupplier closing) {
         this.sync = sync;
         this.table = table;
@@ -58,7 +58,7 @@ final class SyncFollower {
     }
 
     /** A reload's setting: a changed one stops the running daemons first; then the daemon follows. */
-    void replace(KeepalivedMapping.Sync newSync) {
+    void replace(DirectorConfig.Sync newSync) {
         if (!Objects.equals(sync, newSync)) {
             stop();
             sync = newSync;

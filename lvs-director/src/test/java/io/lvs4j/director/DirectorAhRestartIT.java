@@ -48,7 +48,8 @@ class DirectorAhRestartIT {
                     .as("keepalived master holds the VIP; log:%n%s", HostLab.read(log)).isTrue();
             Thread.sleep(12_000); // keepalived's counter passes 12 before the director starts
             for (int run = 1; run <= 2; run++) {
-                try (Director d = Director.builder(parse(lvs4jConf())).netns(lab.j).ipvs(new InMemoryIpvs())
+                try (Director d = Director.builder().config(parse(lvs4jConf()).toDirectorConfig())
+                        .netns(lab.j).ipvs(new InMemoryIpvs())
                         .start()) {
                     // the director's Master_Down_Interval is about 3.2 s; keepalived yields on its first advert
                     boolean one = HostLab.waitUntil(Duration.ofSeconds(7), () -> has(lab.j, HostLab.J_IF)

@@ -317,14 +317,15 @@ class DirectorBirdIT {
             }
         };
         List<DirectorEvent> events = Collections.synchronizedList(new ArrayList<>());
-        Director d = Director.builder(conf.apply(bird)).netns(director).ipvs(new InMemoryIpvs()).listener(events::add)
+        Director d = Director.builder().config(conf.apply(bird).toDirectorConfig())
+                .netns(director).ipvs(new InMemoryIpvs()).listener(events::add)
                 .start();
         directors.add(d);
         assertThat(waitRoute(r -> r.contains("via 192.0.2.11"), Duration.ofSeconds(20)))
                 .as("route installed by BIRD: %s", diagnostics()).isGreaterThanOrEqualTo(0);
         long ups = birdLog().lines().filter(l -> l.contains("director1: State changed to up")).count();
 
-        d.apply(conf.apply(bird + other));
+        d.apply(conf.apply(bird + other).toDirectorConfig());
 
         Thread.sleep(4000); // longer than the hold time: a flap would show
         assertThat(birdLog().lines().filter(l -> l.contains("director1: State changed to up")).count())
@@ -336,7 +337,7 @@ class DirectorBirdIT {
         });
 
         long t0 = System.nanoTime();
-        d.apply(conf.apply(other));
+        d.apply(conf.apply(other).toDirectorConfig());
 
         long gone = waitRoute(String::isEmpty, Duration.ofSeconds(5));
         assertThat(gone).as("route gone after the neighbour was removed: %s", diagnostics()).isGreaterThanOrEqualTo(0);

@@ -85,7 +85,7 @@ final class DirectorContract {
 
     static void installs(IpvsTable t) throws Exception {
         KeepalivedConfig c = parse(conf(1));
-        try (Director d = Director.builder(c).ipvs(t).start()) {
+        try (Director d = Director.builder().config(c.toDirectorConfig()).ipvs(t).start()) {
             Map<String, String> want = new TreeMap<>();
             for (VirtualService s : c.virtualServices()) {
                 want.put(s.key().toString(), s.realServers().stream().map(r -> r.endpoint() + "=" + r.weight()).sorted()
@@ -103,7 +103,7 @@ final class DirectorContract {
     }
 
     static void weight(IpvsTable t) throws Exception {
-        try (Director d = Director.builder(parse(conf(1))).ipvs(t).start()) {
+        try (Director d = Director.builder().config(parse(conf(1)).toDirectorConfig()).ipvs(t).start()) {
             ReconcileResult r = d.weight(WEB, InetAddress.getByName("198.51.100.3"), 80, 9);
             assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.EDIT_SERVER);
             assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=9");
@@ -112,7 +112,8 @@ final class DirectorContract {
     }
 
     static void removeIdle(IpvsTable t) throws Exception {
-        try (Director d = Director.builder(parse(conf(1))).ipvs(t).drainTimeout(java.time.Duration.ofMinutes(1))
+        try (Director d = Director.builder().config(parse(conf(1)).toDirectorConfig())
+                .ipvs(t).drainTimeout(java.time.Duration.ofMinutes(1))
                 .start()) {
             ReconcileResult r = d.removeRealServer(WEB, InetAddress.getByName("198.51.100.3"), 80);
             assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.REMOVE_SERVER);
@@ -126,10 +127,10 @@ final class DirectorContract {
     }
 
     static void reload(IpvsTable t) throws Exception {
-        try (Director d = Director.builder(parse(conf(1))).ipvs(t).start()) {
-            ReconcileResult r = d.apply(parse(conf(5)));
+        try (Director d = Director.builder().config(parse(conf(1)).toDirectorConfig()).ipvs(t).start()) {
+            ReconcileResult r = d.apply(parse(conf(5)).toDirectorConfig());
             assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.EDIT_SERVER);
-            r = d.apply(parse(conf(5)));
+            r = d.apply(parse(conf(5)).toDirectorConfig());
             assertThat(r.applied()).isEmpty();
             assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=5");
             assertStateIsTheTables(d, t);
@@ -137,12 +138,13 @@ final class DirectorContract {
     }
 
     static void refused(IpvsTable t) throws Exception {
-        try (Director d = Director.builder(parse(conf(1))).ipvs(t).start()) {
+        try (Director d = Director.builder().config(parse(conf(1)).toDirectorConfig()).ipvs(t).start()) {
             String text = conf(1) + "virtual_server 192.0.2.100 443 {\n lb_algo twos\n protocol TCP\n"
                     + " real_server 198.51.100.2 443 {\n }\n}\n"
                     + "virtual_server 192.0.2.100 8080 {\n lb_algo rr\n protocol TCP\n real_server 198.51.100.2 8080 {\n }\n}\n";
             // the lab's kernel (and the in-memory table) have no twos module: ENOENT for that service only
-            assertThatThrownBy(() -> d.apply(parse(text))).isInstanceOfSatisfying(ReconcileException.class, e -> {
+            assertThatThrownBy(() -> d.apply(parse(text).toDirectorConfig()))
+                    .isInstanceOfSatisfying(ReconcileException.class, e -> {
                 assertThat(e.failures()).isNotEmpty().allSatisfy(f -> assertThat(f.change().key().port()).isEqualTo(443));
                 assertThat(e.failures().get(0).error().errno()).isEqualTo(2);
                 assertThat(e.applied()).extracting(c -> c.key().port()).contains(8080).doesNotContain(443);
@@ -155,7 +157,7 @@ final class DirectorContract {
     }
 
     static void close(IpvsTable t) throws Exception {
-        Director d = Director.builder(parse(conf(1))).ipvs(t).start();
+        Director d = Director.builder().config(parse(conf(1)).toDirectorConfig()).ipvs(t).start();
         assertThat(rules(t)).hasSize(2);
         d.close();
         assertThat(rules(t)).isEmpty();

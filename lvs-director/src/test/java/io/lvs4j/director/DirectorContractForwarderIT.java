@@ -72,12 +72,13 @@ class DirectorContractForwarderIT {
     @Test
     void forwarderRefusesMidReconcile_fwmarkService_stateIsTheTables() throws Exception {
         onForwarder(t -> {
-            try (Director d = Director.builder(DirectorContract.parse(DirectorContract.conf(1))).ipvs(t).start()) {
+            try (Director d = Director.builder().config(DirectorContract.parse(DirectorContract.conf(1))
+                    .toDirectorConfig()).ipvs(t).start()) {
                 String text = DirectorContract.conf(1) + "virtual_server fwmark 7 {\n lb_algo rr\n"
                         + " real_server 198.51.100.2 443 {\n }\n}\n"
                         + "virtual_server 192.0.2.100 8080 {\n lb_algo rr\n protocol TCP\n"
                         + " real_server 198.51.100.2 8080 {\n }\n}\n";
-                assertThatThrownBy(() -> d.apply(DirectorContract.parse(text)))
+                assertThatThrownBy(() -> d.apply(DirectorContract.parse(text).toDirectorConfig()))
                         .isInstanceOfSatisfying(ReconcileException.class, e -> {
                             assertThat(e.failures()).isNotEmpty()
                                     .allSatisfy(f -> assertThat(f.change().key().isFwmark()).isTrue());

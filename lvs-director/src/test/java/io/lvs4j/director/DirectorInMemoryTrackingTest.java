@@ -44,7 +44,7 @@ class DirectorInMemoryTrackingTest {
 
     private Director start(String text, String node, String address) throws Exception {
         KeepalivedConfig c = KeepalivedConfig.parse("keepalived.conf", text, ReadOptions.defaults()).config();
-        Director d = Director.builder(c).ipvs(new InMemoryIpvs()).virtualClock(clock)
+        Director d = Director.builder().config(c.toDirectorConfig()).ipvs(new InMemoryIpvs()).virtualClock(clock)
                 .inMemoryVrrp(network, node, InetAddress.getByName(address)).start();
         started.add(d);
         return d;

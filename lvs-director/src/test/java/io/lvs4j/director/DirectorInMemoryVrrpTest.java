@@ -65,9 +65,9 @@ class DirectorInMemoryVrrpTest {
      */
     @Test
     void globalVrrpVersion3_instanceSpeaksV3_aV3PeerHearsIt() throws Exception {
-        Director d = start(Director.builder(parse("global_defs {\n vrrp_version 3\n}\n"
+        Director d = start(Director.builder().config(parse("global_defs {\n vrrp_version 3\n}\n"
                 + "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n priority 200\n"
-                + " virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n")), "a", "192.0.2.1");
+                + " virtual_ipaddress {\n  192.0.2.100/24\n }\n}\n").toDirectorConfig()), "a", "192.0.2.1");
         VrrpInstance peerInstance = VrrpInstance.builder("peer").interfaceName("eth0").virtualRouterId(51)
                 .version(3).priority(100).sourceAddress("192.0.2.2").virtualAddress("192.0.2.100/24").build();
         VrrpRouter peer = VrrpRouter.create(peerInstance, network.attach("b", Addresses.parse("192.0.2.2", "a")),

@@ -30,7 +30,8 @@ public final class DirectorLabMain {
         int weight = Integer.parseInt(args[7]);
         KeepalivedConfig c = KeepalivedConfig.read(conf).config();
         Object lock = new Object();
-        Director d = Director.builder(c).refreshInterval(Duration.ofMillis(500)).listener(e -> {
+        Director d = Director.builder().config(c.toDirectorConfig())
+                .refreshInterval(Duration.ofMillis(500)).listener(e -> {
             synchronized (lock) {
                 System.out.println("EVENT " + e);
                 System.out.flush();

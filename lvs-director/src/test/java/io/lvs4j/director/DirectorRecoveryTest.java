@@ -69,7 +69,7 @@ class DirectorRecoveryTest {
 
     private Director.Builder builder() throws Exception {
         KeepalivedConfig c = KeepalivedConfig.parse("keepalived.conf", CONF, ReadOptions.defaults()).config();
-        return Director.builder(c).ipvs(table).virtualClock(clock)
+        return Director.builder().config(c.toDirectorConfig()).ipvs(table).virtualClock(clock)
                 .inMemoryVrrp(network, "a", InetAddress.getByName("192.0.2.1")).runDirectory(run)
                 .addressRemover(new AddressRemover() {
                     @Override

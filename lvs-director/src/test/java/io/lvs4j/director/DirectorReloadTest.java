@@ -66,7 +66,8 @@ class DirectorReloadTest {
     }
 
     private Director start(String conf) throws Exception {
-        director = Director.builder(parse(conf)).ipvs(table).virtualClock(clock).inMemoryVrrp(network, "a")
+        director = Director.builder().config(parse(conf).toDirectorConfig())
+                .ipvs(table).virtualClock(clock).inMemoryVrrp(network, "a")
                 .listener(events::add).start();
         clock.advance(Duration.ofSeconds(5));
         return director;
@@ -86,7 +87,8 @@ class DirectorReloadTest {
         String bad = instance("VI_1", 51, 120, null, "192.0.2.100") + service("192.0.2.100", 80, 5)
                 + service("192.0.2.100", 443, 1);
 
-        assertThatThrownBy(() -> director.apply(parse(bad))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> director.apply(parse(bad).toDirectorConfig()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("VRRP VI_1 cannot start: vrrp_instance VI_1 source address")
                 .hasMessageEndingWith("; nothing was changed");
 
@@ -100,7 +102,8 @@ class DirectorReloadTest {
         assertThat(events).filteredOn(e -> e instanceof DirectorEvent.Failure).singleElement()
                 .satisfies(e -> assertThat(((DirectorEvent.Failure) e).operation()).isEqualTo("reload"));
         // a good file afterwards is applied as usual
-        director.apply(parse(instance("VI_1", 51, 120, "192.0.2.1", "192.0.2.100") + service("192.0.2.100", 80, 5)));
+        director.apply(parse(instance("VI_1", 51, 120, "192.0.2.1", "192.0.2.100") + service("192.0.2.100", 80, 5))
+                .toDirectorConfig());
         clock.advance(Duration.ofSeconds(5));
         assertThat(view("VI_1").priority()).isEqualTo(120);
         assertThat(view("VI_1").state()).isEqualTo(RouterState.MASTER);
@@ -117,7 +120,8 @@ class DirectorReloadTest {
         String bad = instance("VI_2", 52, 110, "192.0.2.1", "192.0.2.101")
                 + instance("VI_3", 53, 100, null, "192.0.2.102");
 
-        assertThatThrownBy(() -> director.apply(parse(bad))).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> director.apply(parse(bad).toDirectorConfig()))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("VRRP VI_3 cannot start: ");
 
         clock.advance(Duration.ofSeconds(5));
@@ -135,7 +139,7 @@ class DirectorReloadTest {
         start(instance("VI_1", 51, 100, "192.0.2.1", "192.0.2.100"));
         events.clear();
 
-        director.apply(parse(instance("VI_1", 51, 255, "192.0.2.1", "192.0.2.100")));
+        director.apply(parse(instance("VI_1", 51, 255, "192.0.2.1", "192.0.2.100")).toDirectorConfig());
 
         assertThat(events).filteredOn(e -> e instanceof DirectorEvent.VrrpTransition)
                 .extracting(e -> ((DirectorEvent.VrrpTransition) e).to())

@@ -387,7 +387,8 @@ class DirectorRouteInjectionTest {
                 """ + bgpSpeakerConf(filePeer.port());
         io.lvs4j.director.config.KeepalivedConfig config = parse(conf);
         InMemoryIpvs fileTable = new InMemoryIpvs();
-        Director fromFile = Director.builder(config).ipvs(fileTable).virtualClock(clock).start();
+        Director fromFile = Director.builder().config(config.toDirectorConfig())
+                .ipvs(fileTable).virtualClock(clock).start();
         open.add(0, fromFile);
 
         VirtualService mark = VirtualService.builder(ServiceKey.fwmark(7)).scheduler("mh")
@@ -399,7 +400,7 @@ class DirectorRouteInjectionTest {
                 .stopDrain(Duration.ZERO).noAnnounce(hidden.key())
                 .announce(mark.key(), ip("198.51.100.40")).build();
         RouteHealthInjection rhi = settings.apply(fluentPeer.port());
-        assertThat(BgpMapping.map(config)).isEqualTo(settings.apply(filePeer.port()));
+        assertThat(config.toDirectorConfig().routeHealthInjection()).hasValue(settings.apply(filePeer.port()));
         InMemoryIpvs fluentTable = new InMemoryIpvs();
         Director fluent = Director.builder().service(service("198.51.100.10", 80, "10.0.0.2")).service(hidden)
                 .service(mark).service(service("198.51.100.50", 80, "10.0.0.2"))
@@ -440,10 +441,10 @@ class DirectorRouteInjectionTest {
         BgpTestPeer peer = peer();
         String conf = WEB_CONF + bgpSpeakerConf(peer.port());
         List<DirectorEvent> events = new ArrayList<>();
-        Director d = start(Director.builder(parse(conf)), events);
+        Director d = start(Director.builder().config(parse(conf).toDirectorConfig()), events);
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
 
-        d.apply(parse(conf));
+        d.apply(parse(conf).toDirectorConfig());
 
         Thread.sleep(300);
         assertThat(failures(events)).isEmpty();
@@ -457,10 +458,12 @@ class DirectorRouteInjectionTest {
         BgpTestPeer two = peer("127.0.0.2");
         String n1 = neighbor("127.0.0.1", one.port(), "");
         List<DirectorEvent> events = new ArrayList<>();
-        Director d = start(Director.builder(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n1))), events);
+        Director d = start(Director.builder().config(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n1))
+                .toDirectorConfig()), events);
         assertThat(waitUntil(() -> one.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
 
-        d.apply(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n1, neighbor("127.0.0.2", two.port(), ""))));
+        d.apply(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n1, neighbor("127.0.0.2", two.port(), "")))
+                .toDirectorConfig());
 
         assertThat(waitUntil(() -> two.routes().equals(Set.of("198.51.100.10/32")))).as("%s", two.routes()).isTrue();
         assertThat(d.bgpSessions()).extracting(s -> s.neighbor().address().getHostAddress())
@@ -478,11 +481,12 @@ class DirectorRouteInjectionTest {
         String n1 = neighbor("127.0.0.1", one.port(), "");
         String n2 = neighbor("127.0.0.2", two.port(), "");
         List<DirectorEvent> events = new ArrayList<>();
-        Director d = start(Director.builder(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n1, n2))), events);
+        Director d = start(Director.builder().config(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n1, n2))
+                .toDirectorConfig()), events);
         assertThat(waitUntil(() -> one.routes().equals(Set.of("198.51.100.10/32"))
                 && two.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
 
-        d.apply(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n2)));
+        d.apply(parse(WEB_CONF + bgpSpeaker("192.0.2.11", n2)).toDirectorConfig());
 
         assertThat(waitUntil(() -> one.notifications().contains("6/3"))).as("%s", one.notifications()).isTrue();
         assertThat(waitUntil(() -> !one.established() && one.routes().isEmpty())).isTrue();
@@ -498,11 +502,11 @@ class DirectorRouteInjectionTest {
         BgpTestPeer peer = peer();
         String conf = WEB_CONF + bgpSpeakerConf(peer.port());
         List<DirectorEvent> events = new ArrayList<>();
-        Director d = start(Director.builder(parse(conf)), events);
+        Director d = start(Director.builder().config(parse(conf).toDirectorConfig()), events);
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
 
         d.apply(parse(conf.replace("198.51.100.10", "198.51.100.11").replace("port " + peer.port(),
-                "port " + peer.port() + "\n hold_time 30")));
+                "port " + peer.port() + "\n hold_time 30")).toDirectorConfig());
 
         assertThat(waitUntil(() -> peer.notifications().contains("6/6"))).as("%s", peer.notifications()).isTrue();
         assertThat(waitUntil(() -> peer.sessions() == 2 && peer.routes().equals(Set.of("198.51.100.11/32"))))
@@ -516,10 +520,10 @@ class DirectorRouteInjectionTest {
     void reload_bgpSpeakerAdded_speakerStartsAndAnnounces() throws Exception {
         BgpTestPeer peer = peer();
         List<DirectorEvent> events = new ArrayList<>();
-        Director d = start(Director.builder(parse(WEB_CONF)), events);
+        Director d = start(Director.builder().config(parse(WEB_CONF).toDirectorConfig()), events);
         assertThat(d.bgpSessions()).isEmpty();
 
-        d.apply(parse(WEB_CONF + bgpSpeakerConf(peer.port())));
+        d.apply(parse(WEB_CONF + bgpSpeakerConf(peer.port())).toDirectorConfig());
 
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).as("%s", peer.routes()).isTrue();
         assertThat(d.bgpSessions()).singleElement().satisfies(s ->
@@ -532,10 +536,11 @@ class DirectorRouteInjectionTest {
     void reload_bgpSpeakerRemoved_routesWithdrawnBeforeTheCease() throws Exception {
         BgpTestPeer peer = peer();
         List<DirectorEvent> events = new ArrayList<>();
-        Director d = start(Director.builder(parse(WEB_CONF + bgpSpeakerConf(peer.port()))), events);
+        Director d = start(Director.builder().config(parse(WEB_CONF + bgpSpeakerConf(peer.port()))
+                .toDirectorConfig()), events);
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
 
-        d.apply(parse(WEB_CONF));
+        d.apply(parse(WEB_CONF).toDirectorConfig());
 
         assertThat(waitUntil(() -> peer.notifications().contains("6/2"))).as("%s", peer.log()).isTrue();
         List<String> log = peer.log();
@@ -553,14 +558,14 @@ class DirectorRouteInjectionTest {
         BgpTestPeer peer = peer();
         String conf = WEB_CONF + bgpSpeakerConf(peer.port());
         List<DirectorEvent> events = new ArrayList<>();
-        Director d = start(Director.builder(parse(conf)), events);
+        Director d = start(Director.builder().config(parse(conf).toDirectorConfig()), events);
         assertThat(waitUntil(() -> peer.routes().equals(Set.of("198.51.100.10/32")))).isTrue();
         int listen;
         try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
             listen = s.getLocalPort();
         }
 
-        d.apply(parse(conf.replace("listen_port 0", "listen_port " + listen)));
+        d.apply(parse(conf.replace("listen_port 0", "listen_port " + listen)).toDirectorConfig());
 
         assertThat(waitUntil(() -> peer.sessions() == 2 && peer.routes().equals(Set.of("198.51.100.10/32"))))
                 .as("%s", peer.log()).isTrue();

@@ -8,6 +8,7 @@ import io.lvs4j.RealServer;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.VirtualService;
 import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.KeepalivedMapper;
 import io.lvs4j.director.config.ReadOptions;
 import io.lvs4j.health.CheckPolicy;
 import io.lvs4j.health.Checks;
@@ -168,12 +169,13 @@ class DirectorScaleReloadTest {
 
     @Test
     void keepalivedReload_oneWeightChangedOfManyCheckedServices_oneTableRequest() throws Exception {
-        Director d = start(Director.builder(parse(conf(-1, 1))));
+        KeepalivedMapper mapper = KeepalivedMapper.create(); // unchanged blocks: the same services
+        Director d = start(Director.builder().config(mapper.map(parse(conf(-1, 1)))));
         Map<String, String> before = rules();
         int batches = table.batches;
         int changes = table.changes.size();
 
-        ReconcileResult r = d.apply(parse(conf(117, 3)));
+        ReconcileResult r = d.apply(mapper.map(parse(conf(117, 3))));
 
         assertThat(table.batches - batches).isEqualTo(1);
         assertThat(table.changes.subList(changes, table.changes.size())).singleElement()
@@ -187,8 +189,9 @@ class DirectorScaleReloadTest {
 
     @Test
     void keepalivedReload_oneWeightChanged_tableNotReadAndStateShowsNewWeight() throws Exception {
-        Director d = start(Director.builder(parse(conf(-1, 1))));
-        KeepalivedConfig changed = parse(conf(42, 5));
+        KeepalivedMapper mapper = KeepalivedMapper.create();
+        Director d = start(Director.builder().config(mapper.map(parse(conf(-1, 1)))));
+        DirectorConfig changed = mapper.map(parse(conf(42, 5)));
         int dumps = table.dumps;
 
         d.apply(changed);

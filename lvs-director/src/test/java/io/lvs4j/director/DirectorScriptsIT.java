@@ -38,7 +38,8 @@ class DirectorScriptsIT {
     }
 
     private static Director start(String conf, InMemoryIpvs t) throws Exception {
-        return Director.builder(KeepalivedConfig.parse("keepalived.conf", conf, ReadOptions.defaults()).config())
+        return Director.builder()
+                .config(KeepalivedConfig.parse("keepalived.conf", conf, ReadOptions.defaults()).config().toDirectorConfig())
                 .ipvs(t).start();
     }
 
@@ -81,7 +82,8 @@ class DirectorScriptsIT {
         try (Director d = start(before, t)) {
             assertThat(waitFor(15, () -> nonEmpty(dir.resolve("ran-0")))).isTrue();
             assertThat(Files.exists(dir.resolve("ran-65534"))).isFalse();
-            d.apply(KeepalivedConfig.parse("keepalived.conf", after, ReadOptions.defaults()).config());
+            d.apply(KeepalivedConfig.parse("keepalived.conf", after, ReadOptions.defaults()).config()
+                    .toDirectorConfig());
             assertThat(waitFor(15, () -> nonEmpty(dir.resolve("ran-65534")))).as("a check run as nobody").isTrue();
             assertThat(Files.readString(dir.resolve("ran-65534")).strip()).isEqualTo("65534");
             // the same check, unchanged, kept its server all along

@@ -116,8 +116,10 @@ class DirectorTest {
         InMemoryIpvs ta = new InMemoryIpvs();
         InMemoryIpvs tb = new InMemoryIpvs();
         List<DirectorEvent> eb = new ArrayList<>();
-        Director a = start(Director.builder(parse(conf(100, "", "1"))).ipvs(ta), "a", "192.0.2.1", null);
-        Director b = start(Director.builder(parse(conf(99, "", "1"))).ipvs(tb), "b", "192.0.2.2", eb);
+        Director a = start(Director.builder().config(parse(conf(100, "", "1")).toDirectorConfig())
+                .ipvs(ta), "a", "192.0.2.1", null);
+        Director b = start(Director.builder().config(parse(conf(99, "", "1")).toDirectorConfig())
+                .ipvs(tb), "b", "192.0.2.2", eb);
         advance(Duration.ofSeconds(5));
 
         assertThat(a.state().instance("VI_1").orElseThrow().state()).isEqualTo(RouterState.MASTER);
@@ -187,7 +189,7 @@ class DirectorTest {
                 + " inhibit_on_failure\n"
                 + " real_server 198.51.100.2 80 {\n  weight 3\n }\n"
                 + " real_server 198.51.100.3 80 {\n  weight 1\n  inhibit_on_failure false\n }\n}\n";
-        ServiceHealth mapped = KeepalivedMapping.services(parse(text)).get(0);
+        ServiceHealth mapped = parse(text).toDirectorConfig().services().get(0);
         assertThat(mapped.inhibitOnFailure(RealServer.of("198.51.100.2", 80).build())).isTrue();
         assertThat(mapped.inhibitOnFailure(RealServer.of("198.51.100.3", 80).build())).isFalse();
 
@@ -310,9 +312,9 @@ class DirectorTest {
         String text = "virtual_server 192.0.2.100 80 {\n lb_algo wrr\n lb_kind DR\n protocol TCP\n"
                 + " sorry_server 203.0.113.9 80\n sorry_server_inhibit\n"
                 + " real_server 198.51.100.2 80 {\n  weight 3\n }\n}\n";
-        assertThat(KeepalivedMapping.services(parse(text)).get(0).sorryServerInhibit()).isTrue();
+        assertThat(parse(text).toDirectorConfig().services().get(0).sorryServerInhibit()).isTrue();
         InMemoryIpvs t = new InMemoryIpvs();
-        Director d = start(Director.builder(parse(text)).ipvs(t), "a", "192.0.2.1", null);
+        Director d = start(Director.builder().config(parse(text).toDirectorConfig()).ipvs(t), "a", "192.0.2.1", null);
         assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 203.0.113.9:80=0");
         DirectorState.Server sorry = d.state().service(WEB).orElseThrow().realServer("203.0.113.9:80").orElseThrow();
         assertThat(sorry.role()).isEqualTo(DirectorState.Role.SORRY_SERVER);
@@ -321,7 +323,8 @@ class DirectorTest {
 
         // without sorry_server_inhibit the sorry server is not in the table while quorum is met
         InMemoryIpvs plain = new InMemoryIpvs();
-        start(Director.builder(parse(text.replace(" sorry_server_inhibit\n", ""))).ipvs(plain), "b", "192.0.2.2", null);
+        start(Director.builder().config(parse(text.replace(" sorry_server_inhibit\n", "")).toDirectorConfig())
+                .ipvs(plain), "b", "192.0.2.2", null);
         assertThat(rules(plain)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3");
     }
 
@@ -433,12 +436,13 @@ class DirectorTest {
                 + " real_server 198.51.100.4 25 {\n  weight 1\n }\n}\n";
         String dns = "virtual_server 192.0.2.102 53 {\n lb_algo rr\n lb_kind DR\n protocol UDP\n"
                 + " real_server 198.51.100.5 53 {\n  weight 1\n }\n}\n";
-        Director d = start(Director.builder(parse(conf(100, "", "1") + mail)).ipvs(new InMemoryIpvs()), "a",
+        Director d = start(Director.builder().config(parse(conf(100, "", "1") + mail).toDirectorConfig())
+                .ipvs(new InMemoryIpvs()), "a",
                 "192.0.2.1", events);
         advance(Duration.ofSeconds(5));
         events.clear();
 
-        d.apply(parse(conf(100, "", "4") + dns));
+        d.apply(parse(conf(100, "", "4") + dns).toDirectorConfig());
 
         DirectorEvent.ConfigApplied c = events.stream().filter(DirectorEvent.ConfigApplied.class::isInstance)
                 .map(DirectorEvent.ConfigApplied.class::cast).findFirst().orElseThrow();
@@ -454,13 +458,14 @@ class DirectorTest {
     void reload_changesOnlyTheDifference_vrrpInstanceKeepsRunning() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
         List<DirectorEvent> events = new ArrayList<>();
-        Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", events);
+        Director d = start(Director.builder().config(parse(conf(100, "", "1")).toDirectorConfig())
+                .ipvs(t), "a", "192.0.2.1", events);
         advance(Duration.ofSeconds(5));
         assertThat(d.state().instance("VI_1").orElseThrow().state()).isEqualTo(RouterState.MASTER);
         events.clear();
         int before = t.requests().size();
 
-        ReconcileResult r = d.apply(parse(conf(100, "", "4")));
+        ReconcileResult r = d.apply(parse(conf(100, "", "4")).toDirectorConfig());
 
         assertThat(r.applied()).extracting(Change::kind).containsExactly(Change.Kind.EDIT_SERVER);
         assertThat(t.requests().subList(before, t.requests().size())).hasSize(1);
@@ -474,7 +479,7 @@ class DirectorTest {
         // a changed instance restarts (priority 0 then up again), a dropped service leaves
         String changed = conf(100, "", "4").replace("priority 100", "priority 120")
                 .replace("virtual_server 192.0.2.100 80", "virtual_server 192.0.2.101 80");
-        d.apply(parse(changed));
+        d.apply(parse(changed).toDirectorConfig());
         advance(Duration.ofSeconds(5));
         assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(DirectorEvent.VrrpTransition.class,
                 v -> assertThat(v.to()).isEqualTo(RouterState.INIT)));
@@ -486,12 +491,14 @@ class DirectorTest {
     void kernelRefusesMidReconcile_failureReportedAndStateIsTheTables() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
         List<DirectorEvent> events = new ArrayList<>();
-        Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", events);
+        Director d = start(Director.builder().config(parse(conf(100, "", "1")).toDirectorConfig())
+                .ipvs(t), "a", "192.0.2.1", events);
         String two = conf(100, "", "1") + "virtual_server 192.0.2.100 443 {\n lb_algo twos\n protocol TCP\n"
                 + " real_server 198.51.100.2 443 {\n }\n}\n"
                 + "virtual_server 192.0.2.100 8080 {\n lb_algo rr\n protocol TCP\n real_server 198.51.100.2 8080 {\n }\n}\n";
 
-        assertThatThrownBy(() -> d.apply(parse(two))).isInstanceOfSatisfying(ReconcileException.class, e -> {
+        assertThatThrownBy(() -> d.apply(parse(two).toDirectorConfig()))
+                .isInstanceOfSatisfying(ReconcileException.class, e -> {
             // the twos scheduler has no module: the service is refused (ENOENT), then its real server (ESRCH)
             assertThat(e.failures()).extracting(f -> f.change().kind())
                     .containsExactly(Change.Kind.ADD_SERVICE, Change.Kind.ADD_SERVER);
@@ -515,7 +522,7 @@ class DirectorTest {
                 });
         assertThat(rules(t)).containsEntry("TCP 192.0.2.100:80", "198.51.100.2:80=3 198.51.100.3:80=7");
         // a configuration without it is clean again
-        ReconcileResult r = d.apply(parse(conf(100, "", "1")));
+        ReconcileResult r = d.apply(parse(conf(100, "", "1")).toDirectorConfig());
         assertThat(r.applied()).extracting(Change::kind).containsExactlyInAnyOrder(Change.Kind.REMOVE_SERVICE,
                 Change.Kind.EDIT_SERVER);
         assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.100:80");
@@ -524,10 +531,12 @@ class DirectorTest {
     @Test
     void kernelRefusesSchedulerChange_stateShowsTheTablesSchedulerAndNotApplied() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
-        Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", null);
+        Director d = start(Director.builder().config(parse(conf(100, "", "1")).toDirectorConfig())
+                .ipvs(t), "a", "192.0.2.1", null);
         String twos = conf(100, "", "1").replace("lb_algo wrr", "lb_algo twos");
 
-        assertThatThrownBy(() -> d.apply(parse(twos))).isInstanceOfSatisfying(ReconcileException.class,
+        assertThatThrownBy(() -> d.apply(parse(twos).toDirectorConfig()))
+                .isInstanceOfSatisfying(ReconcileException.class,
                 e -> assertThat(e.failures()).extracting(f -> f.change().kind())
                         .containsExactly(Change.Kind.EDIT_SERVICE));
         Scheduler inTable = t.serviceStates().stream().filter(s -> s.service().key().equals(WEB)).findFirst()
@@ -541,7 +550,7 @@ class DirectorTest {
         assertThat(s.settingsApplied()).isFalse();
 
         // a scheduler the kernel has: applied, and the state follows the table again
-        d.apply(parse(conf(100, "", "1").replace("lb_algo wrr", "lb_algo rr")));
+        d.apply(parse(conf(100, "", "1").replace("lb_algo wrr", "lb_algo rr")).toDirectorConfig());
         DirectorState.Service after = d.state().service(WEB).orElseThrow();
         assertThat(t.serviceStates().get(0).service().scheduler()).isEqualTo(Scheduler.RR);
         assertThat(after.scheduler()).isEqualTo(Scheduler.RR);
@@ -552,7 +561,8 @@ class DirectorTest {
     void close_isGracefulAndIdempotent() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
         List<DirectorEvent> events = new ArrayList<>();
-        Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", events);
+        Director d = start(Director.builder().config(parse(conf(100, "", "1")).toDirectorConfig())
+                .ipvs(t), "a", "192.0.2.1", events);
         advance(Duration.ofSeconds(5));
         d.close();
         assertThat(events).anySatisfy(e -> assertThat(e).isInstanceOfSatisfying(DirectorEvent.VirtualAddresses.class,
@@ -578,7 +588,8 @@ class DirectorTest {
     @Test
     void close_lvsFlushOnstop_flushesEvenWithKeepRules() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
-        Director d = start(Director.builder(parse(conf(100, " lvs_flush_onstop\n", "1"))).ipvs(t)
+        Director d = start(Director.builder().config(parse(conf(100, " lvs_flush_onstop\n", "1")).toDirectorConfig())
+                .ipvs(t)
                 .keepRulesOnClose(true), "a", "192.0.2.1", null);
         assertThat(rules(t)).hasSize(1);
         d.close();
@@ -593,7 +604,8 @@ class DirectorTest {
         VirtualService other = VirtualService.tcp("198.51.100.50", 443).realServer(RealServer.of("198.51.100.51", 443).build())
                 .build();
         t.apply(List.of(Change.addService(other), Change.addServer(other, other.realServers().get(0))));
-        Director d = start(Director.builder(parse(conf(100, " lvs_flush_on_stop VS\n", "1"))).ipvs(t), "a",
+        Director d = start(Director.builder().config(parse(conf(100, " lvs_flush_on_stop VS\n", "1"))
+                .toDirectorConfig()).ipvs(t), "a",
                 "192.0.2.1", null);
         assertThat(rules(t)).hasSize(2);
         d.close();
@@ -605,7 +617,8 @@ class DirectorTest {
     void globalDefs_timeoutsAppliedAndSyncDaemonFollowsInstance() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
         String g = " lvs_timeouts tcp 7200 tcpfin 60 udp 30\n lvs_sync_daemon eth0 VI_1 id 7\n";
-        Director d = start(Director.builder(parse(conf(100, g, "1"))).ipvs(t), "a", "192.0.2.1", null);
+        Director d = start(Director.builder().config(parse(conf(100, g, "1")).toDirectorConfig())
+                .ipvs(t), "a", "192.0.2.1", null);
         assertThat(t.timeouts()).isEqualTo(Timeouts.ofSeconds(7200, 60, 30));
         assertThat(t.daemons()).singleElement().satisfies(s -> {
             assertThat(s.role()).isEqualTo(SyncDaemon.Role.BACKUP);
@@ -623,7 +636,8 @@ class DirectorTest {
         // keepalived's default: two pairs on one link keep their connections apart, and a keepalived
         // backup (which drops messages of another sync id) accepts what an lvs4j master sends
         InMemoryIpvs t = new InMemoryIpvs();
-        Director d = start(Director.builder(parse(conf(100, " lvs_sync_daemon eth1 VI_1\n", "1"))).ipvs(t), "a",
+        Director d = start(Director.builder().config(parse(conf(100, " lvs_sync_daemon eth1 VI_1\n", "1"))
+                .toDirectorConfig()).ipvs(t), "a",
                 "192.0.2.1", null);
         assertThat(t.daemons()).singleElement().satisfies(s -> {
             assertThat(s.role()).isEqualTo(SyncDaemon.Role.BACKUP);
@@ -641,7 +655,8 @@ class DirectorTest {
     @Test
     void syncDaemon_explicitIdZero_staysZero() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
-        start(Director.builder(parse(conf(100, " lvs_sync_daemon eth1 VI_1 id 0\n", "1"))).ipvs(t), "a",
+        start(Director.builder().config(parse(conf(100, " lvs_sync_daemon eth1 VI_1 id 0\n", "1")).toDirectorConfig())
+                .ipvs(t), "a",
                 "192.0.2.1", null);
         assertThat(t.daemons()).singleElement().satisfies(s -> assertThat(s.syncId()).isZero());
     }
@@ -649,7 +664,8 @@ class DirectorTest {
     @Test
     void syncDaemon_instKeyword_namesTheInstance() throws Exception {
         InMemoryIpvs t = new InMemoryIpvs();
-        start(Director.builder(parse(conf(100, " lvs_sync_daemon eth1 inst VI_1 port 8849\n", "1"))).ipvs(t), "a",
+        start(Director.builder().config(parse(conf(100, " lvs_sync_daemon eth1 inst VI_1 port 8849\n", "1"))
+                .toDirectorConfig()).ipvs(t), "a",
                 "192.0.2.1", null);
         assertThat(t.daemons()).singleElement().satisfies(s -> {
             assertThat(s.syncId()).isEqualTo(51);
@@ -657,7 +673,7 @@ class DirectorTest {
         });
     }
 
-    /** The reader refuses an unknown instance at its word; a configuration built by hand is refused by the builder. */
+    /** The reader refuses an unknown instance at its word; a configuration built by hand is refused by its mapping. */
     @Test
     void syncDaemon_unknownInstance_rejectedNamingIt() throws Exception {
         assertThatThrownBy(() -> parse(conf(100, " lvs_sync_daemon eth1 VI_9\n", "1")))
@@ -677,7 +693,7 @@ class DirectorTest {
                 null, null, g.vrrpGarp(), g.otherSettings());
         KeepalivedConfig unknown = new KeepalivedConfig(byHand, c.vrrpScripts(), c.vrrpInstances(),
                 c.vrrpSyncGroups(), c.virtualServerGroups(), c.virtualServers(), c.ssl());
-        assertThatThrownBy(() -> Director.builder(unknown)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(unknown::toDirectorConfig).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("lvs_sync_daemon instance: \"VI_9\" (expected: one of the vrrp_instances)");
     }
 
@@ -691,7 +707,7 @@ class DirectorTest {
         io.lvs4j.director.config.LvsSyncDaemonConfig read = parse(text).globalDefs().lvsSyncDaemon();
         assertThat(read.instance()).isNull();
         assertThat(parse(parse(text).toKeepalivedConf()).globalDefs().lvsSyncDaemon()).isEqualTo(read);
-        Director d = start(Director.builder(parse(text)).ipvs(t), "a", "192.0.2.1", null);
+        Director d = start(Director.builder().config(parse(text).toDirectorConfig()).ipvs(t), "a", "192.0.2.1", null);
 
         assertThat(t.daemons()).extracting(SyncDaemon::role)
                 .containsExactlyInAnyOrder(SyncDaemon.Role.MASTER, SyncDaemon.Role.BACKUP);
@@ -710,7 +726,8 @@ class DirectorTest {
     void syncDaemon_withoutInstanceWithVrrp_bothRunAndIdIsZero() throws Exception {
         // an instance in the file changes nothing: without "inst NAME" the daemon follows none
         InMemoryIpvs t = new InMemoryIpvs();
-        start(Director.builder(parse(conf(100, " lvs_sync_daemon eth1\n", "1"))).ipvs(t), "a", "192.0.2.1", null);
+        start(Director.builder().config(parse(conf(100, " lvs_sync_daemon eth1\n", "1")).toDirectorConfig())
+                .ipvs(t), "a", "192.0.2.1", null);
 
         assertThat(t.daemons()).extracting(SyncDaemon::role)
                 .containsExactlyInAnyOrder(SyncDaemon.Role.MASTER, SyncDaemon.Role.BACKUP);
@@ -725,7 +742,7 @@ class DirectorTest {
         InMemoryIpvs t = new InMemoryIpvs();
         String text = "virtual_server 192.0.2.100 80 {\n lb_algo rr\n lb_kind NAT\n protocol TCP\n"
                 + " real_server 198.51.100.2 8080 {\n weight 2\n }\n}\n";
-        Director d = start(Director.builder(parse(text)).ipvs(t), "a", "192.0.2.1", null);
+        Director d = start(Director.builder().config(parse(text).toDirectorConfig()).ipvs(t), "a", "192.0.2.1", null);
         assertThat(rules(t)).isEqualTo(Map.of("TCP 192.0.2.100:80", "198.51.100.2:8080=2"));
         assertThat(d.state().instances()).isEmpty();
         assertThat(d.state().services()).singleElement().satisfies(s -> assertThat(s.installed()).isTrue());
@@ -749,9 +766,10 @@ class DirectorTest {
         VirtualService foreign = VirtualService.tcp("192.0.2.200", 22).scheduler("rr")
                 .realServer(RealServer.of("198.51.100.9", 22).masquerade()).build();
         io.lvs4j.table.Reconciler.builder(t).build().reconcile(io.lvs4j.DirectorConfig.builder().service(foreign).build());
-        Director d = start(Director.builder(parse(conf(100, "", "1"))).ipvs(t), "a", "192.0.2.1", null);
+        Director d = start(Director.builder().config(parse(conf(100, "", "1")).toDirectorConfig())
+                .ipvs(t), "a", "192.0.2.1", null);
         assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.100:80", "TCP 192.0.2.200:22");
-        d.apply(parse(conf(100, "", "2")));
+        d.apply(parse(conf(100, "", "2")).toDirectorConfig());
         d.removeService(WEB);
         assertThat(rules(t)).containsOnlyKeys("TCP 192.0.2.200:22");
         d.putService(web(3, 1));

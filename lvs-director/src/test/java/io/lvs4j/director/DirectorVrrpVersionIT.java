@@ -44,7 +44,8 @@ class DirectorVrrpVersionIT {
                     + HostLab.keepalivedInstance("VI_1", "MASTER", 91, 150, VIP + "/24"));
             assertThat(HostLab.waitUntil(Duration.ofSeconds(10), () -> has(lab.ka, HostLab.KA_IF)))
                     .as("keepalived master holds the VIP; log:%n%s", HostLab.read(log)).isTrue();
-            try (Director d = Director.builder(parse(lvs4jConf(100))).netns(lab.j).ipvs(new InMemoryIpvs())
+            try (Director d = Director.builder().config(parse(lvs4jConf(100)).toDirectorConfig())
+                    .netns(lab.j).ipvs(new InMemoryIpvs())
                     .start()) {
                 // longer than the backup's Master_Down_Interval (3.61 s): had it not heard the master, it would be one
                 Thread.sleep(5000);
@@ -53,7 +54,7 @@ class DirectorVrrpVersionIT {
                 assertThat(has(lab.j, HostLab.J_IF)).isFalse();
                 assertThat(has(lab.ka, HostLab.KA_IF)).isTrue();
 
-                d.apply(parse(lvs4jConf(200))); // now lvs4j preempts, and keepalived must hear it
+                d.apply(parse(lvs4jConf(200)).toDirectorConfig()); // now lvs4j preempts, and keepalived must hear it
                 assertThat(HostLab.waitUntil(Duration.ofSeconds(8), () -> has(lab.j, HostLab.J_IF)
                         && !has(lab.ka, HostLab.KA_IF))).as("keepalived log:%n%s", HostLab.read(log)).isTrue();
                 assertThat(d.state().instance("VI_1").orElseThrow().state()).isEqualTo(RouterState.MASTER);

@@ -24,7 +24,7 @@ public final class RepairLabMain {
         KeepalivedConfig bad = KeepalivedConfig.read(Path.of(args[1])).config();
         Path dir = Path.of(args[2]);
         Object lock = new Object();
-        Director d = Director.builder(c).refreshInterval(Duration.ofMillis(500))
+        Director d = Director.builder().config(c.toDirectorConfig()).refreshInterval(Duration.ofMillis(500))
                 .repairInterval(Duration.ofMillis(Long.parseLong(args[3]))).listener(e -> {
                     synchronized (lock) {
                         System.out.println("EVENT " + e);
@@ -40,7 +40,7 @@ public final class RepairLabMain {
             if (!reloaded && Files.exists(dir.resolve("reload"))) {
                 String result;
                 try {
-                    d.apply(bad);
+                    d.apply(bad.toDirectorConfig());
                     result = "RELOAD-APPLIED";
                 } catch (Exception e) {
                     result = "RELOAD-FAILED " + e.getClass().getSimpleName() + ": " + e.getMessage();

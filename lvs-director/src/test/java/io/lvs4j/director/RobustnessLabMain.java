@@ -105,7 +105,7 @@ public final class RobustnessLabMain {
                 KeepalivedConfig c = KeepalivedConfig.parse("robust.conf", conf,
                         ReadOptions.builder().includes(false).build()).config();
                 try {
-                    ReconcileResult r = d.apply(c);
+                    ReconcileResult r = d.apply(c.toDirectorConfig());
                     for (var ch : r.applied()) {
                         System.out.println("applied " + ch);
                     }

@@ -19,7 +19,8 @@ public final class StrictFirewallMain {
     public static void main(String[] args) throws Exception {
         KeepalivedConfig c = KeepalivedConfig.read(Path.of(args[0])).config();
         Path run = Path.of(args[2]);
-        Director d = Director.builder(c).netns(args[1]).ipvs(new InMemoryIpvs()).runDirectory(run)
+        Director d = Director.builder().config(c.toDirectorConfig())
+                .netns(args[1]).ipvs(new InMemoryIpvs()).runDirectory(run)
                 .listener(e -> System.out.println("EVENT " + e)).start();
         System.out.println("STARTED");
         System.out.flush();

@@ -39,8 +39,14 @@ class StrictFirewallTest {
 
     private StrictFirewall firewall(String config) throws Exception {
         StrictFirewall f = new StrictFirewall(() -> recording, (op, e) -> failures.add(op));
-        f.configure(KeepalivedConfig.parse("keepalived.conf", config, ReadOptions.defaults()).config());
+        f.configure(strict(config));
         return f;
+    }
+
+    /** The instances the file's strict mode firewalls, as its mapping gives them. */
+    private static Set<String> strict(String config) throws Exception {
+        return KeepalivedConfig.parse("keepalived.conf", config, ReadOptions.defaults()).config().toDirectorConfig()
+                .strictFirewall();
     }
 
     private static List<VirtualAddress> vips(String... a) {
@@ -80,7 +86,7 @@ class StrictFirewallTest {
     void reloadWithoutStrict_andClose_removeTheRules() throws Exception {
         StrictFirewall f = firewall("global_defs {\n vrrp_strict\n}\n" + VI);
         f.added("VI_1", false, vips("192.0.2.10/24"));
-        f.configure(KeepalivedConfig.parse("keepalived.conf", VI, ReadOptions.defaults()).config());
+        f.configure(strict(VI));
         assertThat(calls).containsExactly("[192.0.2.10]", "[]");
         f.added("VI_1", false, vips("192.0.2.10/24"));
         f.close();
@@ -98,8 +104,7 @@ class StrictFirewallTest {
             @Override
             public void close() {}
         }, (op, e) -> failures.add(op + ": " + e.getMessage()));
-        f.configure(KeepalivedConfig.parse("keepalived.conf", "global_defs {\n vrrp_strict\n}\n" + VI,
-                ReadOptions.defaults()).config());
+        f.configure(strict("global_defs {\n vrrp_strict\n}\n" + VI));
         f.added("VI_1", false, vips("192.0.2.10/24"));
         assertThat(failures).containsExactly("dropping the traffic of strict mode's virtual addresses [192.0.2.10]: "
                 + "nft -f - exited with 1");

@@ -163,7 +163,7 @@ class DirectorJsonTest {
         io.lvs4j.vrrp.memory.InMemoryNetwork network = new io.lvs4j.vrrp.memory.InMemoryNetwork(clock);
         io.lvs4j.director.config.KeepalivedConfig c = io.lvs4j.director.config.KeepalivedConfig.parse("keepalived.conf",
                 text, io.lvs4j.director.config.ReadOptions.defaults()).config();
-        try (Director d = Director.builder(c).ipvs(new InMemoryIpvs()).virtualClock(clock)
+        try (Director d = Director.builder().config(c.toDirectorConfig()).ipvs(new InMemoryIpvs()).virtualClock(clock)
                 .inMemoryVrrp(network, "a", java.net.InetAddress.getByName("192.0.2.1")).start()) {
             clock.advance(java.time.Duration.ofSeconds(3));
             assertThat(DirectorJson.state(d.state())).contains("\"trackedScripts\" : [ {\n      \"name\" : \"chk\",\n"

@@ -143,7 +143,7 @@ class LvsMetricsTest {
 
     @Test
     void vrrp_alone_becomesMasterStateTwoAndTransitionCounted() throws Exception {
-        Director d = start(Director.builder(parse(VRRP)));
+        Director d = start(Director.builder().config(parse(VRRP).toDirectorConfig()));
         LvsMetrics.builder(d).tag("director", "lb1").build().bindTo(registry);
         assertThat(registry.get("lvs.vrrp.state").tags("iname", "VI_1", "director", "lb1").gauge().value())
                 .isEqualTo(1); // BACKUP
@@ -157,8 +157,10 @@ class LvsMetricsTest {
 
     @Test
     void vrrpAdverts_masterAndBackup_sentByOneReceivedByTheOther() throws Exception {
-        Director a = start(Director.builder(parse(VRRP.replace("priority 100", "priority 150"))));
-        Director b = Director.builder(parse(VRRP)).ipvs(new InMemoryIpvs()).virtualClock(clock)
+        Director a = start(Director.builder().config(parse(VRRP.replace("priority 100", "priority 150"))
+                .toDirectorConfig()));
+        Director b = Director.builder().config(parse(VRRP).toDirectorConfig())
+                .ipvs(new InMemoryIpvs()).virtualClock(clock)
                 .inMemoryVrrp(network, "b", InetAddress.getByName("192.0.2.2")).start();
         started.add(b);
         MeterRegistry ra = new SimpleMeterRegistry();
@@ -182,12 +184,12 @@ class LvsMetricsTest {
                 + " real_server 198.51.100.2 80 {\n  weight 1\n }\n}\n";
         String two = "virtual_server 192.0.2.200 443 {\n lb_algo rr\n lb_kind DR\n protocol TCP\n"
                 + " real_server 198.51.100.9 443 {\n  weight 1\n }\n}\n";
-        Director d = start(Director.builder(parse(one)));
+        Director d = start(Director.builder().config(parse(one).toDirectorConfig()));
         LvsMetrics m = LvsMetrics.builder(d).build();
         m.bindTo(registry);
         assertThat(registry.find("lvs.backend.up").tag("remote_address", "198.51.100.2").gauge()).isNotNull();
 
-        d.apply(parse(two));
+        d.apply(parse(two).toDirectorConfig());
         m.update();
         assertThat(registry.find("lvs.backend.up").tag("remote_address", "198.51.100.2").gauge()).isNull();
         assertThat(registry.find("lvs.service.in.kernel").tag("local_address", "192.0.2.100").gauge()).isNull();

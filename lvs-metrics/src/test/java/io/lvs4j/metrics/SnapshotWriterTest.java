@@ -48,7 +48,8 @@ class SnapshotWriterTest {
     }
 
     private Director start(String conf) throws Exception {
-        director = Director.builder(KeepalivedConfig.parse("keepalived.conf", conf, ReadOptions.defaults()).config())
+        director = Director.builder()
+                .config(KeepalivedConfig.parse("keepalived.conf", conf, ReadOptions.defaults()).config().toDirectorConfig())
                 .ipvs(table).virtualClock(clock)
                 .inMemoryVrrp(new InMemoryNetwork(clock), "a", InetAddress.getByName("192.0.2.1")).start();
         return director;
@@ -156,7 +157,7 @@ class SnapshotWriterTest {
         assertThat(before.toString(StandardCharsets.UTF_8)).contains("remote_address=\"198.51.100.3\"");
 
         director.apply(KeepalivedConfig.parse("keepalived.conf", CONF.replace("198.51.100.3", "198.51.100.9"),
-                ReadOptions.defaults()).config());
+                ReadOptions.defaults()).config().toDirectorConfig());
         ByteArrayOutputStream after = new ByteArrayOutputStream();
         m.writeSnapshotMeters(after, LvsMetrics.PROMETHEUS_CONTENT_TYPE);
         assertThat(after.toString(StandardCharsets.UTF_8)).doesNotContain("198.51.100.3\"")

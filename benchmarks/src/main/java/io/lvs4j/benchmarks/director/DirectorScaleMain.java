@@ -8,6 +8,7 @@ import io.lvs4j.VirtualService;
 import io.lvs4j.director.Director;
 import io.lvs4j.director.DirectorState;
 import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.KeepalivedMapper;
 import io.lvs4j.director.config.ReadOptions;
 import io.lvs4j.health.CheckPolicy;
 import io.lvs4j.health.ServiceHealth;
@@ -49,9 +50,11 @@ import java.util.Map;
  *       current network namespace (run inside the lab's User-Mode Linux, as root).
  *   <li>{@code flavour=typed}: {@code Director.builder().service(ServiceHealth...)}, reloads by
  *       {@code putService} (the service replaced with one weight changed) and by {@code weight()};
- *       {@code flavour=keepalived}: {@code Director.builder(KeepalivedConfig)}, reloads by
- *       {@code apply(KeepalivedConfig)} of a whole configuration that differs in one weight (the
- *       two configurations are parsed before; the parse is timed on its own).
+ *       {@code flavour=keepalived}: {@code Director.builder().config(mapper.map(KeepalivedConfig))},
+ *       reloads by {@code apply(mapper.map(KeepalivedConfig))} of a whole configuration that
+ *       differs in one weight, the mapping (a {@code KeepalivedMapper}, which maps only the changed
+ *       block) timed with the reload (the two configurations are parsed before; the parse is timed
+ *       on its own).
  *   <li>{@code repair=SECONDS}: the director's repair interval (default 10, the director's); each
  *       pass reads the whole table, which in the lab's guest takes seconds at this size.
  * </ul>
@@ -109,7 +112,8 @@ public final class DirectorScaleMain {
                 changed = KeepalivedConfig.parse("scale.conf", b, ReadOptions.defaults()).config();
             }
             long heapBuilt = usedHeap();
-            Director.Builder db = typed ? Director.builder() : Director.builder(base);
+            KeepalivedMapper mapper = KeepalivedMapper.create();
+            Director.Builder db = typed ? Director.builder() : Director.builder().config(mapper.map(base));
             if (typed) {
                 for (ServiceHealth sh : services) {
                     db.service(sh);
@@ -183,7 +187,7 @@ public final class DirectorScaleMain {
                     changed = null;
                     reloads("apply", reloads, n, table, r -> {
                         boolean toB = r % 2 == 0;
-                        d.apply(toB ? b : a);
+                        d.apply(mapper.map(toB ? b : a));
                         return expect(0, toB ? 2 : 1);
                     });
                 }

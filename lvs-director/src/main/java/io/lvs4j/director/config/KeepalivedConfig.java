@@ -132,6 +132,21 @@ public record KeepalivedConfig(
         return services;
     }
 
+    /**
+     * What a director runs for this configuration, for {@code Director.Builder.config} and
+     * {@code Director.apply}: its virtual servers as services with their checks, quorum, sorry
+     * servers and commands, its VRRP blocks, {@code lvs_timeouts}, {@code lvs_sync_daemon},
+     * {@code lvs_flush}, {@code lvs_flush_onstop}, the script policy, {@code bgp_speaker} and
+     * {@code vrrp_strict}. PING_CHECKs use this process's network namespace; a director in another
+     * one, or one that reloads often, maps with a {@link KeepalivedMapper}.
+     *
+     * @throws IllegalArgumentException if something in it cannot run (BFD_CHECK, a bad
+     *     lvs_sync_daemon, a script user not on this host)
+     */
+    public io.lvs4j.director.DirectorConfig toDirectorConfig() {
+        return KeepalivedMapper.create().map(this);
+    }
+
     /** This configuration as keepalived.conf text that reads back to an equal configuration. */
     public String toKeepalivedConf() {
         return Writer.write(this);

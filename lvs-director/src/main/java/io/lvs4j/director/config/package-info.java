@@ -4,6 +4,10 @@
  * {@link io.lvs4j.director.config.ConfigException} carrying every located error;
  * {@link io.lvs4j.director.config.KeepalivedConfig#virtualServices()} gives the IPVS rules it
  * means and {@link io.lvs4j.director.config.KeepalivedConfig#toKeepalivedConf()} writes it back.
+ * The keepalived records live only here: {@link io.lvs4j.director.config.KeepalivedConfig#toDirectorConfig()}
+ * (or a {@link io.lvs4j.director.config.KeepalivedMapper}, which reuses unchanged blocks across
+ * reloads) maps a configuration onto the director's {@link io.lvs4j.director.DirectorConfig}, and
+ * {@link io.lvs4j.director.config.StartTable} gives what it installs at start.
  *
  * <p>The checker blocks of a {@code real_server} ({@code TCP_CHECK}, {@code HTTP_GET},
  * {@code SSL_GET}, {@code MISC_CHECK}, {@code SMTP_CHECK}, {@code DNS_CHECK}, {@code UDP_CHECK},

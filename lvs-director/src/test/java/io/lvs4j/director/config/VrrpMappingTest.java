@@ -167,7 +167,7 @@ class VrrpMappingTest {
 
     /** The director maps a configuration it is handed the same way: the same refusal, the same message. */
     @Test
-    void builderRefusal_directorStart_sameMessageAsTheReader() throws Exception {
+    void builderRefusal_toDirectorConfig_sameMessageAsTheReader() throws Exception {
         // keepalived refuses it too: "No VIP specified; at least one is required" for VRRPv3
         String text = "vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 51\n version 3\n}\n";
         ConfigProblem located = errors(text).errors().get(0);
@@ -183,7 +183,7 @@ class VrrpMappingTest {
                 i.notifyScripts(), i.smtpAlert(), i.accept(), i.garp(), i.higherPrioSendAdvert(), i.otherSettings());
         KeepalivedConfig c = new KeepalivedConfig(good.globalDefs(), good.vrrpScripts(), java.util.List.of(refused),
                 good.vrrpSyncGroups(), good.virtualServerGroups(), good.virtualServers(), good.ssl());
-        assertThatThrownBy(() -> io.lvs4j.director.Director.builder(c)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(c::toDirectorConfig).isInstanceOf(IllegalStateException.class)
                 .hasMessage(located.message());
     }
 

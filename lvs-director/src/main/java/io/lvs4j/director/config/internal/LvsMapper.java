@@ -401,15 +401,7 @@ public final class LvsMapper {
 
     private static RealServer real(InetAddress address, int port, int weight, LvsMethod m, ServiceKey key,
             Integer upper, Integer lower) {
-        int p = port;
-        if (key.isFwmark()) {
-            if (m.forwarding() != Forwarding.MASQ) {
-                p = 0;
-            }
-        } else if (m.forwarding() != Forwarding.MASQ || p == 0) {
-            p = key.port();
-        }
-        RealServer.Builder b = RealServer.of(address, p).weight(weight).forwarding(m.forwarding());
+        RealServer.Builder b = RealServer.of(address, realPort(port, m.forwarding(), key)).weight(weight).forwarding(m.forwarding());
         if (m.forwarding() == Forwarding.TUNNEL) {
             b.tunnel(m.tunnelType());
             if (m.tunnelPort() != 0) {
@@ -424,6 +416,18 @@ public final class LvsMapper {
             b.lowerThreshold(lower);
         }
         return b.build();
+    }
+
+    /**
+     * The port a real server (or sorry server) given with {@code port} (0: none) gets in the
+     * service {@code key}, as keepalived installs it: a fwmark service's keeps its port with NAT
+     * and has none otherwise; an address service's is the service's port unless NAT gives one.
+     */
+    static int realPort(int port, Forwarding forwarding, ServiceKey key) {
+        if (key.isFwmark()) {
+            return forwarding == Forwarding.MASQ ? port : 0;
+        }
+        return forwarding != Forwarding.MASQ || port == 0 ? key.port() : port;
     }
 
     private static InetAddress toAddress(BigInteger value, int len) {

@@ -1,7 +1,7 @@
-package io.lvs4j.director;
+package io.lvs4j.director.config;
 
 import io.lvs4j.VirtualService;
-import io.lvs4j.director.config.KeepalivedConfig;
+import io.lvs4j.director.config.internal.KeepalivedMapping;
 import io.lvs4j.health.HealthMonitor;
 import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.health.ServiceView;
@@ -15,14 +15,14 @@ import java.util.Map;
 
 /**
  * The IPVS services a keepalived.conf installs at start, before any check has answered: what
- * {@code lvs4j config render} prints and what {@link Director.Builder#start()} installs first, as keepalived
+ * {@code lvs4j config render} prints and what {@link io.lvs4j.director.Director.Builder#start()} installs first, as keepalived
  * 2.2.7 does. A real server whose checks start down ({@code alpha}) is left out, or in at weight 0
  * with {@code inhibit_on_failure}; a service whose quorum is not met at start has its sorry server in.
  * Without {@code alpha} every real server is in at its configured weight.
  *
  * <p>A service with an alpha check is computed by the director's own health monitor, on a clock
  * that never moves (no check, notify command or quorum hook runs), and the director's
- * desired-table function; the others are the configured services, every real server up.
+ * desired table (the real servers the view wants in); the others are the configured services, every real server up.
  */
 public final class StartTable {
     private StartTable() {}
@@ -30,7 +30,7 @@ public final class StartTable {
     /**
      * The services at start, in configuration order.
      *
-     * @throws IllegalArgumentException if a checker cannot be built (as {@link Director} would refuse it)
+     * @throws IllegalArgumentException if a checker cannot be built (as the director would refuse it)
      */
     public static List<VirtualService> of(KeepalivedConfig config) {
         Preconditions.checkNotNull(config, "config");
@@ -50,7 +50,9 @@ public final class StartTable {
             m.start(); // on the clock's thread (this one): the first view before any check runs
             for (ServiceHealth sh : alpha) {
                 ServiceView view = m.view().service(sh.service().key()).orElse(null);
-                atStart.put(sh.service().key(), TableSync.healthy(sh, view));
+                // what the director's desired table holds: the real servers the view wants in
+                List<io.lvs4j.RealServer> in = view == null ? List.of() : view.inService();
+                atStart.put(sh.service().key(), sh.service().toBuilder().clearRealServers().realServers(in).build());
             }
         }
         List<VirtualService> out = new ArrayList<>();

@@ -1,8 +1,9 @@
-package io.lvs4j.director;
+package io.lvs4j.director.config.internal;
 
 import io.lvs4j.VirtualService;
 import io.lvs4j.bgp.BgpNeighbor;
 import io.lvs4j.bgp.BgpSpeaker;
+import io.lvs4j.director.RouteHealthInjection;
 import io.lvs4j.director.config.BgpSpeakerConfig;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.VirtualServerConfig;
@@ -13,11 +14,11 @@ import java.util.List;
  * From keepalived.conf's {@code bgp_speaker} block and the virtual servers' {@code announce} /
  * {@code no_announce} to {@link RouteHealthInjection}: the same builders the fluent API uses.
  */
-final class BgpMapping {
+public final class BgpMapping {
     private BgpMapping() {}
 
     /** The settings, or null when the file has no {@code bgp_speaker}. */
-    static RouteHealthInjection map(KeepalivedConfig c) {
+    public static RouteHealthInjection map(KeepalivedConfig c) {
         if (c.bgpSpeaker() == null) {
             return null;
         }

@@ -1,17 +1,15 @@
-package io.lvs4j.director;
+package io.lvs4j.director.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.ScriptPolicy;
-import io.lvs4j.director.config.KeepalivedConfig;
-import io.lvs4j.director.config.ReadOptions;
 import org.junit.jupiter.api.Test;
 
 /** global_defs' script_user and enable_script_security become the director's ScriptPolicy. */
 class ScriptPolicyMappingTest {
     private static ScriptPolicy policy(String globalDefs) throws Exception {
-        return KeepalivedMapping.scriptPolicy(KeepalivedConfig.parse("keepalived.conf",
-                "global_defs {\n" + globalDefs + "}\n", ReadOptions.defaults()).config().globalDefs());
+        return KeepalivedConfig.parse("keepalived.conf", "global_defs {\n" + globalDefs + "}\n",
+                ReadOptions.defaults()).config().toDirectorConfig().scriptPolicy();
     }
 
     @Test

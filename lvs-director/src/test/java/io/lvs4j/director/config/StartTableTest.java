@@ -1,10 +1,8 @@
-package io.lvs4j.director;
+package io.lvs4j.director.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.VirtualService;
-import io.lvs4j.director.config.KeepalivedConfig;
-import io.lvs4j.director.config.ReadOptions;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;

@@ -1,14 +1,14 @@
-package io.lvs4j.director;
+package io.lvs4j.director.config.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.RealServer;
+import io.lvs4j.director.DirectorConfig;
 import io.lvs4j.director.config.KeepalivedConfig;
 import io.lvs4j.director.config.ReadOptions;
 import io.lvs4j.health.ServiceHealth;
-import java.util.HashMap;
+import java.net.InetAddress;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** A reload maps only the virtual_server blocks that changed; the rest are the running services as they are. */
@@ -37,11 +37,9 @@ class KeepalivedMappingTest {
     @Test
     void map_oneWeightChanged_onlyThatBlockMappedOthersSameObjects() throws Exception {
         KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")), null,
-                new HashMap<>(), null, KeepalivedMapping.Mapped.NONE);
-        Map<io.lvs4j.ServiceKey, Map<String, KeepalivedMapping.Notify>> notifies = new HashMap<>();
+                KeepalivedMapping.Mapped.NONE);
 
-        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(1, 7, "198.51.100.1")), null, notifies,
-                null, first);
+        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(1, 7, "198.51.100.1")), null, first);
 
         assertThat(first.mappedBlocks()).isEqualTo(4);
         assertThat(second.mappedBlocks()).isEqualTo(1);
@@ -54,20 +52,21 @@ class KeepalivedMappingTest {
         assertThat(weightOfFirst(b.get(2))).isEqualTo(7);
         assertThat(b.get(3)).isSameAs(a.get(3));
         // the notify commands of reused blocks are there as well as the remapped one's
-        assertThat(notifies).hasSize(4);
-        assertThat(notifies.get(b.get(2).service().key()).values()).singleElement()
-                .satisfies(n -> assertThat(n.down()).isEqualTo("/bin/false"));
-        assertThat(notifies.get(b.get(0).service().key()).values()).singleElement()
-                .satisfies(n -> assertThat(n.up()).isEqualTo("/bin/true"));
+        DirectorConfig c = second.config();
+        InetAddress changed = InetAddress.getByName("10.0.1.1");
+        assertThat(c.notifyDown(b.get(2).service().key(), changed, 80))
+                .hasValue(DirectorConfig.Command.of("/bin/false"));
+        assertThat(c.notifyDown(b.get(3).service().key(), InetAddress.getByName("10.0.2.1"), 80)).isPresent();
+        assertThat(c.notifyUp(b.get(0).service().key(), InetAddress.getByName("10.1.0.1"), 8080))
+                .hasValue(DirectorConfig.Command.of("/bin/true"));
     }
 
     @Test
     void map_groupChanged_everyBlockMappedAgain() throws Exception {
         KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")), null,
-                new HashMap<>(), null, KeepalivedMapping.Mapped.NONE);
+                KeepalivedMapping.Mapped.NONE);
 
-        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.2")), null,
-                new HashMap<>(), null, first);
+        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.2")), null, first);
 
         assertThat(second.mappedBlocks()).isEqualTo(4);
         assertThat(second.services().get(0).service().key().toString()).isEqualTo("TCP 198.51.100.2:8080");
@@ -78,12 +77,11 @@ class KeepalivedMappingTest {
     @Test
     void map_blockRemovedInTheMiddle_othersFoundWhereTheyMoved() throws Exception {
         String text = conf(-1, 1, "198.51.100.1");
-        KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(text), null, new HashMap<>(), null,
-                KeepalivedMapping.Mapped.NONE);
+        KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(text), null, KeepalivedMapping.Mapped.NONE);
         int from = text.indexOf("virtual_server 192.0.2.2 ");
         String without = text.substring(0, from) + text.substring(text.indexOf("virtual_server 192.0.2.3 "));
 
-        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(without), null, new HashMap<>(), null, first);
+        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(without), null, first);
 
         assertThat(second.mappedBlocks()).isZero();
         assertThat(second.services()).hasSize(3);
@@ -95,10 +93,9 @@ class KeepalivedMappingTest {
     @Test
     void map_sameConfigurationAgain_nothingMappedSameServices() throws Exception {
         KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")), null,
-                new HashMap<>(), null, KeepalivedMapping.Mapped.NONE);
+                KeepalivedMapping.Mapped.NONE);
 
-        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")), null,
-                new HashMap<>(), null, first);
+        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")), null, first);
 
         assertThat(second.mappedBlocks()).isZero();
         assertThat(second.services()).containsExactlyElementsOf(first.services());
@@ -107,17 +104,25 @@ class KeepalivedMappingTest {
         }
     }
 
-    private static ServiceHealth withQuorumUp(String command) throws Exception {
+    private static DirectorConfig withQuorumUp(String command) throws Exception {
         String text = "virtual_server 192.0.2.1 80 {\n lb_kind NAT\n protocol TCP\n quorum_up \"" + command + "\"\n"
                 + " real_server 10.0.0.1 80 {\n  weight 1\n }\n}\n";
-        return KeepalivedMapping.map(parse(text), (key, cmd) -> { }, new HashMap<>(), null,
-                KeepalivedMapping.Mapped.NONE).services().get(0);
+        return KeepalivedMapping.map(parse(text), null, KeepalivedMapping.Mapped.NONE).config();
     }
 
-    /** A reload that changes only quorum_up must replace the running service, or the old command keeps running. */
+    /**
+     * A reload that changes only quorum_up gives a configuration with the new command (the
+     * director runs the commands of the configuration last applied), its service unchanged.
+     */
     @Test
-    void sameSettings_quorumCommandChanged_notTheSame_unchanged_theSame() throws Exception {
-        assertThat(withQuorumUp("/bin/echo up").sameSettings(withQuorumUp("/bin/echo up"))).isTrue();
-        assertThat(withQuorumUp("/bin/echo up").sameSettings(withQuorumUp("/bin/echo UP"))).isFalse();
+    void map_quorumCommandChanged_newCommandSameService() throws Exception {
+        DirectorConfig a = withQuorumUp("/bin/echo up");
+        DirectorConfig b = withQuorumUp("/bin/echo UP");
+
+        assertThat(a).isEqualTo(withQuorumUp("/bin/echo up")).isNotEqualTo(b);
+        // the line as written (quotes too): split as keepalived splits it when it runs
+        assertThat(b.quorumUp(b.services().get(0).service().key()))
+                .hasValue(DirectorConfig.Command.of("\"/bin/echo UP\""));
+        assertThat(a.services().get(0).sameSettings(b.services().get(0))).isTrue();
     }
 }

@@ -1,11 +1,12 @@
-package io.lvs4j.director;
+package io.lvs4j.director.config.internal;
 
 import io.lvs4j.Forwarding;
 import io.lvs4j.RealServer;
-import io.lvs4j.ScriptPolicy;
 import io.lvs4j.ServiceKey;
 import io.lvs4j.SyncDaemon;
 import io.lvs4j.VirtualService;
+import io.lvs4j.director.DirectorConfig;
+import io.lvs4j.director.RouteHealthInjection;
 import io.lvs4j.director.config.CheckerConfig;
 import io.lvs4j.director.config.CheckerMapping;
 import io.lvs4j.director.config.SslConfig;
@@ -19,47 +20,36 @@ import io.lvs4j.director.config.VirtualServerConfig;
 import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.internal.Preconditions;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
 
 /**
- * From a keepalived.conf to what a director runs: one {@link ServiceHealth} per installed service
- * (the real servers as keepalived installs them when healthy, their checkers, inhibit, quorum,
- * sorry server), the global timeouts and the sync daemon.
+ * From a keepalived.conf to what a director runs, a {@link DirectorConfig}: one
+ * {@link ServiceHealth} per installed service (the real servers as keepalived installs them when
+ * healthy, their checkers, inhibit, quorum, sorry server) with its commands, the VRRP blocks as
+ * lvs-vrrp's typed values, the global timeouts, flushing, script policy and sync daemon, route
+ * health injection and strict mode's firewall.
  */
-final class KeepalivedMapping {
+public final class KeepalivedMapping {
     private KeepalivedMapping() {}
 
-    /** A real server's {@code notify_up}/{@code notify_down} commands (null: none). */
-    record Notify(String up, String down) {}
-
     /**
-     * {@code lvs_sync_daemon INTERFACE [[inst] INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]};
-     * the sync id defaults to the instance's VRID, as keepalived's does. {@code instance} null: no
-     * instance, master and backup both (keepalived's checker process does that; sync id 0 by default).
-     */
-    record Sync(SyncDaemon template, String instance) {}
-
-    /**
-     * {@code script_user USER [GROUP]} and {@code enable_script_security} as a {@link ScriptPolicy}.
-     *
-     * @throws IllegalArgumentException if the user or group is not on this host
-     */
-    static ScriptPolicy scriptPolicy(GlobalDefs g) {
-        return io.lvs4j.director.config.internal.ScriptCheck.policy(g);
-    }
-
-    /**
-     * The sync daemon of {@code lvs_sync_daemon} (null: none), its values and instance checked by the
-     * reader with their locations.
+     * {@code lvs_sync_daemon INTERFACE [[inst] INSTANCE] [id N] [maxlen N] [port N] [ttl N] [group ADDR]}
+     * into {@code b} (nothing without it); the sync id defaults to the instance's VRID, as
+     * keepalived's does. Without an instance: master and backup both (keepalived's checker process
+     * does that; sync id 0 by default). Its values and instance are checked by the reader with
+     * their locations.
      *
      * @throws IllegalArgumentException if the instance is not among {@code instances} (a
      *     configuration not made by the reader)
      */
-    static Sync sync(GlobalDefs g, List<io.lvs4j.vrrp.VrrpInstance> instances) {
+    private static void sync(GlobalDefs g, List<io.lvs4j.vrrp.VrrpInstance> instances, DirectorConfig.Builder out) {
         LvsSyncDaemonConfig s = g.lvsSyncDaemon();
         if (s == null) {
-            return null;
+            return;
         }
         int vrid = 0; // keepalived's default without an instance
         if (s.instance() != null) {
@@ -84,45 +74,47 @@ final class KeepalivedMapping {
         if (s.group() != null) {
             b.group(s.group());
         }
-        return new Sync(b.build(), s.instance());
+        if (s.instance() != null) {
+            out.syncDaemon(b.build(), s.instance());
+        } else {
+            out.syncDaemon(b.build());
+        }
     }
 
     /**
-     * The services with their health settings, in configuration order.
+     * The services with their health settings, in configuration order, PING_CHECK's socket in this
+     * process's network namespace.
      *
      * @throws IllegalArgumentException if a checker cannot be built (BFD_CHECK)
      */
-    static List<ServiceHealth> services(KeepalivedConfig c) {
-        return services(c, null, new java.util.HashMap<>(), null);
+    public static List<ServiceHealth> services(KeepalivedConfig c) {
+        List<ServiceHealth> out = new ArrayList<>();
+        for (VirtualServerConfig vs : c.virtualServers()) {
+            out.addAll(block(c, vs, null).services());
+        }
+        return out;
     }
 
     /**
-     * The services; {@code quorum_up}/{@code quorum_down} become hooks running the command
-     * ({@code commands}), each real server's {@code notify_up}/{@code notify_down} goes into
-     * {@code notifies} (service key, endpoint), and PING_CHECK's socket is in the network namespace
-     * {@code netns} (null: this process's).
+     * What one virtual_server block maps to: its services (one per group member) and their
+     * commands ({@code quorum_up}/{@code quorum_down}, the real servers'
+     * {@code notify_up}/{@code notify_down}) as settings of a {@link DirectorConfig.Builder}. A pure
+     * function of the block, the groups, the SSL settings and the namespace, so an equal block
+     * under the same groups and SSL settings maps to the same.
      */
-    static List<ServiceHealth> services(KeepalivedConfig c, java.util.function.BiConsumer<ServiceKey, String> commands,
-            Map<ServiceKey, Map<String, Notify>> notifies, String netns) {
-        return map(c, commands, notifies, netns, Mapped.NONE).services();
-    }
+    private record Block(List<ServiceHealth> services, List<Consumer<DirectorConfig.Builder>> commands) {}
 
     /**
-     * What one virtual_server block maps to: its services (one per group member) and their real
-     * servers' notify commands. A pure function of the block, the groups, the SSL settings and the
-     * namespace, so an equal block under the same groups and SSL settings maps to the same.
+     * A configuration as mapped, remembering each block's mapping so that the next mapping
+     * ({@link #map}) reuses the blocks that did not change: a reload of one changed weight maps
+     * one block, and its unchanged services are the same {@link ServiceHealth} objects, which the
+     * director compares by identity.
      */
-    private record Block(List<ServiceHealth> services, Map<ServiceKey, Map<String, Notify>> notifies) {}
+    public static final class Mapped {
+        /** No previous mapping. */
+        public static final Mapped NONE = new Mapped(null, List.of(), null, null, List.of(), List.of(), 0);
 
-    /**
-     * A configuration's services as mapped, remembering each block's mapping so that the next
-     * mapping ({@link #map}) reuses the blocks that did not change: a reload of one changed weight
-     * maps one block, and its unchanged services are the same {@link ServiceHealth} objects.
-     */
-    static final class Mapped {
-        static final Mapped NONE = new Mapped(List.of(), List.of(), null, null, List.of(), List.of(), 0);
-
-        private final List<ServiceHealth> services;
+        private final DirectorConfig config;
         private final List<io.lvs4j.director.config.VirtualServerGroupConfig> groups;
         private final SslConfig ssl;
         private final String netns;
@@ -130,9 +122,9 @@ final class KeepalivedMapping {
         private final List<Block> blocks; // what each of them mapped to
         private final int mappedBlocks;
 
-        private Mapped(List<ServiceHealth> services, List<io.lvs4j.director.config.VirtualServerGroupConfig> groups,
+        private Mapped(DirectorConfig config, List<io.lvs4j.director.config.VirtualServerGroupConfig> groups,
                 SslConfig ssl, String netns, List<VirtualServerConfig> configs, List<Block> blocks, int mappedBlocks) {
-            this.services = services;
+            this.config = config;
             this.groups = groups;
             this.ssl = ssl;
             this.netns = netns;
@@ -159,124 +151,109 @@ final class KeepalivedMapping {
             return byValue[0].get(vs);
         }
 
+        /** What the director runs. */
+        public DirectorConfig config() {
+            return config;
+        }
+
         /** The services with their health settings, in configuration order. */
-        List<ServiceHealth> services() {
-            return services;
+        public List<ServiceHealth> services() {
+            return config.services();
         }
 
         /** How many blocks were mapped afresh rather than taken from the previous mapping. */
-        int mappedBlocks() {
+        public int mappedBlocks() {
             return mappedBlocks;
         }
     }
 
     /**
-     * Maps {@code c} like {@link #services(KeepalivedConfig, java.util.function.BiConsumer, Map, String)},
-     * taking each virtual_server block equal to one of {@code previous} (same groups, SSL settings
-     * and namespace) from it instead of mapping it again; {@code commands} must be the one
-     * {@code previous} was mapped with (its hooks are reused).
+     * Maps {@code c}, PING_CHECK's socket in the network namespace {@code netns} (null: this
+     * process's), taking each virtual_server block equal to one of {@code previous} (same groups,
+     * SSL settings and namespace) from it instead of mapping it again.
+     *
+     * @throws IllegalArgumentException if something in it cannot run (BFD_CHECK, a bad
+     *     lvs_sync_daemon, a script user not on this host)
      */
-    static Mapped map(KeepalivedConfig c, java.util.function.BiConsumer<ServiceKey, String> commands,
-            Map<ServiceKey, Map<String, Notify>> notifies, String netns, Mapped previous) {
+    public static Mapped map(KeepalivedConfig c, String netns, Mapped previous) {
         boolean reuse = previous != Mapped.NONE && java.util.Objects.equals(previous.netns, netns)
                 && java.util.Objects.equals(previous.ssl, c.ssl()) && previous.groups.equals(c.virtualServerGroups());
         List<VirtualServerConfig> configs = c.virtualServers();
         List<Block> blocks = new ArrayList<>(configs.size());
         @SuppressWarnings("unchecked")
         Map<VirtualServerConfig, Block>[] byValue = new Map[1];
-        List<ServiceHealth> out = new ArrayList<>();
+        DirectorConfig.Builder out = DirectorConfig.builder();
         int mapped = 0;
         for (int i = 0; i < configs.size(); i++) {
             VirtualServerConfig vs = configs.get(i);
             Block block = reuse ? previous.find(configs, i, byValue) : null;
             if (block == null) {
-                block = block(c, vs, commands, netns);
+                block = block(c, vs, netns);
                 mapped++;
             }
             blocks.add(block);
-            out.addAll(block.services());
-            block.notifies().forEach((k, m) -> notifies.computeIfAbsent(k, x -> new java.util.HashMap<>()).putAll(m));
+            block.services().forEach(out::service);
+            block.commands().forEach(command -> command.accept(out));
         }
-        return new Mapped(List.copyOf(out), c.virtualServerGroups(), c.ssl(), netns, configs, blocks, mapped);
+        GlobalDefs g = c.globalDefs();
+        out.scriptPolicy(ScriptCheck.policy(g)).timeouts(g.lvsTimeouts()).flushOnStart(g.lvsFlush())
+                // lvs_flush_on_stop alone flushes the whole table; "lvs_flush_on_stop VS" removes only
+                // the virtual servers of the file, which the director's close() does anyway
+                .flushOnClose(g.lvsFlushOnStop() == GlobalDefs.FlushOnStop.ALL);
+        RouteHealthInjection rhi = BgpMapping.map(c); // route health injection: lvs4j's bgp_speaker block
+        if (rhi != null) {
+            out.routeHealthInjection(rhi);
+        }
+        VrrpMapper.Vrrp vrrp = VrrpMapper.map(c); // the VRRP blocks as lvs-vrrp's typed values
+        vrrp.instances().forEach(out::vrrpInstance);
+        vrrp.scripts().forEach(out::vrrpScript);
+        vrrp.syncGroups().forEach(out::vrrpSyncGroup);
+        sync(g, vrrp.instances(), out);
+        StrictMode.strictInstances(c).forEach(out::strictFirewall);
+        return new Mapped(out.build(), c.virtualServerGroups(), c.ssl(), netns, configs, blocks, mapped);
     }
 
-    private static Block block(KeepalivedConfig c, VirtualServerConfig vs,
-            java.util.function.BiConsumer<ServiceKey, String> commands, String netns) {
+    private static Block block(KeepalivedConfig c, VirtualServerConfig vs, String netns) {
         VirtualServerConfig healthy = withoutQuorum(vs);
         List<VirtualService> installed = KeepalivedConfig.ofLvs(c.virtualServerGroups(), List.of(healthy))
                 .virtualServices();
-        Map<ServiceKey, Map<String, Notify>> notifies = new java.util.HashMap<>();
+        List<Consumer<DirectorConfig.Builder>> commands = new ArrayList<>();
         List<ServiceHealth> out = new ArrayList<>(installed.size());
         for (VirtualService s : installed) {
-            out.add(health(vs, s, c.ssl(), commands, notifies, netns));
+            out.add(health(vs, s, c.ssl(), commands, netns));
         }
-        return new Block(List.copyOf(out), notifies);
-    }
-
-    /**
-     * A {@code quorum_up}/{@code quorum_down} hook: equal when it runs the same command for the same
-     * service, so a reload that changes only the command is a changed service (and one that changes
-     * nothing keeps the running one).
-     */
-    static final class QuorumCommand implements Runnable {
-        private final ServiceKey key;
-        private final String command;
-        private final java.util.function.BiConsumer<ServiceKey, String> commands;
-
-        QuorumCommand(ServiceKey key, String command, java.util.function.BiConsumer<ServiceKey, String> commands) {
-            this.key = key;
-            this.command = command;
-            this.commands = commands;
-        }
-
-        @Override
-        public void run() {
-            commands.accept(key, command);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof QuorumCommand q && key.equals(q.key) && command.equals(q.command);
-        }
-
-        @Override
-        public int hashCode() {
-            return key.hashCode() * 31 + command.hashCode();
-        }
-
-        @Override
-        public String toString() {
-            return command;
-        }
+        return new Block(List.copyOf(out), List.copyOf(commands));
     }
 
     private static ServiceHealth health(VirtualServerConfig vs, VirtualService s, SslConfig ssl,
-            java.util.function.BiConsumer<ServiceKey, String> commands, Map<ServiceKey, Map<String, Notify>> notifies,
-            String netns) {
+            List<Consumer<DirectorConfig.Builder>> commands, String netns) {
         ServiceHealth.Builder b = ServiceHealth.builder(s);
-        if (commands != null && vs.quorumUp() != null) {
-            b.onQuorumUp(new QuorumCommand(s.key(), vs.quorumUp(), commands));
+        ServiceKey key = s.key();
+        if (vs.quorumUp() != null) {
+            DirectorConfig.Command up = DirectorConfig.Command.of(vs.quorumUp());
+            commands.add(out -> out.quorumUp(key, up));
         }
-        if (commands != null && vs.quorumDown() != null) {
-            b.onQuorumDown(new QuorumCommand(s.key(), vs.quorumDown(), commands));
+        if (vs.quorumDown() != null) {
+            DirectorConfig.Command down = DirectorConfig.Command.of(vs.quorumDown());
+            commands.add(out -> out.quorumDown(key, down));
         }
-        List<RealServerConfig> unused = new ArrayList<>(vs.realServers());
-        for (RealServer r : s.realServers()) {
-            RealServerConfig rc = null;
-            for (RealServerConfig x : unused) {
-                if (x.address().equals(r.address())
-                        && (x.port() == r.port() || x.port() == 0 || r.forwarding() != Forwarding.MASQ)) {
-                    rc = x;
-                    break;
-                }
+        LvsMethod vsMethod = vs.method() != null ? vs.method() : LvsMethod.NAT;
+        Set<String> taken = new HashSet<>();
+        for (RealServerConfig rc : vs.realServers()) {
+            // the real server the service installed for this block: its port resolved as the service resolves it
+            LvsMethod m = rc.method() != null ? rc.method() : vsMethod;
+            RealServer r = s.realServer(rc.address(), LvsMapper.realPort(rc.port(), m.forwarding(), key))
+                    .orElse(null);
+            if (r == null || !taken.add(r.endpoint())) {
+                continue; // skipped (family), or a duplicate whose first block holds the server
             }
-            if (rc == null) {
-                continue;
+            if (rc.notifyUp() != null) {
+                DirectorConfig.Command up = DirectorConfig.Command.of(rc.notifyUp());
+                commands.add(out -> out.notifyUp(key, r.address(), r.port(), up));
             }
-            unused.remove(rc);
-            if (rc.notifyUp() != null || rc.notifyDown() != null) {
-                notifies.computeIfAbsent(s.key(), k -> new java.util.HashMap<>()).put(r.endpoint(),
-                        new Notify(rc.notifyUp(), rc.notifyDown()));
+            if (rc.notifyDown() != null) {
+                DirectorConfig.Command down = DirectorConfig.Command.of(rc.notifyDown());
+                commands.add(out -> out.notifyDown(key, r.address(), r.port(), down));
             }
             if (rc.inhibitOnFailure() != null ? rc.inhibitOnFailure() : vs.inhibitOnFailure()) {
                 b.inhibitOnFailure(r); // the real server's own setting, else the virtual server's
@@ -307,12 +284,7 @@ final class KeepalivedMapping {
     /** The sorry server as keepalived adds it: weight 1, its method or the virtual server's, ports as real servers. */
     static RealServer sorryServer(SorryServer sorry, VirtualServerConfig vs, ServiceKey key) {
         LvsMethod m = sorry.method() != null ? sorry.method() : vs.method() != null ? vs.method() : LvsMethod.NAT;
-        int port = sorry.port();
-        if (key.isFwmark()) {
-            port = m.forwarding() == Forwarding.MASQ ? port : 0;
-        } else if (m.forwarding() != Forwarding.MASQ || port == 0) {
-            port = key.port();
-        }
+        int port = LvsMapper.realPort(sorry.port(), m.forwarding(), key);
         RealServer.Builder b = RealServer.of(sorry.address(), port).weight(1).forwarding(m.forwarding());
         if (m.forwarding() == Forwarding.TUNNEL) {
             b.tunnel(m.tunnelType());
