@@ -170,6 +170,18 @@ public final class Rtnetlink implements AutoCloseable {
         request("RTM_NEWLINK", "macvlan " + name + " on ifindex " + lowerIndex);
     }
 
+    /**
+     * Stops the kernel from giving link {@code index} IPv6 addresses of its own ({@code ip link set
+     * DEV addrgenmode none}): no EUI-64 link-local address when it comes up. Fails with errno 97
+     * (EAFNOSUPPORT) when the link has no IPv6.
+     */
+    public synchronized void stopIpv6AddressGeneration(int index) throws InterfaceException {
+        Preconditions.checkArgument(index > 0, "interface index", index, "1 or more");
+        out.clear();
+        RtnlCodec.addrGenMode(out, ++seq, index, RtnlCodec.IN6_ADDR_GEN_MODE_NONE);
+        request("RTM_NEWLINK", "ifindex " + index + " addrgenmode none");
+    }
+
     /** Deletes link {@code index} ({@code ip link del DEV}); fails with errno 19 (ENODEV) if there is none. */
     public synchronized void deleteLink(int index) throws InterfaceException {
         Preconditions.checkArgument(index > 0, "interface index", index, "1 or more");

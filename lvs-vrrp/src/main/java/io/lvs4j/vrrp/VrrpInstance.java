@@ -308,7 +308,10 @@ public final class VrrpInstance {
                 : Optional.of(vmacInterface != null ? vmacInterface : "vrrp." + virtualRouterId);
     }
 
-    /** The virtual MAC of {@code use_vmac}: 00-00-5E-00-01-VRID (RFC 5798 section 7.3, IPv4). */
+    /**
+     * The virtual MAC of {@code use_vmac} (RFC 5798 section 7.3): 00-00-5E-00-01-VRID for IPv4,
+     * 00-00-5E-00-02-VRID for IPv6.
+     */
     public byte[] virtualMac() {
         return new byte[] {0, 0, 0x5e, 0, (byte) (ipv6() ? 2 : 1), (byte) virtualRouterId};
     }
@@ -689,10 +692,14 @@ public final class VrrpInstance {
         /**
          * keepalived's {@code use_vmac}: on a real host ({@link io.lvs4j.vrrp.linux.LinuxNetwork}) the
          * node creates a macvlan ({@code vrrp.VRID} unless {@linkplain #vmacInterface named}, private
-         * mode) on the instance's interface with the virtual MAC 00-00-5E-00-01-VRID, puts the virtual
-         * addresses that name no other device on it, and sends adverts and gratuitous ARPs from it,
-         * so neighbours keep the same MAC for the addresses whichever router is master. The macvlan is
-         * made when the node is built and removed when it is closed. IPv4 instances only.
+         * mode) on the instance's interface with the {@linkplain VrrpInstance#virtualMac() virtual
+         * MAC} (00-00-5E-00-01-VRID, IPv6 00-00-5E-00-02-VRID), puts the virtual addresses that name
+         * no other device on it, and sends adverts and gratuitous ARPs (IPv6: unsolicited neighbour
+         * advertisements) from it, so neighbours keep the same MAC for the addresses whichever router
+         * is master. An IPv6 instance's macvlan gets the address the adverts are sent from (the
+         * interface's link-local address unless {@linkplain #sourceAddress given}) and no address
+         * of the kernel's making. The macvlan is made when the node is built and removed when it is
+         * closed.
          */
         public Builder useVmac() {
             this.useVmac = true;

@@ -319,8 +319,9 @@ public final class VrrpNode implements AutoCloseable {
          * then {@link VrrpNode#start()}.
          *
          * @throws IllegalStateException if the configuration cannot run (a sync group naming an
-         *     unknown instance, an instance in two groups, {@code use_vmac} on an IPv6 instance, a tracked interface the
-         *     host does not have, ...); nothing is left running
+         *     unknown instance, an instance in two groups, two instances with one {@code use_vmac}
+         *     macvlan name, a tracked interface the host does not have, ...); nothing is left
+         *     running
          * @throws X when the host's resources cannot be had (an interface is missing, a socket
          *     cannot be opened); nothing is left running
          */
@@ -356,9 +357,12 @@ public final class VrrpNode implements AutoCloseable {
                             "an instance in no other sync group");
                 }
             }
+            Map<String, String> vmacOwners = new HashMap<>();
             for (VrrpInstance i : instances.values()) {
-                Preconditions.checkState(!i.useVmac() || !i.ipv6(), "vrrp_instance " + i.name() + " use_vmac",
-                        i.vmacName().orElse(""), "an IPv4 instance: use_vmac with IPv6 is not supported yet");
+                String vmac = i.vmacName().orElse(null);
+                String other = vmac == null ? null : vmacOwners.putIfAbsent(vmac, i.name());
+                Preconditions.checkState(other == null, "vrrp_instance " + i.name() + " use_vmac", vmac,
+                        "a macvlan name no other instance uses (" + other + " does)");
             }
             String threadName = "lvs4j-vrrp-" + instances.keySet().iterator().next();
             Scheduler s = scheduler != null ? scheduler : network.defaultScheduler(threadName);

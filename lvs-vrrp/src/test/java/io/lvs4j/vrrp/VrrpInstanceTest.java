@@ -229,6 +229,14 @@ class VrrpInstanceTest {
     }
 
     @Test
+    void virtualMac_ipv6_is00005e0002Vrid() {
+        // RFC 5798 section 7.3: 00-00-5E-00-02-{VRID} for IPv6
+        assertThat(VrrpInstance.builder("VI_6").interfaceName("eth0").virtualRouterId(7).version(3)
+                .virtualAddress("2001:db8::1/64").useVmac().build().virtualMac())
+                .containsExactly(0x00, 0x00, 0x5e, 0x00, 0x02, 0x07);
+    }
+
+    @Test
     void virtualMac_ipv4_is00005e0001Vrid() {
         assertThat(base().virtualRouterId(200).useVmac().build().virtualMac())
                 .containsExactly(0x00, 0x00, 0x5e, 0x00, 0x01, 0xc8);

@@ -129,12 +129,13 @@ public abstract class VrrpNodeContract {
     }
 
     @Test
-    void start_useVmacOnIpv6_refused() {
-        assertThatThrownBy(() -> start(builder().instance(instance("VI_1", 66).version(3)
-                .sourceAddress(java.net.InetAddress.getByName("fe80::1")).virtualAddress("2001:db8::100/64")
-                .useVmac().build()))).isInstanceOf(IllegalStateException.class)
-                .hasMessage("vrrp_instance VI_1 use_vmac: \"vrrp.66\" (expected: an IPv4 instance: use_vmac with IPv6 is"
-                        + " not supported yet)");
+    void start_twoInstancesOnOneVmacName_refusedNamingBoth() {
+        VrrpInstance v4 = instance("VI_4", 66).virtualAddress("192.0.2.100/24").useVmac().build();
+        VrrpInstance v6 = instance("VI_6", 66).sourceAddress("fe80::1").virtualAddress("2001:db8::100/64").useVmac()
+                .build();
+        assertThatThrownBy(() -> start(builder().instance(v4).instance(v6))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("vrrp_instance VI_6 use_vmac: \"vrrp.66\" (expected: a macvlan name no other instance uses"
+                        + " (VI_4 does))");
     }
 
     @Test

@@ -450,4 +450,28 @@ class VrrpMappingTest {
                 .extracting(ConfigProblem::toString).containsExactly("keepalived.conf:1:1: vrrp_instance VI_1 use_vmac:"
                         + " \"vrrp.51\" (expected: vmac_xmit_base as well with unicast peers)");
     }
+
+    private static final String VI6 = "vrrp_instance VI_6 {\n interface eth0\n virtual_router_id 51\n"
+            + " virtual_ipaddress {\n  2001:db8::100/64\n }\n use_vmac\n}\n";
+
+    /** keepalived 2.2.7's create_vmac_name: the default name taken, IPv6 tries PREFIX6.VRID, then PREFIX1.VRID. */
+    @Test
+    void useVmac_ipv4AndIpv6OnOneVrid_secondGetsKeepalivedsNextName() throws Exception {
+        VrrpMapper.Vrrp v4First = map(VI + " use_vmac\n}\n" + VI6);
+        assertThat(v4First.instances()).extracting(i -> i.vmacName().orElseThrow()).containsExactly("vrrp.51", "vrrp6.51");
+        assertThat(v4First.instances().get(1).virtualMac()).containsExactly(0x00, 0x00, 0x5e, 0x00, 0x02, 0x33);
+        VrrpMapper.Vrrp v6First = map(VI6 + VI + " use_vmac\n}\n");
+        assertThat(v6First.instances()).extracting(i -> i.vmacName().orElseThrow()).containsExactly("vrrp.51", "vrrp1.51");
+        VrrpMapper.Vrrp third = map(VI + " use_vmac\n}\n" + VI6 + VI6.replace("VI_6", "VI_7").replace("eth0", "eth1"));
+        assertThat(third.instances()).extracting(i -> i.vmacName().orElseThrow())
+                .containsExactly("vrrp.51", "vrrp6.51", "vrrp1.51");
+    }
+
+    @Test
+    void useVmac_nameAnEarlierInstanceHas_locatedError() {
+        String second = VI.replace("VI_1", "VI_2").replace("eth0", "eth1").replace("51", "52");
+        assertThat(errors(VI + " use_vmac vip0\n}\n" + second + " use_vmac vip0\n}\n").errors())
+                .extracting(ConfigProblem::toString).containsExactly("keepalived.conf:15:2: vrrp_instance VI_2 use_vmac:"
+                        + " \"vip0\" (expected: a macvlan name no other instance uses (VI_1 does))");
+    }
 }

@@ -40,6 +40,9 @@ public final class RtnlCodec {
     public static final int IFLA_IFNAME = 3;
     public static final int IFLA_LINK = 5;
     public static final int IFLA_LINKINFO = 18;
+    public static final int IFLA_AF_SPEC = 26;
+    public static final int IFLA_INET6_ADDR_GEN_MODE = 8;
+    public static final int IN6_ADDR_GEN_MODE_NONE = 1;
     private static final int IFLA_MAX = 70;
     private static final String[] IFLA_NAMES = {null, "IFLA_ADDRESS", "IFLA_BROADCAST", "IFLA_IFNAME", null,
         "IFLA_LINK"};
@@ -105,12 +108,7 @@ public final class RtnlCodec {
      */
     public static void linkUp(ByteBuf out, int seq, int index, boolean up) {
         int start = header(out, RTM_NEWLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, seq);
-        out.writeByte(0); // AF_UNSPEC
-        out.writeByte(0); // padding
-        writeShort(out, 0); // ifi_type
-        writeInt(out, index);
-        writeInt(out, up ? IFF_UP : 0); // ifi_flags
-        writeInt(out, IFF_UP); // ifi_change
+        ifinfomsg(out, index, up ? IFF_UP : 0, IFF_UP);
         end(out, start);
     }
 
@@ -140,16 +138,41 @@ public final class RtnlCodec {
         end(out, start);
     }
 
+    /**
+     * An {@code RTM_NEWLINK} request that sets link {@code index}'s IPv6 address generation mode
+     * ({@code ip link set DEV addrgenmode none} for {@link #IN6_ADDR_GEN_MODE_NONE}): ifinfomsg
+     * (AF_UNSPEC, no flags), IFLA_AF_SPEC {AF_INET6 {IFLA_INET6_ADDR_GEN_MODE (u8)}}.
+     */
+    public static void addrGenMode(ByteBuf out, int seq, int index, int mode) {
+        int start = header(out, RTM_NEWLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, seq);
+        ifinfomsg(out, index, 0, 0);
+        int spec = out.writerIndex();
+        writeShort(out, 0);
+        writeShort(out, IFLA_AF_SPEC);
+        int inet6 = out.writerIndex();
+        writeShort(out, 0);
+        writeShort(out, Native.AF_INET6);
+        attr(out, IFLA_INET6_ADDR_GEN_MODE, new byte[] {(byte) mode});
+        setShort(out, inet6, out.writerIndex() - inet6);
+        setShort(out, spec, out.writerIndex() - spec);
+        end(out, start);
+    }
+
     /** An {@code RTM_DELLINK} request for link {@code index} ({@code ip link del DEV}). */
     public static void deleteLink(ByteBuf out, int seq, int index) {
         int start = header(out, RTM_DELLINK, Nl.NLM_F_REQUEST | Nl.NLM_F_ACK, seq);
-        out.writeByte(0); // AF_UNSPEC
-        out.writeByte(0);
-        writeShort(out, 0);
-        writeInt(out, index);
-        writeInt(out, 0);
-        writeInt(out, 0);
+        ifinfomsg(out, index, 0, 0);
         end(out, start);
+    }
+
+    /** An ifinfomsg: AF_UNSPEC, padding, ifi_type 0, {@code index}, ifi_flags, ifi_change. */
+    private static void ifinfomsg(ByteBuf out, int index, int flags, int change) {
+        out.writeByte(0); // AF_UNSPEC
+        out.writeByte(0); // padding
+        writeShort(out, 0); // ifi_type
+        writeInt(out, index);
+        writeInt(out, flags);
+        writeInt(out, change);
     }
 
     private static byte[] zeroTerminated(String s) {

@@ -144,6 +144,18 @@ class RtnlCodecGoldenTest {
     }
 
     @Test
+    void addrGenMode_none_matchesUapiLayout() {
+        // ip link set dev vrrp.51 addrgenmode none (index 4), laid out from linux/if_link.h and
+        // linux/rtnetlink.h: nlmsghdr (48 bytes, RTM_NEWLINK 16, NLM_F_REQUEST|NLM_F_ACK), ifinfomsg
+        // (AF_UNSPEC, index 4, flags 0, change 0), IFLA_AF_SPEC (26, 16 bytes) holding AF_INET6 (10,
+        // 12 bytes) holding IFLA_INET6_ADDR_GEN_MODE (8, 5 bytes) = IN6_ADDR_GEN_MODE_NONE (1), padded
+        ByteBuf out = Unpooled.buffer();
+        RtnlCodec.addrGenMode(out, SEQ, 4, RtnlCodec.IN6_ADDR_GEN_MODE_NONE);
+        assertThat(hex(out)).isEqualTo(header(48, 0x10, 0x005) + "00000000" + "04000000" + "00000000" + "00000000"
+                + "10001a00" + "0c000a00" + "05000800" + "01000000");
+    }
+
+    @Test
     void parseLink_macvlanMessage_givesKindLowerLinkAndAddress() {
         RtnlCodec.LinkEntry e = RtnlCodec.parseLink(NlMessage.next(Unpooled.wrappedBuffer(
                 ByteBufUtil.decodeHexDump(MACVLAN_ADD))));

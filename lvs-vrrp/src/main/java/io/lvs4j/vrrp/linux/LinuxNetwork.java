@@ -115,6 +115,26 @@ public final class LinuxNetwork implements VrrpNetwork<InterfaceException> {
         }
     }
 
+    /** fe80::/64 with the interface identifier of {@code mac} (RFC 4291 appendix A: modified EUI-64). */
+    static InetAddress eui64LinkLocal(byte[] mac) {
+        byte[] a = new byte[16];
+        a[0] = (byte) 0xfe;
+        a[1] = (byte) 0x80;
+        a[8] = (byte) (mac[0] ^ 0x02);
+        a[9] = mac[1];
+        a[10] = mac[2];
+        a[11] = (byte) 0xff;
+        a[12] = (byte) 0xfe;
+        a[13] = mac[3];
+        a[14] = mac[4];
+        a[15] = mac[5];
+        try {
+            return InetAddress.getByAddress(a);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e); // 16 bytes are an address
+        }
+    }
+
     private final class LinuxHost implements Host<InterfaceException> {
         private final Scheduler scheduler;
         private final Rtnetlink rtnetlink;
@@ -144,7 +164,12 @@ public final class LinuxNetwork implements VrrpNetwork<InterfaceException> {
             throw new InterfaceException("RTM_GETLINK", "interface " + name, 19, "No such device", null);
         }
 
-        /** keepalived's choice: the interface's first IPv4 address, or its IPv6 link-local address. */
+        /**
+         * keepalived's choice: the interface's first IPv4 address, or its IPv6 link-local address;
+         * an IPv6 instance with its adverts on its macvlan and no link-local address on the
+         * interface sends from the address the interface's MAC gives (fe80::/64, modified EUI-64),
+         * which the macvlan gets.
+         */
         @Override
         public InetAddress sourceAddress(VrrpInstance instance) throws InterfaceException {
             Link link = find(instance.interfaceName());
@@ -159,6 +184,10 @@ public final class LinuxNetwork implements VrrpNetwork<InterfaceException> {
                 if (v6 && a.address() instanceof Inet6Address && a.address().isLinkLocalAddress()) {
                     return a.address();
                 }
+            }
+            byte[] mac = link.hardwareAddress();
+            if (v6 && instance.useVmac() && !instance.vmacTransmitOnBase() && mac != null && mac.length == 6) {
+                return eui64LinkLocal(mac);
             }
             throw new InterfaceException("RTM_GETADDR", "interface " + link.name(), 99,
                     "Cannot assign requested address",

@@ -15,11 +15,12 @@ import java.util.function.BooleanSupplier;
  * Runs inside the UML guest for {@link VmacLabIT}, after its script has made the namespaces
  * {@code lv} (lvs4j, base {@code lv0}), {@code ka} (keepalived 2.2.7 with {@code use_vmac}, backup,
  * priority 100) and {@code cl} (a client) on one bridge. Prints {@code CHECK name PASS|FAIL
- * detail} lines and {@code FIGURE name value} lines; exits 0 when it got to the end.
+ * (T+ms) detail} lines and {@code FIGURE name value} lines; exits 0 when it got to the end.
  */
 public final class VmacLabMain {
     static final String VMAC = "00:00:5e:00:01:33"; // VRID 51
     private static int failures;
+    private static final long T0 = System.nanoTime();
 
     private VmacLabMain() {}
 
@@ -96,18 +97,27 @@ public final class VmacLabMain {
     }
 
     private static RouterState state(VrrpNode n) {
-        return n.call(() -> n.router("VI_1").state());
+        return state(n, "VI_1");
     }
 
-    private static void check(String name, boolean ok, Object detail) {
+    static RouterState state(VrrpNode n, String instance) {
+        return n.call(() -> n.router(instance).state());
+    }
+
+    static int failures() {
+        return failures;
+    }
+
+    static void check(String name, boolean ok, Object detail) {
         if (!ok) {
             failures++;
         }
-        System.out.println("CHECK " + name + (ok ? " PASS" : " FAIL ") + (ok ? "" : String.valueOf(detail)
-                .replace('\n', '|')));
+        System.out.println("CHECK " + name + (ok ? " PASS " : " FAIL ") + "(T+"
+                + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - T0) + " ms)" + (ok ? "" : " "
+                + String.valueOf(detail).replace('\n', '|')));
     }
 
-    private static boolean waitFor(Duration limit, BooleanSupplier condition) throws InterruptedException {
+    static boolean waitFor(Duration limit, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < end) {
             if (condition.getAsBoolean()) {

@@ -106,6 +106,8 @@ public final class VrrpMapper {
     private boolean globalStrict;
     /** global_defs' vmac_prefix: the default macvlan name of use_vmac is PREFIX.VRID. */
     private String vmacPrefix = "vrrp";
+    /** The use_vmac macvlan names given so far, and the instance each went to. */
+    private final Map<String, String> vmacNames = new HashMap<>();
 
     private Vrrp mapAll(KeepalivedConfig c) {
         Integer globalVersion = c.globalDefs().vrrpVersion();
@@ -114,6 +116,7 @@ public final class VrrpMapper {
         globalStrict = c.globalDefs().vrrpStrict();
         List<String> prefix = c.globalDefs().otherSettings().get("vmac_prefix");
         vmacPrefix = prefix != null && prefix.size() == 1 ? prefix.get(0) : "vrrp";
+        vmacNames.clear();
         // a name defined twice: the last block wins, as lvs4j has always run it
         Map<String, VrrpScriptConfig> scriptConfigs = new LinkedHashMap<>();
         for (VrrpScriptConfig s : c.vrrpScripts()) {
@@ -188,7 +191,10 @@ public final class VrrpMapper {
 
     /**
      * {@code use_vmac [NAME]}: the instance's addresses on a macvlan with the virtual MAC, named
-     * NAME or {@code vmac_prefix.VRID} ({@code vrrp.VRID} by default), as keepalived does. A second
+     * NAME or {@code vmac_prefix.VRID} ({@code vrrp.VRID} by default), as keepalived does; when an
+     * earlier instance has that default name (an IPv4 and an IPv6 instance with one VRID), keepalived
+     * 2.2.7's next one: {@code PREFIX6.VRID} first for IPv6, then {@code PREFIX1.VRID},
+     * {@code PREFIX2.VRID}, ... A NAME an earlier instance has is a located error. A second
      * argument (keepalived's own MAC address) is a located error: lvs4j uses the RFC's virtual MAC.
      * {@code vmac_xmit_base}: adverts on the base interface; without {@code use_vmac} a located
      * warning and ignored, as keepalived ignores it.
@@ -202,18 +208,41 @@ public final class VrrpMapper {
                         "at most an interface name: a MAC address of one's own is not supported"));
                 return;
             }
-            String name = v.isEmpty() ? vmacPrefix + "." + c.virtualRouterId() : v.get(0);
+            String name = v.isEmpty() ? defaultVmacName(c) : v.get(0);
+            String other = vmacNames.get(name);
+            if (other != null) {
+                problems.error(at(c, "use_vmac"), Preconditions.message(where + " use_vmac", name,
+                        "a macvlan name no other instance uses (" + other + " does)"));
+                return;
+            }
             try {
                 b.vmacInterface(name);
             } catch (IllegalArgumentException e) {
                 problems.error(at(c, "use_vmac"), e.getMessage());
                 return;
             }
+            vmacNames.put(name, c.name());
             b.vmacTransmitOnBase(onBase);
         } else if (onBase) {
             problems.warning(at(c, "vmac_xmit_base"), Preconditions.message(where + " vmac_xmit_base", true,
                     "use_vmac as well") + " - ignored, as keepalived does");
         }
+    }
+
+    /** keepalived's create_vmac_name: PREFIX.VRID unless taken, then PREFIX6 (IPv6), PREFIX1, PREFIX2, ... */
+    private String defaultVmacName(VrrpInstanceConfig c) {
+        String name = vmacPrefix + "." + c.virtualRouterId();
+        boolean ipv6 = ipv6(c);
+        for (int n = ipv6 ? 6 : 1; vmacNames.containsKey(name); ) {
+            name = vmacPrefix + n + "." + c.virtualRouterId();
+            // IPv6: 6, 1, 2, 3, 4, 5, 7, 8, ...; IPv4: 1, 2, 3, ...
+            n = !ipv6 ? n + 1 : n == 6 ? 1 : n == 5 ? 7 : n + 1;
+        }
+        return name;
+    }
+
+    private static boolean ipv6(VrrpInstanceConfig c) {
+        return !c.virtualIpAddresses().isEmpty() && c.virtualIpAddresses().get(0).address() instanceof Inet6Address;
     }
 
     private Token at(Object block) {
@@ -232,9 +261,7 @@ public final class VrrpMapper {
      * {@code defaultVersion} (global_defs' {@code vrrp_version}, 2 when not given).
      */
     static int version(VrrpInstanceConfig c, int defaultVersion) {
-        boolean ipv6 = !c.virtualIpAddresses().isEmpty()
-                && c.virtualIpAddresses().get(0).address() instanceof Inet6Address;
-        return c.version() != null ? c.version() : ipv6 ? 3 : defaultVersion;
+        return c.version() != null ? c.version() : ipv6(c) ? 3 : defaultVersion;
     }
 
     /**
