@@ -248,10 +248,18 @@ public final class Binder {
         for (VrrpInstanceConfig i : instances) {
             instanceNames.add(i.name());
         }
-        for (Map.Entry<Token, String> e : instanceRefs.entrySet()) {
-            if (!instanceNames.contains(e.getValue())) {
-                problems.error(e.getKey(), Preconditions.message("vrrp_sync_group group", e.getValue(),
+        // an instance in two sync groups: the director refuses it at start (VrrpUnit), so it is an error here
+        Map<String, SyncGroupBlock> groupOf = new HashMap<>();
+        for (Member m : syncMembers) {
+            if (!instanceNames.contains(m.instance())) {
+                problems.error(m.at(), Preconditions.message("vrrp_sync_group group", m.instance(),
                         "a vrrp_instance defined in the configuration"));
+                continue;
+            }
+            SyncGroupBlock first = groupOf.putIfAbsent(m.instance(), m.group());
+            if (first != null && first != m.group()) {
+                problems.error(m.at(), Preconditions.message("vrrp_sync_group " + m.group().name + " group",
+                        m.instance(), "an instance in no other sync group"));
             }
         }
         if (globalDefs.lvsSyncDaemon() != null && syncInstanceAt != null
@@ -292,7 +300,10 @@ public final class Binder {
     /** Where each instance's authentication block is, by instance name. */
     private final Map<String, Token> authAt = new HashMap<>();
     private final Map<Token, String> groupRefs = new LinkedHashMap<>();
-    private final Map<Token, String> instanceRefs = new LinkedHashMap<>();
+    /** A {@code vrrp_sync_group}'s member as read: where, which instance, in which group. */
+    private record Member(Token at, String instance, SyncGroupBlock group) {}
+
+    private final List<Member> syncMembers = new ArrayList<>();
     private final Map<Token, String> scriptRefs = new LinkedHashMap<>();
 
     private boolean block(Node n) {
@@ -356,13 +367,15 @@ public final class Binder {
             "(?:(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9]):"
             + "|\\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\\]:)?([0-9]{1,5})");
 
+    /** Whether lvs4j run serves {@code text}: the bracketed IPv6 address a valid one too, not only its characters. */
     static boolean isHttpAddress(String text) {
         java.util.regex.Matcher m = HTTP_ADDRESS.matcher(text);
         if (!m.matches()) {
             return false;
         }
         int port = Integer.parseInt(m.group(1));
-        return port >= 1 && port <= 65535;
+        return port >= 1 && port <= 65535
+                && (!text.startsWith("[") || Values.parseAddress(text.substring(1, text.indexOf(']'))) != null);
     }
 
     private static Map<String, List<String>> putOther(Map<String, List<String>> other, Node n) {
@@ -600,8 +613,17 @@ public final class Binder {
                     g.vrrpVersion = Integer.valueOf(v);
                 }
             }, "vrrp_version")
-            // kept as written in otherSettings; vmac_prefix is the default use_vmac name (VrrpMapper)
-            .on((b, g, n) -> putOther(g.other, n), "vmac_prefix")
+            .on((b, g, n) -> {
+                // the default use_vmac name is PREFIX.VRID (VrrpMapper): one word, or nothing is kept
+                if (b.v.has(n, 0, "a name prefix")) {
+                    if (n.args().size() > 1) {
+                        b.problems.invalid(n.keyword(), n.arg(1), "one name prefix");
+                    } else {
+                        putOther(g.other, n);
+                    }
+                }
+            }, "vmac_prefix")
+            // kept as written in otherSettings
             .on((b, g, n) -> {
                 putOther(g.other, n);
                 b.notActed(n);
@@ -1041,7 +1063,7 @@ public final class Binder {
                 for (List<Token> line : b.valueLines(n)) {
                     for (Token t : line) {
                         g.members.add(t.text());
-                        b.instanceRefs.put(t, t.text());
+                        b.syncMembers.add(new Member(t, t.text(), g));
                     }
                 }
             }, "group")
