@@ -378,6 +378,44 @@ public final class Binder {
                 && (!text.startsWith("[") || Values.parseAddress(text.substring(1, text.indexOf(']'))) != null);
     }
 
+    /**
+     * {@code KEYWORD COMMAND...}: the command line, kept as a command the director would run (named
+     * {@code what} in messages); null when missing (an error at the keyword).
+     */
+    private String command(Node n, String what) {
+        if (!v.has(n, 0, "a command")) {
+            return null;
+        }
+        String command = n.joinedArgs(0);
+        scriptSites.add(new ScriptSite(n.keyword(), what, command, null, null));
+        return command;
+    }
+
+    /** A {@code notify*} keyword of the block named {@code block}: its command, by keyword, into {@code notify}. */
+    private void notifyCommand(Node n, String block, Map<String, String> notify) {
+        String command = command(n, block + " " + n.name());
+        if (command != null) {
+            notify.put(n.name(), command);
+        }
+    }
+
+    /** {@code weight N [reverse]} (vrrp_script, FILE_CHECK): whether {@code reverse} follows (another word is an error). */
+    private boolean reverse(Node n) {
+        if (n.args().size() > 1) {
+            if (n.arg(1).text().equals("reverse")) {
+                return true;
+            }
+            problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
+        }
+        return false;
+    }
+
+    /** {@code [vrrp_]version 2|3}; null when in error. */
+    private Integer vrrpVersion(Node n) {
+        String s = v.oneOf(n, 0, List.of("2", "3"));
+        return s == null ? null : Integer.valueOf(s);
+    }
+
     private static Map<String, List<String>> putOther(Map<String, List<String>> other, Node n) {
         List<String> args = new ArrayList<>();
         for (Token t : n.args()) {
@@ -606,13 +644,8 @@ public final class Binder {
             }, "lvs_flush_on_stop", "lvs_flush_onstop")
             // the instances' default: it changes what goes on the wire, so it is acted on
             .on((b, g, n) -> g.higherPrio = b.v.bool(n, 0), "vrrp_higher_prio_send_advert")
-            .on((b, g, n) -> {
-                // the version of instances that give none: it changes what goes on the wire
-                String v = b.v.oneOf(n, 0, List.of("2", "3"));
-                if (v != null) {
-                    g.vrrpVersion = Integer.valueOf(v);
-                }
-            }, "vrrp_version")
+            // the version of instances that give none: it changes what goes on the wire
+            .on((b, g, n) -> g.vrrpVersion = b.vrrpVersion(n), "vrrp_version")
             .on((b, g, n) -> {
                 // the default use_vmac name is PREFIX.VRID (VrrpMapper): one word, or nothing is kept
                 if (b.v.has(n, 0, "a name prefix")) {
@@ -720,13 +753,7 @@ public final class Binder {
             .on((b, s, n) -> s.timeout = b.v.timer(n, 0, 1_000_000, TIMER_MAX), "timeout")
             .on((b, s, n) -> {
                 s.weight = b.v.int32(n, 0, -253, 253);
-                if (n.args().size() > 1) {
-                    if (n.arg(1).text().equals("reverse")) {
-                        s.reverse = true;
-                    } else {
-                        b.problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
-                    }
-                }
+                s.reverse |= b.reverse(n);
             }, "weight")
             .on((b, s, n) -> s.rise = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "rise")
             .on((b, s, n) -> s.fall = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "fall")
@@ -808,12 +835,7 @@ public final class Binder {
             }, "virtual_router_id")
             .on((b, i, n) -> i.priority = b.v.int32(n, 0, 1, 255), "priority")
             .on((b, i, n) -> i.advert = b.v.timer(n, 0, 10_000, 255_000_000), "advert_int")
-            .on((b, i, n) -> {
-                String s = b.v.oneOf(n, 0, List.of("2", "3"));
-                if (s != null) {
-                    i.version = Integer.valueOf(s);
-                }
-            }, "version")
+            .on((b, i, n) -> i.version = b.vrrpVersion(n), "version")
             .on((b, i, n) -> {
                 i.auth = b.authentication(n);
                 b.authAt.put(i.name, n.keyword());
@@ -866,13 +888,7 @@ public final class Binder {
             .on((b, i, n) -> b.problems.error(n.keyword(), n.name() + ": not supported (expected: left out): lvs4j "
                     + "creates no ipvlan device and no macvlan per address (use_vmac on the instance is supported)"),
                     "use_vmac_addr", "use_ipvlan")
-            .on((b, i, n) -> {
-                if (b.v.has(n, 0, "a command")) {
-                    i.notify.put(n.name(), n.joinedArgs(0));
-                    b.scriptSites.add(new ScriptSite(n.keyword(), "vrrp_instance " + i.name + " " + n.name(),
-                            n.joinedArgs(0), null, null));
-                }
-            }, NOTIFY)
+            .on((b, i, n) -> b.notifyCommand(n, "vrrp_instance " + i.name, i.notify), NOTIFY)
             // kept as written in otherSettings: VrrpMapper and StrictMode act on INSTANCE_ACTED
             .on((b, i, n) -> putOther(i.other, n), INSTANCE_ACTED)
             .on((b, i, n) -> {
@@ -1071,13 +1087,8 @@ public final class Binder {
             .on((b, g, n) -> g.trackScript.addAll(b.tracked(n, true)), "track_script")
             .on((b, g, n) -> g.trackIf.addAll(b.tracked(n, false)), "track_interface")
             .on((b, g, n) -> g.global = true, "global_tracking")
-            .on((b, g, n) -> {
-                if (b.v.has(n, 0, "a command")) {
-                    g.notify.put(n.name(), n.joinedArgs(0));
-                    b.scriptSites.add(new ScriptSite(n.keyword(), "vrrp_sync_group " + g.name + " " + n.name(),
-                            n.joinedArgs(0), null, null));
-                }
-            }, NOTIFY.stream().filter(k -> !k.equals("notify_deleted")).toList())
+            .on((b, g, n) -> b.notifyCommand(n, "vrrp_sync_group " + g.name, g.notify),
+                    NOTIFY.stream().filter(k -> !k.equals("notify_deleted")).toList())
             .on((b, g, n) -> b.notActed(n), SYNC_GROUP_OTHER)
             .build();
 
@@ -1500,19 +1511,8 @@ public final class Binder {
             .on((b, vs, n) -> b.notActed(n), "snmp_name")
             .on((b, vs, n) -> vs.alpha = true, "alpha")
             .on((b, vs, n) -> vs.omega = true, "omega")
-            .on((b, vs, n) -> {
-                if (b.v.has(n, 0, "a command")) {
-                    vs.quorumUp = n.joinedArgs(0);
-                    b.scriptSites.add(new ScriptSite(n.keyword(), "virtual_server quorum_up", vs.quorumUp, null, null));
-                }
-            }, "quorum_up")
-            .on((b, vs, n) -> {
-                if (b.v.has(n, 0, "a command")) {
-                    vs.quorumDown = n.joinedArgs(0);
-                    b.scriptSites.add(new ScriptSite(n.keyword(), "virtual_server quorum_down", vs.quorumDown, null,
-                            null));
-                }
-            }, "quorum_down")
+            .on((b, vs, n) -> vs.quorumUp = b.command(n, "virtual_server quorum_up"), "quorum_up")
+            .on((b, vs, n) -> vs.quorumDown = b.command(n, "virtual_server quorum_down"), "quorum_down")
             .on((b, vs, n) -> vs.quorum = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "quorum")
             .on((b, vs, n) -> vs.hysteresis = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "hysteresis")
             .on((b, vs, n) -> {
@@ -1528,17 +1528,9 @@ public final class Binder {
                     vs.sorryMethod = null;
                 }
             }, "sorry_server")
+            .on((b, vs, n) -> vs.sorryInhibit |= b.afterSorryServer(vs, n), "sorry_server_inhibit")
             .on((b, vs, n) -> {
-                if (vs.sorryAddress == null) {
-                    b.problems.error(n.keyword(), "sorry_server_inhibit: no sorry_server (expected: sorry_server before it)");
-                } else {
-                    vs.sorryInhibit = true;
-                }
-            }, "sorry_server_inhibit")
-            .on((b, vs, n) -> {
-                if (vs.sorryAddress == null) {
-                    b.problems.error(n.keyword(), "sorry_server_lvs_method: no sorry_server (expected: sorry_server before it)");
-                } else {
+                if (b.afterSorryServer(vs, n)) {
                     LvsMethod m = b.method(n, vs.method);
                     if (m != null) {
                         vs.sorryMethod = m;
@@ -1560,6 +1552,15 @@ public final class Binder {
                 }
             }, "real_server")
             .build();
+
+    /** Whether {@code n} ({@code sorry_server_*}) follows a sorry_server, as it must (else an error at it). */
+    private boolean afterSorryServer(Vs vs, Node n) {
+        if (vs.sorryAddress == null) {
+            problems.error(n.keyword(), n.name() + ": no sorry_server (expected: sorry_server before it)");
+            return false;
+        }
+        return true;
+    }
 
     /** {@code announce [ADDRESS...]}: the service's addresses for route health injection (lvs4j's own). */
     private void announce(Vs vs, Node n) {
@@ -1984,18 +1985,8 @@ public final class Binder {
             .on((b, r, n) -> r.upper = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "uthreshold")
             .on((b, r, n) -> r.lower = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "lthreshold")
             .on((b, r, n) -> r.inhibit = b.v.bool(n, 0), "inhibit_on_failure")
-            .on((b, r, n) -> {
-                if (b.v.has(n, 0, "a command")) {
-                    r.notifyUp = n.joinedArgs(0);
-                    b.scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_up", r.notifyUp, null, null));
-                }
-            }, "notify_up")
-            .on((b, r, n) -> {
-                if (b.v.has(n, 0, "a command")) {
-                    r.notifyDown = n.joinedArgs(0);
-                    b.scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_down", r.notifyDown, null, null));
-                }
-            }, "notify_down")
+            .on((b, r, n) -> r.notifyUp = b.command(n, "real_server notify_up"), "notify_up")
+            .on((b, r, n) -> r.notifyDown = b.command(n, "real_server notify_down"), "notify_down")
             .on((b, r, n) -> r.alpha = b.v.bool(n, 0), "alpha")
             .on((b, r, n) -> r.retry = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "retry")
             .on((b, r, n) -> r.delayBeforeRetry = b.v.timer(n, 0, 0, TIMER_MAX), "delay_before_retry")
@@ -2276,13 +2267,7 @@ public final class Binder {
                     .on((b, f, n) -> f.trackFile = b.v.string(n, 0, "a track_file name"), "track_file", "file")
                     .on((b, f, n) -> {
                         f.weight = b.v.int32(n, 0, -2147483647L, 2147483647L);
-                        if (n.args().size() > 1) {
-                            if (n.arg(1).text().equals("reverse")) {
-                                f.reverse = true;
-                            } else {
-                                b.problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
-                            }
-                        }
+                        f.reverse |= b.reverse(n);
                     }, "weight")
                     .on((b, f, n) -> f.dynamic = true, "dynamic")
                     .on(NB_GET_RETRY_IGNORED, "nb_get_retry")
