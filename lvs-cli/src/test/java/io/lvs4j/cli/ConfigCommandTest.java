@@ -279,6 +279,23 @@ class ConfigCommandTest {
                 "lvs_sync_daemon syncid: 256 (expected: 0..255)");
     }
 
+    /** run refused it only when the director started (VrrpUnit), without a location; check accepted it. */
+    @Test
+    void check_instanceInTwoSyncGroups_locatedError_exit2() throws Exception {
+        String vi2 = VI_1.replace("VI_1", "VI_2").replace("51", "52").replace(".100/", ".102/");
+        String vi3 = VI_1.replace("VI_1", "VI_3").replace("51", "53").replace(".100/", ".103/");
+        assertCheckAndRunRefuse("vrrp_sync_group G1 {\n    group {\n        VI_1\n        VI_2\n    }\n}\n"
+                + "vrrp_sync_group G2 {\n    group {\n        VI_3\n        VI_1\n    }\n}\n" + VI_1 + vi2 + vi3,
+                "10:9", "vrrp_sync_group G2 group: \"VI_1\" (expected: an instance in no other sync group)");
+    }
+
+    /** run refused it when it parsed the address, without a location; check accepted it. */
+    @Test
+    void check_lvs4jHttpBracketsWithoutIpv6Address_locatedError_exit2() throws Exception {
+        assertCheckAndRunRefuse("global_defs {\n    lvs4j_http [1:2:3]:80\n}\n" + VI_1, "2:16", "lvs4j_http:"
+                + " \"[1:2:3]:80\" (expected: PORT, ADDR:PORT or [V6ADDR]:PORT, a numeric address, port 1..65535)");
+    }
+
     @Test
     void check_lvsFlushOnStopUnknownArgument_locatedError_exit2() throws Exception {
         assertCheckAndRunRefuse("global_defs {\n    lvs_flush_on_stop ALL\n}\n" + VI_1, "2:23",

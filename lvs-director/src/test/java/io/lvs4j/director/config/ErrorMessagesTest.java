@@ -40,6 +40,8 @@ class ErrorMessagesTest {
         "virtual_server 192.0.2.1 80 {\\n real_server 10.0.0.1 80 {\\n  MISC_CHECK {\\n   misc_timeout 5\\n  }\\n }\\n}|keepalived.conf:3:3: MISC_CHECK: missing misc_path (expected: misc_path COMMAND in the block)",
         "virtual_server 192.0.2.1 80 {\\n real_server 10.0.0.1 80 {\\n  TCP_CHECK {\\n   connect_port 0\\n  }\\n }\\n}|keepalived.conf:4:17: connect_port: \"0\" (expected: 1..65535)",
         "global_defs {\\n lvs_timeouts tcp x\\n}|keepalived.conf:2:19: tcp: \"x\" (expected: 0..2678400)",
+        "global_defs {\\n vmac_prefix\\n}|keepalived.conf:2:2: vmac_prefix: missing value (expected: a name prefix)",
+        "global_defs {\\n vmac_prefix a b\\n}|keepalived.conf:2:16: vmac_prefix: \"b\" (expected: one name prefix)",
         "global_defs {\\n smtp_alert maybe\\n}|keepalived.conf:2:13: smtp_alert: \"maybe\" (expected: one of on, off, true, false, yes, no)",
         "virtual_server 192.0.2.1 80 {\\n lb_algo rr\\n|keepalived.conf:1:29: '{': block not closed (expected: a matching '}')",
         "global_defs {\\n}\\n}|keepalived.conf:3:1: '}': extra '}' (expected: a block to close)",
@@ -118,6 +120,28 @@ class ErrorMessagesTest {
         ConfigException e = errors("global_defs {\n router_id a\n lvs4j_http localhost:99999\n}\n");
         assertThat(e.errors()).extracting(ConfigProblem::toString).containsExactly("keepalived.conf:3:13: lvs4j_http:"
                 + " \"localhost:99999\" (expected: PORT, ADDR:PORT or [V6ADDR]:PORT, a numeric address, port 1..65535)");
+    }
+
+    /** lvs4j run parses the address between the brackets: words that only look like IPv6 are an error here too. */
+    @Test
+    void lvs4jHttp_bracketsWithoutAnIpv6Address_errorAtTheValue() {
+        ConfigException e = errors("global_defs {\n lvs4j_http [1:2:3]:80\n}\n");
+        assertThat(e.errors()).extracting(ConfigProblem::toString).containsExactly("keepalived.conf:2:13: lvs4j_http:"
+                + " \"[1:2:3]:80\" (expected: PORT, ADDR:PORT or [V6ADDR]:PORT, a numeric address, port 1..65535)");
+    }
+
+    private static String instance(int n) {
+        return "vrrp_instance V" + n + " {\n interface eth0\n virtual_router_id " + n + "\n virtual_ipaddress {\n  192.0.2."
+                + n + "\n }\n}\n";
+    }
+
+    /** The director runs an instance in one sync group at most: a second group naming it is an error at the name. */
+    @Test
+    void syncGroup_instanceAlreadyInAnotherGroup_errorAtTheMember() {
+        ConfigException e = errors("vrrp_sync_group G1 {\n group {\n  V1\n  V2\n }\n}\n"
+                + "vrrp_sync_group G2 {\n group {\n  V3\n  V1\n }\n}\n" + instance(1) + instance(2) + instance(3));
+        assertThat(e.errors()).extracting(ConfigProblem::toString).containsExactly(
+                "keepalived.conf:10:3: vrrp_sync_group G2 group: \"V1\" (expected: an instance in no other sync group)");
     }
 
     /** keepalived and the kernel take weights up to INT32_MAX (oracle 28-weight-large); lvs4j's model stops at 65535. */

@@ -90,7 +90,7 @@ public final class Binder {
         return locations;
     }
 
-    /** For each {@code vrrp_instance}: where each of its keywords was read (the last one given). */
+    /** For each {@code vrrp_instance}: where each of its keywords was read (the last one given; unknown ones left out). */
     public Map<Object, Map<String, Token>> keywordLocations() {
         return keywords;
     }
@@ -170,83 +170,61 @@ public final class Binder {
 
     // ---------------------------------------------------------------- root
 
-    public KeepalivedConfig bind(List<Node> roots) {
-        for (Node n : roots) {
-            switch (n.name()) {
-                case "global_defs":
-                    if (block(n)) {
-                        globalDefs = globalDefs(n);
-                    }
-                    break;
-                case "vrrp_script":
-                    if (named(n) && block(n)) {
-                        VrrpScriptConfig s = vrrpScript(n);
-                        if (s != null) {
-                            locations.put(s, n.keyword());
-                            scripts.add(s);
-                        }
-                    }
-                    break;
-                case "vrrp_instance":
-                    if (named(n) && block(n)) {
-                        VrrpInstanceConfig i = vrrpInstance(n);
-                        if (i != null) {
-                            locations.put(i, n.keyword());
-                            Map<String, Token> at = new HashMap<>();
-                            for (Node k : children(n)) {
-                                at.put(k.name(), k.keyword());
-                            }
-                            keywords.put(i, at);
-                            instances.add(i);
-                        }
-                    }
-                    break;
-                case "vrrp_sync_group":
-                    if (named(n) && block(n)) {
-                        VrrpSyncGroupConfig g = syncGroup(n);
-                        locations.put(g, n.keyword());
-                        syncGroups.add(g);
-                    }
-                    break;
-                case "virtual_server_group":
-                    if (named(n) && block(n)) {
-                        VirtualServerGroupConfig g = group(n);
-                        if (g != null) {
-                            groups.add(g);
-                        }
-                    }
-                    break;
-                case "virtual_server":
-                    if (block(n)) {
-                        VirtualServerConfig s = virtualServer(n);
-                        if (s != null) {
-                            locations.put(s, n.keyword());
-                            servers.add(s);
-                        }
-                    }
-                    break;
-                case "SSL":
-                    if (block(n)) {
-                        ssl = ssl(n);
-                    }
-                    break;
-                case "bgp_speaker":
-                    if (block(n)) {
-                        if (bgpSpeaker != null || bgpSeen) {
-                            problems.error(n.keyword(), "bgp_speaker: a second one (expected: one bgp_speaker block)");
-                        } else {
-                            bgpSeen = true;
-                            bgpSpeaker = bgpSpeaker(n);
-                        }
-                    }
-                    break;
-                default:
-                    if (ROOT_NOT_ACTED.contains(n.name())) {
-                        notActed(n);
+    /** The top level: its blocks add what they read to the binder's lists. */
+    private static final class RootBlock extends KeywordTable.BlockBuilder {}
+
+    private static final KeywordTable<RootBlock> ROOT = KeywordTable.<RootBlock>of("the top level")
+            .on((b, r, n) -> {
+                if (b.block(n)) {
+                    b.globalDefs = b.globalDefs(n);
+                }
+            }, "global_defs")
+            .on(topBlock(true, true, Binder::vrrpScript, b -> b.scripts), "vrrp_script")
+            .on(topBlock(true, true, Binder::vrrpInstance, b -> b.instances), "vrrp_instance")
+            .on(topBlock(true, true, Binder::syncGroup, b -> b.syncGroups), "vrrp_sync_group")
+            .on(topBlock(true, false, Binder::group, b -> b.groups), "virtual_server_group")
+            .on(topBlock(false, true, Binder::virtualServer, b -> b.servers), "virtual_server")
+            .on((b, r, n) -> {
+                if (b.block(n)) {
+                    b.ssl = b.ssl(n);
+                }
+            }, "SSL")
+            .on((b, r, n) -> {
+                if (b.block(n)) {
+                    if (b.bgpSpeaker != null || b.bgpSeen) {
+                        b.problems.error(n.keyword(), "bgp_speaker: a second one (expected: one bgp_speaker block)");
                     } else {
-                        unknown(n, "the top level");
+                        b.bgpSeen = true;
+                        b.bgpSpeaker = b.bgpSpeaker(n);
                     }
+                }
+            }, "bgp_speaker")
+            .on((b, r, n) -> b.notActed(n), ROOT_NOT_ACTED)
+            .build();
+
+    /**
+     * A top-level block's handler: its name (with {@code named}) and its block required, then read
+     * and, unless in error (null), added to the binder's list of them, with its location ({@code located}).
+     */
+    private static <T> KeywordTable.Handler<RootBlock> topBlock(boolean named, boolean located,
+            java.util.function.BiFunction<Binder, Node, T> read, java.util.function.Function<Binder, List<T>> into) {
+        return (b, r, n) -> {
+            if ((!named || b.named(n)) && b.block(n)) {
+                T t = read.apply(b, n);
+                if (t != null) {
+                    if (located) {
+                        b.locations.put(t, n.keyword());
+                    }
+                    into.apply(b).add(t);
+                }
             }
+        };
+    }
+
+    public KeepalivedConfig bind(List<Node> roots) {
+        RootBlock root = new RootBlock();
+        for (Node n : roots) {
+            ROOT.bind(this, root, n);
         }
         checkCrossReferences();
         checkAuthenticationVersions();
@@ -270,10 +248,18 @@ public final class Binder {
         for (VrrpInstanceConfig i : instances) {
             instanceNames.add(i.name());
         }
-        for (Map.Entry<Token, String> e : instanceRefs.entrySet()) {
-            if (!instanceNames.contains(e.getValue())) {
-                problems.error(e.getKey(), Preconditions.message("vrrp_sync_group group", e.getValue(),
+        // an instance in two sync groups: the director refuses it at start (VrrpUnit), so it is an error here
+        Map<String, SyncGroupBlock> groupOf = new HashMap<>();
+        for (Member m : syncMembers) {
+            if (!instanceNames.contains(m.instance())) {
+                problems.error(m.at(), Preconditions.message("vrrp_sync_group group", m.instance(),
                         "a vrrp_instance defined in the configuration"));
+                continue;
+            }
+            SyncGroupBlock first = groupOf.putIfAbsent(m.instance(), m.group());
+            if (first != null && first != m.group()) {
+                problems.error(m.at(), Preconditions.message("vrrp_sync_group " + m.group().name + " group",
+                        m.instance(), "an instance in no other sync group"));
             }
         }
         if (globalDefs.lvsSyncDaemon() != null && syncInstanceAt != null
@@ -314,7 +300,10 @@ public final class Binder {
     /** Where each instance's authentication block is, by instance name. */
     private final Map<String, Token> authAt = new HashMap<>();
     private final Map<Token, String> groupRefs = new LinkedHashMap<>();
-    private final Map<Token, String> instanceRefs = new LinkedHashMap<>();
+    /** A {@code vrrp_sync_group}'s member as read: where, which instance, in which group. */
+    private record Member(Token at, String instance, SyncGroupBlock group) {}
+
+    private final List<Member> syncMembers = new ArrayList<>();
     private final Map<Token, String> scriptRefs = new LinkedHashMap<>();
 
     private boolean block(Node n) {
@@ -378,13 +367,53 @@ public final class Binder {
             "(?:(?:(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9]):"
             + "|\\[[0-9a-fA-F:.]*:[0-9a-fA-F:.]*\\]:)?([0-9]{1,5})");
 
+    /** Whether lvs4j run serves {@code text}: the bracketed IPv6 address a valid one too, not only its characters. */
     static boolean isHttpAddress(String text) {
         java.util.regex.Matcher m = HTTP_ADDRESS.matcher(text);
         if (!m.matches()) {
             return false;
         }
         int port = Integer.parseInt(m.group(1));
-        return port >= 1 && port <= 65535;
+        return port >= 1 && port <= 65535
+                && (!text.startsWith("[") || Values.parseAddress(text.substring(1, text.indexOf(']'))) != null);
+    }
+
+    /**
+     * {@code KEYWORD COMMAND...}: the command line, kept as a command the director would run (named
+     * {@code what} in messages); null when missing (an error at the keyword).
+     */
+    private String command(Node n, String what) {
+        if (!v.has(n, 0, "a command")) {
+            return null;
+        }
+        String command = n.joinedArgs(0);
+        scriptSites.add(new ScriptSite(n.keyword(), what, command, null, null));
+        return command;
+    }
+
+    /** A {@code notify*} keyword of the block named {@code block}: its command, by keyword, into {@code notify}. */
+    private void notifyCommand(Node n, String block, Map<String, String> notify) {
+        String command = command(n, block + " " + n.name());
+        if (command != null) {
+            notify.put(n.name(), command);
+        }
+    }
+
+    /** {@code weight N [reverse]} (vrrp_script, FILE_CHECK): whether {@code reverse} follows (another word is an error). */
+    private boolean reverse(Node n) {
+        if (n.args().size() > 1) {
+            if (n.arg(1).text().equals("reverse")) {
+                return true;
+            }
+            problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
+        }
+        return false;
+    }
+
+    /** {@code [vrrp_]version 2|3}; null when in error. */
+    private Integer vrrpVersion(Node n) {
+        String s = v.oneOf(n, 0, List.of("2", "3"));
+        return s == null ? null : Integer.valueOf(s);
     }
 
     private static Map<String, List<String>> putOther(Map<String, List<String>> other, Node n) {
@@ -544,7 +573,9 @@ public final class Binder {
         final Map<String, List<String>> other = new LinkedHashMap<>();
     }
 
-    private static final KeywordTable<GlobalBlock> GLOBAL_DEFS = KeywordTable.<GlobalBlock>of("global_defs")
+    // the instances' garp_* defaults: they change what goes on the wire, so they are acted on
+    private static final KeywordTable<GlobalBlock> GLOBAL_DEFS = Garp.on(
+            KeywordTable.<GlobalBlock>of("global_defs"), "vrrp_", g -> g.garp)
             .on((b, g, n) -> g.routerId = b.v.string(n, 0, "a name"), "router_id")
             .on((b, g, n) -> {
                 for (List<Token> line : b.valueLines(n)) {
@@ -613,23 +644,23 @@ public final class Binder {
             }, "lvs_flush_on_stop", "lvs_flush_onstop")
             // the instances' default: it changes what goes on the wire, so it is acted on
             .on((b, g, n) -> g.higherPrio = b.v.bool(n, 0), "vrrp_higher_prio_send_advert")
+            // the version of instances that give none: it changes what goes on the wire
+            .on((b, g, n) -> g.vrrpVersion = b.vrrpVersion(n), "vrrp_version")
             .on((b, g, n) -> {
-                // the version of instances that give none: it changes what goes on the wire
-                String v = b.v.oneOf(n, 0, List.of("2", "3"));
-                if (v != null) {
-                    g.vrrpVersion = Integer.valueOf(v);
-                }
-            }, "vrrp_version")
-            .otherwise((b, g, n) -> {
-                if (GLOBAL_OTHER.contains(n.name())) {
-                    putOther(g.other, n);
-                    if (!n.name().equals("vmac_prefix")) { // the default use_vmac name (VrrpMapper)
-                        b.notActed(n);
+                // the default use_vmac name is PREFIX.VRID (VrrpMapper): one word, or nothing is kept
+                if (b.v.has(n, 0, "a name prefix")) {
+                    if (n.args().size() > 1) {
+                        b.problems.invalid(n.keyword(), n.arg(1), "one name prefix");
+                    } else {
+                        putOther(g.other, n);
                     }
-                } else {
-                    b.unknown(n, "global_defs");
                 }
-            })
+            }, "vmac_prefix")
+            // kept as written in otherSettings
+            .on((b, g, n) -> {
+                putOther(g.other, n);
+                b.notActed(n);
+            }, GLOBAL_OTHER.stream().filter(k -> !k.equals("vmac_prefix")).toList())
             .build();
 
     /** {@code lvs_timeouts [tcp N] [tcpfin N] [udp N]}, in seconds. */
@@ -663,10 +694,6 @@ public final class Binder {
     private GlobalDefs globalDefs(Node block) {
         GlobalBlock g = new GlobalBlock();
         for (Node n : children(block)) {
-            // the instances' garp_* defaults: they change what goes on the wire, so they are acted on
-            if (n.name().startsWith("vrrp_garp_") && g.garp.bind(n.name().substring("vrrp_".length()), n, v)) {
-                continue;
-            }
             GLOBAL_DEFS.bind(this, g, n);
         }
         return new GlobalDefs(g.routerId, g.emails, g.from, g.smtpServer, g.smtpTimeout, g.smtpAlert, g.tcp, g.tcpfin,
@@ -726,13 +753,7 @@ public final class Binder {
             .on((b, s, n) -> s.timeout = b.v.timer(n, 0, 1_000_000, TIMER_MAX), "timeout")
             .on((b, s, n) -> {
                 s.weight = b.v.int32(n, 0, -253, 253);
-                if (n.args().size() > 1) {
-                    if (n.arg(1).text().equals("reverse")) {
-                        s.reverse = true;
-                    } else {
-                        b.problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
-                    }
-                }
+                s.reverse |= b.reverse(n);
             }, "weight")
             .on((b, s, n) -> s.rise = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "rise")
             .on((b, s, n) -> s.fall = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "fall")
@@ -763,185 +784,137 @@ public final class Binder {
                 s.group, s.initFail);
     }
 
-    private VrrpInstanceConfig vrrpInstance(Node in) {
-        String name = in.arg(0).text();
-        InitialState state = null;
-        String iface = null;
-        Integer vrid = null;
-        boolean vridSeen = false;
-        Integer priority = null;
-        Duration advert = null;
-        Integer version = null;
-        AuthenticationConfig auth = null;
-        List<VirtualIpAddress> vips = new ArrayList<>();
-        List<VirtualIpAddress> excluded = new ArrayList<>();
-        List<String> routes = new ArrayList<>();
-        List<String> rules = new ArrayList<>();
-        InetAddress unicastSrc = null;
-        List<UnicastPeer> peers = new ArrayList<>();
-        InetAddress mcastSrc = null;
-        boolean nopreempt = false;
-        Duration preemptDelay = null;
-        List<TrackedObject> trackIf = new ArrayList<>();
-        List<TrackedObject> trackScript = new ArrayList<>();
-        List<TrackedObject> trackFile = new ArrayList<>();
-        boolean dontTrackPrimary = false;
-        Map<String, String> notify = new HashMap<>();
-        Boolean smtpAlert = null;
-        Boolean accept = null;
-        Boolean higherPrio = null;
-        Garp garp = new Garp();
-        Map<String, List<String>> other = new LinkedHashMap<>();
-        for (Node n : children(in)) {
-            if (garp.bind(n.name(), n, v)) {
-                continue;
-            }
-            switch (n.name()) {
-                case "state": {
-                    String s = v.oneOf(n, 0, List.of("MASTER", "BACKUP"));
-                    if (s != null) {
-                        state = InitialState.valueOf(s);
-                    }
-                    break;
-                }
-                case "interface":
-                    iface = v.string(n, 0, "an interface name");
-                    break;
-                case "virtual_router_id":
-                    vrid = v.int32(n, 0, 1, 255);
-                    vridSeen = true;
-                    break;
-                case "priority":
-                    priority = v.int32(n, 0, 1, 255);
-                    break;
-                case "advert_int":
-                    advert = v.timer(n, 0, 10_000, 255_000_000);
-                    break;
-                case "version": {
-                    String s = v.oneOf(n, 0, List.of("2", "3"));
-                    if (s != null) {
-                        version = Integer.valueOf(s);
-                    }
-                    break;
-                }
-                case "authentication":
-                    auth = authentication(n);
-                    authAt.put(name, n.keyword());
-                    break;
-                case "virtual_ipaddress":
-                    vips.addAll(vips(n));
-                    break;
-                case "virtual_ipaddress_excluded":
-                    excluded.addAll(vips(n));
-                    break;
-                case "virtual_routes":
-                    for (List<Token> line : valueLines(n)) {
-                        routes.add(join(line));
-                    }
-                    break;
-                case "virtual_rules":
-                    for (List<Token> line : valueLines(n)) {
-                        rules.add(join(line));
-                    }
-                    break;
-                case "unicast_src_ip":
-                    unicastSrc = v.address(n, 0);
-                    break;
-                case "mcast_src_ip":
-                    mcastSrc = v.address(n, 0);
-                    break;
-                case "unicast_peer":
-                    for (List<Token> line : valueLines(n)) {
-                        InetAddress a = v.address(n.keyword(), line.get(0));
-                        UnicastPeer peer = peerOptions(a, line);
-                        if (peer != null) {
-                            peers.add(peer);
-                        }
-                    }
-                    break;
-                case "nopreempt":
-                    nopreempt = true;
-                    break;
-                case "preempt":
-                    nopreempt = false;
-                    break;
-                case "preempt_delay":
-                    preemptDelay = v.timer(n, 0, 0, 1000_000_000L);
-                    break;
-                case "track_interface":
-                    trackIf.addAll(tracked(n, false));
-                    break;
-                case "track_script":
-                    trackScript.addAll(tracked(n, true));
-                    break;
-                case "track_file":
-                    trackFile.addAll(tracked(n, false));
-                    break;
-                case "dont_track_primary":
-                    dontTrackPrimary = true;
-                    break;
-                case "smtp_alert":
-                    smtpAlert = v.bool(n, 0);
-                    break;
-                case "accept":
-                    accept = Boolean.TRUE;
-                    break;
-                case "no_accept":
-                    accept = Boolean.FALSE;
-                    break;
-                case "higher_prio_send_advert":
-                    higherPrio = v.bool(n, 0);
-                    break;
-                case "lower_prio_no_advert":
-                    lowerPrioNoAdvert(n);
-                    break;
-                case "mcast_dst_ip": {
-                    java.net.InetAddress a = v.address(n, 0);
-                    if (a != null) {
-                        multicastGroup(n, a instanceof java.net.Inet6Address ? io.lvs4j.vrrp.VrrpInstance.GROUP_IPV6
-                                : io.lvs4j.vrrp.VrrpInstance.GROUP_IPV4);
-                    }
-                    break;
-                }
-                case "old_unicast_checksum":
-                    problems.error(n.keyword(), "old_unicast_checksum: not supported (expected: left out): lvs4j's "
-                            + "unicast adverts carry the RFC checksum, as keepalived's do without this keyword");
-                    break;
-                case "use_vmac_addr":
-                case "use_ipvlan":
-                    problems.error(n.keyword(), n.name() + ": not supported (expected: left out): lvs4j creates no "
-                            + "ipvlan device and no macvlan per address (use_vmac on the instance is supported)");
-                    break;
-                default:
-                    if (NOTIFY.contains(n.name())) {
-                        if (v.has(n, 0, "a command")) {
-                            notify.put(n.name(), n.joinedArgs(0));
-                            scriptSites.add(new ScriptSite(n.keyword(), "vrrp_instance " + name + " " + n.name(),
-                                    n.joinedArgs(0), null, null));
-                        }
-                    } else if (INSTANCE_OTHER.contains(n.name())) {
-                        putOther(other, n);
-                        if (!INSTANCE_ACTED.contains(n.name())) {
-                            notActed(n);
-                        }
-                    } else {
-                        unknown(n, "vrrp_instance");
-                    }
-            }
+    /** {@code vrrp_instance}'s settings as read; {@code at} is where each keyword was (for located messages later). */
+    private static final class InstanceBlock extends KeywordTable.BlockBuilder {
+        final String name;
+        InitialState state;
+        String iface;
+        Integer vrid;
+        boolean vridSeen;
+        Integer priority;
+        Duration advert;
+        Integer version;
+        AuthenticationConfig auth;
+        final List<VirtualIpAddress> vips = new ArrayList<>();
+        final List<VirtualIpAddress> excluded = new ArrayList<>();
+        final List<String> routes = new ArrayList<>();
+        final List<String> rules = new ArrayList<>();
+        InetAddress unicastSrc;
+        final List<UnicastPeer> peers = new ArrayList<>();
+        InetAddress mcastSrc;
+        boolean nopreempt;
+        Duration preemptDelay;
+        final List<TrackedObject> trackIf = new ArrayList<>();
+        final List<TrackedObject> trackScript = new ArrayList<>();
+        final List<TrackedObject> trackFile = new ArrayList<>();
+        boolean dontTrackPrimary;
+        final Map<String, String> notify = new HashMap<>();
+        Boolean smtpAlert;
+        Boolean accept;
+        Boolean higherPrio;
+        final Garp garp = new Garp();
+        final Map<String, List<String>> other = new LinkedHashMap<>();
+
+        InstanceBlock(String name) {
+            this.name = name;
         }
-        if (vrid == null) {
-            if (vridSeen) {
-                return null;
+    }
+
+    private static final KeywordTable<InstanceBlock> VRRP_INSTANCE = Garp.on(
+            KeywordTable.<InstanceBlock>of("vrrp_instance"), "", i -> i.garp)
+            .on((b, i, n) -> {
+                String s = b.v.oneOf(n, 0, List.of("MASTER", "BACKUP"));
+                if (s != null) {
+                    i.state = InitialState.valueOf(s);
+                }
+            }, "state")
+            .on((b, i, n) -> i.iface = b.v.string(n, 0, "an interface name"), "interface")
+            .on((b, i, n) -> {
+                i.vrid = b.v.int32(n, 0, 1, 255);
+                i.vridSeen = true;
+            }, "virtual_router_id")
+            .on((b, i, n) -> i.priority = b.v.int32(n, 0, 1, 255), "priority")
+            .on((b, i, n) -> i.advert = b.v.timer(n, 0, 10_000, 255_000_000), "advert_int")
+            .on((b, i, n) -> i.version = b.vrrpVersion(n), "version")
+            .on((b, i, n) -> {
+                i.auth = b.authentication(n);
+                b.authAt.put(i.name, n.keyword());
+            }, "authentication")
+            .on((b, i, n) -> i.vips.addAll(b.vips(n)), "virtual_ipaddress")
+            .on((b, i, n) -> i.excluded.addAll(b.vips(n)), "virtual_ipaddress_excluded")
+            .on((b, i, n) -> {
+                for (List<Token> line : b.valueLines(n)) {
+                    i.routes.add(join(line));
+                }
+            }, "virtual_routes")
+            .on((b, i, n) -> {
+                for (List<Token> line : b.valueLines(n)) {
+                    i.rules.add(join(line));
+                }
+            }, "virtual_rules")
+            .on((b, i, n) -> i.unicastSrc = b.v.address(n, 0), "unicast_src_ip")
+            .on((b, i, n) -> i.mcastSrc = b.v.address(n, 0), "mcast_src_ip")
+            .on((b, i, n) -> {
+                for (List<Token> line : b.valueLines(n)) {
+                    InetAddress a = b.v.address(n.keyword(), line.get(0));
+                    UnicastPeer peer = b.peerOptions(a, line);
+                    if (peer != null) {
+                        i.peers.add(peer);
+                    }
+                }
+            }, "unicast_peer")
+            .on((b, i, n) -> i.nopreempt = true, "nopreempt")
+            .on((b, i, n) -> i.nopreempt = false, "preempt")
+            .on((b, i, n) -> i.preemptDelay = b.v.timer(n, 0, 0, 1000_000_000L), "preempt_delay")
+            .on((b, i, n) -> i.trackIf.addAll(b.tracked(n, false)), "track_interface")
+            .on((b, i, n) -> i.trackScript.addAll(b.tracked(n, true)), "track_script")
+            .on((b, i, n) -> i.trackFile.addAll(b.tracked(n, false)), "track_file")
+            .on((b, i, n) -> i.dontTrackPrimary = true, "dont_track_primary")
+            .on((b, i, n) -> i.smtpAlert = b.v.bool(n, 0), "smtp_alert")
+            .on((b, i, n) -> i.accept = Boolean.TRUE, "accept")
+            .on((b, i, n) -> i.accept = Boolean.FALSE, "no_accept")
+            .on((b, i, n) -> i.higherPrio = b.v.bool(n, 0), "higher_prio_send_advert")
+            .on((b, i, n) -> b.lowerPrioNoAdvert(n), "lower_prio_no_advert")
+            .on((b, i, n) -> {
+                java.net.InetAddress a = b.v.address(n, 0);
+                if (a != null) {
+                    b.multicastGroup(n, a instanceof java.net.Inet6Address ? io.lvs4j.vrrp.VrrpInstance.GROUP_IPV6
+                            : io.lvs4j.vrrp.VrrpInstance.GROUP_IPV4);
+                }
+            }, "mcast_dst_ip")
+            .on((b, i, n) -> b.problems.error(n.keyword(), "old_unicast_checksum: not supported (expected: left out): "
+                    + "lvs4j's unicast adverts carry the RFC checksum, as keepalived's do without this keyword"),
+                    "old_unicast_checksum")
+            .on((b, i, n) -> b.problems.error(n.keyword(), n.name() + ": not supported (expected: left out): lvs4j "
+                    + "creates no ipvlan device and no macvlan per address (use_vmac on the instance is supported)"),
+                    "use_vmac_addr", "use_ipvlan")
+            .on((b, i, n) -> b.notifyCommand(n, "vrrp_instance " + i.name, i.notify), NOTIFY)
+            // kept as written in otherSettings: VrrpMapper and StrictMode act on INSTANCE_ACTED
+            .on((b, i, n) -> putOther(i.other, n), INSTANCE_ACTED)
+            .on((b, i, n) -> {
+                putOther(i.other, n);
+                b.notActed(n);
+            }, INSTANCE_OTHER.stream().filter(k -> !INSTANCE_ACTED.contains(k)).toList())
+            .build();
+
+    private VrrpInstanceConfig vrrpInstance(Node in) {
+        InstanceBlock i = new InstanceBlock(in.arg(0).text());
+        for (Node n : children(in)) {
+            VRRP_INSTANCE.bind(this, i, n);
+        }
+        if (i.vrid == null) {
+            if (!i.vridSeen) {
+                problems.error(in.keyword(), "vrrp_instance " + i.name
+                        + ": missing virtual_router_id (expected: virtual_router_id 1..255 in the block)");
             }
-            problems.error(in.keyword(), "vrrp_instance " + name
-                    + ": missing virtual_router_id (expected: virtual_router_id 1..255 in the block)");
             return null;
         }
-        return new VrrpInstanceConfig(name, state, iface, vrid, priority, advert, version, auth, vips, excluded,
-                routes, rules, unicastSrc, peers, mcastSrc, nopreempt, preemptDelay, trackIf, trackScript, trackFile,
-                dontTrackPrimary, notify, smtpAlert, accept,
-                garp.config(false),
-                higherPrio, other);
+        VrrpInstanceConfig c = new VrrpInstanceConfig(i.name, i.state, i.iface, i.vrid, i.priority, i.advert,
+                i.version, i.auth, i.vips, i.excluded, i.routes, i.rules, i.unicastSrc, i.peers, i.mcastSrc,
+                i.nopreempt, i.preemptDelay, i.trackIf, i.trackScript, i.trackFile, i.dontTrackPrimary, i.notify,
+                i.smtpAlert, i.accept, i.garp.config(false), i.higherPrio, i.other);
+        keywords.put(c, i.at);
+        return c;
     }
 
     private static String join(List<Token> line) {
@@ -1106,7 +1079,7 @@ public final class Binder {
                 for (List<Token> line : b.valueLines(n)) {
                     for (Token t : line) {
                         g.members.add(t.text());
-                        b.instanceRefs.put(t, t.text());
+                        b.syncMembers.add(new Member(t, t.text(), g));
                     }
                 }
             }, "group")
@@ -1114,20 +1087,9 @@ public final class Binder {
             .on((b, g, n) -> g.trackScript.addAll(b.tracked(n, true)), "track_script")
             .on((b, g, n) -> g.trackIf.addAll(b.tracked(n, false)), "track_interface")
             .on((b, g, n) -> g.global = true, "global_tracking")
-            .otherwise((b, g, n) -> {
-                if (NOTIFY.contains(n.name()) && !n.name().equals("notify_deleted")) {
-                    g.at.put(n.name(), n.keyword());
-                    if (b.v.has(n, 0, "a command")) {
-                        g.notify.put(n.name(), n.joinedArgs(0));
-                        b.scriptSites.add(new ScriptSite(n.keyword(), "vrrp_sync_group " + g.name + " " + n.name(),
-                                n.joinedArgs(0), null, null));
-                    }
-                } else if (SYNC_GROUP_OTHER.contains(n.name())) {
-                    b.notActed(n);
-                } else {
-                    b.unknown(n, "vrrp_sync_group");
-                }
-            })
+            .on((b, g, n) -> b.notifyCommand(n, "vrrp_sync_group " + g.name, g.notify),
+                    NOTIFY.stream().filter(k -> !k.equals("notify_deleted")).toList())
+            .on((b, g, n) -> b.notActed(n), SYNC_GROUP_OTHER)
             .build();
 
     private VrrpSyncGroupConfig syncGroup(Node block) {
@@ -1395,7 +1357,6 @@ public final class Binder {
         return InetAddress.getByAddress(b);
     }
 
-    /** Mutable state of a virtual_server while its block is read. */
     /**
      * An instance's six {@code garp_*} settings, or in global_defs their {@code vrrp_garp_*}
      * defaults for every instance: one reader for both blocks.
@@ -1408,30 +1369,21 @@ public final class Binder {
         private Duration lowerDelay;
         private Integer lowerRepeat;
 
-        /** Reads {@code n} when {@code name} (without global_defs' {@code vrrp_}) is a garp_* keyword; whether it was. */
-        boolean bind(String name, Node n, Values v) {
-            switch (name) {
-                case "garp_master_delay":
-                    delay = v.timer(n, 0, 0, 255_000_000);
-                    return true;
-                case "garp_master_repeat":
-                    repeat = v.int32(n, 0, 1, 255);
-                    return true;
-                case "garp_master_refresh":
-                    refresh = v.timer(n, 0, 0, TIMER_MAX);
-                    return true;
-                case "garp_master_refresh_repeat":
-                    refreshRepeat = v.int32(n, 0, 1, 255);
-                    return true;
-                case "garp_lower_prio_delay":
-                    lowerDelay = v.timer(n, 0, 0, 255_000_000);
-                    return true;
-                case "garp_lower_prio_repeat":
-                    lowerRepeat = v.int32(n, 0, 1, 255);
-                    return true;
-                default:
-                    return false;
-            }
+        /**
+         * {@code table} with the six keywords, each {@code prefix} (global_defs' {@code vrrp_}) and its
+         * name, read into {@code garp}'s of the block.
+         */
+        static <B extends KeywordTable.BlockBuilder> KeywordTable.Builder<B> on(KeywordTable.Builder<B> table,
+                String prefix, java.util.function.Function<B, Garp> garp) {
+            return table
+                    .on((b, x, n) -> garp.apply(x).delay = b.v.timer(n, 0, 0, 255_000_000), prefix + "garp_master_delay")
+                    .on((b, x, n) -> garp.apply(x).repeat = b.v.int32(n, 0, 1, 255), prefix + "garp_master_repeat")
+                    .on((b, x, n) -> garp.apply(x).refresh = b.v.timer(n, 0, 0, TIMER_MAX), prefix + "garp_master_refresh")
+                    .on((b, x, n) -> garp.apply(x).refreshRepeat = b.v.int32(n, 0, 1, 255),
+                            prefix + "garp_master_refresh_repeat")
+                    .on((b, x, n) -> garp.apply(x).lowerDelay = b.v.timer(n, 0, 0, 255_000_000),
+                            prefix + "garp_lower_prio_delay")
+                    .on((b, x, n) -> garp.apply(x).lowerRepeat = b.v.int32(n, 0, 1, 255), prefix + "garp_lower_prio_repeat");
         }
 
         /** The settings; with {@code vrrp_min_garp}, one announcement and no delay unless given. */
@@ -1442,7 +1394,8 @@ public final class Binder {
         }
     }
 
-    private static final class Vs {
+    /** A {@code virtual_server}'s settings as read. */
+    private static final class Vs extends KeywordTable.BlockBuilder {
         InetAddress address;
         int port;
         long fwmark;
@@ -1480,6 +1433,154 @@ public final class Binder {
         List<RealServerConfig> realServers = new ArrayList<>();
         Token weightAt;
         VirtualServerConfig.Announce announce;
+    }
+
+    private static final KeywordTable<Vs> VIRTUAL_SERVER = KeywordTable.<Vs>of("virtual_server")
+            .on((b, vs, n) -> {
+                String f = b.v.oneOf(n, 0, List.of("inet", "inet6"));
+                if (f != null) {
+                    vs.family = f.equals("inet") ? AddressFamily.INET : AddressFamily.INET6;
+                }
+            }, "ip_family")
+            .on((b, vs, n) -> vs.retry = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "retry")
+            .on((b, vs, n) -> vs.delayBeforeRetry = b.v.timer(n, 0, 0, TIMER_MAX), "delay_before_retry")
+            .on((b, vs, n) -> vs.warmup = b.v.timer(n, 0, 0, TIMER_MAX), "warmup")
+            .on((b, vs, n) -> vs.connectTimeout = b.v.timer(n, 0, 1, TIMER_MAX), "connect_timeout")
+            .on((b, vs, n) -> vs.delayLoop = b.v.timer(n, 0, 1, TIMER_MAX), "delay_loop")
+            .on((b, vs, n) -> vs.inhibit = true, "inhibit_on_failure")
+            .on((b, vs, n) -> {
+                String s = b.v.oneOf(n, 0, SCHEDULERS);
+                if (s != null) {
+                    vs.scheduler = Scheduler.of(s);
+                }
+            }, "lb_algo", "lvs_sched")
+            .on((b, vs, n) -> {
+                vs.hashed = true;
+                b.problems.warning(n.keyword(), "hashed: accepted by keepalived but has no effect");
+            }, "hashed")
+            .on((b, vs, n) -> vs.ops = true, "ops")
+            .on((b, vs, n) -> vs.flags.add(SchedulerFlag.of(n.name())), "flag-1", "flag-2", "flag-3")
+            .on((b, vs, n) -> {
+                SchedulerFlag f = SchedulerFlag.of(n.name());
+                if (vs.scheduler != f.onlyFor()) {
+                    b.problems.error(n.keyword(), Preconditions.message(n.name(),
+                            vs.scheduler == null ? "no lvs_sched" : "lvs_sched " + vs.scheduler,
+                            "lvs_sched " + f.onlyFor() + " before " + n.name() + ", as keepalived requires"));
+                } else {
+                    vs.flags.add(f);
+                }
+            }, "sh-port", "sh-fallback", "mh-port", "mh-fallback")
+            .on((b, vs, n) -> {
+                LvsMethod m = b.method(n, vs.method);
+                if (m != null) {
+                    vs.method = m;
+                }
+            }, "lb_kind", "lvs_method")
+            .on((b, vs, n) -> {
+                vs.engine = b.v.string(n, 0, "a persistence engine name such as sip");
+                if (vs.engine != null && vs.engine.length() > 15) {
+                    b.problems.invalid(n.keyword(), n.arg(0), "at most 15 characters");
+                    vs.engine = null;
+                }
+            }, "persistence_engine")
+            .on((b, vs, n) -> {
+                if (n.args().isEmpty()) {
+                    vs.persistenceTimeout = 360;
+                } else {
+                    Integer t = b.v.int32(n, 0, 1, LVS_MAX_TIMEOUT);
+                    if (t != null) {
+                        vs.persistenceTimeout = t;
+                    }
+                }
+            }, "persistence_timeout")
+            .on((b, vs, n) -> vs.granularity = b.granularity(n, vs), "persistence_granularity")
+            .on((b, vs, n) -> {
+                if (!b.v.has(n, 0, "one of TCP, UDP, SCTP")) {
+                    return;
+                }
+                String p = n.arg(0).text().toUpperCase(java.util.Locale.ROOT);
+                if (List.of("TCP", "UDP", "SCTP").contains(p)) {
+                    vs.protocol = Protocol.valueOf(p);
+                } else {
+                    b.problems.invalid(n.keyword(), n.arg(0), "one of TCP, UDP, SCTP");
+                }
+            }, "protocol")
+            .on((b, vs, n) -> vs.haSuspend = true, "ha_suspend")
+            .on((b, vs, n) -> vs.smtpAlert = b.v.bool(n, 0), "smtp_alert")
+            .on((b, vs, n) -> vs.virtualhost = b.v.string(n, 0, "a host name"), "virtualhost")
+            .on((b, vs, n) -> b.notActed(n), "snmp_name")
+            .on((b, vs, n) -> vs.alpha = true, "alpha")
+            .on((b, vs, n) -> vs.omega = true, "omega")
+            .on((b, vs, n) -> vs.quorumUp = b.command(n, "virtual_server quorum_up"), "quorum_up")
+            .on((b, vs, n) -> vs.quorumDown = b.command(n, "virtual_server quorum_down"), "quorum_down")
+            .on((b, vs, n) -> vs.quorum = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "quorum")
+            .on((b, vs, n) -> vs.hysteresis = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "hysteresis")
+            .on((b, vs, n) -> {
+                vs.weight = b.v.int32(n, 0, 1, Integer.MAX_VALUE);
+                vs.weightAt = n.args().isEmpty() ? n.keyword() : n.arg(0);
+            }, "weight")
+            .on((b, vs, n) -> {
+                InetAddress a = b.v.address(n, 0);
+                Integer p = b.v.port(n, 1);
+                if (a != null && p != null) {
+                    vs.sorryAddress = a;
+                    vs.sorryPort = p;
+                    vs.sorryMethod = null;
+                }
+            }, "sorry_server")
+            .on((b, vs, n) -> vs.sorryInhibit |= b.afterSorryServer(vs, n), "sorry_server_inhibit")
+            .on((b, vs, n) -> {
+                if (b.afterSorryServer(vs, n)) {
+                    LvsMethod m = b.method(n, vs.method);
+                    if (m != null) {
+                        vs.sorryMethod = m;
+                    }
+                }
+            }, "sorry_server_lvs_method")
+            .on(Binder::announce, "announce")
+            .on((b, vs, n) -> {
+                if (!n.args().isEmpty()) {
+                    b.problems.invalid(n.keyword(), n.arg(0), "nothing after no_announce");
+                }
+                vs.announce = new VirtualServerConfig.Announce(false, List.of());
+            }, "no_announce")
+            .on((b, vs, n) -> {
+                RealServerConfig rs = b.realServer(n, vs);
+                if (rs != null) {
+                    b.locations.put(rs, n.keyword());
+                    vs.realServers.add(rs);
+                }
+            }, "real_server")
+            .build();
+
+    /** Whether {@code n} ({@code sorry_server_*}) follows a sorry_server, as it must (else an error at it). */
+    private boolean afterSorryServer(Vs vs, Node n) {
+        if (vs.sorryAddress == null) {
+            problems.error(n.keyword(), n.name() + ": no sorry_server (expected: sorry_server before it)");
+            return false;
+        }
+        return true;
+    }
+
+    /** {@code announce [ADDRESS...]}: the service's addresses for route health injection (lvs4j's own). */
+    private void announce(Vs vs, Node n) {
+        List<InetAddress> as = new ArrayList<>();
+        for (Token t : n.args()) {
+            InetAddress a = v.address(n.keyword(), t);
+            if (a == null) {
+                continue;
+            }
+            if (a.isAnyLocalAddress() || a.isMulticastAddress() || a.isLoopbackAddress() || as.contains(a)) {
+                problems.invalid(n.keyword(), t, "a unicast address, not loopback, each once");
+                continue;
+            }
+            as.add(a);
+        }
+        if (vs.fwmark != 0 && as.isEmpty() && n.args().isEmpty()) {
+            problems.error(n.keyword(), "announce: no address for fwmark " + vs.fwmark
+                    + " (expected: announce ADDRESS... for a fwmark service)");
+        }
+        vs.announce = new VirtualServerConfig.Announce(true, as);
     }
 
     // ---------------------------------------------------------------- bgp_speaker (lvs4j's own)
@@ -1715,215 +1816,11 @@ public final class Binder {
             }
             vs.port = port;
         }
-        Token schedulerFlagSeen = null;
         for (Node n : children(node)) {
             if (!n.name().equals("real_server") && !isChecker(n.name())) {
                 noBlock(n);
             }
-            switch (n.name()) {
-                case "ip_family": {
-                    String f = v.oneOf(n, 0, List.of("inet", "inet6"));
-                    if (f != null) {
-                        vs.family = f.equals("inet") ? AddressFamily.INET : AddressFamily.INET6;
-                    }
-                    break;
-                }
-                case "retry":
-                    vs.retry = v.int32(n, 0, 1, Integer.MAX_VALUE);
-                    break;
-                case "delay_before_retry":
-                    vs.delayBeforeRetry = v.timer(n, 0, 0, TIMER_MAX);
-                    break;
-                case "warmup":
-                    vs.warmup = v.timer(n, 0, 0, TIMER_MAX);
-                    break;
-                case "connect_timeout":
-                    vs.connectTimeout = v.timer(n, 0, 1, TIMER_MAX);
-                    break;
-                case "delay_loop":
-                    vs.delayLoop = v.timer(n, 0, 1, TIMER_MAX);
-                    break;
-                case "inhibit_on_failure":
-                    vs.inhibit = true;
-                    break;
-                case "lb_algo":
-                case "lvs_sched": {
-                    String s = v.oneOf(n, 0, SCHEDULERS);
-                    if (s != null) {
-                        vs.scheduler = Scheduler.of(s);
-                    }
-                    break;
-                }
-                case "hashed":
-                    vs.hashed = true;
-                    problems.warning(n.keyword(), "hashed: accepted by keepalived but has no effect");
-                    break;
-                case "ops":
-                    vs.ops = true;
-                    break;
-                case "flag-1":
-                case "flag-2":
-                case "flag-3":
-                    vs.flags.add(SchedulerFlag.of(n.name()));
-                    break;
-                case "sh-port":
-                case "sh-fallback":
-                case "mh-port":
-                case "mh-fallback": {
-                    SchedulerFlag f = SchedulerFlag.of(n.name());
-                    if (vs.scheduler != f.onlyFor()) {
-                        problems.error(n.keyword(), Preconditions.message(n.name(), vs.scheduler == null ? "no lvs_sched" : "lvs_sched " + vs.scheduler,
-                                "lvs_sched " + f.onlyFor() + " before " + n.name() + ", as keepalived requires"));
-                    } else {
-                        vs.flags.add(f);
-                    }
-                    schedulerFlagSeen = n.keyword();
-                    break;
-                }
-                case "lb_kind":
-                case "lvs_method": {
-                    LvsMethod m = method(n, vs.method);
-                    if (m != null) {
-                        vs.method = m;
-                    }
-                    break;
-                }
-                case "persistence_engine":
-                    vs.engine = v.string(n, 0, "a persistence engine name such as sip");
-                    if (vs.engine != null && vs.engine.length() > 15) {
-                        problems.invalid(n.keyword(), n.arg(0), "at most 15 characters");
-                        vs.engine = null;
-                    }
-                    break;
-                case "persistence_timeout":
-                    if (n.args().isEmpty()) {
-                        vs.persistenceTimeout = 360;
-                    } else {
-                        Integer t = v.int32(n, 0, 1, LVS_MAX_TIMEOUT);
-                        if (t != null) {
-                            vs.persistenceTimeout = t;
-                        }
-                    }
-                    break;
-                case "persistence_granularity":
-                    vs.granularity = granularity(n, vs);
-                    break;
-                case "protocol": {
-                    if (!v.has(n, 0, "one of TCP, UDP, SCTP")) {
-                        break;
-                    }
-                    String p = n.arg(0).text().toUpperCase(java.util.Locale.ROOT);
-                    if (List.of("TCP", "UDP", "SCTP").contains(p)) {
-                        vs.protocol = Protocol.valueOf(p);
-                    } else {
-                        problems.invalid(n.keyword(), n.arg(0), "one of TCP, UDP, SCTP");
-                    }
-                    break;
-                }
-                case "ha_suspend":
-                    vs.haSuspend = true;
-                    break;
-                case "smtp_alert":
-                    vs.smtpAlert = v.bool(n, 0);
-                    break;
-                case "virtualhost":
-                    vs.virtualhost = v.string(n, 0, "a host name");
-                    break;
-                case "snmp_name":
-                    notActed(n);
-                    break;
-                case "alpha":
-                    vs.alpha = true;
-                    break;
-                case "omega":
-                    vs.omega = true;
-                    break;
-                case "quorum_up":
-                    if (v.has(n, 0, "a command")) {
-                        vs.quorumUp = n.joinedArgs(0);
-                        scriptSites.add(new ScriptSite(n.keyword(), "virtual_server quorum_up", vs.quorumUp, null, null));
-                    }
-                    break;
-                case "quorum_down":
-                    if (v.has(n, 0, "a command")) {
-                        vs.quorumDown = n.joinedArgs(0);
-                        scriptSites.add(new ScriptSite(n.keyword(), "virtual_server quorum_down", vs.quorumDown, null, null));
-                    }
-                    break;
-                case "quorum":
-                    vs.quorum = v.int32(n, 0, 1, 0xFFFF_FFFFL > Integer.MAX_VALUE ? Integer.MAX_VALUE : 0xFFFF_FFFFL);
-                    break;
-                case "hysteresis":
-                    vs.hysteresis = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                    break;
-                case "weight":
-                    vs.weight = v.int32(n, 0, 1, Integer.MAX_VALUE);
-                    vs.weightAt = n.args().isEmpty() ? n.keyword() : n.arg(0);
-                    break;
-                case "sorry_server": {
-                    InetAddress a = v.address(n, 0);
-                    Integer p = v.port(n, 1);
-                    if (a != null && p != null) {
-                        vs.sorryAddress = a;
-                        vs.sorryPort = p;
-                        vs.sorryMethod = null;
-                    }
-                    break;
-                }
-                case "sorry_server_inhibit":
-                    if (vs.sorryAddress == null) {
-                        problems.error(n.keyword(), "sorry_server_inhibit: no sorry_server (expected: sorry_server before it)");
-                    } else {
-                        vs.sorryInhibit = true;
-                    }
-                    break;
-                case "sorry_server_lvs_method":
-                    if (vs.sorryAddress == null) {
-                        problems.error(n.keyword(), "sorry_server_lvs_method: no sorry_server (expected: sorry_server before it)");
-                    } else {
-                        LvsMethod m = method(n, vs.method);
-                        if (m != null) {
-                            vs.sorryMethod = m;
-                        }
-                    }
-                    break;
-                case "announce": {
-                    List<InetAddress> as = new ArrayList<>();
-                    for (Token t : n.args()) {
-                        InetAddress a = v.address(n.keyword(), t);
-                        if (a == null) {
-                            continue;
-                        }
-                        if (a.isAnyLocalAddress() || a.isMulticastAddress() || a.isLoopbackAddress() || as.contains(a)) {
-                            problems.invalid(n.keyword(), t, "a unicast address, not loopback, each once");
-                            continue;
-                        }
-                        as.add(a);
-                    }
-                    if (vs.fwmark != 0 && as.isEmpty() && n.args().isEmpty()) {
-                        problems.error(n.keyword(), "announce: no address for fwmark " + vs.fwmark
-                                + " (expected: announce ADDRESS... for a fwmark service)");
-                    }
-                    vs.announce = new VirtualServerConfig.Announce(true, as);
-                    break;
-                }
-                case "no_announce":
-                    if (!n.args().isEmpty()) {
-                        problems.invalid(n.keyword(), n.arg(0), "nothing after no_announce");
-                    }
-                    vs.announce = new VirtualServerConfig.Announce(false, List.of());
-                    break;
-                case "real_server": {
-                    RealServerConfig rs = realServer(n, vs);
-                    if (rs != null) {
-                        locations.put(rs, n.keyword());
-                        vs.realServers.add(rs);
-                    }
-                    break;
-                }
-                default:
-                    unknown(n, "virtual_server");
-            }
+            VIRTUAL_SERVER.bind(this, vs, n);
         }
         if (vs.granularity != null && vs.persistenceTimeout == null) {
             vs.persistenceTimeout = 360;
@@ -2049,16 +1946,6 @@ public final class Binder {
         return new LvsMethod(f, type, port, csum);
     }
 
-    static boolean isChecker(String name) {
-        switch (name) {
-            case "TCP_CHECK": case "HTTP_GET": case "SSL_GET": case "MISC_CHECK": case "SMTP_CHECK":
-            case "DNS_CHECK": case "UDP_CHECK": case "PING_CHECK": case "FILE_CHECK": case "BFD_CHECK":
-                return true;
-            default:
-                return false;
-        }
-    }
-
     /** A {@code real_server}'s settings as read (its checkers aside). */
     private static final class RealServerBlock extends KeywordTable.BlockBuilder {
         final Vs vs;
@@ -2098,18 +1985,8 @@ public final class Binder {
             .on((b, r, n) -> r.upper = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "uthreshold")
             .on((b, r, n) -> r.lower = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "lthreshold")
             .on((b, r, n) -> r.inhibit = b.v.bool(n, 0), "inhibit_on_failure")
-            .on((b, r, n) -> {
-                if (b.v.has(n, 0, "a command")) {
-                    r.notifyUp = n.joinedArgs(0);
-                    b.scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_up", r.notifyUp, null, null));
-                }
-            }, "notify_up")
-            .on((b, r, n) -> {
-                if (b.v.has(n, 0, "a command")) {
-                    r.notifyDown = n.joinedArgs(0);
-                    b.scriptSites.add(new ScriptSite(n.keyword(), "real_server notify_down", r.notifyDown, null, null));
-                }
-            }, "notify_down")
+            .on((b, r, n) -> r.notifyUp = b.command(n, "real_server notify_up"), "notify_up")
+            .on((b, r, n) -> r.notifyDown = b.command(n, "real_server notify_down"), "notify_down")
             .on((b, r, n) -> r.alpha = b.v.bool(n, 0), "alpha")
             .on((b, r, n) -> r.retry = b.v.int32(n, 0, 1, Integer.MAX_VALUE), "retry")
             .on((b, r, n) -> r.delayBeforeRetry = b.v.timer(n, 0, 0, TIMER_MAX), "delay_before_retry")
@@ -2155,8 +2032,9 @@ public final class Binder {
 
     // ---------------------------------------------------------------- checkers
 
-    /** The options every checker shares, as read: the connection's and the policy's. */
-    private static final class Common extends KeywordTable.BlockBuilder {
+    /** The options every checker shares, as read: the connection's and the policy's; {@code type} names the block. */
+    private static class Common extends KeywordTable.BlockBuilder {
+        final String type;
         InetAddress connectIp;
         Integer connectPort;
         InetAddress bindTo;
@@ -2171,34 +2049,8 @@ public final class Binder {
         Boolean alpha;
         Boolean logAllFailures;
 
-        private static final KeywordTable<Common> CONNECTION = KeywordTable.<Common>of("checker")
-                .on((b, o, n) -> o.connectIp = b.v.address(n, 0), "connect_ip")
-                .on((b, o, n) -> o.connectPort = b.v.int32(n, 0, 1, 65535), "connect_port")
-                .on((b, o, n) -> o.bindTo = b.v.address(n, 0), "bindto")
-                .on((b, o, n) -> o.bindPort = b.v.int32(n, 0, 1, 65535), "bind_port")
-                .on((b, o, n) -> o.bindIf = b.v.string(n, 0, "an interface name"), "bind_if")
-                .on((b, o, n) -> o.connectTimeout = b.v.timer(n, 0, 1, TIMER_MAX), "connect_timeout")
-                .on((b, o, n) -> o.fwmark = b.v.integer(n, 0, 0, 0xFFFF_FFFFL), "fwmark")
-                .build();
-
-        private static final KeywordTable<Common> POLICY = KeywordTable.<Common>of("checker")
-                .on((b, o, n) -> o.retry = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "retry")
-                .on((b, o, n) -> o.delayBeforeRetry = b.v.timer(n, 0, 0, TIMER_MAX), "delay_before_retry")
-                .on((b, o, n) -> o.warmup = b.v.timer(n, 0, 0, TIMER_MAX), "warmup")
-                .on((b, o, n) -> o.delayLoop = b.v.timer(n, 0, 1, TIMER_MAX), "delay_loop")
-                .on((b, o, n) -> o.alpha = b.v.bool(n, 0), "alpha")
-                .on((b, o, n) -> o.logAllFailures = b.v.bool(n, 0), "log_all_failures")
-                .build();
-
-        /** Reads {@code n} if it is a shared option (the connection's only with {@code connection}); false if not. */
-        boolean read(Binder binder, Node n, boolean connection) {
-            KeywordTable<Common> t = connection && CONNECTION.knows(n.name()) ? CONNECTION
-                    : POLICY.knows(n.name()) ? POLICY : null;
-            if (t == null) {
-                return false;
-            }
-            t.bind(binder, this, n);
-            return true;
+        Common(String type) {
+            this.type = type;
         }
 
         CheckOptions options() {
@@ -2207,188 +2059,254 @@ public final class Binder {
         }
     }
 
-    private CheckerConfig checker(Node c) {
-        if (!block(c)) {
+    /** The connection's options: in every checker but MISC_CHECK, FILE_CHECK and BFD_CHECK. */
+    private static final KeywordTable<Common> CONNECTION = KeywordTable.<Common>of("checker")
+            .on((b, o, n) -> o.connectIp = b.v.address(n, 0), "connect_ip")
+            .on((b, o, n) -> o.connectPort = b.v.int32(n, 0, 1, 65535), "connect_port")
+            .on((b, o, n) -> o.bindTo = b.v.address(n, 0), "bindto")
+            .on((b, o, n) -> o.bindPort = b.v.int32(n, 0, 1, 65535), "bind_port")
+            .on((b, o, n) -> o.bindIf = b.v.string(n, 0, "an interface name"), "bind_if")
+            .on((b, o, n) -> o.connectTimeout = b.v.timer(n, 0, 1, TIMER_MAX), "connect_timeout")
+            .on((b, o, n) -> o.fwmark = b.v.integer(n, 0, 0, 0xFFFF_FFFFL), "fwmark")
+            .build();
+
+    /** The policy's options: in every checker but FILE_CHECK and BFD_CHECK. */
+    private static final KeywordTable<Common> POLICY = KeywordTable.<Common>of("checker")
+            .on((b, o, n) -> o.retry = b.v.int32(n, 0, 0, Integer.MAX_VALUE), "retry")
+            .on((b, o, n) -> o.delayBeforeRetry = b.v.timer(n, 0, 0, TIMER_MAX), "delay_before_retry")
+            .on((b, o, n) -> o.warmup = b.v.timer(n, 0, 0, TIMER_MAX), "warmup")
+            .on((b, o, n) -> o.delayLoop = b.v.timer(n, 0, 1, TIMER_MAX), "delay_loop")
+            .on((b, o, n) -> o.alpha = b.v.bool(n, 0), "alpha")
+            .on((b, o, n) -> o.logAllFailures = b.v.bool(n, 0), "log_all_failures")
+            .build();
+
+    /** keepalived 2.2 knows {@code nb_get_retry} in HTTP_GET and SSL_GET only: elsewhere it is ignored. */
+    private static final KeywordTable.Handler<Common> NB_GET_RETRY_IGNORED = (b, o, n) -> b.problems.warning(
+            n.keyword(), Preconditions.message(o.type, n.name(),
+                    "retry; keepalived 2.2 only knows nb_get_retry in HTTP_GET/SSL_GET") + " - ignored, as keepalived does");
+
+    /** A table for checker {@code type}: the policy's options, the connection's too with {@code connection}. */
+    private static <B extends Common> KeywordTable.Builder<B> checkerTable(String type, boolean connection) {
+        KeywordTable.Builder<B> t = KeywordTable.of(type);
+        if (connection) {
+            t.include(CONNECTION);
+        }
+        return t.include(POLICY);
+    }
+
+    /** One checker type: its keywords, and how its block as read becomes its config (null: an error was reported). */
+    private record CheckerKind<B extends Common>(KeywordTable<B> table, java.util.function.Function<String, B> block,
+            Finish<B> finish) {
+        @FunctionalInterface
+        interface Finish<B> {
+            CheckerConfig config(Binder binder, B block, Node node);
+        }
+
+        CheckerConfig read(Binder binder, Node c) {
+            B b = block.apply(c.name());
+            for (Node n : binder.children(c)) {
+                if (!n.name().equals("url") && !n.name().equals("host")) {
+                    binder.noBlock(n);
+                }
+                table.bind(binder, b, n);
+            }
+            return finish.config(binder, b, c);
+        }
+    }
+
+    /** {@code HTTP_GET}'s and {@code SSL_GET}'s own settings as read. */
+    private static final class HttpBlock extends Common {
+        String protocol;
+        Boolean fastRecovery;
+        boolean sni;
+        String virtualhost;
+        final List<HttpUrl> urls = new ArrayList<>();
+
+        HttpBlock(String type) {
+            super(type);
+        }
+    }
+
+    private static CheckerKind<HttpBlock> http(String type) {
+        return new CheckerKind<>(Binder.<HttpBlock>checkerTable(type, true)
+                .on((b, h, n) -> {
+                    b.problems.warning(n.keyword(), "nb_get_retry: deprecated (expected: retry) - read as retry");
+                    h.retry = b.v.int32(n, 0, 0, Integer.MAX_VALUE);
+                }, "nb_get_retry")
+                .on((b, h, n) -> h.virtualhost = b.v.string(n, 0, "a host name"), "virtualhost")
+                .on((b, h, n) -> h.protocol = b.v.oneOf(n, 0, HttpCheck.PROTOCOLS), "http_protocol")
+                .on((b, h, n) -> h.sni = true, "enable_sni")
+                .on((b, h, n) -> h.fastRecovery = b.v.bool(n, 0), "fast_recovery")
+                .on((b, h, n) -> {
+                    HttpUrl u = b.url(n);
+                    if (u != null) {
+                        h.urls.add(u);
+                    }
+                }, "url")
+                .build(), HttpBlock::new, (b, h, c) -> new HttpCheck(h.type.equals("SSL_GET"), h.options(), h.protocol,
+                        h.fastRecovery, h.sni, h.virtualhost, h.urls));
+    }
+
+    /** {@code SMTP_CHECK}'s own settings as read. */
+    private static final class SmtpBlock extends Common {
+        String heloName;
+
+        SmtpBlock(String type) {
+            super(type);
+        }
+    }
+
+    /** {@code DNS_CHECK}'s own settings as read. */
+    private static final class DnsBlock extends Common {
+        String queryType;
+        String name;
+
+        DnsBlock(String type) {
+            super(type);
+        }
+    }
+
+    /** {@code MISC_CHECK}'s own settings as read. */
+    private static final class MiscBlock extends Common {
+        String path;
+        Token pathAt;
+        Duration timeout;
+        boolean dynamic;
+        String user;
+        String group;
+
+        MiscBlock(String type) {
+            super(type);
+        }
+    }
+
+    /** {@code UDP_CHECK}'s own settings as read. */
+    private static final class UdpBlock extends Common {
+        String payload;
+        boolean requireReply;
+        String replyPattern;
+        Integer minReply;
+        Integer maxReply;
+
+        UdpBlock(String type) {
+            super(type);
+        }
+    }
+
+    /** {@code FILE_CHECK}'s own settings as read. */
+    private static final class FileBlock extends Common {
+        String trackFile;
+        Integer weight;
+        boolean reverse;
+        boolean dynamic;
+
+        FileBlock(String type) {
+            super(type);
+        }
+    }
+
+    /** {@code BFD_CHECK}'s own settings as read. */
+    private static final class BfdBlock extends Common {
+        String name;
+
+        BfdBlock(String type) {
+            super(type);
+        }
+    }
+
+    /** Every checker type by its keyword. */
+    private static final Map<String, CheckerKind<?>> CHECKERS = Map.of(
+            "TCP_CHECK", new CheckerKind<>(Binder.<Common>checkerTable("TCP_CHECK", true)
+                    .on(NB_GET_RETRY_IGNORED, "nb_get_retry")
+                    .build(), Common::new, (b, o, c) -> new TcpCheck(o.options())),
+            "PING_CHECK", new CheckerKind<>(Binder.<Common>checkerTable("PING_CHECK", true)
+                    .on(NB_GET_RETRY_IGNORED, "nb_get_retry")
+                    .build(), Common::new, (b, o, c) -> new PingCheck(o.options())),
+            "HTTP_GET", http("HTTP_GET"),
+            "SSL_GET", http("SSL_GET"),
+            "SMTP_CHECK", new CheckerKind<>(Binder.<SmtpBlock>checkerTable("SMTP_CHECK", true)
+                    .on((b, s, n) -> s.heloName = b.v.string(n, 0, "a host name"), "helo_name")
+                    .on((b, s, n) -> b.problems.warning(n.keyword(),
+                            "host: deprecated in SMTP_CHECK (expected: a separate SMTP_CHECK per host) - ignored"), "host")
+                    .on(NB_GET_RETRY_IGNORED, "nb_get_retry")
+                    .build(), SmtpBlock::new, (b, s, c) -> new SmtpCheck(s.options(), s.heloName)),
+            "DNS_CHECK", new CheckerKind<>(Binder.<DnsBlock>checkerTable("DNS_CHECK", true)
+                    .on((b, d, n) -> d.queryType = b.v.oneOf(n, 0, DnsCheck.QUERY_TYPES), "type")
+                    .on((b, d, n) -> d.name = b.v.string(n, 0, "a domain name"), "name")
+                    .on(NB_GET_RETRY_IGNORED, "nb_get_retry")
+                    .build(), DnsBlock::new, (b, d, c) -> new DnsCheck(d.options(), d.queryType, d.name)),
+            "MISC_CHECK", new CheckerKind<>(Binder.<MiscBlock>checkerTable("MISC_CHECK", false)
+                    .on((b, m, n) -> {
+                        if (b.v.has(n, 0, "a command")) {
+                            m.path = n.joinedArgs(0);
+                            m.pathAt = n.keyword();
+                        }
+                    }, "misc_path")
+                    .on((b, m, n) -> m.timeout = b.v.timer(n, 0, 1_000_000, TIMER_MAX), "misc_timeout")
+                    .on((b, m, n) -> m.dynamic = true, "misc_dynamic")
+                    .on((b, m, n) -> {
+                        if (b.account(n)) {
+                            m.user = n.arg(0).text();
+                            m.group = n.args().size() > 1 ? n.arg(1).text() : null;
+                        }
+                    }, "user")
+                    .on(NB_GET_RETRY_IGNORED, "nb_get_retry")
+                    .build(), MiscBlock::new, Binder::miscCheck),
+            "UDP_CHECK", new CheckerKind<>(Binder.<UdpBlock>checkerTable("UDP_CHECK", true)
+                    .on((b, u, n) -> u.payload = b.hex(n, 0, false), "payload")
+                    .on((b, u, n) -> {
+                        u.requireReply = true;
+                        u.replyPattern = n.args().isEmpty() ? null : b.hex(n, 0, true);
+                    }, "require_reply")
+                    .on((b, u, n) -> u.minReply = b.v.int32(n, 0, 0, 65535), "min_reply_length")
+                    .on((b, u, n) -> u.maxReply = b.v.int32(n, 0, 0, 65535), "max_reply_length")
+                    .on(NB_GET_RETRY_IGNORED, "nb_get_retry")
+                    .build(), UdpBlock::new, (b, u, c) -> new UdpCheck(u.options(), u.payload, u.requireReply,
+                            u.replyPattern, u.minReply, u.maxReply)),
+            "FILE_CHECK", new CheckerKind<>(KeywordTable.<FileBlock>of("FILE_CHECK")
+                    .on((b, f, n) -> f.trackFile = b.v.string(n, 0, "a track_file name"), "track_file", "file")
+                    .on((b, f, n) -> {
+                        f.weight = b.v.int32(n, 0, -2147483647L, 2147483647L);
+                        f.reverse |= b.reverse(n);
+                    }, "weight")
+                    .on((b, f, n) -> f.dynamic = true, "dynamic")
+                    .on(NB_GET_RETRY_IGNORED, "nb_get_retry")
+                    .build(), FileBlock::new, (b, f, c) -> {
+                        if (f.trackFile == null) {
+                            b.problems.error(c.keyword(),
+                                    "FILE_CHECK: missing track_file (expected: track_file NAME in the block)");
+                            return null;
+                        }
+                        return new FileCheck(f.options(), f.trackFile, f.weight, f.reverse, f.dynamic);
+                    }),
+            "BFD_CHECK", new CheckerKind<>(KeywordTable.<BfdBlock>of("BFD_CHECK")
+                    .on((b, f, n) -> f.name = b.v.string(n, 0, "a bfd_instance name"), "name")
+                    .on((b, f, n) -> f.alpha = b.v.bool(n, 0), "alpha")
+                    .on(NB_GET_RETRY_IGNORED, "nb_get_retry")
+                    .build(), BfdBlock::new, (b, f, c) -> {
+                        if (f.name == null) {
+                            b.problems.error(c.keyword(),
+                                    "BFD_CHECK: missing name (expected: name BFD_INSTANCE in the block)");
+                            return null;
+                        }
+                        return new BfdCheck(f.options(), f.name);
+                    }));
+
+    private CheckerConfig miscCheck(MiscBlock m, Node c) {
+        if (m.path == null) {
+            problems.error(c.keyword(), "MISC_CHECK: missing misc_path (expected: misc_path COMMAND in the block)");
             return null;
         }
-        String type = c.name();
-        Common common = new Common();
-        boolean connection = !type.equals("MISC_CHECK") && !type.equals("FILE_CHECK") && !type.equals("BFD_CHECK");
-        boolean standard = !type.equals("FILE_CHECK") && !type.equals("BFD_CHECK");
-        // type specific state
-        String heloName = null;
-        String dnsType = null;
-        String dnsName = null;
-        String miscPath = null;
-        Token miscAt = null;
-        Duration miscTimeout = null;
-        boolean miscDynamic = false;
-        String user = null;
-        String group = null;
-        String payload = null;
-        boolean requireReply = false;
-        String replyPattern = null;
-        Integer minReply = null;
-        Integer maxReply = null;
-        String trackFile = null;
-        Integer fileWeight = null;
-        boolean fileReverse = false;
-        boolean fileDynamic = false;
-        String bfdName = null;
-        String httpProtocol = null;
-        Boolean fastRecovery = null;
-        boolean sni = false;
-        String virtualhost = null;
-        List<HttpUrl> urls = new ArrayList<>();
-        boolean http = type.equals("HTTP_GET") || type.equals("SSL_GET");
-        for (Node n : children(c)) {
-            if (!n.name().equals("url") && !n.name().equals("host")) {
-                noBlock(n);
-            }
-            if (standard && common.read(this, n, connection)) {
-                continue;
-            }
-            if (http) {
-                switch (n.name()) {
-                    case "nb_get_retry":
-                        problems.warning(n.keyword(), "nb_get_retry: deprecated (expected: retry) - read as retry");
-                        common.retry = v.int32(n, 0, 0, Integer.MAX_VALUE);
-                        continue;
-                    case "virtualhost":
-                        virtualhost = v.string(n, 0, "a host name");
-                        continue;
-                    case "http_protocol":
-                        httpProtocol = v.oneOf(n, 0, HttpCheck.PROTOCOLS);
-                        continue;
-                    case "enable_sni":
-                        sni = true;
-                        continue;
-                    case "fast_recovery":
-                        fastRecovery = v.bool(n, 0);
-                        continue;
-                    case "url": {
-                        HttpUrl u = url(n);
-                        if (u != null) {
-                            urls.add(u);
-                        }
-                        continue;
-                    }
-                    default:
-                        break;
-                }
-            }
-            switch (type + " " + n.name()) {
-                case "SMTP_CHECK helo_name":
-                    heloName = v.string(n, 0, "a host name");
-                    continue;
-                case "SMTP_CHECK host":
-                    problems.warning(n.keyword(), "host: deprecated in SMTP_CHECK (expected: a separate SMTP_CHECK per host) - ignored");
-                    continue;
-                case "DNS_CHECK type":
-                    dnsType = v.oneOf(n, 0, DnsCheck.QUERY_TYPES);
-                    continue;
-                case "DNS_CHECK name":
-                    dnsName = v.string(n, 0, "a domain name");
-                    continue;
-                case "MISC_CHECK misc_path":
-                    if (v.has(n, 0, "a command")) {
-                        miscPath = n.joinedArgs(0);
-                        miscAt = n.keyword();
-                    }
-                    continue;
-                case "MISC_CHECK misc_timeout":
-                    miscTimeout = v.timer(n, 0, 1_000_000, TIMER_MAX);
-                    continue;
-                case "MISC_CHECK misc_dynamic":
-                    miscDynamic = true;
-                    continue;
-                case "MISC_CHECK user":
-                    if (account(n)) {
-                        user = n.arg(0).text();
-                        group = n.args().size() > 1 ? n.arg(1).text() : null;
-                    }
-                    continue;
-                case "UDP_CHECK payload":
-                    payload = hex(n, 0, false);
-                    continue;
-                case "UDP_CHECK require_reply":
-                    requireReply = true;
-                    replyPattern = n.args().isEmpty() ? null : hex(n, 0, true);
-                    continue;
-                case "UDP_CHECK min_reply_length":
-                    minReply = v.int32(n, 0, 0, 65535);
-                    continue;
-                case "UDP_CHECK max_reply_length":
-                    maxReply = v.int32(n, 0, 0, 65535);
-                    continue;
-                case "FILE_CHECK track_file":
-                case "FILE_CHECK file":
-                    trackFile = v.string(n, 0, "a track_file name");
-                    continue;
-                case "FILE_CHECK weight":
-                    fileWeight = v.int32(n, 0, -2147483647L, 2147483647L);
-                    if (n.args().size() > 1) {
-                        if (n.arg(1).text().equals("reverse")) {
-                            fileReverse = true;
-                        } else {
-                            problems.invalid(n.keyword(), n.arg(1), "reverse or nothing");
-                        }
-                    }
-                    continue;
-                case "FILE_CHECK dynamic":
-                    fileDynamic = true;
-                    continue;
-                case "BFD_CHECK name":
-                    bfdName = v.string(n, 0, "a bfd_instance name");
-                    continue;
-                case "BFD_CHECK alpha":
-                    common.alpha = v.bool(n, 0);
-                    continue;
-                default:
-                    break;
-            }
-            if (n.name().equals("nb_get_retry")) {
-                problems.warning(n.keyword(), Preconditions.message(type, n.name(), "retry; keepalived 2.2 only knows nb_get_retry in HTTP_GET/SSL_GET")
-                        + " - ignored, as keepalived does");
-                continue;
-            }
-            unknown(n, type);
-        }
-        CheckOptions o = common.options();
-        switch (type) {
-            case "TCP_CHECK":
-                return new TcpCheck(o);
-            case "PING_CHECK":
-                return new PingCheck(o);
-            case "HTTP_GET":
-            case "SSL_GET":
-                return new HttpCheck(type.equals("SSL_GET"), o, httpProtocol, fastRecovery, sni, virtualhost, urls);
-            case "SMTP_CHECK":
-                return new SmtpCheck(o, heloName);
-            case "DNS_CHECK":
-                return new DnsCheck(o, dnsType, dnsName);
-            case "MISC_CHECK":
-                if (miscPath == null) {
-                    problems.error(c.keyword(), "MISC_CHECK: missing misc_path (expected: misc_path COMMAND in the block)");
-                    return null;
-                }
-                scriptSites.add(new ScriptSite(miscAt, "MISC_CHECK", miscPath, user, group));
-                return new MiscCheck(o, miscPath, miscTimeout, miscDynamic, user, group);
-            case "UDP_CHECK":
-                return new UdpCheck(o, payload, requireReply, replyPattern, minReply, maxReply);
-            case "FILE_CHECK":
-                if (trackFile == null) {
-                    problems.error(c.keyword(), "FILE_CHECK: missing track_file (expected: track_file NAME in the block)");
-                    return null;
-                }
-                return new FileCheck(o, trackFile, fileWeight, fileReverse, fileDynamic);
-            default:
-                if (bfdName == null) {
-                    problems.error(c.keyword(), "BFD_CHECK: missing name (expected: name BFD_INSTANCE in the block)");
-                    return null;
-                }
-                return new BfdCheck(o, bfdName);
-        }
+        scriptSites.add(new ScriptSite(m.pathAt, "MISC_CHECK", m.path, m.user, m.group));
+        return new MiscCheck(m.options(), m.path, m.timeout, m.dynamic, m.user, m.group);
+    }
+
+    static boolean isChecker(String name) {
+        return CHECKERS.containsKey(name);
+    }
+
+    private CheckerConfig checker(Node c) {
+        return block(c) ? CHECKERS.get(c.name()).read(this, c) : null;
     }
 
     private String hex(Node n, int from, boolean wildcards) {

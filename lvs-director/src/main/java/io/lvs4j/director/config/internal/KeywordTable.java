@@ -24,10 +24,10 @@ final class KeywordTable<B extends KeywordTable.BlockBuilder> {
     }
 
     private final String block;
-    private final Map<String, Handler<B>> handlers;
+    private final Map<String, Handler<? super B>> handlers;
     private final Handler<B> fallback;
 
-    private KeywordTable(String block, Map<String, Handler<B>> handlers, Handler<B> fallback) {
+    private KeywordTable(String block, Map<String, Handler<? super B>> handlers, Handler<B> fallback) {
         this.block = block;
         this.handlers = Map.copyOf(handlers);
         this.fallback = fallback;
@@ -40,7 +40,7 @@ final class KeywordTable<B extends KeywordTable.BlockBuilder> {
 
     /** Reads {@code n}, a statement of the block, into {@code b}. */
     void bind(Binder binder, B b, Node n) {
-        Handler<B> h = handlers.get(n.name());
+        Handler<? super B> h = handlers.get(n.name());
         if (h == null) {
             if (fallback != null) {
                 fallback.bind(binder, b, n);
@@ -60,7 +60,7 @@ final class KeywordTable<B extends KeywordTable.BlockBuilder> {
 
     static final class Builder<B extends BlockBuilder> {
         private final String block;
-        private final Map<String, Handler<B>> handlers = new LinkedHashMap<>();
+        private final Map<String, Handler<? super B>> handlers = new LinkedHashMap<>();
         private Handler<B> fallback;
 
         private Builder(String block) {
@@ -68,12 +68,23 @@ final class KeywordTable<B extends KeywordTable.BlockBuilder> {
         }
 
         /** {@code handler} reads each of {@code keywords} (synonyms share one). */
-        Builder<B> on(Handler<B> handler, String... keywords) {
+        Builder<B> on(Handler<? super B> handler, String... keywords) {
             for (String k : keywords) {
                 if (handlers.put(k, handler) != null) {
                     throw new IllegalStateException(block + ": " + k + " given twice");
                 }
             }
+            return this;
+        }
+
+        /** {@code handler} reads each of {@code keywords}. */
+        Builder<B> on(Handler<? super B> handler, java.util.Collection<String> keywords) {
+            return on(handler, keywords.toArray(new String[0]));
+        }
+
+        /** Every keyword of {@code shared} (a table of a block this one extends), read by its handler. */
+        Builder<B> include(KeywordTable<? super B> shared) {
+            shared.handlers.forEach((k, h) -> on(h, k));
             return this;
         }
 
