@@ -165,7 +165,7 @@ public final class Director implements AutoCloseable {
         HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
                 .checkListener(events::onCheck).scriptPolicy(b.scriptPolicy);
         if (b.netns != null) {
-            mb.scriptNamespace(b.netns); // MISC_CHECK programs run in the director's namespace
+            mb.namespace(b.netns); // MISC_CHECK programs and PING_CHECK sockets: in the director's namespace
         }
         if (b.checkRuntime != null) {
             mb.runtime(b.checkRuntime);

@@ -99,8 +99,9 @@ final class KeepalivedMapping {
     /**
      * The services; {@code quorum_up}/{@code quorum_down} become hooks running the command
      * ({@code commands}), each real server's {@code notify_up}/{@code notify_down} goes into
-     * {@code notifies} (service key, endpoint), and PING_CHECK's socket is in the network namespace
-     * {@code netns} (null: this process's).
+     * {@code notifies} (service key, endpoint). {@code netns} (null: this process's) no longer
+     * changes the mapping (PING_CHECK's socket follows the monitor's namespace); it goes when this
+     * mapping moves to the reader.
      */
     static List<ServiceHealth> services(KeepalivedConfig c, java.util.function.BiConsumer<ServiceKey, String> commands,
             Map<ServiceKey, Map<String, Notify>> notifies, String netns) {
@@ -282,7 +283,7 @@ final class KeepalivedMapping {
                 b.inhibitOnFailure(r); // the real server's own setting, else the virtual server's
             }
             for (CheckerConfig cc : rc.checkers()) {
-                b.check(r, CheckerMapping.check(cc, ssl, netns),
+                b.check(r, CheckerMapping.check(cc, ssl),
                         CheckerMapping.policy(cc.options(), rc, vs));
             }
         }
