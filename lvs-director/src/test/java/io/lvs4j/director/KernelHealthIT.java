@@ -129,7 +129,7 @@ class KernelHealthIT {
                 + "echo '== end'\n"
                 + "kill ${web[@]} 2>/dev/null; wait 2>/dev/null\n"
                 + "for n in cl rs1 rs2; do ip netns del $n; done\n";
-        LabResult r = lab.run(Duration.ofMinutes(3), script);
+        LabResult r = lab.run(Duration.ofMinutes(4), script); // about 3 at a load of 4 to 8 on 2 cores
         out = r.stdout() + "\n-- stderr:\n" + r.stderr();
         r.requireSuccess();
     }
