@@ -9,6 +9,5 @@ module io.lvs4j.director {
     exports io.lvs4j.director;
     exports io.lvs4j.director.config;
     exports io.lvs4j.director.ipvsadm;
-    exports io.lvs4j.director.backend;
     exports io.lvs4j.director.host;
 }

@@ -169,7 +169,7 @@ public final class RunCommand implements Callable<Integer> {
         EventFeed feed = httpAddress == null ? null : new EventFeed(EVENTS_KEPT);
         Director.Builder b;
         try {
-            mapper = netns == null ? KeepalivedMapper.create() : KeepalivedMapper.inNamespace(netns);
+            mapper = KeepalivedMapper.create(); // every check, PING_CHECK too, runs in the director's netns
             b = Director.builder().config(mapper.map(c)).drainTimeout(Duration.ofSeconds(drainSeconds))
                     .keepRulesOnClose(keepRules)
                     .repairInterval(Duration.ofSeconds(repairSeconds))

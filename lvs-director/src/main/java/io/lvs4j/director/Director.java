@@ -163,7 +163,7 @@ public final class Director implements AutoCloseable {
         HealthMonitor.Builder mb = HealthMonitor.builder().scheduler(loop).listener(this::onHealth)
                 .checkListener(events::onCheck).scriptPolicy(config.scriptPolicy());
         if (b.netns != null) {
-            mb.scriptNamespace(b.netns); // MISC_CHECK programs run in the director's namespace
+            mb.namespace(b.netns); // MISC_CHECK programs and PING_CHECK sockets: in the director's namespace
         }
         if (b.checkRuntime != null) {
             mb.runtime(b.checkRuntime);
@@ -736,8 +736,8 @@ public final class Director implements AutoCloseable {
          * Runs in the network namespace {@code /run/netns/NAME}: the IPVS table, VRRP sockets and
          * VIPs there, and the health checks (every check's socket, MISC_CHECK's processes, PING_CHECK's
          * socket), whose threads enter the namespace; unless a {@link #checkRuntime} is given, whose
-         * threads are used as they are. (A PING_CHECK opens its own socket in the namespace its
-         * checker was built for: a keepalived.conf's, as its {@code KeepalivedMapper.inNamespace} says.)
+         * threads are used as they are (PING_CHECK's socket and MISC_CHECK's processes follow the
+         * namespace in either case).
          */
         public Builder netns(String name) {
             Preconditions.checkNotNull(name, "netns");

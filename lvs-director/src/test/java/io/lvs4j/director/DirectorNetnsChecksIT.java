@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.lvs4j.ServiceKey;
 import io.lvs4j.director.config.KeepalivedConfig;
-import io.lvs4j.director.config.KeepalivedMapper;
 import io.lvs4j.director.config.ReadOptions;
 import io.lvs4j.health.HealthEvent;
 import io.lvs4j.lab.NetnsLab;
@@ -161,7 +160,7 @@ class DirectorNetnsChecksIT {
         inNamespace.put("MISC_CHECK", tcp(82));
         inNamespace.put("PING_CHECK", tcp(83));
         ServiceKey dns = ServiceKey.of(io.lvs4j.Protocol.UDP, "192.0.2.50", 53);
-        DirectorConfig mapped = KeepalivedMapper.inNamespace(NS).map(c); // PING_CHECK's socket there too
+        DirectorConfig mapped = c.toDirectorConfig(); // PING_CHECK's socket in the director's netns, as every check
         try (Director d = Director.builder().config(mapped).netns(NS).ipvs(table).listener(e -> {
             if (e instanceof DirectorEvent.Health h) {
                 health.add(h.event());

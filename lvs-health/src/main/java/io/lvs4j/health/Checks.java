@@ -88,6 +88,18 @@ public final class Checks {
         return new FileBuilder(Preconditions.checkNotNull(trackFile, "track_file"));
     }
 
+    /**
+     * {@code PING_CHECK}: one ICMP (IPv4) or ICMPv6 (IPv6) echo request to the real server's
+     * address, up when its reply comes within the connect timeout; no port involved. It needs the
+     * process's group in the network namespace's {@code net.ipv4.ping_group_range} (root and IPv6
+     * too); when that is refused the check is down with {@link FailureReason#IO_ERROR} and a reason
+     * saying how to allow it. {@link io.lvs4j.netlink.IcmpEcho#isAvailable(java.net.StandardProtocolFamily)}
+     * tells beforehand. The socket belongs to the monitor's namespace ({@link HealthMonitor.Builder#namespace}).
+     */
+    public static PingBuilder ping() {
+        return new PingBuilder();
+    }
+
     /** The common part of the check builders. */
     public abstract static class Builder<B extends Builder<B>> {
         Builder() {}
@@ -517,6 +529,72 @@ public final class Checks {
         public Check build() {
             String h = helo;
             return new NetworkCheck(target(), e -> SmtpChecker.of(e, h), "SMTP_CHECK");
+        }
+    }
+
+    /**
+     * Builds a {@code PING_CHECK}: keepalived's {@code connect_ip} and {@code connect_timeout}.
+     * keepalived's PING_CHECK ignores {@code connect_port}, {@code bindto}, {@code bind_port} and
+     * {@code bind_interface}; this builder has none.
+     */
+    public static final class PingBuilder extends Builder<PingBuilder> {
+        private InetAddress connectIp;
+        private Duration connectTimeout = Endpoint.DEFAULT_CONNECT_TIMEOUT;
+
+        PingBuilder() {}
+
+        /** Ping this address instead of the real server's ({@code connect_ip}). */
+        public PingBuilder connectIp(InetAddress address) {
+            this.connectIp = Preconditions.checkNotNull(address, "connect_ip");
+            return this;
+        }
+
+        /** Ping this address literal instead of the real server's ({@code connect_ip}). */
+        public PingBuilder connectIp(String address) {
+            this.connectIp = Addresses.parse(address, "connect_ip");
+            return this;
+        }
+
+        /** How long the echo reply may take ({@code connect_timeout}, default 5 s): 1 ns..1 h. */
+        public PingBuilder connectTimeout(Duration timeout) {
+            this.connectTimeout = Endpoint.checkTimeout(timeout, "connect_timeout");
+            return this;
+        }
+
+        @Override
+        public Check build() {
+            return new PingCheck(connectIp, connectTimeout);
+        }
+    }
+
+    /** PING_CHECK of the real server's address or {@code connect_ip}: no port involved. */
+    private static final class PingCheck implements Check {
+        private final InetAddress connectIp;
+        private final Duration timeout;
+
+        PingCheck(InetAddress connectIp, Duration timeout) {
+            this.connectIp = connectIp;
+            this.timeout = timeout;
+        }
+
+        @Override
+        public Checker checker(InetAddress address, int port, CheckPolicy policy) {
+            return PingChecker.of(connectIp != null ? connectIp : Preconditions.checkNotNull(address, "address"), timeout);
+        }
+
+        @Override
+        public boolean needsPort() {
+            return false;
+        }
+
+        @Override
+        public String describe() {
+            return "PING_CHECK";
+        }
+
+        @Override
+        public String toString() {
+            return connectIp == null ? describe() : describe() + " connect_ip " + connectIp.getHostAddress();
         }
     }
 

@@ -61,7 +61,7 @@ public final class HealthMonitor implements AutoCloseable {
     private final CheckRuntime ownedRuntime;
     private final MonitorScripts scripts;
 
-    private interface ScriptsContext extends CheckContext, MonitorScripts.Context {}
+    private interface MonitorContext extends CheckContext, MonitorScripts.Context, PingChecker.Context {}
     private final Scheduler timer;
     private final Ticker ticker;
     private final DoubleSupplier random;
@@ -87,12 +87,18 @@ public final class HealthMonitor implements AutoCloseable {
         this.ownedRuntime = b.context == null ? CheckRuntime.create() : null;
         CheckContext base = b.context == null ? ownedRuntime : b.context;
         this.ticker = b.scheduler == null ? base.ticker() : b.scheduler;
-        MonitorScripts scripts = new MonitorScripts(b.scriptPolicy, b.scriptNamespace);
+        MonitorScripts scripts = new MonitorScripts(b.scriptPolicy, b.namespace);
         this.scripts = scripts;
-        this.context = new ScriptsContext() {
+        String namespace = b.namespace;
+        this.context = new MonitorContext() {
             @Override
             public MonitorScripts scripts() {
                 return scripts;
+            }
+
+            @Override
+            public String namespace() {
+                return namespace;
             }
 
             @Override
@@ -848,7 +854,7 @@ public final class HealthMonitor implements AutoCloseable {
         private final List<ServiceHealth> services = new ArrayList<>();
         private final java.util.Set<io.lvs4j.ServiceKey> keys = new java.util.HashSet<>();
         private ScriptPolicy scriptPolicy = ScriptPolicy.defaults();
-        private String scriptNamespace;
+        private String namespace;
 
         private Builder() {}
 
@@ -861,11 +867,15 @@ public final class HealthMonitor implements AutoCloseable {
             return this;
         }
 
-        /** MISC_CHECK programs run in the network namespace {@code /run/netns/NAME} (default: this process's). */
-        public Builder scriptNamespace(String netns) {
+        /**
+         * MISC_CHECK programs run, and PING_CHECK's ICMP sockets are opened, in the network
+         * namespace {@code /run/netns/NAME} (default: this process's). The other checks' sockets
+         * belong to the namespace of the runtime's threads ({@link CheckRuntime#create(int, Runnable)}).
+         */
+        public Builder namespace(String netns) {
             Preconditions.checkNotNull(netns, "netns");
             Preconditions.checkArgument(!netns.isEmpty() && !netns.contains("/"), "netns", netns, "a namespace name");
-            this.scriptNamespace = netns;
+            this.namespace = netns;
             return this;
         }
 

@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lvs4j.RealServer;
 import io.lvs4j.VirtualService;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** {@link Checks}' builders, and checks given once for every real server of a service, their ports resolved. */
@@ -219,5 +223,101 @@ class ChecksTest {
                 .hasMessage("check: null (expected: non-null)");
         assertThatThrownBy(() -> ServiceHealth.builder(web).check(Checks.tcp(), null))
                 .hasMessage("policy: null (expected: non-null)");
+    }
+
+    @Test
+    void ping_defaults_realServersAddressAndKeepalivedsTimeout() throws Exception {
+        Check c = Checks.ping().build();
+        PingChecker p = (PingChecker) c.checker(InetAddress.getByName("10.0.0.1"), 80, POLICY);
+        assertThat(p.target()).isEqualTo(InetAddress.getByName("10.0.0.1"));
+        assertThat(p.timeout()).isEqualTo(Duration.ofSeconds(5)); // keepalived's connect_timeout
+        assertThat(p.describe()).isEqualTo("PING_CHECK 10.0.0.1");
+        assertThat(c.needsPort()).isFalse();
+        assertThat(c.connectPort()).isZero();
+        assertThat(c.describe()).isEqualTo("PING_CHECK");
+    }
+
+    @Test
+    void ping_connectIpAndTimeout_boundForEveryRealServer() throws Exception {
+        Check c = Checks.ping().connectIp("2001:db8::7").connectTimeout(Duration.ofMillis(1500)).build();
+        PingChecker p = (PingChecker) c.checker(InetAddress.getByName("10.0.0.1"), 80, POLICY);
+        assertThat(p.target()).isEqualTo(InetAddress.getByName("2001:db8::7"));
+        assertThat(p.timeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.checker(InetAddress.getByName("10.0.0.2"), 81, POLICY)).isEqualTo(p); // one target: run once
+        assertThat(Checks.ping().connectIp(InetAddress.getByName("10.0.0.9")).build()
+                .checker(InetAddress.getByName("10.0.0.1"), 80, POLICY).describe()).isEqualTo("PING_CHECK 10.0.0.9");
+        assertThat(Checks.ping().build().checker(InetAddress.getByName("2001:db8::7"), 80, POLICY))
+                .isNotEqualTo(p); // another timeout
+    }
+
+    @Test
+    void ping_fwmarkRealServersWithoutPort_eachPingedAtItsAddress() {
+        VirtualService fwm = VirtualService.fwmark(7).realServer(RealServer.of("10.0.0.1").build())
+                .realServer(RealServer.of("10.0.0.2", 443).build()).build();
+        ServiceHealth sh = ServiceHealth.builder(fwm).check(Checks.ping(), POLICY).build();
+        assertThat(targets(sh)).containsExactly("10.0.0.1:0 PING_CHECK 10.0.0.1", "10.0.0.2:443 PING_CHECK 10.0.0.2");
+    }
+
+    @Test
+    void ping_builderReusedAfterwards_theCheckKeepsWhatItWasGiven() throws Exception {
+        Checks.PingBuilder b = Checks.ping().connectTimeout(Duration.ofSeconds(2));
+        Check c = b.build();
+        b.connectIp("10.0.0.9").connectTimeout(Duration.ofSeconds(3));
+        PingChecker p = (PingChecker) c.checker(InetAddress.getByName("10.0.0.1"), 0, POLICY);
+        assertThat(p.target()).isEqualTo(InetAddress.getByName("10.0.0.1"));
+        assertThat(p.timeout()).isEqualTo(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void ping_badArguments_failAtOnceNamingTheSetting() {
+        assertThatThrownBy(() -> Checks.ping().connectIp((InetAddress) null))
+                .isInstanceOf(NullPointerException.class).hasMessage("connect_ip: null (expected: non-null)");
+        assertThatThrownBy(() -> Checks.ping().connectIp("example.com"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("connect_ip: \"example.com\" (expected: ");
+        assertThatThrownBy(() -> Checks.ping().connectTimeout(null))
+                .isInstanceOf(NullPointerException.class).hasMessage("connect_timeout: null (expected: non-null)");
+        assertThatThrownBy(() -> Checks.ping().connectTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("connect_timeout: PT0S (expected: 1 ns..1 h)");
+        assertThatThrownBy(() -> Checks.ping().connectTimeout(Duration.ofMillis(-1)))
+                .hasMessage("connect_timeout: PT-0.001S (expected: 1 ns..1 h)");
+        assertThatThrownBy(() -> Checks.ping().connectTimeout(Duration.ofHours(1).plusNanos(1)))
+                .hasMessage("connect_timeout: PT1H0.000000001S (expected: 1 ns..1 h)");
+        assertThatThrownBy(() -> Checks.ping().build().checker(null, 80, POLICY))
+                .hasMessage("address: null (expected: non-null)");
+    }
+
+    @Test
+    void ping_monitorWithANamespace_handsItsChecksThatNamespace() {
+        RealServer rs = RealServer.of("10.0.0.1", 80).build();
+        VirtualService web = VirtualService.tcp("192.0.2.10", 80).realServer(rs).build();
+        assertThat(namespacesSeen(HealthMonitor.builder().namespace("blue"), web, rs)).containsOnly("blue");
+        assertThat(namespacesSeen(HealthMonitor.builder(), web, rs)).containsOnly("this process's");
+        assertThatThrownBy(() -> HealthMonitor.builder().namespace("a/b"))
+                .hasMessage("netns: \"a/b\" (expected: a namespace name)");
+    }
+
+    /** The namespaces the monitor's checks were handed, in its first 12 s. */
+    private static List<String> namespacesSeen(HealthMonitor.Builder b, VirtualService web, RealServer rs) {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Checker probe = new Checker() {
+            @Override
+            public CompletionStage<CheckResult> check(CheckContext context) {
+                seen.add(context instanceof PingChecker.Context c
+                        ? (c.namespace() == null ? "this process's" : c.namespace()) : "no namespace handed");
+                return CompletableFuture.completedFuture(CheckResult.up(1));
+            }
+
+            @Override
+            public String describe() {
+                return "probe";
+            }
+        };
+        FakeClock clock = new FakeClock();
+        try (HealthMonitor m = b.scheduler(clock).random(() -> 0.5)
+                .service(ServiceHealth.builder(web).check(rs, probe, POLICY).build()).build().start()) {
+            clock.advance(Duration.ofSeconds(12));
+        }
+        assertThat(seen).isNotEmpty();
+        return seen;
     }
 }

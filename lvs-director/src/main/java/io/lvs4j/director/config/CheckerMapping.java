@@ -1,23 +1,19 @@
 package io.lvs4j.director.config;
 
-import io.lvs4j.director.backend.PingChecker;
 import io.lvs4j.health.Check;
 import io.lvs4j.health.CheckPolicy;
-import io.lvs4j.health.Checker;
 import io.lvs4j.health.Checks;
-import io.lvs4j.health.Endpoint;
 import io.lvs4j.health.HttpChecker;
 import io.lvs4j.health.HttpUrlCheck;
 import io.lvs4j.health.MiscChecker;
 import io.lvs4j.internal.Preconditions;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
  * The one mapping from keepalived.conf's checker blocks ({@link CheckerConfig}) onto lvs-health's
- * builders: each block becomes a {@link Check} ({@link Checks}; PING_CHECK lvs-director's
- * {@link PingChecker}) and its timing a {@link CheckPolicy}. Every type lvs4j can check:
+ * builders: each block becomes a {@link Check} ({@link Checks}) and its timing a
+ * {@link CheckPolicy}. Every type lvs4j can check:
  * <ul>
  *   <li>TCP_CHECK, HTTP_GET, SSL_GET, UDP_CHECK, DNS_CHECK, SMTP_CHECK: {@code connect_ip} and
  *       {@code connect_port} (default: the real server's), {@code bindto} with {@code bind_port}
@@ -48,35 +44,19 @@ public final class CheckerMapping {
     }
 
     /**
-     * The check of a checker block for a director in the network namespace {@code /run/netns/NETNS}:
-     * PING_CHECK opens its socket there; the other checks create their sockets on the check
-     * runtime's threads, which the director puts in the namespace.
-     */
-    public static Check check(CheckerConfig config, String netns) {
-        Preconditions.checkNotNull(config, "checker");
-        Preconditions.checkNotNull(netns, "netns");
-        return map(config, netns);
-    }
-
-    /**
      * The check of a checker block, an SSL_GET presenting the client certificate of the
-     * configuration's {@code SSL} block ({@code ssl} null: none), in the network namespace
-     * {@code /run/netns/NETNS} ({@code netns} null: this process's).
+     * configuration's {@code SSL} block ({@code ssl} null: none).
      *
      * <p>As in keepalived 2.2.7, SSL_GET does not verify the server's certificate: the block's
      * {@code ca} is read (a file that cannot be read is refused) but no certificate is checked
      * against it; the reader warns about it.
      */
-    public static Check check(CheckerConfig config, SslConfig ssl, String netns) {
+    public static Check check(CheckerConfig config, SslConfig ssl) {
         Preconditions.checkNotNull(config, "checker");
-        return map(config, ssl, netns);
+        return map(config, ssl);
     }
 
-    private static Check map(CheckerConfig config, String netns) {
-        return map(config, null, netns);
-    }
-
-    private static Check map(CheckerConfig config, SslConfig ssl, String netns) {
+    private static Check map(CheckerConfig config, SslConfig ssl) {
         CheckOptions o = config.options();
         if (config instanceof TcpCheck) {
             return network(Checks.tcp(), o).build();
@@ -141,8 +121,14 @@ public final class CheckerMapping {
             }
             return b.build();
         } else if (config instanceof PingCheck) {
-            return new Ping(o.connectIp(), o.connectTimeout() != null ? o.connectTimeout()
-                    : Endpoint.DEFAULT_CONNECT_TIMEOUT, netns);
+            Checks.PingBuilder b = Checks.ping();
+            if (o.connectIp() != null) {
+                b.connectIp(o.connectIp());
+            }
+            if (o.connectTimeout() != null) {
+                b.connectTimeout(o.connectTimeout());
+            }
+            return b.build();
         }
         throw Preconditions.invalid("checker", config.type().keyword(),
                 "one of TCP_CHECK, HTTP_GET, SSL_GET, MISC_CHECK, UDP_CHECK, DNS_CHECK, SMTP_CHECK, FILE_CHECK, "
@@ -294,39 +280,5 @@ public final class CheckerMapping {
             b.url(ub.build());
         }
         return b;
-    }
-
-    /** PING_CHECK of the real server's address or {@code connect_ip}: no port involved. */
-    private static final class Ping implements Check {
-        private final InetAddress connectIp;
-        private final Duration timeout;
-        private final String netns;
-
-        Ping(InetAddress connectIp, Duration timeout, String netns) {
-            this.connectIp = connectIp;
-            this.timeout = timeout;
-            this.netns = netns;
-        }
-
-        @Override
-        public Checker checker(InetAddress address, int port, CheckPolicy policy) {
-            InetAddress target = connectIp != null ? connectIp : Preconditions.checkNotNull(address, "address");
-            return netns == null ? PingChecker.of(target, timeout) : PingChecker.of(target, timeout, netns);
-        }
-
-        @Override
-        public boolean needsPort() {
-            return false;
-        }
-
-        @Override
-        public String describe() {
-            return "PING_CHECK";
-        }
-
-        @Override
-        public String toString() {
-            return describe();
-        }
     }
 }

@@ -20,23 +20,16 @@ import io.lvs4j.internal.Preconditions;
  * <p>Thread-safe: each {@link #map} is one step.
  */
 public final class KeepalivedMapper {
-    private final String netns;
     private KeepalivedMapping.Mapped last = KeepalivedMapping.Mapped.NONE;
 
-    private KeepalivedMapper(String netns) {
-        this.netns = netns;
-    }
+    private KeepalivedMapper() {}
 
-    /** A mapper whose PING_CHECKs use this process's network namespace. */
+    /**
+     * A mapper with no last mapping. Its checks have no namespace of their own: every check,
+     * PING_CHECK's socket included, runs in the director's ({@code Director.Builder.netns}).
+     */
     public static KeepalivedMapper create() {
-        return new KeepalivedMapper(null);
-    }
-
-    /** A mapper whose PING_CHECKs open their sockets in the network namespace {@code /run/netns/NAME}. */
-    public static KeepalivedMapper inNamespace(String name) {
-        Preconditions.checkNotNull(name, "netns");
-        Preconditions.checkArgument(!name.isEmpty() && !name.contains("/"), "netns", name, "a namespace name");
-        return new KeepalivedMapper(name);
+        return new KeepalivedMapper();
     }
 
     /**
@@ -48,7 +41,7 @@ public final class KeepalivedMapper {
      */
     public synchronized DirectorConfig map(KeepalivedConfig config) {
         Preconditions.checkNotNull(config, "config");
-        last = KeepalivedMapping.map(config, netns, last);
+        last = KeepalivedMapping.map(config, last);
         return last.config();
     }
 }

@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.lvs4j.RealServer;
 import io.lvs4j.VirtualService;
-import io.lvs4j.director.backend.PingChecker;
 import io.lvs4j.health.Check;
 import io.lvs4j.health.CheckPolicy;
+import io.lvs4j.health.Checker;
+import io.lvs4j.health.Checks;
 import io.lvs4j.health.HttpChecker;
 import io.lvs4j.health.HttpUrlCheck;
 import io.lvs4j.health.MiscChecker;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * keepalived.conf's checker blocks mapped onto lvs-health's checks and policies: every type in
- * one place, PING_CHECK lvs-director's, BFD_CHECK refused.
+ * one place, BFD_CHECK refused.
  */
 class CheckerMappingTest {
     static final RealServer RS = RealServer.of("192.0.2.21", 8080).masquerade().build();
@@ -128,21 +129,21 @@ class CheckerMappingTest {
     @Test
     void check_sslBlockClientCertificate_isRead_aMissingFileRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String cert = dir.resolve("client.pem").toString();
-        assertThatThrownBy(() -> CheckerMapping.check(SSL_GET, new SslConfig(null, null, cert, dir.resolve("key.pem").toString()), null))
+        assertThatThrownBy(() -> CheckerMapping.check(SSL_GET, new SslConfig(null, null, cert, dir.resolve("key.pem").toString())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("certificate: \"" + cert + " with key ");
     }
 
     @Test
     void check_sslBlockCa_isRead_aMissingFileRefused(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         String ca = dir.resolve("ca.pem").toString();
-        assertThatThrownBy(() -> CheckerMapping.check(SSL_GET, new SslConfig(null, ca, null, null), null))
+        assertThatThrownBy(() -> CheckerMapping.check(SSL_GET, new SslConfig(null, ca, null, null)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("ca: \"" + ca + "\" (expected: a readable PEM file");
     }
 
     @Test
     void check_sslBlock_httpGetUnaffected(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         HttpCheck plain = new HttpCheck(false, CheckOptions.NONE, null, null, false, null, SSL_GET.urls());
-        assertThat(CheckerMapping.check(plain, new SslConfig(null, null, dir.resolve("no.pem").toString(), "k"), null)
+        assertThat(CheckerMapping.check(plain, new SslConfig(null, null, dir.resolve("no.pem").toString(), "k"))
                 .describe()).startsWith("HTTP_GET");
     }
 
@@ -182,14 +183,13 @@ class CheckerMappingTest {
     }
 
     @Test
-    void check_pingCheckWithoutOptions_realServerAddressAndKeepalivedDefaults() {
+    void check_pingCheckWithoutOptions_realServerAddressAndKeepalivedDefaults() throws Exception {
         ServiceHealth.RealServerCheck c = bound(new PingCheck(CheckOptions.NONE));
-        PingChecker p = (PingChecker) c.checker();
-        assertThat(p.target().getHostAddress()).isEqualTo("192.0.2.21");
-        assertThat(p.timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.checker()).isEqualTo(Checks.ping().connectTimeout(Duration.ofSeconds(5)).build()
+                .checker(InetAddress.getByName("192.0.2.21"), 0, CheckPolicy.DEFAULT));
         assertThat(c.realServer()).isEqualTo(RS);
         assertThat(c.policy()).isEqualTo(CheckPolicy.DEFAULT);
-        assertThat(p.describe()).isEqualTo("PING_CHECK 192.0.2.21");
+        assertThat(c.checker().describe()).isEqualTo("PING_CHECK 192.0.2.21");
     }
 
     @Test
@@ -197,9 +197,9 @@ class CheckerMappingTest {
         ServiceHealth.RealServerCheck c = bound(new PingCheck(options(InetAddress.getByName("198.51.100.7"), 9999,
                 InetAddress.getByName("192.0.2.1"), Duration.ofMillis(1500), 4, Duration.ofSeconds(2),
                 Duration.ofSeconds(10))));
-        PingChecker p = (PingChecker) c.checker();
-        assertThat(p.target().getHostAddress()).isEqualTo("198.51.100.7");
-        assertThat(p.timeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(c.checker()).isEqualTo(Checks.ping().connectIp("198.51.100.7").connectTimeout(Duration.ofMillis(1500))
+                .build().checker(InetAddress.getByName("192.0.2.99"), 1, CheckPolicy.DEFAULT));
+        assertThat(c.checker().describe()).isEqualTo("PING_CHECK 198.51.100.7");
         assertThat(c.policy().fall()).isEqualTo(5); // retry 4: down after 5 failures in a row
         assertThat(c.policy().fastInterval()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.policy().interval()).isEqualTo(Duration.ofSeconds(10));
@@ -207,9 +207,8 @@ class CheckerMappingTest {
 
     @Test
     void check_pingCheckOfIpv6RealServer_ipv6Target() throws Exception {
-        PingChecker p = (PingChecker) CheckerMapping.check(new PingCheck(CheckOptions.NONE))
+        Checker p = CheckerMapping.check(new PingCheck(CheckOptions.NONE))
                 .checker(InetAddress.getByName("2001:db8::21"), 80, CheckPolicy.DEFAULT);
-        assertThat(p.target()).isInstanceOf(java.net.Inet6Address.class);
         assertThat(p.describe()).isEqualTo("PING_CHECK 2001:db8:0:0:0:0:0:21");
     }
 
@@ -241,8 +240,7 @@ class CheckerMappingTest {
     @Test
     void check_nulls_namedErrors() {
         assertThatThrownBy(() -> CheckerMapping.check(null)).hasMessageStartingWith("checker: ");
-        assertThatThrownBy(() -> CheckerMapping.check(new PingCheck(CheckOptions.NONE), null))
-                .hasMessageStartingWith("netns: ");
+        assertThatThrownBy(() -> CheckerMapping.check(null, null)).hasMessageStartingWith("checker: ");
         assertThatThrownBy(() -> CheckerMapping.policy(null)).hasMessageStartingWith("options: ");
     }
 

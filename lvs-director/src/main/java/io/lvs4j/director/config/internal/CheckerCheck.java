@@ -48,7 +48,7 @@ public final class CheckerCheck {
                     }
                     Check check;
                     try {
-                        check = CheckerMapping.check(cc, c.ssl(), null);
+                        check = CheckerMapping.check(cc, c.ssl());
                         CheckerMapping.policy(cc.options(), rs, vs);
                     } catch (IllegalArgumentException e) {
                         problems.error(at, cc.type().keyword() + " " + e.getMessage());

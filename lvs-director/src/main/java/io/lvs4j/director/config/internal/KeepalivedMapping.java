@@ -82,15 +82,14 @@ public final class KeepalivedMapping {
     }
 
     /**
-     * The services with their health settings, in configuration order, PING_CHECK's socket in this
-     * process's network namespace.
+     * The services with their health settings, in configuration order.
      *
      * @throws IllegalArgumentException if a checker cannot be built (BFD_CHECK)
      */
     public static List<ServiceHealth> services(KeepalivedConfig c) {
         List<ServiceHealth> out = new ArrayList<>();
         for (VirtualServerConfig vs : c.virtualServers()) {
-            out.addAll(block(c, vs, null).services());
+            out.addAll(block(c, vs).services());
         }
         return out;
     }
@@ -99,7 +98,7 @@ public final class KeepalivedMapping {
      * What one virtual_server block maps to: its services (one per group member) and their
      * commands ({@code quorum_up}/{@code quorum_down}, the real servers'
      * {@code notify_up}/{@code notify_down}) as settings of a {@link DirectorConfig.Builder}. A pure
-     * function of the block, the groups, the SSL settings and the namespace, so an equal block
+     * function of the block, the groups and the SSL settings, so an equal block
      * under the same groups and SSL settings maps to the same.
      */
     private record Block(List<ServiceHealth> services, List<Consumer<DirectorConfig.Builder>> commands) {}
@@ -112,22 +111,20 @@ public final class KeepalivedMapping {
      */
     public static final class Mapped {
         /** No previous mapping. */
-        public static final Mapped NONE = new Mapped(null, List.of(), null, null, List.of(), List.of(), 0);
+        public static final Mapped NONE = new Mapped(null, List.of(), null, List.of(), List.of(), 0);
 
         private final DirectorConfig config;
         private final List<io.lvs4j.director.config.VirtualServerGroupConfig> groups;
         private final SslConfig ssl;
-        private final String netns;
         private final List<VirtualServerConfig> configs; // the blocks in configuration order
         private final List<Block> blocks; // what each of them mapped to
         private final int mappedBlocks;
 
         private Mapped(DirectorConfig config, List<io.lvs4j.director.config.VirtualServerGroupConfig> groups,
-                SslConfig ssl, String netns, List<VirtualServerConfig> configs, List<Block> blocks, int mappedBlocks) {
+                SslConfig ssl, List<VirtualServerConfig> configs, List<Block> blocks, int mappedBlocks) {
             this.config = config;
             this.groups = groups;
             this.ssl = ssl;
-            this.netns = netns;
             this.configs = configs;
             this.blocks = blocks;
             this.mappedBlocks = mappedBlocks;
@@ -168,15 +165,14 @@ public final class KeepalivedMapping {
     }
 
     /**
-     * Maps {@code c}, PING_CHECK's socket in the network namespace {@code netns} (null: this
-     * process's), taking each virtual_server block equal to one of {@code previous} (same groups,
-     * SSL settings and namespace) from it instead of mapping it again.
+     * Maps {@code c}, taking each virtual_server block equal to one of {@code previous} (same groups
+     * and SSL settings) from it instead of mapping it again.
      *
      * @throws IllegalArgumentException if something in it cannot run (BFD_CHECK, a bad
      *     lvs_sync_daemon, a script user not on this host)
      */
-    public static Mapped map(KeepalivedConfig c, String netns, Mapped previous) {
-        boolean reuse = previous != Mapped.NONE && java.util.Objects.equals(previous.netns, netns)
+    public static Mapped map(KeepalivedConfig c, Mapped previous) {
+        boolean reuse = previous != Mapped.NONE
                 && java.util.Objects.equals(previous.ssl, c.ssl()) && previous.groups.equals(c.virtualServerGroups());
         List<VirtualServerConfig> configs = c.virtualServers();
         List<Block> blocks = new ArrayList<>(configs.size());
@@ -188,7 +184,7 @@ public final class KeepalivedMapping {
             VirtualServerConfig vs = configs.get(i);
             Block block = reuse ? previous.find(configs, i, byValue) : null;
             if (block == null) {
-                block = block(c, vs, netns);
+                block = block(c, vs);
                 mapped++;
             }
             blocks.add(block);
@@ -210,23 +206,23 @@ public final class KeepalivedMapping {
         vrrp.syncGroups().forEach(out::vrrpSyncGroup);
         sync(g, vrrp.instances(), out);
         StrictMode.strictInstances(c).forEach(out::strictFirewall);
-        return new Mapped(out.build(), c.virtualServerGroups(), c.ssl(), netns, configs, blocks, mapped);
+        return new Mapped(out.build(), c.virtualServerGroups(), c.ssl(), configs, blocks, mapped);
     }
 
-    private static Block block(KeepalivedConfig c, VirtualServerConfig vs, String netns) {
+    private static Block block(KeepalivedConfig c, VirtualServerConfig vs) {
         VirtualServerConfig healthy = withoutQuorum(vs);
         List<VirtualService> installed = KeepalivedConfig.ofLvs(c.virtualServerGroups(), List.of(healthy))
                 .virtualServices();
         List<Consumer<DirectorConfig.Builder>> commands = new ArrayList<>();
         List<ServiceHealth> out = new ArrayList<>(installed.size());
         for (VirtualService s : installed) {
-            out.add(health(vs, s, c.ssl(), commands, netns));
+            out.add(health(vs, s, c.ssl(), commands));
         }
         return new Block(List.copyOf(out), List.copyOf(commands));
     }
 
     private static ServiceHealth health(VirtualServerConfig vs, VirtualService s, SslConfig ssl,
-            List<Consumer<DirectorConfig.Builder>> commands, String netns) {
+            List<Consumer<DirectorConfig.Builder>> commands) {
         ServiceHealth.Builder b = ServiceHealth.builder(s);
         ServiceKey key = s.key();
         if (vs.quorumUp() != null) {
@@ -259,7 +255,7 @@ public final class KeepalivedMapping {
                 b.inhibitOnFailure(r); // the real server's own setting, else the virtual server's
             }
             for (CheckerConfig cc : rc.checkers()) {
-                b.check(r, CheckerMapping.check(cc, ssl, netns),
+                b.check(r, CheckerMapping.check(cc, ssl),
                         CheckerMapping.policy(cc.options(), rc, vs));
             }
         }

@@ -36,10 +36,10 @@ class KeepalivedMappingTest {
 
     @Test
     void map_oneWeightChanged_onlyThatBlockMappedOthersSameObjects() throws Exception {
-        KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")), null,
+        KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")),
                 KeepalivedMapping.Mapped.NONE);
 
-        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(1, 7, "198.51.100.1")), null, first);
+        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(1, 7, "198.51.100.1")), first);
 
         assertThat(first.mappedBlocks()).isEqualTo(4);
         assertThat(second.mappedBlocks()).isEqualTo(1);
@@ -63,10 +63,10 @@ class KeepalivedMappingTest {
 
     @Test
     void map_groupChanged_everyBlockMappedAgain() throws Exception {
-        KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")), null,
+        KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")),
                 KeepalivedMapping.Mapped.NONE);
 
-        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.2")), null, first);
+        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.2")), first);
 
         assertThat(second.mappedBlocks()).isEqualTo(4);
         assertThat(second.services().get(0).service().key().toString()).isEqualTo("TCP 198.51.100.2:8080");
@@ -77,11 +77,11 @@ class KeepalivedMappingTest {
     @Test
     void map_blockRemovedInTheMiddle_othersFoundWhereTheyMoved() throws Exception {
         String text = conf(-1, 1, "198.51.100.1");
-        KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(text), null, KeepalivedMapping.Mapped.NONE);
+        KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(text), KeepalivedMapping.Mapped.NONE);
         int from = text.indexOf("virtual_server 192.0.2.2 ");
         String without = text.substring(0, from) + text.substring(text.indexOf("virtual_server 192.0.2.3 "));
 
-        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(without), null, first);
+        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(without), first);
 
         assertThat(second.mappedBlocks()).isZero();
         assertThat(second.services()).hasSize(3);
@@ -92,10 +92,10 @@ class KeepalivedMappingTest {
 
     @Test
     void map_sameConfigurationAgain_nothingMappedSameServices() throws Exception {
-        KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")), null,
+        KeepalivedMapping.Mapped first = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")),
                 KeepalivedMapping.Mapped.NONE);
 
-        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")), null, first);
+        KeepalivedMapping.Mapped second = KeepalivedMapping.map(parse(conf(-1, 1, "198.51.100.1")), first);
 
         assertThat(second.mappedBlocks()).isZero();
         assertThat(second.services()).containsExactlyElementsOf(first.services());
@@ -107,7 +107,7 @@ class KeepalivedMappingTest {
     private static DirectorConfig withQuorumUp(String command) throws Exception {
         String text = "virtual_server 192.0.2.1 80 {\n lb_kind NAT\n protocol TCP\n quorum_up \"" + command + "\"\n"
                 + " real_server 10.0.0.1 80 {\n  weight 1\n }\n}\n";
-        return KeepalivedMapping.map(parse(text), null, KeepalivedMapping.Mapped.NONE).config();
+        return KeepalivedMapping.map(parse(text), KeepalivedMapping.Mapped.NONE).config();
     }
 
     /**

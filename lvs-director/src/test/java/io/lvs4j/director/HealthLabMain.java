@@ -1,9 +1,7 @@
-package io.lvs4j.director.backend;
+package io.lvs4j.director;
 
 import io.lvs4j.RealServer;
 import io.lvs4j.VirtualService;
-import io.lvs4j.director.Director;
-import io.lvs4j.director.DirectorEvent;
 import io.lvs4j.health.CheckPolicy;
 import io.lvs4j.health.CheckRuntime;
 import io.lvs4j.health.Checks;
@@ -22,7 +20,7 @@ import java.util.List;
  * weight 1, each watched by an HTTP_GET (or TCP_CHECK, given once for both) every 500 ms, the
  * kernel's table following the health view; one {@code EVENT epochMillis type endpoint weight}
  * line per health event, until STOPFILE exists (at most 150 s);
- * <li>{@code ping ADDRESS...}: one {@link PingChecker} check (timeout 500 ms) per address,
+ * <li>{@code ping ADDRESS...}: one {@link Checks#ping()} check (timeout 500 ms) per address,
  * {@code PING address UP} or {@code PING address DOWN reason}.
  * </ul>
  */
@@ -46,7 +44,8 @@ public final class HealthLabMain {
     private static void ping(List<String> addresses) throws Exception {
         try (CheckRuntime runtime = CheckRuntime.create()) {
             for (String a : addresses) {
-                var r = PingChecker.of(java.net.InetAddress.getByName(a), Duration.ofMillis(500)).check(runtime)
+                var r = Checks.ping().connectTimeout(Duration.ofMillis(500)).build()
+                        .checker(java.net.InetAddress.getByName(a), 0, CheckPolicy.DEFAULT).check(runtime)
                         .toCompletableFuture().get();
                 System.out.println("PING " + a + " " + (r.isUp() ? "UP" : "DOWN " + r.reason() + " " + r.detail()));
             }

@@ -1,8 +1,5 @@
-package io.lvs4j.director.backend;
+package io.lvs4j.health;
 
-import io.lvs4j.health.CheckContext;
-import io.lvs4j.health.CheckResult;
-import io.lvs4j.health.FailureReason;
 import io.lvs4j.netlink.IcmpEcho;
 import io.lvs4j.table.IpvsException;
 import java.net.InetAddress;

@@ -1,11 +1,10 @@
-package io.lvs4j.director.backend;
+package io.lvs4j.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.lvs4j.health.CheckResult;
-import io.lvs4j.health.CheckRuntime;
-import io.lvs4j.health.FailureReason;
+import io.lvs4j.time.Ticker;
+import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -15,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -27,8 +27,9 @@ import org.junit.jupiter.api.Test;
  * loopback (127.0.0.1, ::1) and to B; down with READ_TIMEOUT to an address on the link nobody
  * holds, UNREACHABLE without a route; EACCES in namespace C whose range is the default; replies
  * forged by a raw-socket responder in B (echo-forger.py) count only with the right source address
- * and sequence number. And in the
- * host's namespace as it is: up if this group is allowed, else a clear reason.
+ * and sequence number. And in the host's namespace as it is: up if this group is allowed, else a
+ * clear reason. The namespace is the one a monitor hands its checks ({@link PingChecker.Context},
+ * {@link HealthMonitor.Builder#namespace}).
  */
 class PingCheckerIT {
     private static final String A = "ping" + ProcessHandle.current().pid() % 100000 + "a";
@@ -77,9 +78,30 @@ class PingCheckerIT {
         }
     }
 
+    /** The runtime as a monitor in network namespace {@code namespace} hands it to its checks. */
+    private record InNamespace(String namespace) implements CheckContext, PingChecker.Context {
+        @Override
+        public EventLoopGroup eventLoop() {
+            return runtime.eventLoop();
+        }
+
+        @Override
+        public Executor blockingExecutor() {
+            return runtime.blockingExecutor();
+        }
+
+        @Override
+        public Ticker ticker() {
+            return runtime.ticker();
+        }
+    }
+
+    private static CompletableFuture<CheckResult> start(String ns, String address, Duration timeout) throws Exception {
+        return PingChecker.of(InetAddress.getByName(address), timeout).check(new InNamespace(ns)).toCompletableFuture();
+    }
+
     private static CheckResult check(String ns, String address, Duration timeout) throws Exception {
-        return PingChecker.of(InetAddress.getByName(address), timeout, ns).check(runtime).toCompletableFuture()
-                .get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
+        return start(ns, address, timeout).get(timeout.toMillis() + 5000, TimeUnit.MILLISECONDS);
     }
 
     @Test
@@ -177,7 +199,7 @@ class PingCheckerIT {
                 case 2 -> "198.51.100.4";
                 default -> "2001:db8:5::4";
             };
-            all.add(PingChecker.of(InetAddress.getByName(a), Duration.ofSeconds(2), A).check(runtime).toCompletableFuture());
+            all.add(start(A, a, Duration.ofSeconds(2)));
         }
         for (int i = 0; i < all.size(); i++) {
             CheckResult r = all.get(i).get(10, TimeUnit.SECONDS);

@@ -1,4 +1,4 @@
-package io.lvs4j.director.backend;
+package io.lvs4j.director;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,15 +22,15 @@ import org.junit.jupiter.api.Test;
  * the director's IPVS table follows the health view. LVS-NAT: a client namespace reaches the VIP
  * 198.51.100.1 on the director (the root namespace), two real servers in namespaces ({@code rs1}
  * 203.0.113.2 weight 2, {@code rs2} 203.0.113.6 weight 1) serve HTTP with
- * {@code python3 -m http.server}, and {@link HealthLabMain} runs a {@link io.lvs4j.director.Director}
+ * {@code python3 -m http.server}, and {@link HealthLabMain} runs a {@link Director}
  * with their checks on the kernel. rs1's web server is stopped, then started again, while the
  * client makes requests through the VIP in a bounded loop (each request tried up to 6 times; every
  * try is logged): every request is answered, a try fails only while rs1 is dead but still in the
  * table, and only rs2 answers while rs1 is out. Variant {@code remove} (HTTP_GET, port 80): rs1
  * leaves {@code ipvsadm -Ln}. Variant {@code inhibit} (TCP_CHECK given once for both real servers,
  * port 81, {@code inhibit_on_failure}): its weight goes to 0. Both: it comes back with weight 2.
- * Last, {@link PingChecker} (root's group allowed in the guest's ping_group_range): both namespaces
- * answer, then rs1 ignores echo requests and its check times out.
+ * Last, PING_CHECK ({@link io.lvs4j.health.Checks#ping()}; root's group allowed in the guest's
+ * ping_group_range): both namespaces answer, then rs1 ignores echo requests and its check times out.
  */
 @RequiresUmlLab
 @Tag("parallel-lab") // its own guest, nothing fixed on the host: runs beside another (pom.xml)
@@ -134,7 +134,7 @@ class KernelHealthIT {
                 + "echo '== end'\n"
                 + "kill ${web[@]} 2>/dev/null; wait 2>/dev/null\n"
                 + "for n in cl rs1 rs2; do ip netns del $n; done\n";
-        LabResult r = lab.run(Duration.ofMinutes(3), script);
+        LabResult r = lab.run(Duration.ofMinutes(4), script); // about 3 at a load of 4 to 8 on 2 cores
         out = r.stdout() + "\n-- stderr:\n" + r.stderr();
         r.requireSuccess();
     }
