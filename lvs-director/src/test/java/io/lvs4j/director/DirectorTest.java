@@ -690,7 +690,7 @@ class DirectorTest {
                 g.lvsTimeoutTcp(), g.lvsTimeoutTcpFin(), g.lvsTimeoutUdp(), g.lvsFlush(), g.vrrpStrict(),
                 g.enableScriptSecurity(), g.scriptUser(), g.vrrpVersion(), g.vrrpHigherPrioSendAdvert(),
                 new io.lvs4j.director.config.LvsSyncDaemonConfig("eth1", "VI_9", null, null, null, null, null),
-                null, null, g.vrrpGarp(), g.otherSettings());
+                null, null, g.vrrpGarp(), g.vmacPrefix(), g.otherSettings());
         KeepalivedConfig unknown = new KeepalivedConfig(byHand, c.vrrpScripts(), c.vrrpInstances(),
                 c.vrrpSyncGroups(), c.virtualServerGroups(), c.virtualServers(), c.ssl());
         assertThatThrownBy(unknown::toDirectorConfig).isInstanceOf(IllegalArgumentException.class)

@@ -20,7 +20,8 @@ import java.util.Map;
  * {@code lvs_flush_on_stop [VS]} ({@code null}: not given), {@code lvs4jHttp} lvs4j's own
  * {@code lvs4j_http ADDRESS} (where {@code lvs4j run} serves HTTP, as its {@code --http}; {@code null}: not given).
  * {@code vrrpGarp} holds the {@code vrrp_garp_*} keywords (and {@code vrrp_min_garp}'s effect): the
- * defaults of the instances' own {@code garp_*}.
+ * defaults of the instances' own {@code garp_*}. {@code vmacPrefix} is {@code vmac_prefix NAME}: the
+ * default {@code use_vmac} name is NAME.VRID ({@code null}: not given, {@code vrrp}).
  */
 public record GlobalDefs(
         String routerId,
@@ -42,6 +43,7 @@ public record GlobalDefs(
         FlushOnStop lvsFlushOnStop,
         String lvs4jHttp,
         GarpConfig vrrpGarp,
+        String vmacPrefix,
         Map<String, List<String>> otherSettings) {
 
     /** {@code lvs_flush_on_stop}: the whole IPVS table, or ({@code VS}) only the file's virtual servers. */
@@ -52,7 +54,7 @@ public record GlobalDefs(
 
     public static final GlobalDefs EMPTY =
             new GlobalDefs(null, List.of(), null, null, null, null, null, null, null, false, false, false, null, null,
-                    null, null, null, null, GarpConfig.DEFAULTS, Map.of());
+                    null, null, null, null, GarpConfig.DEFAULTS, null, Map.of());
 
     public GlobalDefs {
         notificationEmail = List.copyOf(notificationEmail);

@@ -18,7 +18,8 @@ import java.util.Objects;
  * {@code otherSettings} holds the keywords keepalived accepts that have no typed field here, as
  * written (keyword to its arguments). {@code unicastPeers} carry their {@code min_ttl}/{@code max_ttl}
  * bounds (0..255 when not given). {@code higherPrioSendAdvert} is {@code higher_prio_send_advert [BOOL]}
- * ({@code null}: not given, off).
+ * ({@code null}: not given, off). {@code options} holds the keepalived keywords of the instance that
+ * lvs4j acts on beyond those ({@link Options#NONE}: none given).
  */
 public record VrrpInstanceConfig(
         String name,
@@ -47,7 +48,28 @@ public record VrrpInstanceConfig(
         Boolean accept,
         GarpConfig garp,
         Boolean higherPrioSendAdvert,
+        Options options,
         Map<String, List<String>> otherSettings) {
+
+    /**
+     * {@code unicastTtl} is {@code unicast_ttl N}, the TTL of unicast adverts ({@code null}: not
+     * given, 255); {@code strictMode} is {@code strict_mode [BOOL]} ({@code null}: not given, global_defs'
+     * {@code vrrp_strict} applies); {@code useVmac} is whether {@code use_vmac [NAME]} is given and
+     * {@code vmacName} its NAME ({@code null}: keepalived's default name, {@code vmac_prefix.VRID});
+     * {@code vmacXmitBase} is {@code vmac_xmit_base} (adverts on the base interface).
+     */
+    public record Options(Integer unicastTtl, Boolean strictMode, boolean useVmac, String vmacName,
+            boolean vmacXmitBase) {
+        /** No such keyword given. */
+        public static final Options NONE = new Options(null, null, false, null, false);
+
+        public Options {
+            if (vmacName != null && !useVmac) {
+                throw new IllegalArgumentException(io.lvs4j.internal.Preconditions.message("vmacName", vmacName,
+                        "null without useVmac"));
+            }
+        }
+    }
 
     public VrrpInstanceConfig {
         Objects.requireNonNull(name, "name");
@@ -62,5 +84,6 @@ public record VrrpInstanceConfig(
         notifyScripts = Map.copyOf(notifyScripts);
         otherSettings = Map.copyOf(otherSettings);
         Objects.requireNonNull(garp, "garp");
+        options = options == null ? Options.NONE : options;
     }
 }

@@ -180,7 +180,8 @@ class VrrpMappingTest {
                 i.excludedVirtualIpAddresses(), i.virtualRoutes(), i.virtualRules(), i.unicastSourceIp(),
                 i.unicastPeers(), i.multicastSourceIp(), i.nopreempt(),
                 i.preemptDelay(), i.trackInterfaces(), i.trackScripts(), i.trackFiles(), i.dontTrackPrimary(),
-                i.notifyScripts(), i.smtpAlert(), i.accept(), i.garp(), i.higherPrioSendAdvert(), i.otherSettings());
+                i.notifyScripts(), i.smtpAlert(), i.accept(), i.garp(), i.higherPrioSendAdvert(), i.options(),
+                i.otherSettings());
         KeepalivedConfig c = new KeepalivedConfig(good.globalDefs(), good.vrrpScripts(), java.util.List.of(refused),
                 good.vrrpSyncGroups(), good.virtualServerGroups(), good.virtualServers(), good.ssl());
         assertThatThrownBy(c::toDirectorConfig).isInstanceOf(IllegalStateException.class)

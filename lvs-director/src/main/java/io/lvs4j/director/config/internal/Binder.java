@@ -147,9 +147,9 @@ public final class Binder {
             "linkbeat_use_polling");
 
     /**
-     * Keywords of {@link #INSTANCE_OTHER} that lvs4j does act on from {@code otherSettings}: no
-     * warning for them. {@code unicast_ttl}: the VRRP instance's setting ({@link VrrpMapper});
-     * {@code strict_mode}: {@link StrictMode}; {@code use_vmac}, {@code vmac_xmit_base}: {@link VrrpMapper}.
+     * Keywords of {@link #INSTANCE_OTHER} that lvs4j acts on: typed in {@link VrrpInstanceConfig.Options},
+     * no warning for them. {@code unicast_ttl}, {@code use_vmac}, {@code vmac_xmit_base}: {@link VrrpMapper};
+     * {@code strict_mode}: {@link StrictMode}.
      */
     static final Set<String> INSTANCE_ACTED = Set.of("unicast_ttl", "strict_mode", "use_vmac", "vmac_xmit_base");
 
@@ -570,6 +570,7 @@ public final class Binder {
         String http;
         final Garp garp = new Garp();
         boolean minGarp;
+        String vmacPrefix;
         final Map<String, List<String>> other = new LinkedHashMap<>();
     }
 
@@ -652,7 +653,7 @@ public final class Binder {
                     if (n.args().size() > 1) {
                         b.problems.invalid(n.keyword(), n.arg(1), "one name prefix");
                     } else {
-                        putOther(g.other, n);
+                        g.vmacPrefix = n.arg(0).text();
                     }
                 }
             }, "vmac_prefix")
@@ -698,7 +699,7 @@ public final class Binder {
         }
         return new GlobalDefs(g.routerId, g.emails, g.from, g.smtpServer, g.smtpTimeout, g.smtpAlert, g.tcp, g.tcpfin,
                 g.udp, g.flush, g.strict, g.security, g.scriptUser, g.vrrpVersion, g.higherPrio, g.syncDaemon,
-                g.flushOnStop, g.http, g.garp.config(g.minGarp), g.other);
+                g.flushOnStop, g.http, g.garp.config(g.minGarp), g.vmacPrefix, g.other);
     }
 
     // ---------------------------------------------------------------- vrrp
@@ -813,6 +814,12 @@ public final class Binder {
         Boolean accept;
         Boolean higherPrio;
         final Garp garp = new Garp();
+        /** The last unicast_ttl, strict_mode and use_vmac: checked once the block is read ({@link #options}). */
+        Node unicastTtl;
+        Node strictMode;
+        Node useVmac;
+        boolean vmacXmitBase;
+        Token blockAt;
         final Map<String, List<String>> other = new LinkedHashMap<>();
 
         InstanceBlock(String name) {
@@ -889,8 +896,11 @@ public final class Binder {
                     + "creates no ipvlan device and no macvlan per address (use_vmac on the instance is supported)"),
                     "use_vmac_addr", "use_ipvlan")
             .on((b, i, n) -> b.notifyCommand(n, "vrrp_instance " + i.name, i.notify), NOTIFY)
-            // kept as written in otherSettings: VrrpMapper and StrictMode act on INSTANCE_ACTED
-            .on((b, i, n) -> putOther(i.other, n), INSTANCE_ACTED)
+            // INSTANCE_ACTED: the last one given counts, checked once the block is read
+            .on((b, i, n) -> i.unicastTtl = n, "unicast_ttl")
+            .on((b, i, n) -> i.strictMode = n, "strict_mode")
+            .on((b, i, n) -> i.useVmac = n, "use_vmac")
+            .on((b, i, n) -> i.vmacXmitBase = true, "vmac_xmit_base")
             .on((b, i, n) -> {
                 putOther(i.other, n);
                 b.notActed(n);
@@ -899,6 +909,7 @@ public final class Binder {
 
     private VrrpInstanceConfig vrrpInstance(Node in) {
         InstanceBlock i = new InstanceBlock(in.arg(0).text());
+        i.blockAt = in.keyword();
         for (Node n : children(in)) {
             VRRP_INSTANCE.bind(this, i, n);
         }
@@ -912,9 +923,81 @@ public final class Binder {
         VrrpInstanceConfig c = new VrrpInstanceConfig(i.name, i.state, i.iface, i.vrid, i.priority, i.advert,
                 i.version, i.auth, i.vips, i.excluded, i.routes, i.rules, i.unicastSrc, i.peers, i.mcastSrc,
                 i.nopreempt, i.preemptDelay, i.trackIf, i.trackScript, i.trackFile, i.dontTrackPrimary, i.notify,
-                i.smtpAlert, i.accept, i.garp.config(false), i.higherPrio, i.other);
+                i.smtpAlert, i.accept, i.garp.config(false), i.higherPrio, options(i), i.other);
         keywords.put(c, i.at);
         return c;
+    }
+
+    /**
+     * The instance's {@link VrrpInstanceConfig.Options}: {@code unicast_ttl N} (1..255),
+     * {@code strict_mode [BOOL]} (a bad value is an error at the block and counts as off),
+     * {@code use_vmac [NAME]} (keepalived's second argument, its own MAC address, is an error).
+     */
+    private VrrpInstanceConfig.Options options(InstanceBlock i) {
+        String where = "vrrp_instance " + i.name;
+        Integer ttl = null;
+        if (i.unicastTtl != null) {
+            Node n = i.unicastTtl;
+            int t;
+            try {
+                t = n.args().size() == 1 ? Integer.parseInt(n.arg(0).text()) : -1;
+            } catch (NumberFormatException e) {
+                t = -1;
+            }
+            if (t < 1 || t > 255) {
+                problems.error(n.keyword(), Preconditions.message(where + " unicast_ttl", argText(n), "1..255"));
+            } else {
+                ttl = t;
+            }
+        }
+        Boolean strict = null;
+        if (i.strictMode != null) {
+            strict = strictMode(i.strictMode, where, i.blockAt);
+        }
+        boolean useVmac = false;
+        String vmacName = null;
+        boolean xmitBase = i.vmacXmitBase;
+        if (i.useVmac != null) {
+            Node n = i.useVmac;
+            if (n.args().size() > 1) {
+                problems.error(n.keyword(), Preconditions.message(where + " use_vmac", argText(n),
+                        "at most an interface name: a MAC address of one's own is not supported"));
+                xmitBase = false; // the instance is in error: no warning that vmac_xmit_base lacks use_vmac
+            } else {
+                useVmac = true;
+                vmacName = n.args().isEmpty() ? null : n.arg(0).text();
+            }
+        }
+        if (ttl == null && strict == null && !useVmac && !xmitBase) {
+            return VrrpInstanceConfig.Options.NONE;
+        }
+        return new VrrpInstanceConfig.Options(ttl, strict, useVmac, vmacName, xmitBase);
+    }
+
+    /** {@code strict_mode [on|off|true|false|yes|no]}: no argument is on; a bad one an error at {@code block}, off. */
+    private Boolean strictMode(Node n, String where, Token block) {
+        if (n.args().isEmpty()) {
+            return Boolean.TRUE;
+        }
+        String text = n.arg(0).text();
+        switch (text.toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes":
+                return Boolean.TRUE;
+            case "off", "false", "no":
+                return Boolean.FALSE;
+            default:
+                problems.error(block, where + " strict_mode: \"" + text
+                        + "\" (expected: on or off, true or false, yes or no)");
+                return Boolean.FALSE;
+        }
+    }
+
+    private static String argText(Node n) {
+        StringBuilder t = new StringBuilder();
+        for (Token a : n.args()) {
+            t.append(t.length() == 0 ? "" : " ").append(a.text());
+        }
+        return t.toString();
     }
 
     private static String join(List<Token> line) {

@@ -55,12 +55,12 @@ public final class StrictMode {
         boolean changed = false;
         for (VrrpInstanceConfig i : config.vrrpInstances()) {
             Token at = locations.get(i);
-            if (at != null && !config.globalDefs().vrrpStrict() && strict(i, false, new Problems(), at)) {
+            if (at != null && !config.globalDefs().vrrpStrict() && strict(i, false)) {
                 // strict_mode of the instance alone (vrrp_strict was checked where it stands)
                 requireFirewall(problems, at(keywords.getOrDefault(i, Map.of()), "strict_mode", at),
                         "vrrp_instance " + i.name() + " strict_mode");
             }
-            VrrpInstanceConfig n = at == null || !strict(i, config.globalDefs().vrrpStrict(), problems, at) ? i
+            VrrpInstanceConfig n = at == null || !strict(i, config.globalDefs().vrrpStrict()) ? i
                     : apply(i, config.globalDefs().vrrpVersion(), problems, at, keywords.getOrDefault(i, Map.of()));
             if (n != i) {
                 locations.put(n, at);
@@ -136,7 +136,7 @@ public final class StrictMode {
                 i.advertInterval(), version, auth, i.virtualIpAddresses(), i.excludedVirtualIpAddresses(), i.virtualRoutes(),
                 i.virtualRules(), i.unicastSourceIp(), i.unicastPeers(), i.multicastSourceIp(), i.nopreempt(), preemptDelay,
                 i.trackInterfaces(), i.trackScripts(), i.trackFiles(), i.dontTrackPrimary(), i.notifyScripts(), i.smtpAlert(),
-                accept, i.garp(), higherPrio, other);
+                accept, i.garp(), higherPrio, i.options(), other);
     }
 
     private static Token at(Map<String, Token> keywords, String keyword, Token block) {
@@ -154,43 +154,17 @@ public final class StrictMode {
      */
     public static java.util.Set<String> strictInstances(KeepalivedConfig config) {
         java.util.Set<String> out = new java.util.LinkedHashSet<>();
-        Problems ignored = new Problems();
-        Token none = new Token(Token.Kind.WORD, "", false, "<config>", 0, 0);
         for (VrrpInstanceConfig i : config.vrrpInstances()) {
-            if (strict(i, config.globalDefs().vrrpStrict(), ignored, none)) {
+            if (strict(i, config.globalDefs().vrrpStrict())) {
                 out.add(i.name());
             }
         }
         return out;
     }
 
-    /** Whether the instance runs in strict mode: its own strict_mode, else the global vrrp_strict. */
     /** Whether the instance runs in strict mode: its own strict_mode, else vrrp_strict ({@code global}). */
     static boolean strict(VrrpInstanceConfig i, boolean global) {
-        return strict(i, global, new Problems(), null);
+        Boolean own = i.options().strictMode();
+        return own != null ? own : global;
     }
-
-    private static boolean strict(VrrpInstanceConfig i, boolean global, Problems problems, Token at) {
-        List<String> own = i.otherSettings().get("strict_mode");
-        if (own == null) {
-            return global;
-        }
-        if (own.isEmpty()) {
-            return true;
-        }
-        switch (own.get(0).toLowerCase(java.util.Locale.ROOT)) {
-            case "on", "true", "yes":
-                return true;
-            case "off", "false", "no":
-                return false;
-            default:
-                if (at == null) { // asked by the mapping: the reader has reported it where it stands
-                    return false;
-                }
-                problems.error(at, "vrrp_instance " + i.name() + " strict_mode: \"" + own.get(0)
-                        + "\" (expected: on or off, true or false, yes or no)");
-                return false;
-        }
-    }
-
 }

@@ -114,8 +114,7 @@ public final class VrrpMapper {
         globalGarp = c.globalDefs().vrrpGarp();
         globalHigherPrio = c.globalDefs().vrrpHigherPrioSendAdvert();
         globalStrict = c.globalDefs().vrrpStrict();
-        List<String> prefix = c.globalDefs().otherSettings().get("vmac_prefix");
-        vmacPrefix = prefix != null && prefix.size() == 1 ? prefix.get(0) : "vrrp";
+        vmacPrefix = c.globalDefs().vmacPrefix() != null ? c.globalDefs().vmacPrefix() : "vrrp";
         vmacNames.clear();
         // a name defined twice: the last block wins, as lvs4j has always run it
         Map<String, VrrpScriptConfig> scriptConfigs = new LinkedHashMap<>();
@@ -163,25 +162,15 @@ public final class VrrpMapper {
     }
 
     /**
-     * {@code unicast_ttl N}: the TTL of the unicast adverts, 1..255 (a located error otherwise); without
+     * {@code unicast_ttl N} (checked 1..255 by the reader): the TTL of the unicast adverts; without
      * unicast peers a located warning and ignored, as keepalived ignores it for multicast.
      */
     private void unicastTtl(VrrpInstanceConfig c, String where, VrrpInstance.Builder b) {
-        List<String> v = c.otherSettings().get("unicast_ttl");
-        if (v == null) {
+        Integer ttl = c.options().unicastTtl();
+        if (ttl == null) {
             return;
         }
-        String text = v.isEmpty() ? "" : v.get(0);
-        int ttl;
-        try {
-            ttl = v.size() == 1 ? Integer.parseInt(text) : -1;
-        } catch (NumberFormatException e) {
-            ttl = -1;
-        }
-        if (ttl < 1 || ttl > 255) {
-            problems.error(at(c, "unicast_ttl"), Preconditions.message(where + " unicast_ttl", String.join(" ", v),
-                    "1..255"));
-        } else if (c.unicastPeers().isEmpty()) {
+        if (c.unicastPeers().isEmpty()) {
             problems.warning(at(c, "unicast_ttl"), Preconditions.message(where + " unicast_ttl", ttl,
                     "unicast peers") + " - ignored: multicast adverts carry TTL 255, as keepalived sends them");
         } else {
@@ -194,21 +183,15 @@ public final class VrrpMapper {
      * NAME or {@code vmac_prefix.VRID} ({@code vrrp.VRID} by default), as keepalived does; when an
      * earlier instance has that default name (an IPv4 and an IPv6 instance with one VRID), keepalived
      * 2.2.7's next one: {@code PREFIX6.VRID} first for IPv6, then {@code PREFIX1.VRID},
-     * {@code PREFIX2.VRID}, ... A NAME an earlier instance has is a located error. A second
-     * argument (keepalived's own MAC address) is a located error: lvs4j uses the RFC's virtual MAC.
+     * {@code PREFIX2.VRID}, ... A NAME an earlier instance has is a located error (a second
+     * argument, keepalived's own MAC address, the reader refused: lvs4j uses the RFC's virtual MAC).
      * {@code vmac_xmit_base}: adverts on the base interface; without {@code use_vmac} a located
      * warning and ignored, as keepalived ignores it.
      */
     private void vmac(VrrpInstanceConfig c, String where, VrrpInstance.Builder b) {
-        List<String> v = c.otherSettings().get("use_vmac");
-        boolean onBase = c.otherSettings().containsKey("vmac_xmit_base");
-        if (v != null) {
-            if (v.size() > 1) {
-                problems.error(at(c, "use_vmac"), Preconditions.message(where + " use_vmac", String.join(" ", v),
-                        "at most an interface name: a MAC address of one's own is not supported"));
-                return;
-            }
-            String name = v.isEmpty() ? defaultVmacName(c) : v.get(0);
+        VrrpInstanceConfig.Options o = c.options();
+        if (o.useVmac()) {
+            String name = o.vmacName() == null ? defaultVmacName(c) : o.vmacName();
             String other = vmacNames.get(name);
             if (other != null) {
                 problems.error(at(c, "use_vmac"), Preconditions.message(where + " use_vmac", name,
@@ -222,8 +205,8 @@ public final class VrrpMapper {
                 return;
             }
             vmacNames.put(name, c.name());
-            b.vmacTransmitOnBase(onBase);
-        } else if (onBase) {
+            b.vmacTransmitOnBase(o.vmacXmitBase());
+        } else if (o.vmacXmitBase()) {
             problems.warning(at(c, "vmac_xmit_base"), Preconditions.message(where + " vmac_xmit_base", true,
                     "use_vmac as well") + " - ignored, as keepalived does");
         }

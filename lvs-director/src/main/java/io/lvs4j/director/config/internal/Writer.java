@@ -32,6 +32,7 @@ import io.lvs4j.director.config.VrrpSyncGroupConfig;
 import io.lvs4j.vrrp.UnicastPeer;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -198,7 +199,11 @@ public final class Writer {
         kv("vrrp_garp_master_refresh_repeat", g.vrrpGarp().masterRefreshRepeat());
         kv("vrrp_garp_lower_prio_delay", g.vrrpGarp().lowerPrioDelay());
         kv("vrrp_garp_lower_prio_repeat", g.vrrpGarp().lowerPrioRepeat());
-        other(g.otherSettings());
+        Map<String, List<String>> other = new HashMap<>(g.otherSettings());
+        if (g.vmacPrefix() != null) {
+            other.put("vmac_prefix", List.of(g.vmacPrefix()));
+        }
+        other(other);
         close();
     }
 
@@ -206,6 +211,24 @@ public final class Writer {
         if (value != null) {
             t.append(' ').append(key).append(' ').append(word(String.valueOf(value)));
         }
+    }
+
+    /** The instance's typed options among its other keywords: they are written in one sorted run, as read. */
+    private static Map<String, List<String>> withOptions(VrrpInstanceConfig.Options o, Map<String, List<String>> other) {
+        Map<String, List<String>> all = new HashMap<>(other);
+        if (o.unicastTtl() != null) {
+            all.put("unicast_ttl", List.of(o.unicastTtl().toString()));
+        }
+        if (o.strictMode() != null) {
+            all.put("strict_mode", o.strictMode() ? List.of() : List.of("off"));
+        }
+        if (o.useVmac()) {
+            all.put("use_vmac", o.vmacName() == null ? List.of() : List.of(o.vmacName()));
+        }
+        if (o.vmacXmitBase()) {
+            all.put("vmac_xmit_base", List.of());
+        }
+        return all;
     }
 
     private void other(Map<String, List<String>> other) {
@@ -340,7 +363,7 @@ public final class Writer {
         kv("garp_lower_prio_delay", i.garp().lowerPrioDelay());
         kv("garp_lower_prio_repeat", i.garp().lowerPrioRepeat());
         bool("higher_prio_send_advert", i.higherPrioSendAdvert());
-        other(i.otherSettings());
+        other(withOptions(i.options(), i.otherSettings()));
         close();
     }
 
