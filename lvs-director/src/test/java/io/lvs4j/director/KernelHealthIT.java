@@ -92,7 +92,7 @@ class KernelHealthIT {
               for a in 1 2 3 4 5 6; do
                 t=$(date +%s%3N)
                 if r=$(curl -s -m 1 http://198.51.100.1:$1/); then echo "$i $a $t $(date +%s%3N) $r"; break; fi
-                echo "$i $a $t $(date +%s%3N) FAIL"
+                echo "$i $a $t $(date +%s%3N) FAIL$?"
               done
               [ -e /tmp/stop-client ] && break
               sleep 0.05
@@ -212,9 +212,14 @@ class KernelHealthIT {
             long t = Long.parseLong(m.group(3));
             long end = Long.parseLong(m.group(4));
             String answer = m.group(5);
-            if (answer.equals("FAIL")) {
-                // a try that failed overlaps the time rs1 was dead but still in the table
+            if (answer.startsWith("FAIL")) { // FAIL and curl's exit status
                 failedTries++;
+                if (answer.equals("FAIL28") && (end < kill || t > gone + 100)) {
+                    // curl's own 1 s limit, outside the window: a slow guest (a try of 4.8 s was seen
+                    // at load 9), not the table; the request is retried and must still be answered
+                    continue;
+                }
+                // any other failure overlaps the time rs1 was dead but still in the table
                 assertThat(end).as("failed try " + line + " (kill " + kill + ")\n" + out).isGreaterThanOrEqualTo(kill);
                 assertThat(t).as("failed try " + line + " (gone " + gone + ")\n" + out).isLessThanOrEqualTo(gone + 100);
                 continue;
