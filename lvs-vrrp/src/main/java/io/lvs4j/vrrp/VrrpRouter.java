@@ -226,6 +226,9 @@ public final class VrrpRouter {
         DropReason drop = codec.decode(packet, ancillary, rx);
         if (drop != null) {
             statistics.countDrop(drop);
+            if (drop == DropReason.AH_REPLAY && state == RouterState.MASTER) {
+                masterInLockstep();
+            }
             return;
         }
         statistics.countAccepted();
@@ -296,6 +299,27 @@ public final class VrrpRouter {
             GarpSettings g = instance.garp();
             emit(new VrrpEvent.GratuitousArpRequested(instance.name(), scheduler.nanos(), held,
                     GarpReason.LOWER_PRIORITY_MASTER_SEEN, g.lowerPrioRepeat(), g.lowerPrioDelay()));
+        }
+    }
+
+    /**
+     * Two AH masters whose advert timers fire at the same instant (both answered one priority-0
+     * advert, say) each send the sequence number the other has just used, so each drops the other's
+     * adverts as replays and neither ever steps down. A master that drops as a replay an
+     * authenticated advert of a lower-priority master carrying exactly its own latest number moves
+     * its counter past it and asserts itself, as keepalived does on a lower-priority advert (its
+     * counter becomes the advert's number plus one); the other master accepts that and steps down.
+     * An older replayed advert carries a lower number and changes nothing.
+     */
+    private void masterInLockstep() {
+        int priority = rx.priority();
+        if (priority == 0 || rx.ahSequence() != codec.ahCounter()) {
+            return;
+        }
+        int cmp = rx.compareSourceTo(primary);
+        if (priority < effectivePriority || (priority == effectivePriority && cmp < 0)) {
+            codec.txSequence(rx.ahSequence() + 1);
+            sendAdvert(effectivePriority);
         }
     }
 
