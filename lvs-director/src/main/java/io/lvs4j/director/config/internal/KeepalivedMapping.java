@@ -268,8 +268,9 @@ public final class KeepalivedMapping {
         long hysteresis = vs.hysteresis() != null ? Math.min(vs.hysteresis(), quorum - 1) : 0;
         b.quorum((int) Math.min(Integer.MAX_VALUE, quorum), (int) hysteresis);
         SorryServer sorry = vs.sorryServer();
-        if (sorry != null && s.realServer(sorry.address(), sorry.port() != 0 ? sorry.port() : s.key().port()).isEmpty()) {
-            b.sorryServer(sorryServer(sorry, vs, s.key()));
+        RealServer installed = sorry == null ? null : sorryServer(sorry, vs, s.key());
+        if (installed != null && s.realServer(installed.address(), installed.port()).isEmpty()) {
+            b.sorryServer(installed);
             if (sorry.inhibit()) {
                 b.sorryServerInhibit(); // in at weight 0 while quorum is met (keepalived's init_service_vs)
             }
