@@ -282,7 +282,7 @@ public final class VrrpRouter {
             return;
         }
         int cmp = rx.compareSourceTo(primary);
-        if (priority > effectivePriority || (priority == effectivePriority && cmp > 0)) {
+        if (outranksUs(cmp)) {
             if (instance.version() == 3) {
                 masterAdverCentis = rx.intervalCentis();
             }
@@ -317,10 +317,16 @@ public final class VrrpRouter {
             return;
         }
         int cmp = rx.compareSourceTo(primary);
-        if (priority < effectivePriority || (priority == effectivePriority && cmp < 0)) {
+        if (!outranksUs(cmp) && cmp != 0) { // a lower-priority master, as in masterReceived
             codec.txSequence(rx.ahSequence() + 1);
             sendAdvert(effectivePriority);
         }
+    }
+
+    /** Whether the advert in {@code rx} outranks this router: higher priority, or equal from a higher address ({@code cmp > 0}). */
+    private boolean outranksUs(int cmp) {
+        int priority = rx.priority();
+        return priority > effectivePriority || (priority == effectivePriority && cmp > 0);
     }
 
     // ---- timers -------------------------------------------------------------------------------
