@@ -88,6 +88,7 @@ final class Dataplane {
         int[] rsIface = new int[8];
         long[] rsMac = new long[8];
         // per destination handle: packets and IP bytes to the real server (in) and back (out)
+        long[] connections = new long[8];
         long[] packetsIn = new long[8];
         long[] packetsOut = new long[8];
         long[] bytesIn = new long[8];
@@ -386,8 +387,8 @@ final class Dataplane {
      * A real server of a service as the forwarder holds it: its settings, connection counts (0
      * until its MAC is known and it joined the scheduler) and packet and byte counters (IP bytes).
      */
-    public record Dest(RealServer server, boolean resolved, int active, int inactive, long packetsIn,
-            long packetsOut, long bytesIn, long bytesOut) {}
+    public record Dest(RealServer server, boolean resolved, int active, int inactive, long connections,
+            long packetsIn, long packetsOut, long bytesIn, long bytesOut) {}
 
     /** The real servers of a live service, newest first (as the kernel lists them). */
     public List<Dest> destinations(int service) {
@@ -400,11 +401,11 @@ final class Dataplane {
             }
             int h = r.handle;
             if (h == DestinationTable.NONE) {
-                out.add(new Dest(r.settings, false, 0, 0, 0, 0, 0, 0));
+                out.add(new Dest(r.settings, false, 0, 0, 0, 0, 0, 0, 0));
             } else {
                 boolean c = h < s.packetsIn.length;
                 out.add(new Dest(r.settings, true, s.dests.activeConnections(h), s.dests.inactiveConnections(h),
-                        c ? s.packetsIn[h] : 0, c ? s.packetsOut[h] : 0, c ? s.bytesIn[h] : 0, c ? s.bytesOut[h] : 0));
+                        c ? s.connections[h] : 0, c ? s.packetsIn[h] : 0, c ? s.packetsOut[h] : 0, c ? s.bytesIn[h] : 0, c ? s.bytesOut[h] : 0));
             }
         }
         return out;
@@ -666,6 +667,7 @@ final class Dataplane {
         s.rsIface[h] = r.iface;
         if (h >= s.packetsIn.length) {
             int n = Math.max(h + 1, s.packetsIn.length * 2);
+            s.connections = Arrays.copyOf(s.connections, n);
             s.packetsIn = Arrays.copyOf(s.packetsIn, n);
             s.packetsOut = Arrays.copyOf(s.packetsOut, n);
             s.bytesIn = Arrays.copyOf(s.bytesIn, n);
@@ -673,6 +675,7 @@ final class Dataplane {
         }
         if (r.handle != DestinationTable.NONE && r.mac != 0 && !r.countersReset) {
             r.countersReset = true; // a handle the table reused starts from zero
+            s.connections[h] = 0;
             s.packetsIn[h] = 0;
             s.packetsOut[h] = 0;
             s.bytesIn[h] = 0;
@@ -844,6 +847,9 @@ final class Dataplane {
             int out = svc.rsIface[h];
             send(out, s, b, mac);
             toRealServer++;
+            if (path.lastScheduled()) {
+                svc.connections[h]++;
+            }
             svc.packetsIn[h]++;
             svc.bytesIn[h] += len - 14;
         } else if (v == Verdict.TO_CLIENT) {

@@ -67,6 +67,7 @@ final class ForwarderBackend implements IpvsTable {
                 }
                 VirtualService.Builder b = vs.toBuilder();
                 List<RealServerState> rs = new ArrayList<>();
+                long conns = 0;
                 long pi = 0;
                 long po = 0;
                 long bi = 0;
@@ -74,13 +75,14 @@ final class ForwarderBackend implements IpvsTable {
                 for (Dataplane.Dest d : p.destinations(i)) {
                     b.realServer(d.server());
                     rs.add(new RealServerState(d.server(), d.active(), d.inactive(), 0,
-                            new IpvsStats(0, d.packetsIn(), d.packetsOut(), d.bytesIn(), d.bytesOut(), 0, 0, 0, 0, 0)));
+                            new IpvsStats(d.connections(), d.packetsIn(), d.packetsOut(), d.bytesIn(), d.bytesOut(), 0, 0, 0, 0, 0)));
+                    conns += d.connections();
                     pi += d.packetsIn();
                     po += d.packetsOut();
                     bi += d.bytesIn();
                     bo += d.bytesOut();
                 }
-                out.add(new ServiceState(b.build(), new IpvsStats(0, pi, po, bi, bo, 0, 0, 0, 0, 0), rs));
+                out.add(new ServiceState(b.build(), new IpvsStats(conns, pi, po, bi, bo, 0, 0, 0, 0, 0), rs));
             }
             return out;
         });

@@ -70,6 +70,7 @@ public final class PacketPath {
     private boolean sloppyTcp;
     private boolean sloppySctp;
     private int lastConnection = ConnectionTable.NONE;
+    private boolean lastScheduled;
     private DropReason lastDrop;
     private final int[] prefetchSlots = new int[128];
     private int prefetchCount;
@@ -202,6 +203,14 @@ public final class PacketPath {
         return lastConnection;
     }
 
+    /**
+     * Whether the last packet forwarded to a real server opened its connection: the scheduler
+     * picked the real server for it (what the kernel counts as the destination's {@code Conns}).
+     */
+    public boolean lastScheduled() {
+        return lastScheduled;
+    }
+
     /** The reason of the last drop, or {@code null} if the last packet was forwarded. */
     public DropReason lastDrop() {
         return lastDrop;
@@ -295,11 +304,13 @@ public final class PacketPath {
         drops.drop(r);
         lastDrop = r;
         lastConnection = ConnectionTable.NONE;
+        lastScheduled = false;
         return Verdict.DROP;
     }
 
     private Verdict route() {
         lastDrop = null;
+        lastScheduled = false;
         if (h.icmpError) {
             return icmp();
         }
@@ -348,7 +359,9 @@ public final class PacketPath {
         if (midFlow) {
             table.markSloppy(id);
         }
-        return toRealServer(id, arg, false);
+        Verdict v = toRealServer(id, arg, false);
+        lastScheduled = v == Verdict.TO_REAL_SERVER;
+        return v;
     }
 
     private Verdict icmp() {

@@ -6,6 +6,8 @@ import io.lvs4j.TunnelChecksum;
 import io.lvs4j.TunnelType;
 import io.lvs4j.VirtualService;
 import io.lvs4j.packet.DropReason;
+import io.lvs4j.table.RealServerState;
+import io.lvs4j.table.ServiceState;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -15,7 +17,7 @@ import java.time.Duration;
  * The director of {@link ForwarderTunLabIT}, run inside User-Mode Linux: a userspace
  * {@link Forwarder} in namespace {@code tund} on {@code eth0}, one round-robin service per tunnel
  * scenario (argument list: {@code NAME VIP TYPE CHECKSUM PORT RS1 RS2}, seven words each), until
- * the file {@code STOP} exists (at most 240 s). Prints {@code READY} once every real server's MAC
+ * the file {@code STOP} exists (at most 420 s). Prints {@code READY} once every real server's MAC
  * is known (and creates {@code READY_FILE}), then the forwarder's counters as {@code STATS} lines.
  * Usage: {@code READY_FILE STOP_FILE (NAME VIP TYPE CHECKSUM PORT RS1 RS2)...}
  */
@@ -48,7 +50,7 @@ public final class ForwarderTunLabMain {
             System.out.println("READY");
             System.out.flush();
             Files.writeString(ready, "ready\n");
-            long end = System.nanoTime() + Duration.ofSeconds(240).toNanos();
+            long end = System.nanoTime() + Duration.ofSeconds(420).toNanos();
             while (!Files.exists(stop) && System.nanoTime() - end < 0) {
                 Thread.sleep(50);
             }
@@ -61,6 +63,13 @@ public final class ForwarderTunLabMain {
             for (DropReason r : DropReason.values()) {
                 if (s.drops(r) != 0) {
                     System.out.println("DROP " + r + " " + s.drops(r));
+                }
+            }
+            for (ServiceState service : f.table().serviceStates()) {
+                for (RealServerState rs : service.realServers()) {
+                    System.out.println("DEST " + service.service().key().address().getHostAddress() + " "
+                            + rs.server().address().getHostAddress() + " " + rs.stats().connections() + " "
+                            + rs.stats().packetsIn());
                 }
             }
             System.out.println("FAILURE " + f.lastFailure());

@@ -98,6 +98,7 @@ class PacketPathTest {
         assertThat(Ref.u16(ip, 22)).isEqualTo(8080);
         assertThat(Ref.slice(out, 0, 12)).isEqualTo(Ref.slice(Ref.ethernet(RS_MAC, OUR_MAC, 0, new byte[0]), 0, 12));
         int c = path.lastConnection();
+        assertThat(path.lastScheduled()).as("the SYN opened the connection").isTrue();
 
         ByteBuf synAck = frame(Ref.ipv4(6, "10.0.0.2", "198.51.100.7", Ref.tcp(8080, 40000, 0x12, new byte[0])), 0);
         assertThat(path.processFrame(synAck)).isEqualTo(Verdict.TO_CLIENT);
@@ -109,6 +110,7 @@ class PacketPathTest {
         ByteBuf ack = frame(Ref.ipv4(6, "198.51.100.7", "192.0.2.10", Ref.tcp(40000, 80, 0x10, new byte[0])), 0);
         assertThat(path.processFrame(ack)).isEqualTo(Verdict.TO_REAL_SERVER);
         assertThat(path.lastConnection()).isEqualTo(c);
+        assertThat(path.lastScheduled()).as("the ACK went on an existing connection").isFalse();
         assertThat(table.tcpState(c)).isEqualTo(TcpState.ESTABLISHED);
         assertThat(path.drops().total()).isZero();
     }
@@ -155,9 +157,12 @@ class PacketPathTest {
             int old = p.lastConnection();
             assertThat(twoServerTable.tcpState(old)).isEqualTo(TcpState.TIME_WAIT);
 
+            assertThat(p.lastScheduled()).isFalse();
+
             String next = clientPacket(p, 0x02); // the client reuses its port
             String other = rs.equals("10.0.0.5") ? "10.0.0.6" : "10.0.0.5";
             assertThat(next).isEqualTo(mode == 1 ? other : rs);
+            assertThat(p.lastScheduled()).as("conn_reuse_mode %d: scheduled afresh", mode).isEqualTo(mode == 1);
             assertThat(twoServerTable.size()).isEqualTo(1);
             assertThat(twoServerTable.tcpState(p.lastConnection())).isEqualTo(TcpState.SYN_RECV);
         }
