@@ -179,11 +179,11 @@ class ForwarderNatIT {
         String out = new String(burst.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(burst.exitValue()).as(out).isZero();
         assertThat(during).as("replies during the burst").containsOnly("rs1", "rs2").hasSizeGreaterThanOrEqualTo(4);
-        Thread.sleep(200);
-        ForwarderStats after = fwd.stats();
+        DropReason[] kinds = {DropReason.TRUNCATED, DropReason.BAD_IHL, DropReason.BAD_CHECKSUM,
+            DropReason.FRAGMENT, DropReason.BAD_LENGTH};
+        ForwarderStats after = FwdNet.awaitDrops(fwd, before, perKind, kinds);
         long lost = after.kernelDrops() - before.kernelDrops();
-        for (DropReason r : new DropReason[] {DropReason.TRUNCATED, DropReason.BAD_IHL, DropReason.BAD_CHECKSUM,
-            DropReason.FRAGMENT, DropReason.BAD_LENGTH}) {
+        for (DropReason r : kinds) {
             long n = after.drops(r) - before.drops(r);
             assertThat(n).as("%s drops (%s)", r, after).isBetween(perKind - lost, (long) perKind);
         }

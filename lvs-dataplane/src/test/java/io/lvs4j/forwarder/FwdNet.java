@@ -2,6 +2,7 @@ package io.lvs4j.forwarder;
 
 import io.lvs4j.lab.NetnsLab;
 import io.lvs4j.lab.NginxServer;
+import io.lvs4j.packet.DropReason;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,6 +126,33 @@ final class FwdNet implements AutoCloseable {
 
     static String sh(String... argv) throws IOException, InterruptedException {
         return NetnsLab.sh(argv);
+    }
+
+    /**
+     * The forwarder's counters once each of {@code kinds} counts at least {@code n} more drops than
+     * in {@code before} less the frames the kernel dropped meanwhile (those may have been of any
+     * kind), polled every 50 ms for at most 30 s: on a loaded machine a burst's last frames can wait
+     * in the socket for seconds. The caller asserts on what is returned.
+     */
+    static ForwarderStats awaitDrops(Forwarder f, ForwarderStats before, long n, DropReason... kinds)
+            throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        ForwarderStats s = f.stats();
+        while (!dropsReached(s, before, n, kinds) && System.nanoTime() - end < 0) {
+            Thread.sleep(50);
+            s = f.stats();
+        }
+        return s;
+    }
+
+    private static boolean dropsReached(ForwarderStats s, ForwarderStats before, long n, DropReason... kinds) {
+        long lost = s.kernelDrops() - before.kernelDrops();
+        for (DropReason r : kinds) {
+            if (s.drops(r) - before.drops(r) < n - lost) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override
