@@ -79,8 +79,8 @@ class ForwarderNatIT {
         net.nginx(r2, "rs2", 80, 8081, 8082);
         udpScript = net.dir.resolve("udp-name.py");
         java.nio.file.Files.write(udpScript, ForwarderNatIT.class.getResourceAsStream("udp-name.py").readAllBytes());
-        net.start(r1, "python3", udpScript.toString(), "serve", "5353", "rs1", "600");
-        net.start(r2, "python3", udpScript.toString(), "serve", "5353", "rs2", "600");
+        net.start(r1, "python3", udpScript.toString(), "serve", "5353", "rs1", "3600");
+        net.start(r2, "python3", udpScript.toString(), "serve", "5353", "rs2", "3600");
         fwd = Forwarder.builder().netns(d).interfaces("c0", "s0")
                 .service(VirtualService.tcp(VIP, 80).scheduler(Scheduler.RR)
                         .realServer(RealServer.of("198.51.100.11", 80).masquerade())
@@ -129,7 +129,7 @@ class ForwarderNatIT {
     @Test
     void udp_datagramsFromFourSourcePorts_alternate_andAnswersComeFromTheVirtualAddress() throws Exception {
         Process p = net.start(c, "python3", udpScript.toString(), "ask", VIP, "53", "4");
-        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue(); // four answers, each within 10 s
         List<String> lines = List.of(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim()
                 .split("\n"));
         assertThat(lines).hasSize(4).allSatisfy(l -> assertThat(l).endsWith(" from " + VIP + ":53"));

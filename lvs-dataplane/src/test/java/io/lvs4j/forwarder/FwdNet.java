@@ -114,14 +114,20 @@ final class FwdNet implements AutoCloseable {
         return lab.start(ns, argv);
     }
 
+    /**
+     * curl's {@code --max-time}: every curl here is expected to be answered, so this only bounds a
+     * failure; a loaded machine can take seconds for a connection's first answer.
+     */
+    static final int CURL_MAX_TIME = 10;
+
     /** {@code curl} from {@code ns}: the body, or "ERR:" and curl's exit status. */
     String curl(String ns, String url) {
-        return NetnsLab.curl(ns, 3, url);
+        return NetnsLab.curl(ns, CURL_MAX_TIME, url);
     }
 
     /** {@code n} curls in a row from {@code ns}, each a new connection (see {@link #curl}). */
     List<String> curls(String ns, String url, int n) {
-        return NetnsLab.curls(ns, n, 3, url);
+        return NetnsLab.curls(ns, n, CURL_MAX_TIME, url);
     }
 
     static String sh(String... argv) throws IOException, InterruptedException {
