@@ -247,7 +247,7 @@ class ForwarderDrIT {
 
     /**
      * Two more directors (198.51.100.3 and .4) on the bridge, and a second nginx on each real server
-     * serving {@code /big} (600 KB of its own digit) at 150 KB/s on port 8080 for {@link #AA_VIP},
+     * serving {@code /big} (600 KB of its own digit) at 50 KB/s on port 8080 for {@link #AA_VIP},
      * which the real servers carry on {@code lo}. The client reaches the VIP through a route via one
      * director (as a router's ECMP would send a flow to one); moving the route moves the flow.
      */
@@ -272,7 +272,7 @@ class ForwarderDrIT {
             java.nio.file.Files.write(html.resolve("big"), ("" + (i + 1)).repeat(AA_SIZE).getBytes());
             net.addr(rs[i], "lo", AA_VIP + "/32");
             net.nginxServers(rs[i], "aa", "    server { listen " + AA_PORT + "; root " + html
-                    + "; location / { limit_rate 150k; } }\n", AA_PORT);
+                    + "; location / { limit_rate 50k; } }\n", AA_PORT);
         }
         da = a;
         db = b;
@@ -300,14 +300,17 @@ class ForwarderDrIT {
 
     /**
      * Starts a download through forwarder A, moves the client's route to forwarder B once a sixth
-     * has arrived, and waits (at most 30 s) for curl; returns curl's exit status. The body is in
+     * has arrived, and waits (at most 60 s) for curl; returns curl's exit status. The body is in
      * {@code out}.
      */
     private static int movedDownload(java.nio.file.Path out) throws Exception {
         FwdNet.sh("ip", "-n", c, "route", "replace", AA_VIP + "/32", "via", "198.51.100.3");
-        Process curl = net.start(c, "curl", "-s", "-o", out.toString(), "--speed-limit", "1", "--speed-time", "3",
-                "--max-time", "30", "http://" + AA_VIP + ":" + AA_PORT + "/big");
-        long deadline = System.nanoTime() + 10_000_000_000L;
+        // 600 KB at 50 KB/s: about 12 s, so the sixth arrives after about 2 s and half after 6 s,
+        // far more than the poll below needs to see it. Stalled through B (sloppy TCP off), curl
+        // gives up after 10 s without a byte.
+        Process curl = net.start(c, "curl", "-s", "-o", out.toString(), "--speed-limit", "1", "--speed-time", "10",
+                "--max-time", "60", "http://" + AA_VIP + ":" + AA_PORT + "/big");
+        long deadline = System.nanoTime() + 30_000_000_000L;
         while ((!java.nio.file.Files.exists(out) || java.nio.file.Files.size(out) < AA_SIZE / 6)
                 && curl.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -315,7 +318,7 @@ class ForwarderDrIT {
         assertThat(curl.isAlive()).as("the download runs through A").isTrue();
         assertThat(java.nio.file.Files.size(out)).isLessThan(AA_SIZE / 2);
         FwdNet.sh("ip", "-n", c, "route", "replace", AA_VIP + "/32", "via", "198.51.100.4");
-        assertThat(curl.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(curl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
         return curl.exitValue();
     }
 
