@@ -78,7 +78,7 @@ class ForwarderDrIT {
                                 .realServer(RealServer.of("198.51.100.12", 81).route()))
                         .build())
                 .open().start();
-        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).as("real servers answered ARP").isTrue();
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(30))).as("real servers answered ARP").isTrue();
     }
 
     @AfterAll
@@ -186,12 +186,7 @@ class ForwarderDrIT {
         Thread.sleep(1100); // the kernel ignores an override within locktime (1 s) of the last update
         assertThat(fwd.announce()).isEqualTo(1); // two services, one address, one interface: one frame
         String mac = net.mac(d, "eth0");
-        String seen = "";
-        for (int i = 0; i < 50 && !seen.contains(mac); i++) {
-            Thread.sleep(20);
-            seen = FwdNet.sh("ip", "-n", c, "neigh", "show", VIP);
-        }
-        assertThat(seen).contains(mac);
+        assertThat(FwdNet.awaitOutput(mac, "ip", "-n", c, "neigh", "show", VIP)).contains(mac);
     }
 
     @Test
@@ -202,12 +197,7 @@ class ForwarderDrIT {
         Thread.sleep(1100); // the kernel ignores an override within locktime (1 s) of the last update
         assertThat(fwd.announce(InetAddress.getByName(VIP))).isEqualTo(1); // one interface: one frame
         String mac = net.mac(d, "eth0");
-        String seen = "";
-        for (int i = 0; i < 50 && !seen.contains(mac); i++) {
-            Thread.sleep(20);
-            seen = FwdNet.sh("ip", "-n", c, "neigh", "show", VIP);
-        }
-        assertThat(seen).contains(mac);
+        assertThat(FwdNet.awaitOutput(mac, "ip", "-n", c, "neigh", "show", VIP)).contains(mac);
     }
 
     @Test
@@ -233,7 +223,7 @@ class ForwarderDrIT {
         } finally {
             fwd.addRealServer(key, RealServer.of("198.51.100.11", 80).route().build());
         }
-        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).isTrue();
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(30))).isTrue();
         assertThat(curls("http://" + VIP + "/", 4)).contains("rs1", "rs2");
     }
 
@@ -285,7 +275,7 @@ class ForwarderDrIT {
                         .realServer(RealServer.of("198.51.100.11", AA_PORT).route())
                         .realServer(RealServer.of("198.51.100.12", AA_PORT).route()).build())
                 .open().start();
-        assertThat(f.awaitResolved(Duration.ofSeconds(5))).as("real servers answered ARP").isTrue();
+        assertThat(f.awaitResolved(Duration.ofSeconds(30))).as("real servers answered ARP").isTrue();
         return f;
     }
 

@@ -97,7 +97,7 @@ class ForwarderNatIT {
                         .realServer(RealServer.of("198.51.100.11", 8082).masquerade())
                         .realServer(RealServer.of("198.51.100.12", 8082).masquerade()).build())
                 .open().start();
-        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).as("real servers answered ARP").isTrue();
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(30))).as("real servers answered ARP").isTrue();
     }
 
     @AfterAll
@@ -157,7 +157,7 @@ class ForwarderNatIT {
         } finally {
             fwd.addRealServer(key, RealServer.of("198.51.100.12", 80).masquerade().build());
         }
-        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).isTrue();
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(30))).isTrue();
         assertThat(curls("http://" + VIP + "/", 4)).contains("rs1", "rs2");
     }
 

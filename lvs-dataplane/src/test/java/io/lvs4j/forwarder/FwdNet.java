@@ -135,6 +135,20 @@ final class FwdNet implements AutoCloseable {
     }
 
     /**
+     * Runs {@code argv} every 20 ms until its output contains {@code text}, for at most 30 s (a
+     * kernel's asynchronous update, slow on a loaded machine); returns the last output.
+     */
+    static String awaitOutput(String text, String... argv) throws IOException, InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String seen = sh(argv);
+        while (!seen.contains(text) && System.nanoTime() - end < 0) {
+            Thread.sleep(20);
+            seen = sh(argv);
+        }
+        return seen;
+    }
+
+    /**
      * The forwarder's counters once each of {@code kinds} counts at least {@code n} more drops than
      * in {@code before} less the frames the kernel dropped meanwhile (those may have been of any
      * kind), polled every 50 ms for at most 30 s: on a loaded machine a burst's last frames can wait
