@@ -12,6 +12,7 @@ import io.lvs4j.health.ServiceHealth;
 import io.lvs4j.health.TcpChecker;
 import io.lvs4j.table.InMemoryIpvs;
 import io.lvs4j.table.ReconcileResult;
+import io.lvs4j.vrrp.RouterState;
 import io.lvs4j.vrrp.VrrpInstance;
 import io.lvs4j.vrrp.memory.InMemoryNetwork;
 import io.lvs4j.time.VirtualClock;
@@ -23,6 +24,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A director embedded in an application with the fluent API: two virtual services on one VIP,
@@ -127,7 +129,8 @@ public final class EmbeddedDirector {
         out.println("== start");
         // tag::run[]
         try (Director director = builder.start()) {
-            waitFor(Duration.ofSeconds(5));       // VRRP: no other master heard, so this one takes the VIP
+            // VRRP: no other master heard, so this one takes the VIP
+            waitFor(director, Duration.ofSeconds(5), EmbeddedDirector::masterWithTableInstalled);
             show(director.state());
 
             out.println("== weight of " + a.endpoint() + " in " + web.service().key() + ": 3 -> 5");
@@ -137,7 +140,8 @@ public final class EmbeddedDirector {
 
             out.println("== the real server " + b.endpoint() + " stops listening");
             second.close();
-            waitFor(Duration.ofSeconds(4));       // two failed checks, a second apart
+            // two failed checks, a second apart
+            waitFor(director, Duration.ofSeconds(4), state -> downEverywhere(state, b));
             show(director.state());
             out.println("== close");
         }                                         // VIP released, the director's services removed
@@ -159,15 +163,42 @@ public final class EmbeddedDirector {
         return TcpChecker.of(Endpoint.of(rs.address(), rs.port()).withConnectTimeout(Duration.ofSeconds(1)));
     }
 
-    /** Lets time pass: the simulated clock in memory (as fast as the checks answer), real time with the kernel. */
-    private void waitFor(Duration d) throws InterruptedException {
+    /**
+     * Lets time pass. In memory the simulated clock moves {@code d} (as fast as the checks answer).
+     * With the kernel, real time passes until the director's state shows {@code done}, polled every
+     * 100 ms for at most 30 s: on a busy machine VRRP and the checks can take far longer than
+     * {@code d}, and a state that never comes is then printed as it is.
+     */
+    private void waitFor(Director director, Duration d, Predicate<DirectorState> done) throws InterruptedException {
         if (clock == null) {
-            Thread.sleep(d.toMillis());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!done.test(director.state()) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(100);
+            }
             return;
         }
         for (long ms = 0; ms < d.toMillis(); ms += 50) {
             clock.advance(Duration.ofMillis(50));
         }
+    }
+
+    /** Every VRRP instance is master holding its addresses, and the table has what health wants. */
+    private static boolean masterWithTableInstalled(DirectorState state) {
+        return state.instances().stream().allMatch(i -> i.state() == RouterState.MASTER && i.addressesHeld())
+                && tableFollowsHealth(state);
+    }
+
+    /** {@code rs} is down in every service and the table has what health wants. */
+    private static boolean downEverywhere(DirectorState state, RealServer rs) {
+        return state.services().stream().allMatch(s -> s.realServer(rs.endpoint())
+                        .map(r -> r.health() == DirectorState.Health.DOWN).orElse(false))
+                && tableFollowsHealth(state);
+    }
+
+    /** Every service is installed, each real server at the weight health wants (or out, as it wants). */
+    private static boolean tableFollowsHealth(DirectorState state) {
+        return state.services().stream().allMatch(s -> s.installed()
+                && s.realServers().stream().allMatch(r -> r.appliedWeight() == r.desiredWeight()));
     }
 
     private void show(DirectorState state) {

@@ -81,8 +81,9 @@ class ScriptLauncherIT {
     @Test
     void timeout_killsTheWholeGroup() throws Exception {
         Path pid = dir.resolve("pid");
+        // 3 s: enough for sh to start and write the PID file on a loaded machine; still times out
         ScriptLauncher.Result r = run(sh("slow", "sleep 300 & echo $! > " + pid + "; sleep 300", null,
-                Duration.ofMillis(500)));
+                Duration.ofSeconds(3)));
         assertThat(r.timedOut()).isTrue();
         assertThat(r.succeeded()).isFalse();
         long child = Long.parseLong(Files.readString(pid).strip());
@@ -142,12 +143,15 @@ class ScriptLauncherIT {
     void runInOrder_sameKeyWaits_otherKeysDoNot() throws Exception {
         Path log = dir.resolve("log");
         Files.writeString(log, "");
-        var a = launcher.runInOrder("VI_1", sh("a", "sleep 0.5; echo a >> " + log, null, Duration.ofSeconds(10)));
+        // a waits (at most 10 s) for c, which only runs meanwhile if VI_2 does not wait for VI_1
+        String waitForC = "end=$(($(date +%s) + 10)); until grep -qx c " + log
+                + " || [ $(date +%s) -ge $end ]; do sleep 0.05; done; ";
+        var a = launcher.runInOrder("VI_1", sh("a", waitForC + "echo a >> " + log, null, Duration.ofSeconds(30)));
         var b = launcher.runInOrder("VI_1", sh("b", "echo b >> " + log, null, Duration.ofSeconds(10)));
         var c = launcher.runInOrder("VI_2", sh("c", "echo c >> " + log, null, Duration.ofSeconds(10)));
-        c.get(20, TimeUnit.SECONDS);
-        b.get(20, TimeUnit.SECONDS);
-        a.get(20, TimeUnit.SECONDS);
+        c.get(60, TimeUnit.SECONDS);
+        b.get(60, TimeUnit.SECONDS);
+        a.get(60, TimeUnit.SECONDS);
         assertThat(Files.readAllLines(log)).containsExactly("c", "a", "b");
     }
 
@@ -169,7 +173,7 @@ class ScriptLauncherIT {
     }
 
     private static boolean waitGone(long pid) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
             if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
                 return true;

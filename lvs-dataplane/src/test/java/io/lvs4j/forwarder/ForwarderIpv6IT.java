@@ -77,7 +77,7 @@ class ForwarderIpv6IT {
                         .realServer(RealServer.of("2001:db8:2::11", 80).route())
                         .realServer(RealServer.of("2001:db8:2::12", 80).route()).build())
                 .open().start();
-        assertThat(fwd.awaitResolved(Duration.ofSeconds(5))).as("real servers answered solicitations").isTrue();
+        assertThat(fwd.awaitResolved(Duration.ofSeconds(30))).as("real servers answered solicitations").isTrue();
     }
 
     @AfterAll
@@ -109,12 +109,7 @@ class ForwarderIpv6IT {
         Thread.sleep(1100); // no override within locktime of the last update
         assertThat(fwd.announce()).isEqualTo(2);
         String mac = net.mac(d, "eth0");
-        String seen = "";
-        for (int i = 0; i < 50 && !seen.contains(mac); i++) {
-            Thread.sleep(20);
-            seen = FwdNet.sh("ip", "-n", c2, "-6", "neigh", "show", DR_VIP);
-        }
-        assertThat(seen).contains(mac);
+        assertThat(FwdNet.awaitOutput(mac, "ip", "-n", c2, "-6", "neigh", "show", DR_VIP)).contains(mac);
     }
 
     @Test

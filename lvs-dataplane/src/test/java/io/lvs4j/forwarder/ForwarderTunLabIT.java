@@ -152,7 +152,8 @@ class ForwarderTunLabIT {
               ip netns exec $n /usr/sbin/nginx -p /tmp/ngx$i -c /tmp/ngx$i/nginx.conf >/tmp/ngx$i/out.log 2>&1 &
             done
             for i in 1 2; do
-              for t in $(seq 100); do ip netns exec tunr$i ss -ltnH | grep -q ':80 ' && break; sleep 0.1; done
+              end=$(($(date +%s) + 30))
+              until ip netns exec tunr$i ss -ltnH | grep -q ':80 ' || [ $(date +%s) -ge $end ]; do sleep 0.1; done
               ip netns exec tunr$i ss -ltnH | grep -q ':80 ' || { echo "nginx $i did not listen"; cat /tmp/ngx$i/*.log /tmp/ngx$i/logs/*; exit 3; }
             done
             cat > /tmp/load.py <<'EOF'
@@ -178,6 +179,18 @@ class ForwarderTunLabIT {
             print('BODIES', sys.argv[3], sorted(counts.items()))
             EOF
             set +e
+            settle() { # scenario: until no connection of the previous one still sends (at most 30 s)
+              # load.py ends with sockets in LAST-ACK; a retransmitted FIN through the previous
+              # scenario's tunnel would count on another device in this scenario's window
+              end=$(($(date +%s) + 30))
+              while :; do
+                busy=$(for n in tunc tunr1 tunr2; do ip netns exec $n ss -Htan state syn-sent state syn-recv \\
+                  state fin-wait-1 state closing state last-ack; done)
+                [ -z "$busy" ] && return 0
+                [ $(date +%s) -ge $end ] && { echo "SETTLE $1: still sending after 30 s:"; echo "$busy"; return 0; }
+                sleep 0.1
+              done
+            }
             counters() { # scenario phase
               for i in 1 2; do
                 ip netns exec tunr$i sh -c 'for d in tunl0 gre0 grec0 gue0 ip6tnl0; do
@@ -206,9 +219,10 @@ class ForwarderTunLabIT {
         StringBuilder runs = new StringBuilder();
         for (String[] s : SCENARIOS) {
             args.addAll(List.of(s));
-            runs.append("counters ").append(s[0]).append(" before\n")
+            runs.append("settle ").append(s[0]).append('\n')
+                    .append("counters ").append(s[0]).append(" before\n")
                     .append("for k in $(seq ").append(REQUESTS).append("); do rm -f /tmp/body; ")
-                    .append("t=$(ip netns exec tunc curl -g -s --max-time 3 -o /tmp/body -w '%{time_total}' http://")
+                    .append("t=$(ip netns exec tunc curl -g -s --max-time 10 -o /tmp/body -w '%{time_total}' http://")
                     .append(s[1].contains(":") ? "[" + s[1] + "]" : s[1]).append("/) && echo \"CURL ").append(s[0]).append(" $(cat /tmp/body) $t\" || echo \"CURL ")
                     .append(s[0]).append(" ERR$?\"; done\n")
                     .append("counters ").append(s[0]).append(" after\n")
@@ -218,7 +232,9 @@ class ForwarderTunLabIT {
         String script = SETUP
                 + java(args.toArray(new String[0])) + " >/tmp/fwd.out 2>&1 &\n"
                 + "jpid=$!\n"
-                + "for t in $(seq 900); do [ -e /tmp/fwd.ready ] && break; kill -0 $jpid 2>/dev/null || break; sleep 0.1; done\n"
+                // the JVM's start and awaitResolved's 60 s, on a loaded machine
+                + "end=$(($(date +%s) + 180))\n"
+                + "until [ -e /tmp/fwd.ready ] || [ $(date +%s) -ge $end ]; do kill -0 $jpid 2>/dev/null || break; sleep 0.1; done\n"
                 + "[ -e /tmp/fwd.ready ] || { echo 'forwarder not ready'; cat /tmp/fwd.out; exit 4; }\n"
                 + runs
                 + "touch /tmp/fwd.stop\n"
@@ -228,7 +244,7 @@ class ForwarderTunLabIT {
                 + "echo '== rs1 links'; ip -n tunr1 -s link show tunl0; ip -n tunr1 -s link show gre0; ip -n tunr1 -s link show grec0; ip -n tunr1 -s link show gue0; ip -n tunr1 -s link show ip6tnl0\n"
                 + "echo '== rs1 nstat'; ip netns exec tunr1 nstat -sa | grep -v ' 0 *0.0$'\n"
                 + "exit 0\n";
-        LabResult r = lab.toBuilder().extraModules("bridge").build().run(Duration.ofSeconds(360), script);
+        LabResult r = lab.toBuilder().extraModules("bridge").build().run(Duration.ofSeconds(900), script);
         out = r.stdout() + "\n-- stderr:\n" + r.stderr();
         took = r.duration();
         System.out.println("ForwarderTunLabIT: the UML run took " + took.toMillis() + " ms");

@@ -17,7 +17,7 @@ import java.time.Duration;
  * The director of {@link ForwarderTunLabIT}, run inside User-Mode Linux: a userspace
  * {@link Forwarder} in namespace {@code tund} on {@code eth0}, one round-robin service per tunnel
  * scenario (argument list: {@code NAME VIP TYPE CHECKSUM PORT RS1 RS2}, seven words each), until
- * the file {@code STOP} exists (at most 420 s). Prints {@code READY} once every real server's MAC
+ * the file {@code STOP} exists (at most 900 s). Prints {@code READY} once every real server's MAC
  * is known (and creates {@code READY_FILE}), then the forwarder's counters as {@code STATS} lines.
  * Usage: {@code READY_FILE STOP_FILE (NAME VIP TYPE CHECKSUM PORT RS1 RS2)...}
  */
@@ -43,14 +43,14 @@ public final class ForwarderTunLabMain {
             b.service(vs.build());
         }
         try (Forwarder f = b.open().start()) {
-            if (!f.awaitResolved(Duration.ofSeconds(20))) {
+            if (!f.awaitResolved(Duration.ofSeconds(60))) {
                 System.out.println("UNRESOLVED " + f.stats());
                 return;
             }
             System.out.println("READY");
             System.out.flush();
             Files.writeString(ready, "ready\n");
-            long end = System.nanoTime() + Duration.ofSeconds(420).toNanos();
+            long end = System.nanoTime() + Duration.ofSeconds(900).toNanos();
             while (!Files.exists(stop) && System.nanoTime() - end < 0) {
                 Thread.sleep(50);
             }

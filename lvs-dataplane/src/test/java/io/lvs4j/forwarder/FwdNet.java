@@ -2,6 +2,7 @@ package io.lvs4j.forwarder;
 
 import io.lvs4j.lab.NetnsLab;
 import io.lvs4j.lab.NginxServer;
+import io.lvs4j.packet.DropReason;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -113,18 +114,65 @@ final class FwdNet implements AutoCloseable {
         return lab.start(ns, argv);
     }
 
+    /**
+     * curl's {@code --max-time}: every curl here is expected to be answered, so this only bounds a
+     * failure; a loaded machine can take seconds for a connection's first answer.
+     */
+    static final int CURL_MAX_TIME = 10;
+
     /** {@code curl} from {@code ns}: the body, or "ERR:" and curl's exit status. */
     String curl(String ns, String url) {
-        return NetnsLab.curl(ns, 3, url);
+        return NetnsLab.curl(ns, CURL_MAX_TIME, url);
     }
 
     /** {@code n} curls in a row from {@code ns}, each a new connection (see {@link #curl}). */
     List<String> curls(String ns, String url, int n) {
-        return NetnsLab.curls(ns, n, 3, url);
+        return NetnsLab.curls(ns, n, CURL_MAX_TIME, url);
     }
 
     static String sh(String... argv) throws IOException, InterruptedException {
         return NetnsLab.sh(argv);
+    }
+
+    /**
+     * Runs {@code argv} every 20 ms until its output contains {@code text}, for at most 30 s (a
+     * kernel's asynchronous update, slow on a loaded machine); returns the last output.
+     */
+    static String awaitOutput(String text, String... argv) throws IOException, InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String seen = sh(argv);
+        while (!seen.contains(text) && System.nanoTime() - end < 0) {
+            Thread.sleep(20);
+            seen = sh(argv);
+        }
+        return seen;
+    }
+
+    /**
+     * The forwarder's counters once each of {@code kinds} counts at least {@code n} more drops than
+     * in {@code before} less the frames the kernel dropped meanwhile (those may have been of any
+     * kind), polled every 50 ms for at most 30 s: on a loaded machine a burst's last frames can wait
+     * in the socket for seconds. The caller asserts on what is returned.
+     */
+    static ForwarderStats awaitDrops(Forwarder f, ForwarderStats before, long n, DropReason... kinds)
+            throws InterruptedException {
+        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        ForwarderStats s = f.stats();
+        while (!dropsReached(s, before, n, kinds) && System.nanoTime() - end < 0) {
+            Thread.sleep(50);
+            s = f.stats();
+        }
+        return s;
+    }
+
+    private static boolean dropsReached(ForwarderStats s, ForwarderStats before, long n, DropReason... kinds) {
+        long lost = s.kernelDrops() - before.kernelDrops();
+        for (DropReason r : kinds) {
+            if (s.drops(r) - before.drops(r) < n - lost) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

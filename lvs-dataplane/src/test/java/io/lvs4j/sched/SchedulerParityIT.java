@@ -123,8 +123,10 @@ class SchedulerParityIT {
               .append("ip -n rs").append(n).append(" route add default via 203.0.113.").append(base).append('\n')
               .append("ip netns exec rs").append(n).append(" python3 $P/rs.py rs").append(n).append(" &\n");
         }
-        // wait (bounded) until every real server listens
-        sh.append("for n in 1 2 3 4; do for i in $(seq 50); do ip netns exec rs$n ss -ltn | grep -q ':80 ' && break; sleep 0.1; done; done\n");
+        // wait until every real server listens (at most 30 s each: python starts slowly on a loaded machine)
+        sh.append("for n in 1 2 3 4; do end=$(($(date +%s) + 30)); ")
+          .append("until ip netns exec rs$n ss -ltn | grep -q ':80 ' || [ $(date +%s) -ge $end ]; do sleep 0.1; done; ")
+          .append("ip netns exec rs$n ss -ltn | grep -q ':80 ' || { echo \"rs$n not listening\"; exit 3; }; done\n");
         for (Scenario sc : scenarios) {
             String svc = "-t " + sc.vip + ":" + sc.port;
             sh.append("ipvsadm -C\nipvsadm -A ").append(svc).append(" -s ").append(sc.scheduler.kernelName()).append('\n');
@@ -144,7 +146,7 @@ class SchedulerParityIT {
             sh.append('\n');
         }
         sh.append("echo '== end'\n");
-        LabResult r = lab.run(Duration.ofMinutes(4), sh.toString()).requireSuccess();
+        LabResult r = lab.run(Duration.ofMinutes(8), sh.toString()).requireSuccess();
         String current = null;
         for (String line : r.stdout().split("\n")) {
             if (line.startsWith("== ")) {

@@ -227,11 +227,12 @@ public final class NetnsLab implements AutoCloseable {
 
     /**
      * {@code curl -g -s --max-time T URL} from {@code ns}: the body trimmed, or "ERR:" and curl's
-     * exit status ("ERR:timeout" when curl itself did not end within 10 s).
+     * exit status ("ERR:timeout" when curl itself did not end within T + 10 s: starting curl in a
+     * namespace on a loaded machine takes time of its own).
      */
     public static String curl(String ns, int maxTimeSeconds, String url) {
         try {
-            Ran r = run(Duration.ofSeconds(10), "ip", "netns", "exec", ns, "curl", "-g", "-s", "--max-time",
+            Ran r = run(Duration.ofSeconds(maxTimeSeconds + 10L), "ip", "netns", "exec", ns, "curl", "-g", "-s", "--max-time",
                     Integer.toString(maxTimeSeconds), url);
             if (r == null) {
                 return "ERR:timeout";

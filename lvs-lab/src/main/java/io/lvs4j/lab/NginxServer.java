@@ -82,9 +82,12 @@ public final class NginxServer implements AutoCloseable {
         return dir;
     }
 
-    /** Starts nginx and waits up to 5 s (polling every 50 ms) until every port listens. */
+    /**
+     * Starts nginx and waits up to 30 s (polling every 50 ms) until every port listens: nginx starts
+     * in well under a second, but on a loaded machine it can take several.
+     */
     public Process start(int... ports) throws IOException, InterruptedException {
-        return start(Duration.ofSeconds(5), Duration.ofMillis(50), ports);
+        return start(Duration.ofSeconds(30), Duration.ofMillis(50), ports);
     }
 
     /**

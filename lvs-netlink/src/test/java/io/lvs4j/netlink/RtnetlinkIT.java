@@ -140,7 +140,8 @@ class RtnetlinkIT {
             String mac = String.format("%02x:%02x:%02x:%02x:%02x:%02x", a.hardwareAddress()[0], a.hardwareAddress()[1],
                     a.hardwareAddress()[2], a.hardwareAddress()[3], a.hardwareAddress()[4], a.hardwareAddress()[5]);
             String neigh = "";
-            for (int i = 0; i < 200 && !neigh.contains("192.0.2.77 dev nb0 lladdr " + mac); i++) {
+            long end = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (!neigh.contains("192.0.2.77 dev nb0 lladdr " + mac) && System.nanoTime() - end < 0) {
                 Thread.sleep(10);
                 neigh = sh("ip", "-n", B, "neigh", "show");
             }
@@ -148,8 +149,10 @@ class RtnetlinkIT {
         }
     }
 
+    /** Polls {@code c} every 10 ms until it holds, at most 30 s (the caller asserts what it waited for). */
     private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
-        for (int i = 0; i < 300 && !c.getAsBoolean(); i++) {
+        long end = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+        while (!c.getAsBoolean() && System.nanoTime() - end < 0) {
             Thread.sleep(10);
         }
     }
