@@ -151,7 +151,9 @@ class BirdInteropIT {
                 lab.speakerLinkDown(1);
 
                 long out = lab.waitRoute(VIP, String::isEmpty, Duration.ofSeconds(10), t0);
-                assertThat(out).as("route: %s; BIRD: %s", lab.route(VIP), lab.birdLog()).isBetween(2000L, 4500L);
+                // hold 3 s with keepalives every 1 s: at least 2 s; the upper bound leaves room for a busy
+                // host and stays below twice the hold time
+                assertThat(out).as("route: %s; BIRD: %s", lab.route(VIP), lab.birdLog()).isBetween(2000L, 6000L);
                 measured("route gone after the speaker's link went down (hold time 3 s)", out);
                 assertThat(lab.birdc("show", "protocols", "all", "s1")).contains("Hold timer expired");
             }
