@@ -122,6 +122,8 @@ class BirdInteropIT {
                     .isNotNegative();
             assertThat(lab.waitRoute(VIP6, r -> r.contains("via 2001:db8::11"), Duration.ofSeconds(10),
                     System.nanoTime())).isNotNegative();
+            String proto = lab.birdc("show", "protocols", "all", "s1");
+            assertThat(proto).as("negotiated hold time").containsPattern("Hold timer:\\s+[0-9.]+/30\\b");
 
             long t0 = System.nanoTime();
             child.process.destroyForcibly(); // SIGKILL: the kernel closes its connection

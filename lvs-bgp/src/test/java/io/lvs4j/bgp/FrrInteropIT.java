@@ -92,6 +92,8 @@ class FrrInteropIT {
                     .isNotNegative();
             assertThat(lab.waitRoute(VIP6, r -> r.contains("via 2001:db8::11"), Duration.ofSeconds(10),
                     System.nanoTime())).isNotNegative();
+            assertThat(lab.vtysh("show bgp neighbors " + RouterLab.speakerIp(1))).as("negotiated hold time")
+                    .contains("Hold time is 30");
 
             long t0 = System.nanoTime();
             child.process.destroyForcibly();
