@@ -161,10 +161,15 @@ final class RouterLab implements AutoCloseable {
 
     /** A BIRD BGP protocol for a speaker: eBGP from AS 65000, both families over the IPv4 session. */
     static String birdNeighbor(String name, String address, long as, String extra) {
+        return birdNeighbor(name, address, as, 3, extra);
+    }
+
+    /** {@link #birdNeighbor(String, String, long, String)} with another hold time. */
+    static String birdNeighbor(String name, String address, long as, int holdSeconds, String extra) {
         return "protocol bgp " + name + " {\n"
                 + "  local " + ROUTER_IP + " as 65000;\n"
                 + "  neighbor " + address + " as " + as + ";\n"
-                + "  hold time 3;\n"
+                + "  hold time " + holdSeconds + ";\n"
                 + extra
                 + "  ipv4 { import filter from_directors; export none; };\n"
                 + "  ipv6 { import filter from_directors; export none; };\n"

@@ -41,16 +41,17 @@ class HttpCheckerIT {
         }
     }
 
+    // 10 s: the deadline covers a cold JVM's first TLS handshake on a busy host
     static Endpoint http() {
-        return Endpoint.of("127.0.0.1", nginx.httpPort).withConnectTimeout(Duration.ofSeconds(2));
+        return Endpoint.of("127.0.0.1", nginx.httpPort).withConnectTimeout(Duration.ofSeconds(10));
     }
 
     static Endpoint https() {
-        return Endpoint.of("127.0.0.1", nginx.httpsPort).withConnectTimeout(Duration.ofSeconds(2));
+        return Endpoint.of("127.0.0.1", nginx.httpsPort).withConnectTimeout(Duration.ofSeconds(10));
     }
 
     static CheckResult run(Checker c) throws Exception {
-        return c.check(runtime).toCompletableFuture().get(10, TimeUnit.SECONDS);
+        return c.check(runtime).toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 
     static HttpUrlCheck.Builder url(String path) {
@@ -153,7 +154,7 @@ class HttpCheckerIT {
     }
 
     static Endpoint mtls() {
-        return Endpoint.of("127.0.0.1", nginx.mtlsPort).withConnectTimeout(Duration.ofSeconds(2));
+        return Endpoint.of("127.0.0.1", nginx.mtlsPort).withConnectTimeout(Duration.ofSeconds(10));
     }
 
     @Test

@@ -42,8 +42,9 @@ for _ in range(10000):  # bounded; the test kills it by PID when done
     ident, seq = struct.unpack("!HH", icmp[4:8])
     src = socket.inet_ntoa(pkt[12:16])
     dst = socket.inet_ntoa(pkt[16:20])
+    # logged before the replies: the test reads the log once the check (which the replies end) is done
+    print("request %d from %s" % (seq, src), flush=True)
     reply(FORGED_SOURCE, src, ident, seq, icmp[8:])
     reply(dst, src, ident, (seq + 1) & 0xFFFF, icmp[8:])
     if answer:
         reply(dst, src, ident, seq, icmp[8:])
-    print("request %d from %s" % (seq, src), flush=True)

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.lvs4j.vrrp.DropReason;
 import io.lvs4j.vrrp.RouterState;
+import io.lvs4j.vrrp.VrrpEvent;
 import io.lvs4j.vrrp.VrrpRouter;
 import io.lvs4j.vrrp.InitialState;
 import io.lvs4j.vrrp.NodeAccess;
@@ -29,6 +30,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -52,6 +54,22 @@ class KeepalivedInteropIT extends LabFixture {
         return Lab.addresses(ns, dev).contains(" " + vip + "/");
     }
 
+    /**
+     * From now on, the time of the instance's first transition to MASTER (the scheduler's clock,
+     * {@link System#nanoTime()}), 0 until then: the takeover as the router made it, without the
+     * delay of polling {@code ip} on a busy host.
+     */
+    private AtomicLong becomesMaster(String instance) {
+        AtomicLong at = new AtomicLong();
+        node.addListener(e -> {
+            if (e instanceof VrrpEvent.StateChanged sc && sc.instance().equals(instance)
+                    && sc.to() == RouterState.MASTER) {
+                at.compareAndSet(0, sc.nanos());
+            }
+        });
+        return at;
+    }
+
     @Test
     void keepalivedMaster_killed_lvs4jBackupTakesVipWithinMasterDownAndGivesItBackOnPreempt() throws Exception {
         lab = new Lab("a");
@@ -62,28 +80,30 @@ class KeepalivedInteropIT extends LabFixture {
         start(lvs4jInstance("VI_1", InitialState.BACKUP, 51, 100, Duration.ofSeconds(1), 2, null,
                 List.of(vip("192.0.2.100", 24)), List.of(), null));
         VrrpRouter r = node.router("VI_1");
-        assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> node.call(() -> r.statistics().advertisementsAccepted()) >= 2))
-                .isTrue();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10),
+                () -> node.call(() -> r.statistics().advertisementsAccepted()) >= 2)).isTrue();
         assertThat(state("VI_1")).isEqualTo(RouterState.BACKUP);
         assertThat(has(lab.j, Lab.J_IF, "192.0.2.100")).isFalse();
 
         long masterDown = node.call(r::masterDownIntervalMicros);
-        long killed = System.nanoTime();
-        k.kill9();
-        assertThat(Lab.waitUntil(Duration.ofSeconds(6), () -> has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
-        long tookMicros = (System.nanoTime() - killed) / 1000;
-        System.out.printf("takeover after kill -9: %.1f ms (master-down interval %.1f ms)%n", tookMicros / 1000.0,
-                masterDown / 1000.0);
-        assertThat(tookMicros).isLessThanOrEqualTo(masterDown + 100_000);
+        AtomicLong master = becomesMaster("VI_1");
+        long killed = k.kill9(); // once keepalived's VRRP child is dead, not before: it advertises until then
+        assertThat(Lab.waitUntil(Duration.ofSeconds(30), () -> has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
+        long vipMicros = (System.nanoTime() - killed) / 1000;
+        assertThat(master.get()).as("a transition to MASTER").isNotZero();
+        long tookMicros = (master.get() - killed) / 1000;
+        System.out.printf("takeover after kill -9: %.1f ms, VIP seen after %.1f ms (master-down interval %.1f ms)%n",
+                tookMicros / 1000.0, vipMicros / 1000.0, masterDown / 1000.0);
+        assertThat(tookMicros).isPositive().isLessThanOrEqualTo(masterDown + 100_000);
         assertThat(state("VI_1")).isEqualTo(RouterState.MASTER);
         assertThat(node.call(() -> r.statistics().droppedTotal())).isZero();
 
         Lab.Keepalived k2 = lab.keepalived("ka2", keepalivedConf("ka2", keepalivedInstance("VI_1", "BACKUP", 51, 200, "1",
                 2, null, "192.0.2.100/24", "")));
-        assertThat(Lab.waitUntil(Duration.ofSeconds(8), () -> state("VI_1") == RouterState.BACKUP))
+        assertThat(Lab.waitUntil(Duration.ofSeconds(30), () -> state("VI_1") == RouterState.BACKUP))
                 .as("keepalived log:%n%s", k2.log()).isTrue();
-        assertThat(Lab.waitUntil(Duration.ofSeconds(1), () -> !has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
-        assertThat(Lab.waitUntil(Duration.ofSeconds(5), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100"))).isTrue();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> !has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(30), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100"))).isTrue();
         assertThat(k2.log()).contains("Entering MASTER STATE");
     }
 
@@ -95,8 +115,8 @@ class KeepalivedInteropIT extends LabFixture {
         VrrpInstance master = lvs4jInstance("VI_1", InitialState.MASTER, 51, 150, Duration.ofSeconds(1), 2, null,
                 List.of(vip("192.0.2.100", 24)), List.of(), null);
         start(master);
-        assertThat(Lab.waitUntil(Duration.ofSeconds(2), () -> has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
-        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> k.log().contains("Entering BACKUP STATE")))
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> has(lab.j, Lab.J_IF, "192.0.2.100"))).isTrue();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(30), () -> k.log().contains("Entering BACKUP STATE")))
                 .as("keepalived log:%n%s", k.log()).isTrue();
         Thread.sleep(4000); // longer than keepalived's master-down interval: it stays backup
         assertThat(has(lab.ka, Lab.KA_IF, "192.0.2.100")).as("keepalived log:%n%s", k.log()).isFalse();
@@ -104,12 +124,12 @@ class KeepalivedInteropIT extends LabFixture {
         long crashed = System.nanoTime();
         NodeAccess.abort(node);
         node = null;
-        assertThat(Lab.waitUntil(Duration.ofSeconds(6), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100"))).isTrue();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(15), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100"))).isTrue();
         System.out.printf("keepalived takeover after lvs4j crash: %.1f ms%n", (System.nanoTime() - crashed) / 1e6);
         Lab.sh("ip", "-n", lab.j, "addr", "del", "192.0.2.100/24", "dev", Lab.J_IF); // what a crash left behind
 
         start(master);
-        assertThat(Lab.waitUntil(Duration.ofSeconds(4), () -> !has(lab.ka, Lab.KA_IF, "192.0.2.100")))
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> !has(lab.ka, Lab.KA_IF, "192.0.2.100")))
                 .as("keepalived yields to the higher priority; log:%n%s", k.log()).isTrue();
         assertThat(has(lab.j, Lab.J_IF, "192.0.2.100")).isTrue();
         Thread.sleep(1500);
@@ -118,11 +138,13 @@ class KeepalivedInteropIT extends LabFixture {
         node.close();
         node = null;
         assertThat(has(lab.j, Lab.J_IF, "192.0.2.100")).as("graceful stop removes the VIP").isFalse();
-        assertThat(Lab.waitUntil(Duration.ofSeconds(3), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100"))).isTrue();
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> has(lab.ka, Lab.KA_IF, "192.0.2.100"))).isTrue();
         double ms = (System.nanoTime() - stopped) / 1e6;
         System.out.printf("keepalived takeover after lvs4j priority 0: %.1f ms%n", ms);
-        // priority 0 makes the backup wait only its skew time, (256 - 100) / 256 s = 609 ms
-        assertThat(ms).isLessThan(609 + 300);
+        // priority 0 makes the backup wait only its skew time, (256 - 100) / 256 s = 609 ms; measured
+        // around close() and ip polling on a busy host, so 2 s: still far below the 3609 ms master-down
+        // interval keepalived would wait without the priority-0 advert
+        assertThat(ms).isLessThan(2000);
     }
 
     /** What each variant configures on both sides, and the fixture name for keepalived's adverts. */
@@ -175,18 +197,22 @@ class KeepalivedInteropIT extends LabFixture {
         }
         start(lvs4jSide(v, InitialState.BACKUP, 100));
         VrrpRouter r = node.router("VI_1");
-        assertThat(Lab.waitUntil(Duration.ofSeconds(4), () -> node.call(() -> r.statistics().advertisementsAccepted()) >= 3))
+        assertThat(Lab.waitUntil(Duration.ofSeconds(10),
+                () -> node.call(() -> r.statistics().advertisementsAccepted()) >= 3))
                 .as("%s", node.call(r::statistics)).isTrue();
         assertThat(node.call(() -> r.statistics().droppedTotal())).as("%s", node.call(r::statistics)).isZero();
         assertThat(state("VI_1")).isEqualTo(RouterState.BACKUP);
 
         long masterDown = node.call(r::masterDownIntervalMicros);
-        long killed = System.nanoTime();
-        k.kill9();
-        assertThat(Lab.waitUntil(Duration.ofSeconds(6), () -> has(lab.j, Lab.J_IF, v.vipAddress()))).isTrue();
-        long took = (System.nanoTime() - killed) / 1000;
-        System.out.printf("%s: takeover %.1f ms (master-down %.1f ms)%n", name, took / 1000.0, masterDown / 1000.0);
-        assertThat(took).isLessThanOrEqualTo(masterDown + 100_000);
+        AtomicLong master = becomesMaster("VI_1");
+        long killed = k.kill9(); // once keepalived's VRRP child is dead, not before: it advertises until then
+        assertThat(Lab.waitUntil(Duration.ofSeconds(30), () -> has(lab.j, Lab.J_IF, v.vipAddress()))).isTrue();
+        long vip = (System.nanoTime() - killed) / 1000;
+        assertThat(master.get()).as("a transition to MASTER").isNotZero();
+        long took = (master.get() - killed) / 1000;
+        System.out.printf("%s: takeover %.1f ms, VIP seen after %.1f ms (master-down %.1f ms)%n", name, took / 1000.0,
+                vip / 1000.0, masterDown / 1000.0);
+        assertThat(took).isPositive().isLessThanOrEqualTo(masterDown + 100_000);
 
         // keepalived back at a lower priority accepts lvs4j's adverts and stays backup
         if (has(lab.ka, Lab.KA_IF, v.vipAddress())) { // left behind by the killed keepalived
@@ -194,7 +220,7 @@ class KeepalivedInteropIT extends LabFixture {
         }
         Lab.Keepalived k2 = lab.keepalived("k2", keepalivedConf("k2", keepalivedInstance("VI_1", "BACKUP", 51, 50,
                 v.advert(), v.version(), v.auth(), v.kaVip(), unicastBlock(v.unicast()))));
-        assertThat(Lab.waitUntil(Duration.ofSeconds(10), () -> k2.log().contains("Entering BACKUP STATE")))
+        assertThat(Lab.waitUntil(Duration.ofSeconds(30), () -> k2.log().contains("Entering BACKUP STATE")))
                 .as("keepalived log:%n%s", k2.log()).isTrue();
         Thread.sleep(3L * Math.max(100, (long) (Double.parseDouble(v.advert()) * 1000)) + 1200);
         assertThat(k2.log()).as("keepalived log").doesNotContain("Entering MASTER STATE");

@@ -72,10 +72,13 @@ final class Lab implements AutoCloseable {
         }
     }
 
-    /** Polls {@code condition} every 2 ms until it holds or {@code max} passed; returns whether it held. */
+    /**
+     * Polls {@code condition} every 20 ms until it holds or {@code max} passed; returns whether it held.
+     * (Conditions fork {@code ip}: polling faster would keep a core of a small CI host busy.)
+     */
     static boolean waitUntil(Duration max, BooleanSupplier condition) {
         try {
-            return NetnsLab.waitUntil(max, Duration.ofMillis(2), condition);
+            return NetnsLab.waitUntil(max, Duration.ofMillis(20), condition);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
@@ -122,17 +125,27 @@ final class Lab implements AutoCloseable {
             return vrrpPid() > 0;
         }
 
-        /** kill -9 of the VRRP child, then of the parent: no priority 0, VIPs left behind. */
-        void kill9() throws IOException, InterruptedException {
+        /**
+         * kill -9 of the VRRP child, then of the parent: no priority 0, VIPs left behind. Returns
+         * {@link System#nanoTime()} once the VRRP child, which sends the adverts, has been killed
+         * (once the parent has, if there was no child): no advert leaves after that.
+         */
+        long kill9() throws IOException, InterruptedException {
             // stop the parent first: it would respawn a killed child, and a child whose parent
             // dies gets SIGTERM (PR_SET_PDEATHSIG) and would shut down gracefully
             sh("kill", "-STOP", Long.toString(parent.pid()));
             long child = vrrpPid();
+            long killed = 0;
             if (child > 0) {
                 sh("kill", "-9", Long.toString(child));
+                killed = System.nanoTime();
             }
             sh("kill", "-9", Long.toString(parent.pid()));
+            if (killed == 0) {
+                killed = System.nanoTime();
+            }
             parent.waitFor(5, TimeUnit.SECONDS);
+            return killed;
         }
 
         void terminate() throws InterruptedException {
