@@ -153,8 +153,8 @@ class DirectorIT {
                 waitfor 20 grep -q 'Startup complete' $D/ka.log
                 stable $D/ka-start.sn
                 kill $l1; wait $l1 2>/dev/null
-                waitfor 15 lacks 192.0.2.250:7001 && sleep 1
-                ipvsadm -Sn > $D/ka-down.sn
+                waitfor 30 lacks 192.0.2.250:7001
+                stable $D/ka-down.sn # the quorum/sorry edits may come a reconcile later
                 kill -TERM $ka
                 waitfor 10 sh -c "! kill -0 $ka 2>/dev/null"
                 ipvsadm -Sn > $D/ka-stopped.sn
@@ -166,8 +166,8 @@ class DirectorIT {
                 waitfor 60 test -e $D/started
                 stable $D/lvs-start.sn
                 kill $l1; wait $l1 2>/dev/null
-                waitfor 15 lacks 192.0.2.250:7001 && sleep 1
-                ipvsadm -Sn > $D/lvs-down.sn
+                waitfor 30 lacks 192.0.2.250:7001
+                stable $D/lvs-down.sn # the quorum/sorry edits may come a reconcile later
                 ipvsadm -Ln > $D/lvs-down.ln
                 touch $D/weight
                 waitfor 30 test -e $D/weight-done

@@ -217,7 +217,10 @@ class DirectorRobustnessIT {
         for (int i = 1; i < results.length(); i++) {
             flips += results.charAt(i) != results.charAt(i - 1) ? 1 : 0;
         }
-        assertThat(flips).as("the check flapped: %s", results).isGreaterThanOrEqualTo(20);
+        // how often the results flip depends on how the guest schedules the 330 ms toggles and the
+        // 200 ms checks (36 toggles: up to about as many flips when quiet, fewer when stalled):
+        // 10 still shows a flapping check; the rise/fall comparison below proves the director right
+        assertThat(flips).as("the check flapped: %s", results).isGreaterThanOrEqualTo(10);
         List<String> expected = riseFall(results, 3, 3);
         assertThat(expected).as("the holds took it down and up again: %s", results).contains("DOWN", "UP");
 

@@ -49,10 +49,11 @@ class DirectorStrictFirewallIT {
 
     /**
      * Whether a TCP connect from {@code ns} to port 9 of {@code address} (nothing listens) is
-     * answered within 2 s: refused (RST) is an answer; a dropped SYN times out.
+     * answered within 5 s: refused (RST) is an answer; a dropped SYN times out. The 5 s include
+     * starting bash in the namespace, which a loaded machine may take a second or more for.
      */
     private static boolean tcpAnswers(String ns, String address) throws IOException, InterruptedException {
-        return exit("ip", "netns", "exec", ns, "timeout", "2", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/9") != 124;
+        return exit("ip", "netns", "exec", ns, "timeout", "5", "bash", "-c", "exec 3<>/dev/tcp/" + address + "/9") != 124;
     }
 
     private static String ruleset(String ns) throws IOException, InterruptedException {
@@ -84,13 +85,13 @@ class DirectorStrictFirewallIT {
             Path log1 = lab.dir.resolve("d1.log");
             Process d = director(lab, conf, run, log1);
             try {
-                assertThat(HostLab.waitUntil(Duration.ofSeconds(20), () -> HostLab.holds(lab.j, HostLab.J_IF, DROPPED)
+                assertThat(HostLab.waitUntil(Duration.ofSeconds(60), () -> HostLab.holds(lab.j, HostLab.J_IF, DROPPED)
                         && HostLab.holds(lab.j, HostLab.J_IF, ACCEPTED))).as("%s", HostLab.read(log1)).isTrue();
-                assertThat(HostLab.waitUntil(Duration.ofSeconds(10), () -> HostLab.holds(lab.ka, HostLab.KA_IF,
+                assertThat(HostLab.waitUntil(Duration.ofSeconds(30), () -> HostLab.holds(lab.ka, HostLab.KA_IF,
                         KA_DROPPED) && HostLab.holds(lab.ka, HostLab.KA_IF, KA_ACCEPTED))).as("%s", HostLab.read(kaLog))
                         .isTrue();
                 // the rules follow the event that reports the addresses: wait for the table
-                assertThat(HostLab.waitUntil(Duration.ofSeconds(5), () -> {
+                assertThat(HostLab.waitUntil(Duration.ofSeconds(30), () -> {
                     try {
                         return ruleset(lab.j).contains(DROPPED);
                     } catch (Exception e) {

@@ -237,12 +237,17 @@ public final class RobustnessLabMain {
             flapFor(listener, 14, 330); // up ~330 ms, down ~330 ms: fewer than 3 equal results in a row
             listener.up(false);
             Thread.sleep(1500);         // held down: out
+            hold(check, d, events, 'D');
             flapFor(listener, 14, 330);
             listener.up(true);
             Thread.sleep(1500);         // held up: in
+            hold(check, d, events, 'U');
             flapFor(listener, 8, 330);
             listener.up(true);
             Thread.sleep(1500);
+            // held up to the end: once the results end UUU and the decision reached the kernel, later
+            // results are U's that change nothing, so the snapshot below misses no decision
+            hold(check, d, events, 'U');
             String results;
             synchronized (check.results) {
                 results = check.results.toString();
@@ -251,6 +256,51 @@ public final class RobustnessLabMain {
             print(d, events);
         } finally {
             listener.up(false);
+        }
+    }
+
+    /**
+     * After a hold: waits (at most 30 s: a loaded guest may fit fewer than 3 checks into the
+     * 1.5 s sleep) until the recorded results end in 3 {@code letter}s, so rise/fall 3 has decided,
+     * and the director has carried that decision out: the server in the kernel (U) or not (D), and
+     * no health event after the last kernel change. A hold that never gets there throws.
+     */
+    private static void hold(Recording check, Director d, List<DirectorEvent> events, char letter)
+            throws InterruptedException {
+        String three = String.valueOf(letter).repeat(3);
+        boolean up = letter == 'U';
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (true) {
+            String results;
+            synchronized (check.results) {
+                results = check.results.toString();
+            }
+            boolean installed = d.state().services().stream()
+                    .anyMatch(s -> s.realServers().stream().anyMatch(DirectorState.Server::installed));
+            if (results.endsWith(three) && installed == up && !healthAfterKernel(events)) {
+                return;
+            }
+            if (System.nanoTime() - end > 0) {
+                throw new IllegalStateException("hold " + letter + " not reached in 30 s: checks " + results
+                        + ", installed " + installed + ", events " + events);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Whether the last health decision among the events has no kernel change after it yet. */
+    private static boolean healthAfterKernel(List<DirectorEvent> events) {
+        synchronized (events) {
+            for (int i = events.size() - 1; i >= 0; i--) {
+                String e = events.get(i).toString();
+                if (e.contains(" kernel [")) {
+                    return false;
+                }
+                if (e.contains(" health REAL_SERVER_DOWN ") || e.contains(" health REAL_SERVER_UP ")) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 

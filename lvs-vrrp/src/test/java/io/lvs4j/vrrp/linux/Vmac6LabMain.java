@@ -38,7 +38,7 @@ public final class Vmac6LabMain {
 
         // 1. lvs4j master on its macvlan, keepalived backup on its own
         VrrpNode node = VrrpNode.builder(net).instance(vi).start();
-        check("lvs4j_master", waitFor(Duration.ofSeconds(15), () -> state(node, "VI_6") == RouterState.MASTER),
+        check("lvs4j_master", waitFor(Duration.ofSeconds(30), () -> state(node, "VI_6") == RouterState.MASTER),
                 state(node, "VI_6"));
         String link = sh("ip -n lv -d link show vrrp.51");
         check("vmac_created_private_with_ipv6_virtual_mac", link.contains("macvlan mode private")
@@ -49,7 +49,7 @@ public final class Vmac6LabMain {
         String addrs = sh("ip -n lv -6 -o addr show dev vrrp.51 | awk '{print $4}' | sort | tr '\\n' ' '");
         check("vmac_holds_base_link_local_and_vip_only", addrs.equals(VIP + "/64 " + ll), addrs + " / " + ll);
         check("base_untouched", base().equals(baseBefore), base() + " / " + baseBefore);
-        String advert = sh("timeout 5 ip netns exec cl tcpdump -nn -e -c 1 -i cl0 ip6 proto 112 2>/dev/null");
+        String advert = sh("timeout 15 ip netns exec cl tcpdump -nn -e -c 1 -i cl0 ip6 proto 112 2>/dev/null");
         check("advert_from_virtual_mac_and_base_link_local", advert.contains(VMAC + " > 33:33:00:00:00:12")
                 && advert.contains(ll.replace("/64", "") + " > ff02::12") && advert.contains("vrid 51")
                 && advert.contains("prio 150"), advert);
@@ -61,7 +61,7 @@ public final class Vmac6LabMain {
         String na = captureAnnouncements();
         long t0 = System.nanoTime();
         node.close();
-        boolean taken = waitFor(Duration.ofSeconds(10), () -> sh("ip -n ka -6 addr show dev vrrp.51").contains(VIP));
+        boolean taken = waitFor(Duration.ofSeconds(30), () -> sh("ip -n ka -6 addr show dev vrrp.51").contains(VIP));
         System.out.println("FIGURE failover_ms " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         check("keepalived_takes_vip_on_its_vmac", taken, sh("ip -n ka -6 addr"));
         check("keepalived_announces_vip_from_virtual_mac", announced(na), sh("cat " + na + " " + na + ".err"));
@@ -73,9 +73,9 @@ public final class Vmac6LabMain {
         // 3. lvs4j back: it preempts, keepalived lets go, lvs4j announces the VIP with the same MAC
         String na2 = captureAnnouncements();
         VrrpNode back = VrrpNode.builder(net).instance(vi).start();
-        check("lvs4j_preempts", waitFor(Duration.ofSeconds(15), () -> state(back, "VI_6") == RouterState.MASTER),
+        check("lvs4j_preempts", waitFor(Duration.ofSeconds(30), () -> state(back, "VI_6") == RouterState.MASTER),
                 state(back, "VI_6"));
-        check("keepalived_releases_vip", waitFor(Duration.ofSeconds(5),
+        check("keepalived_releases_vip", waitFor(Duration.ofSeconds(30),
                 () -> !sh("ip -n ka -6 addr").contains(VIP)), sh("ip -n ka -6 addr"));
         check("lvs4j_announces_vip_from_virtual_mac", announced(na2), sh("cat " + na2 + " " + na2 + ".err"));
         check("client_reaches_vip_after_failback", reaches(), "");
@@ -84,10 +84,10 @@ public final class Vmac6LabMain {
         // 4. a crash leaves the macvlan; the next start takes it over (its addresses too) and its close cleans up
         NodeAccess.abort(back);
         check("crash_leaves_vmac", sh("ip -n lv link show vrrp.51 2>&1").contains(VMAC), sh("ip -n lv link"));
-        check("keepalived_takes_over_after_crash", waitFor(Duration.ofSeconds(10),
+        check("keepalived_takes_over_after_crash", waitFor(Duration.ofSeconds(30),
                 () -> sh("ip -n ka -6 addr show dev vrrp.51").contains(VIP)), sh("ip -n ka -6 addr"));
         VrrpNode restarted = VrrpNode.builder(net).instance(vi).start();
-        check("restart_takes_over_vmac", waitFor(Duration.ofSeconds(15),
+        check("restart_takes_over_vmac", waitFor(Duration.ofSeconds(30),
                 () -> state(restarted, "VI_6") == RouterState.MASTER), state(restarted, "VI_6"));
         String one = sh("ip -n lv -o link show | grep -c '" + VMAC + "'; ip -n lv -6 -o addr show dev vrrp.51"
                 + " | grep -c fe80");
@@ -118,18 +118,22 @@ public final class Vmac6LabMain {
 
     /**
      * Starts a capture in the client of the first unsolicited neighbour advertisement (to ff02::1)
-     * from the virtual MAC, ending by itself within 15 s; returns its output file once tcpdump listens.
+     * from the virtual MAC, ending by itself within 60 s (room for a loaded guest to start it and
+     * for the failover it watches); returns its output file once tcpdump listens, throws if it
+     * does not within 30 s (an announcement sent before would be missed).
      */
     private static String captureAnnouncements() throws InterruptedException {
         String file = "/tmp/na" + (++captures) + ".txt";
-        sh("(timeout 15 ip netns exec cl tcpdump -nn -e -v -l -c 1 -i cl0 " + NA_FILTER + " >" + file + " 2>" + file
+        sh("(timeout 60 ip netns exec cl tcpdump -nn -e -v -l -c 1 -i cl0 " + NA_FILTER + " >" + file + " 2>" + file
                 + ".err &)");
-        waitFor(Duration.ofSeconds(5), () -> sh("cat " + file + ".err").contains("listening on"));
+        if (!waitFor(Duration.ofSeconds(30), () -> sh("cat " + file + ".err").contains("listening on"))) {
+            throw new IllegalStateException("tcpdump not listening in 30 s: " + sh("cat " + file + ".err"));
+        }
         return file;
     }
 
     private static boolean announced(String file) throws InterruptedException {
-        return waitFor(Duration.ofSeconds(10), () -> {
+        return waitFor(Duration.ofSeconds(30), () -> {
             String out = sh("cat " + file);
             return out.contains(VMAC + " > 33:33:00:00:00:01") && out.contains("neighbor advertisement")
                     && out.contains("tgt is " + VIP);

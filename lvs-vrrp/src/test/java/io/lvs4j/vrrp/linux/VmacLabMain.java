@@ -32,7 +32,7 @@ public final class VmacLabMain {
 
         // 1. lvs4j master on its macvlan, keepalived backup on its own
         VrrpNode node = VrrpNode.builder(net).instance(vi).start();
-        check("lvs4j_master", waitFor(Duration.ofSeconds(15), () -> state(node) == RouterState.MASTER), state(node));
+        check("lvs4j_master", waitFor(Duration.ofSeconds(30), () -> state(node) == RouterState.MASTER), state(node));
         String link = sh("ip -n lv -d link show vrrp.51");
         check("vmac_created_private_with_virtual_mac", link.contains("macvlan mode private") && link.contains(VMAC)
                 && link.contains("vrrp.51@lv0"), link);
@@ -43,7 +43,7 @@ public final class VmacLabMain {
                 sh("ip netns exec lv sysctl -a 2>/dev/null | grep 'vrrp/51'"));
         check("base_sysctls_set", sh("ip netns exec lv cat /proc/sys/net/ipv4/conf/lv0/arp_ignore "
                 + "/proc/sys/net/ipv4/conf/lv0/arp_filter | tr '\\n' ' '").equals("1 1"), "");
-        String advert = sh("timeout 5 ip netns exec cl tcpdump -nn -e -c 1 -i cl0 ip proto 112 2>/dev/null");
+        String advert = sh("timeout 15 ip netns exec cl tcpdump -nn -e -c 1 -i cl0 ip proto 112 2>/dev/null");
         check("advert_from_virtual_mac", advert.contains(VMAC + " > 01:00:5e:00:00:12") && advert.contains("vrid 51")
                 && advert.contains("prio 150"), advert);
         check("keepalived_backup_without_vip", !sh("ip -n ka -4 addr").contains("192.0.2.100"), sh("ip -n ka -4 addr"));
@@ -54,7 +54,7 @@ public final class VmacLabMain {
         // 2. lvs4j stops: keepalived takes over on its macvlan, the client's entry keeps the MAC
         long t0 = System.nanoTime();
         node.close();
-        boolean taken = waitFor(Duration.ofSeconds(10), () -> sh("ip -n ka -4 addr show dev vrrp.51")
+        boolean taken = waitFor(Duration.ofSeconds(30), () -> sh("ip -n ka -4 addr show dev vrrp.51")
                 .contains("192.0.2.100"));
         System.out.println("FIGURE failover_ms " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
         check("keepalived_takes_vip_on_its_vmac", taken, sh("ip -n ka -4 addr"));
@@ -69,14 +69,14 @@ public final class VmacLabMain {
 
         // 3. a crash leaves the macvlan; the next start takes it over and its close removes it
         VrrpNode crashing = VrrpNode.builder(net).instance(vi).start();
-        check("lvs4j_preempts", waitFor(Duration.ofSeconds(15), () -> state(crashing) == RouterState.MASTER),
+        check("lvs4j_preempts", waitFor(Duration.ofSeconds(30), () -> state(crashing) == RouterState.MASTER),
                 state(crashing));
         NodeAccess.abort(crashing);
         check("crash_leaves_vmac", sh("ip -n lv link show vrrp.51 2>&1").contains(VMAC), sh("ip -n lv link"));
-        check("keepalived_takes_over_after_crash", waitFor(Duration.ofSeconds(10),
+        check("keepalived_takes_over_after_crash", waitFor(Duration.ofSeconds(30),
                 () -> sh("ip -n ka -4 addr show dev vrrp.51").contains("192.0.2.100")), sh("ip -n ka -4 addr"));
         VrrpNode restarted = VrrpNode.builder(net).instance(vi).start();
-        check("restart_takes_over_vmac", waitFor(Duration.ofSeconds(15),
+        check("restart_takes_over_vmac", waitFor(Duration.ofSeconds(30),
                 () -> state(restarted) == RouterState.MASTER), state(restarted));
         check("restart_one_vmac", sh("ip -n lv -o link show | grep -c '00:00:5e:00:01:33'").equals("1"),
                 sh("ip -n lv link"));
