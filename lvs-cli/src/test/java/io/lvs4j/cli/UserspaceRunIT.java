@@ -50,7 +50,7 @@ class UserspaceRunIT {
     }
 
     private static String realServer(String address, int weight) {
-        return " real_server " + address + " 80 {\n  weight " + weight + "\n  TCP_CHECK {\n   connect_timeout 1\n  }\n }\n";
+        return " real_server " + address + " 80 {\n  weight " + weight + "\n  TCP_CHECK {\n   connect_timeout 5\n  }\n }\n";
     }
 
     @Test

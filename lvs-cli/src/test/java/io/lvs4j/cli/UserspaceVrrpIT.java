@@ -79,7 +79,7 @@ class UserspaceVrrpIT {
     }
 
     private static String realServer(String address) {
-        return " real_server " + address + " 80 {\n  weight 1\n  TCP_CHECK {\n   connect_timeout 1\n  }\n }\n";
+        return " real_server " + address + " 80 {\n  weight 1\n  TCP_CHECK {\n   connect_timeout 5\n  }\n }\n";
     }
 
     @Test
