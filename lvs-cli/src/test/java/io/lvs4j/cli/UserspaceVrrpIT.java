@@ -233,7 +233,9 @@ class UserspaceVrrpIT {
                     .as("a graceful stop: priority 0 sent").contains("(VI_1) Entering INIT STATE (SHUTDOWN)")
                     .doesNotContain("the stop did not end within");
             // master down interval 3 x 1 s + (256 - 90) / 256 s = 3.65 s; priority 0 leaves only the skew (0.65 s)
-            assertThat(tookOver).as("d2 master after d1 gave up, s (master-down interval 3.65 s)").isLessThan(2.5);
+            // (see TAKEOVER_BOUND_S for the bound)
+            assertThat(tookOver).as("d2 master after d1 gave up, s (master-down interval 3.65 s)")
+                    .isLessThan(TAKEOVER_BOUND_S);
             System.out.printf("== DR heap exhausted: %.1f MB kept by the leak, d1 gave up %.1f s after the fill began,"
                     + " d2 master %.2f s later, d1 exited %.2f s later%n", kept / 1e6, (seen - filling) / 1e9,
                     tookOver, exited);
@@ -281,7 +283,9 @@ class UserspaceVrrpIT {
                 + " in a Netty task): giving up mastership and exiting")
                 .as("a graceful stop: priority 0 sent").contains("(VI_1) Entering INIT STATE (SHUTDOWN)");
         // master down interval 3 x 1 s + (256 - 90) / 256 s = 3.65 s; priority 0 leaves only the skew (0.65 s)
-        assertThat(tookOver).as("d2 master after the error, s (master-down interval 3.65 s)").isLessThan(1.5);
+        // (see TAKEOVER_BOUND_S for the bound)
+        assertThat(tookOver).as("d2 master after the error, s (master-down interval 3.65 s)")
+                .isLessThan(TAKEOVER_BOUND_S);
         assertThat(waitUntil(Duration.ofSeconds(15), () -> mac2.equals(neighbour(c, VIP))))
                 .as("client's entry moves to d2's MAC %s", mac2).isTrue();
         assertThat(waitUntil(Duration.ofSeconds(30), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
@@ -290,6 +294,15 @@ class UserspaceVrrpIT {
                 + " %.1f s%n", in, tookOver, exited);
         assertThat(run2.isAlive()).isTrue();
     }
+
+    /**
+     * The fatal-error tests' bound on d2's takeover, in seconds after the error. With priority 0
+     * d2 is master after the skew time, 0.65 s (0.81 s measured on a quiet host); without it, d2
+     * waits the master-down interval, 3.65 s, from the last advert d1 sent, which can be up to one
+     * advert interval (1 s) before the error: 2.65 s at the earliest. The bound sits just below
+     * that, so a missing priority 0 still fails, and leaves a loaded host about 1.8 s of delay.
+     */
+    private static final double TAKEOVER_BOUND_S = 2.6;
 
     private static final String DEBUG_AGENT = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0";
 
