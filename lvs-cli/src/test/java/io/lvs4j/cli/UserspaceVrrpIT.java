@@ -469,8 +469,10 @@ class UserspaceVrrpIT {
     }
 
     /**
-     * Sends one ARP request for the VIP from the client's eth0 on an AF_PACKET socket and returns
-     * the distinct sender MACs of the replies seen within 1.5 s, sorted.
+     * Sends three ARP requests for the VIP from the client's eth0 on an AF_PACKET socket, one a
+     * second, and returns the distinct sender MACs of the replies seen within 4 s of the first,
+     * sorted. (One request and 1.5 s could miss the master's reply on a loaded host; the longer
+     * window only gives a backup that wrongly answers more chances to show.)
      */
     private static List<String> arpRepliers(String netns) throws IOException, InterruptedException {
         String script = String.join("\n",
@@ -481,11 +483,16 @@ class UserspaceVrrpIT {
                 "mac = s.getsockname()[4]",
                 "p = b'\\xff' * 6 + mac + b'\\x08\\x06' + struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1) + mac"
                         + " + socket.inet_aton(src) + b'\\x00' * 6 + socket.inet_aton(vip)",
-                "s.send(p + b'\\x00' * (60 - len(p)))",
+                "p = p + b'\\x00' * (60 - len(p))",
                 "s.settimeout(0.2)",
-                "end = time.time() + 1.5",
+                "start = time.monotonic()",
+                "end = start + 4",
+                "sent = 0",
                 "seen = set()",
-                "while time.time() < end:",
+                "while time.monotonic() < end:",
+                "    if sent < 3 and time.monotonic() >= start + sent:",
+                "        s.send(p)",
+                "        sent += 1",
                 "    try:",
                 "        f = s.recv(2048)",
                 "    except socket.timeout:",
