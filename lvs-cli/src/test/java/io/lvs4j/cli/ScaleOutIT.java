@@ -43,7 +43,7 @@ class ScaleOutIT {
         Path out = Paths.get(System.getProperty(UmlLab.WORKDIR_PROPERTY, "target/lab"), "scaleout").toAbsolutePath();
         Files.createDirectories(out);
         // three JVMs in a one-CPU guest: small heaps, and a class-data archive the script writes once per jar
-        UmlLab lab = UmlLab.builder().memory("2G").timeout(Duration.ofMinutes(9)).extraModules("bridge")
+        UmlLab lab = UmlLab.builder().memory("2G").timeout(Duration.ofMinutes(20)).extraModules("bridge")
                 .workingDirectory(repo)
                 .env("LVS4J_JAR", jar)
                 .env("LVS4J_CDS", jar.replaceAll("\\.jar$", "") + "-scaleout.jsa")
