@@ -40,7 +40,7 @@ class ConnSyncIT {
         Path repo = UmlLab.findRepoRoot().orElseThrow();
         Path keep = repo.resolve("lvs-cli/target/connsync-lab");
         Files.createDirectories(keep);
-        UmlLab guest = lab.toBuilder().memory("1G").timeout(Duration.ofSeconds(300)).extraModules("bridge")
+        UmlLab guest = lab.toBuilder().memory("1G").timeout(Duration.ofSeconds(600)).extraModules("bridge")
                 .env("REPO", repo.toString()).env("LVS4J_JAR", jar)
                 .env("LVS4J_CDS", jar.replaceFirst("\\.jar$", "") + "-connsync.jsa")
                 .env("N", Integer.toString(DOWNLOADS)).env("KEEP", keep.toString())
