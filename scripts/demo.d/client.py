@@ -12,6 +12,10 @@ import os
 import sys
 import time
 
+# seconds a request may take: an answer takes milliseconds, but a guest sharing a loaded host can
+# stall for seconds; a reset or a refusal still fails at once, and only a lost request waits this long
+TIMEOUT = 10
+
 
 def fetch(conn):
     conn.request("GET", "/", headers={"Connection": "keep-alive"})
@@ -23,7 +27,7 @@ def fetch(conn):
 
 
 def one(vip):
-    c = http.client.HTTPConnection(vip, 80, timeout=2)
+    c = http.client.HTTPConnection(vip, 80, timeout=TIMEOUT)
     try:
         return fetch(c)
     finally:
@@ -44,7 +48,7 @@ def burst(vip, n):
 
 def hold(vip, secs, stop):
     deadline = time.monotonic() + secs
-    ka = http.client.HTTPConnection(vip, 80, timeout=2)
+    ka = http.client.HTTPConnection(vip, 80, timeout=TIMEOUT)
     ka_ok = ka_fail = new_ok = new_fail = 0
     ka_servers = set()
     while time.monotonic() < deadline and not os.path.exists(stop):
@@ -55,7 +59,7 @@ def hold(vip, secs, stop):
             ka_fail += 1
             print("keep-alive request failed: %r" % (e,), file=sys.stderr)
             ka.close()
-            ka = http.client.HTTPConnection(vip, 80, timeout=2)
+            ka = http.client.HTTPConnection(vip, 80, timeout=TIMEOUT)
         try:
             one(vip)
             new_ok += 1

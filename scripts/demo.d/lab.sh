@@ -262,8 +262,9 @@ show <"$RUN/d1/keepalived.conf"
 director_start d1
 director_start d2
 # two JVMs starting in a one-CPU guest, beside the other mode's guest: about 36 s on a quiet 2-core
-# host; the steps below check behaviour, not start-up speed, so the budget is generous
-if wait_until 90 directors_up; then
+# host, several times that on a loaded one; the steps below check behaviour, not start-up speed, so
+# the budget is generous
+if wait_until 240 directors_up; then
   say "demo-d1 is MASTER (holds $VIP); both directors have the IPVS service:"
 else
   failed_any=1

@@ -63,7 +63,9 @@ ok = failed = 0
 end = time.monotonic() + limit
 while any(t.is_alive() for t in threads) and time.monotonic() < end:
     try:
-        c = http.client.HTTPConnection(vip, 80, timeout=5)
+        # 12 s: an answer takes milliseconds, but a one-CPU guest running three JVMs on a loaded host
+        # can stall for seconds; a refused or reset connection still fails at once
+        c = http.client.HTTPConnection(vip, 80, timeout=12)
         c.request("GET", "/")
         r = c.getresponse()
         r.read()

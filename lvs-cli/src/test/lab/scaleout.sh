@@ -204,8 +204,9 @@ else:
     print(-1)
 P
 }
-# hold-timer expiries BIRD logged so far (a session that dropped without a crash: a starved guest)
-expiries() { grep -c 'Hold timer expired' "$RUN/bird.log"; }
+# hold-timer expiries BIRD logged so far (a session that dropped without a crash: a starved guest);
+# with a protocol name (d1, d2, d3), only that session's
+expiries() { grep -c "${1:+$1: .*}Hold timer expired" "$RUN/bird.log"; }
 
 # downloads LABEL CRASH: N downloads; CRASH (a command) runs once they all have bytes; prints results
 downloads() {
@@ -228,10 +229,13 @@ downloads() {
 say "step 1: $N paced downloads; each director's IPVS connections while they run; director 1's process killed"
 crash_process() {
   result process_crash_expiries_before "$(expiries)"
+  result process_crash_expiries_d1_before "$(expiries d1)"
   local t; t=$(date +%s.%N)
   kill -KILL "${DPID[d1]}"
   wait_until 10 nexthops_are "192.0.2.12 192.0.2.13"
   result process_crash_withdrawal_ms "$(withdrawn_ms "$t" 192.0.2.11)"
+  # the killed process's socket closed the session: BIRD withdrew without waiting for its hold timer
+  result process_crash_expiries_d1_after "$(expiries d1)"
   say "after the kill: $(nexthops)"
 }
 downloads crash crash_process
@@ -289,11 +293,14 @@ for i in 1 2 3; do result "order_quorum_d$i" "$(order $i)"; done
 say "step 4: $N paced downloads; director 2's host dies (link down, then its process killed)"
 crash_host() {
   result host_crash_expiries_before "$(expiries)"
+  result host_crash_expiries_d2_before "$(expiries d2)"
   local t; t=$(date +%s.%N)
   ip link set v-d2 down
   kill -KILL "${DPID[d2]}"
   wait_until 10 nexthops_are "192.0.2.11 192.0.2.13"
   result host_crash_withdrawal_ms "$(withdrawn_ms "$t" 192.0.2.12)"
+  # nothing reaches BIRD from a dead host: its hold timer ended the session
+  result host_crash_expiries_d2_after "$(expiries d2)"
   say "after the crash: $(nexthops)"
 }
 downloads host crash_host

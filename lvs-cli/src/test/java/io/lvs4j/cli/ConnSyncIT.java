@@ -40,7 +40,7 @@ class ConnSyncIT {
         Path repo = UmlLab.findRepoRoot().orElseThrow();
         Path keep = repo.resolve("lvs-cli/target/connsync-lab");
         Files.createDirectories(keep);
-        UmlLab guest = lab.toBuilder().memory("1G").timeout(Duration.ofSeconds(300)).extraModules("bridge")
+        UmlLab guest = lab.toBuilder().memory("1G").timeout(Duration.ofSeconds(600)).extraModules("bridge")
                 .env("REPO", repo.toString()).env("LVS4J_JAR", jar)
                 .env("LVS4J_CDS", jar.replaceFirst("\\.jar$", "") + "-connsync.jsa")
                 .env("N", Integer.toString(DOWNLOADS)).env("KEEP", keep.toString())
@@ -69,8 +69,11 @@ class ConnSyncIT {
         assertThat(f.get("through_backup")).as("downloads under way at the crash, finished through the backup")
                 .isEqualTo(Integer.toString(DOWNLOADS));
         assertThat(Integer.parseInt(f.get("takeover_ms"))).as("takeover (ms)").isBetween(1, 15_000);
+        // takeover_ms is when `ip -ts monitor` read the address event, which a loaded guest can schedule a
+        // little late, so the client may see data first: 0.5 s of that lag is allowed (data flowing again
+        // more than that before the takeover would mean the measurement, or the crash, is not what it seems)
         assertThat(Integer.parseInt(f.get("resume_ms"))).as("data again after (ms)")
-                .isGreaterThanOrEqualTo(Integer.parseInt(f.get("takeover_ms")));
+                .isGreaterThanOrEqualTo(Integer.parseInt(f.get("takeover_ms")) - 500);
     }
 
     static Map<String, String> figures(String out) {

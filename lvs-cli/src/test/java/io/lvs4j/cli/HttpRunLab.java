@@ -93,7 +93,7 @@ final class HttpRunLab implements AutoCloseable {
     }
 
     private static String realServer(String address) {
-        return " real_server " + address + " 80 {\n  weight 1\n  TCP_CHECK {\n   connect_timeout 1\n  }\n }\n";
+        return " real_server " + address + " 80 {\n  weight 1\n  TCP_CHECK {\n   connect_timeout 5\n  }\n }\n";
     }
 
     /** GET on lvs4j run's HTTP: the body, or "HTTP n"/"ERR:" and why. */

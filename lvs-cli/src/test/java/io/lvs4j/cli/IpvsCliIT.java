@@ -166,7 +166,7 @@ class IpvsCliIT {
         s.append("sec err-no-such-service $L ipvs list -t 192.0.2.56:80\n");
         s.append("sec err-state ipvsadm -Sn\n");
         s.append("echo '== end'\n");
-        LabResult r = UmlLab.defaults().run(Duration.ofMinutes(15), s.toString());
+        LabResult r = UmlLab.defaults().run(Duration.ofMinutes(30), s.toString());
         transcript = r.stdout() + "\n--- stderr:\n" + r.stderr();
         // every read, also of a run that passed (the attempts of each comparison)
         Path keep = Path.of(System.getProperty(UmlLab.WORKDIR_PROPERTY, "target/lab"), "ipvs-cli-it.txt");

@@ -99,7 +99,7 @@ class KeepalivedOracleIT {
         script.append('\n').append(Files.readString(RESOURCES.resolve("oracle/run-keepalived.sh")));
         // 40 configs, each until keepalived's rules stand still: about 3 min on a quiet machine, more than
         // 5 on a loaded one
-        LabResult r = lab.run(Duration.ofMinutes(12), script.toString());
+        LabResult r = lab.run(Duration.ofMinutes(24), script.toString());
         assertThat(r.succeeded()).as("lab run: %s", r).isTrue();
 
         List<String> mismatches = new ArrayList<>();

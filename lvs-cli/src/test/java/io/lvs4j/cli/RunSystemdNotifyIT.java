@@ -72,21 +72,24 @@ class RunSystemdNotifyIT {
     }
 
     /**
-     * Suspends the threads named {@code threads} for 4.5 s (more than twice the watchdog timeout)
-     * and checks what systemd saw: no WATCHDOG=1 from 1.5 s after the suspension (one may still be
-     * due, within a second, for the progress made just before it) until the resumption, a STATUS= that
-     * names {@code what}, and WATCHDOG=1 again within 2.5 s after.
+     * Suspends the threads named {@code threads} for 6.5 s (more than three times the watchdog
+     * timeout) and checks what systemd saw: no WATCHDOG=1 from 2.5 s after the suspension until the
+     * resumption, a STATUS= that names {@code what}, and WATCHDOG=1 again within 6 s after. One ping
+     * may still be due, within a second, for the progress made just before the suspension; the
+     * 2.5 s grace also allows for that ping's thread running late on a loaded host, and the 4 s
+     * left in the window still hold about four once-a-second pings that a watchdog ignoring the
+     * stall would send.
      */
     private void stall(String threads, String what, Path log) throws Exception {
         List<String> names = debugger.suspend(threads); // returns once they are suspended
         long suspended = System.nanoTime();
-        List<NotifySocket.Message> during = systemd.during(Duration.ofMillis(4500));
+        List<NotifySocket.Message> during = systemd.during(Duration.ofMillis(6500));
         long resumed = System.nanoTime();
         debugger.resume(threads);
-        NotifySocket.Message back = systemd.await("WATCHDOG=1", Duration.ofMillis(2500));
+        NotifySocket.Message back = systemd.await("WATCHDOG=1", Duration.ofSeconds(6));
 
         List<Long> late = during.stream().filter(m -> m.has("WATCHDOG=1"))
-                .filter(m -> m.monotonicNanos() > suspended + SECOND + SECOND / 2 && m.monotonicNanos() < resumed)
+                .filter(m -> m.monotonicNanos() > suspended + 2 * SECOND + SECOND / 2 && m.monotonicNanos() < resumed)
                 .map(m -> (m.monotonicNanos() - suspended) / 1_000_000).toList();
         assertThat(late).as("ms after suspending %s at which WATCHDOG=1 still came; log:\n%s", names, read(log)).isEmpty();
         assertThat(during).as("STATUS= naming the stall of %s", what)
@@ -136,10 +139,13 @@ class RunSystemdNotifyIT {
 
         List<NotifySocket.Message> pings = systemd.during(Duration.ofMillis(5500)).stream()
                 .filter(m -> m.has("WATCHDOG=1")).toList();
-        assertThat(pings).as("a ping about every second; log:\n%s", read(log)).hasSizeBetween(4, 7);
+        // about one ping a second; a fixed-rate timer running late catches up (a gap of 1 + d s, then
+        // 1 - d s), so the gaps are held to the real contract, WATCHDOG_USEC (2 s), and the count to
+        // 3..7 in 5.5 s: a watchdog that pinged much faster or slower still fails
+        assertThat(pings).as("a ping about every second; log:\n%s", read(log)).hasSizeBetween(3, 7);
         for (int i = 1; i < pings.size(); i++) {
             assertThat(pings.get(i).monotonicNanos() - pings.get(i - 1).monotonicNanos()).as("gap %d", i)
-                    .isBetween(SECOND / 2, SECOND * 3 / 2);
+                    .isLessThanOrEqualTo(2 * SECOND);
         }
 
         Matcher port = DEBUG_PORT.matcher(read(log));

@@ -43,7 +43,7 @@ class ScaleOutIT {
         Path out = Paths.get(System.getProperty(UmlLab.WORKDIR_PROPERTY, "target/lab"), "scaleout").toAbsolutePath();
         Files.createDirectories(out);
         // three JVMs in a one-CPU guest: small heaps, and a class-data archive the script writes once per jar
-        UmlLab lab = UmlLab.builder().memory("2G").timeout(Duration.ofMinutes(9)).extraModules("bridge")
+        UmlLab lab = UmlLab.builder().memory("2G").timeout(Duration.ofMinutes(20)).extraModules("bridge")
                 .workingDirectory(repo)
                 .env("LVS4J_JAR", jar)
                 .env("LVS4J_CDS", jar.replaceAll("\\.jar$", "") + "-scaleout.jsa")
@@ -67,7 +67,12 @@ class ScaleOutIT {
 
         // a director's process killed: the route goes at once, no download lost, new connections succeed
         long processMs = Long.parseLong(res.get("process_crash_withdrawal_ms"));
-        assertThat(processMs).as("route withdrawn after the process was killed").isBetween(0L, 1000L);
+        // at once: BIRD's session to d1 ended by the closed socket, not by its hold timer (no expiry logged for
+        // d1 across the kill, which is what proves it); the bound only keeps it under the hold time, as a
+        // loaded guest can take hundreds of ms (452 ms seen) to show the withdrawal
+        assertThat(processMs).as("route withdrawn after the process was killed").isBetween(0L, HOLD_MS - 1);
+        assertThat(res.get("process_crash_expiries_d1_after")).as("BIRD's hold-timer expiries for d1 after the kill")
+                .isNotNull().isEqualTo(res.get("process_crash_expiries_d1_before"));
         assertThat(res).containsEntry("crash_client_exit", "0").containsEntry("crash_downloads_ok", "" + DOWNLOADS);
         assertProbesAllOk(res.get("crash_probes"));
 
@@ -94,7 +99,12 @@ class ScaleOutIT {
 
         // a director's host dies: the route goes within the hold time, no download lost
         long hostMs = Long.parseLong(res.get("host_crash_withdrawal_ms"));
-        assertThat(hostMs).as("route withdrawn after the host died").isBetween(0L, HOLD_MS + 1000);
+        // the hold timer (HOLD_MS from the last keepalive, before the crash) plus BIRD's and the kernel's
+        // reaction on a loaded guest; the one expiry logged for d2 shows it was the hold timer
+        assertThat(hostMs).as("route withdrawn after the host died").isBetween(0L, HOLD_MS + 2000);
+        assertThat(Integer.parseInt(res.get("host_crash_expiries_d2_after"))
+                - Integer.parseInt(res.get("host_crash_expiries_d2_before")))
+                .as("BIRD's hold-timer expiries for d2 across the host crash").isEqualTo(1);
         assertThat(Integer.parseInt(res.get("host_conns_d2"))).as("downloads through the dying director").isPositive();
         assertThat(res).containsEntry("host_client_exit", "0").containsEntry("host_downloads_ok", "" + DOWNLOADS);
         assertProbesAllOk(res.get("host_probes"));

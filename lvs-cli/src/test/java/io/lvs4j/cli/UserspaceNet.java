@@ -11,13 +11,24 @@ import java.util.function.BooleanSupplier;
 /**
  * The host-namespace set-up {@link UserspaceRunIT}, {@link UserspaceVrrpIT} and {@link HttpRunLab}
  * share, over lvs-lab's {@link NetnsLab}: namespaces with IPv6 off, nginx real servers answering
- * their name on port 80 (one process each), curls to the virtual address (2 s each), 200 ms polls.
+ * their name on port 80 (one process each), curls to the virtual address (8 s each where an answer
+ * is expected, 2 s where none is), 200 ms polls.
  * At close every process is SIGKILLed by PID, the namespaces and the directory deleted.
  */
 final class UserspaceNet implements AutoCloseable {
     /** The real servers of {@link #clientAndTwoRealServers}. */
     static final String RS1 = "198.51.100.2";
     static final String RS2 = "198.51.100.18";
+
+    /**
+     * curl's --max-time where an answer is expected: a reply through the userspace forwarder takes
+     * milliseconds, but on a loaded host a JVM pause or a slow fork can stretch one past 2 s, and
+     * an exact list of replies then has an "ERR:" in it. Below the 10 s after which
+     * {@link NetnsLab#curl} kills the process, so curl's own timeout is the one that fires.
+     */
+    static final int ANSWER_SECONDS = 8;
+    /** curl's --max-time where no answer is expected: a lost request costs only this long. */
+    static final int NO_ANSWER_SECONDS = 2;
 
     private final NetnsLab lab;
     private final String url;
@@ -77,14 +88,22 @@ final class UserspaceNet implements AutoCloseable {
         return s;
     }
 
-    /** A curl from {@code ns} to the virtual address: the body, or "ERR:" and why. */
+    /** A curl from {@code ns} to the virtual address: the body, or "ERR:" and why ({@link #ANSWER_SECONDS}). */
     String curl(String ns) {
-        return NetnsLab.curl(ns, 2, url);
+        return NetnsLab.curl(ns, ANSWER_SECONDS, url);
     }
 
-    /** {@code n} curls in a row, each a new connection. */
+    /**
+     * A curl from {@code ns} to the virtual address where none should answer: the body, or "ERR:"
+     * and why, after at most {@link #NO_ANSWER_SECONDS}.
+     */
+    String curlExpectingNoAnswer(String ns) {
+        return NetnsLab.curl(ns, NO_ANSWER_SECONDS, url);
+    }
+
+    /** {@code n} curls in a row, each a new connection ({@link #ANSWER_SECONDS} each). */
     List<String> curls(String ns, int n) {
-        return NetnsLab.curls(ns, n, 2, url);
+        return NetnsLab.curls(ns, n, ANSWER_SECONDS, url);
     }
 
     static boolean waitUntil(Duration max, BooleanSupplier condition) throws InterruptedException {

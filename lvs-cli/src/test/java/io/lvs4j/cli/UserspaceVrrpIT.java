@@ -79,7 +79,7 @@ class UserspaceVrrpIT {
     }
 
     private static String realServer(String address) {
-        return " real_server " + address + " 80 {\n  weight 1\n  TCP_CHECK {\n   connect_timeout 1\n  }\n }\n";
+        return " real_server " + address + " 80 {\n  weight 1\n  TCP_CHECK {\n   connect_timeout 5\n  }\n }\n";
     }
 
     @Test
@@ -177,7 +177,7 @@ class UserspaceVrrpIT {
         double tookOver = (System.nanoTime() - thrown) / 1e9;
         assertThat(waitUntil(Duration.ofSeconds(15), () -> mac2.equals(neighbour(c, VIP))))
                 .as("client's entry moves to d2's MAC %s", mac2).isTrue();
-        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
+        assertThat(waitUntil(Duration.ofSeconds(30), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
                 .isTrue();
         System.out.printf("== DR forwarder thread killed: d1 exited after %.1f s, d2 master after %.1f s%n", exited,
                 tookOver);
@@ -233,7 +233,9 @@ class UserspaceVrrpIT {
                     .as("a graceful stop: priority 0 sent").contains("(VI_1) Entering INIT STATE (SHUTDOWN)")
                     .doesNotContain("the stop did not end within");
             // master down interval 3 x 1 s + (256 - 90) / 256 s = 3.65 s; priority 0 leaves only the skew (0.65 s)
-            assertThat(tookOver).as("d2 master after d1 gave up, s (master-down interval 3.65 s)").isLessThan(2.5);
+            // (see TAKEOVER_BOUND_S for the bound)
+            assertThat(tookOver).as("d2 master after d1 gave up, s (master-down interval 3.65 s)")
+                    .isLessThan(TAKEOVER_BOUND_S);
             System.out.printf("== DR heap exhausted: %.1f MB kept by the leak, d1 gave up %.1f s after the fill began,"
                     + " d2 master %.2f s later, d1 exited %.2f s later%n", kept / 1e6, (seen - filling) / 1e9,
                     tookOver, exited);
@@ -242,7 +244,7 @@ class UserspaceVrrpIT {
         }
         assertThat(waitUntil(Duration.ofSeconds(15), () -> mac2.equals(neighbour(c, VIP))))
                 .as("client's entry moves to d2's MAC %s", mac2).isTrue();
-        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
+        assertThat(waitUntil(Duration.ofSeconds(30), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
                 .isTrue();
         assertThat(run2.isAlive()).isTrue();
     }
@@ -281,15 +283,26 @@ class UserspaceVrrpIT {
                 + " in a Netty task): giving up mastership and exiting")
                 .as("a graceful stop: priority 0 sent").contains("(VI_1) Entering INIT STATE (SHUTDOWN)");
         // master down interval 3 x 1 s + (256 - 90) / 256 s = 3.65 s; priority 0 leaves only the skew (0.65 s)
-        assertThat(tookOver).as("d2 master after the error, s (master-down interval 3.65 s)").isLessThan(1.5);
+        // (see TAKEOVER_BOUND_S for the bound)
+        assertThat(tookOver).as("d2 master after the error, s (master-down interval 3.65 s)")
+                .isLessThan(TAKEOVER_BOUND_S);
         assertThat(waitUntil(Duration.ofSeconds(15), () -> mac2.equals(neighbour(c, VIP))))
                 .as("client's entry moves to d2's MAC %s", mac2).isTrue();
-        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
+        assertThat(waitUntil(Duration.ofSeconds(30), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
                 .isTrue();
         System.out.printf("== DR OOM in Netty's health-check loop (%s): d2 master after %.2f s, d1 exited after"
                 + " %.1f s%n", in, tookOver, exited);
         assertThat(run2.isAlive()).isTrue();
     }
+
+    /**
+     * The fatal-error tests' bound on d2's takeover, in seconds after the error. With priority 0
+     * d2 is master after the skew time, 0.65 s (0.81 s measured on a quiet host); without it, d2
+     * waits the master-down interval, 3.65 s, from the last advert d1 sent, which can be up to one
+     * advert interval (1 s) before the error: 2.65 s at the earliest. The bound sits just below
+     * that, so a missing priority 0 still fails, and leaves a loaded host about 1.8 s of delay.
+     */
+    private static final double TAKEOVER_BOUND_S = 2.6;
 
     private static final String DEBUG_AGENT = "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0";
 
@@ -356,7 +369,7 @@ class UserspaceVrrpIT {
         double moved = (System.nanoTime() - killed) / 1e9;
         assertThat(read(log("2"))).contains("(VI_1) Entering MASTER STATE")
                 .contains("(VI_1) " + VIP + " answered by the userspace forwarder");
-        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
+        assertThat(waitUntil(Duration.ofSeconds(30), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d2")
                 .isTrue();
         double serving = (System.nanoTime() - killed) / 1e9;
         assertThat(net.curls(c, 4)).as("four new connections through d2").containsOnly("rs1", "rs2")
@@ -380,7 +393,7 @@ class UserspaceVrrpIT {
                 () -> read(log("2")).contains("(VI_1) " + VIP + " in standby on the userspace forwarder")))
                 .as("d2 in standby again; log:\n%s", read(log("2"))).isTrue();
         assertThat(arpRepliers(c)).as("MACs answering ARP for the VIP after d1 came back").containsExactly(mac1);
-        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d1")
+        assertThat(waitUntil(Duration.ofSeconds(30), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d1")
                 .isTrue();
         assertThat(net.curls(c, 4)).as("four new connections through d1 again").containsOnly("rs1", "rs2")
                 .contains("rs1", "rs2");
@@ -397,9 +410,9 @@ class UserspaceVrrpIT {
         // (5) the backup takes no packets for the VIP: the client's entry pinned to d2's MAC, a curl fails
         // (d2's forwarder would otherwise forward it to a real server, which answers the client directly)
         sh("ip", "-n", c, "neigh", "replace", VIP, "lladdr", mac2, "dev", "eth0", "nud", "permanent");
-        assertThat(net.curl(c)).as("a curl sent to the backup's MAC").startsWith("ERR:");
+        assertThat(net.curlExpectingNoAnswer(c)).as("a curl sent to the backup's MAC").startsWith("ERR:");
         sh("ip", "-n", c, "neigh", "del", VIP, "dev", "eth0");
-        assertThat(waitUntil(Duration.ofSeconds(10), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d1")
+        assertThat(waitUntil(Duration.ofSeconds(30), () -> net.curl(c).startsWith("rs"))).as("the VIP answers via d1")
                 .isTrue();
         assertThat(neighbour(c, VIP)).isEqualTo(mac1);
         System.out.println("== " + mode() + " d2's output\n" + read(log("2")));
@@ -456,8 +469,10 @@ class UserspaceVrrpIT {
     }
 
     /**
-     * Sends one ARP request for the VIP from the client's eth0 on an AF_PACKET socket and returns
-     * the distinct sender MACs of the replies seen within 1.5 s, sorted.
+     * Sends three ARP requests for the VIP from the client's eth0 on an AF_PACKET socket, one a
+     * second, and returns the distinct sender MACs of the replies seen within 4 s of the first,
+     * sorted. (One request and 1.5 s could miss the master's reply on a loaded host; the longer
+     * window only gives a backup that wrongly answers more chances to show.)
      */
     private static List<String> arpRepliers(String netns) throws IOException, InterruptedException {
         String script = String.join("\n",
@@ -468,11 +483,16 @@ class UserspaceVrrpIT {
                 "mac = s.getsockname()[4]",
                 "p = b'\\xff' * 6 + mac + b'\\x08\\x06' + struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1) + mac"
                         + " + socket.inet_aton(src) + b'\\x00' * 6 + socket.inet_aton(vip)",
-                "s.send(p + b'\\x00' * (60 - len(p)))",
+                "p = p + b'\\x00' * (60 - len(p))",
                 "s.settimeout(0.2)",
-                "end = time.time() + 1.5",
+                "start = time.monotonic()",
+                "end = start + 4",
+                "sent = 0",
                 "seen = set()",
-                "while time.time() < end:",
+                "while time.monotonic() < end:",
+                "    if sent < 3 and time.monotonic() >= start + sent:",
+                "        s.send(p)",
+                "        sent += 1",
                 "    try:",
                 "        f = s.recv(2048)",
                 "    except socket.timeout:",

@@ -102,7 +102,7 @@ class RunCommandLabIT {
                 ipvsadm -Sn > $D/pure-stopped.sn
                 kill $l0
                 """;
-        LabResult r = lab.run(Duration.ofMinutes(5), script);
+        LabResult r = lab.run(Duration.ofMinutes(10), script);
         String log = Files.exists(d.resolve("run.log")) ? Files.readString(d.resolve("run.log")) : "";
         assertThat(r.succeeded()).as("lab: %s%nrun.log: %s", r, log).isTrue();
         assertThat(r.stdout()).as("%s%nrun.log: %s", r, log).doesNotContain("timed out").contains("status exit 0",

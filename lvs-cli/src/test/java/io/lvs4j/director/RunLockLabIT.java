@@ -141,7 +141,7 @@ class RunLockLabIT {
                 ls /run/lvs4j > $D/stopped-run-dir.txt
                 kill $cpid $e1 $e2 2>/dev/null; true
                 """;
-        LabResult r = lab.run(Duration.ofMinutes(6), script);
+        LabResult r = lab.run(Duration.ofMinutes(12), script);
         String first = read(d, "first.log");
         String second = read(d, "second.log");
         String third = read(d, "third.log");

@@ -117,11 +117,14 @@ traffic() {
   echo x >/dev/udp/192.0.2.3/53; echo x >/dev/udp/2001:db8::10/53
   synrecv
   counted() { ipvsadm -Ln --stats $1 | awk '$1 ~ /^(TCP|UDP)$/ {n = $3} END {exit !(n > 0)}'; }
-  local i
-  for i in $(seq 60); do
-    counted '-t 192.0.2.1:8001' && counted '-u 192.0.2.3:53' && counted '-u [2001:db8::10]:53' && break
+  # at least 30 s (300 polls, 0.1 s apart): the estimator ticks every 2 s, but a loaded guest can run
+  # it late; a count of polls, not the guest's clock, which can jump when the host is loaded
+  local i ok=
+  for i in $(seq 300); do
+    counted '-t 192.0.2.1:8001' && counted '-u 192.0.2.3:53' && counted '-u [2001:db8::10]:53' && { ok=1; break; }
     sleep 0.1
   done
+  [ -n "$ok" ] || echo "SETUP FAILED: the kernel did not count the traffic within 300 polls" >&2
   sysctl -qw net.ipv4.vs.run_estimation=0 || echo "SETUP FAILED: net.ipv4.vs.run_estimation=0" >&2
 }
 estimator_on() { sysctl -qw net.ipv4.vs.run_estimation=1; }
