@@ -23,8 +23,8 @@ final class UserspaceNet implements AutoCloseable {
     /**
      * curl's --max-time where an answer is expected: a reply through the userspace forwarder takes
      * milliseconds, but on a loaded host a JVM pause or a slow fork can stretch one past 2 s, and
-     * an exact list of replies then has an "ERR:" in it. Below the 10 s after which
-     * {@link NetnsLab#curl} kills the process, so curl's own timeout is the one that fires.
+     * an exact list of replies then has an "ERR:" in it ({@link NetnsLab#curl} kills curl only
+     * 10 s after this, so curl's own timeout is the one that fires).
      */
     static final int ANSWER_SECONDS = 8;
     /** curl's --max-time where no answer is expected: a lost request costs only this long. */

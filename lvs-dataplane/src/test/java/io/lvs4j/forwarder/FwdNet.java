@@ -156,13 +156,9 @@ final class FwdNet implements AutoCloseable {
      */
     static ForwarderStats awaitDrops(Forwarder f, ForwarderStats before, long n, DropReason... kinds)
             throws InterruptedException {
-        long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        ForwarderStats s = f.stats();
-        while (!dropsReached(s, before, n, kinds) && System.nanoTime() - end < 0) {
-            Thread.sleep(50);
-            s = f.stats();
-        }
-        return s;
+        NetnsLab.waitUntil(Duration.ofSeconds(30), Duration.ofMillis(50),
+                () -> dropsReached(f.stats(), before, n, kinds));
+        return f.stats();
     }
 
     private static boolean dropsReached(ForwarderStats s, ForwarderStats before, long n, DropReason... kinds) {

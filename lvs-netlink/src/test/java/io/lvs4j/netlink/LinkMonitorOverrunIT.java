@@ -3,8 +3,10 @@ package io.lvs4j.netlink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.lvs4j.lab.NetnsLab;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -92,11 +94,8 @@ class LinkMonitorOverrunIT {
             sh(flood.toString(), "ip", "-n", NS, "-batch", "-");
             release.countDown();
             // the resync after the overrun: at most 30 s on a loaded machine (asserted below)
-            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while ((m.resyncs() == 0 || view.containsKey("d2") || !view.get("d0").adminUp())
-                    && System.nanoTime() - end < 0) {
-                Thread.sleep(50);
-            }
+            NetnsLab.waitUntil(Duration.ofSeconds(30), Duration.ofMillis(50),
+                    () -> m.resyncs() > 0 && !view.containsKey("d2") && view.get("d0").adminUp());
             assertThat(m.resyncs()).as("overruns noticed").isPositive();
             assertThat(view.get("d0").adminUp()).as("d0 went up while events were dropped").isTrue();
             assertThat(view).as("d2 was deleted while events were dropped").doesNotContainKeys("d2", "e2");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.lvs4j.lab.NetnsLab;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.io.IOException;
@@ -151,9 +152,6 @@ class RtnetlinkIT {
 
     /** Polls {@code c} every 10 ms until it holds, at most 30 s (the caller asserts what it waited for). */
     private static void waitFor(java.util.function.BooleanSupplier c) throws InterruptedException {
-        long end = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-        while (!c.getAsBoolean() && System.nanoTime() - end < 0) {
-            Thread.sleep(10);
-        }
+        NetnsLab.waitUntil(java.time.Duration.ofSeconds(30), java.time.Duration.ofMillis(10), c);
     }
 }
