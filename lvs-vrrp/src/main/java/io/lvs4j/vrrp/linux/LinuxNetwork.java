@@ -226,6 +226,20 @@ public final class LinuxNetwork implements VrrpNetwork<InterfaceException> {
         public void watchLinks(BiConsumer<String, Boolean> listener) throws InterfaceException {
             monitor = LinkMonitor.open(netns, link -> scheduler.execute(() -> listener.accept(link.name(),
                     link.operational())));
+            // subscribed now, so also each link as it is: a change between this host's first read and
+            // the subscription (a veth's carrier coming up while the JVM started) would otherwise be
+            // lost, and an instance left in FAULT; a state told twice changes nothing
+            List<Link> now;
+            try (Rtnetlink r = Rtnetlink.open(netns)) {
+                now = r.links();
+            } catch (InterfaceException | RuntimeException e) {
+                monitor.close();
+                monitor = null;
+                throw e;
+            }
+            for (Link l : now) {
+                scheduler.execute(() -> listener.accept(l.name(), l.operational()));
+            }
         }
 
         @Override
